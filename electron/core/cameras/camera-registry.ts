@@ -1,0 +1,156 @@
+/**
+ * The configured cameras: add, edit, remove, list. Records persist in the settings store, passwords
+ * in a separate credentials store (file mode 0600) and never leave this module except to build the
+ * ffmpeg input URL.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { CameraInput } from '../../../shared/api.js';
+import { WatchroomError, type FieldError } from '../../../shared/errors.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import type { StreamSource } from '../streams/ffmpeg-args.js';
+import { cameraRecordSchema, type CameraRecord } from './camera-record.js';
+import { validateCamera, type ValidCamera } from './camera-validation.js';
+import { formatRtspUrl, parseRtspUrl } from './rtsp-url.js';
+
+const DEMO_NAMES = ['Demo · Car park', 'Demo · Lobby', 'Demo · High street', 'Demo · Loading bay'];
+const DEMO_URL = /^demo:\/\/(\d+)$/;
+
+export class CameraRegistry {
+  private records: CameraRecord[];
+  private passwords: Record<string, string>;
+
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly credentials: SettingsStore,
+  ) {
+    const stored = z.array(cameraRecordSchema).safeParse(settings.get('cameras') ?? []);
+    if (!stored.success) {
+      throw new Error(`The camera list in ${settings.path} is damaged (${stored.error.issues[0]?.message}). Repair or move the file; Watchroom will not overwrite it.`);
+    }
+    const creds = z.record(z.string(), z.string()).safeParse(credentials.get('passwords') ?? {});
+    if (!creds.success) throw new Error(`The credentials file ${credentials.path} is damaged. Repair or move it; Watchroom will not overwrite it.`);
+    this.records = stored.data;
+    this.passwords = creds.data;
+  }
+
+  list(): CameraRecord[] {
+    return [...this.records];
+  }
+
+  get(id: string): CameraRecord {
+    const record = this.records.find((r) => r.id === id);
+    if (!record) throw new WatchroomError('camera.not-found', `There is no camera with id ${id}.`);
+    return record;
+  }
+
+  has(id: string): boolean {
+    return this.records.some((r) => r.id === id);
+  }
+
+  hasPassword(id: string): boolean {
+    return this.passwords[id] !== undefined;
+  }
+
+  add(input: CameraInput): CameraRecord {
+    return this.addMany([input], (e) => e)[0]!;
+  }
+
+  /** Adds all or none. `errorField` renames each field error (e.g. to rows[3].url for an import). */
+  addMany(inputs: readonly CameraInput[], errorField: (e: FieldError, index: number) => FieldError): CameraRecord[] {
+    const names = this.records.map((r) => r.name);
+    const errors: FieldError[] = [];
+    const valid: ValidCamera[] = [];
+    inputs.forEach((input, i) => {
+      const result = validateCamera(input, names);
+      if (result.ok) {
+        valid.push(result.camera);
+        names.push(result.camera.name);
+      } else {
+        errors.push(...result.errors.map((e) => errorField(e, i)));
+      }
+    });
+    if (errors.length) throw new WatchroomError('camera.invalid', inputs.length === 1 ? 'Check the highlighted fields.' : 'Some rows are not valid; nothing was imported.', errors);
+    const added = valid.map((camera) => this.store(newId(), camera));
+    this.save();
+    return added;
+  }
+
+  update(id: string, changes: Partial<CameraInput>): CameraRecord {
+    const current = this.get(id);
+    if (current.demo) throw new WatchroomError('camera.demo-readonly', 'Demo cameras cannot be edited; remove them and add a real camera.');
+    const merged: CameraInput = {
+      name: changes.name ?? current.name,
+      url: changes.url ?? current.url,
+      subUrl: changes.subUrl ?? current.subUrl,
+      username: changes.username ?? current.username,
+      // Absent keeps the stored password; '' removes it.
+      password: changes.password ?? this.passwords[id],
+      enabled: changes.enabled ?? current.enabled,
+    };
+    const result = validateCamera(merged, this.records.filter((r) => r.id !== id).map((r) => r.name));
+    if (!result.ok) throw new WatchroomError('camera.invalid', 'Check the highlighted fields.', result.errors);
+    const record = this.store(id, result.camera);
+    this.save();
+    return record;
+  }
+
+  remove(id: string): CameraRecord {
+    const record = this.get(id);
+    this.records = this.records.filter((r) => r.id !== id);
+    delete this.passwords[id];
+    this.save();
+    return record;
+  }
+
+  addDemo(): CameraRecord[] {
+    const used = new Set(this.records.map((r) => r.name));
+    const added = DEMO_NAMES.map((name, i) => ({ name, i }))
+      .filter(({ name }) => !used.has(name))
+      .map(({ name, i }): CameraRecord => ({ id: newId(), name, url: `demo://${i}`, enabled: true, demo: true }));
+    this.records.push(...added);
+    this.save();
+    return added;
+  }
+
+  /** What ffmpeg should open, credentials included. Null for an unknown camera. */
+  source(id: string): StreamSource | null {
+    const record = this.records.find((r) => r.id === id);
+    if (!record) return null;
+    const demo = DEMO_URL.exec(record.url);
+    if (demo) return { kind: 'demo', pattern: Number(demo[1]), label: record.name };
+    const parsed = parseRtspUrl(record.url);
+    if (!parsed.ok) return null;
+    const credentials: { username?: string; password?: string } = {};
+    if (record.username) credentials.username = record.username;
+    const password = this.passwords[id];
+    if (password) credentials.password = password;
+    return { kind: 'rtsp', url: formatRtspUrl(parsed.url, credentials) };
+  }
+
+  /** Every stored password, for log redaction. */
+  secrets(): string[] {
+    return Object.values(this.passwords);
+  }
+
+  private store(id: string, camera: ValidCamera): CameraRecord {
+    const record: CameraRecord = { id, name: camera.name, url: camera.url, enabled: camera.enabled, demo: false };
+    if (camera.subUrl) record.subUrl = camera.subUrl;
+    if (camera.username) record.username = camera.username;
+    const index = this.records.findIndex((r) => r.id === id);
+    if (index === -1) this.records.push(record);
+    else this.records[index] = record;
+    if (camera.password) this.passwords[id] = camera.password;
+    else delete this.passwords[id];
+    return record;
+  }
+
+  private save(): void {
+    this.credentials.set('passwords', this.passwords);
+    this.settings.set('cameras', this.records);
+  }
+}
+
+function newId(): string {
+  return `cam-${randomBytes(5).toString('hex')}`;
+}

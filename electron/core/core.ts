@@ -1,0 +1,179 @@
+/**
+ * Composition root: wires cameras, streams, wall and audit into one Core that implements
+ * WatchroomApi. Shells (Electron IPC, browser host) adapt to it; they do not decide.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AuditEntry, CameraInput, CameraView, ImportResult, SessionInfo, WallState, WatchroomApi } from '../../shared/api.js';
+import type { CoreEvent, StreamStatus } from '../../shared/events.js';
+import { WatchroomError } from '../../shared/errors.js';
+import { AuditLog } from './audit/audit-log.js';
+import { parseCameraList } from './cameras/camera-import.js';
+import { CameraRegistry } from './cameras/camera-registry.js';
+import { formatRtspUrl, parseRtspUrl } from './cameras/rtsp-url.js';
+import { toView, type CameraRecord } from './cameras/camera-record.js';
+import { createLogger, type Logger } from './logger.js';
+import { openConfStore, type SettingsStore } from './settings/settings-store.js';
+import type { StreamSink } from './streams/stream-fanout.js';
+import { StreamEngine } from './streams/stream-engine.js';
+import { defaultWall, fillEmptyTiles, normalizeWall, removeFromWall } from './wall/wall-state.js';
+import { wallStateSchema } from '../../shared/schemas.js';
+
+export interface CoreOptions {
+  dataDir: string;
+  appVersion: string;
+  shell: SessionInfo['shell'];
+  /** electron-store in Electron; conf files in dataDir when omitted. */
+  settings?: SettingsStore;
+  credentials?: SettingsStore;
+  ffmpegPath?: string;
+  /** Add the built-in demo cameras on a first run with no cameras. */
+  demoWhenEmpty?: boolean;
+  graceMs?: number;
+  stallMs?: number;
+  backoff?: (failures: number) => number;
+  logToStderr?: boolean;
+}
+
+export interface Core {
+  /** The API as seen by one actor (the signed-in user). */
+  api(actor: string): WatchroomApi;
+  /** Subscribes `sink` to a camera's live stream; the result unsubscribes. */
+  openLive(actor: string, cameraId: string, sink: StreamSink): () => void;
+  onEvent(listener: (event: CoreEvent) => void): () => void;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+function redactedUrl(url: string): string {
+  const parsed = parseRtspUrl(url);
+  return parsed.ok ? formatRtspUrl(parsed.url) : url;
+}
+
+export function createCore(options: CoreOptions): Core {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const settings = options.settings ?? openConfStore(options.dataDir, 'settings');
+  const credentials = options.credentials ?? openConfStore(options.dataDir, 'credentials');
+  const cameras = new CameraRegistry(settings, credentials);
+  const audit = new AuditLog(join(options.dataDir, 'audit.jsonl'));
+  const logger = createLogger({ file: join(options.dataDir, 'watchroom.log'), echo: options.logToStderr ?? false, secrets: () => cameras.secrets() });
+  const listeners = new Set<(event: CoreEvent) => void>();
+  const emit = (event: CoreEvent) => listeners.forEach((l) => l(event));
+
+  const streams = new StreamEngine({
+    ffmpegPath: options.ffmpegPath ?? 'ffmpeg',
+    logger,
+    sourceFor: (id) => cameras.source(id),
+    onStatus: (status: StreamStatus) => emit({ type: 'stream.status', status }),
+    ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+    ...(options.stallMs !== undefined ? { stallMs: options.stallMs } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+  });
+
+  const view = (r: CameraRecord): CameraView => toView(r, cameras.hasPassword(r.id));
+  const readWall = (): WallState => {
+    const parsed = wallStateSchema.safeParse(settings.get('wall'));
+    return normalizeWall(parsed.success ? parsed.data : defaultWall(), (id) => cameras.has(id));
+  };
+  const writeWall = (state: WallState): WallState => {
+    const wall = normalizeWall(state, (id) => cameras.has(id));
+    settings.set('wall', wall);
+    emit({ type: 'wall.changed' });
+    return wall;
+  };
+  const camerasAdded = (added: CameraRecord[]) => {
+    writeWall(fillEmptyTiles(readWall(), added.map((r) => r.id)));
+    emit({ type: 'cameras.changed' });
+  };
+
+  if (options.demoWhenEmpty && cameras.list().length === 0 && settings.get('demoOffered') !== true) {
+    settings.set('demoOffered', true);
+    const added = cameras.addDemo();
+    for (const r of added) audit.append('system', 'camera.add', r.id, { name: r.name, url: r.url, via: 'demo' });
+    camerasAdded(added);
+  }
+
+  return {
+    logger,
+    api(actor: string): WatchroomApi {
+      const auditCamera = (action: string, r: CameraRecord, details: Record<string, unknown> = {}) =>
+        audit.append(actor, action, r.id, { name: r.name, url: r.url, ...details });
+      return {
+        async getSession() {
+          return { user: actor, appVersion: options.appVersion, shell: options.shell };
+        },
+        async listCameras() {
+          return cameras.list().map(view);
+        },
+        async addCamera(input: CameraInput) {
+          const record = cameras.add(input);
+          auditCamera('camera.add', record);
+          camerasAdded([record]);
+          return view(record);
+        },
+        async updateCamera({ id, changes }) {
+          const record = cameras.update(id, changes);
+          auditCamera('camera.edit', record, { changed: Object.keys(changes).filter((k) => k !== 'password'), passwordChanged: changes.password !== undefined });
+          emit({ type: 'cameras.changed' });
+          await streams.cameraChanged(id);
+          return view(record);
+        },
+        async removeCamera({ id }) {
+          const record = cameras.remove(id);
+          auditCamera('camera.remove', record);
+          await streams.cameraRemoved(id);
+          writeWall(removeFromWall(readWall(), id));
+          emit({ type: 'cameras.changed' });
+        },
+        async importCameras({ text, format }): Promise<ImportResult> {
+          const rows = parseCameraList(text, format);
+          if (rows.length === 0) throw new WatchroomError('import.empty', 'The file lists no cameras.');
+          // Importing the same list twice (a restart with --cameras) adds nothing the second time.
+          const present = (row: CameraInput) => cameras.list().some((r) => r.name === row.name.trim() && r.url === redactedUrl(row.url));
+          const fresh = rows.map((row, index) => ({ row, index })).filter(({ row }) => !present(row));
+          const added = cameras.addMany(
+            fresh.map((f) => f.row),
+            (e, i) => {
+              const row = fresh[i]!.index;
+              return { ...e, field: `rows[${row}].${e.field}`, message: `Row ${row + 1}: ${e.message}` };
+            },
+          );
+          for (const record of added) auditCamera('camera.add', record, { via: `import.${format}` });
+          if (added.length) camerasAdded(added);
+          return { added: added.map(view), skipped: rows.filter(present).map((r) => r.name.trim()) };
+        },
+        async addDemoCameras() {
+          const added = cameras.addDemo();
+          for (const record of added) auditCamera('camera.add', record, { via: 'demo' });
+          camerasAdded(added);
+          return added.map(view);
+        },
+        async listStreams() {
+          return streams.statuses(cameras.list().map((r) => r.id));
+        },
+        async getWall() {
+          return readWall();
+        },
+        async setWall(state: WallState) {
+          return writeWall(state);
+        },
+        async listAudit({ limit }): Promise<AuditEntry[]> {
+          return audit.list(limit);
+        },
+      };
+    },
+    openLive(actor, cameraId, sink) {
+      const record = cameras.get(cameraId);
+      audit.append(actor, 'stream.open', cameraId, { name: record.name });
+      return streams.subscribe(cameraId, sink);
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      await streams.close();
+      listeners.clear();
+    },
+  };
+}

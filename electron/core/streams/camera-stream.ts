@@ -1,0 +1,268 @@
+/**
+ * Supervises one camera's ffmpeg: start, watch, classify failures, reconnect with backoff, fan out.
+ * Any exit, whatever its code, and any stall counts as a failure and is retried.
+ */
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { StreamPath, StreamState, StreamStatus } from '../../../shared/events.js';
+import type { Logger } from '../logger.js';
+import { spawnSupervised, terminate } from './child-processes.js';
+import { ffmpegArgs, type StreamSource } from './ffmpeg-args.js';
+import { classifyFailure, parseInputVideoCodec } from './ffmpeg-stderr.js';
+import { Fmp4Segmenter } from './fmp4-segmenter.js';
+import { Mp4BoxReader } from './mp4-box-reader.js';
+import { backoffDelay } from './reconnect-backoff.js';
+import { StreamFanout, type StreamSink } from './stream-fanout.js';
+import { HealthMeter } from './health-meter.js';
+
+export interface CameraStreamOptions {
+  cameraId: string;
+  /** Read at every (re)start so an edited URL takes effect. */
+  source: () => StreamSource;
+  ffmpegPath: string;
+  logger: Logger;
+  onStatus: (status: StreamStatus) => void;
+  /** No bytes from ffmpeg for this long counts as a failure. */
+  stallMs?: number;
+  backoff?: (failures: number) => number;
+  backlogCap?: number;
+}
+
+/** Only H.264 is decodable by MSE in every Chromium build; everything else is re-encoded. */
+const BROWSER_CODECS = new Set(['h264']);
+const STDERR_TAIL = 40;
+/** Live this long before the failure count resets, so a flapping camera still backs off. */
+const STABLE_MS = 10_000;
+
+export class CameraStream {
+  private readonly fanout: StreamFanout;
+  private readonly health = new HealthMeter();
+  private child: ChildProcessWithoutNullStreams | null = null;
+  private running = false;
+  private state: StreamState = 'stopped';
+  private reason: string | undefined;
+  private path: StreamPath = 'copy';
+  private sourceCodec: string | undefined;
+  private codec: string | undefined;
+  private failures = 0;
+  private restarts = 0;
+  private everLive = false;
+  private liveSince = 0;
+  private nextRetryAt: number | undefined;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private stallTimer: NodeJS.Timeout | null = null;
+  private healthTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly opts: CameraStreamOptions) {
+    this.fanout = new StreamFanout(opts.backlogCap);
+  }
+
+  get subscriberCount(): number {
+    return this.fanout.size;
+  }
+
+  subscribe(sink: StreamSink): () => void {
+    const unsubscribe = this.fanout.subscribe(sink);
+    this.emit();
+    return () => {
+      unsubscribe();
+      this.emit();
+    };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.failures = 0;
+    this.everLive = false;
+    this.setState('connecting', undefined);
+    this.spawnRun();
+    this.healthTimer = setInterval(() => {
+      if (this.state === 'live') this.emit();
+    }, 1_000);
+  }
+
+  /** Kills ffmpeg and waits for it; the stream reads `stopped` afterwards. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.clearTimers();
+    const child = this.child;
+    this.child = null;
+    this.fanout.reset();
+    if (child) await terminate(child);
+    this.setState('stopped', undefined);
+  }
+
+  /** Restart now with the current source (after the camera was edited). */
+  async restart(): Promise<void> {
+    if (!this.running) return;
+    await this.stop();
+    this.path = 'copy';
+    this.start();
+  }
+
+  status(): StreamStatus {
+    const status: StreamStatus = {
+      cameraId: this.opts.cameraId,
+      state: this.state,
+      path: this.path,
+      health: { ...this.health.snapshot(), restarts: this.restarts, subscribers: this.fanout.size },
+    };
+    if (this.reason) status.reason = this.reason;
+    if (this.sourceCodec) status.sourceCodec = this.sourceCodec;
+    if (this.codec) status.codec = this.codec;
+    if (this.nextRetryAt && this.state !== 'live') status.nextRetryAt = this.nextRetryAt;
+    return status;
+  }
+
+  private spawnRun(): void {
+    const source = this.opts.source();
+    const args = ffmpegArgs(source, this.path);
+    const child = spawnSupervised(this.opts.ffmpegPath, args);
+    this.child = child;
+    const reader = new Mp4BoxReader();
+    const segmenter = new Fmp4Segmenter();
+    const stderrTail: string[] = [];
+    let switchingToTranscode = false;
+    let stderrRest = '';
+
+    this.opts.logger.log('info', 'stream.spawn', { cameraId: this.opts.cameraId, path: this.path, pid: child.pid });
+    this.armStallTimer(child);
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (this.child !== child) return;
+      this.armStallTimer(child);
+      try {
+        for (const box of reader.push(chunk)) {
+          const out = segmenter.push(box);
+          if (out?.kind === 'init') this.onInit(out.init.codec, out.init.bytes, child);
+          else if (out?.kind === 'fragment') this.onFragment(out.fragment);
+        }
+      } catch (error) {
+        this.opts.logger.log('error', 'stream.corrupt', { cameraId: this.opts.cameraId, error: String(error) });
+        child.kill('SIGKILL');
+      }
+    });
+
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      const lines = (stderrRest + text).split(/\r?\n|\r/);
+      stderrRest = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        stderrTail.push(line);
+        if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
+        const codec = source.kind === 'rtsp' ? parseInputVideoCodec(line) : null;
+        if (codec && this.child === child && !this.sourceCodec) {
+          this.sourceCodec = codec;
+          if (!BROWSER_CODECS.has(codec) && this.path === 'copy') {
+            switchingToTranscode = true;
+            this.path = 'transcode';
+            this.opts.logger.log('info', 'stream.transcode', { cameraId: this.opts.cameraId, sourceCodec: codec });
+            child.kill('SIGKILL');
+          }
+        }
+      }
+    });
+
+    child.once('error', (error) => {
+      stderrTail.push(String(error));
+    });
+    child.once('exit', (code, signal) => {
+      if (stderrRest.trim()) stderrTail.push(stderrRest);
+      if (this.child !== child) return;
+      this.child = null;
+      this.clearStallTimer();
+      this.fanout.reset();
+      this.codec = undefined;
+      if (!this.running) return;
+      if (switchingToTranscode) {
+        this.spawnRun();
+        return;
+      }
+      this.onRunFailed(code, signal, stderrTail);
+    });
+  }
+
+  private onInit(codec: string | null, bytes: Buffer, child: ChildProcessWithoutNullStreams): void {
+    if (!codec) {
+      // Output is always H.264; anything else here means ffmpeg produced something unplayable.
+      this.opts.logger.log('error', 'stream.init.unplayable', { cameraId: this.opts.cameraId });
+      child.kill('SIGKILL');
+      return;
+    }
+    this.codec = codec;
+    this.fanout.setInit(codec, this.path, bytes);
+  }
+
+  private onFragment(fragment: { bytes: Buffer; keyframe: boolean; sampleCount: number }): void {
+    const now = Date.now();
+    this.health.record(now, fragment.bytes.length, fragment.sampleCount);
+    if (this.state !== 'live') {
+      this.everLive = true;
+      this.liveSince = now;
+      this.nextRetryAt = undefined;
+      this.setState('live', undefined);
+    } else if (this.failures > 0 && now - this.liveSince > STABLE_MS) {
+      this.failures = 0;
+    }
+    this.fanout.push(fragment);
+  }
+
+  private onRunFailed(code: number | null, signal: NodeJS.Signals | null, stderrTail: string[]): void {
+    const failure = classifyFailure(stderrTail);
+    this.failures++;
+    this.restarts++;
+    const delay = (this.opts.backoff ?? backoffDelay)(this.failures);
+    this.nextRetryAt = Date.now() + delay;
+    const state: StreamState =
+      failure.kind === 'dropped' || (failure.kind === 'unreachable' && this.everLive) ? 'reconnecting' : failure.kind;
+    this.opts.logger.log('warn', 'stream.failed', {
+      cameraId: this.opts.cameraId,
+      code,
+      signal,
+      state,
+      reason: failure.reason,
+      retryInMs: delay,
+      stderr: stderrTail.slice(-5),
+    });
+    this.sourceCodec = undefined;
+    this.setState(state, failure.reason);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.running) this.spawnRun();
+    }, delay);
+  }
+
+  private armStallTimer(child: ChildProcessWithoutNullStreams): void {
+    this.clearStallTimer();
+    this.stallTimer = setTimeout(() => {
+      if (this.child !== child) return;
+      this.opts.logger.log('warn', 'stream.stalled', { cameraId: this.opts.cameraId });
+      child.kill('SIGKILL');
+    }, this.opts.stallMs ?? 10_000);
+  }
+
+  private clearStallTimer(): void {
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = null;
+  }
+
+  private clearTimers(): void {
+    this.clearStallTimer();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.retryTimer = null;
+    this.healthTimer = null;
+  }
+
+  private setState(state: StreamState, reason: string | undefined): void {
+    if (this.state === state && this.reason === reason) return;
+    this.state = state;
+    this.reason = reason;
+    this.emit();
+  }
+
+  private emit(): void {
+    this.opts.onStatus(this.status());
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Every ffmpeg child goes through here, so none outlives the app. On Linux each child is started under
+ * `setpriv --pdeathsig KILL`, so the kernel kills it even if the app itself is SIGKILLed; on a normal
+ * exit the registry kills whatever is left.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const SETPRIV = '/usr/bin/setpriv';
+const useSetpriv = process.platform === 'linux' && existsSync(SETPRIV);
+
+const live = new Set<ChildProcessWithoutNullStreams>();
+let exitHookInstalled = false;
+
+function killAllNow(): void {
+  for (const child of live) child.kill('SIGKILL');
+  live.clear();
+}
+
+export function spawnSupervised(command: string, args: string[]): ChildProcessWithoutNullStreams {
+  if (!exitHookInstalled) {
+    process.on('exit', killAllNow);
+    exitHookInstalled = true;
+  }
+  const child = useSetpriv
+    ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args], { stdio: 'pipe' })
+    : spawn(command, args, { stdio: 'pipe' });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  // A spawn failure (ffmpeg missing) surfaces as 'error' then 'exit'; keep it from crashing the app.
+  child.once('error', () => live.delete(child));
+  return child;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
+export function terminate(child: ChildProcessWithoutNullStreams, graceMs = 2_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export function liveChildCount(): number {
+  return live.size;
+}

@@ -1,0 +1,40 @@
+/**
+ * ffmpeg command lines for the live relay. Copy is the default: the camera's own H.264 is remuxed into
+ * fragmented MP4 at ~1 % of a core. Transcode re-encodes to H.264 for codecs browsers cannot decode.
+ */
+import type { StreamPath } from '../../../shared/events.js';
+
+export type StreamSource = { kind: 'rtsp'; url: string } | { kind: 'demo'; pattern: number; label: string };
+
+/** One fragment per frame: a fragment per GOP would add a whole GOP of latency. */
+const FMP4_OUTPUT = ['-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_every_frame', 'pipe:1'];
+
+const H264_ENCODE = ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-crf', '28', '-pix_fmt', 'yuv420p', '-g', '50', '-bf', '0'];
+
+const DEMO_PATTERNS = ['testsrc2', 'smptehdbars', 'rgbtestsrc', 'testsrc'] as const;
+
+/** drawtext needs filter-graph escaping; a quote cannot be escaped inside its quoted text, so it becomes ’. */
+function escapeDrawtext(text: string): string {
+  return text.replace(/'/g, '’').replace(/[\\:%,;[\]=]/g, (c) => `\\${c}`);
+}
+
+export function demoFilter(pattern: number, label: string): string {
+  const src = DEMO_PATTERNS[pattern % DEMO_PATTERNS.length];
+  const font = 'fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=6';
+  return (
+    `${src}=size=640x360:rate=25,` +
+    `drawtext=text='%{localtime\\:%Y-%m-%d %H\\\\\\:%M\\\\\\:%S}':x=16:y=16:fontsize=24:${font},` +
+    `drawtext=text='${escapeDrawtext(label)}':x=16:y=h-th-16:fontsize=20:${font}`
+  );
+}
+
+export function ffmpegArgs(source: StreamSource, path: StreamPath): string[] {
+  const common = ['-hide_banner', '-nostdin', '-loglevel', 'info', '-nostats'];
+  // A demo camera's own output is the H.264 encoded here, so it has no separate transcode path.
+  if (source.kind === 'demo') {
+    return [...common, '-re', '-f', 'lavfi', '-i', demoFilter(source.pattern, source.label), ...H264_ENCODE, '-an', ...FMP4_OUTPUT];
+  }
+  const input = ['-rtsp_transport', 'tcp', '-timeout', '5000000', '-i', source.url, '-map', '0:v:0', '-an'];
+  const video = path === 'copy' ? ['-c:v', 'copy'] : [...H264_ENCODE, '-vf', "scale='min(1280,iw)':-2"];
+  return [...common, ...input, ...video, ...FMP4_OUTPUT];
+}

@@ -1,0 +1,95 @@
+/**
+ * One upstream, many subscribers (go2rtc's producer/consumer model). Keeps the init segment and the
+ * fragments since the last keyframe, so a late subscriber starts playing at once. A subscriber whose
+ * backlog passes the cap stops receiving until the next keyframe, so memory stays bounded and it
+ * resumes on a decodable frame.
+ */
+import type { StreamPath } from '../../../shared/events.js';
+import type { MediaFragment } from './fmp4-segmenter.js';
+
+export interface StreamSink {
+  init(codec: string, path: StreamPath, bytes: Buffer): void;
+  fragment(bytes: Buffer): void;
+  /** Bytes handed to this subscriber and not yet delivered (e.g. WebSocket bufferedAmount). */
+  backlog(): number;
+}
+
+interface Subscriber {
+  sink: StreamSink;
+  waitingForKeyframe: boolean;
+  dropped: number;
+}
+
+export const DEFAULT_BACKLOG_CAP = 2 * 1024 * 1024;
+/** A GOP bigger than this (a camera with a very long keyframe interval) is not cached in full. */
+const MAX_GOP_CACHE_BYTES = 16 * 1024 * 1024;
+
+export class StreamFanout {
+  private subscribers = new Set<Subscriber>();
+  private initSegment: { codec: string; path: StreamPath; bytes: Buffer } | null = null;
+  private gop: Buffer[] = [];
+  private gopBytes = 0;
+
+  constructor(private readonly backlogCap = DEFAULT_BACKLOG_CAP) {}
+
+  get size(): number {
+    return this.subscribers.size;
+  }
+
+  subscribe(sink: StreamSink): () => void {
+    const sub: Subscriber = { sink, waitingForKeyframe: false, dropped: 0 };
+    this.subscribers.add(sub);
+    if (this.initSegment) {
+      sink.init(this.initSegment.codec, this.initSegment.path, this.initSegment.bytes);
+      for (const bytes of this.gop) sink.fragment(bytes);
+    } else {
+      sub.waitingForKeyframe = true;
+    }
+    return () => {
+      this.subscribers.delete(sub);
+    };
+  }
+
+  setInit(codec: string, path: StreamPath, bytes: Buffer): void {
+    this.initSegment = { codec, path, bytes };
+    this.gop = [];
+    this.gopBytes = 0;
+    for (const sub of this.subscribers) {
+      sub.sink.init(codec, path, bytes);
+      sub.waitingForKeyframe = true;
+    }
+  }
+
+  push(fragment: MediaFragment): void {
+    if (!this.initSegment) return;
+    if (fragment.keyframe) {
+      this.gop = [];
+      this.gopBytes = 0;
+    }
+    if (fragment.keyframe || (this.gop.length > 0 && this.gopBytes < MAX_GOP_CACHE_BYTES)) {
+      this.gop.push(fragment.bytes);
+      this.gopBytes += fragment.bytes.length;
+    }
+    for (const sub of this.subscribers) {
+      if (sub.sink.backlog() > this.backlogCap) {
+        sub.waitingForKeyframe = true;
+        sub.dropped++;
+        continue;
+      }
+      if (sub.waitingForKeyframe && !fragment.keyframe) {
+        sub.dropped++;
+        continue;
+      }
+      sub.waitingForKeyframe = false;
+      sub.sink.fragment(fragment.bytes);
+    }
+  }
+
+  /** The upstream ended: cached media is stale, late subscribers must wait for the next init. */
+  reset(): void {
+    this.initSegment = null;
+    this.gop = [];
+    this.gopBytes = 0;
+    for (const sub of this.subscribers) sub.waitingForKeyframe = true;
+  }
+}

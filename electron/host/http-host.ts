@@ -1,0 +1,262 @@
+/**
+ * The browser shell: serves the built renderer, the API as HTTP/JSON and the WebSockets (/events, and
+ * /live/<cameraId> per camera) on loopback. Every request needs the access token: once in the URL,
+ * then as an HttpOnly cookie. The Host and Origin headers are checked so other sites and DNS
+ * rebinding cannot reach the API through the user's browser.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Core } from '../core/core.js';
+import { cameraIdSchema, liveClientMessageSchema } from '../../shared/schemas.js';
+import { dispatchApiCall } from './api-dispatch.js';
+import { liveSocketSink } from './live-socket-sink.js';
+
+export interface HostOptions {
+  core: Core;
+  token: string;
+  /** Who acts through this host, for the audit log. */
+  actor: string;
+  rendererDir: string;
+  port: number;
+  bindAddress?: string;
+}
+
+export interface RunningHost {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const bind = options.bindAddress ?? '127.0.0.1';
+  const api = options.core.api(options.actor);
+  const sockets = new Set<WebSocket>();
+  let port = options.port;
+  const cookieName = () => `watchroom_token_${port}`;
+
+  const tokenMatches = (candidate: string | null | undefined): boolean => {
+    if (!candidate) return false;
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(options.token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  };
+  const cookieToken = (req: IncomingMessage): string | undefined => {
+    for (const part of (req.headers.cookie ?? '').split(';')) {
+      const [k, ...v] = part.trim().split('=');
+      if (k === cookieName()) return v.join('=');
+    }
+    return undefined;
+  };
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${bind}:${port}`]);
+  const hostOk = (req: IncomingMessage) => allowedHosts().has(req.headers.host ?? '');
+  const originOk = (req: IncomingMessage) => {
+    const origin = req.headers.origin;
+    return origin === undefined || [...allowedHosts()].some((h) => origin === `http://${h}`);
+  };
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res).catch((error) => {
+      options.core.logger.log('error', 'host.request', { error: String(error) });
+      if (!res.headersSent) send(res, 500, { error: { code: 'internal', message: 'Internal error.' } });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Content-Security-Policy', CSP);
+    if (!hostOk(req)) return send(res, 421, { error: { code: 'host.bad-host', message: 'Unexpected Host header.' } });
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+
+    const queryToken = url.searchParams.get('token');
+    if (req.method === 'GET' && queryToken !== null) {
+      if (!tokenMatches(queryToken)) return sendText(res, 401, 'This access link is not valid. Use the link watchroom-host printed when it started.');
+      // Move the token into a cookie and drop it from the address bar, screenshots and history.
+      url.searchParams.delete('token');
+      res.setHeader('Set-Cookie', `${cookieName()}=${options.token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.writeHead(302, { Location: url.pathname + url.search });
+      res.end();
+      return;
+    }
+    if (!tokenMatches(cookieToken(req))) {
+      return url.pathname.startsWith('/api/')
+        ? send(res, 401, { error: { code: 'auth.token-required', message: 'Open Watchroom through the link watchroom-host printed; it carries the access token.' } })
+        : sendText(res, 401, 'Open Watchroom through the link watchroom-host printed; it carries the access token.');
+    }
+
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') return send(res, 405, { error: { code: 'api.method-not-allowed', message: 'API calls use POST.' } });
+      if (!originOk(req)) return send(res, 403, { error: { code: 'api.bad-origin', message: 'Cross-origin API calls are refused.' } });
+      if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+        return send(res, 415, { error: { code: 'api.content-type', message: 'Send the request body as application/json.' } });
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse((await readBody(req)) || '{}');
+      } catch (error) {
+        return send(res, 400, { error: { code: 'api.malformed-json', message: `The request body is not valid JSON (${(error as Error).message}).` } });
+      }
+      const arg = typeof body === 'object' && body !== null ? (body as { arg?: unknown }).arg : undefined;
+      const result = await dispatchApiCall(api, url.pathname.slice('/api/'.length), arg, (error) =>
+        options.core.logger.log('error', 'api.internal', { error: error instanceof Error ? error.stack : String(error) }),
+      );
+      return result.ok ? send(res, 200, { result: result.result }) : send(res, result.status, { error: result.error });
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
+    serveStatic(url.pathname, res);
+  }
+
+  function serveStatic(pathname: string, res: ServerResponse): void {
+    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const file = normalize(join(options.rendererDir, rel));
+    if (!file.startsWith(options.rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      return sendText(res, 404, 'Not found.');
+    }
+    res.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
+    createReadStream(file).pipe(res);
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const authorised = hostOk(req) && originOk(req) && (tokenMatches(cookieToken(req)) || tokenMatches(url.searchParams.get('token')));
+    if (!authorised) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.once('close', () => sockets.delete(ws));
+      if (url.pathname === '/events') return attachEvents(ws);
+      const live = /^\/live\/([^/]+)$/.exec(url.pathname);
+      if (live) return attachLive(ws, decodeURIComponent(live[1]!));
+      ws.close(4404, 'Unknown WebSocket path.');
+    });
+  });
+
+  function attachEvents(ws: WebSocket): void {
+    const off = options.core.onEvent((event) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+    });
+    ws.once('close', off);
+  }
+
+  function attachLive(ws: WebSocket, cameraId: string): void {
+    if (!cameraIdSchema.safeParse(cameraId).success) return ws.close(4400, 'Malformed camera id.');
+    let unsubscribe: () => void;
+    try {
+      unsubscribe = options.core.openLive(options.actor, cameraId, liveSocketSink(ws));
+    } catch (error) {
+      return ws.close(4404, (error as Error).message.slice(0, 120));
+    }
+    ws.once('close', unsubscribe);
+    ws.on('message', (data, isBinary) => {
+      const ok = !isBinary && liveClientMessageSchema.safeParse(safeJson(data.toString())).success;
+      if (!ok) ws.close(4400, 'Unexpected message.');
+    });
+  }
+
+  // Dead peers (a closed laptop lid) would otherwise keep their camera streams running.
+  const heartbeat = setInterval(() => {
+    for (const ws of sockets) {
+      const alive = ws as WebSocket & { watchroomAlive?: boolean };
+      if (alive.watchroomAlive === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.watchroomAlive = false;
+      ws.ping();
+      ws.once('pong', () => (alive.watchroomAlive = true));
+    }
+  }, 15_000);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, bind, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address && typeof address === 'object') port = address.port;
+
+  return {
+    port,
+    url: `http://${bind}:${port}/?token=${options.token}`,
+    async close() {
+      clearInterval(heartbeat);
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('The request body is larger than 2 MB.'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,63 @@
+/** WatchroomApi: every call the renderer may make. Both shells (Electron IPC, browser HTTP) carry exactly this. */
+import type { z } from 'zod';
+import type { LayoutId } from './layouts.js';
+import type { cameraInputSchema } from './schemas.js';
+import type { StreamStatus } from './events.js';
+
+export type CameraInput = z.infer<typeof cameraInputSchema>;
+
+/** A camera as it leaves the core: URLs are redacted and the password is never included. */
+export interface CameraView {
+  id: string;
+  name: string;
+  /** The URL without credentials. */
+  url: string;
+  subUrl?: string;
+  username?: string;
+  hasPassword: boolean;
+  enabled: boolean;
+  /** A built-in test pattern, not a real camera. */
+  demo: boolean;
+}
+
+export interface WallState {
+  layout: LayoutId;
+  /** Camera id per tile, in the layout's tile order; null for an empty tile. */
+  tiles: Array<string | null>;
+}
+
+export interface SessionInfo {
+  user: string;
+  appVersion: string;
+  shell: 'electron' | 'browser';
+}
+
+export interface ImportResult {
+  added: CameraView[];
+  /** Names of rows skipped because the same camera (name and address) is already configured. */
+  skipped: string[];
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  details?: Record<string, unknown>;
+}
+
+export interface WatchroomApi {
+  getSession(): Promise<SessionInfo>;
+  listCameras(): Promise<CameraView[]>;
+  addCamera(input: CameraInput): Promise<CameraView>;
+  updateCamera(arg: { id: string; changes: Partial<CameraInput> }): Promise<CameraView>;
+  removeCamera(arg: { id: string }): Promise<void>;
+  /** All rows or none: one bad row rejects the whole import with an error per row. */
+  importCameras(arg: { text: string; format: 'json' | 'csv' }): Promise<ImportResult>;
+  addDemoCameras(): Promise<CameraView[]>;
+  listStreams(): Promise<StreamStatus[]>;
+  getWall(): Promise<WallState>;
+  setWall(state: WallState): Promise<WallState>;
+  listAudit(arg: { limit: number }): Promise<AuditEntry[]>;
+}

@@ -1,0 +1,46 @@
+/** What the core pushes to renderers, and the live-stream wire protocol. */
+
+export const STREAM_STATES = ['stopped', 'connecting', 'live', 'reconnecting', 'unauthorized', 'unreachable', 'unsupported'] as const;
+export type StreamState = (typeof STREAM_STATES)[number];
+
+/** copy: the camera's own H.264 bytes, remuxed. transcode: re-encoded to H.264 because browsers cannot decode the source. */
+export type StreamPath = 'copy' | 'transcode';
+
+export interface StreamHealth {
+  fps: number;
+  kbps: number;
+  /** ms since epoch of the last fragment received from the camera, or null. */
+  lastFrameAt: number | null;
+  restarts: number;
+  subscribers: number;
+}
+
+export interface StreamStatus {
+  cameraId: string;
+  state: StreamState;
+  /** Why the stream is not live, in words for the operator. */
+  reason?: string;
+  path: StreamPath;
+  /** Source codec as ffmpeg names it (h264, hevc, mjpeg), once known. */
+  sourceCodec?: string;
+  /** MSE codec string of what is sent to the player, e.g. avc1.64001f. */
+  codec?: string;
+  /** ms since epoch of the next reconnect attempt while failing. */
+  nextRetryAt?: number;
+  health: StreamHealth;
+}
+
+export type CoreEvent =
+  | { type: 'stream.status'; status: StreamStatus }
+  | { type: 'cameras.changed' }
+  | { type: 'wall.changed' };
+
+/**
+ * Live WebSocket (path /live/<cameraId>): the server sends a JSON text message
+ * `{ type: 'init', codec, path }` followed by one binary message with the MP4 init segment, then one
+ * binary message per media fragment (moof+mdat), starting at a keyframe. When the upstream restarts,
+ * a new `init` arrives and the player must start a fresh MediaSource.
+ */
+export type LiveServerMessage =
+  | { type: 'init'; codec: string; path: StreamPath }
+  | { type: 'status'; status: StreamStatus };

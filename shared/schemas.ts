@@ -1,0 +1,53 @@
+/**
+ * Runtime validation of every value that crosses a process boundary (IPC, HTTP, WebSocket, files).
+ * Field-level rules for camera URLs live in the core (they need URL parsing and produce one error per
+ * field); these schemas check shape and basic types so malformed requests never reach the core.
+ */
+import { z } from 'zod';
+import { LAYOUT_IDS } from './layouts.js';
+
+const text = (max: number) => z.string().max(max);
+
+export const cameraInputSchema = z.object({
+  name: text(200),
+  url: text(2048),
+  subUrl: text(2048).optional(),
+  username: text(256).optional(),
+  /** On update: absent keeps the stored password, '' removes it. */
+  password: text(256).optional(),
+  enabled: z.boolean().optional(),
+});
+
+export const cameraIdSchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'A camera id is 1–64 lowercase letters, digits or dashes.');
+
+export const wallStateSchema = z.object({
+  layout: z.enum(LAYOUT_IDS),
+  tiles: z.array(cameraIdSchema.nullable()).max(64),
+});
+
+export const importFormatSchema = z.enum(['json', 'csv']);
+
+/** One schema per API method: the argument it takes (undefined for none). */
+export const apiArgSchemas = {
+  getSession: z.undefined(),
+  listCameras: z.undefined(),
+  addCamera: cameraInputSchema,
+  updateCamera: z.object({ id: cameraIdSchema, changes: cameraInputSchema.partial() }),
+  removeCamera: z.object({ id: cameraIdSchema }),
+  importCameras: z.object({ text: z.string().max(1_000_000), format: importFormatSchema }),
+  addDemoCameras: z.undefined(),
+  listStreams: z.undefined(),
+  getWall: z.undefined(),
+  setWall: wallStateSchema,
+  listAudit: z.object({ limit: z.number().int().min(1).max(1000) }),
+} as const;
+
+export type ApiMethod = keyof typeof apiArgSchemas;
+export const API_METHODS = Object.keys(apiArgSchemas) as ApiMethod[];
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(apiArgSchemas, name);
+}
+
+/** Messages a live WebSocket client may send (none today but a ping; anything else is rejected). */
+export const liveClientMessageSchema = z.object({ type: z.literal('ping') });

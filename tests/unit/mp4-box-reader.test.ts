@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Mp4BoxReader } from '../../electron/core/streams/mp4-box-reader.js';
+import { Fmp4Segmenter, parseMoof, type SegmenterOutput } from '../../electron/core/streams/fmp4-segmenter.js';
+
+// Captured from ffmpeg 5.1: 2 s of 320x180 H.264 High@1.2, a keyframe every 25 frames, one fragment per frame.
+const sample = readFileSync(new URL('../fixtures/media/h264-320x180-2s-gop25.fmp4', import.meta.url));
+
+function segment(chunks: Buffer[]): SegmenterOutput[] {
+  const reader = new Mp4BoxReader();
+  const segmenter = new Fmp4Segmenter();
+  const out: SegmenterOutput[] = [];
+  for (const chunk of chunks) for (const box of reader.push(chunk)) {
+    const o = segmenter.push(box);
+    if (o) out.push(o);
+  }
+  return out;
+}
+
+function chunked(bytes: Buffer, sizes: number[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  let pos = 0;
+  for (let i = 0; pos < bytes.length; i++) {
+    const n = sizes[i % sizes.length]!;
+    chunks.push(bytes.subarray(pos, pos + n));
+    pos += n;
+  }
+  return chunks;
+}
+
+describe('MP4 box reader and fMP4 segmenter', () => {
+  it('finds the init segment with the codec string from avcC', () => {
+    const out = segment([sample]);
+    expect(out[0]?.kind).toBe('init');
+    if (out[0]?.kind !== 'init') throw new Error('no init');
+    expect(out[0].init.codec).toBe('avc1.64000c');
+    expect(out[0].init.sampleEntry).toBe('avc1');
+    expect(out[0].init.bytes.toString('latin1', 4, 8)).toBe('ftyp');
+  });
+
+  it('yields one fragment per frame with keyframes exactly every 25 frames', () => {
+    const fragments = segment([sample]).flatMap((o) => (o.kind === 'fragment' ? [o.fragment] : []));
+    expect(fragments).toHaveLength(50);
+    expect(fragments.map((f, i) => (f.keyframe ? i : -1)).filter((i) => i >= 0)).toEqual([0, 25]);
+    expect(fragments.every((f) => f.sampleCount === 1)).toBe(true);
+    for (const f of fragments) {
+      expect(f.bytes.toString('latin1', 4, 8)).toBe('moof');
+    }
+  });
+
+  it('gives identical output however the pipe cuts the bytes', () => {
+    const bytesOf = (out: SegmenterOutput[]) => Buffer.concat(out.map((o) => (o.kind === 'init' ? o.init.bytes : o.fragment.bytes)));
+    const whole = segment([sample]);
+    // Everything but the trailing mfra index ffmpeg writes when the file closes.
+    expect(bytesOf(whole).length).toBe(sample.length - sample.readUInt32BE(sample.length - 4));
+    for (const sizes of [[1], [7, 3, 1000], [8], [4096], [65536]]) {
+      const cut = segment(chunked(sample, sizes));
+      expect(cut.length).toBe(whole.length);
+      expect(bytesOf(cut).equals(bytesOf(whole))).toBe(true);
+    }
+  });
+
+  it('reads 64-bit box sizes', () => {
+    const box = Buffer.alloc(24);
+    box.writeUInt32BE(1, 0);
+    box.write('free', 4, 'latin1');
+    box.writeBigUInt64BE(24n, 8);
+    const boxes = new Mp4BoxReader().push(box);
+    expect(boxes.map((b) => [b.type, b.bytes.length])).toEqual([['free', 24]]);
+  });
+
+  it('rejects a corrupt box header instead of buffering forever', () => {
+    const bad = Buffer.from([0, 0, 0, 3, 0x6d, 0x6f, 0x6f, 0x66]);
+    expect(() => new Mp4BoxReader().push(bad)).toThrow(/Corrupt MP4 box header: size 3/);
+    const huge = Buffer.from([0xff, 0xff, 0xff, 0xff, 0x6d, 0x64, 0x61, 0x74]);
+    expect(() => new Mp4BoxReader().push(huge)).toThrow(/Corrupt MP4 box header/);
+  });
+});
+
+/** A minimal moof: mfhd + traf(tfhd, trun) with chosen flags. */
+function moof(opts: { tfhdDefaultFlags?: number; firstSampleFlags?: number; perSampleFlags?: number[] }): Buffer {
+  const box = (type: string, payload: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(8 + payload.length, 0);
+    head.write(type, 4, 'latin1');
+    return Buffer.concat([head, payload]);
+  };
+  const u32 = (...values: number[]) => {
+    const b = Buffer.alloc(4 * values.length);
+    values.forEach((v, i) => b.writeUInt32BE(v >>> 0, i * 4));
+    return b;
+  };
+  const tfhd = opts.tfhdDefaultFlags === undefined ? box('tfhd', u32(0, 1)) : box('tfhd', u32(0x20, 1, opts.tfhdDefaultFlags));
+  let trun: Buffer;
+  if (opts.firstSampleFlags !== undefined) trun = box('trun', u32(0x04, 2, opts.firstSampleFlags));
+  else if (opts.perSampleFlags) trun = box('trun', u32(0x400, opts.perSampleFlags.length, ...opts.perSampleFlags));
+  else trun = box('trun', u32(0, 3));
+  return box('moof', Buffer.concat([box('mfhd', u32(0, 1)), box('traf', Buffer.concat([tfhd, trun]))]));
+}
+
+describe('keyframe detection in moof', () => {
+  const SYNC = 0x02000000;
+  const NON_SYNC = 0x01010000;
+  it('uses trun first-sample-flags when present', () => {
+    expect(parseMoof(moof({ firstSampleFlags: SYNC, tfhdDefaultFlags: NON_SYNC }), NON_SYNC)).toEqual({ keyframe: true, sampleCount: 2 });
+    expect(parseMoof(moof({ firstSampleFlags: NON_SYNC, tfhdDefaultFlags: SYNC }), SYNC).keyframe).toBe(false);
+  });
+  it('uses the first per-sample flags next', () => {
+    expect(parseMoof(moof({ perSampleFlags: [SYNC, NON_SYNC, NON_SYNC] }), NON_SYNC)).toEqual({ keyframe: true, sampleCount: 3 });
+    expect(parseMoof(moof({ perSampleFlags: [NON_SYNC, SYNC] }), SYNC).keyframe).toBe(false);
+  });
+  it('falls back to tfhd, then trex defaults', () => {
+    expect(parseMoof(moof({ tfhdDefaultFlags: NON_SYNC }), SYNC).keyframe).toBe(false);
+    expect(parseMoof(moof({ tfhdDefaultFlags: SYNC }), NON_SYNC).keyframe).toBe(true);
+    expect(parseMoof(moof({}), NON_SYNC)).toEqual({ keyframe: false, sampleCount: 3 });
+    expect(parseMoof(moof({}), SYNC).keyframe).toBe(true);
+  });
+});

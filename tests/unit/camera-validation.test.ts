@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { validateCamera } from '../../electron/core/cameras/camera-validation.js';
+import { parseCameraList } from '../../electron/core/cameras/camera-import.js';
+import { dispatchApiCall } from '../../electron/host/api-dispatch.js';
+import { WatchroomError } from '../../shared/errors.js';
+import type { WatchroomApi } from '../../shared/api.js';
+
+function fieldErrors(input: Parameters<typeof validateCamera>[0], others: string[] = []) {
+  const r = validateCamera(input, others);
+  if (r.ok) throw new Error('expected errors');
+  return Object.fromEntries(r.errors.map((e) => [e.field, e.code]));
+}
+
+describe('validateCamera', () => {
+  it('moves inline credentials out of the stored URL', () => {
+    const r = validateCamera({ name: ' Gate ', url: 'rtsp://admin:pw@10.0.0.9:554/main', subUrl: 'rtsp://10.0.0.9/sub' }, []);
+    expect(r).toEqual({ ok: true, camera: { name: 'Gate', url: 'rtsp://10.0.0.9/main', subUrl: 'rtsp://10.0.0.9/sub', username: 'admin', password: 'pw', enabled: true } });
+  });
+
+  it('reports every faulty field at once, each with its own code', () => {
+    expect(fieldErrors({ name: '', url: 'http://x/y', subUrl: 'rtsp://h:70000/', username: 'a:b', password: 'x' })).toEqual({
+      name: 'camera.name.required',
+      url: 'camera.url.scheme',
+      subUrl: 'camera.subUrl.port',
+      username: 'camera.username.invalid',
+    });
+    expect(fieldErrors({ name: 'Gate', url: 'rtsp://h/', password: 'secret' })).toEqual({ username: 'camera.username.required' });
+    expect(fieldErrors({ name: 'gate', url: 'rtsp://h/' }, ['Gate'])).toEqual({ name: 'camera.name.duplicate' });
+    expect(fieldErrors({ name: 'Gate', url: 'rtsp://bob:x@h/', username: 'alice' })).toEqual({ username: 'camera.username.conflict' });
+    expect(fieldErrors({ name: 'Gate', url: 'rtsp://h/', subUrl: 'rtsp://eve:y@h/sub' })).toEqual({ subUrl: 'camera.subUrl.credentials' });
+  });
+});
+
+describe('parseCameraList', () => {
+  it('reads CSV with a header, quotes and an optional sub-stream column', () => {
+    const rows = parseCameraList('name,url,subUrl\n"Gate, north",rtsp://h/1,rtsp://h/2\n\nLobby,rtsp://h/3\n', 'csv');
+    expect(rows).toEqual([
+      { name: 'Gate, north', url: 'rtsp://h/1', subUrl: 'rtsp://h/2' },
+      { name: 'Lobby', url: 'rtsp://h/3' },
+    ]);
+  });
+
+  it('names each bad row and imports none', () => {
+    try {
+      parseCameraList('[{"name":"A","url":"rtsp://h/"},{"name":3},"x"]', 'json');
+      throw new Error('expected failure');
+    } catch (error) {
+      expect(error).toBeInstanceOf(WatchroomError);
+      const fields = (error as WatchroomError).fields!.map((f) => f.field);
+      expect(fields).toEqual(['rows[1].name', 'rows[1].url', 'rows[2].name', 'rows[2].url']);
+    }
+    expect(() => parseCameraList('{not json', 'json')).toThrow(/not valid JSON/);
+    expect(() => parseCameraList('A,rtsp://h/,x,y', 'csv')).toThrow(WatchroomError);
+  });
+});
+
+describe('API argument validation', () => {
+  const calls: string[] = [];
+  const api = new Proxy({} as WatchroomApi, {
+    get: (_t, name: string) => async (arg: unknown) => {
+      calls.push(name);
+      return arg;
+    },
+  });
+  const log = () => undefined;
+
+  it('rejects unknown methods and malformed arguments before they reach the core', async () => {
+    expect(await dispatchApiCall(api, 'deleteEverything', undefined, log)).toMatchObject({ ok: false, status: 404, error: { code: 'api.unknown-method' } });
+    const bad = await dispatchApiCall(api, 'addCamera', { name: 5, url: 'rtsp://h/' }, log);
+    expect(bad).toMatchObject({ ok: false, status: 400, error: { code: 'api.invalid-argument' } });
+    if (!bad.ok) expect(bad.error.fields?.[0]?.field).toBe('name');
+    expect(await dispatchApiCall(api, 'setWall', { layout: '5x5', tiles: [] }, log)).toMatchObject({ ok: false, status: 400 });
+    expect(await dispatchApiCall(api, 'removeCamera', { id: '../etc/passwd' }, log)).toMatchObject({ ok: false, status: 400 });
+    expect(await dispatchApiCall(api, 'listAudit', { limit: 1e9 }, log)).toMatchObject({ ok: false, status: 400 });
+    expect(calls).toEqual([]);
+  });
+
+  it('passes valid arguments through and maps core errors to their code', async () => {
+    expect(await dispatchApiCall(api, 'removeCamera', { id: 'cam-1' }, log)).toEqual({ ok: true, result: { id: 'cam-1' } });
+    const failing = { ...api, removeCamera: async () => { throw new WatchroomError('camera.not-found', 'There is no camera with id cam-x.'); } } as WatchroomApi;
+    expect(await dispatchApiCall(failing, 'removeCamera', { id: 'cam-x' }, log)).toEqual({ ok: false, status: 404, error: { code: 'camera.not-found', message: 'There is no camera with id cam-x.' } });
+    const broken = { removeCamera: async () => { throw new Error('disk on fire'); } } as unknown as WatchroomApi;
+    const r = await dispatchApiCall(broken, 'removeCamera', { id: 'cam-x' }, log);
+    expect(r).toMatchObject({ ok: false, status: 500, error: { code: 'internal' } });
+    if (!r.ok) expect(r.error.message).not.toContain('disk on fire');
+  });
+});

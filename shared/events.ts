@@ -44,3 +44,8 @@ export type CoreEvent =
 export type LiveServerMessage =
   | { type: 'init'; codec: string; path: StreamPath }
   | { type: 'status'; status: StreamStatus };
+
+/** Live WebSocket close codes: the player stops reconnecting on these. */
+export const LIVE_CLOSE_CAMERA_GONE = 4410;
+export const LIVE_CLOSE_UNKNOWN_CAMERA = 4404;
+export const LIVE_CLOSE_BAD_REQUEST = 4400;

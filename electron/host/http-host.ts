@@ -11,6 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core/core.js';
 import { cameraIdSchema, liveClientMessageSchema } from '../../shared/schemas.js';
+import { LIVE_CLOSE_BAD_REQUEST, LIVE_CLOSE_UNKNOWN_CAMERA } from '../../shared/events.js';
 import { dispatchApiCall } from './api-dispatch.js';
 import { liveSocketSink } from './live-socket-sink.js';
 
@@ -22,6 +23,8 @@ export interface HostOptions {
   rendererDir: string;
   port: number;
   bindAddress?: string;
+  /** Origins besides the host's own that may open WebSockets (file:// for the Electron renderer). */
+  extraOrigins?: string[];
 }
 
 export interface RunningHost {
@@ -80,7 +83,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hostOk = (req: IncomingMessage) => allowedHosts().has(req.headers.host ?? '');
   const originOk = (req: IncomingMessage) => {
     const origin = req.headers.origin;
-    return origin === undefined || [...allowedHosts()].some((h) => origin === `http://${h}`);
+    return origin === undefined || (options.extraOrigins ?? []).includes(origin) || [...allowedHosts()].some((h) => origin === `http://${h}`);
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -162,7 +165,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       if (url.pathname === '/events') return attachEvents(ws);
       const live = /^\/live\/([^/]+)$/.exec(url.pathname);
       if (live) return attachLive(ws, decodeURIComponent(live[1]!));
-      ws.close(4404, 'Unknown WebSocket path.');
+      ws.close(LIVE_CLOSE_UNKNOWN_CAMERA, 'Unknown WebSocket path.');
     });
   });
 
@@ -174,17 +177,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   }
 
   function attachLive(ws: WebSocket, cameraId: string): void {
-    if (!cameraIdSchema.safeParse(cameraId).success) return ws.close(4400, 'Malformed camera id.');
+    if (!cameraIdSchema.safeParse(cameraId).success) return ws.close(LIVE_CLOSE_BAD_REQUEST, 'Malformed camera id.');
     let unsubscribe: () => void;
     try {
       unsubscribe = options.core.openLive(options.actor, cameraId, liveSocketSink(ws));
     } catch (error) {
-      return ws.close(4404, (error as Error).message.slice(0, 120));
+      return ws.close(LIVE_CLOSE_UNKNOWN_CAMERA, (error as Error).message.slice(0, 120));
     }
     ws.once('close', unsubscribe);
     ws.on('message', (data, isBinary) => {
       const ok = !isBinary && liveClientMessageSchema.safeParse(safeJson(data.toString())).success;
-      if (!ok) ws.close(4400, 'Unexpected message.');
+      if (!ok) ws.close(LIVE_CLOSE_BAD_REQUEST, 'Unexpected message.');
     });
   }
 

@@ -1,6 +1,6 @@
 /** Adapts a WebSocket to a stream subscriber, speaking the live wire protocol of shared/events.ts. */
 import type { WebSocket } from 'ws';
-import type { LiveServerMessage } from '../../shared/events.js';
+import { LIVE_CLOSE_CAMERA_GONE, type LiveServerMessage } from '../../shared/events.js';
 import type { StreamSink } from '../core/streams/stream-fanout.js';
 
 export function liveSocketSink(ws: WebSocket): StreamSink {
@@ -18,6 +18,9 @@ export function liveSocketSink(ws: WebSocket): StreamSink {
     },
     backlog() {
       return ws.bufferedAmount;
+    },
+    end(reason) {
+      ws.close(LIVE_CLOSE_CAMERA_GONE, reason.slice(0, 120));
     },
   };
 }

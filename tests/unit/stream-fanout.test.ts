@@ -14,6 +14,9 @@ class RecordingSink implements StreamSink {
   backlog() {
     return this.queued;
   }
+  end(reason: string) {
+    this.events.push(`end:${reason}`);
+  }
 }
 
 const frag = (name: string, keyframe: boolean) => ({ bytes: Buffer.from(name), keyframe, sampleCount: 1 });
@@ -71,5 +74,8 @@ describe('StreamFanout', () => {
     fan.push(frag('K2', true));
     expect(sub.events).toEqual(['init:a', 'K1', 'init:b', 'K2']);
     expect(late.events).toEqual(['init:b', 'K2']);
+    fan.endAll('gone');
+    expect(sub.events.at(-1)).toBe('end:gone');
+    expect(fan.size).toBe(0);
   });
 });

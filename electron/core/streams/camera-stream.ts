@@ -92,6 +92,12 @@ export class CameraStream {
     this.setState('stopped', undefined);
   }
 
+  /** Stops for good and tells every subscriber why (the camera was removed). */
+  async end(reason: string): Promise<void> {
+    await this.stop();
+    this.fanout.endAll(reason);
+  }
+
   /** Restart now with the current source (after the camera was edited). */
   async restart(): Promise<void> {
     if (!this.running) return;

@@ -54,7 +54,7 @@ export class StreamEngine {
     const stream = this.streams.get(cameraId);
     this.cancelStop(cameraId);
     this.streams.delete(cameraId);
-    await stream?.stop();
+    await stream?.end('The camera was removed.');
   }
 
   /** Stops every stream and waits until each ffmpeg has exited. */

@@ -12,6 +12,8 @@ export interface StreamSink {
   fragment(bytes: Buffer): void;
   /** Bytes handed to this subscriber and not yet delivered (e.g. WebSocket bufferedAmount). */
   backlog(): number;
+  /** The stream is gone for good (camera removed); no more data will come. */
+  end(reason: string): void;
 }
 
 interface Subscriber {
@@ -83,6 +85,14 @@ export class StreamFanout {
       sub.waitingForKeyframe = false;
       sub.sink.fragment(fragment.bytes);
     }
+  }
+
+  /** Ends every subscription, e.g. when the camera is removed. */
+  endAll(reason: string): void {
+    const subs = [...this.subscribers];
+    this.subscribers.clear();
+    this.reset();
+    for (const sub of subs) sub.sink.end(reason);
   }
 
   /** The upstream ended: cached media is stale, late subscribers must wait for the next init. */

@@ -1,0 +1,97 @@
+/**
+ * Electron shell: one wall window bound to the core. It adapts, it does not decide: every call goes
+ * through the same validated dispatch as the browser host. Follows Electron's security checklist:
+ * context isolation, sandbox, no Node in the renderer, CSP, sender checks, no navigation or new
+ * windows, permissions denied.
+ */
+import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import ElectronStore from 'electron-store';
+import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { IPC_CALL, IPC_EVENT, IPC_LIVE_SERVER } from '../shared/bridge.js';
+import { appVersion } from './core/app-version.js';
+import { createCore, type Core } from './core/core.js';
+import type { SettingsStore } from './core/settings/settings-store.js';
+import { dispatchApiCall } from './host/api-dispatch.js';
+import { startHost, type RunningHost } from './host/http-host.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererDir = join(here, '..', 'renderer');
+const rendererIndex = join(rendererDir, 'index.html');
+const preloadPath = join(here, '..', 'preload', 'electron', 'preload.js');
+
+function electronStore(name: string): SettingsStore {
+  const store = new ElectronStore({ name, clearInvalidConfig: false, configFileMode: 0o600 });
+  return { get: (key) => store.get(key), set: (key, value) => store.set(key, value), path: store.path };
+}
+
+/** Only our own renderer, loaded from disk, may call the API. */
+function fromOurRenderer(event: IpcMainInvokeEvent): boolean {
+  const url = event.senderFrame?.url ?? '';
+  return url.startsWith(pathToFileURL(rendererDir).href + '/');
+}
+
+async function start(): Promise<void> {
+  const actor = userInfo().username;
+  const core: Core = createCore({
+    dataDir: app.getPath('userData'),
+    appVersion: appVersion(),
+    shell: 'electron',
+    settings: electronStore('settings'),
+    credentials: electronStore('credentials'),
+    demoWhenEmpty: true,
+  });
+  const api = core.api(actor);
+  // Live video travels over a loopback WebSocket (binary, high rate), the API over IPC.
+  const token = randomBytes(24).toString('base64url');
+  const live: RunningHost = await startHost({ core, token, actor, rendererDir, port: 0, extraOrigins: ['file://'] });
+
+  ipcMain.handle(IPC_CALL, async (event, method: unknown, arg: unknown) => {
+    if (!fromOurRenderer(event) || typeof method !== 'string') return { ok: false, error: { code: 'ipc.refused', message: 'Refused.' } };
+    const result = await dispatchApiCall(api, method, arg, (error) => core.logger.log('error', 'api.internal', { error: String(error) }));
+    return result.ok ? { ok: true, result: result.result } : { ok: false, error: result.error };
+  });
+  ipcMain.handle(IPC_LIVE_SERVER, (event) => (fromOurRenderer(event) ? { baseUrl: `ws://127.0.0.1:${live.port}`, token } : null));
+
+  const window = new BrowserWindow({
+    width: 1600,
+    height: 900,
+    backgroundColor: '#0b0d10',
+    title: 'Watchroom',
+    webPreferences: { preload: preloadPath, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+  });
+  const offEvents = core.onEvent((event) => {
+    if (!window.isDestroyed()) window.webContents.send(IPC_EVENT, event);
+  });
+  window.on('closed', offEvents);
+  await window.loadFile(rendererIndex);
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    event.preventDefault();
+    quitting = true;
+    void Promise.all([live.close(), core.close()]).finally(() => app.exit(0));
+  });
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => app.quit());
+
+app.whenReady().then(async () => {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  await start();
+}, (error: unknown) => {
+  process.stderr.write(`Watchroom could not start: ${String(error)}\n`);
+  app.exit(1);
+});
+
+app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,41 @@
+/**
+ * Sandboxed preload: exposes exactly WatchroomBridge and no raw ipcRenderer. A sandboxed preload can
+ * only require 'electron', so the method list is written out here; `satisfies` keeps it complete.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { WatchroomApi } from '../shared/api.js';
+import type { CoreEvent } from '../shared/events.js';
+import type { WatchroomBridge } from '../shared/bridge.js';
+
+// Literal copies of shared/bridge.ts constants: a sandboxed preload cannot import them at run time.
+const IPC_CALL = 'watchroom:call';
+const IPC_EVENT = 'watchroom:event';
+const IPC_LIVE_SERVER = 'watchroom:live-server';
+
+const METHODS = {
+  getSession: true,
+  listCameras: true,
+  addCamera: true,
+  updateCamera: true,
+  removeCamera: true,
+  importCameras: true,
+  addDemoCameras: true,
+  listStreams: true,
+  getWall: true,
+  setWall: true,
+  listAudit: true,
+} as const satisfies Record<keyof WatchroomApi, true>;
+
+const bridge: Record<string, unknown> = {
+  onEvent(listener: (event: CoreEvent) => void) {
+    const handler = (_e: IpcRendererEvent, event: CoreEvent) => listener(event);
+    ipcRenderer.on(IPC_EVENT, handler);
+    return () => ipcRenderer.removeListener(IPC_EVENT, handler);
+  },
+  liveServer: () => ipcRenderer.invoke(IPC_LIVE_SERVER),
+};
+for (const method of Object.keys(METHODS)) {
+  bridge[method] = (arg?: unknown) => ipcRenderer.invoke(IPC_CALL, method, arg);
+}
+
+contextBridge.exposeInMainWorld('watchroom', bridge as WatchroomBridge);

@@ -1,0 +1,1 @@
+export function findElectronBinary(): { path: string | null; why: string };

@@ -1,0 +1,22 @@
+/**
+ * What the Electron preload exposes as `window.watchroom`: every WatchroomApi method by name, each
+ * resolving to an envelope (contextBridge drops custom error fields, so errors travel as data), plus
+ * the event feed and where to open live streams. Nothing else crosses.
+ */
+import type { WatchroomApi } from './api.js';
+import type { ApiErrorBody } from './errors.js';
+import type { CoreEvent } from './events.js';
+
+export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ApiErrorBody };
+
+type BridgedMethod<F> = F extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<Envelope<R>> : never;
+
+export type WatchroomBridge = { [K in keyof WatchroomApi]: BridgedMethod<WatchroomApi[K]> } & {
+  onEvent(listener: (event: CoreEvent) => void): () => void;
+  /** The loopback WebSocket server for live video: `${baseUrl}/live/<id>?token=<token>`. */
+  liveServer(): Promise<{ baseUrl: string; token: string }>;
+};
+
+export const IPC_CALL = 'watchroom:call';
+export const IPC_EVENT = 'watchroom:event';
+export const IPC_LIVE_SERVER = 'watchroom:live-server';

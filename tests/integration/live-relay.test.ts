@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { LiveClient } from '../fixtures/live-client.js';
-import { ffmpegFor } from '../fixtures/process-table.js';
+import { cameraServerProcesses, ffmpegFor } from '../fixtures/process-table.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 const PASSWORD = 'Zq9-secret-pw!';
@@ -91,6 +91,19 @@ describe('live relay with real cameras', () => {
     await cams[1]!.start();
     await h.waitForState(ids[1]!, 'live', mark, 30_000);
     await waitFor('fragments after the camera returned', () => clients[1]!.inits.length === 2 && clients[1]!.fragmentsSinceInit().length >= 10);
+  });
+
+  it('treats a stalled camera (connection open, no data) as a failure and recovers when it resumes', async () => {
+    const [server] = cameraServerProcesses(cams[2]!.port);
+    expect(server).toBeDefined();
+    const mark = h.statuses.length;
+    process.kill(server!.pid, 'SIGSTOP');
+    try {
+      await h.waitForState(ids[2]!, 'reconnecting', mark, 20_000);
+    } finally {
+      process.kill(server!.pid, 'SIGCONT');
+    }
+    await h.waitForState(ids[2]!, 'live', mark, 30_000);
   });
 
   it('reports a wrong password as unauthorized, and the right one goes live', async () => {

@@ -2,18 +2,17 @@
  * The watchroom-host CLI as a real process: its ready line, its camera import, and that it leaves no
  * ffmpeg behind on SIGINT, SIGTERM, or even when it is SIGKILLed.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { LiveClient } from '../fixtures/live-client.js';
 import { ffmpegFor } from '../fixtures/process-table.js';
 import { waitFor } from '../fixtures/wait-for.js';
+import { HOST_CLI, startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'electron', 'cli', 'watchroom-host.js');
 let cams: TestCamera[] = [];
 
 beforeAll(async () => {
@@ -21,40 +20,10 @@ beforeAll(async () => {
 });
 afterAll(async () => stopAllTestCameras());
 
-interface HostProcess {
-  child: ChildProcessWithoutNullStreams;
-  url: URL;
-  stderr: () => string;
-}
-
-async function startHostProcess(args: string[]): Promise<HostProcess> {
-  const child = spawn(process.execPath, [CLI, '--port', '0', ...args]);
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const lines = createInterface({ input: child.stdout });
-  const line = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`watchroom-host exited ${code}: ${stderr}`)));
-  });
-  const m = /^Watchroom listening at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)$/.exec(line);
-  if (!m) throw new Error(`Unexpected ready line: ${line}`);
-  return { child, url: new URL(m[1]!), stderr: () => stderr };
-}
-
-function camerasFile(format: 'json' | 'csv'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'watchroom-cams-'));
-  const file = join(dir, `cameras.${format}`);
-  writeFileSync(
-    file,
-    format === 'json'
-      ? JSON.stringify(cams.map((c, i) => ({ name: `Host ${i + 1}`, url: c.url })))
-      : `name,url,subUrl\n${cams.map((c, i) => `Host ${i + 1},${c.url},`).join('\n')}\n`,
-  );
-  return file;
-}
+const camerasFile = (format: 'json' | 'csv') => writeCameraFile(cams.map((c, i) => ({ name: `Host ${i + 1}`, url: c.url })), format);
 
 async function watchAll(host: HostProcess): Promise<LiveClient[]> {
-  const token = host.url.searchParams.get('token')!;
+  const token = host.token;
   const res = await fetch(new URL('/api/listCameras', host.url.origin), {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie: `watchroom_token_${host.url.port}=${token}` },
@@ -71,18 +40,16 @@ async function watchAll(host: HostProcess): Promise<LiveClient[]> {
 describe('watchroom-host process', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`exits cleanly on ${signal} with no ffmpeg left in the process table`, async () => {
-      const host = await startHostProcess(['--data', mkdtempSync(join(tmpdir(), 'wr-data-')), '--cameras', camerasFile(signal === 'SIGINT' ? 'json' : 'csv')]);
+      const host = await startHostProcess(['--data', tempDataDir(), '--cameras', camerasFile(signal === 'SIGINT' ? 'json' : 'csv')]);
       const viewers = await watchAll(host);
-      const exited = new Promise<number | null>((resolve) => host.child.once('exit', resolve));
-      host.child.kill(signal);
-      expect(await exited).toBe(0);
+      expect(await host.stop(signal)).toBe(0);
       expect(cams.map((c) => ffmpegFor(c.port).length)).toEqual([0, 0]);
       await Promise.all(viewers.map((v) => v.close()));
     });
   }
 
   it('takes its ffmpeg children with it even when SIGKILLed', async () => {
-    const host = await startHostProcess(['--data', mkdtempSync(join(tmpdir(), 'wr-data-')), '--cameras', camerasFile('json')]);
+    const host = await startHostProcess(['--data', tempDataDir(), '--cameras', camerasFile('json')]);
     const viewers = await watchAll(host);
     host.child.kill('SIGKILL');
     await waitFor('ffmpeg to die with its parent', () => cams.every((c) => ffmpegFor(c.port).length === 0), 5_000);
@@ -90,13 +57,12 @@ describe('watchroom-host process', () => {
   });
 
   it('imports the same camera file again on restart without duplicating cameras', async () => {
-    const data = mkdtempSync(join(tmpdir(), 'wr-data-'));
+    const data = tempDataDir();
     const file = camerasFile('json');
     for (let run = 0; run < 2; run++) {
       const host = await startHostProcess(['--data', data, '--cameras', file]);
       await Promise.all((await watchAll(host)).map((v) => v.close()));
-      host.child.kill('SIGTERM');
-      await new Promise((r) => host.child.once('exit', r));
+      await host.stop();
       expect(host.stderr()).toContain(run === 0 ? 'Imported 2 camera(s)' : 'Imported 0 camera(s)');
     }
   });
@@ -105,7 +71,7 @@ describe('watchroom-host process', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wr-bad-'));
     const file = join(dir, 'cameras.json');
     writeFileSync(file, JSON.stringify([{ name: 'Good', url: cams[0]!.url }, { name: 'Bad', url: 'http://10.0.0.1/x' }]));
-    const child = spawn(process.execPath, [CLI, '--port', '0', '--data', join(dir, 'data'), '--cameras', file]);
+    const child = spawn(process.execPath, [HOST_CLI, '--port', '0', '--data', join(dir, 'data'), '--cameras', file]);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise((r) => child.once('exit', r));

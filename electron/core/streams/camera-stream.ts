@@ -50,6 +50,7 @@ export class CameraStream {
   private nextRetryAt: number | undefined;
   private retryTimer: NodeJS.Timeout | null = null;
   private stallTimer: NodeJS.Timeout | null = null;
+  private lastDataAt = 0;
   private healthTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: CameraStreamOptions) {
@@ -132,11 +133,11 @@ export class CameraStream {
     let stderrRest = '';
 
     this.opts.logger.log('info', 'stream.spawn', { cameraId: this.opts.cameraId, path: this.path, pid: child.pid });
-    this.armStallTimer(child);
+    this.watchForStall(child);
 
     child.stdout.on('data', (chunk: Buffer) => {
       if (this.child !== child) return;
-      this.armStallTimer(child);
+      this.lastDataAt = Date.now();
       try {
         for (const box of reader.push(chunk)) {
           const out = segmenter.push(box);
@@ -239,17 +240,21 @@ export class CameraStream {
     }, delay);
   }
 
-  private armStallTimer(child: ChildProcessWithoutNullStreams): void {
+  /** Checks once a second rather than re-arming a timer per chunk: the data path stays cheap. */
+  private watchForStall(child: ChildProcessWithoutNullStreams): void {
     this.clearStallTimer();
-    this.stallTimer = setTimeout(() => {
-      if (this.child !== child) return;
-      this.opts.logger.log('warn', 'stream.stalled', { cameraId: this.opts.cameraId });
+    this.lastDataAt = Date.now();
+    const stallMs = this.opts.stallMs ?? 10_000;
+    this.stallTimer = setInterval(() => {
+      if (this.child !== child || Date.now() - this.lastDataAt < stallMs) return;
+      this.opts.logger.log('warn', 'stream.stalled', { cameraId: this.opts.cameraId, stallMs });
+      this.clearStallTimer();
       child.kill('SIGKILL');
-    }, this.opts.stallMs ?? 10_000);
+    }, Math.min(1_000, stallMs / 4));
   }
 
   private clearStallTimer(): void {
-    if (this.stallTimer) clearTimeout(this.stallTimer);
+    if (this.stallTimer) clearInterval(this.stallTimer);
     this.stallTimer = null;
   }
 

@@ -12,54 +12,41 @@ export interface Mp4Box {
 const MAX_BOX_BYTES = 64 * 1024 * 1024;
 
 export class Mp4BoxReader {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  /** Bytes not yet returned as boxes: the tail of the last chunk, or several chunks joined. */
+  private pending: Buffer = Buffer.alloc(0);
 
   /** Adds bytes and returns every box they complete, in order. Throws on a corrupt box header. */
   push(chunk: Buffer): Mp4Box[] {
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
+    // Pipe chunks mostly hold whole boxes: slice them out without copying, join only a split tail.
+    const buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const boxes: Mp4Box[] = [];
+    let pos = 0;
     for (;;) {
-      const size = this.nextBoxSize();
-      if (size === null || this.pendingBytes < size) break;
-      const bytes = this.take(size);
-      boxes.push({ type: bytes.toString('latin1', 4, 8), bytes });
+      const size = boxSize(buf, pos);
+      if (size === null || buf.length - pos < size) break;
+      boxes.push({ type: buf.toString('latin1', pos + 4, pos + 8), bytes: buf.subarray(pos, pos + size) });
+      pos += size;
     }
+    // Copy the tail so it does not pin the whole chunk while waiting for the rest of its box.
+    this.pending = pos === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(pos));
     return boxes;
   }
+}
 
-  private nextBoxSize(): number | null {
-    if (this.pendingBytes < 8) return null;
-    const head = this.peek(16);
-    const size32 = head.readUInt32BE(0);
-    let size: number;
-    if (size32 === 1) {
-      if (head.length < 16) return null;
-      size = Number(head.readBigUInt64BE(8));
-    } else if (size32 === 0) {
-      throw new Error('MP4 box without a size (runs to end of file) cannot appear in a live stream.');
-    } else {
-      size = size32;
-    }
-    if (size < 8 || size > MAX_BOX_BYTES) throw new Error(`Corrupt MP4 box header: size ${size}.`);
-    return size;
+function boxSize(buf: Buffer, pos: number): number | null {
+  if (buf.length - pos < 8) return null;
+  const size32 = buf.readUInt32BE(pos);
+  let size: number;
+  if (size32 === 1) {
+    if (buf.length - pos < 16) return null;
+    size = Number(buf.readBigUInt64BE(pos + 8));
+  } else if (size32 === 0) {
+    throw new Error('MP4 box without a size (runs to end of file) cannot appear in a live stream.');
+  } else {
+    size = size32;
   }
-
-  private peek(n: number): Buffer {
-    if (this.pending[0]!.length >= n || this.pending.length === 1) return this.pending[0]!.subarray(0, n);
-    return Buffer.concat(this.pending).subarray(0, n);
-  }
-
-  private take(n: number): Buffer {
-    const all = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-    const out = all.subarray(0, n);
-    const rest = all.subarray(n);
-    this.pending = rest.length ? [rest] : [];
-    this.pendingBytes = rest.length;
-    // Copy so a retained fragment does not pin the whole concatenated chunk in memory.
-    return Buffer.from(out);
-  }
+  if (size < 8 || size > MAX_BOX_BYTES) throw new Error(`Corrupt MP4 box header: size ${size}.`);
+  return size;
 }
 
 /** Children of a container box's payload (from `offset` to the end of `bytes`). */

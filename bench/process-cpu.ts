@@ -1,0 +1,44 @@
+/** CPU time of a process and all its descendants, read from /proc (Linux). */
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICKS_PER_SECOND = 100; // sysconf(_SC_CLK_TCK) is 100 on Linux x86_64 and arm64
+
+function stat(pid: number): { ppid: number; ticks: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may contain spaces, in parentheses.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return null;
+  }
+}
+
+/** User+system CPU seconds of `root` alone and with every descendant alive now. */
+export function treeCpuSeconds(root: number): { root: number; tree: number } {
+  const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  const info = new Map<number, { ppid: number; ticks: number }>();
+  for (const pid of all) {
+    const s = stat(pid);
+    if (s) info.set(pid, s);
+  }
+  const inTree = new Set([root]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, s] of info) if (!inTree.has(pid) && inTree.has(s.ppid)) (inTree.add(pid), (grew = true));
+  }
+  let ticks = 0;
+  for (const pid of inTree) ticks += info.get(pid)?.ticks ?? 0;
+  return { root: (info.get(root)?.ticks ?? 0) / TICKS_PER_SECOND, tree: ticks / TICKS_PER_SECOND };
+}
+
+/** Mean CPU over `seconds` as a percentage of one core: the whole tree, and the root process alone. */
+export async function measureTreeCpu(root: number, seconds: number): Promise<{ tree: number; root: number }> {
+  const before = treeCpuSeconds(root);
+  const t0 = process.hrtime.bigint();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+  const after = treeCpuSeconds(root);
+  return { tree: ((after.tree - before.tree) / elapsed) * 100, root: ((after.root - before.root) / elapsed) * 100 };
+}

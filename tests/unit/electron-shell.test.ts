@@ -1,0 +1,151 @@
+/**
+ * The Electron shell's wiring, with only the `electron` module replaced (its binary cannot exist
+ * here): the security checklist settings, IPC sender checks, and the exact preload surface.
+ * The real binary is exercised by tests/electron where it exists.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { API_METHODS } from '../../shared/schemas.js';
+import { IPC_CALL, IPC_LIVE_SERVER } from '../../shared/bridge.js';
+
+const fake = vi.hoisted(() => {
+  const appHandlers = new Map<string, (...a: unknown[]) => void>();
+  const ipcHandlers = new Map<string, (...a: unknown[]) => unknown>();
+  const windows: Array<{ options: Record<string, unknown>; loaded?: string }> = [];
+  const exposed: Record<string, unknown> = {};
+  const invoked: unknown[][] = [];
+  let ready: () => void = () => undefined;
+  const whenReady = new Promise<void>((r) => (ready = r));
+  const session = { permissionRequest: undefined as undefined | ((...a: unknown[]) => void), permissionCheck: undefined as undefined | ((...a: unknown[]) => boolean) };
+  return { appHandlers, ipcHandlers, windows, exposed, invoked, whenReady, ready: () => ready(), session, userData: '' };
+});
+
+vi.mock('electron', () => {
+  class BrowserWindow {
+    webContents = { send: vi.fn() };
+    constructor(public options: Record<string, unknown>) {
+      fake.windows.push(this as unknown as { options: Record<string, unknown> });
+    }
+    on() {}
+    isDestroyed() {
+      return false;
+    }
+    async loadFile(file: string) {
+      (this as unknown as { loaded: string }).loaded = file;
+    }
+  }
+  return {
+    app: {
+      on: (name: string, fn: (...a: unknown[]) => void) => fake.appHandlers.set(name, fn),
+      whenReady: () => fake.whenReady,
+      getPath: () => fake.userData,
+      quit: vi.fn(),
+      exit: vi.fn(),
+    },
+    BrowserWindow,
+    ipcMain: { handle: (channel: string, fn: (...a: unknown[]) => unknown) => fake.ipcHandlers.set(channel, fn) },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (fn: (...a: unknown[]) => void) => (fake.session.permissionRequest = fn),
+        setPermissionCheckHandler: (fn: (...a: unknown[]) => boolean) => (fake.session.permissionCheck = fn),
+      },
+    },
+    contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (fake.exposed[key] = api) },
+    ipcRenderer: { invoke: (...args: unknown[]) => (fake.invoked.push(args), Promise.resolve(null)), on: vi.fn(), removeListener: vi.fn() },
+  };
+});
+
+// electron-store needs a real Electron app; an in-memory store with its get/set/path stands in.
+vi.mock('electron-store', () => ({
+  default: class {
+    private data = new Map<string, unknown>();
+    path = '/memory/store.json';
+    get(key: string) {
+      return this.data.get(key);
+    }
+    set(key: string, value: unknown) {
+      this.data.set(key, value);
+    }
+  },
+}));
+
+// main.ts finds the renderer beside its own folder: renderer/ from source, dist/renderer/ when built.
+const rendererUrl = pathToFileURL(join(import.meta.dirname, '..', '..', 'renderer', 'index.html')).href;
+
+describe('Electron main process', async () => {
+  fake.userData = mkdtempSync(join(tmpdir(), 'watchroom-electron-unit-'));
+  await import('../../electron/main.js');
+  fake.ready();
+  await vi.waitFor(() => expect(fake.windows).toHaveLength(1), { timeout: 10_000 });
+  const [win] = fake.windows;
+
+  afterAll(async () => {
+    fake.appHandlers.get('before-quit')?.({ preventDefault: () => undefined });
+  });
+
+  it('opens the wall window with context isolation, sandbox and no Node integration', () => {
+    expect(win!.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(String((win!.options.webPreferences as { preload: string }).preload)).toMatch(/\/preload\/electron\/preload\.js$/);
+  });
+
+  it('denies new windows, navigation, webviews and every permission request', () => {
+    const handlers = new Map<string, (e: { preventDefault: () => void }) => void>();
+    let openHandler: (() => { action: string }) | undefined;
+    fake.appHandlers.get('web-contents-created')!({}, {
+      setWindowOpenHandler: (fn: () => { action: string }) => (openHandler = fn),
+      on: (name: string, fn: (e: { preventDefault: () => void }) => void) => handlers.set(name, fn),
+    });
+    expect(openHandler!()).toEqual({ action: 'deny' });
+    for (const name of ['will-navigate', 'will-attach-webview']) {
+      const preventDefault = vi.fn();
+      handlers.get(name)!({ preventDefault });
+      expect(preventDefault).toHaveBeenCalled();
+    }
+    const callback = vi.fn();
+    fake.session.permissionRequest!({}, 'media', callback);
+    expect(callback).toHaveBeenCalledWith(false);
+    expect(fake.session.permissionCheck!()).toBe(false);
+  });
+
+  it('answers API calls only from its own renderer, with validated arguments', async () => {
+    const call = fake.ipcHandlers.get(IPC_CALL)!;
+    const from = (url: string) => ({ senderFrame: { url } });
+    expect(await call(from('https://evil.example/'), 'listCameras')).toMatchObject({ ok: false, error: { code: 'ipc.refused' } });
+    const demo = (await call(from(rendererUrl), 'listCameras')) as { ok: boolean; result: Array<{ demo: boolean }> };
+    expect(demo.ok).toBe(true);
+    expect(demo.result.length).toBe(4);
+    expect(demo.result.every((c) => c.demo)).toBe(true);
+    expect(await call(from(rendererUrl), 'setWall', { layout: 'nope' })).toMatchObject({ ok: false, error: { code: 'api.invalid-argument' } });
+  });
+
+  it('serves live video on loopback to the file:// renderer with its token, and to nobody without it', async () => {
+    const live = fake.ipcHandlers.get(IPC_LIVE_SERVER)!;
+    expect(live({ senderFrame: { url: 'https://evil.example/' } })).toBeNull();
+    const { baseUrl, token } = live({ senderFrame: { url: rendererUrl } }) as { baseUrl: string; token: string };
+    expect(baseUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    const open = (url: string) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(url, { headers: { Origin: 'file://' } });
+        ws.once('open', () => (ws.close(), resolve('open')));
+        ws.once('error', (e) => resolve(String(e.message)));
+      });
+    expect(await open(`${baseUrl}/events?token=${token}`)).toBe('open');
+    expect(await open(`${baseUrl}/events?token=wrong`)).toMatch(/401/);
+  });
+});
+
+describe('Electron preload', () => {
+  it('exposes exactly the API methods plus the event feed and live server, each through one IPC channel', async () => {
+    await import('../../electron/preload.js');
+    const bridge = fake.exposed.watchroom as Record<string, (arg?: unknown) => unknown>;
+    expect(Object.keys(bridge).sort()).toEqual([...API_METHODS, 'liveServer', 'onEvent'].sort());
+    await bridge.removeCamera!({ id: 'cam-1' });
+    expect(fake.invoked.at(-1)).toEqual([IPC_CALL, 'removeCamera', { id: 'cam-1' }]);
+    await bridge.liveServer!();
+    expect(fake.invoked.at(-1)).toEqual([IPC_LIVE_SERVER]);
+  });
+});

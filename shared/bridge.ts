@@ -13,8 +13,8 @@ type BridgedMethod<F> = F extends (...args: infer A) => Promise<infer R> ? (...a
 
 export type WatchroomBridge = { [K in keyof WatchroomApi]: BridgedMethod<WatchroomApi[K]> } & {
   onEvent(listener: (event: CoreEvent) => void): () => void;
-  /** The loopback WebSocket server for live video: `${baseUrl}/live/<id>?token=<token>`. */
-  liveServer(): Promise<{ baseUrl: string; token: string }>;
+  /** The loopback WebSocket server for live video: `${baseUrl}/live/<id>?token=<token>`; null if refused. */
+  liveServer(): Promise<{ baseUrl: string; token: string } | null>;
 };
 
 export const IPC_CALL = 'watchroom:call';

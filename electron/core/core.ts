@@ -129,7 +129,8 @@ export function createCore(options: CoreOptions): Core {
           const rows = parseCameraList(text, format);
           if (rows.length === 0) throw new WatchroomError('import.empty', 'The file lists no cameras.');
           // Importing the same list twice (a restart with --cameras) adds nothing the second time.
-          const present = (row: CameraInput) => cameras.list().some((r) => r.name === row.name.trim() && r.url === redactedUrl(row.url));
+          const existing = cameras.list();
+          const present = (row: CameraInput) => existing.some((r) => r.name === row.name.trim() && r.url === redactedUrl(row.url));
           const fresh = rows.map((row, index) => ({ row, index })).filter(({ row }) => !present(row));
           const added = cameras.addMany(
             fresh.map((f) => f.row),

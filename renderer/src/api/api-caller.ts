@@ -1,0 +1,23 @@
+/** Builds a WatchroomApi from one function that performs a named call, whatever the transport. */
+import type { WatchroomApi } from '../../../shared/api.js';
+import type { ApiMethod } from '../../../shared/schemas.js';
+
+export type ApiArg<M extends ApiMethod> = Parameters<WatchroomApi[M]>[0];
+export type ApiResult<M extends ApiMethod> = Awaited<ReturnType<WatchroomApi[M]>>;
+export type ApiCaller = <M extends ApiMethod>(method: M, arg: ApiArg<M>) => Promise<ApiResult<M>>;
+
+export function apiFromCaller(call: ApiCaller): WatchroomApi {
+  return {
+    getSession: () => call('getSession', undefined),
+    listCameras: () => call('listCameras', undefined),
+    addCamera: (input) => call('addCamera', input),
+    updateCamera: (arg) => call('updateCamera', arg),
+    removeCamera: (arg) => call('removeCamera', arg),
+    importCameras: (arg) => call('importCameras', arg),
+    addDemoCameras: () => call('addDemoCameras', undefined),
+    listStreams: () => call('listStreams', undefined),
+    getWall: () => call('getWall', undefined),
+    setWall: (state) => call('setWall', state),
+    listAudit: (arg) => call('listAudit', arg),
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The one WatchroomApi client of this renderer, chosen once at start: the Electron preload bridge when
+ * present, the browser host's HTTP and WebSocket endpoints otherwise. Views never learn which.
+ */
+import type { WatchroomApi } from '../../../shared/api.js';
+import type { SubscribeEvents } from './client-event';
+import { electronApi } from './electron-api';
+import { httpApi } from './http-api';
+import { socketEventFeed } from './socket-event-feed';
+import { livePath, liveServerUrl, pageSocketUrl } from './socket-urls';
+
+interface WatchroomClient {
+  api: WatchroomApi;
+  subscribeEvents: SubscribeEvents;
+  /** Asked afresh for every connection, so a restarted Electron live server (new port or token) is found. */
+  liveSocketUrl(cameraId: string): Promise<string>;
+}
+
+function chooseClient(): WatchroomClient {
+  const bridge = window.watchroom;
+  if (bridge) {
+    return {
+      api: electronApi(bridge),
+      subscribeEvents: (listener) => bridge.onEvent(listener),
+      liveSocketUrl: async (cameraId) => {
+        const server = await bridge.liveServer();
+        if (!server) throw new Error('The main process refused the live video address.');
+        return liveServerUrl(cameraId, server);
+      },
+    };
+  }
+  return {
+    api: httpApi(),
+    subscribeEvents: socketEventFeed(pageSocketUrl('/events', location)),
+    liveSocketUrl: async (cameraId) => pageSocketUrl(livePath(cameraId), location),
+  };
+}
+
+export const { api, subscribeEvents, liveSocketUrl } = chooseClient();

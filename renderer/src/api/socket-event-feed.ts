@@ -1,0 +1,56 @@
+/**
+ * Core events over one shared WebSocket, however many views listen. The socket opens with the first
+ * listener, closes with the last, and reconnects with backoff when it drops.
+ */
+import { reconnectDelayMs } from '../lib/reconnect-backoff';
+import type { ClientEvent, ClientEventListener, SubscribeEvents } from './client-event';
+import { parseCoreEvent } from './parse-core-event';
+
+export function socketEventFeed(url: string): SubscribeEvents {
+  const listeners = new Set<ClientEventListener>();
+  let socket: WebSocket | null = null;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let failures = 0;
+  let openedBefore = false;
+
+  const emit = (event: ClientEvent) => listeners.forEach((listener) => listener(event));
+
+  const connect = () => {
+    retry = undefined;
+    const ws = new WebSocket(url);
+    socket = ws;
+    ws.onopen = () => {
+      failures = 0;
+      if (openedBefore) emit({ type: 'events.reconnected' });
+      openedBefore = true;
+    };
+    ws.onmessage = (message) => {
+      const event = typeof message.data === 'string' ? parseCoreEvent(message.data) : null;
+      if (event) emit(event);
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      retry = setTimeout(connect, reconnectDelayMs(failures++));
+    };
+  };
+
+  const disconnect = () => {
+    clearTimeout(retry);
+    retry = undefined;
+    const ws = socket;
+    socket = null;
+    ws?.close();
+    openedBefore = false;
+    failures = 0;
+  };
+
+  return (listener) => {
+    listeners.add(listener);
+    if (!socket && retry === undefined) connect();
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) disconnect();
+    };
+  };
+}

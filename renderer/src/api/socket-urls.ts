@@ -1,0 +1,21 @@
+/** Addresses of the WebSockets (events, live streams) in each shell. */
+import type { LiveServerAddress } from './electron-bridge';
+
+/** Browser shell: a path on the page's own host; the access cookie authenticates the upgrade. */
+export function pageSocketUrl(path: string, page: Location): string {
+  const scheme = page.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${page.host}${path}`;
+}
+
+export function livePath(cameraId: string): string {
+  return `/live/${encodeURIComponent(cameraId)}`;
+}
+
+/** Electron: a loopback live server named by the main process; a file:// page has no cookie, so the token rides in the query. */
+export function liveServerUrl(cameraId: string, server: LiveServerAddress): string {
+  const url = new URL(livePath(cameraId), server.baseUrl);
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  if (url.protocol === 'https:') url.protocol = 'wss:';
+  url.searchParams.set('token', server.token);
+  return url.toString();
+}

@@ -1,0 +1,60 @@
+/** The control-room window: camera list on the left, layout switcher on top, the wall filling the rest. */
+import { useMemo, useState } from 'react';
+import type { CameraView } from '../../shared/api.js';
+import { api } from './api/client';
+import { CameraDialog } from './cameras/camera-dialog';
+import { ConfirmDialog } from './ui/confirm-dialog';
+import { CameraSidebar } from './wall/camera-sidebar';
+import { TopBar } from './wall/top-bar';
+import { useCameras } from './wall/use-cameras';
+import { useStreamStatuses } from './wall/use-stream-statuses';
+import { useWall } from './wall/use-wall';
+import { VideoWall } from './wall/video-wall';
+import { withLayout } from './wall/wall-edits';
+import './app.css';
+
+export function App() {
+  const { cameras, error: camerasError } = useCameras();
+  const { wall, error: wallError, setWall } = useWall();
+  const { statuses, report } = useStreamStatuses();
+  /** The camera dialog, when open: `camera` null adds a new one. */
+  const [editing, setEditing] = useState<{ camera: CameraView | null } | null>(null);
+  const [removing, setRemoving] = useState<CameraView | null>(null);
+  const camerasById = useMemo(() => new Map((cameras ?? []).map((camera) => [camera.id, camera])), [cameras]);
+  const problems = [camerasError, wallError].filter((problem): problem is string => problem !== null);
+
+  return (
+    <div className="app">
+      <TopBar layout={wall?.layout ?? null} onLayout={(layout) => wall && setWall(withLayout(wall, layout))} />
+      <CameraSidebar
+        cameras={cameras}
+        statuses={statuses}
+        onAdd={() => setEditing({ camera: null })}
+        onEdit={(camera) => setEditing({ camera })}
+        onRemove={setRemoving}
+      />
+      <main className="wall-area">
+        {problems.map((problem) => (
+          <p key={problem} className="app-error" data-testid="app-error" role="alert">
+            {problem}
+          </p>
+        ))}
+        {wall ? (
+          <VideoWall wall={wall} cameras={camerasById} statuses={statuses} onChange={setWall} onStatus={report} />
+        ) : (
+          <p className="wall-loading">Loading the wall…</p>
+        )}
+      </main>
+      {editing && <CameraDialog camera={editing.camera} onClose={() => setEditing(null)} />}
+      {removing && (
+        <ConfirmDialog
+          title="Remove camera"
+          message={`Remove “${removing.name}” from Watchroom? Tiles showing it become empty.`}
+          confirmLabel="Remove"
+          onConfirm={() => api.removeCamera({ id: removing.id })}
+          onClose={() => setRemoving(null)}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+/** "Import…": a camera list from a .json or .csv file. The core takes all rows or none and names each bad row. */
+import { useRef, useState } from 'react';
+import { api } from '../api/client';
+import { importFailed, importSucceeded, type ImportReport } from './import-report';
+
+/** The API refuses larger texts; saying so before reading the file is kinder. */
+const MAX_IMPORT_BYTES = 1_000_000;
+
+export function ImportCameras() {
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const importFile = async (file: File) => {
+    setBusy(true);
+    setReport(null);
+    try {
+      if (file.size > MAX_IMPORT_BYTES) throw new Error(`${file.name} is larger than 1 MB; split the list into smaller files.`);
+      const format = file.name.toLowerCase().endsWith('.csv') ? 'csv' : 'json';
+      setReport(importSucceeded(await api.importCameras({ text: await file.text(), format })));
+    } catch (error) {
+      setReport(importFailed(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <button type="button" data-testid="import-cameras" disabled={busy} onClick={() => fileInput.current?.click()}>
+        Import…
+      </button>
+      <input
+        ref={fileInput}
+        type="file"
+        hidden
+        accept=".json,.csv,application/json,text/csv"
+        data-testid="import-file"
+        onChange={(event) => {
+          const file = event.target.files?.[0];
+          // Cleared so choosing the same file again (after fixing it) fires another change.
+          event.target.value = '';
+          if (file) void importFile(file);
+        }}
+      />
+      {report && (
+        <div className={`import-report ${report.ok ? 'import-ok' : 'import-failed'}`} data-testid="import-report" role={report.ok ? 'status' : 'alert'}>
+          <p className="import-summary">{report.summary}</p>
+          {report.rows.length > 0 && (
+            <ul className="import-errors" data-testid="import-errors">
+              {report.rows.map((row, i) => (
+                <li key={i} data-testid="import-error" data-field={row.field}>
+                  {row.message}
+                </li>
+              ))}
+            </ul>
+          )}
+          <button type="button" className="link-button" data-testid="import-dismiss" onClick={() => setReport(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+    </>
+  );
+}

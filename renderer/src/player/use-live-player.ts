@@ -1,0 +1,35 @@
+import { useEffect, useEffectEvent, useState, type RefObject } from 'react';
+import type { StreamStatus } from '../../../shared/events.js';
+import { liveSocketUrl } from '../api/client';
+import { LivePlayer } from './live-player';
+
+export interface LivePlayerView {
+  /** Why this display cannot show the stream, if it cannot. */
+  problem: string | null;
+  /** The live socket dropped and is being reopened; the picture is frozen meanwhile. */
+  linkLost: boolean;
+}
+
+/** Runs a LivePlayer on the referenced <video> for as long as the camera stays the same. */
+export function useLivePlayer(video: RefObject<HTMLVideoElement | null>, cameraId: string, onStatus?: (status: StreamStatus) => void): LivePlayerView {
+  const [problem, setProblem] = useState<string | null>(null);
+  const [linkLost, setLinkLost] = useState(false);
+  // A new callback on each render must not restart the stream.
+  const reportStatus = useEffectEvent((status: StreamStatus) => onStatus?.(status));
+
+  useEffect(() => {
+    const element = video.current;
+    if (!element) return;
+    setProblem(null);
+    setLinkLost(false);
+    const player = new LivePlayer(element, () => liveSocketUrl(cameraId), {
+      status: (status) => reportStatus(status),
+      problem: setProblem,
+      linkUp: (up) => setLinkLost(!up),
+    });
+    player.start();
+    return () => player.destroy();
+  }, [video, cameraId]);
+
+  return { problem, linkLost };
+}

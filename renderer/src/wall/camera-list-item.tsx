@@ -1,0 +1,47 @@
+/** A camera in the sidebar: drag it onto a tile to show it there. */
+import type { CameraView } from '../../../shared/api.js';
+import type { StreamState } from '../../../shared/events.js';
+import { stateTone } from './stream-state-tone';
+import { startCameraDrag } from './wall-drag';
+
+interface CameraListItemProps {
+  camera: CameraView;
+  state: StreamState | undefined;
+  onEdit(camera: CameraView): void;
+  onRemove(camera: CameraView): void;
+}
+
+export function CameraListItem({ camera, state, onEdit, onRemove }: CameraListItemProps) {
+  return (
+    <li
+      className="camera-item"
+      data-testid="camera-item"
+      data-camera-id={camera.id}
+      draggable
+      title={`${camera.url}\nDrag onto a tile to show this camera.`}
+      onDragStart={(event) => startCameraDrag(event.dataTransfer, camera.id)}
+    >
+      <span className={`state-dot tone-${state ? stateTone(state) : 'idle'}`} title={state ?? 'stopped'} aria-hidden="true" />
+      <span className="camera-name" data-testid="camera-item-name">
+        {camera.name}
+      </span>
+      {camera.demo && <span className="demo-tag">DEMO</span>}
+      <span className="item-actions">
+        <button
+          type="button"
+          className="item-button"
+          data-testid="camera-edit"
+          aria-label={`Edit ${camera.name}`}
+          disabled={camera.demo}
+          title={camera.demo ? 'Demo cameras cannot be edited; remove them and add a real camera.' : `Edit ${camera.name}`}
+          onClick={() => onEdit(camera)}
+        >
+          Edit
+        </button>
+        <button type="button" className="item-button" data-testid="camera-remove" aria-label={`Remove ${camera.name}`} onClick={() => onRemove(camera)}>
+          Remove
+        </button>
+      </span>
+    </li>
+  );
+}

@@ -1,0 +1,72 @@
+/** The camera list: find a camera by name, drag it to the wall, manage the list. */
+import { useState } from 'react';
+import type { CameraView } from '../../../shared/api.js';
+import { api } from '../api/client';
+import { ImportCameras } from '../cameras/import-cameras';
+import { errorMessage } from '../lib/error-message';
+import { CameraListItem } from './camera-list-item';
+import type { StreamStatuses } from './use-stream-statuses';
+import './camera-sidebar.css';
+
+interface CameraSidebarProps {
+  cameras: CameraView[] | null;
+  statuses: StreamStatuses;
+  onAdd(): void;
+  onEdit(camera: CameraView): void;
+  onRemove(camera: CameraView): void;
+}
+
+export function CameraSidebar({ cameras, statuses, onAdd, onEdit, onRemove }: CameraSidebarProps) {
+  const [query, setQuery] = useState('');
+  const [demoError, setDemoError] = useState<string | null>(null);
+  const needle = query.trim().toLowerCase();
+  const shown = (cameras ?? []).filter((camera) => camera.name.toLowerCase().includes(needle));
+
+  const addDemo = () => {
+    setDemoError(null);
+    api.addDemoCameras().catch((error: unknown) => setDemoError(errorMessage(error)));
+  };
+
+  return (
+    <aside className="sidebar" aria-label="Cameras">
+      <input
+        type="search"
+        className="camera-search"
+        data-testid="camera-search"
+        placeholder="Search cameras"
+        aria-label="Search cameras by name"
+        value={query}
+        onChange={(event) => setQuery(event.target.value)}
+      />
+      <div className="sidebar-actions">
+        <button type="button" data-testid="add-camera" onClick={onAdd}>
+          Add camera
+        </button>
+        <ImportCameras />
+        {cameras?.length === 0 && (
+          <button type="button" data-testid="add-demo-cameras" onClick={addDemo}>
+            Add demo cameras
+          </button>
+        )}
+        {demoError && (
+          <p className="form-error" role="alert">
+            {demoError}
+          </p>
+        )}
+      </div>
+      {cameras === null ? (
+        <p className="sidebar-note">Loading cameras…</p>
+      ) : cameras.length === 0 ? (
+        <p className="sidebar-note">No cameras yet. Add one, import a list, or start with the demo cameras.</p>
+      ) : shown.length === 0 ? (
+        <p className="sidebar-note">No camera name contains “{query.trim()}”.</p>
+      ) : (
+        <ul className="camera-list" data-testid="camera-list">
+          {shown.map((camera) => (
+            <CameraListItem key={camera.id} camera={camera} state={statuses.get(camera.id)?.state} onEdit={onEdit} onRemove={onRemove} />
+          ))}
+        </ul>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,71 @@
+/** The wall: the layout's CSS grid of tiles, with one tile maximised over the others on demand. */
+import { useEffect, useState } from 'react';
+import type { CameraView, WallState } from '../../../shared/api.js';
+import type { StreamStatus } from '../../../shared/events.js';
+import { LAYOUTS, type LayoutId } from '../../../shared/layouts.js';
+import type { StreamStatuses } from './use-stream-statuses';
+import { visibleTiles, swapTiles, withTile } from './wall-edits';
+import type { WallDrop } from './wall-drag';
+import { WallTile } from './wall-tile';
+import './video-wall.css';
+
+interface VideoWallProps {
+  wall: WallState;
+  cameras: ReadonlyMap<string, CameraView>;
+  statuses: StreamStatuses;
+  onChange(next: WallState): void;
+  onStatus(status: StreamStatus): void;
+}
+
+export function VideoWall({ wall, cameras, statuses, onChange, onStatus }: VideoWallProps) {
+  const layout = LAYOUTS[wall.layout];
+  const tiles = visibleTiles(wall);
+  // Remembered with its layout: switching layouts shows the whole new wall.
+  const [maximisedTile, setMaximisedTile] = useState<{ layout: LayoutId; index: number } | null>(null);
+  const maximised = maximisedTile?.layout === wall.layout && maximisedTile.index < tiles.length ? maximisedTile.index : null;
+
+  useEffect(() => {
+    if (maximised === null) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      // Escape inside a dialog belongs to the dialog.
+      if (event.key !== 'Escape' || (event.target instanceof Element && event.target.closest('dialog'))) return;
+      setMaximisedTile(null);
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [maximised]);
+
+  const onDrop = (index: number, drop: WallDrop) => {
+    if (drop.kind === 'camera') onChange(withTile(wall, index, drop.cameraId));
+    else if (drop.index !== index) onChange(swapTiles(wall, drop.index, index));
+  };
+
+  return (
+    <div
+      className="video-wall"
+      data-testid="wall"
+      data-layout={wall.layout}
+      style={{ gridTemplateColumns: `repeat(${layout.columns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${layout.rows}, minmax(0, 1fr))` }}
+    >
+      {layout.cells.map((cell, index) => {
+        const cameraId = tiles[index] ?? null;
+        return (
+          <WallTile
+            key={index}
+            index={index}
+            cell={cell}
+            cameraId={cameraId}
+            camera={cameraId === null ? undefined : cameras.get(cameraId)}
+            status={cameraId === null ? undefined : statuses.get(cameraId)}
+            maximised={maximised === index}
+            hidden={maximised !== null && maximised !== index}
+            onDrop={onDrop}
+            onClear={(i) => onChange(withTile(wall, i, null))}
+            onToggleMaximise={(i) => setMaximisedTile(maximised === i ? null : { layout: wall.layout, index: i })}
+            onStatus={onStatus}
+          />
+        );
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+/** One tile of the wall: a drop target, a drag source when it shows a camera, and the live picture. */
+import { useState, type CSSProperties, type DragEvent, type KeyboardEvent } from 'react';
+import type { CameraView } from '../../../shared/api.js';
+import type { StreamStatus } from '../../../shared/events.js';
+import { LiveVideo } from '../player/live-video';
+import { TileOverlay } from './tile-overlay';
+import { dropEffectFor, readWallDrop, startTileDrag, type WallDrop } from './wall-drag';
+
+export type TileCell = readonly [column: number, row: number, columnSpan: number, rowSpan: number];
+
+interface WallTileProps {
+  index: number;
+  cell: TileCell;
+  cameraId: string | null;
+  camera: CameraView | undefined;
+  status: StreamStatus | undefined;
+  maximised: boolean;
+  /** Another tile is maximised: this one keeps playing, out of sight, so restoring is instant. */
+  hidden: boolean;
+  onDrop(index: number, drop: WallDrop): void;
+  onClear(index: number): void;
+  onToggleMaximise(index: number): void;
+  onStatus(status: StreamStatus): void;
+}
+
+const WHOLE_WALL: CSSProperties = { gridColumn: '1 / -1', gridRow: '1 / -1' };
+
+function placement([column, row, columnSpan, rowSpan]: TileCell): CSSProperties {
+  return { gridColumn: `${column} / span ${columnSpan}`, gridRow: `${row} / span ${rowSpan}` };
+}
+
+export function WallTile(props: WallTileProps) {
+  const { index, cameraId, camera, status, maximised, hidden } = props;
+  const [dropping, setDropping] = useState(false);
+  const [linkLost, setLinkLost] = useState(false);
+  const name = camera?.name ?? cameraId ?? '';
+  // Before the core reports on a newly shown camera, it is on its way; a "live" camera whose socket to
+  // this display dropped is, for the operator looking at a frozen picture, reconnecting.
+  const reported = status?.state ?? 'connecting';
+  const streamState = linkLost && reported === 'live' ? 'reconnecting' : reported;
+  const state = cameraId === null ? 'empty' : streamState;
+
+  const onDragOver = (event: DragEvent) => {
+    const effect = dropEffectFor(event.dataTransfer);
+    if (!effect) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = effect;
+    setDropping(true);
+  };
+  const onDragLeave = (event: DragEvent) => {
+    if (!(event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget))) setDropping(false);
+  };
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDropping(false);
+    const drop = readWallDrop(event.dataTransfer);
+    if (drop) props.onDrop(index, drop);
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && event.target === event.currentTarget) props.onToggleMaximise(index);
+  };
+
+  const classes = ['tile', dropping && 'tile-drop-target', maximised && 'tile-maximised', hidden && 'tile-hidden'].filter(Boolean).join(' ');
+  return (
+    <div
+      className={classes}
+      style={maximised ? WHOLE_WALL : placement(props.cell)}
+      data-testid={`tile-${index}`}
+      data-tile-index={index}
+      data-camera-id={cameraId ?? ''}
+      data-state={state}
+      data-maximised={maximised ? 'true' : undefined}
+      role="group"
+      aria-label={cameraId === null ? `Tile ${index + 1}, empty` : `Tile ${index + 1}, ${name}, ${state}`}
+      tabIndex={hidden ? -1 : 0}
+      draggable={cameraId !== null}
+      onDragStart={(event) => startTileDrag(event.dataTransfer, index)}
+      onDragOver={onDragOver}
+      onDragLeave={onDragLeave}
+      onDrop={onDrop}
+      onDoubleClick={() => props.onToggleMaximise(index)}
+      onKeyDown={onKeyDown}
+    >
+      {cameraId === null ? (
+        <p className="tile-empty" data-testid="tile-empty">
+          Drop a camera here
+        </p>
+      ) : (
+        <>
+          <LiveVideo key={cameraId} cameraId={cameraId} onStatus={props.onStatus} onLinkLost={setLinkLost} />
+          <TileOverlay name={name} state={streamState} status={status} onClear={() => props.onClear(index)} />
+        </>
+      )}
+    </div>
+  );
+}

@@ -87,6 +87,7 @@ describe('live relay with real cameras', () => {
     await cams[1]!.stop();
     const down = await h.waitForState(ids[1]!, 'reconnecting', mark);
     expect(down.reason).toBeTruthy();
+    expect(down.health.fps).toBe(0);
     expect(h.statuses.slice(mark).filter((s) => s.cameraId === ids[1]).map((s) => s.state)).not.toContain('live');
     await cams[1]!.start();
     await h.waitForState(ids[1]!, 'live', mark, 30_000);

@@ -112,7 +112,8 @@ export class CameraStream {
       cameraId: this.opts.cameraId,
       state: this.state,
       path: this.path,
-      health: { ...this.health.snapshot(), restarts: this.restarts, subscribers: this.fanout.size },
+      // A stream that is not live has no rate, whatever the meter still holds from before it dropped.
+      health: { ...this.health.snapshot(this.state === 'live'), restarts: this.restarts, subscribers: this.fanout.size },
     };
     if (this.reason) status.reason = this.reason;
     if (this.sourceCodec) status.sourceCodec = this.sourceCodec;

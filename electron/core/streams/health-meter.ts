@@ -11,7 +11,8 @@ export class HealthMeter {
     this.prune(at);
   }
 
-  snapshot(now = Date.now()): { fps: number; kbps: number; lastFrameAt: number | null } {
+  snapshot(flowing = true, now = Date.now()): { fps: number; kbps: number; lastFrameAt: number | null } {
+    if (!flowing) return { fps: 0, kbps: 0, lastFrameAt: this.lastFrameAt };
     this.prune(now);
     let bytes = 0;
     let frames = 0;

@@ -1,0 +1,162 @@
+/**
+ * The live wall end to end: real RTSP cameras (GStreamer), the built browser shell, Debian's Chromium.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
+import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
+
+const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+const PASSWORD = 'Kx7-never-show-me';
+
+let cams: TestCamera[] = [];
+let host: HostProcess;
+let dataDir: string;
+const apiResponses: string[] = [];
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  cams = await Promise.all([1, 2, 3, 4].map((n) => startTestCamera({ codec: 'h264', label: `Camera ${n}` })));
+  dataDir = tempDataDir();
+  host = await startHostProcess(['--data', dataDir, '--cameras', writeCameraFile(cams.map((c, i) => ({ name: `Camera ${i + 1}`, url: c.url })))]);
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  await stopAllTestCameras();
+});
+
+test.beforeEach(async ({ page }) => {
+  page.on('response', async (response) => {
+    if (response.url().includes('/api/')) apiResponses.push(await response.text().catch(() => ''));
+  });
+  await page.goto(host.url.href);
+});
+
+async function cameraIds(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const res = await fetch('/api/listCameras', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    return ((await res.json()) as { result: Array<{ id: string }> }).result.map((c) => c.id);
+  });
+}
+
+async function videoTime(page: Page, tileIndex: number): Promise<number> {
+  return page.getByTestId(`tile-${tileIndex}`).getByTestId('tile-video').evaluate((v: HTMLVideoElement) => v.currentTime);
+}
+
+test('a 2×2 wall of four cameras: every tile live, its video time advancing', async ({ page }) => {
+  // The token moved into a cookie: it is gone from the address bar.
+  await expect(page).toHaveURL(host.url.origin + '/');
+  const ids = await cameraIds(page);
+  for (let i = 0; i < 4; i++) {
+    await expect(page.getByTestId(`tile-${i}`)).toHaveAttribute('data-camera-id', ids[i]!);
+    await expect(page.getByTestId(`tile-${i}`)).toHaveAttribute('data-state', 'live');
+    await expect(page.getByTestId(`tile-${i}`).getByTestId('tile-state')).toHaveText('live');
+  }
+  const before = await Promise.all([0, 1, 2, 3].map((i) => videoTime(page, i)));
+  await page.waitForTimeout(2_000);
+  const after = await Promise.all([0, 1, 2, 3].map((i) => videoTime(page, i)));
+  for (let i = 0; i < 4; i++) expect(after[i]! - before[i]!, `tile ${i} video time`).toBeGreaterThan(1.2);
+  await page.screenshot({ path: join(ARTIFACTS, 'wall-2x2-live.png') });
+});
+
+test('drag-drop assignment and a tile swap persist after reload', async ({ page }) => {
+  const ids = await cameraIds(page);
+  await page.getByTestId('layout-3x3').click();
+  await expect(page.getByTestId('wall')).toHaveAttribute('data-layout', '3x3');
+  await expect(page.getByTestId('tile-6')).toHaveAttribute('data-state', 'empty');
+
+  await page.getByTestId('camera-item').filter({ hasText: 'Camera 3' }).dragTo(page.getByTestId('tile-6'));
+  await expect(page.getByTestId('tile-6')).toHaveAttribute('data-camera-id', ids[2]!);
+  await page.getByTestId('tile-0').dragTo(page.getByTestId('tile-1'));
+  await expect(page.getByTestId('tile-0')).toHaveAttribute('data-camera-id', ids[1]!);
+  await expect(page.getByTestId('tile-1')).toHaveAttribute('data-camera-id', ids[0]!);
+
+  await page.reload();
+  await expect(page.getByTestId('wall')).toHaveAttribute('data-layout', '3x3');
+  await expect(page.getByTestId('tile-0')).toHaveAttribute('data-camera-id', ids[1]!);
+  await expect(page.getByTestId('tile-1')).toHaveAttribute('data-camera-id', ids[0]!);
+  await expect(page.getByTestId('tile-6')).toHaveAttribute('data-camera-id', ids[2]!);
+  await expect(page.getByTestId('tile-6')).toHaveAttribute('data-state', 'live');
+  await page.screenshot({ path: join(ARTIFACTS, 'wall-3x3-after-drag.png') });
+});
+
+test('a stopped camera shows reconnecting and comes back by itself', async ({ page }) => {
+  const ids = await cameraIds(page);
+  const tile = page.locator(`[data-tile-index][data-camera-id="${ids[3]}"]`).first();
+  await expect(tile).toHaveAttribute('data-state', 'live');
+  await cams[3]!.stop();
+  await expect(tile).toHaveAttribute('data-state', 'reconnecting');
+  await expect(tile.getByTestId('tile-spinner')).toBeVisible();
+  await page.screenshot({ path: join(ARTIFACTS, 'wall-camera-reconnecting.png') });
+  await cams[3]!.start();
+  await expect(tile).toHaveAttribute('data-state', 'live', { timeout: 45_000 });
+  const t0 = await tile.getByTestId('tile-video').evaluate((v: HTMLVideoElement) => v.currentTime);
+  await expect.poll(() => tile.getByTestId('tile-video').evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 15_000 }).toBeGreaterThan(t0 + 1);
+});
+
+test('double-click maximises a tile and Escape restores the wall', async ({ page }) => {
+  await page.getByTestId('tile-0').dblclick();
+  await expect(page.getByTestId('tile-0')).toHaveAttribute('data-maximised', 'true');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('tile-0')).not.toHaveAttribute('data-maximised', 'true');
+});
+
+test('each invalid camera field shows its own error in the dialog', async ({ page }) => {
+  await page.getByTestId('add-camera').click();
+  const dialog = page.getByTestId('camera-dialog');
+  await dialog.getByTestId('camera-name').fill('');
+  await dialog.getByTestId('camera-url').fill('http://10.0.0.5/stream');
+  await dialog.getByTestId('camera-subUrl').fill('rtsp://10.0.0.5:99999/sub');
+  await dialog.getByTestId('camera-username').fill('ad:min');
+  await dialog.getByTestId('camera-password').fill(PASSWORD);
+  await dialog.getByTestId('camera-save').click();
+  await expect(dialog.getByTestId('error-name')).toContainText('name');
+  await expect(dialog.getByTestId('error-url')).toContainText('rtsp://');
+  await expect(dialog.getByTestId('error-subUrl')).toContainText('port');
+  await expect(dialog.getByTestId('error-username')).toContainText(':');
+  await page.screenshot({ path: join(ARTIFACTS, 'camera-dialog-errors.png') });
+
+  await dialog.getByTestId('camera-url').fill('rtsp://10.0.0.5/stream');
+  await dialog.getByTestId('camera-subUrl').fill('rtsp://10.0.0.5:70000/sub');
+  await dialog.getByTestId('camera-save').click();
+  await expect(dialog.getByTestId('error-url')).toHaveCount(0);
+  await expect(dialog.getByTestId('error-subUrl')).toContainText('65535');
+  await dialog.getByTestId('camera-cancel').click();
+});
+
+test('a camera password never reaches the page, the API, the logs or a screenshot', async ({ page }) => {
+  await page.getByTestId('add-camera').click();
+  const dialog = page.getByTestId('camera-dialog');
+  await dialog.getByTestId('camera-name').fill('Locked gate');
+  await dialog.getByTestId('camera-url').fill(`rtsp://viewer:${PASSWORD}@${cams[0]!.url.slice('rtsp://'.length)}`);
+  await dialog.getByTestId('camera-save').click();
+  await expect(dialog).toBeHidden();
+  const item = page.getByTestId('camera-item').filter({ hasText: 'Locked gate' });
+  await expect(item).toBeVisible();
+  // Its stream runs with the stored credentials (the test camera accepts any), so they reach ffmpeg.
+  await item.dragTo(page.getByTestId('tile-2'));
+  await expect(page.getByTestId('tile-2')).toHaveAttribute('data-state', 'live');
+
+  await item.hover();
+  await item.getByTestId('camera-edit').click();
+  await expect(dialog.getByTestId('camera-url')).toHaveValue(cams[0]!.url);
+  await expect(dialog.getByTestId('camera-username')).toHaveValue('viewer');
+  await expect(dialog.getByTestId('camera-password')).toHaveValue('');
+  await page.screenshot({ path: join(ARTIFACTS, 'camera-edit-no-password.png') });
+  // What a screenshot can show is the page's text and field values: none holds the password.
+  const visible = await page.evaluate(() => document.body.innerText + [...document.querySelectorAll('input')].map((i) => i.value).join('\n'));
+  expect(visible).not.toContain(PASSWORD);
+  expect(await page.content()).not.toContain(PASSWORD);
+  await dialog.getByTestId('camera-cancel').click();
+
+  expect(apiResponses.length).toBeGreaterThan(5);
+  expect(apiResponses.join('\n')).not.toContain(PASSWORD);
+  for (const file of readdirSync(dataDir).filter((f) => f !== 'credentials.json')) {
+    expect(readFileSync(join(dataDir, file), 'utf8'), file).not.toContain(PASSWORD);
+  }
+  expect(host.stderr()).not.toContain(PASSWORD);
+  expect(readFileSync(join(dataDir, 'watchroom.log'), 'utf8')).toContain('stream.spawn');
+});

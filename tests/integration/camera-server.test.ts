@@ -124,6 +124,16 @@ describe('RTSP test camera fixture', () => {
     expect(firstStream(await ffprobe(cam.url))).toMatchObject({ codec_name: 'h264', width: 320, height: 180 });
   });
 
+  it('serves several concurrent clients from one shared pipeline', { timeout: TIMEOUT }, async () => {
+    // Regression: ffmpeg's "Range: npt=0.000-" used to make gst-rtsp-server
+    // seek the shared live pipeline and abort on concurrent PLAYs.
+    const cam = await startTestCamera({ codec: 'h264', width: 320, height: 180 });
+    const results = await Promise.all([ffprobe(cam.url), ffprobe(cam.url), ffprobe(cam.url)]);
+    for (const r of results) expect(firstStream(r).codec_name).toBe('h264');
+    expect(cam.running).toBe(true);
+    await cam.stop();
+  });
+
   it('fails clearly when the port is already taken', { timeout: TIMEOUT }, async () => {
     const first = await startTestCamera({ codec: 'mjpeg', width: 160, height: 120, fps: 5 });
     await expect(startTestCamera({ codec: 'mjpeg', port: first.port })).rejects.toThrow(/cannot bind/);

@@ -51,6 +51,7 @@ export class CameraStream {
   private retryTimer: NodeJS.Timeout | null = null;
   private stallTimer: NodeJS.Timeout | null = null;
   private lastDataAt = 0;
+  private needsFullProbe = false;
   private healthTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: CameraStreamOptions) {
@@ -124,7 +125,8 @@ export class CameraStream {
 
   private spawnRun(): void {
     const source = this.opts.source();
-    const args = ffmpegArgs(source, this.path);
+    const args = ffmpegArgs(source, this.path, { quickProbe: !this.needsFullProbe });
+    let producedInit = false;
     const child = spawnSupervised(this.opts.ffmpegPath, args);
     this.child = child;
     const reader = new Mp4BoxReader();
@@ -142,7 +144,10 @@ export class CameraStream {
       try {
         for (const box of reader.push(chunk)) {
           const out = segmenter.push(box);
-          if (out?.kind === 'init') this.onInit(out.init.codec, out.init.bytes, child);
+          if (out?.kind === 'init') {
+            producedInit = true;
+            this.onInit(out.init.codec, out.init.bytes, child);
+          }
           else if (out?.kind === 'fragment') this.onFragment(out.fragment);
         }
       } catch (error) {
@@ -187,6 +192,8 @@ export class CameraStream {
         this.spawnRun();
         return;
       }
+      // A camera whose parameters a short probe misses gets ffmpeg's full probe from now on.
+      if (!producedInit) this.needsFullProbe = true;
       this.onRunFailed(code, signal, stderrTail);
     });
   }

@@ -5,7 +5,7 @@
  * driven and measured without a UI.
  *
  * Measurements land on the element for benchmarks and tests: `data-lag-ms` (newest buffered media
- * minus playhead) and `data-first-frame-ms` (socket open to first presented frame, per connection).
+ * minus playhead) and `data-first-frame-ms` (connection attempt to first presented frame, per connection).
  */
 import type { StreamStatus } from '../../../shared/events.js';
 import { reconnectDelayMs } from '../lib/reconnect-backoff';
@@ -67,11 +67,12 @@ export class LivePlayer {
       return this.reconnectLater();
     }
     if (this.stopped) return;
+    // Timed from the connection attempt, so the handshake counts towards time to first frame.
+    this.openedAt = performance.now();
     const ws = new WebSocket(url);
     ws.binaryType = 'arraybuffer';
     this.socket = ws;
     ws.onopen = () => {
-      this.openedAt = performance.now();
       this.hooks.linkUp?.(true);
     };
     ws.onmessage = (message: MessageEvent<string | ArrayBuffer>) => {

@@ -2,10 +2,10 @@
  * Keeps a live tile close to what the camera sees now. Small delays are caught up by playing a little
  * faster (invisible to the operator); large ones, after a stall or a hidden tab, by jumping.
  */
-const JUMP_ABOVE_S = 1.5;
-const SPEED_UP_ABOVE_S = 0.4;
+const JUMP_ABOVE_S = 1.0;
+const SPEED_UP_ABOVE_S = 0.25;
 const JUMP_BEHIND_EDGE_S = 0.2;
-const CATCH_UP_RATE = 1.1;
+const CATCH_UP_RATE = 1.15;
 
 export type LiveEdgeAction = { kind: 'seek'; to: number } | { kind: 'rate'; rate: number };
 

@@ -1,0 +1,144 @@
+/**
+ * The browser shell's boundary: token, cookie, Host/Origin checks, request validation, and camera
+ * field errors through the real HTTP API.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
+import WebSocket from 'ws';
+import { startTestHost, type TestHost } from '../fixtures/test-host.js';
+
+let h: TestHost;
+let cookie: string;
+
+beforeAll(async () => {
+  h = await startTestHost();
+  cookie = `watchroom_token_${h.host.port}=${h.token}`;
+});
+afterAll(async () => h?.close());
+
+function post(method: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${h.baseUrl}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+function upgrade(path: string, headers: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${h.host.port}${path}`, { headers });
+    ws.once('open', () => (ws.close(), resolve('open')));
+    ws.once('error', (e) => resolve(e.message));
+  });
+}
+
+describe('browser shell access', () => {
+  it('listens on loopback only', () => {
+    expect(h.host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+  });
+
+  it('trades the token in the URL for an HttpOnly cookie and drops it from the address', async () => {
+    const res = await fetch(`${h.baseUrl}/?token=${h.token}`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/');
+    expect(res.headers.get('set-cookie')).toBe(`watchroom_token_${h.host.port}=${h.token}; HttpOnly; SameSite=Strict; Path=/`);
+  });
+
+  it('refuses requests without the token, with a wrong token, or with a foreign Host', async () => {
+    expect((await fetch(`${h.baseUrl}/`)).status).toBe(401);
+    expect((await fetch(`${h.baseUrl}/?token=wrong`)).status).toBe(401);
+    const noCookie = await fetch(`${h.baseUrl}/api/listCameras`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(noCookie.status).toBe(401);
+    expect(((await noCookie.json()) as { error: { code: string } }).error.code).toBe('auth.token-required');
+    expect((await post('listCameras', {}, { cookie: `watchroom_token_${h.host.port}=nope` })).status).toBe(401);
+    // DNS rebinding: an attacker's name pointing at 127.0.0.1 carries its own Host header
+    // (fetch will not send a custom Host, so this one goes through node:http).
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: h.host.port, path: '/api/listCameras', method: 'POST', headers: { host: `evil.example:${h.host.port}`, cookie, 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.once('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(421);
+  });
+
+  it('refuses cross-origin API calls, wrong content types and malformed JSON', async () => {
+    expect((await post('listCameras', {}, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post('listCameras', {}, { 'content-type': 'text/plain' })).status).toBe(415);
+    const bad = await post('listCameras', '{oops');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('api.malformed-json');
+    expect((await fetch(`${h.baseUrl}/api/listCameras`, { headers: { cookie } })).status).toBe(405);
+  });
+
+  it('sends a strict Content-Security-Policy and no-sniff on every response', async () => {
+    const res = await fetch(`${h.baseUrl}/`, { headers: { cookie } });
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('refuses WebSocket upgrades without the token or from another origin', async () => {
+    expect(await upgrade('/events', { cookie })).toBe('open');
+    expect(await upgrade(`/events?token=${h.token}`)).toBe('open');
+    expect(await upgrade('/events')).toMatch(/401/);
+    expect(await upgrade('/events', { cookie, origin: 'https://evil.example' })).toMatch(/401/);
+  });
+
+  it('closes a live socket for an unknown or malformed camera id with a reason', async () => {
+    const closeOf = (path: string) =>
+      new Promise<[number, string]>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${h.host.port}${path}`, { headers: { cookie } });
+        ws.once('close', (code, reason) => resolve([code, reason.toString()]));
+      });
+    expect(await closeOf('/live/cam-doesnotexist')).toEqual([4404, 'There is no camera with id cam-doesnotexist.']);
+    expect((await closeOf('/live/..%2Fetc'))[0]).toBe(4400);
+  });
+});
+
+describe('camera API errors', () => {
+  it('returns one clear error per invalid field, and adds nothing', async () => {
+    const res = await post('addCamera', { arg: { name: ' ', url: 'rtsp://10.0.0.5:0/x', subUrl: 'rtsps://bad host/', username: 'a:b', password: 'x' } });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { code: string; fields: Array<{ field: string; code: string; message: string }> } };
+    expect(error.code).toBe('camera.invalid');
+    expect(error.fields.map((f) => [f.field, f.code])).toEqual([
+      ['name', 'camera.name.required'],
+      ['url', 'camera.url.port'],
+      ['subUrl', 'camera.subUrl.malformed'],
+      ['username', 'camera.username.invalid'],
+    ]);
+    for (const f of error.fields) expect(f.message).toMatch(/^[A-Z“].{10,}\.$/);
+    expect(((await (await post('listCameras', {})).json()) as { result: unknown[] }).result).toEqual([]);
+  });
+
+  it('rejects a whole CSV import with one error per bad row', async () => {
+    const text = 'name,url\nGate,rtsp://10.0.0.1/a\nYard,ftp://10.0.0.2/b\n,rtsp://10.0.0.3/c\nGate,rtsp://10.0.0.4/d\n';
+    const res = await post('importCameras', { arg: { text, format: 'csv' } });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { fields: Array<{ field: string; message: string }> } };
+    expect(error.fields.map((f) => f.field)).toEqual(['rows[1].url', 'rows[2].name', 'rows[3].name']);
+    expect(error.fields[0]!.message).toMatch(/^Row 2: /);
+    expect(((await (await post('listCameras', {})).json()) as { result: unknown[] }).result).toEqual([]);
+  });
+
+  it('imports a valid list, fills the empty wall tiles in order, and never echoes a password', async () => {
+    const text = JSON.stringify([
+      { name: 'North gate', url: 'rtsp://admin:S3cr3t!@10.0.0.1/a' },
+      { name: 'South gate', url: 'rtsp://10.0.0.2/b', subUrl: 'rtsp://10.0.0.2/b-sub' },
+    ]);
+    const res = await post('importCameras', { arg: { text, format: 'json' } });
+    const body = await res.text();
+    expect(res.status).toBe(200);
+    expect(body).not.toContain('S3cr3t');
+    const { result } = JSON.parse(body) as { result: { added: Array<{ id: string; url: string; hasPassword: boolean }>; skipped: string[] } };
+    expect(result.added.map((c) => [c.url, c.hasPassword])).toEqual([['rtsp://10.0.0.1/a', true], ['rtsp://10.0.0.2/b', false]]);
+    expect(result.skipped).toEqual([]);
+    const wall = ((await (await post('getWall', {})).json()) as { result: { tiles: Array<string | null> } }).result;
+    expect(wall.tiles.slice(0, 4)).toEqual([result.added[0]!.id, result.added[1]!.id, null, null]);
+    const again = ((await (await post('importCameras', { arg: { text, format: 'json' } })).json()) as { result: { added: unknown[]; skipped: string[] } }).result;
+    expect(again).toEqual({ added: [], skipped: ['North gate', 'South gate'] });
+  });
+});

@@ -160,3 +160,46 @@ test('a camera password never reaches the page, the API, the logs or a screensho
   expect(host.stderr()).not.toContain(PASSWORD);
   expect(readFileSync(join(dataDir, 'watchroom.log'), 'utf8')).toContain('stream.spawn');
 });
+
+test('importing from the UI: a file with a bad row adds nothing; a good one fills the empty tiles at once', async ({ page }) => {
+  await expect(page.getByTestId('tile-0')).toHaveAttribute('data-state', 'live');
+  const states = await page.locator('[data-tile-index]').evaluateAll((tiles) => tiles.map((t) => (t as HTMLElement).dataset.state));
+  const empty = states.flatMap((state, i) => (state === 'empty' ? [i] : []));
+  expect(empty.length).toBeGreaterThanOrEqual(2);
+  const before = await page.getByTestId('camera-item').count();
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'cameras.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`name,url\nImported A,${cams[1]!.url}\nImported B,http://10.0.0.9/x\n`),
+  });
+  await expect(page.getByTestId('import-error')).toHaveCount(1);
+  await expect(page.getByTestId('import-error')).toContainText('Row 2');
+  await page.screenshot({ path: join(ARTIFACTS, 'import-errors.png') });
+  await expect(page.getByTestId('camera-item')).toHaveCount(before);
+
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'cameras.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify([{ name: 'Imported A', url: cams[1]!.url }, { name: 'Imported B', url: cams[2]!.url }])),
+  });
+  await expect(page.getByTestId('camera-item')).toHaveCount(before + 2);
+  // They land in the first two empty tiles, in file order, and play at once.
+  for (const [n, name] of [[empty[0]!, 'Imported A'], [empty[1]!, 'Imported B']] as const) {
+    await expect(page.getByTestId(`tile-${n}`).getByTestId('tile-name')).toHaveText(name);
+    await expect(page.getByTestId(`tile-${n}`)).toHaveAttribute('data-state', 'live');
+  }
+  await page.screenshot({ path: join(ARTIFACTS, 'wall-after-import.png') });
+});
+
+test('search filters the camera list by name, and × clears a tile', async ({ page }) => {
+  await page.getByTestId('camera-search').fill('imported');
+  await expect(page.getByTestId('camera-item')).toHaveCount(2);
+  await page.getByTestId('camera-search').fill('');
+  const tile = page.getByTestId('tile-0');
+  await expect(tile).toHaveAttribute('data-state', 'live');
+  await tile.hover();
+  await tile.getByTestId('tile-clear').click();
+  await expect(tile).toHaveAttribute('data-state', 'empty');
+  await page.reload();
+  await expect(tile).toHaveAttribute('data-state', 'empty');
+});

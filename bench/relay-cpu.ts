@@ -3,7 +3,10 @@
  * node-rtsp-stream package (ffmpeg MPEG-1 transcode + its Node process) on the same cameras, in the
  * same run, each with one WebSocket viewer per camera. Prints JSON; never fails on the figures.
  *
- *   npm run bench:relay-cpu [-- --cameras 4 --seconds 15]
+ *   npm run bench:relay-cpu [-- --cameras 4 --seconds 15 --scene easy|busy]
+ *
+ * easy: a ball on black, which MPEG-1 encodes almost for free; busy: bars panning across the whole
+ * frame, nearer the work a real street scene gives an encoder.
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -15,7 +18,11 @@ import { freePort } from '../tests/fixtures/camera-server.js';
 import { waitFor } from '../tests/fixtures/wait-for.js';
 import { measureTreeCpu } from './process-cpu.js';
 
-const { values } = parseArgs({ options: { cameras: { type: 'string', default: '4' }, seconds: { type: 'string', default: '15' } } });
+const { values } = parseArgs({
+  options: { cameras: { type: 'string', default: '4' }, seconds: { type: 'string', default: '15' }, scene: { type: 'string', default: 'easy' } },
+});
+if (values.scene !== 'easy' && values.scene !== 'busy') throw new Error('--scene is easy or busy');
+const scene = values.scene;
 const count = Number(values.cameras);
 const seconds = Number(values.seconds);
 const WARMUP_MS = 3_000;
@@ -76,7 +83,7 @@ async function measureNodeRtspStream(urls: string[]): Promise<{ cpu: { tree: num
   return { cpu, bytesReceived };
 }
 
-const cams = await Promise.all(Array.from({ length: count }, (_, i) => startTestCamera({ codec: 'h264', width: 1280, height: 720, fps: 25, label: `Bench ${i + 1}` })));
+const cams = await Promise.all(Array.from({ length: count }, (_, i) => startTestCamera({ codec: 'h264', width: 1280, height: 720, fps: 25, scene, label: `Bench ${i + 1}` })));
 try {
   const urls = cams.map((c) => c.url);
   const watchroom = await measureWatchroom(urls);
@@ -94,7 +101,7 @@ try {
       {
         bench: 'relay-cpu',
         cameras: count,
-        source: '1280x720 25 fps H.264 (GStreamer rtsp-server, x264 ~800 kbit/s)',
+        source: `1280x720 25 fps H.264, ${scene} scene (GStreamer rtsp-server, x264 ~800 kbit/s)`,
         seconds,
         watchroom: report(watchroom),
         nodeRtspStream: report(nodeRtspStream),

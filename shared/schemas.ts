@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LAYOUT_IDS } from './layouts.js';
+import { STREAM_STATES } from './events.js';
 
 const text = (max: number) => z.string().max(max);
 
@@ -51,3 +52,43 @@ export function isApiMethod(name: string): name is ApiMethod {
 
 /** Messages a live WebSocket client may send (none today but a ping; anything else is rejected). */
 export const liveClientMessageSchema = z.object({ type: z.literal('ping') });
+
+export const streamStatusSchema = z.object({
+  cameraId: cameraIdSchema,
+  state: z.enum(STREAM_STATES),
+  reason: z.string().optional(),
+  path: z.enum(['copy', 'transcode']),
+  sourceCodec: z.string().optional(),
+  codec: z.string().optional(),
+  nextRetryAt: z.number().optional(),
+  health: z.object({
+    fps: z.number(),
+    kbps: z.number(),
+    lastFrameAt: z.number().nullable(),
+    restarts: z.number(),
+    subscribers: z.number(),
+  }),
+});
+
+/** What the core pushes on /events (or over IPC). */
+export const coreEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('stream.status'), status: streamStatusSchema }),
+  z.object({ type: z.literal('cameras.changed') }),
+  z.object({ type: z.literal('wall.changed') }),
+]);
+
+/** Text messages on /live/<cameraId>. */
+export const liveServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('init'), codec: z.string().regex(/^[a-z0-9]{4}(\.[0-9a-fA-F.]+)?$/), path: z.enum(['copy', 'transcode']) }),
+  z.object({ type: z.literal('status'), status: streamStatusSchema }),
+]);
+
+/** Parses a JSON text message against a schema: the value, or null for anything malformed. */
+export function parseMessage<T>(schema: z.ZodType<T>, text: string): T | null {
+  try {
+    const result = schema.safeParse(JSON.parse(text));
+    return result.success ? result.data : null;
+  } catch {
+    return null;
+  }
+}

@@ -4,6 +4,7 @@ import { parseCameraList } from '../../electron/core/cameras/camera-import.js';
 import { dispatchApiCall } from '../../electron/host/api-dispatch.js';
 import { WatchroomError } from '../../shared/errors.js';
 import type { WatchroomApi } from '../../shared/api.js';
+import { coreEventSchema, liveServerMessageSchema, parseMessage } from '../../shared/schemas.js';
 
 function fieldErrors(input: Parameters<typeof validateCamera>[0], others: string[] = []) {
   const r = validateCamera(input, others);
@@ -83,5 +84,19 @@ describe('API argument validation', () => {
     const r = await dispatchApiCall(broken, 'removeCamera', { id: 'cam-x' }, log);
     expect(r).toMatchObject({ ok: false, status: 500, error: { code: 'internal' } });
     if (!r.ok) expect(r.error.message).not.toContain('disk on fire');
+  });
+});
+
+describe('pushed message validation', () => {
+  const status = { cameraId: 'cam-1', state: 'live', path: 'copy', health: { fps: 25, kbps: 800, lastFrameAt: 1, restarts: 0, subscribers: 1 } };
+  it('accepts well-formed events and live messages', () => {
+    expect(parseMessage(coreEventSchema, JSON.stringify({ type: 'stream.status', status }))).toEqual({ type: 'stream.status', status });
+    expect(parseMessage(liveServerMessageSchema, '{"type":"init","codec":"avc1.64001f","path":"copy"}')).toEqual({ type: 'init', codec: 'avc1.64001f', path: 'copy' });
+  });
+  it('returns null for malformed ones instead of throwing', () => {
+    expect(parseMessage(coreEventSchema, '{not json')).toBeNull();
+    expect(parseMessage(coreEventSchema, JSON.stringify({ type: 'stream.status', status: { ...status, state: 'exploded' } }))).toBeNull();
+    expect(parseMessage(coreEventSchema, '{"type":"format.disk"}')).toBeNull();
+    expect(parseMessage(liveServerMessageSchema, '{"type":"init","codec":"avc1.64001f\\"); alert(1)","path":"copy"}')).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
  */
 import { reconnectDelayMs } from '../lib/reconnect-backoff';
 import type { ClientEvent, ClientEventListener, SubscribeEvents } from './client-event';
-import { parseCoreEvent } from './parse-core-event';
+import { coreEventSchema, parseMessage } from '../../../shared/schemas.js';
 
 export function socketEventFeed(url: string): SubscribeEvents {
   const listeners = new Set<ClientEventListener>();
@@ -25,7 +25,7 @@ export function socketEventFeed(url: string): SubscribeEvents {
       openedBefore = true;
     };
     ws.onmessage = (message) => {
-      const event = typeof message.data === 'string' ? parseCoreEvent(message.data) : null;
+      const event = typeof message.data === 'string' ? parseMessage(coreEventSchema, message.data) : null;
       if (event) emit(event);
     };
     ws.onclose = () => {

@@ -12,7 +12,7 @@ import { reconnectDelayMs } from '../lib/reconnect-backoff';
 import { onFirstFrame } from './first-frame';
 import { bufferedRanges, followLiveEdge } from './live-edge';
 import { MediaSourceSession } from './media-source-session';
-import { parseLiveMessage } from './parse-live-message';
+import { liveServerMessageSchema, parseMessage } from '../../../shared/schemas.js';
 
 const TICK_MS = 250;
 
@@ -103,7 +103,7 @@ export class LivePlayer {
       this.session?.append(data);
       return;
     }
-    const message = parseLiveMessage(data);
+    const message = parseMessage(liveServerMessageSchema, data);
     if (message?.type === 'status') this.hooks.status?.(message.status);
     if (message?.type === 'init') this.beginStream(message.codec);
   }

@@ -24,6 +24,9 @@ const METHODS = {
   getWall: true,
   setWall: true,
   listAudit: true,
+  listRecordings: true,
+  getRetention: true,
+  setRetention: true,
 } as const satisfies Record<keyof WatchroomApi, true>;
 
 const bridge: Record<string, unknown> = {

@@ -18,6 +18,20 @@ export interface CameraView {
   enabled: boolean;
   /** A built-in test pattern, not a real camera. */
   demo: boolean;
+  /** Continuous recording on. */
+  recording: boolean;
+}
+
+/** A stretch of continuous recording, ms since epoch; what lies between ranges is a gap. */
+export interface RecordedRange {
+  startMs: number;
+  endMs: number;
+}
+
+export interface RetentionSettings {
+  maxAgeDays: number;
+  maxTotalBytes: number;
+  maxBytesPerCamera: number | null;
 }
 
 export interface WallState {
@@ -60,4 +74,8 @@ export interface WatchroomApi {
   getWall(): Promise<WallState>;
   setWall(state: WallState): Promise<WallState>;
   listAudit(arg: { limit: number }): Promise<AuditEntry[]>;
+  /** Recorded ranges of one camera between two times. */
+  listRecordings(arg: { cameraId: string; fromMs: number; toMs: number }): Promise<RecordedRange[]>;
+  getRetention(): Promise<RetentionSettings>;
+  setRetention(settings: RetentionSettings): Promise<RetentionSettings>;
 }

@@ -15,6 +15,11 @@ export interface StreamHealth {
   subscribers: number;
 }
 
+export interface RecordingStatus {
+  state: 'off' | 'recording' | 'error';
+  reason?: string;
+}
+
 export interface StreamStatus {
   cameraId: string;
   state: StreamState;
@@ -27,6 +32,7 @@ export interface StreamStatus {
   codec?: string;
   /** ms since epoch of the next reconnect attempt while failing. */
   nextRetryAt?: number;
+  recording?: RecordingStatus;
   health: StreamHealth;
 }
 

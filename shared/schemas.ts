@@ -17,6 +17,7 @@ export const cameraInputSchema = z.object({
   /** On update: absent keeps the stored password, '' removes it. */
   password: text(256).optional(),
   enabled: z.boolean().optional(),
+  recording: z.boolean().optional(),
 });
 
 export const cameraIdSchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'A camera id is 1–64 lowercase letters, digits or dashes.');
@@ -27,6 +28,20 @@ export const wallStateSchema = z.object({
 });
 
 export const importFormatSchema = z.enum(['json', 'csv']);
+
+const epochMs = z.number().int().min(0).max(8.64e15);
+
+/** A camera and a time window; the window must run forwards and span at most 31 days. */
+export const timeRangeArg = z
+  .object({ cameraId: cameraIdSchema, fromMs: epochMs, toMs: epochMs })
+  .refine((r) => r.toMs > r.fromMs, { message: 'The end of the range must come after its start.', path: ['toMs'] })
+  .refine((r) => r.toMs - r.fromMs <= 31 * 86_400_000, { message: 'A range spans at most 31 days.', path: ['toMs'] });
+
+export const retentionSchema = z.object({
+  maxAgeDays: z.number().int().min(1).max(3650),
+  maxTotalBytes: z.number().int().min(1024 ** 2),
+  maxBytesPerCamera: z.number().int().min(1024 ** 2).nullable(),
+});
 
 /** One schema per API method: the argument it takes (undefined for none). */
 export const apiArgSchemas = {
@@ -41,6 +56,9 @@ export const apiArgSchemas = {
   getWall: z.undefined(),
   setWall: wallStateSchema,
   listAudit: z.object({ limit: z.number().int().min(1).max(1000) }),
+  listRecordings: timeRangeArg,
+  getRetention: z.undefined(),
+  setRetention: retentionSchema,
 } as const;
 
 export type ApiMethod = keyof typeof apiArgSchemas;
@@ -61,6 +79,7 @@ export const streamStatusSchema = z.object({
   sourceCodec: z.string().optional(),
   codec: z.string().optional(),
   nextRetryAt: z.number().optional(),
+  recording: z.object({ state: z.enum(['off', 'recording', 'error']), reason: z.string().optional() }).optional(),
   health: z.object({
     fps: z.number(),
     kbps: z.number(),

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuditEntry, CameraInput, CameraView, ImportResult, SessionInfo, WallState, WatchroomApi } from '../../shared/api.js';
+import type { AuditEntry, CameraInput, CameraView, ImportResult, RetentionSettings, SessionInfo, WallState, WatchroomApi } from '../../shared/api.js';
 import type { CoreEvent, StreamStatus } from '../../shared/events.js';
 import { WatchroomError } from '../../shared/errors.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -17,7 +17,12 @@ import { openConfStore, type SettingsStore } from './settings/settings-store.js'
 import type { StreamSink } from './streams/stream-fanout.js';
 import { StreamEngine } from './streams/stream-engine.js';
 import { defaultWall, fillEmptyTiles, normalizeWall, removeFromWall } from './wall/wall-state.js';
-import { wallStateSchema } from '../../shared/schemas.js';
+import { retentionSchema, wallStateSchema } from '../../shared/schemas.js';
+import { SegmentIndex } from './recording/segment-index.js';
+import { RecordingStore, type Audit } from './recording/recording-store.js';
+import { SegmentRecorder } from './recording/segment-recorder.js';
+import { reconcileRecordings, type ReconcileReport } from './recording/recording-reconciler.js';
+import { applyRetention, DEFAULT_RETENTION } from './recording/retention.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -33,6 +38,12 @@ export interface CoreOptions {
   stallMs?: number;
   backoff?: (failures: number) => number;
   logToStderr?: boolean;
+  /** Where segments are written; `<dataDir>/recordings` by default. */
+  recordingsDir?: string;
+  segmentSeconds?: number;
+  /** Retention when none is saved yet (default: 31 days, 200 GB in total). */
+  retention?: Partial<RetentionSettings>;
+  retentionIntervalMs?: number;
 }
 
 export interface Core {
@@ -42,6 +53,12 @@ export interface Core {
   openLive(actor: string, cameraId: string, sink: StreamSink): () => void;
   onEvent(listener: (event: CoreEvent) => void): () => void;
   readonly logger: Logger;
+  /** Settles once recordings are reconciled with the index and recording has started. */
+  readonly ready: Promise<ReconcileReport>;
+  /** For the media server: the recordings root, the index, and who audits. */
+  readonly recordings: { root: string; index: SegmentIndex };
+  /** Runs a retention pass now (it also runs on a timer). */
+  applyRetention(): Promise<{ deleted: number; freedBytes: number }>;
   close(): Promise<void>;
 }
 
@@ -60,6 +77,29 @@ export function createCore(options: CoreOptions): Core {
   const listeners = new Set<(event: CoreEvent) => void>();
   const emit = (event: CoreEvent) => listeners.forEach((l) => l(event));
 
+  const index = new SegmentIndex(join(options.dataDir, 'recordings.sqlite'));
+  const recordingsRoot = options.recordingsDir ?? join(options.dataDir, 'recordings');
+  const auditSystem: Audit = (action, subject, details) => audit.append('system', action, subject, details);
+  const store = new RecordingStore({ root: recordingsRoot, index, audit: auditSystem, logger });
+  const recorders = new Map<string, SegmentRecorder>();
+  const recorderFor = (cameraId: string): SegmentRecorder | null => {
+    if (!cameras.has(cameraId) || !cameras.get(cameraId).recording) return null;
+    let recorder = recorders.get(cameraId);
+    if (!recorder) {
+      const onError = (error: unknown) => logger.log('error', 'recording.commit-failed', { cameraId, error: String(error) });
+      recorder = new SegmentRecorder(cameraId, store, onError, options.segmentSeconds);
+      recorders.set(cameraId, recorder);
+    }
+    return recorder;
+  };
+  const retention = (): RetentionSettings => {
+    const saved = retentionSchema.safeParse(settings.get('retention'));
+    return saved.success ? saved.data : { ...DEFAULT_RETENTION, ...options.retention };
+  };
+  let retentionRun: Promise<{ deleted: number; freedBytes: number }> | null = null;
+  const runRetention = () =>
+    (retentionRun ??= applyRetention(index, recordingsRoot, retention(), Date.now(), auditSystem).finally(() => (retentionRun = null)));
+
   const streams = new StreamEngine({
     ffmpegPath: options.ffmpegPath ?? 'ffmpeg',
     logger,
@@ -68,7 +108,25 @@ export function createCore(options: CoreOptions): Core {
     ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
     ...(options.stallMs !== undefined ? { stallMs: options.stallMs } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
+    recorderFor,
   });
+
+  const captureHashes = () => {
+    const hashes = new Map<string, string>();
+    for (const e of audit.entries()) if (e.action === 'segment.closed' && typeof e.details?.path === 'string') hashes.set(e.details.path, String(e.details.sha256));
+    return hashes;
+  };
+  const ready = (async () => {
+    const hashes = captureHashes();
+    const report = await reconcileRecordings(store, index, (path) => hashes.get(path), auditSystem, logger);
+    await runRetention();
+    streams.startRecording(cameras.list().map((r) => r.id));
+    return report;
+  })();
+  ready.catch((error) => logger.log('error', 'recording.start-failed', { error: String(error) }));
+  const retentionTimer = setInterval(() => {
+    runRetention().catch((error) => logger.log('error', 'retention.failed', { error: String(error) }));
+  }, options.retentionIntervalMs ?? 60_000);
 
   const view = (r: CameraRecord): CameraView => toView(r, cameras.hasPassword(r.id));
   const readWall = (): WallState => {
@@ -84,6 +142,7 @@ export function createCore(options: CoreOptions): Core {
   const camerasAdded = (added: CameraRecord[]) => {
     writeWall(fillEmptyTiles(readWall(), added.map((r) => r.id)));
     emit({ type: 'cameras.changed' });
+    void ready.then(() => streams.startRecording(added.map((r) => r.id)));
   };
 
   if (options.demoWhenEmpty && cameras.list().length === 0 && settings.get('demoOffered') !== true) {
@@ -95,6 +154,9 @@ export function createCore(options: CoreOptions): Core {
 
   return {
     logger,
+    ready,
+    recordings: { root: recordingsRoot, index },
+    applyRetention: runRetention,
     api(actor: string): WatchroomApi {
       const auditCamera = (action: string, r: CameraRecord, details: Record<string, unknown> = {}) =>
         audit.append(actor, action, r.id, { name: r.name, url: r.url, ...details });
@@ -122,6 +184,7 @@ export function createCore(options: CoreOptions): Core {
           const record = cameras.remove(id);
           auditCamera('camera.remove', record);
           await streams.cameraRemoved(id);
+          recorders.delete(id);
           writeWall(removeFromWall(readWall(), id));
           emit({ type: 'cameras.changed' });
         },
@@ -161,6 +224,20 @@ export function createCore(options: CoreOptions): Core {
         async listAudit({ limit }): Promise<AuditEntry[]> {
           return audit.list(limit);
         },
+        async listRecordings({ cameraId, fromMs, toMs }) {
+          cameras.get(cameraId);
+          return index.ranges(cameraId, fromMs, toMs);
+        },
+        async getRetention() {
+          return retention();
+        },
+        async setRetention(next: RetentionSettings) {
+          const before = retention();
+          settings.set('retention', next);
+          audit.append(actor, 'settings.retention', 'retention', { before, after: next });
+          void runRetention();
+          return next;
+        },
       };
     },
     openLive(actor, cameraId, sink) {
@@ -173,7 +250,12 @@ export function createCore(options: CoreOptions): Core {
       return () => listeners.delete(listener);
     },
     async close() {
+      clearInterval(retentionTimer);
+      await ready.catch(() => undefined);
+      // Stopping each stream lets ffmpeg close its segment and commits it.
       await streams.close();
+      await retentionRun?.catch(() => undefined);
+      index.close();
       listeners.clear();
     },
   };

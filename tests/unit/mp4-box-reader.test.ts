@@ -43,6 +43,10 @@ describe('MP4 box reader and fMP4 segmenter', () => {
     expect(fragments).toHaveLength(50);
     expect(fragments.map((f, i) => (f.keyframe ? i : -1)).filter((i) => i >= 0)).toEqual([0, 25]);
     expect(fragments.every((f) => f.sampleCount === 1)).toBe(true);
+    // 25 fps in the muxer's 12800 Hz timescale: 512 ticks a frame, from 0.
+    const init = segment([sample])[0];
+    expect(init?.kind === 'init' && init.init.timescale).toBe(12800);
+    expect(fragments.map((f) => f.decodeTime).slice(0, 3)).toEqual([0, 512, 1024]);
     for (const f of fragments) {
       expect(f.bytes.toString('latin1', 4, 8)).toBe('moof');
     }
@@ -102,17 +106,17 @@ describe('keyframe detection in moof', () => {
   const SYNC = 0x02000000;
   const NON_SYNC = 0x01010000;
   it('uses trun first-sample-flags when present', () => {
-    expect(parseMoof(moof({ firstSampleFlags: SYNC, tfhdDefaultFlags: NON_SYNC }), NON_SYNC)).toEqual({ keyframe: true, sampleCount: 2 });
+    expect(parseMoof(moof({ firstSampleFlags: SYNC, tfhdDefaultFlags: NON_SYNC }), NON_SYNC)).toEqual({ keyframe: true, sampleCount: 2, decodeTime: 0 });
     expect(parseMoof(moof({ firstSampleFlags: NON_SYNC, tfhdDefaultFlags: SYNC }), SYNC).keyframe).toBe(false);
   });
   it('uses the first per-sample flags next', () => {
-    expect(parseMoof(moof({ perSampleFlags: [SYNC, NON_SYNC, NON_SYNC] }), NON_SYNC)).toEqual({ keyframe: true, sampleCount: 3 });
+    expect(parseMoof(moof({ perSampleFlags: [SYNC, NON_SYNC, NON_SYNC] }), NON_SYNC)).toEqual({ keyframe: true, sampleCount: 3, decodeTime: 0 });
     expect(parseMoof(moof({ perSampleFlags: [NON_SYNC, SYNC] }), SYNC).keyframe).toBe(false);
   });
   it('falls back to tfhd, then trex defaults', () => {
     expect(parseMoof(moof({ tfhdDefaultFlags: NON_SYNC }), SYNC).keyframe).toBe(false);
     expect(parseMoof(moof({ tfhdDefaultFlags: SYNC }), NON_SYNC).keyframe).toBe(true);
-    expect(parseMoof(moof({}), NON_SYNC)).toEqual({ keyframe: false, sampleCount: 3 });
+    expect(parseMoof(moof({}), NON_SYNC)).toEqual({ keyframe: false, sampleCount: 3, decodeTime: 0 });
     expect(parseMoof(moof({}), SYNC).keyframe).toBe(true);
   });
 });

@@ -19,7 +19,7 @@ class RecordingSink implements StreamSink {
   }
 }
 
-const frag = (name: string, keyframe: boolean) => ({ bytes: Buffer.from(name), keyframe, sampleCount: 1 });
+const frag = (name: string, keyframe: boolean) => ({ bytes: Buffer.from(name), keyframe, sampleCount: 1, decodeTime: 0 });
 
 describe('StreamFanout', () => {
   it('gives a late subscriber the init segment and the GOP since the last keyframe', () => {

@@ -23,6 +23,11 @@ export class AuditLog {
     return this.readAll().slice(-limit);
   }
 
+  /** Every entry, oldest first. */
+  entries(): AuditEntry[] {
+    return this.readAll();
+  }
+
   private readAll(): AuditEntry[] {
     if (!existsSync(this.file)) return [];
     return readFileSync(this.file, 'utf8')

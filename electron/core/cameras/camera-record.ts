@@ -12,12 +12,14 @@ export const cameraRecordSchema = z.object({
   username: z.string().optional(),
   enabled: z.boolean(),
   demo: z.boolean(),
+  /** Continuous recording, on unless switched off for this camera. */
+  recording: z.boolean().default(true),
 });
 
 export type CameraRecord = z.infer<typeof cameraRecordSchema>;
 
 export function toView(record: CameraRecord, hasPassword: boolean): CameraView {
-  const view: CameraView = { id: record.id, name: record.name, url: record.url, hasPassword, enabled: record.enabled, demo: record.demo };
+  const view: CameraView = { id: record.id, name: record.name, url: record.url, hasPassword, enabled: record.enabled, demo: record.demo, recording: record.recording };
   if (record.subUrl) view.subUrl = record.subUrl;
   if (record.username) view.username = record.username;
   return view;

@@ -87,6 +87,7 @@ export class CameraRegistry {
       // Absent keeps the stored password; '' removes it.
       password: changes.password ?? this.passwords[id],
       enabled: changes.enabled ?? current.enabled,
+      recording: changes.recording ?? current.recording,
     };
     const result = validateCamera(merged, this.records.filter((r) => r.id !== id).map((r) => r.name));
     if (!result.ok) throw new WatchroomError('camera.invalid', 'Check the highlighted fields.', result.errors);
@@ -107,7 +108,7 @@ export class CameraRegistry {
     const used = new Set(this.records.map((r) => r.name));
     const added = DEMO_NAMES.map((name, i) => ({ name, i }))
       .filter(({ name }) => !used.has(name))
-      .map(({ name, i }): CameraRecord => ({ id: newId(), name, url: `demo://${i}`, enabled: true, demo: true }));
+      .map(({ name, i }): CameraRecord => ({ id: newId(), name, url: `demo://${i}`, enabled: true, demo: true, recording: true }));
     this.records.push(...added);
     this.save();
     return added;
@@ -134,7 +135,7 @@ export class CameraRegistry {
   }
 
   private store(id: string, camera: ValidCamera): CameraRecord {
-    const record: CameraRecord = { id, name: camera.name, url: camera.url, enabled: camera.enabled, demo: false };
+    const record: CameraRecord = { id, name: camera.name, url: camera.url, enabled: camera.enabled, demo: false, recording: camera.recording };
     if (camera.subUrl) record.subUrl = camera.subUrl;
     if (camera.username) record.username = camera.username;
     const index = this.records.findIndex((r) => r.id === id);

@@ -11,6 +11,7 @@ export interface ValidCamera {
   username?: string;
   password?: string;
   enabled: boolean;
+  recording: boolean;
 }
 
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
@@ -61,7 +62,7 @@ export function validateCamera(input: CameraInput, otherNames: readonly string[]
   }
 
   if (errors.length > 0 || !main.ok) return { ok: false, errors };
-  const camera: ValidCamera = { name, url: formatRtspUrl(main.url), enabled: input.enabled ?? true };
+  const camera: ValidCamera = { name, url: formatRtspUrl(main.url), enabled: input.enabled ?? true, recording: input.recording ?? true };
   if (sub) camera.subUrl = formatRtspUrl(sub);
   if (username) camera.username = username;
   if (password) camera.password = password;

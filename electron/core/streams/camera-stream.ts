@@ -3,16 +3,17 @@
  * Any exit, whatever its code, and any stall counts as a failure and is retried.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import type { StreamPath, StreamState, StreamStatus } from '../../../shared/events.js';
+import type { RecordingStatus, StreamPath, StreamState, StreamStatus } from '../../../shared/events.js';
 import type { Logger } from '../logger.js';
 import { spawnSupervised, terminate } from './child-processes.js';
 import { ffmpegArgs, type StreamSource } from './ffmpeg-args.js';
-import { classifyFailure, parseInputVideoCodec } from './ffmpeg-stderr.js';
-import { Fmp4Segmenter } from './fmp4-segmenter.js';
+import { classifyFailure, isDiskFull, parseInputVideoCodec } from './ffmpeg-stderr.js';
+import { Fmp4Segmenter, type MediaFragment } from './fmp4-segmenter.js';
 import { Mp4BoxReader } from './mp4-box-reader.js';
 import { backoffDelay } from './reconnect-backoff.js';
 import { StreamFanout, type StreamSink } from './stream-fanout.js';
 import { HealthMeter } from './health-meter.js';
+import type { SegmentRecorder } from '../recording/segment-recorder.js';
 
 export interface CameraStreamOptions {
   cameraId: string;
@@ -25,7 +26,12 @@ export interface CameraStreamOptions {
   stallMs?: number;
   backoff?: (failures: number) => number;
   backlogCap?: number;
+  /** Records the camera's native bytes alongside the live relay; read at every (re)start. */
+  recorder?: () => SegmentRecorder | null;
 }
+
+/** After a full disk, recording is retried this often (retention may have freed space meanwhile). */
+const DISK_FULL_RETRY_MS = 30_000;
 
 /** Only H.264 is decodable by MSE in every Chromium build; everything else is re-encoded. */
 const BROWSER_CODECS = new Set(['h264']);
@@ -53,6 +59,12 @@ export class CameraStream {
   private lastDataAt = 0;
   private needsFullProbe = false;
   private healthTimer: NodeJS.Timeout | null = null;
+  private recording: RecordingStatus = { state: 'off' };
+  private recordingBlockedUntil = 0;
+  private recorder: SegmentRecorder | null = null;
+  private recordingRetryTimer: NodeJS.Timeout | null = null;
+  /** The running ffmpeg is being replaced on purpose (codec fallback, recording retry): not a failure. */
+  private plannedRestart = false;
 
   constructor(private readonly opts: CameraStreamOptions) {
     this.fanout = new StreamFanout(opts.backlogCap);
@@ -79,6 +91,7 @@ export class CameraStream {
     this.setState('connecting', undefined);
     this.spawnRun();
     this.healthTimer = setInterval(() => {
+      void this.recorder?.poll();
       if (this.state === 'live') this.emit();
     }, 1_000);
   }
@@ -91,6 +104,9 @@ export class CameraStream {
     this.child = null;
     this.fanout.reset();
     if (child) await terminate(child);
+    await this.recorder?.endRun();
+    this.recorder = null;
+    this.recording = { state: 'off' };
     this.setState('stopped', undefined);
   }
 
@@ -120,19 +136,25 @@ export class CameraStream {
     if (this.sourceCodec) status.sourceCodec = this.sourceCodec;
     if (this.codec) status.codec = this.codec;
     if (this.nextRetryAt && this.state !== 'live') status.nextRetryAt = this.nextRetryAt;
+    status.recording = this.recording;
     return status;
   }
 
   private spawnRun(): void {
     const source = this.opts.source();
-    const args = ffmpegArgs(source, this.path, { quickProbe: !this.needsFullProbe });
     let producedInit = false;
+    let epochSet = false;
+    let timescale = 90_000;
+    const wanted = this.opts.recorder?.() ?? null;
+    const recorder = wanted && Date.now() >= this.recordingBlockedUntil ? wanted : null;
+    this.recorder = recorder;
+    const args = ffmpegArgs(source, this.path, { quickProbe: !this.needsFullProbe, record: recorder?.beginRun() ?? null });
+    if (!wanted) this.recording = { state: 'off' };
     const child = spawnSupervised(this.opts.ffmpegPath, args);
     this.child = child;
     const reader = new Mp4BoxReader();
     const segmenter = new Fmp4Segmenter();
     const stderrTail: string[] = [];
-    let switchingToTranscode = false;
     let stderrRest = '';
 
     this.opts.logger.log('info', 'stream.spawn', { cameraId: this.opts.cameraId, path: this.path, pid: child.pid });
@@ -146,9 +168,18 @@ export class CameraStream {
           const out = segmenter.push(box);
           if (out?.kind === 'init') {
             producedInit = true;
+            timescale = out.init.timescale;
             this.onInit(out.init.codec, out.init.bytes, child);
           }
-          else if (out?.kind === 'fragment') this.onFragment(out.fragment);
+          else if (out?.kind === 'fragment') {
+            if (!epochSet && recorder && out.fragment.keyframe) {
+              // Both outputs share ffmpeg's timeline: stream second 0 was this long before this frame.
+              epochSet = true;
+              recorder.setEpoch(Date.now() - (out.fragment.decodeTime / timescale) * 1000);
+              this.setRecording({ state: 'recording' });
+            }
+            this.onFragment(out.fragment);
+          }
         }
       } catch (error) {
         this.opts.logger.log('error', 'stream.corrupt', { cameraId: this.opts.cameraId, error: String(error) });
@@ -168,7 +199,7 @@ export class CameraStream {
         if (codec && this.child === child && !this.sourceCodec) {
           this.sourceCodec = codec;
           if (!BROWSER_CODECS.has(codec) && this.path === 'copy') {
-            switchingToTranscode = true;
+            this.plannedRestart = true;
             this.path = 'transcode';
             this.opts.logger.log('info', 'stream.transcode', { cameraId: this.opts.cameraId, sourceCodec: codec });
             child.kill('SIGKILL');
@@ -187,8 +218,19 @@ export class CameraStream {
       this.clearStallTimer();
       this.fanout.reset();
       this.codec = undefined;
+      if (recorder) void recorder.endRun();
+      if (recorder && isDiskFull(stderrTail)) {
+        // Live view goes on without recording; nothing already recorded is touched.
+        this.recordingBlockedUntil = Date.now() + DISK_FULL_RETRY_MS;
+        this.setRecording({ state: 'error', reason: 'The recording disk is full; recording pauses and retries every 30 s. Live view continues.' });
+        this.opts.logger.log('error', 'recording.disk-full', { cameraId: this.opts.cameraId });
+        this.recordingRetryTimer = setTimeout(() => this.restartOnPurpose(), DISK_FULL_RETRY_MS);
+        if (this.running) this.spawnRun();
+        return;
+      }
       if (!this.running) return;
-      if (switchingToTranscode) {
+      if (this.plannedRestart) {
+        this.plannedRestart = false;
         this.spawnRun();
         return;
       }
@@ -209,7 +251,7 @@ export class CameraStream {
     this.fanout.setInit(codec, this.path, bytes);
   }
 
-  private onFragment(fragment: { bytes: Buffer; keyframe: boolean; sampleCount: number }): void {
+  private onFragment(fragment: MediaFragment): void {
     const now = Date.now();
     this.health.record(now, fragment.bytes.length, fragment.sampleCount);
     if (this.state !== 'live') {
@@ -270,8 +312,23 @@ export class CameraStream {
     this.clearStallTimer();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.healthTimer) clearInterval(this.healthTimer);
+    if (this.recordingRetryTimer) clearTimeout(this.recordingRetryTimer);
     this.retryTimer = null;
     this.healthTimer = null;
+    this.recordingRetryTimer = null;
+  }
+
+  /** Replaces the running ffmpeg (letting it close its files) without counting a failure. */
+  private restartOnPurpose(): void {
+    this.recordingRetryTimer = null;
+    if (!this.running || !this.child) return;
+    this.plannedRestart = true;
+    void terminate(this.child);
+  }
+
+  private setRecording(recording: RecordingStatus): void {
+    this.recording = recording;
+    this.emit();
   }
 
   private setState(state: StreamState, reason: string | undefined): void {

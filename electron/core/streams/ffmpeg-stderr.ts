@@ -45,3 +45,8 @@ export function classifyFailure(stderrLines: readonly string[]): Failure {
   }
   return { kind: 'dropped', reason: 'The stream stopped.' };
 }
+
+/** ffmpeg could not write a file because the disk (or its quota) is full. */
+export function isDiskFull(stderrLines: readonly string[]): boolean {
+  return stderrLines.some((line) => /No space left on device|Disk quota exceeded/i.test(line));
+}

@@ -12,12 +12,16 @@ export interface InitSegment {
   sampleEntry: string;
   /** trex default_sample_flags, used when a fragment carries no flags of its own. */
   defaultSampleFlags: number;
+  /** Ticks per second of the track's media time (mdhd). */
+  timescale: number;
 }
 
 export interface MediaFragment {
   bytes: Buffer;
   keyframe: boolean;
   sampleCount: number;
+  /** tfdt: the first sample's decode time in timescale ticks. */
+  decodeTime: number;
 }
 
 export type SegmenterOutput = { kind: 'init'; init: InitSegment } | { kind: 'fragment'; fragment: MediaFragment };
@@ -78,14 +82,19 @@ function parseInit(initBytes: Buffer, moov: Buffer): InitSegment {
   const trex = findBox(moov, ['mvex', 'trex']);
   // trex: version/flags, track_ID, default description index, duration, size, flags.
   const defaultSampleFlags = trex && trex.end - trex.start >= 24 ? moov.readUInt32BE(trex.start + 20) : 0;
-  return { bytes: initBytes, codec, sampleEntry, defaultSampleFlags };
+  const mdhd = findBox(moov, ['trak', 'mdia', 'mdhd']);
+  // mdhd version 1 has 64-bit creation/modification times before the timescale.
+  const timescale = mdhd ? moov.readUInt32BE(mdhd.start + (moov[mdhd.start] === 1 ? 20 : 12)) : 90_000;
+  return { bytes: initBytes, codec, sampleEntry, defaultSampleFlags, timescale };
 }
 
-/** Reads the first sample's flags and the sample count from moof/traf/{tfhd,trun}. */
-export function parseMoof(moof: Buffer, trexDefaultFlags: number): { keyframe: boolean; sampleCount: number } {
+/** Reads the first sample's flags, the sample count and the decode time from moof/traf/{tfhd,trun,tfdt}. */
+export function parseMoof(moof: Buffer, trexDefaultFlags: number): { keyframe: boolean; sampleCount: number; decodeTime: number } {
   const traf = findBox(moof, ['traf']);
-  if (!traf) return { keyframe: false, sampleCount: 0 };
+  if (!traf) return { keyframe: false, sampleCount: 0, decodeTime: 0 };
   const children = childBoxes(moof.subarray(0, traf.end), traf.start);
+  const tfdt = children.find((b) => b.type === 'tfdt');
+  const decodeTime = !tfdt ? 0 : moof[tfdt.start] === 1 ? Number(moof.readBigUInt64BE(tfdt.start + 4)) : moof.readUInt32BE(tfdt.start + 4);
   let defaultFlags = trexDefaultFlags;
   const tfhd = children.find((b) => b.type === 'tfhd');
   if (tfhd) {
@@ -117,5 +126,5 @@ export function parseMoof(moof: Buffer, trexDefaultFlags: number): { keyframe: b
       firstFlags = moof.readUInt32BE(pos);
     }
   });
-  return { keyframe: (firstFlags & SAMPLE_IS_NON_SYNC) === 0, sampleCount };
+  return { keyframe: (firstFlags & SAMPLE_IS_NON_SYNC) === 0, sampleCount, decodeTime };
 }

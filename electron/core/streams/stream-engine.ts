@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { CameraStream } from './camera-stream.js';
 import type { StreamSource } from './ffmpeg-args.js';
 import type { StreamSink } from './stream-fanout.js';
+import type { SegmentRecorder } from '../recording/segment-recorder.js';
 
 export interface StreamEngineOptions {
   ffmpegPath: string;
@@ -17,6 +18,8 @@ export interface StreamEngineOptions {
   graceMs?: number;
   stallMs?: number;
   backoff?: (failures: number) => number;
+  /** The camera's recorder while its recording is on, else null: such a stream runs without viewers. */
+  recorderFor?: (cameraId: string) => SegmentRecorder | null;
 }
 
 export class StreamEngine {
@@ -46,8 +49,20 @@ export class StreamEngine {
     return cameraIds.map((id) => this.streams.get(id)?.status() ?? stoppedStatus(id));
   }
 
+  /** Starts every camera that records; recording runs whether or not anyone watches. */
+  startRecording(cameraIds: readonly string[]): void {
+    for (const id of cameraIds) if (this.records(id)) this.streamFor(id).start();
+  }
+
   async cameraChanged(cameraId: string): Promise<void> {
-    await this.streams.get(cameraId)?.restart();
+    const stream = this.streams.get(cameraId);
+    if (stream && stream.subscriberCount === 0 && !this.records(cameraId)) await stream.stop();
+    else await stream?.restart();
+    this.startRecording([cameraId]);
+  }
+
+  private records(cameraId: string): boolean {
+    return (this.opts.recorderFor?.(cameraId) ?? null) !== null;
   }
 
   async cameraRemoved(cameraId: string): Promise<void> {
@@ -81,6 +96,7 @@ export class StreamEngine {
       onStatus: this.opts.onStatus,
       ...(this.opts.stallMs !== undefined ? { stallMs: this.opts.stallMs } : {}),
       ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
+      recorder: () => this.opts.recorderFor?.(cameraId) ?? null,
     });
     this.streams.set(cameraId, stream);
     return stream;
@@ -92,7 +108,7 @@ export class StreamEngine {
       cameraId,
       setTimeout(() => {
         this.stopTimers.delete(cameraId);
-        if (stream.subscriberCount === 0) void stream.stop();
+        if (stream.subscriberCount === 0 && !this.records(cameraId)) void stream.stop();
       }, this.opts.graceMs ?? 10_000),
     );
   }

@@ -1,0 +1,77 @@
+/**
+ * On start, makes the index and the disk agree: runs left by a crash are committed or salvaged,
+ * segment files without a row are indexed (their hash checked against the one the audit log holds
+ * from capture), rows without a file are marked missing. Returns what it did so the app can say so.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../logger.js';
+import { sha256File } from './file-hash.js';
+import { parseClosedName, type Audit, type RecordingStore } from './recording-store.js';
+import type { SegmentIndex } from './segment-index.js';
+
+export interface ReconcileReport {
+  /** Closed segments of crashed runs committed now. */
+  committed: number;
+  /** Half-written segments trimmed to their last whole packet and kept. */
+  repaired: number;
+  /** Half-written segments with nothing playable, deleted. */
+  removed: number;
+  /** Segment files found on disk without an index row, now indexed. */
+  indexed: number;
+  /** Index rows whose file is gone. */
+  missing: number;
+  /** Files whose hash differs from the one recorded at capture (footage changed since). */
+  hashMismatches: string[];
+}
+
+export async function reconcileRecordings(
+  store: RecordingStore,
+  index: SegmentIndex,
+  captureHash: (path: string) => string | undefined,
+  audit: Audit,
+  logger: Logger,
+): Promise<ReconcileReport> {
+  const report: ReconcileReport = { committed: 0, repaired: 0, removed: 0, indexed: 0, missing: 0, hashMismatches: [] };
+  for (const cameraId of await store.cameraDirs()) {
+    for (const runId of await store.leftoverRuns(cameraId)) {
+      const counts = await store.completeRun(cameraId, runId);
+      report.committed += counts.committed;
+      report.repaired += counts.repaired;
+      report.removed += counts.removed;
+    }
+    const cameraDir = join(store.root, cameraId);
+    for (const day of (await readdir(cameraDir, { withFileTypes: true })).filter((d) => d.isDirectory() && /^\d{4}-\d{2}-\d{2}$/.test(d.name))) {
+      for (const name of await readdir(join(cameraDir, day.name))) {
+        const range = parseClosedName(name);
+        const path = join(cameraId, day.name, name);
+        if (!range) continue;
+        const row = index.byPath(path);
+        if (row) {
+          if (row.missing) index.setMissing(row.id, false);
+          continue;
+        }
+        const file = join(store.root, path);
+        const sha256 = await sha256File(file);
+        const captured = captureHash(path);
+        if (captured !== undefined && captured !== sha256) report.hashMismatches.push(path);
+        const { size } = await stat(file);
+        index.insert({ cameraId, runId: 'disk', path, startMs: range.startMs, endMs: range.endMs, bytes: size, sha256, repaired: true });
+        report.indexed++;
+      }
+    }
+  }
+  for (const row of index.all()) {
+    if (!row.missing && !existsSync(join(store.root, row.path))) {
+      index.setMissing(row.id, true);
+      report.missing++;
+    }
+  }
+  const changed = report.committed + report.repaired + report.removed + report.indexed + report.missing + report.hashMismatches.length;
+  if (changed > 0) {
+    logger.log(report.hashMismatches.length ? 'error' : 'warn', 'recording.reconciled', { ...report });
+    audit('recording.reconciled', 'recordings', { ...report });
+  }
+  return report;
+}

@@ -1,0 +1,145 @@
+/**
+ * Where recordings live and how a segment becomes part of the record:
+ *
+ *   <root>/<camera>/incoming/r<run>-00042.ts   being written by ffmpeg
+ *   <root>/<camera>/incoming/r<run>.csv        ffmpeg's list of closed segments (stream seconds)
+ *   <root>/<camera>/incoming/r<run>.json       the run's wall clock: epochMs = stream second 0
+ *   <root>/<camera>/<YYYY-MM-DD>/<start>-<end>.ts   closed, hashed, indexed (ms since epoch, UTC day)
+ *
+ * A closed segment is hashed, moved into its day folder, indexed, and its hash enters the audit log,
+ * so an export can later prove the footage unchanged since it was recorded.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../logger.js';
+import { sha256File } from './file-hash.js';
+import type { SegmentIndex, SegmentRow } from './segment-index.js';
+import { parseSegmentList, type ListedSegment } from './segment-list.js';
+import { repairPartialTs } from './ts-repair.js';
+
+export type Audit = (action: string, subject: string, details: Record<string, unknown>) => void;
+
+export interface RecordingStoreOptions {
+  root: string;
+  index: SegmentIndex;
+  audit: Audit;
+  logger: Logger;
+  ffprobePath?: string;
+}
+
+const CLOSED_NAME = /^(\d{13})-(\d{13})\.ts$/;
+const RUN_FILE = /^r([a-z0-9]+)-(\d{5})\.ts$/;
+
+export function closedSegmentPath(cameraId: string, startMs: number, endMs: number): string {
+  const day = new Date(startMs).toISOString().slice(0, 10);
+  return join(cameraId, day, `${startMs}-${endMs}.ts`);
+}
+
+export function parseClosedName(name: string): { startMs: number; endMs: number } | null {
+  const m = CLOSED_NAME.exec(name);
+  return m ? { startMs: Number(m[1]), endMs: Number(m[2]) } : null;
+}
+
+export class RecordingStore {
+  constructor(private readonly opts: RecordingStoreOptions) {}
+
+  get root(): string {
+    return this.opts.root;
+  }
+
+  incomingDir(cameraId: string): string {
+    return join(this.opts.root, cameraId, 'incoming');
+  }
+
+  async writeRunClock(cameraId: string, runId: string, epochMs: number): Promise<void> {
+    await writeFile(join(this.incomingDir(cameraId), `r${runId}.json`), JSON.stringify({ epochMs }));
+  }
+
+  async readRunClock(cameraId: string, runId: string): Promise<number | null> {
+    try {
+      const { epochMs } = JSON.parse(await readFile(join(this.incomingDir(cameraId), `r${runId}.json`), 'utf8')) as { epochMs?: unknown };
+      return typeof epochMs === 'number' ? epochMs : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async listedSegments(cameraId: string, runId: string): Promise<ListedSegment[]> {
+    const file = join(this.incomingDir(cameraId), `r${runId}.csv`);
+    return existsSync(file) ? parseSegmentList(await readFile(file, 'utf8')) : [];
+  }
+
+  /** Hashes, files, indexes and audits one closed segment. */
+  async commit(cameraId: string, runId: string, file: string, startMs: number, endMs: number, repaired: boolean): Promise<SegmentRow> {
+    const src = join(this.incomingDir(cameraId), file);
+    const [sha256, info] = await Promise.all([sha256File(src), stat(src)]);
+    const path = closedSegmentPath(cameraId, startMs, endMs);
+    await mkdir(join(this.opts.root, cameraId, path.split('/')[1]!), { recursive: true });
+    await rename(src, join(this.opts.root, path));
+    const row = this.opts.index.insert({ cameraId, runId, path, startMs, endMs, bytes: info.size, sha256, repaired });
+    this.opts.audit('segment.closed', cameraId, { path, sha256, startMs, endMs, bytes: info.size, ...(repaired ? { repaired: true } : {}) });
+    return row;
+  }
+
+  /**
+   * Files every segment of a finished run that is still in incoming/: those ffmpeg listed as closed,
+   * then the one it was writing when it died, trimmed to its last whole packet. Removes the run's
+   * bookkeeping files. Returns what it did, for the log.
+   */
+  async completeRun(cameraId: string, runId: string): Promise<{ committed: number; repaired: number; removed: number }> {
+    const dir = this.incomingDir(cameraId);
+    const epochMs = await this.readRunClock(cameraId, runId);
+    const counts = { committed: 0, repaired: 0, removed: 0 };
+    const listed = await this.listedSegments(cameraId, runId);
+    const present = new Set(existsSync(dir) ? await readdir(dir) : []);
+    let lastEnd = this.opts.index.lastOfRun(runId)?.endMs ?? null;
+    if (epochMs !== null) {
+      for (const seg of listed) {
+        if (!present.has(seg.file)) continue;
+        const startMs = Math.round(epochMs + seg.start * 1000);
+        const endMs = Math.round(epochMs + seg.end * 1000);
+        await this.commit(cameraId, runId, seg.file, startMs, endMs, false);
+        present.delete(seg.file);
+        lastEnd = endMs;
+        counts.committed++;
+      }
+    }
+    const partials = [...present].filter((f) => RUN_FILE.exec(f)?.[1] === runId).sort();
+    for (const file of partials) {
+      const duration = await repairPartialTs(join(dir, file), this.opts.ffprobePath);
+      // Without the run's clock there is no honest wall-clock time for the footage: keep nothing unplaceable.
+      const startMs = lastEnd ?? epochMs;
+      if (duration === null || startMs === null) {
+        await rm(join(dir, file), { force: true });
+        counts.removed++;
+        continue;
+      }
+      const endMs = Math.round(startMs + duration * 1000);
+      await this.commit(cameraId, runId, file, startMs, endMs, true);
+      lastEnd = endMs;
+      counts.repaired++;
+    }
+    await rm(join(dir, `r${runId}.csv`), { force: true });
+    await rm(join(dir, `r${runId}.json`), { force: true });
+    if (counts.repaired || counts.removed) this.opts.logger.log('warn', 'recording.run-salvaged', { cameraId, runId, ...counts });
+    return counts;
+  }
+
+  /** Run ids with files left in a camera's incoming folder. */
+  async leftoverRuns(cameraId: string): Promise<string[]> {
+    const dir = this.incomingDir(cameraId);
+    if (!existsSync(dir)) return [];
+    const ids = new Set<string>();
+    for (const f of await readdir(dir)) {
+      const m = /^r([a-z0-9]+)(?:-\d{5}\.ts|\.csv|\.json)$/.exec(f);
+      if (m) ids.add(m[1]!);
+    }
+    return [...ids];
+  }
+
+  async cameraDirs(): Promise<string[]> {
+    if (!existsSync(this.opts.root)) return [];
+    return (await readdir(this.opts.root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The recording index in SQLite (WAL): one row per closed segment with its wall-clock range, size and
+ * SHA-256, plus evidence locks that keep footage out of retention.
+ */
+import Database from 'better-sqlite3';
+
+export interface SegmentRow {
+  id: number;
+  cameraId: string;
+  runId: string;
+  /** Relative to the recordings root. */
+  path: string;
+  startMs: number;
+  endMs: number;
+  bytes: number;
+  sha256: string;
+  /** The file was gone at the last reconciliation. */
+  missing: boolean;
+  /** Trimmed or indexed after a crash rather than closed normally. */
+  repaired: boolean;
+}
+
+export type NewSegment = Omit<SegmentRow, 'id' | 'missing'>;
+
+export interface TimeRange {
+  startMs: number;
+  endMs: number;
+}
+
+/** Segments closer than this count as one continuous recording on the timeline. */
+export const CONTIGUOUS_MS = 1_000;
+
+interface Row {
+  id: number;
+  camera_id: string;
+  run_id: string;
+  path: string;
+  start_ms: number;
+  end_ms: number;
+  bytes: number;
+  sha256: string;
+  missing: number;
+  repaired: number;
+}
+
+const toSegment = (r: Row): SegmentRow => ({
+  id: r.id,
+  cameraId: r.camera_id,
+  runId: r.run_id,
+  path: r.path,
+  startMs: r.start_ms,
+  endMs: r.end_ms,
+  bytes: r.bytes,
+  sha256: r.sha256,
+  missing: r.missing === 1,
+  repaired: r.repaired === 1,
+});
+
+export class SegmentIndex {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS segments (
+        id INTEGER PRIMARY KEY,
+        camera_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        path TEXT NOT NULL UNIQUE,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        missing INTEGER NOT NULL DEFAULT 0,
+        repaired INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX IF NOT EXISTS segments_camera_time ON segments (camera_id, start_ms);
+      CREATE INDEX IF NOT EXISTS segments_start ON segments (start_ms);
+      CREATE TABLE IF NOT EXISTS locks (
+        id INTEGER PRIMARY KEY,
+        camera_id TEXT NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        reason TEXT NOT NULL
+      );
+    `);
+  }
+
+  insert(s: NewSegment): SegmentRow {
+    const info = this.db
+      .prepare('INSERT INTO segments (camera_id, run_id, path, start_ms, end_ms, bytes, sha256, repaired) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(s.cameraId, s.runId, s.path, s.startMs, s.endMs, s.bytes, s.sha256, s.repaired ? 1 : 0);
+    return { ...s, id: Number(info.lastInsertRowid), missing: false };
+  }
+
+  /** Segments overlapping [from, to), oldest first. */
+  segments(cameraId: string, from: number, to: number): SegmentRow[] {
+    return (this.db.prepare('SELECT * FROM segments WHERE camera_id = ? AND end_ms > ? AND start_ms < ? AND missing = 0 ORDER BY start_ms').all(cameraId, from, to) as Row[]).map(toSegment);
+  }
+
+  /** Recorded time in [from, to) as continuous ranges; what lies between them are the gaps. */
+  ranges(cameraId: string, from: number, to: number): TimeRange[] {
+    const out: TimeRange[] = [];
+    for (const s of this.segments(cameraId, from, to)) {
+      const last = out[out.length - 1];
+      if (last && s.startMs - last.endMs <= CONTIGUOUS_MS) last.endMs = Math.max(last.endMs, s.endMs);
+      else out.push({ startMs: s.startMs, endMs: s.endMs });
+    }
+    return out;
+  }
+
+  byPath(path: string): SegmentRow | undefined {
+    const row = this.db.prepare('SELECT * FROM segments WHERE path = ?').get(path) as Row | undefined;
+    return row && toSegment(row);
+  }
+
+  all(): SegmentRow[] {
+    return (this.db.prepare('SELECT * FROM segments ORDER BY start_ms').all() as Row[]).map(toSegment);
+  }
+
+  lastOfRun(runId: string): SegmentRow | undefined {
+    const row = this.db.prepare('SELECT * FROM segments WHERE run_id = ? ORDER BY end_ms DESC LIMIT 1').get(runId) as Row | undefined;
+    return row && toSegment(row);
+  }
+
+  setMissing(id: number, missing: boolean): void {
+    this.db.prepare('UPDATE segments SET missing = ? WHERE id = ?').run(missing ? 1 : 0, id);
+  }
+
+  delete(id: number): void {
+    this.db.prepare('DELETE FROM segments WHERE id = ?').run(id);
+  }
+
+  /** Oldest first, never a segment under an evidence lock. */
+  deletable(limit: number, cameraId?: string): SegmentRow[] {
+    const sql = `SELECT s.* FROM segments s WHERE ${cameraId ? 's.camera_id = ? AND ' : ''}NOT EXISTS (
+        SELECT 1 FROM locks l WHERE l.camera_id = s.camera_id AND l.start_ms < s.end_ms AND l.end_ms > s.start_ms)
+      ORDER BY s.start_ms LIMIT ?`;
+    const args = cameraId ? [cameraId, limit] : [limit];
+    return (this.db.prepare(sql).all(...args) as Row[]).map(toSegment);
+  }
+
+  bytesByCamera(): Map<string, number> {
+    const rows = this.db.prepare('SELECT camera_id, SUM(bytes) AS total FROM segments WHERE missing = 0 GROUP BY camera_id').all() as Array<{ camera_id: string; total: number }>;
+    return new Map(rows.map((r) => [r.camera_id, r.total]));
+  }
+
+  /** The retention hook for evidence locks: footage in the range is kept until the lock is lifted. */
+  addLock(cameraId: string, range: TimeRange, reason: string): number {
+    return Number(this.db.prepare('INSERT INTO locks (camera_id, start_ms, end_ms, reason) VALUES (?, ?, ?, ?)').run(cameraId, range.startMs, range.endMs, reason).lastInsertRowid);
+  }
+
+  removeLock(id: number): void {
+    this.db.prepare('DELETE FROM locks WHERE id = ?').run(id);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -26,6 +26,9 @@ function segmentMuxerOptions(out: SegmentOutput): Array<[string, string]> {
     ['segment_list', out.listFile],
     ['segment_list_type', 'csv'],
     ['reset_timestamps', '0'],
+    // Write each packet through at once: a killed ffmpeg then leaves the segment in progress on disk
+    // (without it, the whole segment sits in a buffer until it closes).
+    ['segment_format_options', 'flush_packets=1'],
   ];
 }
 

@@ -1,0 +1,181 @@
+/**
+ * Continuous recording against real RTSP cameras, real ffmpeg, real SQLite and real files.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
+import { startTestHost, type TestHost } from '../fixtures/test-host.js';
+import { ffmpegFor } from '../fixtures/process-table.js';
+import { waitFor } from '../fixtures/wait-for.js';
+import { probeSeconds, segmentFiles, sha256 } from '../fixtures/recording-checks.js';
+import { applyRetention } from '../../electron/core/recording/retention.js';
+import { startHostProcess, tempDataDir, writeCameraFile } from '../fixtures/host-process.js';
+
+let cams: TestCamera[] = [];
+
+beforeAll(async () => {
+  cams = await Promise.all([1, 2].map((n) => startTestCamera({ codec: 'h264', label: `Rec ${n}` })));
+});
+afterAll(async () => stopAllTestCameras());
+
+function auditedHashes(dataDir: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of readFileSync(join(dataDir, 'audit.jsonl'), 'utf8').trim().split('\n')) {
+    const e = JSON.parse(line) as { action: string; details?: { path?: string; sha256?: string } };
+    if (e.action === 'segment.closed' && e.details?.path) map.set(e.details.path, e.details.sha256!);
+  }
+  return map;
+}
+
+describe('continuous recording', () => {
+  let h: TestHost;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    h = await startTestHost();
+    await h.core.ready;
+    for (const [i, cam] of cams.entries()) ids.push((await h.api.addCamera({ name: `Rec ${i + 1}`, url: cam.url })).id);
+  });
+  afterAll(async () => h?.close());
+
+  it('records 2 cameras for 30 s into contiguous, readable, hashed and indexed segments, with nobody watching', async () => {
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, 30_000));
+    const index = h.core.recordings.index;
+    const hashes = auditedHashes(h.dataDir);
+    for (const id of ids) {
+      const segments = index.segments(id, started - 60_000, Date.now() + 60_000);
+      expect(segments.length).toBeGreaterThanOrEqual(6);
+      for (let i = 1; i < segments.length; i++) expect(segments[i]!.startMs - segments[i - 1]!.endMs).toBeLessThanOrEqual(100);
+      let probed = 0;
+      for (const s of segments) {
+        const file = join(h.core.recordings.root, s.path);
+        probed += probeSeconds(file);
+        expect(sha256(file)).toBe(s.sha256);
+        expect(hashes.get(s.path)).toBe(s.sha256);
+        expect(s.repaired).toBe(false);
+      }
+      // All closed segments so far: 30 s of wall time less the one still being written.
+      expect(probed).toBeGreaterThan(30 - 4 - 3);
+      expect(probed).toBeLessThanOrEqual(30 + 4);
+      expect(index.ranges(id, started - 60_000, Date.now())).toHaveLength(1);
+      const status = (await h.api.listStreams()).find((s) => s.cameraId === id)!;
+      expect(status.health.subscribers).toBe(0);
+      expect(status.recording).toEqual({ state: 'recording' });
+    }
+  });
+
+  it('keeps every closed segment intact when ffmpeg is SIGKILLed mid-segment, and the gap stays within the reconnect time', async () => {
+    const id = ids[0]!;
+    const index = h.core.recordings.index;
+    const before = index.segments(id, 0, Date.now() + 60_000);
+    const [proc] = ffmpegFor(cams[0]!.port);
+    const killedAt = Date.now();
+    process.kill(proc!.pid, 'SIGKILL');
+    await waitFor('recording to resume', () => index.segments(id, killedAt + 1, Date.now() + 60_000).filter((s) => !s.repaired && s.startMs > killedAt).length >= 1, 30_000);
+    for (const s of before) expect(sha256(join(h.core.recordings.root, s.path))).toBe(s.sha256);
+    const after = index.segments(id, 0, Date.now() + 60_000);
+    const salvaged = after.find((s) => s.repaired);
+    expect(salvaged, 'the segment being written was trimmed and kept').toBeDefined();
+    expect(probeSeconds(join(h.core.recordings.root, salvaged!.path))).toBeGreaterThan(0);
+    const resumed = after.find((s) => s.startMs > salvaged!.startMs)!;
+    // The only footage lost is the reconnect: fast backoff (250 ms) plus connecting to the camera.
+    expect(resumed.startMs - salvaged!.endMs).toBeGreaterThanOrEqual(0);
+    expect(resumed.startMs - salvaged!.endMs).toBeLessThan(4_000);
+  });
+});
+
+describe('after a crash', () => {
+  it('rebuilds the index from disk on restart and it matches the files and the hashes taken at capture', async () => {
+    // A real crash: the host process SIGKILLed mid-recording (its ffmpeg dies with it), index deleted.
+    const dataDir = tempDataDir();
+    const crashed = await startHostProcess(['--data', dataDir, '--cameras', writeCameraFile([{ name: 'Crash', url: cams[1]!.url }])]);
+    const root = join(dataDir, 'recordings');
+    await waitFor('three closed segments', () => existsSync(root) && segmentFiles(root).filter((p) => !p.includes('/incoming/')).length >= 3, 40_000);
+    await crashed.stop('SIGKILL');
+    await waitFor('its ffmpeg to die with it', () => ffmpegFor(cams[1]!.port).length === 0, 5_000);
+    for (const f of ['recordings.sqlite', 'recordings.sqlite-wal', 'recordings.sqlite-shm']) rmSync(join(dataDir, f), { force: true });
+    const hashesAtCapture = auditedHashes(dataDir);
+    expect(hashesAtCapture.size).toBeGreaterThanOrEqual(3);
+
+    const restarted = await startTestHost({ dataDir });
+    const report = await restarted.core.ready;
+    expect(report.hashMismatches).toEqual([]);
+    expect(report.indexed).toBeGreaterThanOrEqual(3);
+    const onDisk = segmentFiles(root).filter((p) => !p.includes('/incoming/'));
+    const rows = restarted.core.recordings.index.all();
+    expect(rows.map((r) => r.path).sort()).toEqual(onDisk);
+    for (const r of rows) {
+      expect(sha256(join(root, r.path))).toBe(r.sha256);
+      if (hashesAtCapture.has(r.path)) expect(r.sha256).toBe(hashesAtCapture.get(r.path));
+      expect(probeSeconds(join(root, r.path))).toBeGreaterThan(0);
+    }
+    // Every segment the crash interrupted was committed or salvaged: nothing is left half-done.
+    expect(segmentFiles(root).filter((p) => p.includes('/incoming/'))).toEqual([]);
+    expect(readFileSync(join(dataDir, 'audit.jsonl'), 'utf8')).toContain('"recording.reconciled"');
+    await restarted.close();
+  });
+});
+
+describe('retention', () => {
+  it('deletes the oldest first, never locked footage, and leaves index and disk in agreement', async () => {
+    const h = await startTestHost({ segmentSeconds: 2 });
+    await h.core.ready;
+    const cam = await h.api.addCamera({ name: 'Retained', url: cams[0]!.url });
+    const index = h.core.recordings.index;
+    await waitFor('six closed segments', () => index.segments(cam.id, 0, Date.now() + 1e6).length >= 6, 40_000);
+    await h.api.updateCamera({ id: cam.id, changes: { recording: false } });
+    const all = index.segments(cam.id, 0, Date.now() + 1e6);
+    const [oldest, second, third] = all;
+    index.addLock(cam.id, { startMs: second!.startMs + 10, endMs: second!.endMs - 10 }, 'incident 7');
+    const keepBytes = all.slice(-2).reduce((n, s) => n + s.bytes, 0) + second!.bytes;
+    const deletions: string[] = [];
+    await applyRetention(index, h.core.recordings.root, { maxAgeDays: 31, maxTotalBytes: keepBytes, maxBytesPerCamera: null }, Date.now(), (action, _s, d) => deletions.push(`${action}:${d.path}:${d.reason}`));
+    const left = index.segments(cam.id, 0, Date.now() + 1e6).map((s) => s.path);
+    expect(left).toContain(second!.path);
+    expect(left).not.toContain(oldest!.path);
+    expect(left).not.toContain(third!.path);
+    expect(left).toEqual([second!.path, ...all.slice(-2).map((s) => s.path)]);
+    expect(deletions[0]).toBe(`segment.deleted:${oldest!.path}:total-quota`);
+
+    // An age limit far in the past of "now": everything unlocked goes, the lock still holds.
+    await applyRetention(index, h.core.recordings.root, { maxAgeDays: 1, maxTotalBytes: 1e12, maxBytesPerCamera: null }, Date.now() + 3 * 86_400_000, () => undefined);
+    expect(index.segments(cam.id, 0, Date.now() + 1e6).map((s) => s.path)).toEqual([second!.path]);
+    expect(segmentFiles(join(h.core.recordings.root, cam.id)).filter((p) => !p.includes('incoming'))).toEqual([second!.path.slice(cam.id.length + 1)]);
+    await h.close();
+  });
+});
+
+describe('a full disk', () => {
+  it('puts the affected camera in a clear error state, damages nothing, and leaves other cameras recording', async () => {
+    const h = await startTestHost();
+    await h.core.ready;
+    const full = await h.api.addCamera({ name: 'Small disk', url: cams[0]!.url, recording: false });
+    const fine = await h.api.addCamera({ name: 'Big disk', url: cams[1]!.url });
+    const mountPoint = join(h.core.recordings.root, full.id);
+    mkdirSync(mountPoint, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=600k', 'tmpfs', mountPoint]);
+    try {
+      const mark = h.statuses.length;
+      await h.api.updateCamera({ id: full.id, changes: { recording: true } });
+      const status = await waitFor(
+        'a disk-full error on the small-disk camera',
+        () => h.statuses.slice(mark).find((s) => s.cameraId === full.id && s.recording?.state === 'error'),
+        60_000,
+      );
+      expect(status.recording!.reason).toMatch(/disk is full/);
+      // Live view goes on for the camera whose disk is full.
+      await h.waitForState(full.id, 'live', h.statuses.length - 1 >= 0 ? mark : 0);
+      const fineBefore = h.core.recordings.index.segments(fine.id, 0, Date.now() + 1e6).length;
+      await waitFor('the other camera to keep recording', () => h.core.recordings.index.segments(fine.id, 0, Date.now() + 1e6).length >= fineBefore + 2, 20_000);
+      for (const rel of segmentFiles(mountPoint)) expect(probeSeconds(join(mountPoint, rel)), rel).toBeGreaterThan(0);
+      for (const s of h.core.recordings.index.segments(full.id, 0, Date.now() + 1e6)) expect(sha256(join(h.core.recordings.root, s.path))).toBe(s.sha256);
+    } finally {
+      await h.api.updateCamera({ id: full.id, changes: { recording: false } });
+      execFileSync('umount', ['-l', mountPoint]);
+      await h.close();
+    }
+  });
+});

@@ -70,6 +70,8 @@ describe('continuous recording', () => {
   it('keeps every closed segment intact when ffmpeg is SIGKILLed mid-segment, and the gap stays within the reconnect time', async () => {
     const id = ids[0]!;
     const index = h.core.recordings.index;
+    await waitFor('a closed segment', () => index.segments(id, 0, Date.now() + 60_000).length >= 1, 30_000);
+    await new Promise((r) => setTimeout(r, 1_500)); // well into the next segment
     const before = index.segments(id, 0, Date.now() + 60_000);
     const [proc] = ffmpegFor(cams[0]!.port);
     const killedAt = Date.now();

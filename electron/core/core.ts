@@ -23,6 +23,7 @@ import { RecordingStore, type Audit } from './recording/recording-store.js';
 import { SegmentRecorder } from './recording/segment-recorder.js';
 import { reconcileRecordings, type ReconcileReport } from './recording/recording-reconciler.js';
 import { applyRetention, DEFAULT_RETENTION } from './recording/retention.js';
+import { hlsPlaylist } from './recording/hls-playlist.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -57,6 +58,10 @@ export interface Core {
   readonly ready: Promise<ReconcileReport>;
   /** For the media server: the recordings root, the index, and who audits. */
   readonly recordings: { root: string; index: SegmentIndex };
+  /** An HLS playlist of one camera's recording in a time window; the viewing is audited. */
+  playlist(actor: string, request: { cameraId: string; fromMs: number; toMs: number; open: boolean }, uri: (segmentId: number) => string): string;
+  /** The file of a recorded segment, or null if there is none with that id. */
+  segmentFile(segmentId: number): string | null;
   /** Runs a retention pass now (it also runs on a timer). */
   applyRetention(): Promise<{ deleted: number; freedBytes: number }>;
   close(): Promise<void>;
@@ -157,6 +162,15 @@ export function createCore(options: CoreOptions): Core {
     ready,
     recordings: { root: recordingsRoot, index },
     applyRetention: runRetention,
+    playlist(actor, { cameraId, fromMs, toMs, open }, uri) {
+      const camera = cameras.get(cameraId);
+      audit.append(actor, 'recording.view', cameraId, { name: camera.name, fromMs, toMs });
+      return hlsPlaylist(index.segments(cameraId, fromMs, toMs), { uri: (s) => uri(s.id), open });
+    },
+    segmentFile(segmentId) {
+      const row = index.byId(segmentId);
+      return row && !row.missing ? join(recordingsRoot, row.path) : null;
+    },
     api(actor: string): WatchroomApi {
       const auditCamera = (action: string, r: CameraRecord, details: Record<string, unknown> = {}) =>
         audit.append(actor, action, r.id, { name: r.name, url: r.url, ...details });

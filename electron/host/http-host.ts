@@ -10,7 +10,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core/core.js';
-import { cameraIdSchema, liveClientMessageSchema } from '../../shared/schemas.js';
+import { cameraIdSchema, liveClientMessageSchema, timeRangeArg } from '../../shared/schemas.js';
 import { LIVE_CLOSE_BAD_REQUEST, LIVE_CLOSE_UNKNOWN_CAMERA } from '../../shared/events.js';
 import { dispatchApiCall } from './api-dispatch.js';
 import { liveSocketSink } from './live-socket-sink.js';
@@ -139,7 +139,39 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
+    if (url.pathname.startsWith('/media/')) return serveMedia(url, res);
     serveStatic(url.pathname, res);
+  }
+
+  /**
+   * Recorded video: /media/<camera>/recording.m3u8?fromMs=&toMs=[&open=1] and /media/segments/<id>.ts.
+   * A token in the playlist's query (Electron has no cookie) is carried into its segment URIs.
+   */
+  function serveMedia(url: URL, res: ServerResponse): void {
+    const token = url.searchParams.get('token');
+    const suffix = token ? `?token=${encodeURIComponent(token)}` : '';
+    const segment = /^\/media\/segments\/(\d{1,15})\.ts$/.exec(url.pathname);
+    if (segment) {
+      const file = options.core.segmentFile(Number(segment[1]));
+      if (!file || !existsSync(file)) return sendText(res, 404, 'No such recorded segment.');
+      res.writeHead(200, { 'Content-Type': 'video/mp2t', 'Content-Length': statSync(file).size, 'Cache-Control': 'private, max-age=3600' });
+      createReadStream(file).pipe(res);
+      return;
+    }
+    const playlist = /^\/media\/([^/]+)\/recording\.m3u8$/.exec(url.pathname);
+    const parsed = playlist
+      ? timeRangeArg.safeParse({ cameraId: decodeURIComponent(playlist[1]!), fromMs: Number(url.searchParams.get('fromMs')), toMs: Number(url.searchParams.get('toMs')) })
+      : null;
+    if (!parsed) return sendText(res, 404, 'Not found.');
+    if (!parsed.success) return send(res, 400, { error: { code: 'media.invalid-range', message: parsed.error.issues[0]?.message ?? 'Invalid time range.' } });
+    let text: string;
+    try {
+      text = options.core.playlist(options.actor, { ...parsed.data, open: url.searchParams.get('open') === '1' }, (id) => `/media/segments/${id}.ts${suffix}`);
+    } catch (error) {
+      return sendText(res, 404, (error as Error).message);
+    }
+    res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
+    res.end(text);
   }
 
   function serveStatic(pathname: string, res: ServerResponse): void {

@@ -111,6 +111,11 @@ export class SegmentIndex {
     return out;
   }
 
+  byId(id: number): SegmentRow | undefined {
+    const row = this.db.prepare('SELECT * FROM segments WHERE id = ?').get(id) as Row | undefined;
+    return row && toSegment(row);
+  }
+
   byPath(path: string): SegmentRow | undefined {
     const row = this.db.prepare('SELECT * FROM segments WHERE path = ?').get(path) as Row | undefined;
     return row && toSegment(row);

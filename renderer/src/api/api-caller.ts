@@ -19,5 +19,8 @@ export function apiFromCaller(call: ApiCaller): WatchroomApi {
     getWall: () => call('getWall', undefined),
     setWall: (state) => call('setWall', state),
     listAudit: (arg) => call('listAudit', arg),
+    listRecordings: (arg) => call('listRecordings', arg),
+    getRetention: () => call('getRetention', undefined),
+    setRetention: (settings) => call('setRetention', settings),
   };
 }

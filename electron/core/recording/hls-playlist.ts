@@ -1,0 +1,28 @@
+/**
+ * An HLS playlist over recorded MPEG-TS segments, which video.js plays as it is. Each segment carries
+ * its wall-clock start (EXT-X-PROGRAM-DATE-TIME); a gap in the recording is a discontinuity, so the
+ * player's timeline skips it and the page maps player time back to wall time with the same list.
+ */
+import { CONTIGUOUS_MS, type SegmentRow } from './segment-index.js';
+
+export interface PlaylistOptions {
+  /** Turns a segment into its URI (relative to the playlist). */
+  uri: (segment: SegmentRow) => string;
+  /** true: the recording is still growing, players reload the list (instant replay up to live). */
+  open: boolean;
+}
+
+export function hlsPlaylist(segments: readonly SegmentRow[], options: PlaylistOptions): string {
+  const target = Math.max(1, ...segments.map((s) => Math.ceil((s.endMs - s.startMs) / 1000)));
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${target}`, '#EXT-X-MEDIA-SEQUENCE:0'];
+  if (!options.open) lines.push('#EXT-X-PLAYLIST-TYPE:VOD');
+  segments.forEach((s, i) => {
+    const previous = segments[i - 1];
+    if (previous && s.startMs - previous.endMs > CONTIGUOUS_MS) lines.push('#EXT-X-DISCONTINUITY');
+    lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(s.startMs).toISOString()}`);
+    lines.push(`#EXTINF:${((s.endMs - s.startMs) / 1000).toFixed(3)},`);
+    lines.push(options.uri(s));
+  });
+  if (!options.open) lines.push('#EXT-X-ENDLIST');
+  return `${lines.join('\n')}\n`;
+}

@@ -38,8 +38,11 @@ const CSP = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
+  "font-src 'self' data:",
   "media-src 'self' blob:",
   "connect-src 'self'",
+  // video.js runs its HLS transmuxer in a worker made from a blob.
+  "worker-src 'self' blob:",
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",

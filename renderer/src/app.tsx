@@ -12,6 +12,14 @@ import { useWall } from './wall/use-wall';
 import { VideoWall } from './wall/video-wall';
 import { withLayout } from './wall/wall-edits';
 import './app.css';
+import { PlaybackPanel } from './playback/playback-panel';
+import { tileCount } from '../../shared/layouts.js';
+
+/** The distinct cameras shown on the visible tiles, in tile order. */
+function wallCameras(tiles: ReadonlyArray<string | null>, byId: ReadonlyMap<string, CameraView>): CameraView[] {
+  const ids = [...new Set(tiles.filter((id): id is string => id !== null))];
+  return ids.map((id) => byId.get(id)).filter((c): c is CameraView => c !== undefined);
+}
 
 export function App() {
   const { cameras, error: camerasError } = useCameras();
@@ -20,12 +28,13 @@ export function App() {
   /** The camera dialog, when open: `camera` null adds a new one. */
   const [editing, setEditing] = useState<{ camera: CameraView | null } | null>(null);
   const [removing, setRemoving] = useState<CameraView | null>(null);
+  const [playback, setPlayback] = useState(false);
   const camerasById = useMemo(() => new Map((cameras ?? []).map((camera) => [camera.id, camera])), [cameras]);
   const problems = [camerasError, wallError].filter((problem): problem is string => problem !== null);
 
   return (
     <div className="app">
-      <TopBar layout={wall?.layout ?? null} onLayout={(layout) => wall && setWall(withLayout(wall, layout))} />
+      <TopBar layout={wall?.layout ?? null} onLayout={(layout) => wall && setWall(withLayout(wall, layout))} onPlayback={() => setPlayback(true)} />
       <CameraSidebar
         cameras={cameras}
         statuses={statuses}
@@ -43,6 +52,9 @@ export function App() {
           <VideoWall wall={wall} cameras={camerasById} statuses={statuses} onChange={setWall} onStatus={report} />
         ) : (
           <p className="wall-loading">Loading the wall…</p>
+        )}
+        {playback && wall && (
+          <PlaybackPanel cameras={wallCameras(wall.tiles.slice(0, tileCount(wall.layout)), camerasById)} onClose={() => setPlayback(false)} />
         )}
       </main>
       {editing && <CameraDialog camera={editing.camera} onClose={() => setEditing(null)} />}

@@ -15,7 +15,7 @@ function fieldErrors(input: Parameters<typeof validateCamera>[0], others: string
 describe('validateCamera', () => {
   it('moves inline credentials out of the stored URL', () => {
     const r = validateCamera({ name: ' Gate ', url: 'rtsp://admin:pw@10.0.0.9:554/main', subUrl: 'rtsp://10.0.0.9/sub' }, []);
-    expect(r).toEqual({ ok: true, camera: { name: 'Gate', url: 'rtsp://10.0.0.9/main', subUrl: 'rtsp://10.0.0.9/sub', username: 'admin', password: 'pw', enabled: true } });
+    expect(r).toEqual({ ok: true, camera: { name: 'Gate', url: 'rtsp://10.0.0.9/main', subUrl: 'rtsp://10.0.0.9/sub', username: 'admin', password: 'pw', enabled: true, recording: true } });
   });
 
   it('reports every faulty field at once, each with its own code', () => {

@@ -14,6 +14,8 @@ interface WatchroomClient {
   subscribeEvents: SubscribeEvents;
   /** Asked afresh for every connection, so a restarted Electron live server (new port or token) is found. */
   liveSocketUrl(cameraId: string): Promise<string>;
+  /** Absolute URL of a recorded-media path (/media/...), with the token where there is no cookie. */
+  mediaUrl(path: string): Promise<string>;
 }
 
 function chooseClient(): WatchroomClient {
@@ -27,13 +29,21 @@ function chooseClient(): WatchroomClient {
         if (!server) throw new Error('The main process refused the live video address.');
         return liveServerUrl(cameraId, server);
       },
+      mediaUrl: async (path) => {
+        const server = await bridge.liveServer();
+        if (!server) throw new Error('The main process refused the media address.');
+        const url = new URL(path, server.baseUrl.replace(/^ws/, 'http'));
+        url.searchParams.set('token', server.token);
+        return url.toString();
+      },
     };
   }
   return {
     api: httpApi(),
     subscribeEvents: socketEventFeed(pageSocketUrl('/events', location)),
     liveSocketUrl: async (cameraId) => pageSocketUrl(livePath(cameraId), location),
+    mediaUrl: async (path) => path,
   };
 }
 
-export const { api, subscribeEvents, liveSocketUrl } = chooseClient();
+export const { api, subscribeEvents, liveSocketUrl, mediaUrl } = chooseClient();

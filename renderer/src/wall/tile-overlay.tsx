@@ -7,10 +7,16 @@ interface TileOverlayProps {
   name: string;
   state: StreamState;
   status: StreamStatus | undefined;
+  replaying: boolean;
+  /** Instant replay: go back this many seconds from now. */
+  onReplay(seconds: number): void;
+  onLive(): void;
   onClear(): void;
 }
 
-export function TileOverlay({ name, state, status, onClear }: TileOverlayProps) {
+const REPLAY_STEPS = [10, 30];
+
+export function TileOverlay({ name, state, status, replaying, onReplay, onLive, onClear }: TileOverlayProps) {
   const tone = stateTone(state);
   return (
     <>
@@ -27,6 +33,28 @@ export function TileOverlay({ name, state, status, onClear }: TileOverlayProps) 
           <span className="tile-fps" data-testid="tile-fps">
             {Math.round(status.health.fps)} fps
           </span>
+        )}
+        {replaying ? (
+          <>
+            <span className="replay-badge" data-testid="tile-replay-badge">REPLAY</span>
+            <button type="button" className="tile-button" data-testid="tile-live" title="Back to live" onClick={onLive} onDoubleClick={(e) => e.stopPropagation()}>
+              LIVE
+            </button>
+          </>
+        ) : (
+          REPLAY_STEPS.map((seconds) => (
+            <button
+              key={seconds}
+              type="button"
+              className="tile-button"
+              data-testid={`tile-replay-${seconds}`}
+              title={`Instant replay: back ${seconds} s`}
+              onClick={() => onReplay(seconds)}
+              onDoubleClick={(e) => e.stopPropagation()}
+            >
+              −{seconds}s
+            </button>
+          ))
         )}
         <StateBadge state={state} />
         <button

@@ -4,13 +4,17 @@ import { LayoutSwitcher } from './layout-switcher';
 interface TopBarProps {
   layout: LayoutId | null;
   onLayout(layout: LayoutId): void;
+  onPlayback(): void;
 }
 
-export function TopBar({ layout, onLayout }: TopBarProps) {
+export function TopBar({ layout, onLayout, onPlayback }: TopBarProps) {
   return (
     <header className="top-bar">
       <h1 className="app-name">Watchroom</h1>
       <LayoutSwitcher current={layout} onChoose={onLayout} />
+      <button type="button" className="playback-open" data-testid="open-playback" onClick={onPlayback} title="Play back the cameras on the wall">
+        Playback
+      </button>
     </header>
   );
 }

@@ -4,6 +4,7 @@ import type { CameraView } from '../../../shared/api.js';
 import type { StreamStatus } from '../../../shared/events.js';
 import { LiveVideo } from '../player/live-video';
 import { TileOverlay } from './tile-overlay';
+import { RecordedVideo } from '../playback/recorded-video';
 import { dropEffectFor, readWallDrop, startTileDrag, type WallDrop } from './wall-drag';
 
 export type TileCell = readonly [column: number, row: number, columnSpan: number, rowSpan: number];
@@ -33,6 +34,8 @@ export function WallTile(props: WallTileProps) {
   const { index, cameraId, camera, status, maximised, hidden } = props;
   const [dropping, setDropping] = useState(false);
   const [linkLost, setLinkLost] = useState(false);
+  /** Instant replay: the wall-clock time the tile went back to, or null while live. */
+  const [replayFrom, setReplayFrom] = useState<number | null>(null);
   const name = camera?.name ?? cameraId ?? '';
   // Before the core reports on a newly shown camera, it is on its way; a "live" camera whose socket to
   // this display dropped is, for the operator looking at a frozen picture, reconnecting.
@@ -70,6 +73,7 @@ export function WallTile(props: WallTileProps) {
       data-camera-id={cameraId ?? ''}
       data-state={state}
       data-maximised={maximised ? 'true' : undefined}
+      data-mode={replayFrom === null ? 'live' : 'replay'}
       role="group"
       aria-label={cameraId === null ? `Tile ${index + 1}, empty` : `Tile ${index + 1}, ${name}, ${state}`}
       tabIndex={hidden ? -1 : 0}
@@ -87,8 +91,20 @@ export function WallTile(props: WallTileProps) {
         </p>
       ) : (
         <>
-          <LiveVideo key={cameraId} cameraId={cameraId} onStatus={props.onStatus} onLinkLost={setLinkLost} />
-          <TileOverlay name={name} state={streamState} status={status} onClear={() => props.onClear(index)} />
+          {replayFrom === null ? (
+            <LiveVideo key={cameraId} cameraId={cameraId} onStatus={props.onStatus} onLinkLost={setLinkLost} />
+          ) : (
+            <RecordedVideo key={`${cameraId}@${replayFrom}`} cameraId={cameraId} startAtMs={replayFrom} open />
+          )}
+          <TileOverlay
+            name={name}
+            state={streamState}
+            status={status}
+            replaying={replayFrom !== null}
+            onReplay={(seconds) => setReplayFrom(Date.now() - seconds * 1000)}
+            onLive={() => setReplayFrom(null)}
+            onClear={() => props.onClear(index)}
+          />
         </>
       )}
     </div>

@@ -1,0 +1,120 @@
+/**
+ * Playback of several cameras in sync at one wall-clock time ("go to 02:10 on these four cameras"):
+ * one timeline, one set of controls, every player following the first one's clock.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { CameraView, RecordedRange } from '../../../shared/api.js';
+import { api } from '../api/client';
+import { formatLocalTime } from './format-time';
+import { RecordedVideo } from './recorded-video';
+import type { RecordedPlayer } from './recorded-player';
+import { Timeline } from './timeline';
+import './playback-panel.css';
+
+interface PlaybackPanelProps {
+  cameras: CameraView[];
+  onClose(): void;
+}
+
+const WINDOW_MS = 60 * 60_000;
+const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
+/** Players further apart than this are pulled back to the first one. */
+const SYNC_TOLERANCE_MS = 300;
+
+export function PlaybackPanel({ cameras, onClose }: PlaybackPanelProps) {
+  const [toMs] = useState(() => Date.now());
+  const fromMs = toMs - WINDOW_MS;
+  const [startAt, setStartAt] = useState(() => toMs - 60_000);
+  const [ranges, setRanges] = useState<RecordedRange[]>([]);
+  const [cursor, setCursor] = useState<number | null>(null);
+  const [paused, setPaused] = useState(false);
+  const [speed, setSpeed] = useState(1);
+  const players = useRef(new Map<string, RecordedPlayer>());
+  const first = cameras[0];
+
+  useEffect(() => {
+    if (first) void api.listRecordings({ cameraId: first.id, fromMs, toMs: Date.now() }).then(setRanges);
+  }, [first, fromMs]);
+
+  useEffect(() => {
+    const timer = setInterval(() => {
+      const lead = first && players.current.get(first.id);
+      const wall = lead?.wallMs() ?? null;
+      setCursor(wall);
+      if (wall === null || lead!.paused()) return;
+      for (const [id, p] of players.current) {
+        const own = p.wallMs();
+        if (id !== first!.id && own !== null && Math.abs(own - wall) > SYNC_TOLERANCE_MS) p.seekWall(wall);
+      }
+    }, 250);
+    return () => clearInterval(timer);
+  }, [first]);
+
+  const all = (fn: (p: RecordedPlayer) => void) => players.current.forEach(fn);
+  const seek = (wallMs: number) => {
+    setCursor(wallMs);
+    all((p) => p.seekWall(wallMs));
+  };
+  const jump = (seconds: number) => cursor !== null && seek(cursor + seconds * 1000);
+
+  return (
+    <section className="playback-panel" data-testid="playback-panel" aria-label="Playback">
+      <header className="playback-header">
+        <h2>Playback</h2>
+        <span className="playback-time" data-testid="playback-time" data-wall-ms={cursor ?? ''}>
+          {cursor === null ? '—' : formatLocalTime(cursor)}
+        </span>
+        <div className="playback-controls">
+          <button type="button" data-testid="playback-back" onClick={() => jump(-10)} title="Back 10 s">−10 s</button>
+          <button
+            type="button"
+            data-testid="playback-play"
+            onClick={() => {
+              all((p) => (paused ? p.play() : p.pause()));
+              setPaused(!paused);
+            }}
+          >
+            {paused ? 'Play' : 'Pause'}
+          </button>
+          <button type="button" data-testid="playback-step" onClick={() => (all((p) => p.stepFrame()), setPaused(true))} title="One frame forward">
+            Frame ▸
+          </button>
+          <button type="button" data-testid="playback-forward" onClick={() => jump(10)} title="Forward 10 s">+10 s</button>
+          <label>
+            Speed{' '}
+            <select
+              data-testid="playback-speed"
+              value={speed}
+              onChange={(e) => {
+                const rate = Number(e.target.value);
+                setSpeed(rate);
+                all((p) => p.setRate(rate));
+              }}
+            >
+              {SPEEDS.map((s) => (
+                <option key={s} value={s}>
+                  {s}×
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" data-testid="playback-close" onClick={onClose}>Back to live wall</button>
+        </div>
+      </header>
+      <div className="playback-grid" style={{ gridTemplateColumns: `repeat(${Math.ceil(Math.sqrt(cameras.length || 1))}, 1fr)` }}>
+        {cameras.map((camera) => (
+          <div key={camera.id} className="playback-cell" data-testid="playback-cell" data-camera-id={camera.id}>
+            <RecordedVideo
+              cameraId={camera.id}
+              startAtMs={startAt}
+              open={false}
+              onPlayer={(p) => (p ? players.current.set(camera.id, p) : players.current.delete(camera.id))}
+            />
+            <span className="playback-name">{camera.name}</span>
+          </div>
+        ))}
+      </div>
+      <Timeline fromMs={fromMs} toMs={toMs} ranges={ranges} cursorMs={cursor} onSeek={(ms) => (players.current.size ? seek(ms) : setStartAt(ms))} />
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+/** A camera's recording from a wall-clock time, through video.js; `open` keeps following the recording towards live. */
+import { useEffect, useRef, useState } from 'react';
+import { api, mediaUrl } from '../api/client';
+import { RecordedPlayer } from './recorded-player';
+import 'video.js/dist/video-js.css';
+import './recorded-video.css';
+
+interface RecordedVideoProps {
+  cameraId: string;
+  /** Where playback starts, ms since epoch. */
+  startAtMs: number;
+  /** The recording keeps growing (instant replay): reload ranges as new segments close. */
+  open: boolean;
+  /** Hands the player to the owner (playback controls, sync), and null when it goes. */
+  onPlayer?: (player: RecordedPlayer | null) => void;
+}
+
+const WINDOW_BEFORE_MS = 60 * 60_000;
+const WINDOW_AFTER_MS = 60 * 60_000;
+
+export function RecordedVideo({ cameraId, startAtMs, open, onPlayer }: RecordedVideoProps) {
+  const holder = useRef<HTMLDivElement>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    let disposed = false;
+    let player: RecordedPlayer | null = null;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const fromMs = startAtMs - WINDOW_BEFORE_MS;
+    const toMs = startAtMs + WINDOW_AFTER_MS;
+    const video = document.createElement('video');
+    video.className = 'video-js recorded-video';
+    video.dataset.testid = 'recorded-video';
+    video.muted = true;
+    video.playsInline = true;
+    holder.current?.append(video);
+    void (async () => {
+      try {
+        const ranges = await api.listRecordings({ cameraId, fromMs, toMs });
+        if (disposed) return;
+        if (ranges.length === 0) return setProblem('Nothing was recorded around this time.');
+        const src = await mediaUrl(`/media/${encodeURIComponent(cameraId)}/recording.m3u8?fromMs=${fromMs}&toMs=${toMs}${open ? '&open=1' : ''}`);
+        if (disposed) return;
+        player = new RecordedPlayer(video, src, ranges);
+        player.seekWall(startAtMs);
+        player.play();
+        onPlayer?.(player);
+        timer = setInterval(async () => {
+          const wall = player?.wallMs();
+          // The wall-clock time on screen, for people (the clock) and tests.
+          if (wall != null) holder.current?.setAttribute('data-wall-ms', String(Math.round(wall)));
+          if (open) player?.setRanges(await api.listRecordings({ cameraId, fromMs, toMs }));
+        }, 500);
+      } catch (error) {
+        if (!disposed) setProblem(error instanceof Error ? error.message : String(error));
+      }
+    })();
+    return () => {
+      disposed = true;
+      clearInterval(timer);
+      onPlayer?.(null);
+      if (player) player.dispose();
+      else video.remove();
+    };
+    // onPlayer is a callback prop; a new one must not restart playback.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [cameraId, startAtMs, open]);
+
+  return (
+    <div ref={holder} className="recorded-holder" data-testid="recorded-holder">
+      {problem && (
+        <p className="recorded-problem" role="alert">
+          {problem}
+        </p>
+      )}
+    </div>
+  );
+}

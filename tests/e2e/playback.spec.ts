@@ -1,0 +1,132 @@
+/**
+ * Recorded playback end to end: real cameras recording, the browser shell, video.js in Chromium.
+ * A seek is checked against the footage itself: the frame on screen is compared with the frames
+ * ffmpeg decodes from the recorded file around the requested time.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
+import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
+
+const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+const W = 160;
+const H = 90;
+let cams: TestCamera[] = [];
+let host: HostProcess;
+let dataDir: string;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  cams = await Promise.all([1, 2].map((n) => startTestCamera({ codec: 'h264', label: `Playback ${n}` })));
+  dataDir = tempDataDir();
+  host = await startHostProcess(['--data', dataDir, '--cameras', writeCameraFile(cams.map((c, i) => ({ name: `Playback ${i + 1}`, url: c.url })))]);
+  // Let some footage accumulate before anyone looks back.
+  await new Promise((r) => setTimeout(r, 25_000));
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  await stopAllTestCameras();
+});
+
+/** The recorded frame at a wall-clock time, decoded by ffmpeg from the segment file, as RGBA W×H. */
+function recordedFrame(wallMs: number): Buffer | null {
+  const root = join(dataDir, 'recordings');
+  for (const camera of readdirSync(root)) {
+    for (const day of readdirSync(join(root, camera)).filter((d) => /^\d{4}-/.test(d))) {
+      for (const name of readdirSync(join(root, camera, day))) {
+        const m = /^(\d{13})-(\d{13})\.ts$/.exec(name);
+        if (!m || wallMs < Number(m[1]) || wallMs >= Number(m[2])) continue;
+        const offset = ((wallMs - Number(m[1])) / 1000).toFixed(3);
+        // -ss after -i: decode from the segment's start, exact to the frame.
+        return execFileSync('ffmpeg', ['-v', 'error', '-i', join(root, camera, day, name), '-ss', offset, '-frames:v', '1', '-vf', `scale=${W}:${H}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-']);
+      }
+    }
+  }
+  return null;
+}
+
+async function frameOnScreen(page: Page): Promise<Buffer> {
+  const data = await page.getByTestId('playback-cell').first().locator('video').evaluate((video: HTMLVideoElement, [w, h]) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = w!;
+    canvas.height = h!;
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(video, 0, 0, w!, h!);
+    return Array.from(ctx.getImageData(0, 0, w!, h!).data);
+  }, [W, H]);
+  return Buffer.from(data);
+}
+
+function difference(a: Buffer, b: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / a.length;
+}
+
+test('instant replay goes back from live on one tile and returns to live', async ({ page }) => {
+  await page.goto(host.url.href);
+  const tile = page.getByTestId('tile-0');
+  await expect(tile).toHaveAttribute('data-state', 'live');
+  await tile.hover();
+  await tile.getByTestId('tile-replay-30').click();
+  await expect(tile).toHaveAttribute('data-mode', 'replay');
+  const holder = tile.getByTestId('recorded-holder');
+  await expect.poll(async () => Number(await holder.getAttribute('data-wall-ms')), { timeout: 20_000 }).toBeGreaterThan(0);
+  const behind = Date.now() - Number(await holder.getAttribute('data-wall-ms'));
+  expect(behind).toBeGreaterThan(20_000);
+  expect(behind).toBeLessThan(45_000);
+  await expect(tile.getByTestId('tile-replay-badge')).toBeVisible();
+  await page.screenshot({ path: join(ARTIFACTS, 'instant-replay.png') });
+  await tile.getByTestId('tile-live').click();
+  await expect(tile).toHaveAttribute('data-mode', 'live');
+  await expect(tile).toHaveAttribute('data-state', 'live');
+});
+
+test('playback: the timeline shows the recording, a seek shows the frame recorded at that time, speed changes', async ({ page }) => {
+  await page.goto(host.url.href);
+  await page.getByTestId('open-playback').click();
+  const panel = page.getByTestId('playback-panel');
+  await expect(panel.getByTestId('playback-cell')).toHaveCount(2);
+  const range = panel.getByTestId('timeline-range').first();
+  await expect(range).toBeVisible();
+  const startMs = Number(await range.getAttribute('data-start-ms'));
+  const endMs = Number(await range.getAttribute('data-end-ms'));
+  expect(endMs - startMs).toBeGreaterThan(15_000);
+
+  // Click the timeline at a point inside the recording, 8 s after it began.
+  const target = startMs + 8_000;
+  const timeline = panel.getByTestId('timeline');
+  const [fromMs, toMs] = [Number(await timeline.getAttribute('data-from-ms')), Number(await timeline.getAttribute('data-to-ms'))];
+  const bar = await timeline.locator('.timeline-bar').boundingBox();
+  await page.getByTestId('playback-play').click(); // pause, so the frame holds still
+  await page.mouse.click(bar!.x + ((target - fromMs) / (toMs - fromMs)) * bar!.width, bar!.y + bar!.height / 2);
+  const shownAt = async () => Number(await panel.getByTestId('playback-time').getAttribute('data-wall-ms'));
+  // One pixel of a one-hour timeline is a few seconds: the seek lands where the click was, not where we aimed.
+  await expect.poll(shownAt, { timeout: 15_000 }).toBeGreaterThan(startMs);
+  await page.waitForTimeout(1_500);
+  const wall = await shownAt();
+  expect(Math.abs(wall - target)).toBeLessThan(5_000);
+  await expect(panel.getByTestId('playback-time')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  await page.screenshot({ path: join(ARTIFACTS, 'playback-seek.png') });
+
+  // Which recorded moment does the picture show? The best match among frames around it must be
+  // within a second of the time the player reports.
+  const screen = await frameOnScreen(page);
+  const candidates = [-3000, -2000, -1000, -500, 0, 500, 1000, 2000, 3000].map((d) => ({ d, frame: recordedFrame(wall + d) }));
+  const scored = candidates.filter((c) => c.frame).map((c) => ({ d: c.d, diff: difference(screen, c.frame!) }));
+  scored.sort((a, b) => a.diff - b.diff);
+  expect(scored.length).toBeGreaterThanOrEqual(5);
+  expect(Math.abs(scored[0]!.d), JSON.stringify(scored)).toBeLessThanOrEqual(1000);
+
+  await page.getByTestId('playback-speed').selectOption('4');
+  await page.getByTestId('playback-play').click();
+  const before = await shownAt();
+  await page.waitForTimeout(2_000);
+  expect((await shownAt()) - before).toBeGreaterThan(4_000);
+  const rate = await panel.getByTestId('playback-cell').first().locator('video').evaluate((v: HTMLVideoElement) => v.playbackRate);
+  expect(rate).toBe(4);
+});

@@ -107,6 +107,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
 
     const queryToken = url.searchParams.get('token');
+    // Recorded media may carry the token in its URL (the Electron renderer has no cookie for this host).
+    if (url.pathname.startsWith('/media/') && tokenMatches(queryToken)) return serveMedia(url, res);
     if (req.method === 'GET' && queryToken !== null) {
       if (!tokenMatches(queryToken)) return sendText(res, 401, 'This access link is not valid. Use the link watchroom-host printed when it started.');
       // Move the token into a cookie and drop it from the address bar, screenshots and history.

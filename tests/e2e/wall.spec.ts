@@ -108,8 +108,8 @@ test('each invalid camera field shows its own error in the dialog', async ({ pag
   await page.getByTestId('add-camera').click();
   const dialog = page.getByTestId('camera-dialog');
   await dialog.getByTestId('camera-name').fill('');
-  await dialog.getByTestId('camera-url').fill('http://10.0.0.5/stream');
-  await dialog.getByTestId('camera-subUrl').fill('rtsp://10.0.0.5:99999/sub');
+  await dialog.getByTestId('camera-url').fill('http://127.0.0.5/stream');
+  await dialog.getByTestId('camera-subUrl').fill('rtsp://127.0.0.5:99999/sub');
   await dialog.getByTestId('camera-username').fill('ad:min');
   await dialog.getByTestId('camera-password').fill(PASSWORD);
   await dialog.getByTestId('camera-save').click();
@@ -119,8 +119,8 @@ test('each invalid camera field shows its own error in the dialog', async ({ pag
   await expect(dialog.getByTestId('error-username')).toContainText(':');
   await page.screenshot({ path: join(ARTIFACTS, 'camera-dialog-errors.png') });
 
-  await dialog.getByTestId('camera-url').fill('rtsp://10.0.0.5/stream');
-  await dialog.getByTestId('camera-subUrl').fill('rtsp://10.0.0.5:70000/sub');
+  await dialog.getByTestId('camera-url').fill('rtsp://127.0.0.5/stream');
+  await dialog.getByTestId('camera-subUrl').fill('rtsp://127.0.0.5:70000/sub');
   await dialog.getByTestId('camera-save').click();
   await expect(dialog.getByTestId('error-url')).toHaveCount(0);
   await expect(dialog.getByTestId('error-subUrl')).toContainText('65535');
@@ -170,7 +170,7 @@ test('importing from the UI: a file with a bad row adds nothing; a good one fill
   await page.getByTestId('import-file').setInputFiles({
     name: 'cameras.csv',
     mimeType: 'text/csv',
-    buffer: Buffer.from(`name,url\nImported A,${cams[1]!.url}\nImported B,http://10.0.0.9/x\n`),
+    buffer: Buffer.from(`name,url\nImported A,${cams[1]!.url}\nImported B,http://127.0.0.9/x\n`),
   });
   await expect(page.getByTestId('import-error')).toHaveCount(1);
   await expect(page.getByTestId('import-error')).toContainText('Row 2');

@@ -70,7 +70,7 @@ describe('watchroom-host process', () => {
   it('refuses a camera file with a bad row, naming the row, and imports nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wr-bad-'));
     const file = join(dir, 'cameras.json');
-    writeFileSync(file, JSON.stringify([{ name: 'Good', url: cams[0]!.url }, { name: 'Bad', url: 'http://10.0.0.1/x' }]));
+    writeFileSync(file, JSON.stringify([{ name: 'Good', url: cams[0]!.url }, { name: 'Bad', url: 'http://127.0.0.1/x' }]));
     const child = spawn(process.execPath, [HOST_CLI, '--port', '0', '--data', join(dir, 'data'), '--cameras', file]);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -100,7 +100,7 @@ describe('browser shell access', () => {
 
 describe('camera API errors', () => {
   it('returns one clear error per invalid field, and adds nothing', async () => {
-    const res = await post('addCamera', { arg: { name: ' ', url: 'rtsp://10.0.0.5:0/x', subUrl: 'rtsps://bad host/', username: 'a:b', password: 'x' } });
+    const res = await post('addCamera', { arg: { name: ' ', url: 'rtsp://127.0.0.5:0/x', subUrl: 'rtsps://bad host/', username: 'a:b', password: 'x' } });
     expect(res.status).toBe(400);
     const { error } = (await res.json()) as { error: { code: string; fields: Array<{ field: string; code: string; message: string }> } };
     expect(error.code).toBe('camera.invalid');
@@ -115,7 +115,7 @@ describe('camera API errors', () => {
   });
 
   it('rejects a whole CSV import with one error per bad row', async () => {
-    const text = 'name,url\nGate,rtsp://10.0.0.1/a\nYard,ftp://10.0.0.2/b\n,rtsp://10.0.0.3/c\nGate,rtsp://10.0.0.4/d\n';
+    const text = 'name,url\nGate,rtsp://127.0.0.1/a\nYard,ftp://127.0.0.2/b\n,rtsp://127.0.0.3/c\nGate,rtsp://127.0.0.4/d\n';
     const res = await post('importCameras', { arg: { text, format: 'csv' } });
     expect(res.status).toBe(400);
     const { error } = (await res.json()) as { error: { fields: Array<{ field: string; message: string }> } };
@@ -126,19 +126,35 @@ describe('camera API errors', () => {
 
   it('imports a valid list, fills the empty wall tiles in order, and never echoes a password', async () => {
     const text = JSON.stringify([
-      { name: 'North gate', url: 'rtsp://admin:S3cr3t!@10.0.0.1/a' },
-      { name: 'South gate', url: 'rtsp://10.0.0.2/b', subUrl: 'rtsp://10.0.0.2/b-sub' },
+      { name: 'North gate', url: 'rtsp://admin:S3cr3t!@127.0.0.1:9/a' },
+      { name: 'South gate', url: 'rtsp://127.0.0.1:9/b', subUrl: 'rtsp://127.0.0.1:9/b-sub' },
     ]);
     const res = await post('importCameras', { arg: { text, format: 'json' } });
     const body = await res.text();
     expect(res.status).toBe(200);
     expect(body).not.toContain('S3cr3t');
     const { result } = JSON.parse(body) as { result: { added: Array<{ id: string; url: string; hasPassword: boolean }>; skipped: string[] } };
-    expect(result.added.map((c) => [c.url, c.hasPassword])).toEqual([['rtsp://10.0.0.1/a', true], ['rtsp://10.0.0.2/b', false]]);
+    expect(result.added.map((c) => [c.url, c.hasPassword])).toEqual([['rtsp://127.0.0.1:9/a', true], ['rtsp://127.0.0.1:9/b', false]]);
     expect(result.skipped).toEqual([]);
     const wall = ((await (await post('getWall', {})).json()) as { result: { tiles: Array<string | null> } }).result;
     expect(wall.tiles.slice(0, 4)).toEqual([result.added[0]!.id, result.added[1]!.id, null, null]);
     const again = ((await (await post('importCameras', { arg: { text, format: 'json' } })).json()) as { result: { added: unknown[]; skipped: string[] } }).result;
     expect(again).toEqual({ added: [], skipped: ['North gate', 'South gate'] });
+  });
+});
+
+describe('recorded media access', () => {
+  it('needs the token (cookie or query) and validates the time range', async () => {
+    const cam = ((await (await post('listCameras', {})).json()) as { result: Array<{ id: string }> }).result[0]!;
+    const path = `/media/${cam.id}/recording.m3u8?fromMs=1000&toMs=2000`;
+    expect((await fetch(`${h.baseUrl}${path}`)).status).toBe(401);
+    const withCookie = await fetch(`${h.baseUrl}${path}`, { headers: { cookie } });
+    expect(withCookie.status).toBe(200);
+    expect(await withCookie.text()).toMatch(/^#EXTM3U\n[\s\S]*#EXT-X-ENDLIST\n$/);
+    const withQuery = await fetch(`${h.baseUrl}${path}&token=${h.token}`, { redirect: 'manual' });
+    expect(withQuery.status).toBe(200);
+    expect((await fetch(`${h.baseUrl}/media/${cam.id}/recording.m3u8?fromMs=2000&toMs=1000`, { headers: { cookie } })).status).toBe(400);
+    expect((await fetch(`${h.baseUrl}/media/segments/999999.ts`, { headers: { cookie } })).status).toBe(404);
+    expect((await fetch(`${h.baseUrl}/media/segments/..%2F..%2Fetc%2Fpasswd`, { headers: { cookie } })).status).toBe(404);
   });
 });

@@ -154,7 +154,8 @@ test('a camera password never reaches the page, the API, the logs or a screensho
 
   expect(apiResponses.length).toBeGreaterThan(5);
   expect(apiResponses.join('\n')).not.toContain(PASSWORD);
-  for (const file of readdirSync(dataDir).filter((f) => f !== 'credentials.json')) {
+  // Every file Watchroom writes beside the passwords' own file: settings, logs, audit, recording index.
+  for (const file of readdirSync(dataDir, { withFileTypes: true }).filter((f) => f.isFile() && f.name !== 'credentials.json').map((f) => f.name)) {
     expect(readFileSync(join(dataDir, file), 'utf8'), file).not.toContain(PASSWORD);
   }
   expect(host.stderr()).not.toContain(PASSWORD);

@@ -25,13 +25,14 @@ const start = Date.UTC(2026, 9, 1);
 const perCamera = (days * DAY) / SEGMENT_MS;
 const t0 = performance.now();
 const db = new Database(file);
-const insert = db.prepare('INSERT INTO segments (camera_id, run_id, path, start_ms, end_ms, bytes, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)');
+// Raw inserts for speed, with gap_before as SegmentIndex.insert would set it (tested in tests/unit).
+const insert = db.prepare('INSERT INTO segments (camera_id, run_id, path, start_ms, end_ms, bytes, sha256, gap_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
 const fill = db.transaction((camera: string) => {
   for (let i = 0; i < perCamera; i++) {
     // A gap of one segment every 900 (an hour): ranges, not one block.
     if (i % 900 === 899) continue;
     const s = start + i * SEGMENT_MS;
-    insert.run(camera, 'bench', `${camera}/${i}.ts`, s, s + SEGMENT_MS, 2_000_000, 'f'.repeat(64));
+    insert.run(camera, 'bench', `${camera}/${i}.ts`, s, s + SEGMENT_MS, 2_000_000, 'f'.repeat(64), i === 0 || i % 900 === 0 ? 1 : 0);
   }
 });
 for (let c = 0; c < cameras; c++) fill(`cam-${c.toString().padStart(4, '0')}`);

@@ -76,8 +76,12 @@ export class SegmentIndex {
         bytes INTEGER NOT NULL,
         sha256 TEXT NOT NULL,
         missing INTEGER NOT NULL DEFAULT 0,
-        repaired INTEGER NOT NULL DEFAULT 0
+        repaired INTEGER NOT NULL DEFAULT 0,
+        -- 1 where a recorded range begins (no present segment ends within CONTIGUOUS_MS before it):
+        -- the timeline's ranges are then a few index seeks instead of a scan of the day.
+        gap_before INTEGER NOT NULL DEFAULT 1
       );
+      CREATE INDEX IF NOT EXISTS segments_range_starts ON segments (camera_id, gap_before, start_ms);
       CREATE INDEX IF NOT EXISTS segments_camera_time ON segments (camera_id, start_ms, end_ms, missing);
       CREATE INDEX IF NOT EXISTS segments_start ON segments (start_ms);
       CREATE TABLE IF NOT EXISTS locks (
@@ -94,6 +98,7 @@ export class SegmentIndex {
     const info = this.db
       .prepare('INSERT INTO segments (camera_id, run_id, path, start_ms, end_ms, bytes, sha256, repaired) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(s.cameraId, s.runId, s.path, s.startMs, s.endMs, s.bytes, s.sha256, s.repaired ? 1 : 0);
+    this.refreshRangeStarts(s.cameraId, s.startMs);
     return { ...s, id: Number(info.lastInsertRowid), missing: false };
   }
 
@@ -108,17 +113,31 @@ export class SegmentIndex {
 
   /** Recorded time in [from, to) as continuous ranges; what lies between them are the gaps. */
   ranges(cameraId: string, from: number, to: number): TimeRange[] {
-    // Gaps and islands in SQL: a day holds ~20 000 segments of one camera but only a few ranges.
-    return this.db
-      .prepare(
-        `SELECT MIN(start_ms) AS startMs, MAX(end_ms) AS endMs FROM (
-           SELECT start_ms, end_ms, SUM(gap) OVER (ORDER BY start_ms) AS island FROM (
-             SELECT start_ms, end_ms,
-                    CASE WHEN start_ms - LAG(end_ms) OVER (ORDER BY start_ms) <= ${CONTIGUOUS_MS} THEN 0 ELSE 1 END AS gap
-             FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ? AND end_ms > ? AND missing = 0))
-         GROUP BY island ORDER BY startMs`,
-      )
-      .all(cameraId, from - MAX_SEGMENT_MS, to, from) as TimeRange[];
+    const first = this.db
+      .prepare('SELECT start_ms FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ? AND end_ms > ? AND missing = 0 ORDER BY start_ms LIMIT 1')
+      .pluck()
+      .get(cameraId, from - MAX_SEGMENT_MS, to, from) as number | undefined;
+    if (first === undefined) return [];
+    const starts = [
+      first,
+      ...(this.db
+        .prepare('SELECT start_ms FROM segments WHERE camera_id = ? AND gap_before = 1 AND missing = 0 AND start_ms > ? AND start_ms < ? ORDER BY start_ms')
+        .pluck()
+        .all(cameraId, first, to) as number[]),
+    ];
+    const lastEndBefore = this.db.prepare('SELECT end_ms FROM segments WHERE camera_id = ? AND start_ms < ? AND missing = 0 ORDER BY start_ms DESC LIMIT 1').pluck();
+    return starts.map((startMs, i) => ({ startMs, endMs: lastEndBefore.get(cameraId, starts[i + 1] ?? to) as number }));
+  }
+
+  /** Recomputes where ranges begin for the present segments at or just after `startMs`. */
+  private refreshRangeStarts(cameraId: string, startMs: number): void {
+    const next = this.db.prepare('SELECT id, start_ms FROM segments WHERE camera_id = ? AND start_ms >= ? AND missing = 0 ORDER BY start_ms LIMIT 2').all(cameraId, startMs) as Array<{ id: number; start_ms: number }>;
+    const previousEnd = this.db.prepare('SELECT end_ms FROM segments WHERE camera_id = ? AND start_ms < ? AND missing = 0 ORDER BY start_ms DESC LIMIT 1').pluck();
+    const update = this.db.prepare('UPDATE segments SET gap_before = ? WHERE id = ?');
+    for (const row of next) {
+      const end = previousEnd.get(cameraId, row.start_ms) as number | undefined;
+      update.run(end !== undefined && row.start_ms - end <= CONTIGUOUS_MS ? 0 : 1, row.id);
+    }
   }
 
   byId(id: number): SegmentRow | undefined {
@@ -141,11 +160,15 @@ export class SegmentIndex {
   }
 
   setMissing(id: number, missing: boolean): void {
+    const row = this.byId(id);
     this.db.prepare('UPDATE segments SET missing = ? WHERE id = ?').run(missing ? 1 : 0, id);
+    if (row) this.refreshRangeStarts(row.cameraId, row.startMs);
   }
 
   delete(id: number): void {
+    const row = this.byId(id);
     this.db.prepare('DELETE FROM segments WHERE id = ?').run(id);
+    if (row) this.refreshRangeStarts(row.cameraId, row.startMs);
   }
 
   /** Oldest first, never a segment under an evidence lock. */

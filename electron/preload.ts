@@ -26,6 +26,7 @@ const METHODS = {
   listAudit: true,
   listRecordings: true,
   getRetention: true,
+  getRecordingCheck: true,
   setRetention: true,
 } as const satisfies Record<keyof WatchroomApi, true>;
 

@@ -28,6 +28,16 @@ export interface RecordedRange {
   endMs: number;
 }
 
+/** What start-up reconciliation of recordings with the index did (all zero when disk and index agreed). */
+export interface RecordingCheck {
+  committed: number;
+  repaired: number;
+  removed: number;
+  indexed: number;
+  missing: number;
+  hashMismatches: string[];
+}
+
 export interface RetentionSettings {
   maxAgeDays: number;
   maxTotalBytes: number;
@@ -77,5 +87,7 @@ export interface WatchroomApi {
   /** Recorded ranges of one camera between two times. */
   listRecordings(arg: { cameraId: string; fromMs: number; toMs: number }): Promise<RecordedRange[]>;
   getRetention(): Promise<RetentionSettings>;
+  /** The result of reconciling recordings with the index at start, once it has finished. */
+  getRecordingCheck(): Promise<RecordingCheck>;
   setRetention(settings: RetentionSettings): Promise<RetentionSettings>;
 }

@@ -58,6 +58,7 @@ export const apiArgSchemas = {
   listAudit: z.object({ limit: z.number().int().min(1).max(1000) }),
   listRecordings: timeRangeArg,
   getRetention: z.undefined(),
+  getRecordingCheck: z.undefined(),
   setRetention: retentionSchema,
 } as const;
 

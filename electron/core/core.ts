@@ -245,6 +245,9 @@ export function createCore(options: CoreOptions): Core {
         async getRetention() {
           return retention();
         },
+        async getRecordingCheck() {
+          return ready;
+        },
         async setRetention(next: RetentionSettings) {
           const before = retention();
           settings.set('retention', next);

@@ -13,6 +13,7 @@ import { VideoWall } from './wall/video-wall';
 import { withLayout } from './wall/wall-edits';
 import './app.css';
 import { PlaybackPanel } from './playback/playback-panel';
+import { RecordingCheckNotice } from './wall/recording-check-notice';
 import { tileCount } from '../../shared/layouts.js';
 
 /** The distinct cameras shown on the visible tiles, in tile order. */
@@ -43,6 +44,7 @@ export function App() {
         onRemove={setRemoving}
       />
       <main className="wall-area">
+        <RecordingCheckNotice />
         {problems.map((problem) => (
           <p key={problem} className="app-error" data-testid="app-error" role="alert">
             {problem}

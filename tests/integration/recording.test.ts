@@ -106,6 +106,8 @@ describe('after a crash', () => {
     const report = await restarted.core.ready;
     expect(report.hashMismatches).toEqual([]);
     expect(report.indexed).toBeGreaterThanOrEqual(3);
+    // The app says what it did: the same report is what the UI shows at start.
+    expect(await restarted.api.getRecordingCheck()).toEqual(report);
     const onDisk = segmentFiles(root).filter((p) => !p.includes('/incoming/'));
     const rows = restarted.core.recordings.index.all();
     expect(rows.map((r) => r.path).sort()).toEqual(onDisk);

@@ -21,6 +21,7 @@ export function apiFromCaller(call: ApiCaller): WatchroomApi {
     listAudit: (arg) => call('listAudit', arg),
     listRecordings: (arg) => call('listRecordings', arg),
     getRetention: () => call('getRetention', undefined),
+    getRecordingCheck: () => call('getRecordingCheck', undefined),
     setRetention: (settings) => call('setRetention', settings),
   };
 }

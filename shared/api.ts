@@ -30,11 +30,17 @@ export interface RecordedRange {
 
 /** What start-up reconciliation of recordings with the index did (all zero when disk and index agreed). */
 export interface RecordingCheck {
+  /** Closed segments of crashed runs filed now. */
   committed: number;
+  /** Half-written segments trimmed to their last whole packet and kept. */
   repaired: number;
+  /** Half-written segments with nothing playable, deleted. */
   removed: number;
+  /** Segment files found on disk without an index row, now indexed. */
   indexed: number;
+  /** Index rows whose file is gone. */
   missing: number;
+  /** Files whose hash differs from the one recorded at capture (footage changed since). */
   hashMismatches: string[];
 }
 

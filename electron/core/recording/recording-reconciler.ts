@@ -6,25 +6,14 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RecordingCheck } from '../../../shared/api.js';
 import type { Logger } from '../logger.js';
 import { sha256File } from './file-hash.js';
 import { parseClosedName, type Audit, type RecordingStore } from './recording-store.js';
 import type { SegmentIndex } from './segment-index.js';
 
-export interface ReconcileReport {
-  /** Closed segments of crashed runs committed now. */
-  committed: number;
-  /** Half-written segments trimmed to their last whole packet and kept. */
-  repaired: number;
-  /** Half-written segments with nothing playable, deleted. */
-  removed: number;
-  /** Segment files found on disk without an index row, now indexed. */
-  indexed: number;
-  /** Index rows whose file is gone. */
-  missing: number;
-  /** Files whose hash differs from the one recorded at capture (footage changed since). */
-  hashMismatches: string[];
-}
+/** What reconciliation did; the API hands the same record to the renderer. */
+export type ReconcileReport = RecordingCheck;
 
 export async function reconcileRecordings(
   store: RecordingStore,

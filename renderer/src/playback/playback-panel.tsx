@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { CameraView, RecordedRange } from '../../../shared/api.js';
 import { api } from '../api/client';
 import { formatLocalTime } from './format-time';
-import { RecordedVideo } from './recorded-video';
+import { PLAYLIST_SPAN_MS, RecordedVideo } from './recorded-video';
 import type { RecordedPlayer } from './recorded-player';
 import { Timeline } from './timeline';
 import './playback-panel.css';
@@ -16,14 +16,20 @@ interface PlaybackPanelProps {
   onClose(): void;
 }
 
-const WINDOW_MS = 60 * 60_000;
+/** How much of the past the timeline spans; a short window makes a few minutes easy to hit. */
+const WINDOWS = [
+  { label: '10 min', ms: 10 * 60_000 },
+  { label: '1 h', ms: 60 * 60_000 },
+  { label: '24 h', ms: 24 * 60 * 60_000 },
+];
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
 /** Players further apart than this are pulled back to the first one. */
 const SYNC_TOLERANCE_MS = 300;
 
 export function PlaybackPanel({ cameras, onClose }: PlaybackPanelProps) {
   const [toMs] = useState(() => Date.now());
-  const fromMs = toMs - WINDOW_MS;
+  const [windowMs, setWindowMs] = useState(WINDOWS[0]!.ms);
+  const fromMs = toMs - windowMs;
   const [startAt, setStartAt] = useState(() => toMs - 60_000);
   const [ranges, setRanges] = useState<RecordedRange[]>([]);
   const [cursor, setCursor] = useState<number | null>(null);
@@ -98,6 +104,16 @@ export function PlaybackPanel({ cameras, onClose }: PlaybackPanelProps) {
               ))}
             </select>
           </label>
+          <label>
+            Timeline{' '}
+            <select data-testid="timeline-window" value={windowMs} onChange={(e) => setWindowMs(Number(e.target.value))}>
+              {WINDOWS.map((w) => (
+                <option key={w.ms} value={w.ms}>
+                  {w.label}
+                </option>
+              ))}
+            </select>
+          </label>
           <button type="button" data-testid="playback-close" onClick={onClose}>Back to live wall</button>
         </div>
       </header>
@@ -114,7 +130,13 @@ export function PlaybackPanel({ cameras, onClose }: PlaybackPanelProps) {
           </div>
         ))}
       </div>
-      <Timeline fromMs={fromMs} toMs={toMs} ranges={ranges} cursorMs={cursor} onSeek={(ms) => (players.current.size ? seek(ms) : setStartAt(ms))} />
+      <Timeline
+        fromMs={fromMs}
+        toMs={toMs}
+        ranges={ranges}
+        cursorMs={cursor}
+        onSeek={(ms) => (players.current.size && Math.abs(ms - startAt) < PLAYLIST_SPAN_MS ? seek(ms) : setStartAt(ms))}
+      />
     </section>
   );
 }

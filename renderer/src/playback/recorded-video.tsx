@@ -15,8 +15,8 @@ interface RecordedVideoProps {
   onPlayer?: (player: RecordedPlayer | null) => void;
 }
 
-const WINDOW_BEFORE_MS = 60 * 60_000;
-const WINDOW_AFTER_MS = 60 * 60_000;
+/** The playlist covers this much either side of the start; seeks beyond it need a new player. */
+export const PLAYLIST_SPAN_MS = 60 * 60_000;
 
 export function RecordedVideo({ cameraId, startAtMs, open, onPlayer }: RecordedVideoProps) {
   const holder = useRef<HTMLDivElement>(null);
@@ -26,8 +26,8 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer }: RecordedV
     let disposed = false;
     let player: RecordedPlayer | null = null;
     let timer: ReturnType<typeof setInterval> | undefined;
-    const fromMs = startAtMs - WINDOW_BEFORE_MS;
-    const toMs = startAtMs + WINDOW_AFTER_MS;
+    const fromMs = startAtMs - PLAYLIST_SPAN_MS;
+    const toMs = startAtMs + PLAYLIST_SPAN_MS;
     const video = document.createElement('video');
     video.className = 'video-js recorded-video';
     video.dataset.testid = 'recorded-video';

@@ -10,7 +10,7 @@
  * so an export can later prove the footage unchanged since it was recorded.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 import { sha256File } from './file-hash.js';
@@ -66,8 +66,27 @@ export class RecordingStore {
   }
 
   async listedSegments(cameraId: string, runId: string): Promise<ListedSegment[]> {
+    return (await this.listedSince(cameraId, runId, 0)).segments;
+  }
+
+  /**
+   * The segments listed after byte `offset` of the run's list, and the offset after the last whole
+   * line: a long run's list is read once, not again every second.
+   */
+  async listedSince(cameraId: string, runId: string, offset: number): Promise<{ segments: ListedSegment[]; offset: number }> {
     const file = join(this.incomingDir(cameraId), `r${runId}.csv`);
-    return existsSync(file) ? parseSegmentList(await readFile(file, 'utf8')) : [];
+    if (!existsSync(file)) return { segments: [], offset };
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size <= offset) return { segments: [], offset };
+      const buf = Buffer.alloc(size - offset);
+      await handle.read(buf, 0, buf.length, offset);
+      const whole = buf.lastIndexOf(0x0a) + 1;
+      return { segments: parseSegmentList(buf.toString('utf8', 0, whole)), offset: offset + whole };
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Hashes, files, indexes and audits one closed segment. */

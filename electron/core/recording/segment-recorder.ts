@@ -13,7 +13,8 @@ import type { SegmentOutput } from '../streams/ffmpeg-args.js';
 export const SEGMENT_SECONDS = 4;
 
 export class SegmentRecorder {
-  private run: { id: string; epochMs: number | null; committed: Set<string> } | null = null;
+  /** listOffset: how far ffmpeg's segment list has been read. */
+  private run: { id: string; epochMs: number | null; listOffset: number } | null = null;
   private work: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -28,7 +29,7 @@ export class SegmentRecorder {
     const id = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     const dir = this.store.incomingDir(this.cameraId);
     mkdirSync(dir, { recursive: true });
-    this.run = { id, epochMs: null, committed: new Set() };
+    this.run = { id, epochMs: null, listOffset: 0 };
     return { listFile: join(dir, `r${id}.csv`), pattern: join(dir, `r${id}-%05d.ts`), seconds: this.segmentSeconds };
   }
 
@@ -46,9 +47,9 @@ export class SegmentRecorder {
     if (!run || run.epochMs === null) return this.work;
     const epochMs = run.epochMs;
     return this.enqueue(async () => {
-      for (const seg of await this.store.listedSegments(this.cameraId, run.id)) {
-        if (run.committed.has(seg.file)) continue;
-        run.committed.add(seg.file);
+      const { segments, offset } = await this.store.listedSince(this.cameraId, run.id, run.listOffset);
+      run.listOffset = offset;
+      for (const seg of segments) {
         await this.store.commit(this.cameraId, run.id, seg.file, Math.round(epochMs + seg.start * 1000), Math.round(epochMs + seg.end * 1000), false);
       }
     });

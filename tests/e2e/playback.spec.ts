@@ -130,3 +130,51 @@ test('playback: the timeline shows the recording, a seek shows the frame recorde
   const rate = await panel.getByTestId('playback-cell').first().locator('video').evaluate((v: HTMLVideoElement) => v.playbackRate);
   expect(rate).toBe(4);
 });
+
+test('playback: hovering names the time, "Go to" a typed time seeks every camera there, the timeline pans', async ({ page }) => {
+  await page.goto(host.url.href);
+  await page.getByTestId('open-playback').click();
+  const panel = page.getByTestId('playback-panel');
+  const range = panel.getByTestId('timeline-range').first();
+  await expect(range).toBeVisible();
+  const startMs = Number(await range.getAttribute('data-start-ms'));
+
+  // Hover over the middle of the recorded range: the label names that local time.
+  const timeline = panel.getByTestId('timeline');
+  const [fromMs, toMs] = [Number(await timeline.getAttribute('data-from-ms')), Number(await timeline.getAttribute('data-to-ms'))];
+  const bar = (await timeline.locator('.timeline-bar').boundingBox())!;
+  const xAt = (ms: number) => bar.x + ((ms - fromMs) / (toMs - fromMs)) * bar.width;
+  await page.mouse.move(xAt(startMs + 10_000), bar.y + bar.height / 2);
+  const label = panel.getByTestId('timeline-pointer');
+  await expect(label).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  const hovered = new Date((await label.textContent())!.replace(' ', 'T')).getTime();
+  expect(Math.abs(hovered - (startMs + 10_000))).toBeLessThan(2_000);
+  await page.mouse.move(xAt(fromMs + 1_000), bar.y + bar.height / 2); // before anything was recorded
+  await expect(label).toContainText('not recorded');
+  await page.screenshot({ path: join(ARTIFACTS, 'playback-hover.png') });
+
+  // Type a local date and time; both cameras go there.
+  const target = startMs + 12_000;
+  const d = new Date(target);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const local = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  await panel.getByTestId('playback-goto-input').fill(local);
+  await panel.getByTestId('playback-goto').click();
+  const second = Math.floor(target / 1000) * 1000; // the input holds whole seconds
+  for (const holder of await panel.getByTestId('recorded-holder').all()) {
+    await expect.poll(async () => Math.abs(Number(await holder.getAttribute('data-wall-ms')) - second), { timeout: 15_000 }).toBeLessThan(3_000);
+  }
+
+  // A time in the future is refused with a reason, and nothing moves.
+  await panel.getByTestId('playback-goto-input').fill(`${d.getFullYear() + 1}-01-01T00:00:00`);
+  await panel.getByTestId('playback-goto').click();
+  await expect(panel.getByTestId('playback-goto-error')).toHaveText('Pick a date and time in the past');
+
+  // Earlier pans the window back by half its width; Now returns to the present.
+  await expect(panel.getByTestId('timeline-now')).toBeDisabled();
+  await panel.getByTestId('timeline-earlier').click();
+  await expect.poll(async () => Number(await timeline.getAttribute('data-to-ms'))).toBeLessThan(toMs - 4 * 60_000);
+  await expect(panel.getByTestId('timeline-now')).toBeEnabled();
+  await panel.getByTestId('timeline-now').click();
+  await expect.poll(async () => Number(await timeline.getAttribute('data-to-ms'))).toBeGreaterThanOrEqual(toMs);
+});

@@ -22,25 +22,44 @@ const WINDOWS = [
   { label: '1 h', ms: 60 * 60_000 },
   { label: '24 h', ms: 24 * 60 * 60_000 },
 ];
+/** How often a timeline that follows the present redraws what has been recorded. */
+const RANGES_REFRESH_MS = 10_000;
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
 /** Players further apart than this are pulled back to the first one. */
 const SYNC_TOLERANCE_MS = 300;
 
 export function PlaybackPanel({ cameras, onClose }: PlaybackPanelProps) {
-  const [toMs] = useState(() => Date.now());
   const [windowMs, setWindowMs] = useState(WINDOWS[0]!.ms);
+  /** The timeline's right edge; it follows the present until the operator pans into the past. */
+  const [toMs, setToMs] = useState(() => Date.now());
+  const [followNow, setFollowNow] = useState(true);
   const fromMs = toMs - windowMs;
   const [startAt, setStartAt] = useState(() => toMs - 60_000);
   const [ranges, setRanges] = useState<RecordedRange[]>([]);
   const [cursor, setCursor] = useState<number | null>(null);
   const [paused, setPaused] = useState(false);
   const [speed, setSpeed] = useState(1);
+  const [goToText, setGoToText] = useState('');
+  const [goToError, setGoToError] = useState<string | null>(null);
   const players = useRef(new Map<string, RecordedPlayer>());
   const first = cameras[0];
 
   useEffect(() => {
-    if (first) void api.listRecordings({ cameraId: first.id, fromMs, toMs: Date.now() }).then(setRanges);
-  }, [first, fromMs]);
+    if (!followNow) return;
+    const timer = setInterval(() => setToMs(Date.now()), RANGES_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [followNow]);
+
+  useEffect(() => {
+    if (first) void api.listRecordings({ cameraId: first.id, fromMs, toMs }).then(setRanges);
+  }, [first, fromMs, toMs]);
+
+  /** Shows `endMs` at the timeline's right edge (never beyond now). */
+  const showWindowEndingAt = (endMs: number) => {
+    const now = Date.now();
+    setFollowNow(endMs >= now);
+    setToMs(Math.min(endMs, now));
+  };
 
   useEffect(() => {
     const timer = setInterval(() => {
@@ -62,6 +81,8 @@ export function PlaybackPanel({ cameras, onClose }: PlaybackPanelProps) {
     all((p) => p.seekWall(wallMs));
   };
   const jump = (seconds: number) => cursor !== null && seek(cursor + seconds * 1000);
+  /** Seeks every player, loading a new playlist when the time is far from the loaded one. */
+  const goTo = (ms: number) => (players.current.size && Math.abs(ms - startAt) < PLAYLIST_SPAN_MS ? seek(ms) : setStartAt(ms));
 
   return (
     <section className="playback-panel" data-testid="playback-panel" aria-label="Playback">
@@ -114,6 +135,31 @@ export function PlaybackPanel({ cameras, onClose }: PlaybackPanelProps) {
               ))}
             </select>
           </label>
+          <form
+            className="playback-goto"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const ms = new Date(goToText).getTime(); // datetime-local is read as local time
+              if (!Number.isFinite(ms) || ms > Date.now()) return setGoToError('Pick a date and time in the past');
+              setGoToError(null);
+              if (ms < fromMs || ms > toMs) showWindowEndingAt(ms + windowMs / 2);
+              goTo(ms);
+            }}
+          >
+            <label>
+              Go to{' '}
+              <input
+                type="datetime-local"
+                step={1}
+                data-testid="playback-goto-input"
+                value={goToText}
+                aria-invalid={goToError !== null}
+                onChange={(e) => setGoToText(e.target.value)}
+              />
+            </label>
+            <button type="submit" data-testid="playback-goto">Go</button>
+            {goToError && <span className="field-error" role="alert" data-testid="playback-goto-error">{goToError}</span>}
+          </form>
           <button type="button" data-testid="playback-close" onClick={onClose}>Back to live wall</button>
         </div>
       </header>
@@ -130,13 +176,12 @@ export function PlaybackPanel({ cameras, onClose }: PlaybackPanelProps) {
           </div>
         ))}
       </div>
-      <Timeline
-        fromMs={fromMs}
-        toMs={toMs}
-        ranges={ranges}
-        cursorMs={cursor}
-        onSeek={(ms) => (players.current.size && Math.abs(ms - startAt) < PLAYLIST_SPAN_MS ? seek(ms) : setStartAt(ms))}
-      />
+      <div className="timeline-row">
+        <button type="button" data-testid="timeline-earlier" title="Earlier" onClick={() => showWindowEndingAt(toMs - windowMs / 2)}>◀</button>
+        <Timeline fromMs={fromMs} toMs={toMs} ranges={ranges} cursorMs={cursor} onSeek={goTo} />
+        <button type="button" data-testid="timeline-later" title="Later" disabled={followNow} onClick={() => showWindowEndingAt(toMs + windowMs / 2)}>▶</button>
+        <button type="button" data-testid="timeline-now" title="Timeline up to now" disabled={followNow} onClick={() => showWindowEndingAt(Date.now())}>Now</button>
+      </div>
     </section>
   );
 }

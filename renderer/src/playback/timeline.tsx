@@ -1,5 +1,8 @@
-/** A picture of what was recorded: ranges drawn over a time window, gaps left dark; click or drag to seek. */
-import { useRef, type PointerEvent } from 'react';
+/**
+ * A picture of what was recorded: ranges drawn over a time window, gaps left dark. Hovering shows the
+ * time under the pointer; click, or drag and release, to seek there.
+ */
+import { useRef, useState, type PointerEvent } from 'react';
 import type { RecordedRange } from '../../../shared/api.js';
 import { formatLocalTime } from './format-time';
 import './timeline.css';
@@ -16,12 +19,16 @@ const TICKS = 6;
 
 export function Timeline({ fromMs, toMs, ranges, cursorMs, onSeek }: TimelineProps) {
   const bar = useRef<HTMLDivElement>(null);
+  const [pointerMs, setPointerMs] = useState<number | null>(null);
+  const [dragging, setDragging] = useState(false);
   const span = toMs - fromMs;
   const pct = (ms: number) => `${(Math.min(Math.max(ms - fromMs, 0), span) / span) * 100}%`;
   const timeAt = (event: PointerEvent) => {
     const rect = bar.current!.getBoundingClientRect();
-    return Math.round(fromMs + ((event.clientX - rect.left) / rect.width) * span);
+    const x = Math.min(Math.max(event.clientX - rect.left, 0), rect.width);
+    return Math.round(fromMs + (x / rect.width) * span);
   };
+  const recordedAt = (ms: number) => ranges.some((r) => ms >= r.startMs && ms < r.endMs);
   return (
     <div className="timeline" data-testid="timeline" data-from-ms={fromMs} data-to-ms={toMs}>
       <div
@@ -29,9 +36,16 @@ export function Timeline({ fromMs, toMs, ranges, cursorMs, onSeek }: TimelinePro
         className="timeline-bar"
         onPointerDown={(e) => {
           e.currentTarget.setPointerCapture(e.pointerId);
+          setDragging(true);
+          setPointerMs(timeAt(e));
+        }}
+        onPointerMove={(e) => setPointerMs(timeAt(e))}
+        onPointerUp={(e) => {
+          if (!e.currentTarget.hasPointerCapture(e.pointerId)) return;
+          setDragging(false);
           onSeek(timeAt(e));
         }}
-        onPointerUp={(e) => e.currentTarget.hasPointerCapture(e.pointerId) && onSeek(timeAt(e))}
+        onPointerLeave={() => !dragging && setPointerMs(null)}
       >
         {ranges.map((r) => (
           <div
@@ -44,10 +58,18 @@ export function Timeline({ fromMs, toMs, ranges, cursorMs, onSeek }: TimelinePro
           />
         ))}
         {cursorMs !== null && <div className="timeline-cursor" style={{ left: pct(cursorMs) }} />}
+        {pointerMs !== null && (
+          <div className={dragging ? 'timeline-pointer dragging' : 'timeline-pointer'} style={{ left: pct(pointerMs) }}>
+            <span className="timeline-pointer-label" data-testid="timeline-pointer">
+              {formatLocalTime(pointerMs)}
+              {recordedAt(pointerMs) ? '' : ' · not recorded'}
+            </span>
+          </div>
+        )}
       </div>
       <div className="timeline-ticks">
         {Array.from({ length: TICKS + 1 }, (_, i) => fromMs + (span * i) / TICKS).map((t) => (
-          <span key={t}>{formatLocalTime(t, false)}</span>
+          <span key={t}>{formatLocalTime(t, span > 20 * 3600_000 || new Date(t).getDate() !== new Date(toMs).getDate())}</span>
         ))}
       </div>
     </div>

@@ -46,7 +46,7 @@ try {
     await setRecording(false);
     relay.push(await measure());
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const round2 = (n: number) => Math.round(n * 100) / 100;
   const summary = (runs: Array<{ tree: number; root: number }>) => ({
     tree: median(runs.map((r) => r.tree)),

@@ -28,6 +28,7 @@ const METHODS = {
   getRetention: true,
   getRecordingCheck: true,
   setRetention: true,
+  getStorageUsage: true,
 } as const satisfies Record<keyof WatchroomApi, true>;
 
 const bridge: Record<string, unknown> = {

@@ -50,6 +50,13 @@ export interface RetentionSettings {
   maxBytesPerCamera: number | null;
 }
 
+/** What the recordings take on disk now, for the retention settings. */
+export interface StorageUsage {
+  usedBytes: number;
+  /** Start of the oldest footage kept, or null when nothing is recorded. */
+  oldestMs: number | null;
+}
+
 export interface WallState {
   layout: LayoutId;
   /** Camera id per tile, in the layout's tile order; null for an empty tile. */
@@ -96,4 +103,5 @@ export interface WatchroomApi {
   /** The result of reconciling recordings with the index at start, once it has finished. */
   getRecordingCheck(): Promise<RecordingCheck>;
   setRetention(settings: RetentionSettings): Promise<RetentionSettings>;
+  getStorageUsage(): Promise<StorageUsage>;
 }

@@ -37,11 +37,17 @@ export const timeRangeArg = z
   .refine((r) => r.toMs > r.fromMs, { message: 'The end of the range must come after its start.', path: ['toMs'] })
   .refine((r) => r.toMs - r.fromMs <= 31 * 86_400_000, { message: 'A range spans at most 31 days.', path: ['toMs'] });
 
-export const retentionSchema = z.object({
-  maxAgeDays: z.number().int().min(1).max(3650),
-  maxTotalBytes: z.number().int().min(1024 ** 2),
-  maxBytesPerCamera: z.number().int().min(1024 ** 2).nullable(),
-});
+const quotaBytes = z.number({ error: 'Enter a size.' }).int().min(1024 ** 2, { error: 'Allow at least 1 MB.' });
+export const retentionSchema = z
+  .object({
+    maxAgeDays: z.number({ error: 'Enter a number of days.' }).int({ error: 'Whole days only.' }).min(1, { error: 'Keep footage for at least 1 day.' }).max(3650, { error: 'At most 3650 days (10 years).' }),
+    maxTotalBytes: quotaBytes,
+    maxBytesPerCamera: quotaBytes.nullable(),
+  })
+  .refine((r) => r.maxBytesPerCamera === null || r.maxBytesPerCamera <= r.maxTotalBytes, {
+    error: "A camera's quota cannot be larger than the total.",
+    path: ['maxBytesPerCamera'],
+  });
 
 /** One schema per API method: the argument it takes (undefined for none). */
 export const apiArgSchemas = {
@@ -60,6 +66,7 @@ export const apiArgSchemas = {
   getRetention: z.undefined(),
   getRecordingCheck: z.undefined(),
   setRetention: retentionSchema,
+  getStorageUsage: z.undefined(),
 } as const;
 
 export type ApiMethod = keyof typeof apiArgSchemas;

@@ -255,6 +255,9 @@ export function createCore(options: CoreOptions): Core {
           void runRetention();
           return next;
         },
+        async getStorageUsage() {
+          return index.usage();
+        },
       };
     },
     openLive(actor, cameraId, sink) {

@@ -13,6 +13,7 @@ import { VideoWall } from './wall/video-wall';
 import { withLayout } from './wall/wall-edits';
 import './app.css';
 import { PlaybackPanel } from './playback/playback-panel';
+import { RetentionDialog } from './settings/retention-dialog';
 import { RecordingCheckNotice } from './wall/recording-check-notice';
 import { tileCount } from '../../shared/layouts.js';
 
@@ -30,12 +31,13 @@ export function App() {
   const [editing, setEditing] = useState<{ camera: CameraView | null } | null>(null);
   const [removing, setRemoving] = useState<CameraView | null>(null);
   const [playback, setPlayback] = useState(false);
+  const [retention, setRetention] = useState(false);
   const camerasById = useMemo(() => new Map((cameras ?? []).map((camera) => [camera.id, camera])), [cameras]);
   const problems = [camerasError, wallError].filter((problem): problem is string => problem !== null);
 
   return (
     <div className="app">
-      <TopBar layout={wall?.layout ?? null} onLayout={(layout) => wall && setWall(withLayout(wall, layout))} onPlayback={() => setPlayback(true)} />
+      <TopBar layout={wall?.layout ?? null} onLayout={(layout) => wall && setWall(withLayout(wall, layout))} onPlayback={() => setPlayback(true)} onRetention={() => setRetention(true)} />
       <CameraSidebar
         cameras={cameras}
         statuses={statuses}
@@ -59,6 +61,7 @@ export function App() {
           <PlaybackPanel cameras={wallCameras(wall.tiles.slice(0, tileCount(wall.layout)), camerasById)} onClose={() => setPlayback(false)} />
         )}
       </main>
+      {retention && <RetentionDialog onClose={() => setRetention(false)} />}
       {editing && <CameraDialog camera={editing.camera} onClose={() => setEditing(null)} />}
       {removing && (
         <ConfirmDialog

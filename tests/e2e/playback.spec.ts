@@ -178,3 +178,35 @@ test('playback: hovering names the time, "Go to" a typed time seeks every camera
   await panel.getByTestId('timeline-now').click();
   await expect.poll(async () => Number(await timeline.getAttribute('data-to-ms'))).toBeGreaterThanOrEqual(toMs);
 });
+
+test('retention settings: what recordings use, errors beside the field, saved and audited', async ({ page }) => {
+  await page.goto(host.url.href);
+  await page.getByTestId('open-retention').click();
+  const dialog = page.getByTestId('retention-dialog');
+  await expect(dialog.getByTestId('retention-maxAgeDays')).toHaveValue('31');
+  const usage = dialog.getByTestId('storage-usage');
+  await expect(usage).toContainText(/Recordings use [\d.]+ GB, oldest from \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\./);
+  expect(Number(await usage.getAttribute('data-used-bytes'))).toBeGreaterThan(100_000);
+
+  await dialog.getByTestId('retention-maxAgeDays').fill('0');
+  await dialog.getByTestId('retention-maxBytesPerCamera').fill('9999');
+  await dialog.getByTestId('retention-save').click();
+  await expect(dialog.getByTestId('retention-error-maxAgeDays')).toHaveText('Keep footage for at least 1 day.');
+  await page.screenshot({ path: join(ARTIFACTS, 'retention-errors.png') });
+
+  await dialog.getByTestId('retention-maxAgeDays').fill('14');
+  await dialog.getByTestId('retention-save').click();
+  await expect(dialog.getByTestId('retention-error-maxBytesPerCamera')).toHaveText("A camera's quota cannot be larger than the total.");
+  await dialog.getByTestId('retention-maxBytesPerCamera').fill('50');
+  await dialog.getByTestId('retention-save').click();
+  await expect(dialog).toBeHidden();
+
+  await page.getByTestId('open-retention').click();
+  await expect(dialog.getByTestId('retention-maxAgeDays')).toHaveValue('14');
+  await expect(dialog.getByTestId('retention-maxBytesPerCamera')).toHaveValue('50');
+  const audit = await page.evaluate(async () => {
+    const res = await fetch('/api/listAudit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ arg: { limit: 1000 } }) });
+    return ((await res.json()) as { result: Array<{ action: string; details: { after: { maxAgeDays: number } } }> }).result;
+  });
+  expect(audit.filter((e) => e.action === 'settings.retention').map((e) => e.details.after.maxAgeDays)).toEqual([14]);
+});

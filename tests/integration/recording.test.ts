@@ -2,7 +2,7 @@
  * Continuous recording against real RTSP cameras, real ffmpeg, real SQLite and real files.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
@@ -65,6 +65,11 @@ describe('continuous recording', () => {
       expect(status.health.subscribers).toBe(0);
       expect(status.recording).toEqual({ state: 'recording' });
     }
+    // The storage figure shown beside the retention settings is what the indexed files take.
+    const all = ids.flatMap((id) => index.segments(id, 0, Date.now() + 60_000));
+    const usage = await h.api.getStorageUsage();
+    expect(usage.oldestMs).toBe(Math.min(...all.map((s) => s.startMs)));
+    expect(usage.usedBytes).toBeGreaterThanOrEqual(all.reduce((sum, s) => sum + statSync(join(h.core.recordings.root, s.path)).size, 0));
   });
 
   it('keeps every closed segment intact when ffmpeg is SIGKILLed mid-segment, and the gap stays within the reconnect time', async () => {

@@ -87,6 +87,25 @@ describe('API argument validation', () => {
   });
 });
 
+describe('retention settings validation', () => {
+  const api = { setRetention: async (arg: unknown) => arg } as unknown as WatchroomApi;
+  const fieldsOf = async (arg: unknown) => {
+    const r = await dispatchApiCall(api, 'setRetention', arg, () => undefined);
+    return r.ok ? [] : r.error.fields?.map(({ field, message }) => ({ field, message }));
+  };
+
+  it('names the wrong field in words an operator understands', async () => {
+    const ok = { maxAgeDays: 31, maxTotalBytes: 200e9, maxBytesPerCamera: null };
+    expect(await fieldsOf(ok)).toEqual([]);
+    expect(await fieldsOf({ ...ok, maxAgeDays: 0 })).toEqual([{ field: 'maxAgeDays', message: 'Keep footage for at least 1 day.' }]);
+    expect(await fieldsOf({ ...ok, maxAgeDays: 2.5 })).toEqual([{ field: 'maxAgeDays', message: 'Whole days only.' }]);
+    // A blank field arrives as null (JSON has no NaN).
+    expect(await fieldsOf({ ...ok, maxAgeDays: null })).toEqual([{ field: 'maxAgeDays', message: 'Enter a number of days.' }]);
+    expect(await fieldsOf({ ...ok, maxTotalBytes: 1000 })).toEqual([{ field: 'maxTotalBytes', message: 'Allow at least 1 MB.' }]);
+    expect(await fieldsOf({ ...ok, maxBytesPerCamera: 300e9 })).toEqual([{ field: 'maxBytesPerCamera', message: "A camera's quota cannot be larger than the total." }]);
+  });
+});
+
 describe('pushed message validation', () => {
   const status = { cameraId: 'cam-1', state: 'live', path: 'copy', health: { fps: 25, kbps: 800, lastFrameAt: 1, restarts: 0, subscribers: 1 } };
   it('accepts well-formed events and live messages', () => {

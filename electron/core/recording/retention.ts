@@ -15,7 +15,7 @@ export interface RetentionPolicy {
   maxBytesPerCamera: number | null;
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeDays: 31, maxTotalBytes: 200 * 1024 ** 3, maxBytesPerCamera: null };
+export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeDays: 31, maxTotalBytes: 200e9, // 200 GB, as disks are labelled and as the settings dialog shows it maxBytesPerCamera: null };
 
 const BATCH = 200;
 

@@ -185,6 +185,11 @@ export class SegmentIndex {
     return new Map(rows.map((r) => [r.camera_id, r.total]));
   }
 
+  usage(): { usedBytes: number; oldestMs: number | null } {
+    const row = this.db.prepare('SELECT COALESCE(SUM(bytes), 0) AS used, MIN(start_ms) AS oldest FROM segments WHERE missing = 0').get() as { used: number; oldest: number | null };
+    return { usedBytes: row.used, oldestMs: row.oldest };
+  }
+
   /** The retention hook for evidence locks: footage in the range is kept until the lock is lifted. */
   addLock(cameraId: string, range: TimeRange, reason: string): number {
     return Number(this.db.prepare('INSERT INTO locks (camera_id, start_ms, end_ms, reason) VALUES (?, ?, ?, ?)').run(cameraId, range.startMs, range.endMs, reason).lastInsertRowid);

@@ -22,6 +22,7 @@ export function apiFromCaller(call: ApiCaller): WatchroomApi {
     listRecordings: (arg) => call('listRecordings', arg),
     getRetention: () => call('getRetention', undefined),
     getRecordingCheck: () => call('getRecordingCheck', undefined),
+    getStorageUsage: () => call('getStorageUsage', undefined),
     setRetention: (settings) => call('setRetention', settings),
   };
 }

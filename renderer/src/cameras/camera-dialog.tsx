@@ -7,7 +7,7 @@ import { cameraChanges, formValuesOf, newCamera } from './camera-changes';
 import { CameraFieldInput } from './camera-field-input';
 import { cameraFormErrors, NO_ERRORS } from './camera-form-errors';
 import { CAMERA_FIELDS, type CameraField } from './camera-form-fields';
-import './camera-dialog.css';
+import '../ui/form.css';
 
 interface CameraDialogProps {
   /** The camera to edit, or null to add one. */
@@ -45,7 +45,7 @@ export function CameraDialog({ camera, onClose }: CameraDialogProps) {
 
   return (
     <ModalDialog title={camera ? `Edit ${camera.name}` : 'Add camera'} testId="camera-dialog" onCancel={onClose}>
-      <form className="camera-form" noValidate onSubmit={(event) => void submit(event)}>
+      <form className="dialog-form" noValidate onSubmit={(event) => void submit(event)}>
         {CAMERA_FIELDS.map((field) => (
           <CameraFieldInput
             key={field}

@@ -6,7 +6,7 @@
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { basename, extname, join, normalize, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core/core.js';
@@ -14,6 +14,7 @@ import { cameraIdSchema, liveClientMessageSchema, timeRangeArg } from '../../sha
 import { LIVE_CLOSE_BAD_REQUEST, LIVE_CLOSE_UNKNOWN_CAMERA } from '../../shared/events.js';
 import { dispatchApiCall } from './api-dispatch.js';
 import { liveSocketSink } from './live-socket-sink.js';
+import { needsPlaybackTranscode, transcodeSegment } from '../core/recording/playback-transcode.js';
 
 export interface HostOptions {
   core: Core;
@@ -159,6 +160,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (segment) {
       const file = options.core.segmentFile(Number(segment[1]));
       if (!file || !existsSync(file)) return sendText(res, 404, 'No such recorded segment.');
+      if (needsPlaybackTranscode(file)) return serveTranscoded(file, res);
       res.writeHead(200, { 'Content-Type': 'video/mp2t', 'Content-Length': statSync(file).size, 'Cache-Control': 'private, max-age=3600' });
       createReadStream(file).pipe(res);
       return;
@@ -177,6 +179,23 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
     res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
     res.end(text);
+  }
+
+  /** A segment the browser cannot decode, re-encoded while it is sent; the encode stops if the viewer leaves. */
+  function serveTranscoded(file: string, res: ServerResponse): void {
+    const { output, stop, failed } = transcodeSegment(file);
+    res.on('close', stop);
+    let started = false;
+    output.once('data', () => {
+      started = true;
+      res.writeHead(200, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=3600', 'X-Watchroom-Transcoded': 'h264' });
+    });
+    output.pipe(res, { end: false });
+    void failed.then((problem) => {
+      if (problem) options.core.logger.log('warn', 'playback.transcode-failed', { file: basename(file), problem });
+      if (!started && !res.headersSent) return sendText(res, 422, 'This recorded segment could not be converted for playback.');
+      res.end();
+    });
   }
 
   function serveStatic(pathname: string, res: ServerResponse): void {

@@ -15,7 +15,8 @@ export interface RetentionPolicy {
   maxBytesPerCamera: number | null;
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeDays: 31, maxTotalBytes: 200e9, // 200 GB, as disks are labelled and as the settings dialog shows it maxBytesPerCamera: null };
+/** 200 GB is written as disks are labelled and as the settings dialog shows it. */
+export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeDays: 31, maxTotalBytes: 200e9, maxBytesPerCamera: null };
 
 const BATCH = 200;
 

@@ -82,6 +82,10 @@ export interface AuditEntry {
   action: string;
   subject: string;
   details?: Record<string, unknown>;
+  /** The previous entry's hash (64 zeros for the first): the ledger is a hash chain. */
+  prev: string;
+  /** SHA-256 of this entry's RFC 8785 canonical JSON without `hash`. */
+  hash: string;
 }
 
 export interface WatchroomApi {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { AuditEntry, CameraInput, CameraView, ImportResult, RetentionSettings, SessionInfo, WallState, WatchroomApi } from '../../shared/api.js';
 import type { CoreEvent, StreamStatus } from '../../shared/events.js';
 import { WatchroomError } from '../../shared/errors.js';
-import { AuditLog } from './audit/audit-log.js';
+import { AuditLedger } from './audit/audit-ledger.js';
 import { parseCameraList } from './cameras/camera-import.js';
 import { CameraRegistry } from './cameras/camera-registry.js';
 import { formatRtspUrl, parseRtspUrl } from './cameras/rtsp-url.js';
@@ -77,7 +77,7 @@ export function createCore(options: CoreOptions): Core {
   const settings = options.settings ?? openConfStore(options.dataDir, 'settings');
   const credentials = options.credentials ?? openConfStore(options.dataDir, 'credentials');
   const cameras = new CameraRegistry(settings, credentials);
-  const audit = new AuditLog(join(options.dataDir, 'audit.jsonl'));
+  const audit = new AuditLedger(join(options.dataDir, 'audit.jsonl'));
   const logger = createLogger({ file: join(options.dataDir, 'watchroom.log'), echo: options.logToStderr ?? false, secrets: () => cameras.secrets() });
   const listeners = new Set<(event: CoreEvent) => void>();
   const emit = (event: CoreEvent) => listeners.forEach((l) => l(event));
@@ -116,14 +116,17 @@ export function createCore(options: CoreOptions): Core {
     recorderFor,
   });
 
-  const captureHashes = () => {
+  /** The hashes the ledger recorded when these segment files closed; one streamed pass over it. */
+  const captureHashes = async (paths: ReadonlySet<string>) => {
     const hashes = new Map<string, string>();
-    for (const e of audit.entries()) if (e.action === 'segment.closed' && typeof e.details?.path === 'string') hashes.set(e.details.path, String(e.details.sha256));
+    for await (const e of audit.entries()) {
+      const path = e.details?.path;
+      if (e.action === 'segment.closed' && typeof path === 'string' && paths.has(path)) hashes.set(path, String(e.details!.sha256));
+    }
     return hashes;
   };
   const ready = (async () => {
-    const hashes = captureHashes();
-    const report = await reconcileRecordings(store, index, (path) => hashes.get(path), auditSystem, logger);
+    const report = await reconcileRecordings(store, index, captureHashes, auditSystem, logger);
     await runRetention();
     streams.startRecording(cameras.list().map((r) => r.id));
     return report;
@@ -276,6 +279,7 @@ export function createCore(options: CoreOptions): Core {
       await streams.close();
       await retentionRun?.catch(() => undefined);
       index.close();
+      audit.close();
       listeners.clear();
     },
   };

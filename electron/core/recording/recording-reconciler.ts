@@ -18,11 +18,13 @@ export type ReconcileReport = RecordingCheck;
 export async function reconcileRecordings(
   store: RecordingStore,
   index: SegmentIndex,
-  captureHash: (path: string) => string | undefined,
+  captureHashes: (paths: ReadonlySet<string>) => Promise<Map<string, string>>,
   audit: Audit,
   logger: Logger,
 ): Promise<ReconcileReport> {
   const report: ReconcileReport = { committed: 0, repaired: 0, removed: 0, indexed: 0, missing: 0, hashMismatches: [] };
+  /** Files on disk without a row: indexed after one pass over the ledger for their capture hashes. */
+  const unindexed: Array<{ cameraId: string; path: string; range: { startMs: number; endMs: number } }> = [];
   for (const cameraId of await store.cameraDirs()) {
     for (const runId of await store.leftoverRuns(cameraId)) {
       const counts = await store.completeRun(cameraId, runId);
@@ -37,19 +39,20 @@ export async function reconcileRecordings(
         const path = join(cameraId, day.name, name);
         if (!range) continue;
         const row = index.byPath(path);
-        if (row) {
-          if (row.missing) index.setMissing(row.id, false);
-          continue;
-        }
-        const file = join(store.root, path);
-        const sha256 = await sha256File(file);
-        const captured = captureHash(path);
-        if (captured !== undefined && captured !== sha256) report.hashMismatches.push(path);
-        const { size } = await stat(file);
-        index.insert({ cameraId, runId: 'disk', path, startMs: range.startMs, endMs: range.endMs, bytes: size, sha256, repaired: true });
-        report.indexed++;
+        if (!row) unindexed.push({ cameraId, path, range });
+        else if (row.missing) index.setMissing(row.id, false);
       }
     }
+  }
+  const captured = unindexed.length ? await captureHashes(new Set(unindexed.map((u) => u.path))) : new Map<string, string>();
+  for (const { cameraId, path, range } of unindexed) {
+    const file = join(store.root, path);
+    const sha256 = await sha256File(file);
+    const atCapture = captured.get(path);
+    if (atCapture !== undefined && atCapture !== sha256) report.hashMismatches.push(path);
+    const { size } = await stat(file);
+    index.insert({ cameraId, runId: 'disk', path, startMs: range.startMs, endMs: range.endMs, bytes: size, sha256, repaired: true });
+    report.indexed++;
   }
   for (const row of index.all()) {
     if (!row.missing && !existsSync(join(store.root, row.path))) {

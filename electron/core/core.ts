@@ -118,12 +118,12 @@ export function createCore(options: CoreOptions): Core {
 
   /** The hashes the ledger recorded when these segment files closed; one streamed pass over it. */
   const captureHashes = async (paths: ReadonlySet<string>) => {
-    const hashes = new Map<string, string>();
-    for await (const e of audit.entries()) {
+    const found = new Map<string, { sha256: string; offset: number }>();
+    for await (const { entry: e, offset } of audit.entries()) {
       const path = e.details?.path;
-      if (e.action === 'segment.closed' && typeof path === 'string' && paths.has(path)) hashes.set(path, String(e.details!.sha256));
+      if (e.action === 'segment.closed' && typeof path === 'string' && paths.has(path)) found.set(path, { sha256: String(e.details!.sha256), offset });
     }
-    return hashes;
+    return found;
   };
   const ready = (async () => {
     const report = await reconcileRecordings(store, index, captureHashes, auditSystem, logger);

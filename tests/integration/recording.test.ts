@@ -55,6 +55,10 @@ describe('continuous recording', () => {
         probed += probeSeconds(file);
         expect(sha256(file)).toBe(s.sha256);
         expect(hashes.get(s.path)).toBe(s.sha256);
+        // The row knows where its capture entry sits in the ledger (evidence extracts read it there).
+        const ledger = readFileSync(join(h.dataDir, 'audit.jsonl'));
+        const line = ledger.subarray(s.ledgerOffset!, ledger.indexOf(0x0a, s.ledgerOffset!)).toString();
+        expect(JSON.parse(line)).toMatchObject({ action: 'segment.closed', details: { path: s.path, sha256: s.sha256 } });
         expect(s.repaired).toBe(false);
       }
       // All closed segments so far: 30 s of wall time less the one still being written.

@@ -28,6 +28,10 @@ describe('AuditLedger', () => {
     for (const e of all) expect(entryHash(e)).toBe(e.hash);
     expect(await reopened.verify()).toEqual({ ok: true, entries: 4, lastHash: fourth.hash });
     expect(reopened.list(2).map((e) => e.seq)).toEqual([3, 4]);
+    // An entry can be read back where append said it went, also after a restart.
+    const { offset, ...written } = fourth;
+    expect(reopened.readAt(offset)).toEqual(written);
+    expect(reopened.readAt(0)).toMatchObject({ seq: 1, subject: 'cam-1' });
   });
 
   it('names the entry where an edit breaks the chain', async () => {

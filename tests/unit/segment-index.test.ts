@@ -7,8 +7,8 @@ import { SegmentIndex } from '../../electron/core/recording/segment-index.js';
 function indexWith(starts: number[], length = 4_000): SegmentIndex {
   const index = new SegmentIndex(join(mkdtempSync(join(tmpdir(), 'wr-index-')), 'i.sqlite'));
   // Inserted out of order on purpose: reconciliation indexes files in any order.
-  for (const s of [...starts].reverse()) index.insert({ cameraId: 'cam-a', runId: 'r', path: `a/${s}.ts`, startMs: s, endMs: s + length, bytes: 10, sha256: 'x', repaired: false });
-  index.insert({ cameraId: 'cam-b', runId: 'r', path: 'b/0.ts', startMs: 0, endMs: 4_000, bytes: 10, sha256: 'x', repaired: false });
+  for (const s of [...starts].reverse()) index.insert({ cameraId: 'cam-a', runId: 'r', path: `a/${s}.ts`, startMs: s, endMs: s + length, bytes: 10, sha256: 'x', repaired: false, ledgerOffset: null });
+  index.insert({ cameraId: 'cam-b', runId: 'r', path: 'b/0.ts', startMs: 0, endMs: 4_000, bytes: 10, sha256: 'x', repaired: false, ledgerOffset: null });
   return index;
 }
 

@@ -38,9 +38,17 @@ export function checkChain(entries: Iterable<AuditEntry>, start = { seq: 0, hash
   return { ok: true, entries: count, lastHash: prev.hash };
 }
 
+/** Where an entry sits in the ledger file, so it can be read back without a scan (evidence extracts). */
+export interface LedgerRef {
+  seq: number;
+  offset: number;
+}
+
 export class AuditLedger {
   private last = { seq: 0, hash: GENESIS_HASH };
   private fd: number;
+  /** The file's size: where the next entry goes. */
+  private size = 0;
 
   constructor(private readonly file: string) {
     let dropped: Buffer | null = null;
@@ -59,15 +67,42 @@ export class AuditLedger {
       if (tail) this.last = { seq: tail.seq, hash: tail.hash };
     }
     this.fd = openSync(file, 'a', 0o600);
+    this.size = statSync(file).size;
     if (dropped) this.append('system', 'audit.partial-line-dropped', 'audit', { bytes: dropped.length, sha256: createHash('sha256').update(dropped).digest('hex') });
   }
 
-  append(actor: string, action: string, subject: string, details?: Record<string, unknown>): AuditEntry {
+  append(actor: string, action: string, subject: string, details?: Record<string, unknown>): AuditEntry & LedgerRef {
     const body = { seq: this.last.seq + 1, at: new Date().toISOString(), actor, action, subject, ...(details ? { details } : {}), prev: this.last.hash };
     const entry: AuditEntry = { ...body, hash: entryHash(body) };
-    writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+    const line = Buffer.from(`${JSON.stringify(entry)}\n`);
+    writeSync(this.fd, line);
+    const offset = this.size;
+    this.size += line.length;
     this.last = { seq: entry.seq, hash: entry.hash };
-    return entry;
+    return { ...entry, offset };
+  }
+
+  /** The entry that starts at `offset` (from append's result), or null if there is none there. */
+  readAt(offset: number): AuditEntry | null {
+    const fd = openSync(this.file, 'r');
+    try {
+      let text = '';
+      for (let pos = offset; !text.includes('\n'); ) {
+        const chunk = Buffer.alloc(16 * 1024);
+        const n = readSync(fd, chunk, 0, chunk.length, pos);
+        if (n === 0) break;
+        text += chunk.subarray(0, n).toString('utf8');
+        pos += n;
+      }
+      const line = text.split('\n')[0]!;
+      try {
+        return JSON.parse(line) as AuditEntry;
+      } catch {
+        return null;
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** The newest `limit` entries, oldest first. */
@@ -75,11 +110,13 @@ export class AuditLedger {
     return tailLines(this.file, limit).lines.map((line) => JSON.parse(line) as AuditEntry);
   }
 
-  /** Every entry, oldest first, streamed. */
-  async *entries(): AsyncGenerator<AuditEntry> {
+  /** Every entry, oldest first, streamed, with the byte offset where it starts. */
+  async *entries(): AsyncGenerator<{ entry: AuditEntry; offset: number }> {
     if (!existsSync(this.file)) return;
+    let offset = 0;
     for await (const line of createInterface({ input: createReadStream(this.file), crlfDelay: Infinity })) {
-      if (line.trim()) yield JSON.parse(line) as AuditEntry;
+      if (line.trim()) yield { entry: JSON.parse(line) as AuditEntry, offset };
+      offset += Buffer.byteLength(line) + 1;
     }
   }
 
@@ -88,7 +125,7 @@ export class AuditLedger {
     let prev = { seq: 0, hash: GENESIS_HASH };
     let count = 0;
     try {
-      for await (const e of this.entries()) {
+      for await (const { entry: e } of this.entries()) {
         const step = checkChain([e], prev);
         if (!step.ok) return { ...step, entries: count };
         prev = { seq: e.seq, hash: e.hash };

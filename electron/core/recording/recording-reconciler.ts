@@ -18,7 +18,7 @@ export type ReconcileReport = RecordingCheck;
 export async function reconcileRecordings(
   store: RecordingStore,
   index: SegmentIndex,
-  captureHashes: (paths: ReadonlySet<string>) => Promise<Map<string, string>>,
+  captureHashes: (paths: ReadonlySet<string>) => Promise<Map<string, { sha256: string; offset: number }>>,
   audit: Audit,
   logger: Logger,
 ): Promise<ReconcileReport> {
@@ -44,14 +44,14 @@ export async function reconcileRecordings(
       }
     }
   }
-  const captured = unindexed.length ? await captureHashes(new Set(unindexed.map((u) => u.path))) : new Map<string, string>();
+  const captured = unindexed.length ? await captureHashes(new Set(unindexed.map((u) => u.path))) : new Map<string, { sha256: string; offset: number }>();
   for (const { cameraId, path, range } of unindexed) {
     const file = join(store.root, path);
     const sha256 = await sha256File(file);
     const atCapture = captured.get(path);
-    if (atCapture !== undefined && atCapture !== sha256) report.hashMismatches.push(path);
+    if (atCapture !== undefined && atCapture.sha256 !== sha256) report.hashMismatches.push(path);
     const { size } = await stat(file);
-    index.insert({ cameraId, runId: 'disk', path, startMs: range.startMs, endMs: range.endMs, bytes: size, sha256, repaired: true });
+    index.insert({ cameraId, runId: 'disk', path, startMs: range.startMs, endMs: range.endMs, bytes: size, sha256, repaired: true, ledgerOffset: atCapture?.offset ?? null });
     report.indexed++;
   }
   for (const row of index.all()) {

@@ -14,11 +14,13 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'nod
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 import { sha256File } from './file-hash.js';
+import type { LedgerRef } from '../audit/audit-ledger.js';
 import type { SegmentIndex, SegmentRow } from './segment-index.js';
 import { parseSegmentList, type ListedSegment } from './segment-list.js';
 import { repairPartialTs } from './ts-repair.js';
 
-export type Audit = (action: string, subject: string, details: Record<string, unknown>) => void;
+/** Appends to the audit ledger and says where the entry went. */
+export type Audit = (action: string, subject: string, details: Record<string, unknown>) => LedgerRef;
 
 export interface RecordingStoreOptions {
   root: string;
@@ -96,9 +98,9 @@ export class RecordingStore {
     const path = closedSegmentPath(cameraId, startMs, endMs);
     await mkdir(join(this.opts.root, cameraId, path.split('/')[1]!), { recursive: true });
     await rename(src, join(this.opts.root, path));
-    const row = this.opts.index.insert({ cameraId, runId, path, startMs, endMs, bytes: info.size, sha256, repaired });
-    this.opts.audit('segment.closed', cameraId, { path, sha256, startMs, endMs, bytes: info.size, ...(repaired ? { repaired: true } : {}) });
-    return row;
+    // Ledger first: the index row then records where its capture entry is, for evidence extracts.
+    const entry = this.opts.audit('segment.closed', cameraId, { path, sha256, startMs, endMs, bytes: info.size, ...(repaired ? { repaired: true } : {}) });
+    return this.opts.index.insert({ cameraId, runId, path, startMs, endMs, bytes: info.size, sha256, repaired, ledgerOffset: entry.offset });
   }
 
   /**

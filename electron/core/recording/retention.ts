@@ -5,7 +5,6 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Audit } from './recording-store.js';
 import type { SegmentIndex, SegmentRow } from './segment-index.js';
 
 export interface RetentionPolicy {
@@ -20,7 +19,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = { maxAgeDays: 31, maxTotalByte
 
 const BATCH = 200;
 
-export async function applyRetention(index: SegmentIndex, root: string, policy: RetentionPolicy, now: number, audit: Audit): Promise<{ deleted: number; freedBytes: number }> {
+export async function applyRetention(index: SegmentIndex, root: string, policy: RetentionPolicy, now: number, audit: (action: string, subject: string, details: Record<string, unknown>) => void): Promise<{ deleted: number; freedBytes: number }> {
   const result = { deleted: 0, freedBytes: 0 };
   const remove = async (s: SegmentRow, reason: string) => {
     await rm(join(root, s.path), { force: true });

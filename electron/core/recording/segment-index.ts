@@ -18,6 +18,8 @@ export interface SegmentRow {
   missing: boolean;
   /** Trimmed or indexed after a crash rather than closed normally. */
   repaired: boolean;
+  /** Byte offset of its `segment.closed` entry in the audit ledger; null if indexed from disk later. */
+  ledgerOffset: number | null;
 }
 
 export type NewSegment = Omit<SegmentRow, 'id' | 'missing'>;
@@ -43,6 +45,7 @@ interface Row {
   sha256: string;
   missing: number;
   repaired: number;
+  ledger_offset: number | null;
 }
 
 const toSegment = (r: Row): SegmentRow => ({
@@ -56,6 +59,7 @@ const toSegment = (r: Row): SegmentRow => ({
   sha256: r.sha256,
   missing: r.missing === 1,
   repaired: r.repaired === 1,
+  ledgerOffset: r.ledger_offset,
 });
 
 export class SegmentIndex {
@@ -79,7 +83,8 @@ export class SegmentIndex {
         repaired INTEGER NOT NULL DEFAULT 0,
         -- 1 where a recorded range begins (no present segment ends within CONTIGUOUS_MS before it):
         -- the timeline's ranges are then a few index seeks instead of a scan of the day.
-        gap_before INTEGER NOT NULL DEFAULT 1
+        gap_before INTEGER NOT NULL DEFAULT 1,
+        ledger_offset INTEGER
       );
       CREATE INDEX IF NOT EXISTS segments_range_starts ON segments (camera_id, gap_before, start_ms);
       CREATE INDEX IF NOT EXISTS segments_camera_time ON segments (camera_id, start_ms, end_ms, missing);
@@ -92,12 +97,15 @@ export class SegmentIndex {
         reason TEXT NOT NULL
       );
     `);
+    // Indexes made before ledger offsets were kept.
+    const columns = this.db.prepare('PRAGMA table_info(segments)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'ledger_offset')) this.db.exec('ALTER TABLE segments ADD COLUMN ledger_offset INTEGER');
   }
 
   insert(s: NewSegment): SegmentRow {
     const info = this.db
-      .prepare('INSERT INTO segments (camera_id, run_id, path, start_ms, end_ms, bytes, sha256, repaired) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(s.cameraId, s.runId, s.path, s.startMs, s.endMs, s.bytes, s.sha256, s.repaired ? 1 : 0);
+      .prepare('INSERT INTO segments (camera_id, run_id, path, start_ms, end_ms, bytes, sha256, repaired, ledger_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(s.cameraId, s.runId, s.path, s.startMs, s.endMs, s.bytes, s.sha256, s.repaired ? 1 : 0, s.ledgerOffset);
     this.refreshRangeStarts(s.cameraId, s.startMs);
     return { ...s, id: Number(info.lastInsertRowid), missing: false };
   }

@@ -29,6 +29,13 @@ const METHODS = {
   getRecordingCheck: true,
   setRetention: true,
   getStorageUsage: true,
+  getSigningKey: true,
+  startExport: true,
+  getExport: true,
+  cancelExport: true,
+  listPackages: true,
+  verifyPackage: true,
+  importTrustedKey: true,
 } as const satisfies Record<keyof WatchroomApi, true>;
 
 const bridge: Record<string, unknown> = {

@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import type { LayoutId } from './layouts.js';
 import type { cameraInputSchema } from './schemas.js';
 import type { StreamStatus } from './events.js';
+import type { ExportJob, ExportRequest, PackageSummary, SigningKeyInfo, VerificationReport } from './evidence.js';
+import type { Role } from './roles.js';
 
 export type CameraInput = z.infer<typeof cameraInputSchema>;
 
@@ -65,6 +67,7 @@ export interface WallState {
 
 export interface SessionInfo {
   user: string;
+  role: Role;
   appVersion: string;
   shell: 'electron' | 'browser';
 }
@@ -108,4 +111,14 @@ export interface WatchroomApi {
   getRecordingCheck(): Promise<RecordingCheck>;
   setRetention(settings: RetentionSettings): Promise<RetentionSettings>;
   getStorageUsage(): Promise<StorageUsage>;
+  /** The workstation's package-signing key (made on first use). */
+  getSigningKey(): Promise<SigningKeyInfo>;
+  /** Checks the request at once (reason, case reference, range, recording) and builds the package in the background. */
+  startExport(request: ExportRequest): Promise<ExportJob>;
+  getExport(arg: { id: string }): Promise<ExportJob>;
+  cancelExport(arg: { id: string }): Promise<ExportJob>;
+  /** Packages in this workstation's exports folder, newest first. */
+  listPackages(): Promise<PackageSummary[]>;
+  verifyPackage(arg: { path: string }): Promise<VerificationReport>;
+  importTrustedKey(arg: { pem: string }): Promise<{ fingerprint: string }>;
 }

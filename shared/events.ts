@@ -1,4 +1,5 @@
 /** What the core pushes to renderers, and the live-stream wire protocol. */
+import type { ExportJob } from './evidence.js';
 
 export const STREAM_STATES = ['stopped', 'connecting', 'live', 'reconnecting', 'unauthorized', 'unreachable', 'unsupported'] as const;
 export type StreamState = (typeof STREAM_STATES)[number];
@@ -39,7 +40,8 @@ export interface StreamStatus {
 export type CoreEvent =
   | { type: 'stream.status'; status: StreamStatus }
   | { type: 'cameras.changed' }
-  | { type: 'wall.changed' };
+  | { type: 'wall.changed' }
+  | { type: 'export.progress'; job: ExportJob };
 
 /**
  * Live WebSocket (path /live/<cameraId>): the server sends a JSON text message

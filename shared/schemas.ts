@@ -49,6 +49,20 @@ export const retentionSchema = z
     path: ['maxBytesPerCamera'],
   });
 
+const requiredText = (max: number, message: string) => z.string({ error: message }).trim().min(1, { error: message }).max(max);
+export const exportRequestSchema = z
+  .object({
+    cameraIds: z.array(cameraIdSchema).min(1, { error: 'Choose at least one camera.' }).max(16),
+    fromMs: epochMs,
+    toMs: epochMs,
+    reason: requiredText(2000, 'Give the reason for this export.'),
+    caseReference: requiredText(64, 'Give the case reference.'),
+    recipient: z.object({ person: requiredText(200, 'Name the person receiving it.'), organisation: requiredText(200, 'Name their organisation.') }).nullable(),
+    workingCopy: z.boolean(),
+  })
+  .refine((r) => r.toMs > r.fromMs, { error: 'The end of the range must come after its start.', path: ['toMs'] })
+  .refine((r) => r.toMs - r.fromMs <= 24 * 3_600_000, { error: 'One export spans at most 24 hours.', path: ['toMs'] });
+
 /** One schema per API method: the argument it takes (undefined for none). */
 export const apiArgSchemas = {
   getSession: z.undefined(),
@@ -67,6 +81,13 @@ export const apiArgSchemas = {
   getRecordingCheck: z.undefined(),
   setRetention: retentionSchema,
   getStorageUsage: z.undefined(),
+  getSigningKey: z.undefined(),
+  startExport: exportRequestSchema,
+  getExport: z.object({ id: z.uuid() }),
+  cancelExport: z.object({ id: z.uuid() }),
+  listPackages: z.undefined(),
+  verifyPackage: z.object({ path: z.string().min(1, 'Choose a package folder.').max(4096) }),
+  importTrustedKey: z.object({ pem: z.string().max(10_000).regex(/-----BEGIN PUBLIC KEY-----/, 'Paste a PEM public key (-----BEGIN PUBLIC KEY-----).') }),
 } as const;
 
 export type ApiMethod = keyof typeof apiArgSchemas;
@@ -102,6 +123,19 @@ export const coreEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stream.status'), status: streamStatusSchema }),
   z.object({ type: z.literal('cameras.changed') }),
   z.object({ type: z.literal('wall.changed') }),
+  z.object({
+    type: z.literal('export.progress'),
+    job: z.object({
+      id: z.string(),
+      state: z.enum(['running', 'done', 'failed', 'cancelled']),
+      fraction: z.number().min(0).max(1),
+      etaMs: z.number().nullable(),
+      stage: z.string(),
+      caseReference: z.string(),
+      packagePath: z.string().optional(),
+      error: z.object({ code: z.string(), message: z.string() }).optional(),
+    }),
+  }),
 ]);
 
 /** Text messages on /live/<cameraId>. */

@@ -4,6 +4,7 @@
  * exits cleanly, with every ffmpeg gone, on SIGINT or SIGTERM.
  *
  *   watchroom-host --port 8640 --data ~/.watchroom [--cameras cameras.json|cameras.csv] [--no-demo]
+ *                  [--exports DIR] [--role operator|investigator|evidence-officer|admin]
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,8 +16,9 @@ import { createCore } from '../core/core.js';
 import { WatchroomError } from '../../shared/errors.js';
 import { startHost } from '../host/http-host.js';
 import { appVersion } from '../core/app-version.js';
+import { ROLES } from '../../shared/roles.js';
 
-const USAGE = 'Usage: watchroom-host [--port N] [--data DIR] [--cameras FILE.json|FILE.csv] [--no-demo]';
+const USAGE = `Usage: watchroom-host [--port N] [--data DIR] [--cameras FILE.json|FILE.csv] [--no-demo] [--exports DIR] [--role ${ROLES.join('|')}]`;
 
 async function main(): Promise<number> {
   let values;
@@ -27,6 +29,8 @@ async function main(): Promise<number> {
         data: { type: 'string', default: join(homedir(), '.watchroom') },
         cameras: { type: 'string' },
         'no-demo': { type: 'boolean', default: false },
+        exports: { type: 'string' },
+        role: { type: 'string', default: 'admin' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -44,11 +48,18 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  const role = ROLES.find((r) => r === values.role);
+  if (!role) {
+    process.stderr.write(`--role must be one of ${ROLES.join(', ')}, not “${values.role}”.\n`);
+    return 2;
+  }
+
   const core = createCore({
     dataDir: resolve(values.data),
     appVersion: appVersion(),
     shell: 'browser',
     demoWhenEmpty: !values.cameras && !values['no-demo'],
+    ...(values.exports ? { exportsDir: resolve(values.exports) } : {}),
   });
   const actor = userInfo().username;
 
@@ -67,7 +78,7 @@ async function main(): Promise<number> {
   }
 
   const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer');
-  const host = await startHost({ core, token: randomBytes(24).toString('base64url'), actor, rendererDir, port });
+  const host = await startHost({ core, token: randomBytes(24).toString('base64url'), actor, role, rendererDir, port });
   process.stdout.write(`Watchroom listening at ${host.url}\n`);
 
   await new Promise<void>((done) => {

@@ -24,6 +24,8 @@ import { SegmentRecorder } from './recording/segment-recorder.js';
 import { reconcileRecordings, type ReconcileReport } from './recording/recording-reconciler.js';
 import { applyRetention, DEFAULT_RETENTION } from './recording/retention.js';
 import { hlsPlaylist } from './recording/hls-playlist.js';
+import { createEvidenceService } from './evidence/evidence-service.js';
+import { can, type Role } from '../../shared/roles.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -45,11 +47,16 @@ export interface CoreOptions {
   /** Retention when none is saved yet (default: 31 days, 200 GB in total). */
   retention?: Partial<RetentionSettings>;
   retentionIntervalMs?: number;
+  /** Where evidence packages go; `<dataDir>/exports` by default. */
+  exportsDir?: string;
 }
 
 export interface Core {
-  /** The API as seen by one actor (the signed-in user). */
-  api(actor: string): WatchroomApi;
+  /**
+   * The API as seen by one actor in one role. There is no sign-in yet: the shells pass the
+   * workstation's user and the role they were started with (admin unless told otherwise).
+   */
+  api(actor: string, role?: Role): WatchroomApi;
   /** Subscribes `sink` to a camera's live stream; the result unsubscribes. */
   openLive(actor: string, cameraId: string, sink: StreamSink): () => void;
   onEvent(listener: (event: CoreEvent) => void): () => void;
@@ -125,7 +132,24 @@ export function createCore(options: CoreOptions): Core {
     }
     return found;
   };
+  const evidence = createEvidenceService({
+    dataDir: options.dataDir,
+    exportsDir: options.exportsDir ?? join(options.dataDir, 'exports'),
+    recordingsRoot,
+    index,
+    ledger: audit,
+    logger,
+    appVersion: options.appVersion,
+    camera: (id) => {
+      const r = cameras.get(id);
+      return { id: r.id, name: r.name, url: redactedUrl(r.url) };
+    },
+    onExport: (job) => emit({ type: 'export.progress', job }),
+  });
+  const inboxTimer = setInterval(evidence.ingestInbox, 5_000);
+
   const ready = (async () => {
+    evidence.ingestInbox();
     const report = await reconcileRecordings(store, index, captureHashes, auditSystem, logger);
     await runRetention();
     streams.startRecording(cameras.list().map((r) => r.id));
@@ -174,12 +198,13 @@ export function createCore(options: CoreOptions): Core {
       const row = index.byId(segmentId);
       return row && !row.missing ? join(recordingsRoot, row.path) : null;
     },
-    api(actor: string): WatchroomApi {
+    api(actor: string, role: Role = 'admin'): WatchroomApi {
       const auditCamera = (action: string, r: CameraRecord, details: Record<string, unknown> = {}) =>
         audit.append(actor, action, r.id, { name: r.name, url: r.url, ...details });
       return {
+        ...evidence.api(actor, role),
         async getSession() {
-          return { user: actor, appVersion: options.appVersion, shell: options.shell };
+          return { user: actor, role, appVersion: options.appVersion, shell: options.shell };
         },
         async listCameras() {
           return cameras.list().map(view);
@@ -252,6 +277,7 @@ export function createCore(options: CoreOptions): Core {
           return ready;
         },
         async setRetention(next: RetentionSettings) {
+          if (!can(role, 'settings')) throw new WatchroomError('auth.forbidden', `The ${role} role cannot change retention.`);
           const before = retention();
           settings.set('retention', next);
           audit.append(actor, 'settings.retention', 'retention', { before, after: next });
@@ -274,6 +300,8 @@ export function createCore(options: CoreOptions): Core {
     },
     async close() {
       clearInterval(retentionTimer);
+      clearInterval(inboxTimer);
+      await evidence.close();
       await ready.catch(() => undefined);
       // Stopping each stream lets ffmpeg close its segment and commits it.
       await streams.close();

@@ -19,7 +19,7 @@ export async function dispatchApiCall(api: WatchroomApi, method: string, arg: un
     const call = api[method] as (arg: unknown) => Promise<unknown>;
     return { ok: true, result: (await call.call(api, parsed.data)) ?? null };
   } catch (error) {
-    if (error instanceof WatchroomError) return { ok: false, status: error.code.endsWith('not-found') ? 404 : 400, error: error.toBody() };
+    if (error instanceof WatchroomError) return { ok: false, status: error.code.endsWith('not-found') ? 404 : error.code === 'auth.forbidden' ? 403 : 400, error: error.toBody() };
     log(error);
     return { ok: false, status: 500, error: { code: 'internal', message: 'Watchroom hit an internal error; the log has details.' } };
   }

@@ -10,6 +10,7 @@ import { basename, extname, join, normalize, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core/core.js';
+import type { Role } from '../../shared/roles.js';
 import { cameraIdSchema, liveClientMessageSchema, timeRangeArg } from '../../shared/schemas.js';
 import { LIVE_CLOSE_BAD_REQUEST, LIVE_CLOSE_UNKNOWN_CAMERA } from '../../shared/events.js';
 import { dispatchApiCall } from './api-dispatch.js';
@@ -19,8 +20,9 @@ import { needsPlaybackTranscode, transcodeSegment } from '../core/recording/play
 export interface HostOptions {
   core: Core;
   token: string;
-  /** Who acts through this host, for the audit log. */
+  /** Who acts through this host, for the audit log, and in which role. */
   actor: string;
+  role?: Role;
   rendererDir: string;
   port: number;
   bindAddress?: string;
@@ -65,7 +67,7 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const bind = options.bindAddress ?? '127.0.0.1';
-  const api = options.core.api(options.actor);
+  const api = options.core.api(options.actor, options.role ?? 'admin');
   const sockets = new Set<WebSocket>();
   let port = options.port;
   const cookieName = () => `watchroom_token_${port}`;

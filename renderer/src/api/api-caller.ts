@@ -23,6 +23,13 @@ export function apiFromCaller(call: ApiCaller): WatchroomApi {
     getRetention: () => call('getRetention', undefined),
     getRecordingCheck: () => call('getRecordingCheck', undefined),
     getStorageUsage: () => call('getStorageUsage', undefined),
+    getSigningKey: () => call('getSigningKey', undefined),
+    startExport: (request) => call('startExport', request),
+    getExport: (arg) => call('getExport', arg),
+    cancelExport: (arg) => call('cancelExport', arg),
+    listPackages: () => call('listPackages', undefined),
+    verifyPackage: (arg) => call('verifyPackage', arg),
+    importTrustedKey: (arg) => call('importTrustedKey', arg),
     setRetention: (settings) => call('setRetention', settings),
   };
 }

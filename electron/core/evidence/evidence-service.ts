@@ -1,0 +1,170 @@
+/**
+ * Evidence as the API offers it: the signing key, exports with progress, the packages made here,
+ * verification, and trusted keys. Every export, verification and trust change enters the ledger.
+ * Verifications run by the watchroom-verify CLI against this data folder arrive through an inbox
+ * folder and are entered too, so the ledger has one writer.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { ExportJob, ExportRequest, PackageSummary, SigningKeyInfo, VerificationReport } from '../../../shared/evidence.js';
+import { WatchroomError } from '../../../shared/errors.js';
+import { can, type Permission, type Role } from '../../../shared/roles.js';
+import type { AuditLedger } from '../audit/audit-ledger.js';
+import type { Logger } from '../logger.js';
+import type { SegmentIndex } from '../recording/segment-index.js';
+import { ExportJobs } from './export-jobs.js';
+import { MANIFEST } from './package-files.js';
+import { verifyPackage } from './package-verifier.js';
+import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
+import { importTrustedKey, trustedFingerprints } from './trusted-keys.js';
+import { sha256File } from '../recording/file-hash.js';
+
+export interface EvidenceDeps {
+  dataDir: string;
+  exportsDir: string;
+  recordingsRoot: string;
+  index: SegmentIndex;
+  ledger: AuditLedger;
+  logger: Logger;
+  appVersion: string;
+  camera(id: string): { id: string; name: string; url: string };
+  onExport(job: ExportJob): void;
+}
+
+export interface EvidenceApi {
+  getSigningKey(): Promise<SigningKeyInfo>;
+  startExport(request: ExportRequest): Promise<ExportJob>;
+  getExport(arg: { id: string }): Promise<ExportJob>;
+  cancelExport(arg: { id: string }): Promise<ExportJob>;
+  listPackages(): Promise<PackageSummary[]>;
+  verifyPackage(arg: { path: string }): Promise<VerificationReport>;
+  importTrustedKey(arg: { pem: string }): Promise<{ fingerprint: string }>;
+}
+
+export const keysDir = (dataDir: string) => join(dataDir, 'keys');
+export const auditInboxDir = (dataDir: string) => join(dataDir, 'audit-inbox');
+
+/** A verification the CLI leaves for the app to enter in the ledger. */
+export const inboxRecordSchema = z.object({
+  actor: z.string().min(1).max(200),
+  action: z.literal('evidence.verify'),
+  subject: z.string().max(500),
+  details: z.record(z.string(), z.unknown()),
+});
+
+/** Ledger details of a verification: the result, the case and the hashes it rests on. */
+export async function verificationDetails(report: VerificationReport, via: 'app' | 'cli'): Promise<Record<string, unknown>> {
+  const sums = join(report.packagePath, 'SHA256SUMS');
+  return {
+    via,
+    package: report.packagePath,
+    caseReference: report.caseReference,
+    ok: report.ok,
+    failures: report.failures.map((f) => f.code),
+    signer: report.signer.fingerprint,
+    signerTrusted: report.signer.trusted,
+    sha256sumsSha256: existsSync(sums) ? await sha256File(sums) : null,
+  };
+}
+
+export function createEvidenceService(deps: EvidenceDeps) {
+  let key: SigningKey | null = null;
+  const signingKey = (): SigningKey => {
+    if (key) return key;
+    const existed = existsSync(join(keysDir(deps.dataDir), 'signing-key.pem'));
+    key = loadOrCreateSigningKey(keysDir(deps.dataDir));
+    if (!existed) {
+      deps.ledger.append('system', 'evidence.key-created', 'signing-key', { fingerprint: key.fingerprint });
+      deps.logger.log('info', 'evidence.key-created', { fingerprint: key.fingerprint });
+    }
+    return key;
+  };
+  const jobs = new ExportJobs(deps.onExport);
+
+  /** Enters CLI verifications left in the inbox; a malformed file is logged and set aside. */
+  const ingestInbox = () => {
+    const dir = auditInboxDir(deps.dataDir);
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+      const file = join(dir, name);
+      try {
+        const record = inboxRecordSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+        deps.ledger.append(record.actor, record.action, record.subject, record.details);
+        rmSync(file);
+      } catch (error) {
+        deps.logger.log('error', 'audit.inbox-rejected', { file: name, error: String(error) });
+        writeFileSync(`${file}.rejected`, readFileSync(file));
+        rmSync(file);
+      }
+    }
+  };
+
+  return {
+    signingKey,
+    ingestInbox,
+    close: () => jobs.close(),
+    api(actor: string, role: Role): EvidenceApi {
+      const require = (permission: Permission, what: string) => {
+        if (!can(role, permission)) throw new WatchroomError('auth.forbidden', `The ${role} role cannot ${what}.`);
+      };
+      return {
+        async getSigningKey() {
+          const { fingerprint, publicKeyPem } = signingKey();
+          return { fingerprint, publicKeyPem };
+        },
+        async startExport(request) {
+          require('export', 'export footage');
+          return jobs.start(
+            { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, key: signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: actor, role },
+            request,
+          );
+        },
+        async getExport({ id }) {
+          return jobs.get(id);
+        },
+        async cancelExport({ id }) {
+          require('export', 'cancel exports');
+          return jobs.cancel(id);
+        },
+        async listPackages() {
+          if (!existsSync(deps.exportsDir)) return [];
+          return readdirSync(deps.exportsDir, { withFileTypes: true })
+            .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+            .map((d) => {
+              const path = join(deps.exportsDir, d.name);
+              let manifest: { caseReference?: string; exportedAtUtc?: string } = {};
+              try {
+                manifest = JSON.parse(readFileSync(join(path, MANIFEST), 'utf8'));
+              } catch {
+                // Listed anyway: verification will say what is wrong with it.
+              }
+              return { name: d.name, path, caseReference: manifest.caseReference ?? null, exportedAt: manifest.exportedAtUtc ?? null };
+            })
+            .sort((a, b) => (b.exportedAt ?? '').localeCompare(a.exportedAt ?? ''));
+        },
+        async verifyPackage({ path }) {
+          require('verify', 'verify packages');
+          signingKey();
+          const report = await verifyPackage(path, trustedFingerprints(keysDir(deps.dataDir)));
+          deps.ledger.append(actor, 'evidence.verify', report.caseReference ?? path, await verificationDetails(report, 'app'));
+          return report;
+        },
+        async importTrustedKey({ pem }) {
+          require('trustKeys', 'change the trusted keys');
+          const fingerprint = importTrustedKey(keysDir(deps.dataDir), pem);
+          deps.ledger.append(actor, 'evidence.key-trusted', fingerprint, { fingerprint });
+          return { fingerprint };
+        },
+      };
+    },
+  };
+}
+
+/** For the CLI: leaves a verification record for the app to enter in the ledger. */
+export function leaveInInbox(dataDir: string, record: z.infer<typeof inboxRecordSchema>): void {
+  const dir = auditInboxDir(dataDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dir, `${Date.now()}-${randomUUID()}.json`), JSON.stringify(record), { mode: 0o600 });
+}

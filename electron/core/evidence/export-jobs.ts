@@ -1,0 +1,64 @@
+/** Running exports: one job each, with progress and time left for the UI, cancellable. */
+import { randomUUID } from 'node:crypto';
+import type { ExportJob, ExportRequest } from '../../../shared/evidence.js';
+import { WatchroomError } from '../../../shared/errors.js';
+import { buildPackage, checkExportRequest, type ExportContext } from './evidence-export.js';
+import { ExportCancelled } from './ffmpeg-job.js';
+
+/** Progress events at most this often per job. */
+const EMIT_EVERY_MS = 250;
+
+export class ExportJobs {
+  private readonly jobs = new Map<string, { job: ExportJob; abort: AbortController; done: Promise<void> }>();
+
+  constructor(private readonly onChange: (job: ExportJob) => void) {}
+
+  /** Validates at once (errors are thrown to the caller), then builds in the background. */
+  start(ctx: ExportContext, req: ExportRequest): ExportJob {
+    checkExportRequest(ctx, req);
+    const abort = new AbortController();
+    const job: ExportJob = { id: randomUUID(), state: 'running', fraction: 0, etaMs: null, stage: 'Starting', caseReference: req.caseReference };
+    const startedAt = Date.now();
+    let lastEmit = 0;
+    const update = (changes: Partial<ExportJob>, force = false) => {
+      Object.assign(job, changes);
+      if (force || Date.now() - lastEmit >= EMIT_EVERY_MS) {
+        lastEmit = Date.now();
+        this.onChange({ ...job });
+      }
+    };
+    const done = buildPackage(ctx, req, abort.signal, (fraction, stage) => {
+      const elapsed = Date.now() - startedAt;
+      update({ fraction, stage, etaMs: fraction > 0.02 ? Math.round((elapsed / fraction) * (1 - fraction)) : null });
+    }).then(
+      (packagePath) => update({ state: 'done', fraction: 1, etaMs: 0, stage: 'Done', packagePath }, true),
+      (error: unknown) => {
+        if (error instanceof ExportCancelled) return update({ state: 'cancelled', etaMs: null, stage: 'Cancelled' }, true);
+        const e = error instanceof WatchroomError ? error : new WatchroomError('export.failed', String(error));
+        update({ state: 'failed', etaMs: null, stage: 'Failed', error: { code: e.code, message: e.message } }, true);
+      },
+    );
+    this.jobs.set(job.id, { job, abort, done });
+    this.onChange({ ...job });
+    return { ...job };
+  }
+
+  get(id: string): ExportJob {
+    const entry = this.jobs.get(id);
+    if (!entry) throw new WatchroomError('export.not-found', 'There is no export with that id.');
+    return { ...entry.job };
+  }
+
+  cancel(id: string): ExportJob {
+    const entry = this.jobs.get(id);
+    if (!entry) throw new WatchroomError('export.not-found', 'There is no export with that id.');
+    entry.abort.abort();
+    return { ...entry.job };
+  }
+
+  /** Cancels what is running and waits until each has cleaned up. */
+  async close(): Promise<void> {
+    for (const { abort } of this.jobs.values()) abort.abort();
+    await Promise.all([...this.jobs.values()].map((j) => j.done));
+  }
+}

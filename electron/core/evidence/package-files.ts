@@ -1,0 +1,83 @@
+/** Names and small text files of an evidence package, shared by the exporter and the verifier. */
+
+export const MANIFEST = 'manifest.json';
+export const SUMS = 'SHA256SUMS';
+export const SUMS_SIG = 'SHA256SUMS.sig';
+export const SIGNER_KEY = 'signer.pub.pem';
+export const AUDIT_EXTRACT = 'custody/audit-extract.jsonl';
+export const RECIPIENT_README = 'README.txt';
+export const MANIFEST_FORMAT = 'watchroom-evidence/1';
+
+/** A name safe in every file system and in a sha256sum line: letters, digits, . _ - only. */
+export function safeName(text: string): string {
+  return text.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 60) || 'x';
+}
+
+/** 2026-11-23T02:10:00.000Z → 20261123T021000Z */
+export function utcStamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/** sha256sum's text format: `<hex>  <path>`, one per line, sorted by path. */
+export function formatSums(entries: ReadonlyArray<{ path: string; sha256: string }>): string {
+  return [...entries]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((e) => `${e.sha256}  ${e.path}\n`)
+    .join('');
+}
+
+export type SumsParse = { ok: true; entries: Array<{ path: string; sha256: string }> } | { ok: false; line: number };
+
+export function parseSums(text: string): SumsParse {
+  const entries: Array<{ path: string; sha256: string }> = [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (const [i, line] of lines.entries()) {
+    const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+    if (!m) return { ok: false, line: i + 1 };
+    entries.push({ sha256: m[1]!, path: m[2]! });
+  }
+  return { ok: true, entries };
+}
+
+export function recipientReadme(caseReference: string, fingerprint: string): string {
+  return `Watchroom evidence package — case ${caseReference}
+
+WHAT IS HERE
+  master/     The footage exactly as the camera recorded it: its own compressed video, copied into
+              MP4 without re-encoding. Each master begins at the keyframe at or before the requested
+              start; manifest.json says where each one really starts and ends (UTC).
+  working/    (if present) Copies made from a master for convenience: cut to the exact requested
+              times and re-encoded to H.264. manifest.json names the master each derives from
+              (derivedFrom = the master's SHA-256) and the process used. Rely on the master.
+  manifest.json                Who exported this, when (UTC), why, for which case and recipient;
+                               the cameras, the requested and actual times, gaps in the recording,
+                               every file with its size, duration, codec and SHA-256, and the
+                               recorded segments it came from with the hashes taken at recording.
+  custody/audit-extract.jsonl  The workstation's audit-ledger entries about this footage: one per
+                               recorded segment (its SHA-256 when it was recorded) and the export.
+  SHA256SUMS, SHA256SUMS.sig   The SHA-256 of every other file, and a signature over that list.
+  signer.pub.pem               The exporting workstation's public key.
+
+HOW TO CHECK IT WITH STANDARD TOOLS ONLY (Linux, macOS, or Windows with Git Bash / WSL)
+  In this folder:
+    1. sha256sum -c SHA256SUMS
+         Every line must say OK. (On macOS without sha256sum: shasum -a 256 -c SHA256SUMS)
+         Also make sure no file is in the folder that SHA256SUMS does not list, except
+         SHA256SUMS and SHA256SUMS.sig themselves.
+    2. openssl dgst -sha256 -verify signer.pub.pem -signature SHA256SUMS.sig SHA256SUMS
+         Must print "Verified OK". This works with OpenSSL 1.1, OpenSSL 3 and LibreSSL.
+    3. openssl pkey -pubin -in signer.pub.pem -outform DER | sha256sum
+         Must equal the signing key fingerprint the exporting organisation gives you (without
+         the colons). For this package it is:
+           ${fingerprint}
+         A matching signature from a key you cannot trace proves nothing about who made it.
+
+  Steps 1 and 2 together show that no file changed after signing; step 3 shows who signed.
+  With Watchroom installed: npx watchroom-verify <this folder> --trust <their key.pem>
+
+HOW TO PLAY IT
+  The MP4 files play in VLC, mpv, ffplay and most media players. Masters keep the camera's codec
+  (H.264 or H.265); working copies are always H.264.
+`;
+}

@@ -1,0 +1,265 @@
+/**
+ * Evidence export and verification on real recordings: real cameras, ffmpeg, SQLite, files, and the
+ * standard tools a recipient has (sha256sum, openssl). The tamper corpus runs the watchroom-verify CLI.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExportJob, ExportRequest } from '../../shared/evidence.js';
+import { WatchroomError } from '../../shared/errors.js';
+import { canonicalJson } from '../../electron/core/canonical-json.js';
+import { AuditLedger } from '../../electron/core/audit/audit-ledger.js';
+import { buildPackage } from '../../electron/core/evidence/evidence-export.js';
+import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
+import { formatSums } from '../../electron/core/evidence/package-files.js';
+import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
+import { startTestHost, type TestHost } from '../fixtures/test-host.js';
+import { waitFor } from '../fixtures/wait-for.js';
+import { sha256 } from '../fixtures/recording-checks.js';
+
+const VERIFY_CLI = join(import.meta.dirname, '..', '..', 'dist', 'electron', 'cli', 'watchroom-verify.js');
+let h: TestHost;
+const ids: string[] = [];
+let range: { fromMs: number; toMs: number };
+let pkg: string;
+
+const request = (over: Partial<ExportRequest> = {}): ExportRequest => ({
+  cameraIds: ids,
+  ...range,
+  reason: 'Assault reported outside block C; requested by DC Shah',
+  caseReference: 'CASE-2026-0142',
+  recipient: { person: 'DC Priya Shah', organisation: 'Metropolitan Police' },
+  workingCopy: true,
+  ...over,
+});
+
+async function finished(job: ExportJob): Promise<ExportJob> {
+  return waitFor(`export ${job.id} to end`, async () => {
+    const now = await h.api.getExport({ id: job.id });
+    return now.state === 'running' ? undefined : now;
+  }, 120_000);
+}
+
+function ledgerLines(): Array<{ seq: number; action: string; actor: string; details?: Record<string, unknown> }> {
+  return readFileSync(join(h.dataDir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+}
+
+function probe(file: string): { codec: string; duration: number } {
+  const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name:format=duration', '-of', 'json', file], { encoding: 'utf8' });
+  const json = JSON.parse(out) as { streams: Array<{ codec_name: string }>; format: { duration: string } };
+  return { codec: json.streams[0]!.codec_name, duration: Number(json.format.duration) };
+}
+
+beforeAll(async () => {
+  h = await startTestHost();
+  await h.core.ready;
+  for (const n of [1, 2]) {
+    const cam = await startTestCamera({ codec: 'h264', label: `Evidence ${n}` });
+    ids.push((await h.api.addCamera({ name: `Block C ${n}`, url: cam.url.replace('rtsp://', 'rtsp://viewer:s3cret-pw@') })).id);
+  }
+  // 20 s from a second into both recordings, once both have closed segments past its end.
+  const index = h.core.recordings.index;
+  const firstStart = await waitFor('both cameras recording', () => {
+    const starts = ids.map((id) => index.segments(id, 0, Date.now() + 60_000)[0]?.startMs);
+    return starts.every((s) => s !== undefined) ? Math.max(...(starts as number[])) : undefined;
+  }, 30_000);
+  range = { fromMs: firstStart + 1_500, toMs: firstStart + 21_500 };
+  await waitFor('footage past the range', () => ids.every((id) => index.segments(id, 0, Date.now() + 60_000).some((s) => s.endMs >= range.toMs)), 60_000);
+}, 120_000);
+
+afterAll(async () => {
+  await h?.close();
+  await stopAllTestCameras();
+});
+
+describe('evidence export', () => {
+  it('exports 2 cameras × 20 s that sha256sum and openssl verify, with the chain from capture to package', async () => {
+    const job = await finished(await h.api.startExport(request()));
+    expect(job).toMatchObject({ state: 'done', fraction: 1 });
+    pkg = job.packagePath!;
+    expect(pkg).toMatch(/WR-CASE-2026-0142-\d{8}T\d{6}Z$/);
+
+    // The recipient's tools, nothing of ours.
+    const sums = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: pkg, encoding: 'utf8' });
+    expect(sums.status, sums.stdout + sums.stderr).toBe(0);
+    expect(sums.stdout.trim().split('\n').every((l) => l.endsWith(': OK'))).toBe(true);
+    const openssl = spawnSync('openssl', ['dgst', '-sha256', '-verify', 'signer.pub.pem', '-signature', 'SHA256SUMS.sig', 'SHA256SUMS'], { cwd: pkg, encoding: 'utf8' });
+    expect(openssl.stdout.trim()).toBe('Verified OK');
+
+    const manifest = JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8'));
+    expect(readFileSync(join(pkg, 'manifest.json'), 'utf8')).toBe(canonicalJson(manifest));
+    expect(manifest).toMatchObject({ caseReference: 'CASE-2026-0142', reason: request().reason, recipient: request().recipient, exportedBy: { user: 'tester', role: 'admin' } });
+    expect(manifest.requested).toEqual({ startUtc: new Date(range.fromMs).toISOString(), endUtc: new Date(range.toMs).toISOString() });
+    expect(manifest.signer.fingerprint).toBe((await h.api.getSigningKey()).fingerprint);
+    // Credentials never leave: not in the manifest, not anywhere in the package.
+    for (const file of readdirSync(pkg, { recursive: true }).map(String)) {
+      if (!file.endsWith('.mp4') && !existsSync(join(pkg, file, '.'))) expect(readFileSync(join(pkg, file), 'utf8'), file).not.toContain('s3cret-pw');
+    }
+    expect(manifest.cameras.map((c: { url: string }) => c.url).join()).not.toContain('viewer');
+
+    const masters = manifest.files.filter((f: { role: string }) => f.role === 'master');
+    const working = manifest.files.filter((f: { role: string }) => f.role === 'working');
+    expect(masters).toHaveLength(2);
+    expect(working).toHaveLength(2);
+    for (const w of working) {
+      const master = masters.find((m: { cameraId: string }) => m.cameraId === w.cameraId);
+      expect(w.derivedFrom).toBe(master.sha256);
+      expect(sha256(join(pkg, master.path))).toBe(master.sha256);
+      const p = probe(join(pkg, w.path));
+      expect(p.codec).toBe('h264');
+      expect(Math.abs(p.duration - 20)).toBeLessThan(0.25); // exact cut
+    }
+    for (const m of masters) {
+      const p = probe(join(pkg, m.path));
+      expect(p.codec).toBe('h264');
+      // Keyframe-accurate: starts at the keyframe at or before the request (GOP ≤ 2 s), ends at the request.
+      const actualStart = Date.parse(m.startUtc);
+      expect(actualStart).toBeLessThanOrEqual(range.fromMs + 50);
+      expect(range.fromMs - actualStart).toBeLessThan(2_100);
+      expect(Math.abs(p.duration - (range.toMs - actualStart) / 1000)).toBeLessThan(0.25);
+      expect(m.durationSeconds).toBeCloseTo(p.duration, 1);
+    }
+
+    // Source segments carry the hashes recorded at capture, and the extract holds those ledger entries.
+    const captured = new Map(ledgerLines().filter((e) => e.action === 'segment.closed').map((e) => [e.details!.path, e.details!.sha256]));
+    const sources = manifest.cameras.flatMap((c: { sourceSegments: Array<{ path: string; sha256: string }> }) => c.sourceSegments);
+    expect(sources.length).toBeGreaterThanOrEqual(10);
+    for (const s of sources) expect(captured.get(s.path)).toBe(s.sha256);
+    const extract = readFileSync(join(pkg, 'custody', 'audit-extract.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(extract.filter((e) => e.action === 'segment.closed')).toHaveLength(sources.length);
+    const exportEntry = extract[extract.length - 1];
+    expect(exportEntry).toMatchObject({ action: 'evidence.export', actor: 'tester', details: { caseReference: 'CASE-2026-0142', reason: request().reason, manifestSha256: sha256(join(pkg, 'manifest.json')) } });
+    expect(ledgerLines().some((e) => e.seq === exportEntry.seq && e.action === 'evidence.export')).toBe(true);
+    expect(readFileSync(join(pkg, 'README.txt'), 'utf8')).toContain('openssl dgst -sha256 -verify signer.pub.pem -signature SHA256SUMS.sig SHA256SUMS');
+  });
+
+  it('verifies in the app and with the CLI, and both verifications enter the ledger', async () => {
+    const report = await h.api.verifyPackage({ path: pkg });
+    expect(report).toMatchObject({ ok: true, caseReference: 'CASE-2026-0142', signer: { trusted: true }, failures: [] });
+    expect(report.filesChecked).toBe(8); // 2 masters, 2 working, manifest, extract, key, README
+    const cli = spawnSync(process.execPath, [VERIFY_CLI, pkg, '--data', h.dataDir], { encoding: 'utf8' });
+    expect(cli.status, cli.stdout + cli.stderr).toBe(0);
+    expect(cli.stdout).toContain('RESULT:  VERIFIED');
+    await waitFor('the CLI verification in the ledger', () => ledgerLines().find((e) => e.action === 'evidence.verify' && e.details?.via === 'cli'), 15_000);
+    const app = ledgerLines().find((e) => e.action === 'evidence.verify' && e.details?.via === 'app')!;
+    expect(app.details).toMatchObject({ ok: true, caseReference: 'CASE-2026-0142', failures: [], sha256sumsSha256: sha256(join(pkg, 'SHA256SUMS')) });
+  });
+
+  it('tamper corpus: each change is caught by watchroom-verify with its own reason', async () => {
+    const manifest = JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8'));
+    const master: string = manifest.files.find((f: { role: string }) => f.role === 'master').path;
+    const workingFile: string = manifest.files.find((f: { role: string }) => f.role === 'working').path;
+    const rewriteSums = (dir: string) => {
+      const listed = readFileSync(join(dir, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.slice(66));
+      writeFileSync(join(dir, 'SHA256SUMS'), formatSums(listed.map((path) => ({ path, sha256: sha256(join(dir, path)) }))));
+    };
+    const cases: Record<string, [string, (dir: string) => void]> = {
+      'one byte flipped in a clip': ['file-hash-mismatch', (d) => {
+        const bytes = readFileSync(join(d, master));
+        bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+        writeFileSync(join(d, master), bytes);
+      }],
+      'a clip truncated': ['file-truncated', (d) => truncateSync(join(d, master), 10_000)],
+      'a manifest field edited': ['manifest-changed-since-export', (d) => writeFileSync(join(d, 'manifest.json'), canonicalJson({ ...manifest, reason: 'routine' }))],
+      're-signed with another key': ['signer-untrusted', (d) => {
+        const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+        writeFileSync(join(d, 'signer.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
+        rewriteSums(d);
+        writeFileSync(join(d, 'SHA256SUMS.sig'), sign('sha256', readFileSync(join(d, 'SHA256SUMS')), privateKey));
+      }],
+      'SHA256SUMS rewritten to match a tampered clip': ['signature-invalid', (d) => {
+        const bytes = readFileSync(join(d, master));
+        bytes[bytes.length - 100]! ^= 0xff;
+        writeFileSync(join(d, master), bytes);
+        rewriteSums(d);
+      }],
+      'a file added': ['file-unlisted', (d) => writeFileSync(join(d, 'master', 'extra.mp4'), 'not footage')],
+      'a file removed': ['file-missing', (d) => rmSync(join(d, workingFile))],
+      'a file renamed': ['file-renamed', (d) => renameSync(join(d, master), join(d, 'master', 'renamed.mp4'))],
+      'an audit-extract line removed': ['custody-entry-missing', (d) => {
+        const lines = readFileSync(join(d, 'custody', 'audit-extract.jsonl'), 'utf8').split('\n');
+        writeFileSync(join(d, 'custody', 'audit-extract.jsonl'), lines.slice(1).join('\n'));
+      }],
+    };
+    const workRoot = mkdtempSync(join(tmpdir(), 'watchroom-tamper-'));
+    const trust = join(workRoot, 'workstation.pem');
+    writeFileSync(trust, (await h.api.getSigningKey()).publicKeyPem);
+    const run = (dir: string) => {
+      const r = spawnSync(process.execPath, [VERIFY_CLI, dir, '--trust', trust, '--json'], { encoding: 'utf8' });
+      return { status: r.status, codes: (JSON.parse(r.stdout) as { failures: Array<{ code: string }> }).failures.map((f) => f.code) };
+    };
+    expect(run(pkg)).toEqual({ status: 0, codes: [] });
+    const reasons = new Set<string>();
+    for (const [name, [code, tamper]] of Object.entries(cases)) {
+      const dir = join(workRoot, name.replace(/\W+/g, '-'));
+      cpSync(pkg, dir, { recursive: true });
+      tamper(dir);
+      const result = run(dir);
+      expect(result.status, name).toBe(1);
+      expect(result.codes, name).toContain(code);
+      reasons.add(code);
+    }
+    expect(reasons.size).toBe(Object.keys(cases).length);
+  });
+
+  it('refuses an export without reason or case reference, with an empty or reversed range, or where nothing was recorded, and writes nothing', async () => {
+    const exportsDir = join(h.dataDir, 'exports');
+    const before = readdirSync(exportsDir);
+    const refused = async (over: Partial<ExportRequest>) => {
+      try {
+        await h.api.startExport(request(over));
+      } catch (error) {
+        return error as WatchroomError;
+      }
+      throw new Error('startExport accepted a bad request');
+    };
+    // Argument validation runs at the process boundary (dispatch), as for every call.
+    const { dispatchApiCall } = await import('../../electron/host/api-dispatch.js');
+    const viaBoundary = async (over: Partial<ExportRequest>) => {
+      const r = await dispatchApiCall(h.api, 'startExport', { ...request(), ...over }, () => undefined);
+      return r.ok ? [] : (r.error.fields ?? [{ field: '', message: r.error.message }]).map((f) => `${f.field}: ${f.message}`);
+    };
+    expect(await viaBoundary({ reason: '  ' })).toEqual(['reason: Give the reason for this export.']);
+    expect(await viaBoundary({ caseReference: '' })).toEqual(['caseReference: Give the case reference.']);
+    expect(await viaBoundary({ toMs: range.fromMs })).toEqual(['toMs: The end of the range must come after its start.']);
+    expect(await viaBoundary({ fromMs: range.toMs, toMs: range.fromMs })).toEqual(['toMs: The end of the range must come after its start.']);
+    expect((await refused({ fromMs: range.fromMs - 7_200_000, toMs: range.fromMs - 3_600_000 })).code).toBe('export.no-recording');
+    expect(readdirSync(exportsDir)).toEqual(before);
+  });
+
+  it('a cancelled export leaves nothing behind and is logged', async () => {
+    const exportsDir = join(h.dataDir, 'exports');
+    const before = readdirSync(exportsDir);
+    const job = await h.api.startExport(request());
+    await h.api.cancelExport({ id: job.id });
+    expect((await finished(job)).state).toBe('cancelled');
+    expect(readdirSync(exportsDir)).toEqual(before);
+    expect(ledgerLines().some((e) => e.action === 'evidence.export-cancelled')).toBe(true);
+  });
+
+  it('an export to a full disk fails with a clear error and leaves nothing behind', async () => {
+    // Room for half of the first camera's footage: the master cannot fit.
+    const footage = h.core.recordings.index.segments(ids[0]!, range.fromMs, range.toMs).reduce((n, s) => n + s.bytes, 0);
+    const mountPoint = mkdtempSync(join(tmpdir(), 'watchroom-full-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${Math.ceil(footage / 2 / 4096) * 4096}`, 'tmpfs', mountPoint]);
+    try {
+      const keys = mkdtempSync(join(tmpdir(), 'watchroom-keys-'));
+      const ledger = new AuditLedger(join(keys, 'audit.jsonl'));
+      const ctx = {
+        recordingsRoot: h.core.recordings.root, index: h.core.recordings.index, ledger, key: loadOrCreateSigningKey(keys), exportsDir: join(mountPoint, 'exports'),
+        appVersion: 'test', camera: (id: string) => ({ id, name: id, url: 'rtsp://127.0.0.1/' }), user: 'tester', role: 'admin' as const,
+      };
+      const error = await buildPackage(ctx, request(), new AbortController().signal, () => undefined).then(() => null, (e: unknown) => e as WatchroomError);
+      expect(error?.code, error?.message).toBe('export.disk-full');
+      expect(error?.message).toMatch(/disk is full/);
+      expect(readdirSync(join(mountPoint, 'exports'))).toEqual([]);
+      expect(ledger.list(1)[0]).toMatchObject({ action: 'evidence.export-failed', details: { error: error!.message } });
+      ledger.close();
+    } finally {
+      execFileSync('umount', ['-l', mountPoint]);
+    }
+  });
+});

@@ -36,6 +36,11 @@ const METHODS = {
   listPackages: true,
   verifyPackage: true,
   importTrustedKey: true,
+  createBookmark: true,
+  updateBookmark: true,
+  deleteBookmark: true,
+  listBookmarks: true,
+  setBookmarkLock: true,
 } as const satisfies Record<keyof WatchroomApi, true>;
 
 const bridge: Record<string, unknown> = {

@@ -5,6 +5,7 @@ import type { cameraInputSchema } from './schemas.js';
 import type { StreamStatus } from './events.js';
 import type { ExportJob, ExportRequest, PackageSummary, SigningKeyInfo, VerificationReport } from './evidence.js';
 import type { Role } from './roles.js';
+import type { Bookmark, BookmarkInput, BookmarkQuery } from './incidents.js';
 
 export type CameraInput = z.infer<typeof cameraInputSchema>;
 
@@ -121,4 +122,11 @@ export interface WatchroomApi {
   listPackages(): Promise<PackageSummary[]>;
   verifyPackage(arg: { path: string }): Promise<VerificationReport>;
   importTrustedKey(arg: { pem: string }): Promise<{ fingerprint: string }>;
+  createBookmark(input: BookmarkInput): Promise<Bookmark>;
+  updateBookmark(arg: { id: string; changes: Partial<BookmarkInput> }): Promise<Bookmark>;
+  /** Refused while the bookmark holds an evidence lock. */
+  deleteBookmark(arg: { id: string }): Promise<void>;
+  listBookmarks(query: BookmarkQuery): Promise<Bookmark[]>;
+  /** Places or lifts the evidence lock on a bookmark's footage; the reason is recorded. */
+  setBookmarkLock(arg: { id: string; locked: boolean; reason: string }): Promise<Bookmark>;
 }

@@ -63,6 +63,18 @@ export const exportRequestSchema = z
   .refine((r) => r.toMs > r.fromMs, { error: 'The end of the range must come after its start.', path: ['toMs'] })
   .refine((r) => r.toMs - r.fromMs <= 24 * 3_600_000, { error: 'One export spans at most 24 hours.', path: ['toMs'] });
 
+const windowMs = z.number().int().min(0).max(3_600_000, { error: 'At most an hour either side.' });
+export const bookmarkInputSchema = z.object({
+  cameraIds: z.array(cameraIdSchema).min(1, { error: 'Choose at least one camera.' }).max(16),
+  atMs: epochMs,
+  beforeMs: windowMs,
+  afterMs: windowMs,
+  title: requiredText(200, 'Give the bookmark a title.'),
+  notes: z.string().max(10_000),
+  tags: z.array(z.string().trim().min(1).max(40, { error: 'A tag is at most 40 characters.' })).max(20),
+  caseReference: z.string().trim().max(64),
+});
+
 /** One schema per API method: the argument it takes (undefined for none). */
 export const apiArgSchemas = {
   getSession: z.undefined(),
@@ -87,6 +99,17 @@ export const apiArgSchemas = {
   cancelExport: z.object({ id: z.uuid() }),
   listPackages: z.undefined(),
   verifyPackage: z.object({ path: z.string().min(1, 'Choose a package folder.').max(4096) }),
+  createBookmark: bookmarkInputSchema,
+  updateBookmark: z.object({ id: z.uuid(), changes: bookmarkInputSchema.partial() }),
+  deleteBookmark: z.object({ id: z.uuid() }),
+  listBookmarks: z.object({
+    text: z.string().max(200).optional(),
+    tag: z.string().max(40).optional(),
+    cameraId: cameraIdSchema.optional(),
+    fromMs: epochMs.optional(),
+    toMs: epochMs.optional(),
+  }),
+  setBookmarkLock: z.object({ id: z.uuid(), locked: z.boolean(), reason: requiredText(500, 'Say why the lock is placed or lifted.') }),
   importTrustedKey: z.object({ pem: z.string().max(10_000).regex(/-----BEGIN PUBLIC KEY-----/, 'Paste a PEM public key (-----BEGIN PUBLIC KEY-----).') }),
 } as const;
 

@@ -25,6 +25,7 @@ import { reconcileRecordings, type ReconcileReport } from './recording/recording
 import { applyRetention, DEFAULT_RETENTION } from './recording/retention.js';
 import { hlsPlaylist } from './recording/hls-playlist.js';
 import { createEvidenceService } from './evidence/evidence-service.js';
+import { createIncidentService } from './incidents/incident-service.js';
 import { can, type Role } from '../../shared/roles.js';
 
 export interface CoreOptions {
@@ -67,6 +68,8 @@ export interface Core {
   readonly recordings: { root: string; index: SegmentIndex };
   /** An HLS playlist of one camera's recording in a time window; the viewing is audited. */
   playlist(actor: string, request: { cameraId: string; fromMs: number; toMs: number; open: boolean }, uri: (segmentId: number) => string): string;
+  /** A bookmark's thumbnail JPEG, made from the recording on first request; null if there is no footage. */
+  bookmarkThumbnail(bookmarkId: string): Promise<string | null>;
   /** The file of a recorded segment, or null if there is none with that id. */
   segmentFile(segmentId: number): string | null;
   /** Runs a retention pass now (it also runs on a timer). */
@@ -147,6 +150,7 @@ export function createCore(options: CoreOptions): Core {
     onExport: (job) => emit({ type: 'export.progress', job }),
   });
   const inboxTimer = setInterval(evidence.ingestInbox, 5_000);
+  const incidents = createIncidentService({ dataDir: options.dataDir, recordingsRoot, index, ledger: audit, checkCamera: (id) => void cameras.get(id) });
 
   const ready = (async () => {
     evidence.ingestInbox();
@@ -194,6 +198,7 @@ export function createCore(options: CoreOptions): Core {
       audit.append(actor, 'recording.view', cameraId, { name: camera.name, fromMs, toMs });
       return hlsPlaylist(index.segments(cameraId, fromMs, toMs), { uri: (s) => uri(s.id), open });
     },
+    bookmarkThumbnail: (id) => incidents.thumbnail(id),
     segmentFile(segmentId) {
       const row = index.byId(segmentId);
       return row && !row.missing ? join(recordingsRoot, row.path) : null;
@@ -203,6 +208,7 @@ export function createCore(options: CoreOptions): Core {
         audit.append(actor, action, r.id, { name: r.name, url: r.url, ...details });
       return {
         ...evidence.api(actor, role),
+        ...incidents.api(actor, role),
         async getSession() {
           return { user: actor, role, appVersion: options.appVersion, shell: options.shell };
         },
@@ -307,6 +313,7 @@ export function createCore(options: CoreOptions): Core {
       await streams.close();
       await retentionRun?.catch(() => undefined);
       index.close();
+      incidents.close();
       audit.close();
       listeners.clear();
     },

@@ -152,7 +152,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   }
 
   /**
-   * Recorded video: /media/<camera>/recording.m3u8?fromMs=&toMs=[&open=1] and /media/segments/<id>.ts.
+   * Recorded video: /media/<camera>/recording.m3u8?fromMs=&toMs=[&open=1] and /media/segments/<id>.ts;
+   * bookmark thumbnails: /media/bookmarks/<id>/thumb.jpg.
    * A token in the playlist's query (Electron has no cookie) is carried into its segment URIs.
    */
   function serveMedia(url: URL, res: ServerResponse): void {
@@ -165,6 +166,18 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       if (needsPlaybackTranscode(file)) return serveTranscoded(file, res);
       res.writeHead(200, { 'Content-Type': 'video/mp2t', 'Content-Length': statSync(file).size, 'Cache-Control': 'private, max-age=3600' });
       createReadStream(file).pipe(res);
+      return;
+    }
+    const thumb = /^\/media\/bookmarks\/([0-9a-f-]{36})\/thumb\.jpg$/.exec(url.pathname);
+    if (thumb) {
+      options.core.bookmarkThumbnail(thumb[1]!).then(
+        (file) => {
+          if (!file) return sendText(res, 404, 'Nothing was recorded at that moment.');
+          res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' });
+          createReadStream(file).pipe(res);
+        },
+        () => sendText(res, 404, 'No such bookmark.'),
+      );
       return;
     }
     const playlist = /^\/media\/([^/]+)\/recording\.m3u8$/.exec(url.pathname);

@@ -227,6 +227,9 @@ describe('evidence export', () => {
     expect(await viaBoundary({ toMs: range.fromMs })).toEqual(['toMs: The end of the range must come after its start.']);
     expect(await viaBoundary({ fromMs: range.toMs, toMs: range.fromMs })).toEqual(['toMs: The end of the range must come after its start.']);
     expect((await refused({ fromMs: range.fromMs - 7_200_000, toMs: range.fromMs - 3_600_000 })).code).toBe('export.no-recording');
+    // Operators watch; investigators export.
+    await expect(h.core.api('olive', 'operator').startExport(request())).rejects.toMatchObject({ code: 'auth.forbidden' });
+    await expect(h.core.api('olive', 'operator').verifyPackage({ path: exportsDir })).rejects.toMatchObject({ code: 'auth.forbidden' });
     expect(readdirSync(exportsDir)).toEqual(before);
   });
 

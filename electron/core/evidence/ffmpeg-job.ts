@@ -2,12 +2,8 @@
  * One ffmpeg run of an export: supervised like every child, cancelled by an AbortSignal, its progress
  * read from `-progress pipe:1` (out_time_us), its failure reported with ffmpeg's own last words.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { WatchroomError } from '../../../shared/errors.js';
-import { spawnSupervised } from '../streams/child-processes.js';
-
-const run = promisify(execFile);
+import { runToEnd, spawnSupervised } from '../streams/child-processes.js';
 
 export class ExportCancelled extends Error {
   constructor() {
@@ -54,14 +50,14 @@ export interface MediaFacts {
 }
 
 export async function probeMedia(file: string): Promise<MediaFacts> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name:format=duration', '-of', 'json', file]);
+  const stdout = await runToEnd('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name:format=duration', '-of', 'json', file]);
   const json = JSON.parse(stdout) as { streams?: Array<{ codec_name?: string }>; format?: { duration?: string } };
   return { codec: json.streams?.[0]?.codec_name ?? 'unknown', durationSeconds: Number(json.format?.duration ?? NaN) };
 }
 
 /** Offsets in seconds from the file's first packet of its video keyframes. */
 export async function keyframeOffsets(file: string): Promise<number[]> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file], { maxBuffer: 64 * 1024 * 1024 });
+  const stdout = await runToEnd('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file]);
   const packets = stdout
     .trim()
     .split('\n')

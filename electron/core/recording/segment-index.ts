@@ -207,6 +207,11 @@ export class SegmentIndex {
     this.db.prepare('DELETE FROM locks WHERE id = ?').run(id);
   }
 
+  /** Lifts every lock placed with this reason (e.g. all cameras of one bookmark). */
+  removeLocks(reason: string): number {
+    return this.db.prepare('DELETE FROM locks WHERE reason = ?').run(reason).changes;
+  }
+
   close(): void {
     this.db.close();
   }

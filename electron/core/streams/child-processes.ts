@@ -48,3 +48,24 @@ export function terminate(child: ChildProcessWithoutNullStreams, graceMs = 2_000
 export function liveChildCount(): number {
   return live.size;
 }
+
+/**
+ * Runs a short supervised command (ffprobe, a one-frame ffmpeg) to its end: its stdout, or an error
+ * with its last stderr line. Killed after `timeoutMs`.
+ */
+export function runToEnd(command: string, args: string[], timeoutMs = 30_000): Promise<string> {
+  const child = spawnSupervised(command, args);
+  const out: Buffer[] = [];
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-2000)));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.once('error', (e) => (clearTimeout(timer), reject(e)));
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else reject(new Error(`${command} failed (${signal ?? `exit ${code}`}): ${err.trim().split('\n').pop() ?? ''}`));
+    });
+  });
+}

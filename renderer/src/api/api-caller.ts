@@ -30,6 +30,11 @@ export function apiFromCaller(call: ApiCaller): WatchroomApi {
     listPackages: () => call('listPackages', undefined),
     verifyPackage: (arg) => call('verifyPackage', arg),
     importTrustedKey: (arg) => call('importTrustedKey', arg),
+    createBookmark: (input) => call('createBookmark', input),
+    updateBookmark: (arg) => call('updateBookmark', arg),
+    deleteBookmark: (arg) => call('deleteBookmark', arg),
+    listBookmarks: (query) => call('listBookmarks', query),
+    setBookmarkLock: (arg) => call('setBookmarkLock', arg),
     setRetention: (settings) => call('setRetention', settings),
   };
 }

@@ -14,6 +14,10 @@ import { withLayout } from './wall/wall-edits';
 import './app.css';
 import { PlaybackPanel } from './playback/playback-panel';
 import { RetentionDialog } from './settings/retention-dialog';
+import { BookmarkDialog, type BookmarkDraft } from './incidents/bookmark-dialog';
+import { ExportDialog, type ExportScope } from './incidents/export-dialog';
+import { IncidentsPanel } from './incidents/incidents-panel';
+import { VerifyDialog } from './incidents/verify-dialog';
 import { RecordingCheckNotice } from './wall/recording-check-notice';
 import { tileCount } from '../../shared/layouts.js';
 
@@ -30,14 +34,26 @@ export function App() {
   /** The camera dialog, when open: `camera` null adds a new one. */
   const [editing, setEditing] = useState<{ camera: CameraView | null } | null>(null);
   const [removing, setRemoving] = useState<CameraView | null>(null);
-  const [playback, setPlayback] = useState(false);
+  /** Playback, when open: of the wall's cameras, or of a bookmark's from its moment. */
+  const [playback, setPlayback] = useState<{ cameras: CameraView[]; startAtMs?: number } | null>(null);
   const [retention, setRetention] = useState(false);
+  const [incidents, setIncidents] = useState(false);
+  const [bookmarkDraft, setBookmarkDraft] = useState<BookmarkDraft | null>(null);
+  const [exporting, setExporting] = useState<ExportScope | null>(null);
+  const [verifying, setVerifying] = useState<string | null>(null);
   const camerasById = useMemo(() => new Map((cameras ?? []).map((camera) => [camera.id, camera])), [cameras]);
   const problems = [camerasError, wallError].filter((problem): problem is string => problem !== null);
 
   return (
     <div className="app">
-      <TopBar layout={wall?.layout ?? null} onLayout={(layout) => wall && setWall(withLayout(wall, layout))} onPlayback={() => setPlayback(true)} onRetention={() => setRetention(true)} />
+      <TopBar
+        layout={wall?.layout ?? null}
+        onLayout={(layout) => wall && setWall(withLayout(wall, layout))}
+        onPlayback={() => wall && setPlayback({ cameras: wallCameras(wall.tiles.slice(0, tileCount(wall.layout)), camerasById) })}
+        onRetention={() => setRetention(true)}
+        onIncidents={() => setIncidents(true)}
+        onVerify={() => setVerifying('')}
+      />
       <CameraSidebar
         cameras={cameras}
         statuses={statuses}
@@ -53,15 +69,31 @@ export function App() {
           </p>
         ))}
         {wall ? (
-          <VideoWall wall={wall} cameras={camerasById} statuses={statuses} onChange={setWall} onStatus={report} />
+          <VideoWall
+            wall={wall}
+            cameras={camerasById}
+            statuses={statuses}
+            onChange={setWall}
+            onStatus={report}
+            onBookmark={(cameraId, atMs) => setBookmarkDraft({ cameraIds: [cameraId], cameraNames: [camerasById.get(cameraId)?.name ?? cameraId], atMs })}
+          />
         ) : (
           <p className="wall-loading">Loading the wall…</p>
         )}
-        {playback && wall && (
-          <PlaybackPanel cameras={wallCameras(wall.tiles.slice(0, tileCount(wall.layout)), camerasById)} onClose={() => setPlayback(false)} />
+        {incidents && (
+          <IncidentsPanel
+            cameras={camerasById}
+            onPlay={(b) => setPlayback({ cameras: b.cameraIds.map((id) => camerasById.get(id)).filter((c): c is CameraView => c !== undefined), startAtMs: b.atMs - b.beforeMs })}
+            onExport={setExporting}
+            onClose={() => setIncidents(false)}
+          />
         )}
+        {playback && <PlaybackPanel cameras={playback.cameras} startAtMs={playback.startAtMs} onClose={() => setPlayback(null)} />}
       </main>
       {retention && <RetentionDialog onClose={() => setRetention(false)} />}
+      {bookmarkDraft && <BookmarkDialog draft={bookmarkDraft} onClose={() => setBookmarkDraft(null)} />}
+      {exporting && <ExportDialog scope={exporting} onClose={() => setExporting(null)} onVerify={(path) => (setExporting(null), setVerifying(path))} />}
+      {verifying !== null && <VerifyDialog initialPath={verifying} onClose={() => setVerifying(null)} />}
       {editing && <CameraDialog camera={editing.camera} onClose={() => setEditing(null)} />}
       {removing && (
         <ConfirmDialog

@@ -13,6 +13,8 @@ import './playback-panel.css';
 
 interface PlaybackPanelProps {
   cameras: CameraView[];
+  /** Where to start (a bookmarked moment); a minute ago by default. */
+  startAtMs?: number;
   onClose(): void;
 }
 
@@ -28,13 +30,13 @@ const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
 /** Players further apart than this are pulled back to the first one. */
 const SYNC_TOLERANCE_MS = 300;
 
-export function PlaybackPanel({ cameras, onClose }: PlaybackPanelProps) {
+export function PlaybackPanel({ cameras, startAtMs, onClose }: PlaybackPanelProps) {
   const [windowMs, setWindowMs] = useState(WINDOWS[0]!.ms);
   /** The timeline's right edge; it follows the present until the operator pans into the past. */
-  const [toMs, setToMs] = useState(() => Date.now());
-  const [followNow, setFollowNow] = useState(true);
+  const [toMs, setToMs] = useState(() => (startAtMs === undefined ? Date.now() : Math.min(Date.now(), startAtMs + windowMs / 2)));
+  const [followNow, setFollowNow] = useState(startAtMs === undefined || startAtMs + windowMs / 2 >= Date.now());
   const fromMs = toMs - windowMs;
-  const [startAt, setStartAt] = useState(() => toMs - 60_000);
+  const [startAt, setStartAt] = useState(() => startAtMs ?? toMs - 60_000);
   const [ranges, setRanges] = useState<RecordedRange[]>([]);
   const [cursor, setCursor] = useState<number | null>(null);
   const [paused, setPaused] = useState(false);

@@ -11,12 +11,13 @@ interface TileOverlayProps {
   /** Instant replay: go back this many seconds from now. */
   onReplay(seconds: number): void;
   onLive(): void;
+  onBookmark(): void;
   onClear(): void;
 }
 
 const REPLAY_STEPS = [10, 30];
 
-export function TileOverlay({ name, state, status, replaying, onReplay, onLive, onClear }: TileOverlayProps) {
+export function TileOverlay({ name, state, status, replaying, onReplay, onLive, onBookmark, onClear }: TileOverlayProps) {
   const tone = stateTone(state);
   return (
     <>
@@ -56,6 +57,9 @@ export function TileOverlay({ name, state, status, replaying, onReplay, onLive, 
             </button>
           ))
         )}
+        <button type="button" className="tile-button" data-testid="tile-bookmark" title="Bookmark this moment (B)" onClick={onBookmark} onDoubleClick={(e) => e.stopPropagation()}>
+          ★
+        </button>
         <StateBadge state={state} />
         <button
           type="button"

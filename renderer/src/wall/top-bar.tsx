@@ -6,9 +6,11 @@ interface TopBarProps {
   onLayout(layout: LayoutId): void;
   onPlayback(): void;
   onRetention(): void;
+  onIncidents(): void;
+  onVerify(): void;
 }
 
-export function TopBar({ layout, onLayout, onPlayback, onRetention }: TopBarProps) {
+export function TopBar({ layout, onLayout, onPlayback, onRetention, onIncidents, onVerify }: TopBarProps) {
   return (
     <header className="top-bar">
       <h1 className="app-name">Watchroom</h1>
@@ -16,7 +18,13 @@ export function TopBar({ layout, onLayout, onPlayback, onRetention }: TopBarProp
       <button type="button" className="playback-open" data-testid="open-playback" onClick={onPlayback} title="Play back the cameras on the wall">
         Playback
       </button>
-      <button type="button" className="top-bar-end" data-testid="open-retention" onClick={onRetention} title="How long recordings are kept and how much disk they may use">
+      <button type="button" data-testid="open-incidents" onClick={onIncidents} title="Bookmarked incidents: search, play, export">
+        Incidents
+      </button>
+      <button type="button" className="top-bar-end" data-testid="open-verify" onClick={onVerify} title="Check an evidence package">
+        Verify
+      </button>
+      <button type="button" data-testid="open-retention" onClick={onRetention} title="How long recordings are kept and how much disk they may use">
         Retention
       </button>
     </header>

@@ -15,9 +15,10 @@ interface VideoWallProps {
   statuses: StreamStatuses;
   onChange(next: WallState): void;
   onStatus(status: StreamStatus): void;
+  onBookmark(cameraId: string, atMs: number): void;
 }
 
-export function VideoWall({ wall, cameras, statuses, onChange, onStatus }: VideoWallProps) {
+export function VideoWall({ wall, cameras, statuses, onChange, onStatus, onBookmark }: VideoWallProps) {
   const layout = LAYOUTS[wall.layout];
   const tiles = visibleTiles(wall);
   // Remembered with its layout: switching layouts shows the whole new wall.
@@ -63,6 +64,7 @@ export function VideoWall({ wall, cameras, statuses, onChange, onStatus }: Video
             onClear={(i) => onChange(withTile(wall, i, null))}
             onToggleMaximise={(i) => setMaximisedTile(maximised === i ? null : { layout: wall.layout, index: i })}
             onStatus={onStatus}
+            onBookmark={onBookmark}
           />
         );
       })}

@@ -22,6 +22,8 @@ interface WallTileProps {
   onClear(index: number): void;
   onToggleMaximise(index: number): void;
   onStatus(status: StreamStatus): void;
+  /** Bookmark what the tile shows now: live, or the replayed moment. */
+  onBookmark(cameraId: string, atMs: number): void;
 }
 
 const WHOLE_WALL: CSSProperties = { gridColumn: '1 / -1', gridRow: '1 / -1' };
@@ -59,8 +61,15 @@ export function WallTile(props: WallTileProps) {
     const drop = readWallDrop(event.dataTransfer);
     if (drop) props.onDrop(index, drop);
   };
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Enter' && event.target === event.currentTarget) props.onToggleMaximise(index);
+  /** The moment on screen: now when live, the replayed wall-clock time otherwise. */
+  const shownAt = (tile: HTMLElement) => {
+    const replayed = Number(tile.querySelector('[data-wall-ms]')?.getAttribute('data-wall-ms'));
+    return replayFrom !== null && replayed > 0 ? replayed : Date.now();
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.target !== event.currentTarget) return;
+    if (event.key === 'Enter') props.onToggleMaximise(index);
+    if ((event.key === 'b' || event.key === 'B') && cameraId !== null) props.onBookmark(cameraId, shownAt(event.currentTarget));
   };
 
   const classes = ['tile', dropping && 'tile-drop-target', maximised && 'tile-maximised', hidden && 'tile-hidden'].filter(Boolean).join(' ');
@@ -103,6 +112,7 @@ export function WallTile(props: WallTileProps) {
             replaying={replayFrom !== null}
             onReplay={(seconds) => setReplayFrom(Date.now() - seconds * 1000)}
             onLive={() => setReplayFrom(null)}
+            onBookmark={() => props.onBookmark(cameraId, shownAt(document.querySelector(`[data-tile-index="${index}"]`) as HTMLElement))}
             onClear={() => props.onClear(index)}
           />
         </>

@@ -1,0 +1,88 @@
+/** Marks a moment: title, notes, tags, case reference, and how much before and after belongs to it. */
+import { useState, type FormEvent } from 'react';
+import type { BookmarkInput } from '../../../shared/incidents.js';
+import { WatchroomError } from '../../../shared/errors.js';
+import { api } from '../api/client';
+import { errorMessage } from '../lib/error-message';
+import { formatLocalTime } from '../playback/format-time';
+import { ModalDialog } from '../ui/modal-dialog';
+import '../ui/form.css';
+
+export interface BookmarkDraft {
+  cameraIds: string[];
+  cameraNames: string[];
+  atMs: number;
+}
+
+const DEFAULT_WINDOW_S = 30;
+
+export function BookmarkDialog({ draft, onClose }: { draft: BookmarkDraft; onClose(): void }) {
+  const [title, setTitle] = useState('');
+  const [notes, setNotes] = useState('');
+  const [tags, setTags] = useState('');
+  const [caseReference, setCaseReference] = useState('');
+  const [before, setBefore] = useState(String(DEFAULT_WINDOW_S));
+  const [after, setAfter] = useState(String(DEFAULT_WINDOW_S));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saving, setSaving] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaving(true);
+    const input: BookmarkInput = {
+      cameraIds: draft.cameraIds,
+      atMs: draft.atMs,
+      beforeMs: Math.round(Number(before) * 1000),
+      afterMs: Math.round(Number(after) * 1000),
+      title,
+      notes,
+      tags: tags.split(',').map((t) => t.trim()).filter(Boolean),
+      caseReference,
+    };
+    try {
+      await api.createBookmark(input);
+      onClose();
+    } catch (error) {
+      const fields: Record<string, string> = {};
+      if (error instanceof WatchroomError) for (const f of error.fields ?? []) fields[f.field.split('.')[0]!] = f.message;
+      if (Object.keys(fields).length === 0) fields.general = errorMessage(error);
+      setErrors(fields);
+      setSaving(false);
+    }
+  };
+
+  const field = (id: string, label: string, value: string, set: (v: string) => void, extra: { multiline?: boolean; placeholder?: string } = {}) => (
+    <div className="form-field">
+      <label htmlFor={`bookmark-${id}`}>{label}</label>
+      {extra.multiline ? (
+        <textarea id={`bookmark-${id}`} data-testid={`bookmark-${id}`} rows={3} value={value} onChange={(e) => set(e.target.value)} />
+      ) : (
+        <input id={`bookmark-${id}`} data-testid={`bookmark-${id}`} value={value} placeholder={extra.placeholder} aria-invalid={errors[id] ? true : undefined} onChange={(e) => set(e.target.value)} />
+      )}
+      {errors[id] && <p className="field-error" data-testid={`bookmark-error-${id}`}>{errors[id]}</p>}
+    </div>
+  );
+
+  return (
+    <ModalDialog title="Bookmark this moment" testId="bookmark-dialog" onCancel={onClose}>
+      <p className="dialog-lead" data-testid="bookmark-moment">
+        {draft.cameraNames.join(', ')} at {formatLocalTime(draft.atMs)}
+      </p>
+      <form className="dialog-form" noValidate onSubmit={(e) => void submit(e)}>
+        {field('title', 'Title', title, setTitle, { placeholder: 'What happened' })}
+        {field('notes', 'Notes', notes, setNotes, { multiline: true })}
+        {field('tags', 'Tags (comma-separated)', tags, setTags, { placeholder: 'assault, stairwell' })}
+        {field('caseReference', 'Case reference (optional)', caseReference, setCaseReference)}
+        <div className="form-row">
+          {field('beforeMs', 'Seconds before', before, setBefore)}
+          {field('afterMs', 'Seconds after', after, setAfter)}
+        </div>
+        {errors.general && <p className="form-error" role="alert">{errors.general}</p>}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" data-testid="bookmark-save" disabled={saving}>Save bookmark</button>
+        </div>
+      </form>
+    </ModalDialog>
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * Export of a time range on some cameras as an evidence package. A reason and a case reference are
+ * required (every disclosure needs them); the recipient is recorded when known. While it runs: a
+ * progress bar with time left, and Cancel.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ExportJob } from '../../../shared/evidence.js';
+import { WatchroomError } from '../../../shared/errors.js';
+import { api, subscribeEvents } from '../api/client';
+import { errorMessage } from '../lib/error-message';
+import { formatLocalTime } from '../playback/format-time';
+import { ModalDialog } from '../ui/modal-dialog';
+import '../ui/form.css';
+import './export-dialog.css';
+
+export interface ExportScope {
+  cameraIds: string[];
+  cameraNames: string[];
+  fromMs: number;
+  toMs: number;
+  caseReference: string;
+}
+
+function timeLeft(ms: number | null): string {
+  if (ms === null) return 'estimating…';
+  const s = Math.ceil(ms / 1000);
+  return s < 60 ? `${s} s left` : `${Math.floor(s / 60)} min ${s % 60} s left`;
+}
+
+export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope; onClose(): void; onVerify(path: string): void }) {
+  const [reason, setReason] = useState('');
+  const [caseReference, setCaseReference] = useState(scope.caseReference);
+  const [person, setPerson] = useState('');
+  const [organisation, setOrganisation] = useState('');
+  const [workingCopy, setWorkingCopy] = useState(true);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [job, setJob] = useState<ExportJob | null>(null);
+
+  useEffect(
+    () =>
+      subscribeEvents((event) => {
+        if (event.type === 'export.progress') setJob((current) => (current && current.id === event.job.id ? event.job : current));
+      }),
+    [],
+  );
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setErrors({});
+    const recipient = person.trim() || organisation.trim() ? { person, organisation } : null;
+    try {
+      setJob(await api.startExport({ cameraIds: scope.cameraIds, fromMs: scope.fromMs, toMs: scope.toMs, reason, caseReference, recipient, workingCopy }));
+    } catch (error) {
+      const fields: Record<string, string> = {};
+      if (error instanceof WatchroomError) for (const f of error.fields ?? []) fields[f.field.split('.').pop()!] = f.message;
+      if (Object.keys(fields).length === 0) fields.general = errorMessage(error);
+      setErrors(fields);
+    }
+  };
+
+  const input = (id: string, label: string, value: string, set: (v: string) => void) => (
+    <div className="form-field">
+      <label htmlFor={`export-${id}`}>{label}</label>
+      <input id={`export-${id}`} data-testid={`export-${id}`} value={value} aria-invalid={errors[id] ? true : undefined} onChange={(e) => set(e.target.value)} />
+      {errors[id] && <p className="field-error" data-testid={`export-error-${id}`}>{errors[id]}</p>}
+    </div>
+  );
+
+  const running = job?.state === 'running';
+  return (
+    <ModalDialog title="Export evidence" testId="export-dialog" onCancel={() => !running && onClose()}>
+      <p className="dialog-lead">
+        {scope.cameraNames.join(', ')} · {formatLocalTime(scope.fromMs)} to {formatLocalTime(scope.toMs, false)} (exported in UTC)
+      </p>
+      {job ? (
+        <div className="export-progress" data-testid="export-progress" data-state={job.state}>
+          <progress max={1} value={job.fraction} data-testid="export-progress-bar" />
+          <p>
+            <strong>{Math.round(job.fraction * 100)} %</strong> · {job.stage}
+            {running && <> · {timeLeft(job.etaMs)}</>}
+          </p>
+          {job.state === 'done' && (
+            <p className="export-done" data-testid="export-done">
+              Package written to <code>{job.packagePath}</code>
+            </p>
+          )}
+          {job.state === 'failed' && <p className="form-error" role="alert" data-testid="export-failed">{job.error?.message}</p>}
+          {job.state === 'cancelled' && <p>Cancelled. Nothing was kept.</p>}
+          <div className="dialog-actions">
+            {running ? (
+              <button type="button" data-testid="export-cancel" onClick={() => void api.cancelExport({ id: job.id })}>Cancel export</button>
+            ) : (
+              <>
+                {job.state === 'done' && (
+                  <button type="button" data-testid="export-verify" onClick={() => onVerify(job.packagePath!)}>Verify package</button>
+                )}
+                <button type="button" className="primary" onClick={onClose}>Close</button>
+              </>
+            )}
+          </div>
+        </div>
+      ) : (
+        <form className="dialog-form" noValidate onSubmit={(e) => void submit(e)}>
+          <div className="form-field">
+            <label htmlFor="export-reason">Reason for the export (required)</label>
+            <textarea id="export-reason" data-testid="export-reason" rows={2} value={reason} aria-invalid={errors.reason ? true : undefined} onChange={(e) => setReason(e.target.value)} />
+            {errors.reason && <p className="field-error" data-testid="export-error-reason">{errors.reason}</p>}
+          </div>
+          {input('caseReference', 'Case reference (required)', caseReference, setCaseReference)}
+          <div className="form-row">
+            {input('person', 'Recipient', person, setPerson)}
+            {input('organisation', 'Organisation', organisation, setOrganisation)}
+          </div>
+          <label className="checkbox">
+            <input type="checkbox" data-testid="export-working-copy" checked={workingCopy} onChange={(e) => setWorkingCopy(e.target.checked)} />
+            Also make an exactly cut H.264 working copy (the master is always kept as recorded)
+          </label>
+          {errors.general && <p className="form-error" role="alert" data-testid="export-error">{errors.general}</p>}
+          <div className="dialog-actions">
+            <button type="button" onClick={onClose}>Cancel</button>
+            <button type="submit" className="primary" data-testid="export-start">Export</button>
+          </div>
+        </form>
+      )}
+    </ModalDialog>
+  );
+}

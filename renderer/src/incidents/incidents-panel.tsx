@@ -1,0 +1,118 @@
+/** Bookmarked incidents: search by words, tag, camera and date; a picture of each; play, export, lock. */
+import { useCallback, useEffect, useState } from 'react';
+import type { CameraView } from '../../../shared/api.js';
+import type { Bookmark, BookmarkQuery } from '../../../shared/incidents.js';
+import { api, mediaUrl } from '../api/client';
+import { errorMessage } from '../lib/error-message';
+import { formatLocalTime } from '../playback/format-time';
+import type { ExportScope } from './export-dialog';
+import './incidents-panel.css';
+
+interface IncidentsPanelProps {
+  cameras: ReadonlyMap<string, CameraView>;
+  onPlay(bookmark: Bookmark): void;
+  onExport(scope: ExportScope): void;
+  onClose(): void;
+}
+
+/** A moment marked live is still being recorded: its picture appears once that segment closes. */
+const THUMB_RETRY_MS = 3_000;
+const THUMB_RETRIES = 10;
+
+function Thumbnail({ id }: { id: string }) {
+  const [src, setSrc] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => void mediaUrl(`/media/bookmarks/${id}/thumb.jpg`).then((url) => setSrc(attempt ? `${url}${url.includes('?') ? '&' : '?'}try=${attempt}` : url)), [id, attempt]);
+  const retry = () => attempt < THUMB_RETRIES && setTimeout(() => setAttempt((n) => n + 1), THUMB_RETRY_MS);
+  return src ? <img className="incident-thumb" data-testid="incident-thumb" src={src} alt="" onError={retry} /> : <div className="incident-thumb" />;
+}
+
+/** `<input type="date">` value (local) to ms at the start of that day. */
+const dayStart = (value: string) => (value ? new Date(`${value}T00:00:00`).getTime() : undefined);
+
+export function IncidentsPanel({ cameras, onPlay, onExport, onClose }: IncidentsPanelProps) {
+  const [text, setText] = useState('');
+  const [tag, setTag] = useState('');
+  const [cameraId, setCameraId] = useState('');
+  const [fromDay, setFromDay] = useState('');
+  const [toDay, setToDay] = useState('');
+  const [items, setItems] = useState<Bookmark[]>([]);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    const to = dayStart(toDay);
+    const query: BookmarkQuery = {
+      ...(text.trim() ? { text } : {}),
+      ...(tag.trim() ? { tag: tag.trim() } : {}),
+      ...(cameraId ? { cameraId } : {}),
+      ...(fromDay ? { fromMs: dayStart(fromDay) } : {}),
+      ...(to !== undefined ? { toMs: to + 86_400_000 } : {}),
+    };
+    api.listBookmarks(query).then((found) => (setItems(found), setProblem(null)), (e) => setProblem(errorMessage(e)));
+  }, [text, tag, cameraId, fromDay, toDay]);
+  useEffect(load, [load]);
+
+  const act = (work: Promise<unknown>) => void work.then(load, (e) => setProblem(errorMessage(e)));
+  const names = (b: Bookmark) => b.cameraIds.map((id) => cameras.get(id)?.name ?? id);
+
+  return (
+    <section className="incidents-panel" data-testid="incidents-panel" aria-label="Incidents">
+      <header className="incidents-header">
+        <h2>Incidents</h2>
+        <input type="search" placeholder="Search words or case reference" data-testid="incidents-search" value={text} onChange={(e) => setText(e.target.value)} />
+        <input placeholder="Tag" data-testid="incidents-tag" value={tag} onChange={(e) => setTag(e.target.value)} />
+        <select data-testid="incidents-camera" value={cameraId} onChange={(e) => setCameraId(e.target.value)}>
+          <option value="">All cameras</option>
+          {[...cameras.values()].map((c) => (
+            <option key={c.id} value={c.id}>{c.name}</option>
+          ))}
+        </select>
+        <label>From <input type="date" data-testid="incidents-from" value={fromDay} onChange={(e) => setFromDay(e.target.value)} /></label>
+        <label>To <input type="date" data-testid="incidents-to" value={toDay} onChange={(e) => setToDay(e.target.value)} /></label>
+        <button type="button" className="incidents-close" data-testid="incidents-close" onClick={onClose}>Back to live wall</button>
+      </header>
+      {problem && <p className="app-error" role="alert">{problem}</p>}
+      {items.length === 0 && <p className="incidents-empty">No bookmarks match. Press ★ on a tile (or B on a selected tile) to mark a moment.</p>}
+      <ul className="incidents-list">
+        {items.map((b) => (
+          <li key={b.id} className="incident" data-testid="incident" data-bookmark-id={b.id}>
+            <Thumbnail id={b.id} />
+            <div className="incident-body">
+              <h3>
+                {b.title} {b.locked && <span className="lock-badge" data-testid="incident-locked" title="Evidence lock: kept through retention">LOCKED</span>}
+              </h3>
+              <p className="incident-meta">
+                {formatLocalTime(b.atMs)} · {names(b).join(', ')} · −{b.beforeMs / 1000} s / +{b.afterMs / 1000} s{b.caseReference && <> · case {b.caseReference}</>} · by {b.createdBy}
+              </p>
+              {b.notes && <p className="incident-notes">{b.notes}</p>}
+              <p className="incident-tags">{b.tags.map((t) => <span key={t} className="tag">{t}</span>)}</p>
+            </div>
+            <div className="incident-actions">
+              <button type="button" data-testid="incident-play" onClick={() => onPlay(b)}>Play</button>
+              <button
+                type="button"
+                data-testid="incident-export"
+                onClick={() => onExport({ cameraIds: b.cameraIds, cameraNames: names(b), fromMs: b.atMs - b.beforeMs, toMs: b.atMs + b.afterMs, caseReference: b.caseReference })}
+              >
+                Export…
+              </button>
+              <button
+                type="button"
+                data-testid="incident-lock"
+                onClick={() => {
+                  const reason = window.prompt(b.locked ? 'Why is the evidence lock lifted?' : 'Why is this footage locked?');
+                  if (reason) act(api.setBookmarkLock({ id: b.id, locked: !b.locked, reason }));
+                }}
+              >
+                {b.locked ? 'Unlock' : 'Lock'}
+              </button>
+              <button type="button" data-testid="incident-delete" disabled={b.locked} title={b.locked ? 'Lift the lock first' : 'Delete this bookmark'} onClick={() => act(api.deleteBookmark({ id: b.id }))}>
+                Delete
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

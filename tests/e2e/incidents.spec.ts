@@ -1,0 +1,78 @@
+/** Incidents end to end in Chromium: bookmark a live tile, find it by tag, play it, export it, verify it. */
+import { expect, test } from '@playwright/test';
+import { join } from 'node:path';
+import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
+import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
+
+const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+let host: HostProcess;
+
+test.beforeAll(async () => {
+  const cam = await startTestCamera({ codec: 'h264', label: 'Incident cam' });
+  host = await startHostProcess(['--data', tempDataDir(), '--cameras', writeCameraFile([{ name: 'Car park', url: cam.url }])]);
+  await new Promise((r) => setTimeout(r, 15_000)); // footage before the moment we mark
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  await stopAllTestCameras();
+});
+
+test('bookmark a live tile, find it by tag, open its playback, export it with progress, verify it', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(host.url.href);
+  const tile = page.getByTestId('tile-0');
+  await expect(tile).toHaveAttribute('data-state', 'live');
+  await tile.hover();
+  await tile.getByTestId('tile-bookmark').click();
+  const dialog = page.getByTestId('bookmark-dialog');
+  await expect(dialog.getByTestId('bookmark-moment')).toContainText('Car park at');
+  await dialog.getByTestId('bookmark-save').click();
+  await expect(dialog.getByTestId('bookmark-error-title')).toHaveText('Give the bookmark a title.');
+  await dialog.getByTestId('bookmark-title').fill('Car broken into');
+  await dialog.getByTestId('bookmark-tags').fill('vehicle, theft');
+  await dialog.getByTestId('bookmark-caseReference').fill('CASE-9');
+  await dialog.getByTestId('bookmark-beforeMs').fill('8');
+  await dialog.getByTestId('bookmark-afterMs').fill('0');
+  await page.screenshot({ path: join(ARTIFACTS, 'bookmark-dialog.png') });
+  await dialog.getByTestId('bookmark-save').click();
+  await expect(dialog).toBeHidden();
+
+  await page.getByTestId('open-incidents').click();
+  const panel = page.getByTestId('incidents-panel');
+  await panel.getByTestId('incidents-tag').fill('nothing-like-this');
+  await expect(panel.getByTestId('incident')).toHaveCount(0);
+  await panel.getByTestId('incidents-tag').fill('theft');
+  const item = panel.getByTestId('incident');
+  await expect(item).toHaveCount(1);
+  await expect(item).toContainText('Car broken into');
+  await expect.poll(() => item.getByTestId('incident-thumb').evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 15_000 }).toBe(320);
+  await page.screenshot({ path: join(ARTIFACTS, 'incidents-panel.png') });
+
+  await item.getByTestId('incident-play').click();
+  const playback = page.getByTestId('playback-panel');
+  await expect(playback.getByTestId('playback-cell')).toHaveCount(1);
+  await expect.poll(async () => Number(await playback.getByTestId('playback-time').getAttribute('data-wall-ms')), { timeout: 20_000 }).toBeGreaterThan(0);
+  await playback.getByTestId('playback-close').click();
+
+  await item.getByTestId('incident-export').click();
+  const exportDialog = page.getByTestId('export-dialog');
+  await expect(exportDialog.getByTestId('export-caseReference')).toHaveValue('CASE-9');
+  await exportDialog.getByTestId('export-start').click();
+  await expect(exportDialog.getByTestId('export-error-reason')).toHaveText('Give the reason for this export.');
+  await exportDialog.getByTestId('export-reason').fill('Owner reported vehicle crime; police request');
+  await exportDialog.getByTestId('export-person').fill('PC Jones');
+  await exportDialog.getByTestId('export-organisation').fill('Thames Valley Police');
+  await exportDialog.getByTestId('export-start').click();
+  await expect(exportDialog.getByTestId('export-progress-bar')).toBeVisible();
+  await page.screenshot({ path: join(ARTIFACTS, 'export-progress.png') });
+  await expect(exportDialog.getByTestId('export-done')).toBeVisible({ timeout: 60_000 });
+  await expect(exportDialog.getByTestId('export-progress')).toHaveAttribute('data-state', 'done');
+
+  await exportDialog.getByTestId('export-verify').click();
+  const verify = page.getByTestId('verify-dialog');
+  await verify.getByTestId('verify-run').click();
+  await expect(verify.getByTestId('verify-result')).toHaveAttribute('data-ok', 'true');
+  await expect(verify.getByTestId('verify-result')).toContainText('Case CASE-9');
+  await page.screenshot({ path: join(ARTIFACTS, 'verify-ok.png') });
+});

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ExportJob, ExportRequest, PackageSummary, SigningKeyInfo, VerificationReport } from '../../../shared/evidence.js';
+import type { WatchroomApi } from '../../../shared/api.js';
+import type { ExportJob, VerificationReport } from '../../../shared/evidence.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import { can, type Permission, type Role } from '../../../shared/roles.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
@@ -33,15 +34,8 @@ export interface EvidenceDeps {
   onExport(job: ExportJob): void;
 }
 
-export interface EvidenceApi {
-  getSigningKey(): Promise<SigningKeyInfo>;
-  startExport(request: ExportRequest): Promise<ExportJob>;
-  getExport(arg: { id: string }): Promise<ExportJob>;
-  cancelExport(arg: { id: string }): Promise<ExportJob>;
-  listPackages(): Promise<PackageSummary[]>;
-  verifyPackage(arg: { path: string }): Promise<VerificationReport>;
-  importTrustedKey(arg: { pem: string }): Promise<{ fingerprint: string }>;
-}
+/** The evidence part of WatchroomApi. */
+export type EvidenceApi = Pick<WatchroomApi, 'getSigningKey' | 'startExport' | 'getExport' | 'cancelExport' | 'listPackages' | 'verifyPackage' | 'importTrustedKey'>;
 
 export const keysDir = (dataDir: string) => join(dataDir, 'keys');
 export const auditInboxDir = (dataDir: string) => join(dataDir, 'audit-inbox');

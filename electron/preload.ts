@@ -2,7 +2,7 @@
  * Sandboxed preload: exposes exactly WatchroomBridge and no raw ipcRenderer. A sandboxed preload can
  * only require 'electron', so the method list is written out here; `satisfies` keeps it complete.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { WatchroomApi } from '../shared/api.js';
 import type { CoreEvent } from '../shared/events.js';
 import type { WatchroomBridge } from '../shared/bridge.js';
@@ -36,6 +36,7 @@ const METHODS = {
   listPackages: true,
   verifyPackage: true,
   importTrustedKey: true,
+  listTrustedKeys: true,
   createBookmark: true,
   updateBookmark: true,
   deleteBookmark: true,
@@ -50,6 +51,7 @@ const bridge: Record<string, unknown> = {
     return () => ipcRenderer.removeListener(IPC_EVENT, handler);
   },
   liveServer: () => ipcRenderer.invoke(IPC_LIVE_SERVER),
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
 };
 for (const method of Object.keys(METHODS)) {
   bridge[method] = (arg?: unknown) => ipcRenderer.invoke(IPC_CALL, method, arg);

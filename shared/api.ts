@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { LayoutId } from './layouts.js';
 import type { cameraInputSchema } from './schemas.js';
 import type { StreamStatus } from './events.js';
-import type { ExportJob, ExportRequest, PackageSummary, SigningKeyInfo, VerificationReport } from './evidence.js';
+import type { ExportJob, ExportRequest, PackageSummary, SigningKeyInfo, TrustedKey, VerificationReport } from './evidence.js';
 import type { Role } from './roles.js';
 import type { Bookmark, BookmarkInput, BookmarkQuery } from './incidents.js';
 
@@ -122,6 +122,8 @@ export interface WatchroomApi {
   listPackages(): Promise<PackageSummary[]>;
   verifyPackage(arg: { path: string }): Promise<VerificationReport>;
   importTrustedKey(arg: { pem: string }): Promise<{ fingerprint: string }>;
+  /** The signers this workstation trusts: its own key first, then the imported ones. */
+  listTrustedKeys(): Promise<TrustedKey[]>;
   createBookmark(input: BookmarkInput): Promise<Bookmark>;
   updateBookmark(arg: { id: string; changes: Partial<BookmarkInput> }): Promise<Bookmark>;
   /** Refused while the bookmark holds an evidence lock. */

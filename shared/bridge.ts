@@ -1,7 +1,8 @@
 /**
  * What the Electron preload exposes as `window.watchroom`: every WatchroomApi method by name, each
  * resolving to an envelope (contextBridge drops custom error fields, so errors travel as data), plus
- * the event feed and where to open live streams. Nothing else crosses.
+ * the event feed, where to open live streams, and the disk path of a file the user dropped or chose.
+ * Nothing else crosses.
  */
 import type { WatchroomApi } from './api.js';
 import type { ApiErrorBody } from './errors.js';
@@ -15,6 +16,8 @@ export type WatchroomBridge = { [K in keyof WatchroomApi]: BridgedMethod<Watchro
   onEvent(listener: (event: CoreEvent) => void): () => void;
   /** The loopback WebSocket server for live video: `${baseUrl}/live/<id>?token=<token>`; null if refused. */
   liveServer(): Promise<{ baseUrl: string; token: string } | null>;
+  /** Where a dropped or chosen file lies on disk (Electron's webUtils), so a package is verified in place. */
+  pathForFile(file: File): string;
 };
 
 export const IPC_CALL = 'watchroom:call';

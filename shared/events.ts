@@ -41,6 +41,7 @@ export type CoreEvent =
   | { type: 'stream.status'; status: StreamStatus }
   | { type: 'cameras.changed' }
   | { type: 'wall.changed' }
+  | { type: 'bookmarks.changed' }
   | { type: 'export.progress'; job: ExportJob };
 
 /**

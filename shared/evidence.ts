@@ -58,6 +58,13 @@ export interface VerificationReport {
   failures: VerificationFailure[];
 }
 
+/** A signer whose packages verify as trusted here. */
+export interface TrustedKey {
+  fingerprint: string;
+  /** This workstation's own signing key (the rest were imported). */
+  own: boolean;
+}
+
 export interface PackageSummary {
   name: string;
   path: string;

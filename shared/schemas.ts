@@ -37,6 +37,9 @@ export const timeRangeArg = z
   .refine((r) => r.toMs > r.fromMs, { message: 'The end of the range must come after its start.', path: ['toMs'] })
   .refine((r) => r.toMs - r.fromMs <= 31 * 86_400_000, { message: 'A range spans at most 31 days.', path: ['toMs'] });
 
+/** A playlist's window and, optionally, where players start in it (EXT-X-START). */
+export const playlistQuerySchema = timeRangeArg.and(z.object({ startMs: epochMs.optional() }));
+
 const quotaBytes = z.number({ error: 'Enter a size.' }).int().min(1024 ** 2, { error: 'Allow at least 1 MB.' });
 export const retentionSchema = z
   .object({
@@ -110,6 +113,7 @@ export const apiArgSchemas = {
     toMs: epochMs.optional(),
   }),
   setBookmarkLock: z.object({ id: z.uuid(), locked: z.boolean(), reason: requiredText(500, 'Say why the lock is placed or lifted.') }),
+  listTrustedKeys: z.undefined(),
   importTrustedKey: z.object({ pem: z.string().max(10_000).regex(/-----BEGIN PUBLIC KEY-----/, 'Paste a PEM public key (-----BEGIN PUBLIC KEY-----).') }),
 } as const;
 
@@ -146,6 +150,7 @@ export const coreEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stream.status'), status: streamStatusSchema }),
   z.object({ type: z.literal('cameras.changed') }),
   z.object({ type: z.literal('wall.changed') }),
+  z.object({ type: z.literal('bookmarks.changed') }),
   z.object({
     type: z.literal('export.progress'),
     job: z.object({

@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { AuditEntry, CameraInput, CameraView, ImportResult, RetentionSettings, SessionInfo, WallState, WatchroomApi } from '../../shared/api.js';
 import type { CoreEvent, StreamStatus } from '../../shared/events.js';
 import { WatchroomError } from '../../shared/errors.js';
@@ -26,6 +27,7 @@ import { applyRetention, DEFAULT_RETENTION } from './recording/retention.js';
 import { hlsPlaylist } from './recording/hls-playlist.js';
 import { createEvidenceService } from './evidence/evidence-service.js';
 import { createIncidentService } from './incidents/incident-service.js';
+import { receiveFile } from './evidence/received-packages.js';
 import { can, type Role } from '../../shared/roles.js';
 
 export interface CoreOptions {
@@ -67,11 +69,16 @@ export interface Core {
   /** For the media server: the recordings root, the index, and who audits. */
   readonly recordings: { root: string; index: SegmentIndex };
   /** An HLS playlist of one camera's recording in a time window; the viewing is audited. */
-  playlist(actor: string, request: { cameraId: string; fromMs: number; toMs: number; open: boolean }, uri: (segmentId: number) => string): string;
+  playlist(actor: string, request: { cameraId: string; fromMs: number; toMs: number; startMs?: number; open: boolean }, uri: (segmentId: number) => string): string;
   /** A bookmark's thumbnail JPEG, made from the recording on first request; null if there is no footage. */
   bookmarkThumbnail(bookmarkId: string): Promise<string | null>;
   /** The file of a recorded segment, or null if there is none with that id. */
   segmentFile(segmentId: number): string | null;
+  /**
+   * Copies one file of a package the browser shell was given into `<data>/received/<uploadId>/`
+   * (see received-packages.ts); the answer names the folder to verify.
+   */
+  receivePackageFile(role: Role, upload: { uploadId: string; relativePath: string; body: Readable }): Promise<{ folder: string }>;
   /** Runs a retention pass now (it also runs on a timer). */
   applyRetention(): Promise<{ deleted: number; freedBytes: number }>;
   close(): Promise<void>;
@@ -150,7 +157,7 @@ export function createCore(options: CoreOptions): Core {
     onExport: (job) => emit({ type: 'export.progress', job }),
   });
   const inboxTimer = setInterval(evidence.ingestInbox, 5_000);
-  const incidents = createIncidentService({ dataDir: options.dataDir, recordingsRoot, index, ledger: audit, checkCamera: (id) => void cameras.get(id) });
+  const incidents = createIncidentService({ dataDir: options.dataDir, recordingsRoot, index, ledger: audit, checkCamera: (id) => void cameras.get(id), onChange: () => emit({ type: 'bookmarks.changed' }) });
 
   const ready = (async () => {
     evidence.ingestInbox();
@@ -193,12 +200,16 @@ export function createCore(options: CoreOptions): Core {
     ready,
     recordings: { root: recordingsRoot, index },
     applyRetention: runRetention,
-    playlist(actor, { cameraId, fromMs, toMs, open }, uri) {
+    playlist(actor, { cameraId, fromMs, toMs, startMs, open }, uri) {
       const camera = cameras.get(cameraId);
       audit.append(actor, 'recording.view', cameraId, { name: camera.name, fromMs, toMs });
-      return hlsPlaylist(index.segments(cameraId, fromMs, toMs), { uri: (s) => uri(s.id), open });
+      return hlsPlaylist(index.segments(cameraId, fromMs, toMs), { uri: (s) => uri(s.id), open, startMs });
     },
     bookmarkThumbnail: (id) => incidents.thumbnail(id),
+    async receivePackageFile(role, { uploadId, relativePath, body }) {
+      if (!can(role, 'verify')) throw new WatchroomError('auth.forbidden', `The ${role} role cannot verify packages.`);
+      return receiveFile(options.dataDir, uploadId, relativePath, body);
+    },
     segmentFile(segmentId) {
       const row = index.byId(segmentId);
       return row && !row.missing ? join(recordingsRoot, row.path) : null;

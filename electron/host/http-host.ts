@@ -11,7 +11,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core/core.js';
 import type { Role } from '../../shared/roles.js';
-import { cameraIdSchema, liveClientMessageSchema, timeRangeArg } from '../../shared/schemas.js';
+import { WatchroomError } from '../../shared/errors.js';
+import { cameraIdSchema, liveClientMessageSchema, playlistQuerySchema } from '../../shared/schemas.js';
 import { LIVE_CLOSE_BAD_REQUEST, LIVE_CLOSE_UNKNOWN_CAMERA } from '../../shared/events.js';
 import { dispatchApiCall } from './api-dispatch.js';
 import { liveSocketSink } from './live-socket-sink.js';
@@ -67,7 +68,8 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const bind = options.bindAddress ?? '127.0.0.1';
-  const api = options.core.api(options.actor, options.role ?? 'admin');
+  const role = options.role ?? 'admin';
+  const api = options.core.api(options.actor, role);
   const sockets = new Set<WebSocket>();
   let port = options.port;
   const cookieName = () => `watchroom_token_${port}`;
@@ -146,13 +148,31 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return result.ok ? send(res, 200, { result: result.result }) : send(res, result.status, { error: result.error });
     }
 
+    const received = /^\/received\/([^/]+)\/(.+)$/.exec(url.pathname);
+    if (received) {
+      if (req.method !== 'PUT') return send(res, 405, { error: { code: 'upload.method-not-allowed', message: 'Package files are sent with PUT.' } });
+      if (!originOk(req)) return send(res, 403, { error: { code: 'api.bad-origin', message: 'Cross-origin uploads are refused.' } });
+      try {
+        let relativePath: string;
+        try {
+          relativePath = received[2]!.split('/').map(decodeURIComponent).join('/');
+        } catch {
+          throw new WatchroomError('upload.bad-path', 'The file path is not validly encoded.');
+        }
+        return send(res, 200, await options.core.receivePackageFile(role, { uploadId: received[1]!, relativePath, body: req }));
+      } catch (error) {
+        if (!(error instanceof WatchroomError)) throw error;
+        return send(res, error.code === 'auth.forbidden' ? 403 : error.code === 'upload.disk-full' ? 507 : 400, { error: error.toBody() });
+      }
+    }
+
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
     if (url.pathname.startsWith('/media/')) return serveMedia(url, res);
     serveStatic(url.pathname, res);
   }
 
   /**
-   * Recorded video: /media/<camera>/recording.m3u8?fromMs=&toMs=[&open=1] and /media/segments/<id>.ts;
+   * Recorded video: /media/<camera>/recording.m3u8?fromMs=&toMs=[&startMs=][&open=1] and /media/segments/<id>.ts;
    * bookmark thumbnails: /media/bookmarks/<id>/thumb.jpg.
    * A token in the playlist's query (Electron has no cookie) is carried into its segment URIs.
    */
@@ -182,7 +202,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
     const playlist = /^\/media\/([^/]+)\/recording\.m3u8$/.exec(url.pathname);
     const parsed = playlist
-      ? timeRangeArg.safeParse({ cameraId: decodeURIComponent(playlist[1]!), fromMs: Number(url.searchParams.get('fromMs')), toMs: Number(url.searchParams.get('toMs')) })
+      ? playlistQuerySchema.safeParse({
+          cameraId: decodeURIComponent(playlist[1]!),
+          fromMs: Number(url.searchParams.get('fromMs')),
+          toMs: Number(url.searchParams.get('toMs')),
+          ...(url.searchParams.has('startMs') ? { startMs: Number(url.searchParams.get('startMs')) } : {}),
+        })
       : null;
     if (!parsed) return sendText(res, 404, 'Not found.');
     if (!parsed.success) return send(res, 400, { error: { code: 'media.invalid-range', message: parsed.error.issues[0]?.message ?? 'Invalid time range.' } });

@@ -84,6 +84,7 @@ export function App() {
           <IncidentsPanel
             cameras={camerasById}
             onPlay={(b) => setPlayback({ cameras: b.cameraIds.map((id) => camerasById.get(id)).filter((c): c is CameraView => c !== undefined), startAtMs: b.atMs - b.beforeMs })}
+            onEdit={(b) => setBookmarkDraft({ cameraIds: b.cameraIds, cameraNames: b.cameraIds.map((id) => camerasById.get(id)?.name ?? id), atMs: b.atMs, existing: b })}
             onExport={setExporting}
             onClose={() => setIncidents(false)}
           />

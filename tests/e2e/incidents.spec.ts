@@ -1,16 +1,21 @@
 /** Incidents end to end in Chromium: bookmark a live tile, find it by tag, play it, export it, verify it. */
 import { expect, test } from '@playwright/test';
-import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
+import { waitForFootage } from '../fixtures/recording-checks.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 let host: HostProcess;
 
 test.beforeAll(async () => {
   const cam = await startTestCamera({ codec: 'h264', label: 'Incident cam' });
-  host = await startHostProcess(['--data', tempDataDir(), '--cameras', writeCameraFile([{ name: 'Car park', url: cam.url }])]);
-  await new Promise((r) => setTimeout(r, 15_000)); // footage before the moment we mark
+  const dataDir = tempDataDir();
+  host = await startHostProcess(['--data', dataDir, '--cameras', writeCameraFile([{ name: 'Car park', url: cam.url }])]);
+  await waitForFootage(join(dataDir, 'recordings'), 12); // footage before the moment we mark
 });
 
 test.afterAll(async () => {
@@ -75,4 +80,56 @@ test('bookmark a live tile, find it by tag, open its playback, export it with pr
   await expect(verify.getByTestId('verify-result')).toHaveAttribute('data-ok', 'true');
   await expect(verify.getByTestId('verify-result')).toContainText('Case CASE-9');
   await page.screenshot({ path: join(ARTIFACTS, 'verify-ok.png') });
+
+  // An evidence officer chooses a received copy: the browser shell copies it to the host and checks that.
+  const exported = await verify.getByTestId('verify-path').inputValue();
+  await verify.getByTestId('verify-folder-input').setInputFiles(exported);
+  await expect(verify.getByTestId('verify-path')).toHaveValue(/\/received\/[0-9a-f-]{36}\/WR-CASE-9-/);
+  await expect(verify.getByTestId('verify-result')).toHaveAttribute('data-ok', 'true');
+  const tampered = join(mkdtempSync(join(tmpdir(), 'watchroom-tampered-')), basename(exported));
+  cpSync(exported, tampered, { recursive: true });
+  const master = join(tampered, 'master', readdirSync(join(tampered, 'master'))[0]!);
+  const bytes = readFileSync(master);
+  bytes[bytes.length >> 1]! ^= 0xff;
+  writeFileSync(master, bytes);
+  await verify.getByTestId('verify-folder-input').setInputFiles(tampered);
+  await expect(verify.getByTestId('verify-result')).toHaveAttribute('data-ok', 'false');
+  await expect(verify.getByTestId('verify-failure').first()).toHaveAttribute('data-code', 'file-hash-mismatch');
+  await page.screenshot({ path: join(ARTIFACTS, 'verify-tampered.png') });
+
+  // Trusting a partner's signer: listed beside this workstation's own key.
+  await verify.getByTestId('verify-trusted').locator('summary').click();
+  await expect(verify.getByTestId('trusted-key')).toHaveCount(1);
+  await expect(verify.getByTestId('trusted-key')).toHaveAttribute('data-own', 'true');
+  const partnerKey = join(mkdtempSync(join(tmpdir(), 'watchroom-partner-')), 'partner.pub.pem');
+  writeFileSync(partnerKey, generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
+  await verify.getByTestId('verify-import-key').setInputFiles(partnerKey);
+  await expect(verify.getByTestId('verify-key-note')).toContainText('Now trusted');
+  await expect(verify.getByTestId('trusted-key')).toHaveCount(2);
+  await page.screenshot({ path: join(ARTIFACTS, 'verify-trusted-keys.png') });
+  await verify.getByRole('button', { name: 'Close' }).click();
+
+  // Edit, lock (with a reason), unlock, delete: every change shows in the list at once.
+  await item.getByTestId('incident-edit').click();
+  await expect(dialog.getByTestId('bookmark-title')).toHaveValue('Car broken into');
+  await dialog.getByTestId('bookmark-notes').fill('Silver hatchback, rear window');
+  await dialog.getByTestId('bookmark-save').click();
+  await expect(dialog).toBeHidden();
+  await expect(item).toContainText('Silver hatchback, rear window');
+  const confirm = page.getByTestId('confirm-dialog');
+  await item.getByTestId('incident-lock').click();
+  await confirm.getByTestId('confirm-ok').click();
+  await expect(confirm.getByTestId('confirm-error')).toContainText('Say why');
+  await confirm.getByTestId('confirm-reason').fill('Insurer requested footage');
+  await confirm.getByTestId('confirm-ok').click();
+  await expect(item.getByTestId('incident-locked')).toBeVisible();
+  await expect(item.getByTestId('incident-delete')).toBeDisabled();
+  await page.screenshot({ path: join(ARTIFACTS, 'incident-locked.png') });
+  await item.getByTestId('incident-lock').click();
+  await confirm.getByTestId('confirm-reason').fill('Claim settled');
+  await confirm.getByTestId('confirm-ok').click();
+  await expect(item.getByTestId('incident-locked')).toBeHidden();
+  await item.getByTestId('incident-delete').click();
+  await confirm.getByTestId('confirm-ok').click();
+  await expect(panel.getByTestId('incident')).toHaveCount(0);
 });

@@ -3,13 +3,15 @@ import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
+import { waitForFootage } from '../fixtures/recording-checks.js';
 
 let host: HostProcess;
 
 test.beforeAll(async () => {
   const cam = await startTestCamera({ codec: 'h265', width: 640, height: 360, fps: 15, label: 'HEVC' });
-  host = await startHostProcess(['--data', tempDataDir(), '--cameras', writeCameraFile([{ name: 'HEVC camera', url: cam.url }])]);
-  await new Promise((r) => setTimeout(r, 15_000)); // some closed segments to play
+  const dataDir = tempDataDir();
+  host = await startHostProcess(['--data', dataDir, '--cameras', writeCameraFile([{ name: 'HEVC camera', url: cam.url }])]);
+  await waitForFootage(join(dataDir, 'recordings'), 10); // some closed segments to play
 });
 
 test.afterAll(async () => {

@@ -9,6 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
+import { waitForFootage } from '../fixtures/recording-checks.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 const W = 160;
@@ -23,8 +24,8 @@ test.beforeAll(async () => {
   cams = await Promise.all([1, 2].map((n) => startTestCamera({ codec: 'h264', label: `Playback ${n}` })));
   dataDir = tempDataDir();
   host = await startHostProcess(['--data', dataDir, '--cameras', writeCameraFile(cams.map((c, i) => ({ name: `Playback ${i + 1}`, url: c.url })))]);
-  // Let some footage accumulate before anyone looks back.
-  await new Promise((r) => setTimeout(r, 25_000));
+  // Instant replay looks back 30 s: that much must be on disk however slowly the cameras started.
+  await waitForFootage(join(dataDir, 'recordings'), 32);
 });
 
 test.afterAll(async () => {
@@ -77,7 +78,7 @@ test('instant replay goes back from live on one tile and returns to live', async
   const holder = tile.getByTestId('recorded-holder');
   await expect.poll(async () => Number(await holder.getAttribute('data-wall-ms')), { timeout: 20_000 }).toBeGreaterThan(0);
   const behind = Date.now() - Number(await holder.getAttribute('data-wall-ms'));
-  expect(behind).toBeGreaterThan(20_000);
+  expect(behind).toBeGreaterThan(25_000);
   expect(behind).toBeLessThan(45_000);
   await expect(tile.getByTestId('tile-replay-badge')).toBeVisible();
   await page.screenshot({ path: join(ARTIFACTS, 'instant-replay.png') });

@@ -3,7 +3,7 @@
  * standard tools a recipient has (sha256sum, openssl). The tamper corpus runs the watchroom-verify CLI.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -231,6 +231,36 @@ describe('evidence export', () => {
     await expect(h.core.api('olive', 'operator').startExport(request())).rejects.toMatchObject({ code: 'auth.forbidden' });
     await expect(h.core.api('olive', 'operator').verifyPackage({ path: exportsDir })).rejects.toMatchObject({ code: 'auth.forbidden' });
     expect(readdirSync(exportsDir)).toEqual(before);
+  });
+
+  it('a package handed to the browser shell is copied file by file under received/ and verified there; bad uploads are refused', async () => {
+    const cookie = { cookie: `watchroom_token_${h.host.port}=${h.token}` };
+    const put = (uploadId: string, path: string, body: Buffer, headers: Record<string, string> = cookie) =>
+      fetch(`${h.baseUrl}/received/${uploadId}/${path}`, { method: 'PUT', headers, body: new Uint8Array(body) });
+    const files = execFileSync('find', ['.', '-type', 'f'], { cwd: pkg, encoding: 'utf8' }).trim().split('\n').map((f) => f.slice(2));
+    const name = pkg.split('/').pop()!;
+    const uploadId = randomUUID();
+    let folder = '';
+    for (const f of files) {
+      const res = await put(uploadId, [name, ...f.split('/')].map(encodeURIComponent).join('/'), readFileSync(join(pkg, f)));
+      expect(res.status, await res.clone().text()).toBe(200);
+      folder = ((await res.json()) as { folder: string }).folder;
+    }
+    expect(folder).toBe(join(h.dataDir, 'received', uploadId, name));
+    expect(await h.api.verifyPackage({ path: folder })).toMatchObject({ ok: true, caseReference: 'CASE-2026-0142', filesChecked: 8 });
+
+    const manifest = readFileSync(join(pkg, 'manifest.json'));
+    expect((await put(uploadId, `${name}/manifest.json`, manifest)).status).toBe(400); // nothing overwritten
+    expect(existsSync(join(h.dataDir, 'received', uploadId)), 'a failed upload leaves nothing').toBe(false);
+    expect((await put('not-a-uuid', `${name}/manifest.json`, manifest)).status).toBe(400);
+    for (const bad of [`${name}/..%2F..%2Fescape.txt`, '..%2Fescape.txt', 'manifest.json', `${name}/%2Fetc%2Fpasswd`]) {
+      const res = await put(randomUUID(), bad, manifest);
+      expect(res.status, bad).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code, bad).toBe('upload.bad-path');
+    }
+    expect(existsSync(join(h.dataDir, 'escape.txt'))).toBe(false);
+    expect((await put(randomUUID(), `${name}/manifest.json`, manifest, {})).status).toBe(401);
+    expect((await put(randomUUID(), `${name}/manifest.json`, manifest, { ...cookie, origin: 'https://evil.example' })).status).toBe(403);
   });
 
   it('a cancelled export leaves nothing behind and is logged', async () => {

@@ -34,7 +34,9 @@ describe('incident bookmarks', () => {
     title: 'Fight on the stairs', notes: 'Two men, one in a red jacket.', tags: ['assault', 'stairwell'], caseReference: 'CASE-77', ...over,
   });
 
-  it('creates, edits and finds bookmarks by text, tag, camera and date range', async () => {
+  it('creates, edits and finds bookmarks by text, tag, camera and date range, and tells every view', async () => {
+    const events: string[] = [];
+    const off = h.core.onEvent((e) => events.push(e.type));
     const a = await h.api.createBookmark(input());
     const b = await h.api.createBookmark(input({ title: 'Bike theft', notes: '', tags: ['theft'], caseReference: '', atMs: a.atMs + 3_000 }));
     expect(a).toMatchObject({ createdBy: 'tester', locked: false, tags: ['assault', 'stairwell'] });
@@ -50,6 +52,8 @@ describe('incident bookmarks', () => {
     expect(await titles({ cameraId })).toHaveLength(2);
     expect(await titles({ fromMs: a.atMs + 1, toMs: a.atMs + 10_000 })).toEqual(['Bike theft']);
     expect(ledger().filter((e) => e.action.startsWith('bookmark.')).map((e) => e.action)).toEqual(['bookmark.create', 'bookmark.create', 'bookmark.update']);
+    off();
+    expect(events.filter((t) => t === 'bookmarks.changed')).toHaveLength(3);
   });
 
   it('serves a thumbnail taken from the footage at the bookmarked moment', async () => {
@@ -70,6 +74,10 @@ describe('incident bookmarks', () => {
     await expect(operator.setBookmarkLock({ id: bookmark!.id, locked: true, reason: 'court' })).rejects.toMatchObject({ code: 'auth.forbidden' });
     await h.api.setBookmarkLock({ id: bookmark!.id, locked: true, reason: 'Requested by CPS' });
     await expect(h.api.deleteBookmark({ id: bookmark!.id })).rejects.toMatchObject({ code: 'bookmark.locked' });
+    // No edit quietly moves locked footage back into retention's reach; words may still change.
+    await expect(h.api.updateBookmark({ id: bookmark!.id, changes: { afterMs: 0 } })).rejects.toMatchObject({ code: 'bookmark.locked' });
+    await expect(h.api.updateBookmark({ id: bookmark!.id, changes: { cameraIds: [] } })).rejects.toMatchObject({ code: 'bookmark.locked' });
+    expect(await h.api.updateBookmark({ id: bookmark!.id, changes: { notes: 'CPS ref 44/1', afterMs: bookmark!.afterMs } })).toMatchObject({ notes: 'CPS ref 44/1', locked: true });
 
     const window = { startMs: bookmark!.atMs - bookmark!.beforeMs, endMs: bookmark!.atMs + bookmark!.afterMs };
     const inWindow = segments().filter((s) => s.startMs < window.endMs && s.endMs > window.startMs).map((s) => s.path);

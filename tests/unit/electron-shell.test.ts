@@ -55,6 +55,7 @@ vi.mock('electron', () => {
       },
     },
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (fake.exposed[key] = api) },
+    webUtils: { getPathForFile: () => '/media/usb/WR-CASE-1/manifest.json' },
     ipcRenderer: { invoke: (...args: unknown[]) => (fake.invoked.push(args), Promise.resolve(null)), on: vi.fn(), removeListener: vi.fn() },
   };
 });
@@ -139,10 +140,10 @@ describe('Electron main process', async () => {
 });
 
 describe('Electron preload', () => {
-  it('exposes exactly the API methods plus the event feed and live server, each through one IPC channel', async () => {
+  it('exposes exactly the API methods plus the event feed, live server and dropped-file paths, each through one IPC channel', async () => {
     await import('../../electron/preload.js');
     const bridge = fake.exposed.watchroom as Record<string, (arg?: unknown) => unknown>;
-    expect(Object.keys(bridge).sort()).toEqual([...API_METHODS, 'liveServer', 'onEvent'].sort());
+    expect(Object.keys(bridge).sort()).toEqual([...API_METHODS, 'liveServer', 'onEvent', 'pathForFile'].sort());
     await bridge.removeCamera!({ id: 'cam-1' });
     expect(fake.invoked.at(-1)).toEqual([IPC_CALL, 'removeCamera', { id: 'cam-1' }]);
     await bridge.liveServer!();

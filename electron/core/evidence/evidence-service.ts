@@ -35,7 +35,7 @@ export interface EvidenceDeps {
 }
 
 /** The evidence part of WatchroomApi. */
-export type EvidenceApi = Pick<WatchroomApi, 'getSigningKey' | 'startExport' | 'getExport' | 'cancelExport' | 'listPackages' | 'verifyPackage' | 'importTrustedKey'>;
+export type EvidenceApi = Pick<WatchroomApi, 'getSigningKey' | 'startExport' | 'getExport' | 'cancelExport' | 'listPackages' | 'verifyPackage' | 'importTrustedKey' | 'listTrustedKeys'>;
 
 export const keysDir = (dataDir: string) => join(dataDir, 'keys');
 export const auditInboxDir = (dataDir: string) => join(dataDir, 'audit-inbox');
@@ -150,6 +150,11 @@ export function createEvidenceService(deps: EvidenceDeps) {
           const fingerprint = importTrustedKey(keysDir(deps.dataDir), pem);
           deps.ledger.append(actor, 'evidence.key-trusted', fingerprint, { fingerprint });
           return { fingerprint };
+        },
+        async listTrustedKeys() {
+          const own = signingKey().fingerprint;
+          const imported = [...trustedFingerprints(keysDir(deps.dataDir))].filter((f) => f !== own).sort();
+          return [{ fingerprint: own, own: true }, ...imported.map((fingerprint) => ({ fingerprint, own: false }))];
         },
       };
     },

@@ -1,8 +1,8 @@
 /**
  * Incident bookmarks as the API offers them. Creating, editing and deleting are audited; so are
  * evidence locks, which keep a bookmark's footage (its window on each of its cameras) out of
- * retention until lifted. A locked bookmark cannot be deleted: the lock must be lifted first, on the
- * record.
+ * retention until lifted. A locked bookmark can neither be deleted nor moved to other footage: the
+ * lock must be lifted first, on the record, so no edit quietly releases footage to retention.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -22,9 +22,14 @@ export interface IncidentDeps {
   ledger: AuditLedger;
   /** Throws camera.not-found for an unknown camera. */
   checkCamera(id: string): void;
+  /** Called after every change, so every open view can reload. */
+  onChange(): void;
 }
 
 const lockReason = (id: string) => `bookmark:${id}`;
+
+/** The fields that say which footage a bookmark covers. */
+const FOOTAGE_FIELDS = ['cameraIds', 'atMs', 'beforeMs', 'afterMs'] as const;
 
 export function createIncidentService(deps: IncidentDeps) {
   const store = new BookmarkStore(join(deps.dataDir, 'incidents.sqlite'));
@@ -60,18 +65,19 @@ export function createIncidentService(deps: IncidentDeps) {
           const b: Bookmark = { ...input, id: randomUUID(), createdBy: actor, createdAt: now, updatedAt: now, locked: false };
           store.insert(b);
           deps.ledger.append(actor, 'bookmark.create', b.id, summary(b));
+          deps.onChange();
           return b;
         },
         async updateBookmark({ id, changes }: { id: string; changes: Partial<BookmarkInput> }): Promise<Bookmark> {
           const before = find(id);
           changes.cameraIds?.forEach(deps.checkCamera);
-          const after = store.update(id, changes, Date.now())!;
-          if (after.locked) {
-            // The lock follows the footage the bookmark now covers.
-            deps.index.removeLocks(lockReason(id));
-            placeLock(after);
+          const moved = FOOTAGE_FIELDS.filter((f) => changes[f] !== undefined && JSON.stringify(changes[f]) !== JSON.stringify(before[f]));
+          if (before.locked && moved.length > 0) {
+            throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock, so the footage it covers cannot change. Lift the lock first; that is recorded.');
           }
+          const after = store.update(id, changes, Date.now())!;
           deps.ledger.append(actor, 'bookmark.update', id, { before: summary(before), after: summary(after) });
+          deps.onChange();
           return after;
         },
         async deleteBookmark({ id }: { id: string }): Promise<void> {
@@ -79,6 +85,7 @@ export function createIncidentService(deps: IncidentDeps) {
           if (b.locked) throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock. Lift the lock first; that is recorded.');
           store.delete(id);
           deps.ledger.append(actor, 'bookmark.delete', id, summary(b));
+          deps.onChange();
         },
         async listBookmarks(query: BookmarkQuery): Promise<Bookmark[]> {
           return store.search(query);
@@ -91,6 +98,7 @@ export function createIncidentService(deps: IncidentDeps) {
           const after = store.update(id, { locked }, Date.now())!;
           if (locked) placeLock(after);
           deps.ledger.append(actor, locked ? 'evidence.lock' : 'evidence.unlock', id, { ...summary(after), reason });
+          deps.onChange();
           return after;
         },
       };

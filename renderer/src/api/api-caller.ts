@@ -30,6 +30,7 @@ export function apiFromCaller(call: ApiCaller): WatchroomApi {
     listPackages: () => call('listPackages', undefined),
     verifyPackage: (arg) => call('verifyPackage', arg),
     importTrustedKey: (arg) => call('importTrustedKey', arg),
+    listTrustedKeys: () => call('listTrustedKeys', undefined),
     createBookmark: (input) => call('createBookmark', input),
     updateBookmark: (arg) => call('updateBookmark', arg),
     deleteBookmark: (arg) => call('deleteBookmark', arg),

@@ -6,6 +6,9 @@ import type { WatchroomApi } from '../../../shared/api.js';
 import type { SubscribeEvents } from './client-event';
 import { electronApi } from './electron-api';
 import { httpApi } from './http-api';
+import { uploadPackage } from './package-upload';
+import type { WatchroomBridge } from '../../../shared/bridge.js';
+import type { PackageFile } from '../incidents/package-folder-files';
 import { socketEventFeed } from './socket-event-feed';
 import { livePath, liveServerUrl, pageSocketUrl } from './socket-urls';
 
@@ -16,6 +19,19 @@ interface WatchroomClient {
   liveSocketUrl(cameraId: string): Promise<string>;
   /** Absolute URL of a recorded-media path (/media/...), with the token where there is no cookie. */
   mediaUrl(path: string): Promise<string>;
+  /**
+   * The folder to verify for a dropped or chosen package: where it lies (Electron), or a copy on the
+   * host (browser, which cannot name a folder on disk); `onProgress` follows the copy.
+   */
+  packageFolder(files: readonly PackageFile[], onProgress: (fraction: number) => void): Promise<string>;
+}
+
+/** The folder on disk a chosen file lies in, from the file's own path and its path inside the folder. */
+function folderOnDisk(bridge: WatchroomBridge, { file, relativePath }: PackageFile): string {
+  const path = bridge.pathForFile(file);
+  const inside = relativePath.slice(relativePath.indexOf('/'));
+  if (!path.replace(/\\/g, '/').endsWith(inside)) throw new Error('Could not tell where that folder lies on disk; type its path instead.');
+  return path.slice(0, path.length - inside.length);
 }
 
 function chooseClient(): WatchroomClient {
@@ -36,6 +52,7 @@ function chooseClient(): WatchroomClient {
         url.searchParams.set('token', server.token);
         return url.toString();
       },
+      packageFolder: async (files) => folderOnDisk(bridge, files[0]!),
     };
   }
   return {
@@ -43,7 +60,8 @@ function chooseClient(): WatchroomClient {
     subscribeEvents: socketEventFeed(pageSocketUrl('/events', location)),
     liveSocketUrl: async (cameraId) => pageSocketUrl(livePath(cameraId), location),
     mediaUrl: async (path) => path,
+    packageFolder: uploadPackage,
   };
 }
 
-export const { api, subscribeEvents, liveSocketUrl, mediaUrl } = chooseClient();
+export const { api, subscribeEvents, liveSocketUrl, mediaUrl, packageFolder } = chooseClient();

@@ -1,6 +1,6 @@
-/** Marks a moment: title, notes, tags, case reference, and how much before and after belongs to it. */
+/** Marks a moment, or edits a bookmark: title, notes, tags, case reference, and how much before and after belongs to it. */
 import { useState, type FormEvent } from 'react';
-import type { BookmarkInput } from '../../../shared/incidents.js';
+import type { Bookmark, BookmarkInput } from '../../../shared/incidents.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/error-message';
@@ -12,17 +12,20 @@ export interface BookmarkDraft {
   cameraIds: string[];
   cameraNames: string[];
   atMs: number;
+  /** The bookmark being edited; a new one is made when absent. */
+  existing?: Bookmark;
 }
 
 const DEFAULT_WINDOW_S = 30;
 
 export function BookmarkDialog({ draft, onClose }: { draft: BookmarkDraft; onClose(): void }) {
-  const [title, setTitle] = useState('');
-  const [notes, setNotes] = useState('');
-  const [tags, setTags] = useState('');
-  const [caseReference, setCaseReference] = useState('');
-  const [before, setBefore] = useState(String(DEFAULT_WINDOW_S));
-  const [after, setAfter] = useState(String(DEFAULT_WINDOW_S));
+  const { existing } = draft;
+  const [title, setTitle] = useState(existing?.title ?? '');
+  const [notes, setNotes] = useState(existing?.notes ?? '');
+  const [tags, setTags] = useState(existing?.tags.join(', ') ?? '');
+  const [caseReference, setCaseReference] = useState(existing?.caseReference ?? '');
+  const [before, setBefore] = useState(String(existing ? existing.beforeMs / 1000 : DEFAULT_WINDOW_S));
+  const [after, setAfter] = useState(String(existing ? existing.afterMs / 1000 : DEFAULT_WINDOW_S));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
 
@@ -40,7 +43,12 @@ export function BookmarkDialog({ draft, onClose }: { draft: BookmarkDraft; onClo
       caseReference,
     };
     try {
-      await api.createBookmark(input);
+      if (existing) {
+        const { cameraIds: _cameras, atMs: _at, ...changes } = input;
+        await api.updateBookmark({ id: existing.id, changes });
+      } else {
+        await api.createBookmark(input);
+      }
       onClose();
     } catch (error) {
       const fields: Record<string, string> = {};
@@ -64,7 +72,7 @@ export function BookmarkDialog({ draft, onClose }: { draft: BookmarkDraft; onClo
   );
 
   return (
-    <ModalDialog title="Bookmark this moment" testId="bookmark-dialog" onCancel={onClose}>
+    <ModalDialog title={existing ? 'Edit bookmark' : 'Bookmark this moment'} testId="bookmark-dialog" onCancel={onClose}>
       <p className="dialog-lead" data-testid="bookmark-moment">
         {draft.cameraNames.join(', ')} at {formatLocalTime(draft.atMs)}
       </p>
@@ -73,6 +81,7 @@ export function BookmarkDialog({ draft, onClose }: { draft: BookmarkDraft; onClo
         {field('notes', 'Notes', notes, setNotes, { multiline: true })}
         {field('tags', 'Tags (comma-separated)', tags, setTags, { placeholder: 'assault, stairwell' })}
         {field('caseReference', 'Case reference (optional)', caseReference, setCaseReference)}
+        {existing?.locked && <p className="dialog-lead">Under an evidence lock: lift it before changing how much footage belongs to the bookmark.</p>}
         <div className="form-row">
           {field('beforeMs', 'Seconds before', before, setBefore)}
           {field('afterMs', 'Seconds after', after, setAfter)}

@@ -2,15 +2,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CameraView } from '../../../shared/api.js';
 import type { Bookmark, BookmarkQuery } from '../../../shared/incidents.js';
-import { api, mediaUrl } from '../api/client';
+import { api, mediaUrl, subscribeEvents } from '../api/client';
 import { errorMessage } from '../lib/error-message';
 import { formatLocalTime } from '../playback/format-time';
+import { ConfirmDialog } from '../ui/confirm-dialog';
 import type { ExportScope } from './export-dialog';
 import './incidents-panel.css';
 
 interface IncidentsPanelProps {
   cameras: ReadonlyMap<string, CameraView>;
   onPlay(bookmark: Bookmark): void;
+  onEdit(bookmark: Bookmark): void;
   onExport(scope: ExportScope): void;
   onClose(): void;
 }
@@ -27,10 +29,29 @@ function Thumbnail({ id }: { id: string }) {
   return src ? <img className="incident-thumb" data-testid="incident-thumb" src={src} alt="" onError={retry} /> : <div className="incident-thumb" />;
 }
 
+/** Locking, unlocking and deleting ask first; a lock change goes on the record with its reason. */
+function BookmarkConfirm({ bookmark, action, onClose }: { bookmark: Bookmark; action: 'lock' | 'unlock' | 'delete'; onClose(): void }) {
+  const texts = {
+    lock: { title: 'Place an evidence lock', message: `Keep the footage of “${bookmark.title}” through retention until the lock is lifted?`, confirm: 'Lock', reason: 'Why is this footage locked?' },
+    unlock: { title: 'Lift the evidence lock', message: `Retention may then delete the footage of “${bookmark.title}” when it is old enough.`, confirm: 'Unlock', reason: 'Why is the lock lifted?' },
+    delete: { title: 'Delete bookmark', message: `Delete “${bookmark.title}”? The footage stays; the deletion is recorded.`, confirm: 'Delete', reason: undefined },
+  }[action];
+  return (
+    <ConfirmDialog
+      title={texts.title}
+      message={texts.message}
+      confirmLabel={texts.confirm}
+      reasonLabel={texts.reason}
+      onConfirm={(reason) => (action === 'delete' ? api.deleteBookmark({ id: bookmark.id }) : api.setBookmarkLock({ id: bookmark.id, locked: action === 'lock', reason }))}
+      onClose={onClose}
+    />
+  );
+}
+
 /** `<input type="date">` value (local) to ms at the start of that day. */
 const dayStart = (value: string) => (value ? new Date(`${value}T00:00:00`).getTime() : undefined);
 
-export function IncidentsPanel({ cameras, onPlay, onExport, onClose }: IncidentsPanelProps) {
+export function IncidentsPanel({ cameras, onPlay, onEdit, onExport, onClose }: IncidentsPanelProps) {
   const [text, setText] = useState('');
   const [tag, setTag] = useState('');
   const [cameraId, setCameraId] = useState('');
@@ -38,6 +59,7 @@ export function IncidentsPanel({ cameras, onPlay, onExport, onClose }: Incidents
   const [toDay, setToDay] = useState('');
   const [items, setItems] = useState<Bookmark[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<{ bookmark: Bookmark; action: 'lock' | 'unlock' | 'delete' } | null>(null);
 
   const load = useCallback(() => {
     const to = dayStart(toDay);
@@ -50,9 +72,13 @@ export function IncidentsPanel({ cameras, onPlay, onExport, onClose }: Incidents
     };
     api.listBookmarks(query).then((found) => (setItems(found), setProblem(null)), (e) => setProblem(errorMessage(e)));
   }, [text, tag, cameraId, fromDay, toDay]);
-  useEffect(load, [load]);
+  useEffect(() => {
+    load();
+    return subscribeEvents((event) => {
+      if (event.type === 'bookmarks.changed' || event.type === 'events.reconnected') load();
+    });
+  }, [load]);
 
-  const act = (work: Promise<unknown>) => void work.then(load, (e) => setProblem(errorMessage(e)));
   const names = (b: Bookmark) => b.cameraIds.map((id) => cameras.get(id)?.name ?? id);
 
   return (
@@ -89,6 +115,7 @@ export function IncidentsPanel({ cameras, onPlay, onExport, onClose }: Incidents
             </div>
             <div className="incident-actions">
               <button type="button" data-testid="incident-play" onClick={() => onPlay(b)}>Play</button>
+              <button type="button" data-testid="incident-edit" onClick={() => onEdit(b)}>Edit…</button>
               <button
                 type="button"
                 data-testid="incident-export"
@@ -96,23 +123,17 @@ export function IncidentsPanel({ cameras, onPlay, onExport, onClose }: Incidents
               >
                 Export…
               </button>
-              <button
-                type="button"
-                data-testid="incident-lock"
-                onClick={() => {
-                  const reason = window.prompt(b.locked ? 'Why is the evidence lock lifted?' : 'Why is this footage locked?');
-                  if (reason) act(api.setBookmarkLock({ id: b.id, locked: !b.locked, reason }));
-                }}
-              >
+              <button type="button" data-testid="incident-lock" onClick={() => setConfirming({ bookmark: b, action: b.locked ? 'unlock' : 'lock' })}>
                 {b.locked ? 'Unlock' : 'Lock'}
               </button>
-              <button type="button" data-testid="incident-delete" disabled={b.locked} title={b.locked ? 'Lift the lock first' : 'Delete this bookmark'} onClick={() => act(api.deleteBookmark({ id: b.id }))}>
+              <button type="button" data-testid="incident-delete" disabled={b.locked} title={b.locked ? 'Lift the lock first' : 'Delete this bookmark'} onClick={() => setConfirming({ bookmark: b, action: 'delete' })}>
                 Delete
               </button>
             </div>
           </li>
         ))}
       </ul>
+      {confirming && <BookmarkConfirm {...confirming} onClose={() => setConfirming(null)} />}
     </section>
   );
 }

@@ -1,11 +1,19 @@
-/** Evidence officers check a package: every hash, the signature, the signer, the manifest, the custody extract. */
-import { useEffect, useState } from 'react';
-import type { PackageSummary, VerificationReport } from '../../../shared/evidence.js';
-import { api } from '../api/client';
+/**
+ * Evidence officers check a package: every hash, the signature, the signer, the manifest, the custody
+ * extract. A package arrives by drop, by choosing its folder, from this workstation's exports, or by
+ * path; the signers trusted here are listed, and a partner's key can be imported.
+ */
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import type { PackageSummary, TrustedKey, VerificationReport } from '../../../shared/evidence.js';
+import { api, packageFolder } from '../api/client';
 import { errorMessage } from '../lib/error-message';
 import { ModalDialog } from '../ui/modal-dialog';
+import { filesFromDrop, filesFromInput, type PackageFile } from './package-folder-files';
 import '../ui/form.css';
 import './export-dialog.css';
+
+/** `webkitdirectory` is not in React's attribute types; every current browser and Electron honour it. */
+const FOLDER_PICKER = { webkitdirectory: '' } as object;
 
 export function VerifyDialog({ initialPath, onClose }: { initialPath: string; onClose(): void }) {
   const [path, setPath] = useState(initialPath);
@@ -13,29 +21,81 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
   const [report, setReport] = useState<VerificationReport | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [fingerprint, setFingerprint] = useState('');
+  /** Fraction of a dropped package copied to the host, while copying. */
+  const [copied, setCopied] = useState<number | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [trusted, setTrusted] = useState<TrustedKey[]>([]);
+  const [keyNote, setKeyNote] = useState<string | null>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const keyInput = useRef<HTMLInputElement>(null);
 
+  const loadTrusted = useCallback(() => void api.listTrustedKeys().then(setTrusted, () => undefined), []);
   useEffect(() => {
     api.listPackages().then(setPackages, () => undefined);
-    api.getSigningKey().then((k) => setFingerprint(k.fingerprint), () => undefined);
-  }, []);
+    loadTrusted();
+  }, [loadTrusted]);
 
-  const verify = async () => {
+  const verify = async (where: string | Promise<string>) => {
     setBusy(true);
     setProblem(null);
     setReport(null);
     try {
-      setReport(await api.verifyPackage({ path }));
+      const folder = await where;
+      setPath(folder);
+      setCopied(null);
+      setReport(await api.verifyPackage({ path: folder }));
     } catch (error) {
       setProblem(errorMessage(error));
     } finally {
       setBusy(false);
+      setCopied(null);
+    }
+  };
+  const verifyFiles = (files: Promise<PackageFile[]>) =>
+    void verify(
+      files.then((list) => {
+        if (list.length === 0) throw new Error('That folder is empty.');
+        setCopied(0);
+        return packageFolder(list, setCopied);
+      }),
+    );
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    if (!busy) verifyFiles(filesFromDrop(event.dataTransfer));
+  };
+
+  const importKey = async (file: File) => {
+    setKeyNote(null);
+    try {
+      const { fingerprint } = await api.importTrustedKey({ pem: await file.text() });
+      setKeyNote(`Now trusted: ${fingerprint}`);
+      loadTrusted();
+    } catch (error) {
+      setKeyNote(errorMessage(error));
     }
   };
 
   return (
     <ModalDialog title="Verify an evidence package" testId="verify-dialog" onCancel={onClose}>
       <div className="dialog-form">
+        <div
+          className={dragging ? 'verify-drop dragging' : 'verify-drop'}
+          data-testid="verify-drop"
+          onDragOver={(e) => (e.preventDefault(), setDragging(true))}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+        >
+          <p>Drop a package folder here</p>
+          <button type="button" data-testid="verify-choose-folder" disabled={busy} onClick={() => folderInput.current?.click()}>Choose folder…</button>
+          <input ref={folderInput} type="file" hidden data-testid="verify-folder-input" {...FOLDER_PICKER} onChange={(e) => {
+            // Copied out first: clearing the input (so the same folder can be chosen again) empties its FileList.
+            const list = [...(e.target.files ?? [])];
+            e.target.value = '';
+            verifyFiles(Promise.resolve().then(() => filesFromInput(list)));
+          }} />
+        </div>
         {packages.length > 0 && (
           <div className="form-field">
             <label htmlFor="verify-choose">Packages exported here</label>
@@ -51,7 +111,13 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
           <label htmlFor="verify-path">Package folder</label>
           <input id="verify-path" data-testid="verify-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/media/usb/WR-CASE-…" />
         </div>
-        {problem && <p className="form-error" role="alert">{problem}</p>}
+        {copied !== null && (
+          <div className="export-progress" data-testid="verify-copy">
+            <progress max={1} value={copied} />
+            <p>Copying the package to this workstation for checking… {Math.round(copied * 100)} %</p>
+          </div>
+        )}
+        {problem && <p className="form-error" role="alert" data-testid="verify-problem">{problem}</p>}
         {report && (
           <div className={report.ok ? 'verify-result ok' : 'verify-result failed'} data-testid="verify-result" data-ok={String(report.ok)}>
             <p className="verify-verdict">{report.ok ? '✔ Verified' : `✖ ${report.failures.length} problem(s)`}</p>
@@ -64,10 +130,27 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
             </ul>
           </div>
         )}
-        <p className="dialog-lead">This workstation signs with key {fingerprint}</p>
+        <details className="verify-trusted" data-testid="verify-trusted">
+          <summary>Trusted signers ({trusted.length})</summary>
+          <ul>
+            {trusted.map((k) => (
+              <li key={k.fingerprint} data-testid="trusted-key" data-own={String(k.own)}>
+                <code>{k.fingerprint}</code> {k.own ? '(this workstation)' : '(imported)'}
+              </li>
+            ))}
+          </ul>
+          <p className="dialog-lead">Import a signer’s public key only after checking its fingerprint with the organisation that publishes it.</p>
+          <button type="button" onClick={() => keyInput.current?.click()}>Import a signer’s key…</button>
+          <input ref={keyInput} type="file" hidden accept=".pem,.pub,text/plain" data-testid="verify-import-key" onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) void importKey(file);
+            e.target.value = '';
+          }} />
+          {keyNote && <p className="dialog-lead" data-testid="verify-key-note">{keyNote}</p>}
+        </details>
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>Close</button>
-          <button type="button" className="primary" data-testid="verify-run" disabled={!path || busy} onClick={() => void verify()}>
+          <button type="button" className="primary" data-testid="verify-run" disabled={!path || busy} onClick={() => void verify(path)}>
             {busy ? 'Checking…' : 'Verify'}
           </button>
         </div>

@@ -20,7 +20,8 @@ import { canonicalJson } from '../canonical-json.js';
 import { sha256File } from '../recording/file-hash.js';
 import type { SegmentIndex } from '../recording/segment-index.js';
 import { planClips, type ClipPlan, type Gap } from './clip-plan.js';
-import { ExportCancelled, isNoSpace, keyframeOffsets, probeMedia, runFfmpeg } from './ffmpeg-job.js';
+import { ExportCancelled, isNoSpace, probeMedia, runFfmpeg } from './ffmpeg-job.js';
+import { keyframeOffsetsOfFile } from '../recording/ts-keyframes.js';
 import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, RECIPIENT_README, SIGNER_KEY, SUMS, SUMS_SIG, formatSums, recipientReadme, safeName, utcStamp } from './package-files.js';
 import type { SigningKey } from './signing-key.js';
 
@@ -103,7 +104,7 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
         const first = clip.segments[0]!;
         const wantOffset = (clip.wantStartMs - first.startMs) / 1000;
         // Copying cannot start between keyframes: begin at the last keyframe at or before the start.
-        const keyframes = await keyframeOffsets(join(ctx.recordingsRoot, first.path));
+        const keyframes = await keyframeOffsetsOfFile(join(ctx.recordingsRoot, first.path));
         const kf = keyframes.filter((k) => k <= wantOffset + 0.001).pop() ?? 0;
         const actualStartMs = Math.round(first.startMs + kf * 1000);
         const copySeconds = (clip.wantEndMs - actualStartMs) / 1000;
@@ -193,8 +194,9 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
     writeFileSync(join(temp, SIGNER_KEY), ctx.key.publicKeyPem);
     writeFileSync(join(temp, RECIPIENT_README), recipientReadme(req.caseReference, ctx.key.fingerprint));
 
-    const listed = [...files.map((f) => f.path), MANIFEST, AUDIT_EXTRACT, SIGNER_KEY, RECIPIENT_README];
-    const sums = formatSums(await Promise.all(listed.map(async (path) => ({ path, sha256: await sha256File(join(temp, path)) }))));
+    // The media were hashed once, as they were described; reading them again would double the cost.
+    const small = [MANIFEST, AUDIT_EXTRACT, SIGNER_KEY, RECIPIENT_README];
+    const sums = formatSums([...files.map(({ path, sha256 }) => ({ path, sha256 })), ...(await Promise.all(small.map(async (path) => ({ path, sha256: await sha256File(join(temp, path)) }))))]);
     writeFileSync(join(temp, SUMS), sums);
     writeFileSync(join(temp, SUMS_SIG), ctx.key.sign(Buffer.from(sums)));
     if (signal.aborted) throw new ExportCancelled();

@@ -54,17 +54,3 @@ export async function probeMedia(file: string): Promise<MediaFacts> {
   const json = JSON.parse(stdout) as { streams?: Array<{ codec_name?: string }>; format?: { duration?: string } };
   return { codec: json.streams?.[0]?.codec_name ?? 'unknown', durationSeconds: Number(json.format?.duration ?? NaN) };
 }
-
-/** Offsets in seconds from the file's first packet of its video keyframes. */
-export async function keyframeOffsets(file: string): Promise<number[]> {
-  const stdout = await runToEnd('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file]);
-  const packets = stdout
-    .trim()
-    .split('\n')
-    .map((l) => l.split(','))
-    .filter((p) => p[0] && p[0] !== 'N/A')
-    .map(([pts, flags]) => ({ pts: Number(pts), key: (flags ?? '').includes('K') }));
-  if (packets.length === 0) return [];
-  const base = Math.min(...packets.map((p) => p.pts));
-  return packets.filter((p) => p.key).map((p) => p.pts - base);
-}

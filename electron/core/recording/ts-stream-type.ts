@@ -4,9 +4,9 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 
-const PACKET = 188;
+export const TS_PACKET = 188;
 /** ffmpeg writes PAT and PMT at the start of each segment; a few packets in is plenty. */
-const HEAD_BYTES = PACKET * 64;
+const HEAD_BYTES = TS_PACKET * 64;
 
 export const TS_STREAM_TYPES = { h264: 0x1b, h265: 0x24 } as const;
 
@@ -17,18 +17,18 @@ function sectionOf(packet: Buffer): Buffer | null {
   let offset = 4;
   if (adaptation === 2) return null; // no payload
   if (adaptation === 3) offset += 1 + packet[4]!;
-  if (offset >= PACKET) return null;
+  if (offset >= TS_PACKET) return null;
   offset += 1 + packet[offset]!; // pointer_field
-  return offset < PACKET ? packet.subarray(offset) : null;
+  return offset < TS_PACKET ? packet.subarray(offset) : null;
 }
 
 const pidOf = (packet: Buffer) => ((packet[1]! & 0x1f) << 8) | packet[2]!;
 
-/** The stream_type of the first video elementary stream in the bytes, or null if none is found. */
-export function videoStreamType(bytes: Buffer): number | null {
+/** The first video elementary stream in the bytes (its PID and stream_type), or null if none is found. */
+function firstVideoStream(bytes: Buffer): { pid: number; type: number } | null {
   let pmtPid: number | null = null;
-  for (let at = 0; at + PACKET <= bytes.length; at += PACKET) {
-    const packet = bytes.subarray(at, at + PACKET);
+  for (let at = 0; at + TS_PACKET <= bytes.length; at += TS_PACKET) {
+    const packet = bytes.subarray(at, at + TS_PACKET);
     const section = sectionOf(packet);
     if (!section || section.length < 12) continue;
     const pid = pidOf(packet);
@@ -46,13 +46,23 @@ export function videoStreamType(bytes: Buffer): number | null {
       const programInfoLength = ((section[10]! & 0x0f) << 8) | section[11]!;
       for (let i = 12 + programInfoLength; i + 5 <= end; ) {
         const type = section[i]!;
-        if (isVideo(type)) return type;
+        if (isVideo(type)) return { pid: ((section[i + 1]! & 0x1f) << 8) | section[i + 2]!, type };
         i += 5 + (((section[i + 3]! & 0x0f) << 8) | section[i + 4]!);
       }
       return null;
     }
   }
   return null;
+}
+
+/** The stream_type of the first video elementary stream in the bytes, or null if none is found. */
+export function videoStreamType(bytes: Buffer): number | null {
+  return firstVideoStream(bytes)?.type ?? null;
+}
+
+/** The PID that carries the first video elementary stream, or null if none is found. */
+export function videoPid(bytes: Buffer): number | null {
+  return firstVideoStream(bytes)?.pid ?? null;
 }
 
 /** MPEG-1/2 video, MPEG-4 part 2, H.264, H.265, and VC-1/AVS types seen on cameras. */

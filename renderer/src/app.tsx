@@ -89,7 +89,7 @@ export function App() {
             onClose={() => setIncidents(false)}
           />
         )}
-        {playback && <PlaybackPanel cameras={playback.cameras} startAtMs={playback.startAtMs} onClose={() => setPlayback(null)} />}
+        {playback && <PlaybackPanel cameras={playback.cameras} startAtMs={playback.startAtMs} onExport={setExporting} onClose={() => setPlayback(null)} />}
       </main>
       {retention && <RetentionDialog onClose={() => setRetention(false)} />}
       {bookmarkDraft && <BookmarkDialog draft={bookmarkDraft} onClose={() => setBookmarkDraft(null)} />}

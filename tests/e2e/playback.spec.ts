@@ -5,7 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
@@ -178,6 +178,58 @@ test('playback: hovering names the time, "Go to" a typed time seeks every camera
   await expect(panel.getByTestId('timeline-now')).toBeEnabled();
   await panel.getByTestId('timeline-now').click();
   await expect.poll(async () => Number(await timeline.getAttribute('data-to-ms'))).toBeGreaterThanOrEqual(toMs);
+});
+
+test('export from playback: mark in and out on the timeline, choose the cameras, and the package covers that span', async ({ page }) => {
+  await page.goto(host.url.href);
+  await page.getByTestId('open-playback').click();
+  const panel = page.getByTestId('playback-panel');
+  const range = panel.getByTestId('timeline-range').first();
+  await expect(range).toBeVisible();
+  const startMs = Number(await range.getAttribute('data-start-ms'));
+  await panel.getByTestId('playback-play').click(); // pause: marks are taken at the moment on screen
+  const d = new Date(startMs + 5_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  await panel.getByTestId('playback-goto-input').fill(`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`);
+  await panel.getByTestId('playback-goto').click();
+  const shownAt = async () => Number(await panel.getByTestId('playback-time').getAttribute('data-wall-ms'));
+  await expect.poll(async () => Math.abs((await shownAt()) - d.getTime()), { timeout: 15_000 }).toBeLessThan(1_500);
+  await panel.getByTestId('playback-mark-in').click();
+  const markIn = await shownAt();
+  await panel.getByTestId('playback-forward').click();
+  await expect.poll(shownAt, { timeout: 15_000 }).toBeGreaterThan(markIn + 8_000);
+  await panel.getByTestId('playback-mark-out').click();
+  const markOut = await shownAt();
+  await expect(panel.getByTestId('timeline-marked')).toBeVisible();
+  await page.screenshot({ path: join(ARTIFACTS, 'playback-marked.png') });
+
+  await panel.getByTestId('playback-export').click();
+  const dialog = page.getByTestId('export-dialog');
+  const localSecond = (ms: number) => {
+    const t = new Date(ms);
+    return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}T${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
+  };
+  await expect(dialog.getByTestId('export-fromMs')).toHaveValue(localSecond(markIn));
+  await expect(dialog.getByTestId('export-toMs')).toHaveValue(localSecond(markOut));
+  // A reversed range is refused beside the field, and nothing starts.
+  await dialog.getByTestId('export-toMs').fill(localSecond(markIn - 10_000));
+  await dialog.getByTestId('export-reason').fill('Fight reported by the bus driver');
+  await dialog.getByTestId('export-caseReference').fill('CASE-PB-1');
+  await dialog.getByTestId('export-start').click();
+  await expect(dialog.getByTestId('export-error-toMs')).toContainText('end of the range must come after its start');
+  await dialog.getByTestId('export-toMs').fill(localSecond(markOut));
+  await expect(dialog.getByTestId('export-camera')).toHaveCount(2);
+  await dialog.getByTestId('export-camera').nth(1).uncheck();
+  await dialog.getByTestId('export-working-copy').uncheck();
+  await page.screenshot({ path: join(ARTIFACTS, 'export-from-playback.png') });
+  await dialog.getByTestId('export-start').click();
+  await expect(dialog.getByTestId('export-done')).toBeVisible({ timeout: 60_000 });
+  const packagePath = (await dialog.getByTestId('export-done').locator('code').textContent())!;
+  const manifest = JSON.parse(readFileSync(join(packagePath, 'manifest.json'), 'utf8')) as { requested: { startUtc: string; endUtc: string }; cameras: Array<{ name: string }> };
+  expect(manifest.cameras.map((c) => c.name)).toEqual(['Playback 1']);
+  // The dialog holds whole seconds of local time; the package says the same span in UTC.
+  expect(manifest.requested.startUtc).toBe(new Date(Math.floor(markIn / 1000) * 1000).toISOString());
+  expect(manifest.requested.endUtc).toBe(new Date(Math.floor(markOut / 1000) * 1000).toISOString());
 });
 
 test('retention settings: what recordings use, errors beside the field, saved and audited', async ({ page }) => {

@@ -8,7 +8,7 @@ import type { ExportJob } from '../../../shared/evidence.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import { api, subscribeEvents } from '../api/client';
 import { errorMessage } from '../lib/error-message';
-import { formatLocalTime } from '../playback/format-time';
+import { fromLocalInput, toLocalInput } from '../playback/format-time';
 import { ModalDialog } from '../ui/modal-dialog';
 import '../ui/form.css';
 import './export-dialog.css';
@@ -28,6 +28,9 @@ function timeLeft(ms: number | null): string {
 }
 
 export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope; onClose(): void; onVerify(path: string): void }) {
+  const [fromText, setFromText] = useState(toLocalInput(scope.fromMs));
+  const [toText, setToText] = useState(toLocalInput(scope.toMs));
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set(scope.cameraIds));
   const [reason, setReason] = useState('');
   const [caseReference, setCaseReference] = useState(scope.caseReference);
   const [person, setPerson] = useState('');
@@ -48,11 +51,18 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
     event.preventDefault();
     setErrors({});
     const recipient = person.trim() || organisation.trim() ? { person, organisation } : null;
+    const fromMs = fromLocalInput(fromText);
+    const toMs = fromLocalInput(toText);
+    if (fromMs === null || toMs === null) {
+      return setErrors({ [fromMs === null ? 'fromMs' : 'toMs']: 'Enter a date and time, to the second.' });
+    }
     try {
-      setJob(await api.startExport({ cameraIds: scope.cameraIds, fromMs: scope.fromMs, toMs: scope.toMs, reason, caseReference, recipient, workingCopy }));
+      const cameraIds = scope.cameraIds.filter((id) => chosen.has(id));
+      setJob(await api.startExport({ cameraIds, fromMs, toMs, reason, caseReference, recipient, workingCopy }));
     } catch (error) {
       const fields: Record<string, string> = {};
       if (error instanceof WatchroomError) for (const f of error.fields ?? []) fields[f.field.split('.').pop()!] = f.message;
+      if (error instanceof WatchroomError && error.code === 'export.bad-range') fields.toMs = error.message;
       if (Object.keys(fields).length === 0) fields.general = errorMessage(error);
       setErrors(fields);
     }
@@ -66,11 +76,19 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
     </div>
   );
 
+  const timeInput = (id: string, label: string, value: string, set: (v: string) => void) => (
+    <div className="form-field">
+      <label htmlFor={`export-${id}`}>{label}</label>
+      <input id={`export-${id}`} type="datetime-local" step={1} data-testid={`export-${id}`} value={value} aria-invalid={errors[id] ? true : undefined} onChange={(e) => set(e.target.value)} />
+      {errors[id] && <p className="field-error" data-testid={`export-error-${id}`}>{errors[id]}</p>}
+    </div>
+  );
+
   const running = job?.state === 'running';
   return (
     <ModalDialog title="Export evidence" testId="export-dialog" onCancel={() => !running && onClose()}>
       <p className="dialog-lead">
-        {scope.cameraNames.join(', ')} · {formatLocalTime(scope.fromMs)} to {formatLocalTime(scope.toMs, false)} (exported in UTC)
+        {scope.cameraIds.filter((id) => chosen.has(id)).map((id) => scope.cameraNames[scope.cameraIds.indexOf(id)]).join(', ')} · local time here, UTC in the package
       </p>
       {job ? (
         <div className="export-progress" data-testid="export-progress" data-state={job.state}>
@@ -101,6 +119,27 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
         </div>
       ) : (
         <form className="dialog-form" noValidate onSubmit={(e) => void submit(e)}>
+          <div className="form-row">
+            {timeInput('fromMs', 'From', fromText, setFromText)}
+            {timeInput('toMs', 'To', toText, setToText)}
+          </div>
+          {scope.cameraIds.length > 1 && (
+            <fieldset className="export-cameras" data-testid="export-cameras">
+              <legend>Cameras</legend>
+              {scope.cameraIds.map((id, i) => (
+                <label key={id} className="checkbox">
+                  <input
+                    type="checkbox"
+                    data-testid="export-camera"
+                    checked={chosen.has(id)}
+                    onChange={(e) => setChosen((now) => new Set(e.target.checked ? [...now, id] : [...now].filter((c) => c !== id)))}
+                  />
+                  {scope.cameraNames[i]}
+                </label>
+              ))}
+              {errors.cameraIds && <p className="field-error" data-testid="export-error-cameraIds">{errors.cameraIds}</p>}
+            </fieldset>
+          )}
           <div className="form-field">
             <label htmlFor="export-reason">Reason for the export (required)</label>
             <textarea id="export-reason" data-testid="export-reason" rows={2} value={reason} aria-invalid={errors.reason ? true : undefined} onChange={(e) => setReason(e.target.value)} />

@@ -5,3 +5,14 @@ export function formatLocalTime(ms: number, withDate = true): string {
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
   return withDate ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}` : time;
 }
+
+/** A time as `<input type="datetime-local" step="1">` shows it: local, to the second. */
+export function toLocalInput(ms: number): string {
+  return formatLocalTime(ms).replace(' ', 'T');
+}
+
+/** What a datetime-local input holds, as ms since epoch (it is local time); null when incomplete. */
+export function fromLocalInput(value: string): number | null {
+  const ms = value ? new Date(value).getTime() : NaN;
+  return Number.isFinite(ms) ? ms : null;
+}

@@ -9,14 +9,20 @@ import { formatLocalTime } from './format-time';
 import { PLAYLIST_SPAN_MS, RecordedVideo } from './recorded-video';
 import type { RecordedPlayer } from './recorded-player';
 import { Timeline } from './timeline';
+import type { ExportScope } from '../incidents/export-dialog';
 import './playback-panel.css';
 
 interface PlaybackPanelProps {
   cameras: CameraView[];
   /** Where to start (a bookmarked moment); a minute ago by default. */
   startAtMs?: number;
+  /** Export these cameras over the marked span (or around the moment on screen). */
+  onExport(scope: ExportScope): void;
   onClose(): void;
 }
+
+/** Without marks, an export covers this much either side of the moment on screen. */
+const UNMARKED_EXPORT_MS = 30_000;
 
 /** How much of the past the timeline spans; a short window makes a few minutes easy to hit. */
 const WINDOWS = [
@@ -30,7 +36,7 @@ const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
 /** Players further apart than this are pulled back to the first one. */
 const SYNC_TOLERANCE_MS = 300;
 
-export function PlaybackPanel({ cameras, startAtMs, onClose }: PlaybackPanelProps) {
+export function PlaybackPanel({ cameras, startAtMs, onExport, onClose }: PlaybackPanelProps) {
   const [windowMs, setWindowMs] = useState(WINDOWS[0]!.ms);
   /** The timeline's right edge; it follows the present until the operator pans into the past. */
   const [toMs, setToMs] = useState(() => (startAtMs === undefined ? Date.now() : Math.min(Date.now(), startAtMs + windowMs / 2)));
@@ -43,6 +49,9 @@ export function PlaybackPanel({ cameras, startAtMs, onClose }: PlaybackPanelProp
   const [speed, setSpeed] = useState(1);
   const [goToText, setGoToText] = useState('');
   const [goToError, setGoToError] = useState<string | null>(null);
+  const [markIn, setMarkIn] = useState<number | null>(null);
+  const [markOut, setMarkOut] = useState<number | null>(null);
+  const marked = markIn !== null && markOut !== null && markOut > markIn ? { fromMs: markIn, toMs: markOut } : null;
   const players = useRef(new Map<string, RecordedPlayer>());
   const first = cameras[0];
 
@@ -162,6 +171,25 @@ export function PlaybackPanel({ cameras, startAtMs, onClose }: PlaybackPanelProp
             <button type="submit" data-testid="playback-goto">Go</button>
             {goToError && <span className="field-error" role="alert" data-testid="playback-goto-error">{goToError}</span>}
           </form>
+          <span className="playback-marks">
+            <button type="button" data-testid="playback-mark-in" disabled={cursor === null} onClick={() => setMarkIn(cursor)} title="Export from the moment on screen">
+              Mark in{markIn !== null && ` ${formatLocalTime(markIn, false)}`}
+            </button>
+            <button type="button" data-testid="playback-mark-out" disabled={cursor === null} onClick={() => setMarkOut(cursor)} title="Export up to the moment on screen">
+              Mark out{markOut !== null && ` ${formatLocalTime(markOut, false)}`}
+            </button>
+            <button
+              type="button"
+              data-testid="playback-export"
+              disabled={cursor === null && !marked}
+              onClick={() => {
+                const span = marked ?? { fromMs: cursor! - UNMARKED_EXPORT_MS, toMs: Math.min(Date.now(), cursor! + UNMARKED_EXPORT_MS) };
+                onExport({ cameraIds: cameras.map((c) => c.id), cameraNames: cameras.map((c) => c.name), ...span, caseReference: '' });
+              }}
+            >
+              Export…
+            </button>
+          </span>
           <button type="button" data-testid="playback-close" onClick={onClose}>Back to live wall</button>
         </div>
       </header>
@@ -180,7 +208,7 @@ export function PlaybackPanel({ cameras, startAtMs, onClose }: PlaybackPanelProp
       </div>
       <div className="timeline-row">
         <button type="button" data-testid="timeline-earlier" title="Earlier" onClick={() => showWindowEndingAt(toMs - windowMs / 2)}>◀</button>
-        <Timeline fromMs={fromMs} toMs={toMs} ranges={ranges} cursorMs={cursor} onSeek={goTo} />
+        <Timeline fromMs={fromMs} toMs={toMs} ranges={ranges} cursorMs={cursor} marked={marked} onSeek={goTo} />
         <button type="button" data-testid="timeline-later" title="Later" disabled={followNow} onClick={() => showWindowEndingAt(toMs + windowMs / 2)}>▶</button>
         <button type="button" data-testid="timeline-now" title="Timeline up to now" disabled={followNow} onClick={() => showWindowEndingAt(Date.now())}>Now</button>
       </div>

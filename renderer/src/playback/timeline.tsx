@@ -12,12 +12,14 @@ interface TimelineProps {
   toMs: number;
   ranges: readonly RecordedRange[];
   cursorMs: number | null;
+  /** A span marked for export (in and out), drawn over the ranges. */
+  marked?: { fromMs: number; toMs: number } | null;
   onSeek(wallMs: number): void;
 }
 
 const TICKS = 6;
 
-export function Timeline({ fromMs, toMs, ranges, cursorMs, onSeek }: TimelineProps) {
+export function Timeline({ fromMs, toMs, ranges, cursorMs, marked, onSeek }: TimelineProps) {
   const bar = useRef<HTMLDivElement>(null);
   const [pointerMs, setPointerMs] = useState<number | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -57,6 +59,7 @@ export function Timeline({ fromMs, toMs, ranges, cursorMs, onSeek }: TimelinePro
             style={{ left: pct(r.startMs), width: `calc(${pct(r.endMs)} - ${pct(r.startMs)})` }}
           />
         ))}
+        {marked && <div className="timeline-marked" data-testid="timeline-marked" style={{ left: pct(marked.fromMs), width: `calc(${pct(marked.toMs)} - ${pct(marked.fromMs)})` }} />}
         {cursorMs !== null && <div className="timeline-cursor" style={{ left: pct(cursorMs) }} />}
         {pointerMs !== null && (
           <div className={dragging ? 'timeline-pointer dragging' : 'timeline-pointer'} style={{ left: pct(pointerMs) }}>

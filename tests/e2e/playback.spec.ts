@@ -68,6 +68,23 @@ function difference(a: Buffer, b: Buffer): number {
   return sum / a.length;
 }
 
+/** Opens playback of the wall's cameras once the timeline shows the recording; where that began. */
+async function openPlayback(page: Page) {
+  await page.goto(host.url.href);
+  await page.getByTestId('open-playback').click();
+  const panel = page.getByTestId('playback-panel');
+  const range = panel.getByTestId('timeline-range').first();
+  await expect(range).toBeVisible();
+  return { panel, startMs: Number(await range.getAttribute('data-start-ms')) };
+}
+
+/** A time as a datetime-local input holds it: local, whole seconds. */
+function localInput(ms: number): string {
+  const t = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}T${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
+}
+
 test('instant replay goes back from live on one tile and returns to live', async ({ page }) => {
   await page.goto(host.url.href);
   const tile = page.getByTestId('tile-0');
@@ -133,12 +150,7 @@ test('playback: the timeline shows the recording, a seek shows the frame recorde
 });
 
 test('playback: hovering names the time, "Go to" a typed time seeks every camera there, the timeline pans', async ({ page }) => {
-  await page.goto(host.url.href);
-  await page.getByTestId('open-playback').click();
-  const panel = page.getByTestId('playback-panel');
-  const range = panel.getByTestId('timeline-range').first();
-  await expect(range).toBeVisible();
-  const startMs = Number(await range.getAttribute('data-start-ms'));
+  const { panel, startMs } = await openPlayback(page);
 
   // Hover over the middle of the recorded range: the label names that local time.
   const timeline = panel.getByTestId('timeline');
@@ -156,10 +168,7 @@ test('playback: hovering names the time, "Go to" a typed time seeks every camera
 
   // Type a local date and time; both cameras go there.
   const target = startMs + 12_000;
-  const d = new Date(target);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const local = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  await panel.getByTestId('playback-goto-input').fill(local);
+  await panel.getByTestId('playback-goto-input').fill(localInput(target));
   await panel.getByTestId('playback-goto').click();
   const second = Math.floor(target / 1000) * 1000; // the input holds whole seconds
   for (const holder of await panel.getByTestId('recorded-holder').all()) {
@@ -167,7 +176,7 @@ test('playback: hovering names the time, "Go to" a typed time seeks every camera
   }
 
   // A time in the future is refused with a reason, and nothing moves.
-  await panel.getByTestId('playback-goto-input').fill(`${d.getFullYear() + 1}-01-01T00:00:00`);
+  await panel.getByTestId('playback-goto-input').fill(`${new Date().getFullYear() + 1}-01-01T00:00:00`);
   await panel.getByTestId('playback-goto').click();
   await expect(panel.getByTestId('playback-goto-error')).toHaveText('Pick a date and time in the past');
 
@@ -181,19 +190,13 @@ test('playback: hovering names the time, "Go to" a typed time seeks every camera
 });
 
 test('export from playback: mark in and out on the timeline, choose the cameras, and the package covers that span', async ({ page }) => {
-  await page.goto(host.url.href);
-  await page.getByTestId('open-playback').click();
-  const panel = page.getByTestId('playback-panel');
-  const range = panel.getByTestId('timeline-range').first();
-  await expect(range).toBeVisible();
-  const startMs = Number(await range.getAttribute('data-start-ms'));
+  const { panel, startMs } = await openPlayback(page);
   await panel.getByTestId('playback-play').click(); // pause: marks are taken at the moment on screen
-  const d = new Date(startMs + 5_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  await panel.getByTestId('playback-goto-input').fill(`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`);
+  const goal = Math.floor((startMs + 5_000) / 1000) * 1000;
+  await panel.getByTestId('playback-goto-input').fill(localInput(goal));
   await panel.getByTestId('playback-goto').click();
   const shownAt = async () => Number(await panel.getByTestId('playback-time').getAttribute('data-wall-ms'));
-  await expect.poll(async () => Math.abs((await shownAt()) - d.getTime()), { timeout: 15_000 }).toBeLessThan(1_500);
+  await expect.poll(async () => Math.abs((await shownAt()) - goal), { timeout: 15_000 }).toBeLessThan(1_500);
   await panel.getByTestId('playback-mark-in').click();
   const markIn = await shownAt();
   await panel.getByTestId('playback-forward').click();
@@ -205,19 +208,15 @@ test('export from playback: mark in and out on the timeline, choose the cameras,
 
   await panel.getByTestId('playback-export').click();
   const dialog = page.getByTestId('export-dialog');
-  const localSecond = (ms: number) => {
-    const t = new Date(ms);
-    return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}T${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
-  };
-  await expect(dialog.getByTestId('export-fromMs')).toHaveValue(localSecond(markIn));
-  await expect(dialog.getByTestId('export-toMs')).toHaveValue(localSecond(markOut));
+  await expect(dialog.getByTestId('export-fromMs')).toHaveValue(localInput(markIn));
+  await expect(dialog.getByTestId('export-toMs')).toHaveValue(localInput(markOut));
   // A reversed range is refused beside the field, and nothing starts.
-  await dialog.getByTestId('export-toMs').fill(localSecond(markIn - 10_000));
+  await dialog.getByTestId('export-toMs').fill(localInput(markIn - 10_000));
   await dialog.getByTestId('export-reason').fill('Fight reported by the bus driver');
   await dialog.getByTestId('export-caseReference').fill('CASE-PB-1');
   await dialog.getByTestId('export-start').click();
   await expect(dialog.getByTestId('export-error-toMs')).toContainText('end of the range must come after its start');
-  await dialog.getByTestId('export-toMs').fill(localSecond(markOut));
+  await dialog.getByTestId('export-toMs').fill(localInput(markOut));
   await expect(dialog.getByTestId('export-camera')).toHaveCount(2);
   await dialog.getByTestId('export-camera').nth(1).uncheck();
   await dialog.getByTestId('export-working-copy').uncheck();

@@ -66,6 +66,22 @@ export interface WallState {
   tiles: Array<string | null>;
 }
 
+/** One of the workstation's walls: a monitor in Electron, a window in the browser shell. */
+export interface WallSummary {
+  /** `wall-1` is the main wall, which always exists. */
+  id: string;
+  name: string;
+}
+
+/** A saved set of walls ("salvo"), recalled in one action. */
+export interface PresetSummary {
+  id: string;
+  name: string;
+  /** Shipped with Watchroom: it fills the walls with the cameras there are when recalled. */
+  builtIn: boolean;
+  wallCount: number;
+}
+
 export interface SessionInfo {
   user: string;
   role: Role;
@@ -102,8 +118,20 @@ export interface WatchroomApi {
   importCameras(arg: { text: string; format: 'json' | 'csv' }): Promise<ImportResult>;
   addDemoCameras(): Promise<CameraView[]>;
   listStreams(): Promise<StreamStatus[]>;
-  getWall(): Promise<WallState>;
-  setWall(state: WallState): Promise<WallState>;
+  listWalls(): Promise<WallSummary[]>;
+  getWall(arg: { wallId: string }): Promise<WallState>;
+  setWall(arg: { wallId: string; state: WallState }): Promise<WallState>;
+  /** A further wall (another monitor or window), filled with cameras no other wall shows. */
+  addWall(): Promise<WallSummary>;
+  /** The main wall cannot be removed. */
+  removeWall(arg: { wallId: string }): Promise<void>;
+  /** Built-in presets first, then saved ones in the order they were made: Ctrl+1..9 follow this order. */
+  listPresets(): Promise<PresetSummary[]>;
+  /** Saves every wall's layout and tiles under a name (replacing a saved preset of that name). */
+  savePreset(arg: { name: string }): Promise<PresetSummary>;
+  /** Puts every wall back as the preset has it; walls it does not have are removed. */
+  recallPreset(arg: { id: string }): Promise<WallSummary[]>;
+  deletePreset(arg: { id: string }): Promise<void>;
   listAudit(arg: { limit: number }): Promise<AuditEntry[]>;
   /** Recorded ranges of one camera between two times. */
   listRecordings(arg: { cameraId: string; fromMs: number; toMs: number }): Promise<RecordedRange[]>;

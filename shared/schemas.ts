@@ -27,6 +27,19 @@ export const wallStateSchema = z.object({
   tiles: z.array(cameraIdSchema.nullable()).max(64),
 });
 
+export const wallIdSchema = z.string().regex(/^wall-\d{1,4}$/, { error: 'A wall id looks like wall-2.' });
+export const presetIdSchema = z.union([z.uuid(), z.string().regex(/^builtin-[a-z-]{1,40}$/)]);
+
+/** A wall as settings store it: id, name, layout and tiles. */
+export const wallEntrySchema = z.object({ id: wallIdSchema, name: z.string().max(60) }).and(wallStateSchema);
+
+/** A saved preset as settings store it. */
+export const savedPresetSchema = z.object({
+  id: z.uuid(),
+  name: z.string().min(1).max(60),
+  walls: z.array(wallEntrySchema).min(1).max(16),
+});
+
 export const importFormatSchema = z.enum(['json', 'csv']);
 
 const epochMs = z.number().int().min(0).max(8.64e15);
@@ -88,8 +101,15 @@ export const apiArgSchemas = {
   importCameras: z.object({ text: z.string().max(1_000_000), format: importFormatSchema }),
   addDemoCameras: z.undefined(),
   listStreams: z.undefined(),
-  getWall: z.undefined(),
-  setWall: wallStateSchema,
+  listWalls: z.undefined(),
+  getWall: z.object({ wallId: wallIdSchema }),
+  setWall: z.object({ wallId: wallIdSchema, state: wallStateSchema }),
+  addWall: z.undefined(),
+  removeWall: z.object({ wallId: wallIdSchema }),
+  listPresets: z.undefined(),
+  savePreset: z.object({ name: requiredText(60, 'Give the preset a name.') }),
+  recallPreset: z.object({ id: presetIdSchema }),
+  deletePreset: z.object({ id: presetIdSchema }),
   listAudit: z.object({ limit: z.number().int().min(1).max(1000) }),
   listRecordings: timeRangeArg,
   getRetention: z.undefined(),

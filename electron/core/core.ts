@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { AuditEntry, CameraInput, CameraView, ImportResult, RetentionSettings, SessionInfo, WallState, WatchroomApi } from '../../shared/api.js';
+import type { AuditEntry, CameraInput, CameraView, ImportResult, RetentionSettings, SessionInfo, WatchroomApi } from '../../shared/api.js';
 import type { CoreEvent, StreamStatus } from '../../shared/events.js';
 import { WatchroomError } from '../../shared/errors.js';
 import { AuditLedger } from './audit/audit-ledger.js';
@@ -17,8 +17,8 @@ import { createLogger, type Logger } from './logger.js';
 import { openConfStore, type SettingsStore } from './settings/settings-store.js';
 import type { StreamSink } from './streams/stream-fanout.js';
 import { StreamEngine } from './streams/stream-engine.js';
-import { defaultWall, fillEmptyTiles, normalizeWall, removeFromWall } from './wall/wall-state.js';
-import { retentionSchema, wallStateSchema } from '../../shared/schemas.js';
+import { createWallService } from './wall/wall-service.js';
+import { retentionSchema } from '../../shared/schemas.js';
 import { SegmentIndex } from './recording/segment-index.js';
 import { RecordingStore, type Audit } from './recording/recording-store.js';
 import { SegmentRecorder } from './recording/segment-recorder.js';
@@ -172,18 +172,9 @@ export function createCore(options: CoreOptions): Core {
   }, options.retentionIntervalMs ?? 60_000);
 
   const view = (r: CameraRecord): CameraView => toView(r, cameras.hasPassword(r.id));
-  const readWall = (): WallState => {
-    const parsed = wallStateSchema.safeParse(settings.get('wall'));
-    return normalizeWall(parsed.success ? parsed.data : defaultWall(), (id) => cameras.has(id));
-  };
-  const writeWall = (state: WallState): WallState => {
-    const wall = normalizeWall(state, (id) => cameras.has(id));
-    settings.set('wall', wall);
-    emit({ type: 'wall.changed' });
-    return wall;
-  };
+  const walls = createWallService({ settings, ledger: audit, cameraIds: () => cameras.list().map((r) => r.id), onChange: () => emit({ type: 'wall.changed' }) });
   const camerasAdded = (added: CameraRecord[]) => {
-    writeWall(fillEmptyTiles(readWall(), added.map((r) => r.id)));
+    walls.camerasAdded(added.map((r) => r.id));
     emit({ type: 'cameras.changed' });
     void ready.then(() => streams.startRecording(added.map((r) => r.id)));
   };
@@ -220,6 +211,7 @@ export function createCore(options: CoreOptions): Core {
       return {
         ...evidence.api(actor, role),
         ...incidents.api(actor, role),
+        ...walls.api(actor),
         async getSession() {
           return { user: actor, role, appVersion: options.appVersion, shell: options.shell };
         },
@@ -244,7 +236,7 @@ export function createCore(options: CoreOptions): Core {
           auditCamera('camera.remove', record);
           await streams.cameraRemoved(id);
           recorders.delete(id);
-          writeWall(removeFromWall(readWall(), id));
+          walls.cameraRemoved(id);
           emit({ type: 'cameras.changed' });
         },
         async importCameras({ text, format }): Promise<ImportResult> {
@@ -273,12 +265,6 @@ export function createCore(options: CoreOptions): Core {
         },
         async listStreams() {
           return streams.statuses(cameras.list().map((r) => r.id));
-        },
-        async getWall() {
-          return readWall();
-        },
-        async setWall(state: WallState) {
-          return writeWall(state);
         },
         async listAudit({ limit }): Promise<AuditEntry[]> {
           return audit.list(limit);

@@ -136,7 +136,7 @@ describe('camera API errors', () => {
     const { result } = JSON.parse(body) as { result: { added: Array<{ id: string; url: string; hasPassword: boolean }>; skipped: string[] } };
     expect(result.added.map((c) => [c.url, c.hasPassword])).toEqual([['rtsp://127.0.0.1:9/a', true], ['rtsp://127.0.0.1:9/b', false]]);
     expect(result.skipped).toEqual([]);
-    const wall = ((await (await post('getWall', {})).json()) as { result: { tiles: Array<string | null> } }).result;
+    const wall = ((await (await post('getWall', { arg: { wallId: 'wall-1' } })).json()) as { result: { tiles: Array<string | null> } }).result;
     expect(wall.tiles.slice(0, 4)).toEqual([result.added[0]!.id, result.added[1]!.id, null, null]);
     const again = ((await (await post('importCameras', { arg: { text, format: 'json' } })).json()) as { result: { added: unknown[]; skipped: string[] } }).result;
     expect(again).toEqual({ added: [], skipped: ['North gate', 'South gate'] });

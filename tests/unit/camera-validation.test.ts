@@ -70,7 +70,8 @@ describe('API argument validation', () => {
     const bad = await dispatchApiCall(api, 'addCamera', { name: 5, url: 'rtsp://h/' }, log);
     expect(bad).toMatchObject({ ok: false, status: 400, error: { code: 'api.invalid-argument' } });
     if (!bad.ok) expect(bad.error.fields?.[0]?.field).toBe('name');
-    expect(await dispatchApiCall(api, 'setWall', { layout: '5x5', tiles: [] }, log)).toMatchObject({ ok: false, status: 400 });
+    expect(await dispatchApiCall(api, 'setWall', { wallId: 'wall-1', state: { layout: '5x5', tiles: [] } }, log)).toMatchObject({ ok: false, status: 400 });
+    expect(await dispatchApiCall(api, 'getWall', { wallId: '../settings' }, log)).toMatchObject({ ok: false, status: 400 });
     expect(await dispatchApiCall(api, 'removeCamera', { id: '../etc/passwd' }, log)).toMatchObject({ ok: false, status: 400 });
     expect(await dispatchApiCall(api, 'listAudit', { limit: 1e9 }, log)).toMatchObject({ ok: false, status: 400 });
     expect(calls).toEqual([]);

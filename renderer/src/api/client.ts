@@ -7,6 +7,7 @@ import type { SubscribeEvents } from './client-event';
 import { electronApi } from './electron-api';
 import { httpApi } from './http-api';
 import { uploadPackage } from './package-upload';
+import { openWallWindow } from '../wall/wall-window';
 import type { WatchroomBridge } from '../../../shared/bridge.js';
 import type { PackageFile } from '../incidents/package-folder-files';
 import { socketEventFeed } from './socket-event-feed';
@@ -24,6 +25,8 @@ interface WatchroomClient {
    * host (browser, which cannot name a folder on disk); `onProgress` follows the copy.
    */
   packageFolder(files: readonly PackageFile[], onProgress: (fraction: number) => void): Promise<string>;
+  /** Shows a wall in a window: the browser opens one; Electron's main process already has (one per display). */
+  showWall(wallId: string): Promise<void>;
 }
 
 /** The folder on disk a chosen file lies in, from the file's own path and its path inside the folder. */
@@ -53,6 +56,7 @@ function chooseClient(): WatchroomClient {
         return url.toString();
       },
       packageFolder: async (files) => folderOnDisk(bridge, files[0]!),
+      showWall: async () => undefined,
     };
   }
   return {
@@ -61,7 +65,8 @@ function chooseClient(): WatchroomClient {
     liveSocketUrl: async (cameraId) => pageSocketUrl(livePath(cameraId), location),
     mediaUrl: async (path) => path,
     packageFolder: uploadPackage,
+    showWall: openWallWindow,
   };
 }
 
-export const { api, subscribeEvents, liveSocketUrl, mediaUrl, packageFolder } = chooseClient();
+export const { api, subscribeEvents, liveSocketUrl, mediaUrl, packageFolder, showWall } = chooseClient();

@@ -1,5 +1,7 @@
 import type { LayoutId } from '../../../shared/layouts.js';
 import { LayoutSwitcher } from './layout-switcher';
+import { PresetsMenu } from './presets-menu';
+import { WallsMenu } from './walls-menu';
 
 interface TopBarProps {
   layout: LayoutId | null;
@@ -21,7 +23,10 @@ export function TopBar({ layout, onLayout, onPlayback, onRetention, onIncidents,
       <button type="button" data-testid="open-incidents" onClick={onIncidents} title="Bookmarked incidents: search, play, export">
         Incidents
       </button>
-      <button type="button" className="top-bar-end" data-testid="open-verify" onClick={onVerify} title="Check an evidence package">
+      <span className="top-bar-end" />
+      <PresetsMenu />
+      <WallsMenu />
+      <button type="button" data-testid="open-verify" onClick={onVerify} title="Check an evidence package">
         Verify
       </button>
       <button type="button" data-testid="open-retention" onClick={onRetention} title="How long recordings are kept and how much disk they may use">

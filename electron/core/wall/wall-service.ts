@@ -1,0 +1,132 @@
+/**
+ * The walls as the API offers them: each wall's layout and tiles, adding and removing walls, and
+ * presets. Walls and saved presets live in settings; anything unreadable there is set aside for the
+ * defaults rather than trusted. Preset changes and recalls are audited (they change what a control
+ * room watches); every change tells every window through `wall.changed`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PresetSummary, WallState, WallSummary, WatchroomApi } from '../../../shared/api.js';
+import { WatchroomError } from '../../../shared/errors.js';
+import { savedPresetSchema, wallEntrySchema, wallStateSchema } from '../../../shared/schemas.js';
+import type { AuditLedger } from '../audit/audit-ledger.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { fillEmptyTiles, removeFromWall } from './wall-state.js';
+import { BUILT_IN_PRESETS, builtInLayout, MAIN_WALL, mainWall, normalizeWalls, presetSummaries, withNewWall, type SavedPreset, type WallEntry } from './wall-set.js';
+
+export interface WallDeps {
+  settings: SettingsStore;
+  ledger: AuditLedger;
+  /** Camera ids in the order the camera list shows them. */
+  cameraIds(): string[];
+  onChange(): void;
+}
+
+export type WallApi = Pick<WatchroomApi, 'listWalls' | 'getWall' | 'setWall' | 'addWall' | 'removeWall' | 'listPresets' | 'savePreset' | 'recallPreset' | 'deletePreset'>;
+
+export function createWallService(deps: WallDeps) {
+  const exists = (id: string) => deps.cameraIds().includes(id);
+
+  const readWalls = (): WallEntry[] => {
+    const stored = deps.settings.get('walls');
+    const walls = Array.isArray(stored) ? stored.flatMap((w) => (wallEntrySchema.safeParse(w).success ? [w as WallEntry] : [])) : [];
+    if (walls.length === 0) {
+      // Before there were several walls, the one wall was stored under `wall`.
+      const legacy = wallStateSchema.safeParse(deps.settings.get('wall'));
+      walls.push(mainWall(legacy.success ? legacy.data : undefined));
+    }
+    return normalizeWalls(walls, exists);
+  };
+  const writeWalls = (walls: WallEntry[]): WallEntry[] => {
+    const normalized = normalizeWalls(walls, exists);
+    deps.settings.set('walls', normalized);
+    deps.onChange();
+    return normalized;
+  };
+  const readPresets = (): SavedPreset[] => {
+    const stored = deps.settings.get('presets');
+    return Array.isArray(stored) ? stored.flatMap((p) => (savedPresetSchema.safeParse(p).success ? [p as SavedPreset] : [])) : [];
+  };
+  const find = (walls: WallEntry[], wallId: string): WallEntry => {
+    const wall = walls.find((w) => w.id === wallId);
+    if (!wall) throw new WatchroomError('wall.not-found', `There is no wall ${wallId}; it may have been closed.`);
+    return wall;
+  };
+  const summary = (w: WallEntry): WallSummary => ({ id: w.id, name: w.name });
+  const state = (w: WallEntry): WallState => ({ layout: w.layout, tiles: w.tiles });
+
+  return {
+    /** New cameras go into the first empty tiles, main wall first. */
+    camerasAdded(cameraIds: readonly string[]): void {
+      let queue = [...cameraIds];
+      writeWalls(
+        readWalls().map((w) => {
+          const filled = fillEmptyTiles(w, queue);
+          queue = queue.filter((id) => !filled.tiles.includes(id));
+          return { ...w, ...filled };
+        }),
+      );
+    },
+    cameraRemoved(cameraId: string): void {
+      writeWalls(readWalls().map((w) => ({ ...w, ...removeFromWall(w, cameraId) })));
+    },
+    api(actor: string): WallApi {
+      return {
+        async listWalls() {
+          return readWalls().map(summary);
+        },
+        async getWall({ wallId }) {
+          return state(find(readWalls(), wallId));
+        },
+        async setWall({ wallId, state: next }) {
+          const walls = readWalls();
+          find(walls, wallId);
+          return state(find(writeWalls(walls.map((w) => (w.id === wallId ? { ...w, ...next } : w))), wallId));
+        },
+        async addWall() {
+          const walls = withNewWall(readWalls(), deps.cameraIds());
+          const added = walls[walls.length - 1]!;
+          writeWalls(walls);
+          deps.ledger.append(actor, 'wall.add', added.id, { name: added.name });
+          return summary(added);
+        },
+        async removeWall({ wallId }) {
+          if (wallId === MAIN_WALL) throw new WatchroomError('wall.main', 'The main wall stays; close the other walls instead.');
+          const walls = readWalls();
+          find(walls, wallId);
+          writeWalls(walls.filter((w) => w.id !== wallId));
+          deps.ledger.append(actor, 'wall.remove', wallId, {});
+        },
+        async listPresets(): Promise<PresetSummary[]> {
+          return presetSummaries(readPresets(), readWalls().length);
+        },
+        async savePreset({ name }) {
+          const walls = readWalls();
+          const presets = readPresets();
+          const replaced = presets.find((p) => p.name.toLowerCase() === name.toLowerCase());
+          const preset: SavedPreset = { id: replaced?.id ?? randomUUID(), name, walls };
+          deps.settings.set('presets', replaced ? presets.map((p) => (p.id === replaced.id ? preset : p)) : [...presets, preset]);
+          deps.ledger.append(actor, 'wall.preset-save', preset.id, { name, walls: walls.map((w) => ({ id: w.id, layout: w.layout, tiles: w.tiles })) });
+          deps.onChange();
+          return { id: preset.id, name, builtIn: false, wallCount: walls.length };
+        },
+        async recallPreset({ id }) {
+          const builtIn = BUILT_IN_PRESETS.find((p) => p.id === id);
+          const saved = readPresets().find((p) => p.id === id);
+          if (!builtIn && !saved) throw new WatchroomError('preset.not-found', 'There is no such preset; it may have been deleted.');
+          const walls = writeWalls(builtIn ? builtInLayout(builtIn.id, readWalls(), deps.cameraIds()) : saved!.walls);
+          deps.ledger.append(actor, 'wall.preset-recall', id, { name: builtIn?.name ?? saved!.name });
+          return walls.map(summary);
+        },
+        async deletePreset({ id }) {
+          const presets = readPresets();
+          const preset = presets.find((p) => p.id === id);
+          if (!preset) throw new WatchroomError('preset.not-found', BUILT_IN_PRESETS.some((p) => p.id === id) ? 'Built-in presets cannot be deleted.' : 'There is no such preset.');
+          deps.settings.set('presets', presets.filter((p) => p.id !== id));
+          deps.ledger.append(actor, 'wall.preset-delete', id, { name: preset.name });
+          deps.onChange();
+        },
+      };
+    },
+  };
+}
+

@@ -1,0 +1,81 @@
+/**
+ * Several walls end to end: a second wall window with its own layout, one upstream per camera however
+ * many windows show it, and presets that save and recall every window at once.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
+import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
+import { ffmpegFor } from '../fixtures/process-table.js';
+
+const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+let cams: TestCamera[] = [];
+let host: HostProcess;
+
+test.beforeAll(async () => {
+  cams = await Promise.all([1, 2].map((n) => startTestCamera({ codec: 'h264', label: `Wall cam ${n}` })));
+  host = await startHostProcess(['--data', tempDataDir(), '--cameras', writeCameraFile(cams.map((c, i) => ({ name: `Wall cam ${i + 1}`, url: c.url })))]);
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  await stopAllTestCameras();
+});
+
+const layoutOf = (page: Page) => page.getByTestId('wall').getAttribute('data-layout');
+
+test('a second wall window with its own layout shares the upstream, and a preset restores both windows', async ({ page, context }) => {
+  test.setTimeout(90_000);
+  await page.goto(host.url.href);
+  await expect(page.getByTestId('tile-0')).toHaveAttribute('data-state', 'live');
+  const camA = (await page.getByTestId('tile-0').getAttribute('data-camera-id'))!;
+
+  await page.getByTestId('walls-menu').locator('summary').click();
+  const [second] = await Promise.all([context.waitForEvent('page'), page.getByTestId('wall-open-new').click()]);
+  await second.waitForLoadState();
+  expect(new URL(second.url()).searchParams.get('wall')).toBe('wall-2');
+  await expect(second.getByTestId('walls-menu').locator('summary')).toContainText('Wall 2');
+  // Both cameras are on the main wall, so the new wall starts empty; show camera A there, alone.
+  await second.getByTestId('layout-1').click();
+  await second.getByTestId('camera-item').first().dragTo(second.getByTestId('tile-0'));
+  await expect(second.getByTestId('tile-0')).toHaveAttribute('data-camera-id', camA);
+  await expect(second.getByTestId('tile-0')).toHaveAttribute('data-state', 'live');
+  await expect(page.getByTestId('tile-0')).toHaveAttribute('data-state', 'live');
+  expect(await layoutOf(page)).toBe('2x2');
+  // One RTSP session for camera A, though two windows (and the recorder) use it.
+  expect(ffmpegFor(cams[0]!.port)).toHaveLength(1);
+  const streams = await page.evaluate(async () => {
+    const res = await fetch('/api/listStreams', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    return ((await res.json()) as { result: Array<{ cameraId: string; health: { subscribers: number } }> }).result;
+  });
+  expect(streams.find((s) => s.cameraId === camA)?.health.subscribers).toBe(2);
+  await page.screenshot({ path: join(ARTIFACTS, 'walls-main.png') });
+  await second.screenshot({ path: join(ARTIFACTS, 'walls-second.png') });
+
+  // Save both walls as a preset, change both, recall it with its shortcut: both windows come back.
+  await page.bringToFront();
+  await page.getByTestId('presets-menu').locator('summary').click();
+  await page.getByTestId('preset-name').fill('Car park watch');
+  await page.getByTestId('preset-save').click();
+  const saved = page.getByTestId('preset-item').filter({ hasText: 'Car park watch' });
+  await expect(saved).toContainText('2 walls');
+  await expect(saved).toContainText('Ctrl+3');
+  await page.screenshot({ path: join(ARTIFACTS, 'presets-menu.png') });
+  await page.getByTestId('presets-menu').locator('summary').click();
+
+  await page.getByTestId('layout-3x3').click();
+  await second.bringToFront();
+  await second.getByTestId('layout-2x2').click();
+  await second.getByTestId('tile-0').hover();
+  await second.getByTestId('tile-0').getByTestId('tile-clear').click();
+  await expect(second.getByTestId('tile-0')).toHaveAttribute('data-state', 'empty');
+  await expect.poll(() => layoutOf(page)).toBe('3x3');
+
+  await page.bringToFront();
+  await page.keyboard.press('Control+3');
+  await expect.poll(() => layoutOf(page)).toBe('2x2');
+  await expect.poll(() => layoutOf(second)).toBe('1');
+  await expect(second.getByTestId('tile-0')).toHaveAttribute('data-camera-id', camA);
+  await expect(second.getByTestId('tile-0')).toHaveAttribute('data-state', 'live');
+  await expect(page.getByTestId('tile-1')).toHaveAttribute('data-state', 'live');
+});

@@ -1,10 +1,11 @@
 /**
- * Electron shell: one wall window bound to the core. It adapts, it does not decide: every call goes
- * through the same validated dispatch as the browser host. Follows Electron's security checklist:
- * context isolation, sandbox, no Node in the renderer, CSP, sender checks, no navigation or new
- * windows, permissions denied.
+ * Electron shell: one wall window per display, bound to the core. It adapts, it does not decide:
+ * every call goes through the same validated dispatch as the browser host, and which wall goes on
+ * which display is core/wall/display-placement.ts. Follows Electron's security checklist: context
+ * isolation, sandbox, no Node in the renderer, CSP, sender checks, no navigation or new windows,
+ * permissions denied.
  */
-import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, screen, session, type IpcMainInvokeEvent } from 'electron';
 import ElectronStore from 'electron-store';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
@@ -16,6 +17,7 @@ import { createCore, type Core } from './core/core.js';
 import type { SettingsStore } from './core/settings/settings-store.js';
 import { dispatchApiCall } from './host/api-dispatch.js';
 import { startHost, type RunningHost } from './host/http-host.js';
+import { placeWalls, type DisplayInfo } from './core/wall/display-placement.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '..', 'renderer');
@@ -55,18 +57,64 @@ async function start(): Promise<void> {
   });
   ipcMain.handle(IPC_LIVE_SERVER, (event) => (fromOurRenderer(event) ? { baseUrl: `ws://127.0.0.1:${live.port}`, token } : null));
 
-  const window = new BrowserWindow({
-    width: 1600,
-    height: 900,
-    backgroundColor: '#0b0d10',
-    title: 'Watchroom',
-    webPreferences: { preload: preloadPath, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+  const windows = new Map<string, BrowserWindow>();
+  /** The display each open wall window is on, so a pass that changes nothing moves nothing. */
+  const shownOn = new Map<string, number>();
+  core.onEvent((event) => {
+    for (const window of windows.values()) if (!window.isDestroyed()) window.webContents.send(IPC_EVENT, event);
   });
-  const offEvents = core.onEvent((event) => {
-    if (!window.isDestroyed()) window.webContents.send(IPC_EVENT, event);
-  });
-  window.on('closed', offEvents);
-  await window.loadFile(rendererIndex);
+  const openWall = (wallId: string, bounds: Electron.Rectangle): BrowserWindow => {
+    const window = new BrowserWindow({
+      ...bounds,
+      backgroundColor: '#0b0d10',
+      title: 'Watchroom',
+      webPreferences: { preload: preloadPath, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+    });
+    window.on('closed', () => (windows.delete(wallId), shownOn.delete(wallId)));
+    void window.loadFile(rendererIndex, { query: { wall: wallId } });
+    window.maximize();
+    return window;
+  };
+
+  // Which display each wall was on, so a restart (or a monitor plugged back in) puts it back there.
+  const placementStore = new ElectronStore<{ displays: Record<string, number> }>({ name: 'displays', defaults: { displays: {} } });
+  let arranging: Promise<void> | null = null;
+  let again = false;
+  const arrange = async (): Promise<void> => {
+    const primary = screen.getPrimaryDisplay().id;
+    const displays: DisplayInfo[] = screen.getAllDisplays().map((d) => ({ id: d.id, workArea: d.workArea, primary: d.id === primary }));
+    const saved = placementStore.get('displays');
+    let plan = placeWalls(displays, (await api.listWalls()).map((w) => w.id), saved);
+    for (let i = 0; i < plan.wallsMissing; i++) await api.addWall();
+    if (plan.wallsMissing > 0) plan = placeWalls(displays, (await api.listWalls()).map((w) => w.id), saved);
+    for (const { wallId, displayId, bounds } of plan.placements) {
+      const window = windows.get(wallId);
+      if (!window || window.isDestroyed()) windows.set(wallId, openWall(wallId, bounds));
+      else if (shownOn.get(wallId) !== displayId) (window.setBounds(bounds), window.maximize());
+      shownOn.set(wallId, displayId);
+    }
+    for (const [wallId, window] of windows) if (!plan.placements.some((p) => p.wallId === wallId)) window.close();
+    placementStore.set('displays', { ...saved, ...Object.fromEntries(plan.placements.map((p) => [p.wallId, p.displayId])) });
+  };
+  /** Displays come and go, walls are added and removed (presets): arrange again, one pass at a time. */
+  const rearrange = () => {
+    if (arranging) {
+      again = true;
+      return;
+    }
+    arranging = arrange()
+      .catch((error: unknown) => core.logger.log('error', 'shell.arrange-failed', { error: String(error) }))
+      .finally(() => {
+        arranging = null;
+        if (again) (again = false), rearrange();
+      });
+  };
+  screen.on('display-added', rearrange);
+  screen.on('display-removed', rearrange);
+  screen.on('display-metrics-changed', rearrange);
+  core.onEvent((event) => event.type === 'wall.changed' && rearrange());
+  rearrange();
+  await arranging;
 
   let quitting = false;
   app.on('before-quit', (event) => {

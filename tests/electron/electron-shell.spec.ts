@@ -13,7 +13,7 @@ const binary = findElectronBinary();
 const skipReason = `the Electron binary is not on this machine (${binary.why}); the browser-shell e2e tests cover the same renderer and API`;
 if (!binary.path) process.stdout.write(`electron-shell: SKIPPED: ${skipReason}\n`);
 
-test(`electron shell: wall window opens with the secure preload API and live demo tiles${binary.path ? '' : ' [skipped: no Electron binary]'}`, async () => {
+test(`electron shell: a wall window per display opens with the secure preload API and live demo tiles${binary.path ? '' : ' [skipped: no Electron binary]'}`, async () => {
   test.skip(binary.path === null, skipReason);
   const app = await electron.launch({
     executablePath: binary.path!,
@@ -21,13 +21,19 @@ test(`electron shell: wall window opens with the secure preload API and live dem
   });
   const win = await app.firstWindow();
   await expect(win).toHaveTitle('Watchroom');
+  // One wall window per display, each showing a wall of its own, placed on its display.
+  const displays = await app.evaluate(({ screen }) => screen.getAllDisplays().map((d) => d.workArea));
+  await expect.poll(() => app.windows().length).toBe(displays.length);
+  const walls = await Promise.all(app.windows().map((w) => w.evaluate(() => new URLSearchParams(location.search).get('wall'))));
+  expect(new Set(walls).size).toBe(displays.length);
+  expect(walls).toContain('wall-1');
   // The renderer sees the typed bridge and nothing of Node.
   expect(await win.evaluate(() => typeof (window as unknown as { watchroom?: unknown }).watchroom)).toBe('object');
   expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
   expect(await win.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
   // Navigation away from the app and new windows are refused.
   await win.evaluate(() => window.open('https://example.org'));
-  expect(app.windows()).toHaveLength(1);
+  expect(app.windows()).toHaveLength(displays.length);
   await expect(win.getByTestId('tile-state').first()).toHaveText('live', { timeout: 30_000 });
   await app.close();
 });

@@ -15,13 +15,18 @@ import { IPC_CALL, IPC_LIVE_SERVER } from '../../shared/bridge.js';
 const fake = vi.hoisted(() => {
   const appHandlers = new Map<string, (...a: unknown[]) => void>();
   const ipcHandlers = new Map<string, (...a: unknown[]) => unknown>();
-  const windows: Array<{ options: Record<string, unknown>; loaded?: string }> = [];
+  const windows: Array<{ options: Record<string, unknown>; loaded?: string; query?: Record<string, string> }> = [];
+  // Two monitors: the primary on the left, a second one to its right.
+  const displays = [
+    { id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } },
+    { id: 2, workArea: { x: 1920, y: 0, width: 2560, height: 1400 } },
+  ];
   const exposed: Record<string, unknown> = {};
   const invoked: unknown[][] = [];
   let ready: () => void = () => undefined;
   const whenReady = new Promise<void>((r) => (ready = r));
   const session = { permissionRequest: undefined as undefined | ((...a: unknown[]) => void), permissionCheck: undefined as undefined | ((...a: unknown[]) => boolean) };
-  return { appHandlers, ipcHandlers, windows, exposed, invoked, whenReady, ready: () => ready(), session, userData: '' };
+  return { appHandlers, ipcHandlers, windows, displays, exposed, invoked, whenReady, ready: () => ready(), session, userData: '' };
 });
 
 vi.mock('electron', () => {
@@ -34,8 +39,11 @@ vi.mock('electron', () => {
     isDestroyed() {
       return false;
     }
-    async loadFile(file: string) {
-      (this as unknown as { loaded: string }).loaded = file;
+    maximize() {}
+    setBounds() {}
+    close() {}
+    async loadFile(file: string, options?: { query?: Record<string, string> }) {
+      Object.assign(this, { loaded: file, query: options?.query });
     }
   }
   return {
@@ -47,6 +55,7 @@ vi.mock('electron', () => {
       exit: vi.fn(),
     },
     BrowserWindow,
+    screen: { getAllDisplays: () => fake.displays, getPrimaryDisplay: () => fake.displays[0], on: vi.fn() },
     ipcMain: { handle: (channel: string, fn: (...a: unknown[]) => unknown) => fake.ipcHandlers.set(channel, fn) },
     session: {
       defaultSession: {
@@ -65,8 +74,9 @@ vi.mock('electron-store', () => ({
   default: class {
     private data = new Map<string, unknown>();
     path = '/memory/store.json';
+    constructor(private readonly options: { defaults?: Record<string, unknown> } = {}) {}
     get(key: string) {
-      return this.data.get(key);
+      return this.data.has(key) ? this.data.get(key) : this.options.defaults?.[key];
     }
     set(key: string, value: unknown) {
       this.data.set(key, value);
@@ -81,15 +91,22 @@ describe('Electron main process', async () => {
   fake.userData = mkdtempSync(join(tmpdir(), 'watchroom-electron-unit-'));
   await import('../../electron/main.js');
   fake.ready();
-  await vi.waitFor(() => expect(fake.windows).toHaveLength(1), { timeout: 10_000 });
+  await vi.waitFor(() => expect(fake.windows).toHaveLength(2), { timeout: 10_000 });
   const [win] = fake.windows;
 
   afterAll(async () => {
     fake.appHandlers.get('before-quit')?.({ preventDefault: () => undefined });
   });
 
-  it('opens the wall window with context isolation, sandbox and no Node integration', () => {
-    expect(win!.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+  it('opens one wall window per display, the main wall on the primary, each with its own wall', () => {
+    expect(fake.windows.map((w) => [w.query?.wall, w.options.x, w.options.width])).toEqual([
+      ['wall-1', 0, 1920],
+      ['wall-2', 1920, 2560],
+    ]);
+  });
+
+  it('opens every wall window with context isolation, sandbox and no Node integration', () => {
+    for (const w of fake.windows) expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
     expect(String((win!.options.webPreferences as { preload: string }).preload)).toMatch(/\/preload\/electron\/preload\.js$/);
   });
 

@@ -4,6 +4,10 @@ import type { ExportJob } from './evidence.js';
 export const STREAM_STATES = ['stopped', 'connecting', 'live', 'reconnecting', 'unauthorized', 'unreachable', 'unsupported'] as const;
 export type StreamState = (typeof STREAM_STATES)[number];
 
+/** A camera's full-resolution stream, or its low-resolution sub-stream for small tiles. */
+export const STREAM_VARIANTS = ['main', 'sub'] as const;
+export type StreamVariant = (typeof STREAM_VARIANTS)[number];
+
 /** copy: the camera's own H.264 bytes, remuxed. transcode: re-encoded to H.264 because browsers cannot decode the source. */
 export type StreamPath = 'copy' | 'transcode';
 
@@ -23,6 +27,8 @@ export interface RecordingStatus {
 
 export interface StreamStatus {
   cameraId: string;
+  /** Which of the camera's streams this is (a camera without a sub-stream has only `main`). */
+  stream: StreamVariant;
   state: StreamState;
   /** Why the stream is not live, in words for the operator. */
   reason?: string;
@@ -45,7 +51,7 @@ export type CoreEvent =
   | { type: 'export.progress'; job: ExportJob };
 
 /**
- * Live WebSocket (path /live/<cameraId>): the server sends a JSON text message
+ * Live WebSocket (path /live/<cameraId>[?stream=sub]): the server sends a JSON text message
  * `{ type: 'init', codec, path }` followed by one binary message with the MP4 init segment, then one
  * binary message per media fragment (moof+mdat), starting at a keyframe. When the upstream restarts,
  * a new `init` arrives and the player must start a fresh MediaSource.

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { LAYOUT_IDS } from './layouts.js';
-import { STREAM_STATES } from './events.js';
+import { STREAM_STATES, STREAM_VARIANTS } from './events.js';
 
 const text = (max: number) => z.string().max(max);
 
@@ -147,8 +147,11 @@ export function isApiMethod(name: string): name is ApiMethod {
 /** Messages a live WebSocket client may send (none today but a ping; anything else is rejected). */
 export const liveClientMessageSchema = z.object({ type: z.literal('ping') });
 
+export const streamVariantSchema = z.enum(STREAM_VARIANTS);
+
 export const streamStatusSchema = z.object({
   cameraId: cameraIdSchema,
+  stream: streamVariantSchema,
   state: z.enum(STREAM_STATES),
   reason: z.string().optional(),
   path: z.enum(['copy', 'transcode']),

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AuditEntry, CameraInput, CameraView, ImportResult, RetentionSettings, SessionInfo, WatchroomApi } from '../../shared/api.js';
-import type { CoreEvent, StreamStatus } from '../../shared/events.js';
+import type { CoreEvent, StreamStatus, StreamVariant } from '../../shared/events.js';
 import { WatchroomError } from '../../shared/errors.js';
 import { AuditLedger } from './audit/audit-ledger.js';
 import { parseCameraList } from './cameras/camera-import.js';
@@ -60,8 +60,8 @@ export interface Core {
    * workstation's user and the role they were started with (admin unless told otherwise).
    */
   api(actor: string, role?: Role): WatchroomApi;
-  /** Subscribes `sink` to a camera's live stream; the result unsubscribes. */
-  openLive(actor: string, cameraId: string, sink: StreamSink): () => void;
+  /** Subscribes `sink` to one of a camera's live streams (its main stream by default); the result unsubscribes. */
+  openLive(actor: string, cameraId: string, sink: StreamSink, stream?: StreamVariant): () => void;
   onEvent(listener: (event: CoreEvent) => void): () => void;
   readonly logger: Logger;
   /** Settles once recordings are reconciled with the index and recording has started. */
@@ -125,7 +125,7 @@ export function createCore(options: CoreOptions): Core {
   const streams = new StreamEngine({
     ffmpegPath: options.ffmpegPath ?? 'ffmpeg',
     logger,
-    sourceFor: (id) => cameras.source(id),
+    sourceFor: (id, stream) => cameras.source(id, stream),
     onStatus: (status: StreamStatus) => emit({ type: 'stream.status', status }),
     ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
     ...(options.stallMs !== undefined ? { stallMs: options.stallMs } : {}),
@@ -292,10 +292,10 @@ export function createCore(options: CoreOptions): Core {
         },
       };
     },
-    openLive(actor, cameraId, sink) {
+    openLive(actor, cameraId, sink, stream = 'main') {
       const record = cameras.get(cameraId);
-      audit.append(actor, 'stream.open', cameraId, { name: record.name });
-      return streams.subscribe(cameraId, sink);
+      audit.append(actor, 'stream.open', cameraId, { name: record.name, stream });
+      return streams.subscribe(cameraId, sink, stream);
     },
     onEvent(listener) {
       listeners.add(listener);

@@ -12,7 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core/core.js';
 import type { Role } from '../../shared/roles.js';
 import { WatchroomError } from '../../shared/errors.js';
-import { cameraIdSchema, liveClientMessageSchema, playlistQuerySchema } from '../../shared/schemas.js';
+import { cameraIdSchema, liveClientMessageSchema, playlistQuerySchema, streamVariantSchema } from '../../shared/schemas.js';
 import { LIVE_CLOSE_BAD_REQUEST, LIVE_CLOSE_UNKNOWN_CAMERA } from '../../shared/events.js';
 import { dispatchApiCall } from './api-dispatch.js';
 import { liveSocketSink } from './live-socket-sink.js';
@@ -260,7 +260,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       ws.once('close', () => sockets.delete(ws));
       if (url.pathname === '/events') return attachEvents(ws);
       const live = /^\/live\/([^/]+)$/.exec(url.pathname);
-      if (live) return attachLive(ws, decodeURIComponent(live[1]!));
+      if (live) return attachLive(ws, decodeURIComponent(live[1]!), url.searchParams.get('stream') ?? 'main');
       ws.close(LIVE_CLOSE_UNKNOWN_CAMERA, 'Unknown WebSocket path.');
     });
   });
@@ -272,11 +272,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     ws.once('close', off);
   }
 
-  function attachLive(ws: WebSocket, cameraId: string): void {
+  function attachLive(ws: WebSocket, cameraId: string, asked: string): void {
     if (!cameraIdSchema.safeParse(cameraId).success) return ws.close(LIVE_CLOSE_BAD_REQUEST, 'Malformed camera id.');
+    const stream = streamVariantSchema.safeParse(asked);
+    if (!stream.success) return ws.close(LIVE_CLOSE_BAD_REQUEST, 'stream is main or sub.');
     let unsubscribe: () => void;
     try {
-      unsubscribe = options.core.openLive(options.actor, cameraId, liveSocketSink(ws));
+      unsubscribe = options.core.openLive(options.actor, cameraId, liveSocketSink(ws), stream.data);
     } catch (error) {
       return ws.close(LIVE_CLOSE_UNKNOWN_CAMERA, (error as Error).message.slice(0, 120));
     }

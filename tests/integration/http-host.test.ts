@@ -87,7 +87,7 @@ describe('browser shell access', () => {
     expect(await upgrade('/events', { cookie, origin: 'https://evil.example' })).toMatch(/401/);
   });
 
-  it('closes a live socket for an unknown or malformed camera id with a reason', async () => {
+  it('closes a live socket for an unknown or malformed camera id or stream with a reason', async () => {
     const closeOf = (path: string) =>
       new Promise<[number, string]>((resolve) => {
         const ws = new WebSocket(`ws://127.0.0.1:${h.host.port}${path}`, { headers: { cookie } });
@@ -95,6 +95,7 @@ describe('browser shell access', () => {
       });
     expect(await closeOf('/live/cam-doesnotexist')).toEqual([4404, 'There is no camera with id cam-doesnotexist.']);
     expect((await closeOf('/live/..%2Fetc'))[0]).toBe(4400);
+    expect(await closeOf('/live/cam-doesnotexist?stream=fourk')).toEqual([4400, 'stream is main or sub.']);
   });
 });
 

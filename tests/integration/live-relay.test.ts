@@ -17,8 +17,8 @@ let locked: TestCamera;
 const ids: string[] = [];
 const clients: LiveClient[] = [];
 
-function client(cameraId: string): LiveClient {
-  const c = new LiveClient(h.baseUrl, cameraId, h.token);
+function client(cameraId: string, stream: 'main' | 'sub' = 'main'): LiveClient {
+  const c = new LiveClient(h.baseUrl, cameraId, h.token, stream);
   clients.push(c);
   return c;
 }
@@ -66,6 +66,23 @@ describe('live relay with real cameras', () => {
     expect(late.fragments[0]!.keyframe).toBe(true);
     expect(late.inits).toHaveLength(1);
     expect(ffmpegFor(cams[0]!.port)).toHaveLength(1);
+  });
+
+  it('runs a camera’s sub-stream as an upstream of its own; a sub viewer of a camera without one gets the main stream', async () => {
+    const [mainCam, subCam] = await Promise.all([startTestCamera({ label: 'Two streams' }), startTestCamera({ width: 320, height: 180, label: 'Two streams (sub)' })]);
+    const id = (await h.api.addCamera({ name: 'Two streams', url: mainCam.url, subUrl: subCam.url })).id;
+    const small = [client(id, 'sub'), client(id, 'sub')];
+    await waitFor('sub-stream fragments', () => small.every((c) => c.fragments.length >= 5));
+    expect(ffmpegFor(subCam.port)).toHaveLength(1); // two viewers, one session
+    const subStatus = (await h.api.listStreams()).find((s) => s.cameraId === id && s.stream === 'sub');
+    expect(subStatus).toMatchObject({ state: 'live', health: { subscribers: 2 } });
+
+    const fallback = client(ids[0]!, 'sub');
+    await waitFor('main-stream fragments for a sub viewer', () => fallback.fragments.length >= 5);
+    expect(ffmpegFor(cams[0]!.port)).toHaveLength(1);
+    expect((await h.api.listStreams()).some((s) => s.cameraId === ids[0] && s.stream === 'sub')).toBe(false);
+    await h.api.removeCamera({ id });
+    await waitFor('both of its ffmpegs to end', () => ffmpegFor(subCam.port).length === 0 && ffmpegFor(mainCam.port).length === 0, 10_000);
   });
 
   it('restarts a SIGKILLed ffmpeg and streams again to the same client', async () => {

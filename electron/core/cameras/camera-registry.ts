@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { CameraInput } from '../../../shared/api.js';
 import { WatchroomError, type FieldError } from '../../../shared/errors.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { StreamVariant } from '../../../shared/events.js';
 import type { StreamSource } from '../streams/ffmpeg-args.js';
 import { cameraRecordSchema, type CameraRecord } from './camera-record.js';
 import { validateCamera, type ValidCamera } from './camera-validation.js';
@@ -114,13 +115,18 @@ export class CameraRegistry {
     return added;
   }
 
-  /** What ffmpeg should open, credentials included. Null for an unknown camera. */
-  source(id: string): StreamSource | null {
+  /**
+   * What ffmpeg should open for one of the camera's streams, credentials included (the sub-stream
+   * uses the camera's). Null for an unknown camera, or a sub-stream the camera does not have.
+   */
+  source(id: string, stream: StreamVariant = 'main'): StreamSource | null {
     const record = this.records.find((r) => r.id === id);
     if (!record) return null;
     const demo = DEMO_URL.exec(record.url);
-    if (demo) return { kind: 'demo', pattern: Number(demo[1]), label: record.name };
-    const parsed = parseRtspUrl(record.url);
+    if (demo) return stream === 'main' ? { kind: 'demo', pattern: Number(demo[1]), label: record.name } : null;
+    const address = stream === 'main' ? record.url : record.subUrl;
+    if (!address) return null;
+    const parsed = parseRtspUrl(address);
     if (!parsed.ok) return null;
     const credentials: { username?: string; password?: string } = {};
     if (record.username) credentials.username = record.username;

@@ -3,7 +3,7 @@
  * Any exit, whatever its code, and any stall counts as a failure and is retried.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import type { RecordingStatus, StreamPath, StreamState, StreamStatus } from '../../../shared/events.js';
+import type { RecordingStatus, StreamPath, StreamState, StreamStatus, StreamVariant } from '../../../shared/events.js';
 import type { Logger } from '../logger.js';
 import { spawnSupervised, terminate } from './child-processes.js';
 import { ffmpegArgs, type StreamSource } from './ffmpeg-args.js';
@@ -17,6 +17,7 @@ import type { SegmentRecorder } from '../recording/segment-recorder.js';
 
 export interface CameraStreamOptions {
   cameraId: string;
+  stream: StreamVariant;
   /** Read at every (re)start so an edited URL takes effect. */
   source: () => StreamSource;
   ffmpegPath: string;
@@ -127,6 +128,7 @@ export class CameraStream {
   status(): StreamStatus {
     const status: StreamStatus = {
       cameraId: this.opts.cameraId,
+      stream: this.opts.stream,
       state: this.state,
       path: this.path,
       // A stream that is not live has no rate, whatever the meter still holds from before it dropped.

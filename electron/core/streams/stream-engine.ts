@@ -1,8 +1,10 @@
 /**
- * Owns one CameraStream per watched camera: starts it with the first subscriber, stops it a grace
- * period after the last one leaves, restarts it when the camera is edited, kills it when removed.
+ * Owns one CameraStream per watched camera stream (main, and the sub-stream where a camera has one):
+ * starts it with the first subscriber, stops it a grace period after the last one leaves, restarts it
+ * when the camera is edited, kills it when removed. However many tiles and windows show a stream,
+ * it has one ffmpeg and one RTSP session. Only the main stream records.
  */
-import type { StreamStatus } from '../../../shared/events.js';
+import type { StreamStatus, StreamVariant } from '../../../shared/events.js';
 import type { Logger } from '../logger.js';
 import { CameraStream } from './camera-stream.js';
 import type { StreamSource } from './ffmpeg-args.js';
@@ -12,8 +14,8 @@ import type { SegmentRecorder } from '../recording/segment-recorder.js';
 export interface StreamEngineOptions {
   ffmpegPath: string;
   logger: Logger;
-  /** The camera's current source, or null when it no longer exists. */
-  sourceFor: (cameraId: string) => StreamSource | null;
+  /** The source of one of the camera's streams, or null when the camera (or that stream) no longer exists. */
+  sourceFor: (cameraId: string, stream: StreamVariant) => StreamSource | null;
   onStatus: (status: StreamStatus) => void;
   graceMs?: number;
   stallMs?: number;
@@ -22,6 +24,9 @@ export interface StreamEngineOptions {
   recorderFor?: (cameraId: string) => SegmentRecorder | null;
 }
 
+const VARIANTS: readonly StreamVariant[] = ['main', 'sub'];
+const keyOf = (cameraId: string, stream: StreamVariant) => `${cameraId}/${stream}`;
+
 export class StreamEngine {
   private readonly streams = new Map<string, CameraStream>();
   private readonly stopTimers = new Map<string, NodeJS.Timeout>();
@@ -29,11 +34,16 @@ export class StreamEngine {
 
   constructor(private readonly opts: StreamEngineOptions) {}
 
-  /** Starts the camera's stream if needed; the returned function unsubscribes. */
-  subscribe(cameraId: string, sink: StreamSink): () => void {
+  /**
+   * Starts the stream if needed; the returned function unsubscribes. A sub-stream asked of a camera
+   * that has none is its main stream.
+   */
+  subscribe(cameraId: string, sink: StreamSink, asked: StreamVariant = 'main'): () => void {
     if (this.closed) throw new Error('The stream engine is shut down.');
-    const stream = this.streamFor(cameraId);
-    this.cancelStop(cameraId);
+    const variant = asked === 'sub' && this.opts.sourceFor(cameraId, 'sub') ? 'sub' : 'main';
+    const key = keyOf(cameraId, variant);
+    const stream = this.streamFor(cameraId, variant);
+    this.cancelStop(key);
     const unsubscribe = stream.subscribe(sink);
     stream.start();
     let done = false;
@@ -41,23 +51,35 @@ export class StreamEngine {
       if (done) return;
       done = true;
       unsubscribe();
-      if (stream.subscriberCount === 0 && this.streams.get(cameraId) === stream) this.scheduleStop(cameraId, stream);
+      if (stream.subscriberCount === 0 && this.streams.get(key) === stream) this.scheduleStop(key, stream, variant === 'main' && this.records(cameraId));
     };
   }
 
+  /** Each camera's main stream, and its sub-stream while one runs. */
   statuses(cameraIds: readonly string[]): StreamStatus[] {
-    return cameraIds.map((id) => this.streams.get(id)?.status() ?? stoppedStatus(id));
+    return cameraIds.flatMap((id) => {
+      const sub = this.streams.get(keyOf(id, 'sub'));
+      return [this.streams.get(keyOf(id, 'main'))?.status() ?? stoppedStatus(id), ...(sub ? [sub.status()] : [])];
+    });
   }
 
   /** Starts every camera that records; recording runs whether or not anyone watches. */
   startRecording(cameraIds: readonly string[]): void {
-    for (const id of cameraIds) if (this.records(id)) this.streamFor(id).start();
+    for (const id of cameraIds) if (this.records(id)) this.streamFor(id, 'main').start();
   }
 
   async cameraChanged(cameraId: string): Promise<void> {
-    const stream = this.streams.get(cameraId);
-    if (stream && stream.subscriberCount === 0 && !this.records(cameraId)) await stream.stop();
-    else await stream?.restart();
+    for (const variant of VARIANTS) {
+      const key = keyOf(cameraId, variant);
+      const stream = this.streams.get(key);
+      if (!stream) continue;
+      if (variant === 'sub' && !this.opts.sourceFor(cameraId, 'sub')) {
+        // The sub-stream address was removed: its viewers reconnect and get the main stream.
+        this.streams.delete(key);
+        await stream.end('The camera no longer has a sub-stream.');
+      } else if (stream.subscriberCount === 0 && !(variant === 'main' && this.records(cameraId))) await stream.stop();
+      else await stream.restart();
+    }
     this.startRecording([cameraId]);
   }
 
@@ -66,60 +88,68 @@ export class StreamEngine {
   }
 
   async cameraRemoved(cameraId: string): Promise<void> {
-    const stream = this.streams.get(cameraId);
-    this.cancelStop(cameraId);
-    this.streams.delete(cameraId);
-    await stream?.end('The camera was removed.');
+    await Promise.all(
+      VARIANTS.map(async (variant) => {
+        const key = keyOf(cameraId, variant);
+        const stream = this.streams.get(key);
+        this.cancelStop(key);
+        this.streams.delete(key);
+        await stream?.end('The camera was removed.');
+      }),
+    );
   }
 
   /** Stops every stream and waits until each ffmpeg has exited. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const id of this.stopTimers.keys()) this.cancelStop(id);
+    for (const key of this.stopTimers.keys()) this.cancelStop(key);
     const all = [...this.streams.values()];
     this.streams.clear();
     await Promise.all(all.map((s) => s.stop()));
   }
 
-  private streamFor(cameraId: string): CameraStream {
-    let stream = this.streams.get(cameraId);
+  private streamFor(cameraId: string, variant: StreamVariant): CameraStream {
+    const key = keyOf(cameraId, variant);
+    let stream = this.streams.get(key);
     if (stream) return stream;
-    const initial = this.opts.sourceFor(cameraId);
+    const initial = this.opts.sourceFor(cameraId, variant);
     if (!initial) throw new Error(`Unknown camera ${cameraId}.`);
     let last = initial;
     stream = new CameraStream({
       cameraId,
+      stream: variant,
       // A camera removed mid-retry keeps its last source until cameraRemoved() stops it.
-      source: () => (last = this.opts.sourceFor(cameraId) ?? last),
+      source: () => (last = this.opts.sourceFor(cameraId, variant) ?? last),
       ffmpegPath: this.opts.ffmpegPath,
       logger: this.opts.logger,
       onStatus: this.opts.onStatus,
       ...(this.opts.stallMs !== undefined ? { stallMs: this.opts.stallMs } : {}),
       ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
-      recorder: () => this.opts.recorderFor?.(cameraId) ?? null,
+      recorder: () => (variant === 'main' ? (this.opts.recorderFor?.(cameraId) ?? null) : null),
     });
-    this.streams.set(cameraId, stream);
+    this.streams.set(key, stream);
     return stream;
   }
 
-  private scheduleStop(cameraId: string, stream: CameraStream): void {
-    this.cancelStop(cameraId);
+  private scheduleStop(key: string, stream: CameraStream, keepForRecording: boolean): void {
+    this.cancelStop(key);
+    if (keepForRecording) return;
     this.stopTimers.set(
-      cameraId,
+      key,
       setTimeout(() => {
-        this.stopTimers.delete(cameraId);
-        if (stream.subscriberCount === 0 && !this.records(cameraId)) void stream.stop();
+        this.stopTimers.delete(key);
+        if (stream.subscriberCount === 0) void stream.stop();
       }, this.opts.graceMs ?? 10_000),
     );
   }
 
-  private cancelStop(cameraId: string): void {
-    const timer = this.stopTimers.get(cameraId);
+  private cancelStop(key: string): void {
+    const timer = this.stopTimers.get(key);
     if (timer) clearTimeout(timer);
-    this.stopTimers.delete(cameraId);
+    this.stopTimers.delete(key);
   }
 }
 
 function stoppedStatus(cameraId: string): StreamStatus {
-  return { cameraId, state: 'stopped', path: 'copy', health: { fps: 0, kbps: 0, lastFrameAt: null, restarts: 0, subscribers: 0 } };
+  return { cameraId, stream: 'main', state: 'stopped', path: 'copy', health: { fps: 0, kbps: 0, lastFrameAt: null, restarts: 0, subscribers: 0 } };
 }

@@ -9,6 +9,7 @@ import { httpApi } from './http-api';
 import { uploadPackage } from './package-upload';
 import { openWallWindow } from '../wall/wall-window';
 import type { WatchroomBridge } from '../../../shared/bridge.js';
+import type { StreamVariant } from '../../../shared/events.js';
 import type { PackageFile } from '../incidents/package-folder-files';
 import { socketEventFeed } from './socket-event-feed';
 import { livePath, liveServerUrl, pageSocketUrl } from './socket-urls';
@@ -17,7 +18,7 @@ interface WatchroomClient {
   api: WatchroomApi;
   subscribeEvents: SubscribeEvents;
   /** Asked afresh for every connection, so a restarted Electron live server (new port or token) is found. */
-  liveSocketUrl(cameraId: string): Promise<string>;
+  liveSocketUrl(cameraId: string, stream: StreamVariant): Promise<string>;
   /** Absolute URL of a recorded-media path (/media/...), with the token where there is no cookie. */
   mediaUrl(path: string): Promise<string>;
   /**
@@ -43,10 +44,10 @@ function chooseClient(): WatchroomClient {
     return {
       api: electronApi(bridge),
       subscribeEvents: (listener) => bridge.onEvent(listener),
-      liveSocketUrl: async (cameraId) => {
+      liveSocketUrl: async (cameraId, stream) => {
         const server = await bridge.liveServer();
         if (!server) throw new Error('The main process refused the live video address.');
-        return liveServerUrl(cameraId, server);
+        return liveServerUrl(cameraId, stream, server);
       },
       mediaUrl: async (path) => {
         const server = await bridge.liveServer();
@@ -62,7 +63,7 @@ function chooseClient(): WatchroomClient {
   return {
     api: httpApi(),
     subscribeEvents: socketEventFeed(pageSocketUrl('/events', location)),
-    liveSocketUrl: async (cameraId) => pageSocketUrl(livePath(cameraId), location),
+    liveSocketUrl: async (cameraId, stream) => pageSocketUrl(livePath(cameraId, stream), location),
     mediaUrl: async (path) => path,
     packageFolder: uploadPackage,
     showWall: openWallWindow,

@@ -1,4 +1,5 @@
 /** Addresses of the WebSockets (events, live streams) in each shell. */
+import type { StreamVariant } from '../../../shared/events.js';
 import type { LiveServerAddress } from './electron-bridge';
 
 /** Browser shell: a path on the page's own host; the access cookie authenticates the upgrade. */
@@ -7,13 +8,13 @@ export function pageSocketUrl(path: string, page: Location): string {
   return `${scheme}//${page.host}${path}`;
 }
 
-export function livePath(cameraId: string): string {
-  return `/live/${encodeURIComponent(cameraId)}`;
+export function livePath(cameraId: string, stream: StreamVariant): string {
+  return `/live/${encodeURIComponent(cameraId)}${stream === 'sub' ? '?stream=sub' : ''}`;
 }
 
 /** Electron: a loopback live server named by the main process; a file:// page has no cookie, so the token rides in the query. */
-export function liveServerUrl(cameraId: string, server: LiveServerAddress): string {
-  const url = new URL(livePath(cameraId), server.baseUrl);
+export function liveServerUrl(cameraId: string, stream: StreamVariant, server: LiveServerAddress): string {
+  const url = new URL(livePath(cameraId, stream), server.baseUrl);
   if (url.protocol === 'http:') url.protocol = 'ws:';
   if (url.protocol === 'https:') url.protocol = 'wss:';
   url.searchParams.set('token', server.token);

@@ -1,26 +1,41 @@
 import { useEffect, useEffectEvent, useRef } from 'react';
-import type { StreamStatus } from '../../../shared/events.js';
+import type { StreamStatus, StreamVariant } from '../../../shared/events.js';
 import { useLivePlayer } from './use-live-player';
 import './live-video.css';
 
 interface LiveVideoProps {
   cameraId: string;
+  stream: StreamVariant;
+  /** Playing underneath the picture on screen until it can take over (see wall-tile's stream switch). */
+  pending?: boolean;
   onStatus?: (status: StreamStatus) => void;
   /** Tells the owner when the live socket drops and comes back, so its badge can say so. */
   onLinkLost?: (lost: boolean) => void;
+  /** The first frames play. */
+  onPlaying?: () => void;
 }
 
-/** A camera's live picture, filling its container. */
-export function LiveVideo({ cameraId, onStatus, onLinkLost }: LiveVideoProps) {
+/** One of a camera's live streams, filling its container. */
+export function LiveVideo({ cameraId, stream, pending = false, onStatus, onLinkLost, onPlaying }: LiveVideoProps) {
   const video = useRef<HTMLVideoElement>(null);
-  const { problem, linkLost } = useLivePlayer(video, cameraId, onStatus);
+  const { problem, linkLost } = useLivePlayer(video, cameraId, stream, onStatus);
   const reportLink = useEffectEvent((lost: boolean) => onLinkLost?.(lost));
   useEffect(() => reportLink(linkLost), [linkLost]);
 
   return (
     <>
-      <video ref={video} className="live-video" data-testid="tile-video" muted autoPlay playsInline disablePictureInPicture />
-      {problem && (
+      <video
+        ref={video}
+        className={pending ? 'live-video live-video-pending' : 'live-video'}
+        data-testid={pending ? 'tile-video-pending' : 'tile-video'}
+        data-stream={stream}
+        muted
+        autoPlay
+        playsInline
+        disablePictureInPicture
+        onPlaying={onPlaying}
+      />
+      {problem && !pending && (
         <p className="live-video-problem" data-testid="tile-player-problem" role="alert">
           {problem}
         </p>

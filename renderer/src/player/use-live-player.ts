@@ -1,5 +1,5 @@
 import { useEffect, useEffectEvent, useState, type RefObject } from 'react';
-import type { StreamStatus } from '../../../shared/events.js';
+import type { StreamStatus, StreamVariant } from '../../../shared/events.js';
 import { liveSocketUrl } from '../api/client';
 import { LivePlayer } from './live-player';
 
@@ -10,8 +10,8 @@ export interface LivePlayerView {
   linkLost: boolean;
 }
 
-/** Runs a LivePlayer on the referenced <video> for as long as the camera stays the same. */
-export function useLivePlayer(video: RefObject<HTMLVideoElement | null>, cameraId: string, onStatus?: (status: StreamStatus) => void): LivePlayerView {
+/** Runs a LivePlayer on the referenced <video> for as long as the camera and stream stay the same. */
+export function useLivePlayer(video: RefObject<HTMLVideoElement | null>, cameraId: string, stream: StreamVariant, onStatus?: (status: StreamStatus) => void): LivePlayerView {
   const [problem, setProblem] = useState<string | null>(null);
   const [linkLost, setLinkLost] = useState(false);
   // A new callback on each render must not restart the stream.
@@ -22,14 +22,14 @@ export function useLivePlayer(video: RefObject<HTMLVideoElement | null>, cameraI
     if (!element) return;
     setProblem(null);
     setLinkLost(false);
-    const player = new LivePlayer(element, () => liveSocketUrl(cameraId), {
+    const player = new LivePlayer(element, () => liveSocketUrl(cameraId, stream), {
       status: (status) => reportStatus(status),
       problem: setProblem,
       linkUp: (up) => setLinkLost(!up),
     });
     player.start();
     return () => player.destroy();
-  }, [video, cameraId]);
+  }, [video, cameraId, stream]);
 
   return { problem, linkLost };
 }

@@ -5,7 +5,7 @@ import { api } from '../api/client';
 import { ImportCameras } from '../cameras/import-cameras';
 import { errorMessage } from '../lib/error-message';
 import { CameraListItem } from './camera-list-item';
-import type { StreamStatuses } from './use-stream-statuses';
+import { statusKey, type StreamStatuses } from './use-stream-statuses';
 import './camera-sidebar.css';
 
 interface CameraSidebarProps {
@@ -63,7 +63,7 @@ export function CameraSidebar({ cameras, statuses, onAdd, onEdit, onRemove }: Ca
       ) : (
         <ul className="camera-list" data-testid="camera-list">
           {shown.map((camera) => (
-            <CameraListItem key={camera.id} camera={camera} state={statuses.get(camera.id)?.state} onEdit={onEdit} onRemove={onRemove} />
+            <CameraListItem key={camera.id} camera={camera} state={statuses.get(statusKey(camera.id))?.state} onEdit={onEdit} onRemove={onRemove} />
           ))}
         </ul>
       )}

@@ -25,6 +25,11 @@ export function TileOverlay({ name, state, status, replaying, onReplay, onLive, 
         <span className="tile-name" data-testid="tile-name" title={name}>
           {name}
         </span>
+        {status?.stream === 'sub' && (
+          <span className="path-badge" data-testid="tile-sub" title="The camera's low-resolution sub-stream: maximise the tile for full resolution.">
+            SUB
+          </span>
+        )}
         {status?.path === 'transcode' && (
           <span className="path-badge" data-testid="tile-path" title={`Re-encoded: this display cannot decode the camera's ${status.sourceCodec ?? 'codec'}.`}>
             TRANSCODE

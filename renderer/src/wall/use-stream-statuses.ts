@@ -3,21 +3,25 @@
  * `stream.status` event at a time. Statuses pushed on a tile's live socket come in through `report`.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { StreamStatus } from '../../../shared/events.js';
+import type { StreamStatus, StreamVariant } from '../../../shared/events.js';
 import { api, subscribeEvents } from '../api/client';
 
+/** Keyed by statusKey(camera, stream): a camera's main stream and its sub-stream report apart. */
 export type StreamStatuses = ReadonlyMap<string, StreamStatus>;
+
+export const statusKey = (cameraId: string, stream: StreamVariant = 'main') => `${cameraId}/${stream}`;
+const keyOf = (status: StreamStatus) => statusKey(status.cameraId, status.stream);
 
 export function useStreamStatuses(): { statuses: StreamStatuses; report(status: StreamStatus): void } {
   const [statuses, setStatuses] = useState<StreamStatuses>(new Map());
 
   const report = useCallback((status: StreamStatus) => {
-    setStatuses((current) => new Map(current).set(status.cameraId, status));
+    setStatuses((current) => new Map(current).set(keyOf(status), status));
   }, []);
 
   useEffect(() => {
     let disposed = false;
-    // Cameras with an event since the list was requested: the event is newer than the list's entry.
+    // Streams with an event since the list was requested: the event is newer than the list's entry.
     let updatedSinceList = new Set<string>();
     const loadList = () => {
       const updated = new Set<string>();
@@ -27,7 +31,7 @@ export function useStreamStatuses(): { statuses: StreamStatuses; report(status: 
           if (disposed) return;
           setStatuses((current) => {
             const next = new Map(current);
-            for (const status of list) if (!updated.has(status.cameraId)) next.set(status.cameraId, status);
+            for (const status of list) if (!updated.has(keyOf(status))) next.set(keyOf(status), status);
             return next;
           });
         },
@@ -37,7 +41,7 @@ export function useStreamStatuses(): { statuses: StreamStatuses; report(status: 
     };
     const unsubscribe = subscribeEvents((event) => {
       if (event.type === 'stream.status') {
-        updatedSinceList.add(event.status.cameraId);
+        updatedSinceList.add(keyOf(event.status));
         report(event.status);
       }
       if (event.type === 'events.reconnected') loadList();

@@ -7,6 +7,7 @@ import type { StreamStatuses } from './use-stream-statuses';
 import { visibleTiles, swapTiles, withTile } from './wall-edits';
 import type { WallDrop } from './wall-drag';
 import { WallTile } from './wall-tile';
+import { tileStream } from './tile-stream';
 import './video-wall.css';
 
 interface VideoWallProps {
@@ -57,7 +58,8 @@ export function VideoWall({ wall, cameras, statuses, onChange, onStatus, onBookm
             cell={cell}
             cameraId={cameraId}
             camera={cameraId === null ? undefined : cameras.get(cameraId)}
-            status={cameraId === null ? undefined : statuses.get(cameraId)}
+            statuses={statuses}
+            stream={tileStream(layout, index, maximised === index || layout.cells.length === 1, cameraId !== null && Boolean(cameras.get(cameraId)?.subUrl))}
             maximised={maximised === index}
             hidden={maximised !== null && maximised !== index}
             onDrop={onDrop}

@@ -1,7 +1,8 @@
 /** One tile of the wall: a drop target, a drag source when it shows a camera, and the live picture. */
 import { useState, type CSSProperties, type DragEvent, type KeyboardEvent } from 'react';
 import type { CameraView } from '../../../shared/api.js';
-import type { StreamStatus } from '../../../shared/events.js';
+import type { StreamStatus, StreamVariant } from '../../../shared/events.js';
+import { statusKey, type StreamStatuses } from './use-stream-statuses';
 import { LiveVideo } from '../player/live-video';
 import { TileOverlay } from './tile-overlay';
 import { RecordedVideo } from '../playback/recorded-video';
@@ -14,7 +15,9 @@ interface WallTileProps {
   cell: TileCell;
   cameraId: string | null;
   camera: CameraView | undefined;
-  status: StreamStatus | undefined;
+  statuses: StreamStatuses;
+  /** The stream this tile should show (tile-stream.ts); a change keeps the old picture until the new one plays. */
+  stream: StreamVariant;
   maximised: boolean;
   /** Another tile is maximised: this one keeps playing, out of sight, so restoring is instant. */
   hidden: boolean;
@@ -33,8 +36,12 @@ function placement([column, row, columnSpan, rowSpan]: TileCell): CSSProperties 
 }
 
 export function WallTile(props: WallTileProps) {
-  const { index, cameraId, camera, status, maximised, hidden } = props;
+  const { index, cameraId, camera, stream: wanted, maximised, hidden } = props;
   const [dropping, setDropping] = useState(false);
+  /** The stream whose picture is on screen; another camera starts on the stream it should have. */
+  const [onScreen, setOnScreen] = useState({ cameraId, stream: wanted });
+  const shown = onScreen.cameraId === cameraId ? onScreen.stream : wanted;
+  const status = cameraId === null ? undefined : props.statuses.get(statusKey(cameraId, shown));
   const [linkLost, setLinkLost] = useState(false);
   /** Instant replay: the wall-clock time the tile went back to, or null while live. */
   const [replayFrom, setReplayFrom] = useState<number | null>(null);
@@ -83,6 +90,7 @@ export function WallTile(props: WallTileProps) {
       data-state={state}
       data-maximised={maximised ? 'true' : undefined}
       data-mode={replayFrom === null ? 'live' : 'replay'}
+      data-stream={shown}
       role="group"
       aria-label={cameraId === null ? `Tile ${index + 1}, empty` : `Tile ${index + 1}, ${name}, ${state}`}
       tabIndex={hidden ? -1 : 0}
@@ -101,7 +109,17 @@ export function WallTile(props: WallTileProps) {
       ) : (
         <>
           {replayFrom === null ? (
-            <LiveVideo key={cameraId} cameraId={cameraId} onStatus={props.onStatus} onLinkLost={setLinkLost} />
+            (shown === wanted ? [shown] : [shown, wanted]).map((s) => (
+              <LiveVideo
+                key={`${cameraId}/${s}`}
+                cameraId={cameraId}
+                stream={s}
+                pending={s !== shown}
+                onStatus={props.onStatus}
+                onLinkLost={s === shown ? setLinkLost : undefined}
+                onPlaying={() => s !== shown && setOnScreen({ cameraId, stream: s })}
+              />
+            ))
           ) : (
             <RecordedVideo key={`${cameraId}@${replayFrom}`} cameraId={cameraId} startAtMs={replayFrom} open />
           )}

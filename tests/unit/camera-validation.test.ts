@@ -108,7 +108,7 @@ describe('retention settings validation', () => {
 });
 
 describe('pushed message validation', () => {
-  const status = { cameraId: 'cam-1', state: 'live', path: 'copy', health: { fps: 25, kbps: 800, lastFrameAt: 1, restarts: 0, subscribers: 1 } };
+  const status = { cameraId: 'cam-1', stream: 'main', state: 'live', path: 'copy', health: { fps: 25, kbps: 800, lastFrameAt: 1, restarts: 0, subscribers: 1 } };
   it('accepts well-formed events and live messages', () => {
     expect(parseMessage(coreEventSchema, JSON.stringify({ type: 'stream.status', status }))).toEqual({ type: 'stream.status', status });
     expect(parseMessage(liveServerMessageSchema, '{"type":"init","codec":"avc1.64001f","path":"copy"}')).toEqual({ type: 'init', codec: 'avc1.64001f', path: 'copy' });

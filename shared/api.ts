@@ -60,10 +60,20 @@ export interface StorageUsage {
   oldestMs: number | null;
 }
 
+/** Cameras shown in turn, each for `dwellSeconds`. */
+export interface Tour {
+  cameraIds: string[];
+  dwellSeconds: number;
+}
+
 export interface WallState {
   layout: LayoutId;
   /** Camera id per tile, in the layout's tile order; null for an empty tile. */
   tiles: Array<string | null>;
+  /** A tile's tour, by tile index (null or absent: the tile shows its camera). */
+  tours?: Array<Tour | null>;
+  /** The whole wall pages through these cameras, a wall-full at a time (its tiles are set aside meanwhile). */
+  tour?: Tour | null;
 }
 
 /** One of the workstation's walls: a monitor in Electron, a window in the browser shell. */

@@ -22,9 +22,16 @@ export const cameraInputSchema = z.object({
 
 export const cameraIdSchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'A camera id is 1–64 lowercase letters, digits or dashes.');
 
+export const tourSchema = z.object({
+  cameraIds: z.array(cameraIdSchema).min(2, { error: 'A tour needs at least two cameras.' }).max(64),
+  dwellSeconds: z.number({ error: 'Enter a number of seconds.' }).int({ error: 'Whole seconds only.' }).min(3, { error: 'At least 3 seconds per camera.' }).max(3600, { error: 'At most an hour per camera.' }),
+});
+
 export const wallStateSchema = z.object({
   layout: z.enum(LAYOUT_IDS),
   tiles: z.array(cameraIdSchema.nullable()).max(64),
+  tours: z.array(tourSchema.nullable()).max(64).optional(),
+  tour: tourSchema.nullable().optional(),
 });
 
 export const wallIdSchema = z.string().regex(/^wall-\d{1,4}$/, { error: 'A wall id looks like wall-2.' });

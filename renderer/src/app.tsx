@@ -10,7 +10,9 @@ import { useCameras } from './wall/use-cameras';
 import { useStreamStatuses } from './wall/use-stream-statuses';
 import { useWall } from './wall/use-wall';
 import { VideoWall } from './wall/video-wall';
-import { withLayout } from './wall/wall-edits';
+import { withLayout, withTileTour, withWallTour } from './wall/wall-edits';
+import { TourDialog } from './wall/tour-dialog';
+import { THIS_WALL } from './wall/this-wall';
 import './app.css';
 import { PlaybackPanel } from './playback/playback-panel';
 import { RetentionDialog } from './settings/retention-dialog';
@@ -41,6 +43,8 @@ export function App() {
   const [bookmarkDraft, setBookmarkDraft] = useState<BookmarkDraft | null>(null);
   const [exporting, setExporting] = useState<ExportScope | null>(null);
   const [verifying, setVerifying] = useState<string | null>(null);
+  /** The tour dialog, when open: of one tile, or of the whole wall. */
+  const [touring, setTouring] = useState<{ tile: number } | { wall: true } | null>(null);
   const camerasById = useMemo(() => new Map((cameras ?? []).map((camera) => [camera.id, camera])), [cameras]);
   const problems = [camerasError, wallError].filter((problem): problem is string => problem !== null);
 
@@ -53,6 +57,7 @@ export function App() {
         onRetention={() => setRetention(true)}
         onIncidents={() => setIncidents(true)}
         onVerify={() => setVerifying('')}
+        onWallTour={() => setTouring({ wall: true })}
       />
       <CameraSidebar
         cameras={cameras}
@@ -76,6 +81,7 @@ export function App() {
             onChange={setWall}
             onStatus={report}
             onBookmark={(cameraId, atMs) => setBookmarkDraft({ cameraIds: [cameraId], cameraNames: [camerasById.get(cameraId)?.name ?? cameraId], atMs })}
+            onTour={(tile) => setTouring({ tile })}
           />
         ) : (
           <p className="wall-loading">Loading the wall…</p>
@@ -95,6 +101,16 @@ export function App() {
       {bookmarkDraft && <BookmarkDialog draft={bookmarkDraft} onClose={() => setBookmarkDraft(null)} />}
       {exporting && <ExportDialog scope={exporting} onClose={() => setExporting(null)} onVerify={(path) => (setExporting(null), setVerifying(path))} />}
       {verifying !== null && <VerifyDialog initialPath={verifying} onClose={() => setVerifying(null)} />}
+      {touring && wall && (
+        <TourDialog
+          title={'tile' in touring ? `Tour on tile ${touring.tile + 1}` : 'Tour on the whole wall'}
+          cameras={cameras ?? []}
+          tour={('tile' in touring ? wall.tours?.[touring.tile] : wall.tour) ?? null}
+          preselected={'tile' in touring ? [wall.tiles[touring.tile]].filter((id): id is string => Boolean(id)) : (cameras ?? []).map((c) => c.id)}
+          onSave={(tour) => api.setWall({ wallId: THIS_WALL, state: 'tile' in touring ? withTileTour(wall, touring.tile, tour) : withWallTour(wall, tour) })}
+          onClose={() => setTouring(null)}
+        />
+      )}
       {editing && <CameraDialog camera={editing.camera} onClose={() => setEditing(null)} />}
       {removing && (
         <ConfirmDialog

@@ -79,3 +79,64 @@ test('a second wall window with its own layout shares the upstream, and a preset
   await expect(second.getByTestId('tile-0')).toHaveAttribute('data-state', 'live');
   await expect(page.getByTestId('tile-1')).toHaveAttribute('data-state', 'live');
 });
+
+test('a tile tour shows its cameras in turn with a countdown, waits while the pointer is on it; a wall tour pages the wall', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto(host.url.href);
+  await page.getByTestId('layout-2x2').click();
+  const tile = page.getByTestId('tile-0');
+  await expect(tile).toHaveAttribute('data-state', 'live');
+  const [camA, camB] = [(await tile.getAttribute('data-camera-id'))!, (await page.getByTestId('tile-1').getAttribute('data-camera-id'))!];
+
+  await tile.hover();
+  await tile.getByTestId('tile-tour').click();
+  const dialog = page.getByTestId('tour-dialog');
+  await dialog.getByTestId('tour-dwell').fill('1');
+  await dialog.getByTestId('tour-start').click();
+  await expect(dialog.getByTestId('tour-problem')).toContainText('A tour needs at least two cameras. At least 3 seconds per camera.');
+  await dialog.getByTestId('tour-camera').nth(1).check();
+  await dialog.getByTestId('tour-dwell').fill('3');
+  await dialog.getByTestId('tour-start').click();
+  await expect(dialog).toBeHidden();
+
+  // The pointer is on the tile: the tour waits, and says so.
+  await tile.hover();
+  const badge = tile.getByTestId('tile-tour-badge');
+  await expect(badge).toHaveAttribute('data-paused', 'true');
+  await expect(badge).toContainText('1/2 · paused');
+  await page.waitForTimeout(4_000);
+  await expect(tile).toHaveAttribute('data-camera-id', camA);
+  await page.screenshot({ path: join(ARTIFACTS, 'tour-paused.png') });
+
+  // Pointer away: the countdown runs and the next camera comes after the dwell, not before.
+  await page.getByTestId('camera-item').first().hover();
+  await expect(badge).toHaveAttribute('data-paused', 'false');
+  const started = Date.now();
+  await expect(tile).toHaveAttribute('data-camera-id', camB, { timeout: 8_000 });
+  expect(Date.now() - started).toBeGreaterThan(2_000);
+  await expect(badge).toHaveAttribute('data-stop', '1');
+  await expect(tile).toHaveAttribute('data-state', 'live');
+  await page.screenshot({ path: join(ARTIFACTS, 'tour-running.png') });
+  await expect(tile).toHaveAttribute('data-camera-id', camA, { timeout: 8_000 }); // and round again
+
+  await tile.hover();
+  await tile.getByTestId('tile-tour').click();
+  await dialog.getByTestId('tour-stop').click();
+  await expect(badge).toBeHidden();
+
+  // A whole-wall tour on a 1×1 wall: one camera a page, the wall's badge counts down.
+  await page.getByTestId('layout-1').click();
+  await page.getByTestId('open-wall-tour').click();
+  await expect(dialog.getByTestId('tour-camera')).toHaveCount(2);
+  await dialog.getByTestId('tour-dwell').fill('3');
+  await dialog.getByTestId('tour-start').click();
+  await page.getByTestId('open-wall-tour').hover(); // off the wall
+  const wallBadge = page.getByTestId('wall-tour-badge');
+  await expect(wallBadge).toContainText('1/2');
+  const first = await tile.getAttribute('data-camera-id');
+  await expect(tile).not.toHaveAttribute('data-camera-id', first!, { timeout: 8_000 });
+  await expect(wallBadge).toContainText('2/2');
+  await page.getByTestId('open-wall-tour').click();
+  await dialog.getByTestId('tour-stop').click();
+  await expect(wallBadge).toBeHidden();
+});

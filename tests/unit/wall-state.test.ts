@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fillEmptyTiles, normalizeWall, removeFromWall } from '../../electron/core/wall/wall-state.js';
 import { LAYOUTS, tileCount } from '../../shared/layouts.js';
+import { swapTiles, withTile, withTileTour } from '../../renderer/src/wall/wall-edits.js';
 
 describe('layouts', () => {
   it('have the advertised tile counts and tile the grid without overlap', () => {
@@ -33,5 +34,25 @@ describe('wall state', () => {
   });
   it('clears every tile that showed a removed camera', () => {
     expect(removeFromWall({ layout: '2x2', tiles: ['cam1', 'cam2', 'cam1', null] }, 'cam1').tiles).toEqual([null, 'cam2', null, null]);
+  });
+});
+
+describe('tours on the wall', () => {
+  const tour = { cameraIds: ['a', 'b', 'c'], dwellSeconds: 5 };
+
+  it('a tile tour starts on its first camera, moves with a swap, and ends when a camera is put on the tile', () => {
+    const started = withTileTour({ layout: '2x2', tiles: ['x', 'y', null, null] }, 1, tour);
+    expect(started.tiles[1]).toBe('a');
+    const swapped = swapTiles(started, 1, 3);
+    expect(swapped.tours?.[3]).toEqual(tour);
+    expect(swapped.tours?.[1]).toBeNull();
+    expect(withTile(swapped, 3, 'x').tours?.[3]).toBeNull();
+  });
+
+  it('a tour loses cameras that are gone, and ends when fewer than two are left', () => {
+    const wall = normalizeWall({ layout: '2x2', tiles: [], tours: [tour, { cameraIds: ['a', 'gone'], dwellSeconds: 5 }], tour }, (id) => id !== 'c' && id !== 'gone');
+    expect(wall.tours?.[0]).toEqual({ cameraIds: ['a', 'b'], dwellSeconds: 5 });
+    expect(wall.tours?.[1]).toBeNull();
+    expect(wall.tour).toEqual({ cameraIds: ['a', 'b'], dwellSeconds: 5 });
   });
 });

@@ -52,7 +52,7 @@ export function createWallService(deps: WallDeps) {
     return wall;
   };
   const summary = (w: WallEntry): WallSummary => ({ id: w.id, name: w.name });
-  const state = (w: WallEntry): WallState => ({ layout: w.layout, tiles: w.tiles });
+  const state = ({ id: _id, name: _name, ...wall }: WallEntry): WallState => wall;
 
   return {
     /** New cameras go into the first empty tiles, main wall first. */
@@ -80,7 +80,7 @@ export function createWallService(deps: WallDeps) {
         async setWall({ wallId, state: next }) {
           const walls = readWalls();
           find(walls, wallId);
-          return state(find(writeWalls(walls.map((w) => (w.id === wallId ? { ...w, ...next } : w))), wallId));
+          return state(find(writeWalls(walls.map((w) => (w.id === wallId ? { id: w.id, name: w.name, ...next } : w))), wallId));
         },
         async addWall() {
           const walls = withNewWall(readWalls(), deps.cameraIds());

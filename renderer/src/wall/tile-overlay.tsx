@@ -1,4 +1,5 @@
 /** What an operator reads on a tile: which camera, whether it is live, how well, and why not. */
+import type { ReactNode } from 'react';
 import type { StreamState, StreamStatus } from '../../../shared/events.js';
 import { StateBadge } from './state-badge';
 import { stateTone } from './stream-state-tone';
@@ -8,16 +9,19 @@ interface TileOverlayProps {
   state: StreamState;
   status: StreamStatus | undefined;
   replaying: boolean;
+  /** The tile's tour countdown, when it runs one. */
+  tour: ReactNode;
   /** Instant replay: go back this many seconds from now. */
   onReplay(seconds: number): void;
   onLive(): void;
   onBookmark(): void;
+  onTour(): void;
   onClear(): void;
 }
 
 const REPLAY_STEPS = [10, 30];
 
-export function TileOverlay({ name, state, status, replaying, onReplay, onLive, onBookmark, onClear }: TileOverlayProps) {
+export function TileOverlay({ name, state, status, replaying, tour, onReplay, onLive, onBookmark, onTour, onClear }: TileOverlayProps) {
   const tone = stateTone(state);
   return (
     <>
@@ -25,6 +29,7 @@ export function TileOverlay({ name, state, status, replaying, onReplay, onLive, 
         <span className="tile-name" data-testid="tile-name" title={name}>
           {name}
         </span>
+        {tour}
         {status?.stream === 'sub' && (
           <span className="path-badge" data-testid="tile-sub" title="The camera's low-resolution sub-stream: maximise the tile for full resolution.">
             SUB
@@ -64,6 +69,9 @@ export function TileOverlay({ name, state, status, replaying, onReplay, onLive, 
         )}
         <button type="button" className="tile-button" data-testid="tile-bookmark" title="Bookmark this moment (B)" onClick={onBookmark} onDoubleClick={(e) => e.stopPropagation()}>
           ★
+        </button>
+        <button type="button" className="tile-button" data-testid="tile-tour" title="Tour: show cameras on this tile in turn" onClick={onTour} onDoubleClick={(e) => e.stopPropagation()}>
+          ⟳
         </button>
         <StateBadge state={state} />
         <button

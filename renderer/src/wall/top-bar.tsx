@@ -10,13 +10,17 @@ interface TopBarProps {
   onRetention(): void;
   onIncidents(): void;
   onVerify(): void;
+  onWallTour(): void;
 }
 
-export function TopBar({ layout, onLayout, onPlayback, onRetention, onIncidents, onVerify }: TopBarProps) {
+export function TopBar({ layout, onLayout, onPlayback, onRetention, onIncidents, onVerify, onWallTour }: TopBarProps) {
   return (
     <header className="top-bar">
       <h1 className="app-name">Watchroom</h1>
       <LayoutSwitcher current={layout} onChoose={onLayout} />
+      <button type="button" data-testid="open-wall-tour" onClick={onWallTour} title="Tour: show all the chosen cameras on this wall, a wall-full at a time">
+        ⟳ Tour
+      </button>
       <button type="button" className="playback-open" data-testid="open-playback" onClick={onPlayback} title="Play back the cameras on the wall">
         Playback
       </button>

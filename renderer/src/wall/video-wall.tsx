@@ -7,6 +7,8 @@ import type { StreamStatuses } from './use-stream-statuses';
 import { visibleTiles, swapTiles, withTile } from './wall-edits';
 import type { WallDrop } from './wall-drag';
 import { WallTile } from './wall-tile';
+import { TourBadge } from './tour-badge';
+import { useTour } from './use-tour';
 import { tileStream } from './tile-stream';
 import './video-wall.css';
 
@@ -17,14 +19,28 @@ interface VideoWallProps {
   onChange(next: WallState): void;
   onStatus(status: StreamStatus): void;
   onBookmark(cameraId: string, atMs: number): void;
+  /** Set up the tour of a tile. */
+  onTour(index: number): void;
 }
 
-export function VideoWall({ wall, cameras, statuses, onChange, onStatus, onBookmark }: VideoWallProps) {
+/** A whole-wall tour's pages: the cameras a wall-full at a time. */
+function pagesOf(cameraIds: readonly string[], perPage: number): string[][] {
+  const pages: string[][] = [];
+  for (let i = 0; i < cameraIds.length; i += perPage) pages.push(cameraIds.slice(i, i + perPage));
+  return pages;
+}
+
+export function VideoWall({ wall, cameras, statuses, onChange, onStatus, onBookmark, onTour }: VideoWallProps) {
   const layout = LAYOUTS[wall.layout];
   const tiles = visibleTiles(wall);
   // Remembered with its layout: switching layouts shows the whole new wall.
   const [maximisedTile, setMaximisedTile] = useState<{ layout: LayoutId; index: number } | null>(null);
   const maximised = maximisedTile?.layout === wall.layout && maximisedTile.index < tiles.length ? maximisedTile.index : null;
+  const [held, setHeld] = useState(false);
+  const pages = wall.tour ? pagesOf(wall.tour.cameraIds, tiles.length) : [];
+  const page = useTour(wall.tour, pages.length, held);
+  /** A whole-wall tour sets the tiles aside and shows its page. */
+  const shownTiles = wall.tour ? tiles.map((_, i) => pages[page?.stop ?? 0]?.[i] ?? null) : tiles;
 
   useEffect(() => {
     if (maximised === null) return;
@@ -47,19 +63,23 @@ export function VideoWall({ wall, cameras, statuses, onChange, onStatus, onBookm
       className="video-wall"
       data-testid="wall"
       data-layout={wall.layout}
+      onMouseEnter={() => setHeld(true)}
+      onMouseLeave={() => setHeld(false)}
       style={{ gridTemplateColumns: `repeat(${layout.columns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${layout.rows}, minmax(0, 1fr))` }}
     >
+      {page && wall.tour && <TourBadge position={page} stops={pages.length} paused={held} testId="wall-tour-badge" />}
       {layout.cells.map((cell, index) => {
-        const cameraId = tiles[index] ?? null;
+        const cameraId = shownTiles[index] ?? null;
         return (
           <WallTile
             key={index}
             index={index}
             cell={cell}
             cameraId={cameraId}
-            camera={cameraId === null ? undefined : cameras.get(cameraId)}
+            tour={wall.tour ? null : (wall.tours?.[index] ?? null)}
+            cameras={cameras}
             statuses={statuses}
-            stream={tileStream(layout, index, maximised === index || layout.cells.length === 1, cameraId !== null && Boolean(cameras.get(cameraId)?.subUrl))}
+            streamFor={(id) => tileStream(layout, index, maximised === index, Boolean(cameras.get(id)?.subUrl))}
             maximised={maximised === index}
             hidden={maximised !== null && maximised !== index}
             onDrop={onDrop}
@@ -67,6 +87,7 @@ export function VideoWall({ wall, cameras, statuses, onChange, onStatus, onBookm
             onToggleMaximise={(i) => setMaximisedTile(maximised === i ? null : { layout: wall.layout, index: i })}
             onStatus={onStatus}
             onBookmark={onBookmark}
+            onTour={onTour}
           />
         );
       })}

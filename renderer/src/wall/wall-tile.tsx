@@ -1,11 +1,17 @@
-/** One tile of the wall: a drop target, a drag source when it shows a camera, and the live picture. */
-import { useState, type CSSProperties, type DragEvent, type KeyboardEvent } from 'react';
-import type { CameraView } from '../../../shared/api.js';
+/**
+ * One tile of the wall: a drop target, a drag source when it shows a camera, and the live picture.
+ * A tile may run a tour; either way, a change of camera or stream keeps the picture on screen until
+ * the new one plays (or, if it cannot, for a few seconds at most).
+ */
+import { useEffect, useState, type CSSProperties, type DragEvent, type KeyboardEvent } from 'react';
+import type { CameraView, Tour } from '../../../shared/api.js';
 import type { StreamStatus, StreamVariant } from '../../../shared/events.js';
-import { statusKey, type StreamStatuses } from './use-stream-statuses';
 import { LiveVideo } from '../player/live-video';
-import { TileOverlay } from './tile-overlay';
 import { RecordedVideo } from '../playback/recorded-video';
+import { TileOverlay } from './tile-overlay';
+import { TourBadge } from './tour-badge';
+import { statusKey, type StreamStatuses } from './use-stream-statuses';
+import { useTour } from './use-tour';
 import { dropEffectFor, readWallDrop, startTileDrag, type WallDrop } from './wall-drag';
 
 export type TileCell = readonly [column: number, row: number, columnSpan: number, rowSpan: number];
@@ -13,44 +19,72 @@ export type TileCell = readonly [column: number, row: number, columnSpan: number
 interface WallTileProps {
   index: number;
   cell: TileCell;
+  /** The camera put on this tile (a tour's cameras take turns instead). */
   cameraId: string | null;
-  camera: CameraView | undefined;
+  tour: Tour | null;
+  cameras: ReadonlyMap<string, CameraView>;
   statuses: StreamStatuses;
-  /** The stream this tile should show (tile-stream.ts); a change keeps the old picture until the new one plays. */
-  stream: StreamVariant;
+  /** Which of a camera's streams this tile should show (tile-stream.ts). */
+  streamFor(cameraId: string): StreamVariant;
   maximised: boolean;
   /** Another tile is maximised: this one keeps playing, out of sight, so restoring is instant. */
   hidden: boolean;
   onDrop(index: number, drop: WallDrop): void;
   onClear(index: number): void;
   onToggleMaximise(index: number): void;
+  onTour(index: number): void;
   onStatus(status: StreamStatus): void;
   /** Bookmark what the tile shows now: live, or the replayed moment. */
   onBookmark(cameraId: string, atMs: number): void;
 }
 
 const WHOLE_WALL: CSSProperties = { gridColumn: '1 / -1', gridRow: '1 / -1' };
+/** How long a picture is kept while the next one cannot play. */
+const HOLD_PICTURE_MS = 3_000;
 
 function placement([column, row, columnSpan, rowSpan]: TileCell): CSSProperties {
   return { gridColumn: `${column} / span ${columnSpan}`, gridRow: `${row} / span ${rowSpan}` };
 }
 
+interface Feed {
+  cameraId: string;
+  stream: StreamVariant;
+}
+const feedKey = (f: Feed) => `${f.cameraId}/${f.stream}`;
+
 export function WallTile(props: WallTileProps) {
-  const { index, cameraId, camera, stream: wanted, maximised, hidden } = props;
+  const { index, tour, maximised, hidden } = props;
   const [dropping, setDropping] = useState(false);
-  /** The stream whose picture is on screen; another camera starts on the stream it should have. */
-  const [onScreen, setOnScreen] = useState({ cameraId, stream: wanted });
-  const shown = onScreen.cameraId === cameraId ? onScreen.stream : wanted;
-  const status = cameraId === null ? undefined : props.statuses.get(statusKey(cameraId, shown));
   const [linkLost, setLinkLost] = useState(false);
+  /** Pointer or focus on the tile: its tour waits. */
+  const [held, setHeld] = useState(false);
   /** Instant replay: the wall-clock time the tile went back to, or null while live. */
   const [replayFrom, setReplayFrom] = useState<number | null>(null);
-  const name = camera?.name ?? cameraId ?? '';
+  const position = useTour(tour, tour?.cameraIds.length ?? 0, held);
+  const cameraId = tour && position ? tour.cameraIds[position.stop]! : props.cameraId;
+  const wanted: Feed | null = cameraId === null ? null : { cameraId, stream: props.streamFor(cameraId) };
+  /** The feed whose picture is on screen; an empty tile, or one becoming empty, needs no hold. */
+  const [onScreen, setOnScreen] = useState<Feed | null>(wanted);
+  if ((wanted === null) !== (onScreen === null)) setOnScreen(wanted);
+  const shown = wanted === null ? null : (onScreen ?? wanted);
+  const switching = shown !== null && wanted !== null && feedKey(shown) !== feedKey(wanted);
+  const wantedKey = wanted ? feedKey(wanted) : '';
+  useEffect(() => {
+    if (!switching) return;
+    const timer = setTimeout(() => setOnScreen(wanted), HOLD_PICTURE_MS);
+    return () => clearTimeout(timer);
+    // Keyed by the wanted feed: a new one restarts the wait.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [switching, wantedKey]);
+
+  const camera = shown ? props.cameras.get(shown.cameraId) : undefined;
+  const status = shown ? props.statuses.get(statusKey(shown.cameraId, shown.stream)) : undefined;
+  const name = camera?.name ?? shown?.cameraId ?? '';
   // Before the core reports on a newly shown camera, it is on its way; a "live" camera whose socket to
   // this display dropped is, for the operator looking at a frozen picture, reconnecting.
   const reported = status?.state ?? 'connecting';
   const streamState = linkLost && reported === 'live' ? 'reconnecting' : reported;
-  const state = cameraId === null ? 'empty' : streamState;
+  const state = shown === null ? 'empty' : streamState;
 
   const onDragOver = (event: DragEvent) => {
     const effect = dropEffectFor(event.dataTransfer);
@@ -76,7 +110,7 @@ export function WallTile(props: WallTileProps) {
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.target !== event.currentTarget) return;
     if (event.key === 'Enter') props.onToggleMaximise(index);
-    if ((event.key === 'b' || event.key === 'B') && cameraId !== null) props.onBookmark(cameraId, shownAt(event.currentTarget));
+    if ((event.key === 'b' || event.key === 'B') && shown !== null) props.onBookmark(shown.cameraId, shownAt(event.currentTarget));
   };
 
   const classes = ['tile', dropping && 'tile-drop-target', maximised && 'tile-maximised', hidden && 'tile-hidden'].filter(Boolean).join(' ');
@@ -86,51 +120,57 @@ export function WallTile(props: WallTileProps) {
       style={maximised ? WHOLE_WALL : placement(props.cell)}
       data-testid={`tile-${index}`}
       data-tile-index={index}
-      data-camera-id={cameraId ?? ''}
+      data-camera-id={shown?.cameraId ?? ''}
       data-state={state}
       data-maximised={maximised ? 'true' : undefined}
       data-mode={replayFrom === null ? 'live' : 'replay'}
-      data-stream={shown}
+      data-stream={shown?.stream}
       role="group"
-      aria-label={cameraId === null ? `Tile ${index + 1}, empty` : `Tile ${index + 1}, ${name}, ${state}`}
+      aria-label={shown === null ? `Tile ${index + 1}, empty` : `Tile ${index + 1}, ${name}, ${state}`}
       tabIndex={hidden ? -1 : 0}
-      draggable={cameraId !== null}
+      draggable={shown !== null}
       onDragStart={(event) => startTileDrag(event.dataTransfer, index)}
       onDragOver={onDragOver}
       onDragLeave={onDragLeave}
       onDrop={onDrop}
       onDoubleClick={() => props.onToggleMaximise(index)}
       onKeyDown={onKeyDown}
+      onMouseEnter={() => setHeld(true)}
+      onMouseLeave={() => setHeld(false)}
+      onFocus={() => setHeld(true)}
+      onBlur={(event) => !event.currentTarget.contains(event.relatedTarget) && setHeld(false)}
     >
-      {cameraId === null ? (
+      {shown === null || wanted === null ? (
         <p className="tile-empty" data-testid="tile-empty">
           Drop a camera here
         </p>
       ) : (
         <>
           {replayFrom === null ? (
-            (shown === wanted ? [shown] : [shown, wanted]).map((s) => (
+            (switching ? [shown, wanted] : [shown]).map((feed) => (
               <LiveVideo
-                key={`${cameraId}/${s}`}
-                cameraId={cameraId}
-                stream={s}
-                pending={s !== shown}
+                key={feedKey(feed)}
+                cameraId={feed.cameraId}
+                stream={feed.stream}
+                pending={feed !== shown}
                 onStatus={props.onStatus}
-                onLinkLost={s === shown ? setLinkLost : undefined}
-                onPlaying={() => s !== shown && setOnScreen({ cameraId, stream: s })}
+                onLinkLost={feed === shown ? setLinkLost : undefined}
+                onPlaying={() => feed !== shown && setOnScreen(feed)}
               />
             ))
           ) : (
-            <RecordedVideo key={`${cameraId}@${replayFrom}`} cameraId={cameraId} startAtMs={replayFrom} open />
+            <RecordedVideo key={`${shown.cameraId}@${replayFrom}`} cameraId={shown.cameraId} startAtMs={replayFrom} open />
           )}
           <TileOverlay
             name={name}
             state={streamState}
             status={status}
             replaying={replayFrom !== null}
+            tour={tour && position ? <TourBadge position={position} stops={tour.cameraIds.length} paused={held} testId="tile-tour-badge" /> : null}
             onReplay={(seconds) => setReplayFrom(Date.now() - seconds * 1000)}
             onLive={() => setReplayFrom(null)}
-            onBookmark={() => props.onBookmark(cameraId, shownAt(document.querySelector(`[data-tile-index="${index}"]`) as HTMLElement))}
+            onBookmark={() => props.onBookmark(shown.cameraId, shownAt(document.querySelector(`[data-tile-index="${index}"]`) as HTMLElement))}
+            onTour={() => props.onTour(index)}
             onClear={() => props.onClear(index)}
           />
         </>

@@ -12,6 +12,7 @@ import { useWall } from './wall/use-wall';
 import { VideoWall } from './wall/video-wall';
 import { withLayout, withTileTour, withWallTour } from './wall/wall-edits';
 import { TourDialog } from './wall/tour-dialog';
+import { ShortcutsHelp } from './ui/shortcuts-help';
 import { THIS_WALL } from './wall/this-wall';
 import './app.css';
 import { PlaybackPanel } from './playback/playback-panel';
@@ -44,6 +45,7 @@ export function App() {
   const [exporting, setExporting] = useState<ExportScope | null>(null);
   const [verifying, setVerifying] = useState<string | null>(null);
   /** The tour dialog, when open: of one tile, or of the whole wall. */
+  const [helpOpen, setHelpOpen] = useState(false);
   const [touring, setTouring] = useState<{ tile: number } | { wall: true } | null>(null);
   const camerasById = useMemo(() => new Map((cameras ?? []).map((camera) => [camera.id, camera])), [cameras]);
   const problems = [camerasError, wallError].filter((problem): problem is string => problem !== null);
@@ -58,6 +60,7 @@ export function App() {
         onIncidents={() => setIncidents(true)}
         onVerify={() => setVerifying('')}
         onWallTour={() => setTouring({ wall: true })}
+        onHelp={() => setHelpOpen(true)}
       />
       <CameraSidebar
         cameras={cameras}
@@ -101,6 +104,7 @@ export function App() {
       {bookmarkDraft && <BookmarkDialog draft={bookmarkDraft} onClose={() => setBookmarkDraft(null)} />}
       {exporting && <ExportDialog scope={exporting} onClose={() => setExporting(null)} onVerify={(path) => (setExporting(null), setVerifying(path))} />}
       {verifying !== null && <VerifyDialog initialPath={verifying} onClose={() => setVerifying(null)} />}
+      <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
       {touring && wall && (
         <TourDialog
           title={'tile' in touring ? `Tour on tile ${touring.tile + 1}` : 'Tour on the whole wall'}

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
+import { waitForFootage } from '../fixtures/recording-checks.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 const PASSWORD = 'Kx7-never-show-me';
@@ -203,4 +204,58 @@ test('search filters the camera list by name, and × clears a tile', async ({ pa
   await expect(tile).toHaveAttribute('data-state', 'empty');
   await page.reload();
   await expect(tile).toHaveAttribute('data-state', 'empty');
+});
+
+test('keyboard: digits and arrows select, Enter and Esc maximise and restore, B bookmarks, R replays, L goes live, Ctrl+1 recalls, ? lists them', async ({ page }) => {
+  await waitForFootage(join(dataDir, 'recordings'), 25);
+  await page.getByTestId('layout-3x3').click();
+  await page.locator('body').focus();
+  await page.keyboard.press('Control+1'); // the first preset: every camera, laid out to fit
+  await expect(page.getByTestId('wall')).toHaveAttribute('data-layout', '2x2');
+  await expect(page.getByTestId('tile-0')).toHaveAttribute('data-state', 'live');
+  const selected = () => page.evaluate(() => document.activeElement?.getAttribute('data-tile-index') ?? null);
+
+  await page.keyboard.press('3');
+  expect(await selected()).toBe('2');
+  await page.keyboard.press('ArrowRight');
+  expect(await selected()).toBe('3');
+  await page.keyboard.press('ArrowUp');
+  expect(await selected()).toBe('1');
+  await page.keyboard.press('ArrowLeft');
+  expect(await selected()).toBe('0');
+
+  const tile = page.getByTestId('tile-0');
+  await page.keyboard.press('Enter');
+  await expect(tile).toHaveAttribute('data-maximised', 'true');
+  await page.keyboard.press('Escape');
+  await expect(tile).not.toHaveAttribute('data-maximised', 'true');
+
+  // R: 10 s back; R again: 10 s further; L: live.
+  await tile.focus();
+  await page.keyboard.press('r');
+  await expect(tile).toHaveAttribute('data-mode', 'replay');
+  const holder = tile.getByTestId('recorded-holder');
+  await expect.poll(async () => Number(await holder.getAttribute('data-wall-ms')), { timeout: 20_000 }).toBeGreaterThan(0);
+  const behind = async () => Date.now() - Number(await holder.getAttribute('data-wall-ms'));
+  expect(await behind()).toBeGreaterThan(6_000);
+  expect(await behind()).toBeLessThan(20_000);
+  await page.keyboard.press('r');
+  await expect.poll(behind, { timeout: 20_000 }).toBeGreaterThan(16_000);
+  await page.keyboard.press('l');
+  await expect(tile).toHaveAttribute('data-mode', 'live');
+
+  await tile.focus();
+  await page.keyboard.press('b');
+  const bookmark = page.getByTestId('bookmark-dialog');
+  await expect(bookmark.getByTestId('bookmark-moment')).toContainText(/Camera \d at/);
+  await page.keyboard.press('Escape');
+  await expect(bookmark).toBeHidden();
+
+  await page.keyboard.press('?');
+  const help = page.getByTestId('shortcuts-help');
+  await expect(help).toContainText('Ctrl+1 … Ctrl+9');
+  await expect(help).toContainText('Instant replay');
+  await page.screenshot({ path: join(ARTIFACTS, 'shortcuts-help.png') });
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
 });

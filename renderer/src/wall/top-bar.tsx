@@ -11,9 +11,10 @@ interface TopBarProps {
   onIncidents(): void;
   onVerify(): void;
   onWallTour(): void;
+  onHelp(): void;
 }
 
-export function TopBar({ layout, onLayout, onPlayback, onRetention, onIncidents, onVerify, onWallTour }: TopBarProps) {
+export function TopBar({ layout, onLayout, onPlayback, onRetention, onIncidents, onVerify, onWallTour, onHelp }: TopBarProps) {
   return (
     <header className="top-bar">
       <h1 className="app-name">Watchroom</h1>
@@ -32,6 +33,9 @@ export function TopBar({ layout, onLayout, onPlayback, onRetention, onIncidents,
       <WallsMenu />
       <button type="button" data-testid="open-verify" onClick={onVerify} title="Check an evidence package">
         Verify
+      </button>
+      <button type="button" data-testid="open-help" onClick={onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+        ?
       </button>
       <button type="button" data-testid="open-retention" onClick={onRetention} title="How long recordings are kept and how much disk they may use">
         Retention

@@ -1,5 +1,5 @@
 /** The wall: the layout's CSS grid of tiles, with one tile maximised over the others on demand. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CameraView, WallState } from '../../../shared/api.js';
 import type { StreamStatus } from '../../../shared/events.js';
 import { LAYOUTS, type LayoutId } from '../../../shared/layouts.js';
@@ -9,6 +9,7 @@ import type { WallDrop } from './wall-drag';
 import { WallTile } from './wall-tile';
 import { TourBadge } from './tour-badge';
 import { useTour } from './use-tour';
+import { useWallKeys } from './use-wall-keys';
 import { tileStream } from './tile-stream';
 import './video-wall.css';
 
@@ -37,6 +38,8 @@ export function VideoWall({ wall, cameras, statuses, onChange, onStatus, onBookm
   const [maximisedTile, setMaximisedTile] = useState<{ layout: LayoutId; index: number } | null>(null);
   const maximised = maximisedTile?.layout === wall.layout && maximisedTile.index < tiles.length ? maximisedTile.index : null;
   const [held, setHeld] = useState(false);
+  const element = useRef<HTMLDivElement>(null);
+  useWallKeys(element, layout);
   const pages = wall.tour ? pagesOf(wall.tour.cameraIds, tiles.length) : [];
   const page = useTour(wall.tour, pages.length, held);
   /** A whole-wall tour sets the tiles aside and shows its page. */
@@ -60,6 +63,7 @@ export function VideoWall({ wall, cameras, statuses, onChange, onStatus, onBookm
 
   return (
     <div
+      ref={element}
       className="video-wall"
       data-testid="wall"
       data-layout={wall.layout}

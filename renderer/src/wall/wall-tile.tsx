@@ -39,6 +39,8 @@ interface WallTileProps {
 }
 
 const WHOLE_WALL: CSSProperties = { gridColumn: '1 / -1', gridRow: '1 / -1' };
+/** R goes back this far; pressed again while replaying, as far again. */
+const REPLAY_KEY_SECONDS = 10;
 /** How long a picture is kept while the next one cannot play. */
 const HOLD_PICTURE_MS = 3_000;
 
@@ -107,10 +109,15 @@ export function WallTile(props: WallTileProps) {
     const replayed = Number(tile.querySelector('[data-wall-ms]')?.getAttribute('data-wall-ms'));
     return replayFrom !== null && replayed > 0 ? replayed : Date.now();
   };
+  /** The selected (focused) tile's own keys: Enter maximise, B bookmark, R replay 10 s back, L live. */
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.target !== event.currentTarget) return;
-    if (event.key === 'Enter') props.onToggleMaximise(index);
-    if ((event.key === 'b' || event.key === 'B') && shown !== null) props.onBookmark(shown.cameraId, shownAt(event.currentTarget));
+    if (event.target !== event.currentTarget || event.ctrlKey || event.altKey || event.metaKey) return;
+    const key = event.key.toLowerCase();
+    if (key === 'enter') props.onToggleMaximise(index);
+    if (shown === null) return;
+    if (key === 'b') props.onBookmark(shown.cameraId, shownAt(event.currentTarget));
+    if (key === 'r') setReplayFrom((from) => (from ?? Date.now()) - REPLAY_KEY_SECONDS * 1000);
+    if (key === 'l') setReplayFrom(null);
   };
 
   const classes = ['tile', dropping && 'tile-drop-target', maximised && 'tile-maximised', hidden && 'tile-hidden'].filter(Boolean).join(' ');

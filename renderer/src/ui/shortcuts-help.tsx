@@ -1,0 +1,51 @@
+/** "?" lists every keyboard shortcut: control rooms work from the keyboard for hours. */
+import { useEffect, useState } from 'react';
+import { ModalDialog } from './modal-dialog';
+import './shortcuts-help.css';
+import { typingInField } from '../lib/typing-in-field';
+
+export const SHORTCUTS: ReadonlyArray<readonly [keys: string, action: string]> = [
+  ['1 … 9, 10 … 16', 'Select a tile (type two digits quickly for 10–16)'],
+  ['← ↑ → ↓', 'Select the neighbouring tile'],
+  ['Enter', 'Maximise the selected tile, or restore it'],
+  ['Esc', 'Back to the whole wall'],
+  ['B', 'Bookmark what the selected tile shows'],
+  ['R', 'Instant replay on the selected tile: 10 s back (again: 10 s more)'],
+  ['L', 'Selected tile back to live'],
+  ['Ctrl+1 … Ctrl+9', 'Recall a preset (in the Presets menu’s order)'],
+  ['?', 'This list'],
+];
+
+/** Opens on "?" anywhere but in a field; `open` also opens it (the top bar's button). */
+export function ShortcutsHelp({ open, onClose }: { open: boolean; onClose(): void }) {
+  const [byKey, setByKey] = useState(false);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === '?' && !typingInField(event.target)) {
+        event.preventDefault();
+        setByKey(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  if (!open && !byKey) return null;
+  const close = () => (setByKey(false), onClose());
+  return (
+    <ModalDialog title="Keyboard shortcuts" testId="shortcuts-help" onCancel={close}>
+      <table className="shortcuts">
+        <tbody>
+          {SHORTCUTS.map(([keys, action]) => (
+            <tr key={keys}>
+              <th><kbd>{keys}</kbd></th>
+              <td>{action}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="dialog-actions">
+        <button type="button" className="primary" onClick={close}>Close</button>
+      </div>
+    </ModalDialog>
+  );
+}

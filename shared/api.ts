@@ -16,6 +16,8 @@ export interface CameraView {
   /** The URL without credentials. */
   url: string;
   subUrl?: string;
+  /** The site or group it is listed under. */
+  group?: string;
   username?: string;
   hasPassword: boolean;
   enabled: boolean;

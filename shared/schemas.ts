@@ -13,6 +13,8 @@ export const cameraInputSchema = z.object({
   name: text(200),
   url: text(2048),
   subUrl: text(2048).optional(),
+  /** The site or group the camera belongs to in the camera list ('' for none). */
+  group: text(200).optional(),
   username: text(256).optional(),
   /** On update: absent keeps the stored password, '' removes it. */
   password: text(256).optional(),

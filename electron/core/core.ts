@@ -225,10 +225,14 @@ export function createCore(options: CoreOptions): Core {
           return view(record);
         },
         async updateCamera({ id, changes }) {
+          // Only what ffmpeg opens, or whether it records, restarts the streams: renaming a camera or
+          // moving it to another site must not cost a reconnect and a gap in the recording.
+          const streamFacts = () => JSON.stringify([cameras.source(id, 'main'), cameras.source(id, 'sub'), cameras.get(id).recording]);
+          const before = streamFacts();
           const record = cameras.update(id, changes);
           auditCamera('camera.edit', record, { changed: Object.keys(changes).filter((k) => k !== 'password'), passwordChanged: changes.password !== undefined });
           emit({ type: 'cameras.changed' });
-          await streams.cameraChanged(id);
+          if (streamFacts() !== before) await streams.cameraChanged(id);
           return view(record);
         },
         async removeCamera({ id }) {

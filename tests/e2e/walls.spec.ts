@@ -140,3 +140,35 @@ test('a tile tour shows its cameras in turn with a countdown, waits while the po
   await dialog.getByTestId('tour-stop').click();
   await expect(wallBadge).toBeHidden();
 });
+
+test('cameras listed by site, found by site, and a summary of how many are live and failed always in view', async ({ page }) => {
+  await page.goto(host.url.href);
+  const call = (method: string, arg: unknown) =>
+    page.evaluate(async ([m, a]) => {
+      const res = await fetch(`/api/${m}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ arg: a }) });
+      return res.json();
+    }, [method, arg] as const);
+  // A camera whose port is closed: it fails, and the summary says so.
+  await call('addCamera', { name: 'Bay door', url: 'rtsp://127.0.0.1:9/bay', group: 'Depot North' });
+  const summary = page.getByTestId('status-summary');
+  await expect(summary).toHaveAttribute('data-live', '2');
+  await expect(summary).toHaveAttribute('data-failed', '1');
+  await expect(summary.getByTestId('summary-failed')).toHaveText('1 failed');
+
+  // Put a camera on the same site through the dialog.
+  await page.getByTestId('camera-item').filter({ hasText: 'Wall cam 1' }).hover();
+  await page.getByTestId('camera-item').filter({ hasText: 'Wall cam 1' }).getByRole('button', { name: /edit/i }).click();
+  await page.getByTestId('camera-group').fill('Depot North');
+  await page.getByTestId('camera-save').click();
+  await expect(page.getByTestId('camera-dialog')).toBeHidden();
+  const groups = page.getByTestId('camera-site');
+  await expect(groups).toHaveCount(2);
+  await expect(groups.first()).toHaveAttribute('data-group', 'Depot North');
+  await expect(groups.first().getByTestId('camera-item-name')).toHaveText(['Bay door', 'Wall cam 1']);
+  await expect(groups.nth(1).locator('summary')).toContainText('No site');
+  await page.screenshot({ path: join(ARTIFACTS, 'camera-sites.png') });
+
+  await page.getByTestId('camera-search').fill('depot');
+  await expect(groups).toHaveCount(1);
+  await expect(groups.first().getByTestId('camera-item')).toHaveCount(2);
+});

@@ -85,6 +85,18 @@ describe('live relay with real cameras', () => {
     await waitFor('both of its ffmpegs to end', () => ffmpegFor(subCam.port).length === 0 && ffmpegFor(mainCam.port).length === 0, 10_000);
   });
 
+  it('keeps a camera’s stream through a new name or site; a new address restarts it', async () => {
+    const cam = await startTestCamera({ label: 'Renamed' });
+    const id = (await h.api.addCamera({ name: 'Loading bay', url: cam.url })).id;
+    const [before] = await waitFor('its ffmpeg (it records)', () => (ffmpegFor(cam.port).length === 1 ? ffmpegFor(cam.port) : undefined));
+    await h.api.updateCamera({ id, changes: { name: 'Loading bay (east)', group: 'Depot North' } });
+    expect((await h.api.listCameras()).find((c) => c.id === id)).toMatchObject({ name: 'Loading bay (east)', group: 'Depot North' });
+    expect(ffmpegFor(cam.port).map((p) => p.pid)).toEqual([before!.pid]);
+    await h.api.updateCamera({ id, changes: { url: `${cam.url}?again=1` } });
+    await waitFor('a new ffmpeg for the new address', () => ffmpegFor(cam.port).some((p) => p.pid !== before!.pid && p.args.includes('again=1')), 10_000);
+    await h.api.removeCamera({ id });
+  });
+
   it('restarts a SIGKILLed ffmpeg and streams again to the same client', async () => {
     const viewer = clients[0]!;
     const [proc] = ffmpegFor(cams[0]!.port);

@@ -1,4 +1,4 @@
-/** Parses a camera list from JSON (`[{name, url, subUrl?}]`) or CSV (`name,url,subUrl`). */
+/** Parses a camera list from JSON (`[{name, url, subUrl?, group?}]`) or CSV (`name,url,subUrl,group`). */
 import { WatchroomError, type FieldError } from '../../../shared/errors.js';
 import type { CameraInput } from '../../../shared/api.js';
 
@@ -13,7 +13,7 @@ function parseJson(text: string): CameraInput[] {
   } catch (error) {
     throw new WatchroomError('import.malformed', `The file is not valid JSON: ${(error as Error).message}`);
   }
-  if (!Array.isArray(data)) throw new WatchroomError('import.malformed', 'The JSON must be a list: [{ "name": …, "url": …, "subUrl": … }].');
+  if (!Array.isArray(data)) throw new WatchroomError('import.malformed', 'The JSON must be a list: [{ "name": …, "url": …, "subUrl": …, "group": … }].');
   const errors: FieldError[] = [];
   const rows = data.map((item, i): CameraInput => {
     const row = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};
@@ -30,7 +30,8 @@ function parseJson(text: string): CameraInput[] {
       return v;
     };
     const subUrl = str('subUrl', false);
-    return { name: str('name', true) ?? '', url: str('url', true) ?? '', ...(subUrl ? { subUrl } : {}) };
+    const group = str('group', false);
+    return { name: str('name', true) ?? '', url: str('url', true) ?? '', ...(subUrl ? { subUrl } : {}), ...(group ? { group } : {}) };
   });
   if (errors.length) throw new WatchroomError('import.invalid', 'Some rows are not valid; nothing was imported.', errors);
   return rows;
@@ -65,11 +66,11 @@ function parseCsv(text: string): CameraInput[] {
   const errors: FieldError[] = [];
   const rows = lines.map(({ line, n }, i): CameraInput => {
     const fields = splitCsvLine(line);
-    if (fields.length < 2 || fields.length > 3) {
-      errors.push({ field: `rows[${i}]`, code: 'import.columns', message: `Line ${n}: expected name,url[,subUrl], found ${fields.length} columns.` });
+    if (fields.length < 2 || fields.length > 4) {
+      errors.push({ field: `rows[${i}]`, code: 'import.columns', message: `Line ${n}: expected name,url[,subUrl[,group]], found ${fields.length} columns.` });
     }
-    const [name = '', url = '', subUrl] = fields;
-    return { name, url, ...(subUrl ? { subUrl } : {}) };
+    const [name = '', url = '', subUrl, group] = fields;
+    return { name, url, ...(subUrl ? { subUrl } : {}), ...(group ? { group } : {}) };
   });
   if (errors.length) throw new WatchroomError('import.invalid', 'Some lines are not valid; nothing was imported.', errors);
   return rows;

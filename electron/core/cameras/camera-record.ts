@@ -9,6 +9,7 @@ export const cameraRecordSchema = z.object({
   /** Without credentials; `demo://N` for a built-in test pattern. */
   url: z.string().min(1),
   subUrl: z.string().optional(),
+  group: z.string().optional(),
   username: z.string().optional(),
   enabled: z.boolean(),
   demo: z.boolean(),
@@ -21,6 +22,7 @@ export type CameraRecord = z.infer<typeof cameraRecordSchema>;
 export function toView(record: CameraRecord, hasPassword: boolean): CameraView {
   const view: CameraView = { id: record.id, name: record.name, url: record.url, hasPassword, enabled: record.enabled, demo: record.demo, recording: record.recording };
   if (record.subUrl) view.subUrl = record.subUrl;
+  if (record.group) view.group = record.group;
   if (record.username) view.username = record.username;
   return view;
 }

@@ -84,6 +84,7 @@ export class CameraRegistry {
       name: changes.name ?? current.name,
       url: changes.url ?? current.url,
       subUrl: changes.subUrl ?? current.subUrl,
+      group: changes.group ?? current.group,
       username: changes.username ?? current.username,
       // Absent keeps the stored password; '' removes it.
       password: changes.password ?? this.passwords[id],
@@ -143,6 +144,7 @@ export class CameraRegistry {
   private store(id: string, camera: ValidCamera): CameraRecord {
     const record: CameraRecord = { id, name: camera.name, url: camera.url, enabled: camera.enabled, demo: false, recording: camera.recording };
     if (camera.subUrl) record.subUrl = camera.subUrl;
+    if (camera.group) record.group = camera.group;
     if (camera.username) record.username = camera.username;
     const index = this.records.findIndex((r) => r.id === id);
     if (index === -1) this.records.push(record);

@@ -8,6 +8,7 @@ export interface ValidCamera {
   /** Without credentials. */
   url: string;
   subUrl?: string;
+  group?: string;
   username?: string;
   password?: string;
   enabled: boolean;
@@ -29,6 +30,10 @@ export function validateCamera(input: CameraInput, otherNames: readonly string[]
   else if (name.length > 100) fail('name', 'too-long', 'The name is longer than 100 characters.');
   else if (CONTROL_CHARS.test(name)) fail('name', 'invalid', 'The name contains control characters.');
   else if (otherNames.some((n) => n.toLowerCase() === name.toLowerCase())) fail('name', 'duplicate', `Another camera is already called “${name}”.`);
+
+  const group = input.group?.trim() ?? '';
+  if (group.length > 60) fail('group', 'too-long', 'The site or group is longer than 60 characters.');
+  else if (CONTROL_CHARS.test(group)) fail('group', 'invalid', 'The site or group contains control characters.');
 
   const main = parseRtspUrl(input.url, 'url');
   if (!main.ok) errors.push(...main.errors);
@@ -64,6 +69,7 @@ export function validateCamera(input: CameraInput, otherNames: readonly string[]
   if (errors.length > 0 || !main.ok) return { ok: false, errors };
   const camera: ValidCamera = { name, url: formatRtspUrl(main.url), enabled: input.enabled ?? true, recording: input.recording ?? true };
   if (sub) camera.subUrl = formatRtspUrl(sub);
+  if (group) camera.group = group;
   if (username) camera.username = username;
   if (password) camera.password = password;
   return { ok: true, camera };

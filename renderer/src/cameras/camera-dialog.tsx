@@ -17,6 +17,7 @@ interface CameraDialogProps {
 
 const PLACEHOLDERS: Record<CameraField, string> = {
   name: 'Loading bay east',
+  group: 'optional, e.g. Depot North',
   url: 'rtsp://192.168.1.20:554/stream1',
   subUrl: 'optional, lower resolution for the wall',
   username: 'optional',

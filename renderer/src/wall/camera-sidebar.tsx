@@ -1,10 +1,12 @@
-/** The camera list: find a camera by name, drag it to the wall, manage the list. */
+/** The camera list by site: how they are doing, find one by name or site, drag it to the wall, manage the list. */
 import { useState } from 'react';
 import type { CameraView } from '../../../shared/api.js';
 import { api } from '../api/client';
 import { ImportCameras } from '../cameras/import-cameras';
 import { errorMessage } from '../lib/error-message';
 import { CameraListItem } from './camera-list-item';
+import { groupCameras } from './camera-groups';
+import { StatusSummary } from './status-summary';
 import { statusKey, type StreamStatuses } from './use-stream-statuses';
 import './camera-sidebar.css';
 
@@ -19,8 +21,7 @@ interface CameraSidebarProps {
 export function CameraSidebar({ cameras, statuses, onAdd, onEdit, onRemove }: CameraSidebarProps) {
   const [query, setQuery] = useState('');
   const [demoError, setDemoError] = useState<string | null>(null);
-  const needle = query.trim().toLowerCase();
-  const shown = (cameras ?? []).filter((camera) => camera.name.toLowerCase().includes(needle));
+  const groups = groupCameras(cameras ?? [], query);
 
   const addDemo = () => {
     setDemoError(null);
@@ -29,12 +30,13 @@ export function CameraSidebar({ cameras, statuses, onAdd, onEdit, onRemove }: Ca
 
   return (
     <aside className="sidebar" aria-label="Cameras">
+      {cameras && cameras.length > 0 && <StatusSummary cameras={cameras} statuses={statuses} />}
       <input
         type="search"
         className="camera-search"
         data-testid="camera-search"
-        placeholder="Search cameras"
-        aria-label="Search cameras by name"
+        placeholder="Search cameras or sites"
+        aria-label="Search cameras by name or site"
         value={query}
         onChange={(event) => setQuery(event.target.value)}
       />
@@ -58,14 +60,25 @@ export function CameraSidebar({ cameras, statuses, onAdd, onEdit, onRemove }: Ca
         <p className="sidebar-note">Loading cameras…</p>
       ) : cameras.length === 0 ? (
         <p className="sidebar-note">No cameras yet. Add one, import a list, or start with the demo cameras.</p>
-      ) : shown.length === 0 ? (
-        <p className="sidebar-note">No camera name contains “{query.trim()}”.</p>
+      ) : groups.length === 0 ? (
+        <p className="sidebar-note">No camera or site name contains “{query.trim()}”.</p>
       ) : (
-        <ul className="camera-list" data-testid="camera-list">
-          {shown.map((camera) => (
-            <CameraListItem key={camera.id} camera={camera} state={statuses.get(statusKey(camera.id))?.state} onEdit={onEdit} onRemove={onRemove} />
+        <div className="camera-list" data-testid="camera-list">
+          {groups.map((group) => (
+            <details key={group.name ?? ''} className="camera-group" data-testid="camera-site" data-group={group.name ?? ''} open>
+              {(group.name !== null || groups.length > 1) && (
+                <summary>
+                  {group.name ?? 'No site'} <span className="group-count">{group.cameras.length}</span>
+                </summary>
+              )}
+              <ul>
+                {group.cameras.map((camera) => (
+                  <CameraListItem key={camera.id} camera={camera} state={statuses.get(statusKey(camera.id))?.state} onEdit={onEdit} onRemove={onRemove} />
+                ))}
+              </ul>
+            </details>
           ))}
-        </ul>
+        </div>
       )}
     </aside>
   );

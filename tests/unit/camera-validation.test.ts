@@ -51,7 +51,12 @@ describe('parseCameraList', () => {
       expect(fields).toEqual(['rows[1].name', 'rows[1].url', 'rows[2].name', 'rows[2].url']);
     }
     expect(() => parseCameraList('{not json', 'json')).toThrow(/not valid JSON/);
-    expect(() => parseCameraList('A,rtsp://h/,x,y', 'csv')).toThrow(WatchroomError);
+    expect(() => parseCameraList('A,rtsp://h/,x,Depot,extra', 'csv')).toThrow(WatchroomError);
+  });
+
+  it('reads the site or group from CSV and JSON', () => {
+    expect(parseCameraList('Gate,rtsp://h/a,,Depot North', 'csv')).toEqual([{ name: 'Gate', url: 'rtsp://h/a', group: 'Depot North' }]);
+    expect(parseCameraList('[{"name":"Lift","url":"rtsp://h/b","group":"Civic Centre"}]', 'json')).toEqual([{ name: 'Lift', url: 'rtsp://h/b', group: 'Civic Centre' }]);
   });
 });
 

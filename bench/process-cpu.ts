@@ -42,3 +42,17 @@ export async function measureTreeCpu(root: number, seconds: number): Promise<{ t
   const after = treeCpuSeconds(root);
   return { tree: ((after.tree - before.tree) / elapsed) * 100, root: ((after.root - before.root) / elapsed) * 100 };
 }
+
+/** User+system CPU seconds of every process whose command line contains `needle` (e.g. a browser's binary). */
+export function matchingCpuSeconds(needle: string): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle)) continue;
+    } catch {
+      continue;
+    }
+    ticks += stat(pid)?.ticks ?? 0;
+  }
+  return ticks / TICKS_PER_SECOND;
+}

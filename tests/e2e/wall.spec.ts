@@ -208,10 +208,12 @@ test('search filters the camera list by name, and × clears a tile', async ({ pa
 
 test('keyboard: digits and arrows select, Enter and Esc maximise and restore, B bookmarks, R replays, L goes live, Ctrl+1 recalls, ? lists them', async ({ page }) => {
   await waitForFootage(join(dataDir, 'recordings'), 25);
-  await page.getByTestId('layout-3x3').click();
+  await page.getByTestId('layout-1').click();
   await page.locator('body').focus();
   await page.keyboard.press('Control+1'); // the first preset: every camera, laid out to fit
-  await expect(page.getByTestId('wall')).toHaveAttribute('data-layout', '2x2');
+  const cameras = (await cameraIds(page)).length; // earlier tests imported more
+  await expect(page.getByTestId('wall')).toHaveAttribute('data-layout', cameras <= 4 ? '2x2' : cameras <= 9 ? '3x3' : '4x4');
+  await page.getByTestId('layout-2x2').click(); // the moves below are a 2×2 wall's
   await expect(page.getByTestId('tile-0')).toHaveAttribute('data-state', 'live');
   const selected = () => page.evaluate(() => document.activeElement?.getAttribute('data-tile-index') ?? null);
 
@@ -237,8 +239,9 @@ test('keyboard: digits and arrows select, Enter and Esc maximise and restore, B 
   const holder = tile.getByTestId('recorded-holder');
   await expect.poll(async () => Number(await holder.getAttribute('data-wall-ms')), { timeout: 20_000 }).toBeGreaterThan(0);
   const behind = async () => Date.now() - Number(await holder.getAttribute('data-wall-ms'));
+  // It settles about 10 s back (the HLS engine may first start a little earlier and is put right).
+  await expect.poll(behind, { timeout: 10_000 }).toBeLessThan(16_000);
   expect(await behind()).toBeGreaterThan(6_000);
-  expect(await behind()).toBeLessThan(20_000);
   await page.keyboard.press('r');
   await expect.poll(behind, { timeout: 20_000 }).toBeGreaterThan(16_000);
   await page.keyboard.press('l');

@@ -8,20 +8,52 @@ import { playerSecondsAt, wallMsAt } from './time-mapping';
 
 type VideoJsPlayer = ReturnType<typeof videojs>;
 
+/** How far a growing playlist's end is held back when its target duration is not known yet. */
+const SEGMENT_HOLD_BACK_S = 6;
+
 export class RecordedPlayer {
   private readonly player: VideoJsPlayer;
   private ranges: RecordedRange[] = [];
   private pendingSeek: number | null = null;
 
-  constructor(video: HTMLVideoElement, src: string, ranges: RecordedRange[]) {
+  /** `startWallMs`: where playback must begin, whatever the HLS engine's own idea of a live start. */
+  constructor(video: HTMLVideoElement, src: string, ranges: RecordedRange[], startWallMs: number) {
     this.ranges = ranges;
     // video.js's own <style> injection would break the page's CSP; its CSS comes from the bundle.
     (window as unknown as { VIDEOJS_NO_DYNAMIC_STYLE: boolean }).VIDEOJS_NO_DYNAMIC_STYLE = true;
     this.player = videojs(video, { controls: false, autoplay: false, muted: true, preload: 'auto', html5: { vhs: { overrideNative: true } } });
     this.player.src({ src, type: 'application/x-mpegURL' });
+    this.player.on('loadstart', () => this.shortenLiveHoldBack());
     this.player.on('loadedmetadata', () => {
       if (this.pendingSeek !== null) this.seekWall(this.pendingSeek);
     });
+    // On its first play of a growing playlist VHS may move the playhead to where it thinks a live
+    // stream should start (seen: 12 s before EXT-X-START); put it back once.
+    this.player.one('playing', () => {
+      const shown = this.wallMs();
+      if (shown !== null && Math.abs(shown - startWallMs) > 1_000) this.seekWall(startWallMs);
+    });
+    this.seekWall(startWallMs);
+  }
+
+  /**
+   * VHS keeps three target durations (12–18 s here) between the end of a growing playlist and the
+   * furthest a viewer may go: the HLS rule for segments still travelling through CDNs, which its
+   * parser enforces on HOLD-BACK too. That would make "back 10 s" land 20 s back. Recorded segments
+   * are closed files on this host, so one segment is enough; suggestedPresentationDelay is the value
+   * VHS consults before its rule (meant for DASH, honoured for any main playlist).
+   */
+  private shortenLiveHoldBack(): void {
+    type Loader = { main?: { suggestedPresentationDelay?: number; playlists?: Array<{ targetDuration?: number }> }; on(event: string, fn: () => void): void };
+    const vhs = (this.player.tech({ IWillNotUseThisInPlugins: true }) as unknown as { vhs?: { playlists?: Loader } }).vhs;
+    const loader = vhs?.playlists;
+    if (!loader) return;
+    const apply = () => {
+      const main = loader.main;
+      if (main) main.suggestedPresentationDelay = main.playlists?.[0]?.targetDuration ?? SEGMENT_HOLD_BACK_S;
+    };
+    apply();
+    loader.on('loadedplaylist', apply);
   }
 
   /** Newer ranges (a growing recording, for instant replay). */

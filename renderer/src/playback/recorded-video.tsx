@@ -41,8 +41,7 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer }: RecordedV
         if (ranges.length === 0) return setProblem('Nothing was recorded around this time.');
         const src = await mediaUrl(`/media/${encodeURIComponent(cameraId)}/recording.m3u8?fromMs=${fromMs}&toMs=${toMs}&startMs=${startAtMs}${open ? '&open=1' : ''}`);
         if (disposed) return;
-        player = new RecordedPlayer(video, src, ranges);
-        player.seekWall(startAtMs);
+        player = new RecordedPlayer(video, src, ranges, startAtMs);
         player.play();
         onPlayer?.(player);
         timer = setInterval(async () => {

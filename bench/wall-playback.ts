@@ -31,8 +31,13 @@ function machineTicks(): { busy: number; total: number } {
 }
 
 /** Frames decoded and dropped so far by every tile's video. */
-function frames(page: Page): Promise<{ total: number; dropped: number; playing: number }> {
+function frames(page: Page): Promise<{ total: number; dropped: number; playing: number; seeks: number }> {
   return page.evaluate(() => {
+    const counted = window as unknown as { liveSeeks?: number };
+    if (counted.liveSeeks === undefined) {
+      counted.liveSeeks = 0;
+      document.addEventListener('seeking', () => counted.liveSeeks!++, true);
+    }
     let total = 0;
     let dropped = 0;
     let playing = 0;
@@ -42,7 +47,7 @@ function frames(page: Page): Promise<{ total: number; dropped: number; playing: 
       dropped += q.droppedVideoFrames;
       if (!v.paused && v.readyState >= 3) playing++;
     }
-    return { total, dropped, playing };
+    return { total, dropped, playing, seeks: counted.liveSeeks };
   });
 }
 
@@ -81,6 +86,8 @@ try {
       playing: f1.playing,
       framesPerSecond: +(decoded / elapsed).toFixed(1),
       droppedPercent: +((dropped / Math.max(1, decoded)) * 100).toFixed(2),
+      /** The live players' jumps to the live edge (each loses the frames it skips). */
+      liveEdgeSeeks: f1.seeks - f0.seeks,
       hostCpuPercentOfCore: +(((treeCpuSeconds(host.child.pid!).tree - h0) / elapsed) * 100).toFixed(1),
       browserCpuPercentOfCore: +(((matchingCpuSeconds(chromiumBinary) - b0) / elapsed) * 100).toFixed(1),
       testCameraCpuPercentOfCore: +(((matchingCpuSeconds('rtsp-camera-server.py') - c0) / elapsed) * 100).toFixed(1),

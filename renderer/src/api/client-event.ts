@@ -1,10 +1,10 @@
 import type { CoreEvent } from '../../../shared/events.js';
 
 /**
- * What `subscribeEvents` delivers: the core's events, plus a note that the event feed dropped and came
- * back, after which anything may have changed unseen and views must reload.
+ * What `subscribeEvents` delivers: the core's events, plus a note each time the event feed connects
+ * (the first time too): what views loaded before that may have changed unseen, so they reload.
  */
-export type ClientEvent = CoreEvent | { type: 'events.reconnected' };
+export type ClientEvent = CoreEvent | { type: 'events.connected' };
 
 export type ClientEventListener = (event: ClientEvent) => void;
 

@@ -11,7 +11,6 @@ export function socketEventFeed(url: string): SubscribeEvents {
   let socket: WebSocket | null = null;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
-  let openedBefore = false;
 
   const emit = (event: ClientEvent) => listeners.forEach((listener) => listener(event));
 
@@ -21,8 +20,8 @@ export function socketEventFeed(url: string): SubscribeEvents {
     socket = ws;
     ws.onopen = () => {
       failures = 0;
-      if (openedBefore) emit({ type: 'events.reconnected' });
-      openedBefore = true;
+      // Also the first time: whatever views loaded before the socket was up may have changed unseen.
+      emit({ type: 'events.connected' });
     };
     ws.onmessage = (message) => {
       const event = typeof message.data === 'string' ? parseMessage(coreEventSchema, message.data) : null;
@@ -41,7 +40,6 @@ export function socketEventFeed(url: string): SubscribeEvents {
     const ws = socket;
     socket = null;
     ws?.close();
-    openedBefore = false;
     failures = 0;
   };
 

@@ -49,7 +49,7 @@ export function useCoreResource<T>(load: () => Promise<T>, changedBy: ClientEven
   useEffect(() => {
     reload();
     return subscribeEvents((event) => {
-      if (event.type === changedBy || event.type === 'events.reconnected') reload();
+      if (event.type === changedBy || event.type === 'events.connected') reload();
     });
   }, [reload, changedBy]);
 

@@ -75,7 +75,7 @@ export function IncidentsPanel({ cameras, onPlay, onEdit, onExport, onClose }: I
   useEffect(() => {
     load();
     return subscribeEvents((event) => {
-      if (event.type === 'bookmarks.changed' || event.type === 'events.reconnected') load();
+      if (event.type === 'bookmarks.changed' || event.type === 'events.connected') load();
     });
   }, [load]);
 

@@ -44,7 +44,7 @@ export function useStreamStatuses(): { statuses: StreamStatuses; report(status: 
         updatedSinceList.add(keyOf(event.status));
         report(event.status);
       }
-      if (event.type === 'events.reconnected') loadList();
+      if (event.type === 'events.connected') loadList();
     });
     loadList();
     return () => {

@@ -67,8 +67,11 @@ export function VideoWall({ wall, cameras, statuses, onChange, onStatus, onBookm
       className="video-wall"
       data-testid="wall"
       data-layout={wall.layout}
+      // A whole-wall tour waits while the pointer or the keyboard focus is on the wall.
       onMouseEnter={() => setHeld(true)}
       onMouseLeave={() => setHeld(false)}
+      onFocus={() => setHeld(true)}
+      onBlur={(event) => !event.currentTarget.contains(event.relatedTarget) && setHeld(false)}
       style={{ gridTemplateColumns: `repeat(${layout.columns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${layout.rows}, minmax(0, 1fr))` }}
     >
       {page && wall.tour && <TourBadge position={page} stops={pages.length} paused={held} testId="wall-tour-badge" />}

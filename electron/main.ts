@@ -94,7 +94,9 @@ async function start(): Promise<void> {
       shownOn.set(wallId, displayId);
     }
     for (const [wallId, window] of windows) if (!plan.placements.some((p) => p.wallId === wallId)) window.close();
-    placementStore.set('displays', { ...saved, ...Object.fromEntries(plan.placements.map((p) => [p.wallId, p.displayId])) });
+    // Every tile change passes here (wall.changed); the file is written only when a wall moved.
+    const next = { ...saved, ...Object.fromEntries(plan.placements.map((p) => [p.wallId, p.displayId])) };
+    if (JSON.stringify(next) !== JSON.stringify(saved)) placementStore.set('displays', next);
   };
   /** Displays come and go, walls are added and removed (presets): arrange again, one pass at a time. */
   const rearrange = () => {

@@ -24,7 +24,11 @@ export interface WallDeps {
 export type WallApi = Pick<WatchroomApi, 'listWalls' | 'getWall' | 'setWall' | 'addWall' | 'removeWall' | 'listPresets' | 'savePreset' | 'recallPreset' | 'deletePreset'>;
 
 export function createWallService(deps: WallDeps) {
-  const exists = (id: string) => deps.cameraIds().includes(id);
+  /** One lookup set per read or write: normalising checks every tile and tour camera. */
+  const existing = () => {
+    const ids = new Set(deps.cameraIds());
+    return (id: string) => ids.has(id);
+  };
 
   const readWalls = (): WallEntry[] => {
     const stored = deps.settings.get('walls');
@@ -34,10 +38,10 @@ export function createWallService(deps: WallDeps) {
       const legacy = wallStateSchema.safeParse(deps.settings.get('wall'));
       walls.push(mainWall(legacy.success ? legacy.data : undefined));
     }
-    return normalizeWalls(walls, exists);
+    return normalizeWalls(walls, existing());
   };
   const writeWalls = (walls: WallEntry[]): WallEntry[] => {
-    const normalized = normalizeWalls(walls, exists);
+    const normalized = normalizeWalls(walls, existing());
     deps.settings.set('walls', normalized);
     deps.onChange();
     return normalized;

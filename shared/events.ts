@@ -8,6 +8,9 @@ export type StreamState = (typeof STREAM_STATES)[number];
 export const STREAM_VARIANTS = ['main', 'sub'] as const;
 export type StreamVariant = (typeof STREAM_VARIANTS)[number];
 
+/** Names one of a camera's streams, wherever streams or their statuses are kept by camera and stream. */
+export const streamKey = (cameraId: string, stream: StreamVariant = 'main') => `${cameraId}/${stream}`;
+
 /** copy: the camera's own H.264 bytes, remuxed. transcode: re-encoded to H.264 because browsers cannot decode the source. */
 export type StreamPath = 'copy' | 'transcode';
 

@@ -4,7 +4,7 @@
  * when the camera is edited, kills it when removed. However many tiles and windows show a stream,
  * it has one ffmpeg and one RTSP session. Only the main stream records.
  */
-import type { StreamStatus, StreamVariant } from '../../../shared/events.js';
+import { STREAM_VARIANTS, streamKey, type StreamStatus, type StreamVariant } from '../../../shared/events.js';
 import type { Logger } from '../logger.js';
 import { CameraStream } from './camera-stream.js';
 import type { StreamSource } from './ffmpeg-args.js';
@@ -24,8 +24,6 @@ export interface StreamEngineOptions {
   recorderFor?: (cameraId: string) => SegmentRecorder | null;
 }
 
-const VARIANTS: readonly StreamVariant[] = ['main', 'sub'];
-const keyOf = (cameraId: string, stream: StreamVariant) => `${cameraId}/${stream}`;
 
 export class StreamEngine {
   private readonly streams = new Map<string, CameraStream>();
@@ -41,7 +39,7 @@ export class StreamEngine {
   subscribe(cameraId: string, sink: StreamSink, asked: StreamVariant = 'main'): () => void {
     if (this.closed) throw new Error('The stream engine is shut down.');
     const variant = asked === 'sub' && this.opts.sourceFor(cameraId, 'sub') ? 'sub' : 'main';
-    const key = keyOf(cameraId, variant);
+    const key = streamKey(cameraId, variant);
     const stream = this.streamFor(cameraId, variant);
     this.cancelStop(key);
     const unsubscribe = stream.subscribe(sink);
@@ -58,8 +56,8 @@ export class StreamEngine {
   /** Each camera's main stream, and its sub-stream while one runs. */
   statuses(cameraIds: readonly string[]): StreamStatus[] {
     return cameraIds.flatMap((id) => {
-      const sub = this.streams.get(keyOf(id, 'sub'));
-      return [this.streams.get(keyOf(id, 'main'))?.status() ?? stoppedStatus(id), ...(sub ? [sub.status()] : [])];
+      const sub = this.streams.get(streamKey(id, 'sub'));
+      return [this.streams.get(streamKey(id, 'main'))?.status() ?? stoppedStatus(id), ...(sub ? [sub.status()] : [])];
     });
   }
 
@@ -69,8 +67,8 @@ export class StreamEngine {
   }
 
   async cameraChanged(cameraId: string): Promise<void> {
-    for (const variant of VARIANTS) {
-      const key = keyOf(cameraId, variant);
+    for (const variant of STREAM_VARIANTS) {
+      const key = streamKey(cameraId, variant);
       const stream = this.streams.get(key);
       if (!stream) continue;
       if (variant === 'sub' && !this.opts.sourceFor(cameraId, 'sub')) {
@@ -89,8 +87,8 @@ export class StreamEngine {
 
   async cameraRemoved(cameraId: string): Promise<void> {
     await Promise.all(
-      VARIANTS.map(async (variant) => {
-        const key = keyOf(cameraId, variant);
+      STREAM_VARIANTS.map(async (variant) => {
+        const key = streamKey(cameraId, variant);
         const stream = this.streams.get(key);
         this.cancelStop(key);
         this.streams.delete(key);
@@ -109,7 +107,7 @@ export class StreamEngine {
   }
 
   private streamFor(cameraId: string, variant: StreamVariant): CameraStream {
-    const key = keyOf(cameraId, variant);
+    const key = streamKey(cameraId, variant);
     let stream = this.streams.get(key);
     if (stream) return stream;
     const initial = this.opts.sourceFor(cameraId, variant);

@@ -7,7 +7,8 @@ import { errorMessage } from '../lib/error-message';
 import { CameraListItem } from './camera-list-item';
 import { groupCameras } from './camera-groups';
 import { StatusSummary } from './status-summary';
-import { statusKey, type StreamStatuses } from './use-stream-statuses';
+import { streamKey } from '../../../shared/events.js';
+import type { StreamStatuses } from './use-stream-statuses';
 import './camera-sidebar.css';
 
 interface CameraSidebarProps {
@@ -73,7 +74,7 @@ export function CameraSidebar({ cameras, statuses, onAdd, onEdit, onRemove }: Ca
               )}
               <ul>
                 {group.cameras.map((camera) => (
-                  <CameraListItem key={camera.id} camera={camera} state={statuses.get(statusKey(camera.id))?.state} onEdit={onEdit} onRemove={onRemove} />
+                  <CameraListItem key={camera.id} camera={camera} state={statuses.get(streamKey(camera.id))?.state} onEdit={onEdit} onRemove={onRemove} />
                 ))}
               </ul>
             </details>

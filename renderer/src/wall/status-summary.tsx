@@ -1,7 +1,8 @@
 /** How the cameras are doing, always in view: how many are live, on their way, failed, or idle. */
 import type { CameraView } from '../../../shared/api.js';
 import { stateTone, type StateTone } from './stream-state-tone';
-import { statusKey, type StreamStatuses } from './use-stream-statuses';
+import { streamKey } from '../../../shared/events.js';
+import type { StreamStatuses } from './use-stream-statuses';
 
 const LABELS: ReadonlyArray<readonly [StateTone, string]> = [
   ['ok', 'live'],
@@ -12,7 +13,7 @@ const LABELS: ReadonlyArray<readonly [StateTone, string]> = [
 
 export function StatusSummary({ cameras, statuses }: { cameras: readonly CameraView[]; statuses: StreamStatuses }) {
   const counts: Record<StateTone, number> = { ok: 0, busy: 0, failed: 0, idle: 0 };
-  for (const camera of cameras) counts[stateTone(statuses.get(statusKey(camera.id))?.state ?? 'stopped')]++;
+  for (const camera of cameras) counts[stateTone(statuses.get(streamKey(camera.id))?.state ?? 'stopped')]++;
   return (
     <p className="status-summary" data-testid="status-summary" data-live={counts.ok} data-busy={counts.busy} data-failed={counts.failed} aria-live="polite">
       {LABELS.filter(([tone]) => counts[tone] > 0 || tone === 'ok').map(([tone, label]) => (

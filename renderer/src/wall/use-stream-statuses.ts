@@ -3,14 +3,13 @@
  * `stream.status` event at a time. Statuses pushed on a tile's live socket come in through `report`.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { StreamStatus, StreamVariant } from '../../../shared/events.js';
+import { streamKey, type StreamStatus } from '../../../shared/events.js';
 import { api, subscribeEvents } from '../api/client';
 
-/** Keyed by statusKey(camera, stream): a camera's main stream and its sub-stream report apart. */
+/** Keyed by streamKey(camera, stream): a camera's main stream and its sub-stream report apart. */
 export type StreamStatuses = ReadonlyMap<string, StreamStatus>;
 
-export const statusKey = (cameraId: string, stream: StreamVariant = 'main') => `${cameraId}/${stream}`;
-const keyOf = (status: StreamStatus) => statusKey(status.cameraId, status.stream);
+const keyOf = (status: StreamStatus) => streamKey(status.cameraId, status.stream);
 
 export function useStreamStatuses(): { statuses: StreamStatuses; report(status: StreamStatus): void } {
   const [statuses, setStatuses] = useState<StreamStatuses>(new Map());

@@ -5,12 +5,12 @@
  */
 import { useEffect, useState, type CSSProperties, type DragEvent, type KeyboardEvent } from 'react';
 import type { CameraView, Tour } from '../../../shared/api.js';
-import type { StreamStatus, StreamVariant } from '../../../shared/events.js';
+import { streamKey, type StreamStatus, type StreamVariant } from '../../../shared/events.js';
 import { LiveVideo } from '../player/live-video';
 import { RecordedVideo } from '../playback/recorded-video';
 import { TileOverlay } from './tile-overlay';
 import { TourBadge } from './tour-badge';
-import { statusKey, type StreamStatuses } from './use-stream-statuses';
+import type { StreamStatuses } from './use-stream-statuses';
 import { useTour } from './use-tour';
 import { dropEffectFor, readWallDrop, startTileDrag, type WallDrop } from './wall-drag';
 
@@ -52,7 +52,7 @@ interface Feed {
   cameraId: string;
   stream: StreamVariant;
 }
-const feedKey = (f: Feed) => `${f.cameraId}/${f.stream}`;
+const feedKey = (f: Feed) => streamKey(f.cameraId, f.stream);
 
 export function WallTile(props: WallTileProps) {
   const { index, tour, maximised, hidden } = props;
@@ -80,7 +80,7 @@ export function WallTile(props: WallTileProps) {
   }, [switching, wantedKey]);
 
   const camera = shown ? props.cameras.get(shown.cameraId) : undefined;
-  const status = shown ? props.statuses.get(statusKey(shown.cameraId, shown.stream)) : undefined;
+  const status = shown ? props.statuses.get(streamKey(shown.cameraId, shown.stream)) : undefined;
   const name = camera?.name ?? shown?.cameraId ?? '';
   // Before the core reports on a newly shown camera, it is on its way; a "live" camera whose socket to
   // this display dropped is, for the operator looking at a frozen picture, reconnecting.

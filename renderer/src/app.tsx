@@ -104,7 +104,7 @@ export function App() {
       {bookmarkDraft && <BookmarkDialog draft={bookmarkDraft} onClose={() => setBookmarkDraft(null)} />}
       {exporting && <ExportDialog scope={exporting} onClose={() => setExporting(null)} onVerify={(path) => (setExporting(null), setVerifying(path))} />}
       {verifying !== null && <VerifyDialog initialPath={verifying} onClose={() => setVerifying(null)} />}
-      <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
+      <ShortcutsHelp open={helpOpen} onOpen={() => setHelpOpen(true)} onClose={() => setHelpOpen(false)} />
       {touring && wall && (
         <TourDialog
           title={'tile' in touring ? `Tour on tile ${touring.tile + 1}` : 'Tour on the whole wall'}

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CameraView, RecordedRange } from '../../../shared/api.js';
 import { api } from '../api/client';
-import { formatLocalTime } from './format-time';
+import { formatLocalTime, fromLocalInput } from './format-time';
 import { PLAYLIST_SPAN_MS, RecordedVideo } from './recorded-video';
 import type { RecordedPlayer } from './recorded-player';
 import { Timeline } from './timeline';
@@ -150,8 +150,8 @@ export function PlaybackPanel({ cameras, startAtMs, onExport, onClose }: Playbac
             className="playback-goto"
             onSubmit={(e) => {
               e.preventDefault();
-              const ms = new Date(goToText).getTime(); // datetime-local is read as local time
-              if (!Number.isFinite(ms) || ms > Date.now()) return setGoToError('Pick a date and time in the past');
+              const ms = fromLocalInput(goToText);
+              if (ms === null || ms > Date.now()) return setGoToError('Pick a date and time in the past');
               setGoToError(null);
               if (ms < fromMs || ms > toMs) showWindowEndingAt(ms + windowMs / 2);
               goTo(ms);

@@ -1,5 +1,5 @@
 /** "?" lists every keyboard shortcut: control rooms work from the keyboard for hours. */
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent } from 'react';
 import { ModalDialog } from './modal-dialog';
 import './shortcuts-help.css';
 import { typingInField } from '../lib/typing-in-field';
@@ -16,23 +16,22 @@ export const SHORTCUTS: ReadonlyArray<readonly [keys: string, action: string]> =
   ['?', 'This list'],
 ];
 
-/** Opens on "?" anywhere but in a field; `open` also opens it (the top bar's button). */
-export function ShortcutsHelp({ open, onClose }: { open: boolean; onClose(): void }) {
-  const [byKey, setByKey] = useState(false);
+/** The owner's `open` is set by "?" anywhere but in a field (onOpen) and by the top bar's button. */
+export function ShortcutsHelp({ open, onOpen, onClose }: { open: boolean; onOpen(): void; onClose(): void }) {
+  const opened = useEffectEvent(onOpen);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === '?' && !typingInField(event.target)) {
         event.preventDefault();
-        setByKey(true);
+        opened();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
-  if (!open && !byKey) return null;
-  const close = () => (setByKey(false), onClose());
+  if (!open) return null;
   return (
-    <ModalDialog title="Keyboard shortcuts" testId="shortcuts-help" onCancel={close}>
+    <ModalDialog title="Keyboard shortcuts" testId="shortcuts-help" onCancel={onClose}>
       <table className="shortcuts">
         <tbody>
           {SHORTCUTS.map(([keys, action]) => (
@@ -44,7 +43,7 @@ export function ShortcutsHelp({ open, onClose }: { open: boolean; onClose(): voi
         </tbody>
       </table>
       <div className="dialog-actions">
-        <button type="button" className="primary" onClick={close}>Close</button>
+        <button type="button" className="primary" onClick={onClose}>Close</button>
       </div>
     </ModalDialog>
   );

@@ -28,10 +28,11 @@ export class RecordedPlayer {
       if (this.pendingSeek !== null) this.seekWall(this.pendingSeek);
     });
     // On its first play of a growing playlist VHS may move the playhead to where it thinks a live
-    // stream should start (seen: 12 s before EXT-X-START); put it back once.
+    // stream should start (seen: 12 s before EXT-X-START); put it back once. Compared in player
+    // time, so a start before the recording (player time 0) is not sought again for nothing.
     this.player.one('playing', () => {
-      const shown = this.wallMs();
-      if (shown !== null && Math.abs(shown - startWallMs) > 1_000) this.seekWall(startWallMs);
+      const target = playerSecondsAt(this.ranges, startWallMs);
+      if (target !== null && Math.abs((this.player.currentTime() ?? 0) - target) > 1) this.player.currentTime(target);
     });
     this.seekWall(startWallMs);
   }

@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { IPC_CALL, IPC_EVENT, IPC_LIVE_SERVER } from '../shared/bridge.js';
+import { statSync } from 'node:fs';
+import { IPC_CALL, IPC_EVENT, IPC_HAND_OVER_PACKAGE, IPC_LIVE_SERVER } from '../shared/bridge.js';
 import { appVersion } from './core/app-version.js';
 import { createCore, type Core } from './core/core.js';
 import type { SettingsStore } from './core/settings/settings-store.js';
@@ -56,6 +57,12 @@ async function start(): Promise<void> {
     return result.ok ? { ok: true, result: result.result } : { ok: false, error: result.error };
   });
   ipcMain.handle(IPC_LIVE_SERVER, (event) => (fromOurRenderer(event) ? { baseUrl: `ws://127.0.0.1:${live.port}`, token } : null));
+  // A folder the user dropped or chose in our window may be verified where it lies.
+  ipcMain.handle(IPC_HAND_OVER_PACKAGE, (event, folder: unknown) => {
+    if (!fromOurRenderer(event) || typeof folder !== 'string' || folder.length > 4096 || !statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return null;
+    core.grantPackageFolder(folder);
+    return folder;
+  });
 
   const windows = new Map<string, BrowserWindow>();
   /** The display each open wall window is on, so a pass that changes nothing moves nothing. */

@@ -11,6 +11,7 @@ import type { WatchroomBridge } from '../shared/bridge.js';
 const IPC_CALL = 'watchroom:call';
 const IPC_EVENT = 'watchroom:event';
 const IPC_LIVE_SERVER = 'watchroom:live-server';
+const IPC_HAND_OVER_PACKAGE = 'watchroom:hand-over-package';
 
 const METHODS = {
   getSession: true,
@@ -58,7 +59,12 @@ const bridge: Record<string, unknown> = {
     return () => ipcRenderer.removeListener(IPC_EVENT, handler);
   },
   liveServer: () => ipcRenderer.invoke(IPC_LIVE_SERVER),
-  pathForFile: (file: File) => webUtils.getPathForFile(file),
+  // The folder is the file's disk path less its path inside the chosen folder (a/b/c.mp4 → a).
+  handOverPackage: (file: File, relativePath: string) => {
+    const path = webUtils.getPathForFile(file).replace(/\\/g, '/');
+    const inside = relativePath.slice(relativePath.indexOf('/'));
+    return path.endsWith(inside) ? ipcRenderer.invoke(IPC_HAND_OVER_PACKAGE, path.slice(0, path.length - inside.length)) : Promise.resolve(null);
+  },
 };
 for (const method of Object.keys(METHODS)) {
   bridge[method] = (arg?: unknown) => ipcRenderer.invoke(IPC_CALL, method, arg);

@@ -16,10 +16,15 @@ export type WatchroomBridge = { [K in keyof WatchroomApi]: BridgedMethod<Watchro
   onEvent(listener: (event: CoreEvent) => void): () => void;
   /** The loopback WebSocket server for live video: `${baseUrl}/live/<id>?token=<token>`; null if refused. */
   liveServer(): Promise<{ baseUrl: string; token: string } | null>;
-  /** Where a dropped or chosen file lies on disk (Electron's webUtils), so a package is verified in place. */
-  pathForFile(file: File): string;
+  /**
+   * Hands the main process the package folder a dropped or chosen file lies in (Electron's webUtils
+   * finds it on disk), so it is verified in place; the core verifies no folder it was not handed.
+   * Resolves to the folder, or null if it cannot be told or was refused.
+   */
+  handOverPackage(file: File, relativePath: string): Promise<string | null>;
 };
 
 export const IPC_CALL = 'watchroom:call';
 export const IPC_EVENT = 'watchroom:event';
 export const IPC_LIVE_SERVER = 'watchroom:live-server';
+export const IPC_HAND_OVER_PACKAGE = 'watchroom:hand-over-package';

@@ -41,15 +41,23 @@ export interface SigningKeyInfo {
 }
 
 export interface VerificationFailure {
-  /** Stable machine-readable reason, e.g. file-hash-mismatch, signature-invalid, signer-untrusted. */
+  /** Stable machine-readable reason, e.g. file-hash-mismatch, signature-invalid, not-regular-file. */
   code: string;
   message: string;
   /** The package file it concerns, when there is one. */
   file?: string;
 }
 
+/**
+ * verified: intact and signed by a key trusted here. signer-untrusted: intact, but the key is not one
+ * this workstation trusts (compare its fingerprint with the sender's). failed: something is wrong.
+ */
+export type VerificationOutcome = 'verified' | 'signer-untrusted' | 'failed';
+
 export interface VerificationReport {
+  /** outcome === 'verified' */
   ok: boolean;
+  outcome: VerificationOutcome;
   packagePath: string;
   caseReference: string | null;
   signer: { fingerprint: string | null; trusted: boolean };

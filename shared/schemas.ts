@@ -86,6 +86,7 @@ export const exportRequestSchema = z
     workingCopy: z.boolean(),
   })
   .refine((r) => r.toMs > r.fromMs, { error: 'The end of the range must come after its start.', path: ['toMs'] })
+  .refine((r) => new Set(r.cameraIds).size === r.cameraIds.length, { error: 'Each camera goes into an export once.', path: ['cameraIds'] })
   .refine((r) => r.toMs - r.fromMs <= 24 * 3_600_000, { error: 'One export spans at most 24 hours.', path: ['toMs'] });
 
 const windowMs = z.number().int().min(0).max(3_600_000, { error: 'At most an hour either side.' });

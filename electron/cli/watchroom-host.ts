@@ -8,11 +8,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createCore } from '../core/core.js';
+import { defaultDataDir } from '../core/data-dirs.js';
 import { WatchroomError } from '../../shared/errors.js';
 import { startHost } from '../host/http-host.js';
 import { appVersion } from '../core/app-version.js';
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
     ({ values } = parseArgs({
       options: {
         port: { type: 'string', default: '8640' },
-        data: { type: 'string', default: join(homedir(), '.watchroom') },
+        data: { type: 'string', default: defaultDataDir() },
         cameras: { type: 'string' },
         'no-demo': { type: 'boolean', default: false },
         exports: { type: 'string' },

@@ -4,20 +4,59 @@
  *
  *   watchroom-verify PACKAGE [--trust KEY.pem ...] [--data DIR] [--json]
  *
- * Trusted signers: the workstation's own key and imported keys from --data DIR, plus each --trust.
- * Exit 0 only when every check holds; 1 when any fails; 2 for a usage error. With --data, the result
- * is left for that workstation's app to enter in its audit ledger.
+ * Three honest outcomes, each with its own exit code: 0 verified (intact, signed by a key trusted
+ * here); 3 intact but signed by a key this workstation does not trust (compare the fingerprint with
+ * the sender's); 1 failed. 2 is a usage error.
+ *
+ * Trusted signers: those of this workstation's data folder (--data, else WATCHROOM_DATA, else the
+ * app's usual folders), plus each --trust. The package's own key is never accepted as a --trust:
+ * a key that came with the package proves nothing about who made it. When a data folder is found,
+ * the result is left for that workstation's app to enter in its audit ledger.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { keyFingerprint } from '../core/evidence/signing-key.js';
-import { verifyPackage } from '../core/evidence/package-verifier.js';
-import { trustedFingerprints } from '../core/evidence/trusted-keys.js';
+import type { VerificationOutcome, VerificationReport } from '../../shared/evidence.js';
+import { workstationDataDirs } from '../core/data-dirs.js';
 import { keysDir, leaveInInbox, verificationDetails } from '../core/evidence/evidence-service.js';
+import { verifyPackage } from '../core/evidence/package-verifier.js';
+import { keyFingerprint } from '../core/evidence/signing-key.js';
+import { trustedFingerprints } from '../core/evidence/trusted-keys.js';
+import { printable, printableJson } from './printable.js';
 
 const USAGE = 'Usage: watchroom-verify PACKAGE [--trust KEY.pem ...] [--data DIR] [--json]';
+export const EXIT: Record<VerificationOutcome | 'usage', number> = { verified: 0, failed: 1, usage: 2, 'signer-untrusted': 3 };
+
+const say = (stream: NodeJS.WriteStream, lines: string[]) => stream.write(`${lines.map(printable).join('\n')}\n`);
+const usage = (problem: string) => (say(process.stderr, [problem, USAGE]), EXIT.usage);
+
+function inside(file: string, dir: string): boolean {
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
+  return real(file).startsWith(real(dir) + sep);
+}
+
+function describe(report: VerificationReport, recorded: string): string[] {
+  const out = [
+    `Package: ${report.packagePath}`,
+    `Case:    ${report.caseReference ?? 'unknown'}`,
+    `Signer:  ${report.signer.fingerprint ?? 'unknown'} (${report.signer.trusted ? 'trusted here' : 'NOT trusted here'})`,
+    `Files:   ${report.filesChecked} match SHA256SUMS`,
+  ];
+  if (report.outcome === 'verified') out.push('RESULT:  VERIFIED — every file, the signature, the signer, the manifest and the custody extract check out.');
+  else if (report.outcome === 'signer-untrusted') {
+    out.push(
+      'RESULT:  INTACT, SIGNER NOT TRUSTED — nothing changed since it was signed, but by a key this workstation does not trust.',
+      `         Compare ${report.signer.fingerprint} with the fingerprint the sending organisation gives you,`,
+      '         then run again with --trust THEIR-KEY.pem (a copy from them, not the package’s own signer.pub.pem).',
+    );
+  } else {
+    out.push(`RESULT:  FAILED — ${report.failures.length} problem(s):`);
+    for (const f of report.failures) out.push(`  [${f.code}] ${f.message}`);
+  }
+  out.push(recorded);
+  return out;
+}
 
 async function main(): Promise<number> {
   let parsed;
@@ -27,40 +66,45 @@ async function main(): Promise<number> {
       options: { trust: { type: 'string', multiple: true, default: [] }, data: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
     });
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
+    return usage((error as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help) return (process.stdout.write(`${USAGE}\n`), 0);
-  if (positionals.length !== 1) return (process.stderr.write(`Name one package folder.\n${USAGE}\n`), 2);
+  if (values.help) return (say(process.stdout, [USAGE]), 0);
+  if (positionals.length !== 1) return usage('Name one package folder.');
+  const packageDir = resolve(positionals[0]!);
 
-  const trusted = values.data ? trustedFingerprints(keysDir(resolve(values.data))) : new Set<string>();
+  const dataDir = values.data ? resolve(values.data) : (workstationDataDirs().find((d) => existsSync(join(keysDir(d), 'signing-key.pub.pem'))) ?? null);
+  if (values.data && !existsSync(dataDir!)) return usage(`--data ${values.data}: there is no such folder.`);
+  const trusted = dataDir ? trustedFingerprints(keysDir(dataDir)) : new Set<string>();
   for (const file of values.trust ?? []) {
+    if (inside(file, packageDir)) return usage(`--trust ${file} is the package’s own key. A key that travels with a package proves nothing about who signed it; trust a copy of the sender’s key that reached you another way.`);
     try {
       trusted.add(keyFingerprint(readFileSync(file, 'utf8')));
     } catch {
-      process.stderr.write(`--trust ${file}: not a readable PEM public key.\n`);
-      return 2;
+      return usage(`--trust ${file}: not a readable PEM public key.`);
     }
-  }
-  const report = await verifyPackage(resolve(positionals[0]!), trusted);
-  if (values.data) {
-    leaveInInbox(resolve(values.data), { actor: userInfo().username, action: 'evidence.verify', subject: report.caseReference ?? report.packagePath, details: await verificationDetails(report, 'cli') });
   }
 
-  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else {
-    const out: string[] = [`Package: ${report.packagePath}`, `Case:    ${report.caseReference ?? 'unknown'}`, `Signer:  ${report.signer.fingerprint ?? 'unknown'} (${report.signer.trusted ? 'trusted' : 'NOT trusted here'})`];
-    out.push(`Files:   ${report.filesChecked} match SHA256SUMS`);
-    if (report.ok) out.push('RESULT:  VERIFIED — every file, the signature, the signer, the manifest and the custody extract check out.');
-    else {
-      out.push(`RESULT:  FAILED — ${report.failures.length} problem(s):`);
-      for (const f of report.failures) out.push(`  [${f.code}] ${f.message}`);
+  const report = await verifyPackage(packageDir, trusted);
+  let recorded = '(Not recorded: no workstation data folder found; pass --data DIR to record this verification in its audit ledger.)';
+  if (dataDir) {
+    try {
+      leaveInInbox(dataDir, { actor: userInfo().username, action: 'evidence.verify', subject: report.caseReference ?? report.packagePath, details: await verificationDetails(report, 'cli') });
+      recorded = `(Recorded for the audit ledger of ${dataDir}.)`;
+    } catch (error) {
+      recorded = `(Not recorded: ${dataDir} could not be written: ${(error as Error).message})`;
     }
-    if (!values.data) out.push('(Not logged: pass --data DIR to record this verification in that workstation’s audit ledger.)');
-    process.stdout.write(`${out.join('\n')}\n`);
   }
-  return report.ok ? 0 : 1;
+  if (values.json) process.stdout.write(`${printableJson(report)}\n`);
+  else say(process.stdout, describe(report, recorded));
+  return EXIT[report.outcome];
 }
 
-process.exitCode = await main();
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    // A sentence, never a stack trace: whatever went wrong, the reader learns what and that nothing passed.
+    say(process.stderr, [`watchroom-verify could not finish: ${error instanceof Error ? error.message : String(error)}`, 'RESULT:  FAILED — the package was not checked.']);
+    process.exitCode = EXIT.failed;
+  },
+);

@@ -79,6 +79,8 @@ export interface Core {
    * (see received-packages.ts); the answer names the folder to verify.
    */
   receivePackageFile(role: Role, upload: { uploadId: string; relativePath: string; body: Readable }): Promise<{ folder: string }>;
+  /** For the Electron shell: a folder the user dropped or chose in its window may be verified in place. */
+  grantPackageFolder(path: string): void;
   /** Runs a retention pass now (it also runs on a timer). */
   applyRetention(): Promise<{ deleted: number; freedBytes: number }>;
   close(): Promise<void>;
@@ -197,6 +199,7 @@ export function createCore(options: CoreOptions): Core {
       return hlsPlaylist(index.segments(cameraId, fromMs, toMs), { uri: (s) => uri(s.id), open, startMs });
     },
     bookmarkThumbnail: (id) => incidents.thumbnail(id),
+    grantPackageFolder: evidence.grantPackageFolder,
     async receivePackageFile(role, { uploadId, relativePath, body }) {
       if (!can(role, 'verify')) throw new WatchroomError('auth.forbidden', `The ${role} role cannot verify packages.`);
       return receiveFile(options.dataDir, uploadId, relativePath, body);

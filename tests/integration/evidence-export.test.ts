@@ -3,15 +3,17 @@
  * standard tools a recipient has (sha256sum, openssl). The tamper corpus runs the watchroom-verify CLI.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { createHash, createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportJob, ExportRequest } from '../../shared/evidence.js';
 import { WatchroomError } from '../../shared/errors.js';
 import { canonicalJson } from '../../electron/core/canonical-json.js';
-import { AuditLedger } from '../../electron/core/audit/audit-ledger.js';
+import { AuditLedger, entryHash } from '../../electron/core/audit/audit-ledger.js';
 import { buildPackage } from '../../electron/core/evidence/evidence-export.js';
 import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
 import { formatSums } from '../../electron/core/evidence/package-files.js';
@@ -164,7 +166,7 @@ describe('evidence export', () => {
       }],
       'a clip truncated': ['file-truncated', (d) => truncateSync(join(d, master), 10_000)],
       'a manifest field edited': ['manifest-changed-since-export', (d) => writeFileSync(join(d, 'manifest.json'), canonicalJson({ ...manifest, reason: 'routine' }))],
-      're-signed with another key': ['signer-untrusted', (d) => {
+      're-signed with another key': ['manifest-signer-mismatch', (d) => {
         const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
         writeFileSync(join(d, 'signer.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
         rewriteSums(d);
@@ -280,6 +282,8 @@ describe('evidence export', () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${Math.ceil(footage / 2 / 4096) * 4096}`, 'tmpfs', mountPoint]);
     try {
       const keys = mkdtempSync(join(tmpdir(), 'watchroom-keys-'));
+      // A copy of the workstation's ledger: the index points into it for each segment's capture entry.
+      copyFileSync(join(h.dataDir, 'audit.jsonl'), join(keys, 'audit.jsonl'));
       const ledger = new AuditLedger(join(keys, 'audit.jsonl'));
       const ctx = {
         recordingsRoot: h.core.recordings.root, index: h.core.recordings.index, ledger, key: loadOrCreateSigningKey(keys), exportsDir: join(mountPoint, 'exports'),
@@ -294,5 +298,202 @@ describe('evidence export', () => {
     } finally {
       execFileSync('umount', ['-l', mountPoint]);
     }
+  });
+});
+
+/** Runs the CLI as a recipient would; a hang ends in a failed test, not a hung suite. */
+function verifyCli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [VERIFY_CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, WATCHROOM_DATA: '', ...env } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A copy of the package under <data>/received/, where the app may verify it. */
+function receivedCopy(): string {
+  const dir = join(h.dataDir, 'received', randomUUID(), 'package');
+  cpSync(pkg, dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * What the workstation itself would have signed had it written `edit` into the package: the manifest,
+ * the export entry naming it, SHA256SUMS and the signature all made consistent again with its own key.
+ */
+function resealed(edit: (manifest: Record<string, any>, extract: Array<Record<string, any>>) => Array<Record<string, any>>): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'watchroom-resealed-')), 'package');
+  cpSync(pkg, dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const extractFile = join(dir, 'custody', 'audit-extract.jsonl');
+  let extract = readFileSync(extractFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  extract = edit(manifest, extract);
+  const manifestText = canonicalJson(manifest);
+  writeFileSync(join(dir, 'manifest.json'), manifestText);
+  const exportEntry = extract.find((e) => e.action === 'evidence.export')!;
+  exportEntry.details.manifestSha256 = createHash('sha256').update(manifestText).digest('hex');
+  exportEntry.hash = entryHash(exportEntry as never);
+  writeFileSync(extractFile, extract.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  const listed = readFileSync(join(dir, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.slice(66));
+  writeFileSync(join(dir, 'SHA256SUMS'), formatSums(listed.map((path) => ({ path, sha256: sha256(join(dir, path)) }))));
+  const key = createPrivateKey(readFileSync(join(h.dataDir, 'keys', 'signing-key.pem')));
+  writeFileSync(join(dir, 'SHA256SUMS.sig'), sign('sha256', readFileSync(join(dir, 'SHA256SUMS')), key));
+  return dir;
+}
+
+describe('custody that holds', () => {
+  const exportsDir = () => join(h.dataDir, 'exports');
+
+  it('refuses footage swapped on disk before export, names the segment, and enters the refusal in the ledger', async () => {
+    const index = h.core.recordings.index;
+    const victim = index.segments(ids[0]!, range.fromMs, range.toMs)[1]!;
+    const other = index.segments(ids[1]!, range.fromMs, range.toMs)[1]!;
+    const file = join(h.core.recordings.root, victim.path);
+    const original = readFileSync(file);
+    const before = readdirSync(exportsDir());
+    copyFileSync(join(h.core.recordings.root, other.path), file); // other real video, same name
+    try {
+      const job = await finished(await h.api.startExport(request({ workingCopy: false })));
+      expect(job.state).toBe('failed');
+      expect(job.error?.code).toBe('export.footage-changed');
+      expect(job.error?.message).toContain(victim.path);
+      const refusal = ledgerLines().findLast((e) => e.action === 'evidence.export-failed')!;
+      expect(refusal.details).toMatchObject({ code: 'export.footage-changed', segment: victim.path, recordedSha256: victim.sha256, foundSha256: sha256(file) });
+      expect(readdirSync(exportsDir())).toEqual(before);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
+  it('refuses footage whose capture entry the ledger does not hold', async () => {
+    const index = h.core.recordings.index;
+    const victim = index.segments(ids[0]!, range.fromMs, range.toMs)[0]!;
+    const db = new Database(join(h.dataDir, 'recordings.sqlite'));
+    db.prepare('UPDATE segments SET ledger_offset = NULL WHERE id = ?').run(victim.id);
+    try {
+      const job = await finished(await h.api.startExport(request({ workingCopy: false })));
+      expect(job.error?.code).toBe('export.footage-unproven');
+      expect(job.error?.message).toContain(victim.path);
+    } finally {
+      db.prepare('UPDATE segments SET ledger_offset = ? WHERE id = ?').run(victim.ledgerOffset, victim.id);
+      db.close();
+    }
+  });
+
+  it('keeps every camera’s master when names would collide: ids, any script and millisecond times in the names', async () => {
+    await h.api.updateCamera({ id: ids[0]!, changes: { name: 'Вход' } });
+    await h.api.updateCamera({ id: ids[1]!, changes: { name: '北门' } });
+    try {
+      const { dispatchApiCall } = await import('../../electron/host/api-dispatch.js');
+      const twice = await dispatchApiCall(h.api, 'startExport', request({ cameraIds: [ids[0]!, ids[0]!] }), () => undefined);
+      expect(twice).toMatchObject({ ok: false, error: { fields: [{ field: 'cameraIds', message: 'Each camera goes into an export once.' }] } });
+      const job = await finished(await h.api.startExport(request({ workingCopy: false })));
+      expect(job.state, job.error?.message).toBe('done');
+      const manifest = JSON.parse(readFileSync(join(job.packagePath!, 'manifest.json'), 'utf8'));
+      const masters: string[] = manifest.files.map((f: { path: string }) => f.path);
+      expect(masters).toHaveLength(2);
+      expect(masters.find((p) => p.includes(ids[0]!))).toMatch(/^master\/cam-[a-z0-9-]+_Вход_\d{8}T\d{6}\.\d{3}Z_\d{8}T\d{6}\.\d{3}Z\.mp4$/);
+      expect(masters.find((p) => p.includes(ids[1]!))).toContain('_北门_');
+      const sums = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: job.packagePath!, encoding: 'utf8' });
+      expect(sums.status, sums.stdout + sums.stderr).toBe(0);
+      const listed = readFileSync(join(job.packagePath!, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.slice(66));
+      expect(new Set(listed).size).toBe(listed.length);
+    } finally {
+      await h.api.updateCamera({ id: ids[0]!, changes: { name: 'Block C 1' } });
+      await h.api.updateCamera({ id: ids[1]!, changes: { name: 'Block C 2' } });
+    }
+  });
+
+  it('fails a package whose source segments have no capture entry, even when the workstation signed it', () => {
+    const stripped = resealed((manifest, extract) => {
+      manifest.custody.captureEntries = [];
+      return extract.filter((e) => e.action !== 'segment.closed');
+    });
+    const r = verifyCli([stripped, '--data', h.dataDir, '--json']);
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).failures.map((f: { code: string }) => f.code)).toContain('custody-capture-missing');
+  });
+
+  it('reads only regular files: a link to /dev/zero and named pipes hang neither the CLI nor the app', async () => {
+    const linked = receivedCopy();
+    symlinkSync('/dev/zero', join(linked, 'master', 'zero.mp4'));
+    const cli = verifyCli([linked, '--data', h.dataDir, '--json']);
+    expect(cli.status, cli.stderr).toBe(1);
+    expect(JSON.parse(cli.stdout).failures).toContainEqual(expect.objectContaining({ code: 'not-regular-file', file: 'master/zero.mp4' }));
+
+    const piped = receivedCopy();
+    execFileSync('mkfifo', [join(piped, 'custody', 'pipe')]);
+    rmSync(join(piped, 'SHA256SUMS.sig'));
+    execFileSync('mkfifo', [join(piped, 'SHA256SUMS.sig')]);
+    // More verifications than Node has I/O threads: none may block one.
+    const reports = await Promise.all(Array.from({ length: 6 }, () => h.api.verifyPackage({ path: piped })));
+    for (const report of reports) {
+      expect(report.outcome).toBe('failed');
+      expect(report.failures.filter((f) => f.code === 'not-regular-file').map((f) => f.file).sort()).toEqual(['SHA256SUMS.sig', 'custody/pipe']);
+    }
+    // The app's file work goes on.
+    expect((await readFile(join(pkg, 'manifest.json'))).length).toBeGreaterThan(0);
+    await waitFor('a segment closed after the verifications', () => ledgerLines().slice(-20).some((e) => e.action === 'segment.closed' && Date.parse((e as { at?: string }).at ?? '') > Date.now() - 10_000), 30_000);
+  });
+
+  it('verifies in the app only its exports, received packages and folders handed over by a shell', async () => {
+    for (const path of ['/etc/ssh', '/', join(exportsDir(), '..', '..'), join(h.dataDir, 'keys')]) {
+      await expect(h.api.verifyPackage({ path }), path).rejects.toMatchObject({ code: 'evidence.path-not-allowed' });
+    }
+    const escape = join(exportsDir(), 'escape');
+    symlinkSync('/etc', escape);
+    try {
+      await expect(h.api.verifyPackage({ path: escape })).rejects.toMatchObject({ code: 'evidence.path-not-allowed' });
+    } finally {
+      rmSync(escape);
+    }
+    const elsewhere = join(mkdtempSync(join(tmpdir(), 'watchroom-usb-')), 'package');
+    cpSync(pkg, elsewhere, { recursive: true });
+    await expect(h.api.verifyPackage({ path: elsewhere })).rejects.toMatchObject({ code: 'evidence.path-not-allowed' });
+    h.core.grantPackageFolder(elsewhere);
+    expect(await h.api.verifyPackage({ path: elsewhere })).toMatchObject({ ok: true, outcome: 'verified' });
+  });
+
+  it('watchroom-verify: three honest outcomes, the workstation’s keys found by default, the package’s own key refused', () => {
+    // Exactly as the README shows it, on the workstation that made the package.
+    const home = mkdtempSync(join(tmpdir(), 'watchroom-home-'));
+    cpSync(join(h.dataDir, 'keys'), join(home, '.watchroom', 'keys'), { recursive: true });
+    const own = verifyCli([pkg], { HOME: home });
+    expect(own.status, own.stdout + own.stderr).toBe(0);
+    expect(own.stdout).toContain('RESULT:  VERIFIED');
+    expect(readdirSync(join(home, '.watchroom', 'audit-inbox'))).toHaveLength(1);
+
+    const fingerprint = JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8')).signer.fingerprint;
+    const elsewhere = verifyCli([pkg], { HOME: mkdtempSync(join(tmpdir(), 'watchroom-home-')) });
+    expect(elsewhere.status).toBe(3);
+    expect(elsewhere.stdout).toContain('RESULT:  INTACT, SIGNER NOT TRUSTED');
+    expect(elsewhere.stdout).toContain(fingerprint);
+    expect(elsewhere.stdout).not.toContain('VERIFIED');
+
+    const ownKey = verifyCli([pkg, '--trust', join(pkg, 'signer.pub.pem')], { HOME: home });
+    expect(ownKey.status).toBe(2);
+    expect(ownKey.stderr).toContain('the package’s own key');
+
+    for (const notAPackage of ['/etc', join(home, 'missing')]) {
+      const r = verifyCli([notAPackage, '--json'], { HOME: home });
+      expect(r.status, notAPackage).toBe(1);
+      expect(JSON.parse(r.stdout).failures[0].code).toBe('not-a-package');
+      const text = verifyCli([notAPackage], { HOME: home });
+      expect(text.stdout).toMatch(/RESULT: {2}FAILED/);
+      expect(text.stdout + text.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('watchroom-verify escapes control characters from the package in every line it prints', () => {
+    const painted = join(mkdtempSync(join(tmpdir(), 'watchroom-painted-')), 'package');
+    cpSync(pkg, painted, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(painted, 'manifest.json'), 'utf8'));
+    writeFileSync(join(painted, 'manifest.json'), canonicalJson({ ...manifest, caseReference: 'CASE-1\u001b[1A\u001b[2K\rRESULT:  VERIFIED \u202e' }));
+    writeFileSync(join(painted, 'master', 'evil\u001b[1A\u001b[2KRESULT:  VERIFIED.mp4'), 'x');
+    for (const args of [[painted, '--data', h.dataDir], [painted, '--data', h.dataDir, '--json']]) {
+      const r = verifyCli(args);
+      expect(r.status).toBe(1);
+      expect(r.stdout + r.stderr).not.toMatch(/[\u001b\r\u202e]/);
+    }
+    const r = verifyCli([painted, '--data', h.dataDir]);
+    expect(r.stdout).toContain('CASE-1\\u{1b}[1A');
+    expect(r.stdout).toContain('RESULT:  FAILED');
   });
 });

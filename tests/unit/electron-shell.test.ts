@@ -160,7 +160,7 @@ describe('Electron preload', () => {
   it('exposes exactly the API methods plus the event feed, live server and dropped-file paths, each through one IPC channel', async () => {
     await import('../../electron/preload.js');
     const bridge = fake.exposed.watchroom as Record<string, (arg?: unknown) => unknown>;
-    expect(Object.keys(bridge).sort()).toEqual([...API_METHODS, 'liveServer', 'onEvent', 'pathForFile'].sort());
+    expect(Object.keys(bridge).sort()).toEqual([...API_METHODS, 'handOverPackage', 'liveServer', 'onEvent'].sort());
     await bridge.removeCamera!({ id: 'cam-1' });
     expect(fake.invoked.at(-1)).toEqual([IPC_CALL, 'removeCamera', { id: 'cam-1' }]);
     await bridge.liveServer!();

@@ -2,6 +2,11 @@
  * Builds one evidence package (layout in ARCHITECTURE.md) in a hidden temporary folder beside the
  * exports, and renames it into place only when complete: a cancelled or failed export leaves nothing.
  *
+ * The footage is proven as it is copied: every source segment must have its capture entry in the
+ * ledger, and the bytes ffmpeg reads are hashed against it (verified-sources.ts); a difference stops
+ * the export with export.footage-changed. No file of a package is ever written twice: media names
+ * carry the camera id and millisecond times, and ffmpeg runs with -n.
+ *
  * Order matters for the chain of custody: media first (masters by `-c copy`, working copies derived
  * from the masters), then the manifest, then the ledger entry for the export (which names the
  * manifest's hash), then the audit extract that includes that entry, then SHA256SUMS over everything,
@@ -18,11 +23,12 @@ import type { AuditEntry } from '../../../shared/api.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
 import { canonicalJson } from '../canonical-json.js';
 import { sha256File } from '../recording/file-hash.js';
-import type { SegmentIndex } from '../recording/segment-index.js';
+import type { SegmentIndex, SegmentRow } from '../recording/segment-index.js';
 import { planClips, type ClipPlan, type Gap } from './clip-plan.js';
 import { ExportCancelled, isNoSpace, probeMedia, runFfmpeg } from './ffmpeg-job.js';
 import { keyframeOffsetsOfFile } from '../recording/ts-keyframes.js';
-import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, RECIPIENT_README, SIGNER_KEY, SUMS, SUMS_SIG, formatSums, recipientReadme, safeName, utcStamp } from './package-files.js';
+import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, RECIPIENT_README, SIGNER_KEY, SUMS, SUMS_SIG, formatSums, mediaName, recipientReadme, safeName, utcStamp } from './package-files.js';
+import { feedProvenSources, FootageChangedError } from './verified-sources.js';
 import type { SigningKey } from './signing-key.js';
 
 export interface ExportContext {
@@ -81,8 +87,9 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
     const cancelled = error instanceof ExportCancelled;
     const failure = cancelled ? error : asExportError(error, ctx.exportsDir); // while the disk is still as full as it was
     rmSync(temp, { recursive: true, force: true });
+    const changed = error instanceof FootageChangedError ? { segment: error.segment, recordedSha256: error.expected, foundSha256: error.actual } : {};
     ctx.ledger.append(ctx.user, cancelled ? 'evidence.export-cancelled' : 'evidence.export-failed', req.caseReference, {
-      packageId, caseReference: req.caseReference, reason: req.reason, role: ctx.role, ...(cancelled ? {} : { error: failure.message }),
+      packageId, caseReference: req.caseReference, reason: req.reason, role: ctx.role, ...(cancelled ? {} : { code: (failure as WatchroomError).code, error: failure.message, ...changed }),
     });
     throw failure;
   }
@@ -91,6 +98,15 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
     for (const dir of ['master', 'working', 'custody']) if (dir !== 'working' || req.workingCopy) mkdirSync(join(temp, dir), { recursive: true });
     const plans = req.cameraIds.map((id) => ({ camera: ctx.camera(id), ...planClips(id, ctx.index.segments(id, req.fromMs, req.toMs), req.fromMs, req.toMs) }));
     const clips = plans.flatMap((p) => p.clips);
+    // Footage the ledger never saw close cannot be proven unchanged: refused before anything is copied.
+    const capture = new Map<string, AuditEntry>();
+    for (const seg of clips.flatMap((c) => c.segments)) {
+      const entry = captureEntry(ctx.ledger, seg);
+      if (!entry) throw new WatchroomError('export.footage-unproven', `Recorded segment ${seg.path} has no capture entry in the audit ledger, so nothing proves it unchanged since it was recorded. It was not exported.`);
+      capture.set(seg.path, entry);
+    }
+    const captureSha256 = (seg: SegmentRow) => String(capture.get(seg.path)!.details!.sha256);
+    const taken = new Set<string>();
     const clipSeconds = (c: ClipPlan) => (c.wantEndMs - c.wantStartMs) / 1000;
     const totalWork = clips.reduce((n, c) => n + clipSeconds(c) * (1 + (req.workingCopy ? ENCODE_WEIGHT : 0)), 0) * 1.1; // +10 %: hashing and signing
     let done = 0;
@@ -108,16 +124,21 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
         const kf = keyframes.filter((k) => k <= wantOffset + 0.001).pop() ?? 0;
         const actualStartMs = Math.round(first.startMs + kf * 1000);
         const copySeconds = (clip.wantEndMs - actualStartMs) / 1000;
-        const base = `${safeName(plan.camera.name)}_${utcStamp(actualStartMs)}_${utcStamp(clip.wantEndMs)}`;
-        const masterPath = `master/${base}.mp4`;
+        const masterPath = `master/${mediaName(plan.camera, actualStartMs, clip.wantEndMs, '.mp4', taken)}`;
         const stage = `Copying ${plan.camera.name}`;
-        const input = `concat:${clip.segments.map((s) => join(ctx.recordingsRoot, s.path)).join('|')}`;
-        await runFfmpeg(['-i', input, '-map', '0:v:0', '-c', 'copy', '-ss', kf.toFixed(3), '-t', copySeconds.toFixed(3), '-movflags', '+faststart', '-f', 'mp4', join(temp, masterPath)], signal, (s) => step(s, 1, stage));
+        // ffmpeg reads the segments from us, each hashed against its capture entry as it goes.
+        const sources = clip.segments.map((seg) => ({ path: seg.path, file: join(ctx.recordingsRoot, seg.path), captureSha256: captureSha256(seg) }));
+        await runFfmpeg(
+          ['-f', 'mpegts', '-i', 'pipe:0', '-map', '0:v:0', '-c', 'copy', '-ss', kf.toFixed(3), '-t', copySeconds.toFixed(3), '-movflags', '+faststart', '-f', 'mp4', join(temp, masterPath)],
+          signal,
+          (s) => step(s, 1, stage),
+          (stdin) => feedProvenSources(sources, stdin, signal),
+        );
         done += clipSeconds(clip);
         const master = await describe(masterPath, plan.camera.id, actualStartMs, null, `ffmpeg -c copy of ${clip.segments.length} recorded MPEG-TS segment(s) from the keyframe at or before the requested start; no re-encoding`);
         files.push(master);
         if (req.workingCopy) {
-          const workingPath = `working/${safeName(plan.camera.name)}_${utcStamp(clip.wantStartMs)}_${utcStamp(clip.wantEndMs)}_exact.mp4`;
+          const workingPath = `working/${mediaName(plan.camera, clip.wantStartMs, clip.wantEndMs, '_exact.mp4', taken)}`;
           const exactOffset = (clip.wantStartMs - actualStartMs) / 1000;
           const wstage = `Making working copy of ${plan.camera.name}`;
           await runFfmpeg(
@@ -137,20 +158,12 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
         url: plan.camera.url,
         clips: clipsOut,
         gaps: plan.gaps.map((g: Gap) => ({ startUtc: iso(g.startMs), endUtc: iso(g.endMs) })),
-        sourceSegments: segments.map((s) => ({ path: s.path, startUtc: iso(s.startMs), endUtc: iso(s.endMs), bytes: s.bytes, sha256: s.sha256, repaired: s.repaired })),
+        sourceSegments: segments.map((s) => ({ path: s.path, startUtc: iso(s.startMs), endUtc: iso(s.endMs), bytes: s.bytes, sha256: captureSha256(s), repaired: s.repaired })),
       });
     }
     progress(Math.min(0.99, done / totalWork), 'Sealing the package');
 
-    // Capture entries: each source segment's segment.closed line, read where the index says it is.
-    const capture: AuditEntry[] = [];
-    for (const cam of plans) {
-      for (const seg of cam.clips.flatMap((c) => c.segments)) {
-        const entry = seg.ledgerOffset === null ? null : ctx.ledger.readAt(seg.ledgerOffset);
-        if (entry && entry.action === 'segment.closed' && entry.details?.path === seg.path) capture.push(entry);
-      }
-    }
-    capture.sort((a, b) => a.seq - b.seq);
+    const captureEntries = [...capture.values()].sort((a, b) => a.seq - b.seq);
 
     const manifest = {
       format: MANIFEST_FORMAT,
@@ -167,8 +180,7 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
       files,
       custody: {
         auditExtract: AUDIT_EXTRACT,
-        captureEntries: capture.map((e) => ({ seq: e.seq, hash: e.hash, segment: e.details?.path })),
-        segmentsWithoutCaptureEntry: cameras.flatMap((c) => c.sourceSegments).filter((s) => !capture.some((e) => e.details?.path === s.path)).map((s) => s.path),
+        captureEntries: captureEntries.map((e) => ({ seq: e.seq, hash: e.hash, segment: e.details?.path })),
       },
       signer: { fingerprint: ctx.key.fingerprint, algorithm: 'ECDSA P-256, SHA-256, DER' },
     };
@@ -190,7 +202,7 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
       signer: ctx.key.fingerprint,
     });
     const { offset: _offset, ...exportLine } = exportEntry;
-    writeFileSync(join(temp, AUDIT_EXTRACT), [...capture, exportLine].map((e) => `${JSON.stringify(e)}\n`).join(''));
+    writeFileSync(join(temp, AUDIT_EXTRACT), [...captureEntries, exportLine].map((e) => `${JSON.stringify(e)}\n`).join(''));
     writeFileSync(join(temp, SIGNER_KEY), ctx.key.publicKeyPem);
     writeFileSync(join(temp, RECIPIENT_README), recipientReadme(req.caseReference, ctx.key.fingerprint));
 
@@ -201,9 +213,7 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
     writeFileSync(join(temp, SUMS_SIG), ctx.key.sign(Buffer.from(sums)));
     if (signal.aborted) throw new ExportCancelled();
 
-    let final = join(ctx.exportsDir, name);
-    for (let n = 2; existsSync(final); n++) final = join(ctx.exportsDir, `${name}-${n}`);
-    renameSync(temp, final);
+    const final = moveIntoPlace(temp, ctx.exportsDir, name);
     progress(1, 'Done');
     return final;
   }
@@ -224,6 +234,27 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
       derivedFrom,
       process,
     };
+  }
+}
+
+/** A segment's capture entry: its segment.closed line, read where the index says it is, and agreeing with it. */
+function captureEntry(ledger: AuditLedger, seg: SegmentRow): AuditEntry | null {
+  const entry = seg.ledgerOffset === null ? null : ledger.readAt(seg.ledgerOffset);
+  return entry && entry.action === 'segment.closed' && entry.details?.path === seg.path && typeof entry.details.sha256 === 'string' ? entry : null;
+}
+
+/** Renames the finished package to `name` (or name-2, -3 … if taken); never onto another package. */
+function moveIntoPlace(temp: string, dir: string, name: string): string {
+  for (let n = 1; ; n++) {
+    const final = join(dir, n === 1 ? name : `${name}-${n}`);
+    if (existsSync(final)) continue;
+    try {
+      renameSync(temp, final);
+      return final;
+    } catch (error) {
+      // Another export took the name between the look and the rename (a non-empty folder refuses it).
+      if (!['EEXIST', 'ENOTEMPTY'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    }
   }
 }
 

@@ -5,8 +5,8 @@
  * folder and are entered too, so the ledger has one writer.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { WatchroomApi } from '../../../shared/api.js';
 import type { ExportJob, VerificationReport } from '../../../shared/evidence.js';
@@ -20,6 +20,7 @@ import { MANIFEST } from './package-files.js';
 import { verifyPackage } from './package-verifier.js';
 import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
 import { importTrustedKey, trustedFingerprints } from './trusted-keys.js';
+import { receivedDir } from './received-packages.js';
 import { sha256File } from '../recording/file-hash.js';
 
 export interface EvidenceDeps {
@@ -56,10 +57,12 @@ export async function verificationDetails(report: VerificationReport, via: 'app'
     package: report.packagePath,
     caseReference: report.caseReference,
     ok: report.ok,
+    outcome: report.outcome,
     failures: report.failures.map((f) => f.code),
     signer: report.signer.fingerprint,
     signerTrusted: report.signer.trusted,
-    sha256sumsSha256: existsSync(sums) ? await sha256File(sums) : null,
+    // What was checked, when it can be read as a file at all.
+    sha256sumsSha256: await sha256File(sums).catch(() => null),
   };
 }
 
@@ -76,6 +79,28 @@ export function createEvidenceService(deps: EvidenceDeps) {
     return key;
   };
   const jobs = new ExportJobs(deps.onExport);
+  /** Folders a shell's own file dialog handed over (the user chose them there, not the renderer). */
+  const granted = new Set<string>();
+  const realOrResolved = (path: string) => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  };
+  /**
+   * The app verifies its own exports, packages copied in for checking, and folders the user chose in
+   * a shell's dialog: never any path a caller names, or verification would list /etc/ssh or walk /.
+   */
+  const checkVerifiable = (path: string): string => {
+    const real = realOrResolved(path);
+    const within = (dir: string) => {
+      const root = realOrResolved(dir);
+      return real === root || real.startsWith(root + sep);
+    };
+    if (within(deps.exportsDir) || within(receivedDir(deps.dataDir)) || [...granted].some(within)) return real;
+    throw new WatchroomError('evidence.path-not-allowed', 'Watchroom checks packages in its exports folder and packages you hand it (drop a folder or use Choose folder…). For a package anywhere else, run watchroom-verify on the command line.');
+  };
 
   /** Enters CLI verifications left in the inbox; a malformed file is logged and set aside. */
   const ingestInbox = () => {
@@ -98,6 +123,8 @@ export function createEvidenceService(deps: EvidenceDeps) {
   return {
     signingKey,
     ingestInbox,
+    /** For a shell: a folder the user picked in its own dialog may be verified where it lies. */
+    grantPackageFolder: (path: string) => void granted.add(realOrResolved(path)),
     close: () => jobs.close(),
     api(actor: string, role: Role): EvidenceApi {
       const require = (permission: Permission, what: string) => {
@@ -141,7 +168,7 @@ export function createEvidenceService(deps: EvidenceDeps) {
         async verifyPackage({ path }) {
           require('verify', 'verify packages');
           signingKey();
-          const report = await verifyPackage(path, trustedFingerprints(keysDir(deps.dataDir)));
+          const report = await verifyPackage(checkVerifiable(path), trustedFingerprints(keysDir(deps.dataDir)));
           deps.ledger.append(actor, 'evidence.verify', report.caseReference ?? path, await verificationDetails(report, 'app'));
           return report;
         },

@@ -2,6 +2,7 @@
  * One ffmpeg run of an export: supervised like every child, cancelled by an AbortSignal, its progress
  * read from `-progress pipe:1` (out_time_us), its failure reported with ffmpeg's own last words.
  */
+import type { Writable } from 'node:stream';
 import { WatchroomError } from '../../../shared/errors.js';
 import { runToEnd, spawnSupervised } from '../streams/child-processes.js';
 
@@ -15,10 +16,17 @@ export function isNoSpace(text: string): boolean {
   return /No space left on device|ENOSPC/i.test(text);
 }
 
-/** Runs ffmpeg with `args` (output last); `onSeconds` receives how far into the output it has got. */
-export function runFfmpeg(args: string[], signal: AbortSignal, onSeconds: (s: number) => void): Promise<void> {
-  if (signal.aborted) return Promise.reject(new ExportCancelled());
-  const child = spawnSupervised('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-progress', 'pipe:1', '-nostats', '-y', ...args]);
+/**
+ * Runs ffmpeg with `args` (output last); `onSeconds` receives how far into the output it has got.
+ * `feed`, when given, writes ffmpeg's standard input (`-i pipe:0`); if it fails, ffmpeg is stopped
+ * and the feed's error is the run's. ffmpeg never overwrites a file (`-n`): every output is new.
+ */
+export async function runFfmpeg(args: string[], signal: AbortSignal, onSeconds: (s: number) => void, feed?: (stdin: Writable) => Promise<void>): Promise<void> {
+  if (signal.aborted) throw new ExportCancelled();
+  const child = spawnSupervised('ffmpeg', ['-hide_banner', '-v', 'error', '-progress', 'pipe:1', '-nostats', '-n', ...(feed ? [] : ['-nostdin']), ...args]);
+  // ffmpeg closes its input once it has the clip: that EPIPE is expected, not a crash.
+  child.stdin.on('error', () => undefined);
+  if (!feed) child.stdin.end();
   const abort = () => child.kill('SIGKILL');
   signal.addEventListener('abort', abort, { once: true });
   let stderr = '';
@@ -33,15 +41,20 @@ export function runFfmpeg(args: string[], signal: AbortSignal, onSeconds: (s: nu
       if (m) onSeconds(Number(m[1]) / 1e6);
     }
   });
-  return new Promise((resolve, reject) => {
-    child.once('close', (code) => {
-      signal.removeEventListener('abort', abort);
-      if (signal.aborted) return reject(new ExportCancelled());
-      if (code === 0) return resolve();
-      if (isNoSpace(stderr)) return reject(new WatchroomError('export.disk-full', 'The export folder’s disk is full. Nothing was kept; free space or choose another folder.'));
-      reject(new WatchroomError('export.ffmpeg-failed', `ffmpeg could not write the clip: ${stderr.trim().split('\n').pop() ?? `exit ${code}`}`));
-    });
-  });
+  const fed = feed
+    ? feed(child.stdin).then(
+        () => null,
+        (error: unknown) => (child.kill('SIGKILL'), error),
+      )
+    : Promise.resolve(null);
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  signal.removeEventListener('abort', abort);
+  const feedError = await fed;
+  if (feedError) throw feedError;
+  if (signal.aborted) throw new ExportCancelled();
+  if (code === 0) return;
+  if (isNoSpace(stderr)) throw new WatchroomError('export.disk-full', 'The export folder’s disk is full. Nothing was kept; free space or choose another folder.');
+  throw new WatchroomError('export.ffmpeg-failed', `ffmpeg could not write the clip: ${stderr.trim().split('\n').pop() ?? `exit ${code}`}`);
 }
 
 export interface MediaFacts {

@@ -1,4 +1,5 @@
 /** Names and small text files of an evidence package, shared by the exporter and the verifier. */
+import { WatchroomError } from '../../../shared/errors.js';
 
 export const MANIFEST = 'manifest.json';
 export const SUMS = 'SHA256SUMS';
@@ -13,13 +14,42 @@ export function safeName(text: string): string {
   return text.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 60) || 'x';
 }
 
+/**
+ * A readable part of a file name in any script ("Вход", "北门" stay themselves): letters, marks and
+ * digits of every language, . _ -, nothing a file system or a sha256sum line treats specially. Not
+ * unique by itself ("Gate 1" and "Gate/1" meet): media names put the camera id before it.
+ */
+export function readableName(text: string): string {
+  return text.normalize('NFC').replace(/[^\p{L}\p{M}\p{N}._-]+/gu, '_').replace(/^[._]+|_+$/g, '').slice(0, 40) || 'camera';
+}
+
 /** 2026-11-23T02:10:00.000Z → 20261123T021000Z */
 export function utcStamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-/** sha256sum's text format: `<hex>  <path>`, one per line, sorted by path. */
+/** 2026-11-23T02:10:00.123Z → 20261123T021000.123Z: media names to the millisecond. */
+export function utcStampMs(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '');
+}
+
+/**
+ * The name of one media file: camera id (unique), readable name, and its times to the millisecond;
+ * `taken` holds the names already used in this package, and a clash (never expected) gets a counter
+ * rather than overwriting anything.
+ */
+export function mediaName(camera: { id: string; name: string }, startMs: number, endMs: number, suffix: string, taken: Set<string>): string {
+  const base = `${camera.id}_${readableName(camera.name)}_${utcStampMs(startMs)}_${utcStampMs(endMs)}${suffix}`;
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+  taken.add(name);
+  return name;
+}
+
+/** sha256sum's text format: `<hex>  <path>`, one per line, sorted by path; a path twice is refused. */
 export function formatSums(entries: ReadonlyArray<{ path: string; sha256: string }>): string {
+  const paths = new Set(entries.map((e) => e.path));
+  if (paths.size !== entries.length) throw new WatchroomError('export.duplicate-path', 'Two files of the package would have the same name; nothing was signed.');
   return [...entries]
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map((e) => `${e.sha256}  ${e.path}\n`)

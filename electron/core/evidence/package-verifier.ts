@@ -3,15 +3,20 @@
  * every file against SHA256SUMS (none missing, none extra, renames recognised), the signature, whether
  * the signer is trusted here, the manifest's own consistency, and the chain of custody in the audit
  * extract. Used by the app's verify view and by the watchroom-verify CLI alike.
+ *
+ * A package is data from outside: only regular files are read (regular-file.ts), nothing is
+ * followed through a link, and the walk stops at fixed limits, so a hostile folder can neither hang
+ * the verifier nor make it read the rest of the disk.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AuditEntry } from '../../../shared/api.js';
 import type { VerificationFailure, VerificationReport } from '../../../shared/evidence.js';
 import { entryHash } from '../audit/audit-ledger.js';
 import { canonicalJson } from '../canonical-json.js';
 import { sha256File } from '../recording/file-hash.js';
+import { NotRegularFileError, readRegular } from '../regular-file.js';
 import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, SIGNER_KEY, SUMS, SUMS_SIG, parseSums } from './package-files.js';
 import { keyFingerprint, verifySignature } from './signing-key.js';
 
@@ -20,69 +25,117 @@ interface Manifest {
   packageId?: string;
   caseReference?: string;
   files?: Array<{ path: string; sha256: string; bytes: number; role: string; derivedFrom: string | null }>;
-  cameras?: Array<{ sourceSegments?: Array<{ path: string; sha256: string }> }>;
+  cameras?: Array<{ id?: string; clips?: unknown[]; sourceSegments?: Array<{ path: string; sha256: string }> }>;
   custody?: { captureEntries?: Array<{ seq: number; hash: string; segment?: string }> };
   signer?: { fingerprint?: string };
 }
 
-function listFiles(dir: string): string[] {
+/** Far beyond any real package (a day of 16 cameras is a few hundred files), far below a disk. */
+export const PACKAGE_LIMITS = { files: 10_000, depth: 8 } as const;
+/** Largest size read into memory for each of the package's own text files. */
+const MAX_BYTES: Record<string, number> = {
+  [MANIFEST]: 32 << 20,
+  [SUMS]: 4 << 20,
+  [SUMS_SIG]: 4 << 10,
+  [SIGNER_KEY]: 64 << 10,
+  [AUDIT_EXTRACT]: 64 << 20,
+};
+
+type Fail = (code: string, message: string, file?: string) => void;
+
+/** Every regular file under `dir` (as a/b/c), and what is refused: links, pipes, devices, too much. */
+async function listFiles(dir: string, fail: Fail): Promise<string[]> {
   const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const full = join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else out.push(relative(dir, full).split(sep).join('/'));
+  const walk = async (rel: string, depth: number): Promise<boolean> => {
+    for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (depth >= PACKAGE_LIMITS.depth) return (fail('package-too-deep', `${path} lies more than ${PACKAGE_LIMITS.depth} folders deep; a package is never that deep.`, path), false);
+        if (!(await walk(path, depth + 1))) return false;
+      } else if (e.isFile()) {
+        if (out.push(path) > PACKAGE_LIMITS.files) return (fail('package-too-large', `The folder holds more than ${PACKAGE_LIMITS.files} files; it is not a package.`), false);
+      } else {
+        fail('not-regular-file', `${path} is ${e.isSymbolicLink() ? 'a symbolic link' : e.isFIFO() ? 'a named pipe' : 'a device or socket'}; a package holds only regular files, and it was not read.`, path);
+      }
     }
+    return true;
   };
-  walk(dir);
+  await walk('', 0);
   return out.sort();
+}
+
+/** One of the package's own small files, or null (and a failure) if it cannot be read as one. */
+async function readOwnFile(dir: string, name: string, present: readonly string[], fail: Fail): Promise<Buffer | null> {
+  if (!present.includes(name)) return null;
+  try {
+    const bytes = await readRegular(join(dir, name), MAX_BYTES[name]!);
+    if (!bytes) fail('file-too-large', `${name} is larger than any real package's ${name}; it was not read.`, name);
+    return bytes;
+  } catch (error) {
+    if (error instanceof NotRegularFileError) return (fail('not-regular-file', `${name} is not a regular file; it was not read.`, name), null);
+    throw error;
+  }
+}
+
+/** The hash of a package file; null (and a failure) when it is not a regular file any more. */
+async function hashOf(dir: string, path: string, fail: Fail): Promise<string | null> {
+  try {
+    return await sha256File(join(dir, path));
+  } catch (error) {
+    if (error instanceof NotRegularFileError) return (fail('not-regular-file', `${path} is not a regular file; it was not read.`, path), null);
+    throw error;
+  }
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 export async function verifyPackage(dir: string, trusted: ReadonlySet<string>): Promise<VerificationReport> {
   const failures: VerificationFailure[] = [];
-  const fail = (code: string, message: string, file?: string) => failures.push({ code, message, ...(file ? { file } : {}) });
-  const report = (extra: Partial<VerificationReport> = {}): VerificationReport => ({
-    ok: failures.length === 0,
-    packagePath: dir,
-    caseReference: null,
-    signer: { fingerprint: null, trusted: false },
-    filesChecked: 0,
-    failures,
-    ...extra,
-  });
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    fail('not-a-package', 'There is no package folder there.');
+  const fail: Fail = (code, message, file) => void failures.push({ code, message, ...(file ? { file } : {}) });
+  let signer: VerificationReport['signer'] = { fingerprint: null, trusted: false };
+  let caseReference: string | null = null;
+  let filesChecked = 0;
+  const report = (): VerificationReport => {
+    const outcome = failures.length > 0 ? 'failed' : signer.trusted ? 'verified' : 'signer-untrusted';
+    return { ok: outcome === 'verified', outcome, packagePath: dir, caseReference, signer, filesChecked, failures };
+  };
+
+  const isFolder = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (!isFolder) return (fail('not-a-package', 'There is no package folder there.'), report());
+  const top = await readdir(dir);
+  // Only a folder that looks like a package is walked: pointed at / or /etc, say so and stop.
+  if (!top.includes(SUMS) && !top.includes(MANIFEST)) {
+    fail('not-a-package', `That folder is not an evidence package: it has neither ${SUMS} nor ${MANIFEST}.`);
     return report();
   }
+  const present = await listFiles(dir, fail);
   for (const required of [SUMS, SUMS_SIG, SIGNER_KEY, MANIFEST]) {
-    if (!existsSync(join(dir, required))) fail('package-incomplete', `${required} is missing, so the package cannot be checked in full.`, required);
+    if (!present.includes(required) && !failures.some((f) => f.file === required)) fail('package-incomplete', `${required} is missing, so the package cannot be checked in full.`, required);
   }
-  const present = listFiles(dir);
 
   // Manifest first: its sizes tell a truncated file from an altered one.
   let manifest: Manifest | null = null;
-  let manifestBytes: Buffer | null = null;
-  if (existsSync(join(dir, MANIFEST))) {
-    manifestBytes = readFileSync(join(dir, MANIFEST));
+  const manifestBytes = await readOwnFile(dir, MANIFEST, present, fail);
+  if (manifestBytes) {
     try {
       manifest = JSON.parse(manifestBytes.toString('utf8')) as Manifest;
       if (canonicalJson(manifest) !== manifestBytes.toString('utf8')) fail('manifest-not-canonical', 'manifest.json is not in canonical JSON form (RFC 8785): it was rewritten after export.', MANIFEST);
       if (manifest.format !== MANIFEST_FORMAT) fail('manifest-unknown-format', `manifest.json has format ${String(manifest.format)}, not ${MANIFEST_FORMAT}.`, MANIFEST);
+      caseReference = typeof manifest.caseReference === 'string' ? manifest.caseReference : null;
     } catch {
+      manifest = null;
       fail('manifest-unreadable', 'manifest.json is not valid JSON.', MANIFEST);
     }
   }
   const manifestFiles = new Map((manifest?.files ?? []).map((f) => [f.path, f]));
 
   // Every listed file's hash; what is missing, extra or merely renamed.
-  let filesChecked = 0;
   let sumsEntries: Array<{ path: string; sha256: string }> = [];
-  const sumsBytes = existsSync(join(dir, SUMS)) ? readFileSync(join(dir, SUMS)) : null;
+  const sumsBytes = await readOwnFile(dir, SUMS, present, fail);
   if (sumsBytes) {
     const parsed = parseSums(sumsBytes.toString('utf8'));
     if (!parsed.ok) fail('sums-malformed', `SHA256SUMS line ${parsed.line} is not "<sha256>  <file>".`, SUMS);
+    else if (new Set(parsed.entries.map((e) => e.path)).size !== parsed.entries.length) fail('sums-duplicate-path', 'SHA256SUMS lists one file more than once.', SUMS);
     else sumsEntries = parsed.entries;
   }
   const listed = new Set(sumsEntries.map((e) => e.path));
@@ -92,20 +145,20 @@ export async function verifyPackage(dir: string, trusted: ReadonlySet<string>): 
       missing.set(entry.path, entry.sha256);
       continue;
     }
-    const file = join(dir, entry.path);
-    const actual = await sha256File(file);
+    const actual = await hashOf(dir, entry.path, fail);
+    if (actual === null) continue;
     if (actual === entry.sha256) {
       filesChecked++;
       continue;
     }
     const expectedBytes = manifestFiles.get(entry.path)?.bytes;
-    const size = statSync(file).size;
+    const size = (await stat(join(dir, entry.path))).size;
     if (expectedBytes !== undefined && size < expectedBytes) fail('file-truncated', `${entry.path} is ${size} bytes; the manifest says ${expectedBytes}: it was cut short.`, entry.path);
     else fail('file-hash-mismatch', `${entry.path} does not match its SHA-256 in SHA256SUMS: its content changed.`, entry.path);
   }
   const unlisted = present.filter((p) => !listed.has(p) && p !== SUMS && p !== SUMS_SIG);
   for (const path of unlisted) {
-    const hash = await sha256File(join(dir, path));
+    const hash = await hashOf(dir, path, fail);
     const from = [...missing].find(([, h]) => h === hash)?.[0];
     if (from) {
       missing.delete(from);
@@ -115,26 +168,24 @@ export async function verifyPackage(dir: string, trusted: ReadonlySet<string>): 
   for (const path of missing.keys()) fail('file-missing', `${path} is listed in SHA256SUMS but is not in the package.`, path);
 
   // The signature over SHA256SUMS, and who made it.
-  let fingerprint: string | null = null;
-  let signerTrusted = false;
-  if (existsSync(join(dir, SIGNER_KEY))) {
-    const pem = readFileSync(join(dir, SIGNER_KEY), 'utf8');
+  const pemBytes = await readOwnFile(dir, SIGNER_KEY, present, fail);
+  if (pemBytes) {
+    const pem = pemBytes.toString('utf8');
+    let fingerprint: string | null = null;
     try {
       fingerprint = keyFingerprint(pem);
     } catch {
       fail('signer-key-unreadable', 'signer.pub.pem is not a public key.', SIGNER_KEY);
     }
-    if (fingerprint && sumsBytes && existsSync(join(dir, SUMS_SIG))) {
-      if (!verifySignature(sumsBytes, readFileSync(join(dir, SUMS_SIG)), pem)) fail('signature-invalid', 'The signature does not match SHA256SUMS: the list was changed after signing, or signed by another key.', SUMS_SIG);
+    const signature = await readOwnFile(dir, SUMS_SIG, present, fail);
+    if (fingerprint && sumsBytes && signature && !verifySignature(sumsBytes, signature, pem)) {
+      fail('signature-invalid', 'The signature does not match SHA256SUMS: the list was changed after signing, or signed by another key.', SUMS_SIG);
     }
-    if (fingerprint) {
-      signerTrusted = trusted.has(fingerprint);
-      if (!signerTrusted) fail('signer-untrusted', `The package was signed by key ${fingerprint}, which this workstation does not trust.`, SIGNER_KEY);
-    }
+    signer = { fingerprint, trusted: fingerprint !== null && trusted.has(fingerprint) };
   }
 
   if (manifest) {
-    if (fingerprint && manifest.signer?.fingerprint !== fingerprint) fail('manifest-signer-mismatch', `The manifest names signer ${String(manifest.signer?.fingerprint)}, but the package carries key ${fingerprint}.`, MANIFEST);
+    if (signer.fingerprint && manifest.signer?.fingerprint !== signer.fingerprint) fail('manifest-signer-mismatch', `The manifest names signer ${String(manifest.signer?.fingerprint)}, but the package carries key ${signer.fingerprint}.`, MANIFEST);
     const masters = new Set((manifest.files ?? []).filter((f) => f.role === 'master').map((f) => f.sha256));
     for (const f of manifest.files ?? []) {
       const inSums = sumsEntries.find((e) => e.path === f.path);
@@ -146,15 +197,19 @@ export async function verifyPackage(dir: string, trusted: ReadonlySet<string>): 
     }
   }
 
-  checkCustody(dir, manifest, manifestBytes, fail);
-  return report({ caseReference: manifest?.caseReference ?? null, signer: { fingerprint, trusted: signerTrusted }, filesChecked });
+  const extract = await readOwnFile(dir, AUDIT_EXTRACT, present, fail);
+  if (!present.includes(AUDIT_EXTRACT)) fail('custody-missing', `${AUDIT_EXTRACT} is missing.`, AUDIT_EXTRACT);
+  else if (extract) checkCustody(extract, manifest, manifestBytes, fail);
+  return report();
 }
 
-/** The audit extract: entries intact, every capture entry the manifest names present and agreeing, the export entry naming this manifest. */
-function checkCustody(dir: string, manifest: Manifest | null, manifestBytes: Buffer | null, fail: (code: string, message: string, file?: string) => void): void {
-  if (!existsSync(join(dir, AUDIT_EXTRACT))) return fail('custody-missing', `${AUDIT_EXTRACT} is missing.`, AUDIT_EXTRACT);
+/**
+ * The audit extract: entries intact; every source segment of every camera proven by its capture
+ * entry (the hash the ledger took when the segment closed); the export entry naming this manifest.
+ */
+function checkCustody(extract: Buffer, manifest: Manifest | null, manifestBytes: Buffer | null, fail: Fail): void {
   const entries: AuditEntry[] = [];
-  for (const [i, line] of readFileSync(join(dir, AUDIT_EXTRACT), 'utf8').split('\n').entries()) {
+  for (const [i, line] of extract.toString('utf8').split('\n').entries()) {
     if (!line.trim()) continue;
     try {
       const e = JSON.parse(line) as AuditEntry;
@@ -166,15 +221,18 @@ function checkCustody(dir: string, manifest: Manifest | null, manifestBytes: Buf
   }
   if (!manifest) return;
   const bySeq = new Map(entries.map((e) => [e.seq, e]));
-  const segmentHash = new Map((manifest.cameras ?? []).flatMap((c) => c.sourceSegments ?? []).map((s) => [s.path, s.sha256]));
   for (const ref of manifest.custody?.captureEntries ?? []) {
     const e = bySeq.get(ref.seq);
-    if (!e || e.hash !== ref.hash) {
-      fail('custody-entry-missing', `Audit entry ${ref.seq} (the recording of ${ref.segment ?? 'a segment'}) is missing from the audit extract.`, AUDIT_EXTRACT);
-      continue;
+    if (!e || e.hash !== ref.hash) fail('custody-entry-missing', `Audit entry ${ref.seq} (the recording of ${ref.segment ?? 'a segment'}) is missing from the audit extract.`, AUDIT_EXTRACT);
+  }
+  const captured = new Map(entries.filter((e) => e.action === 'segment.closed').map((e) => [e.details?.path, e.details?.sha256]));
+  for (const camera of manifest.cameras ?? []) {
+    const sources = camera.sourceSegments ?? [];
+    if ((camera.clips ?? []).length > 0 && sources.length === 0) fail('custody-capture-missing', `Camera ${String(camera.id)} has footage but names no recorded segment it came from.`, MANIFEST);
+    for (const s of sources) {
+      if (!captured.has(s.path)) fail('custody-capture-missing', `${s.path} has no capture entry in the audit extract: nothing proves it unchanged since it was recorded.`, AUDIT_EXTRACT);
+      else if (captured.get(s.path) !== s.sha256) fail('custody-capture-mismatch', `${s.path} had SHA-256 ${String(captured.get(s.path))} when recorded, but the manifest gives ${s.sha256}.`, AUDIT_EXTRACT);
     }
-    const path = e.details?.path as string | undefined;
-    if (path && segmentHash.get(path) !== e.details?.sha256) fail('custody-capture-mismatch', `${path} had SHA-256 ${String(e.details?.sha256)} when recorded, but the manifest gives ${String(segmentHash.get(path))}.`, AUDIT_EXTRACT);
   }
   const exportEntry = entries.find((e) => e.action === 'evidence.export' && e.details?.packageId === manifest.packageId);
   if (!exportEntry) return fail('custody-export-entry-missing', 'The audit extract has no entry for this export.', AUDIT_EXTRACT);

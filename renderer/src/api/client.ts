@@ -30,12 +30,11 @@ interface WatchroomClient {
   showWall(wallId: string): Promise<void>;
 }
 
-/** The folder on disk a chosen file lies in, from the file's own path and its path inside the folder. */
-function folderOnDisk(bridge: WatchroomBridge, { file, relativePath }: PackageFile): string {
-  const path = bridge.pathForFile(file);
-  const inside = relativePath.slice(relativePath.indexOf('/'));
-  if (!path.replace(/\\/g, '/').endsWith(inside)) throw new Error('Could not tell where that folder lies on disk; type its path instead.');
-  return path.slice(0, path.length - inside.length);
+/** Hands the main process the folder on disk a chosen file lies in, to be verified where it is. */
+async function folderOnDisk(bridge: WatchroomBridge, { file, relativePath }: PackageFile): Promise<string> {
+  const folder = await bridge.handOverPackage(file, relativePath);
+  if (!folder) throw new Error('Could not tell where that folder lies on disk.');
+  return folder;
 }
 
 function chooseClient(): WatchroomClient {
@@ -56,7 +55,7 @@ function chooseClient(): WatchroomClient {
         url.searchParams.set('token', server.token);
         return url.toString();
       },
-      packageFolder: async (files) => folderOnDisk(bridge, files[0]!),
+      packageFolder: (files) => folderOnDisk(bridge, files[0]!),
       showWall: async () => undefined,
     };
   }

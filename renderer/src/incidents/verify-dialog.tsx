@@ -4,7 +4,7 @@
  * path; the signers trusted here are listed, and a partner's key can be imported.
  */
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
-import type { PackageSummary, TrustedKey, VerificationReport } from '../../../shared/evidence.js';
+import type { PackageSummary, TrustedKey, VerificationOutcome, VerificationReport } from '../../../shared/evidence.js';
 import { api, packageFolder } from '../api/client';
 import { errorMessage } from '../lib/error-message';
 import { ModalDialog } from '../ui/modal-dialog';
@@ -14,6 +14,13 @@ import './export-dialog.css';
 
 /** `webkitdirectory` is not in React's attribute types; every current browser and Electron honour it. */
 const FOLDER_PICKER = { webkitdirectory: '' } as object;
+
+/** The three outcomes, worded so an intact package from an unknown signer never reads as verified. */
+const VERDICT: Record<VerificationOutcome, (r: VerificationReport) => string> = {
+  verified: () => '✔ Verified',
+  'signer-untrusted': () => '⚠ Intact, but signed by a key this workstation does not trust: compare the fingerprint below with the sender’s before relying on it',
+  failed: (r) => `✖ ${r.failures.length} problem(s)`,
+};
 
 export function VerifyDialog({ initialPath, onClose }: { initialPath: string; onClose(): void }) {
   const [path, setPath] = useState(initialPath);
@@ -119,8 +126,8 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
         )}
         {problem && <p className="form-error" role="alert" data-testid="verify-problem">{problem}</p>}
         {report && (
-          <div className={report.ok ? 'verify-result ok' : 'verify-result failed'} data-testid="verify-result" data-ok={String(report.ok)}>
-            <p className="verify-verdict">{report.ok ? '✔ Verified' : `✖ ${report.failures.length} problem(s)`}</p>
+          <div className={`verify-result ${report.outcome}`} data-testid="verify-result" data-ok={String(report.ok)} data-outcome={report.outcome}>
+            <p className="verify-verdict">{VERDICT[report.outcome](report)}</p>
             <p>Case {report.caseReference ?? 'unknown'} · {report.filesChecked} files match SHA256SUMS</p>
             <p>Signer {report.signer.fingerprint ?? 'unknown'} — {report.signer.trusted ? 'trusted here' : 'NOT trusted here'}</p>
             <ul>

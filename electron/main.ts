@@ -142,6 +142,10 @@ app.on('web-contents-created', (_event, contents) => {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => app.quit());
 
+// One Watchroom per user: a second start hands over to the first (one writer per ledger).
+if (!app.requestSingleInstanceLock()) app.exit(0);
+app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+
 app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);

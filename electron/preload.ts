@@ -35,6 +35,7 @@ const METHODS = {
   listRecordings: true,
   getRetention: true,
   getRecordingCheck: true,
+  getAuditStatus: true,
   setRetention: true,
   getStorageUsage: true,
   getSigningKey: true,

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { LayoutId } from './layouts.js';
 import type { cameraInputSchema } from './schemas.js';
-import type { StreamStatus } from './events.js';
+import type { AuditStatus, StreamStatus } from './events.js';
 import type { ExportJob, ExportRequest, PackageSummary, SigningKeyInfo, TrustedKey, VerificationReport } from './evidence.js';
 import type { Role } from './roles.js';
 import type { Bookmark, BookmarkInput, BookmarkQuery } from './incidents.js';
@@ -150,6 +150,8 @@ export interface WatchroomApi {
   getRetention(): Promise<RetentionSettings>;
   /** The result of reconciling recordings with the index at start, once it has finished. */
   getRecordingCheck(): Promise<RecordingCheck>;
+  /** Whether the ledger is being written, and what its start-up check found. */
+  getAuditStatus(): Promise<AuditStatus>;
   setRetention(settings: RetentionSettings): Promise<RetentionSettings>;
   getStorageUsage(): Promise<StorageUsage>;
   /** The workstation's package-signing key (made on first use). */

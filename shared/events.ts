@@ -51,7 +51,19 @@ export type CoreEvent =
   | { type: 'cameras.changed' }
   | { type: 'wall.changed' }
   | { type: 'bookmarks.changed' }
-  | { type: 'export.progress'; job: ExportJob };
+  | { type: 'export.progress'; job: ExportJob }
+  | { type: 'audit.status'; status: AuditStatus };
+
+/**
+ * Whether actions are being recorded. degraded: the ledger's disk refuses writes; entries wait in a
+ * queue, live view goes on, exports are refused. The start-up check says what it found in the chain.
+ */
+export interface AuditStatus {
+  state: 'ok' | 'degraded';
+  queued: number;
+  problem: string | null;
+  check: { state: 'running' | 'ok' | 'problems'; fromSeq: number; entries: number; problems: string[] } | null;
+}
 
 /**
  * Live WebSocket (path /live/<cameraId>[?stream=sub]): the server sends a JSON text message

@@ -124,6 +124,7 @@ export const apiArgSchemas = {
   listRecordings: timeRangeArg,
   getRetention: z.undefined(),
   getRecordingCheck: z.undefined(),
+  getAuditStatus: z.undefined(),
   setRetention: retentionSchema,
   getStorageUsage: z.undefined(),
   getSigningKey: z.undefined(),
@@ -178,12 +179,20 @@ export const streamStatusSchema = z.object({
   }),
 });
 
+export const auditStatusSchema = z.object({
+  state: z.enum(['ok', 'degraded']),
+  queued: z.number().int().min(0),
+  problem: z.string().nullable(),
+  check: z.object({ state: z.enum(['running', 'ok', 'problems']), fromSeq: z.number(), entries: z.number(), problems: z.array(z.string()) }).nullable(),
+});
+
 /** What the core pushes on /events (or over IPC). */
 export const coreEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stream.status'), status: streamStatusSchema }),
   z.object({ type: z.literal('cameras.changed') }),
   z.object({ type: z.literal('wall.changed') }),
   z.object({ type: z.literal('bookmarks.changed') }),
+  z.object({ type: z.literal('audit.status'), status: auditStatusSchema }),
   z.object({
     type: z.literal('export.progress'),
     job: z.object({

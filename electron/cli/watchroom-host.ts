@@ -5,6 +5,7 @@
  *
  *   watchroom-host --port 8640 --data ~/.watchroom [--cameras cameras.json|cameras.csv] [--no-demo]
  *                  [--exports DIR] [--role operator|investigator|evidence-officer|admin]
+ *                  [--ledger-mirror DIR] [--tsa-url URL]
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { startHost } from '../host/http-host.js';
 import { appVersion } from '../core/app-version.js';
 import { ROLES } from '../../shared/roles.js';
 
-const USAGE = `Usage: watchroom-host [--port N] [--data DIR] [--cameras FILE.json|FILE.csv] [--no-demo] [--exports DIR] [--role ${ROLES.join('|')}]`;
+const USAGE = `Usage: watchroom-host [--port N] [--data DIR] [--cameras FILE.json|FILE.csv] [--no-demo] [--exports DIR] [--role ${ROLES.join('|')}] [--ledger-mirror DIR] [--tsa-url URL]`;
 
 async function main(): Promise<number> {
   let values;
@@ -32,6 +33,8 @@ async function main(): Promise<number> {
         'no-demo': { type: 'boolean', default: false },
         exports: { type: 'string' },
         role: { type: 'string', default: 'admin' },
+        'ledger-mirror': { type: 'string' },
+        'tsa-url': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -55,13 +58,27 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const core = createCore({
-    dataDir: resolve(values.data),
-    appVersion: appVersion(),
-    shell: 'browser',
-    demoWhenEmpty: !values.cameras && !values['no-demo'],
-    ...(values.exports ? { exportsDir: resolve(values.exports) } : {}),
-  });
+  const tsaUrl = values['tsa-url'];
+  if (tsaUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(tsaUrl)) {
+    process.stderr.write(`--tsa-url must be an http(s) address, not “${tsaUrl}”.\n`);
+    return 2;
+  }
+  let core;
+  try {
+    core = createCore({
+      dataDir: resolve(values.data),
+      appVersion: appVersion(),
+      shell: 'browser',
+      demoWhenEmpty: !values.cameras && !values['no-demo'],
+      ...(values.exports ? { exportsDir: resolve(values.exports) } : {}),
+      ...(values['ledger-mirror'] ? { ledgerMirror: resolve(values['ledger-mirror']) } : {}),
+      ...(tsaUrl ? { timestampUrl: tsaUrl } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof WatchroomError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
   const actor = userInfo().username;
 
   if (values.cameras) {

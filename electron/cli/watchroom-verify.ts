@@ -3,6 +3,12 @@
  * watchroom-verify: checks an evidence package without the app running.
  *
  *   watchroom-verify PACKAGE [--trust KEY.pem ...] [--data DIR] [--json]
+ *   watchroom-verify --ledger DATA_DIR [--mirror DIR] [--tsa-ca CA.pem] [--key KEY.pem] [--json]
+ *
+ * --ledger checks a workstation's whole audit ledger: the chain, every checkpoint's signature (with
+ * the workstation key, or --key: better, the copy your organisation published), the mirror's copies,
+ * and each time-stamp against the authority's CA. It names the first entry that breaks; exit 0 when
+ * everything holds, 1 otherwise.
  *
  * Three honest outcomes, each with its own exit code: 0 verified (intact, signed by a key trusted
  * here); 3 intact but signed by a key this workstation does not trust (compare the fingerprint with
@@ -18,6 +24,8 @@ import { userInfo } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { VerificationOutcome, VerificationReport } from '../../shared/evidence.js';
+import { checkLedger } from '../core/audit/ledger-check.js';
+import { CHECKPOINTS_FILE } from '../core/audit/ledger-checkpoints.js';
 import { workstationDataDirs } from '../core/data-dirs.js';
 import { keysDir, leaveInInbox, verificationDetails } from '../core/evidence/evidence-service.js';
 import { verifyPackage } from '../core/evidence/package-verifier.js';
@@ -25,7 +33,7 @@ import { keyFingerprint } from '../core/evidence/signing-key.js';
 import { trustedFingerprints } from '../core/evidence/trusted-keys.js';
 import { printable, printableJson } from './printable.js';
 
-const USAGE = 'Usage: watchroom-verify PACKAGE [--trust KEY.pem ...] [--data DIR] [--json]';
+const USAGE = 'Usage: watchroom-verify PACKAGE [--trust KEY.pem ...] [--data DIR] [--json]\n       watchroom-verify --ledger DATA_DIR [--mirror DIR] [--tsa-ca CA.pem] [--key KEY.pem] [--json]';
 export const EXIT: Record<VerificationOutcome | 'usage', number> = { verified: 0, failed: 1, usage: 2, 'signer-untrusted': 3 };
 
 const say = (stream: NodeJS.WriteStream, lines: string[]) => stream.write(`${lines.map(printable).join('\n')}\n`);
@@ -63,13 +71,26 @@ async function main(): Promise<number> {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { trust: { type: 'string', multiple: true, default: [] }, data: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+      options: {
+        trust: { type: 'string', multiple: true, default: [] },
+        data: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+        ledger: { type: 'string' },
+        mirror: { type: 'string' },
+        'tsa-ca': { type: 'string' },
+        key: { type: 'string' },
+      },
     });
   } catch (error) {
     return usage((error as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help) return (say(process.stdout, [USAGE]), 0);
+  if (values.ledger !== undefined) {
+    if (positionals.length > 0) return usage('--ledger checks a data folder; name no package with it.');
+    return verifyLedger(resolve(values.ledger), { mirror: values.mirror, tsaCa: values['tsa-ca'], key: values.key, json: values.json });
+  }
   if (positionals.length !== 1) return usage('Name one package folder.');
   const packageDir = resolve(positionals[0]!);
 
@@ -98,6 +119,41 @@ async function main(): Promise<number> {
   if (values.json) process.stdout.write(`${printableJson(report)}\n`);
   else say(process.stdout, describe(report, recorded));
   return EXIT[report.outcome];
+}
+
+async function verifyLedger(dataDir: string, opts: { mirror?: string; tsaCa?: string; key?: string; json: boolean }): Promise<number> {
+  const ledgerFile = join(dataDir, 'audit.jsonl');
+  if (!existsSync(ledgerFile)) return usage(`${dataDir} holds no audit ledger (audit.jsonl).`);
+  for (const [flag, file] of [['--mirror', opts.mirror], ['--tsa-ca', opts.tsaCa], ['--key', opts.key]] as const) {
+    if (file !== undefined && !existsSync(file)) return usage(`${flag} ${file}: there is no such file or folder.`);
+  }
+  const keyFile = opts.key ?? join(keysDir(dataDir), 'signing-key.pub.pem');
+  const report = await checkLedger({
+    ledgerFile,
+    checkpointsFile: join(dataDir, CHECKPOINTS_FILE),
+    publicKeyPem: existsSync(keyFile) ? readFileSync(keyFile, 'utf8') : null,
+    ...(opts.mirror ? { mirrorFile: join(resolve(opts.mirror), CHECKPOINTS_FILE) } : {}),
+    ...(opts.tsaCa ? { timestampCaFile: resolve(opts.tsaCa) } : {}),
+  });
+  if (opts.json) {
+    const { malformed: _lines, ...rest } = report;
+    process.stdout.write(`${printableJson(rest)}\n`);
+  } else {
+    const out = [
+      `Ledger:      ${ledgerFile}`,
+      `Entries:     ${report.entries} (last ${report.lastSeq})`,
+      `Checkpoints: ${report.checkpoints}, signed by ${report.key ?? 'an unknown key'}${opts.mirror ? `, held against the mirror ${opts.mirror}` : ' (no --mirror: copies elsewhere not compared)'}`,
+      `Time-stamps: ${report.timestamps.present} present, ${opts.tsaCa ? `${report.timestamps.checked} checked` : 'not checked (give --tsa-ca)'}`,
+    ];
+    if (report.ok) out.push('RESULT:      INTACT — every entry links, and every checkpoint and time-stamp holds.');
+    else {
+      const first = report.problems[0]!;
+      out.push(`RESULT:      BROKEN — first at entry ${first.seq ?? '?'}; ${report.problems.length} problem(s):`);
+      for (const p of report.problems) out.push(`  [${p.code}] ${p.message}`);
+    }
+    say(process.stdout, out);
+  }
+  return report.ok ? 0 : 1;
 }
 
 main().then(

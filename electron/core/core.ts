@@ -2,13 +2,17 @@
  * Composition root: wires cameras, streams, wall and audit into one Core that implements
  * WatchroomApi. Shells (Electron IPC, browser host) adapt to it; they do not decide.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AuditEntry, CameraInput, CameraView, ImportResult, RetentionSettings, SessionInfo, WatchroomApi } from '../../shared/api.js';
-import type { CoreEvent, StreamStatus, StreamVariant } from '../../shared/events.js';
+import type { AuditStatus, CoreEvent, StreamStatus, StreamVariant } from '../../shared/events.js';
 import { WatchroomError } from '../../shared/errors.js';
 import { AuditLedger } from './audit/audit-ledger.js';
+import { LedgerCheckpoints, lastCheckpoint } from './audit/ledger-checkpoints.js';
+import { checkLedger } from './audit/ledger-check.js';
+import { lockDataDir } from './data-lock.js';
 import { parseCameraList } from './cameras/camera-import.js';
 import { CameraRegistry } from './cameras/camera-registry.js';
 import { formatRtspUrl, parseRtspUrl } from './cameras/rtsp-url.js';
@@ -52,6 +56,12 @@ export interface CoreOptions {
   retentionIntervalMs?: number;
   /** Where evidence packages go; `<dataDir>/exports` by default. */
   exportsDir?: string;
+  /** A folder elsewhere (a share, removable medium) that receives a copy of every ledger checkpoint. */
+  ledgerMirror?: string;
+  /** An RFC 3161 time-stamp authority that time-stamps every ledger checkpoint. */
+  timestampUrl?: string;
+  /** A checkpoint every this many entries (default 1,000) and, when anything happened, this often (default 5 min). */
+  checkpointEvery?: { entries?: number; ms?: number };
 }
 
 export interface Core {
@@ -93,6 +103,7 @@ function redactedUrl(url: string): string {
 
 export function createCore(options: CoreOptions): Core {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const unlock = lockDataDir(options.dataDir);
   const settings = options.settings ?? openConfStore(options.dataDir, 'settings');
   const credentials = options.credentials ?? openConfStore(options.dataDir, 'credentials');
   const cameras = new CameraRegistry(settings, credentials);
@@ -100,6 +111,12 @@ export function createCore(options: CoreOptions): Core {
   const logger = createLogger({ file: join(options.dataDir, 'watchroom.log'), echo: options.logToStderr ?? false, secrets: () => cameras.secrets() });
   const listeners = new Set<(event: CoreEvent) => void>();
   const emit = (event: CoreEvent) => listeners.forEach((l) => l(event));
+  let ledgerCheck: AuditStatus['check'] = null;
+  const auditStatus = (): AuditStatus => ({ ...audit.status(), check: ledgerCheck });
+  audit.onStatus((status) => {
+    logger.log(status.state === 'ok' ? 'info' : 'error', 'audit.status', { ...status });
+    emit({ type: 'audit.status', status: auditStatus() });
+  });
 
   const index = new SegmentIndex(join(options.dataDir, 'recordings.sqlite'));
   const recordingsRoot = options.recordingsDir ?? join(options.dataDir, 'recordings');
@@ -159,6 +176,35 @@ export function createCore(options: CoreOptions): Core {
     onExport: (job) => emit({ type: 'export.progress', job }),
   });
   const inboxTimer = setInterval(evidence.ingestInbox, 5_000);
+  const checkpoints = new LedgerCheckpoints({
+    ledger: audit,
+    dataDir: options.dataDir,
+    key: evidence.signingKey,
+    logger,
+    ...(options.ledgerMirror ? { mirrorDir: options.ledgerMirror } : {}),
+    ...(options.timestampUrl ? { timestampUrl: options.timestampUrl } : {}),
+    ...(options.checkpointEvery?.entries ? { everyEntries: options.checkpointEvery.entries } : {}),
+    ...(options.checkpointEvery?.ms ? { everyMs: options.checkpointEvery.ms } : {}),
+  });
+  /**
+   * The chain from the last checkpoint (the whole ledger before the first), checked in the background
+   * while the wall runs; what it finds is logged, entered in the ledger and shown. A malformed line is
+   * set aside: recorded once by its offset and hash, skipped by every reader, never fatal.
+   */
+  const ledgerChecked = (async () => {
+    ledgerCheck = { state: 'running', fromSeq: 0, entries: 0, problems: [] };
+    const from = lastCheckpoint(checkpoints.file);
+    const report = await checkLedger({ ledgerFile: audit.file, checkpointsFile: checkpoints.file, publicKeyPem: evidence.signingKey().publicKeyPem, ...(from ? { from } : {}) });
+    const setAside = new Set<number>();
+    for await (const { entry } of audit.entries(from?.offset ?? 0)) if (entry.action === 'audit.line-set-aside') setAside.add(Number(entry.details?.offset));
+    for (const line of report.malformed.filter((m) => !setAside.has(m.offset))) {
+      audit.append('system', 'audit.line-set-aside', 'audit', { offset: line.offset, afterSeq: line.afterSeq, bytes: Buffer.byteLength(line.text), sha256: createHash('sha256').update(line.text).digest('hex') });
+    }
+    ledgerCheck = { state: report.ok ? 'ok' : 'problems', fromSeq: report.fromSeq, entries: report.entries, problems: report.problems.map((p) => p.message) };
+    audit.append('system', 'audit.checked', 'audit', { fromSeq: report.fromSeq, entries: report.entries, lastSeq: report.lastSeq, ok: report.ok, problems: report.problems.map((p) => p.code) });
+    logger.log(report.ok ? 'info' : 'error', 'audit.checked', { fromSeq: report.fromSeq, entries: report.entries, problems: report.problems });
+    emit({ type: 'audit.status', status: auditStatus() });
+  })().catch((error: unknown) => logger.log('error', 'audit.check-failed', { error: String(error) }));
   const incidents = createIncidentService({ dataDir: options.dataDir, recordingsRoot, index, ledger: audit, checkCamera: (id) => void cameras.get(id), onChange: () => emit({ type: 'bookmarks.changed' }) });
 
   const ready = (async () => {
@@ -223,7 +269,12 @@ export function createCore(options: CoreOptions): Core {
         },
         async addCamera(input: CameraInput) {
           const record = cameras.add(input);
-          auditCamera('camera.add', record);
+          try {
+            auditCamera('camera.add', record);
+          } catch (error) {
+            cameras.remove(record.id); // not recorded, not done
+            throw error;
+          }
           camerasAdded([record]);
           return view(record);
         },
@@ -286,6 +337,9 @@ export function createCore(options: CoreOptions): Core {
         async getRecordingCheck() {
           return ready;
         },
+        async getAuditStatus() {
+          return auditStatus();
+        },
         async setRetention(next: RetentionSettings) {
           if (!can(role, 'settings')) throw new WatchroomError('auth.forbidden', `The ${role} role cannot change retention.`);
           const before = retention();
@@ -316,10 +370,13 @@ export function createCore(options: CoreOptions): Core {
       // Stopping each stream lets ffmpeg close its segment and commits it.
       await streams.close();
       await retentionRun?.catch(() => undefined);
+      await ledgerChecked;
+      await checkpoints.close();
       index.close();
       incidents.close();
       audit.close();
       listeners.clear();
+      unlock();
     },
   };
 }

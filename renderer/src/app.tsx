@@ -22,6 +22,7 @@ import { ExportDialog, type ExportScope } from './incidents/export-dialog';
 import { IncidentsPanel } from './incidents/incidents-panel';
 import { VerifyDialog } from './incidents/verify-dialog';
 import { RecordingCheckNotice } from './wall/recording-check-notice';
+import { AuditStatusNotice } from './wall/audit-status-notice';
 import { tileCount } from '../../shared/layouts.js';
 
 /** The distinct cameras shown on the visible tiles, in tile order. */
@@ -70,6 +71,7 @@ export function App() {
         onRemove={setRemoving}
       />
       <main className="wall-area">
+        <AuditStatusNotice />
         <RecordingCheckNotice />
         {problems.map((problem) => (
           <p key={problem} className="app-error" data-testid="app-error" role="alert">

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { API_METHODS } from '../../shared/schemas.js';
-import { IPC_CALL, IPC_LIVE_SERVER } from '../../shared/bridge.js';
+import { IPC_CALL, IPC_HAND_OVER_PACKAGE, IPC_LIVE_SERVER } from '../../shared/bridge.js';
 
 const fake = vi.hoisted(() => {
   const appHandlers = new Map<string, (...a: unknown[]) => void>();
@@ -53,6 +53,7 @@ vi.mock('electron', () => {
       getPath: () => fake.userData,
       quit: vi.fn(),
       exit: vi.fn(),
+      requestSingleInstanceLock: () => true,
     },
     BrowserWindow,
     screen: { getAllDisplays: () => fake.displays, getPrimaryDisplay: () => fake.displays[0], on: vi.fn() },
@@ -140,6 +141,20 @@ describe('Electron main process', async () => {
     expect(await call(from(rendererUrl), 'setWall', { layout: 'nope' })).toMatchObject({ ok: false, error: { code: 'api.invalid-argument' } });
   });
 
+  it('verifies in place only a folder handed over by its own renderer, never any path a call names', async () => {
+    const call = fake.ipcHandlers.get(IPC_CALL)!;
+    const handOver = fake.ipcHandlers.get(IPC_HAND_OVER_PACKAGE)!;
+    const from = (url: string) => ({ senderFrame: { url } });
+    const folder = mkdtempSync(join(tmpdir(), 'watchroom-usb-'));
+    expect(await call(from(rendererUrl), 'verifyPackage', { path: folder })).toMatchObject({ ok: false, error: { code: 'evidence.path-not-allowed' } });
+    expect(handOver(from('https://evil.example/'), folder)).toBeNull();
+    expect(handOver(from(rendererUrl), join(folder, 'missing'))).toBeNull();
+    expect(handOver(from(rendererUrl), 42)).toBeNull();
+    expect(handOver(from(rendererUrl), folder)).toBe(folder);
+    const report = (await call(from(rendererUrl), 'verifyPackage', { path: folder })) as { ok: boolean; result: { outcome: string; failures: Array<{ code: string }> } };
+    expect(report).toMatchObject({ ok: true, result: { outcome: 'failed', failures: [{ code: 'not-a-package' }] } });
+  });
+
   it('serves live video on loopback to the file:// renderer with its token, and to nobody without it', async () => {
     const live = fake.ipcHandlers.get(IPC_LIVE_SERVER)!;
     expect(live({ senderFrame: { url: 'https://evil.example/' } })).toBeNull();
@@ -165,5 +180,8 @@ describe('Electron preload', () => {
     expect(fake.invoked.at(-1)).toEqual([IPC_CALL, 'removeCamera', { id: 'cam-1' }]);
     await bridge.liveServer!();
     expect(fake.invoked.at(-1)).toEqual([IPC_LIVE_SERVER]);
+    // The folder a dropped file lies in: its disk path less its path inside the dropped folder.
+    await (bridge.handOverPackage as unknown as (f: unknown, p: string) => Promise<unknown>)({}, 'WR-CASE-1/manifest.json');
+    expect(fake.invoked.at(-1)).toEqual([IPC_HAND_OVER_PACKAGE, '/media/usb/WR-CASE-1']);
   });
 });

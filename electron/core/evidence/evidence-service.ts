@@ -137,6 +137,9 @@ export function createEvidenceService(deps: EvidenceDeps) {
         },
         async startExport(request) {
           require('export', 'export footage');
+          // A disclosure the ledger cannot record does not happen.
+          const ledger = deps.ledger.status();
+          if (ledger.state !== 'ok') throw new WatchroomError('export.audit-unavailable', `Exports wait until the audit ledger can be written again (${ledger.problem}); ${ledger.queued} entries are waiting for it.`);
           return jobs.start(
             { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, key: signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: actor, role },
             request,

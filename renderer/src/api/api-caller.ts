@@ -29,6 +29,7 @@ export function apiFromCaller(call: ApiCaller): WatchroomApi {
     listRecordings: (arg) => call('listRecordings', arg),
     getRetention: () => call('getRetention', undefined),
     getRecordingCheck: () => call('getRecordingCheck', undefined),
+    getAuditStatus: () => call('getAuditStatus', undefined),
     getStorageUsage: () => call('getStorageUsage', undefined),
     getSigningKey: () => call('getSigningKey', undefined),
     startExport: (request) => call('startExport', request),

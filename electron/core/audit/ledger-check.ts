@@ -1,0 +1,134 @@
+/**
+ * Checks a ledger against itself and against its anchors, and names what breaks: every entry's hash,
+ * link and number (a malformed line is a break too); every checkpoint's signature; that the chain
+ * still holds the head hash each checkpoint recorded (a rewrite re-chained after an edit keeps a
+ * valid chain but not those hashes); that no checkpointed entry is gone (a cut tail); that the
+ * mirror's copies match; and, given the authority's CA, that each time-stamp is genuine and covers
+ * its checkpoint. Used whole by `watchroom-verify --ledger`, and from the last checkpoint at start-up.
+ */
+import { canonicalJson } from '../canonical-json.js';
+import { keyFingerprint, verifySignature } from '../evidence/signing-key.js';
+import { checkChain, GENESIS_HASH, readLedgerLines } from './audit-ledger.js';
+import { type Checkpoint, checkpointBody, checkpointDigest, readCheckpoints } from './ledger-checkpoints.js';
+import { checkTimestamp } from './timestamp-authority.js';
+
+export interface LedgerProblem {
+  code: string;
+  /** The entry (or checkpoint's entry) it concerns. */
+  seq: number | null;
+  message: string;
+}
+
+export interface LedgerReport {
+  ok: boolean;
+  /** Entries checked, and the last one's number. */
+  entries: number;
+  lastSeq: number;
+  /** Where checking began: 0 for the whole ledger, else the checkpoint's entry. */
+  fromSeq: number;
+  checkpoints: number;
+  timestamps: { present: number; checked: number };
+  key: string | null;
+  problems: LedgerProblem[];
+  /** Lines that are not entries, with where they start (start-up sets them aside in the record). */
+  malformed: Array<{ offset: number; afterSeq: number; text: string }>;
+}
+
+export interface LedgerCheckOptions {
+  ledgerFile: string;
+  checkpointsFile: string;
+  /** The workstation's public key (PEM) that signs checkpoints; null: signatures cannot be checked. */
+  publicKeyPem: string | null;
+  /** The mirror's copy of the checkpoints file. */
+  mirrorFile?: string;
+  /** The time-stamp authority's CA certificate: tokens are checked only with it. */
+  timestampCaFile?: string;
+  /** Check from this checkpoint on (start-up), instead of the whole ledger. */
+  from?: Checkpoint;
+}
+
+/** How far a time-stamp's time may lie from its checkpoint's own: a slow authority, not a forgery. */
+const TIMESTAMP_SLACK_MS = 10 * 60_000;
+
+export async function checkLedger(opts: LedgerCheckOptions): Promise<LedgerReport> {
+  const problems: LedgerProblem[] = [];
+  const problem = (code: string, seq: number | null, message: string) => void problems.push({ code, seq, message });
+  const key = opts.publicKeyPem ? keyFingerprint(opts.publicKeyPem) : null;
+
+  // The checkpoints: local, and the mirror's (which a local rewrite cannot reach).
+  const local = readCheckpoints(opts.checkpointsFile);
+  local.forEach((c, i) => c === null && problem('checkpoint-unreadable', null, `Line ${i + 1} of the checkpoints file is not a checkpoint.`));
+  const checkpoints = new Map<number, Checkpoint>();
+  for (const c of local) if (c) checkpoints.set(c.seq, c);
+  if (opts.mirrorFile) {
+    for (const m of readCheckpoints(opts.mirrorFile)) {
+      if (!m) continue;
+      const mine = checkpoints.get(m.seq);
+      if (!mine) problem('checkpoint-missing', m.seq, `The mirror holds a checkpoint of entry ${m.seq} that the workstation's checkpoints file no longer has.`);
+      else if (canonicalJson(mine) !== canonicalJson(m)) problem('checkpoint-differs-from-mirror', m.seq, `The checkpoint of entry ${m.seq} differs from the mirror's copy: it was re-made after the fact.`);
+      checkpoints.set(m.seq, m); // the mirror's copy is the one to hold the ledger to
+    }
+  }
+  let present = 0;
+  let checked = 0;
+  for (const c of checkpoints.values()) {
+    if (!opts.publicKeyPem || c.key !== key || !verifySignature(checkpointBody(c), Buffer.from(c.signature, 'base64'), opts.publicKeyPem)) {
+      problem('checkpoint-signature-invalid', c.seq, `The checkpoint of entry ${c.seq} is not signed by the workstation key${key ? ` ${key}` : ''}.`);
+    }
+    if (!c.timestamp) continue;
+    present++;
+    if (!opts.timestampCaFile) continue;
+    const ts = await checkTimestamp(Buffer.from(c.timestamp, 'base64'), checkpointDigest(c).toString('hex'), opts.timestampCaFile);
+    checked++;
+    if (!ts.ok) problem('timestamp-invalid', c.seq, `The time-stamp of the checkpoint of entry ${c.seq} does not hold: ${ts.problem}.`);
+    else if (Math.abs(ts.time.getTime() - Date.parse(c.at)) > TIMESTAMP_SLACK_MS) {
+      problem('timestamp-time-mismatch', c.seq, `The checkpoint of entry ${c.seq} says ${c.at}, but its time-stamp says ${ts.time.toISOString()}.`);
+    }
+  }
+
+  // The chain, streamed; after a break it resumes from the entry found, so later breaks are named too.
+  const start = opts.from ? { seq: opts.from.seq - 1, hash: '' } : { seq: 0, hash: GENESIS_HASH };
+  let prev = start;
+  let entries = 0;
+  const malformed: LedgerReport['malformed'] = [];
+  for await (const { offset, text, entry } of readLedgerLines(opts.ledgerFile, opts.from?.offset ?? 0)) {
+    if (!entry) {
+      malformed.push({ offset, afterSeq: prev.seq, text });
+      problem('entry-unreadable', prev.seq + 1, `The line after entry ${prev.seq} is not an entry: it was garbled or inserted.`);
+      continue;
+    }
+    if (opts.from && entries === 0) {
+      // The first line must be the checkpointed entry itself.
+      if (entry.seq !== opts.from.seq || entry.hash !== opts.from.hash) problem('checkpoint-mismatch', opts.from.seq, `Entry ${opts.from.seq} is not the one the last checkpoint recorded: the ledger was rewritten before it.`);
+    } else {
+      const step = checkChain([entry], prev);
+      if (!step.ok) problem(chainCode(step.reason), step.seq, `${capitalise(step.reason)}.`);
+    }
+    const c = checkpoints.get(entry.seq);
+    if (c && c.hash !== entry.hash) problem('checkpoint-mismatch', entry.seq, `Entry ${entry.seq} is not the entry checkpointed at ${c.at}: the ledger up to it was rewritten and re-chained.`);
+    prev = { seq: entry.seq, hash: entry.hash };
+    entries++;
+  }
+  const newest = Math.max(0, ...checkpoints.keys());
+  if (newest > prev.seq) problem('entries-missing', prev.seq + 1, `The ledger ends at entry ${prev.seq}, but entry ${newest} was checkpointed: the entries after ${prev.seq} were cut off.`);
+  return {
+    ok: problems.length === 0,
+    entries,
+    lastSeq: prev.seq,
+    fromSeq: opts.from?.seq ?? 0,
+    checkpoints: checkpoints.size,
+    timestamps: { present, checked },
+    key,
+    // Checkpoint problems first, then the chain's in file order: the first named is where it breaks.
+    problems,
+    malformed,
+  };
+}
+
+function chainCode(reason: string): string {
+  if (reason.includes('missing or out of order')) return 'entry-out-of-sequence';
+  if (reason.includes('does not link')) return 'entry-unlinked';
+  return 'entry-altered';
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

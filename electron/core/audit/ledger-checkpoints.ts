@@ -1,0 +1,156 @@
+/**
+ * Anchors the ledger outside itself. A hash chain proves order, but anyone who can write the file can
+ * cut its tail or edit an entry and re-chain the rest. A checkpoint (sequence number, head hash, its
+ * offset, time) signed with the workstation key fixes the chain up to that entry: taken every N
+ * entries, every M minutes when anything happened, and at shutdown, into a file of its own. Copied to
+ * a mirror folder (a share or removable medium) it survives whoever rewrites this disk, and with an
+ * RFC 3161 token from a time-stamp authority it cannot be re-made later with an earlier date.
+ */
+import { createHash } from 'node:crypto';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson } from '../canonical-json.js';
+import type { SigningKey } from '../evidence/signing-key.js';
+import type { Logger } from '../logger.js';
+import type { AuditLedger } from './audit-ledger.js';
+import { tailLines } from './tail-lines.js';
+import { requestTimestamp } from './timestamp-authority.js';
+
+export const CHECKPOINTS_FILE = 'audit-checkpoints.jsonl';
+
+export interface Checkpoint {
+  seq: number;
+  /** The hash of entry `seq`: the chain's head when the checkpoint was taken. */
+  hash: string;
+  /** Where entry `seq` starts in the ledger file, so a check can begin there. */
+  offset: number;
+  at: string;
+  /** Fingerprint of the signing key. */
+  key: string;
+  /** ECDSA P-256 over the canonical JSON of the fields above, base64 DER. */
+  signature: string;
+  /** An RFC 3161 TimeStampResp over the SHA-256 of that same JSON, base64 DER. */
+  timestamp?: string;
+  /** Why there is no time-stamp though an authority is configured. */
+  timestampProblem?: string;
+}
+
+/** The bytes a checkpoint's signature and time-stamp are over. */
+export function checkpointBody(c: Pick<Checkpoint, 'seq' | 'hash' | 'offset' | 'at' | 'key'>): Buffer {
+  return Buffer.from(canonicalJson({ seq: c.seq, hash: c.hash, offset: c.offset, at: c.at, key: c.key }));
+}
+
+export const checkpointDigest = (c: Checkpoint) => createHash('sha256').update(checkpointBody(c)).digest();
+
+export function parseCheckpoint(line: string): Checkpoint | null {
+  try {
+    const c = JSON.parse(line) as Checkpoint;
+    return Number.isSafeInteger(c.seq) && typeof c.hash === 'string' && Number.isSafeInteger(c.offset) && typeof c.signature === 'string' ? c : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Every checkpoint in a file, oldest first; a malformed line is reported as null in its place. */
+export function readCheckpoints(file: string): Array<Checkpoint | null> {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map(parseCheckpoint);
+}
+
+export function lastCheckpoint(file: string): Checkpoint | null {
+  if (!existsSync(file)) return null;
+  const lines = tailLines(file, 16).lines;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const c = parseCheckpoint(lines[i]!);
+    if (c) return c;
+  }
+  return null;
+}
+
+export interface CheckpointOptions {
+  ledger: AuditLedger;
+  dataDir: string;
+  key: () => SigningKey;
+  logger: Logger;
+  /** A folder elsewhere (share, removable medium) that receives a copy of every checkpoint. */
+  mirrorDir?: string;
+  /** An RFC 3161 time-stamp authority's URL. */
+  timestampUrl?: string;
+  everyEntries?: number;
+  everyMs?: number;
+}
+
+export class LedgerCheckpoints {
+  readonly file: string;
+  private head: { seq: number; hash: string; offset: number } | null = null;
+  private sinceLast = 0;
+  private work: Promise<void> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+  private readonly offAppend: () => void;
+
+  constructor(private readonly opts: CheckpointOptions) {
+    this.file = join(opts.dataDir, CHECKPOINTS_FILE);
+    const everyEntries = opts.everyEntries ?? 1_000;
+    this.offAppend = opts.ledger.onAppend((entry) => {
+      this.head = { seq: entry.seq, hash: entry.hash, offset: entry.offset };
+      if (++this.sinceLast >= everyEntries) void this.take();
+    });
+    this.timer = setInterval(() => void this.take(), opts.everyMs ?? 5 * 60_000);
+    this.timer.unref();
+  }
+
+  /** Takes a checkpoint of the newest entry, if there is anything new since the last; one at a time. */
+  take(): Promise<void> {
+    this.work = this.work.then(async () => {
+      const head = this.head;
+      if (!head || this.sinceLast === 0) return;
+      this.sinceLast = 0;
+      const key = this.opts.key();
+      const unsigned = { seq: head.seq, hash: head.hash, offset: head.offset, at: new Date().toISOString(), key: key.fingerprint };
+      const checkpoint: Checkpoint = { ...unsigned, signature: key.sign(checkpointBody(unsigned)).toString('base64') };
+      if (this.opts.timestampUrl) {
+        try {
+          checkpoint.timestamp = (await requestTimestamp(this.opts.timestampUrl, checkpointDigest(checkpoint))).toString('base64');
+        } catch (error) {
+          checkpoint.timestampProblem = (error as Error).message;
+          this.opts.logger.log('warn', 'audit.timestamp-failed', { seq: head.seq, problem: checkpoint.timestampProblem });
+        }
+      }
+      appendSynced(this.file, `${JSON.stringify(checkpoint)}\n`);
+      this.mirror();
+    }).catch((error: unknown) => this.opts.logger.log('error', 'audit.checkpoint-failed', { error: String(error) }));
+    return this.work;
+  }
+
+  /** Brings the mirror up to date with every local checkpoint it lacks (it may have been away). */
+  private mirror(): void {
+    const dir = this.opts.mirrorDir;
+    if (!dir) return;
+    try {
+      mkdirSync(dir, { recursive: true });
+      const target = join(dir, CHECKPOINTS_FILE);
+      const have = readCheckpoints(target).length;
+      const local = readFileSync(this.file, 'utf8').split('\n').filter((l) => l.trim());
+      if (local.length > have) appendSynced(target, local.slice(have).map((l) => `${l}\n`).join(''));
+    } catch (error) {
+      this.opts.logger.log('warn', 'audit.mirror-failed', { mirror: dir, error: String(error) });
+    }
+  }
+
+  /** The shutdown checkpoint, then no more. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.offAppend();
+    await this.take();
+  }
+}
+
+function appendSynced(file: string, text: string): void {
+  appendFileSync(file, text, { mode: 0o600 });
+  const fd = openSync(file, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -31,7 +31,7 @@ import { applyRetention, DEFAULT_RETENTION } from './recording/retention.js';
 import { hlsPlaylist } from './recording/hls-playlist.js';
 import { createEvidenceService } from './evidence/evidence-service.js';
 import { createIncidentService } from './incidents/incident-service.js';
-import { receiveFile } from './evidence/received-packages.js';
+import { receiveFile, removeOldUploads } from './evidence/received-packages.js';
 import { can, type Role } from '../../shared/roles.js';
 
 export interface CoreOptions {
@@ -56,6 +56,8 @@ export interface CoreOptions {
   retentionIntervalMs?: number;
   /** Where evidence packages go; `<dataDir>/exports` by default. */
   exportsDir?: string;
+  /** Largest file accepted into <data>/received/ (default MAX_RECEIVED_FILE_BYTES). */
+  maxReceivedFileBytes?: number;
   /** A folder elsewhere (a share, removable medium) that receives a copy of every ledger checkpoint. */
   ledgerMirror?: string;
   /** An RFC 3161 time-stamp authority that time-stamps every ledger checkpoint. */
@@ -88,7 +90,7 @@ export interface Core {
    * Copies one file of a package the browser shell was given into `<data>/received/<uploadId>/`
    * (see received-packages.ts); the answer names the folder to verify.
    */
-  receivePackageFile(role: Role, upload: { uploadId: string; relativePath: string; body: Readable }): Promise<{ folder: string }>;
+  receivePackageFile(role: Role, upload: { uploadId: string; relativePath: string; body: Readable; declaredBytes?: number }): Promise<{ folder: string }>;
   /** For the Electron shell: a folder the user dropped or chose in its window may be verified in place. */
   grantPackageFolder(path: string): void;
   /** Runs a retention pass now (it also runs on a timer). */
@@ -176,6 +178,10 @@ export function createCore(options: CoreOptions): Core {
     onExport: (job) => emit({ type: 'export.progress', job }),
   });
   const inboxTimer = setInterval(evidence.ingestInbox, 5_000);
+  let uploadsCleared: Promise<unknown> = Promise.resolve();
+  const clearUploads = () => (uploadsCleared = removeOldUploads(options.dataDir).catch((error: unknown) => logger.log('warn', 'evidence.upload-cleanup-failed', { error: String(error) })));
+  clearUploads();
+  const uploadsTimer = setInterval(clearUploads, 3_600_000);
   const checkpoints = new LedgerCheckpoints({
     ledger: audit,
     dataDir: options.dataDir,
@@ -246,9 +252,9 @@ export function createCore(options: CoreOptions): Core {
     },
     bookmarkThumbnail: (id) => incidents.thumbnail(id),
     grantPackageFolder: evidence.grantPackageFolder,
-    async receivePackageFile(role, { uploadId, relativePath, body }) {
+    async receivePackageFile(role, upload) {
       if (!can(role, 'verify')) throw new WatchroomError('auth.forbidden', `The ${role} role cannot verify packages.`);
-      return receiveFile(options.dataDir, uploadId, relativePath, body);
+      return receiveFile(options.dataDir, upload, options.maxReceivedFileBytes);
     },
     segmentFile(segmentId) {
       const row = index.byId(segmentId);
@@ -365,12 +371,14 @@ export function createCore(options: CoreOptions): Core {
     async close() {
       clearInterval(retentionTimer);
       clearInterval(inboxTimer);
+      clearInterval(uploadsTimer);
       await evidence.close();
       await ready.catch(() => undefined);
       // Stopping each stream lets ffmpeg close its segment and commits it.
       await streams.close();
       await retentionRun?.catch(() => undefined);
       await ledgerChecked;
+      await uploadsCleared;
       await checkpoints.close();
       index.close();
       incidents.close();

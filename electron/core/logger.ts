@@ -21,8 +21,16 @@ export function createLogger(options: LoggerOptions): Logger {
   return {
     log(level, msg, fields) {
       const line = redactSecrets(JSON.stringify({ at: new Date().toISOString(), level, msg, ...fields }), options.secrets());
-      if (options.file) appendFileSync(options.file, `${line}\n`);
-      if (!options.file || options.echo) process.stderr.write(`${line}\n`);
+      let written = false;
+      if (options.file) {
+        try {
+          appendFileSync(options.file, `${line}\n`);
+          written = true;
+        } catch {
+          // A full or vanished disk must not turn logging into a crash: the line goes to stderr instead.
+        }
+      }
+      if (!written || options.echo) process.stderr.write(`${line}\n`);
     },
   };
 }

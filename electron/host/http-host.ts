@@ -4,7 +4,8 @@
  * then as an HttpOnly cookie. The Host and Origin headers are checked so other sites and DNS
  * rebinding cannot reach the API through the user's browser.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { sendFile } from './send-file.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { basename, extname, join, normalize, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
@@ -159,10 +160,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         } catch {
           throw new WatchroomError('upload.bad-path', 'The file path is not validly encoded.');
         }
-        return send(res, 200, await options.core.receivePackageFile(role, { uploadId: received[1]!, relativePath, body: req }));
+        const declared = Number(req.headers['content-length']);
+        return send(res, 200, await options.core.receivePackageFile(role, { uploadId: received[1]!, relativePath, body: req, ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) }));
       } catch (error) {
         if (!(error instanceof WatchroomError)) throw error;
-        return send(res, error.code === 'auth.forbidden' ? 403 : error.code === 'upload.disk-full' ? 507 : 400, { error: error.toBody() });
+        const status = { 'auth.forbidden': 403, 'upload.disk-full': 507, 'upload.too-large': 413 }[error.code] ?? 400;
+        return send(res, status, { error: error.toBody() });
       }
     }
 
@@ -184,17 +187,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       const file = options.core.segmentFile(Number(segment[1]));
       if (!file || !existsSync(file)) return sendText(res, 404, 'No such recorded segment.');
       if (needsPlaybackTranscode(file)) return serveTranscoded(file, res);
-      res.writeHead(200, { 'Content-Type': 'video/mp2t', 'Content-Length': statSync(file).size, 'Cache-Control': 'private, max-age=3600' });
-      createReadStream(file).pipe(res);
-      return;
+      return sendFile(res, file, options.core.logger, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=3600' });
     }
     const thumb = /^\/media\/bookmarks\/([0-9a-f-]{36})\/thumb\.jpg$/.exec(url.pathname);
     if (thumb) {
       options.core.bookmarkThumbnail(thumb[1]!).then(
         (file) => {
           if (!file) return sendText(res, 404, 'Nothing was recorded at that moment.');
-          res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' });
-          createReadStream(file).pipe(res);
+          sendFile(res, file, options.core.logger, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' });
         },
         () => sendText(res, 404, 'No such bookmark.'),
       );
@@ -244,8 +244,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!file.startsWith(options.rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
       return sendText(res, 404, 'Not found.');
     }
-    res.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
-    createReadStream(file).pipe(res);
+    sendFile(res, file, options.core.logger, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
   }
 
   server.on('upgrade', (req, socket, head) => {

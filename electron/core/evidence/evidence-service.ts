@@ -66,7 +66,20 @@ export async function verificationDetails(report: VerificationReport, via: 'app'
   };
 }
 
+/**
+ * Half-built packages a crash left (`.partial-*`): removed when the service starts, before any export
+ * can, as one process owns the data folder.
+ */
+function removePartialExports(exportsDir: string): number {
+  if (!existsSync(exportsDir)) return 0;
+  const partial = readdirSync(exportsDir).filter((name) => name.startsWith('.partial-'));
+  for (const name of partial) rmSync(join(exportsDir, name), { recursive: true, force: true });
+  return partial.length;
+}
+
 export function createEvidenceService(deps: EvidenceDeps) {
+  const partial = removePartialExports(deps.exportsDir);
+  if (partial > 0) deps.logger.log('warn', 'evidence.partial-removed', { folders: partial });
   let key: SigningKey | null = null;
   const signingKey = (): SigningKey => {
     if (key) return key;

@@ -2,7 +2,7 @@
  * The video codec of an MPEG-TS recording, read from its own tables (PAT → PMT) in the first packets:
  * no ffprobe process per request, and a segment is judged by its bytes, not by what the camera said.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 export const TS_PACKET = 188;
 /** ffmpeg writes PAT and PMT at the start of each segment; a few packets in is plenty. */
@@ -71,8 +71,10 @@ function isVideo(type: number): boolean {
 }
 
 export function videoStreamTypeOfFile(file: string): number | null {
-  const fd = openSync(file, 'r');
+  // Never wait in open (a named pipe) nor read what is not a regular file: regular-file.ts says why.
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
+    if (!fstatSync(fd).isFile()) return null;
     const head = Buffer.alloc(HEAD_BYTES);
     return videoStreamType(head.subarray(0, readSync(fd, head, 0, HEAD_BYTES, 0)));
   } finally {

@@ -44,14 +44,17 @@ function inside(file: string, dir: string): boolean {
   return real(file).startsWith(real(dir) + sep);
 }
 
-function describe(report: VerificationReport, recorded: string): string[] {
+function describe(report: VerificationReport, recorded: string, trustedByFlag: ReadonlySet<string>): string[] {
   const out = [
     `Package: ${report.packagePath}`,
     `Case:    ${report.caseReference ?? 'unknown'}`,
     `Signer:  ${report.signer.fingerprint ?? 'unknown'} (${report.signer.trusted ? 'trusted here' : 'NOT trusted here'})`,
     `Files:   ${report.filesChecked} match SHA256SUMS`,
   ];
-  if (report.outcome === 'verified') out.push('RESULT:  VERIFIED — every file, the signature, the signer, the manifest and the custody extract check out.');
+  if (report.outcome === 'verified') {
+    out.push('RESULT:  VERIFIED — every file, the signature, the signer, the manifest and the custody extract check out.');
+    if (trustedByFlag.has(report.signer.fingerprint ?? '')) out.push('         The signer is trusted because of --trust: that proves who signed only if the key reached you apart from the package.');
+  }
   else if (report.outcome === 'signer-untrusted') {
     out.push(
       'RESULT:  INTACT, SIGNER NOT TRUSTED — nothing changed since it was signed, but by a key this workstation does not trust.',
@@ -97,10 +100,13 @@ async function main(): Promise<number> {
   const dataDir = values.data ? resolve(values.data) : (workstationDataDirs().find((d) => existsSync(join(keysDir(d), 'signing-key.pub.pem'))) ?? null);
   if (values.data && !existsSync(dataDir!)) return usage(`--data ${values.data}: there is no such folder.`);
   const trusted = dataDir ? trustedFingerprints(keysDir(dataDir)) : new Set<string>();
+  const trustedByFlag = new Set<string>();
   for (const file of values.trust ?? []) {
     if (inside(file, packageDir)) return usage(`--trust ${file} is the package’s own key. A key that travels with a package proves nothing about who signed it; trust a copy of the sender’s key that reached you another way.`);
     try {
-      trusted.add(keyFingerprint(readFileSync(file, 'utf8')));
+      const fingerprint = keyFingerprint(readFileSync(file, 'utf8'));
+      if (!trusted.has(fingerprint)) trustedByFlag.add(fingerprint);
+      trusted.add(fingerprint);
     } catch {
       return usage(`--trust ${file}: not a readable PEM public key.`);
     }
@@ -117,7 +123,7 @@ async function main(): Promise<number> {
     }
   }
   if (values.json) process.stdout.write(`${printableJson(report)}\n`);
-  else say(process.stdout, describe(report, recorded));
+  else say(process.stdout, describe(report, recorded, trustedByFlag));
   return EXIT[report.outcome];
 }
 

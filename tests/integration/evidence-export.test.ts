@@ -470,6 +470,12 @@ describe('custody that holds', () => {
     const ownKey = verifyCli([pkg, '--trust', join(pkg, 'signer.pub.pem')], { HOME: home });
     expect(ownKey.status).toBe(2);
     expect(ownKey.stderr).toContain('the package’s own key');
+    // A copy of it taken out first cannot be told from the sender's; it is trusted, with a warning.
+    const copied = join(mkdtempSync(join(tmpdir(), 'watchroom-key-')), 'their.pem');
+    copyFileSync(join(pkg, 'signer.pub.pem'), copied);
+    const byFlag = verifyCli([pkg, '--trust', copied], { HOME: mkdtempSync(join(tmpdir(), 'watchroom-home-')) });
+    expect(byFlag.status).toBe(0);
+    expect(byFlag.stdout).toContain('trusted because of --trust');
 
     for (const notAPackage of ['/etc', join(home, 'missing')]) {
       const r = verifyCli([notAPackage, '--json'], { HOME: home });

@@ -178,6 +178,10 @@ describe('evidence export', () => {
         writeFileSync(join(d, master), bytes);
         rewriteSums(d);
       }],
+      'a SHA256SUMS line listed twice': ['sums-duplicate-path', (d) => {
+        const first = readFileSync(join(d, 'SHA256SUMS'), 'utf8').split('\n')[0]!;
+        writeFileSync(join(d, 'SHA256SUMS'), `${first}\n${readFileSync(join(d, 'SHA256SUMS'), 'utf8')}`);
+      }],
       'a file added': ['file-unlisted', (d) => writeFileSync(join(d, 'master', 'extra.mp4'), 'not footage')],
       'a file removed': ['file-missing', (d) => rmSync(join(d, workingFile))],
       'a file renamed': ['file-renamed', (d) => renameSync(join(d, master), join(d, 'master', 'renamed.mp4'))],

@@ -3,19 +3,32 @@
  * camera's own bytes, `-c copy`, MPEG-TS so a killed process leaves a readable file). While the run
  * lasts, closed segments are committed as ffmpeg lists them; when it ends, whatever is left is
  * committed or salvaged by the store.
+ *
+ * A run's wall clock is stream seconds counted from its first frame, so a camera whose timestamps run
+ * slow or fast drifts from real time. Each closed segment's recorded end is checked against when ffmpeg
+ * listed it (an upper bound on its real end, normally a few ms after it); beyond MAX_CLOCK_OFFSET_MS
+ * the run is re-anchored so that its end is its arrival, and the drift is audited and shown.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RecordingStore } from './recording-store.js';
+import type { ClockDrift } from '../../../shared/events.js';
+import { runRange, type RecordingStore } from './recording-store.js';
 import type { SegmentOutput } from '../streams/ffmpeg-args.js';
 
 export const SEGMENT_SECONDS = 4;
+/** Drift of a run's clock from real time (ms) beyond which the run is re-anchored. */
+export const MAX_CLOCK_OFFSET_MS = 1_000;
 
 export class SegmentRecorder {
-  /** listOffset: how far ffmpeg's segment list has been read. */
-  private run: { id: string; epochMs: number | null; listOffset: number } | null = null;
+  /**
+   * epochMs: wall-clock time of stream second 0 (clockFileMs: as its clock file has it); listOffset:
+   * how far ffmpeg's segment list has been read; lastEndMs: where its last committed segment ended.
+   */
+  private run: { id: string; epochMs: number | null; clockFileMs: number | null; listOffset: number; lastEndMs: number | null } | null = null;
   private work: Promise<unknown> = Promise.resolve();
+  /** The latest re-anchoring of this camera's recording, for its stream status. */
+  clockDrift: ClockDrift | null = null;
 
   constructor(
     private readonly cameraId: string,
@@ -29,30 +42,57 @@ export class SegmentRecorder {
     const id = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     const dir = this.store.incomingDir(this.cameraId);
     mkdirSync(dir, { recursive: true });
-    this.run = { id, epochMs: null, listOffset: 0 };
+    this.run = { id, epochMs: null, clockFileMs: null, listOffset: 0, lastEndMs: null };
     return { listFile: join(dir, `r${id}.csv`), pattern: join(dir, `r${id}-%05d.ts`), seconds: this.segmentSeconds };
   }
 
-  /** The wall-clock time of stream second 0, known once the first frame arrives. */
+  /**
+   * The wall-clock time of stream second 0 as a frame's arrival tells it (arrival less stream time),
+   * told for every frame from the first keyframe on. Until ffmpeg lists the run's first segment the
+   * earliest wins: ffmpeg holds the first frames back while it probes, later ones arrive as sent.
+   */
   setEpoch(epochMs: number): void {
     const run = this.run;
-    if (!run || run.epochMs !== null) return;
+    if (!run || run.listOffset > 0 || (run.epochMs !== null && epochMs >= run.epochMs)) return;
+    const first = run.epochMs === null;
     run.epochMs = epochMs;
-    this.enqueue(() => this.store.writeRunClock(this.cameraId, run.id, epochMs));
+    if (first) this.enqueue(() => this.writeClock(run));
   }
 
   /** Commits the segments ffmpeg has closed since the last call. */
   poll(): Promise<unknown> {
     const run = this.run;
     if (!run || run.epochMs === null) return this.work;
-    const epochMs = run.epochMs;
     return this.enqueue(async () => {
-      const { segments, offset } = await this.store.listedSince(this.cameraId, run.id, run.listOffset);
+      const { segments, offset, listedAtMs } = await this.store.listedSince(this.cameraId, run.id, run.listOffset);
       run.listOffset = offset;
-      for (const seg of segments) {
-        await this.store.commit(this.cameraId, run.id, seg.file, Math.round(epochMs + seg.start * 1000), Math.round(epochMs + seg.end * 1000), false);
+      for (const [i, seg] of segments.entries()) {
+        let range = runRange(run.epochMs!, seg, run.lastEndMs);
+        // Only the list's last line has a known arrival (earlier ones were read late, in one batch).
+        const offsetMs = i === segments.length - 1 && listedAtMs !== null ? range.endMs - listedAtMs : null;
+        const drifted = offsetMs !== null && Math.abs(offsetMs) > MAX_CLOCK_OFFSET_MS;
+        if (drifted) {
+          run.epochMs! -= offsetMs;
+          range = runRange(run.epochMs!, seg, run.lastEndMs);
+        }
+        const row = await this.store.commit(this.cameraId, run.id, seg.file, range.startMs, range.endMs, false, offsetMs);
+        // A segment moved after earlier footage (the wall clock stepped back) takes the run with it.
+        run.epochMs! += row.endMs - range.endMs;
+        run.lastEndMs = row.endMs;
+        if (drifted) {
+          this.store.auditClockDrift(this.cameraId, { runId: run.id, path: row.path, offsetMs });
+          this.clockDrift = { offsetMs, atMs: row.endMs };
+        }
       }
+      // Segments committed at the run's end (or after a crash) follow the corrected clock.
+      if (run.epochMs !== run.clockFileMs) await this.writeClock(run);
     });
+  }
+
+  private async writeClock(run: { id: string; epochMs: number | null; clockFileMs: number | null }): Promise<void> {
+    const epochMs = run.epochMs!;
+    await this.store.writeRunClock(this.cameraId, run.id, epochMs);
+    run.clockFileMs = epochMs;
   }
 
   /** The run's ffmpeg has exited: commit the rest and salvage the segment it was writing. */

@@ -44,17 +44,16 @@ describe('recorded time against real time', () => {
     const rows = (id: string) => index.segments(id, 0, Date.now() + 3_600_000);
     // 8 segments of the slow camera: 32 stream seconds, 40 real ones, 8 s of drift without re-anchoring.
     await waitFor(
-      'eight segments of the slow camera and two re-anchorings',
+      'eight segments of the slow camera',
       () => {
         const now = Date.now();
         for (const s of [...rows(ids.slow), ...rows(ids.steady)]) if (!seenAt.has(s.path)) seenAt.set(s.path, now);
-        return rows(ids.slow).length >= 8 && ledger(h.dataDir).filter((e) => e.action === 'recording.clock-drift').length >= 2;
+        return rows(ids.slow).length >= 8;
       },
-      120_000,
+      90_000,
     );
 
     const segments = rows(ids.slow);
-    console.log("DEBUG", JSON.stringify({ slow: segments.map((s) => [s.startMs, s.endMs, s.clockOffsetMs, seenAt.get(s.path)! - s.endMs]), steady: rows(ids.steady).map((s) => [s.clockOffsetMs, seenAt.get(s.path)! - s.endMs]) }));
     // Each segment is committed within the second ffmpeg lists it, so its recorded end is just before
     // it appeared in the index: a run that followed the stream's clock would be 0.2 s behind per second.
     for (const s of segments.slice(1)) {
@@ -67,6 +66,8 @@ describe('recorded time against real time', () => {
 
     const entries = ledger(h.dataDir);
     const drifts = entries.filter((e) => e.action === 'recording.clock-drift');
+    // 8 s of drift in 1 s steps at most: found and corrected several times.
+    expect(drifts.length).toBeGreaterThanOrEqual(2);
     expect(drifts.every((e) => e.subject === ids.slow)).toBe(true);
     for (const d of drifts) {
       expect(d.details.offsetMs).toBeLessThan(-MAX_CLOCK_OFFSET_MS);
@@ -80,7 +81,7 @@ describe('recorded time against real time', () => {
     expect(status.recording?.state).toBe('recording');
     expect(status.recording?.clockDrift?.offsetMs).toBeLessThan(-MAX_CLOCK_OFFSET_MS);
     expect(segments.map((s) => s.endMs)).toContain(status.recording?.clockDrift?.atMs);
-  });
+  }, 120_000);
 
   it('leaves a camera with a steady clock as it is: offsets measured, never re-anchored', async () => {
     const segments = h.core.recordings.index.segments(ids.steady, 0, Date.now() + 3_600_000);

@@ -20,12 +20,22 @@ export const SEGMENT_SECONDS = 4;
 /** Drift of a run's clock from real time (ms) beyond which the run is re-anchored. */
 export const MAX_CLOCK_OFFSET_MS = 1_000;
 
+interface Run {
+  id: string;
+  /** Wall-clock time of stream second 0, once known. */
+  epochMs: number | null;
+  /** How far its segments were moved after earlier footage (the wall clock had stepped back). */
+  stepMs: number;
+  /** The clock its clock file holds: epochMs + stepMs when written. */
+  clockFileMs: number | null;
+  /** How far ffmpeg's segment list has been read. */
+  listOffset: number;
+  /** Where its last committed segment ended. */
+  lastEndMs: number | null;
+}
+
 export class SegmentRecorder {
-  /**
-   * epochMs: wall-clock time of stream second 0 (clockFileMs: as its clock file has it); listOffset:
-   * how far ffmpeg's segment list has been read; lastEndMs: where its last committed segment ended.
-   */
-  private run: { id: string; epochMs: number | null; clockFileMs: number | null; listOffset: number; lastEndMs: number | null } | null = null;
+  private run: Run | null = null;
   private work: Promise<unknown> = Promise.resolve();
   /** The latest re-anchoring of this camera's recording, for its stream status. */
   clockDrift: ClockDrift | null = null;
@@ -42,7 +52,7 @@ export class SegmentRecorder {
     const id = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     const dir = this.store.incomingDir(this.cameraId);
     mkdirSync(dir, { recursive: true });
-    this.run = { id, epochMs: null, clockFileMs: null, listOffset: 0, lastEndMs: null };
+    this.run = { id, epochMs: null, stepMs: 0, clockFileMs: null, listOffset: 0, lastEndMs: null };
     return { listFile: join(dir, `r${id}.csv`), pattern: join(dir, `r${id}-%05d.ts`), seconds: this.segmentSeconds };
   }
 
@@ -67,17 +77,18 @@ export class SegmentRecorder {
       const { segments, offset, listedAtMs } = await this.store.listedSince(this.cameraId, run.id, run.listOffset);
       run.listOffset = offset;
       for (const [i, seg] of segments.entries()) {
-        let range = runRange(run.epochMs!, seg, run.lastEndMs);
+        let range = runRange(run.epochMs! + run.stepMs, seg, run.lastEndMs);
         // Only the list's last line has a known arrival (earlier ones were read late, in one batch).
-        const offsetMs = i === segments.length - 1 && listedAtMs !== null ? range.endMs - listedAtMs : null;
+        // The arrival is on the wall clock, so it is compared with the run's clock before any step.
+        const offsetMs = i === segments.length - 1 && listedAtMs !== null ? range.endMs - run.stepMs - listedAtMs : null;
         const drifted = offsetMs !== null && Math.abs(offsetMs) > MAX_CLOCK_OFFSET_MS;
         if (drifted) {
           run.epochMs! -= offsetMs;
-          range = runRange(run.epochMs!, seg, run.lastEndMs);
+          range = runRange(run.epochMs! + run.stepMs, seg, run.lastEndMs);
         }
         const row = await this.store.commit(this.cameraId, run.id, seg.file, range.startMs, range.endMs, false, offsetMs);
         // A segment moved after earlier footage (the wall clock stepped back) takes the run with it.
-        run.epochMs! += row.endMs - range.endMs;
+        run.stepMs += row.endMs - range.endMs;
         run.lastEndMs = row.endMs;
         if (drifted) {
           this.store.auditClockDrift(this.cameraId, { runId: run.id, path: row.path, offsetMs });
@@ -85,12 +96,12 @@ export class SegmentRecorder {
         }
       }
       // Segments committed at the run's end (or after a crash) follow the corrected clock.
-      if (run.epochMs !== run.clockFileMs) await this.writeClock(run);
+      if (run.epochMs! + run.stepMs !== run.clockFileMs) await this.writeClock(run);
     });
   }
 
-  private async writeClock(run: { id: string; epochMs: number | null; clockFileMs: number | null }): Promise<void> {
-    const epochMs = run.epochMs!;
+  private async writeClock(run: Run): Promise<void> {
+    const epochMs = run.epochMs! + run.stepMs;
     await this.store.writeRunClock(this.cameraId, run.id, epochMs);
     run.clockFileMs = epochMs;
   }

@@ -177,6 +177,14 @@ export class SegmentIndex {
     return row && toSegment(row);
   }
 
+  /** Ends of the segments in [from, to) where a recording's clock was found more than `beyondMs` off real time. */
+  clockDriftsAt(cameraId: string, from: number, to: number, beyondMs: number): number[] {
+    return this.db
+      .prepare('SELECT end_ms FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ? AND missing = 0 AND abs(clock_offset_ms) > ? ORDER BY start_ms')
+      .pluck()
+      .all(cameraId, from, to, beyondMs) as number[];
+  }
+
   setMissing(id: number, missing: boolean): void {
     const row = this.byId(id);
     this.db.prepare('UPDATE segments SET missing = ? WHERE id = ?').run(missing ? 1 : 0, id);

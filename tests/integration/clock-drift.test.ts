@@ -54,12 +54,13 @@ describe('recorded time against real time', () => {
     );
 
     const segments = rows(ids.slow);
-    // Each segment is committed within the second ffmpeg lists it, so its recorded end is just before
-    // it appeared in the index: a run that followed the stream's clock would be 0.2 s behind per second.
+    // A segment is committed within the second ffmpeg lists it, and a run is re-anchored once it is a
+    // second off, so each recorded end is at most ~2 s before the segment appeared in the index; a run
+    // that followed the stream's clock would fall 0.2 s further behind every second (8 s by the end).
     for (const s of segments.slice(1)) {
       const lag = seenAt.get(s.path)! - s.endMs;
       expect(lag, `${s.path} seen ${lag} ms after its recorded end`).toBeGreaterThan(-500);
-      expect(lag, `${s.path} seen ${lag} ms after its recorded end`).toBeLessThan(2_500);
+      expect(lag, `${s.path} seen ${lag} ms after its recorded end`).toBeLessThan(3_000);
     }
     // Re-anchoring neither overlaps segments nor opens gaps between them.
     for (let i = 1; i < segments.length; i++) expect(segments[i]!.startMs).toBe(segments[i - 1]!.endMs);

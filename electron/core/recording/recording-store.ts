@@ -9,6 +9,7 @@
  *
  * One camera's segments never overlap in time: one placed before the camera's latest recorded end (the
  * wall clock stepped back) is moved after it, and the step is audited.
+ *
  * A closed segment is hashed, moved into its day folder, indexed, and its hash enters the audit log,
  * so an export can later prove the footage unchanged since it was recorded.
  */

@@ -21,8 +21,8 @@ export interface SegmentRow {
   /** Byte offset of its `segment.closed` entry in the audit ledger; null if indexed from disk later. */
   ledgerOffset: number | null;
   /**
-   * Recorded end minus arrival time of the segment (ms) when it closed: how far the camera's stream
-   * clock had drifted from real time. Null where it was not measured.
+   * How far the segment's recorded end lay outside the window in which it closed (ms; negative: behind
+   * real time, 0: no measurable drift), i.e. how far the camera's clock had drifted. Null: not measured.
    */
   clockOffsetMs: number | null;
 }

@@ -5,9 +5,10 @@
  * committed or salvaged by the store.
  *
  * A run's wall clock is stream seconds counted from its first frame, so a camera whose timestamps run
- * slow or fast drifts from real time. Each closed segment's recorded end is checked against when ffmpeg
- * listed it (an upper bound on its real end, normally a few ms after it); beyond MAX_CLOCK_OFFSET_MS
- * the run is re-anchored so that its end is its arrival, and the drift is audited and shown.
+ * slow or fast drifts from real time. Each closed segment's recorded end is checked against when it
+ * closed: after ffmpeg listed it (the list's mtime, normally a few ms after its real end) and before
+ * this process read the list. Beyond MAX_CLOCK_OFFSET_MS outside that window the run is re-anchored
+ * so that the segment ends when it closed, and the drift is audited and shown.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -32,6 +33,15 @@ interface Run {
   listOffset: number;
   /** Where its last committed segment ended. */
   lastEndMs: number | null;
+}
+
+/**
+ * How far a recorded end lies outside the window in which its segment closed (0 inside it): a coarse
+ * file-system clock only widens the window, it never makes a steady camera look drifted.
+ */
+export function clockOffset(endMs: number, listedAtMs: number, readAtMs: number): number {
+  if (endMs < listedAtMs) return endMs - listedAtMs;
+  return endMs > readAtMs ? endMs - readAtMs : 0;
 }
 
 export class SegmentRecorder {
@@ -75,12 +85,13 @@ export class SegmentRecorder {
     if (!run || run.epochMs === null) return this.work;
     return this.enqueue(async () => {
       const { segments, offset, listedAtMs } = await this.store.listedSince(this.cameraId, run.id, run.listOffset);
+      const readAtMs = Date.now();
       run.listOffset = offset;
       for (const [i, seg] of segments.entries()) {
         let range = runRange(run.epochMs! + run.stepMs, seg, run.lastEndMs);
         // Only the list's last line has a known arrival (earlier ones were read late, in one batch).
         // The arrival is on the wall clock, so it is compared with the run's clock before any step.
-        const offsetMs = i === segments.length - 1 && listedAtMs !== null ? range.endMs - run.stepMs - listedAtMs : null;
+        const offsetMs = i === segments.length - 1 && listedAtMs !== null ? clockOffset(range.endMs - run.stepMs, listedAtMs, readAtMs) : null;
         const drifted = offsetMs !== null && Math.abs(offsetMs) > MAX_CLOCK_OFFSET_MS;
         if (drifted) {
           run.epochMs! -= offsetMs;

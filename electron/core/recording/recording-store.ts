@@ -76,8 +76,11 @@ export class RecordingStore {
     return join(this.opts.root, cameraId, 'incoming');
   }
 
+  /** Written again when the run is re-anchored: through a temporary file, so a crash leaves the old or the new clock. */
   async writeRunClock(cameraId: string, runId: string, epochMs: number): Promise<void> {
-    await writeFile(join(this.incomingDir(cameraId), `r${runId}.json`), JSON.stringify({ epochMs }));
+    const file = join(this.incomingDir(cameraId), `r${runId}.json`);
+    await writeFile(`${file}.tmp`, JSON.stringify({ epochMs }));
+    await rename(`${file}.tmp`, file);
   }
 
   async readRunClock(cameraId: string, runId: string): Promise<number | null> {
@@ -133,6 +136,7 @@ export class RecordingStore {
   /** A run's stream clock was found this far off real time and re-anchored at this segment. */
   auditClockDrift(cameraId: string, details: { runId: string; path: string; offsetMs: number }): void {
     this.opts.audit('recording.clock-drift', cameraId, details);
+    this.opts.logger.log('warn', 'recording.clock-drift', { cameraId, ...details });
   }
 
   /** The range moved after the camera's latest recorded end if it would overlap it; the move is audited. */
@@ -201,6 +205,7 @@ export class RecordingStore {
     }
     await rm(join(dir, `r${runId}.csv`), { force: true });
     await rm(join(dir, `r${runId}.json`), { force: true });
+    await rm(join(dir, `r${runId}.json.tmp`), { force: true });
     if (counts.repaired || counts.removed) this.opts.logger.log('warn', 'recording.run-salvaged', { cameraId, runId, ...counts });
     return counts;
   }

@@ -31,6 +31,8 @@ export interface CameraView {
 export interface RecordedRange {
   startMs: number;
   endMs: number;
+  /** Where in the range the recording's clock had drifted from real time and was re-anchored to it. */
+  reanchoredAtMs?: number[];
 }
 
 /** What start-up reconciliation of recordings with the index did (all zero when disk and index agreed). */

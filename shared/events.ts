@@ -23,9 +23,19 @@ export interface StreamHealth {
   subscribers: number;
 }
 
+/** A recording's clock found off real time and re-anchored. */
+export interface ClockDrift {
+  /** Recorded time minus real time when found, ms: negative when the camera's timestamps ran slow. */
+  offsetMs: number;
+  /** Where the recording was re-anchored, ms since epoch (the end of the segment where it was found). */
+  atMs: number;
+}
+
 export interface RecordingStatus {
   state: 'off' | 'recording' | 'error';
   reason?: string;
+  /** The latest re-anchoring of this camera's recording since the app started. */
+  clockDrift?: ClockDrift;
 }
 
 export interface StreamStatus {

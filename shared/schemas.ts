@@ -169,7 +169,13 @@ export const streamStatusSchema = z.object({
   sourceCodec: z.string().optional(),
   codec: z.string().optional(),
   nextRetryAt: z.number().optional(),
-  recording: z.object({ state: z.enum(['off', 'recording', 'error']), reason: z.string().optional() }).optional(),
+  recording: z
+    .object({
+      state: z.enum(['off', 'recording', 'error']),
+      reason: z.string().optional(),
+      clockDrift: z.object({ offsetMs: z.number(), atMs: z.number() }).optional(),
+    })
+    .optional(),
   health: z.object({
     fps: z.number(),
     kbps: z.number(),

@@ -25,7 +25,7 @@ import { createWallService } from './wall/wall-service.js';
 import { retentionSchema } from '../../shared/schemas.js';
 import { SegmentIndex } from './recording/segment-index.js';
 import { RecordingStore, type Audit } from './recording/recording-store.js';
-import { SegmentRecorder } from './recording/segment-recorder.js';
+import { MAX_CLOCK_OFFSET_MS, SegmentRecorder } from './recording/segment-recorder.js';
 import { reconcileRecordings, type ReconcileReport } from './recording/recording-reconciler.js';
 import { applyRetention, DEFAULT_RETENTION } from './recording/retention.js';
 import { hlsPlaylist } from './recording/hls-playlist.js';
@@ -335,7 +335,10 @@ export function createCore(options: CoreOptions): Core {
         },
         async listRecordings({ cameraId, fromMs, toMs }) {
           cameras.get(cameraId);
-          return index.ranges(cameraId, fromMs, toMs);
+          const ranges = index.ranges(cameraId, fromMs, toMs);
+          const reanchored = index.clockDriftsAt(cameraId, fromMs, toMs, MAX_CLOCK_OFFSET_MS);
+          if (!reanchored.length) return ranges;
+          return ranges.map((r) => ({ ...r, reanchoredAtMs: reanchored.filter((ms) => ms > r.startMs && ms <= r.endMs) }));
         },
         async getRetention() {
           return retention();

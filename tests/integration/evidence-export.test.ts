@@ -130,6 +130,10 @@ describe('evidence export', () => {
     const sources = manifest.cameras.flatMap((c: { sourceSegments: Array<{ path: string; sha256: string }> }) => c.sourceSegments);
     expect(sources.length).toBeGreaterThanOrEqual(10);
     for (const s of sources) expect(captured.get(s.path)).toBe(s.sha256);
+    // Each carries how far its camera's clock had drifted when it closed, as the capture entry says.
+    const offsets = new Map(ledgerLines().filter((e) => e.action === 'segment.closed').map((e) => [e.details!.path, e.details!.clockOffsetMs ?? null]));
+    for (const s of sources as Array<{ path: string; clockOffsetMs: number | null }>) expect(s.clockOffsetMs, s.path).toBe(offsets.get(s.path));
+    expect(sources.some((s: { clockOffsetMs: number | null }) => typeof s.clockOffsetMs === 'number')).toBe(true);
     const extract = readFileSync(join(pkg, 'custody', 'audit-extract.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(extract.filter((e) => e.action === 'segment.closed')).toHaveLength(sources.length);
     const exportEntry = extract[extract.length - 1];

@@ -158,7 +158,7 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
         url: plan.camera.url,
         clips: clipsOut,
         gaps: plan.gaps.map((g: Gap) => ({ startUtc: iso(g.startMs), endUtc: iso(g.endMs) })),
-        sourceSegments: segments.map((s) => ({ path: s.path, startUtc: iso(s.startMs), endUtc: iso(s.endMs), bytes: s.bytes, sha256: captureSha256(s), repaired: s.repaired })),
+        sourceSegments: segments.map((s) => ({ path: s.path, startUtc: iso(s.startMs), endUtc: iso(s.endMs), bytes: s.bytes, sha256: captureSha256(s), repaired: s.repaired, clockOffsetMs: s.clockOffsetMs })),
       });
     }
     progress(Math.min(0.99, done / totalWork), 'Sealing the package');
@@ -174,7 +174,10 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
       exportedBy: { user: ctx.user, role: ctx.role },
       exportedAtUtc: iso(exportedAt),
       workstation: { hostname: hostname(), app: 'Watchroom', appVersion: ctx.appVersion },
-      clock: { offsetMs: null, note: 'The workstation clock was not compared with a time server; recorded times are the workstation clock at capture.' },
+      clock: {
+        offsetMs: null,
+        note: 'The workstation clock was not compared with a time server. Recorded times are the workstation clock at capture; each source segment carries clockOffsetMs, how far the camera stream’s own time had drifted from the workstation clock when it closed (0: within measurement; null: not measured), and recording re-anchors to the workstation clock beyond a second.',
+      },
       requested: { startUtc: iso(req.fromMs), endUtc: iso(req.toMs) },
       cameras,
       files,

@@ -5,6 +5,10 @@
  *   <root>/<camera>/incoming/r<run>.csv        ffmpeg's list of closed segments (stream seconds)
  *   <root>/<camera>/incoming/r<run>.json       the run's wall clock: epochMs = stream second 0
  *   <root>/<camera>/<YYYY-MM-DD>/<start>-<end>.ts   closed, hashed, indexed (ms since epoch, UTC day)
+ *   <root>/<camera>/<YYYY-MM-DD>/<start>-<end>-2.ts the same name was taken: a file is never overwritten
+ *
+ * One camera's segments never overlap in time: one placed before the camera's latest recorded end (the
+ * wall clock stepped back) is moved after it, and the step is audited.
  *
  * A closed segment is hashed, moved into its day folder, indexed, and its hash enters the audit log,
  * so an export can later prove the footage unchanged since it was recorded.
@@ -15,7 +19,7 @@ import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 import { sha256File } from './file-hash.js';
 import type { LedgerRef } from '../audit/audit-ledger.js';
-import type { SegmentIndex, SegmentRow } from './segment-index.js';
+import type { SegmentIndex, SegmentRow, TimeRange } from './segment-index.js';
 import { parseSegmentList, type ListedSegment } from './segment-list.js';
 import { repairPartialTs } from './ts-repair.js';
 
@@ -30,17 +34,35 @@ export interface RecordingStoreOptions {
   ffprobePath?: string;
 }
 
-const CLOSED_NAME = /^(\d{13})-(\d{13})\.ts$/;
+const CLOSED_NAME = /^(\d{13})-(\d{13})(?:-\d+)?\.ts$/;
 const RUN_FILE = /^r([a-z0-9]+)-(\d{5})\.ts$/;
 
-export function closedSegmentPath(cameraId: string, startMs: number, endMs: number): string {
+/** `copy` > 1 names a further file of the same range (the first name was taken). */
+export function closedSegmentPath(cameraId: string, startMs: number, endMs: number, copy = 1): string {
   const day = new Date(startMs).toISOString().slice(0, 10);
-  return join(cameraId, day, `${startMs}-${endMs}.ts`);
+  return join(cameraId, day, `${startMs}-${endMs}${copy > 1 ? `-${copy}` : ''}.ts`);
 }
 
 export function parseClosedName(name: string): { startMs: number; endMs: number } | null {
   const m = CLOSED_NAME.exec(name);
   return m ? { startMs: Number(m[1]), endMs: Number(m[2]) } : null;
+}
+
+export interface ListedSince {
+  segments: ListedSegment[];
+  /** Where the next read of the list starts. */
+  offset: number;
+  /** When the last of `segments` was listed (ms since epoch), or null when not known. */
+  listedAtMs: number | null;
+}
+
+/**
+ * A listed segment's wall-clock range in a run whose stream second 0 is at `epochMs`; it starts where
+ * the run's previous segment ended, so moving the run's clock never opens a gap or an overlap.
+ */
+export function runRange(epochMs: number, seg: ListedSegment, lastEndMs: number | null): TimeRange {
+  const startMs = lastEndMs ?? Math.round(epochMs + seg.start * 1000);
+  return { startMs, endMs: Math.max(startMs, Math.round(epochMs + seg.end * 1000)) };
 }
 
 export class RecordingStore {
@@ -54,8 +76,11 @@ export class RecordingStore {
     return join(this.opts.root, cameraId, 'incoming');
   }
 
+  /** Written again when the run is re-anchored: through a temporary file, so a crash leaves the old or the new clock. */
   async writeRunClock(cameraId: string, runId: string, epochMs: number): Promise<void> {
-    await writeFile(join(this.incomingDir(cameraId), `r${runId}.json`), JSON.stringify({ epochMs }));
+    const file = join(this.incomingDir(cameraId), `r${runId}.json`);
+    await writeFile(`${file}.tmp`, JSON.stringify({ epochMs }));
+    await rename(`${file}.tmp`, file);
   }
 
   async readRunClock(cameraId: string, runId: string): Promise<number | null> {
@@ -75,32 +100,68 @@ export class RecordingStore {
    * The segments listed after byte `offset` of the run's list, and the offset after the last whole
    * line: a long run's list is read once, not again every second.
    */
-  async listedSince(cameraId: string, runId: string, offset: number): Promise<{ segments: ListedSegment[]; offset: number }> {
+  async listedSince(cameraId: string, runId: string, offset: number): Promise<ListedSince> {
     const file = join(this.incomingDir(cameraId), `r${runId}.csv`);
-    if (!existsSync(file)) return { segments: [], offset };
+    if (!existsSync(file)) return { segments: [], offset, listedAtMs: null };
     const handle = await open(file, 'r');
     try {
-      const { size } = await handle.stat();
-      if (size <= offset) return { segments: [], offset };
+      const { size, mtimeMs } = await handle.stat();
+      if (size <= offset) return { segments: [], offset, listedAtMs: null };
       const buf = Buffer.alloc(size - offset);
       await handle.read(buf, 0, buf.length, offset);
       const whole = buf.lastIndexOf(0x0a) + 1;
-      return { segments: parseSegmentList(buf.toString('utf8', 0, whole)), offset: offset + whole };
+      // ffmpeg appends a line as it closes a segment: the file's last change is when the last one closed.
+      return { segments: parseSegmentList(buf.toString('utf8', 0, whole)), offset: offset + whole, listedAtMs: whole === buf.length ? Math.round(mtimeMs) : null };
     } finally {
       await handle.close();
     }
   }
 
-  /** Hashes, files, indexes and audits one closed segment. */
-  async commit(cameraId: string, runId: string, file: string, startMs: number, endMs: number, repaired: boolean): Promise<SegmentRow> {
+  /**
+   * Hashes, files, indexes and audits one closed segment. The row may start later than asked: after
+   * the camera's latest recorded end (see above). `clockOffsetMs`: the drift measured at its close.
+   */
+  async commit(cameraId: string, runId: string, file: string, askedStartMs: number, askedEndMs: number, repaired: boolean, clockOffsetMs: number | null = null): Promise<SegmentRow> {
     const src = join(this.incomingDir(cameraId), file);
     const [sha256, info] = await Promise.all([sha256File(src), stat(src)]);
-    const path = closedSegmentPath(cameraId, startMs, endMs);
-    await mkdir(join(this.opts.root, cameraId, path.split('/')[1]!), { recursive: true });
-    await rename(src, join(this.opts.root, path));
+    const { startMs, endMs } = this.afterLatest(cameraId, runId, file, { startMs: askedStartMs, endMs: askedEndMs });
+    const path = await this.fileUnder(src, cameraId, startMs, endMs);
     // Ledger first: the index row then records where its capture entry is, for evidence extracts.
-    const entry = this.opts.audit('segment.closed', cameraId, { path, sha256, startMs, endMs, bytes: info.size, ...(repaired ? { repaired: true } : {}) });
-    return this.opts.index.insert({ cameraId, runId, path, startMs, endMs, bytes: info.size, sha256, repaired, ledgerOffset: entry.offset });
+    const entry = this.opts.audit('segment.closed', cameraId, {
+      path, sha256, startMs, endMs, bytes: info.size, ...(repaired ? { repaired: true } : {}), ...(clockOffsetMs !== null ? { clockOffsetMs } : {}),
+    });
+    return this.opts.index.insert({ cameraId, runId, path, startMs, endMs, bytes: info.size, sha256, repaired, ledgerOffset: entry.offset, clockOffsetMs });
+  }
+
+  /** A run's stream clock was found this far off real time and re-anchored at this segment. */
+  auditClockDrift(cameraId: string, details: { runId: string; path: string; offsetMs: number }): void {
+    this.opts.audit('recording.clock-drift', cameraId, details);
+    this.opts.logger.log('warn', 'recording.clock-drift', { cameraId, ...details });
+  }
+
+  /** The range moved after the camera's latest recorded end if it would overlap it; the move is audited. */
+  private afterLatest(cameraId: string, runId: string, file: string, asked: TimeRange): TimeRange {
+    const latestEnd = this.opts.index.ranges(cameraId, asked.startMs, Number.MAX_SAFE_INTEGER).at(-1)?.endMs;
+    if (latestEnd === undefined || latestEnd <= asked.startMs) return asked;
+    const stepMs = latestEnd - asked.startMs;
+    this.opts.audit('recording.clock-step', cameraId, { runId, file, askedStartMs: asked.startMs, stepMs });
+    this.opts.logger.log('warn', 'recording.clock-step', { cameraId, runId, stepMs });
+    return { startMs: latestEnd, endMs: asked.endMs + stepMs };
+  }
+
+  /**
+   * Moves a segment into its day folder under a name no file or row has (rename would silently
+   * replace a file): a clash takes the next `-<n>` name. Checking first is safe because a camera's
+   * folder has one writer, its recorder's queue (or start-up reconciliation, before recording starts).
+   */
+  private async fileUnder(src: string, cameraId: string, startMs: number, endMs: number): Promise<string> {
+    await mkdir(join(this.opts.root, closedSegmentPath(cameraId, startMs, endMs), '..'), { recursive: true });
+    for (let copy = 1; ; copy++) {
+      const path = closedSegmentPath(cameraId, startMs, endMs, copy);
+      if (this.opts.index.byPath(path) || existsSync(join(this.opts.root, path))) continue;
+      await rename(src, join(this.opts.root, path));
+      return path;
+    }
   }
 
   /**
@@ -116,13 +177,15 @@ export class RecordingStore {
     const present = new Set(existsSync(dir) ? await readdir(dir) : []);
     let lastEnd = this.opts.index.lastOfRun(runId)?.endMs ?? null;
     if (epochMs !== null) {
+      let clock = epochMs;
       for (const seg of listed) {
         if (!present.has(seg.file)) continue;
-        const startMs = Math.round(epochMs + seg.start * 1000);
-        const endMs = Math.round(epochMs + seg.end * 1000);
-        await this.commit(cameraId, runId, seg.file, startMs, endMs, false);
+        const range = runRange(clock, seg, lastEnd);
+        const row = await this.commit(cameraId, runId, seg.file, range.startMs, range.endMs, false);
+        // A segment moved after earlier footage takes the rest of the run with it.
+        clock += row.endMs - range.endMs;
         present.delete(seg.file);
-        lastEnd = endMs;
+        lastEnd = row.endMs;
         counts.committed++;
       }
     }
@@ -136,13 +199,13 @@ export class RecordingStore {
         counts.removed++;
         continue;
       }
-      const endMs = Math.round(startMs + duration * 1000);
-      await this.commit(cameraId, runId, file, startMs, endMs, true);
-      lastEnd = endMs;
+      const row = await this.commit(cameraId, runId, file, startMs, Math.round(startMs + duration * 1000), true);
+      lastEnd = row.endMs;
       counts.repaired++;
     }
     await rm(join(dir, `r${runId}.csv`), { force: true });
     await rm(join(dir, `r${runId}.json`), { force: true });
+    await rm(join(dir, `r${runId}.json.tmp`), { force: true });
     if (counts.repaired || counts.removed) this.opts.logger.log('warn', 'recording.run-salvaged', { cameraId, runId, ...counts });
     return counts;
   }

@@ -20,9 +20,14 @@ export interface SegmentRow {
   repaired: boolean;
   /** Byte offset of its `segment.closed` entry in the audit ledger; null if indexed from disk later. */
   ledgerOffset: number | null;
+  /**
+   * How far the segment's recorded end lay outside the window in which it closed (ms; negative: behind
+   * real time, 0: no measurable drift), i.e. how far the camera's clock had drifted. Null: not measured.
+   */
+  clockOffsetMs: number | null;
 }
 
-export type NewSegment = Omit<SegmentRow, 'id' | 'missing'>;
+export type NewSegment = Omit<SegmentRow, 'id' | 'missing' | 'clockOffsetMs'> & { clockOffsetMs?: number | null };
 
 export interface TimeRange {
   startMs: number;
@@ -46,6 +51,7 @@ interface Row {
   missing: number;
   repaired: number;
   ledger_offset: number | null;
+  clock_offset_ms: number | null;
 }
 
 const toSegment = (r: Row): SegmentRow => ({
@@ -60,6 +66,7 @@ const toSegment = (r: Row): SegmentRow => ({
   missing: r.missing === 1,
   repaired: r.repaired === 1,
   ledgerOffset: r.ledger_offset,
+  clockOffsetMs: r.clock_offset_ms,
 });
 
 export class SegmentIndex {
@@ -84,7 +91,8 @@ export class SegmentIndex {
         -- 1 where a recorded range begins (no present segment ends within CONTIGUOUS_MS before it):
         -- the timeline's ranges are then a few index seeks instead of a scan of the day.
         gap_before INTEGER NOT NULL DEFAULT 1,
-        ledger_offset INTEGER
+        ledger_offset INTEGER,
+        clock_offset_ms INTEGER
       );
       CREATE INDEX IF NOT EXISTS segments_range_starts ON segments (camera_id, gap_before, start_ms);
       CREATE INDEX IF NOT EXISTS segments_camera_time ON segments (camera_id, start_ms, end_ms, missing);
@@ -100,14 +108,16 @@ export class SegmentIndex {
     // Indexes made before ledger offsets were kept.
     const columns = this.db.prepare('PRAGMA table_info(segments)').all() as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'ledger_offset')) this.db.exec('ALTER TABLE segments ADD COLUMN ledger_offset INTEGER');
+    // Indexes made before clock offsets were measured.
+    if (!columns.some((c) => c.name === 'clock_offset_ms')) this.db.exec('ALTER TABLE segments ADD COLUMN clock_offset_ms INTEGER');
   }
 
   insert(s: NewSegment): SegmentRow {
     const info = this.db
-      .prepare('INSERT INTO segments (camera_id, run_id, path, start_ms, end_ms, bytes, sha256, repaired, ledger_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(s.cameraId, s.runId, s.path, s.startMs, s.endMs, s.bytes, s.sha256, s.repaired ? 1 : 0, s.ledgerOffset);
+      .prepare('INSERT INTO segments (camera_id, run_id, path, start_ms, end_ms, bytes, sha256, repaired, ledger_offset, clock_offset_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(s.cameraId, s.runId, s.path, s.startMs, s.endMs, s.bytes, s.sha256, s.repaired ? 1 : 0, s.ledgerOffset, s.clockOffsetMs ?? null);
     this.refreshRangeStarts(s.cameraId, s.startMs);
-    return { ...s, id: Number(info.lastInsertRowid), missing: false };
+    return { ...s, clockOffsetMs: s.clockOffsetMs ?? null, id: Number(info.lastInsertRowid), missing: false };
   }
 
   /** Segments overlapping [from, to), oldest first. */
@@ -165,6 +175,14 @@ export class SegmentIndex {
   lastOfRun(runId: string): SegmentRow | undefined {
     const row = this.db.prepare('SELECT * FROM segments WHERE run_id = ? ORDER BY end_ms DESC LIMIT 1').get(runId) as Row | undefined;
     return row && toSegment(row);
+  }
+
+  /** Ends of the segments in [from, to) where a recording's clock was found more than `beyondMs` off real time. */
+  clockDriftsAt(cameraId: string, from: number, to: number, beyondMs: number): number[] {
+    return this.db
+      .prepare('SELECT end_ms FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ? AND missing = 0 AND abs(clock_offset_ms) > ? ORDER BY start_ms')
+      .pluck()
+      .all(cameraId, from, to, beyondMs) as number[];
   }
 
   setMissing(id: number, missing: boolean): void {

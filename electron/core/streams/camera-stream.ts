@@ -138,7 +138,8 @@ export class CameraStream {
     if (this.sourceCodec) status.sourceCodec = this.sourceCodec;
     if (this.codec) status.codec = this.codec;
     if (this.nextRetryAt && this.state !== 'live') status.nextRetryAt = this.nextRetryAt;
-    status.recording = this.recording;
+    const clockDrift = this.recorder?.clockDrift;
+    status.recording = clockDrift ? { ...this.recording, clockDrift } : this.recording;
     return status;
   }
 
@@ -174,11 +175,11 @@ export class CameraStream {
             this.onInit(out.init.codec, out.init.bytes, child);
           }
           else if (out?.kind === 'fragment') {
-            if (!epochSet && recorder && out.fragment.keyframe) {
+            if (recorder && (epochSet || out.fragment.keyframe)) {
               // Both outputs share ffmpeg's timeline: stream second 0 was this long before this frame.
-              epochSet = true;
               recorder.setEpoch(Date.now() - (out.fragment.decodeTime / timescale) * 1000);
-              this.setRecording({ state: 'recording' });
+              if (!epochSet) this.setRecording({ state: 'recording' });
+              epochSet = true;
             }
             this.onFragment(out.fragment);
           }

@@ -6,6 +6,17 @@ export function formatLocalTime(ms: number, withDate = true): string {
   return withDate ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}` : time;
 }
 
+/** A recording clock's drift from real time (recorded minus real, ms) in words: "17 s behind real time". */
+export function formatClockDrift(offsetMs: number): string {
+  return `${formatDriftSeconds(offsetMs)} ${offsetMs < 0 ? 'behind' : 'ahead of'} real time`;
+}
+
+/** The size of a drift: "17 s", "1.5 s". */
+export function formatDriftSeconds(offsetMs: number): string {
+  const seconds = Math.abs(offsetMs) / 1000;
+  return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+}
+
 /** A time as `<input type="datetime-local" step="1">` shows it: local, to the second. */
 export function toLocalInput(ms: number): string {
   return formatLocalTime(ms).replace(' ', 'T');

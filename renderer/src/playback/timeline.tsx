@@ -1,6 +1,7 @@
 /**
- * A picture of what was recorded: ranges drawn over a time window, gaps left dark. Hovering shows the
- * time under the pointer; click, or drag and release, to seek there.
+ * A picture of what was recorded: ranges drawn over a time window, gaps left dark, and a tick where the
+ * recording's clock was re-anchored to real time. Hovering shows the time under the pointer; click, or
+ * drag and release, to seek there.
  */
 import { useRef, useState, type PointerEvent } from 'react';
 import type { RecordedRange } from '../../../shared/api.js';
@@ -57,6 +58,16 @@ export function Timeline({ fromMs, toMs, ranges, cursorMs, marked, onSeek }: Tim
             data-start-ms={r.startMs}
             data-end-ms={r.endMs}
             style={{ left: pct(r.startMs), width: `calc(${pct(r.endMs)} - ${pct(r.startMs)})` }}
+          />
+        ))}
+        {ranges.flatMap((r) => r.reanchoredAtMs ?? []).map((ms) => (
+          <div
+            key={`clock-${ms}`}
+            className="timeline-reanchor"
+            data-testid="timeline-reanchor"
+            data-at-ms={ms}
+            title={`${formatLocalTime(ms)}: the camera's clock had drifted; the recording was re-anchored to real time here.`}
+            style={{ left: pct(ms) }}
           />
         ))}
         {marked && <div className="timeline-marked" data-testid="timeline-marked" style={{ left: pct(marked.fromMs), width: `calc(${pct(marked.toMs)} - ${pct(marked.fromMs)})` }} />}

@@ -1,6 +1,7 @@
 /** What an operator reads on a tile: which camera, whether it is live, how well, and why not. */
 import type { ReactNode } from 'react';
-import type { StreamState, StreamStatus } from '../../../shared/events.js';
+import type { ClockDrift, StreamState, StreamStatus } from '../../../shared/events.js';
+import { formatClockDrift, formatDriftSeconds, formatLocalTime } from '../playback/format-time';
 import { StateBadge } from './state-badge';
 import { stateTone } from './stream-state-tone';
 
@@ -8,6 +9,8 @@ interface TileOverlayProps {
   name: string;
   state: StreamState;
   status: StreamStatus | undefined;
+  /** The camera's recording was re-anchored to real time (its main stream records, whichever is shown). */
+  clockDrift: ClockDrift | undefined;
   replaying: boolean;
   /** The tile's tour countdown, when it runs one. */
   tour: ReactNode;
@@ -21,7 +24,7 @@ interface TileOverlayProps {
 
 const REPLAY_STEPS = [10, 30];
 
-export function TileOverlay({ name, state, status, replaying, tour, onReplay, onLive, onBookmark, onTour, onClear }: TileOverlayProps) {
+export function TileOverlay({ name, state, status, clockDrift, replaying, tour, onReplay, onLive, onBookmark, onTour, onClear }: TileOverlayProps) {
   const tone = stateTone(state);
   return (
     <>
@@ -38,6 +41,16 @@ export function TileOverlay({ name, state, status, replaying, tour, onReplay, on
         {status?.path === 'transcode' && (
           <span className="path-badge" data-testid="tile-path" title={`Re-encoded: this display cannot decode the camera's ${status.sourceCodec ?? 'codec'}.`}>
             TRANSCODE
+          </span>
+        )}
+        {clockDrift && (
+          <span
+            className="path-badge"
+            data-testid="tile-clock-drift"
+            title={`The camera's clock was ${formatClockDrift(clockDrift.offsetMs)}; its recording was re-anchored to real time at ${formatLocalTime(clockDrift.atMs)}.`}
+          >
+            CLOCK {clockDrift.offsetMs < 0 ? '−' : '+'}
+            {formatDriftSeconds(clockDrift.offsetMs)}
           </span>
         )}
         {status && (

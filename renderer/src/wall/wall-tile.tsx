@@ -172,6 +172,7 @@ export function WallTile(props: WallTileProps) {
             name={name}
             state={streamState}
             status={status}
+            clockDrift={props.statuses.get(streamKey(shown.cameraId, 'main'))?.recording?.clockDrift}
             replaying={replayFrom !== null}
             tour={tour && position ? <TourBadge position={position} stops={tour.cameraIds.length} paused={held} testId="tile-tour-badge" /> : null}
             onReplay={(seconds) => setReplayFrom(Date.now() - seconds * 1000)}

@@ -3,7 +3,7 @@
  * numbered 12), and two recorders of one camera race for its files. The lock is a file made with
  * O_EXCL holding the owner's pid; a lock whose process is gone (a crash, a power cut) is taken over.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, realpathSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { WatchroomError } from '../../shared/errors.js';
@@ -23,7 +23,8 @@ function alive(pid: number): boolean {
 
 /** Takes the data folder for this process, or says who has it; the result releases it. */
 export function lockDataDir(dataDir: string): () => void {
-  const file = join(dataDir, LOCK_FILE);
+  // The folder as it is, not as it was named: a link or a relative path must not make it two folders.
+  const file = join(realpathSync(dataDir), LOCK_FILE);
   if (held.has(file)) throw new WatchroomError('data.in-use', `This process already runs a Watchroom on the data folder ${dataDir}.`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -9,7 +9,7 @@
 import { canonicalJson } from '../canonical-json.js';
 import { keyFingerprint, verifySignature } from '../evidence/signing-key.js';
 import { checkChain, GENESIS_HASH, readLedgerLines } from './audit-ledger.js';
-import { type Checkpoint, checkpointBody, checkpointDigest, readCheckpoints } from './ledger-checkpoints.js';
+import { type Checkpoint, CHECKPOINT_DEFAULTS, CHECKPOINT_MAX_INTERVAL_MS, checkpointBody, checkpointDigest, readCheckpoints } from './ledger-checkpoints.js';
 import { checkTimestamp } from './timestamp-authority.js';
 
 export interface LedgerProblem {
@@ -48,7 +48,14 @@ export interface LedgerCheckOptions {
 }
 
 /** How far a time-stamp's time may lie from its checkpoint's own: a slow authority, not a forgery. */
-const TIMESTAMP_SLACK_MS = 10 * 60_000;
+const TIMESTAMP_SLACK_MS = 5 * 60_000;
+/**
+ * A checkpoint is taken within CHECKPOINT_MAX_INTERVAL_MS of the entry it anchors, so a time-stamp
+ * much later than that entry's own time was not taken when the entry was new: history re-made later
+ * cannot borrow today's genuine time-stamps. Likewise, entries spanning longer than that, or more than
+ * the checkpoint count, with no checkpoint after them, lost their checkpoints.
+ */
+const ANCHOR_DELAY_MS = CHECKPOINT_MAX_INTERVAL_MS + TIMESTAMP_SLACK_MS;
 
 export async function checkLedger(opts: LedgerCheckOptions): Promise<LedgerReport> {
   const problems: LedgerProblem[] = [];
@@ -61,7 +68,13 @@ export async function checkLedger(opts: LedgerCheckOptions): Promise<LedgerRepor
   const checkpoints = new Map<number, Checkpoint>();
   for (const c of local) if (c) checkpoints.set(c.seq, c);
   if (opts.mirrorFile) {
-    for (const m of readCheckpoints(opts.mirrorFile)) {
+    const mirrored = readCheckpoints(opts.mirrorFile);
+    if (mirrored.length === 0 && checkpoints.size > 0) problem('mirror-empty', null, 'The mirror holds no checkpoints at all: it is not this workstation’s mirror, or it was emptied.');
+    const inMirror = new Set(mirrored.map((m) => m?.seq));
+    // The newest may not have reached a mirror that was away; every older one must have.
+    const newestLocal = Math.max(0, ...checkpoints.keys());
+    if (mirrored.length > 0) for (const seq of checkpoints.keys()) if (seq !== newestLocal && !inMirror.has(seq)) problem('checkpoint-not-mirrored', seq, `The checkpoint of entry ${seq} never reached the mirror.`);
+    for (const m of mirrored) {
       if (!m) continue;
       const mine = checkpoints.get(m.seq);
       if (!mine) problem('checkpoint-missing', m.seq, `The mirror holds a checkpoint of entry ${m.seq} that the workstation's checkpoints file no longer has.`);
@@ -71,11 +84,16 @@ export async function checkLedger(opts: LedgerCheckOptions): Promise<LedgerRepor
   }
   let present = 0;
   let checked = 0;
+  const tokenTimes = new Map<number, Date>();
   for (const c of checkpoints.values()) {
     if (!opts.publicKeyPem || c.key !== key || !verifySignature(checkpointBody(c), Buffer.from(c.signature, 'base64'), opts.publicKeyPem)) {
       problem('checkpoint-signature-invalid', c.seq, `The checkpoint of entry ${c.seq} is not signed by the workstation key${key ? ` ${key}` : ''}.`);
     }
-    if (!c.timestamp) continue;
+    if (!c.timestamp) {
+      // Asked to hold the ledger to an authority, a checkpoint without a token anchors nothing.
+      if (opts.timestampCaFile) problem('timestamp-missing', c.seq, `The checkpoint of entry ${c.seq} has no time-stamp${c.timestampProblem ? ` (it says: ${c.timestampProblem})` : ''}: the chain up to it is not anchored in time.`);
+      continue;
+    }
     present++;
     if (!opts.timestampCaFile) continue;
     const ts = await checkTimestamp(Buffer.from(c.timestamp, 'base64'), checkpointDigest(c).toString('hex'), opts.timestampCaFile);
@@ -83,12 +101,14 @@ export async function checkLedger(opts: LedgerCheckOptions): Promise<LedgerRepor
     if (!ts.ok) problem('timestamp-invalid', c.seq, `The time-stamp of the checkpoint of entry ${c.seq} does not hold: ${ts.problem}.`);
     else if (Math.abs(ts.time.getTime() - Date.parse(c.at)) > TIMESTAMP_SLACK_MS) {
       problem('timestamp-time-mismatch', c.seq, `The checkpoint of entry ${c.seq} says ${c.at}, but its time-stamp says ${ts.time.toISOString()}.`);
-    }
+    } else tokenTimes.set(c.seq, ts.time);
   }
 
   // The chain, streamed; after a break it resumes from the entry found, so later breaks are named too.
-  const start = opts.from ? { seq: opts.from.seq - 1, hash: '' } : { seq: 0, hash: GENESIS_HASH };
+  const start = opts.from ? { seq: opts.from.seq - 1, hash: '', at: '' } : { seq: 0, hash: GENESIS_HASH, at: '' };
   let prev = start;
+  /** The first entry after the newest checkpoint seen, and how many follow it. */
+  let uncovered: { seq: number; at: number; count: number } | null = null;
   let entries = 0;
   const malformed: LedgerReport['malformed'] = [];
   for await (const { offset, text, entry } of readLedgerLines(opts.ledgerFile, opts.from?.offset ?? 0)) {
@@ -106,8 +126,18 @@ export async function checkLedger(opts: LedgerCheckOptions): Promise<LedgerRepor
     }
     const c = checkpoints.get(entry.seq);
     if (c && c.hash !== entry.hash) problem('checkpoint-mismatch', entry.seq, `Entry ${entry.seq} is not the entry checkpointed at ${c.at}: the ledger up to it was rewritten and re-chained.`);
-    prev = { seq: entry.seq, hash: entry.hash };
+    const stamped = tokenTimes.get(entry.seq);
+    if (stamped && stamped.getTime() - Date.parse(entry.at) > ANCHOR_DELAY_MS) {
+      problem('timestamp-too-late', entry.seq, `Entry ${entry.seq} says ${entry.at}, but its checkpoint was time-stamped only at ${stamped.toISOString()}: that history was made after the fact.`);
+    }
+    if (c) uncovered = null;
+    else uncovered ??= { seq: entry.seq, at: Date.parse(entry.at), count: 0 };
+    if (uncovered) uncovered.count++;
+    prev = { seq: entry.seq, hash: entry.hash, at: entry.at };
     entries++;
+  }
+  if (uncovered && (uncovered.count > CHECKPOINT_DEFAULTS.entries || Date.parse(prev.at) - uncovered.at > ANCHOR_DELAY_MS)) {
+    problem('checkpoints-missing', uncovered.seq, `Entries ${uncovered.seq} to ${prev.seq} are covered by no checkpoint, though one is taken every ${CHECKPOINT_DEFAULTS.entries} entries and within ${CHECKPOINT_MAX_INTERVAL_MS / 60_000} minutes: their checkpoints were removed.`);
   }
   const newest = Math.max(0, ...checkpoints.keys());
   if (newest > prev.seq) problem('entries-missing', prev.seq + 1, `The ledger ends at entry ${prev.seq}, but entry ${newest} was checkpointed: the entries after ${prev.seq} were cut off.`);

@@ -77,8 +77,12 @@ export interface CheckpointOptions {
   /** An RFC 3161 time-stamp authority's URL. */
   timestampUrl?: string;
   everyEntries?: number;
+  /** At most CHECKPOINT_MAX_INTERVAL_MS: the check holds a checkpoint's time-stamp to its entry's time. */
   everyMs?: number;
 }
+
+export const CHECKPOINT_MAX_INTERVAL_MS = 10 * 60_000;
+export const CHECKPOINT_DEFAULTS = { entries: 1_000, ms: 5 * 60_000 } as const;
 
 export class LedgerCheckpoints {
   readonly file: string;
@@ -90,12 +94,12 @@ export class LedgerCheckpoints {
 
   constructor(private readonly opts: CheckpointOptions) {
     this.file = join(opts.dataDir, CHECKPOINTS_FILE);
-    const everyEntries = opts.everyEntries ?? 1_000;
+    const everyEntries = opts.everyEntries ?? CHECKPOINT_DEFAULTS.entries;
     this.offAppend = opts.ledger.onAppend((entry) => {
       this.head = { seq: entry.seq, hash: entry.hash, offset: entry.offset };
       if (++this.sinceLast >= everyEntries) void this.take();
     });
-    this.timer = setInterval(() => void this.take(), opts.everyMs ?? 5 * 60_000);
+    this.timer = setInterval(() => void this.take(), Math.min(opts.everyMs ?? CHECKPOINT_DEFAULTS.ms, CHECKPOINT_MAX_INTERVAL_MS));
     this.timer.unref();
   }
 
@@ -122,16 +126,19 @@ export class LedgerCheckpoints {
     return this.work;
   }
 
-  /** Brings the mirror up to date with every local checkpoint it lacks (it may have been away). */
+  /**
+   * Brings the mirror up to date with every local checkpoint it lacks, by entry number (it may have
+   * been away, and the local file may have been cut or removed: what the mirror has, it keeps).
+   */
   private mirror(): void {
     const dir = this.opts.mirrorDir;
     if (!dir) return;
     try {
       mkdirSync(dir, { recursive: true });
       const target = join(dir, CHECKPOINTS_FILE);
-      const have = readCheckpoints(target).length;
-      const local = readFileSync(this.file, 'utf8').split('\n').filter((l) => l.trim());
-      if (local.length > have) appendSynced(target, local.slice(have).map((l) => `${l}\n`).join(''));
+      const have = new Set(readCheckpoints(target).map((c) => c?.seq));
+      const missing = readFileSync(this.file, 'utf8').split('\n').filter((l) => l.trim() && !have.has(parseCheckpoint(l)?.seq));
+      if (missing.length > 0) appendSynced(target, missing.map((l) => `${l}\n`).join(''));
     } catch (error) {
       this.opts.logger.log('warn', 'audit.mirror-failed', { mirror: dir, error: String(error) });
     }

@@ -13,25 +13,28 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEntry } from '../../../shared/api.js';
 import type { VerificationFailure, VerificationReport } from '../../../shared/evidence.js';
-import { entryHash } from '../audit/audit-ledger.js';
+import { z } from 'zod';
+import { entryHash, parseEntry } from '../audit/audit-ledger.js';
 import { canonicalJson } from '../canonical-json.js';
 import { sha256File } from '../recording/file-hash.js';
 import { NotRegularFileError, readRegular } from '../regular-file.js';
 import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, SIGNER_KEY, SUMS, SUMS_SIG, parseSums } from './package-files.js';
 import { keyFingerprint, verifySignature } from './signing-key.js';
 
-interface Manifest {
-  format?: string;
-  packageId?: string;
-  caseReference?: string;
-  files?: Array<{ path: string; sha256: string; bytes: number; role: string; derivedFrom: string | null }>;
-  cameras?: Array<{ id?: string; clips?: unknown[]; sourceSegments?: Array<{ path: string; sha256: string }> }>;
-  custody?: { captureEntries?: Array<{ seq: number; hash: string; segment?: string }> };
-  signer?: { fingerprint?: string };
-}
+/** What the verifier reads of a manifest, checked before it is read: a package is data from outside. */
+const manifestSchema = z.looseObject({
+  format: z.string().optional(),
+  packageId: z.string().optional(),
+  caseReference: z.string().optional(),
+  files: z.array(z.looseObject({ path: z.string(), sha256: z.string(), bytes: z.number(), role: z.string(), derivedFrom: z.string().nullable() })).optional(),
+  cameras: z.array(z.looseObject({ id: z.string().optional(), clips: z.array(z.unknown()).optional(), sourceSegments: z.array(z.looseObject({ path: z.string(), sha256: z.string() })).optional() })).optional(),
+  custody: z.looseObject({ captureEntries: z.array(z.looseObject({ seq: z.number(), hash: z.string(), segment: z.string().optional() })).optional() }).optional(),
+  signer: z.looseObject({ fingerprint: z.string().optional() }).optional(),
+});
+type Manifest = z.infer<typeof manifestSchema>;
 
 /** Far beyond any real package (a day of 16 cameras is a few hundred files), far below a disk. */
-export const PACKAGE_LIMITS = { files: 10_000, depth: 8 } as const;
+export const PACKAGE_LIMITS = { entries: 10_000, depth: 8 } as const;
 /** Largest size read into memory for each of the package's own text files. */
 const MAX_BYTES: Record<string, number> = {
   [MANIFEST]: 32 << 20,
@@ -46,14 +49,17 @@ type Fail = (code: string, message: string, file?: string) => void;
 /** Every regular file under `dir` (as a/b/c), and what is refused: links, pipes, devices, too much. */
 async function listFiles(dir: string, fail: Fail): Promise<string[]> {
   const out: string[] = [];
+  let entries = 0;
   const walk = async (rel: string, depth: number): Promise<boolean> => {
     for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
       const path = rel ? `${rel}/${e.name}` : e.name;
+      // Every entry counts, folders too: a tree of empty folders must not keep the walk going for hours.
+      if (++entries > PACKAGE_LIMITS.entries) return (fail('package-too-large', `The folder holds more than ${PACKAGE_LIMITS.entries} files and folders; it is not a package.`), false);
       if (e.isDirectory()) {
         if (depth >= PACKAGE_LIMITS.depth) return (fail('package-too-deep', `${path} lies more than ${PACKAGE_LIMITS.depth} folders deep; a package is never that deep.`, path), false);
         if (!(await walk(path, depth + 1))) return false;
       } else if (e.isFile()) {
-        if (out.push(path) > PACKAGE_LIMITS.files) return (fail('package-too-large', `The folder holds more than ${PACKAGE_LIMITS.files} files; it is not a package.`), false);
+        out.push(path);
       } else {
         fail('not-regular-file', `${path} is ${e.isSymbolicLink() ? 'a symbolic link' : e.isFIFO() ? 'a named pipe' : 'a device or socket'}; a package holds only regular files, and it was not read.`, path);
       }
@@ -117,14 +123,19 @@ export async function verifyPackage(dir: string, trusted: ReadonlySet<string>): 
   let manifest: Manifest | null = null;
   const manifestBytes = await readOwnFile(dir, MANIFEST, present, fail);
   if (manifestBytes) {
+    let raw: unknown;
     try {
-      manifest = JSON.parse(manifestBytes.toString('utf8')) as Manifest;
-      if (canonicalJson(manifest) !== manifestBytes.toString('utf8')) fail('manifest-not-canonical', 'manifest.json is not in canonical JSON form (RFC 8785): it was rewritten after export.', MANIFEST);
-      if (manifest.format !== MANIFEST_FORMAT) fail('manifest-unknown-format', `manifest.json has format ${String(manifest.format)}, not ${MANIFEST_FORMAT}.`, MANIFEST);
-      caseReference = typeof manifest.caseReference === 'string' ? manifest.caseReference : null;
+      raw = JSON.parse(manifestBytes.toString('utf8'));
     } catch {
-      manifest = null;
       fail('manifest-unreadable', 'manifest.json is not valid JSON.', MANIFEST);
+    }
+    const parsed = raw === undefined ? null : manifestSchema.safeParse(raw);
+    if (parsed && !parsed.success) fail('manifest-malformed', `manifest.json is not a Watchroom manifest: ${parsed.error.issues[0]?.path.join('.') || 'its top level'} has the wrong form.`, MANIFEST);
+    if (parsed?.success) {
+      manifest = parsed.data;
+      if (canonicalJson(raw) !== manifestBytes.toString('utf8')) fail('manifest-not-canonical', 'manifest.json is not in canonical JSON form (RFC 8785): it was rewritten after export.', MANIFEST);
+      if (manifest.format !== MANIFEST_FORMAT) fail('manifest-unknown-format', `manifest.json has format ${String(manifest.format)}, not ${MANIFEST_FORMAT}.`, MANIFEST);
+      caseReference = manifest.caseReference ?? null;
     }
   }
   const manifestFiles = new Map((manifest?.files ?? []).map((f) => [f.path, f]));
@@ -211,13 +222,13 @@ function checkCustody(extract: Buffer, manifest: Manifest | null, manifestBytes:
   const entries: AuditEntry[] = [];
   for (const [i, line] of extract.toString('utf8').split('\n').entries()) {
     if (!line.trim()) continue;
-    try {
-      const e = JSON.parse(line) as AuditEntry;
-      if (entryHash(e) !== e.hash) fail('custody-entry-altered', `Audit entry ${e.seq} was changed after it was written.`, AUDIT_EXTRACT);
-      entries.push(e);
-    } catch {
-      fail('custody-unreadable', `Line ${i + 1} of the audit extract is not valid JSON.`, AUDIT_EXTRACT);
+    const e = parseEntry(line);
+    if (!e) {
+      fail('custody-unreadable', `Line ${i + 1} of the audit extract is not an audit entry.`, AUDIT_EXTRACT);
+      continue;
     }
+    if (entryHash(e) !== e.hash) fail('custody-entry-altered', `Audit entry ${e.seq} was changed after it was written.`, AUDIT_EXTRACT);
+    entries.push(e);
   }
   if (!manifest) return;
   const bySeq = new Map(entries.map((e) => [e.seq, e]));

@@ -4,7 +4,7 @@
  * recording, sets it on keyframes) and their PTS. One pass over a few MB in Node instead of an
  * ffprobe process, whose start-up alone cost more than a whole export's copy (bench:evidence).
  */
-import { readFile } from 'node:fs/promises';
+import { readRegular } from '../regular-file.js';
 import { TS_PACKET, videoPid } from './ts-stream-type.js';
 
 /** The 33-bit PTS in a PES header, or null if it carries none. */
@@ -36,6 +36,12 @@ export function keyframeOffsetsInTs(bytes: Buffer): number[] {
   return keyframes.map((pts) => (pts - earliest) / 90_000);
 }
 
+/** A segment is at most this large (10 minutes of 4K): a bigger "segment" is not read into memory. */
+const MAX_SEGMENT_BYTES = 2 ** 30;
+
 export async function keyframeOffsetsOfFile(file: string): Promise<number[]> {
-  return keyframeOffsetsInTs(await readFile(file));
+  // A regular file only, never waiting in open: regular-file.ts says why.
+  const bytes = await readRegular(file, MAX_SEGMENT_BYTES);
+  if (!bytes) throw new Error(`${file} is larger than any recorded segment.`);
+  return keyframeOffsetsInTs(bytes);
 }

@@ -2,7 +2,6 @@
  * Composition root: wires cameras, streams, wall and audit into one Core that implements
  * WatchroomApi. Shells (Electron IPC, browser host) adapt to it; they do not decide.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -10,8 +9,8 @@ import type { AuditEntry, CameraInput, CameraView, ImportResult, RetentionSettin
 import type { AuditStatus, CoreEvent, StreamStatus, StreamVariant } from '../../shared/events.js';
 import { WatchroomError } from '../../shared/errors.js';
 import { AuditLedger } from './audit/audit-ledger.js';
-import { LedgerCheckpoints, lastCheckpoint } from './audit/ledger-checkpoints.js';
-import { checkLedger } from './audit/ledger-check.js';
+import { CHECKPOINTS_FILE, LedgerCheckpoints } from './audit/ledger-checkpoints.js';
+import { checkLedgerAtStart, writtenWhileStopped } from './audit/ledger-startup.js';
 import { lockDataDir } from './data-lock.js';
 import { parseCameraList } from './cameras/camera-import.js';
 import { CameraRegistry } from './cameras/camera-registry.js';
@@ -110,6 +109,9 @@ export function createCore(options: CoreOptions): Core {
   const credentials = options.credentials ?? openConfStore(options.dataDir, 'credentials');
   const cameras = new CameraRegistry(settings, credentials);
   const audit = new AuditLedger(join(options.dataDir, 'audit.jsonl'));
+  // Before anything of this run is appended: what was written while Watchroom was not running.
+  const whileStopped = writtenWhileStopped(audit, join(options.dataDir, CHECKPOINTS_FILE));
+  const trustedOffset = (offset: number) => !whileStopped || offset < whileStopped.from || offset >= whileStopped.to;
   const logger = createLogger({ file: join(options.dataDir, 'watchroom.log'), echo: options.logToStderr ?? false, secrets: () => cameras.secrets() });
   const listeners = new Set<(event: CoreEvent) => void>();
   const emit = (event: CoreEvent) => listeners.forEach((l) => l(event));
@@ -159,7 +161,7 @@ export function createCore(options: CoreOptions): Core {
     const found = new Map<string, { sha256: string; offset: number }>();
     for await (const { entry: e, offset } of audit.entries()) {
       const path = e.details?.path;
-      if (e.action === 'segment.closed' && typeof path === 'string' && paths.has(path)) found.set(path, { sha256: String(e.details!.sha256), offset });
+      if (e.action === 'segment.closed' && typeof path === 'string' && paths.has(path) && trustedOffset(offset)) found.set(path, { sha256: String(e.details!.sha256), offset });
     }
     return found;
   };
@@ -169,6 +171,7 @@ export function createCore(options: CoreOptions): Core {
     recordingsRoot,
     index,
     ledger: audit,
+    trustedLedgerOffset: trustedOffset,
     logger,
     appVersion: options.appVersion,
     camera: (id) => {
@@ -192,23 +195,16 @@ export function createCore(options: CoreOptions): Core {
     ...(options.checkpointEvery?.entries ? { everyEntries: options.checkpointEvery.entries } : {}),
     ...(options.checkpointEvery?.ms ? { everyMs: options.checkpointEvery.ms } : {}),
   });
-  /**
-   * The chain from the last checkpoint (the whole ledger before the first), checked in the background
-   * while the wall runs; what it finds is logged, entered in the ledger and shown. A malformed line is
-   * set aside: recorded once by its offset and hash, skipped by every reader, never fatal.
-   */
   const ledgerChecked = (async () => {
     ledgerCheck = { state: 'running', fromSeq: 0, entries: 0, problems: [] };
-    const from = lastCheckpoint(checkpoints.file);
-    const report = await checkLedger({ ledgerFile: audit.file, checkpointsFile: checkpoints.file, publicKeyPem: evidence.signingKey().publicKeyPem, ...(from ? { from } : {}) });
-    const setAside = new Set<number>();
-    for await (const { entry } of audit.entries(from?.offset ?? 0)) if (entry.action === 'audit.line-set-aside') setAside.add(Number(entry.details?.offset));
-    for (const line of report.malformed.filter((m) => !setAside.has(m.offset))) {
-      audit.append('system', 'audit.line-set-aside', 'audit', { offset: line.offset, afterSeq: line.afterSeq, bytes: Buffer.byteLength(line.text), sha256: createHash('sha256').update(line.text).digest('hex') });
-    }
-    ledgerCheck = { state: report.ok ? 'ok' : 'problems', fromSeq: report.fromSeq, entries: report.entries, problems: report.problems.map((p) => p.message) };
-    audit.append('system', 'audit.checked', 'audit', { fromSeq: report.fromSeq, entries: report.entries, lastSeq: report.lastSeq, ok: report.ok, problems: report.problems.map((p) => p.code) });
-    logger.log(report.ok ? 'info' : 'error', 'audit.checked', { fromSeq: report.fromSeq, entries: report.entries, problems: report.problems });
+    ledgerCheck = await checkLedgerAtStart({
+      ledger: audit,
+      checkpointsFile: checkpoints.file,
+      publicKeyPem: evidence.signingKey().publicKeyPem,
+      whileStopped,
+      ...(options.ledgerMirror ? { mirrorFile: join(options.ledgerMirror, CHECKPOINTS_FILE) } : {}),
+    });
+    logger.log(ledgerCheck.state === 'ok' ? 'info' : 'error', 'audit.checked', { ...ledgerCheck });
     emit({ type: 'audit.status', status: auditStatus() });
   })().catch((error: unknown) => logger.log('error', 'audit.check-failed', { error: String(error) }));
   const incidents = createIncidentService({ dataDir: options.dataDir, recordingsRoot, index, ledger: audit, checkCamera: (id) => void cameras.get(id), onChange: () => emit({ type: 'bookmarks.changed' }) });

@@ -270,4 +270,27 @@ describe('start-up check of the ledger', () => {
       await core.close();
     }
   }, 90_000);
+
+  it('sets aside entries written while Watchroom was stopped, however well they are chained', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'watchroom-stopped-'));
+    const first = createCore({ dataDir: dir, appVersion: 'test', shell: 'browser' });
+    await first.ready;
+    await first.api('alice').savePreset({ name: 'Before' });
+    await first.close(); // the shutdown checkpoint
+    // Someone with the file, no key: a capture entry for footage of their choosing, chained correctly.
+    const ledgerFile = join(dir, 'audit.jsonl');
+    const last = JSON.parse(readFileSync(ledgerFile, 'utf8').trim().split('\n').at(-1)!) as AuditEntry;
+    const body = { seq: last.seq + 1, at: new Date().toISOString(), actor: 'system', action: 'segment.closed', subject: 'cam-x', details: { path: 'cam-x/2026-12-01/1-2.ts', sha256: 'a'.repeat(64) }, prev: last.hash };
+    writeFileSync(ledgerFile, `${JSON.stringify({ ...body, hash: entryHash(body) })}\n`, { flag: 'a' });
+
+    const core = createCore({ dataDir: dir, appVersion: 'test', shell: 'browser' });
+    const api = core.api('alice');
+    const status = await waitFor('the ledger checked', async () => {
+      const s = await api.getAuditStatus();
+      return s.check?.state !== 'running' ? s : undefined;
+    }, 30_000);
+    expect(status.check).toMatchObject({ state: 'problems', problems: [`Entries ${last.seq + 1} to ${last.seq + 1} were written while Watchroom was stopped: they are set aside and trusted for nothing.`] });
+    expect((await api.listAudit({ limit: 10 })).find((e) => e.action === 'audit.entries-set-aside')?.details).toMatchObject({ fromSeq: last.seq + 1, toSeq: last.seq + 1, entries: 1 });
+    await core.close();
+  });
 });

@@ -239,6 +239,28 @@ export class AuditLedger {
     }
   }
 
+  /** Where the line starting at `offset` ends (the next line's offset); null if it does not end. */
+  lineEnd(offset: number): number | null {
+    const fd = openSync(this.file, 'r');
+    try {
+      const chunk = Buffer.alloc(64 * 1024);
+      for (let pos = offset; ; ) {
+        const n = readSync(fd, chunk, 0, chunk.length, pos);
+        if (n === 0) return null;
+        const newline = chunk.subarray(0, n).indexOf(0x0a);
+        if (newline !== -1) return pos + newline + 1;
+        pos += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Bytes on disk now. */
+  get bytesOnDisk(): number {
+    return this.size;
+  }
+
   private queuedAt(offset: number): AuditEntry | null {
     let pos = this.size - this.writtenOfFirst;
     for (const line of this.queue) {

@@ -27,6 +27,11 @@ export interface Checkpoint {
   at: string;
   /** Fingerprint of the signing key. */
   key: string;
+  /**
+   * Taken as Watchroom stopped: nothing may follow this entry until it starts again, so entries found
+   * after it at the next start were written while it was not running.
+   */
+  shutdown?: true;
   /** ECDSA P-256 over the canonical JSON of the fields above, base64 DER. */
   signature: string;
   /** An RFC 3161 TimeStampResp over the SHA-256 of that same JSON, base64 DER. */
@@ -36,8 +41,8 @@ export interface Checkpoint {
 }
 
 /** The bytes a checkpoint's signature and time-stamp are over. */
-export function checkpointBody(c: Pick<Checkpoint, 'seq' | 'hash' | 'offset' | 'at' | 'key'>): Buffer {
-  return Buffer.from(canonicalJson({ seq: c.seq, hash: c.hash, offset: c.offset, at: c.at, key: c.key }));
+export function checkpointBody(c: Pick<Checkpoint, 'seq' | 'hash' | 'offset' | 'at' | 'key' | 'shutdown'>): Buffer {
+  return Buffer.from(canonicalJson({ seq: c.seq, hash: c.hash, offset: c.offset, at: c.at, key: c.key, ...(c.shutdown ? { shutdown: true } : {}) }));
 }
 
 export const checkpointDigest = (c: Checkpoint) => createHash('sha256').update(checkpointBody(c)).digest();
@@ -103,14 +108,17 @@ export class LedgerCheckpoints {
     this.timer.unref();
   }
 
-  /** Takes a checkpoint of the newest entry, if there is anything new since the last; one at a time. */
-  take(): Promise<void> {
+  /**
+   * Takes a checkpoint of the newest entry, if there is anything new since the last (at shutdown,
+   * always: it marks where the ledger stood when Watchroom stopped); one at a time.
+   */
+  take(shutdown = false): Promise<void> {
     this.work = this.work.then(async () => {
       const head = this.head;
-      if (!head || this.sinceLast === 0) return;
+      if (!head || (this.sinceLast === 0 && !shutdown)) return;
       this.sinceLast = 0;
       const key = this.opts.key();
-      const unsigned = { seq: head.seq, hash: head.hash, offset: head.offset, at: new Date().toISOString(), key: key.fingerprint };
+      const unsigned = { seq: head.seq, hash: head.hash, offset: head.offset, at: new Date().toISOString(), key: key.fingerprint, ...(shutdown ? { shutdown: true as const } : {}) };
       const checkpoint: Checkpoint = { ...unsigned, signature: key.sign(checkpointBody(unsigned)).toString('base64') };
       if (this.opts.timestampUrl) {
         try {
@@ -148,7 +156,7 @@ export class LedgerCheckpoints {
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.offAppend();
-    await this.take();
+    await this.take(true);
   }
 }
 

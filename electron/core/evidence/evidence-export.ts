@@ -35,6 +35,8 @@ export interface ExportContext {
   recordingsRoot: string;
   index: SegmentIndex;
   ledger: AuditLedger;
+  /** False for ledger bytes that may not be trusted (written while Watchroom was stopped). */
+  trustedLedgerOffset?: (offset: number) => boolean;
   key: SigningKey;
   exportsDir: string;
   appVersion: string;
@@ -101,7 +103,7 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
     // Footage the ledger never saw close cannot be proven unchanged: refused before anything is copied.
     const capture = new Map<string, AuditEntry>();
     for (const seg of clips.flatMap((c) => c.segments)) {
-      const entry = captureEntry(ctx.ledger, seg);
+      const entry = seg.ledgerOffset !== null && ctx.trustedLedgerOffset?.(seg.ledgerOffset) === false ? null : captureEntry(ctx.ledger, seg);
       if (!entry) throw new WatchroomError('export.footage-unproven', `Recorded segment ${seg.path} has no capture entry in the audit ledger, so nothing proves it unchanged since it was recorded. It was not exported.`);
       capture.set(seg.path, entry);
     }

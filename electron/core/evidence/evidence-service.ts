@@ -29,6 +29,7 @@ export interface EvidenceDeps {
   recordingsRoot: string;
   index: SegmentIndex;
   ledger: AuditLedger;
+  trustedLedgerOffset: (offset: number) => boolean;
   logger: Logger;
   appVersion: string;
   camera(id: string): { id: string; name: string; url: string };
@@ -154,7 +155,7 @@ export function createEvidenceService(deps: EvidenceDeps) {
           const ledger = deps.ledger.status();
           if (ledger.state !== 'ok') throw new WatchroomError('export.audit-unavailable', `Exports wait until the audit ledger can be written again (${ledger.problem}); ${ledger.queued} entries are waiting for it.`);
           return jobs.start(
-            { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, key: signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: actor, role },
+            { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, trustedLedgerOffset: deps.trustedLedgerOffset, key: signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: actor, role },
             request,
           );
         },

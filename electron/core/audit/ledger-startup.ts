@@ -1,0 +1,53 @@
+/**
+ * What the ledger is checked for when Watchroom starts. The chain from the last checkpoint (the whole
+ * ledger before the first) is checked in the background while the wall runs; what it finds is logged,
+ * entered in the ledger and shown. A malformed line is set aside: recorded once by its offset and
+ * hash, skipped by every reader, never fatal. Entries written while Watchroom was stopped (after its
+ * shutdown checkpoint) are set aside too: nothing of ours writes then, so they are never trusted,
+ * e.g. as the capture entry of footage.
+ */
+import { createHash } from 'node:crypto';
+import type { AuditStatus } from '../../../shared/events.js';
+import type { AuditLedger } from './audit-ledger.js';
+import { checkLedger } from './ledger-check.js';
+import { lastCheckpoint } from './ledger-checkpoints.js';
+
+export interface ByteRange {
+  from: number;
+  to: number;
+}
+
+/** Bytes of the ledger written after the last (shutdown) checkpoint and before this start; null if none. */
+export function writtenWhileStopped(ledger: AuditLedger, checkpointsFile: string): ByteRange | null {
+  const last = lastCheckpoint(checkpointsFile);
+  if (!last?.shutdown) return null; // a crash leaves its last entries after the checkpoint: those are ours
+  const from = ledger.lineEnd(last.offset);
+  const to = ledger.bytesOnDisk;
+  return from !== null && from < to ? { from, to } : null;
+}
+
+export async function checkLedgerAtStart(opts: { ledger: AuditLedger; checkpointsFile: string; mirrorFile?: string; publicKeyPem: string; whileStopped: ByteRange | null }): Promise<NonNullable<AuditStatus['check']>> {
+  const { ledger } = opts;
+  const from = lastCheckpoint(opts.checkpointsFile);
+  const report = await checkLedger({ ledgerFile: ledger.file, checkpointsFile: opts.checkpointsFile, publicKeyPem: opts.publicKeyPem, ...(opts.mirrorFile ? { mirrorFile: opts.mirrorFile } : {}), ...(from ? { from } : {}) });
+  const problems = report.problems.map((p) => p.message);
+  const codes = report.problems.map((p) => p.code);
+
+  const recorded = new Set<number>();
+  const stopped: Array<{ seq: number; offset: number }> = [];
+  for await (const { entry, offset } of ledger.entries(from?.offset ?? 0)) {
+    if (entry.action === 'audit.line-set-aside') recorded.add(Number(entry.details?.offset));
+    if (opts.whileStopped && offset >= opts.whileStopped.from && offset < opts.whileStopped.to) stopped.push({ seq: entry.seq, offset });
+  }
+  for (const line of report.malformed.filter((m) => !recorded.has(m.offset))) {
+    ledger.append('system', 'audit.line-set-aside', 'audit', { offset: line.offset, afterSeq: line.afterSeq, bytes: Buffer.byteLength(line.text), sha256: createHash('sha256').update(line.text).digest('hex') });
+  }
+  if (stopped.length > 0) {
+    const range = { fromSeq: stopped[0]!.seq, toSeq: stopped.at(-1)!.seq, entries: stopped.length, ...opts.whileStopped };
+    problems.push(`Entries ${range.fromSeq} to ${range.toSeq} were written while Watchroom was stopped: they are set aside and trusted for nothing.`);
+    codes.push('entries-written-while-stopped');
+    ledger.append('system', 'audit.entries-set-aside', 'audit', range);
+  }
+  ledger.append('system', 'audit.checked', 'audit', { fromSeq: report.fromSeq, entries: report.entries, lastSeq: report.lastSeq, ok: problems.length === 0, problems: codes });
+  return { state: problems.length === 0 ? 'ok' : 'problems', fromSeq: report.fromSeq, entries: report.entries, problems };
+}

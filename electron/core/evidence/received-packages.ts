@@ -7,7 +7,7 @@
  * result is in the ledger, and the sender keeps the original.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -22,6 +22,19 @@ const MAX_DEPTH = 8;
 /** Larger than any one file of a real package (a 24-hour 4K master is about 40 GB). */
 export const MAX_RECEIVED_FILE_BYTES = 64 * 2 ** 30;
 export const RECEIVED_KEPT_MS = 24 * 3_600_000;
+
+/**
+ * Space an upload must leave free on the data folder's disk: the ledger, the recordings and exports
+ * live there, and an upload "for checking" must never be what stops the ledger being written.
+ */
+export function uploadReserveBytes(diskBytes: number): number {
+  return Math.max(2 * 2 ** 30, diskBytes * 0.05);
+}
+
+async function roomForUploads(dataDir: string): Promise<number> {
+  const fs = await statfs(dataDir);
+  return fs.bavail * fs.bsize - uploadReserveBytes(fs.blocks * fs.bsize);
+}
 const NAME = /^[^/\\\0]{1,255}$/;
 
 /** Where one file of an upload goes, and the package folder it belongs to. */
@@ -36,14 +49,15 @@ export function receivedFilePath(dataDir: string, uploadId: string, relativePath
 }
 
 class TooLarge extends Error {}
+class NoRoom extends Error {}
 
-/** Passes bytes through until there are more than `max`. */
-function limitTo(max: number): Transform {
+/** Passes bytes through until there are more than `max`, then fails with `error()`. */
+function limitTo(max: number, error: () => Error): Transform {
   let seen = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       seen += chunk.length;
-      done(seen > max ? new TooLarge() : null, chunk);
+      done(seen > max ? error() : null, chunk);
     },
   });
 }
@@ -55,11 +69,14 @@ export async function receiveFile(dataDir: string, upload: { uploadId: string; r
   try {
     // Said too large up front: refused before a byte is read, so the answer can still be sent.
     if ((upload.declaredBytes ?? 0) > maxBytes) throw new TooLarge();
+    const room = await roomForUploads(dataDir);
+    if ((upload.declaredBytes ?? 0) > room) throw new NoRoom();
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    await pipeline(body, limitTo(maxBytes), createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+    await pipeline(body, limitTo(Math.min(maxBytes, room), () => (room < maxBytes ? new NoRoom() : new TooLarge())), createWriteStream(file, { flags: 'wx', mode: 0o600 }));
     return { folder };
   } catch (error) {
     await rm(join(receivedDir(dataDir), uploadId), { recursive: true, force: true });
+    if (error instanceof NoRoom) throw new WatchroomError('upload.disk-full', 'The workstation’s disk has no room for this package beyond what the recordings and the audit ledger need, so it was not copied for checking. Nothing was kept; check it with watchroom-verify where it lies.');
     if (error instanceof TooLarge) throw new WatchroomError('upload.too-large', `“${relativePath.slice(0, 300)}” is larger than any file of an evidence package (${Math.round(maxBytes / 2 ** 30)} GB); nothing was kept.`);
     const text = String((error as NodeJS.ErrnoException).code ?? error);
     if (isNoSpace(text)) throw new WatchroomError('upload.disk-full', 'The workstation’s disk is full, so the package could not be copied for checking. Nothing was kept.');

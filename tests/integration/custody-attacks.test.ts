@@ -7,7 +7,7 @@
  * `npm run build` first), a real host, real tmpfs, real cameras and ffmpeg.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, openSync, closeSync, constants, readFileSync, renameSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -351,4 +351,62 @@ describe('footage on a recordings share', () => {
       renameSync(original, file);
     }
   }, 90_000);
+});
+
+describe('a capture entry written after the fact', () => {
+  let h: TestHost;
+  let cameraId: string;
+  beforeAll(async () => {
+    h = await startTestHost();
+    await h.core.ready;
+    const cam = await startTestCamera({ codec: 'h264', label: 'Attack 2' });
+    cameraId = (await h.api.addCamera({ name: 'Yard', url: cam.url })).id;
+    const index = h.core.recordings.index;
+    await waitFor('three closed segments', () => index.segments(cameraId, 0, Date.now() + 60_000).length >= 3 || undefined, 60_000);
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+    await stopAllTestCameras();
+  });
+
+  // ATTACK (data-folder write, NO key, no SQLite tools): with the app stopped, overwrite a recorded
+  // segment with other footage, append ONE correctly chained `segment.closed` line for that path
+  // carrying the new file's SHA-256 (anyone can compute the chain), and delete recordings.sqlite.
+  // At start-up the reconciler re-indexes every file and takes the LAST capture entry it finds for a
+  // path (`found.set` in captureHashes), i.e. the forged one; the app continues the chain from it and
+  // later checkpoints anchor it. The export then "proves" the swapped footage, and the package
+  // verifies as VERIFIED with the workstation's own signature (and watchroom-verify --ledger is
+  // INTACT). Only a direct SQLite edit of ledger_offset is needed otherwise.
+  // SAFE: a segment's capture entry is the FIRST segment.closed for its path (written when it closed);
+  // a later one is never accepted as proof (reconcile and export refuse, or flag, a second capture
+  // entry), so the export ends with export.footage-changed / footage-unproven.
+  it('footage swapped with a forged capture entry appended to the ledger is not exported', async () => {
+    const before = h.core.recordings.index.segments(cameraId, 0, Date.now() + 60_000);
+    const victim = before[0]!;
+    const other = before[2]!;
+    const root = h.core.recordings.root;
+    const dataDir = h.dataDir;
+    await h.host.close();
+    await h.core.close();
+
+    const swapped = readFileSync(join(root, other.path));
+    writeFileSync(join(root, victim.path), swapped);
+    const ledgerFile = join(dataDir, 'audit.jsonl');
+    const last = JSON.parse(readFileSync(ledgerFile, 'utf8').trim().split('\n').at(-1)!) as AuditEntry;
+    const sha = createHash('sha256').update(swapped).digest('hex');
+    const body = { seq: last.seq + 1, at: new Date().toISOString(), actor: 'system', action: 'segment.closed', subject: cameraId, details: { path: victim.path, sha256: sha, startMs: victim.startMs, endMs: victim.endMs, bytes: swapped.length }, prev: last.hash };
+    writeFileSync(ledgerFile, `${JSON.stringify({ ...body, hash: entryHash(body) })}\n`, { flag: 'a' });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `recordings.sqlite${suffix}`), { force: true });
+
+    h = await startTestHost({ dataDir });
+    await h.core.ready;
+    const job = await h.api.startExport({ cameraIds: [cameraId], fromMs: victim.startMs, toMs: victim.endMs, reason: 'attack test', caseReference: 'C-FORGED', recipient: null, workingCopy: false });
+    const ended = await waitFor('the export to end', async () => {
+      const now = await h.api.getExport({ id: job.id });
+      return now.state === 'running' ? undefined : now;
+    }, 60_000);
+    const verdict = ended.packagePath ? (await verifyPackage(ended.packagePath, new Set([(await h.api.getSigningKey()).fingerprint]))).outcome : null;
+    const ledger = await checkLedger({ ledgerFile, checkpointsFile: join(dataDir, CHECKPOINTS_FILE), publicKeyPem: (await h.api.getSigningKey()).publicKeyPem });
+    expect(ended.state, `swapped footage exported; its package verifies as: ${verdict}; the ledger check says ok: ${ledger.ok}`).toBe('failed');
+  }, 120_000);
 });

@@ -262,6 +262,29 @@ async function put(url: string, cookie: string, size: number): Promise<number> {
   }
 }
 
+describe('a hostile package folder', () => {
+  // ATTACK: a "package" whose tree is folders, not files. The walk limits count files only, and
+  // depth; folders are walked without limit, so 8 levels of 10 empty folders each (10^8 readdir
+  // calls, a tree any zip can carry) keep the verifier, and the app's verify call, busy for hours.
+  // Shown here with 10,001 empty folders, more entries than PACKAGE_LIMITS.files allows.
+  // SAFE: every entry walked (folders too) counts against the limit, and the walk stops with
+  // package-too-large.
+  it('stops walking at the entry limit when the entries are folders', async () => {
+    // On a tmpfs of its own: removing 10,001 folders from the shared disk takes longer than the test.
+    const dir = mkdtempSync(join(tmpdir(), 'watchroom-folder-bomb-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', dir]);
+    try {
+      writeFileSync(join(dir, 'manifest.json'), canonicalJson({ format: 'watchroom-evidence/1' }));
+      for (let i = 0; i <= 10_000; i++) mkdirSync(join(dir, `d${i}`));
+      const report = await verifyPackage(dir, new Set());
+      expect(report.failures.map((f) => f.code)).toContain('package-too-large');
+    } finally {
+      spawnSync('umount', ['-l', dir]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('uploads and the disk the ledger shares', () => {
   let mount: string;
   let h: TestHost | undefined;

@@ -6,11 +6,12 @@
  * ledger and checkpoints, a real RFC 3161 authority (OpenSSL), the built watchroom-verify CLI (run
  * `npm run build` first), a real host, real tmpfs, real cameras and ffmpeg.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, openSync, closeSync, constants, readFileSync, renameSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../shared/api.js';
 import type { ExportJob } from '../../shared/evidence.js';
@@ -228,6 +229,54 @@ describe('one process per data folder', () => {
       release();
     }
   });
+});
+
+/** A process that takes the data lock the moment `go` appears, says whether it got it, and holds it a while. */
+const LOCK_CHILD = `
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+const { lockDataDir } = await import(process.argv[3]);
+const dir = process.argv[2];
+console.log('ready');
+while (!existsSync(join(dir, 'go'))) {} // all start together
+try {
+  const release = lockDataDir(dir);
+  console.log('got');
+  setTimeout(release, 1000);
+} catch {
+  console.log('refused');
+}
+`;
+
+describe('one process per data folder, started together', () => {
+  // ATTACK (or just two launches at once: a double-click, a service restart racing a user): the lock
+  // file is made empty by open(O_EXCL) and only then written; a second process that reads it in
+  // between finds it "unreadable: a crash while it was being written; nobody holds it", removes it
+  // and makes its own. The same check-then-remove also races when two processes take over a dead
+  // owner's lock: one removes the lock the other has just made. Measured here: in 5 rounds of 6
+  // processes, 2 to 3 rounds ended with two or three owners, with and without a stale lock.
+  // SAFE: exactly one owner, always (e.g. the lock written to a temporary file and link()ed into
+  // place, so it is never seen empty; a take-over that renames the stale lock away atomically, or
+  // flock on an open descriptor).
+  it('never gives one data folder two owners, over repeated simultaneous starts', async () => {
+    const dist = join(import.meta.dirname, '..', '..', 'dist', 'electron', 'core', 'data-lock.js');
+    const script = join(mkdtempSync(join(tmpdir(), 'watchroom-lock-race-')), 'child.mjs');
+    writeFileSync(script, LOCK_CHILD);
+    for (let round = 0; round < 10; round++) {
+      const dir = mkdtempSync(join(tmpdir(), 'watchroom-lock-race-'));
+      if (round % 2 === 1) writeFileSync(join(dir, 'watchroom.lock'), JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), since: 'a crash' }));
+      const kids = Array.from({ length: 6 }, () => spawn(process.execPath, [script, dir, pathToFileURL(dist).href], { stdio: ['ignore', 'pipe', 'inherit'] }));
+      const said = kids.map(() => [] as string[]);
+      kids.forEach((k, i) => k.stdout.on('data', (c: Buffer) => said[i]!.push(...c.toString().trim().split('\n'))));
+      const ended = Promise.all(kids.map((k) => new Promise((resolve) => k.once('close', resolve))));
+      await waitFor('every process ready', () => said.every((s) => s.includes('ready')) || undefined, 30_000);
+      writeFileSync(join(dir, 'go'), '');
+      await ended;
+      const owners = said.filter((s) => s.includes('got')).length;
+      expect(owners, `round ${round} (${round % 2 ? 'a dead owner’s lock' : 'no lock'}): ${owners} processes hold the data folder`).toBe(1);
+    }
+  }, 120_000);
 });
 
 describe('a hostile package', () => {

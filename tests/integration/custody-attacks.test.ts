@@ -22,6 +22,7 @@ import { requestTimestamp } from '../../electron/core/audit/timestamp-authority.
 import { lockDataDir } from '../../electron/core/data-lock.js';
 import { verifyPackage } from '../../electron/core/evidence/package-verifier.js';
 import { canonicalJson } from '../../electron/core/canonical-json.js';
+import { createCore } from '../../electron/core/core.js';
 import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
 import { createLogger } from '../../electron/core/logger.js';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
@@ -205,6 +206,61 @@ describe('ledger history forged or hidden', () => {
       expect(readCheckpoints(join(mirrorDir, CHECKPOINTS_FILE)).map((c) => c?.seq), 'checkpoints 4 and 5 never reached the mirror').toEqual([1, 2, 3, 4, 5]);
     } finally {
       await checkpoints.close();
+      ledger.close();
+    }
+  });
+});
+
+describe('the ledger at start-up', () => {
+  // ATTACK (data-folder write, NO key): after a re-chained edit (which the start-up check reports
+  // as checkpoint-mismatch), append one unsigned line to audit-checkpoints.jsonl with offset -1.
+  // lastCheckpoint() takes the newest line that parses, without its signature, as where to start;
+  // createReadStream({ start: -1 }) throws, checkLedger rejects, the .catch only logs, and the
+  // status stays { check: 'running' } for ever: the banner never shows the problems it had found.
+  // SAFE: start-up starts from the newest checkpoint whose signature holds (or the genesis), and a
+  // check that cannot run ends as "problems" saying so, never as a silent "running".
+  it('one unsigned checkpoint line with a bad offset does not silence the start-up check', async () => {
+    const startUpCheck = async (dir: string) => {
+      const core = createCore({ dataDir: dir, appVersion: 'test', shell: 'browser' });
+      try {
+        const status = await waitFor('the start-up check to end', async () => {
+          const now = await core.api('tester').getAuditStatus();
+          return now.check && now.check.state !== 'running' ? now : undefined;
+        }, 20_000).catch(() => null);
+        return status?.check?.state ?? 'still running';
+      } finally {
+        await core.close();
+      }
+    };
+    const dir = copyOfData();
+    editAndRechain(dir);
+    const control = join(mkdtempSync(join(tmpdir(), 'watchroom-control-')), 'data');
+    cpSync(dir, control, { recursive: true });
+    expect(await startUpCheck(control), 'without the extra line the edit is reported').toBe('problems');
+    writeFileSync(join(dir, CHECKPOINTS_FILE), `${JSON.stringify({ seq: 23, hash: 'f'.repeat(64), offset: -1, at: new Date().toISOString(), key: 'forged', signature: 'AA==' })}\n`, { flag: 'a' });
+    expect(await startUpCheck(dir), 'the start-up check never ended').toBe('problems');
+  });
+
+  // ATTACK (data-folder write, NO key): append one line whose seq is Number.MAX_SAFE_INTEGER. At
+  // start-up the ledger continues from the newest line that parses, so every entry after it is
+  // numbered 2^53 and up, which parseEntry rejects: every reader skips them, readAt() returns null,
+  // and from then on each export is refused as export.footage-unproven (its capture entries cannot be
+  // read back) until someone edits the ledger by hand.
+  // SAFE: the ledger never writes an entry it cannot read back (start-up refuses or sets aside a
+  // last line it cannot continue, or continues from the last entry whose chain holds).
+  it('an entry appended after a forged last line can be read back', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'watchroom-max-seq-'));
+    const file = join(dir, 'audit.jsonl');
+    const genuine = new AuditLedger(file);
+    const first = genuine.append('alice', 'recording.view', 'cam-1');
+    genuine.close();
+    const body = { seq: Number.MAX_SAFE_INTEGER, at: new Date().toISOString(), actor: 'system', action: 'audit.note', subject: 'audit', prev: first.hash };
+    writeFileSync(file, `${JSON.stringify({ ...body, hash: entryHash(body) })}\n`, { flag: 'a' });
+    const ledger = new AuditLedger(file);
+    try {
+      const next = ledger.append('system', 'segment.closed', 'cam-1', { path: 'cam-1/x.ts', sha256: '0'.repeat(64) });
+      expect(ledger.readAt(next.offset), `entry ${next.seq} was written but cannot be read back`).toMatchObject({ action: 'segment.closed' });
+    } finally {
       ledger.close();
     }
   });

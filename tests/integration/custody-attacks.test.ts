@@ -452,9 +452,10 @@ describe('footage on a recordings share', () => {
 
   // ATTACK (write access to the recordings folder only, e.g. a share): replace the first segment of
   // a range with a named pipe. Before any proven read, buildPackage calls keyframeOffsetsOfFile,
-  // which is a plain readFile: it follows links and waits on a pipe for ever. The export never ends,
-  // cancelling it does nothing (nothing checks the signal while readFile waits), and one of libuv's
-  // four threads stays blocked (a link to /dev/zero instead reads up to 2 GB into memory).
+  // which is a plain readFile: it follows links and waits on a pipe for ever. The export never ends;
+  // cancelling only aborts a signal nothing checks while readFile waits, so the job stays "running";
+  // ExportJobs.close() (the app's shutdown) waits for it; and one of libuv's four threads stays
+  // blocked. A link to /dev/zero instead makes readFile read up to 2 GB into memory.
   // SAFE: the keyframes are read through openRegular (or from the proven bytes), so the export ends
   // promptly as failed (export.footage-changed / not a regular file), and cancel always ends it.
   it('an export whose first segment was replaced by a named pipe ends as failed instead of hanging', async () => {

@@ -2,7 +2,9 @@
  * Composition root: wires cameras, streams, wall and audit into one Core that implements
  * WatchroomApi. Shells (Electron IPC, browser host) adapt to it; they do not decide.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { keysDir } from './evidence/evidence-service.js';
+import { loadOrCreateSigningKey } from './evidence/signing-key.js';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AuditEntry, CameraInput, CameraView, ImportResult, RetentionSettings, SessionInfo, WatchroomApi } from '../../shared/api.js';
@@ -110,7 +112,9 @@ export function createCore(options: CoreOptions): Core {
   const cameras = new CameraRegistry(settings, credentials);
   const audit = new AuditLedger(join(options.dataDir, 'audit.jsonl'));
   // Before anything of this run is appended: what was written while Watchroom was not running.
-  const whileStopped = writtenWhileStopped(audit, join(options.dataDir, CHECKPOINTS_FILE));
+  // (Checkpoints are signed by the workstation key; before it exists there are none to go by.)
+  const keyMade = existsSync(join(keysDir(options.dataDir), 'signing-key.pem'));
+  const whileStopped = writtenWhileStopped(audit, join(options.dataDir, CHECKPOINTS_FILE), keyMade ? loadOrCreateSigningKey(keysDir(options.dataDir)).publicKeyPem : null);
   const trustedOffset = (offset: number) => !whileStopped || offset < whileStopped.from || offset >= whileStopped.to;
   const logger = createLogger({ file: join(options.dataDir, 'watchroom.log'), echo: options.logToStderr ?? false, secrets: () => cameras.secrets() });
   const listeners = new Set<(event: CoreEvent) => void>();
@@ -206,7 +210,12 @@ export function createCore(options: CoreOptions): Core {
     });
     logger.log(ledgerCheck.state === 'ok' ? 'info' : 'error', 'audit.checked', { ...ledgerCheck });
     emit({ type: 'audit.status', status: auditStatus() });
-  })().catch((error: unknown) => logger.log('error', 'audit.check-failed', { error: String(error) }));
+  })().catch((error: unknown) => {
+    // A check that could not run is a finding, never a silence.
+    ledgerCheck = { state: 'problems', fromSeq: 0, entries: 0, problems: [`The audit ledger could not be checked at start: ${String(error)}`] };
+    logger.log('error', 'audit.check-failed', { error: String(error) });
+    emit({ type: 'audit.status', status: auditStatus() });
+  });
   const incidents = createIncidentService({ dataDir: options.dataDir, recordingsRoot, index, ledger: audit, checkCamera: (id) => void cameras.get(id), onChange: () => emit({ type: 'bookmarks.changed' }) });
 
   const ready = (async () => {

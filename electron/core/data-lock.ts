@@ -1,58 +1,58 @@
 /**
  * One process per data folder. Two writers of one ledger fork its chain for good (two entries
- * numbered 12), and two recorders of one camera race for its files. The lock is a file made with
- * O_EXCL holding the owner's pid; a lock whose process is gone (a crash, a power cut) is taken over.
+ * numbered 12), and two recorders of one camera race for its files.
+ *
+ * The lock is the operating system's, not a file's contents: an SQLite database held in EXCLUSIVE
+ * locking mode keeps a POSIX lock on its file for as long as the connection is open, which the
+ * kernel drops when the process dies however it dies. So there is no stale lock to take over and no
+ * moment in which two processes can both believe they own the folder (a lock file written after it
+ * is created, or removed when its owner looks dead, leaves both). A small JSON file beside it says
+ * who holds the folder, for the message a second start gets; nothing depends on it.
  */
-import { closeSync, openSync, readFileSync, realpathSync, rmSync, writeSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { WatchroomError } from '../../shared/errors.js';
+import { readRegularSync } from './regular-file.js';
 
-export const LOCK_FILE = 'watchroom.lock';
-/** Folders this process holds: a second core on one folder in one process is refused too. */
-const held = new Set<string>();
+export const LOCK_DB = 'watchroom-lock.sqlite';
+/** Who holds the folder: for people, never for deciding. */
+export const OWNER_FILE = 'watchroom.lock';
 
-function alive(pid: number): boolean {
+function owner(dir: string): string {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+    const o = JSON.parse(readRegularSync(join(dir, OWNER_FILE), 4096)?.toString('utf8') ?? '') as { pid?: unknown; host?: unknown; since?: unknown };
+    return `process ${String(o.pid)} on ${String(o.host)}, since ${String(o.since)}`;
+  } catch {
+    return 'its owner is not recorded';
   }
 }
 
 /** Takes the data folder for this process, or says who has it; the result releases it. */
 export function lockDataDir(dataDir: string): () => void {
   // The folder as it is, not as it was named: a link or a relative path must not make it two folders.
-  const file = join(realpathSync(dataDir), LOCK_FILE);
-  if (held.has(file)) throw new WatchroomError('data.in-use', `This process already runs a Watchroom on the data folder ${dataDir}.`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx', 0o600);
-      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
-      closeSync(fd);
-      held.add(file);
-      return () => {
-        held.delete(file);
-        rmSync(file, { force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    let owner: { pid?: number; host?: string; since?: string } = {};
-    try {
-      owner = JSON.parse(readFileSync(file, 'utf8'));
-    } catch {
-      // Unreadable: a crash while it was being written; nobody holds it.
-    }
-    // Our own pid in the file, not held by us: a previous process that had our number; it is gone.
-    if (typeof owner.pid === 'number' && owner.pid !== process.pid && (owner.host !== hostname() || alive(owner.pid))) {
-      throw new WatchroomError(
-        'data.in-use',
-        `Another Watchroom (process ${owner.pid} on ${owner.host ?? 'this machine'}, since ${owner.since ?? 'unknown'}) is using the data folder ${dataDir}. One folder has one Watchroom: stop that one first, or give this one its own --data folder.`,
-      );
-    }
-    rmSync(file, { force: true }); // its owner is gone
+  const dir = realpathSync(dataDir);
+  const db = new Database(join(dir, LOCK_DB), { timeout: 0 });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE'); // SQLITE_BUSY at once if anyone holds it, this process included
+    db.exec('CREATE TABLE IF NOT EXISTS starts (pid INTEGER, host TEXT, at TEXT)');
+    // A write every time: in EXCLUSIVE locking mode the exclusive lock it takes is kept until close.
+    db.prepare('INSERT INTO starts VALUES (?, ?, ?)').run(process.pid, hostname(), new Date().toISOString());
+    db.exec('DELETE FROM starts WHERE rowid < (SELECT MAX(rowid) FROM starts)');
+    db.exec('COMMIT');
+  } catch (error) {
+    db.close();
+    const code = (error as { code?: string }).code ?? '';
+    if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_LOCKED')) throw error;
+    throw new WatchroomError('data.in-use', `Another Watchroom (${owner(dir)}) is using the data folder ${dataDir}. One folder has one Watchroom: stop that one first, or give this one its own --data folder.`);
   }
-  throw new WatchroomError('data.in-use', `The data folder ${dataDir} could not be locked.`);
+  const info = join(dir, OWNER_FILE);
+  writeFileSync(`${info}.${process.pid}`, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }), { mode: 0o600 });
+  renameSync(`${info}.${process.pid}`, info);
+  return () => {
+    rmSync(info, { force: true });
+    db.close();
+  };
 }

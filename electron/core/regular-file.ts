@@ -5,7 +5,7 @@
  * wait in open (O_NONBLOCK does nothing to a regular file), and read only what fstat says is a
  * regular file, checked on the descriptor actually opened rather than on the path beforehand.
  */
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 export class NotRegularFileError extends Error {
@@ -43,5 +43,25 @@ export async function readRegular(file: string, maxBytes: number): Promise<Buffe
     return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
+  }
+}
+
+/** readRegular for the few reads that must be synchronous (start-up); same rules. */
+export function readRegularSync(file: string, maxBytes: number): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(file, FLAGS);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new NotRegularFileError(file, 'a symbolic link');
+    throw error;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new NotRegularFileError(file, stats.isFIFO() ? 'a named pipe' : 'not a file');
+    if (stats.size > maxBytes) return null;
+    const buffer = Buffer.alloc(stats.size);
+    return buffer.subarray(0, readSync(fd, buffer, 0, stats.size, 0));
+  } finally {
+    closeSync(fd);
   }
 }

@@ -29,11 +29,14 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
   return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }
 
+/** Far beyond any real ledger, far below where numbers stop being exact: a forged huge seq is not an entry. */
+const MAX_SEQ = 2 ** 48;
+
 /** An entry from one line of text, or null when the line is not one (the reader skips it). */
 export function parseEntry(line: string): AuditEntry | null {
   try {
     const e = JSON.parse(line) as AuditEntry;
-    const ok = typeof e === 'object' && e !== null && Number.isSafeInteger(e.seq) && typeof e.hash === 'string' && typeof e.prev === 'string' && typeof e.action === 'string';
+    const ok = typeof e === 'object' && e !== null && Number.isSafeInteger(e.seq) && e.seq >= 1 && e.seq <= MAX_SEQ && typeof e.hash === 'string' && typeof e.prev === 'string' && typeof e.action === 'string';
     return ok ? e : null;
   } catch {
     return null;

@@ -139,6 +139,8 @@ export async function checkLedger(opts: LedgerCheckOptions): Promise<LedgerRepor
   if (uncovered && (uncovered.count > CHECKPOINT_DEFAULTS.entries || Date.parse(prev.at) - uncovered.at > ANCHOR_DELAY_MS)) {
     problem('checkpoints-missing', uncovered.seq, `Entries ${uncovered.seq} to ${prev.seq} are covered by no checkpoint, though one is taken every ${CHECKPOINT_DEFAULTS.entries} entries and within ${CHECKPOINT_MAX_INTERVAL_MS / 60_000} minutes: their checkpoints were removed.`);
   }
+  // Asked to hold the ledger to an authority, a ledger no token covers is anchored in nothing.
+  if (opts.timestampCaFile && entries > 0 && tokenTimes.size === 0) problem('timestamps-none', opts.from?.seq ?? 1, 'No checkpoint of this ledger carries a valid time-stamp: nothing anchors it in time (were its checkpoints removed?).');
   const newest = Math.max(0, ...checkpoints.keys());
   if (newest > prev.seq) problem('entries-missing', prev.seq + 1, `The ledger ends at entry ${prev.seq}, but entry ${newest} was checkpointed: the entries after ${prev.seq} were cut off.`);
   return {

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../canonical-json.js';
-import type { SigningKey } from '../evidence/signing-key.js';
+import { type SigningKey, verifySignature } from '../evidence/signing-key.js';
 import type { Logger } from '../logger.js';
 import type { AuditLedger } from './audit-ledger.js';
 import { tailLines } from './tail-lines.js';
@@ -50,7 +50,7 @@ export const checkpointDigest = (c: Checkpoint) => createHash('sha256').update(c
 export function parseCheckpoint(line: string): Checkpoint | null {
   try {
     const c = JSON.parse(line) as Checkpoint;
-    return Number.isSafeInteger(c.seq) && typeof c.hash === 'string' && Number.isSafeInteger(c.offset) && typeof c.signature === 'string' ? c : null;
+    return Number.isSafeInteger(c.seq) && c.seq >= 1 && typeof c.hash === 'string' && Number.isSafeInteger(c.offset) && c.offset >= 0 && typeof c.signature === 'string' ? c : null;
   } catch {
     return null;
   }
@@ -62,14 +62,22 @@ export function readCheckpoints(file: string): Array<Checkpoint | null> {
   return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map(parseCheckpoint);
 }
 
-export function lastCheckpoint(file: string): Checkpoint | null {
+/** Whether the workstation key signed this checkpoint. */
+export function signedBy(publicKeyPem: string): (c: Checkpoint) => boolean {
+  return (c) => verifySignature(checkpointBody(c), Buffer.from(c.signature, 'base64'), publicKeyPem);
+}
+
+/** The newest checkpoint that `accept`s (at start-up: one the workstation key signed, not any line). */
+export function lastCheckpoint(file: string, accept: (c: Checkpoint) => boolean): Checkpoint | null {
   if (!existsSync(file)) return null;
-  const lines = tailLines(file, 16).lines;
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const c = parseCheckpoint(lines[i]!);
-    if (c) return c;
+  for (let want = 16; ; want *= 8) {
+    const lines = tailLines(file, want).lines;
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const c = parseCheckpoint(lines[i]!);
+      if (c && accept(c)) return c;
+    }
+    if (lines.length < want) return null;
   }
-  return null;
 }
 
 export interface CheckpointOptions {

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { AuditStatus } from '../../../shared/events.js';
 import type { AuditLedger } from './audit-ledger.js';
 import { checkLedger } from './ledger-check.js';
-import { lastCheckpoint } from './ledger-checkpoints.js';
+import { lastCheckpoint, signedBy } from './ledger-checkpoints.js';
 
 export interface ByteRange {
   from: number;
@@ -18,8 +18,8 @@ export interface ByteRange {
 }
 
 /** Bytes of the ledger written after the last (shutdown) checkpoint and before this start; null if none. */
-export function writtenWhileStopped(ledger: AuditLedger, checkpointsFile: string): ByteRange | null {
-  const last = lastCheckpoint(checkpointsFile);
+export function writtenWhileStopped(ledger: AuditLedger, checkpointsFile: string, publicKeyPem: string | null): ByteRange | null {
+  const last = publicKeyPem ? lastCheckpoint(checkpointsFile, signedBy(publicKeyPem)) : null;
   if (!last?.shutdown) return null; // a crash leaves its last entries after the checkpoint: those are ours
   const from = ledger.lineEnd(last.offset);
   const to = ledger.bytesOnDisk;
@@ -28,7 +28,7 @@ export function writtenWhileStopped(ledger: AuditLedger, checkpointsFile: string
 
 export async function checkLedgerAtStart(opts: { ledger: AuditLedger; checkpointsFile: string; mirrorFile?: string; publicKeyPem: string; whileStopped: ByteRange | null }): Promise<NonNullable<AuditStatus['check']>> {
   const { ledger } = opts;
-  const from = lastCheckpoint(opts.checkpointsFile);
+  const from = lastCheckpoint(opts.checkpointsFile, signedBy(opts.publicKeyPem));
   const report = await checkLedger({ ledgerFile: ledger.file, checkpointsFile: opts.checkpointsFile, publicKeyPem: opts.publicKeyPem, ...(opts.mirrorFile ? { mirrorFile: opts.mirrorFile } : {}), ...(from ? { from } : {}) });
   const problems = report.problems.map((p) => p.message);
   const codes = report.problems.map((p) => p.code);

@@ -21,9 +21,9 @@ test.afterAll(async () => {
 
 /**
  * Every H.265 segment is re-encoded by ffmpeg on the host as it is served, one after the other as the
- * player asks. That takes a fraction of a core's second per segment on an idle machine but measured
- * 13 s for the first (0.7 s) segment with the machine's two cores busy (load 20). The waits below are
- * for those states, sized for a busy machine: this test checks that pictures come, not how fast.
+ * player asks: a fraction of a second per segment on an idle machine, but 13 s from request to last
+ * byte for a first segment of 0.7 s with both cores busy (load 20). The waits below are for those
+ * states, sized for a busy machine: this test checks that pictures come, not how fast.
  */
 const TRANSCODED_SEGMENT_MS = 45_000;
 test.describe.configure({ timeout: 3 * TRANSCODED_SEGMENT_MS });

@@ -56,10 +56,9 @@ test('a 2×2 wall of four cameras: every tile live, its video time advancing', a
     await expect(page.getByTestId(`tile-${i}`)).toHaveAttribute('data-state', 'live');
     await expect(page.getByTestId(`tile-${i}`).getByTestId('tile-state')).toHaveText('live');
   }
+  // Every tile's video moves on (how soon depends on the machine's load: a state, not a time).
   const before = await Promise.all([0, 1, 2, 3].map((i) => videoTime(page, i)));
-  await page.waitForTimeout(2_000);
-  const after = await Promise.all([0, 1, 2, 3].map((i) => videoTime(page, i)));
-  for (let i = 0; i < 4; i++) expect(after[i]! - before[i]!, `tile ${i} video time`).toBeGreaterThan(1.2);
+  for (let i = 0; i < 4; i++) await expect.poll(() => videoTime(page, i), { message: `tile ${i} video time` }).toBeGreaterThan(before[i]! + 1.2);
   await page.screenshot({ path: join(ARTIFACTS, 'wall-2x2-live.png') });
 });
 

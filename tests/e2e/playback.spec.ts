@@ -33,18 +33,16 @@ test.afterAll(async () => {
   await stopAllTestCameras();
 });
 
-/** The recorded frame at a wall-clock time, decoded by ffmpeg from the segment file, as RGBA W×H. */
-function recordedFrame(wallMs: number): Buffer | null {
-  const root = join(dataDir, 'recordings');
-  for (const camera of readdirSync(root)) {
-    for (const day of readdirSync(join(root, camera)).filter((d) => /^\d{4}-/.test(d))) {
-      for (const name of readdirSync(join(root, camera, day))) {
-        const m = /^(\d{13})-(\d{13})\.ts$/.exec(name);
-        if (!m || wallMs < Number(m[1]) || wallMs >= Number(m[2])) continue;
-        const offset = ((wallMs - Number(m[1])) / 1000).toFixed(3);
-        // -ss after -i: decode from the segment's start, exact to the frame.
-        return execFileSync('ffmpeg', ['-v', 'error', '-i', join(root, camera, day, name), '-ss', offset, '-frames:v', '1', '-vf', `scale=${W}:${H}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-']);
-      }
+/** One camera's recorded frame at a wall-clock time, decoded by ffmpeg from the segment file, as RGBA W×H. */
+function recordedFrame(cameraId: string, wallMs: number): Buffer | null {
+  const folder = join(dataDir, 'recordings', cameraId);
+  for (const day of readdirSync(folder).filter((d) => /^\d{4}-/.test(d))) {
+    for (const name of readdirSync(join(folder, day))) {
+      const m = /^(\d{13})-(\d{13})\.ts$/.exec(name);
+      if (!m || wallMs < Number(m[1]) || wallMs >= Number(m[2])) continue;
+      const offset = ((wallMs - Number(m[1])) / 1000).toFixed(3);
+      // -ss after -i: decode from the segment's start, exact to the frame.
+      return execFileSync('ffmpeg', ['-v', 'error', '-i', join(folder, day, name), '-ss', offset, '-frames:v', '1', '-vf', `scale=${W}:${H}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-']);
     }
   }
   return null;
@@ -203,8 +201,10 @@ test('playback: the timeline shows the recording, a seek shows the frame recorde
 
   // Which recorded moment does the picture show? The best match among frames around it must be
   // within a second of the time the player reports.
+  // Compared with the first cell's own camera: the two test cameras' pictures differ (label, ball).
   const screen = await frameOnScreen(page);
-  const candidates = [-3000, -2000, -1000, -500, 0, 500, 1000, 2000, 3000].map((d) => ({ d, frame: recordedFrame(wall + d) }));
+  const cameraId = (await panel.getByTestId('playback-cell').first().getAttribute('data-camera-id'))!;
+  const candidates = [-3000, -2000, -1000, -500, 0, 500, 1000, 2000, 3000].map((d) => ({ d, frame: recordedFrame(cameraId, wall + d) }));
   const scored = candidates.filter((c) => c.frame).map((c) => ({ d: c.d, diff: difference(screen, c.frame!) }));
   scored.sort((a, b) => a.diff - b.diff);
   expect(scored.length).toBeGreaterThanOrEqual(5);

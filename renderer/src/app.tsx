@@ -56,7 +56,7 @@ export function App() {
       <TopBar
         layout={wall?.layout ?? null}
         onLayout={(layout) => wall && setWall(withLayout(wall, layout))}
-        onPlayback={() => wall && setPlayback({ cameras: wallCameras(wall.tiles.slice(0, tileCount(wall.layout)), camerasById) })}
+        onPlayback={wall && cameras ? () => setPlayback({ cameras: wallCameras(wall.tiles.slice(0, tileCount(wall.layout)), camerasById) }) : undefined}
         onRetention={() => setRetention(true)}
         onIncidents={() => setIncidents(true)}
         onVerify={() => setVerifying('')}

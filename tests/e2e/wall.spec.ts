@@ -56,10 +56,9 @@ test('a 2×2 wall of four cameras: every tile live, its video time advancing', a
     await expect(page.getByTestId(`tile-${i}`)).toHaveAttribute('data-state', 'live');
     await expect(page.getByTestId(`tile-${i}`).getByTestId('tile-state')).toHaveText('live');
   }
+  // Every tile's video moves on (how soon depends on the machine's load: a state, not a time).
   const before = await Promise.all([0, 1, 2, 3].map((i) => videoTime(page, i)));
-  await page.waitForTimeout(2_000);
-  const after = await Promise.all([0, 1, 2, 3].map((i) => videoTime(page, i)));
-  for (let i = 0; i < 4; i++) expect(after[i]! - before[i]!, `tile ${i} video time`).toBeGreaterThan(1.2);
+  for (let i = 0; i < 4; i++) await expect.poll(() => videoTime(page, i), { message: `tile ${i} video time` }).toBeGreaterThan(before[i]! + 1.2);
   await page.screenshot({ path: join(ARTIFACTS, 'wall-2x2-live.png') });
 });
 
@@ -234,14 +233,16 @@ test('keyboard: digits and arrows select, Enter and Esc maximise and restore, B 
 
   // R: 10 s back; R again: 10 s further; L: live.
   await tile.focus();
+  const pressed = Date.now();
   await page.keyboard.press('r');
   await expect(tile).toHaveAttribute('data-mode', 'replay');
   const holder = tile.getByTestId('recorded-holder');
-  await expect.poll(async () => Number(await holder.getAttribute('data-wall-ms')), { timeout: 20_000 }).toBeGreaterThan(0);
+  // It starts about 10 s before the key press (the HLS engine may first start a little earlier and is
+  // put right). Measured from the press, not from now: loading takes longer on a busy machine.
+  const sincePress = async () => Number(await holder.getAttribute('data-wall-ms')) - pressed;
+  await expect.poll(sincePress, { timeout: 20_000 }).toBeGreaterThan(-14_000);
+  expect(await sincePress()).toBeLessThan(-6_000);
   const behind = async () => Date.now() - Number(await holder.getAttribute('data-wall-ms'));
-  // It settles about 10 s back (the HLS engine may first start a little earlier and is put right).
-  await expect.poll(behind, { timeout: 10_000 }).toBeLessThan(16_000);
-  expect(await behind()).toBeGreaterThan(6_000);
   await page.keyboard.press('r');
   await expect.poll(behind, { timeout: 20_000 }).toBeGreaterThan(16_000);
   await page.keyboard.press('l');

@@ -107,10 +107,7 @@ export function PlaybackPanel({ cameras, startAtMs, onExport, onClose }: Playbac
           <button
             type="button"
             data-testid="playback-play"
-            onClick={() => {
-              all((p) => (paused ? p.play() : p.pause()));
-              setPaused(!paused);
-            }}
+            onClick={() => setPaused(!paused)}
           >
             {paused ? 'Play' : 'Pause'}
           </button>
@@ -123,11 +120,7 @@ export function PlaybackPanel({ cameras, startAtMs, onExport, onClose }: Playbac
             <select
               data-testid="playback-speed"
               value={speed}
-              onChange={(e) => {
-                const rate = Number(e.target.value);
-                setSpeed(rate);
-                all((p) => p.setRate(rate));
-              }}
+              onChange={(e) => setSpeed(Number(e.target.value))}
             >
               {SPEEDS.map((s) => (
                 <option key={s} value={s}>
@@ -200,6 +193,8 @@ export function PlaybackPanel({ cameras, startAtMs, onExport, onClose }: Playbac
               cameraId={camera.id}
               startAtMs={startAt}
               open={false}
+              paused={paused}
+              rate={speed}
               onPlayer={(p) => (p ? players.current.set(camera.id, p) : players.current.delete(camera.id))}
             />
             <span className="playback-name">{camera.name}</span>

@@ -15,10 +15,13 @@ export class RecordedPlayer {
   private readonly player: VideoJsPlayer;
   private ranges: RecordedRange[] = [];
   private pendingSeek: number | null = null;
+  /** The wall-clock time last asked for: the start, or a seek made before the first play. */
+  private requestedWallMs: number;
 
   /** `startWallMs`: where playback must begin, whatever the HLS engine's own idea of a live start. */
   constructor(video: HTMLVideoElement, src: string, ranges: RecordedRange[], startWallMs: number) {
     this.ranges = ranges;
+    this.requestedWallMs = startWallMs;
     // video.js's own <style> injection would break the page's CSP; its CSS comes from the bundle.
     (window as unknown as { VIDEOJS_NO_DYNAMIC_STYLE: boolean }).VIDEOJS_NO_DYNAMIC_STYLE = true;
     this.player = videojs(video, { controls: false, autoplay: false, muted: true, preload: 'auto', html5: { vhs: { overrideNative: true } } });
@@ -28,10 +31,11 @@ export class RecordedPlayer {
       if (this.pendingSeek !== null) this.seekWall(this.pendingSeek);
     });
     // On its first play of a growing playlist VHS may move the playhead to where it thinks a live
-    // stream should start (seen: 12 s before EXT-X-START); put it back once. Compared in player
-    // time, so a start before the recording (player time 0) is not sought again for nothing.
+    // stream should start (seen: 12 s before EXT-X-START); put it back once, where it was last asked
+    // to be: a player held paused may have been sought since it was made. Compared in player time,
+    // so a start before the recording (player time 0) is not sought again for nothing.
     this.player.one('playing', () => {
-      const target = playerSecondsAt(this.ranges, startWallMs);
+      const target = playerSecondsAt(this.ranges, this.requestedWallMs);
       if (target !== null && Math.abs((this.player.currentTime() ?? 0) - target) > 1) this.player.currentTime(target);
     });
     this.seekWall(startWallMs);
@@ -63,6 +67,7 @@ export class RecordedPlayer {
   }
 
   seekWall(wallMs: number): void {
+    this.requestedWallMs = wallMs;
     const seconds = playerSecondsAt(this.ranges, wallMs);
     if (seconds === null) return;
     if (this.player.readyState() < 1) {
@@ -73,8 +78,12 @@ export class RecordedPlayer {
     this.player.currentTime(seconds);
   }
 
-  /** The wall-clock time of the frame on screen, or null before anything is loaded. */
+  /**
+   * The wall-clock time of the frame on screen, or null before anything is loaded. Until then the
+   * element's time is 0, the recording's first moment: not where the player is going, so not shown.
+   */
   wallMs(): number | null {
+    if (this.player.readyState() < 1 || this.pendingSeek !== null) return null;
     return wallMsAt(this.ranges, this.player.currentTime() ?? 0);
   }
 

@@ -13,14 +13,20 @@ interface RecordedVideoProps {
   open: boolean;
   /** Hands the player to the owner (playback controls, sync), and null when it goes. */
   onPlayer?: (player: RecordedPlayer | null) => void;
+  /** Held still (playback's Pause): a player that loads while paused does not start. */
+  paused?: boolean;
+  /** Playback speed, also for a player that loads later. */
+  rate?: number;
 }
 
 /** The playlist covers this much either side of the start; seeks beyond it need a new player. */
 export const PLAYLIST_SPAN_MS = 60 * 60_000;
 
-export function RecordedVideo({ cameraId, startAtMs, open, onPlayer }: RecordedVideoProps) {
+export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = false, rate = 1 }: RecordedVideoProps) {
   const holder = useRef<HTMLDivElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  /** The player once its recording is found: Pause or a speed chosen while it loads applies to it too. */
+  const [loaded, setLoaded] = useState<RecordedPlayer | null>(null);
 
   useEffect(() => {
     let disposed = false;
@@ -42,7 +48,7 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer }: RecordedV
         const src = await mediaUrl(`/media/${encodeURIComponent(cameraId)}/recording.m3u8?fromMs=${fromMs}&toMs=${toMs}&startMs=${startAtMs}${open ? '&open=1' : ''}`);
         if (disposed) return;
         player = new RecordedPlayer(video, src, ranges, startAtMs);
-        player.play();
+        setLoaded(player);
         onPlayer?.(player);
         timer = setInterval(async () => {
           const wall = player?.wallMs();
@@ -57,6 +63,7 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer }: RecordedV
     return () => {
       disposed = true;
       clearInterval(timer);
+      setLoaded(null);
       onPlayer?.(null);
       if (player) player.dispose();
       else video.remove();
@@ -64,6 +71,12 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer }: RecordedV
     // onPlayer is a callback prop; a new one must not restart playback.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cameraId, startAtMs, open]);
+
+  useEffect(() => {
+    if (paused) loaded?.pause();
+    else loaded?.play();
+  }, [loaded, paused]);
+  useEffect(() => loaded?.setRate(rate), [loaded, rate]);
 
   return (
     <div ref={holder} className="recorded-holder" data-testid="recorded-holder">

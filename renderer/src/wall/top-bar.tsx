@@ -6,7 +6,8 @@ import { WallsMenu } from './walls-menu';
 interface TopBarProps {
   layout: LayoutId | null;
   onLayout(layout: LayoutId): void;
-  onPlayback(): void;
+  /** Absent until the wall and its cameras are known: there is nothing to play back yet. */
+  onPlayback?: () => void;
   onRetention(): void;
   onIncidents(): void;
   onVerify(): void;
@@ -22,7 +23,7 @@ export function TopBar({ layout, onLayout, onPlayback, onRetention, onIncidents,
       <button type="button" data-testid="open-wall-tour" onClick={onWallTour} title="Tour: show all the chosen cameras on this wall, a wall-full at a time">
         ⟳ Tour
       </button>
-      <button type="button" className="playback-open" data-testid="open-playback" onClick={onPlayback} title="Play back the cameras on the wall">
+      <button type="button" className="playback-open" data-testid="open-playback" disabled={!onPlayback} onClick={onPlayback} title="Play back the cameras on the wall">
         Playback
       </button>
       <button type="button" data-testid="open-incidents" onClick={onIncidents} title="Bookmarked incidents: search, play, export">

@@ -151,6 +151,8 @@ async function verifyLedger(dataDir: string, opts: { mirror?: string; tsaCa?: st
       `Checkpoints: ${report.checkpoints}, signed by ${report.key ?? 'an unknown key'}${opts.mirror ? `, held against the mirror ${opts.mirror}` : ' (no --mirror: copies elsewhere not compared)'}`,
       `Time-stamps: ${report.timestamps.present} present, ${opts.tsaCa ? `${report.timestamps.checked} checked` : 'not checked (give --tsa-ca)'}`,
     ];
+    // Whoever can rewrite the folder can replace its key too: say so unless the key came from elsewhere.
+    if (!opts.key) out.push('             (the key is the one in the folder checked; compare its fingerprint with the published one, or pass --key)');
     if (report.ok) out.push('RESULT:      INTACT — every entry links, and every checkpoint and time-stamp holds.');
     else {
       const first = report.problems[0]!;

@@ -22,7 +22,7 @@ import { retentionSchema } from '../../shared/schemas.js';
 import { SegmentIndex } from './recording/segment-index.js';
 import { RecordingStore, type Audit } from './recording/recording-store.js';
 import { SegmentRecorder } from './recording/segment-recorder.js';
-import { reconcileRecordings, type ReconcileReport } from './recording/recording-reconciler.js';
+import { fileLeftoverRuns, reconcileRecordings, type ReconcileReport } from './recording/recording-reconciler.js';
 import { applyRetention, DEFAULT_RETENTION } from './recording/retention.js';
 import { hlsPlaylist } from './recording/hls-playlist.js';
 import { createEvidenceService } from './evidence/evidence-service.js';
@@ -64,7 +64,10 @@ export interface Core {
   openLive(actor: string, cameraId: string, sink: StreamSink, stream?: StreamVariant): () => void;
   onEvent(listener: (event: CoreEvent) => void): () => void;
   readonly logger: Logger;
-  /** Settles once recordings are reconciled with the index and recording has started. */
+  /**
+   * Settles once recordings are reconciled with the index (and a first retention pass ran). Cameras
+   * record and show live before that: only crash leftovers are filed first.
+   */
   readonly ready: Promise<ReconcileReport>;
   /** For the media server: the recordings root, the index, and who audits. */
   readonly recordings: { root: string; index: SegmentIndex };
@@ -159,11 +162,19 @@ export function createCore(options: CoreOptions): Core {
   const inboxTimer = setInterval(evidence.ingestInbox, 5_000);
   const incidents = createIncidentService({ dataDir: options.dataDir, recordingsRoot, index, ledger: audit, checkCamera: (id) => void cameras.get(id), onChange: () => emit({ type: 'bookmarks.changed' }) });
 
+  // No stream starts before crash leftovers are filed: every main-stream run records, and a run
+  // begun earlier would be taken for a leftover. Comparing the day folders takes long with a month
+  // of footage, so it runs after recording has started.
+  const leftovers = fileLeftoverRuns(store);
+  let filedYet = false;
+  const leftoversFiled = leftovers.then(() => undefined, () => undefined).finally(() => (filedYet = true));
+  const closing = new AbortController();
   const ready = (async () => {
     evidence.ingestInbox();
-    const report = await reconcileRecordings(store, index, captureHashes, auditSystem, logger);
-    await runRetention();
+    const filed = await leftovers;
     streams.startRecording(cameras.list().map((r) => r.id));
+    const report = await reconcileRecordings(store, index, captureHashes, auditSystem, logger, { leftovers: filed, signal: closing.signal });
+    await runRetention();
     return report;
   })();
   ready.catch((error) => logger.log('error', 'recording.start-failed', { error: String(error) }));
@@ -176,7 +187,7 @@ export function createCore(options: CoreOptions): Core {
   const camerasAdded = (added: CameraRecord[]) => {
     walls.camerasAdded(added.map((r) => r.id));
     emit({ type: 'cameras.changed' });
-    void ready.then(() => streams.startRecording(added.map((r) => r.id)));
+    void leftovers.then(() => streams.startRecording(added.map((r) => r.id)), () => undefined);
   };
 
   if (options.demoWhenEmpty && cameras.list().length === 0 && settings.get('demoOffered') !== true) {
@@ -232,7 +243,7 @@ export function createCore(options: CoreOptions): Core {
           const record = cameras.update(id, changes);
           auditCamera('camera.edit', record, { changed: Object.keys(changes).filter((k) => k !== 'password'), passwordChanged: changes.password !== undefined });
           emit({ type: 'cameras.changed' });
-          if (streamFacts() !== before) await streams.cameraChanged(id);
+          if (streamFacts() !== before) await leftoversFiled.then(() => streams.cameraChanged(id));
           return view(record);
         },
         async removeCamera({ id }) {
@@ -299,7 +310,17 @@ export function createCore(options: CoreOptions): Core {
     openLive(actor, cameraId, sink, stream = 'main') {
       const record = cameras.get(cameraId);
       audit.append(actor, 'stream.open', cameraId, { name: record.name, stream });
-      return streams.subscribe(cameraId, sink, stream);
+      if (filedYet) return streams.subscribe(cameraId, sink, stream);
+      // Only in the first moments after a start: the stream waits for crash leftovers to be filed.
+      let unsubscribe: (() => void) | null = null;
+      let closed = false;
+      void leftoversFiled.then(() => {
+        if (!closed) unsubscribe = streams.subscribe(cameraId, sink, stream);
+      }).catch((error: Error) => sink.end(error.message));
+      return () => {
+        closed = true;
+        unsubscribe?.();
+      };
     },
     onEvent(listener) {
       listeners.add(listener);
@@ -309,6 +330,7 @@ export function createCore(options: CoreOptions): Core {
       clearInterval(retentionTimer);
       clearInterval(inboxTimer);
       await evidence.close();
+      closing.abort();
       await ready.catch(() => undefined);
       // Stopping each stream lets ffmpeg close its segment and commits it.
       await streams.close();

@@ -158,8 +158,27 @@ export class SegmentIndex {
     return row && toSegment(row);
   }
 
+  /** Every row at once: for tests and small indexes only (a month of footage is ten million rows). */
   all(): SegmentRow[] {
     return (this.db.prepare('SELECT * FROM segments ORDER BY start_ms').all() as Row[]).map(toSegment);
+  }
+
+  /** The cameras with rows, each found by one index seek rather than a scan. */
+  cameraIds(): string[] {
+    const next = this.db.prepare('SELECT MIN(camera_id) FROM segments WHERE camera_id > ?').pluck();
+    const ids: string[] = [];
+    for (let id = next.get('') as string | null; id !== null; id = next.get(id) as string | null) ids.push(id);
+    return ids;
+  }
+
+  /** The earliest start at or after `fromMs` of one camera's rows (missing ones too), by one index seek. */
+  firstStartFrom(cameraId: string, fromMs: number): number | undefined {
+    return (this.db.prepare('SELECT MIN(start_ms) FROM segments WHERE camera_id = ? AND start_ms >= ?').pluck().get(cameraId, fromMs) as number | null) ?? undefined;
+  }
+
+  /** One camera's rows starting in [from, to), missing ones too, read one at a time. */
+  *startingIn(cameraId: string, from: number, to: number): Generator<SegmentRow> {
+    for (const row of this.db.prepare('SELECT * FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ?').iterate(cameraId, from, to)) yield toSegment(row as Row);
   }
 
   lastOfRun(runId: string): SegmentRow | undefined {
@@ -167,10 +186,17 @@ export class SegmentIndex {
     return row && toSegment(row);
   }
 
-  setMissing(id: number, missing: boolean): void {
+  /** Returns whether the row changed (false if it was already so, or is gone). */
+  setMissing(id: number, missing: boolean): boolean {
     const row = this.byId(id);
-    this.db.prepare('UPDATE segments SET missing = ? WHERE id = ?').run(missing ? 1 : 0, id);
-    if (row) this.refreshRangeStarts(row.cameraId, row.startMs);
+    const changed = this.db.prepare('UPDATE segments SET missing = ? WHERE id = ? AND missing != ?').run(missing ? 1 : 0, id, missing ? 1 : 0).changes > 0;
+    if (row && changed) this.refreshRangeStarts(row.cameraId, row.startMs);
+    return changed;
+  }
+
+  /** setMissing for many rows in one transaction (a day folder that is gone); returns how many changed. */
+  setMissingMany(ids: readonly number[], missing: boolean): number {
+    return this.db.transaction(() => ids.filter((id) => this.setMissing(id, missing)).length)();
   }
 
   delete(id: number): void {

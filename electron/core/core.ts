@@ -23,7 +23,8 @@ import { SegmentIndex } from './recording/segment-index.js';
 import { RecordingStore, type Audit } from './recording/recording-store.js';
 import { SegmentRecorder } from './recording/segment-recorder.js';
 import { fileLeftoverRuns, reconcileRecordings, type ReconcileReport } from './recording/recording-reconciler.js';
-import { applyRetention, DEFAULT_RETENTION } from './recording/retention.js';
+import { applyRetention, DEFAULT_RETENTION, type FreeSpaceFloor } from './recording/retention.js';
+import { TrustedClock, type Clocks } from './recording/trusted-clock.js';
 import { hlsPlaylist } from './recording/hls-playlist.js';
 import { createEvidenceService } from './evidence/evidence-service.js';
 import { createIncidentService } from './incidents/incident-service.js';
@@ -50,6 +51,10 @@ export interface CoreOptions {
   /** Retention when none is saved yet (default: 31 days, 200 GB in total). */
   retention?: Partial<RetentionSettings>;
   retentionIntervalMs?: number;
+  /** Free space retention keeps on the recordings disk (default: 5 % or 2 GB, the larger). */
+  freeSpaceFloor?: FreeSpaceFloor;
+  /** Wall and monotonic clocks (tests set them to jump). */
+  clocks?: Clocks;
   /** Where evidence packages go; `<dataDir>/exports` by default. */
   exportsDir?: string;
 }
@@ -122,8 +127,9 @@ export function createCore(options: CoreOptions): Core {
     return saved.success ? saved.data : { ...DEFAULT_RETENTION, ...options.retention };
   };
   let retentionRun: Promise<{ deleted: number; freedBytes: number }> | null = null;
+  const clock = new TrustedClock((jump) => auditSystem('clock.jump', 'clock', { ...jump }), options.clocks);
   const runRetention = () =>
-    (retentionRun ??= applyRetention(index, recordingsRoot, retention(), Date.now(), auditSystem).finally(() => (retentionRun = null)));
+    (retentionRun ??= applyRetention(index, recordingsRoot, retention(), clock.now(), auditSystem, options.freeSpaceFloor).finally(() => (retentionRun = null)));
 
   const streams = new StreamEngine({
     ffmpegPath: options.ffmpegPath ?? 'ffmpeg',

@@ -214,6 +214,11 @@ export class SegmentIndex {
     return (this.db.prepare(sql).all(...args) as Row[]).map(toSegment);
   }
 
+  /** The latest end of any row (missing ones too); null when empty. Reads only the last MAX_SEGMENT_MS of starts. */
+  newestEnd(): number | null {
+    return this.db.prepare('SELECT MAX(end_ms) FROM segments WHERE start_ms >= (SELECT MAX(start_ms) FROM segments) - ?').pluck().get(MAX_SEGMENT_MS) as number | null;
+  }
+
   bytesByCamera(): Map<string, number> {
     const rows = this.db.prepare('SELECT camera_id, SUM(bytes) AS total FROM segments WHERE missing = 0 GROUP BY camera_id').all() as Array<{ camera_id: string; total: number }>;
     return new Map(rows.map((r) => [r.camera_id, r.total]));

@@ -50,6 +50,7 @@ async function measure(dataDir: string): Promise<void> {
   const api = core.api('bench');
   const [camera] = await api.listCameras();
   const apiMs = since(t0);
+  lag.reset(); // stalls from here on: what a live wall would feel
   const liveMs = new Promise<number>((resolve) => {
     core.openLive('bench', camera!.id, { init: () => undefined, fragment: () => resolve(since(t0)), backlog: () => 0, end: () => undefined });
   });
@@ -135,7 +136,7 @@ async function prepareAndRun(): Promise<void> {
           days,
           filesOnDisk: files,
           fillSeconds,
-          note: 'ms from createCore in a fresh process: apiMs = first API answer; liveMs = first live fragment of a real camera opened at once; recordingMs = that camera recording; reconciledMs = core.ready (reconciliation and first retention pass). peakRssMB = whole process.',
+          note: 'ms from createCore in a fresh process: apiMs = first API answer; liveMs = first live fragment of a real camera opened at once; recordingMs = that camera recording; reconciledMs = core.ready (reconciliation and first retention pass); maxEventLoopStallMs = longest event-loop delay after the first API answer. peakRssMB = whole process.',
           ...measured,
         },
         null,

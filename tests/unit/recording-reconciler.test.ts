@@ -111,9 +111,9 @@ describe('reconciliation at start', () => {
     // The camera commits (file renamed into place, then its row) right after the day's rows are read.
     const racing = new Proxy(index, {
       get(target, key) {
-        if (key !== 'startingIn') return (Reflect.get(target, key) as (...a: unknown[]) => unknown).bind(target);
+        if (key !== 'filesStartingIn') return (Reflect.get(target, key) as (...a: unknown[]) => unknown).bind(target);
         return function* (...args: [string, number, number]) {
-          yield* target.startingIn(...args);
+          yield* target.filesStartingIn(...args);
           fresh ??= segment('cam-a', DAY0 + 60_000);
         };
       },

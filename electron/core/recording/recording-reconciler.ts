@@ -87,7 +87,7 @@ export async function reconcileRecordings(
       const rows = new Map<string, { id: number; missing: boolean }>();
       const returned: number[] = [];
       const gone: number[] = [];
-      for (const { id, path, missing } of index.startingIn(cameraId, dayStart, dayStart + DAY_MS)) {
+      for (const { id, path, missing } of index.filesStartingIn(cameraId, dayStart, dayStart + DAY_MS)) {
         if (dirname(path) === folder) rows.set(basename(path), { id, missing });
         // Filed elsewhere than its start's day (the store never does so): checked on its own.
         else if (existsSync(join(store.root, path)) === missing) (missing ? returned : gone).push(id);

@@ -176,9 +176,10 @@ export class SegmentIndex {
     return (this.db.prepare('SELECT MIN(start_ms) FROM segments WHERE camera_id = ? AND start_ms >= ?').pluck().get(cameraId, fromMs) as number | null) ?? undefined;
   }
 
-  /** One camera's rows starting in [from, to), missing ones too, read one at a time. */
-  *startingIn(cameraId: string, from: number, to: number): Generator<SegmentRow> {
-    for (const row of this.db.prepare('SELECT * FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ?').iterate(cameraId, from, to)) yield toSegment(row as Row);
+  /** Where one camera's rows starting in [from, to) say their files are (missing ones too), read one at a time. */
+  *filesStartingIn(cameraId: string, from: number, to: number): Generator<Pick<SegmentRow, 'id' | 'path' | 'missing'>> {
+    const rows = this.db.prepare('SELECT id, path, missing FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ?').iterate(cameraId, from, to);
+    for (const row of rows as IterableIterator<Pick<Row, 'id' | 'path' | 'missing'>>) yield { id: row.id, path: row.path, missing: row.missing === 1 };
   }
 
   lastOfRun(runId: string): SegmentRow | undefined {

@@ -2,7 +2,7 @@
  * Continuous recording against real RTSP cameras, real ffmpeg, real SQLite and real files.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,6 +190,13 @@ describe('retention', () => {
       expect(index.segments(cam.id, 0, Date.now() + 1e6).map((s) => s.path)).toEqual([second!, ...all.slice(3)].map((s) => s.path));
       expect(segmentFiles(join(root, cam.id)).filter((p) => !p.includes('incoming'))).toEqual([second!, ...all.slice(3)].map((s) => s.path.slice(cam.id.length + 1)));
       expect(free()).toBeGreaterThanOrEqual(floor.bytes);
+
+      // Space that deleting footage does not give back (here every segment has a second link) ends the
+      // pass after one round, instead of emptying the disk of footage without reaching the floor.
+      for (const s of all.slice(3)) linkSync(join(root, s.path), join(root, `held-${s.id}.ts`));
+      deletions.length = 0;
+      await applyRetention(index, root, { maxAgeDays: 31, maxTotalBytes: 1e12, maxBytesPerCamera: null }, Date.now(), (action, _s, d) => deletions.push(`${action}:${d.path}:${d.reason}`), { fraction: 0, bytes: free() + 1 });
+      expect(deletions).toEqual([`segment.deleted:${all[3]!.path}:free-space`]);
     } finally {
       await h.close();
       execFileSync('umount', ['-l', root]);

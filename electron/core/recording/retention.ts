@@ -89,9 +89,13 @@ export async function applyRetention(
     }
   }
 
-  for (let deficit = await freeSpaceDeficit(root, floor); deficit > 0; deficit = await freeSpaceDeficit(root, floor)) {
+  // Deletes about the shortfall, then measures again. A round that frees nothing ends it: the space
+  // is held by something else (other data, files still open), and deleting on would empty the disk
+  // of footage without reaching the floor.
+  for (let disk = await freeSpace(root, floor), before = -Infinity; disk.deficit > 0 && disk.free > before; before = disk.free, disk = await freeSpace(root, floor)) {
     const batch = index.deletable(BATCH);
     if (batch.length === 0) break;
+    let deficit = disk.deficit;
     for (const s of batch) {
       if (deficit <= 0) break;
       await remove(s, 'free-space');
@@ -101,9 +105,10 @@ export async function applyRetention(
   return result;
 }
 
-/** Bytes short of the floor on the recordings disk (0 or less: enough free). */
-async function freeSpaceDeficit(root: string, floor: FreeSpaceFloor): Promise<number> {
+/** Free bytes on the recordings disk, and how many short of the floor (0 or less: enough). */
+async function freeSpace(root: string, floor: FreeSpaceFloor): Promise<{ free: number; deficit: number }> {
   const disk = await statfs(root).catch(() => null);
-  if (!disk) return 0; // no recordings folder yet: nothing to free
-  return Math.max(floor.fraction * disk.blocks * disk.bsize, floor.bytes) - disk.bavail * disk.bsize;
+  if (!disk) return { free: 0, deficit: 0 }; // no recordings folder yet: nothing to free
+  const free = disk.bavail * disk.bsize;
+  return { free, deficit: Math.max(floor.fraction * disk.blocks * disk.bsize, floor.bytes) - free };
 }

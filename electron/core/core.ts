@@ -180,7 +180,7 @@ export function createCore(options: CoreOptions): Core {
     const filed = await leftovers;
     streams.startRecording(cameras.list().map((r) => r.id));
     const report = await reconcileRecordings(store, index, captureHashes, auditSystem, logger, { leftovers: filed, signal: closing.signal });
-    await runRetention();
+    if (!closing.signal.aborted) await runRetention();
     return report;
   })();
   ready.catch((error) => logger.log('error', 'recording.start-failed', { error: String(error) }));

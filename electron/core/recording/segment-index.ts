@@ -100,6 +100,28 @@ export class SegmentIndex {
     // Indexes made before ledger offsets were kept.
     const columns = this.db.prepare('PRAGMA table_info(segments)').all() as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'ledger_offset')) this.db.exec('ALTER TABLE segments ADD COLUMN ledger_offset INTEGER');
+    this.keepCameraBytes();
+  }
+
+  /**
+   * Bytes of present footage per camera, kept by triggers: retention reads them every pass, and
+   * summing ten million rows (a month of footage) took 26 s with the event loop blocked.
+   * An index made before this is summed once, here.
+   */
+  private keepCameraBytes(): void {
+    const add = (row: 'NEW' | 'OLD', sign: '+' | '-') => `
+      INSERT OR IGNORE INTO camera_bytes VALUES (${row}.camera_id, 0);
+      UPDATE camera_bytes SET bytes = bytes ${sign} ${row}.bytes WHERE camera_id = ${row}.camera_id AND ${row}.missing = 0;`;
+    const made = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'camera_bytes'").get() !== undefined;
+    this.db.transaction(() => {
+      this.db.exec(`
+        CREATE TABLE IF NOT EXISTS camera_bytes (camera_id TEXT PRIMARY KEY, bytes INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TRIGGER IF NOT EXISTS camera_bytes_insert AFTER INSERT ON segments BEGIN ${add('NEW', '+')} END;
+        CREATE TRIGGER IF NOT EXISTS camera_bytes_delete AFTER DELETE ON segments BEGIN ${add('OLD', '-')} END;
+        CREATE TRIGGER IF NOT EXISTS camera_bytes_update AFTER UPDATE OF camera_id, bytes, missing ON segments BEGIN ${add('OLD', '-')} ${add('NEW', '+')} END;
+      `);
+      if (!made) this.db.exec('INSERT INTO camera_bytes SELECT camera_id, SUM(bytes) FROM segments WHERE missing = 0 GROUP BY camera_id');
+    })();
   }
 
   insert(s: NewSegment): SegmentRow {
@@ -221,12 +243,12 @@ export class SegmentIndex {
   }
 
   bytesByCamera(): Map<string, number> {
-    const rows = this.db.prepare('SELECT camera_id, SUM(bytes) AS total FROM segments WHERE missing = 0 GROUP BY camera_id').all() as Array<{ camera_id: string; total: number }>;
+    const rows = this.db.prepare('SELECT camera_id, bytes AS total FROM camera_bytes WHERE bytes > 0').all() as Array<{ camera_id: string; total: number }>;
     return new Map(rows.map((r) => [r.camera_id, r.total]));
   }
 
   usage(): { usedBytes: number; oldestMs: number | null } {
-    const row = this.db.prepare('SELECT COALESCE(SUM(bytes), 0) AS used, MIN(start_ms) AS oldest FROM segments WHERE missing = 0').get() as { used: number; oldest: number | null };
+    const row = this.db.prepare('SELECT (SELECT COALESCE(SUM(bytes), 0) FROM camera_bytes) AS used, (SELECT MIN(start_ms) FROM segments WHERE missing = 0) AS oldest').get() as { used: number; oldest: number | null };
     return { usedBytes: row.used, oldestMs: row.oldest };
   }
 

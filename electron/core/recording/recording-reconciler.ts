@@ -13,6 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { basename, dirname, join } from 'node:path';
 import type { RecordingCheck } from '../../../shared/api.js';
 import type { Logger } from '../logger.js';
@@ -105,6 +106,9 @@ export async function reconcileRecordings(
       index.setMissingMany(returned, false);
       report.missing += index.setMissingMany(gone, true);
       if (unindexed.length >= UNINDEXED_BATCH) await indexUnindexed();
+      // One day's rows at a time on the event loop: the wall's streams are served between days (a
+      // month of days with no folder would otherwise run as one block of seconds).
+      await nextTurn();
     }
   }
   if (unindexed.length && !signal?.aborted) await indexUnindexed();

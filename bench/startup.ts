@@ -51,6 +51,14 @@ async function measure(dataDir: string): Promise<void> {
   const [camera] = await api.listCameras();
   const apiMs = since(t0);
   lag.reset(); // stalls from here on: what a live wall would feel
+  /** When the event loop stalled over half a second, and for how long: to tell which phase it was. */
+  const stalls: Array<{ atMs: number; ms: number }> = [];
+  let tick = performance.now();
+  const stallTimer = setInterval(() => {
+    const now = performance.now();
+    if (now - tick > 500) stalls.push({ atMs: since(t0), ms: Math.round(now - tick) });
+    tick = now;
+  }, 10);
   const liveMs = new Promise<number>((resolve) => {
     core.openLive('bench', camera!.id, { init: () => undefined, fragment: () => resolve(since(t0)), backlog: () => 0, end: () => undefined });
   });
@@ -65,8 +73,9 @@ async function measure(dataDir: string): Promise<void> {
   });
   const report = await core.ready;
   const reconciledMs = since(t0);
-  const result = { apiMs, liveMs: await liveMs, recordingMs: await recordingMs, reconciledMs, report };
+  const result = { apiMs, liveMs: await liveMs, recordingMs: await recordingMs, reconciledMs, report, stalls };
   clearInterval(rssTimer);
+  clearInterval(stallTimer);
   lag.disable();
   const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) * 1024;
   await core.close();

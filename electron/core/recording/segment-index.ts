@@ -89,6 +89,8 @@ export class SegmentIndex {
       CREATE INDEX IF NOT EXISTS segments_range_starts ON segments (camera_id, gap_before, start_ms);
       CREATE INDEX IF NOT EXISTS segments_camera_time ON segments (camera_id, start_ms, end_ms, missing);
       CREATE INDEX IF NOT EXISTS segments_start ON segments (start_ms);
+      -- Filing a crashed run at start looks up its last segment: without this, a scan of every row.
+      CREATE INDEX IF NOT EXISTS segments_run ON segments (run_id, end_ms);
       CREATE TABLE IF NOT EXISTS locks (
         id INTEGER PRIMARY KEY,
         camera_id TEXT NOT NULL,

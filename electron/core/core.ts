@@ -27,8 +27,9 @@ import { retentionSchema } from '../../shared/schemas.js';
 import { SegmentIndex } from './recording/segment-index.js';
 import { RecordingStore, type Audit } from './recording/recording-store.js';
 import { MAX_CLOCK_OFFSET_MS, SegmentRecorder } from './recording/segment-recorder.js';
-import { reconcileRecordings, type ReconcileReport } from './recording/recording-reconciler.js';
-import { applyRetention, DEFAULT_RETENTION } from './recording/retention.js';
+import { fileLeftoverRuns, reconcileRecordings, type ReconcileReport } from './recording/recording-reconciler.js';
+import { applyRetention, DEFAULT_RETENTION, type FreeSpaceFloor } from './recording/retention.js';
+import { TrustedClock, type Clocks } from './recording/trusted-clock.js';
 import { hlsPlaylist } from './recording/hls-playlist.js';
 import { createEvidenceService } from './evidence/evidence-service.js';
 import { createIncidentService } from './incidents/incident-service.js';
@@ -55,6 +56,10 @@ export interface CoreOptions {
   /** Retention when none is saved yet (default: 31 days, 200 GB in total). */
   retention?: Partial<RetentionSettings>;
   retentionIntervalMs?: number;
+  /** Free space retention keeps on the recordings disk (default: 5 % or 2 GB, the larger). */
+  freeSpaceFloor?: FreeSpaceFloor;
+  /** Wall and monotonic clocks (tests set them to jump). */
+  clocks?: Clocks;
   /** Where evidence packages go; `<dataDir>/exports` by default. */
   exportsDir?: string;
   /** Largest file accepted into <data>/received/ (default MAX_RECEIVED_FILE_BYTES). */
@@ -77,7 +82,10 @@ export interface Core {
   openLive(actor: string, cameraId: string, sink: StreamSink, stream?: StreamVariant): () => void;
   onEvent(listener: (event: CoreEvent) => void): () => void;
   readonly logger: Logger;
-  /** Settles once recordings are reconciled with the index and recording has started. */
+  /**
+   * Settles once recordings are reconciled with the index (and a first retention pass ran). Cameras
+   * record and show live before that: only crash leftovers are filed first.
+   */
   readonly ready: Promise<ReconcileReport>;
   /** For the media server: the recordings root, the index, and who audits. */
   readonly recordings: { root: string; index: SegmentIndex };
@@ -146,8 +154,9 @@ export function createCore(options: CoreOptions): Core {
     return saved.success ? saved.data : { ...DEFAULT_RETENTION, ...options.retention };
   };
   let retentionRun: Promise<{ deleted: number; freedBytes: number }> | null = null;
+  const clock = new TrustedClock((jump) => auditSystem('clock.jump', 'clock', { ...jump }), options.clocks);
   const runRetention = () =>
-    (retentionRun ??= applyRetention(index, recordingsRoot, retention(), Date.now(), auditSystem).finally(() => (retentionRun = null)));
+    (retentionRun ??= applyRetention(index, recordingsRoot, retention(), clock.now(), auditSystem, options.freeSpaceFloor).finally(() => (retentionRun = null)));
 
   const streams = new StreamEngine({
     ffmpegPath: options.ffmpegPath ?? 'ffmpeg',
@@ -218,11 +227,19 @@ export function createCore(options: CoreOptions): Core {
   });
   const incidents = createIncidentService({ dataDir: options.dataDir, recordingsRoot, index, ledger: audit, checkCamera: (id) => void cameras.get(id), onChange: () => emit({ type: 'bookmarks.changed' }) });
 
+  // No stream starts before crash leftovers are filed: every main-stream run records, and a run
+  // begun earlier would be taken for a leftover. Comparing the day folders takes long with a month
+  // of footage, so it runs after recording has started.
+  const leftovers = fileLeftoverRuns(store);
+  let filedYet = false;
+  const leftoversFiled = leftovers.then(() => undefined, () => undefined).finally(() => (filedYet = true));
+  const closing = new AbortController();
   const ready = (async () => {
     evidence.ingestInbox();
-    const report = await reconcileRecordings(store, index, captureHashes, auditSystem, logger);
-    await runRetention();
+    const filed = await leftovers;
     streams.startRecording(cameras.list().map((r) => r.id));
+    const report = await reconcileRecordings(store, index, captureHashes, auditSystem, logger, { leftovers: filed, signal: closing.signal });
+    if (!closing.signal.aborted) await runRetention();
     return report;
   })();
   ready.catch((error) => logger.log('error', 'recording.start-failed', { error: String(error) }));
@@ -235,7 +252,7 @@ export function createCore(options: CoreOptions): Core {
   const camerasAdded = (added: CameraRecord[]) => {
     walls.camerasAdded(added.map((r) => r.id));
     emit({ type: 'cameras.changed' });
-    void ready.then(() => streams.startRecording(added.map((r) => r.id)));
+    void leftovers.then(() => streams.startRecording(added.map((r) => r.id)), () => undefined);
   };
 
   if (options.demoWhenEmpty && cameras.list().length === 0 && settings.get('demoOffered') !== true) {
@@ -297,7 +314,7 @@ export function createCore(options: CoreOptions): Core {
           const record = cameras.update(id, changes);
           auditCamera('camera.edit', record, { changed: Object.keys(changes).filter((k) => k !== 'password'), passwordChanged: changes.password !== undefined });
           emit({ type: 'cameras.changed' });
-          if (streamFacts() !== before) await streams.cameraChanged(id);
+          if (streamFacts() !== before) await leftoversFiled.then(() => streams.cameraChanged(id));
           return view(record);
         },
         async removeCamera({ id }) {
@@ -370,7 +387,17 @@ export function createCore(options: CoreOptions): Core {
     openLive(actor, cameraId, sink, stream = 'main') {
       const record = cameras.get(cameraId);
       audit.append(actor, 'stream.open', cameraId, { name: record.name, stream });
-      return streams.subscribe(cameraId, sink, stream);
+      if (filedYet) return streams.subscribe(cameraId, sink, stream);
+      // Only in the first moments after a start: the stream waits for crash leftovers to be filed.
+      let unsubscribe: (() => void) | null = null;
+      let closed = false;
+      void leftoversFiled.then(() => {
+        if (!closed) unsubscribe = streams.subscribe(cameraId, sink, stream);
+      }).catch((error: Error) => sink.end(error.message));
+      return () => {
+        closed = true;
+        unsubscribe?.();
+      };
     },
     onEvent(listener) {
       listeners.add(listener);
@@ -381,6 +408,7 @@ export function createCore(options: CoreOptions): Core {
       clearInterval(inboxTimer);
       clearInterval(uploadsTimer);
       await evidence.close();
+      closing.abort();
       await ready.catch(() => undefined);
       // Stopping each stream lets ffmpeg close its segment and commits it.
       await streams.close();

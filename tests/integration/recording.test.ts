@@ -2,7 +2,8 @@
  * Continuous recording against real RTSP cameras, real ffmpeg, real SQLite and real files.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
@@ -156,11 +157,51 @@ describe('retention', () => {
     expect(left).toEqual([second!.path, ...all.slice(-2).map((s) => s.path)]);
     expect(deletions[0]).toBe(`segment.deleted:${oldest!.path}:total-quota`);
 
-    // An age limit far in the past of "now": everything unlocked goes, the lock still holds.
-    await applyRetention(index, h.core.recordings.root, { maxAgeDays: 1, maxTotalBytes: 1e12, maxBytesPerCamera: null }, Date.now() + 3 * 86_400_000, () => undefined);
-    expect(index.segments(cam.id, 0, Date.now() + 1e6).map((s) => s.path)).toEqual([second!.path]);
-    expect(segmentFiles(join(h.core.recordings.root, cam.id)).filter((p) => !p.includes('incoming'))).toEqual([second!.path.slice(cam.id.length + 1)]);
+    // A day after the newest segment ended: everything unlocked and older goes, the lock still holds.
+    const newest = all.at(-1)!;
+    await applyRetention(index, h.core.recordings.root, { maxAgeDays: 1, maxTotalBytes: 1e12, maxBytesPerCamera: null }, newest.endMs + 86_400_000, () => undefined);
+    expect(index.segments(cam.id, 0, Date.now() + 1e6).map((s) => s.path)).toEqual([second!.path, newest.path]);
+    expect(segmentFiles(join(h.core.recordings.root, cam.id)).filter((p) => !p.includes('incoming'))).toEqual([second!.path, newest.path].map((p) => p.slice(cam.id.length + 1)));
     await h.close();
+  });
+
+  it('keeps its floor of free space on a small disk: the oldest unlocked footage goes first, locked footage never', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'watchroom-small-disk-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', root]);
+    const h = await startTestHost({ segmentSeconds: 2, recordingsDir: root });
+    try {
+      await h.core.ready;
+      const cam = await h.api.addCamera({ name: 'Small disk', url: cams[0]!.url });
+      const index = h.core.recordings.index;
+      await waitFor('six closed segments', () => index.segments(cam.id, 0, Date.now() + 1e6).length >= 6, 40_000);
+      await h.api.updateCamera({ id: cam.id, changes: { recording: false } });
+      const all = index.segments(cam.id, 0, Date.now() + 1e6);
+      const [oldest, second, third] = all;
+      index.addLock(cam.id, { startMs: second!.startMs + 10, endMs: second!.endMs - 10 }, 'incident 8');
+      // A floor just above what is free now by the oldest segment and half the third: the second is locked.
+      const free = () => {
+        const disk = statfsSync(root);
+        return disk.bavail * disk.bsize;
+      };
+      const floor = { fraction: 0, bytes: free() + oldest!.bytes + third!.bytes / 2 };
+      const deletions: string[] = [];
+      await applyRetention(index, root, { maxAgeDays: 31, maxTotalBytes: 1e12, maxBytesPerCamera: null }, Date.now(), (action, _s, d) => deletions.push(`${action}:${d.path}:${d.reason}`), floor);
+      expect(deletions).toEqual([oldest, third].map((s) => `segment.deleted:${s!.path}:free-space`));
+      expect(index.segments(cam.id, 0, Date.now() + 1e6).map((s) => s.path)).toEqual([second!, ...all.slice(3)].map((s) => s.path));
+      expect(segmentFiles(join(root, cam.id)).filter((p) => !p.includes('incoming'))).toEqual([second!, ...all.slice(3)].map((s) => s.path.slice(cam.id.length + 1)));
+      expect(free()).toBeGreaterThanOrEqual(floor.bytes);
+
+      // Space that deleting footage does not give back (here every segment has a second link) ends the
+      // pass after one round, instead of emptying the disk of footage without reaching the floor.
+      for (const s of all.slice(3)) linkSync(join(root, s.path), join(root, `held-${s.id}.ts`));
+      deletions.length = 0;
+      await applyRetention(index, root, { maxAgeDays: 31, maxTotalBytes: 1e12, maxBytesPerCamera: null }, Date.now(), (action, _s, d) => deletions.push(`${action}:${d.path}:${d.reason}`), { fraction: 0, bytes: free() + 1 });
+      expect(deletions).toEqual([`segment.deleted:${all[3]!.path}:free-space`]);
+    } finally {
+      await h.close();
+      execFileSync('umount', ['-l', root]);
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,11 +1,20 @@
 /**
- * On start, makes the index and the disk agree: runs left by a crash are committed or salvaged,
- * segment files without a row are indexed (their hash checked against the one the audit log holds
- * from capture), rows without a file are marked missing. Returns what it did so the app can say so.
+ * On start, makes the index and the disk agree, in two steps:
+ *
+ * 1. fileLeftoverRuns, before any camera records: runs left by a crash are committed or salvaged
+ *    (a new run begun first would be taken for a leftover). A few files per camera: quick.
+ * 2. reconcileRecordings, in the background while the wall is live and cameras record: each day
+ *    folder is listed once and compared with that day's rows, read from the index one at a time, so
+ *    memory stays that of one day however many months the index holds. Files without a row are
+ *    indexed (their hash checked against the one the audit log holds from capture), rows without a
+ *    file are marked missing.
+ *
+ * Returns what it did so the app can say so.
  */
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { basename, dirname, join } from 'node:path';
 import type { RecordingCheck } from '../../../shared/api.js';
 import type { Logger } from '../logger.js';
 import { sha256File } from './file-hash.js';
@@ -15,55 +24,111 @@ import type { SegmentIndex } from './segment-index.js';
 /** What reconciliation did; the API hands the same record to the renderer. */
 export type ReconcileReport = RecordingCheck;
 
+type LeftoverCounts = Pick<ReconcileReport, 'committed' | 'repaired' | 'removed'>;
+
+/** Files without a row are hashed and indexed this many at a time, one pass over the ledger each. */
+const UNINDEXED_BATCH = 20_000;
+const DAY_MS = 86_400_000;
+const DAY_NAME = /^\d{4}-\d{2}-\d{2}$/;
+
+export async function fileLeftoverRuns(store: RecordingStore): Promise<LeftoverCounts> {
+  const counts: LeftoverCounts = { committed: 0, repaired: 0, removed: 0 };
+  for (const cameraId of await store.cameraDirs()) {
+    for (const runId of await store.leftoverRuns(cameraId)) {
+      const run = await store.completeRun(cameraId, runId);
+      counts.committed += run.committed;
+      counts.repaired += run.repaired;
+      counts.removed += run.removed;
+    }
+  }
+  return counts;
+}
+
 export async function reconcileRecordings(
   store: RecordingStore,
   index: SegmentIndex,
   captureHashes: (paths: ReadonlySet<string>) => Promise<Map<string, { sha256: string; offset: number }>>,
   audit: Audit,
   logger: Logger,
+  options: {
+    /** What step 1 did, when the caller ran it already. */
+    leftovers?: LeftoverCounts;
+    /** Stops between day folders (the app is closing); what was done so far is reported. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<ReconcileReport> {
-  const report: ReconcileReport = { committed: 0, repaired: 0, removed: 0, indexed: 0, missing: 0, hashMismatches: [] };
-  /** Files on disk without a row: indexed after one pass over the ledger for their capture hashes. */
-  const unindexed: Array<{ cameraId: string; path: string; range: { startMs: number; endMs: number } }> = [];
-  for (const cameraId of await store.cameraDirs()) {
-    for (const runId of await store.leftoverRuns(cameraId)) {
-      const counts = await store.completeRun(cameraId, runId);
-      report.committed += counts.committed;
-      report.repaired += counts.repaired;
-      report.removed += counts.removed;
+  const { leftovers, signal } = options;
+  const report: ReconcileReport = { ...(leftovers ?? (await fileLeftoverRuns(store))), indexed: 0, missing: 0, hashMismatches: [] };
+  let unindexed: Array<{ cameraId: string; path: string; range: { startMs: number; endMs: number } }> = [];
+  const indexUnindexed = async () => {
+    const batch = unindexed;
+    unindexed = [];
+    const captured = await captureHashes(new Set(batch.map((u) => u.path)));
+    for (const { cameraId, path, range } of batch) {
+      const file = join(store.root, path);
+      const [sha256, { size }] = await Promise.all([sha256File(file), stat(file)]);
+      // Committed by a camera recording meanwhile (it renames the file into place, then indexes it).
+      if (index.byPath(path)) continue;
+      const atCapture = captured.get(path);
+      if (atCapture !== undefined && atCapture.sha256 !== sha256) report.hashMismatches.push(path);
+      index.insert({ cameraId, runId: 'disk', path, startMs: range.startMs, endMs: range.endMs, bytes: size, sha256, repaired: true, ledgerOffset: atCapture?.offset ?? null });
+      report.indexed++;
     }
-    const cameraDir = join(store.root, cameraId);
-    for (const day of (await readdir(cameraDir, { withFileTypes: true })).filter((d) => d.isDirectory() && /^\d{4}-\d{2}-\d{2}$/.test(d.name))) {
-      for (const name of await readdir(join(cameraDir, day.name))) {
-        const range = parseClosedName(name);
-        const path = join(cameraId, day.name, name);
-        if (!range) continue;
-        const row = index.byPath(path);
-        if (!row) unindexed.push({ cameraId, path, range });
-        else if (row.missing) index.setMissing(row.id, false);
+  };
+
+  const cameraIds = new Set([...(await store.cameraDirs()), ...index.cameraIds()]);
+  for (const cameraId of [...cameraIds].sort()) {
+    if (signal?.aborted) break;
+    for (const day of await days(store, index, cameraId)) {
+      if (signal?.aborted) break;
+      const dayStart = Date.parse(day);
+      const folder = join(cameraId, day);
+      // Rows before the listing: a segment committed in between has its file in place already
+      // (the store renames, then indexes), so a freshly recorded segment is never taken for missing.
+      const rows = new Map<string, { id: number; missing: boolean }>();
+      const returned: number[] = [];
+      const gone: number[] = [];
+      for (const { id, path, missing } of index.filesStartingIn(cameraId, dayStart, dayStart + DAY_MS)) {
+        if (dirname(path) === folder) rows.set(basename(path), { id, missing });
+        // Filed elsewhere than its start's day (the store never does so): checked on its own.
+        else if (existsSync(join(store.root, path)) === missing) (missing ? returned : gone).push(id);
       }
+      const dir = join(store.root, folder);
+      for (const name of existsSync(dir) ? await readdir(dir) : []) {
+        const range = parseClosedName(name);
+        if (!range) continue;
+        const row = rows.get(name);
+        rows.delete(name);
+        if (row?.missing) returned.push(row.id);
+        else if (!row && !index.byPath(join(folder, name))) unindexed.push({ cameraId, path: join(folder, name), range });
+      }
+      for (const row of rows.values()) if (!row.missing) gone.push(row.id);
+      index.setMissingMany(returned, false);
+      report.missing += index.setMissingMany(gone, true);
+      if (unindexed.length >= UNINDEXED_BATCH) await indexUnindexed();
+      // One day's rows at a time on the event loop: the wall's streams are served between days (a
+      // month of days with no folder would otherwise run as one block of seconds).
+      await nextTurn();
     }
   }
-  const captured = unindexed.length ? await captureHashes(new Set(unindexed.map((u) => u.path))) : new Map<string, { sha256: string; offset: number }>();
-  for (const { cameraId, path, range } of unindexed) {
-    const file = join(store.root, path);
-    const sha256 = await sha256File(file);
-    const atCapture = captured.get(path);
-    if (atCapture !== undefined && atCapture.sha256 !== sha256) report.hashMismatches.push(path);
-    const { size } = await stat(file);
-    index.insert({ cameraId, runId: 'disk', path, startMs: range.startMs, endMs: range.endMs, bytes: size, sha256, repaired: true, ledgerOffset: atCapture?.offset ?? null });
-    report.indexed++;
-  }
-  for (const row of index.all()) {
-    if (!row.missing && !existsSync(join(store.root, row.path))) {
-      index.setMissing(row.id, true);
-      report.missing++;
-    }
-  }
+  if (unindexed.length && !signal?.aborted) await indexUnindexed();
+
   const changed = report.committed + report.repaired + report.removed + report.indexed + report.missing + report.hashMismatches.length;
   if (changed > 0) {
     logger.log(report.hashMismatches.length ? 'error' : 'warn', 'recording.reconciled', { ...report });
     audit('recording.reconciled', 'recordings', { ...report });
   }
   return report;
+}
+
+/** The UTC days (YYYY-MM-DD) a camera has a folder or rows for, oldest first. */
+async function days(store: RecordingStore, index: SegmentIndex, cameraId: string): Promise<string[]> {
+  const cameraDir = join(store.root, cameraId);
+  const found = new Set(existsSync(cameraDir) ? (await readdir(cameraDir, { withFileTypes: true })).filter((d) => d.isDirectory() && DAY_NAME.test(d.name)).map((d) => d.name) : []);
+  for (let start = index.firstStartFrom(cameraId, Number.MIN_SAFE_INTEGER); start !== undefined; ) {
+    const dayStart = Math.floor(start / DAY_MS) * DAY_MS;
+    found.add(new Date(dayStart).toISOString().slice(0, 10));
+    start = index.firstStartFrom(cameraId, dayStart + DAY_MS);
+  }
+  return [...found].sort();
 }

@@ -97,6 +97,8 @@ export class SegmentIndex {
       CREATE INDEX IF NOT EXISTS segments_range_starts ON segments (camera_id, gap_before, start_ms);
       CREATE INDEX IF NOT EXISTS segments_camera_time ON segments (camera_id, start_ms, end_ms, missing);
       CREATE INDEX IF NOT EXISTS segments_start ON segments (start_ms);
+      -- Filing a crashed run at start looks up its last segment: without this, a scan of every row.
+      CREATE INDEX IF NOT EXISTS segments_run ON segments (run_id, end_ms);
       CREATE TABLE IF NOT EXISTS locks (
         id INTEGER PRIMARY KEY,
         camera_id TEXT NOT NULL,
@@ -110,6 +112,28 @@ export class SegmentIndex {
     if (!columns.some((c) => c.name === 'ledger_offset')) this.db.exec('ALTER TABLE segments ADD COLUMN ledger_offset INTEGER');
     // Indexes made before clock offsets were measured.
     if (!columns.some((c) => c.name === 'clock_offset_ms')) this.db.exec('ALTER TABLE segments ADD COLUMN clock_offset_ms INTEGER');
+    this.keepCameraBytes();
+  }
+
+  /**
+   * Bytes of present footage per camera, kept by triggers: retention reads them every pass, and
+   * summing ten million rows (a month of footage) took 26 s with the event loop blocked.
+   * An index made before this is summed once, here.
+   */
+  private keepCameraBytes(): void {
+    const add = (row: 'NEW' | 'OLD', sign: '+' | '-') => `
+      INSERT OR IGNORE INTO camera_bytes VALUES (${row}.camera_id, 0);
+      UPDATE camera_bytes SET bytes = bytes ${sign} ${row}.bytes WHERE camera_id = ${row}.camera_id AND ${row}.missing = 0;`;
+    const made = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'camera_bytes'").get() !== undefined;
+    this.db.transaction(() => {
+      this.db.exec(`
+        CREATE TABLE IF NOT EXISTS camera_bytes (camera_id TEXT PRIMARY KEY, bytes INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TRIGGER IF NOT EXISTS camera_bytes_insert AFTER INSERT ON segments BEGIN ${add('NEW', '+')} END;
+        CREATE TRIGGER IF NOT EXISTS camera_bytes_delete AFTER DELETE ON segments BEGIN ${add('OLD', '-')} END;
+        CREATE TRIGGER IF NOT EXISTS camera_bytes_update AFTER UPDATE OF camera_id, bytes, missing ON segments BEGIN ${add('OLD', '-')} ${add('NEW', '+')} END;
+      `);
+      if (!made) this.db.exec('INSERT INTO camera_bytes SELECT camera_id, SUM(bytes) FROM segments WHERE missing = 0 GROUP BY camera_id');
+    })();
   }
 
   insert(s: NewSegment): SegmentRow {
@@ -168,8 +192,28 @@ export class SegmentIndex {
     return row && toSegment(row);
   }
 
+  /** Every row at once: for tests and small indexes only (a month of footage is ten million rows). */
   all(): SegmentRow[] {
     return (this.db.prepare('SELECT * FROM segments ORDER BY start_ms').all() as Row[]).map(toSegment);
+  }
+
+  /** The cameras with rows, each found by one index seek rather than a scan. */
+  cameraIds(): string[] {
+    const next = this.db.prepare('SELECT MIN(camera_id) FROM segments WHERE camera_id > ?').pluck();
+    const ids: string[] = [];
+    for (let id = next.get('') as string | null; id !== null; id = next.get(id) as string | null) ids.push(id);
+    return ids;
+  }
+
+  /** The earliest start at or after `fromMs` of one camera's rows (missing ones too), by one index seek. */
+  firstStartFrom(cameraId: string, fromMs: number): number | undefined {
+    return (this.db.prepare('SELECT MIN(start_ms) FROM segments WHERE camera_id = ? AND start_ms >= ?').pluck().get(cameraId, fromMs) as number | null) ?? undefined;
+  }
+
+  /** Where one camera's rows starting in [from, to) say their files are (missing ones too), read one at a time. */
+  *filesStartingIn(cameraId: string, from: number, to: number): Generator<Pick<SegmentRow, 'id' | 'path' | 'missing'>> {
+    const rows = this.db.prepare('SELECT id, path, missing FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ?').iterate(cameraId, from, to);
+    for (const row of rows as IterableIterator<Pick<Row, 'id' | 'path' | 'missing'>>) yield { id: row.id, path: row.path, missing: row.missing === 1 };
   }
 
   lastOfRun(runId: string): SegmentRow | undefined {
@@ -185,10 +229,17 @@ export class SegmentIndex {
       .all(cameraId, from, to, beyondMs) as number[];
   }
 
-  setMissing(id: number, missing: boolean): void {
+  /** Returns whether the row changed (false if it was already so, or is gone). */
+  setMissing(id: number, missing: boolean): boolean {
     const row = this.byId(id);
-    this.db.prepare('UPDATE segments SET missing = ? WHERE id = ?').run(missing ? 1 : 0, id);
-    if (row) this.refreshRangeStarts(row.cameraId, row.startMs);
+    const changed = this.db.prepare('UPDATE segments SET missing = ? WHERE id = ? AND missing != ?').run(missing ? 1 : 0, id, missing ? 1 : 0).changes > 0;
+    if (row && changed) this.refreshRangeStarts(row.cameraId, row.startMs);
+    return changed;
+  }
+
+  /** setMissing for many rows in one transaction (a day folder that is gone); returns how many changed. */
+  setMissingMany(ids: readonly number[], missing: boolean): number {
+    return this.db.transaction(() => ids.filter((id) => this.setMissing(id, missing)).length)();
   }
 
   delete(id: number): void {
@@ -206,13 +257,18 @@ export class SegmentIndex {
     return (this.db.prepare(sql).all(...args) as Row[]).map(toSegment);
   }
 
+  /** The latest end of any row (missing ones too); null when empty. Reads only the last MAX_SEGMENT_MS of starts. */
+  newestEnd(): number | null {
+    return this.db.prepare('SELECT MAX(end_ms) FROM segments WHERE start_ms >= (SELECT MAX(start_ms) FROM segments) - ?').pluck().get(MAX_SEGMENT_MS) as number | null;
+  }
+
   bytesByCamera(): Map<string, number> {
-    const rows = this.db.prepare('SELECT camera_id, SUM(bytes) AS total FROM segments WHERE missing = 0 GROUP BY camera_id').all() as Array<{ camera_id: string; total: number }>;
+    const rows = this.db.prepare('SELECT camera_id, bytes AS total FROM camera_bytes WHERE bytes > 0').all() as Array<{ camera_id: string; total: number }>;
     return new Map(rows.map((r) => [r.camera_id, r.total]));
   }
 
   usage(): { usedBytes: number; oldestMs: number | null } {
-    const row = this.db.prepare('SELECT COALESCE(SUM(bytes), 0) AS used, MIN(start_ms) AS oldest FROM segments WHERE missing = 0').get() as { used: number; oldest: number | null };
+    const row = this.db.prepare('SELECT (SELECT COALESCE(SUM(bytes), 0) FROM camera_bytes) AS used, (SELECT MIN(start_ms) FROM segments WHERE missing = 0) AS oldest').get() as { used: number; oldest: number | null };
     return { usedBytes: row.used, oldestMs: row.oldest };
   }
 

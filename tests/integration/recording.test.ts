@@ -84,8 +84,17 @@ describe('continuous recording', () => {
     await new Promise((r) => setTimeout(r, 1_500)); // well into the next segment
     const before = index.segments(id, 0, Date.now() + 60_000);
     const [proc] = ffmpegFor(cams[0]!.port);
+    const statusesBefore = h.statuses.length;
     const killedAt = Date.now();
     process.kill(proc!.pid, 'SIGKILL');
+    // How long the camera was really gone: until its stream was live again (on a busy machine the
+    // camera and ffmpeg may take far longer than the fast backoff to come back).
+    const down = await waitFor('the stream to go down', () => {
+      const i = h.statuses.slice(statusesBefore).findIndex((s) => s.cameraId === id && s.stream === 'main' && s.state !== 'live');
+      return i === -1 ? undefined : statusesBefore + i;
+    }, 30_000);
+    await h.waitForState(id, 'live', down + 1, 60_000);
+    const outageMs = Date.now() - killedAt;
     await waitFor('recording to resume', () => index.segments(id, killedAt + 1, Date.now() + 60_000).filter((s) => !s.repaired && s.startMs > killedAt).length >= 1, 30_000);
     for (const s of before) expect(sha256(join(h.core.recordings.root, s.path))).toBe(s.sha256);
     const after = index.segments(id, 0, Date.now() + 60_000);
@@ -93,9 +102,9 @@ describe('continuous recording', () => {
     expect(salvaged, 'the segment being written was trimmed and kept').toBeDefined();
     expect(probeSeconds(join(h.core.recordings.root, salvaged!.path))).toBeGreaterThan(0);
     const resumed = after.find((s) => s.startMs > salvaged!.startMs)!;
-    // The only footage lost is the reconnect: fast backoff (250 ms) plus connecting to the camera.
+    // The only footage lost is the reconnect: no more than the time the stream was gone.
     expect(resumed.startMs - salvaged!.endMs).toBeGreaterThanOrEqual(0);
-    expect(resumed.startMs - salvaged!.endMs).toBeLessThan(4_000);
+    expect(resumed.startMs - salvaged!.endMs).toBeLessThanOrEqual(outageMs + 1_500);
   });
 });
 

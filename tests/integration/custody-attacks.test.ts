@@ -29,6 +29,7 @@ import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.j
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { startTestTsa, type TestTsa } from '../fixtures/timestamp-authority.js';
 import { waitFor } from '../fixtures/wait-for.js';
+import { makeAnchoredLedger } from '../fixtures/anchored-ledger.js';
 
 const VERIFY_CLI = join(import.meta.dirname, '..', '..', 'dist', 'electron', 'cli', 'watchroom-verify.js');
 const logger = createLogger({ file: join(tmpdir(), 'watchroom-attack-test.log'), echo: false, secrets: () => [] });
@@ -40,17 +41,7 @@ let mirror: string;
 
 beforeAll(async () => {
   tsa = await startTestTsa();
-  dataDir = mkdtempSync(join(tmpdir(), 'watchroom-attacked-'));
-  mirror = mkdtempSync(join(tmpdir(), 'watchroom-attacked-mirror-'));
-  const key = loadOrCreateSigningKey(join(dataDir, 'keys'));
-  const ledger = new AuditLedger(join(dataDir, 'audit.jsonl'));
-  const checkpoints = new LedgerCheckpoints({ ledger, dataDir, key: () => key, logger, mirrorDir: mirror, timestampUrl: tsa.url, everyEntries: 1_000_000 });
-  for (let i = 1; i <= 23; i++) {
-    ledger.append('alice', 'recording.view', `cam-${i}`, { i });
-    if (i % 5 === 0) await checkpoints.take();
-  }
-  await checkpoints.close();
-  ledger.close();
+  ({ dataDir, mirror } = await makeAnchoredLedger(tsa));
 }, 60_000);
 
 afterAll(async () => {

@@ -10,16 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../shared/api.js';
 import { AuditLedger, entryHash, GENESIS_HASH } from '../../electron/core/audit/audit-ledger.js';
-import { CHECKPOINTS_FILE, LedgerCheckpoints, checkpointBody, type Checkpoint } from '../../electron/core/audit/ledger-checkpoints.js';
+import { CHECKPOINTS_FILE, checkpointBody, type Checkpoint } from '../../electron/core/audit/ledger-checkpoints.js';
 import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
-import { createLogger } from '../../electron/core/logger.js';
 import { createCore } from '../../electron/core/core.js';
 import { startTestTsa, type TestTsa } from '../fixtures/timestamp-authority.js';
 import { waitFor } from '../fixtures/wait-for.js';
+import { makeAnchoredLedger } from '../fixtures/anchored-ledger.js';
 
 const VERIFY_CLI = join(import.meta.dirname, '..', '..', 'dist', 'electron', 'cli', 'watchroom-verify.js');
 const HOST_CLI = join(import.meta.dirname, '..', '..', 'dist', 'electron', 'cli', 'watchroom-host.js');
-const logger = createLogger({ file: join(tmpdir(), 'watchroom-ledger-test.log'), echo: false, secrets: () => [] });
 
 let tsa: TestTsa;
 /** A workstation's data folder with 23 entries, checkpoints every 5 (time-stamped), and a mirror. */
@@ -28,17 +27,7 @@ let mirror: string;
 
 beforeAll(async () => {
   tsa = await startTestTsa();
-  dataDir = mkdtempSync(join(tmpdir(), 'watchroom-anchored-'));
-  mirror = mkdtempSync(join(tmpdir(), 'watchroom-mirror-'));
-  const key = loadOrCreateSigningKey(join(dataDir, 'keys'));
-  const ledger = new AuditLedger(join(dataDir, 'audit.jsonl'));
-  const checkpoints = new LedgerCheckpoints({ ledger, dataDir, key: () => key, logger, mirrorDir: mirror, timestampUrl: tsa.url, everyEntries: 1_000_000 });
-  for (let i = 1; i <= 23; i++) {
-    ledger.append('alice', 'recording.view', `cam-${i}`, { i });
-    if (i % 5 === 0) await checkpoints.take();
-  }
-  await checkpoints.close(); // the shutdown checkpoint: entry 23
-  ledger.close();
+  ({ dataDir, mirror } = await makeAnchoredLedger(tsa));
 }, 60_000);
 
 afterAll(async () => {

@@ -82,12 +82,16 @@ describe('incident bookmarks', () => {
     const window = { startMs: bookmark!.atMs - bookmark!.beforeMs, endMs: bookmark!.atMs + bookmark!.afterMs };
     const inWindow = segments().filter((s) => s.startMs < window.endMs && s.endMs > window.startMs).map((s) => s.path);
     expect(inWindow.length).toBeGreaterThan(0);
-    // Retention with an age limit that makes everything "old": only the locked footage stays.
-    await applyRetention(h.core.recordings.index, h.core.recordings.root, { maxAgeDays: 1, maxTotalBytes: 1e12, maxBytesPerCamera: null }, Date.now() + 3 * 86_400_000, () => undefined);
-    expect(segments().map((s) => s.path)).toEqual(inWindow);
+    // Retention a day after the newest footage with a one-day limit: everything older than that
+    // footage is "old" (retention never ages footage from a clock further ahead than that), and only
+    // the locked footage stays. The camera records on meanwhile; what it adds is newer.
+    const newest = h.core.recordings.index.newestEnd()!;
+    const aDayOn = { now: newest + 86_400_000, policy: { maxAgeDays: 1, maxTotalBytes: 1e12, maxBytesPerCamera: null } };
+    await applyRetention(h.core.recordings.index, h.core.recordings.root, aDayOn.policy, aDayOn.now, () => undefined);
+    expect(segments().filter((s) => s.endMs < newest).map((s) => s.path)).toEqual(inWindow);
 
     await h.api.setBookmarkLock({ id: bookmark!.id, locked: false, reason: 'Case closed' });
-    await applyRetention(h.core.recordings.index, h.core.recordings.root, { maxAgeDays: 1, maxTotalBytes: 1e12, maxBytesPerCamera: null }, Date.now() + 3 * 86_400_000, () => undefined);
+    await applyRetention(h.core.recordings.index, h.core.recordings.root, aDayOn.policy, aDayOn.now, () => undefined);
     expect(segments().filter((s) => inWindow.includes(s.path))).toEqual([]);
     await h.api.deleteBookmark({ id: bookmark!.id });
     const locks = ledger().filter((e) => e.action === 'evidence.lock' || e.action === 'evidence.unlock');

@@ -3,8 +3,6 @@
  * WatchroomApi. Shells (Electron IPC, browser host) adapt to it; they do not decide.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { keysDir } from './evidence/evidence-service.js';
-import { loadOrCreateSigningKey } from './evidence/signing-key.js';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AuditEntry, CameraInput, CameraView, ImportResult, RetentionSettings, SessionInfo, WatchroomApi } from '../../shared/api.js';
@@ -31,7 +29,8 @@ import { fileLeftoverRuns, reconcileRecordings, type ReconcileReport } from './r
 import { applyRetention, DEFAULT_RETENTION, type FreeSpaceFloor } from './recording/retention.js';
 import { TrustedClock, type Clocks } from './recording/trusted-clock.js';
 import { hlsPlaylist } from './recording/hls-playlist.js';
-import { createEvidenceService } from './evidence/evidence-service.js';
+import { createEvidenceService, keysDir } from './evidence/evidence-service.js';
+import { loadOrCreateSigningKey } from './evidence/signing-key.js';
 import { createIncidentService } from './incidents/incident-service.js';
 import { receiveFile, removeOldUploads } from './evidence/received-packages.js';
 import { can, type Role } from '../../shared/roles.js';
@@ -169,12 +168,15 @@ export function createCore(options: CoreOptions): Core {
     recorderFor,
   });
 
-  /** The hashes the ledger recorded when these segment files closed; one streamed pass over it. */
+  /**
+   * The hashes the ledger recorded when these segment files closed; one streamed pass over it. The
+   * first entry for a path is its capture: a later one can only repeat it or be forged.
+   */
   const captureHashes = async (paths: ReadonlySet<string>) => {
     const found = new Map<string, { sha256: string; offset: number }>();
     for await (const { entry: e, offset } of audit.entries()) {
       const path = e.details?.path;
-      if (e.action === 'segment.closed' && typeof path === 'string' && paths.has(path) && trustedOffset(offset)) found.set(path, { sha256: String(e.details!.sha256), offset });
+      if (e.action === 'segment.closed' && typeof path === 'string' && paths.has(path) && !found.has(path) && trustedOffset(offset)) found.set(path, { sha256: String(e.details!.sha256), offset });
     }
     return found;
   };

@@ -176,14 +176,9 @@ test('playback on a host that answers late: Playback waits for the wall, Pause p
 });
 
 test('playback: the timeline shows the recording, a seek shows the frame recorded at that time, speed changes', async ({ page }) => {
-  await page.goto(host.url.href);
-  await page.getByTestId('open-playback').click();
-  const panel = page.getByTestId('playback-panel');
+  const { panel, startMs } = await openPlayback(page);
   await expect(panel.getByTestId('playback-cell')).toHaveCount(2);
-  const range = panel.getByTestId('timeline-range').first();
-  await expect(range).toBeVisible();
-  const startMs = Number(await range.getAttribute('data-start-ms'));
-  const endMs = Number(await range.getAttribute('data-end-ms'));
+  const endMs = Number(await panel.getByTestId('timeline-range').first().getAttribute('data-end-ms'));
   expect(endMs - startMs).toBeGreaterThan(15_000);
 
   // Click the timeline at a point inside the recording, 8 s after it began.

@@ -47,7 +47,7 @@ async function measure(dataDir: string): Promise<void> {
   lag.enable();
   const t0 = performance.now();
   const core = createCore({ dataDir, appVersion: 'bench', shell: 'browser', retentionIntervalMs: 3_600_000 });
-  const api = core.api('bench');
+  const api = core.system;
   const [camera] = await api.listCameras();
   const apiMs = since(t0);
   lag.reset(); // stalls from here on: what a live wall would feel
@@ -92,7 +92,7 @@ async function prepareAndRun(): Promise<void> {
     // A first start registers one real camera (recording on) and makes the index with its real schema.
     const first = createCore({ dataDir, appVersion: 'bench', shell: 'browser' });
     await first.ready;
-    await first.api('bench').addCamera({ name: 'Startup', url: camera.url });
+    await first.system.addCamera({ name: 'Startup', url: camera.url });
     await first.close();
     new SegmentIndex(join(dataDir, 'recordings.sqlite')).close();
 

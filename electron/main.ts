@@ -7,8 +7,6 @@
  */
 import { app, BrowserWindow, ipcMain, screen, session, type IpcMainInvokeEvent } from 'electron';
 import ElectronStore from 'electron-store';
-import { randomBytes } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { statSync } from 'node:fs';
@@ -16,7 +14,7 @@ import { IPC_CALL, IPC_EVENT, IPC_HAND_OVER_PACKAGE, IPC_LIVE_SERVER } from '../
 import { appVersion } from './core/app-version.js';
 import { createCore, type Core } from './core/core.js';
 import type { SettingsStore } from './core/settings/settings-store.js';
-import { dispatchApiCall } from './host/api-dispatch.js';
+import type { SignedIn } from '../shared/api.js';
 import { startHost, type RunningHost } from './host/http-host.js';
 import { placeWalls, type DisplayInfo } from './core/wall/display-placement.js';
 
@@ -37,7 +35,6 @@ function fromOurRenderer(event: IpcMainInvokeEvent): boolean {
 }
 
 async function start(): Promise<void> {
-  const actor = userInfo().username;
   const core: Core = createCore({
     dataDir: app.getPath('userData'),
     appVersion: appVersion(),
@@ -46,17 +43,22 @@ async function start(): Promise<void> {
     credentials: electronStore('credentials'),
     demoWhenEmpty: true,
   });
-  const api = core.api(actor);
+  const api = core.system;
   // Live video travels over a loopback WebSocket (binary, high rate), the API over IPC.
-  const token = randomBytes(24).toString('base64url');
-  const live: RunningHost = await startHost({ core, token, actor, rendererDir, port: 0, extraOrigins: ['file://'] });
+  const live: RunningHost = await startHost({ core, rendererDir, port: 0, extraOrigins: ['file://'] });
 
+  // One person at a time works at a workstation: the session lives here, and every wall window
+  // (one per display) acts in it. A window's sign-in (or a sign-in at the idle lock) replaces it.
+  let session: string | null = null;
   ipcMain.handle(IPC_CALL, async (event, method: unknown, arg: unknown) => {
     if (!fromOurRenderer(event) || typeof method !== 'string') return { ok: false, error: { code: 'ipc.refused', message: 'Refused.' } };
-    const result = await dispatchApiCall(api, method, arg, (error) => core.logger.log('error', 'api.internal', { error: String(error) }));
-    return result.ok ? { ok: true, result: result.result } : { ok: false, error: result.error };
+    const result = await core.call(session, method, arg);
+    if (!result.ok) return { ok: false, error: result.error };
+    if (method === 'signIn' || method === 'createFirstAdmin') session = (result.result as SignedIn).token;
+    if (method === 'signOut') session = null;
+    return { ok: true, result: result.result };
   });
-  ipcMain.handle(IPC_LIVE_SERVER, (event) => (fromOurRenderer(event) ? { baseUrl: `ws://127.0.0.1:${live.port}`, token } : null));
+  ipcMain.handle(IPC_LIVE_SERVER, (event) => (fromOurRenderer(event) ? { baseUrl: `ws://127.0.0.1:${live.port}`, token: session } : null));
   // A folder the user dropped or chose in our window may be verified where it lies.
   ipcMain.handle(IPC_HAND_OVER_PACKAGE, (event, folder: unknown) => {
     if (!fromOurRenderer(event) || typeof folder !== 'string' || folder.length > 4096 || !statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return null;

@@ -1,5 +1,6 @@
 /** What the core pushes to renderers, and the live-stream wire protocol. */
-import type { ExportJob } from './evidence.js';
+import type { z } from 'zod';
+import type { auditStatusSchema, coreEventSchema, streamStatusSchema } from './schemas.js';
 
 export const STREAM_STATES = ['stopped', 'connecting', 'live', 'reconnecting', 'unauthorized', 'unreachable', 'unsupported'] as const;
 export type StreamState = (typeof STREAM_STATES)[number];
@@ -14,66 +15,19 @@ export const streamKey = (cameraId: string, stream: StreamVariant = 'main') => `
 /** copy: the camera's own H.264 bytes, remuxed. transcode: re-encoded to H.264 because browsers cannot decode the source. */
 export type StreamPath = 'copy' | 'transcode';
 
-export interface StreamHealth {
-  fps: number;
-  kbps: number;
-  /** ms since epoch of the last fragment received from the camera, or null. */
-  lastFrameAt: number | null;
-  restarts: number;
-  subscribers: number;
-}
+export type StreamStatus = z.infer<typeof streamStatusSchema>;
+export type StreamHealth = StreamStatus['health'];
+export type RecordingStatus = NonNullable<StreamStatus['recording']>;
+/** A recording's clock found off real time and re-anchored (offset: recorded minus real time, ms). */
+export type ClockDrift = NonNullable<RecordingStatus['clockDrift']>;
 
-/** A recording's clock found off real time and re-anchored. */
-export interface ClockDrift {
-  /** Recorded time minus real time when found, ms: negative when the camera's timestamps ran slow. */
-  offsetMs: number;
-  /** Where the recording was re-anchored, ms since epoch (the end of the segment where it was found). */
-  atMs: number;
-}
-
-export interface RecordingStatus {
-  state: 'off' | 'recording' | 'error';
-  reason?: string;
-  /** The latest re-anchoring of this camera's recording since the app started. */
-  clockDrift?: ClockDrift;
-}
-
-export interface StreamStatus {
-  cameraId: string;
-  /** Which of the camera's streams this is (a camera without a sub-stream has only `main`). */
-  stream: StreamVariant;
-  state: StreamState;
-  /** Why the stream is not live, in words for the operator. */
-  reason?: string;
-  path: StreamPath;
-  /** Source codec as ffmpeg names it (h264, hevc, mjpeg), once known. */
-  sourceCodec?: string;
-  /** MSE codec string of what is sent to the player, e.g. avc1.64001f. */
-  codec?: string;
-  /** ms since epoch of the next reconnect attempt while failing. */
-  nextRetryAt?: number;
-  recording?: RecordingStatus;
-  health: StreamHealth;
-}
-
-export type CoreEvent =
-  | { type: 'stream.status'; status: StreamStatus }
-  | { type: 'cameras.changed' }
-  | { type: 'wall.changed' }
-  | { type: 'bookmarks.changed' }
-  | { type: 'export.progress'; job: ExportJob }
-  | { type: 'audit.status'; status: AuditStatus };
+export type CoreEvent = z.infer<typeof coreEventSchema>;
 
 /**
  * Whether actions are being recorded. degraded: the ledger's disk refuses writes; entries wait in a
  * queue, live view goes on, exports are refused. The start-up check says what it found in the chain.
  */
-export interface AuditStatus {
-  state: 'ok' | 'degraded';
-  queued: number;
-  problem: string | null;
-  check: { state: 'running' | 'ok' | 'problems'; fromSeq: number; entries: number; problems: string[] } | null;
-}
+export type AuditStatus = z.infer<typeof auditStatusSchema>;
 
 /**
  * Live WebSocket (path /live/<cameraId>[?stream=sub]): the server sends a JSON text message

@@ -1,21 +1,61 @@
-/** Who may do what. The core enforces it; the UI only hides what a role cannot use. */
+/**
+ * Who may do what. Every API method names one permission in the contract (shared/contract.ts); the
+ * core's dispatcher checks it before the method runs, so no handler checks a role itself. The UI
+ * only hides what a role cannot use.
+ */
 export const ROLES = ['operator', 'investigator', 'evidence-officer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+export const ROLE_NAMES: Record<Role, string> = {
+  operator: 'Operator',
+  investigator: 'Investigator',
+  'evidence-officer': 'Evidence officer',
+  admin: 'Administrator',
+};
+
+const EVERYONE = ROLES;
+
 const ALLOWED = {
-  /** Export footage out of the system. */
-  export: ['investigator', 'admin'],
-  /** Check a package; manage the keys this workstation trusts. */
-  verify: ['investigator', 'evidence-officer', 'admin'],
-  trustKeys: ['evidence-officer', 'admin'],
+  /** Watch the wall: cameras, their live streams, walls and presets, the ledger's health. */
+  'wall.view': EVERYONE,
+  /** Put cameras on tiles, add and remove walls, save and recall presets, run tours. */
+  'wall.arrange': EVERYONE,
+  /** Watch recorded footage (instant replay, playback, thumbnails). */
+  'recordings.view': EVERYONE,
+  /** Mark moments and edit the marks. */
+  'bookmarks.write': ['operator', 'investigator', 'evidence-officer', 'admin'],
   /** Place or lift an evidence lock. */
-  lock: ['investigator', 'evidence-officer', 'admin'],
-  /** Retention and other workstation settings. */
-  settings: ['admin'],
+  'evidence.lock': ['investigator', 'evidence-officer', 'admin'],
+  /** Export footage out of the system. */
+  'evidence.export': ['investigator', 'admin'],
+  /** Check a package; see the signing key. */
+  'evidence.verify': ['investigator', 'evidence-officer', 'admin'],
+  /** Choose which signers this workstation trusts. */
+  'evidence.trust-keys': ['evidence-officer', 'admin'],
+  /** Read the audit ledger. */
+  'audit.view': ['evidence-officer', 'admin'],
+  /** Add, change and archive cameras. */
+  'cameras.configure': ['admin'],
+  /** Retention and recording settings. */
+  'recording.configure': ['admin'],
+  /** Accounts, roles and the idle lock. */
+  'people.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ALLOWED;
+export const PERMISSIONS = Object.keys(ALLOWED) as Permission[];
+
+/**
+ * What a method needs besides a permission: `public` runs without anyone signed in (sign-in itself,
+ * what the sign-in screen shows); `self` needs only a signed-in person (sign-out, own password).
+ */
+export type Access = Permission | 'public' | 'self';
 
 export function can(role: Role, permission: Permission): boolean {
   return (ALLOWED[permission] as readonly Role[]).includes(role);
+}
+
+/** Whether `role` may call a method that needs `access`, given someone is signed in. */
+export function allows(role: Role, access: Access): boolean {
+  return access === 'public' || access === 'self' || can(role, access);
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { LAYOUT_IDS } from './layouts.js';
 import { STREAM_STATES, STREAM_VARIANTS } from './events.js';
+import { ROLES } from './roles.js';
 
 const text = (max: number) => z.string().max(max);
 
@@ -101,60 +102,6 @@ export const bookmarkInputSchema = z.object({
   caseReference: z.string().trim().max(64),
 });
 
-/** One schema per API method: the argument it takes (undefined for none). */
-export const apiArgSchemas = {
-  getSession: z.undefined(),
-  listCameras: z.undefined(),
-  addCamera: cameraInputSchema,
-  updateCamera: z.object({ id: cameraIdSchema, changes: cameraInputSchema.partial() }),
-  removeCamera: z.object({ id: cameraIdSchema }),
-  importCameras: z.object({ text: z.string().max(1_000_000), format: importFormatSchema }),
-  addDemoCameras: z.undefined(),
-  listStreams: z.undefined(),
-  listWalls: z.undefined(),
-  getWall: z.object({ wallId: wallIdSchema }),
-  setWall: z.object({ wallId: wallIdSchema, state: wallStateSchema }),
-  addWall: z.undefined(),
-  removeWall: z.object({ wallId: wallIdSchema }),
-  listPresets: z.undefined(),
-  savePreset: z.object({ name: requiredText(60, 'Give the preset a name.') }),
-  recallPreset: z.object({ id: presetIdSchema }),
-  deletePreset: z.object({ id: presetIdSchema }),
-  listAudit: z.object({ limit: z.number().int().min(1).max(1000) }),
-  listRecordings: timeRangeArg,
-  getRetention: z.undefined(),
-  getRecordingCheck: z.undefined(),
-  getAuditStatus: z.undefined(),
-  setRetention: retentionSchema,
-  getStorageUsage: z.undefined(),
-  getSigningKey: z.undefined(),
-  startExport: exportRequestSchema,
-  getExport: z.object({ id: z.uuid() }),
-  cancelExport: z.object({ id: z.uuid() }),
-  listPackages: z.undefined(),
-  verifyPackage: z.object({ path: z.string().min(1, 'Choose a package folder.').max(4096) }),
-  createBookmark: bookmarkInputSchema,
-  updateBookmark: z.object({ id: z.uuid(), changes: bookmarkInputSchema.partial() }),
-  deleteBookmark: z.object({ id: z.uuid() }),
-  listBookmarks: z.object({
-    text: z.string().max(200).optional(),
-    tag: z.string().max(40).optional(),
-    cameraId: cameraIdSchema.optional(),
-    fromMs: epochMs.optional(),
-    toMs: epochMs.optional(),
-  }),
-  setBookmarkLock: z.object({ id: z.uuid(), locked: z.boolean(), reason: requiredText(500, 'Say why the lock is placed or lifted.') }),
-  listTrustedKeys: z.undefined(),
-  importTrustedKey: z.object({ pem: z.string().max(10_000).regex(/-----BEGIN PUBLIC KEY-----/, 'Paste a PEM public key (-----BEGIN PUBLIC KEY-----).') }),
-} as const;
-
-export type ApiMethod = keyof typeof apiArgSchemas;
-export const API_METHODS = Object.keys(apiArgSchemas) as ApiMethod[];
-
-export function isApiMethod(name: string): name is ApiMethod {
-  return Object.prototype.hasOwnProperty.call(apiArgSchemas, name);
-}
-
 /** Messages a live WebSocket client may send (none today but a ping; anything else is rejected). */
 export const liveClientMessageSchema = z.object({ type: z.literal('ping') });
 
@@ -192,6 +139,22 @@ export const auditStatusSchema = z.object({
   check: z.object({ state: z.enum(['running', 'ok', 'problems']), fromSeq: z.number(), entries: z.number(), problems: z.array(z.string()) }).nullable(),
 });
 
+export const exportJobSchema = z.object({
+  id: z.string(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  /** 0..1 */
+  fraction: z.number().min(0).max(1),
+  /** Estimated time left while running, or null before there is a basis for one. */
+  etaMs: z.number().nullable(),
+  /** What it is doing now, for people. */
+  stage: z.string(),
+  caseReference: z.string(),
+  /** The finished package folder. */
+  packagePath: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+
+
 /** What the core pushes on /events (or over IPC). */
 export const coreEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stream.status'), status: streamStatusSchema }),
@@ -199,19 +162,7 @@ export const coreEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('wall.changed') }),
   z.object({ type: z.literal('bookmarks.changed') }),
   z.object({ type: z.literal('audit.status'), status: auditStatusSchema }),
-  z.object({
-    type: z.literal('export.progress'),
-    job: z.object({
-      id: z.string(),
-      state: z.enum(['running', 'done', 'failed', 'cancelled']),
-      fraction: z.number().min(0).max(1),
-      etaMs: z.number().nullable(),
-      stage: z.string(),
-      caseReference: z.string(),
-      packagePath: z.string().optional(),
-      error: z.object({ code: z.string(), message: z.string() }).optional(),
-    }),
-  }),
+  z.object({ type: z.literal('export.progress'), job: exportJobSchema }),
 ]);
 
 /** Text messages on /live/<cameraId>. */
@@ -229,3 +180,21 @@ export function parseMessage<T>(schema: z.ZodType<T>, text: string): T | null {
     return null;
   }
 }
+
+/** An account name: what a person signs in with and what the ledger names them by. */
+export const personNameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,39}$/, { error: 'An account name is 2–40 letters, digits, dots, dashes or underscores.' });
+export const passwordSchema = z
+  .string({ error: 'Enter a password.' })
+  .min(10, { error: 'A password has at least 10 characters.' })
+  .max(256, { error: 'A password has at most 256 characters.' });
+export const personInputSchema = z.object({
+  name: personNameSchema,
+  displayName: requiredText(100, 'Give the person’s full name.'),
+  role: z.enum(ROLES),
+  password: passwordSchema,
+});
+export const signInSchema = z.object({ name: personNameSchema, password: z.string().min(1, { error: 'Enter your password.' }).max(256) });

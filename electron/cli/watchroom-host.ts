@@ -1,26 +1,29 @@
 #!/usr/bin/env node
 /**
- * watchroom-host: the browser shell, headless. Serves the wall on loopback with an access token and
- * exits cleanly, with every ffmpeg gone, on SIGINT or SIGTERM.
+ * watchroom-host: the browser shell, headless. Serves the wall on loopback, where people sign in,
+ * and exits cleanly, with every ffmpeg gone, on SIGINT or SIGTERM.
  *
  *   watchroom-host --port 8640 --data ~/.watchroom [--cameras cameras.json|cameras.csv] [--no-demo]
- *                  [--exports DIR] [--role operator|investigator|evidence-officer|admin]
- *                  [--ledger-mirror DIR] [--tsa-url URL]
+ *                  [--exports DIR] [--ledger-mirror DIR] [--tsa-url URL] [--idle-lock SECONDS]
+ *   watchroom-host --data ~/.watchroom --create-admin NAME [--display-name "Full Name"] < password
+ *
+ * --create-admin makes the first administrator (the password is read from standard input, so it is
+ * in no command line and no shell history) and exits; on a first start without it, the page asks.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { text } from 'node:stream/consumers';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createCore } from '../core/core.js';
+import { createCore, type Core } from '../core/core.js';
 import { defaultDataDir } from '../core/data-dirs.js';
 import { WatchroomError } from '../../shared/errors.js';
 import { startHost } from '../host/http-host.js';
 import { appVersion } from '../core/app-version.js';
-import { ROLES } from '../../shared/roles.js';
+import { personInputSchema } from '../../shared/schemas.js';
 
-const USAGE = `Usage: watchroom-host [--port N] [--data DIR] [--cameras FILE.json|FILE.csv] [--no-demo] [--exports DIR] [--role ${ROLES.join('|')}] [--ledger-mirror DIR] [--tsa-url URL]`;
+const USAGE = `Usage: watchroom-host [--port N] [--data DIR] [--cameras FILE.json|FILE.csv] [--no-demo] [--exports DIR] [--ledger-mirror DIR] [--tsa-url URL] [--idle-lock SECONDS]
+       watchroom-host [--data DIR] --create-admin NAME [--display-name "Full Name"] < password-file`;
 
 async function main(): Promise<number> {
   let values;
@@ -32,7 +35,9 @@ async function main(): Promise<number> {
         cameras: { type: 'string' },
         'no-demo': { type: 'boolean', default: false },
         exports: { type: 'string' },
-        role: { type: 'string', default: 'admin' },
+        'create-admin': { type: 'string' },
+        'display-name': { type: 'string' },
+        'idle-lock': { type: 'string' },
         'ledger-mirror': { type: 'string' },
         'tsa-url': { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -52,9 +57,9 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const role = ROLES.find((r) => r === values.role);
-  if (!role) {
-    process.stderr.write(`--role must be one of ${ROLES.join(', ')}, not “${values.role}”.\n`);
+  const idleLockSeconds = values['idle-lock'] === undefined ? undefined : Number(values['idle-lock']);
+  if (idleLockSeconds !== undefined && !(Number.isInteger(idleLockSeconds) && idleLockSeconds >= 1 && idleLockSeconds <= 86_400)) {
+    process.stderr.write(`--idle-lock is a number of seconds from 1 to 86400, not “${values['idle-lock']}”.\n`);
     return 2;
   }
 
@@ -69,7 +74,8 @@ async function main(): Promise<number> {
       dataDir: resolve(values.data),
       appVersion: appVersion(),
       shell: 'browser',
-      demoWhenEmpty: !values.cameras && !values['no-demo'],
+      demoWhenEmpty: !values.cameras && !values['no-demo'] && !values['create-admin'],
+      ...(idleLockSeconds ? { idleLockMs: idleLockSeconds * 1000 } : {}),
       ...(values.exports ? { exportsDir: resolve(values.exports) } : {}),
       ...(values['ledger-mirror'] ? { ledgerMirror: resolve(values['ledger-mirror']) } : {}),
       ...(tsaUrl ? { timestampUrl: tsaUrl } : {}),
@@ -79,13 +85,17 @@ async function main(): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return 2;
   }
-  const actor = userInfo().username;
+  if (values['create-admin'] !== undefined) {
+    const code = await createAdmin(core, values['create-admin'], values['display-name']);
+    await core.close();
+    return code;
+  }
 
   if (values.cameras) {
     const file = resolve(values.cameras);
     try {
       const format = extname(file).toLowerCase() === '.csv' ? 'csv' : 'json';
-      const result = await core.api(actor).importCameras({ text: readFileSync(file, 'utf8'), format });
+      const result = await core.system.importCameras({ text: readFileSync(file, 'utf8'), format });
       process.stderr.write(`Imported ${result.added.length} camera(s) from ${file}${result.skipped.length ? `; ${result.skipped.length} already present` : ''}.\n`);
     } catch (error) {
       process.stderr.write(`Could not import ${file}: ${(error as Error).message}\n`);
@@ -96,7 +106,7 @@ async function main(): Promise<number> {
   }
 
   const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer');
-  const host = await startHost({ core, token: randomBytes(24).toString('base64url'), actor, role, rendererDir, port });
+  const host = await startHost({ core, rendererDir, port });
   process.stdout.write(`Watchroom listening at ${host.url}\n`);
 
   await new Promise<void>((done) => {
@@ -110,6 +120,25 @@ async function main(): Promise<number> {
   await host.close();
   await core.close();
   return 0;
+}
+
+/** The first administrator, with the password from standard input (its first line). */
+async function createAdmin(core: Core, name: string, displayName: string | undefined): Promise<number> {
+  const password = (await text(process.stdin)).split(/\r?\n/)[0] ?? '';
+  const input = personInputSchema.omit({ role: true }).safeParse({ name, displayName: displayName ?? name, password });
+  if (!input.success) {
+    for (const issue of input.error.issues) process.stderr.write(`${issue.path.join('.') || 'input'}: ${issue.message}\n`);
+    return 2;
+  }
+  try {
+    const admin = await core.createFirstAdmin(input.data);
+    process.stdout.write(`Created administrator ${admin.name}. Start watchroom-host without --create-admin and sign in.\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof WatchroomError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 3;
+  }
 }
 
 main().then(

@@ -1,34 +1,29 @@
 /**
- * The browser shell: serves the built renderer, the API as HTTP/JSON and the WebSockets (/events, and
- * /live/<cameraId> per camera) on loopback. Every request needs the access token: once in the URL,
- * then as an HttpOnly cookie. The Host and Origin headers are checked so other sites and DNS
- * rebinding cannot reach the API through the user's browser.
+ * The browser shell: serves the built renderer, the API as HTTP/JSON, recorded media and the
+ * WebSockets (/events, and /live/<cameraId> per camera) on loopback. The page itself holds no
+ * secret; a person signs in and the page keeps the session in memory, sending it as a header and a
+ * WebSocket sub-protocol (shared/session-transport.ts). Media are fetched through links signed for
+ * the session. Host and Origin headers are checked, so other sites and DNS rebinding cannot reach
+ * the API through the user's browser.
  */
 import { existsSync, statSync } from 'node:fs';
-import { sendFile } from './send-file.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { basename, extname, join, normalize, sep } from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
+import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core/core.js';
-import type { Role } from '../../shared/roles.js';
-import { WatchroomError } from '../../shared/errors.js';
-import { cameraIdSchema, liveClientMessageSchema, playlistQuerySchema, streamVariantSchema } from '../../shared/schemas.js';
+import { sendFile, sendJson, sendText } from '../core/http-reply.js';
+import { httpStatus, WatchroomError } from '../../shared/errors.js';
+import { cameraIdSchema, liveClientMessageSchema, streamVariantSchema } from '../../shared/schemas.js';
 import { LIVE_CLOSE_BAD_REQUEST, LIVE_CLOSE_UNKNOWN_CAMERA } from '../../shared/events.js';
-import { dispatchApiCall } from './api-dispatch.js';
+import { bearerToken, tokenFromProtocols, WS_PROTOCOL } from '../../shared/session-transport.js';
 import { liveSocketSink } from './live-socket-sink.js';
-import { needsPlaybackTranscode, transcodeSegment } from '../core/recording/playback-transcode.js';
 
 export interface HostOptions {
   core: Core;
-  token: string;
-  /** Who acts through this host, for the audit log, and in which role. */
-  actor: string;
-  role?: Role;
   rendererDir: string;
   port: number;
   bindAddress?: string;
-  /** Origins besides the host's own that may open WebSockets (file:// for the Electron renderer). */
+  /** Origins besides the host's own that may open WebSockets and fetch media (the Electron renderer's). */
   extraOrigins?: string[];
 }
 
@@ -67,27 +62,14 @@ const CONTENT_TYPES: Record<string, string> = {
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
+const refuse = (res: ServerResponse, error: WatchroomError) => sendJson(res, httpStatus(error.code), { error: error.toBody() });
+
 export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const { core } = options;
   const bind = options.bindAddress ?? '127.0.0.1';
-  const role = options.role ?? 'admin';
-  const api = options.core.api(options.actor, role);
   const sockets = new Set<WebSocket>();
   let port = options.port;
-  const cookieName = () => `watchroom_token_${port}`;
 
-  const tokenMatches = (candidate: string | null | undefined): boolean => {
-    if (!candidate) return false;
-    const a = Buffer.from(candidate);
-    const b = Buffer.from(options.token);
-    return a.length === b.length && timingSafeEqual(a, b);
-  };
-  const cookieToken = (req: IncomingMessage): string | undefined => {
-    for (const part of (req.headers.cookie ?? '').split(';')) {
-      const [k, ...v] = part.trim().split('=');
-      if (k === cookieName()) return v.join('=');
-    }
-    return undefined;
-  };
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${bind}:${port}`]);
   const hostOk = (req: IncomingMessage) => allowedHosts().has(req.headers.host ?? '');
   const originOk = (req: IncomingMessage) => {
@@ -95,12 +77,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     return origin === undefined || (options.extraOrigins ?? []).includes(origin) || [...allowedHosts()].some((h) => origin === `http://${h}`);
   };
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // The session sub-protocol is accepted but never echoed: the answer names only `watchroom`.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
 
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((error) => {
-      options.core.logger.log('error', 'host.request', { error: String(error) });
-      if (!res.headersSent) send(res, 500, { error: { code: 'internal', message: 'Internal error.' } });
+      core.logger.log('error', 'host.request', { error: String(error) });
+      if (!res.headersSent) refuse(res, new WatchroomError('internal', 'Internal error.'));
     });
   });
 
@@ -109,133 +92,51 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Content-Security-Policy', CSP);
-    if (!hostOk(req)) return send(res, 421, { error: { code: 'host.bad-host', message: 'Unexpected Host header.' } });
+    if (!hostOk(req)) return refuse(res, new WatchroomError('host.bad-host', 'Unexpected Host header.'));
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-
-    const queryToken = url.searchParams.get('token');
-    // Recorded media may carry the token in its URL (the Electron renderer has no cookie for this host).
-    if (url.pathname.startsWith('/media/') && tokenMatches(queryToken)) return serveMedia(url, res);
-    if (req.method === 'GET' && queryToken !== null) {
-      if (!tokenMatches(queryToken)) return sendText(res, 401, 'This access link is not valid. Use the link watchroom-host printed when it started.');
-      // Move the token into a cookie and drop it from the address bar, screenshots and history.
-      url.searchParams.delete('token');
-      res.setHeader('Set-Cookie', `${cookieName()}=${options.token}; HttpOnly; SameSite=Strict; Path=/`);
-      res.writeHead(302, { Location: url.pathname + url.search });
-      res.end();
+    if (url.pathname.startsWith('/api/')) return handleApi(req, res, url.pathname.slice('/api/'.length));
+    const received = /^\/received\/([^/]+)\/(.+)$/.exec(url.pathname);
+    if (received) return handleUpload(req, res, received[1]!, received[2]!);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
+    if (url.pathname.startsWith('/media/')) {
+      if (!core.serveMedia(url, req, res)) sendText(res, 404, 'Not found.');
       return;
     }
-    if (!tokenMatches(cookieToken(req))) {
-      return url.pathname.startsWith('/api/')
-        ? send(res, 401, { error: { code: 'auth.token-required', message: 'Open Watchroom through the link watchroom-host printed; it carries the access token.' } })
-        : sendText(res, 401, 'Open Watchroom through the link watchroom-host printed; it carries the access token.');
-    }
-
-    if (url.pathname.startsWith('/api/')) {
-      if (req.method !== 'POST') return send(res, 405, { error: { code: 'api.method-not-allowed', message: 'API calls use POST.' } });
-      if (!originOk(req)) return send(res, 403, { error: { code: 'api.bad-origin', message: 'Cross-origin API calls are refused.' } });
-      if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
-        return send(res, 415, { error: { code: 'api.content-type', message: 'Send the request body as application/json.' } });
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse((await readBody(req)) || '{}');
-      } catch (error) {
-        return send(res, 400, { error: { code: 'api.malformed-json', message: `The request body is not valid JSON (${(error as Error).message}).` } });
-      }
-      const arg = typeof body === 'object' && body !== null ? (body as { arg?: unknown }).arg : undefined;
-      const result = await dispatchApiCall(api, url.pathname.slice('/api/'.length), arg, (error) =>
-        options.core.logger.log('error', 'api.internal', { error: error instanceof Error ? error.stack : String(error) }),
-      );
-      return result.ok ? send(res, 200, { result: result.result }) : send(res, result.status, { error: result.error });
-    }
-
-    const received = /^\/received\/([^/]+)\/(.+)$/.exec(url.pathname);
-    if (received) {
-      if (req.method !== 'PUT') return send(res, 405, { error: { code: 'upload.method-not-allowed', message: 'Package files are sent with PUT.' } });
-      if (!originOk(req)) return send(res, 403, { error: { code: 'api.bad-origin', message: 'Cross-origin uploads are refused.' } });
-      try {
-        let relativePath: string;
-        try {
-          relativePath = received[2]!.split('/').map(decodeURIComponent).join('/');
-        } catch {
-          throw new WatchroomError('upload.bad-path', 'The file path is not validly encoded.');
-        }
-        const declared = Number(req.headers['content-length']);
-        return send(res, 200, await options.core.receivePackageFile(role, { uploadId: received[1]!, relativePath, body: req, ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) }));
-      } catch (error) {
-        if (!(error instanceof WatchroomError)) throw error;
-        const status = { 'auth.forbidden': 403, 'upload.disk-full': 507, 'upload.too-large': 413 }[error.code] ?? 400;
-        return send(res, status, { error: error.toBody() });
-      }
-    }
-
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
-    if (url.pathname.startsWith('/media/')) return serveMedia(url, res);
     serveStatic(url.pathname, res);
   }
 
-  /**
-   * Recorded video: /media/<camera>/recording.m3u8?fromMs=&toMs=[&startMs=][&open=1] and /media/segments/<id>.ts;
-   * bookmark thumbnails: /media/bookmarks/<id>/thumb.jpg.
-   * A token in the playlist's query (Electron has no cookie) is carried into its segment URIs.
-   */
-  function serveMedia(url: URL, res: ServerResponse): void {
-    const token = url.searchParams.get('token');
-    const suffix = token ? `?token=${encodeURIComponent(token)}` : '';
-    const segment = /^\/media\/segments\/(\d{1,15})\.ts$/.exec(url.pathname);
-    if (segment) {
-      const file = options.core.segmentFile(Number(segment[1]));
-      if (!file || !existsSync(file)) return sendText(res, 404, 'No such recorded segment.');
-      if (needsPlaybackTranscode(file)) return serveTranscoded(file, res);
-      return sendFile(res, file, options.core.logger, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=3600' });
-    }
-    const thumb = /^\/media\/bookmarks\/([0-9a-f-]{36})\/thumb\.jpg$/.exec(url.pathname);
-    if (thumb) {
-      options.core.bookmarkThumbnail(thumb[1]!).then(
-        (file) => {
-          if (!file) return sendText(res, 404, 'Nothing was recorded at that moment.');
-          sendFile(res, file, options.core.logger, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' });
-        },
-        () => sendText(res, 404, 'No such bookmark.'),
-      );
-      return;
-    }
-    const playlist = /^\/media\/([^/]+)\/recording\.m3u8$/.exec(url.pathname);
-    const parsed = playlist
-      ? playlistQuerySchema.safeParse({
-          cameraId: decodeURIComponent(playlist[1]!),
-          fromMs: Number(url.searchParams.get('fromMs')),
-          toMs: Number(url.searchParams.get('toMs')),
-          ...(url.searchParams.has('startMs') ? { startMs: Number(url.searchParams.get('startMs')) } : {}),
-        })
-      : null;
-    if (!parsed) return sendText(res, 404, 'Not found.');
-    if (!parsed.success) return send(res, 400, { error: { code: 'media.invalid-range', message: parsed.error.issues[0]?.message ?? 'Invalid time range.' } });
-    let text: string;
+  async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    if (req.method !== 'POST') return refuse(res, new WatchroomError('api.method-not-allowed', 'API calls use POST.'));
+    if (!originOk(req)) return refuse(res, new WatchroomError('api.bad-origin', 'Cross-origin API calls are refused.'));
+    if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return refuse(res, new WatchroomError('api.content-type', 'Send the request body as application/json.'));
+    let body: unknown;
     try {
-      text = options.core.playlist(options.actor, { ...parsed.data, open: url.searchParams.get('open') === '1' }, (id) => `/media/segments/${id}.ts${suffix}`);
+      body = JSON.parse((await readBody(req)) || '{}');
     } catch (error) {
-      return sendText(res, 404, (error as Error).message);
+      return refuse(res, new WatchroomError('api.malformed-json', `The request body is not valid JSON (${(error as Error).message}).`));
     }
-    res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
-    res.end(text);
+    const arg = typeof body === 'object' && body !== null ? (body as { arg?: unknown }).arg : undefined;
+    const result = await core.call(bearerToken(req.headers.authorization), method, arg);
+    return result.ok ? sendJson(res, 200, { result: result.result }) : sendJson(res, result.status, { error: result.error });
   }
 
-  /** A segment the browser cannot decode, re-encoded while it is sent; the encode stops if the viewer leaves. */
-  function serveTranscoded(file: string, res: ServerResponse): void {
-    const { output, stop, failed } = transcodeSegment(file);
-    res.on('close', stop);
-    let started = false;
-    output.once('data', () => {
-      started = true;
-      res.writeHead(200, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=3600', 'X-Watchroom-Transcoded': 'h264' });
-    });
-    output.pipe(res, { end: false });
-    void failed.then((problem) => {
-      if (problem) options.core.logger.log('warn', 'playback.transcode-failed', { file: basename(file), problem });
-      if (!started && !res.headersSent) return sendText(res, 422, 'This recorded segment could not be converted for playback.');
-      res.end();
-    });
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, uploadId: string, encodedPath: string): Promise<void> {
+    if (req.method !== 'PUT') return refuse(res, new WatchroomError('upload.method-not-allowed', 'Package files are sent with PUT.'));
+    if (!originOk(req)) return refuse(res, new WatchroomError('api.bad-origin', 'Cross-origin uploads are refused.'));
+    try {
+      let relativePath: string;
+      try {
+        relativePath = encodedPath.split('/').map(decodeURIComponent).join('/');
+      } catch {
+        throw new WatchroomError('upload.bad-path', 'The file path is not validly encoded.');
+      }
+      const declared = Number(req.headers['content-length']);
+      const upload = { uploadId, relativePath, body: req, ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}) };
+      return sendJson(res, 200, await core.receivePackageFile(bearerToken(req.headers.authorization), upload));
+    } catch (error) {
+      if (!(error instanceof WatchroomError)) throw error;
+      return refuse(res, error);
+    }
   }
 
   function serveStatic(pathname: string, res: ServerResponse): void {
@@ -244,13 +145,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!file.startsWith(options.rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
       return sendText(res, 404, 'Not found.');
     }
-    sendFile(res, file, options.core.logger, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
+    sendFile(res, file, core.logger, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
   }
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const authorised = hostOk(req) && originOk(req) && (tokenMatches(cookieToken(req)) || tokenMatches(url.searchParams.get('token')));
-    if (!authorised) {
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const token = tokenFromProtocols(offered);
+    if (!hostOk(req) || !originOk(req) || !offered.includes(WS_PROTOCOL) || !core.person(token)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -259,25 +161,25 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       ws.once('close', () => sockets.delete(ws));
       if (url.pathname === '/events') return attachEvents(ws);
       const live = /^\/live\/([^/]+)$/.exec(url.pathname);
-      if (live) return attachLive(ws, decodeURIComponent(live[1]!), url.searchParams.get('stream') ?? 'main');
+      if (live) return attachLive(ws, token, decodeURIComponent(live[1]!), url.searchParams.get('stream') ?? 'main');
       ws.close(LIVE_CLOSE_UNKNOWN_CAMERA, 'Unknown WebSocket path.');
     });
   });
 
   function attachEvents(ws: WebSocket): void {
-    const off = options.core.onEvent((event) => {
+    const off = core.onEvent((event) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
     });
     ws.once('close', off);
   }
 
-  function attachLive(ws: WebSocket, cameraId: string, asked: string): void {
+  function attachLive(ws: WebSocket, token: string | null, cameraId: string, asked: string): void {
     if (!cameraIdSchema.safeParse(cameraId).success) return ws.close(LIVE_CLOSE_BAD_REQUEST, 'Malformed camera id.');
     const stream = streamVariantSchema.safeParse(asked);
     if (!stream.success) return ws.close(LIVE_CLOSE_BAD_REQUEST, 'stream is main or sub.');
     let unsubscribe: () => void;
     try {
-      unsubscribe = options.core.openLive(options.actor, cameraId, liveSocketSink(ws), stream.data);
+      unsubscribe = core.openLive(token, cameraId, liveSocketSink(ws), stream.data);
     } catch (error) {
       return ws.close(LIVE_CLOSE_UNKNOWN_CAMERA, (error as Error).message.slice(0, 120));
     }
@@ -314,7 +216,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   return {
     port,
-    url: `http://${bind}:${port}/?token=${options.token}`,
+    url: `http://${bind}:${port}/`,
     async close() {
       clearInterval(heartbeat);
       for (const ws of sockets) ws.terminate();
@@ -323,16 +225,6 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
-
-function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(text);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

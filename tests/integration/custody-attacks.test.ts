@@ -7,6 +7,8 @@
  * `npm run build` first), a real host, real tmpfs, real cameras and ffmpeg.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+const ALICE = { name: 'alice', role: 'investigator' as const };
+const BOB = { name: 'bob', role: 'operator' as const };
 import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, openSync, closeSync, constants, readFileSync, renameSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -184,13 +186,13 @@ describe('ledger history forged or hidden', () => {
     const checkpoints = new LedgerCheckpoints({ ledger, dataDir: dir, key: () => key, logger, mirrorDir, everyEntries: 1_000_000 });
     try {
       for (let i = 1; i <= 3; i++) {
-        ledger.append('alice', 'recording.view', `cam-${i}`);
+        ledger.append(ALICE, 'recording.view', `cam-${i}`);
         await checkpoints.take();
       }
       expect(readCheckpoints(join(mirrorDir, CHECKPOINTS_FILE)).map((c) => c?.seq)).toEqual([1, 2, 3]);
       rmSync(join(dir, CHECKPOINTS_FILE));
       for (let i = 4; i <= 5; i++) {
-        ledger.append('alice', 'recording.view', `cam-${i}`);
+        ledger.append(ALICE, 'recording.view', `cam-${i}`);
         await checkpoints.take();
       }
       expect(readCheckpoints(join(dir, CHECKPOINTS_FILE)).map((c) => c?.seq)).toEqual([4, 5]);
@@ -215,7 +217,7 @@ describe('the ledger at start-up', () => {
       const core = createCore({ dataDir: dir, appVersion: 'test', shell: 'browser' });
       try {
         const status = await waitFor('the start-up check to end', async () => {
-          const now = await core.api('tester').getAuditStatus();
+          const now = await core.system.getAuditStatus();
           return now.check && now.check.state !== 'running' ? now : undefined;
         }, 20_000).catch(() => null);
         return status?.check?.state ?? 'still running';
@@ -243,7 +245,7 @@ describe('the ledger at start-up', () => {
     const dir = mkdtempSync(join(tmpdir(), 'watchroom-max-seq-'));
     const file = join(dir, 'audit.jsonl');
     const genuine = new AuditLedger(file);
-    const first = genuine.append('alice', 'recording.view', 'cam-1');
+    const first = genuine.append(ALICE, 'recording.view', 'cam-1');
     genuine.close();
     const body = { seq: Number.MAX_SAFE_INTEGER, at: new Date().toISOString(), actor: 'system', action: 'audit.note', subject: 'audit', prev: first.hash };
     writeFileSync(file, `${JSON.stringify({ ...body, hash: entryHash(body) })}\n`, { flag: 'a' });

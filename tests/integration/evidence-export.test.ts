@@ -227,9 +227,8 @@ describe('evidence export', () => {
       throw new Error('startExport accepted a bad request');
     };
     // Argument validation runs at the process boundary (dispatch), as for every call.
-    const { dispatchApiCall } = await import('../../electron/host/api-dispatch.js');
     const viaBoundary = async (over: Partial<ExportRequest>) => {
-      const r = await dispatchApiCall(h.api, 'startExport', { ...request(), ...over }, () => undefined);
+      const r = await h.core.call(h.token, 'startExport', { ...request(), ...over });
       return r.ok ? [] : (r.error.fields ?? [{ field: '', message: r.error.message }]).map((f) => `${f.field}: ${f.message}`);
     };
     expect(await viaBoundary({ reason: '  ' })).toEqual(['reason: Give the reason for this export.']);
@@ -238,8 +237,9 @@ describe('evidence export', () => {
     expect(await viaBoundary({ fromMs: range.toMs, toMs: range.fromMs })).toEqual(['toMs: The end of the range must come after its start.']);
     expect((await refused({ fromMs: range.fromMs - 7_200_000, toMs: range.fromMs - 3_600_000 })).code).toBe('export.no-recording');
     // Operators watch; investigators export.
-    await expect(h.core.api('olive', 'operator').startExport(request())).rejects.toMatchObject({ code: 'auth.forbidden' });
-    await expect(h.core.api('olive', 'operator').verifyPackage({ path: exportsDir })).rejects.toMatchObject({ code: 'auth.forbidden' });
+    const olive = await h.as('olive', 'operator');
+    await expect(olive.api.startExport(request())).rejects.toMatchObject({ code: 'auth.forbidden' });
+    await expect(olive.api.verifyPackage({ path: exportsDir })).rejects.toMatchObject({ code: 'auth.forbidden' });
     expect(readdirSync(exportsDir)).toEqual(before);
   });
 
@@ -389,8 +389,7 @@ describe('custody that holds', () => {
     await h.api.updateCamera({ id: ids[0]!, changes: { name: 'Вход' } });
     await h.api.updateCamera({ id: ids[1]!, changes: { name: '北门' } });
     try {
-      const { dispatchApiCall } = await import('../../electron/host/api-dispatch.js');
-      const twice = await dispatchApiCall(h.api, 'startExport', request({ cameraIds: [ids[0]!, ids[0]!] }), () => undefined);
+      const twice = await h.core.call(h.token, 'startExport', request({ cameraIds: [ids[0]!, ids[0]!] }));
       expect(twice).toMatchObject({ ok: false, error: { fields: [{ field: 'cameraIds', message: 'Each camera goes into an export once.' }] } });
       const job = await finished(await h.api.startExport(request({ workingCopy: false })));
       expect(job.state, job.error?.message).toBe('done');

@@ -70,7 +70,7 @@ describe('incident bookmarks', () => {
 
   it('an evidence lock keeps the bookmarked footage through retention until lifted, on the record', async () => {
     const [bookmark] = await h.api.listBookmarks({ tag: 'assault' });
-    const operator = h.core.api('olive', 'operator');
+    const operator = (await h.as('olive', 'operator')).api;
     await expect(operator.setBookmarkLock({ id: bookmark!.id, locked: true, reason: 'court' })).rejects.toMatchObject({ code: 'auth.forbidden' });
     await h.api.setBookmarkLock({ id: bookmark!.id, locked: true, reason: 'Requested by CPS' });
     await expect(h.api.deleteBookmark({ id: bookmark!.id })).rejects.toMatchObject({ code: 'bookmark.locked' });

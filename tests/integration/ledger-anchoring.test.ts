@@ -4,6 +4,8 @@
  * a real authority (OpenSSL behind HTTP), a real tmpfs that fills up, and the watchroom-verify CLI.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+const ALICE = { name: 'alice', role: 'investigator' as const };
+const BOB = { name: 'bob', role: 'operator' as const };
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,7 +156,7 @@ describe('ledger durability', () => {
     writeLines(dir, [...l, '{"seq": "garbled"}']);
     const ledger = new AuditLedger(join(dir, 'audit.jsonl'));
     expect(ledger.list(3).map((e) => e.seq)).toEqual([21, 22, 23]);
-    const next = ledger.append('bob', 'stream.open', 'cam-1');
+    const next = ledger.append(BOB, 'stream.open', 'cam-1');
     expect(next).toMatchObject({ seq: 24, prev: JSON.parse(l[22]!).hash });
     let n = 0;
     for await (const _ of ledger.entries()) n++;
@@ -168,13 +170,13 @@ describe('ledger durability', () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mount]);
     try {
       const ledger = new AuditLedger(join(mount, 'audit.jsonl'), { retryMs: 50, maxQueued: 40 });
-      const first = ledger.append('alice', 'stream.open', 'cam-1');
+      const first = ledger.append(ALICE, 'stream.open', 'cam-1');
       const statuses: string[] = [];
       ledger.onStatus((s) => statuses.push(s.state));
       // Fill the disk to the last byte.
       const filler = join(mount, 'filler');
       spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=4k'], { stdio: 'ignore' });
-      const waiting = Array.from({ length: 30 }, (_, i) => ledger.append('alice', 'stream.open', `cam-${i + 2}`, { pad: 'x'.repeat(200) }));
+      const waiting = Array.from({ length: 30 }, (_, i) => ledger.append(ALICE, 'stream.open', `cam-${i + 2}`, { pad: 'x'.repeat(200) }));
       expect(ledger.status()).toMatchObject({ state: 'degraded', problem: 'its disk is full' });
       expect(ledger.status().queued).toBeGreaterThan(0);
       expect(statuses).toContain('degraded');
@@ -184,7 +186,7 @@ describe('ledger durability', () => {
       // Beyond the bound, an action is refused rather than done unrecorded.
       const refused = (() => {
         try {
-          for (let i = 0; i < 40; i++) ledger.append('alice', 'stream.open', 'cam-x', { pad: 'x'.repeat(200) });
+          for (let i = 0; i < 40; i++) ledger.append(ALICE, 'stream.open', 'cam-x', { pad: 'x'.repeat(200) });
           return null;
         } catch (error) {
           return error as { code: string };
@@ -236,7 +238,7 @@ describe('start-up check of the ledger', () => {
     const dir = mkdtempSync(join(tmpdir(), 'watchroom-garbled-'));
     const first = createCore({ dataDir: dir, appVersion: 'test', shell: 'browser', checkpointEvery: { entries: 3 } });
     await first.ready;
-    for (let i = 0; i < 6; i++) await first.api('alice').savePreset({ name: `Preset ${i}` });
+    for (let i = 0; i < 6; i++) await first.system.savePreset({ name: `Preset ${i}` });
     await first.close();
     // After the last checkpoint (the shutdown one), a line garbled in the middle and one at the end.
     const ledgerFile = join(dir, 'audit.jsonl');
@@ -247,7 +249,7 @@ describe('start-up check of the ledger', () => {
     for (const [start, found] of [[1, 'problems'], [2, 'ok']] as const) {
       const core = createCore({ dataDir: dir, appVersion: 'test', shell: 'browser' });
       await core.ready; // recording starts: no recording.start-failed
-      const api = core.api('alice');
+      const api = core.system;
       const status = await waitFor('the ledger checked', async () => {
         const s = await api.getAuditStatus();
         return s.check?.state !== 'running' ? s : undefined;
@@ -264,7 +266,7 @@ describe('start-up check of the ledger', () => {
     const dir = mkdtempSync(join(tmpdir(), 'watchroom-stopped-'));
     const first = createCore({ dataDir: dir, appVersion: 'test', shell: 'browser' });
     await first.ready;
-    await first.api('alice').savePreset({ name: 'Before' });
+    await first.system.savePreset({ name: 'Before' });
     await first.close(); // the shutdown checkpoint
     // Someone with the file, no key: a capture entry for footage of their choosing, chained correctly.
     const ledgerFile = join(dir, 'audit.jsonl');
@@ -273,7 +275,7 @@ describe('start-up check of the ledger', () => {
     writeFileSync(ledgerFile, `${JSON.stringify({ ...body, hash: entryHash(body) })}\n`, { flag: 'a' });
 
     const core = createCore({ dataDir: dir, appVersion: 'test', shell: 'browser' });
-    const api = core.api('alice');
+    const api = core.system;
     const status = await waitFor('the ledger checked', async () => {
       const s = await api.getAuditStatus();
       return s.check?.state !== 'running' ? s : undefined;

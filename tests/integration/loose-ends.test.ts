@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sendFile } from '../../electron/host/send-file.js';
+import { sendFile } from '../../electron/core/http-reply.js';
 import { createLogger } from '../../electron/core/logger.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 

@@ -1,4 +1,6 @@
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+const ALICE = { name: 'alice', role: 'investigator' as const };
+const BOB = { name: 'bob', role: 'operator' as const };
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +11,7 @@ const ledgerFile = () => join(mkdtempSync(join(tmpdir(), 'watchroom-ledger-')), 
 
 function fill(file: string, n: number): AuditLedger {
   const ledger = new AuditLedger(file);
-  for (let i = 1; i <= n; i++) ledger.append('alice', 'stream.open', `cam-${i}`, { i });
+  for (let i = 1; i <= n; i++) ledger.append(ALICE, 'stream.open', `cam-${i}`, { i });
   return ledger;
 }
 
@@ -20,7 +22,7 @@ describe('AuditLedger', () => {
     const file = ledgerFile();
     fill(file, 3).close();
     const reopened = new AuditLedger(file);
-    const fourth = reopened.append('bob', 'settings.retention', 'retention');
+    const fourth = reopened.append(BOB, 'settings.retention', 'retention');
     expect(fourth.seq).toBe(4);
     const all = lines(file).map((l) => JSON.parse(l));
     expect(all[0].prev).toBe(GENESIS_HASH);

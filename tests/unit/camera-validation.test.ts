@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { validateCamera } from '../../electron/core/cameras/camera-validation.js';
 import { parseCameraList } from '../../electron/core/cameras/camera-import.js';
-import { dispatchApiCall } from '../../electron/host/api-dispatch.js';
+import { CONTRACT } from '../../shared/contract.js';
 import { WatchroomError } from '../../shared/errors.js';
-import type { WatchroomApi } from '../../shared/api.js';
 import { coreEventSchema, liveServerMessageSchema, parseMessage } from '../../shared/schemas.js';
 
 function fieldErrors(input: Parameters<typeof validateCamera>[0], others: string[] = []) {
@@ -60,44 +59,10 @@ describe('parseCameraList', () => {
   });
 });
 
-describe('API argument validation', () => {
-  const calls: string[] = [];
-  const api = new Proxy({} as WatchroomApi, {
-    get: (_t, name: string) => async (arg: unknown) => {
-      calls.push(name);
-      return arg;
-    },
-  });
-  const log = () => undefined;
-
-  it('rejects unknown methods and malformed arguments before they reach the core', async () => {
-    expect(await dispatchApiCall(api, 'deleteEverything', undefined, log)).toMatchObject({ ok: false, status: 404, error: { code: 'api.unknown-method' } });
-    const bad = await dispatchApiCall(api, 'addCamera', { name: 5, url: 'rtsp://h/' }, log);
-    expect(bad).toMatchObject({ ok: false, status: 400, error: { code: 'api.invalid-argument' } });
-    if (!bad.ok) expect(bad.error.fields?.[0]?.field).toBe('name');
-    expect(await dispatchApiCall(api, 'setWall', { wallId: 'wall-1', state: { layout: '5x5', tiles: [] } }, log)).toMatchObject({ ok: false, status: 400 });
-    expect(await dispatchApiCall(api, 'getWall', { wallId: '../settings' }, log)).toMatchObject({ ok: false, status: 400 });
-    expect(await dispatchApiCall(api, 'removeCamera', { id: '../etc/passwd' }, log)).toMatchObject({ ok: false, status: 400 });
-    expect(await dispatchApiCall(api, 'listAudit', { limit: 1e9 }, log)).toMatchObject({ ok: false, status: 400 });
-    expect(calls).toEqual([]);
-  });
-
-  it('passes valid arguments through and maps core errors to their code', async () => {
-    expect(await dispatchApiCall(api, 'removeCamera', { id: 'cam-1' }, log)).toEqual({ ok: true, result: { id: 'cam-1' } });
-    const failing = { ...api, removeCamera: async () => { throw new WatchroomError('camera.not-found', 'There is no camera with id cam-x.'); } } as WatchroomApi;
-    expect(await dispatchApiCall(failing, 'removeCamera', { id: 'cam-x' }, log)).toEqual({ ok: false, status: 404, error: { code: 'camera.not-found', message: 'There is no camera with id cam-x.' } });
-    const broken = { removeCamera: async () => { throw new Error('disk on fire'); } } as unknown as WatchroomApi;
-    const r = await dispatchApiCall(broken, 'removeCamera', { id: 'cam-x' }, log);
-    expect(r).toMatchObject({ ok: false, status: 500, error: { code: 'internal' } });
-    if (!r.ok) expect(r.error.message).not.toContain('disk on fire');
-  });
-});
-
 describe('retention settings validation', () => {
-  const api = { setRetention: async (arg: unknown) => arg } as unknown as WatchroomApi;
   const fieldsOf = async (arg: unknown) => {
-    const r = await dispatchApiCall(api, 'setRetention', arg, () => undefined);
-    return r.ok ? [] : r.error.fields?.map(({ field, message }) => ({ field, message }));
+    const r = CONTRACT.setRetention.arg.safeParse(arg);
+    return r.success ? [] : r.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
   };
 
   it('names the wrong field in words an operator understands', async () => {

@@ -7,6 +7,9 @@ import { AuditLedger } from '../../electron/core/audit/audit-ledger.js';
 import { openConfStore } from '../../electron/core/settings/settings-store.js';
 import { builtInLayout, mainWall, normalizeWalls, withNewWall } from '../../electron/core/wall/wall-set.js';
 import { createWallService } from '../../electron/core/wall/wall-service.js';
+import { createDispatcher } from '../../electron/core/api/dispatch.js';
+import type { Handlers } from '../../electron/core/api/handlers.js';
+import { createLogger } from '../../electron/core/logger.js';
 
 const cams = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
 
@@ -41,9 +44,12 @@ describe('wall service', () => {
     const settings = openConfStore(dir, 'settings');
     const ledger = new AuditLedger(join(dir, 'audit.jsonl'));
     let changes = 0;
-    const service = createWallService({ settings, ledger, cameraIds: () => cams, onChange: () => changes++ });
+    const service = createWallService({ settings, cameraIds: () => cams, onChange: () => changes++ });
     const actions = () => readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action);
-    return { settings, service, api: service.api('olive'), changes: () => changes, actions };
+    // Through the real dispatcher, as the shells call it, in the session of one operator.
+    const sessions = { resolve: () => ({ person: { id: 'p-olive', name: 'olive', displayName: 'Olive', role: 'operator' as const }, locked: false }), touch: () => undefined };
+    const dispatcher = createDispatcher({ handlers: service.handlers as unknown as Handlers, ledger, sessions, logger: createLogger({ file: join(dir, 'log'), secrets: () => [] }) });
+    return { settings, service, api: dispatcher.api('olive-session'), changes: () => changes, actions };
   };
 
   it('takes over the single wall saved before there were several', async () => {

@@ -2,7 +2,7 @@
  * The append-only audit ledger: one JSON line per action of consequence, each carrying the previous
  * entry's hash and its own (SHA-256 of the entry's canonical JSON without `hash`), so removing,
  * reordering or editing any line breaks the chain at that point. Every caller goes through
- * append(actor, action, subject, details). A chain alone can be recomputed by anyone who can write
+ * append(actor, action, subject, details): the actor is a person with their role at the time, or the system. A chain alone can be recomputed by anyone who can write
  * the file; ledger-checkpoints.ts anchors it outside itself.
  *
  * Durability: an entry is written whole (short writes are continued) and fdatasync'd before append
@@ -18,11 +18,17 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, fdatasyncSync, ftruncateSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { AuditEntry } from '../../../shared/api.js';
+import type { AuditAction } from '../../../shared/audit-actions.js';
+import type { Role } from '../../../shared/roles.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import { canonicalJson } from '../canonical-json.js';
 import { tailLines } from './tail-lines.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+/** Who an entry names: a person in the role they held when they acted, or Watchroom itself. */
+export const SYSTEM = 'system';
+export type Actor = typeof SYSTEM | { name: string; role: Role };
 
 export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
   const { hash: _ignored, ...rest } = entry as AuditEntry;
@@ -136,7 +142,7 @@ export class AuditLedger {
     }
     this.fd = openSync(file, 'a', 0o600);
     this.size = statSync(file).size;
-    if (dropped) this.append('system', 'audit.partial-line-dropped', 'audit', { bytes: dropped.length, sha256: createHash('sha256').update(dropped).digest('hex') });
+    if (dropped) this.append(SYSTEM, 'audit.partial-line-dropped', 'audit', { bytes: dropped.length, sha256: createHash('sha256').update(dropped).digest('hex') });
   }
 
   /** The newest entry that parses, looking further back while the last lines are malformed. */
@@ -151,11 +157,12 @@ export class AuditLedger {
     }
   }
 
-  append(actor: string, action: string, subject: string, details?: Record<string, unknown>): AuditEntry & LedgerRef {
+  append(actor: Actor, action: AuditAction, subject: string, details?: Record<string, unknown>): AuditEntry & LedgerRef {
     if (this.queue.length >= this.maxQueued) {
       throw new WatchroomError('audit.unavailable', `The audit ledger cannot be written (${this.problem ?? 'unknown problem'}) and ${this.queue.length} entries already wait for it, so this action is refused until it can be recorded.`);
     }
-    const body = { seq: this.last.seq + 1, at: new Date().toISOString(), actor, action, subject, ...(details ? { details } : {}), prev: this.last.hash };
+    const who = actor === SYSTEM ? { actor: SYSTEM } : { actor: actor.name, role: actor.role };
+    const body = { seq: this.last.seq + 1, at: new Date().toISOString(), ...who, action, subject, ...(details ? { details } : {}), prev: this.last.hash };
     const entry: AuditEntry = { ...body, hash: entryHash(body) };
     const line = Buffer.from(`${JSON.stringify(entry)}\n`);
     const offset = this.end();

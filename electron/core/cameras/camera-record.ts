@@ -15,6 +15,8 @@ export const cameraRecordSchema = z.object({
   demo: z.boolean(),
   /** Continuous recording, on unless switched off for this camera. */
   recording: z.boolean().default(true),
+  /** Taken out of service at this time (ms since epoch); its footage stays until retention ends it. */
+  archivedAt: z.number().optional(),
 });
 
 export type CameraRecord = z.infer<typeof cameraRecordSchema>;
@@ -24,5 +26,6 @@ export function toView(record: CameraRecord, hasPassword: boolean): CameraView {
   if (record.subUrl) view.subUrl = record.subUrl;
   if (record.group) view.group = record.group;
   if (record.username) view.username = record.username;
+  if (record.archivedAt !== undefined) view.archivedAt = record.archivedAt;
   return view;
 }

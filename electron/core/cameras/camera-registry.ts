@@ -35,8 +35,14 @@ export class CameraRegistry {
     this.passwords = creds.data;
   }
 
+  /** The cameras in service (archived ones are left out). */
   list(): CameraRecord[] {
-    return [...this.records];
+    return this.records.filter((r) => r.archivedAt === undefined);
+  }
+
+  /** Cameras taken out of service whose footage is kept until retention ends it. */
+  archived(): CameraRecord[] {
+    return this.records.filter((r) => r.archivedAt !== undefined);
   }
 
   get(id: string): CameraRecord {
@@ -45,8 +51,9 @@ export class CameraRegistry {
     return record;
   }
 
+  /** Whether the camera is in service (archived cameras are not pulled or recorded). */
   has(id: string): boolean {
-    return this.records.some((r) => r.id === id);
+    return this.records.some((r) => r.id === id && r.archivedAt === undefined);
   }
 
   hasPassword(id: string): boolean {
@@ -59,7 +66,7 @@ export class CameraRegistry {
 
   /** Adds all or none. `errorField` renames each field error (e.g. to rows[3].url for an import). */
   addMany(inputs: readonly CameraInput[], errorField: (e: FieldError, index: number) => FieldError): CameraRecord[] {
-    const names = this.records.map((r) => r.name);
+    const names = this.list().map((r) => r.name);
     const errors: FieldError[] = [];
     const valid: ValidCamera[] = [];
     inputs.forEach((input, i) => {
@@ -79,6 +86,7 @@ export class CameraRegistry {
 
   update(id: string, changes: Partial<CameraInput>): CameraRecord {
     const current = this.get(id);
+    if (current.archivedAt !== undefined) throw new WatchroomError('camera.not-found', `Camera ${current.name} is archived; add it again to use it.`);
     if (current.demo) throw new WatchroomError('camera.demo-readonly', 'Demo cameras cannot be edited; remove them and add a real camera.');
     const merged: CameraInput = {
       name: changes.name ?? current.name,
@@ -91,23 +99,37 @@ export class CameraRegistry {
       enabled: changes.enabled ?? current.enabled,
       recording: changes.recording ?? current.recording,
     };
-    const result = validateCamera(merged, this.records.filter((r) => r.id !== id).map((r) => r.name));
+    const result = validateCamera(merged, this.list().filter((r) => r.id !== id).map((r) => r.name));
     if (!result.ok) throw new WatchroomError('camera.invalid', 'Check the highlighted fields.', result.errors);
     const record = this.store(id, result.camera);
     this.save();
     return record;
   }
 
-  remove(id: string): CameraRecord {
-    const record = this.get(id);
-    this.records = this.records.filter((r) => r.id !== id);
+  /**
+   * Takes a camera out of service: it is no longer pulled or recorded and its password is forgotten,
+   * but its record stays so its footage can still be played and exported until retention ends it.
+   */
+  archive(id: string, now = Date.now()): CameraRecord {
+    if (!this.has(id)) throw new WatchroomError('camera.not-found', `There is no camera with id ${id} in service.`);
+    const record = { ...this.get(id), archivedAt: now };
+    this.records = this.records.map((r) => (r.id === id ? record : r));
     delete this.passwords[id];
     this.save();
     return record;
   }
 
+  /** Forgets archived cameras with no footage left (retention has ended it all). */
+  forgetArchived(hasFootage: (id: string) => boolean): CameraRecord[] {
+    const gone = this.archived().filter((r) => !hasFootage(r.id));
+    if (gone.length === 0) return [];
+    this.records = this.records.filter((r) => !gone.includes(r));
+    this.save();
+    return gone;
+  }
+
   addDemo(): CameraRecord[] {
-    const used = new Set(this.records.map((r) => r.name));
+    const used = new Set(this.list().map((r) => r.name));
     const added = DEMO_NAMES.map((name, i) => ({ name, i }))
       .filter(({ name }) => !used.has(name))
       .map(({ name, i }): CameraRecord => ({ id: newId(), name, url: `demo://${i}`, enabled: true, demo: true, recording: true }));
@@ -122,7 +144,7 @@ export class CameraRegistry {
    */
   source(id: string, stream: StreamVariant = 'main'): StreamSource | null {
     const record = this.records.find((r) => r.id === id);
-    if (!record) return null;
+    if (!record || record.archivedAt !== undefined) return null;
     const demo = DEMO_URL.exec(record.url);
     if (demo) return stream === 'main' ? { kind: 'demo', pattern: Number(demo[1]), label: record.name } : null;
     const address = stream === 'main' ? record.url : record.subUrl;

@@ -90,7 +90,7 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
     const failure = cancelled ? error : asExportError(error, ctx.exportsDir); // while the disk is still as full as it was
     rmSync(temp, { recursive: true, force: true });
     const changed = error instanceof FootageChangedError ? { segment: error.segment, recordedSha256: error.expected, foundSha256: error.actual } : {};
-    ctx.ledger.append(ctx.user, cancelled ? 'evidence.export-cancelled' : 'evidence.export-failed', req.caseReference, {
+    ctx.ledger.append({ name: ctx.user, role: ctx.role }, cancelled ? 'evidence.export-cancelled' : 'evidence.export-failed', req.caseReference, {
       packageId, caseReference: req.caseReference, reason: req.reason, role: ctx.role, ...(cancelled ? {} : { code: (failure as WatchroomError).code, error: failure.message, ...changed }),
     });
     throw failure;
@@ -193,7 +193,7 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
     writeFileSync(join(temp, MANIFEST), manifestText);
     const manifestSha256 = await sha256File(join(temp, MANIFEST));
 
-    const exportEntry = ctx.ledger.append(ctx.user, 'evidence.export', req.caseReference, {
+    const exportEntry = ctx.ledger.append({ name: ctx.user, role: ctx.role }, 'evidence.export', req.caseReference, {
       packageId,
       package: name,
       caseReference: req.caseReference,

@@ -8,19 +8,20 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import type { WatchroomApi } from '../../../shared/api.js';
 import type { ExportJob, VerificationReport } from '../../../shared/evidence.js';
 import { WatchroomError } from '../../../shared/errors.js';
-import { can, type Permission, type Role } from '../../../shared/roles.js';
+import type { Handlers } from '../api/handlers.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
 import type { Logger } from '../logger.js';
 import type { SegmentIndex } from '../recording/segment-index.js';
 import { ExportJobs } from './export-jobs.js';
 import { MANIFEST } from './package-files.js';
 import { verifyPackage } from './package-verifier.js';
-import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
+import type { SigningKey } from './signing-key.js';
+import { keysDir } from './workstation-key.js';
 import { importTrustedKey, trustedFingerprints } from './trusted-keys.js';
-import { receivedDir } from './received-packages.js';
+import { receivedDir, receiveFile, removeOldUploads } from './received-packages.js';
+import type { Readable } from 'node:stream';
 import { sha256File } from '../recording/file-hash.js';
 
 export interface EvidenceDeps {
@@ -31,15 +32,16 @@ export interface EvidenceDeps {
   ledger: AuditLedger;
   trustedLedgerOffset: (offset: number) => boolean;
   logger: Logger;
+  signingKey: () => SigningKey;
   appVersion: string;
   camera(id: string): { id: string; name: string; url: string };
   onExport(job: ExportJob): void;
+  /** Largest file accepted into <data>/received/ (default MAX_RECEIVED_FILE_BYTES). */
+  maxReceivedFileBytes?: number;
 }
 
-/** The evidence part of WatchroomApi. */
-export type EvidenceApi = Pick<WatchroomApi, 'getSigningKey' | 'startExport' | 'getExport' | 'cancelExport' | 'listPackages' | 'verifyPackage' | 'importTrustedKey' | 'listTrustedKeys'>;
 
-export const keysDir = (dataDir: string) => join(dataDir, 'keys');
+export { keysDir };
 export const auditInboxDir = (dataDir: string) => join(dataDir, 'audit-inbox');
 
 /** A verification the CLI leaves for the app to enter in the ledger. */
@@ -81,17 +83,7 @@ function removePartialExports(exportsDir: string): number {
 export function createEvidenceService(deps: EvidenceDeps) {
   const partial = removePartialExports(deps.exportsDir);
   if (partial > 0) deps.logger.log('warn', 'evidence.partial-removed', { folders: partial });
-  let key: SigningKey | null = null;
-  const signingKey = (): SigningKey => {
-    if (key) return key;
-    const existed = existsSync(join(keysDir(deps.dataDir), 'signing-key.pem'));
-    key = loadOrCreateSigningKey(keysDir(deps.dataDir));
-    if (!existed) {
-      deps.ledger.append('system', 'evidence.key-created', 'signing-key', { fingerprint: key.fingerprint });
-      deps.logger.log('info', 'evidence.key-created', { fingerprint: key.fingerprint });
-    }
-    return key;
-  };
+  const { signingKey } = deps;
   const jobs = new ExportJobs(deps.onExport);
   /** Folders a shell's own file dialog handed over (the user chose them there, not the renderer). */
   const granted = new Set<string>();
@@ -124,7 +116,8 @@ export function createEvidenceService(deps: EvidenceDeps) {
       const file = join(dir, name);
       try {
         const record = inboxRecordSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-        deps.ledger.append(record.actor, record.action, record.subject, record.details);
+        // The CLI runs as an operating-system user, not a signed-in person: the entry says which.
+        deps.ledger.append('system', record.action, record.subject, { ...record.details, osUser: record.actor });
         rmSync(file);
       } catch (error) {
         deps.logger.log('error', 'audit.inbox-rejected', { file: name, error: String(error) });
@@ -134,74 +127,80 @@ export function createEvidenceService(deps: EvidenceDeps) {
     }
   };
 
+  ingestInbox();
+  const inboxTimer = setInterval(ingestInbox, 5_000);
+  let uploadsCleared: Promise<unknown> = Promise.resolve();
+  const clearUploads = () => (uploadsCleared = removeOldUploads(deps.dataDir).catch((error: unknown) => deps.logger.log('warn', 'evidence.upload-cleanup-failed', { error: String(error) })));
+  clearUploads();
+  const uploadsTimer = setInterval(clearUploads, 3_600_000);
+
   return {
-    signingKey,
-    ingestInbox,
     /** For a shell: a folder the user picked in its own dialog may be verified where it lies. */
     grantPackageFolder: (path: string) => void granted.add(realOrResolved(path)),
-    close: () => jobs.close(),
-    api(actor: string, role: Role): EvidenceApi {
-      const require = (permission: Permission, what: string) => {
-        if (!can(role, permission)) throw new WatchroomError('auth.forbidden', `The ${role} role cannot ${what}.`);
-      };
-      return {
-        async getSigningKey() {
-          const { fingerprint, publicKeyPem } = signingKey();
-          return { fingerprint, publicKeyPem };
-        },
-        async startExport(request) {
-          require('export', 'export footage');
-          // A disclosure the ledger cannot record does not happen.
-          const ledger = deps.ledger.status();
-          if (ledger.state !== 'ok') throw new WatchroomError('export.audit-unavailable', `Exports wait until the audit ledger can be written again (${ledger.problem}); ${ledger.queued} entries are waiting for it.`);
-          return jobs.start(
-            { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, trustedLedgerOffset: deps.trustedLedgerOffset, key: signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: actor, role },
-            request,
-          );
-        },
-        async getExport({ id }) {
-          return jobs.get(id);
-        },
-        async cancelExport({ id }) {
-          require('export', 'cancel exports');
-          return jobs.cancel(id);
-        },
-        async listPackages() {
-          if (!existsSync(deps.exportsDir)) return [];
-          return readdirSync(deps.exportsDir, { withFileTypes: true })
-            .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
-            .map((d) => {
-              const path = join(deps.exportsDir, d.name);
-              let manifest: { caseReference?: string; exportedAtUtc?: string } = {};
-              try {
-                manifest = JSON.parse(readFileSync(join(path, MANIFEST), 'utf8'));
-              } catch {
-                // Listed anyway: verification will say what is wrong with it.
-              }
-              return { name: d.name, path, caseReference: manifest.caseReference ?? null, exportedAt: manifest.exportedAtUtc ?? null };
-            })
-            .sort((a, b) => (b.exportedAt ?? '').localeCompare(a.exportedAt ?? ''));
-        },
-        async verifyPackage({ path }) {
-          require('verify', 'verify packages');
-          signingKey();
-          const report = await verifyPackage(checkVerifiable(path), trustedFingerprints(keysDir(deps.dataDir)));
-          deps.ledger.append(actor, 'evidence.verify', report.caseReference ?? path, await verificationDetails(report, 'app'));
-          return report;
-        },
-        async importTrustedKey({ pem }) {
-          require('trustKeys', 'change the trusted keys');
-          const fingerprint = importTrustedKey(keysDir(deps.dataDir), pem);
-          deps.ledger.append(actor, 'evidence.key-trusted', fingerprint, { fingerprint });
-          return { fingerprint };
-        },
-        async listTrustedKeys() {
-          const own = signingKey().fingerprint;
-          const imported = [...trustedFingerprints(keysDir(deps.dataDir))].filter((f) => f !== own).sort();
-          return [{ fingerprint: own, own: true }, ...imported.map((fingerprint) => ({ fingerprint, own: false }))];
-        },
-      };
+    /** One file of a package the browser shell was given, copied into `<data>/received/<uploadId>/`. */
+    receivePackageFile: (upload: { uploadId: string; relativePath: string; body: Readable; declaredBytes?: number }) => receiveFile(deps.dataDir, upload, deps.maxReceivedFileBytes),
+    async dispose() {
+      clearInterval(inboxTimer);
+      clearInterval(uploadsTimer);
+      await jobs.close();
+      await uploadsCleared;
     },
+    handlers: {
+      getSigningKey: async () => {
+        const { fingerprint, publicKeyPem } = signingKey();
+        return { fingerprint, publicKeyPem };
+      },
+      startExport: async (request, ctx) => {
+        // A disclosure the ledger cannot record does not happen.
+        const ledger = deps.ledger.status();
+        if (ledger.state !== 'ok') throw new WatchroomError('export.audit-unavailable', `Exports wait until the audit ledger can be written again (${ledger.problem}); ${ledger.queued} entries are waiting for it.`);
+        const person = ctx.person ?? { name: 'system', role: 'admin' as const };
+        const job = jobs.start(
+          { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, trustedLedgerOffset: deps.trustedLedgerOffset, key: signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role },
+          request,
+        );
+        ctx.record(request.caseReference, { jobId: job.id, cameras: request.cameraIds, fromMs: request.fromMs, toMs: request.toMs, reason: request.reason, recipient: request.recipient, workingCopy: request.workingCopy });
+        return job;
+      },
+      getExport: async ({ id }) => jobs.get(id),
+      cancelExport: async ({ id }, ctx) => {
+        const job = jobs.cancel(id);
+        ctx.record(job.caseReference, { jobId: id });
+        return job;
+      },
+      listPackages: async () => {
+        if (!existsSync(deps.exportsDir)) return [];
+        return readdirSync(deps.exportsDir, { withFileTypes: true })
+          .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+          .map((d) => {
+            const path = join(deps.exportsDir, d.name);
+            let manifest: { caseReference?: string; exportedAtUtc?: string } = {};
+            try {
+              manifest = JSON.parse(readFileSync(join(path, MANIFEST), 'utf8'));
+            } catch {
+              // Listed anyway: verification will say what is wrong with it.
+            }
+            return { name: d.name, path, caseReference: manifest.caseReference ?? null, exportedAt: manifest.exportedAtUtc ?? null };
+          })
+          .sort((a, b) => (b.exportedAt ?? '').localeCompare(a.exportedAt ?? ''));
+      },
+      verifyPackage: async ({ path }, ctx) => {
+        signingKey();
+        const report = await verifyPackage(checkVerifiable(path), trustedFingerprints(keysDir(deps.dataDir)));
+        ctx.record(report.caseReference ?? path, await verificationDetails(report, 'app'));
+        return report;
+      },
+      importTrustedKey: async ({ pem }, ctx) => {
+        const fingerprint = importTrustedKey(keysDir(deps.dataDir), pem);
+        ctx.record(fingerprint, { fingerprint });
+        return { fingerprint };
+      },
+      listTrustedKeys: async () => {
+        const own = signingKey().fingerprint;
+        const imported = [...trustedFingerprints(keysDir(deps.dataDir))].filter((f) => f !== own).sort();
+        return [{ fingerprint: own, own: true }, ...imported.map((fingerprint) => ({ fingerprint, own: false }))];
+      },
+    } satisfies Partial<Handlers>,
   };
 }
 

@@ -7,10 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Bookmark, BookmarkInput, BookmarkQuery } from '../../../shared/incidents.js';
+import type { Bookmark } from '../../../shared/incidents.js';
 import { WatchroomError } from '../../../shared/errors.js';
-import { can, type Role } from '../../../shared/roles.js';
-import type { AuditLedger } from '../audit/audit-ledger.js';
+import type { Handlers } from '../api/handlers.js';
+import type { FeatureModule, MediaRoute } from '../feature-module.js';
+import { sendFile, sendText } from '../http-reply.js';
+import type { Logger } from '../logger.js';
 import type { SegmentIndex } from '../recording/segment-index.js';
 import { BookmarkStore } from './bookmark-store.js';
 import { grabFrame } from './frame-grab.js';
@@ -19,7 +21,7 @@ export interface IncidentDeps {
   dataDir: string;
   recordingsRoot: string;
   index: SegmentIndex;
-  ledger: AuditLedger;
+  logger: Logger;
   /** Throws camera.not-found for an unknown camera. */
   checkCamera(id: string): void;
   /** Called after every change, so every open view can reload. */
@@ -31,7 +33,7 @@ const lockReason = (id: string) => `bookmark:${id}`;
 /** The fields that say which footage a bookmark covers. */
 const FOOTAGE_FIELDS = ['cameraIds', 'atMs', 'beforeMs', 'afterMs'] as const;
 
-export function createIncidentService(deps: IncidentDeps) {
+export function createIncidentService(deps: IncidentDeps): FeatureModule {
   const store = new BookmarkStore(join(deps.dataDir, 'incidents.sqlite'));
   const thumbs = join(deps.dataDir, 'thumbnails');
 
@@ -45,63 +47,76 @@ export function createIncidentService(deps: IncidentDeps) {
   };
   const summary = (b: Bookmark) => ({ title: b.title, caseReference: b.caseReference, cameras: b.cameraIds, fromMs: b.atMs - b.beforeMs, toMs: b.atMs + b.afterMs });
 
+  /** A JPEG of the bookmarked moment on its first camera, made once from the recording; null if none. */
+  const thumbnail = async (id: string): Promise<string | null> => {
+    const b = find(id);
+    const file = join(thumbs, `${b.id}-${b.atMs}.jpg`);
+    if (existsSync(file)) return file;
+    const seg = deps.index.segments(b.cameraIds[0]!, b.atMs, b.atMs + 1).find((s) => s.startMs <= b.atMs && s.endMs > b.atMs);
+    if (!seg) return null;
+    mkdirSync(thumbs, { recursive: true });
+    return (await grabFrame(join(deps.recordingsRoot, seg.path), (b.atMs - seg.startMs) / 1000, file)) ? file : null;
+  };
+
   return {
-    /** A JPEG of the bookmarked moment on its first camera, made once from the recording; null if none. */
-    async thumbnail(id: string): Promise<string | null> {
-      const b = find(id);
-      const file = join(thumbs, `${b.id}-${b.atMs}.jpg`);
-      if (existsSync(file)) return file;
-      const seg = deps.index.segments(b.cameraIds[0]!, b.atMs, b.atMs + 1).find((s) => s.startMs <= b.atMs && s.endMs > b.atMs);
-      if (!seg) return null;
-      mkdirSync(thumbs, { recursive: true });
-      return (await grabFrame(join(deps.recordingsRoot, seg.path), (b.atMs - seg.startMs) / 1000, file)) ? file : null;
-    },
-    close: () => store.close(),
-    api(actor: string, role: Role) {
-      return {
-        async createBookmark(input: BookmarkInput): Promise<Bookmark> {
-          input.cameraIds.forEach(deps.checkCamera);
-          const now = Date.now();
-          const b: Bookmark = { ...input, id: randomUUID(), createdBy: actor, createdAt: now, updatedAt: now, locked: false };
-          store.insert(b);
-          deps.ledger.append(actor, 'bookmark.create', b.id, summary(b));
-          deps.onChange();
-          return b;
-        },
-        async updateBookmark({ id, changes }: { id: string; changes: Partial<BookmarkInput> }): Promise<Bookmark> {
-          const before = find(id);
-          changes.cameraIds?.forEach(deps.checkCamera);
-          const moved = FOOTAGE_FIELDS.filter((f) => changes[f] !== undefined && JSON.stringify(changes[f]) !== JSON.stringify(before[f]));
-          if (before.locked && moved.length > 0) {
-            throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock, so the footage it covers cannot change. Lift the lock first; that is recorded.');
+    mediaRoutes: [
+      {
+        // /media/bookmarks/<id>/thumb.jpg
+        pattern: /^\/media\/bookmarks\/([0-9a-f-]{36})\/thumb\.jpg$/,
+        async serve({ res }, match) {
+          let file: string | null;
+          try {
+            file = await thumbnail(match[1]!);
+          } catch {
+            return sendText(res, 404, 'No such bookmark.');
           }
-          const after = store.update(id, changes, Date.now())!;
-          deps.ledger.append(actor, 'bookmark.update', id, { before: summary(before), after: summary(after) });
-          deps.onChange();
-          return after;
+          if (!file) return sendText(res, 404, 'Nothing was recorded at that moment.');
+          sendFile(res, file, deps.logger, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' });
         },
-        async deleteBookmark({ id }: { id: string }): Promise<void> {
-          const b = find(id);
-          if (b.locked) throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock. Lift the lock first; that is recorded.');
-          store.delete(id);
-          deps.ledger.append(actor, 'bookmark.delete', id, summary(b));
-          deps.onChange();
-        },
-        async listBookmarks(query: BookmarkQuery): Promise<Bookmark[]> {
-          return store.search(query);
-        },
-        async setBookmarkLock({ id, locked, reason }: { id: string; locked: boolean; reason: string }): Promise<Bookmark> {
-          if (!can(role, 'lock')) throw new WatchroomError('auth.forbidden', `The ${role} role cannot place or lift evidence locks.`);
-          const b = find(id);
-          if (b.locked === locked) return b;
-          deps.index.removeLocks(lockReason(id));
-          const after = store.update(id, { locked }, Date.now())!;
-          if (locked) placeLock(after);
-          deps.ledger.append(actor, locked ? 'evidence.lock' : 'evidence.unlock', id, { ...summary(after), reason });
-          deps.onChange();
-          return after;
-        },
-      };
-    },
+      },
+    ] satisfies MediaRoute[],
+    dispose: () => store.close(),
+    handlers: {
+      createBookmark: async (input, ctx) => {
+        input.cameraIds.forEach(deps.checkCamera);
+        const now = Date.now();
+        const b: Bookmark = { ...input, id: randomUUID(), createdBy: ctx.person?.name ?? 'system', createdAt: now, updatedAt: now, locked: false };
+        store.insert(b);
+        ctx.record(b.id, summary(b));
+        deps.onChange();
+        return b;
+      },
+      updateBookmark: async ({ id, changes }, ctx) => {
+        const before = find(id);
+        changes.cameraIds?.forEach(deps.checkCamera);
+        const moved = FOOTAGE_FIELDS.filter((f) => changes[f] !== undefined && JSON.stringify(changes[f]) !== JSON.stringify(before[f]));
+        if (before.locked && moved.length > 0) {
+          throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock, so the footage it covers cannot change. Lift the lock first; that is recorded.');
+        }
+        const after = store.update(id, changes, Date.now())!;
+        ctx.record(id, { before: summary(before), after: summary(after) });
+        deps.onChange();
+        return after;
+      },
+      deleteBookmark: async ({ id }, ctx) => {
+        const b = find(id);
+        if (b.locked) throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock. Lift the lock first; that is recorded.');
+        store.delete(id);
+        ctx.record(id, summary(b));
+        deps.onChange();
+        return null;
+      },
+      listBookmarks: async (query) => store.search(query),
+      setBookmarkLock: async ({ id, locked, reason }, ctx) => {
+        const b = find(id);
+        ctx.record(id, { ...summary(b), locked, reason, changed: b.locked !== locked });
+        if (b.locked === locked) return b;
+        deps.index.removeLocks(lockReason(id));
+        const after = store.update(id, { locked }, Date.now())!;
+        if (locked) placeLock(after);
+        deps.onChange();
+        return after;
+      },
+    } satisfies Partial<Handlers>,
   };
 }

@@ -13,6 +13,7 @@
  * A closed segment is hashed, moved into its day folder, indexed, and its hash enters the audit log,
  * so an export can later prove the footage unchanged since it was recorded.
  */
+import type { AuditAction } from '../../../shared/audit-actions.js';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ import { parseSegmentList, type ListedSegment } from './segment-list.js';
 import { repairPartialTs } from './ts-repair.js';
 
 /** Appends to the audit ledger and says where the entry went. */
-export type Audit = (action: string, subject: string, details: Record<string, unknown>) => LedgerRef;
+export type Audit = (action: AuditAction, subject: string, details: Record<string, unknown>) => LedgerRef;
 
 export interface RecordingStoreOptions {
   root: string;

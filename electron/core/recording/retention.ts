@@ -4,6 +4,7 @@
  * its floor of free space. Segments under an evidence lock are never deleted. Every deletion is
  * audited with the segment's hash.
  */
+import type { AuditAction } from '../../../shared/audit-actions.js';
 import { rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SegmentIndex, SegmentRow } from './segment-index.js';
@@ -37,7 +38,7 @@ export async function applyRetention(
   root: string,
   policy: RetentionPolicy,
   now: number,
-  audit: (action: string, subject: string, details: Record<string, unknown>) => void,
+  audit: (action: AuditAction, subject: string, details: Record<string, unknown>) => void,
   floor: FreeSpaceFloor = DEFAULT_FREE_SPACE_FLOOR,
 ): Promise<{ deleted: number; freedBytes: number }> {
   const result = { deleted: 0, freedBytes: 0 };

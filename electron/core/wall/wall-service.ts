@@ -5,23 +5,20 @@
  * room watches); every change tells every window through `wall.changed`.
  */
 import { randomUUID } from 'node:crypto';
-import type { PresetSummary, WallState, WallSummary, WatchroomApi } from '../../../shared/api.js';
+import type { WallState, WallSummary } from '../../../shared/api.js';
+import type { Handlers } from '../api/handlers.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import { savedPresetSchema, wallEntrySchema, wallStateSchema } from '../../../shared/schemas.js';
-import type { AuditLedger } from '../audit/audit-ledger.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { fillEmptyTiles, removeFromWall } from './wall-state.js';
 import { BUILT_IN_PRESETS, builtInLayout, MAIN_WALL, mainWall, normalizeWalls, presetSummaries, withNewWall, type SavedPreset, type WallEntry } from './wall-set.js';
 
 export interface WallDeps {
   settings: SettingsStore;
-  ledger: AuditLedger;
   /** Camera ids in the order the camera list shows them. */
   cameraIds(): string[];
   onChange(): void;
 }
-
-export type WallApi = Pick<WatchroomApi, 'listWalls' | 'getWall' | 'setWall' | 'addWall' | 'removeWall' | 'listPresets' | 'savePreset' | 'recallPreset' | 'deletePreset'>;
 
 export function createWallService(deps: WallDeps) {
   /** One lookup set per read or write: normalising checks every tile and tour camera. */
@@ -73,63 +70,59 @@ export function createWallService(deps: WallDeps) {
     cameraRemoved(cameraId: string): void {
       writeWalls(readWalls().map((w) => ({ ...w, ...removeFromWall(w, cameraId) })));
     },
-    api(actor: string): WallApi {
-      return {
-        async listWalls() {
-          return readWalls().map(summary);
-        },
-        async getWall({ wallId }) {
-          return state(find(readWalls(), wallId));
-        },
-        async setWall({ wallId, state: next }) {
-          const walls = readWalls();
-          find(walls, wallId);
-          return state(find(writeWalls(walls.map((w) => (w.id === wallId ? { id: w.id, name: w.name, ...next } : w))), wallId));
-        },
-        async addWall() {
-          const walls = withNewWall(readWalls(), deps.cameraIds());
-          const added = walls[walls.length - 1]!;
-          writeWalls(walls);
-          deps.ledger.append(actor, 'wall.add', added.id, { name: added.name });
-          return summary(added);
-        },
-        async removeWall({ wallId }) {
-          if (wallId === MAIN_WALL) throw new WatchroomError('wall.main', 'The main wall stays; close the other walls instead.');
-          const walls = readWalls();
-          find(walls, wallId);
-          writeWalls(walls.filter((w) => w.id !== wallId));
-          deps.ledger.append(actor, 'wall.remove', wallId, {});
-        },
-        async listPresets(): Promise<PresetSummary[]> {
-          return presetSummaries(readPresets(), readWalls().length);
-        },
-        async savePreset({ name }) {
-          const walls = readWalls();
-          const presets = readPresets();
-          const replaced = presets.find((p) => p.name.toLowerCase() === name.toLowerCase());
-          const preset: SavedPreset = { id: replaced?.id ?? randomUUID(), name, walls };
-          deps.settings.set('presets', replaced ? presets.map((p) => (p.id === replaced.id ? preset : p)) : [...presets, preset]);
-          deps.ledger.append(actor, 'wall.preset-save', preset.id, { name, walls: walls.map((w) => ({ id: w.id, layout: w.layout, tiles: w.tiles })) });
-          deps.onChange();
-          return { id: preset.id, name, builtIn: false, wallCount: walls.length };
-        },
-        async recallPreset({ id }) {
-          const builtIn = BUILT_IN_PRESETS.find((p) => p.id === id);
-          const saved = readPresets().find((p) => p.id === id);
-          if (!builtIn && !saved) throw new WatchroomError('preset.not-found', 'There is no such preset; it may have been deleted.');
-          const walls = writeWalls(builtIn ? builtInLayout(builtIn.id, readWalls(), deps.cameraIds()) : saved!.walls);
-          deps.ledger.append(actor, 'wall.preset-recall', id, { name: builtIn?.name ?? saved!.name });
-          return walls.map(summary);
-        },
-        async deletePreset({ id }) {
-          const presets = readPresets();
-          const preset = presets.find((p) => p.id === id);
-          if (!preset) throw new WatchroomError('preset.not-found', BUILT_IN_PRESETS.some((p) => p.id === id) ? 'Built-in presets cannot be deleted.' : 'There is no such preset.');
-          deps.settings.set('presets', presets.filter((p) => p.id !== id));
-          deps.ledger.append(actor, 'wall.preset-delete', id, { name: preset.name });
-          deps.onChange();
-        },
-      };
-    },
+    handlers: {
+      listWalls: async () => readWalls().map(summary),
+      getWall: async ({ wallId }) => state(find(readWalls(), wallId)),
+      setWall: async ({ wallId, state: next }, ctx) => {
+        const walls = readWalls();
+        find(walls, wallId);
+        const after = state(find(writeWalls(walls.map((w) => (w.id === wallId ? { id: w.id, name: w.name, ...next } : w))), wallId));
+        ctx.record(wallId, { layout: after.layout, tiles: after.tiles, ...(after.tour ? { tour: after.tour } : {}), ...(after.tours?.some(Boolean) ? { tours: after.tours } : {}) });
+        return after;
+      },
+      addWall: async (_arg, ctx) => {
+        const walls = withNewWall(readWalls(), deps.cameraIds());
+        const added = walls[walls.length - 1]!;
+        writeWalls(walls);
+        ctx.record(added.id, { name: added.name });
+        return summary(added);
+      },
+      removeWall: async ({ wallId }, ctx) => {
+        if (wallId === MAIN_WALL) throw new WatchroomError('wall.main', 'The main wall stays; close the other walls instead.');
+        const walls = readWalls();
+        find(walls, wallId);
+        writeWalls(walls.filter((w) => w.id !== wallId));
+        ctx.record(wallId);
+        return null;
+      },
+      listPresets: async () => presetSummaries(readPresets(), readWalls().length),
+      savePreset: async ({ name }, ctx) => {
+        const walls = readWalls();
+        const presets = readPresets();
+        const replaced = presets.find((p) => p.name.toLowerCase() === name.toLowerCase());
+        const preset: SavedPreset = { id: replaced?.id ?? randomUUID(), name, walls };
+        deps.settings.set('presets', replaced ? presets.map((p) => (p.id === replaced.id ? preset : p)) : [...presets, preset]);
+        ctx.record(preset.id, { name, walls: walls.map((w) => ({ id: w.id, layout: w.layout, tiles: w.tiles })) });
+        deps.onChange();
+        return { id: preset.id, name, builtIn: false, wallCount: walls.length };
+      },
+      recallPreset: async ({ id }, ctx) => {
+        const builtIn = BUILT_IN_PRESETS.find((p) => p.id === id);
+        const saved = readPresets().find((p) => p.id === id);
+        if (!builtIn && !saved) throw new WatchroomError('preset.not-found', 'There is no such preset; it may have been deleted.');
+        const walls = writeWalls(builtIn ? builtInLayout(builtIn.id, readWalls(), deps.cameraIds()) : saved!.walls);
+        ctx.record(id, { name: builtIn?.name ?? saved!.name });
+        return walls.map(summary);
+      },
+      deletePreset: async ({ id }, ctx) => {
+        const presets = readPresets();
+        const preset = presets.find((p) => p.id === id);
+        if (!preset) throw new WatchroomError('preset.not-found', BUILT_IN_PRESETS.some((p) => p.id === id) ? 'Built-in presets cannot be deleted.' : 'There is no such preset.');
+        deps.settings.set('presets', presets.filter((p) => p.id !== id));
+        ctx.record(id, { name: preset.name });
+        deps.onChange();
+        return null;
+      },
+    } satisfies Partial<Handlers>,
   };
 }

@@ -2,7 +2,8 @@
  * The one WatchroomApi client of this renderer, chosen once at start: the Electron preload bridge when
  * present, the browser host's HTTP and WebSocket endpoints otherwise. Views never learn which.
  */
-import type { WatchroomApi } from '../../../shared/api.js';
+import { bindApi, type WatchroomApi } from '../../../shared/contract.js';
+import { WatchroomError } from '../../../shared/errors.js';
 import type { SubscribeEvents } from './client-event';
 import { electronApi } from './electron-api';
 import { httpApi } from './http-api';
@@ -12,14 +13,15 @@ import type { WatchroomBridge } from '../../../shared/bridge.js';
 import type { StreamVariant } from '../../../shared/events.js';
 import type { PackageFile } from '../incidents/package-folder-files';
 import { socketEventFeed } from './socket-event-feed';
-import { livePath, liveServerUrl, pageSocketUrl } from './socket-urls';
+import { livePath, liveServerUrl, pageSocketUrl, sessionProtocols, type SocketAddress } from './socket-urls';
+import { sessionToken } from './session-token';
 
 interface WatchroomClient {
   api: WatchroomApi;
   subscribeEvents: SubscribeEvents;
-  /** Asked afresh for every connection, so a restarted Electron live server (new port or token) is found. */
-  liveSocketUrl(cameraId: string, stream: StreamVariant): Promise<string>;
-  /** Absolute URL of a recorded-media path (/media/...), with the token where there is no cookie. */
+  /** Asked afresh for every connection, so a restarted Electron live server (new port) and a new session are found. */
+  liveSocket(cameraId: string, stream: StreamVariant): Promise<SocketAddress>;
+  /** Absolute URL of a recorded-media path (/media/...), signed for this session for a while. */
   mediaUrl(path: string): Promise<string>;
   /**
    * The folder to verify for a dropped or chosen package: where it lies (Electron), or a copy on the
@@ -40,33 +42,50 @@ async function folderOnDisk(bridge: WatchroomBridge, { file, relativePath }: Pac
 function chooseClient(): WatchroomClient {
   const bridge = window.watchroom;
   if (bridge) {
+    const api = electronApi(bridge);
+    const liveServer = async () => {
+      const server = await bridge.liveServer();
+      if (!server) throw new Error('The main process refused the live video address.');
+      return server;
+    };
     return {
-      api: electronApi(bridge),
+      api,
       subscribeEvents: (listener) => bridge.onEvent(listener),
-      liveSocketUrl: async (cameraId, stream) => {
-        const server = await bridge.liveServer();
-        if (!server) throw new Error('The main process refused the live video address.');
-        return liveServerUrl(cameraId, stream, server);
+      liveSocket: async (cameraId, stream) => {
+        const server = await liveServer();
+        return { url: liveServerUrl(cameraId, stream, server), protocols: sessionProtocols(server.token) };
       },
-      mediaUrl: async (path) => {
-        const server = await bridge.liveServer();
-        if (!server) throw new Error('The main process refused the media address.');
-        const url = new URL(path, server.baseUrl.replace(/^ws/, 'http'));
-        url.searchParams.set('token', server.token);
-        return url.toString();
-      },
+      mediaUrl: async (path) => new URL(await api.mediaLink({ path }), (await liveServer()).baseUrl.replace(/^ws/, 'http')).toString(),
       packageFolder: (files) => folderOnDisk(bridge, files[0]!),
       showWall: async () => undefined,
     };
   }
+  const api = httpApi();
   return {
-    api: httpApi(),
-    subscribeEvents: socketEventFeed(pageSocketUrl('/events', location)),
-    liveSocketUrl: async (cameraId, stream) => pageSocketUrl(livePath(cameraId, stream), location),
-    mediaUrl: async (path) => path,
+    api,
+    subscribeEvents: socketEventFeed(() => ({ url: pageSocketUrl('/events', location), protocols: sessionProtocols(sessionToken()) })),
+    liveSocket: async (cameraId, stream) => ({ url: pageSocketUrl(livePath(cameraId, stream), location), protocols: sessionProtocols(sessionToken()) }),
+    mediaUrl: (path) => api.mediaLink({ path }),
     packageFolder: uploadPackage,
     showWall: openWallWindow,
   };
 }
 
-export const { api, subscribeEvents, liveSocketUrl, mediaUrl, packageFolder, showWall } = chooseClient();
+const client = chooseClient();
+
+const authListeners = new Set<(code: 'auth.required' | 'auth.locked') => void>();
+/** Told when a call is refused for want of a session or because it locked, so the window can ask for a sign-in. */
+export function onAuthProblem(listener: (code: 'auth.required' | 'auth.locked') => void): () => void {
+  authListeners.add(listener);
+  return () => authListeners.delete(listener);
+}
+
+export const api: WatchroomApi = bindApi(async (method, arg) => {
+  try {
+    return await (client.api[method] as (arg: unknown) => Promise<unknown>)(arg);
+  } catch (error) {
+    if (error instanceof WatchroomError && (error.code === 'auth.required' || error.code === 'auth.locked')) authListeners.forEach((l) => l(error.code as 'auth.required' | 'auth.locked'));
+    throw error;
+  }
+});
+export const { subscribeEvents, liveSocket, mediaUrl, packageFolder, showWall } = client;

@@ -5,11 +5,14 @@
  */
 import { WatchroomError, isApiErrorBody } from '../../../shared/errors.js';
 import type { PackageFile } from '../incidents/package-folder-files';
+import { sessionToken } from './session-token';
 
 function put(url: string, file: File, onBytes: (sent: number) => void): Promise<{ folder: string }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', url);
+    const token = sessionToken();
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
     xhr.responseType = 'json';
     xhr.upload.onprogress = (e) => onBytes(e.loaded);
     xhr.onload = () => {

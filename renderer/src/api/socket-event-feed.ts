@@ -5,8 +5,9 @@
 import { reconnectDelayMs } from '../lib/reconnect-backoff';
 import type { ClientEvent, ClientEventListener, SubscribeEvents } from './client-event';
 import { coreEventSchema, parseMessage } from '../../../shared/schemas.js';
+import type { SocketAddress } from './socket-urls';
 
-export function socketEventFeed(url: string): SubscribeEvents {
+export function socketEventFeed(address: () => SocketAddress): SubscribeEvents {
   const listeners = new Set<ClientEventListener>();
   let socket: WebSocket | null = null;
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -16,7 +17,8 @@ export function socketEventFeed(url: string): SubscribeEvents {
 
   const connect = () => {
     retry = undefined;
-    const ws = new WebSocket(url);
+    const { url, protocols } = address();
+    const ws = new WebSocket(url, protocols);
     socket = ws;
     ws.onopen = () => {
       failures = 0;

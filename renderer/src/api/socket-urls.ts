@@ -1,8 +1,18 @@
-/** Addresses of the WebSockets (events, live streams) in each shell. */
+/** Addresses of the WebSockets (events, live streams) in each shell, with the session as a sub-protocol. */
 import type { StreamVariant } from '../../../shared/events.js';
+import { sessionProtocol, WS_PROTOCOL } from '../../../shared/session-transport.js';
 import type { LiveServerAddress } from './electron-bridge';
 
-/** Browser shell: a path on the page's own host; the access cookie authenticates the upgrade. */
+export interface SocketAddress {
+  url: string;
+  protocols: string[];
+}
+
+export function sessionProtocols(token: string | null): string[] {
+  return token ? [WS_PROTOCOL, sessionProtocol(token)] : [WS_PROTOCOL];
+}
+
+/** Browser shell: a path on the page's own host. */
 export function pageSocketUrl(path: string, page: Location): string {
   const scheme = page.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${page.host}${path}`;
@@ -12,11 +22,10 @@ export function livePath(cameraId: string, stream: StreamVariant): string {
   return `/live/${encodeURIComponent(cameraId)}${stream === 'sub' ? '?stream=sub' : ''}`;
 }
 
-/** Electron: a loopback live server named by the main process; a file:// page has no cookie, so the token rides in the query. */
+/** Electron: a loopback live server named by the main process. */
 export function liveServerUrl(cameraId: string, stream: StreamVariant, server: LiveServerAddress): string {
   const url = new URL(livePath(cameraId, stream), server.baseUrl);
   if (url.protocol === 'http:') url.protocol = 'ws:';
   if (url.protocol === 'https:') url.protocol = 'wss:';
-  url.searchParams.set('token', server.token);
   return url.toString();
 }

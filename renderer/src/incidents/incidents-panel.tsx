@@ -24,7 +24,7 @@ const THUMB_RETRIES = 10;
 function Thumbnail({ id }: { id: string }) {
   const [src, setSrc] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
-  useEffect(() => void mediaUrl(`/media/bookmarks/${id}/thumb.jpg`).then((url) => setSrc(attempt ? `${url}${url.includes('?') ? '&' : '?'}try=${attempt}` : url)), [id, attempt]);
+  useEffect(() => void mediaUrl(`/media/bookmarks/${id}/thumb.jpg${attempt ? `?try=${attempt}` : ''}`).then(setSrc), [id, attempt]);
   const retry = () => attempt < THUMB_RETRIES && setTimeout(() => setAttempt((n) => n + 1), THUMB_RETRY_MS);
   return src ? <img className="incident-thumb" data-testid="incident-thumb" src={src} alt="" onError={retry} /> : <div className="incident-thumb" />;
 }

@@ -13,6 +13,7 @@ import { onFirstFrame } from './first-frame';
 import { bufferedRanges, followLiveEdge } from './live-edge';
 import { MediaSourceSession } from './media-source-session';
 import { liveServerMessageSchema, parseMessage } from '../../../shared/schemas.js';
+import type { SocketAddress } from '../api/socket-urls';
 
 const TICK_MS = 250;
 
@@ -38,7 +39,7 @@ export class LivePlayer {
 
   constructor(
     private readonly video: HTMLVideoElement,
-    private readonly socketUrl: () => Promise<string>,
+    private readonly socketAddress: () => Promise<SocketAddress>,
     private readonly hooks: LivePlayerHooks = {},
   ) {}
 
@@ -60,16 +61,16 @@ export class LivePlayer {
 
   private async connect(): Promise<void> {
     this.retry = undefined;
-    let url: string;
+    let address: SocketAddress;
     try {
-      url = await this.socketUrl();
+      address = await this.socketAddress();
     } catch {
       return this.reconnectLater();
     }
     if (this.stopped) return;
     // Timed from the connection attempt, so the handshake counts towards time to first frame.
     this.openedAt = performance.now();
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(address.url, address.protocols);
     ws.binaryType = 'arraybuffer';
     this.socket = ws;
     ws.onopen = () => {

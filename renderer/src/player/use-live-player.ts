@@ -1,6 +1,6 @@
 import { useEffect, useEffectEvent, useState, type RefObject } from 'react';
 import type { StreamStatus, StreamVariant } from '../../../shared/events.js';
-import { liveSocketUrl } from '../api/client';
+import { liveSocket } from '../api/client';
 import { LivePlayer } from './live-player';
 
 export interface LivePlayerView {
@@ -22,7 +22,7 @@ export function useLivePlayer(video: RefObject<HTMLVideoElement | null>, cameraI
     if (!element) return;
     setProblem(null);
     setLinkLost(false);
-    const player = new LivePlayer(element, () => liveSocketUrl(cameraId, stream), {
+    const player = new LivePlayer(element, () => liveSocket(cameraId, stream), {
       status: (status) => reportStatus(status),
       problem: setProblem,
       linkUp: (up) => setLinkLost(!up),

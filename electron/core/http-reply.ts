@@ -1,5 +1,7 @@
 /**
- * A file as an HTTP response. A file can vanish or change between a look and the read (retention
+ * Answers for the media routes the features serve (recordings, thumbnails) and for the shells.
+ *
+ * sendFile: a file as an HTTP response. A file can vanish or change between a look and the read (retention
  * deleting a segment someone is playing, a thumbnail replaced): then a 404 if nothing was sent yet,
  * else the response is cut off; never an unhandled stream error, which would take the host down.
  * Only a regular file is sent (regular-file.ts): a named pipe would block, a link could point anywhere.
@@ -7,8 +9,8 @@
 import type { ServerResponse } from 'node:http';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Logger } from '../core/logger.js';
-import { openRegular } from '../core/regular-file.js';
+import type { Logger } from './logger.js';
+import { openRegular } from './regular-file.js';
 
 export function sendFile(res: ServerResponse, file: string, logger: Logger, headers: Record<string, string>): void {
   void (async () => {
@@ -26,4 +28,14 @@ export function sendFile(res: ServerResponse, file: string, logger: Logger, head
     logger.log('warn', 'host.file-failed', { file: basename(file), error: String(error) });
     res.destroy();
   });
+}
+
+export function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
 }

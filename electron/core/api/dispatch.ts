@@ -1,0 +1,96 @@
+/**
+ * The one place a call from outside the core is checked and carried out, derived from the contract:
+ * the method exists, its argument is valid, the session is signed in (and not idle-locked), the
+ * person's role has the permission, the handler runs, its result has the promised shape, and the
+ * contract's ledger entry is written naming the person and their role. A refusal for lack of a
+ * permission is itself entered in the ledger. Both shells (browser host, Electron IPC) and the
+ * in-process callers go through here.
+ */
+import { type ApiErrorBody, httpStatus, WatchroomError } from '../../../shared/errors.js';
+import { bindApi, CONTRACT, isApiMethod, type ApiMethod, type WatchroomApi } from '../../../shared/contract.js';
+import { allows, type Access } from '../../../shared/roles.js';
+import type { SessionPerson } from '../../../shared/api.js';
+import type { AuditLedger } from '../audit/audit-ledger.js';
+import type { Logger } from '../logger.js';
+import type { CallContext, Handlers } from './handlers.js';
+
+export type DispatchResult = { ok: true; result: unknown } | { ok: false; status: number; error: ApiErrorBody };
+
+/** Who a token belongs to now; the sessions of people/ answer it. */
+export interface SessionLookup {
+  resolve(token: string | null): { person: SessionPerson; locked: boolean } | null;
+  /** A call the person made themselves keeps an idle session awake. */
+  touch(token: string): void;
+}
+
+/** The system's own calls (a shell arranging its windows, cameras imported at start). */
+export const SYSTEM_TOKEN = Symbol('system');
+
+export interface Dispatcher {
+  call(token: string | null | typeof SYSTEM_TOKEN, method: string, arg: unknown): Promise<DispatchResult>;
+  /** WatchroomApi bound to one session, for in-process callers (the CLI, tests). */
+  api(token: string | typeof SYSTEM_TOKEN): WatchroomApi;
+}
+
+const fail = (error: WatchroomError): DispatchResult => ({ ok: false, status: httpStatus(error.code), error: error.toBody() });
+
+export function createDispatcher(deps: { handlers: Handlers; ledger: AuditLedger; sessions: SessionLookup; logger: Logger }): Dispatcher {
+  const call: Dispatcher['call'] = async (token, method, arg) => {
+    if (!isApiMethod(method)) return fail(new WatchroomError('api.unknown-method', `There is no API method called “${method.slice(0, 80)}”.`));
+    const spec = CONTRACT[method];
+    const parsed = spec.arg.safeParse(arg);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || 'arg', code: `api.invalid.${issue.code}`, message: issue.message }));
+      return fail(new WatchroomError('api.invalid-argument', `The request for ${method} is malformed.`, fields));
+    }
+    const system = token === SYSTEM_TOKEN;
+    const session = system ? null : deps.sessions.resolve(token);
+    const refused = system ? null : refusal(method, spec.access, session, spec.whileLocked === true);
+    if (refused) {
+      if (refused.code === 'auth.forbidden' && session) {
+        deps.ledger.append({ name: session.person.name, role: session.person.role }, 'auth.forbidden', method, { method, permission: spec.access });
+      }
+      return fail(refused);
+    }
+    if (session && typeof token === 'string' && method !== 'reportActivity' && !spec.whileLocked) deps.sessions.touch(token);
+
+    let entry: { subject: string; details?: Record<string, unknown>; as?: SessionPerson } | null = null;
+    const ctx: CallContext = {
+      person: session?.person ?? null,
+      token: typeof token === 'string' && session ? token : null,
+      record: (subject, details, as) => (entry = { subject, ...(details ? { details } : {}), ...(as ? { as } : {}) }),
+    };
+    try {
+      const handler = deps.handlers[method] as (arg: unknown, ctx: CallContext) => Promise<unknown>;
+      const result = spec.result.safeParse((await handler(parsed.data, ctx)) ?? null);
+      if (!result.success) throw new Error(`${method} answered outside its contract: ${result.error.message}`);
+      if (spec.audit) {
+        const done = entry as { subject: string; details?: Record<string, unknown>; as?: SessionPerson } | null;
+        const who = done?.as ?? session?.person;
+        deps.ledger.append(who ? { name: who.name, role: who.role } : 'system', spec.audit, done?.subject ?? method, done?.details);
+      }
+      return { ok: true, result: result.data };
+    } catch (error) {
+      if (error instanceof WatchroomError) return fail(error);
+      deps.logger.log('error', 'api.internal', { method, error: error instanceof Error ? error.stack : String(error) });
+      return fail(new WatchroomError('internal', 'Watchroom hit an internal error; the log has details.'));
+    }
+  };
+
+  const api = (token: string | typeof SYSTEM_TOKEN): WatchroomApi =>
+    bindApi(async (method, arg) => {
+      const result = await call(token, method, arg);
+      if (!result.ok) throw WatchroomError.fromBody(result.error);
+      return result.result;
+    });
+
+  return { call, api };
+}
+
+function refusal(method: ApiMethod, access: Access, session: { person: SessionPerson; locked: boolean } | null, whileLocked: boolean): WatchroomError | null {
+  if (access === 'public') return null;
+  if (!session) return new WatchroomError('auth.required', 'Sign in to Watchroom first.');
+  if (session.locked && !whileLocked) return new WatchroomError('auth.locked', 'Watchroom locked itself after a while without use. Sign in again to carry on.');
+  if (allows(session.person.role, access)) return null;
+  return new WatchroomError('auth.forbidden', `Your role (${session.person.role}) does not allow this (${method} needs the ${access} permission).`, undefined, access);
+}

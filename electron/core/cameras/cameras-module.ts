@@ -1,0 +1,125 @@
+/**
+ * Cameras as a feature: the registry and its slice of the contract. Other features learn of changes
+ * through events (added, archived, source changed) instead of being called one by one: streams and
+ * recording start and stop, walls fill and empty their tiles.
+ */
+import type { CameraInput, CameraView } from '../../../shared/api.js';
+import { WatchroomError } from '../../../shared/errors.js';
+import { Emitter, type Event } from '../emitter.js';
+import type { FeatureModule } from '../feature-module.js';
+import type { Logger } from '../logger.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { parseCameraList } from './camera-import.js';
+import { toView, type CameraRecord } from './camera-record.js';
+import { CameraRegistry } from './camera-registry.js';
+import { formatRtspUrl, parseRtspUrl } from './rtsp-url.js';
+
+export interface CamerasModule extends FeatureModule {
+  readonly registry: CameraRegistry;
+  /** Cameras came into service (added, imported, demo). */
+  readonly onDidAdd: Event<readonly CameraRecord[]>;
+  /** A camera left service; its footage stays. Listeners may return a promise the removal waits for. */
+  readonly onDidArchive: Event<CameraRecord>;
+  /** What ffmpeg opens for a camera, or whether it records, changed: its streams restart. */
+  readonly onDidChangeSource: Event<string>;
+  /** Anything about the camera list changed (names and sites too), for views to reload. */
+  readonly onDidChange: Event<void>;
+  /** The camera's name and URL without credentials, for the ledger and manifests (archived ones too). */
+  describe(id: string): { id: string; name: string; url: string };
+  /** On a first run with no cameras: the built-in demo cameras. */
+  addDemoIfFirstRun(): void;
+}
+
+export function redactedUrl(url: string): string {
+  const parsed = parseRtspUrl(url);
+  return parsed.ok ? formatRtspUrl(parsed.url) : url;
+}
+
+export function createCamerasModule(deps: { settings: SettingsStore; credentials: SettingsStore; demoWhenEmpty: boolean; logger: Logger }): CamerasModule {
+  const registry = new CameraRegistry(deps.settings, deps.credentials);
+  const added = new Emitter<readonly CameraRecord[]>();
+  const archived = new Emitter<CameraRecord>();
+  const sourceChanged = new Emitter<string>();
+  const changed = new Emitter<void>();
+  const view = (r: CameraRecord): CameraView => toView(r, registry.hasPassword(r.id));
+  /** For changes the caller need not wait on: a listener's failure is logged, not thrown back. */
+  const tell = <T>(emitter: Emitter<T>, value: T) => void emitter.fire(value).catch((error: unknown) => deps.logger.log('error', 'cameras.listener-failed', { error: String(error) }));
+  const camerasAdded = (records: CameraRecord[]) => {
+    if (records.length === 0) return;
+    tell(added, records);
+    tell(changed, undefined);
+  };
+  const describe = (r: CameraRecord) => ({ id: r.id, name: r.name, url: redactedUrl(r.url) });
+
+  return {
+    registry,
+    onDidAdd: added.event,
+    onDidArchive: archived.event,
+    onDidChangeSource: sourceChanged.event,
+    onDidChange: changed.event,
+    describe: (id) => describe(registry.get(id)),
+    addDemoIfFirstRun() {
+      if (!deps.demoWhenEmpty || registry.list().length > 0 || deps.settings.get('demoOffered') === true) return;
+      deps.settings.set('demoOffered', true);
+      camerasAdded(registry.addDemo());
+    },
+    handlers: {
+      listCameras: async (arg) => (arg?.archived ? registry.archived() : registry.list()).map(view),
+      addCamera: async (input, ctx) => {
+        const record = registry.add(input);
+        ctx.record(record.id, { name: record.name, url: record.url });
+        camerasAdded([record]);
+        return view(record);
+      },
+      updateCamera: async ({ id, changes }, ctx) => {
+        // Only what ffmpeg opens, or whether it records, restarts the streams: renaming a camera or
+        // moving it to another site must not cost a reconnect and a gap in the recording.
+        const streamFacts = () => JSON.stringify([registry.source(id, 'main'), registry.source(id, 'sub'), registry.get(id).recording]);
+        const before = streamFacts();
+        const record = registry.update(id, changes);
+        ctx.record(id, { name: record.name, url: record.url, changed: Object.keys(changes).filter((k) => k !== 'password'), passwordChanged: changes.password !== undefined });
+        tell(changed, undefined);
+        if (streamFacts() !== before) await sourceChanged.fire(id);
+        return view(record);
+      },
+      removeCamera: async ({ id }, ctx) => {
+        const record = registry.archive(id);
+        ctx.record(id, { name: record.name, url: record.url });
+        await archived.fire(record);
+        tell(changed, undefined);
+        return null;
+      },
+      importCameras: async ({ text, format }, ctx) => {
+        const rows = parseCameraList(text, format);
+        if (rows.length === 0) throw new WatchroomError('import.empty', 'The file lists no cameras.');
+        // Importing the same list twice (a restart with --cameras) adds nothing the second time.
+        const existing = registry.list();
+        const present = (row: CameraInput) => existing.some((r) => r.name === row.name.trim() && r.url === redactedUrl(row.url));
+        const fresh = rows.map((row, index) => ({ row, index })).filter(({ row }) => !present(row));
+        const records = registry.addMany(
+          fresh.map((f) => f.row),
+          (e, i) => {
+            const row = fresh[i]!.index;
+            return { ...e, field: `rows[${row}].${e.field}`, message: `Row ${row + 1}: ${e.message}` };
+          },
+        );
+        ctx.record(format, { via: `import.${format}`, added: records.map(describe), skipped: rows.filter(present).length });
+        camerasAdded(records);
+        return { added: records.map(view), skipped: rows.filter(present).map((r) => r.name.trim()) };
+      },
+      addDemoCameras: async (_arg, ctx) => {
+        const records = registry.addDemo();
+        ctx.record('demo', { via: 'demo', added: records.map(describe) });
+        camerasAdded(records);
+        return records.map(view);
+      },
+    },
+    dispose() {
+      added.dispose();
+      archived.dispose();
+      sourceChanged.dispose();
+      changed.dispose();
+    },
+  };
+}
+

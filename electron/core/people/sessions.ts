@@ -1,0 +1,95 @@
+/**
+ * Who is signed in where. A session is a random bearer token the shell keeps in page memory and
+ * sends with every call (never a cookie: a cookie for 127.0.0.1 reaches every other port of it).
+ * A session resolves to its person as they are now (a new role applies at once, a disabled account
+ * stops at once) and locks after a while without the person's own activity.
+ * Recorded media are fetched by elements that send no headers (video.js, img), so they get links
+ * signed for one session and a short time: the link names the session by a handle, not its token.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SessionPerson } from '../../../shared/api.js';
+import type { SessionLookup } from '../api/dispatch.js';
+import type { PeopleStore } from './people-store.js';
+
+interface Session {
+  personId: string;
+  handle: string;
+  lastActiveMs: number;
+}
+
+/** How long a signed media link works. Segments of a playlist are signed when the playlist is served. */
+export const MEDIA_LINK_MS = 30 * 60_000;
+
+export class Sessions implements SessionLookup {
+  private readonly byToken = new Map<string, Session>();
+  private readonly linkKey = randomBytes(32);
+
+  constructor(
+    private readonly people: PeopleStore,
+    private readonly idleLockMs: () => number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  open(personId: string): string {
+    const token = randomBytes(32).toString('base64url');
+    const handle = createHash('sha256').update(token).digest('base64url').slice(0, 22);
+    this.byToken.set(token, { personId, handle, lastActiveMs: this.now() });
+    return token;
+  }
+
+  close(token: string): void {
+    this.byToken.delete(token);
+  }
+
+  /** Ends every session of a person (a password reset), except `keep`. */
+  closeAllOf(personId: string, keep?: string): void {
+    for (const [token, s] of this.byToken) if (s.personId === personId && token !== keep) this.byToken.delete(token);
+  }
+
+  resolve(token: string | null): { person: SessionPerson; locked: boolean } | null {
+    const session = token ? this.byToken.get(token) : undefined;
+    if (!session) return null;
+    const person = this.people.byId(session.personId);
+    if (!person || person.disabled) return null;
+    const { id, name, displayName, role } = person;
+    return { person: { id, name, displayName, role }, locked: this.now() - session.lastActiveMs > this.idleLockMs() };
+  }
+
+  /** The person acted: an unlocked session stays awake. A locked one needs a sign-in, not a call. */
+  touch(token: string): void {
+    const session = this.byToken.get(token);
+    if (session && this.now() - session.lastActiveMs <= this.idleLockMs()) session.lastActiveMs = this.now();
+  }
+
+  /** `path` (with its query) signed for this session until `MEDIA_LINK_MS` from now. */
+  signMedia(token: string, path: string): string | null {
+    const session = this.byToken.get(token);
+    if (!session) return null;
+    const url = new URL(path, 'http://media.invalid');
+    url.searchParams.set('sid', session.handle);
+    url.searchParams.set('exp', String(this.now() + MEDIA_LINK_MS));
+    url.searchParams.set('sig', this.signature(url));
+    return url.pathname + url.search;
+  }
+
+  /** The session a signed media link was made for, if the link is intact, unexpired and its session is still signed in. */
+  mediaSession(url: URL): { token: string; person: SessionPerson } | null {
+    const sig = url.searchParams.get('sig') ?? '';
+    const exp = Number(url.searchParams.get('exp'));
+    const expected = Buffer.from(this.signature(url));
+    const given = Buffer.from(sig);
+    if (!Number.isFinite(exp) || exp < this.now() || given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    const handle = url.searchParams.get('sid');
+    for (const [token, s] of this.byToken) {
+      if (s.handle !== handle) continue;
+      const resolved = this.resolve(token);
+      return resolved ? { token, person: resolved.person } : null;
+    }
+    return null;
+  }
+
+  private signature(url: URL): string {
+    const params = [...url.searchParams].filter(([k]) => k !== 'sig').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return createHmac('sha256', this.linkKey).update(`${url.pathname}?${new URLSearchParams(params).toString()}`).digest('base64url');
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Live streams as a feature: one ffmpeg per camera stream however many watch it, started for the
+ * first viewer or for recording, restarted when a camera's source changes, stopped when it is
+ * archived. Who opens which live stream is entered in the ledger.
+ */
+import type { SessionPerson } from '../../../shared/api.js';
+import type { CoreEvent, StreamVariant } from '../../../shared/events.js';
+import type { AuditLedger } from '../audit/audit-ledger.js';
+import type { CamerasModule } from '../cameras/cameras-module.js';
+import type { FeatureModule } from '../feature-module.js';
+import type { Logger } from '../logger.js';
+import type { RecordingModule } from '../recording/recording-module.js';
+import { StreamEngine } from './stream-engine.js';
+import type { StreamSink } from './stream-fanout.js';
+
+export interface StreamOptions {
+  ffmpegPath?: string;
+  graceMs?: number;
+  stallMs?: number;
+  backoff?: (failures: number) => number;
+}
+
+export interface StreamsModule extends FeatureModule {
+  /** Subscribes `sink` to one of a camera's live streams (its main stream by default); the result unsubscribes. */
+  openLive(person: SessionPerson, cameraId: string, sink: StreamSink, stream?: StreamVariant): () => void;
+}
+
+export function createStreamsModule(deps: { logger: Logger; ledger: AuditLedger; cameras: CamerasModule; recording: RecordingModule; emit(event: CoreEvent): void; options: StreamOptions }): StreamsModule {
+  const { cameras, recording, options } = deps;
+  const registry = cameras.registry;
+  const engine = new StreamEngine({
+    ffmpegPath: options.ffmpegPath ?? 'ffmpeg',
+    logger: deps.logger,
+    sourceFor: (id, stream) => registry.source(id, stream),
+    onStatus: (status) => deps.emit({ type: 'stream.status', status }),
+    ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+    ...(options.stallMs !== undefined ? { stallMs: options.stallMs } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    recorderFor: recording.recorderFor,
+  });
+  let filedYet = false;
+  const started = recording.leftoversFiled.then(() => {
+    filedYet = true;
+    engine.startRecording(registry.list().map((r) => r.id));
+  });
+  const subscriptions = [
+    cameras.onDidAdd((added) => void recording.leftoversFiled.then(() => engine.startRecording(added.map((r) => r.id)))),
+    cameras.onDidChangeSource((id) => recording.leftoversFiled.then(() => engine.cameraChanged(id))),
+    cameras.onDidArchive((camera) => engine.cameraRemoved(camera.id)),
+  ];
+
+  return {
+    openLive(person, cameraId, sink, stream = 'main') {
+      const record = registry.get(cameraId);
+      if (!registry.has(cameraId)) throw new Error(`Camera ${record.name} is archived: it has recordings but no live picture.`);
+      deps.ledger.append({ name: person.name, role: person.role }, 'stream.open', cameraId, { name: record.name, stream });
+      if (filedYet) return engine.subscribe(cameraId, sink, stream);
+      // Only in the first moments after a start: the stream waits for crash leftovers to be filed.
+      let unsubscribe: (() => void) | null = null;
+      let closed = false;
+      void started
+        .then(() => {
+          if (!closed) unsubscribe = engine.subscribe(cameraId, sink, stream);
+        })
+        .catch((error: Error) => sink.end(error.message));
+      return () => {
+        closed = true;
+        unsubscribe?.();
+      };
+    },
+    handlers: {
+      listStreams: async () => engine.statuses(registry.list().map((r) => r.id)),
+    },
+    async dispose() {
+      subscriptions.forEach((off) => off());
+      // Stopping each stream lets ffmpeg close its segment and commits it.
+      await engine.close();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Every action the audit ledger records. The ledger takes only these, so a reader (the custody
+ * extract, the ledger view, an oversight report) and a writer can never disagree on a spelling.
+ */
+export const AUDIT_ACTIONS = [
+  // People and sessions
+  'auth.sign-in',
+  'auth.sign-in-failed',
+  'auth.sign-out',
+  'auth.locked',
+  'auth.forbidden',
+  'people.first-admin',
+  'people.add',
+  'people.update',
+  'people.password-change',
+  'people.password-reset',
+  'settings.idle-lock',
+  // Cameras and what is watched
+  'camera.add',
+  'camera.import',
+  'camera.edit',
+  'camera.archive',
+  'stream.open',
+  'recording.view',
+  // Recording and retention
+  'segment.closed',
+  'segment.deleted',
+  'recording.clock-drift',
+  'recording.clock-step',
+  'recording.reconciled',
+  'clock.jump',
+  'settings.retention',
+  // Walls
+  'wall.set',
+  'wall.add',
+  'wall.remove',
+  'wall.preset-save',
+  'wall.preset-recall',
+  'wall.preset-delete',
+  // Incidents and evidence
+  'bookmark.create',
+  'bookmark.update',
+  'bookmark.delete',
+  'evidence.lock',
+  'evidence.export-started',
+  'evidence.export-cancel',
+  'evidence.export',
+  'evidence.export-cancelled',
+  'evidence.export-failed',
+  'evidence.verify',
+  'evidence.key-created',
+  'evidence.key-trusted',
+  // The ledger itself
+  'audit.checked',
+  'audit.line-set-aside',
+  'audit.entries-set-aside',
+  'audit.partial-line-dropped',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export function isAuditAction(value: string): value is AuditAction {
+  return (AUDIT_ACTIONS as readonly string[]).includes(value);
+}

@@ -1,0 +1,198 @@
+/**
+ * The contract: every API method, declared once. Each names the schema of its argument and of its
+ * result, the access it needs, the ledger action its success writes (null for reads) and the error
+ * codes it may answer with. From this table come the WatchroomApi type (shared/api.ts), the
+ * renderer's client, what the preload lets through, argument validation, permission checks, audit
+ * entries and HTTP statuses (electron/core/api/dispatch.ts). Nothing else lists methods.
+ */
+import { z } from 'zod';
+import type { AuditAction } from './audit-actions.js';
+import {
+  auditEntrySchema,
+  bookmarkSchema,
+  cameraViewSchema,
+  exportJobSchema,
+  importResultSchema,
+  packageSummarySchema,
+  personSchema,
+  presetSummarySchema,
+  recordedRangeSchema,
+  recordingCheckSchema,
+  sessionInfoSchema,
+  signedInSchema,
+  signingKeyInfoSchema,
+  storageUsageSchema,
+  trustedKeySchema,
+  verificationReportSchema,
+  wallSummarySchema,
+} from './entities.js';
+import type { ErrorCode } from './errors.js';
+import type { Access } from './roles.js';
+import {
+  auditStatusSchema,
+  bookmarkInputSchema,
+  cameraIdSchema,
+  cameraInputSchema,
+  exportRequestSchema,
+  importFormatSchema,
+  passwordSchema,
+  personInputSchema,
+  presetIdSchema,
+  retentionSchema,
+  signInSchema,
+  streamStatusSchema,
+  timeRangeArg,
+  wallIdSchema,
+  wallStateSchema,
+} from './schemas.js';
+
+export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  arg: A;
+  result: R;
+  access: Access;
+  /** What a successful call enters in the ledger; null for calls that change nothing. */
+  audit: AuditAction | null;
+  /** Codes besides the ones every call may get (invalid argument, auth, internal). */
+  errors: readonly ErrorCode[];
+  /** Still answered while the session is idle-locked: what keeps the wall on screen. */
+  whileLocked?: true;
+}
+
+const spec = <A extends z.ZodType, R extends z.ZodType>(s: MethodSpec<A, R>) => s;
+const none = z.undefined();
+const nothing = z.null();
+const uuid = z.uuid();
+const epochMs = z.number().int().min(0).max(8.64e15);
+const requiredText = (max: number, message: string) => z.string({ error: message }).trim().min(1, { error: message }).max(max);
+const wallView = { access: 'wall.view', audit: null, errors: [], whileLocked: true } as const;
+
+export const CONTRACT = {
+  // People and sessions
+  getSession: spec({ arg: none, result: sessionInfoSchema, access: 'public', audit: null, errors: [], whileLocked: true }),
+  createFirstAdmin: spec({ arg: personInputSchema.omit({ role: true }), result: signedInSchema, access: 'public', audit: 'people.first-admin', errors: ['people.first-admin-exists'] }),
+  signIn: spec({ arg: signInSchema, result: signedInSchema, access: 'public', audit: 'auth.sign-in', errors: ['auth.bad-credentials', 'auth.slow-down'], whileLocked: true }),
+  signOut: spec({ arg: none, result: nothing, access: 'self', audit: 'auth.sign-out', errors: [], whileLocked: true }),
+  /** The person at the keyboard is still there (the renderer reports input, at most twice a minute). */
+  reportActivity: spec({ arg: none, result: nothing, access: 'self', audit: null, errors: [] }),
+  changePassword: spec({ arg: z.object({ current: z.string().max(256), next: passwordSchema }), result: nothing, access: 'self', audit: 'people.password-change', errors: ['auth.bad-credentials'] }),
+  listPeople: spec({ arg: none, result: z.array(personSchema), access: 'people.manage', audit: null, errors: [] }),
+  addPerson: spec({ arg: personInputSchema, result: personSchema, access: 'people.manage', audit: 'people.add', errors: ['people.name-taken'] }),
+  /** Role, name shown, or disabled; an account is never deleted (its history names it). */
+  updatePerson: spec({
+    arg: z.object({ id: uuid, changes: personInputSchema.pick({ displayName: true, role: true }).partial().extend({ disabled: z.boolean().optional() }) }),
+    result: personSchema,
+    access: 'people.manage',
+    audit: 'people.update',
+    errors: ['people.not-found', 'people.last-admin'],
+  }),
+  resetPassword: spec({ arg: z.object({ id: uuid, password: passwordSchema }), result: nothing, access: 'people.manage', audit: 'people.password-reset', errors: ['people.not-found'] }),
+  setIdleLock: spec({ arg: z.object({ minutes: z.number().int().min(1, { error: 'At least one minute.' }).max(240, { error: 'At most four hours.' }) }), result: nothing, access: 'people.manage', audit: 'settings.idle-lock', errors: [] }),
+
+  // Cameras and streams
+  listCameras: spec({ arg: z.object({ archived: z.boolean().optional() }).optional(), result: z.array(cameraViewSchema), ...wallView }),
+  addCamera: spec({ arg: cameraInputSchema, result: cameraViewSchema, access: 'cameras.configure', audit: 'camera.add', errors: ['camera.invalid'] }),
+  updateCamera: spec({ arg: z.object({ id: cameraIdSchema, changes: cameraInputSchema.partial() }), result: cameraViewSchema, access: 'cameras.configure', audit: 'camera.edit', errors: ['camera.invalid', 'camera.not-found', 'camera.demo-readonly'] }),
+  /** Archives the camera: it leaves the wall and stops, its footage stays until retention ends it. */
+  removeCamera: spec({ arg: z.object({ id: cameraIdSchema }), result: nothing, access: 'cameras.configure', audit: 'camera.archive', errors: ['camera.not-found'] }),
+  /** All rows or none: one bad row rejects the whole import with an error per row. */
+  importCameras: spec({ arg: z.object({ text: z.string().max(1_000_000), format: importFormatSchema }), result: importResultSchema, access: 'cameras.configure', audit: 'camera.import', errors: ['import.empty', 'import.invalid', 'import.malformed', 'import.columns'] }),
+  addDemoCameras: spec({ arg: none, result: z.array(cameraViewSchema), access: 'cameras.configure', audit: 'camera.import', errors: [] }),
+  listStreams: spec({ arg: none, result: z.array(streamStatusSchema), ...wallView }),
+
+  // Walls
+  listWalls: spec({ arg: none, result: z.array(wallSummarySchema), ...wallView }),
+  getWall: spec({ arg: z.object({ wallId: wallIdSchema }), result: wallStateSchema, ...wallView, errors: ['wall.not-found'] }),
+  setWall: spec({ arg: z.object({ wallId: wallIdSchema, state: wallStateSchema }), result: wallStateSchema, access: 'wall.arrange', audit: 'wall.set', errors: ['wall.not-found', 'camera.not-found'] }),
+  /** A further wall (another monitor or window), filled with cameras no other wall shows. */
+  addWall: spec({ arg: none, result: wallSummarySchema, access: 'wall.arrange', audit: 'wall.add', errors: [] }),
+  /** The main wall cannot be removed. */
+  removeWall: spec({ arg: z.object({ wallId: wallIdSchema }), result: nothing, access: 'wall.arrange', audit: 'wall.remove', errors: ['wall.not-found', 'wall.main'] }),
+  /** Built-in presets first, then saved ones in the order they were made: Ctrl+1..9 follow this order. */
+  listPresets: spec({ arg: none, result: z.array(presetSummarySchema), ...wallView }),
+  /** Saves every wall's layout and tiles under a name (replacing a saved preset of that name). */
+  savePreset: spec({ arg: z.object({ name: requiredText(60, 'Give the preset a name.') }), result: presetSummarySchema, access: 'wall.arrange', audit: 'wall.preset-save', errors: [] }),
+  /** Puts every wall back as the preset has it; walls it does not have are removed. */
+  recallPreset: spec({ arg: z.object({ id: presetIdSchema }), result: z.array(wallSummarySchema), access: 'wall.arrange', audit: 'wall.preset-recall', errors: ['preset.not-found'] }),
+  deletePreset: spec({ arg: z.object({ id: presetIdSchema }), result: nothing, access: 'wall.arrange', audit: 'wall.preset-delete', errors: ['preset.not-found'] }),
+
+  // Recording
+  /** Recorded ranges of one camera between two times (archived cameras included). */
+  listRecordings: spec({ arg: timeRangeArg, result: z.array(recordedRangeSchema), access: 'recordings.view', audit: null, errors: ['camera.not-found'] }),
+  /** A signed address for recorded media (a playlist, a thumbnail), valid for a while and for this session only. */
+  mediaLink: spec({ arg: z.object({ path: z.string().regex(/^\/media\/[^#\s]{1,600}$/, { error: 'Not a media path.' }) }), result: z.string(), access: 'recordings.view', audit: null, errors: [] }),
+  getRetention: spec({ arg: none, result: retentionSchema, access: 'wall.view', audit: null, errors: [] }),
+  setRetention: spec({ arg: retentionSchema, result: retentionSchema, access: 'recording.configure', audit: 'settings.retention', errors: [] }),
+  getStorageUsage: spec({ arg: none, result: storageUsageSchema, access: 'wall.view', audit: null, errors: [] }),
+  /** The result of reconciling recordings with the index at start, once it has finished. */
+  getRecordingCheck: spec({ arg: none, result: recordingCheckSchema, ...wallView }),
+
+  // The ledger
+  /** Whether the ledger is being written, and what its start-up check found. */
+  getAuditStatus: spec({ arg: none, result: auditStatusSchema, ...wallView }),
+  listAudit: spec({ arg: z.object({ limit: z.number().int().min(1).max(1000) }), result: z.array(auditEntrySchema), access: 'audit.view', audit: null, errors: [] }),
+
+  // Incidents
+  createBookmark: spec({ arg: bookmarkInputSchema, result: bookmarkSchema, access: 'bookmarks.write', audit: 'bookmark.create', errors: ['camera.not-found'] }),
+  updateBookmark: spec({ arg: z.object({ id: uuid, changes: bookmarkInputSchema.partial() }), result: bookmarkSchema, access: 'bookmarks.write', audit: 'bookmark.update', errors: ['bookmark.not-found', 'camera.not-found'] }),
+  /** Refused while the bookmark holds an evidence lock. */
+  deleteBookmark: spec({ arg: z.object({ id: uuid }), result: nothing, access: 'bookmarks.write', audit: 'bookmark.delete', errors: ['bookmark.not-found', 'bookmark.locked'] }),
+  listBookmarks: spec({
+    arg: z.object({ text: z.string().max(200).optional(), tag: z.string().max(40).optional(), cameraId: cameraIdSchema.optional(), fromMs: epochMs.optional(), toMs: epochMs.optional() }),
+    result: z.array(bookmarkSchema),
+    access: 'recordings.view',
+    audit: null,
+    errors: [],
+  }),
+  /** Places or lifts the evidence lock on a bookmark's footage; the reason is recorded. */
+  setBookmarkLock: spec({ arg: z.object({ id: uuid, locked: z.boolean(), reason: requiredText(500, 'Say why the lock is placed or lifted.') }), result: bookmarkSchema, access: 'evidence.lock', audit: 'evidence.lock', errors: ['bookmark.not-found'] }),
+
+  // Evidence
+  /** The workstation's package-signing key (made on first use). */
+  getSigningKey: spec({ arg: none, result: signingKeyInfoSchema, access: 'evidence.verify', audit: null, errors: [] }),
+  /** Checks the request at once (reason, case reference, range, recording) and builds the package in the background. */
+  startExport: spec({
+    arg: exportRequestSchema,
+    result: exportJobSchema,
+    access: 'evidence.export',
+    audit: 'evidence.export-started',
+    errors: ['camera.not-found', 'export.bad-range', 'export.no-recording', 'export.audit-unavailable', 'export.disk-full'],
+  }),
+  getExport: spec({ arg: z.object({ id: uuid }), result: exportJobSchema, access: 'evidence.export', audit: null, errors: ['export.not-found'] }),
+  cancelExport: spec({ arg: z.object({ id: uuid }), result: exportJobSchema, access: 'evidence.export', audit: 'evidence.export-cancel', errors: ['export.not-found'] }),
+  /** Packages in this workstation's exports folder, newest first. */
+  listPackages: spec({ arg: none, result: z.array(packageSummarySchema), access: 'evidence.export', audit: null, errors: [] }),
+  verifyPackage: spec({ arg: z.object({ path: z.string().min(1, 'Choose a package folder.').max(4096) }), result: verificationReportSchema, access: 'evidence.verify', audit: 'evidence.verify', errors: ['evidence.path-not-allowed'] }),
+  importTrustedKey: spec({
+    arg: z.object({ pem: z.string().max(10_000).regex(/-----BEGIN PUBLIC KEY-----/, 'Paste a PEM public key (-----BEGIN PUBLIC KEY-----).') }),
+    result: z.object({ fingerprint: z.string() }),
+    access: 'evidence.trust-keys',
+    audit: 'evidence.key-trusted',
+    errors: ['evidence.bad-key'],
+  }),
+  /** The signers this workstation trusts: its own key first, then the imported ones. */
+  listTrustedKeys: spec({ arg: none, result: z.array(trustedKeySchema), access: 'evidence.verify', audit: null, errors: [] }),
+} as const satisfies Record<string, MethodSpec>;
+
+export type Contract = typeof CONTRACT;
+export type ApiMethod = keyof Contract;
+export const API_METHODS = Object.keys(CONTRACT) as ApiMethod[];
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(CONTRACT, name);
+}
+
+/** What a caller passes (before validation fills defaults and trims). */
+export type ApiArg<M extends ApiMethod> = z.input<Contract[M]['arg']>;
+/** What the core's handler receives, once validated. */
+export type ApiParsedArg<M extends ApiMethod> = z.output<Contract[M]['arg']>;
+export type ApiResult<M extends ApiMethod> = z.output<Contract[M]['result']>;
+
+/** Methods without an argument are called without one. */
+export type WatchroomApi = {
+  [M in ApiMethod]: undefined extends ApiArg<M> ? (arg?: ApiArg<M>) => Promise<ApiResult<M>> : (arg: ApiArg<M>) => Promise<ApiResult<M>>;
+};
+
+/** WatchroomApi over one function that carries a named call, whatever the transport. */
+export function bindApi(call: (method: ApiMethod, arg: unknown) => Promise<unknown>): WatchroomApi {
+  return Object.fromEntries(API_METHODS.map((method) => [method, (arg?: unknown) => call(method, arg)])) as WatchroomApi;
+}

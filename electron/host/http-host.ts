@@ -28,8 +28,13 @@ export interface HostOptions {
   rendererDir: string;
   port: number;
   bindAddress?: string;
-  /** Origins besides the host's own that may open WebSockets (file:// for the Electron renderer). */
+  /** Origins besides the host's own that may open WebSockets and read media (app://watchroom, the Electron renderer). */
   extraOrigins?: string[];
+  /**
+   * Carry only these: live video WebSockets (/live/...) and recorded media (/media/...). The Electron
+   * shell's loopback server, whose API and events go over IPC and pages over app://. Everything by default.
+   */
+  only?: ReadonlyArray<'live' | 'media'>;
 }
 
 export interface RunningHost {
@@ -54,7 +59,7 @@ const CSP = [
   "form-action 'none'",
 ].join('; ');
 
-const CONTENT_TYPES: Record<string, string> = {
+export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -95,6 +100,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     return origin === undefined || (options.extraOrigins ?? []).includes(origin) || [...allowedHosts()].some((h) => origin === `http://${h}`);
   };
 
+  const carries = (pathname: string) =>
+    !options.only || (options.only.includes('live') && pathname.startsWith('/live/')) || (options.only.includes('media') && pathname.startsWith('/media/'));
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
   const server: Server = createServer((req, res) => {
@@ -111,6 +119,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     res.setHeader('Content-Security-Policy', CSP);
     if (!hostOk(req)) return send(res, 421, { error: { code: 'host.bad-host', message: 'Unexpected Host header.' } });
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (!carries(url.pathname)) return sendText(res, 404, 'Not found.');
+    // The Electron renderer (app://watchroom) reads media from this other origin: allowed to those origins only.
+    const origin = req.headers.origin;
+    if (origin && options.extraOrigins?.includes(origin)) res.setHeader('Access-Control-Allow-Origin', origin).setHeader('Vary', 'Origin');
 
     const queryToken = url.searchParams.get('token');
     // Recorded media may carry the token in its URL (the Electron renderer has no cookie for this host).
@@ -249,6 +261,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (!carries(url.pathname)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
     const authorised = hostOk(req) && originOk(req) && (tokenMatches(cookieToken(req)) || tokenMatches(url.searchParams.get('token')));
     if (!authorised) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');

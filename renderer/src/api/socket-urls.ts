@@ -12,7 +12,7 @@ export function livePath(cameraId: string, stream: StreamVariant): string {
   return `/live/${encodeURIComponent(cameraId)}${stream === 'sub' ? '?stream=sub' : ''}`;
 }
 
-/** Electron: a loopback live server named by the main process; a file:// page has no cookie, so the token rides in the query. */
+/** Electron: a loopback live server named by the main process; the app:// page has no cookie for it, so the token rides in the query. */
 export function liveServerUrl(cameraId: string, stream: StreamVariant, server: LiveServerAddress): string {
   const url = new URL(livePath(cameraId, stream), server.baseUrl);
   if (url.protocol === 'http:') url.protocol = 'ws:';

@@ -7,6 +7,7 @@
  * electron-builder.yml.
  */
 import { app, BrowserWindow, dialog, ipcMain, protocol, screen, session, type IpcMainInvokeEvent } from 'electron';
+import ElectronStore from 'electron-store';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,7 +16,7 @@ import { statSync } from 'node:fs';
 import { IPC_CALL, IPC_EVENT, IPC_HAND_OVER_PACKAGE, IPC_LIVE_SERVER } from '../shared/bridge.js';
 import { appVersion } from './core/app-version.js';
 import { createCore, type Core } from './core/core.js';
-import { openConfStore } from './core/settings/settings-store.js';
+import { unreadableSettings, type SettingsStore } from './core/settings/settings-store.js';
 import { dispatchApiCall } from './host/api-dispatch.js';
 import { startHost, type RunningHost } from './host/http-host.js';
 import { placeWalls, type DisplayInfo } from './core/wall/display-placement.js';
@@ -25,8 +26,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '..', 'renderer');
 const preloadPath = join(here, '..', 'preload', 'electron', 'preload.js');
 
-/** <userData>/<name>.json: electron-store's file and format, through its engine (conf) as the browser host does. */
-const store = (name: string) => openConfStore(app.getPath('userData'), name);
+/** <userData>/<name>.json. A damaged one is never overwritten: the start fails, naming it. */
+function electronStore(name: string): SettingsStore {
+  try {
+    const store = new ElectronStore({ name, clearInvalidConfig: false, configFileMode: 0o600 });
+    return { get: (key) => store.get(key), set: (key, value) => store.set(key, value), path: store.path };
+  } catch (error) {
+    throw unreadableSettings(join(app.getPath('userData'), `${name}.json`), error);
+  }
+}
 
 /** Only our own renderer, served from app://watchroom, may call the API. */
 function fromOurRenderer(event: IpcMainInvokeEvent): boolean {
@@ -44,8 +52,8 @@ async function start(): Promise<void> {
     dataDir: app.getPath('userData'),
     appVersion: appVersion(),
     shell: 'electron',
-    settings: store('settings'),
-    credentials: store('credentials'),
+    settings: electronStore('settings'),
+    credentials: electronStore('credentials'),
     demoWhenEmpty: true,
   });
   const api = core.api(actor);
@@ -88,7 +96,7 @@ async function start(): Promise<void> {
   };
 
   // Which display each wall was on, so a restart (or a monitor plugged back in) puts it back there.
-  const placementStore = store('displays');
+  const placementStore = electronStore('displays');
   let arranging: Promise<void> | null = null;
   let again = false;
   const arrange = async (): Promise<void> => {

@@ -4,7 +4,7 @@
  * loopback live server, start-up failures, and the exact preload surface. Settings files are real.
  * The real binary is exercised by tests/electron where it exists.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -51,11 +51,12 @@ vi.mock('electron', () => {
       Object.assign(this, { loaded: url, query: Object.fromEntries(new URL(url).searchParams) });
     }
   }
-  return {
+  const electron = {
     app: {
       on: (name: string, fn: (...a: unknown[]) => void) => fake.appHandlers.set(name, fn),
       whenReady: () => fake.whenReady,
       getPath: () => fake.userData,
+      getVersion: () => '0.0.0-test',
       quit: vi.fn(),
       exit: (code: number) => fake.exits.push(code),
       requestSingleInstanceLock: () => true,
@@ -67,7 +68,7 @@ vi.mock('electron', () => {
       handle: (scheme: string, handler: (request: Request) => Promise<Response>) => fake.protocols.handlers.set(scheme, handler),
     },
     screen: { getAllDisplays: () => fake.displays, getPrimaryDisplay: () => fake.displays[0], on: vi.fn() },
-    ipcMain: { handle: (channel: string, fn: (...a: unknown[]) => unknown) => fake.ipcHandlers.set(channel, fn) },
+    ipcMain: { handle: (channel: string, fn: (...a: unknown[]) => unknown) => fake.ipcHandlers.set(channel, fn), on: vi.fn() },
     session: {
       defaultSession: {
         setPermissionRequestHandler: (fn: (...a: unknown[]) => void) => (fake.session.permissionRequest = fn),
@@ -78,6 +79,8 @@ vi.mock('electron', () => {
     webUtils: { getPathForFile: () => '/media/usb/WR-CASE-1/manifest.json' },
     ipcRenderer: { invoke: (...args: unknown[]) => (fake.invoked.push(args), Promise.resolve(null)), on: vi.fn(), removeListener: vi.fn() },
   };
+  // electron-store, real here, reads the default export (app.getPath, ipcMain).
+  return { ...electron, default: electron };
 });
 
 // The renderer's own origin; main.ts serves it from renderer/ beside its folder (dist/renderer when built).
@@ -99,6 +102,13 @@ describe('Electron main process', async () => {
       ['wall-1', 0, 1920],
       ['wall-2', 1920, 2560],
     ]);
+  });
+
+  it('keeps its settings and which display each wall is on in files of its own under userData (electron-store)', async () => {
+    const file = (name: string) => JSON.parse(readFileSync(join(fake.userData, `${name}.json`), 'utf8')) as Record<string, unknown>;
+    expect(file('settings')).toMatchObject({ demoOffered: true });
+    await vi.waitFor(() => expect(file('displays')).toEqual({ displays: { 'wall-1': 1, 'wall-2': 2 } }));
+    expect(statSync(join(fake.userData, 'settings.json')).mode & 0o777).toBe(0o600);
   });
 
   it('opens every wall window with context isolation, sandbox and no Node integration', () => {

@@ -5,7 +5,7 @@
  * isolation, sandbox, no Node in the renderer, CSP, sender checks, no navigation or new windows,
  * permissions denied.
  */
-import { app, BrowserWindow, ipcMain, screen, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, screen, session, type IpcMainInvokeEvent } from 'electron';
 import ElectronStore from 'electron-store';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
@@ -16,6 +16,7 @@ import { IPC_CALL, IPC_EVENT, IPC_HAND_OVER_PACKAGE, IPC_LIVE_SERVER } from '../
 import { appVersion } from './core/app-version.js';
 import { createCore, type Core } from './core/core.js';
 import type { SettingsStore } from './core/settings/settings-store.js';
+import type { SecretBox } from './core/settings/secret-box.js';
 import { dispatchApiCall } from './host/api-dispatch.js';
 import { startHost, type RunningHost } from './host/http-host.js';
 import { placeWalls, type DisplayInfo } from './core/wall/display-placement.js';
@@ -28,6 +29,20 @@ const preloadPath = join(here, '..', 'preload', 'electron', 'preload.js');
 function electronStore(name: string): SettingsStore {
   const store = new ElectronStore({ name, clearInvalidConfig: false, configFileMode: 0o600 });
   return { get: (key) => store.get(key), set: (key, value) => store.set(key, value), path: store.path };
+}
+
+/**
+ * Camera passwords at rest, through the OS keyring. Linux without a keyring gets `basic_text`, a key
+ * built into Chromium: the core's own key file (0600) is better than that.
+ */
+function keyringSecretBox(): { secretBox: SecretBox } | Record<string, never> {
+  if (!safeStorage.isEncryptionAvailable() || (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text')) return {};
+  return {
+    secretBox: {
+      encrypt: (plain) => safeStorage.encryptString(plain).toString('base64'),
+      decrypt: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
+    },
+  };
 }
 
 /** Only our own renderer, loaded from disk, may call the API. */
@@ -44,6 +59,7 @@ async function start(): Promise<void> {
     shell: 'electron',
     settings: electronStore('settings'),
     credentials: electronStore('credentials'),
+    ...keyringSecretBox(),
     demoWhenEmpty: true,
   });
   const api = core.api(actor);

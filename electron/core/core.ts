@@ -18,6 +18,7 @@ import { formatRtspUrl, parseRtspUrl } from './cameras/rtsp-url.js';
 import { toView, type CameraRecord } from './cameras/camera-record.js';
 import { createLogger, type Logger } from './logger.js';
 import { openConfStore, type SettingsStore } from './settings/settings-store.js';
+import { keyFileSecretBox, type SecretBox } from './settings/secret-box.js';
 import type { StreamSink } from './streams/stream-fanout.js';
 import { StreamEngine } from './streams/stream-engine.js';
 import { createWallService } from './wall/wall-service.js';
@@ -42,6 +43,8 @@ export interface CoreOptions {
   /** electron-store in Electron; conf files in dataDir when omitted. */
   settings?: SettingsStore;
   credentials?: SettingsStore;
+  /** Encrypts camera passwords at rest: safeStorage in Electron; a key file in dataDir when omitted. */
+  secretBox?: SecretBox;
   ffmpegPath?: string;
   /** Add the built-in demo cameras on a first run with no cameras. */
   demoWhenEmpty?: boolean;
@@ -116,7 +119,7 @@ export function createCore(options: CoreOptions): Core {
   const unlock = lockDataDir(options.dataDir);
   const settings = options.settings ?? openConfStore(options.dataDir, 'settings');
   const credentials = options.credentials ?? openConfStore(options.dataDir, 'credentials');
-  const cameras = new CameraRegistry(settings, credentials);
+  const cameras = new CameraRegistry(settings, credentials, options.secretBox ?? keyFileSecretBox(options.dataDir));
   const audit = new AuditLedger(join(options.dataDir, 'audit.jsonl'));
   // Before anything of this run is appended: what was written while Watchroom was not running.
   // (Checkpoints are signed by the workstation key; before it exists there are none to go by.)

@@ -26,7 +26,9 @@ const fake = vi.hoisted(() => {
   let ready: () => void = () => undefined;
   const whenReady = new Promise<void>((r) => (ready = r));
   const session = { permissionRequest: undefined as undefined | ((...a: unknown[]) => void), permissionCheck: undefined as undefined | ((...a: unknown[]) => boolean) };
-  return { appHandlers, ipcHandlers, windows, displays, exposed, invoked, whenReady, ready: () => ready(), session, userData: '' };
+  /** electron-store instances by name, for what main.ts stores. */
+  const stores = new Map<string, { get(key: string): unknown }>();
+  return { appHandlers, ipcHandlers, windows, displays, exposed, invoked, whenReady, ready: () => ready(), session, userData: '', stores };
 });
 
 vi.mock('electron', () => {
@@ -64,6 +66,13 @@ vi.mock('electron', () => {
         setPermissionCheckHandler: (fn: (...a: unknown[]) => boolean) => (fake.session.permissionCheck = fn),
       },
     },
+    // The OS keyring: what it seals is opaque bytes; reversing them stands in for its encryption.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (plain: string) => Buffer.from(`keyring:${plain}`).reverse(),
+      decryptString: (sealed: Buffer) => Buffer.from(sealed).reverse().toString().replace(/^keyring:/, ''),
+    },
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (fake.exposed[key] = api) },
     webUtils: { getPathForFile: () => '/media/usb/WR-CASE-1/manifest.json' },
     ipcRenderer: { invoke: (...args: unknown[]) => (fake.invoked.push(args), Promise.resolve(null)), on: vi.fn(), removeListener: vi.fn() },
@@ -75,7 +84,9 @@ vi.mock('electron-store', () => ({
   default: class {
     private data = new Map<string, unknown>();
     path = '/memory/store.json';
-    constructor(private readonly options: { defaults?: Record<string, unknown> } = {}) {}
+    constructor(private readonly options: { name?: string; defaults?: Record<string, unknown> } = {}) {
+      if (options.name) fake.stores.set(options.name, this);
+    }
     get(key: string) {
       return this.data.has(key) ? this.data.get(key) : this.options.defaults?.[key];
     }
@@ -139,6 +150,17 @@ describe('Electron main process', async () => {
     expect(demo.result.length).toBe(4);
     expect(demo.result.every((c) => c.demo)).toBe(true);
     expect(await call(from(rendererUrl), 'setWall', { layout: 'nope' })).toMatchObject({ ok: false, error: { code: 'api.invalid-argument' } });
+  });
+
+  it('stores camera passwords sealed by the OS keyring (safeStorage), never as typed', async () => {
+    const call = fake.ipcHandlers.get(IPC_CALL)!;
+    const added = (await call({ senderFrame: { url: rendererUrl } }, 'addCamera', { name: 'Door', url: 'rtsp://10.0.0.9/stream', username: 'operator', password: 'Sup3r-Secret' })) as { ok: boolean; result: { id: string } };
+    expect(added.ok).toBe(true);
+    const sealed = (fake.stores.get('credentials')!.get('sealed') as Record<string, string>)[added.result.id]!;
+    expect(JSON.stringify(fake.stores.get('credentials')!.get('passwords') ?? {})).not.toContain('Sup3r-Secret');
+    expect(sealed).not.toContain('Sup3r-Secret');
+    expect(Buffer.from(sealed, 'base64').reverse().toString()).toBe('keyring:Sup3r-Secret');
+    await call({ senderFrame: { url: rendererUrl } }, 'removeCamera', { id: added.result.id });
   });
 
   it('verifies in place only a folder handed over by its own renderer, never any path a call names', async () => {

@@ -57,7 +57,13 @@ export function keyFileSecretBox(dataDir: string): SecretBox {
 
 /** Checked on the descriptor actually read, never through a symlink. */
 function readKeyFile(file: string): Buffer {
-  const fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
+    throw new WatchroomError('secrets.key-damaged', `The key file ${file} is a symbolic link; Watchroom reads its key only from a file of its own.`);
+  }
   try {
     const stats = fstatSync(fd);
     if (process.platform !== 'win32' && (stats.mode & 0o077) !== 0) {

@@ -96,8 +96,11 @@ describe('camera passwords', () => {
     expect([...leaks]).toEqual([]);
   });
 
-  it('stores the passwords encrypted, under a key file only the app’s user can read', () => {
+  it('stores the passwords encrypted, under a key file only the app’s user can read, and logs none', () => {
     const credentials = readFileSync(join(h.dataDir, 'credentials.json'), 'utf8');
+    const log = readFileSync(join(h.dataDir, 'watchroom.log'), 'utf8');
+    expect(log).toContain('stream.failed'); // the SIGKILLed run, with its stderr
+    for (const p of PASSWORDS) expect(log).not.toContain(p);
     expect(Object.keys((JSON.parse(credentials) as { sealed: object }).sealed).sort()).toEqual([basicId, digestId].sort());
     for (const p of PASSWORDS) {
       expect(credentials).not.toContain(p);

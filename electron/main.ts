@@ -6,7 +6,7 @@
  * navigation or new windows, permissions denied; the packaged binary's fuses are set in
  * electron-builder.yml.
  */
-import { app, BrowserWindow, dialog, ipcMain, protocol, screen, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, screen, session, type IpcMainInvokeEvent } from 'electron';
 import ElectronStore from 'electron-store';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import { appVersion } from './core/app-version.js';
 import { createCore, type Core } from './core/core.js';
 import { unreadableSettings, type SettingsStore } from './core/settings/settings-store.js';
 import type { SignedIn } from '../shared/api.js';
+import type { SecretBox } from './core/settings/secret-box.js';
 import { startHost, type RunningHost } from './host/http-host.js';
 import { placeWalls, type DisplayInfo } from './core/wall/display-placement.js';
 import { RENDERER_ORIGIN, RENDERER_SCHEME, RENDERER_SCHEME_PRIVILEGES, serveRenderer } from './renderer-protocol.js';
@@ -32,6 +33,20 @@ function electronStore(name: string): SettingsStore {
   } catch (error) {
     throw unreadableSettings(join(app.getPath('userData'), `${name}.json`), error);
   }
+}
+
+/**
+ * Camera passwords at rest, through the OS keyring. Linux without a keyring gets `basic_text`, a key
+ * built into Chromium: the core's own key file (0600) is better than that.
+ */
+function keyringSecretBox(): { secretBox: SecretBox } | Record<string, never> {
+  if (!safeStorage.isEncryptionAvailable() || (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text')) return {};
+  return {
+    secretBox: {
+      encrypt: (plain) => safeStorage.encryptString(plain).toString('base64'),
+      decrypt: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
+    },
+  };
 }
 
 /** Only our own renderer, served from app://watchroom, may call the API. */
@@ -51,6 +66,7 @@ async function start(): Promise<void> {
     shell: 'electron',
     settings: electronStore('settings'),
     credentials: electronStore('credentials'),
+    ...keyringSecretBox(),
     demoWhenEmpty: true,
   });
   const api = core.system;

@@ -74,6 +74,13 @@ vi.mock('electron', () => {
         setPermissionCheckHandler: (fn: (...a: unknown[]) => boolean) => (fake.session.permissionCheck = fn),
       },
     },
+    // The OS keyring: what it seals is opaque bytes; reversing them stands in for its encryption.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (plain: string) => Buffer.from(`keyring:${plain}`).reverse(),
+      decryptString: (sealed: Buffer) => Buffer.from(sealed).reverse().toString().replace(/^keyring:/, ''),
+    },
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (fake.exposed[key] = api) },
     webUtils: { getPathForFile: () => '/media/usb/WR-CASE-1/manifest.json' },
     ipcRenderer: { invoke: (...args: unknown[]) => (fake.invoked.push(args), Promise.resolve(null)), on: vi.fn(), removeListener: vi.fn() },
@@ -184,6 +191,18 @@ describe('Electron main process', async () => {
     expect(demo.result.length).toBe(4);
     expect(demo.result.every((c) => c.demo)).toBe(true);
     expect(await call(from(rendererUrl), 'setWall', { layout: 'nope' })).toMatchObject({ ok: false, error: { code: 'api.invalid-argument' } });
+  });
+
+  it('stores camera passwords sealed by the OS keyring (safeStorage), never as typed', async () => {
+    const call = fake.ipcHandlers.get(IPC_CALL)!;
+    const added = (await call({ senderFrame: { url: rendererUrl } }, 'addCamera', { name: 'Door', url: 'rtsp://10.0.0.9/stream', username: 'operator', password: 'Sup3r-Secret' })) as { ok: boolean; result: { id: string } };
+    expect(added.ok).toBe(true);
+    const stored = readFileSync(join(fake.userData, 'credentials.json'), 'utf8');
+    expect(stored).not.toContain('Sup3r-Secret');
+    const sealed = (JSON.parse(stored) as { sealed: Record<string, string> }).sealed[added.result.id]!;
+    expect(sealed).not.toContain('Sup3r-Secret');
+    expect(Buffer.from(sealed, 'base64').reverse().toString()).toBe('keyring:Sup3r-Secret');
+    await call({ senderFrame: { url: rendererUrl } }, 'removeCamera', { id: added.result.id });
   });
 
   it('verifies in place only a folder handed over by its own renderer, never any path a call names', async () => {

@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { IPC_CALL, IPC_HAND_OVER_PACKAGE, IPC_LIVE_SERVER } from '../../shared/bridge.js';
 import { LIVE_CLOSE_UNKNOWN_CAMERA } from '../../shared/events.js';
 import { lockDataDir } from '../../electron/core/data-lock.js';
+import { sessionProtocols } from '../../renderer/src/api/socket-urls.js';
 
 const fake = vi.hoisted(() => {
   const appHandlers = new Map<string, (...a: unknown[]) => void>();
@@ -180,6 +181,23 @@ describe('Electron main process', async () => {
     expect(fake.session.permissionCheck!()).toBe(false);
   });
 
+  it('keeps the workstation’s session in the main process: nothing before a sign-in, then every wall window acts as that person', async () => {
+    const call = fake.ipcHandlers.get(IPC_CALL)!;
+    const live = fake.ipcHandlers.get(IPC_LIVE_SERVER)!;
+    const from = (url: string) => ({ senderFrame: { url } });
+    expect(await call(from(rendererUrl), 'listCameras')).toMatchObject({ ok: false, error: { code: 'auth.required' } });
+    expect(live(from(rendererUrl))).toMatchObject({ token: null });
+    expect(await call(from(rendererUrl), 'getSession')).toMatchObject({ ok: true, result: { person: null, needsFirstAdmin: true, shell: 'electron' } });
+    const made = (await call(from(rendererUrl), 'createFirstAdmin', { name: 'ada', displayName: 'Ada Admin', password: 'correct-horse-battery' })) as { ok: boolean; result: { token: string } };
+    expect(made.ok).toBe(true);
+    // The second display's window, which signed in nowhere, acts in the same session.
+    expect(await call(from('app://watchroom/index.html?wall=wall-2'), 'getSession')).toMatchObject({ ok: true, result: { person: { name: 'ada', role: 'admin' } } });
+    expect(live(from(rendererUrl))).toMatchObject({ token: made.result.token });
+    const entries = readFileSync(join(fake.userData, 'audit.jsonl'), 'utf8');
+    expect(entries).toContain('"actor":"ada","role":"admin","action":"people.first-admin"');
+    expect(entries).not.toContain('correct-horse-battery');
+  });
+
   it('answers API calls only from its own renderer, with validated arguments', async () => {
     const call = fake.ipcHandlers.get(IPC_CALL)!;
     const from = (url: string) => ({ senderFrame: { url } });
@@ -219,46 +237,47 @@ describe('Electron main process', async () => {
     expect(report).toMatchObject({ ok: true, result: { outcome: 'failed', failures: [{ code: 'not-a-package' }] } });
   });
 
-  it('carries live video on loopback for its own renderer with its token, and to nobody without it', async () => {
+  it('carries live video on loopback for its own renderer in the signed-in session, and to nobody without it', async () => {
     const live = fake.ipcHandlers.get(IPC_LIVE_SERVER)!;
     expect(live({ senderFrame: { url: 'https://evil.example/' } })).toBeNull();
     const { baseUrl, token } = live({ senderFrame: { url: rendererUrl } }) as { baseUrl: string; token: string };
     expect(baseUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
-    const open = (path: string, origin = 'app://watchroom') =>
-      new Promise<string>((resolve) => {
-        const ws = new WebSocket(`${baseUrl}${path}`, { headers: { Origin: origin } });
-        // Upgraded, then closed by the server for the camera that does not exist: the route is carried.
-        ws.once('close', (code) => resolve(`closed ${code}`));
-        ws.once('error', (e) => resolve(String(e.message)));
-      });
-    expect(await open(`/live/no-such-camera?token=${token}`)).toBe(`closed ${LIVE_CLOSE_UNKNOWN_CAMERA}`);
-    expect(await open('/live/no-such-camera?token=wrong')).toMatch(/401/);
-    expect(await open(`/live/no-such-camera?token=${token}`, 'https://evil.example')).toMatch(/401/);
+    expect(await openSocket(`${baseUrl}/live/no-such-camera`, token)).toBe(`closed ${LIVE_CLOSE_UNKNOWN_CAMERA}`);
+    expect(await openSocket(`${baseUrl}/live/no-such-camera`, 'wrong-token-0123456789')).toMatch(/401/);
+    expect(await openSocket(`${baseUrl}/live/no-such-camera`, null)).toMatch(/401/);
+    expect(await openSocket(`${baseUrl}/live/no-such-camera`, token, 'https://evil.example')).toMatch(/401/);
   });
 
   it('carries nothing on that loopback server but live video and media: no API, no event feed, no pages, no uploads', async () => {
     const { baseUrl, token } = fake.ipcHandlers.get(IPC_LIVE_SERVER)!({ senderFrame: { url: rendererUrl } }) as { baseUrl: string; token: string };
     const http = baseUrl.replace(/^ws/, 'http');
-    const events = await new Promise<string>((resolve) => {
-      const ws = new WebSocket(`${baseUrl}/events?token=${token}`, { headers: { Origin: 'app://watchroom' } });
-      ws.once('open', () => (ws.close(), resolve('open')));
-      ws.once('error', (e) => resolve(String(e.message)));
-    });
-    expect(events).toMatch(/404/);
-    const headers = { Origin: 'app://watchroom', 'Content-Type': 'application/json' };
-    expect((await fetch(`${http}/api/listCameras?token=${token}`, { method: 'POST', headers, body: '{}' })).status).toBe(404);
-    const withCookie = await fetch(`${http}/?token=${token}`, { redirect: 'manual' });
-    expect([withCookie.status, withCookie.headers.get('set-cookie')]).toEqual([404, null]);
-    expect((await fetch(`${http}/index.html?token=${token}`)).status).toBe(404);
-    expect((await fetch(`${http}/received/u1/a.txt?token=${token}`, { method: 'PUT', headers, body: 'x' })).status).toBe(404);
-    // Media is carried, to the renderer's origin as a cross-origin read, and only with the token.
-    const segment = await fetch(`${http}/media/segments/999999.ts?token=${token}`, { headers: { Origin: 'app://watchroom' } });
+    expect(await openSocket(`${baseUrl}/events`, token)).toMatch(/404/);
+    const headers = { Origin: 'app://watchroom', 'Content-Type': 'application/json', Authorization: `Bearer ${token}` };
+    expect((await fetch(`${http}/api/listCameras`, { method: 'POST', headers, body: '{}' })).status).toBe(404);
+    expect((await fetch(`${http}/api/signIn`, { method: 'POST', headers, body: '{"arg":{"name":"ada","password":"correct-horse-battery"}}' })).status).toBe(404);
+    expect((await fetch(`${http}/index.html`, { headers })).status).toBe(404);
+    expect((await fetch(`${http}/received/u1/a.txt`, { method: 'PUT', headers, body: 'x' })).status).toBe(404);
+    // Media is carried, to the renderer's origin as a cross-origin read, through links signed for the session.
+    const call = fake.ipcHandlers.get(IPC_CALL)!;
+    const link = (await call({ senderFrame: { url: rendererUrl } }, 'mediaLink', { path: '/media/segments/999999.ts' })) as { ok: boolean; result: string };
+    const segment = await fetch(`${http}${link.result}`, { headers: { Origin: 'app://watchroom' } });
     expect([segment.status, await segment.text(), segment.headers.get('access-control-allow-origin')]).toEqual([404, 'No such recorded segment.', 'app://watchroom']);
-    const elsewhere = await fetch(`${http}/media/segments/999999.ts?token=${token}`, { headers: { Origin: 'https://evil.example' } });
+    const elsewhere = await fetch(`${http}${link.result}`, { headers: { Origin: 'https://evil.example' } });
     expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
-    expect((await fetch(`${http}/media/segments/999999.ts?token=wrong`)).status).toBe(401);
+    expect((await fetch(`${http}/media/segments/999999.ts`, { headers })).status).toBe(401);
   });
 });
+
+/** Opens a WebSocket the way the renderer does (session as a sub-protocol); says how it ended. */
+function openSocket(url: string, token: string | null, origin = 'app://watchroom'): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const ws = new WebSocket(url, sessionProtocols(token), { headers: { Origin: origin } });
+    // Upgraded, then closed by the server for the camera that does not exist: the route is carried.
+    ws.once('open', () => ws.protocol === 'watchroom' || resolve(`answered ${ws.protocol}`));
+    ws.once('close', (code) => resolve(`closed ${code}`));
+    ws.once('error', (e) => resolve(String(e.message)));
+  });
+}
 
 describe('Electron start-up that fails', () => {
   /** main.ts afresh (its start-up runs on import), on a data folder of its own. */
@@ -301,11 +320,11 @@ describe('Electron start-up that fails', () => {
 });
 
 describe('Electron preload', () => {
-  it('exposes exactly the API methods plus the event feed, live server and dropped-file paths, each through one IPC channel', async () => {
+  it('exposes one call for every contract method (the main process checks the name), the event feed, the live server and dropped-file paths', async () => {
     await import('../../electron/preload.js');
-    const bridge = fake.exposed.watchroom as Record<string, (arg?: unknown) => unknown>;
+    const bridge = fake.exposed.watchroom as Record<string, (...args: unknown[]) => unknown>;
     expect(Object.keys(bridge).sort()).toEqual(['call', 'handOverPackage', 'liveServer', 'onEvent']);
-    await bridge.removeCamera!({ id: 'cam-1' });
+    await bridge.call!('removeCamera', { id: 'cam-1' });
     expect(fake.invoked.at(-1)).toEqual([IPC_CALL, 'removeCamera', { id: 'cam-1' }]);
     await bridge.liveServer!();
     expect(fake.invoked.at(-1)).toEqual([IPC_LIVE_SERVER]);

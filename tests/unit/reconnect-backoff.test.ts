@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../electron/core/streams/reconnect-backoff.js';
+import { backoffDelay } from '../../shared/backoff.js';
 
 describe('backoffDelay', () => {
   it('doubles from 1 s and caps at 30 s', () => {

@@ -8,7 +8,7 @@
  * minus playhead) and `data-first-frame-ms` (connection attempt to first presented frame, per connection).
  */
 import type { StreamStatus } from '../../../shared/events.js';
-import { reconnectDelayMs } from '../lib/reconnect-backoff';
+import { Reconnect } from '../lib/reconnect';
 import { onFirstFrame } from './first-frame';
 import { bufferedRanges, followLiveEdge } from './live-edge';
 import { MediaSourceSession } from './media-source-session';
@@ -28,8 +28,7 @@ export interface LivePlayerHooks {
 export class LivePlayer {
   private socket: WebSocket | null = null;
   private session: MediaSourceSession | null = null;
-  private failures = 0;
-  private retry: ReturnType<typeof setTimeout> | undefined;
+  private readonly reconnect = new Reconnect(() => void this.connect());
   private tick: ReturnType<typeof setInterval> | undefined;
   /** When the current socket opened, until its first frame is measured. */
   private openedAt: number | null = null;
@@ -53,13 +52,12 @@ export class LivePlayer {
   destroy(): void {
     this.stopped = true;
     clearInterval(this.tick);
-    clearTimeout(this.retry);
+    this.reconnect.cancel();
     this.closeSocket();
     this.endSession();
   }
 
   private async connect(): Promise<void> {
-    this.retry = undefined;
     let url: string;
     try {
       url = await this.socketUrl();
@@ -88,8 +86,7 @@ export class LivePlayer {
   }
 
   private reconnectLater(): void {
-    if (this.stopped || this.retry !== undefined) return;
-    this.retry = setTimeout(() => void this.connect(), reconnectDelayMs(this.failures++));
+    if (!this.stopped) this.reconnect.later();
   }
 
   private closeSocket(): void {
@@ -120,7 +117,7 @@ export class LivePlayer {
     this.session = new MediaSourceSession(this.video, mimeType, {
       started: () => {
         // Only a stream that actually plays resets the backoff; one that connects and then breaks does not.
-        this.failures = 0;
+        this.reconnect.succeeded();
         this.play();
       },
       failed: (reason) => this.startOver(reason),

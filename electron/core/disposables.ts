@@ -6,10 +6,7 @@ export interface Disposable {
   dispose(): void;
 }
 
-export function toDisposable(release: () => void): Disposable {
-  let done = false;
-  return { dispose: () => (done ? undefined : ((done = true), release())) };
-}
+export const toDisposable = (release: () => void): Disposable => ({ dispose: release });
 
 export function timeout(run: () => void, ms: number): Disposable {
   const timer = setTimeout(run, ms);
@@ -21,25 +18,22 @@ export function interval(run: () => void, ms: number): Disposable {
   return toDisposable(() => clearInterval(timer));
 }
 
-/** Owns disposables until it is disposed; one added after that is disposed at once. */
+/** Owns what is added to it until it is disposed. */
 export class DisposableStore implements Disposable {
   private readonly held = new Set<Disposable>();
-  private disposed = false;
 
   add<T extends Disposable>(item: T): T {
-    if (this.disposed) item.dispose();
-    else this.held.add(item);
+    this.held.add(item);
     return item;
   }
 
   dispose(): void {
-    this.disposed = true;
     for (const item of this.held) item.dispose();
     this.held.clear();
   }
 }
 
-/** Holds at most one disposable per key: setting a key disposes what it held (a named, re-armable timer). */
+/** At most one disposable per key: setting a key disposes what it held (a named, re-armable timer). */
 export class DisposableMap<K> implements Disposable {
   private readonly held = new Map<K, Disposable>();
 

@@ -10,6 +10,7 @@ import type { AuditModule } from '../audit/audit-module.js';
 import type { CameraRegistry } from '../cameras/camera-registry.js';
 import type { CamerasModule } from '../cameras/cameras-module.js';
 import { recordingMediaRoutes } from './recording-media.js';
+import { DisposableStore, interval, toDisposable } from '../disposables.js';
 import type { FeatureModule } from '../feature-module.js';
 import type { Logger } from '../logger.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -64,7 +65,8 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
     }
     return recorder;
   };
-  const offArchive = deps.cameras.onDidArchive((camera) => void recorders.delete(camera.id));
+  const owned = new DisposableStore();
+  owned.add(toDisposable(deps.cameras.onDidArchive((camera) => void recorders.delete(camera.id))));
 
   const retention = (): RetentionSettings => {
     const saved = retentionSchema.safeParse(deps.settings.get('retention'));
@@ -84,9 +86,7 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
     return report;
   })();
   ready.catch((error) => logger.log('error', 'recording.start-failed', { error: String(error) }));
-  const retentionTimer = setInterval(() => {
-    runRetention().catch((error) => logger.log('error', 'retention.failed', { error: String(error) }));
-  }, options.retentionIntervalMs ?? 60_000);
+  owned.add(interval(() => void runRetention().catch((error) => logger.log('error', 'retention.failed', { error: String(error) })), options.retentionIntervalMs ?? 60_000));
 
   const mediaRoutes = recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, logger });
 
@@ -100,8 +100,7 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
     mediaRoutes,
     handlers: recordingHandlers({ index, registry, retention, settings: deps.settings, runRetention, ready, logger }),
     async dispose() {
-      clearInterval(retentionTimer);
-      offArchive();
+      owned.dispose();
       closing.abort();
       await ready.catch(() => undefined);
       await runRetention.settled();

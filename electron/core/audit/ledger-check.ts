@@ -57,31 +57,62 @@ const TIMESTAMP_SLACK_MS = 5 * 60_000;
  */
 const ANCHOR_DELAY_MS = CHECKPOINT_MAX_INTERVAL_MS + TIMESTAMP_SLACK_MS;
 
+type Problem = (code: string, seq: number | null, message: string) => void;
+
 export async function checkLedger(opts: LedgerCheckOptions): Promise<LedgerReport> {
   const problems: LedgerProblem[] = [];
-  const problem = (code: string, seq: number | null, message: string) => void problems.push({ code, seq, message });
+  const problem: Problem = (code, seq, message) => void problems.push({ code, seq, message });
   const key = opts.publicKeyPem ? keyFingerprint(opts.publicKeyPem) : null;
+  const checkpoints = readAllCheckpoints(opts, problem);
+  const { present, checked, tokenTimes } = await checkCheckpoints(checkpoints, opts, key, problem);
+  const { entries, last, uncovered, malformed } = await checkEntries(opts, checkpoints, tokenTimes, problem);
 
-  // The checkpoints: local, and the mirror's (which a local rewrite cannot reach).
+  if (uncovered && (uncovered.count > CHECKPOINT_DEFAULTS.entries || Date.parse(last.at) - uncovered.at > ANCHOR_DELAY_MS)) {
+    problem('checkpoints-missing', uncovered.seq, `Entries ${uncovered.seq} to ${last.seq} are covered by no checkpoint, though one is taken every ${CHECKPOINT_DEFAULTS.entries} entries and within ${CHECKPOINT_MAX_INTERVAL_MS / 60_000} minutes: their checkpoints were removed.`);
+  }
+  // Asked to hold the ledger to an authority, a ledger no token covers is anchored in nothing.
+  if (opts.timestampCaFile && entries > 0 && tokenTimes.size === 0) problem('timestamps-none', opts.from?.seq ?? 1, 'No checkpoint of this ledger carries a valid time-stamp: nothing anchors it in time (were its checkpoints removed?).');
+  const newest = Math.max(0, ...checkpoints.keys());
+  if (newest > last.seq) problem('entries-missing', last.seq + 1, `The ledger ends at entry ${last.seq}, but entry ${newest} was checkpointed: the entries after ${last.seq} were cut off.`);
+  return {
+    ok: problems.length === 0,
+    entries,
+    lastSeq: last.seq,
+    fromSeq: opts.from?.seq ?? 0,
+    checkpoints: checkpoints.size,
+    timestamps: { present, checked },
+    key,
+    // Checkpoint problems first, then the chain's in file order: the first named is where it breaks.
+    problems,
+    malformed,
+  };
+}
+
+/** The checkpoints by entry: local, and the mirror's (which a local rewrite cannot reach), which win. */
+function readAllCheckpoints(opts: LedgerCheckOptions, problem: Problem): Map<number, Checkpoint> {
   const local = readCheckpoints(opts.checkpointsFile);
   local.forEach((c, i) => c === null && problem('checkpoint-unreadable', null, `Line ${i + 1} of the checkpoints file is not a checkpoint.`));
   const checkpoints = new Map<number, Checkpoint>();
   for (const c of local) if (c) checkpoints.set(c.seq, c);
-  if (opts.mirrorFile) {
-    const mirrored = readCheckpoints(opts.mirrorFile);
-    if (mirrored.length === 0 && checkpoints.size > 0) problem('mirror-empty', null, 'The mirror holds no checkpoints at all: it is not this workstation’s mirror, or it was emptied.');
-    const inMirror = new Set(mirrored.map((m) => m?.seq));
-    // The newest may not have reached a mirror that was away; every older one must have.
-    const newestLocal = Math.max(0, ...checkpoints.keys());
-    if (mirrored.length > 0) for (const seq of checkpoints.keys()) if (seq !== newestLocal && !inMirror.has(seq)) problem('checkpoint-not-mirrored', seq, `The checkpoint of entry ${seq} never reached the mirror.`);
-    for (const m of mirrored) {
-      if (!m) continue;
-      const mine = checkpoints.get(m.seq);
-      if (!mine) problem('checkpoint-missing', m.seq, `The mirror holds a checkpoint of entry ${m.seq} that the workstation's checkpoints file no longer has.`);
-      else if (canonicalJson(mine) !== canonicalJson(m)) problem('checkpoint-differs-from-mirror', m.seq, `The checkpoint of entry ${m.seq} differs from the mirror's copy: it was re-made after the fact.`);
-      checkpoints.set(m.seq, m); // the mirror's copy is the one to hold the ledger to
-    }
+  if (!opts.mirrorFile) return checkpoints;
+  const mirrored = readCheckpoints(opts.mirrorFile);
+  if (mirrored.length === 0 && checkpoints.size > 0) problem('mirror-empty', null, 'The mirror holds no checkpoints at all: it is not this workstation’s mirror, or it was emptied.');
+  const inMirror = new Set(mirrored.map((m) => m?.seq));
+  // The newest may not have reached a mirror that was away; every older one must have.
+  const newestLocal = Math.max(0, ...checkpoints.keys());
+  if (mirrored.length > 0) for (const seq of checkpoints.keys()) if (seq !== newestLocal && !inMirror.has(seq)) problem('checkpoint-not-mirrored', seq, `The checkpoint of entry ${seq} never reached the mirror.`);
+  for (const m of mirrored) {
+    if (!m) continue;
+    const mine = checkpoints.get(m.seq);
+    if (!mine) problem('checkpoint-missing', m.seq, `The mirror holds a checkpoint of entry ${m.seq} that the workstation's checkpoints file no longer has.`);
+    else if (canonicalJson(mine) !== canonicalJson(m)) problem('checkpoint-differs-from-mirror', m.seq, `The checkpoint of entry ${m.seq} differs from the mirror's copy: it was re-made after the fact.`);
+    checkpoints.set(m.seq, m); // the mirror's copy is the one to hold the ledger to
   }
+  return checkpoints;
+}
+
+/** Each checkpoint's signature and, given the CA, its time-stamp; returns the times genuine tokens give. */
+async function checkCheckpoints(checkpoints: ReadonlyMap<number, Checkpoint>, opts: LedgerCheckOptions, key: string | null, problem: Problem) {
   let present = 0;
   let checked = 0;
   const tokenTimes = new Map<number, Date>();
@@ -103,10 +134,15 @@ export async function checkLedger(opts: LedgerCheckOptions): Promise<LedgerRepor
       problem('timestamp-time-mismatch', c.seq, `The checkpoint of entry ${c.seq} says ${c.at}, but its time-stamp says ${ts.time.toISOString()}.`);
     } else tokenTimes.set(c.seq, ts.time);
   }
+  return { present, checked, tokenTimes };
+}
 
-  // The chain, streamed; after a break it resumes from the entry found, so later breaks are named too.
-  const start = opts.from ? { seq: opts.from.seq - 1, hash: '', at: '' } : { seq: 0, hash: GENESIS_HASH, at: '' };
-  let prev = start;
+/**
+ * The chain, streamed, held to the checkpoints and their time-stamps; after a break it resumes from
+ * the entry found, so later breaks are named too.
+ */
+async function checkEntries(opts: LedgerCheckOptions, checkpoints: ReadonlyMap<number, Checkpoint>, tokenTimes: ReadonlyMap<number, Date>, problem: Problem) {
+  let prev = opts.from ? { seq: opts.from.seq - 1, hash: '', at: '' } : { seq: 0, hash: GENESIS_HASH, at: '' };
   /** The first entry after the newest checkpoint seen, and how many follow it. */
   let uncovered: { seq: number; at: number; count: number } | null = null;
   let entries = 0;
@@ -136,25 +172,7 @@ export async function checkLedger(opts: LedgerCheckOptions): Promise<LedgerRepor
     prev = { seq: entry.seq, hash: entry.hash, at: entry.at };
     entries++;
   }
-  if (uncovered && (uncovered.count > CHECKPOINT_DEFAULTS.entries || Date.parse(prev.at) - uncovered.at > ANCHOR_DELAY_MS)) {
-    problem('checkpoints-missing', uncovered.seq, `Entries ${uncovered.seq} to ${prev.seq} are covered by no checkpoint, though one is taken every ${CHECKPOINT_DEFAULTS.entries} entries and within ${CHECKPOINT_MAX_INTERVAL_MS / 60_000} minutes: their checkpoints were removed.`);
-  }
-  // Asked to hold the ledger to an authority, a ledger no token covers is anchored in nothing.
-  if (opts.timestampCaFile && entries > 0 && tokenTimes.size === 0) problem('timestamps-none', opts.from?.seq ?? 1, 'No checkpoint of this ledger carries a valid time-stamp: nothing anchors it in time (were its checkpoints removed?).');
-  const newest = Math.max(0, ...checkpoints.keys());
-  if (newest > prev.seq) problem('entries-missing', prev.seq + 1, `The ledger ends at entry ${prev.seq}, but entry ${newest} was checkpointed: the entries after ${prev.seq} were cut off.`);
-  return {
-    ok: problems.length === 0,
-    entries,
-    lastSeq: prev.seq,
-    fromSeq: opts.from?.seq ?? 0,
-    checkpoints: checkpoints.size,
-    timestamps: { present, checked },
-    key,
-    // Checkpoint problems first, then the chain's in file order: the first named is where it breaks.
-    problems,
-    malformed,
-  };
+  return { entries, last: prev, uncovered, malformed };
 }
 
 function chainCode(reason: string): string {

@@ -83,52 +83,11 @@ function removePartialExports(exportsDir: string): number {
 export function createEvidenceService(deps: EvidenceDeps) {
   const partial = removePartialExports(deps.exportsDir);
   if (partial > 0) deps.logger.log('warn', 'evidence.partial-removed', { folders: partial });
-  const { signingKey } = deps;
   const jobs = new ExportJobs(deps.onExport);
-  /** Folders a shell's own file dialog handed over (the user chose them there, not the renderer). */
-  const granted = new Set<string>();
-  const realOrResolved = (path: string) => {
-    try {
-      return realpathSync(path);
-    } catch {
-      return resolve(path);
-    }
-  };
-  /**
-   * The app verifies its own exports, packages copied in for checking, and folders the user chose in
-   * a shell's dialog: never any path a caller names, or verification would list /etc/ssh or walk /.
-   */
-  const checkVerifiable = (path: string): string => {
-    const real = realOrResolved(path);
-    const within = (dir: string) => {
-      const root = realOrResolved(dir);
-      return real === root || real.startsWith(root + sep);
-    };
-    if (within(deps.exportsDir) || within(receivedDir(deps.dataDir)) || [...granted].some(within)) return real;
-    throw new WatchroomError('evidence.path-not-allowed', 'Watchroom checks packages in its exports folder and packages you hand it (drop a folder or use Choose folder…). For a package anywhere else, run watchroom-verify on the command line.');
-  };
+  const folders = verifiableFolders(deps);
 
-  /** Enters CLI verifications left in the inbox; a malformed file is logged and set aside. */
-  const ingestInbox = () => {
-    const dir = auditInboxDir(deps.dataDir);
-    if (!existsSync(dir)) return;
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-      const file = join(dir, name);
-      try {
-        const record = inboxRecordSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-        // The CLI runs as an operating-system user, not a signed-in person: the entry says which.
-        deps.ledger.append('system', record.action, record.subject, { ...record.details, osUser: record.actor });
-        rmSync(file);
-      } catch (error) {
-        deps.logger.log('error', 'audit.inbox-rejected', { file: name, error: String(error) });
-        writeFileSync(`${file}.rejected`, readFileSync(file));
-        rmSync(file);
-      }
-    }
-  };
-
-  ingestInbox();
-  const inboxTimer = setInterval(ingestInbox, 5_000);
+  ingestInbox(deps);
+  const inboxTimer = setInterval(() => ingestInbox(deps), 5_000);
   let uploadsCleared: Promise<unknown> = Promise.resolve();
   const clearUploads = () => (uploadsCleared = removeOldUploads(deps.dataDir).catch((error: unknown) => deps.logger.log('warn', 'evidence.upload-cleanup-failed', { error: String(error) })));
   clearUploads();
@@ -136,7 +95,7 @@ export function createEvidenceService(deps: EvidenceDeps) {
 
   return {
     /** For a shell: a folder the user picked in its own dialog may be verified where it lies. */
-    grantPackageFolder: (path: string) => void granted.add(realOrResolved(path)),
+    grantPackageFolder: folders.grant,
     /** One file of a package the browser shell was given, copied into `<data>/received/<uploadId>/`. */
     receivePackageFile: (upload: { uploadId: string; relativePath: string; body: Readable; declaredBytes?: number }) => receiveFile(deps.dataDir, upload, deps.maxReceivedFileBytes),
     async dispose() {
@@ -145,63 +104,129 @@ export function createEvidenceService(deps: EvidenceDeps) {
       await jobs.close();
       await uploadsCleared;
     },
-    handlers: {
-      getSigningKey: async () => {
-        const { fingerprint, publicKeyPem } = signingKey();
-        return { fingerprint, publicKeyPem };
-      },
-      startExport: async (request, ctx) => {
-        // A disclosure the ledger cannot record does not happen.
-        const ledger = deps.ledger.status();
-        if (ledger.state !== 'ok') throw new WatchroomError('export.audit-unavailable', `Exports wait until the audit ledger can be written again (${ledger.problem}); ${ledger.queued} entries are waiting for it.`);
-        const person = ctx.person ?? { name: 'system', role: 'admin' as const };
-        const job = jobs.start(
-          { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, trustedLedgerOffset: deps.trustedLedgerOffset, key: signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role },
-          request,
-        );
-        ctx.record(request.caseReference, { jobId: job.id, cameras: request.cameraIds, fromMs: request.fromMs, toMs: request.toMs, reason: request.reason, recipient: request.recipient, workingCopy: request.workingCopy });
-        return job;
-      },
-      getExport: async ({ id }) => jobs.get(id),
-      cancelExport: async ({ id }, ctx) => {
-        const job = jobs.cancel(id);
-        ctx.record(job.caseReference, { jobId: id });
-        return job;
-      },
-      listPackages: async () => {
-        if (!existsSync(deps.exportsDir)) return [];
-        return readdirSync(deps.exportsDir, { withFileTypes: true })
-          .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
-          .map((d) => {
-            const path = join(deps.exportsDir, d.name);
-            let manifest: { caseReference?: string; exportedAtUtc?: string } = {};
-            try {
-              manifest = JSON.parse(readFileSync(join(path, MANIFEST), 'utf8'));
-            } catch {
-              // Listed anyway: verification will say what is wrong with it.
-            }
-            return { name: d.name, path, caseReference: manifest.caseReference ?? null, exportedAt: manifest.exportedAtUtc ?? null };
-          })
-          .sort((a, b) => (b.exportedAt ?? '').localeCompare(a.exportedAt ?? ''));
-      },
-      verifyPackage: async ({ path }, ctx) => {
-        signingKey();
-        const report = await verifyPackage(checkVerifiable(path), trustedFingerprints(keysDir(deps.dataDir)));
-        ctx.record(report.caseReference ?? path, await verificationDetails(report, 'app'));
-        return report;
-      },
-      importTrustedKey: async ({ pem }, ctx) => {
-        const fingerprint = importTrustedKey(keysDir(deps.dataDir), pem);
-        ctx.record(fingerprint, { fingerprint });
-        return { fingerprint };
-      },
-      listTrustedKeys: async () => {
-        const own = signingKey().fingerprint;
-        const imported = [...trustedFingerprints(keysDir(deps.dataDir))].filter((f) => f !== own).sort();
-        return [{ fingerprint: own, own: true }, ...imported.map((fingerprint) => ({ fingerprint, own: false }))];
-      },
-    } satisfies Partial<Handlers>,
+    handlers: { ...exportHandlers(deps, jobs), ...packageHandlers(deps, folders), ...keyHandlers(deps) } satisfies Partial<Handlers>,
   };
+}
+
+const realOrResolved = (path: string) => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+};
+
+/**
+ * The app verifies its own exports, packages copied in for checking, and folders the user chose in
+ * a shell's dialog: never any path a caller names, or verification would list /etc/ssh or walk /.
+ */
+function verifiableFolders(deps: Pick<EvidenceDeps, 'exportsDir' | 'dataDir'>) {
+  /** Folders a shell's own file dialog handed over (the user chose them there, not the renderer). */
+  const granted = new Set<string>();
+  return {
+    grant: (path: string) => void granted.add(realOrResolved(path)),
+    /** The real path of a folder that may be verified; evidence.path-not-allowed for any other. */
+    check(path: string): string {
+      const real = realOrResolved(path);
+      const within = (dir: string) => {
+        const root = realOrResolved(dir);
+        return real === root || real.startsWith(root + sep);
+      };
+      if (within(deps.exportsDir) || within(receivedDir(deps.dataDir)) || [...granted].some(within)) return real;
+      throw new WatchroomError('evidence.path-not-allowed', 'Watchroom checks packages in its exports folder and packages you hand it (drop a folder or use Choose folder…). For a package anywhere else, run watchroom-verify on the command line.');
+    },
+  };
+}
+
+/** Enters CLI verifications left in the inbox; a malformed file is logged and set aside. */
+function ingestInbox(deps: Pick<EvidenceDeps, 'dataDir' | 'ledger' | 'logger'>): void {
+  const dir = auditInboxDir(deps.dataDir);
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    const file = join(dir, name);
+    try {
+      const record = inboxRecordSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+      // The CLI runs as an operating-system user, not a signed-in person: the entry says which.
+      deps.ledger.append('system', record.action, record.subject, { ...record.details, osUser: record.actor });
+      rmSync(file);
+    } catch (error) {
+      deps.logger.log('error', 'audit.inbox-rejected', { file: name, error: String(error) });
+      writeFileSync(`${file}.rejected`, readFileSync(file));
+      rmSync(file);
+    }
+  }
+}
+
+/** The packages in the exports folder, newest first. */
+function listPackages(exportsDir: string) {
+  if (!existsSync(exportsDir)) return [];
+  return readdirSync(exportsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+    .map((d) => {
+      const path = join(exportsDir, d.name);
+      let manifest: { caseReference?: string; exportedAtUtc?: string } = {};
+      try {
+        manifest = JSON.parse(readFileSync(join(path, MANIFEST), 'utf8'));
+      } catch {
+        // Listed anyway: verification will say what is wrong with it.
+      }
+      return { name: d.name, path, caseReference: manifest.caseReference ?? null, exportedAt: manifest.exportedAtUtc ?? null };
+    })
+    .sort((a, b) => (b.exportedAt ?? '').localeCompare(a.exportedAt ?? ''));
+}
+
+function exportHandlers(deps: EvidenceDeps, jobs: ExportJobs) {
+  return {
+    startExport: async (request, ctx) => {
+      // A disclosure the ledger cannot record does not happen.
+      const ledger = deps.ledger.status();
+      if (ledger.state !== 'ok') throw new WatchroomError('export.audit-unavailable', `Exports wait until the audit ledger can be written again (${ledger.problem}); ${ledger.queued} entries are waiting for it.`);
+      const person = ctx.person ?? { name: 'system', role: 'admin' as const };
+      const job = jobs.start(
+        { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, trustedLedgerOffset: deps.trustedLedgerOffset, key: deps.signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role },
+        request,
+      );
+      ctx.record(request.caseReference, { jobId: job.id, cameras: request.cameraIds, fromMs: request.fromMs, toMs: request.toMs, reason: request.reason, recipient: request.recipient, workingCopy: request.workingCopy });
+      return job;
+    },
+    getExport: async ({ id }) => jobs.get(id),
+    cancelExport: async ({ id }, ctx) => {
+      const job = jobs.cancel(id);
+      ctx.record(job.caseReference, { jobId: id });
+      return job;
+    },
+  } satisfies Partial<Handlers>;
+}
+
+function packageHandlers(deps: EvidenceDeps, folders: ReturnType<typeof verifiableFolders>) {
+  return {
+    listPackages: async () => listPackages(deps.exportsDir),
+    verifyPackage: async ({ path }, ctx) => {
+      deps.signingKey();
+      const report = await verifyPackage(folders.check(path), trustedFingerprints(keysDir(deps.dataDir)));
+      ctx.record(report.caseReference ?? path, await verificationDetails(report, 'app'));
+      return report;
+    },
+  } satisfies Partial<Handlers>;
+}
+
+function keyHandlers(deps: EvidenceDeps) {
+  return {
+    getSigningKey: async () => {
+      const { fingerprint, publicKeyPem } = deps.signingKey();
+      return { fingerprint, publicKeyPem };
+    },
+    importTrustedKey: async ({ pem }, ctx) => {
+      const fingerprint = importTrustedKey(keysDir(deps.dataDir), pem);
+      ctx.record(fingerprint, { fingerprint });
+      return { fingerprint };
+    },
+    listTrustedKeys: async () => {
+      const own = deps.signingKey().fingerprint;
+      const imported = [...trustedFingerprints(keysDir(deps.dataDir))].filter((f) => f !== own).sort();
+      return [{ fingerprint: own, own: true }, ...imported.map((fingerprint) => ({ fingerprint, own: false }))];
+    },
+  } satisfies Partial<Handlers>;
 }
 
 /** For the CLI: leaves a verification record for the app to enter in the ledger. */

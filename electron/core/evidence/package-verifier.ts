@@ -95,6 +95,13 @@ async function hashOf(dir: string, path: string, fail: Fail): Promise<string | n
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/** The package being checked: its folder, the regular files found in it, and where failures go. */
+interface Checking {
+  dir: string;
+  present: readonly string[];
+  fail: Fail;
+}
+
 export async function verifyPackage(dir: string, trusted: ReadonlySet<string>): Promise<VerificationReport> {
   const failures: VerificationFailure[] = [];
   const fail: Fail = (code, message, file) => void failures.push({ code, message, ...(file ? { file } : {}) });
@@ -114,41 +121,60 @@ export async function verifyPackage(dir: string, trusted: ReadonlySet<string>): 
     fail('not-a-package', `That folder is not an evidence package: it has neither ${SUMS} nor ${MANIFEST}.`);
     return report();
   }
-  const present = await listFiles(dir, fail);
+  const pkg: Checking = { dir, present: await listFiles(dir, fail), fail };
   for (const required of [SUMS, SUMS_SIG, SIGNER_KEY, MANIFEST]) {
-    if (!present.includes(required) && !failures.some((f) => f.file === required)) fail('package-incomplete', `${required} is missing, so the package cannot be checked in full.`, required);
+    if (!pkg.present.includes(required) && !failures.some((f) => f.file === required)) fail('package-incomplete', `${required} is missing, so the package cannot be checked in full.`, required);
   }
 
   // Manifest first: its sizes tell a truncated file from an altered one.
-  let manifest: Manifest | null = null;
-  const manifestBytes = await readOwnFile(dir, MANIFEST, present, fail);
-  if (manifestBytes) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(manifestBytes.toString('utf8'));
-    } catch {
-      fail('manifest-unreadable', 'manifest.json is not valid JSON.', MANIFEST);
-    }
-    const parsed = raw === undefined ? null : manifestSchema.safeParse(raw);
-    if (parsed && !parsed.success) fail('manifest-malformed', `manifest.json is not a Watchroom manifest: ${parsed.error.issues[0]?.path.join('.') || 'its top level'} has the wrong form.`, MANIFEST);
-    if (parsed?.success) {
-      manifest = parsed.data;
-      if (canonicalJson(raw) !== manifestBytes.toString('utf8')) fail('manifest-not-canonical', 'manifest.json is not in canonical JSON form (RFC 8785): it was rewritten after export.', MANIFEST);
-      if (manifest.format !== MANIFEST_FORMAT) fail('manifest-unknown-format', `manifest.json has format ${String(manifest.format)}, not ${MANIFEST_FORMAT}.`, MANIFEST);
-      caseReference = manifest.caseReference ?? null;
-    }
-  }
-  const manifestFiles = new Map((manifest?.files ?? []).map((f) => [f.path, f]));
+  const { manifest, manifestBytes } = await readManifest(pkg);
+  caseReference = manifest?.caseReference ?? null;
+  const sums = await readSums(pkg);
+  filesChecked = await checkListedFiles(pkg, sums.entries, manifest);
+  signer = await checkSignature(pkg, sums.bytes, trusted);
+  if (manifest) checkManifestAgainstPackage(pkg, manifest, sums.entries, signer);
 
-  // Every listed file's hash; what is missing, extra or merely renamed.
-  let sumsEntries: Array<{ path: string; sha256: string }> = [];
-  const sumsBytes = await readOwnFile(dir, SUMS, present, fail);
-  if (sumsBytes) {
-    const parsed = parseSums(sumsBytes.toString('utf8'));
-    if (!parsed.ok) fail('sums-malformed', `SHA256SUMS line ${parsed.line} is not "<sha256>  <file>".`, SUMS);
-    else if (new Set(parsed.entries.map((e) => e.path)).size !== parsed.entries.length) fail('sums-duplicate-path', 'SHA256SUMS lists one file more than once.', SUMS);
-    else sumsEntries = parsed.entries;
+  const extract = await readOwnFile(dir, AUDIT_EXTRACT, pkg.present, fail);
+  if (!pkg.present.includes(AUDIT_EXTRACT)) fail('custody-missing', `${AUDIT_EXTRACT} is missing.`, AUDIT_EXTRACT);
+  else if (extract) checkCustody(extract, manifest, manifestBytes, fail);
+  return report();
+}
+
+/** The manifest, if it is one: valid JSON of the right form; also whether it is canonical and of this format. */
+async function readManifest({ dir, present, fail }: Checking): Promise<{ manifest: Manifest | null; manifestBytes: Buffer | null }> {
+  const manifestBytes = await readOwnFile(dir, MANIFEST, present, fail);
+  if (!manifestBytes) return { manifest: null, manifestBytes };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(manifestBytes.toString('utf8'));
+  } catch {
+    fail('manifest-unreadable', 'manifest.json is not valid JSON.', MANIFEST);
   }
+  const parsed = raw === undefined ? null : manifestSchema.safeParse(raw);
+  if (parsed && !parsed.success) fail('manifest-malformed', `manifest.json is not a Watchroom manifest: ${parsed.error.issues[0]?.path.join('.') || 'its top level'} has the wrong form.`, MANIFEST);
+  if (!parsed?.success) return { manifest: null, manifestBytes };
+  const manifest = parsed.data;
+  if (canonicalJson(raw) !== manifestBytes.toString('utf8')) fail('manifest-not-canonical', 'manifest.json is not in canonical JSON form (RFC 8785): it was rewritten after export.', MANIFEST);
+  if (manifest.format !== MANIFEST_FORMAT) fail('manifest-unknown-format', `manifest.json has format ${String(manifest.format)}, not ${MANIFEST_FORMAT}.`, MANIFEST);
+  return { manifest, manifestBytes };
+}
+
+type SumsEntry = { path: string; sha256: string };
+
+/** SHA256SUMS as read (for the signature) and its entries: none if it cannot be read as a list. */
+async function readSums({ dir, present, fail }: Checking): Promise<{ bytes: Buffer | null; entries: SumsEntry[] }> {
+  const bytes = await readOwnFile(dir, SUMS, present, fail);
+  if (!bytes) return { bytes, entries: [] };
+  const parsed = parseSums(bytes.toString('utf8'));
+  if (!parsed.ok) return (fail('sums-malformed', `SHA256SUMS line ${parsed.line} is not "<sha256>  <file>".`, SUMS), { bytes, entries: [] });
+  if (new Set(parsed.entries.map((e) => e.path)).size !== parsed.entries.length) return (fail('sums-duplicate-path', 'SHA256SUMS lists one file more than once.', SUMS), { bytes, entries: [] });
+  return { bytes, entries: parsed.entries };
+}
+
+/** Every listed file's hash, and what is missing, extra or merely renamed; returns how many matched. */
+async function checkListedFiles({ dir, present, fail }: Checking, sumsEntries: readonly SumsEntry[], manifest: Manifest | null): Promise<number> {
+  const manifestFiles = new Map((manifest?.files ?? []).map((f) => [f.path, f]));
+  let matched = 0;
   const listed = new Set(sumsEntries.map((e) => e.path));
   const missing = new Map<string, string>(); // path → listed hash
   for (const entry of sumsEntries) {
@@ -159,7 +185,7 @@ export async function verifyPackage(dir: string, trusted: ReadonlySet<string>): 
     const actual = await hashOf(dir, entry.path, fail);
     if (actual === null) continue;
     if (actual === entry.sha256) {
-      filesChecked++;
+      matched++;
       continue;
     }
     const expectedBytes = manifestFiles.get(entry.path)?.bytes;
@@ -177,41 +203,40 @@ export async function verifyPackage(dir: string, trusted: ReadonlySet<string>): 
     } else fail('file-unlisted', `${path} is not listed in SHA256SUMS: it was added after export.`, path);
   }
   for (const path of missing.keys()) fail('file-missing', `${path} is listed in SHA256SUMS but is not in the package.`, path);
+  return matched;
+}
 
-  // The signature over SHA256SUMS, and who made it.
+/** The signature over SHA256SUMS, and who made it. */
+async function checkSignature({ dir, present, fail }: Checking, sumsBytes: Buffer | null, trusted: ReadonlySet<string>): Promise<VerificationReport['signer']> {
   const pemBytes = await readOwnFile(dir, SIGNER_KEY, present, fail);
-  if (pemBytes) {
-    const pem = pemBytes.toString('utf8');
-    let fingerprint: string | null = null;
-    try {
-      fingerprint = keyFingerprint(pem);
-    } catch {
-      fail('signer-key-unreadable', 'signer.pub.pem is not a public key.', SIGNER_KEY);
-    }
-    const signature = await readOwnFile(dir, SUMS_SIG, present, fail);
-    if (fingerprint && sumsBytes && signature && !verifySignature(sumsBytes, signature, pem)) {
-      fail('signature-invalid', 'The signature does not match SHA256SUMS: the list was changed after signing, or signed by another key.', SUMS_SIG);
-    }
-    signer = { fingerprint, trusted: fingerprint !== null && trusted.has(fingerprint) };
+  if (!pemBytes) return { fingerprint: null, trusted: false };
+  const pem = pemBytes.toString('utf8');
+  let fingerprint: string | null = null;
+  try {
+    fingerprint = keyFingerprint(pem);
+  } catch {
+    fail('signer-key-unreadable', 'signer.pub.pem is not a public key.', SIGNER_KEY);
   }
-
-  if (manifest) {
-    if (signer.fingerprint && manifest.signer?.fingerprint !== signer.fingerprint) fail('manifest-signer-mismatch', `The manifest names signer ${String(manifest.signer?.fingerprint)}, but the package carries key ${signer.fingerprint}.`, MANIFEST);
-    const masters = new Set((manifest.files ?? []).filter((f) => f.role === 'master').map((f) => f.sha256));
-    for (const f of manifest.files ?? []) {
-      const inSums = sumsEntries.find((e) => e.path === f.path);
-      if (!inSums || inSums.sha256 !== f.sha256) fail('manifest-file-mismatch', `The manifest's SHA-256 for ${f.path} differs from the file's.`, f.path);
-      if (f.role === 'working' && (!f.derivedFrom || !masters.has(f.derivedFrom))) fail('derived-from-unknown', `${f.path} says it derives from a master that is not in the package.`, f.path);
-    }
-    for (const path of present.filter((p) => p.startsWith('master/') || p.startsWith('working/'))) {
-      if (!manifestFiles.has(path)) fail('manifest-file-unlisted', `${path} is media the manifest does not describe.`, path);
-    }
+  const signature = await readOwnFile(dir, SUMS_SIG, present, fail);
+  if (fingerprint && sumsBytes && signature && !verifySignature(sumsBytes, signature, pem)) {
+    fail('signature-invalid', 'The signature does not match SHA256SUMS: the list was changed after signing, or signed by another key.', SUMS_SIG);
   }
+  return { fingerprint, trusted: fingerprint !== null && trusted.has(fingerprint) };
+}
 
-  const extract = await readOwnFile(dir, AUDIT_EXTRACT, present, fail);
-  if (!present.includes(AUDIT_EXTRACT)) fail('custody-missing', `${AUDIT_EXTRACT} is missing.`, AUDIT_EXTRACT);
-  else if (extract) checkCustody(extract, manifest, manifestBytes, fail);
-  return report();
+/** The manifest agrees with the package: same signer, same hashes, masters for every working copy, no media it omits. */
+function checkManifestAgainstPackage({ present, fail }: Checking, manifest: Manifest, sumsEntries: readonly SumsEntry[], signer: VerificationReport['signer']): void {
+  if (signer.fingerprint && manifest.signer?.fingerprint !== signer.fingerprint) fail('manifest-signer-mismatch', `The manifest names signer ${String(manifest.signer?.fingerprint)}, but the package carries key ${signer.fingerprint}.`, MANIFEST);
+  const masters = new Set((manifest.files ?? []).filter((f) => f.role === 'master').map((f) => f.sha256));
+  for (const f of manifest.files ?? []) {
+    const inSums = sumsEntries.find((e) => e.path === f.path);
+    if (!inSums || inSums.sha256 !== f.sha256) fail('manifest-file-mismatch', `The manifest's SHA-256 for ${f.path} differs from the file's.`, f.path);
+    if (f.role === 'working' && (!f.derivedFrom || !masters.has(f.derivedFrom))) fail('derived-from-unknown', `${f.path} says it derives from a master that is not in the package.`, f.path);
+  }
+  const described = new Set((manifest.files ?? []).map((f) => f.path));
+  for (const path of present.filter((p) => p.startsWith('master/') || p.startsWith('working/'))) {
+    if (!described.has(path)) fail('manifest-file-unlisted', `${path} is media the manifest does not describe.`, path);
+  }
 }
 
 /**

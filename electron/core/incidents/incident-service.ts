@@ -33,20 +33,39 @@ const lockReason = (id: string) => `bookmark:${id}`;
 /** The fields that say which footage a bookmark covers. */
 const FOOTAGE_FIELDS = ['cameraIds', 'atMs', 'beforeMs', 'afterMs'] as const;
 
+/** What the handlers and the thumbnail route share. */
+interface Bookmarks {
+  deps: IncidentDeps;
+  store: BookmarkStore;
+  /** The bookmark, or bookmark.not-found. */
+  find(id: string): Bookmark;
+}
+
 export function createIncidentService(deps: IncidentDeps): FeatureModule {
   const store = new BookmarkStore(join(deps.dataDir, 'incidents.sqlite'));
-  const thumbs = join(deps.dataDir, 'thumbnails');
-
   const find = (id: string): Bookmark => {
     const b = store.get(id);
     if (!b) throw new WatchroomError('bookmark.not-found', 'There is no bookmark with that id.');
     return b;
   };
-  const placeLock = (b: Bookmark) => {
-    for (const cameraId of b.cameraIds) deps.index.addLock(cameraId, { startMs: b.atMs - b.beforeMs, endMs: b.atMs + b.afterMs }, lockReason(b.id));
+  const bookmarks: Bookmarks = { deps, store, find };
+  return {
+    mediaRoutes: [thumbnailRoute(bookmarks)] satisfies MediaRoute[],
+    dispose: () => store.close(),
+    handlers: bookmarkHandlers(bookmarks),
   };
-  const summary = (b: Bookmark) => ({ title: b.title, caseReference: b.caseReference, cameras: b.cameraIds, fromMs: b.atMs - b.beforeMs, toMs: b.atMs + b.afterMs });
+}
 
+/** A bookmark's evidence lock: its window on each of its cameras, kept out of retention. */
+function placeLock(index: SegmentIndex, b: Bookmark): void {
+  for (const cameraId of b.cameraIds) index.addLock(cameraId, { startMs: b.atMs - b.beforeMs, endMs: b.atMs + b.afterMs }, lockReason(b.id));
+}
+
+const summary = (b: Bookmark) => ({ title: b.title, caseReference: b.caseReference, cameras: b.cameraIds, fromMs: b.atMs - b.beforeMs, toMs: b.atMs + b.afterMs });
+
+/** /media/bookmarks/<id>/thumb.jpg */
+function thumbnailRoute({ deps, find }: Bookmarks): MediaRoute {
+  const thumbs = join(deps.dataDir, 'thumbnails');
   /** A JPEG of the bookmarked moment on its first camera, made once from the recording; null if none. */
   const thumbnail = async (id: string): Promise<string | null> => {
     const b = find(id);
@@ -57,66 +76,62 @@ export function createIncidentService(deps: IncidentDeps): FeatureModule {
     mkdirSync(thumbs, { recursive: true });
     return (await grabFrame(join(deps.recordingsRoot, seg.path), (b.atMs - seg.startMs) / 1000, file)) ? file : null;
   };
-
   return {
-    mediaRoutes: [
-      {
-        // /media/bookmarks/<id>/thumb.jpg
-        pattern: /^\/media\/bookmarks\/([0-9a-f-]{36})\/thumb\.jpg$/,
-        async serve({ res }, match) {
-          let file: string | null;
-          try {
-            file = await thumbnail(match[1]!);
-          } catch {
-            return sendText(res, 404, 'No such bookmark.');
-          }
-          if (!file) return sendText(res, 404, 'Nothing was recorded at that moment.');
-          sendFile(res, file, deps.logger, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' });
-        },
-      },
-    ] satisfies MediaRoute[],
-    dispose: () => store.close(),
-    handlers: {
-      createBookmark: async (input, ctx) => {
-        input.cameraIds.forEach(deps.checkCamera);
-        const now = Date.now();
-        const b: Bookmark = { ...input, id: randomUUID(), createdBy: ctx.person?.name ?? 'system', createdAt: now, updatedAt: now, locked: false };
-        store.insert(b);
-        ctx.record(b.id, summary(b));
-        deps.onChange();
-        return b;
-      },
-      updateBookmark: async ({ id, changes }, ctx) => {
-        const before = find(id);
-        changes.cameraIds?.forEach(deps.checkCamera);
-        const moved = FOOTAGE_FIELDS.filter((f) => changes[f] !== undefined && JSON.stringify(changes[f]) !== JSON.stringify(before[f]));
-        if (before.locked && moved.length > 0) {
-          throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock, so the footage it covers cannot change. Lift the lock first; that is recorded.');
-        }
-        const after = store.update(id, changes, Date.now())!;
-        ctx.record(id, { before: summary(before), after: summary(after) });
-        deps.onChange();
-        return after;
-      },
-      deleteBookmark: async ({ id }, ctx) => {
-        const b = find(id);
-        if (b.locked) throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock. Lift the lock first; that is recorded.');
-        store.delete(id);
-        ctx.record(id, summary(b));
-        deps.onChange();
-        return null;
-      },
-      listBookmarks: async (query) => store.search(query),
-      setBookmarkLock: async ({ id, locked, reason }, ctx) => {
-        const b = find(id);
-        ctx.record(id, { ...summary(b), locked, reason, changed: b.locked !== locked });
-        if (b.locked === locked) return b;
-        deps.index.removeLocks(lockReason(id));
-        const after = store.update(id, { locked }, Date.now())!;
-        if (locked) placeLock(after);
-        deps.onChange();
-        return after;
-      },
-    } satisfies Partial<Handlers>,
+    pattern: /^\/media\/bookmarks\/([0-9a-f-]{36})\/thumb\.jpg$/,
+    async serve({ res }, match) {
+      let file: string | null;
+      try {
+        file = await thumbnail(match[1]!);
+      } catch {
+        return sendText(res, 404, 'No such bookmark.');
+      }
+      if (!file) return sendText(res, 404, 'Nothing was recorded at that moment.');
+      sendFile(res, file, deps.logger, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=86400' });
+    },
   };
+}
+
+function bookmarkHandlers({ deps, store, find }: Bookmarks) {
+  return {
+    createBookmark: async (input, ctx) => {
+      input.cameraIds.forEach(deps.checkCamera);
+      const now = Date.now();
+      const b: Bookmark = { ...input, id: randomUUID(), createdBy: ctx.person?.name ?? 'system', createdAt: now, updatedAt: now, locked: false };
+      store.insert(b);
+      ctx.record(b.id, summary(b));
+      deps.onChange();
+      return b;
+    },
+    updateBookmark: async ({ id, changes }, ctx) => {
+      const before = find(id);
+      changes.cameraIds?.forEach(deps.checkCamera);
+      const moved = FOOTAGE_FIELDS.filter((f) => changes[f] !== undefined && JSON.stringify(changes[f]) !== JSON.stringify(before[f]));
+      if (before.locked && moved.length > 0) {
+        throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock, so the footage it covers cannot change. Lift the lock first; that is recorded.');
+      }
+      const after = store.update(id, changes, Date.now())!;
+      ctx.record(id, { before: summary(before), after: summary(after) });
+      deps.onChange();
+      return after;
+    },
+    deleteBookmark: async ({ id }, ctx) => {
+      const b = find(id);
+      if (b.locked) throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock. Lift the lock first; that is recorded.');
+      store.delete(id);
+      ctx.record(id, summary(b));
+      deps.onChange();
+      return null;
+    },
+    listBookmarks: async (query) => store.search(query),
+    setBookmarkLock: async ({ id, locked, reason }, ctx) => {
+      const b = find(id);
+      ctx.record(id, { ...summary(b), locked, reason, changed: b.locked !== locked });
+      if (b.locked === locked) return b;
+      deps.index.removeLocks(lockReason(id));
+      const after = store.update(id, { locked }, Date.now())!;
+      if (locked) placeLock(deps.index, after);
+      deps.onChange();
+      return after;
+    },
+  } satisfies Partial<Handlers>;
 }

@@ -1,0 +1,173 @@
+/**
+ * The media of an evidence package: each clip copied as a master (`-c copy` from the keyframe at or
+ * before the requested start, so nothing is re-encoded) and, when asked, a working copy cut exactly
+ * to the range and re-encoded from that master. ffmpeg reads the recorded segments from us, each
+ * hashed against its capture entry as it goes (verified-sources.ts). Also the manifest's description
+ * of every file and camera, and the export's progress.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256File } from '../recording/file-hash.js';
+import type { SegmentRow } from '../recording/segment-index.js';
+import { keyframeOffsetsOfFile } from '../recording/ts-keyframes.js';
+import type { ClipPlan, Gap } from './clip-plan.js';
+import { probeMedia, runFfmpeg } from './ffmpeg-job.js';
+import { mediaName } from './package-files.js';
+import { feedProvenSources } from './verified-sources.js';
+
+export type Progress = (fraction: number, stage: string) => void;
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+/** How much slower than copying a second of footage re-encoding one is, for the progress bar. */
+const ENCODE_WEIGHT = 6;
+
+/** A camera as the manifest may show it: the URL without credentials. */
+export interface ManifestCameraRef {
+  id: string;
+  name: string;
+  url: string;
+}
+
+/** One camera's share of an export: its clips and the gaps between them. */
+export interface CameraPlan {
+  camera: ManifestCameraRef;
+  clips: ClipPlan[];
+  gaps: Gap[];
+}
+
+export interface ManifestFile {
+  path: string;
+  role: 'master' | 'working';
+  cameraId: string;
+  bytes: number;
+  sha256: string;
+  durationSeconds: number;
+  codec: string;
+  startUtc: string;
+  endUtc: string;
+  derivedFrom: string | null;
+  process: string;
+}
+
+export interface FootageJob {
+  recordingsRoot: string;
+  /** The package's temporary folder, with master/ (and working/ if asked) already made. */
+  temp: string;
+  workingCopy: boolean;
+  signal: AbortSignal;
+  progress: Progress;
+  /** The hash the ledger took of a source segment when it closed. */
+  captureSha256(seg: SegmentRow): string;
+}
+
+/** A copy in progress: the job, the media names already given, and the progress bar. */
+interface Copying extends FootageJob {
+  taken: Set<string>;
+  meter: ReturnType<typeof progressMeter>;
+}
+
+export type ManifestCamera = ReturnType<typeof manifestCamera>;
+
+const clipSeconds = (c: ClipPlan) => (c.wantEndMs - c.wantStartMs) / 1000;
+
+/** Copies every camera's clips into the package; returns what the manifest says of them. */
+export async function copyFootage(job: FootageJob, plans: readonly CameraPlan[]): Promise<{ files: ManifestFile[]; cameras: ManifestCamera[] }> {
+  const copying: Copying = { ...job, taken: new Set(), meter: progressMeter(plans.flatMap((p) => p.clips), job.workingCopy, job.progress) };
+  const files: ManifestFile[] = [];
+  const cameras: ManifestCamera[] = [];
+  for (const plan of plans) {
+    const clipsOut = [];
+    for (const clip of plan.clips) {
+      const master = await copyMaster(copying, plan.camera, clip);
+      files.push(master.file);
+      if (job.workingCopy) files.push(await makeWorkingCopy(copying, plan.camera, clip, master.file, master.startMs));
+      clipsOut.push({ master: master.file.path, actualStartUtc: master.file.startUtc, actualEndUtc: master.file.endUtc });
+    }
+    cameras.push(manifestCamera(plan, clipsOut, job.captureSha256));
+  }
+  copying.meter.sealing();
+  return { files, cameras };
+}
+
+/** The master of one clip, and the time it really starts at (its first keyframe). */
+async function copyMaster(copying: Copying, camera: ManifestCameraRef, clip: ClipPlan): Promise<{ file: ManifestFile; startMs: number }> {
+  const first = clip.segments[0]!;
+  const wantOffset = (clip.wantStartMs - first.startMs) / 1000;
+  // Copying cannot start between keyframes: begin at the last keyframe at or before the start.
+  const keyframes = await keyframeOffsetsOfFile(join(copying.recordingsRoot, first.path));
+  const kf = keyframes.filter((k) => k <= wantOffset + 0.001).pop() ?? 0;
+  const startMs = Math.round(first.startMs + kf * 1000);
+  const copySeconds = (clip.wantEndMs - startMs) / 1000;
+  const path = `master/${mediaName(camera, startMs, clip.wantEndMs, '.mp4', copying.taken)}`;
+  const stage = `Copying ${camera.name}`;
+  // ffmpeg reads the segments from us, each hashed against its capture entry as it goes.
+  const sources = clip.segments.map((seg) => ({ path: seg.path, file: join(copying.recordingsRoot, seg.path), captureSha256: copying.captureSha256(seg) }));
+  await runFfmpeg(
+    ['-f', 'mpegts', '-i', 'pipe:0', '-map', '0:v:0', '-c', 'copy', '-ss', kf.toFixed(3), '-t', copySeconds.toFixed(3), '-movflags', '+faststart', '-f', 'mp4', join(copying.temp, path)],
+    copying.signal,
+    (s) => copying.meter.during(s, 1, stage),
+    (stdin) => feedProvenSources(sources, stdin, copying.signal),
+  );
+  copying.meter.finished(clipSeconds(clip), 1);
+  const file = await describeMedia(copying.temp, path, camera.id, startMs, null, `ffmpeg -c copy of ${clip.segments.length} recorded MPEG-TS segment(s) from the keyframe at or before the requested start; no re-encoding`);
+  return { file, startMs };
+}
+
+/** The working copy of one clip: cut exactly to the requested range from its master, re-encoded. */
+async function makeWorkingCopy(copying: Copying, camera: ManifestCameraRef, clip: ClipPlan, master: ManifestFile, masterStartMs: number): Promise<ManifestFile> {
+  const path = `working/${mediaName(camera, clip.wantStartMs, clip.wantEndMs, '_exact.mp4', copying.taken)}`;
+  const exactOffset = (clip.wantStartMs - masterStartMs) / 1000;
+  const stage = `Making working copy of ${camera.name}`;
+  await runFfmpeg(
+    ['-i', join(copying.temp, master.path), '-ss', exactOffset.toFixed(3), '-t', clipSeconds(clip).toFixed(3), '-map', '0:v:0', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4', join(copying.temp, path)],
+    copying.signal,
+    (s) => copying.meter.during(s, ENCODE_WEIGHT, stage),
+  );
+  copying.meter.finished(clipSeconds(clip), ENCODE_WEIGHT);
+  return describeMedia(copying.temp, path, camera.id, clip.wantStartMs, master.sha256, `cut exactly to the requested range from ${master.path} and re-encoded: ffmpeg libx264 veryfast crf 18 yuv420p`);
+}
+
+/** A camera as the manifest shows it: its clips, its gaps, and every source segment with its capture hash. */
+function manifestCamera(plan: CameraPlan, clips: Array<{ master: string; actualStartUtc: string; actualEndUtc: string }>, captureSha256: (seg: SegmentRow) => string) {
+  const segments = plan.clips.flatMap((c) => c.segments);
+  return {
+    id: plan.camera.id,
+    name: plan.camera.name,
+    url: plan.camera.url,
+    clips,
+    gaps: plan.gaps.map((g) => ({ startUtc: iso(g.startMs), endUtc: iso(g.endMs) })),
+    sourceSegments: segments.map((s) => ({ path: s.path, startUtc: iso(s.startMs), endUtc: iso(s.endMs), bytes: s.bytes, sha256: captureSha256(s), repaired: s.repaired, clockOffsetMs: s.clockOffsetMs })),
+  };
+}
+
+/** A media file of the package as the manifest describes it; hashed here, once, for SHA256SUMS too. */
+async function describeMedia(temp: string, path: string, cameraId: string, startMs: number, derivedFrom: string | null, process: string): Promise<ManifestFile> {
+  const file = join(temp, path);
+  const [sha256, facts] = await Promise.all([sha256File(file), probeMedia(file)]);
+  return {
+    path,
+    role: derivedFrom ? 'working' : 'master',
+    cameraId,
+    bytes: statSync(file).size,
+    sha256,
+    durationSeconds: Math.round(facts.durationSeconds * 1000) / 1000,
+    codec: facts.codec,
+    startUtc: iso(startMs),
+    endUtc: iso(Math.round(startMs + facts.durationSeconds * 1000)),
+    derivedFrom,
+    process,
+  };
+}
+
+/** Progress over the whole export, by seconds of footage: a second re-encoded weighs ENCODE_WEIGHT copied ones. */
+function progressMeter(clips: readonly ClipPlan[], workingCopy: boolean, progress: Progress) {
+  const total = clips.reduce((n, c) => n + clipSeconds(c) * (1 + (workingCopy ? ENCODE_WEIGHT : 0)), 0) * 1.1; // +10 %: hashing and signing
+  let done = 0;
+  return {
+    /** `seconds` into the current ffmpeg run. */
+    during: (seconds: number, weight: number, stage: string) => progress(Math.min(0.99, (done + seconds * weight) / total), stage),
+    finished: (seconds: number, weight: number) => void (done += seconds * weight),
+    sealing: () => progress(Math.min(0.99, done / total), 'Sealing the package'),
+  };
+}

@@ -5,6 +5,7 @@ import type { Bookmark, BookmarkQuery } from '../../../shared/incidents.js';
 import { api, mediaUrl, subscribeEvents } from '../api/client';
 import { errorMessage } from '../lib/error-message';
 import { formatLocalTime } from '../playback/format-time';
+import { PermissionHint, usePermission } from '../session/permission-hint';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import type { ExportScope } from './export-dialog';
 import './incidents-panel.css';
@@ -79,6 +80,9 @@ export function IncidentsPanel({ cameras, onPlay, onEdit, onExport, onClose }: I
     });
   }, [load]);
 
+  const write = usePermission('bookmarks.write');
+  const exporting = usePermission('evidence.export');
+  const locking = usePermission('evidence.lock');
   const names = (b: Bookmark) => b.cameraIds.map((id) => cameras.get(id)?.name ?? id);
 
   return (
@@ -97,6 +101,11 @@ export function IncidentsPanel({ cameras, onPlay, onEdit, onExport, onClose }: I
         <label>To <input type="date" data-testid="incidents-to" value={toDay} onChange={(e) => setToDay(e.target.value)} /></label>
         <button type="button" className="incidents-close" data-testid="incidents-close" onClick={onClose}>Back to live wall</button>
       </header>
+      <div className="incidents-hints">
+        <PermissionHint permission="evidence.export" />
+        <PermissionHint permission="evidence.lock" />
+        <PermissionHint permission="bookmarks.write" />
+      </div>
       {problem && <p className="app-error" role="alert">{problem}</p>}
       {items.length === 0 && <p className="incidents-empty">No bookmarks match. Press ★ on a tile (or B on a selected tile) to mark a moment.</p>}
       <ul className="incidents-list">
@@ -115,18 +124,20 @@ export function IncidentsPanel({ cameras, onPlay, onEdit, onExport, onClose }: I
             </div>
             <div className="incident-actions">
               <button type="button" data-testid="incident-play" onClick={() => onPlay(b)}>Play</button>
-              <button type="button" data-testid="incident-edit" onClick={() => onEdit(b)}>Edit…</button>
+              <button type="button" data-testid="incident-edit" disabled={!write.allowed} title={write.refusal} onClick={() => onEdit(b)}>Edit…</button>
               <button
                 type="button"
                 data-testid="incident-export"
+                disabled={!exporting.allowed}
+                title={exporting.refusal}
                 onClick={() => onExport({ cameraIds: b.cameraIds, cameraNames: names(b), fromMs: b.atMs - b.beforeMs, toMs: b.atMs + b.afterMs, caseReference: b.caseReference })}
               >
                 Export…
               </button>
-              <button type="button" data-testid="incident-lock" onClick={() => setConfirming({ bookmark: b, action: b.locked ? 'unlock' : 'lock' })}>
+              <button type="button" data-testid="incident-lock" disabled={!locking.allowed} title={locking.refusal} onClick={() => setConfirming({ bookmark: b, action: b.locked ? 'unlock' : 'lock' })}>
                 {b.locked ? 'Unlock' : 'Lock'}
               </button>
-              <button type="button" data-testid="incident-delete" disabled={b.locked} title={b.locked ? 'Lift the lock first' : 'Delete this bookmark'} onClick={() => setConfirming({ bookmark: b, action: 'delete' })}>
+              <button type="button" data-testid="incident-delete" disabled={b.locked || !write.allowed} title={write.refusal ?? (b.locked ? 'Lift the lock first' : 'Delete this bookmark')} onClick={() => setConfirming({ bookmark: b, action: 'delete' })}>
                 Delete
               </button>
             </div>

@@ -17,6 +17,8 @@ interface SessionContextValue {
   signedIn(result: SignedIn): void;
   signOut(): Promise<void>;
   lock(): void;
+  /** Reads the session again: after a change to the person's own account or to the idle lock. */
+  refresh(): Promise<void>;
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -60,6 +62,7 @@ export function useSessionState(): { session: SessionInfo | null; error: string 
           await reload();
         },
         lock: () => setSession((s) => (s ? { ...s, locked: true } : s)),
+        refresh: reload,
       },
     [session, reload],
   );

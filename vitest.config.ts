@@ -3,7 +3,15 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          environment: 'node',
+          // Run through vitest rather than Node, so the real electron-store sees the test's fake 'electron'.
+          server: { deps: { inline: ['electron-store'] } },
+        },
+      },
       {
         test: {
           name: 'integration',

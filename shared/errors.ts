@@ -66,6 +66,8 @@ export const ERROR_STATUS = {
   // The ledger and the data folder
   'audit.unavailable': 503,
   'data.in-use': 409,
+  'secrets.key-exposed': 500,
+  'secrets.key-damaged': 500,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

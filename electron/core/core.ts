@@ -26,6 +26,7 @@ import { createPeopleModule } from './people/people-module.js';
 import { createRecordingModule, type RecordingOptions } from './recording/recording-module.js';
 import type { ReconcileReport } from './recording/recording-reconciler.js';
 import type { SegmentIndex } from './recording/segment-index.js';
+import { keyFileSecretBox, type SecretBox } from './settings/secret-box.js';
 import { openConfStore, type SettingsStore } from './settings/settings-store.js';
 import type { StreamSink } from './streams/stream-fanout.js';
 import { createStreamsModule, type StreamOptions } from './streams/streams-module.js';
@@ -46,6 +47,8 @@ export interface CoreOptions extends AuditOptions, RecordingOptions, StreamOptio
   exportsDir?: string;
   /** Largest file accepted into <data>/received/ (default MAX_RECEIVED_FILE_BYTES). */
   maxReceivedFileBytes?: number;
+  /** Encrypts camera passwords at rest: safeStorage in Electron; a key file in dataDir when omitted. */
+  secretBox?: SecretBox;
   /** Idle time before a session locks, overriding the saved setting (tests). */
   idleLockMs?: number;
 }
@@ -96,7 +99,7 @@ export function createCore(options: CoreOptions): Core {
   // The features, each built from those before it.
   const audit = createAuditModule({ dataDir, logger, emit, options });
   const people = createPeopleModule({ dataDir, ledger: audit.ledger, settings, appVersion: options.appVersion, shell: options.shell, ...(options.idleLockMs !== undefined ? { idleLockMs: options.idleLockMs } : {}) });
-  const cameras = createCamerasModule({ settings, credentials, demoWhenEmpty: options.demoWhenEmpty ?? false, logger });
+  const cameras = createCamerasModule({ settings, credentials, secretBox: options.secretBox ?? keyFileSecretBox(dataDir), demoWhenEmpty: options.demoWhenEmpty ?? false, logger });
   secrets = () => cameras.registry.secrets();
   const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, options });
   const streams = createStreamsModule({ logger, ledger: audit.ledger, cameras, recording, emit, options });

@@ -23,8 +23,13 @@ export interface HostOptions {
   rendererDir: string;
   port: number;
   bindAddress?: string;
-  /** Origins besides the host's own that may open WebSockets and fetch media (the Electron renderer's). */
+  /** Origins besides the host's own that may open WebSockets and read media (app://watchroom, the Electron renderer). */
   extraOrigins?: string[];
+  /**
+   * Carry only these: live video WebSockets (/live/...) and recorded media (/media/...). The Electron
+   * shell's loopback server, whose API and events go over IPC and pages over app://. Everything by default.
+   */
+  only?: ReadonlyArray<'live' | 'media'>;
 }
 
 export interface RunningHost {
@@ -49,7 +54,7 @@ const CSP = [
   "form-action 'none'",
 ].join('; ');
 
-const CONTENT_TYPES: Record<string, string> = {
+export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -77,6 +82,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     return origin === undefined || (options.extraOrigins ?? []).includes(origin) || [...allowedHosts()].some((h) => origin === `http://${h}`);
   };
 
+  const carries = (pathname: string) =>
+    !options.only || (options.only.includes('live') && pathname.startsWith('/live/')) || (options.only.includes('media') && pathname.startsWith('/media/'));
+
   // The session sub-protocol is accepted but never echoed: the answer names only `watchroom`.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
 
@@ -94,6 +102,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     res.setHeader('Content-Security-Policy', CSP);
     if (!hostOk(req)) return refuse(res, new WatchroomError('host.bad-host', 'Unexpected Host header.'));
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (!carries(url.pathname)) return sendText(res, 404, 'Not found.');
+    // The Electron renderer (app://watchroom) reads media from this other origin: allowed to those origins only.
+    const origin = req.headers.origin;
+    if (origin && options.extraOrigins?.includes(origin)) res.setHeader('Access-Control-Allow-Origin', origin).setHeader('Vary', 'Origin');
     if (url.pathname.startsWith('/api/')) return handleApi(req, res, url.pathname.slice('/api/'.length));
     const received = /^\/received\/([^/]+)\/(.+)$/.exec(url.pathname);
     if (received) return handleUpload(req, res, received[1]!, received[2]!);
@@ -150,6 +162,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (!carries(url.pathname)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     const token = tokenFromProtocols(offered);
     if (!hostOk(req) || !originOk(req) || !offered.includes(WS_PROTOCOL) || !core.person(token)) {

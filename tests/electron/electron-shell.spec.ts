@@ -31,9 +31,19 @@ test(`electron shell: a wall window per display opens with the secure preload AP
   expect(await win.evaluate(() => typeof (window as unknown as { watchroom?: unknown }).watchroom)).toBe('object');
   expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
   expect(await win.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
-  // Navigation away from the app and new windows are refused.
+  // The renderer's own origin, not file://.
+  expect(win.url()).toMatch(/^app:\/\/watchroom\/index\.html\?wall=/);
+  // Navigation away from the app, in the page or in a frame, and new windows are refused.
+  const page = win.url();
   await win.evaluate(() => window.open('https://example.org'));
   expect(app.windows()).toHaveLength(displays.length);
+  await win.evaluate(() => (location.href = 'https://example.org/'));
+  await win.evaluate(() => {
+    const frame = document.body.appendChild(document.createElement('iframe'));
+    frame.src = 'https://example.org/';
+  });
+  expect(win.url()).toBe(page);
+  expect(win.frames().every((f) => !f.url().startsWith('https://example.org'))).toBe(true);
   await expect(win.getByTestId('tile-state').first()).toHaveText('live', { timeout: 30_000 });
   await app.close();
 });

@@ -24,12 +24,7 @@ const camerasFile = (format: 'json' | 'csv') => writeCameraFile(cams.map((c, i) 
 
 async function watchAll(host: HostProcess): Promise<LiveClient[]> {
   const token = host.token;
-  const res = await fetch(new URL('/api/listCameras', host.url.origin), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: `watchroom_token_${host.url.port}=${token}` },
-    body: '{}',
-  });
-  const { result } = (await res.json()) as { result: Array<{ id: string; name: string }> };
+  const result = await host.call('listCameras');
   expect(result.map((c) => c.name)).toEqual(['Host 1', 'Host 2']);
   const viewers = result.map((c) => new LiveClient(host.url.origin, c.id, token));
   await waitFor('both cameras streaming', () => viewers.every((v) => v.fragments.length > 5));

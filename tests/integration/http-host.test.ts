@@ -1,60 +1,78 @@
 /**
- * The browser shell's boundary: token, cookie, Host/Origin checks, request validation, and camera
- * field errors through the real HTTP API.
+ * The browser shell's boundary: sessions in a header and a WebSocket sub-protocol (never a cookie),
+ * signed media links, Host/Origin checks, request validation, and camera field errors through the
+ * real HTTP API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import WebSocket from 'ws';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
+import { API_METHODS, CONTRACT } from '../../shared/contract.js';
+import { sessionProtocol, WS_PROTOCOL } from '../../shared/session-transport.js';
+import { TEST_PASSWORD } from '../fixtures/people.js';
 
 let h: TestHost;
-let cookie: string;
+let authorization: string;
 
 beforeAll(async () => {
   h = await startTestHost();
-  cookie = `watchroom_token_${h.host.port}=${h.token}`;
+  authorization = `Bearer ${h.token}`;
 });
 afterAll(async () => h?.close());
 
 function post(method: string, body: unknown, headers: Record<string, string> = {}) {
   return fetch(`${h.baseUrl}/api/${method}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, ...headers },
+    headers: { 'content-type': 'application/json', authorization, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
 
-function upgrade(path: string, headers: Record<string, string> = {}): Promise<string> {
+/** Opens a WebSocket offering `protocols`; says `open <accepted protocol>` or why not. */
+function upgrade(path: string, protocols: string[], headers: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${h.host.port}${path}`, { headers });
-    ws.once('open', () => (ws.close(), resolve('open')));
+    const ws = new WebSocket(`ws://127.0.0.1:${h.host.port}${path}`, protocols, { headers });
+    ws.once('open', () => (ws.close(), resolve(`open ${ws.protocol}`)));
     ws.once('error', (e) => resolve(e.message));
   });
 }
+const signedIn = () => [WS_PROTOCOL, sessionProtocol(h.token)];
 
 describe('browser shell access', () => {
-  it('listens on loopback only', () => {
-    expect(h.host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+  it('listens on loopback only, and prints an address that carries no secret', () => {
+    expect(h.host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   });
 
-  it('trades the token in the URL for an HttpOnly cookie and drops it from the address', async () => {
-    const res = await fetch(`${h.baseUrl}/?token=${h.token}`, { redirect: 'manual' });
-    expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('/');
-    expect(res.headers.get('set-cookie')).toBe(`watchroom_token_${h.host.port}=${h.token}; HttpOnly; SameSite=Strict; Path=/`);
+  it('serves the page to anyone on the machine, but sets no cookie and answers no call without a session', async () => {
+    const page = await fetch(`${h.baseUrl}/`);
+    expect(page.headers.get('set-cookie')).toBeNull();
+    for (const method of API_METHODS) {
+      const res = await fetch(`${h.baseUrl}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      if (CONTRACT[method].access === 'public') expect(res.status, method).not.toBe(401);
+      else expect([method, res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([method, 401, 'auth.required']);
+    }
+    expect((await post('listCameras', {}, { authorization: 'Bearer not-a-session-0123456789' })).status).toBe(401);
+    expect((await post('listCameras', {}, { authorization: '' , cookie: `watchroom_token_${h.host.port}=${h.token}` })).status).toBe(401);
+    expect((await post('listCameras', {}, { authorization: h.token })).status).toBe(401);
   });
 
-  it('refuses requests without the token, with a wrong token, or with a foreign Host', async () => {
-    expect((await fetch(`${h.baseUrl}/`)).status).toBe(401);
-    expect((await fetch(`${h.baseUrl}/?token=wrong`)).status).toBe(401);
-    const noCookie = await fetch(`${h.baseUrl}/api/listCameras`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    expect(noCookie.status).toBe(401);
-    expect(((await noCookie.json()) as { error: { code: string } }).error.code).toBe('auth.token-required');
-    expect((await post('listCameras', {}, { cookie: `watchroom_token_${h.host.port}=nope` })).status).toBe(401);
-    // DNS rebinding: an attacker's name pointing at 127.0.0.1 carries its own Host header
+  it('signs a person in and out; a signed-out session answers nothing more', async () => {
+    const signIn = await post('signIn', { arg: { name: 'tester', password: TEST_PASSWORD } }, { authorization: '' });
+    expect(signIn.status).toBe(200);
+    expect(signIn.headers.get('set-cookie')).toBeNull();
+    const { token } = ((await signIn.json()) as { result: { token: string } }).result;
+    expect((await post('listCameras', {}, { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect((await post('signOut', {}, { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect((await post('listCameras', {}, { authorization: `Bearer ${token}` })).status).toBe(401);
+    const wrong = await post('signIn', { arg: { name: 'tester', password: 'not the password' } }, { authorization: '' });
+    expect([wrong.status, ((await wrong.json()) as { error: { code: string } }).error.code]).toEqual([401, 'auth.bad-credentials']);
+  });
+
+  it('refuses a foreign Host (DNS rebinding)', async () => {
+    // An attacker's name pointing at 127.0.0.1 carries its own Host header
     // (fetch will not send a custom Host, so this one goes through node:http).
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: h.host.port, path: '/api/listCameras', method: 'POST', headers: { host: `evil.example:${h.host.port}`, cookie, 'content-type': 'application/json' } }, (res) => {
+      const req = request({ host: '127.0.0.1', port: h.host.port, path: '/api/listCameras', method: 'POST', headers: { host: `evil.example:${h.host.port}`, authorization, 'content-type': 'application/json' } }, (res) => {
         res.resume();
         resolve(res.statusCode!);
       });
@@ -70,27 +88,30 @@ describe('browser shell access', () => {
     const bad = await post('listCameras', '{oops');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('api.malformed-json');
-    expect((await fetch(`${h.baseUrl}/api/listCameras`, { headers: { cookie } })).status).toBe(405);
+    expect((await fetch(`${h.baseUrl}/api/listCameras`, { headers: { authorization } })).status).toBe(405);
   });
 
   it('sends a strict Content-Security-Policy and no-sniff on every response', async () => {
-    const res = await fetch(`${h.baseUrl}/`, { headers: { cookie } });
+    const res = await fetch(`${h.baseUrl}/`);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  it('refuses WebSocket upgrades without the token or from another origin', async () => {
-    expect(await upgrade('/events', { cookie })).toBe('open');
-    expect(await upgrade(`/events?token=${h.token}`)).toBe('open');
-    expect(await upgrade('/events')).toMatch(/401/);
-    expect(await upgrade('/events', { cookie, origin: 'https://evil.example' })).toMatch(/401/);
+  it('opens WebSockets only for a session offered as a sub-protocol, never echoing it, and never from another origin', async () => {
+    expect(await upgrade('/events', signedIn())).toBe(`open ${WS_PROTOCOL}`);
+    expect(await upgrade('/events', [WS_PROTOCOL])).toMatch(/401/);
+    expect(await upgrade('/events', [WS_PROTOCOL, sessionProtocol('not-a-session-0123456789')])).toMatch(/401/);
+    expect(await upgrade(`/events?token=${h.token}`, [WS_PROTOCOL])).toMatch(/401/);
+    expect(await upgrade('/events', [WS_PROTOCOL], { cookie: `watchroom_token_${h.host.port}=${h.token}` })).toMatch(/401/);
+    expect(await upgrade('/events', signedIn(), { origin: 'https://evil.example' })).toMatch(/401/);
+    expect(await upgrade('/events', signedIn(), { origin: 'http://127.0.0.1:1' })).toMatch(/401/);
   });
 
   it('closes a live socket for an unknown or malformed camera id or stream with a reason', async () => {
     const closeOf = (path: string) =>
       new Promise<[number, string]>((resolve) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${h.host.port}${path}`, { headers: { cookie } });
+        const ws = new WebSocket(`ws://127.0.0.1:${h.host.port}${path}`, signedIn());
         ws.once('close', (code, reason) => resolve([code, reason.toString()]));
       });
     expect(await closeOf('/live/cam-doesnotexist')).toEqual([4404, 'There is no camera with id cam-doesnotexist.']);
@@ -145,17 +166,28 @@ describe('camera API errors', () => {
 });
 
 describe('recorded media access', () => {
-  it('needs the token (cookie or query) and validates the time range', async () => {
+  it('serves media only through links signed for a signed-in session, and validates the time range', async () => {
     const cam = ((await (await post('listCameras', {})).json()) as { result: Array<{ id: string }> }).result[0]!;
     const path = `/media/${cam.id}/recording.m3u8?fromMs=1000&toMs=2000`;
     expect((await fetch(`${h.baseUrl}${path}`)).status).toBe(401);
-    const withCookie = await fetch(`${h.baseUrl}${path}`, { headers: { cookie } });
-    expect(withCookie.status).toBe(200);
-    expect(await withCookie.text()).toMatch(/^#EXTM3U\n[\s\S]*#EXT-X-ENDLIST\n$/);
-    const withQuery = await fetch(`${h.baseUrl}${path}&token=${h.token}`, { redirect: 'manual' });
-    expect(withQuery.status).toBe(200);
-    expect((await fetch(`${h.baseUrl}/media/${cam.id}/recording.m3u8?fromMs=2000&toMs=1000`, { headers: { cookie } })).status).toBe(400);
-    expect((await fetch(`${h.baseUrl}/media/segments/999999.ts`, { headers: { cookie } })).status).toBe(404);
-    expect((await fetch(`${h.baseUrl}/media/segments/..%2F..%2Fetc%2Fpasswd`, { headers: { cookie } })).status).toBe(404);
+    expect((await fetch(`${h.baseUrl}${path}`, { headers: { authorization } })).status).toBe(401);
+    const link = await h.api.mediaLink({ path });
+    expect(link).toMatch(/[?&]sig=/);
+    expect(link).not.toContain(h.token);
+    const signed = await fetch(`${h.baseUrl}${link}`);
+    expect(signed.status).toBe(200);
+    expect(await signed.text()).toMatch(/^#EXTM3U\n[\s\S]*#EXT-X-ENDLIST\n$/);
+    // A signed link is for that path and range only.
+    expect((await fetch(`${h.baseUrl}${link.replace('toMs=2000', 'toMs=99999999')}`)).status).toBe(401);
+    expect((await fetch(`${h.baseUrl}${link.replace(`/media/${cam.id}/`, '/media/cam-other/')}`)).status).toBe(401);
+    expect((await fetch(`${h.baseUrl}${await h.api.mediaLink({ path: `/media/${cam.id}/recording.m3u8?fromMs=2000&toMs=1000` })}`)).status).toBe(400);
+    expect((await fetch(`${h.baseUrl}${await h.api.mediaLink({ path: '/media/segments/999999.ts' })}`)).status).toBe(404);
+    expect((await fetch(`${h.baseUrl}/media/segments/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
+    // Signing out ends the links of that session.
+    const other = await h.as('media-viewer', 'operator');
+    const theirs = await other.api.mediaLink({ path });
+    expect((await fetch(`${h.baseUrl}${theirs}`)).status).toBe(200);
+    await other.api.signOut();
+    expect((await fetch(`${h.baseUrl}${theirs}`)).status).toBe(401);
   });
 });

@@ -68,7 +68,7 @@ describe('wall service', () => {
     await expect(api.removeWall({ wallId: 'wall-1' })).rejects.toMatchObject({ code: 'wall.main' });
     await api.removeWall({ wallId: 'wall-2' });
     await expect(api.getWall({ wallId: 'wall-2' })).rejects.toMatchObject({ code: 'wall.not-found', message: expect.stringContaining('wall-2') });
-    expect(actions()).toEqual(['wall.add', 'wall.remove']);
+    expect(actions()).toEqual(['wall.add', 'wall.set', 'wall.remove']);
   });
 
   it('a saved preset brings back every wall as it was, and walls it does not have are closed', async () => {

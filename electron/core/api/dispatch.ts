@@ -1,7 +1,7 @@
 /**
  * The one place a call from outside the core is checked and carried out, derived from the contract:
- * the method exists, its argument is valid, the session is signed in (and not idle-locked), the
- * person's role has the permission, the handler runs, its result has the promised shape, and the
+ * the method exists, the session is signed in (and not idle-locked), the person's role has the
+ * permission, the argument is valid, the handler runs, its result has the promised shape, and the
  * contract's ledger entry is written naming the person and their role. A refusal for lack of a
  * permission is itself entered in the ledger. Both shells (browser host, Electron IPC) and the
  * in-process callers go through here.
@@ -38,11 +38,6 @@ export function createDispatcher(deps: { handlers: Handlers; ledger: AuditLedger
   const call: Dispatcher['call'] = async (token, method, arg) => {
     if (!isApiMethod(method)) return fail(new WatchroomError('api.unknown-method', `There is no API method called “${method.slice(0, 80)}”.`));
     const spec = CONTRACT[method];
-    const parsed = spec.arg.safeParse(arg);
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || 'arg', code: `api.invalid.${issue.code}`, message: issue.message }));
-      return fail(new WatchroomError('api.invalid-argument', `The request for ${method} is malformed.`, fields));
-    }
     const system = token === SYSTEM_TOKEN;
     const session = system ? null : deps.sessions.resolve(token);
     const refused = system ? null : refusal(method, spec.access, session, spec.whileLocked === true);
@@ -52,7 +47,13 @@ export function createDispatcher(deps: { handlers: Handlers; ledger: AuditLedger
       }
       return fail(refused);
     }
-    if (session && typeof token === 'string' && method !== 'reportActivity' && !spec.whileLocked) deps.sessions.touch(token);
+    const parsed = spec.arg.safeParse(arg);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || 'arg', code: `api.invalid.${issue.code}`, message: issue.message }));
+      return fail(new WatchroomError('api.invalid-argument', `The request for ${method} is malformed.`, fields));
+    }
+    // The person's own actions keep the session awake; what keeps a locked wall on screen does not.
+    if (session && typeof token === 'string' && !spec.whileLocked) deps.sessions.touch(token);
 
     let entry: { subject: string; details?: Record<string, unknown>; as?: SessionPerson } | null = null;
     const ctx: CallContext = {

@@ -1,12 +1,13 @@
 /**
  * The configured cameras: add, edit, remove, list. Records persist in the settings store, passwords
- * in a separate credentials store (file mode 0600) and never leave this module except to build the
- * ffmpeg input URL.
+ * in a separate credentials store (file mode 0600), each encrypted by the SecretBox, and never leave
+ * this module except to build the ffmpeg input URL.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { CameraInput } from '../../../shared/api.js';
 import { WatchroomError, type FieldError } from '../../../shared/errors.js';
+import type { SecretBox } from '../settings/secret-box.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { StreamVariant } from '../../../shared/events.js';
 import type { StreamSource } from '../streams/ffmpeg-args.js';
@@ -16,23 +17,47 @@ import { formatRtspUrl, parseRtspUrl } from './rtsp-url.js';
 
 const DEMO_NAMES = ['Demo · Car park', 'Demo · Lobby', 'Demo · High street', 'Demo · Loading bay'];
 const DEMO_URL = /^demo:\/\/(\d+)$/;
+const UNREADABLE = 'The stored password of this camera cannot be read (it was saved on another computer or user account, or the credentials file was damaged); enter it again.';
 
 export class CameraRegistry {
   private records: CameraRecord[];
-  private passwords: Record<string, string>;
+  /** In memory only: what ffmpeg is given. */
+  private passwords: Record<string, string> = {};
+  /** What the credentials store holds: each password encrypted by the box, as `sealed.<camera id>`. */
+  private sealed: Record<string, unknown>;
+  /** Cameras whose sealed password the box cannot decrypt; kept as stored until it is entered again. */
+  private readonly unreadable = new Set<string>();
 
   constructor(
     private readonly settings: SettingsStore,
     private readonly credentials: SettingsStore,
+    private readonly box: SecretBox,
   ) {
     const stored = z.array(cameraRecordSchema).safeParse(settings.get('cameras') ?? []);
     if (!stored.success) {
       throw new Error(`The camera list in ${settings.path} is damaged (${stored.error.issues[0]?.message}). Repair or move the file; Watchroom will not overwrite it.`);
     }
-    const creds = z.record(z.string(), z.string()).safeParse(credentials.get('passwords') ?? {});
-    if (!creds.success) throw new Error(`The credentials file ${credentials.path} is damaged. Repair or move it; Watchroom will not overwrite it.`);
+    // Before passwords were encrypted they were stored as they are, under `passwords`.
+    const plain = z.record(z.string(), z.string()).safeParse(credentials.get('passwords') ?? {});
+    const sealed = z.record(z.string(), z.unknown()).safeParse(credentials.get('sealed') ?? {});
+    if (!plain.success || !sealed.success) throw new Error(`The credentials file ${credentials.path} is damaged. Repair or move it; Watchroom will not overwrite it.`);
     this.records = stored.data;
-    this.passwords = creds.data;
+    this.sealed = sealed.data;
+    for (const [id, value] of Object.entries(this.sealed)) {
+      try {
+        if (typeof value !== 'string') throw new Error('not text');
+        this.passwords[id] = box.decrypt(value);
+      } catch {
+        this.unreadable.add(id);
+      }
+    }
+    const legacy = Object.entries(plain.data);
+    if (legacy.length) {
+      for (const [id, password] of legacy) this.setPassword(id, password);
+      // Encrypted copies first: a crash between the two writes leaves both, and the next start redoes this.
+      this.credentials.set('sealed', this.sealed);
+      this.credentials.set('passwords', {});
+    }
   }
 
   /** The cameras in service (archived ones are left out). */
@@ -57,7 +82,7 @@ export class CameraRegistry {
   }
 
   hasPassword(id: string): boolean {
-    return this.passwords[id] !== undefined;
+    return this.passwords[id] !== undefined || this.unreadable.has(id);
   }
 
   add(input: CameraInput): CameraRecord {
@@ -101,7 +126,9 @@ export class CameraRegistry {
     };
     const result = validateCamera(merged, this.list().filter((r) => r.id !== id).map((r) => r.name));
     if (!result.ok) throw new WatchroomError('camera.invalid', 'Check the highlighted fields.', result.errors);
-    const record = this.store(id, result.camera);
+    // A password that cannot be read stays stored as it is until one is entered (or '' removes it).
+    const keepUnreadable = changes.password === undefined && this.unreadable.has(id);
+    const record = this.store(id, result.camera, keepUnreadable);
     this.save();
     return record;
   }
@@ -114,7 +141,7 @@ export class CameraRegistry {
     if (!this.has(id)) throw new WatchroomError('camera.not-found', `There is no camera with id ${id} in service.`);
     const record = { ...this.get(id), archivedAt: now };
     this.records = this.records.map((r) => (r.id === id ? record : r));
-    delete this.passwords[id];
+    this.setPassword(id, undefined);
     this.save();
     return record;
   }
@@ -140,7 +167,8 @@ export class CameraRegistry {
 
   /**
    * What ffmpeg should open for one of the camera's streams, credentials included (the sub-stream
-   * uses the camera's). Null for an unknown camera, or a sub-stream the camera does not have.
+   * uses the camera's). Null for an unknown camera, or a sub-stream the camera does not have;
+   * unusable while its stored password cannot be read.
    */
   source(id: string, stream: StreamVariant = 'main'): StreamSource | null {
     const record = this.records.find((r) => r.id === id);
@@ -151,6 +179,7 @@ export class CameraRegistry {
     if (!address) return null;
     const parsed = parseRtspUrl(address);
     if (!parsed.ok) return null;
+    if (this.unreadable.has(id)) return { kind: 'unusable', reason: UNREADABLE };
     const credentials: { username?: string; password?: string } = {};
     if (record.username) credentials.username = record.username;
     const password = this.passwords[id];
@@ -163,7 +192,7 @@ export class CameraRegistry {
     return Object.values(this.passwords);
   }
 
-  private store(id: string, camera: ValidCamera): CameraRecord {
+  private store(id: string, camera: ValidCamera, keepUnreadable = false): CameraRecord {
     const record: CameraRecord = { id, name: camera.name, url: camera.url, enabled: camera.enabled, demo: false, recording: camera.recording };
     if (camera.subUrl) record.subUrl = camera.subUrl;
     if (camera.group) record.group = camera.group;
@@ -171,13 +200,23 @@ export class CameraRegistry {
     const index = this.records.findIndex((r) => r.id === id);
     if (index === -1) this.records.push(record);
     else this.records[index] = record;
-    if (camera.password) this.passwords[id] = camera.password;
-    else delete this.passwords[id];
+    if (camera.password || !keepUnreadable) this.setPassword(id, camera.password);
     return record;
   }
 
+  private setPassword(id: string, password: string | undefined): void {
+    this.unreadable.delete(id);
+    if (password) {
+      this.passwords[id] = password;
+      this.sealed[id] = this.box.encrypt(password);
+    } else {
+      delete this.passwords[id];
+      delete this.sealed[id];
+    }
+  }
+
   private save(): void {
-    this.credentials.set('passwords', this.passwords);
+    this.credentials.set('sealed', this.sealed);
     this.settings.set('cameras', this.records);
   }
 }

@@ -8,6 +8,7 @@ import { WatchroomError } from '../../../shared/errors.js';
 import { Emitter, type Event } from '../emitter.js';
 import type { FeatureModule } from '../feature-module.js';
 import type { Logger } from '../logger.js';
+import type { SecretBox } from '../settings/secret-box.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { parseCameraList } from './camera-import.js';
 import { toView, type CameraRecord } from './camera-record.js';
@@ -35,8 +36,8 @@ export function redactedUrl(url: string): string {
   return parsed.ok ? formatRtspUrl(parsed.url) : url;
 }
 
-export function createCamerasModule(deps: { settings: SettingsStore; credentials: SettingsStore; demoWhenEmpty: boolean; logger: Logger }): CamerasModule {
-  const registry = new CameraRegistry(deps.settings, deps.credentials);
+export function createCamerasModule(deps: { settings: SettingsStore; credentials: SettingsStore; secretBox: SecretBox; demoWhenEmpty: boolean; logger: Logger }): CamerasModule {
+  const registry = new CameraRegistry(deps.settings, deps.credentials, deps.secretBox);
   const added = new Emitter<readonly CameraRecord[]>();
   const archived = new Emitter<CameraRecord>();
   const sourceChanged = new Emitter<string>();

@@ -92,10 +92,8 @@ export function createPeopleModule(deps: {
         ctx.record(ctx.person!.name);
         return null;
       },
-      reportActivity: async (_arg, ctx) => {
-        if (ctx.token) sessions.touch(ctx.token);
-        return null;
-      },
+      // The dispatcher keeps the session awake on every action; this one only says the person is there.
+      reportActivity: async () => null,
       changePassword: async ({ current, next }, ctx) => {
         const me = ctx.person!;
         if (!(await verifyPassword(current, store.passwordHash(me.id) ?? ''))) throw new WatchroomError('auth.bad-credentials', 'Your current password is not right.');

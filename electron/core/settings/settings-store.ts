@@ -18,6 +18,11 @@ export function openConfStore(dir: string, name: string, fileMode = 0o600): Sett
   try {
     return new Conf({ cwd: dir, configName: name, projectName: 'watchroom', clearInvalidConfig: false, configFileMode: fileMode });
   } catch (error) {
-    throw new Error(`The settings file ${dir}/${name}.json cannot be read (${(error as Error).message}). Repair or move it; Watchroom will not overwrite it.`);
+    throw unreadableSettings(`${dir}/${name}.json`, error);
   }
+}
+
+/** Why a settings file could not be opened, naming it; for either engine (conf here, electron-store in Electron). */
+export function unreadableSettings(file: string, error: unknown): Error {
+  return new Error(`The settings file ${file} cannot be read (${(error as Error).message}). Repair or move it; Watchroom will not overwrite it.`);
 }

@@ -6,7 +6,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { RecordingStatus, StreamPath, StreamState, StreamStatus, StreamVariant } from '../../../shared/events.js';
 import type { Logger } from '../logger.js';
 import { spawnSupervised, terminate } from './child-processes.js';
-import { ffmpegArgs, type StreamSource } from './ffmpeg-args.js';
+import { ffmpegCommand, type StreamSource } from './ffmpeg-args.js';
 import { classifyFailure, isDiskFull, parseInputVideoCodec } from './ffmpeg-stderr.js';
 import { Fmp4Segmenter, type MediaFragment } from './fmp4-segmenter.js';
 import { Mp4BoxReader } from './mp4-box-reader.js';
@@ -145,15 +145,16 @@ export class CameraStream {
 
   private spawnRun(): void {
     const source = this.opts.source();
+    if (source.kind === 'unusable') return this.setState('unauthorized', source.reason);
     let producedInit = false;
     let epochSet = false;
     let timescale = 90_000;
     const wanted = this.opts.recorder?.() ?? null;
     const recorder = wanted && Date.now() >= this.recordingBlockedUntil ? wanted : null;
     this.recorder = recorder;
-    const args = ffmpegArgs(source, this.path, { quickProbe: !this.needsFullProbe, record: recorder?.beginRun() ?? null });
+    const { args, input } = ffmpegCommand(source, this.path, { quickProbe: !this.needsFullProbe, record: recorder?.beginRun() ?? null });
     if (!wanted) this.recording = { state: 'off' };
-    const child = spawnSupervised(this.opts.ffmpegPath, args);
+    const child = spawnSupervised(this.opts.ffmpegPath, args, input);
     this.child = child;
     const reader = new Mp4BoxReader();
     const segmenter = new Fmp4Segmenter();

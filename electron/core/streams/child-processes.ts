@@ -17,7 +17,8 @@ function killAllNow(): void {
   live.clear();
 }
 
-export function spawnSupervised(command: string, args: string[]): ChildProcessWithoutNullStreams {
+/** `input`, if given, is written to the child's stdin, which is then closed. */
+export function spawnSupervised(command: string, args: string[], input?: string): ChildProcessWithoutNullStreams {
   if (!exitHookInstalled) {
     process.on('exit', killAllNow);
     exitHookInstalled = true;
@@ -29,6 +30,11 @@ export function spawnSupervised(command: string, args: string[]): ChildProcessWi
   child.once('exit', () => live.delete(child));
   // A spawn failure (ffmpeg missing) surfaces as 'error' then 'exit'; keep it from crashing the app.
   child.once('error', () => live.delete(child));
+  if (input !== undefined) {
+    // A child that exits before reading it closes the pipe (EPIPE): its exit tells the caller, not this.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  }
   return child;
 }
 

@@ -4,7 +4,16 @@
  */
 import type { StreamPath } from '../../../shared/events.js';
 
-export type StreamSource = { kind: 'rtsp'; url: string } | { kind: 'demo'; pattern: number; label: string };
+/** What ffmpeg opens: the camera's URL (credentials included) or a built-in test pattern. */
+export type FfmpegSource = { kind: 'rtsp'; url: string } | { kind: 'demo'; pattern: number; label: string };
+/** A camera that cannot be opened until the operator acts (its stored password cannot be read). */
+export type StreamSource = FfmpegSource | { kind: 'unusable'; reason: string };
+
+/** The command line, and what the child reads on its stdin. */
+export interface FfmpegCommand {
+  args: string[];
+  input: string;
+}
 
 /** One fragment per frame: a fragment per GOP would add a whole GOP of latency. */
 const FMP4_OUTPUT = ['-f', 'mp4', '-movflags', 'empty_moov+default_base_moof+frag_every_frame', 'pipe:1'];
@@ -64,27 +73,53 @@ export interface FfmpegArgsOptions {
   record?: SegmentOutput | null;
 }
 
+/** Quotes a value for an ffconcat script (av_get_token): inside '…' all is literal, so ' becomes '\''. */
+function ffconcatQuote(value: string): string {
+  return `'${value.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * The camera URL carries its password, and a command line (like an environment) is readable by every
+ * local user through ps and /proc/<pid>/cmdline. ffmpeg 5.1 has no option-from-file syntax, so the
+ * URL reaches it on its stdin, a pipe only the app's user can open: a one-entry ffconcat script
+ * whose `option` lines (ffmpeg ≥ 5.0) are the RTSP demuxer's options. The concat demuxer passes the
+ * camera's packets and timestamps through unchanged; measured against a password-protected camera
+ * (basic and digest), the first fragment comes as fast as with the URL on the command line, and the
+ * errors ffmpeg prints (401, refused, timeout) are the same. A loopback RTSP proxy adding the
+ * Authorization header would also do, at the cost of a Node hop for every byte of video.
+ * `-safe 0` lets the script name a URL; the protocol whitelist keeps it to network and pipe.
+ */
+function rtspInput(url: string, quickProbe: boolean): FfmpegCommand {
+  const options: Array<[string, string]> = [
+    ['rtsp_transport', 'tcp'],
+    ['timeout', '5000000'],
+    ...(quickProbe ? [['analyzeduration', '500000'] as [string, string]] : []),
+  ];
+  const script = ['ffconcat version 1.0', `file ${ffconcatQuote(url)}`, ...options.map(([k, v]) => `option ${k} ${v}`)];
+  return { args: ['-f', 'concat', '-safe', '0', '-protocol_whitelist', 'pipe,tcp,tls', '-i', 'pipe:0'], input: `${script.join('\n')}\n` };
+}
+
 /**
  * The recording is always the camera's own bytes (`-c copy`), also when the live view is transcoded.
  * A demo camera has no bytes of its own: its single H.264 encode feeds both outputs through tee.
  */
-export function ffmpegArgs(source: StreamSource, path: StreamPath, options: FfmpegArgsOptions = { quickProbe: true }): string[] {
+export function ffmpegCommand(source: FfmpegSource, path: StreamPath, options: FfmpegArgsOptions = { quickProbe: true }): FfmpegCommand {
   const common = ['-hide_banner', '-nostdin', '-loglevel', 'info', '-nostats'];
   const record = options.record ?? null;
   if (source.kind === 'demo') {
     const input = [...common, '-re', '-f', 'lavfi', '-i', demoFilter(source.pattern, source.label), ...H264_ENCODE, '-an'];
-    if (!record) return [...input, ...FMP4_OUTPUT];
+    if (!record) return { args: [...input, ...FMP4_OUTPUT], input: '' };
     // MP4 wants the parameter sets in its header (global_header); each TS segment needs them in-band
     // at its keyframes to stand alone (dump_extra).
     const live = `[f=mp4:movflags=empty_moov+default_base_moof+frag_every_frame]pipe\\:1`;
     const segments = `[f=segment:bsfs/v=dump_extra:${segmentMuxerOptions(record).map(([k, v]) => `${k}=${teeEscape(v)}`).join(':')}]${teeEscape(record.pattern)}`;
-    return [...input, '-flags:v', '+global_header', '-map', '0:v', '-f', 'tee', `${live}|${segments}`];
+    return { args: [...input, '-flags:v', '+global_header', '-map', '0:v', '-f', 'tee', `${live}|${segments}`], input: '' };
   }
-  const probe = options.quickProbe ? ['-analyzeduration', '500000'] : [];
-  const input = ['-rtsp_transport', 'tcp', '-timeout', '5000000', ...probe, '-i', source.url, '-map', '0:v:0', '-an'];
+  const rtsp = rtspInput(source.url, options.quickProbe);
+  const input = [...rtsp.args, '-map', '0:v:0', '-an'];
   const video = path === 'copy' ? ['-c:v', 'copy'] : [...H264_ENCODE, '-vf', "scale='min(1280,iw)':-2"];
   const recording = record
     ? ['-map', '0:v:0', '-c:v', 'copy', '-an', '-f', 'segment', ...segmentMuxerOptions(record).flatMap(([k, v]) => [`-${k}`, v]), record.pattern]
     : [];
-  return [...common, ...input, ...video, ...FMP4_OUTPUT, ...recording];
+  return { args: [...common, ...input, ...video, ...FMP4_OUTPUT, ...recording], input: rtsp.input };
 }

@@ -8,6 +8,9 @@ const SESSION_PROTOCOL_PREFIX = 'watchroom.session.';
 
 export const sessionProtocol = (token: string) => `${SESSION_PROTOCOL_PREFIX}${token}`;
 
+/** The sub-protocols a client offers: ours, and its session when it has one. */
+export const sessionProtocols = (token: string | null): string[] => (token ? [WS_PROTOCOL, sessionProtocol(token)] : [WS_PROTOCOL]);
+
 /** The token among offered sub-protocols, or null. */
 export function tokenFromProtocols(offered: Iterable<string>): string | null {
   for (const p of offered) if (p.startsWith(SESSION_PROTOCOL_PREFIX)) return p.slice(SESSION_PROTOCOL_PREFIX.length) || null;

@@ -41,3 +41,21 @@ describe.each([
     await viewer.close();
   });
 });
+
+describe('a camera whose address changes from H.264 to H.265', () => {
+  it('probes the new source’s codec and falls back to transcode for it', async () => {
+    const [h264, h265] = await Promise.all([startTestCamera({ codec: 'h264' }), startTestCamera({ codec: 'h265', width: 640, height: 360, fps: 15 })]);
+    const camera = await h.api.addCamera({ name: 'Replaced camera', url: h264.url });
+    const viewer = new LiveClient(h.baseUrl, camera.id, h.token);
+    clients.push(viewer);
+    await waitFor('copied fragments', () => viewer.fragments.length >= 5);
+    expect(viewer.inits.map((i) => i.path)).toEqual(['copy']);
+    await h.api.updateCamera({ id: camera.id, changes: { url: h265.url } });
+    await waitFor('a transcoded init after the change', () => viewer.inits.some((i) => i.path === 'transcode'), 30_000);
+    await waitFor('transcoded fragments', () => viewer.fragmentsSinceInit().length >= 15, 30_000);
+    const status = (await h.api.listStreams()).find((s) => s.cameraId === camera.id)!;
+    expect(status).toMatchObject({ state: 'live', path: 'transcode', sourceCodec: 'hevc' });
+    // Straight to transcode: not first a copy of H.265 nobody can play, failing, and retried.
+    expect(status.health.restarts).toBe(0);
+  });
+});

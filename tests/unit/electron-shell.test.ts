@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { IPC_CALL, IPC_HAND_OVER_PACKAGE, IPC_LIVE_SERVER } from '../../shared/bridge.js';
 import { LIVE_CLOSE_UNKNOWN_CAMERA } from '../../shared/events.js';
 import { lockDataDir } from '../../electron/core/data-lock.js';
-import { sessionProtocols } from '../../renderer/src/api/socket-urls.js';
+import { sessionProtocols } from '../../shared/session-transport.js';
 
 const fake = vi.hoisted(() => {
   const appHandlers = new Map<string, (...a: unknown[]) => void>();

@@ -1,18 +1,21 @@
 /**
- * Supervises one camera's ffmpeg: start, watch, classify failures, reconnect with backoff, fan out.
- * Any exit, whatever its code, and any stall counts as a failure and is retried.
+ * Runs one camera stream's ffmpeg the way supervisor-decisions.ts decides: it reports what happens
+ * (subscribers, output, the codec on stderr, stalls, exits, timers) as events and carries out the
+ * actions that come back. Fans the output out to viewers and feeds the recorder.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import type { RecordingStatus, StreamPath, StreamState, StreamStatus, StreamVariant } from '../../../shared/events.js';
+import type { StreamStatus, StreamVariant } from '../../../shared/events.js';
+import { backoffDelay } from '../../../shared/backoff.js';
+import { DisposableMap, DisposableStore, interval, timeout } from '../disposables.js';
 import type { Logger } from '../logger.js';
 import { spawnSupervised, terminate } from './child-processes.js';
 import { ffmpegCommand, type StreamSource } from './ffmpeg-args.js';
-import { classifyFailure, isDiskFull, parseInputVideoCodec } from './ffmpeg-stderr.js';
+import { parseInputVideoCodec } from './ffmpeg-stderr.js';
 import { Fmp4Segmenter, type MediaFragment } from './fmp4-segmenter.js';
 import { Mp4BoxReader } from './mp4-box-reader.js';
-import { backoffDelay } from './reconnect-backoff.js';
 import { StreamFanout, type StreamSink } from './stream-fanout.js';
 import { HealthMeter } from './health-meter.js';
+import { decide, initialState, type SupervisorAction, type SupervisorEvent, type SupervisorState, type TimerName } from './supervisor-decisions.js';
 import type { SegmentRecorder } from '../recording/segment-recorder.js';
 
 export interface CameraStreamOptions {
@@ -26,89 +29,65 @@ export interface CameraStreamOptions {
   /** No bytes from ffmpeg for this long counts as a failure. */
   stallMs?: number;
   backoff?: (failures: number) => number;
+  /** Stop this long after the last viewer left, unless the stream records. */
+  graceMs?: number;
   backlogCap?: number;
   /** Records the camera's native bytes alongside the live relay; read at every (re)start. */
   recorder?: () => SegmentRecorder | null;
 }
 
-/** After a full disk, recording is retried this often (retention may have freed space meanwhile). */
-const DISK_FULL_RETRY_MS = 30_000;
-
-/** Only H.264 is decodable by MSE in every Chromium build; everything else is re-encoded. */
-const BROWSER_CODECS = new Set(['h264']);
 const STDERR_TAIL = 40;
-/** Live this long before the failure count resets, so a flapping camera still backs off. */
-const STABLE_MS = 10_000;
+
+/** One ffmpeg and what lives as long as it does. */
+interface Run {
+  child: ChildProcessWithoutNullStreams;
+  recorder: SegmentRecorder | null;
+  lastDataAt: number;
+  /** Its stall watch and health tick. */
+  resources: DisposableStore;
+}
 
 export class CameraStream {
   private readonly fanout: StreamFanout;
   private readonly health = new HealthMeter();
-  private child: ChildProcessWithoutNullStreams | null = null;
-  private running = false;
-  private state: StreamState = 'stopped';
-  private reason: string | undefined;
-  private path: StreamPath = 'copy';
-  private sourceCodec: string | undefined;
-  private codec: string | undefined;
-  private failures = 0;
-  private restarts = 0;
-  private everLive = false;
-  private liveSince = 0;
-  private nextRetryAt: number | undefined;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private stallTimer: NodeJS.Timeout | null = null;
-  private lastDataAt = 0;
-  private needsFullProbe = false;
-  private healthTimer: NodeJS.Timeout | null = null;
-  private recording: RecordingStatus = { state: 'off' };
-  private recordingBlockedUntil = 0;
+  private readonly timers = new DisposableMap<TimerName>();
+  private supervisor: SupervisorState;
+  private run: Run | null = null;
+  /** The last run's recorder, whose clock drift the status reports. */
   private recorder: SegmentRecorder | null = null;
-  private recordingRetryTimer: NodeJS.Timeout | null = null;
-  /** The running ffmpeg is being replaced on purpose (codec fallback, recording retry): not a failure. */
-  private plannedRestart = false;
+  private codec: string | undefined;
+  /** Settles once every ffmpeg that was shut down has exited and its recording run is closed. */
+  private stopping: Promise<void> = Promise.resolve();
+  private readonly events: SupervisorEvent[] = [];
+  private dispatching = false;
 
   constructor(private readonly opts: CameraStreamOptions) {
     this.fanout = new StreamFanout(opts.backlogCap);
+    this.supervisor = initialState({ backoff: opts.backoff ?? backoffDelay, graceMs: opts.graceMs ?? 10_000 });
   }
 
   get subscriberCount(): number {
     return this.fanout.size;
   }
 
+  /** Starts the stream if it is not running; the returned function unsubscribes. */
   subscribe(sink: StreamSink): () => void {
     const unsubscribe = this.fanout.subscribe(sink);
-    this.emit();
+    this.dispatch({ type: 'subscribed', subscribers: this.fanout.size });
     return () => {
       unsubscribe();
-      this.emit();
+      this.dispatch({ type: 'unsubscribed', subscribers: this.fanout.size, records: (this.opts.recorder?.() ?? null) !== null });
     };
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.failures = 0;
-    this.everLive = false;
-    this.setState('connecting', undefined);
-    this.spawnRun();
-    this.healthTimer = setInterval(() => {
-      void this.recorder?.poll();
-      if (this.state === 'live') this.emit();
-    }, 1_000);
+    this.dispatch({ type: 'start' });
   }
 
   /** Kills ffmpeg and waits for it; the stream reads `stopped` afterwards. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.clearTimers();
-    const child = this.child;
-    this.child = null;
-    this.fanout.reset();
-    if (child) await terminate(child);
-    await this.recorder?.endRun();
-    this.recorder = null;
-    this.recording = { state: 'off' };
-    this.setState('stopped', undefined);
+    this.dispatch({ type: 'stop' });
+    await this.stopping;
   }
 
   /** Stops for good and tells every subscriber why (the camera was removed). */
@@ -119,67 +98,105 @@ export class CameraStream {
 
   /** Restart now with the current source (after the camera was edited). */
   async restart(): Promise<void> {
-    if (!this.running) return;
+    if (!this.supervisor.running) return;
     await this.stop();
-    this.path = 'copy';
+    this.dispatch({ type: 'source-changed' });
     this.start();
   }
 
   status(): StreamStatus {
+    const s = this.supervisor;
     const status: StreamStatus = {
       cameraId: this.opts.cameraId,
       stream: this.opts.stream,
-      state: this.state,
-      path: this.path,
+      state: s.state,
+      path: s.path,
       // A stream that is not live has no rate, whatever the meter still holds from before it dropped.
-      health: { ...this.health.snapshot(this.state === 'live'), restarts: this.restarts, subscribers: this.fanout.size },
+      health: { ...this.health.snapshot(s.state === 'live'), restarts: s.restarts, subscribers: this.fanout.size },
     };
-    if (this.reason) status.reason = this.reason;
-    if (this.sourceCodec) status.sourceCodec = this.sourceCodec;
+    if (s.reason) status.reason = s.reason;
+    if (s.sourceCodec) status.sourceCodec = s.sourceCodec;
     if (this.codec) status.codec = this.codec;
-    if (this.nextRetryAt && this.state !== 'live') status.nextRetryAt = this.nextRetryAt;
+    if (s.nextRetryAt && s.state !== 'live') status.nextRetryAt = s.nextRetryAt;
     const clockDrift = this.recorder?.clockDrift;
-    status.recording = clockDrift ? { ...this.recording, clockDrift } : this.recording;
+    status.recording = clockDrift ? { ...s.recording, clockDrift } : s.recording;
     return status;
   }
 
-  private spawnRun(): void {
+  /** Events raised while actions are carried out wait their turn, so each decision sees the state the last one left. */
+  private dispatch(event: SupervisorEvent): void {
+    this.events.push(event);
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (let next = this.events.shift(); next; next = this.events.shift()) {
+        const { state, actions } = decide(this.supervisor, next, Date.now());
+        this.supervisor = state;
+        for (const action of actions) if (action.type !== 'publish-status') this.perform(action);
+        if (actions.some((a) => a.type === 'publish-status')) this.opts.onStatus(this.status());
+      }
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  private perform(action: Exclude<SupervisorAction, { type: 'publish-status' }>): void {
+    switch (action.type) {
+      case 'start-child':
+        return this.spawnRun(action);
+      case 'kill-child':
+        if (action.gently) void (this.run && terminate(this.run.child));
+        else this.run?.child.kill('SIGKILL');
+        return;
+      case 'shut-down':
+        return this.shutDown();
+      case 'set-timer':
+        return this.timers.set(action.timer, timeout(() => this.dispatch({ type: 'timer-fired', timer: action.timer }), action.ms));
+      case 'cancel-timer':
+        return this.timers.delete(action.timer);
+      case 'log':
+        return this.opts.logger.log(action.level, action.msg, { cameraId: this.opts.cameraId, ...action.fields });
+    }
+  }
+
+  private spawnRun({ path, quickProbe, mayRecord }: Extract<SupervisorAction, { type: 'start-child' }>): void {
     const source = this.opts.source();
-    if (source.kind === 'unusable') return this.setState('unauthorized', source.reason);
+    if (source.kind === 'unusable') return this.dispatch({ type: 'source-unusable', reason: source.reason });
     let producedInit = false;
     let epochSet = false;
     let timescale = 90_000;
     const wanted = this.opts.recorder?.() ?? null;
-    const recorder = wanted && Date.now() >= this.recordingBlockedUntil ? wanted : null;
+    const recorder = wanted && mayRecord ? wanted : null;
     this.recorder = recorder;
-    const { args, input } = ffmpegCommand(source, this.path, { quickProbe: !this.needsFullProbe, record: recorder?.beginRun() ?? null });
-    if (!wanted) this.recording = { state: 'off' };
+    const { args, input } = ffmpegCommand(source, path, { quickProbe, record: recorder?.beginRun() ?? null });
     const child = spawnSupervised(this.opts.ffmpegPath, args, input);
-    this.child = child;
+    const run: Run = { child, recorder, lastDataAt: Date.now(), resources: new DisposableStore() };
+    this.run = run;
     const reader = new Mp4BoxReader();
     const segmenter = new Fmp4Segmenter();
     const stderrTail: string[] = [];
     let stderrRest = '';
 
-    this.opts.logger.log('info', 'stream.spawn', { cameraId: this.opts.cameraId, path: this.path, pid: child.pid });
-    this.watchForStall(child);
+    this.opts.logger.log('info', 'stream.spawn', { cameraId: this.opts.cameraId, path, pid: child.pid });
+    this.dispatch({ type: 'child-started', recordingWanted: wanted !== null });
+    this.watch(run);
 
     child.stdout.on('data', (chunk: Buffer) => {
-      if (this.child !== child) return;
-      this.lastDataAt = Date.now();
+      if (this.run !== run) return;
+      run.lastDataAt = Date.now();
       try {
         for (const box of reader.push(chunk)) {
           const out = segmenter.push(box);
           if (out?.kind === 'init') {
             producedInit = true;
             timescale = out.init.timescale;
-            this.onInit(out.init.codec, out.init.bytes, child);
+            this.onInit(out.init.codec, out.init.bytes);
           }
           else if (out?.kind === 'fragment') {
             if (recorder && (epochSet || out.fragment.keyframe)) {
               // Both outputs share ffmpeg's timeline: stream second 0 was this long before this frame.
               recorder.setEpoch(Date.now() - (out.fragment.decodeTime / timescale) * 1000);
-              if (!epochSet) this.setRecording({ state: 'recording' });
+              if (!epochSet) this.dispatch({ type: 'recording-started' });
               epochSet = true;
             }
             this.onFragment(out.fragment);
@@ -187,7 +204,7 @@ export class CameraStream {
         }
       } catch (error) {
         this.opts.logger.log('error', 'stream.corrupt', { cameraId: this.opts.cameraId, error: String(error) });
-        child.kill('SIGKILL');
+        this.dispatch({ type: 'output-broken' });
       }
     });
 
@@ -200,15 +217,7 @@ export class CameraStream {
         stderrTail.push(line);
         if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
         const codec = source.kind === 'rtsp' ? parseInputVideoCodec(line) : null;
-        if (codec && this.child === child && !this.sourceCodec) {
-          this.sourceCodec = codec;
-          if (!BROWSER_CODECS.has(codec) && this.path === 'copy') {
-            this.plannedRestart = true;
-            this.path = 'transcode';
-            this.opts.logger.log('info', 'stream.transcode', { cameraId: this.opts.cameraId, sourceCodec: codec });
-            child.kill('SIGKILL');
-          }
-        }
+        if (codec && this.run === run) this.dispatch({ type: 'source-codec', codec });
       }
     });
 
@@ -217,132 +226,69 @@ export class CameraStream {
     });
     child.once('exit', (code, signal) => {
       if (stderrRest.trim()) stderrTail.push(stderrRest);
-      if (this.child !== child) return;
-      this.child = null;
-      this.clearStallTimer();
-      this.fanout.reset();
-      this.codec = undefined;
+      // A run that was shut down is waited for by stop(), not reported.
+      if (this.run !== run) return;
+      this.detach(run);
       if (recorder) void recorder.endRun();
-      if (recorder && isDiskFull(stderrTail)) {
-        // Live view goes on without recording; nothing already recorded is touched.
-        this.recordingBlockedUntil = Date.now() + DISK_FULL_RETRY_MS;
-        this.setRecording({ state: 'error', reason: 'The recording disk is full; recording pauses and retries every 30 s. Live view continues.' });
-        this.opts.logger.log('error', 'recording.disk-full', { cameraId: this.opts.cameraId });
-        this.recordingRetryTimer = setTimeout(() => this.restartOnPurpose(), DISK_FULL_RETRY_MS);
-        if (this.running) this.spawnRun();
-        return;
-      }
-      if (!this.running) return;
-      if (this.plannedRestart) {
-        this.plannedRestart = false;
-        this.spawnRun();
-        return;
-      }
-      // A camera whose parameters a short probe misses gets ffmpeg's full probe from now on.
-      if (!producedInit) this.needsFullProbe = true;
-      this.onRunFailed(code, signal, stderrTail);
+      this.dispatch({ type: 'child-exited', code, signal, stderr: stderrTail, producedInit, recorded: recorder !== null });
     });
   }
 
-  private onInit(codec: string | null, bytes: Buffer, child: ChildProcessWithoutNullStreams): void {
+  /** Checks for a stall once a second rather than re-arming a timer per chunk: the data path stays cheap. */
+  private watch(run: Run): void {
+    const stallMs = this.opts.stallMs ?? 10_000;
+    const stallWatch = run.resources.add(
+      interval(() => {
+        if (Date.now() - run.lastDataAt < stallMs) return;
+        stallWatch.dispose();
+        this.dispatch({ type: 'stalled', stallMs });
+      }, Math.min(1_000, stallMs / 4)),
+    );
+    run.resources.add(
+      interval(() => {
+        void run.recorder?.poll();
+        if (this.supervisor.state === 'live') this.opts.onStatus(this.status());
+      }, 1_000),
+    );
+  }
+
+  private onInit(codec: string | null, bytes: Buffer): void {
     if (!codec) {
       // Output is always H.264; anything else here means ffmpeg produced something unplayable.
       this.opts.logger.log('error', 'stream.init.unplayable', { cameraId: this.opts.cameraId });
-      child.kill('SIGKILL');
+      this.dispatch({ type: 'output-broken' });
       return;
     }
     this.codec = codec;
-    this.fanout.setInit(codec, this.path, bytes);
+    this.fanout.setInit(codec, this.supervisor.path, bytes);
   }
 
   private onFragment(fragment: MediaFragment): void {
-    const now = Date.now();
-    this.health.record(now, fragment.bytes.length, fragment.sampleCount);
-    if (this.state !== 'live') {
-      this.everLive = true;
-      this.liveSince = now;
-      this.nextRetryAt = undefined;
-      this.setState('live', undefined);
-    } else if (this.failures > 0 && now - this.liveSince > STABLE_MS) {
-      this.failures = 0;
-    }
+    this.health.record(Date.now(), fragment.bytes.length, fragment.sampleCount);
+    this.dispatch({ type: 'fragment' });
     this.fanout.push(fragment);
   }
 
-  private onRunFailed(code: number | null, signal: NodeJS.Signals | null, stderrTail: string[]): void {
-    const failure = classifyFailure(stderrTail);
-    this.failures++;
-    this.restarts++;
-    const delay = (this.opts.backoff ?? backoffDelay)(this.failures);
-    this.nextRetryAt = Date.now() + delay;
-    const state: StreamState =
-      failure.kind === 'dropped' || (failure.kind === 'unreachable' && this.everLive) ? 'reconnecting' : failure.kind;
-    this.opts.logger.log('warn', 'stream.failed', {
-      cameraId: this.opts.cameraId,
-      code,
-      signal,
-      state,
-      reason: failure.reason,
-      retryInMs: delay,
-      stderr: stderrTail.slice(-5),
-    });
-    this.sourceCodec = undefined;
-    this.setState(state, failure.reason);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      if (this.running) this.spawnRun();
-    }, delay);
+  /** The run is over or being shut down: its media is stale for viewers. */
+  private detach(run: Run): void {
+    this.run = null;
+    run.resources.dispose();
+    this.fanout.reset();
+    this.codec = undefined;
   }
 
-  /** Checks once a second rather than re-arming a timer per chunk: the data path stays cheap. */
-  private watchForStall(child: ChildProcessWithoutNullStreams): void {
-    this.clearStallTimer();
-    this.lastDataAt = Date.now();
-    const stallMs = this.opts.stallMs ?? 10_000;
-    this.stallTimer = setInterval(() => {
-      if (this.child !== child || Date.now() - this.lastDataAt < stallMs) return;
-      this.opts.logger.log('warn', 'stream.stalled', { cameraId: this.opts.cameraId, stallMs });
-      this.clearStallTimer();
-      child.kill('SIGKILL');
-    }, Math.min(1_000, stallMs / 4));
-  }
-
-  private clearStallTimer(): void {
-    if (this.stallTimer) clearInterval(this.stallTimer);
-    this.stallTimer = null;
-  }
-
-  private clearTimers(): void {
-    this.clearStallTimer();
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.healthTimer) clearInterval(this.healthTimer);
-    if (this.recordingRetryTimer) clearTimeout(this.recordingRetryTimer);
-    this.retryTimer = null;
-    this.healthTimer = null;
-    this.recordingRetryTimer = null;
-  }
-
-  /** Replaces the running ffmpeg (letting it close its files) without counting a failure. */
-  private restartOnPurpose(): void {
-    this.recordingRetryTimer = null;
-    if (!this.running || !this.child) return;
-    this.plannedRestart = true;
-    void terminate(this.child);
-  }
-
-  private setRecording(recording: RecordingStatus): void {
-    this.recording = recording;
-    this.emit();
-  }
-
-  private setState(state: StreamState, reason: string | undefined): void {
-    if (this.state === state && this.reason === reason) return;
-    this.state = state;
-    this.reason = reason;
-    this.emit();
-  }
-
-  private emit(): void {
-    this.opts.onStatus(this.status());
+  /** Lets go of the running ffmpeg and terminates it; `stopped` is reported once it has exited and its recording run closed. */
+  private shutDown(): void {
+    const run = this.run;
+    if (run) this.detach(run);
+    const recorder = this.recorder;
+    this.recorder = null;
+    const before = this.stopping;
+    this.stopping = (async () => {
+      await before;
+      if (run) await terminate(run.child);
+      await recorder?.endRun();
+      this.dispatch({ type: 'stopped' });
+    })();
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Owns one CameraStream per watched camera stream (main, and the sub-stream where a camera has one):
- * starts it with the first subscriber, stops it a grace period after the last one leaves, restarts it
- * when the camera is edited, kills it when removed. However many tiles and windows show a stream,
+ * Owns one CameraStream per watched camera stream (main, and the sub-stream where a camera has one),
+ * which starts with its first subscriber and stops a grace period after the last one leaves; restarts
+ * it when the camera is edited, kills it when removed. However many tiles and windows show a stream,
  * it has one ffmpeg and one RTSP session. Only the main stream records.
  */
 import { STREAM_VARIANTS, streamKey, type StreamStatus, type StreamVariant } from '../../../shared/events.js';
@@ -27,7 +27,6 @@ export interface StreamEngineOptions {
 
 export class StreamEngine {
   private readonly streams = new Map<string, CameraStream>();
-  private readonly stopTimers = new Map<string, NodeJS.Timeout>();
   private closed = false;
 
   constructor(private readonly opts: StreamEngineOptions) {}
@@ -39,17 +38,12 @@ export class StreamEngine {
   subscribe(cameraId: string, sink: StreamSink, asked: StreamVariant = 'main'): () => void {
     if (this.closed) throw new Error('The stream engine is shut down.');
     const variant = asked === 'sub' && this.opts.sourceFor(cameraId, 'sub') ? 'sub' : 'main';
-    const key = streamKey(cameraId, variant);
-    const stream = this.streamFor(cameraId, variant);
-    this.cancelStop(key);
-    const unsubscribe = stream.subscribe(sink);
-    stream.start();
+    const unsubscribe = this.streamFor(cameraId, variant).subscribe(sink);
     let done = false;
     return () => {
       if (done) return;
       done = true;
       unsubscribe();
-      if (stream.subscriberCount === 0 && this.streams.get(key) === stream) this.scheduleStop(key, stream, variant === 'main' && this.records(cameraId));
     };
   }
 
@@ -90,7 +84,6 @@ export class StreamEngine {
       STREAM_VARIANTS.map(async (variant) => {
         const key = streamKey(cameraId, variant);
         const stream = this.streams.get(key);
-        this.cancelStop(key);
         this.streams.delete(key);
         await stream?.end('The camera was removed.');
       }),
@@ -100,7 +93,6 @@ export class StreamEngine {
   /** Stops every stream and waits until each ffmpeg has exited. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const key of this.stopTimers.keys()) this.cancelStop(key);
     const all = [...this.streams.values()];
     this.streams.clear();
     await Promise.all(all.map((s) => s.stop()));
@@ -123,28 +115,11 @@ export class StreamEngine {
       onStatus: this.opts.onStatus,
       ...(this.opts.stallMs !== undefined ? { stallMs: this.opts.stallMs } : {}),
       ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
+      ...(this.opts.graceMs !== undefined ? { graceMs: this.opts.graceMs } : {}),
       recorder: () => (variant === 'main' ? (this.opts.recorderFor?.(cameraId) ?? null) : null),
     });
     this.streams.set(key, stream);
     return stream;
-  }
-
-  private scheduleStop(key: string, stream: CameraStream, keepForRecording: boolean): void {
-    this.cancelStop(key);
-    if (keepForRecording) return;
-    this.stopTimers.set(
-      key,
-      setTimeout(() => {
-        this.stopTimers.delete(key);
-        if (stream.subscriberCount === 0) void stream.stop();
-      }, this.opts.graceMs ?? 10_000),
-    );
-  }
-
-  private cancelStop(key: string): void {
-    const timer = this.stopTimers.get(key);
-    if (timer) clearTimeout(timer);
-    this.stopTimers.delete(key);
   }
 }
 

@@ -13,7 +13,8 @@ import type { WatchroomBridge } from '../../../shared/bridge.js';
 import type { StreamVariant } from '../../../shared/events.js';
 import type { PackageFile } from '../incidents/package-folder-files';
 import { socketEventFeed } from './socket-event-feed';
-import { livePath, liveServerUrl, pageSocketUrl, sessionProtocols, type SocketAddress } from './socket-urls';
+import { livePath, liveServerUrl, pageSocketUrl, type SocketAddress } from './socket-urls';
+import { sessionProtocols } from '../../../shared/session-transport.js';
 import { sessionToken } from './session-token';
 
 interface WatchroomClient {

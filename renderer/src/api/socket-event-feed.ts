@@ -2,7 +2,7 @@
  * Core events over one shared WebSocket, however many views listen. The socket opens with the first
  * listener, closes with the last, and reconnects with backoff when it drops.
  */
-import { reconnectDelayMs } from '../lib/reconnect-backoff';
+import { Reconnect } from '../lib/reconnect';
 import type { ClientEvent, ClientEventListener, SubscribeEvents } from './client-event';
 import { coreEventSchema, parseMessage } from '../../../shared/schemas.js';
 import type { SocketAddress } from './socket-urls';
@@ -10,18 +10,15 @@ import type { SocketAddress } from './socket-urls';
 export function socketEventFeed(address: () => SocketAddress): SubscribeEvents {
   const listeners = new Set<ClientEventListener>();
   let socket: WebSocket | null = null;
-  let retry: ReturnType<typeof setTimeout> | undefined;
-  let failures = 0;
 
   const emit = (event: ClientEvent) => listeners.forEach((listener) => listener(event));
 
   const connect = () => {
-    retry = undefined;
     const { url, protocols } = address();
     const ws = new WebSocket(url, protocols);
     socket = ws;
     ws.onopen = () => {
-      failures = 0;
+      reconnect.succeeded();
       // Also the first time: whatever views loaded before the socket was up may have changed unseen.
       emit({ type: 'events.connected' });
     };
@@ -32,22 +29,22 @@ export function socketEventFeed(address: () => SocketAddress): SubscribeEvents {
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
-      retry = setTimeout(connect, reconnectDelayMs(failures++));
+      reconnect.later();
     };
   };
 
+  const reconnect = new Reconnect(connect);
+
   const disconnect = () => {
-    clearTimeout(retry);
-    retry = undefined;
+    reconnect.cancel();
     const ws = socket;
     socket = null;
     ws?.close();
-    failures = 0;
   };
 
   return (listener) => {
     listeners.add(listener);
-    if (!socket && retry === undefined) connect();
+    if (!socket && !reconnect.pending) connect();
     return () => {
       listeners.delete(listener);
       if (listeners.size === 0) disconnect();

@@ -1,15 +1,10 @@
 /** Addresses of the WebSockets (events, live streams) in each shell, with the session as a sub-protocol. */
 import type { StreamVariant } from '../../../shared/events.js';
-import { sessionProtocol, WS_PROTOCOL } from '../../../shared/session-transport.js';
 import type { LiveServerAddress } from './electron-bridge';
 
 export interface SocketAddress {
   url: string;
   protocols: string[];
-}
-
-export function sessionProtocols(token: string | null): string[] {
-  return token ? [WS_PROTOCOL, sessionProtocol(token)] : [WS_PROTOCOL];
 }
 
 /** Browser shell: a path on the page's own host. */

@@ -8,7 +8,7 @@
  * minus playhead) and `data-first-frame-ms` (connection attempt to first presented frame, per connection).
  */
 import type { StreamStatus } from '../../../shared/events.js';
-import { reconnectDelayMs } from '../lib/reconnect-backoff';
+import { Reconnect } from '../lib/reconnect';
 import { onFirstFrame } from './first-frame';
 import { bufferedRanges, followLiveEdge } from './live-edge';
 import { MediaSourceSession } from './media-source-session';
@@ -29,8 +29,7 @@ export interface LivePlayerHooks {
 export class LivePlayer {
   private socket: WebSocket | null = null;
   private session: MediaSourceSession | null = null;
-  private failures = 0;
-  private retry: ReturnType<typeof setTimeout> | undefined;
+  private readonly reconnect = new Reconnect(() => void this.connect());
   private tick: ReturnType<typeof setInterval> | undefined;
   /** When the current socket opened, until its first frame is measured. */
   private openedAt: number | null = null;
@@ -54,13 +53,12 @@ export class LivePlayer {
   destroy(): void {
     this.stopped = true;
     clearInterval(this.tick);
-    clearTimeout(this.retry);
+    this.reconnect.cancel();
     this.closeSocket();
     this.endSession();
   }
 
   private async connect(): Promise<void> {
-    this.retry = undefined;
     let address: SocketAddress;
     try {
       address = await this.socketAddress();
@@ -89,8 +87,7 @@ export class LivePlayer {
   }
 
   private reconnectLater(): void {
-    if (this.stopped || this.retry !== undefined) return;
-    this.retry = setTimeout(() => void this.connect(), reconnectDelayMs(this.failures++));
+    if (!this.stopped) this.reconnect.later();
   }
 
   private closeSocket(): void {
@@ -121,7 +118,7 @@ export class LivePlayer {
     this.session = new MediaSourceSession(this.video, mimeType, {
       started: () => {
         // Only a stream that actually plays resets the backoff; one that connects and then breaks does not.
-        this.failures = 0;
+        this.reconnect.succeeded();
         this.play();
       },
       failed: (reason) => this.startOver(reason),

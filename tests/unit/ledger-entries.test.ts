@@ -56,6 +56,11 @@ describe('summarizeDetails', () => {
     expect(summarizeDetails({ jobId: 'j1', before: { maxAgeDays: 30 }, after: { maxAgeDays: 7 } })).toBe('maxAgeDays 30 → 7 · jobId: j1');
   });
 
+  it('shows moments in local time and leaves durations as numbers', () => {
+    const startMs = new Date(2026, 0, 2, 3, 4, 5).getTime();
+    expect(summarizeDetails({ startMs, beforeMs: 8000 })).toBe('startMs: 2026-01-02 03:04:05 · beforeMs: 8000');
+  });
+
   it('keeps a lone before or after as a plain value', () => {
     expect(summarizeDetails({ before: 'x' })).toBe('before: x');
   });

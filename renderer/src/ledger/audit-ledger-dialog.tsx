@@ -19,7 +19,7 @@ const MOST = 1000;
 function LedgerRow({ entry }: { entry: AuditEntry }) {
   const system = entry.actor === 'system';
   return (
-    <tr data-testid="ledger-row" data-actor={entry.actor} data-action={entry.action} className={system ? 'ledger-system' : undefined}>
+    <tr data-testid="ledger-row" data-seq={entry.seq} data-actor={entry.actor} data-action={entry.action} className={system ? 'ledger-system' : undefined}>
       <td className="ledger-time">{formatLocalTime(Date.parse(entry.at))}</td>
       <td>{system ? <span className="ledger-system-tag">SYSTEM</span> : entry.actor}</td>
       <td>{entry.role ? ROLE_NAMES[entry.role] : ''}</td>

@@ -4,9 +4,12 @@
  */
 import type { AuditEntry } from '../../../shared/api.js';
 import { ROLE_NAMES } from '../../../shared/roles.js';
+import { formatLocalTime } from '../playback/format-time.js';
 
 export const SUMMARY_MAX_CHARS = 140;
 const VALUE_MAX_CHARS = 40;
+/** A `…Ms` number from 2001 on is a moment (startMs), not a duration (beforeMs). */
+const EARLIEST_MOMENT_MS = 1e12;
 
 export function newestFirst(entries: readonly AuditEntry[]): AuditEntry[] {
   return [...entries].sort((a, b) => b.seq - a.seq);
@@ -21,11 +24,12 @@ export function matchesFilter(entry: AuditEntry, filter: string): boolean {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A value in a few characters: short lists spelled out, longer ones and objects counted. */
-function brief(value: unknown): string {
+/** A value in a few characters: moments in local time, short lists spelled out, longer ones and objects counted. */
+function brief(value: unknown, key = ''): string {
+  if (key.endsWith('Ms') && typeof value === 'number' && value >= EARLIEST_MOMENT_MS) return formatLocalTime(value);
   if (value === null || value === undefined) return '—';
   if (typeof value === 'string') return value.length > VALUE_MAX_CHARS ? `${value.slice(0, VALUE_MAX_CHARS - 1)}…` : value;
-  if (Array.isArray(value)) return value.length <= 3 && value.every((v) => typeof v !== 'object') ? value.map(brief).join(', ') : `${value.length} items`;
+  if (Array.isArray(value)) return value.length <= 3 && value.every((v) => typeof v !== 'object') ? value.map((v) => brief(v)).join(', ') : `${value.length} items`;
   if (isRecord(value)) return `${Object.keys(value).length} fields`;
   return String(value);
 }
@@ -34,7 +38,7 @@ function brief(value: unknown): string {
 function changes(before: unknown, after: unknown): string[] {
   if (!isRecord(before) || !isRecord(after)) return [`${brief(before)} → ${brief(after)}`];
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return keys.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map((key) => `${key} ${brief(before[key])} → ${brief(after[key])}`);
+  return keys.filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).map((key) => `${key} ${brief(before[key], key)} → ${brief(after[key], key)}`);
 }
 
 export function summarizeDetails(details: AuditEntry['details']): string {
@@ -43,7 +47,7 @@ export function summarizeDetails(details: AuditEntry['details']): string {
   const paired = before !== undefined && after !== undefined;
   const parts = [
     ...(paired ? changes(before, after) : []),
-    ...Object.entries(paired ? rest : details).map(([key, value]) => `${key}: ${brief(value)}`),
+    ...Object.entries(paired ? rest : details).map(([key, value]) => `${key}: ${brief(value, key)}`),
   ];
   const line = parts.join(' · ');
   return line.length > SUMMARY_MAX_CHARS ? `${line.slice(0, SUMMARY_MAX_CHARS - 1)}…` : line;

@@ -167,10 +167,10 @@ export function PlaybackPanel({ cameras, startAtMs, onExport, onClose }: Playbac
             {goToError && <span className="field-error" role="alert" data-testid="playback-goto-error">{goToError}</span>}
           </form>
           <span className="playback-marks">
-            <button type="button" data-testid="playback-mark-in" disabled={cursor === null} onClick={() => setMarkIn(cursor)} title="Export from the moment on screen">
+            <button type="button" data-testid="playback-mark-in" disabled={cursor === null || !exporting.allowed} onClick={() => setMarkIn(cursor)} title={exporting.refusal ?? 'Export from the moment on screen'}>
               Mark in{markIn !== null && ` ${formatLocalTime(markIn, false)}`}
             </button>
-            <button type="button" data-testid="playback-mark-out" disabled={cursor === null} onClick={() => setMarkOut(cursor)} title="Export up to the moment on screen">
+            <button type="button" data-testid="playback-mark-out" disabled={cursor === null || !exporting.allowed} onClick={() => setMarkOut(cursor)} title={exporting.refusal ?? 'Export up to the moment on screen'}>
               Mark out{markOut !== null && ` ${formatLocalTime(markOut, false)}`}
             </button>
             <button

@@ -164,3 +164,24 @@ test('an operator sees which controls their role may not use, and who may', asyn
   await expect(page.getByTestId('incidents-panel').locator('[data-testid="permission-hint"][data-permission="evidence.lock"]')).toBeVisible();
   await page.screenshot({ path: join(ARTIFACTS, 'operator-incidents.png') });
 });
+
+test('a person whose role was taken away meanwhile is told why the core refused, and the page follows the new role', async ({ page }) => {
+  await host.call('addPerson', { name: 'ivan', displayName: 'Ivan Admin', role: 'admin', password: TEST_PASSWORD });
+  await signIn(page, host, 'ivan');
+  await page.getByTestId('add-camera').click();
+  const ivan = (await host.call('listPeople')).find((p) => p.name === 'ivan')!;
+  await host.call('updatePerson', { id: ivan.id, changes: { role: 'operator' } });
+
+  const dialog = page.getByTestId('camera-dialog');
+  await dialog.getByTestId('camera-name').fill('Back door');
+  await dialog.getByTestId('camera-url').fill('rtsp://192.0.2.1/stream');
+  await dialog.getByTestId('camera-save').click();
+  await expect(dialog.getByTestId('camera-error')).toHaveText(
+    'Your role (operator) does not allow this (addCamera needs the cameras.configure permission). Only administrators can add, change or remove cameras.',
+  );
+  await expect(page.getByTestId('person-role')).toHaveText('Operator');
+  await page.screenshot({ path: join(ARTIFACTS, 'refused-after-role-change.png') });
+  await dialog.getByTestId('camera-cancel').click();
+  await expect(page.getByTestId('add-camera')).toBeDisabled();
+  await expect(page.locator('[data-testid="permission-hint"][data-permission="cameras.configure"]')).toBeVisible();
+});

@@ -44,8 +44,8 @@ describe('summarizeDetails', () => {
   });
 
   it('lists plain values, spells out short lists and counts long lists and objects', () => {
-    expect(summarizeDetails({ name: 'Gate', recording: true, cameras: ['a', 'b'], added: [{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }], range: { from: 1, to: 2 } })).toBe(
-      'name: Gate · recording: true · cameras: a, b · added: 4 items · range: 2 fields',
+    expect(summarizeDetails({ name: 'Gate', recording: true, cameras: ['a', 'b'], added: [{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }], range: { from: 1, to: 2 }, problems: [] })).toBe(
+      'name: Gate · recording: true · cameras: a, b · added: 4 items · range: 2 fields · problems: none',
     );
   });
 

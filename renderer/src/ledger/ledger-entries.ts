@@ -29,6 +29,7 @@ function brief(value: unknown, key = ''): string {
   if (key.endsWith('Ms') && typeof value === 'number' && value >= EARLIEST_MOMENT_MS) return formatLocalTime(value);
   if (value === null || value === undefined) return '—';
   if (typeof value === 'string') return value.length > VALUE_MAX_CHARS ? `${value.slice(0, VALUE_MAX_CHARS - 1)}…` : value;
+  if (Array.isArray(value) && value.length === 0) return 'none';
   if (Array.isArray(value)) return value.length <= 3 && value.every((v) => typeof v !== 'object') ? value.map((v) => brief(v)).join(', ') : `${value.length} items`;
   if (isRecord(value)) return `${Object.keys(value).length} fields`;
   return String(value);

@@ -11,6 +11,7 @@ import { chromium } from '@playwright/test';
 import { parseArgs } from 'node:util';
 import { CHROMIUM_ARGS } from '../playwright.config.js';
 import { startTestCamera, stopAllTestCameras } from '../tests/fixtures/camera-server.js';
+import { signIn } from '../tests/fixtures/sign-in-page.js';
 import { startHostProcess, tempDataDir, writeCameraFile } from '../tests/fixtures/host-process.js';
 
 const { values } = parseArgs({ options: { cameras: { type: 'string', default: '4' }, seconds: { type: 'string', default: '10' } } });
@@ -34,16 +35,16 @@ try {
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="tile-video"][data-first-frame-ms]').length >= n, count, { timeout: 60_000 });
     return (await tiles.evaluateAll((vs) => vs.map((v) => Number((v as HTMLVideoElement).dataset.firstFrameMs)))).filter((n) => n > 0);
   };
-  await page.goto(host.url.href);
+  await signIn(page, host);
   const cold = await firstFrames();
 
   // A second page keeps the streams running while the first reloads: the late-joiner path.
   const keeper = await context.newPage();
-  await keeper.goto(new URL('/', host.url).href);
+  await signIn(keeper, host);
   await keeper.waitForFunction(() => document.querySelectorAll('[data-testid="tile-video"][data-first-frame-ms]').length >= 1);
   const warm: number[] = [];
   for (let i = 0; i < 3; i++) {
-    await page.reload();
+    await signIn(page, host); // a reload signs out: the session lives in page memory
     warm.push(...(await firstFrames()));
   }
   await keeper.close();

@@ -18,16 +18,9 @@ const rounds = Number(values.rounds);
 
 const cams = await Promise.all(Array.from({ length: count }, (_, i) => startTestCamera({ codec: 'h264', width: 1280, height: 720, fps: 25, label: `Rec ${i + 1}` })));
 const host = await startHostProcess(['--data', tempDataDir(), '--cameras', writeCameraFile(cams.map((c, i) => ({ name: `Rec ${i + 1}`, url: c.url })))]);
-const call = async (method: string, arg?: unknown) => {
-  const res = await fetch(new URL(`/api/${method}`, host.url.origin), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: `watchroom_token_${host.url.port}=${host.token}` },
-    body: JSON.stringify({ arg }),
-  });
-  return ((await res.json()) as { result: unknown }).result;
-};
+const call = host.call;
 try {
-  const cameras = (await call('listCameras')) as Array<{ id: string }>;
+  const cameras = await call('listCameras');
   const viewers = cameras.map((c) => new LiveClient(host.url.origin, c.id, host.token));
   const measure = async () => {
     await waitFor('every viewer receiving', () => viewers.every((v) => v.fragmentsSinceInit().length > 25), 30_000);

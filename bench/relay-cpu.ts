@@ -29,12 +29,7 @@ const WARMUP_MS = 3_000;
 
 async function measureWatchroom(urls: string[]): Promise<{ cpu: { tree: number; root: number }; bytesReceived: number }> {
   const host = await startHostProcess(['--data', tempDataDir(), '--cameras', writeCameraFile(urls.map((url, i) => ({ name: `Bench ${i + 1}`, url })))]);
-  const res = await fetch(new URL('/api/listCameras', host.url.origin), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: `watchroom_token_${host.url.port}=${host.token}` },
-    body: '{}',
-  });
-  const cameras = ((await res.json()) as { result: Array<{ id: string }> }).result;
+  const cameras = await host.call('listCameras');
   const viewers = cameras.map((c) => new LiveClient(host.url.origin, c.id, host.token));
   await waitFor('all cameras streaming', () => viewers.every((v) => v.fragments.length > 10), 30_000);
   await new Promise((r) => setTimeout(r, WARMUP_MS));

@@ -8,6 +8,7 @@ import { chromium } from '@playwright/test';
 import { parseArgs } from 'node:util';
 import { CHROMIUM_ARGS } from '../playwright.config.js';
 import { startTestCamera, stopAllTestCameras } from '../tests/fixtures/camera-server.js';
+import { signIn } from '../tests/fixtures/sign-in-page.js';
 import { startHostProcess, tempDataDir, writeCameraFile } from '../tests/fixtures/host-process.js';
 
 const { values } = parseArgs({ options: { seeks: { type: 'string', default: '8' } } });
@@ -18,7 +19,7 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PAT
 try {
   await new Promise((r) => setTimeout(r, 40_000)); // footage to seek in
   const page = await (await browser.newContext({ viewport: { width: 1600, height: 900 } })).newPage();
-  await page.goto(host.url.href);
+  await signIn(page, host);
   await page.getByTestId('open-playback').click();
   const range = page.getByTestId('timeline-range').first();
   await range.waitFor();

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CHROMIUM_ARGS } from '../playwright.config.js';
 import { startTestCamera, stopAllTestCameras } from '../tests/fixtures/camera-server.js';
+import { signIn } from '../tests/fixtures/sign-in-page.js';
 import { startHostProcess, tempDataDir, writeCameraFile } from '../tests/fixtures/host-process.js';
 import { matchingCpuSeconds, treeCpuSeconds } from './process-cpu.js';
 
@@ -59,7 +60,7 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PAT
 const results = [];
 try {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  await page.goto(host.url.href);
+  await signIn(page, host);
   const api = (method: string, arg?: unknown) =>
     page.evaluate(async ([m, a]) => (await (await fetch(`/api/${m}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ arg: a }) })).json()).result, [method, arg] as const);
   const ids = ((await api('listCameras')) as Array<{ id: string }>).map((c) => c.id);

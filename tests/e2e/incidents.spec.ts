@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
+import { signIn } from '../fixtures/sign-in-page.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 import { waitForFootage } from '../fixtures/recording-checks.js';
 
@@ -25,7 +26,7 @@ test.afterAll(async () => {
 
 test('bookmark a live tile, find it by tag, open its playback, export it with progress, verify it', async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto(host.url.href);
+  await signIn(page, host);
   const tile = page.getByTestId('tile-0');
   await expect(tile).toHaveAttribute('data-state', 'live');
   await tile.hover();

@@ -2,6 +2,7 @@
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
+import { signIn } from '../fixtures/sign-in-page.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 import { waitForFootage } from '../fixtures/recording-checks.js';
 
@@ -29,7 +30,7 @@ const TRANSCODED_SEGMENT_MS = 45_000;
 test.describe.configure({ timeout: 3 * TRANSCODED_SEGMENT_MS });
 
 test('an H.265 recording plays back: pictures decode and the recorded clock advances', async ({ page }) => {
-  await page.goto(host.url.href);
+  await signIn(page, host);
   await page.getByTestId('open-playback').click();
   const cell = page.getByTestId('playback-cell').first();
   const video = cell.locator('video');

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
+import { signIn } from '../fixtures/sign-in-page.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 import { waitForFootage } from '../fixtures/recording-checks.js';
 
@@ -68,7 +69,7 @@ function difference(a: Buffer, b: Buffer): number {
 
 /** Opens playback of the wall's cameras once the timeline shows the recording; where that began. */
 async function openPlayback(page: Page) {
-  await page.goto(host.url.href);
+  await signIn(page, host);
   await page.getByTestId('open-playback').click();
   const panel = page.getByTestId('playback-panel');
   const range = panel.getByTestId('timeline-range').first();
@@ -118,7 +119,7 @@ function localInput(ms: number): string {
 }
 
 test('instant replay goes back from live on one tile and returns to live', async ({ page }) => {
-  await page.goto(host.url.href);
+  await signIn(page, host);
   const tile = page.getByTestId('tile-0');
   await expect(tile).toHaveAttribute('data-state', 'live');
   await tile.hover();
@@ -144,7 +145,7 @@ test('playback on a host that answers late: Playback waits for the wall, Pause p
     const { fromMs, toMs } = arg as { fromMs: number; toMs: number };
     return toMs - fromMs > 60 * 60_000;
   });
-  await page.goto(host.url.href);
+  await signIn(page, host);
   await expect(page.getByTestId('open-playback')).toBeDisabled(); // nothing to play back before the wall is known
   releaseWall();
   await page.getByTestId('open-playback').click();
@@ -299,7 +300,7 @@ test('export from playback: mark in and out on the timeline, choose the cameras,
 });
 
 test('retention settings: what recordings use, errors beside the field, saved and audited', async ({ page }) => {
-  await page.goto(host.url.href);
+  await signIn(page, host);
   await page.getByTestId('open-retention').click();
   const dialog = page.getByTestId('retention-dialog');
   await expect(dialog.getByTestId('retention-maxAgeDays')).toHaveValue('31');
@@ -323,9 +324,8 @@ test('retention settings: what recordings use, errors beside the field, saved an
   await page.getByTestId('open-retention').click();
   await expect(dialog.getByTestId('retention-maxAgeDays')).toHaveValue('14');
   await expect(dialog.getByTestId('retention-maxBytesPerCamera')).toHaveValue('50');
-  const audit = await page.evaluate(async () => {
-    const res = await fetch('/api/listAudit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ arg: { limit: 1000 } }) });
-    return ((await res.json()) as { result: Array<{ action: string; details: { after: { maxAgeDays: number } } }> }).result;
-  });
-  expect(audit.filter((e) => e.action === 'settings.retention').map((e) => e.details.after.maxAgeDays)).toEqual([14]);
+  const audit = await host.call('listAudit', { limit: 1000 });
+  const changes = audit.filter((e) => e.action === 'settings.retention');
+  expect(changes.map((e) => (e.details as { after: { maxAgeDays: number } }).after.maxAgeDays)).toEqual([14]);
+  expect(changes.map((e) => [e.actor, e.role])).toEqual([['tester', 'admin']]);
 });

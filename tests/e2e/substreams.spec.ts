@@ -5,6 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
+import { signIn } from '../fixtures/sign-in-page.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 import { ffmpegFor } from '../fixtures/process-table.js';
 
@@ -55,7 +56,7 @@ function blankSamplesUntil(page: Page, until: string): Promise<{ samples: number
 }
 
 test('small tiles take the sub-stream, a maximised tile the main stream, with no black gap between', async ({ page }) => {
-  await page.goto(host.url.href);
+  await signIn(page, host);
   const tile = page.getByTestId('tile-0');
   await expect(tile).toHaveAttribute('data-state', 'live');
   await expect(tile).toHaveAttribute('data-stream', 'main'); // 2×2: main stream

@@ -5,6 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
+import { signIn } from '../fixtures/sign-in-page.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 import { waitForFootage } from '../fixtures/recording-checks.js';
 
@@ -33,14 +34,11 @@ test.beforeEach(async ({ page }) => {
   page.on('response', async (response) => {
     if (response.url().includes('/api/')) apiResponses.push(await response.text().catch(() => ''));
   });
-  await page.goto(host.url.href);
+  await signIn(page, host);
 });
 
-async function cameraIds(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const res = await fetch('/api/listCameras', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    return ((await res.json()) as { result: Array<{ id: string }> }).result.map((c) => c.id);
-  });
+async function cameraIds(_page: Page): Promise<string[]> {
+  return (await host.call('listCameras')).map((c) => c.id);
 }
 
 async function videoTime(page: Page, tileIndex: number): Promise<number> {
@@ -48,7 +46,7 @@ async function videoTime(page: Page, tileIndex: number): Promise<number> {
 }
 
 test('a 2×2 wall of four cameras: every tile live, its video time advancing', async ({ page }) => {
-  // The token moved into a cookie: it is gone from the address bar.
+  // The address carries no secret: the session lives in the page's memory.
   await expect(page).toHaveURL(host.url.origin + '/');
   const ids = await cameraIds(page);
   for (let i = 0; i < 4; i++) {
@@ -74,7 +72,7 @@ test('drag-drop assignment and a tile swap persist after reload', async ({ page 
   await expect(page.getByTestId('tile-0')).toHaveAttribute('data-camera-id', ids[1]!);
   await expect(page.getByTestId('tile-1')).toHaveAttribute('data-camera-id', ids[0]!);
 
-  await page.reload();
+  await signIn(page, host); // a reload signs out: the session lived in the page's memory
   await expect(page.getByTestId('wall')).toHaveAttribute('data-layout', '3x3');
   await expect(page.getByTestId('tile-0')).toHaveAttribute('data-camera-id', ids[1]!);
   await expect(page.getByTestId('tile-1')).toHaveAttribute('data-camera-id', ids[0]!);
@@ -201,7 +199,7 @@ test('search filters the camera list by name, and × clears a tile', async ({ pa
   await tile.hover();
   await tile.getByTestId('tile-clear').click();
   await expect(tile).toHaveAttribute('data-state', 'empty');
-  await page.reload();
+  await signIn(page, host); // a reload signs out: the session lived in the page's memory
   await expect(tile).toHaveAttribute('data-state', 'empty');
 });
 

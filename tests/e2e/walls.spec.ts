@@ -5,6 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
+import { signIn } from '../fixtures/sign-in-page.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 import { ffmpegFor } from '../fixtures/process-table.js';
 
@@ -26,7 +27,7 @@ const layoutOf = (page: Page) => page.getByTestId('wall').getAttribute('data-lay
 
 test('a second wall window with its own layout shares the upstream, and a preset restores both windows', async ({ page, context }) => {
   test.setTimeout(90_000);
-  await page.goto(host.url.href);
+  await signIn(page, host);
   await expect(page.getByTestId('tile-0')).toHaveAttribute('data-state', 'live');
   const camA = (await page.getByTestId('tile-0').getAttribute('data-camera-id'))!;
 
@@ -44,10 +45,7 @@ test('a second wall window with its own layout shares the upstream, and a preset
   expect(await layoutOf(page)).toBe('2x2');
   // One RTSP session for camera A, though two windows (and the recorder) use it.
   expect(ffmpegFor(cams[0]!.port)).toHaveLength(1);
-  const streams = await page.evaluate(async () => {
-    const res = await fetch('/api/listStreams', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    return ((await res.json()) as { result: Array<{ cameraId: string; health: { subscribers: number } }> }).result;
-  });
+  const streams = await host.call('listStreams');
   expect(streams.find((s) => s.cameraId === camA)?.health.subscribers).toBe(2);
   await page.screenshot({ path: join(ARTIFACTS, 'walls-main.png') });
   await second.screenshot({ path: join(ARTIFACTS, 'walls-second.png') });
@@ -82,7 +80,7 @@ test('a second wall window with its own layout shares the upstream, and a preset
 
 test('a tile tour shows its cameras in turn with a countdown, waits while the pointer is on it; a wall tour pages the wall', async ({ page }) => {
   test.setTimeout(90_000);
-  await page.goto(host.url.href);
+  await signIn(page, host);
   await page.getByTestId('layout-2x2').click();
   const tile = page.getByTestId('tile-0');
   await expect(tile).toHaveAttribute('data-state', 'live');
@@ -142,12 +140,8 @@ test('a tile tour shows its cameras in turn with a countdown, waits while the po
 });
 
 test('cameras listed by site, found by site, and a summary of how many are live and failed always in view', async ({ page }) => {
-  await page.goto(host.url.href);
-  const call = (method: string, arg: unknown) =>
-    page.evaluate(async ([m, a]) => {
-      const res = await fetch(`/api/${m}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ arg: a }) });
-      return res.json();
-    }, [method, arg] as const);
+  await signIn(page, host);
+  const call = host.call;
   // A camera whose port is closed: it fails, and the summary says so.
   await call('addCamera', { name: 'Bay door', url: 'rtsp://127.0.0.1:9/bay', group: 'Depot North' });
   const summary = page.getByTestId('status-summary');

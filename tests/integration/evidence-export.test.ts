@@ -244,8 +244,8 @@ describe('evidence export', () => {
   });
 
   it('a package handed to the browser shell is copied file by file under received/ and verified there; bad uploads are refused', async () => {
-    const cookie = { cookie: `watchroom_token_${h.host.port}=${h.token}` };
-    const put = (uploadId: string, path: string, body: Buffer, headers: Record<string, string> = cookie) =>
+    const session = { authorization: `Bearer ${h.token}` };
+    const put = (uploadId: string, path: string, body: Buffer, headers: Record<string, string> = session) =>
       fetch(`${h.baseUrl}/received/${uploadId}/${path}`, { method: 'PUT', headers, body: new Uint8Array(body) });
     const files = execFileSync('find', ['.', '-type', 'f'], { cwd: pkg, encoding: 'utf8' }).trim().split('\n').map((f) => f.slice(2));
     const name = pkg.split('/').pop()!;
@@ -270,7 +270,9 @@ describe('evidence export', () => {
     }
     expect(existsSync(join(h.dataDir, 'escape.txt'))).toBe(false);
     expect((await put(randomUUID(), `${name}/manifest.json`, manifest, {})).status).toBe(401);
-    expect((await put(randomUUID(), `${name}/manifest.json`, manifest, { ...cookie, origin: 'https://evil.example' })).status).toBe(403);
+    const operator = await h.as('uploading-operator', 'operator');
+    expect((await put(randomUUID(), `${name}/manifest.json`, manifest, { authorization: `Bearer ${operator.token}` })).status).toBe(403);
+    expect((await put(randomUUID(), `${name}/manifest.json`, manifest, { ...session, origin: 'https://evil.example' })).status).toBe(403);
   });
 
   it('a cancelled export leaves nothing behind and is logged', async () => {

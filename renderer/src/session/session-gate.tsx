@@ -20,6 +20,18 @@ export function SessionGate({ children }: { children: ReactNode }) {
     return watchIdle(idleMs, value.lock, () => void api.reportActivity().catch(() => undefined));
   }, [signedIn, locked, idleMs, value]);
 
+  // `inert` stops clicks and focus behind the lock, not the wall's keyboard shortcuts, which listen
+  // on the window: while locked, only keys typed into the sign-in form get through.
+  useEffect(() => {
+    if (!locked) return;
+    const block = (event: KeyboardEvent) => {
+      const inForm = event.target instanceof Element && event.target.closest('[data-testid="locked-screen"] form');
+      if (!inForm) event.stopImmediatePropagation();
+    };
+    window.addEventListener('keydown', block, true);
+    return () => window.removeEventListener('keydown', block, true);
+  }, [locked]);
+
   if (error) return <p className="app-error" role="alert">{error}</p>;
   if (!session || !value) return <p className="wall-loading">Starting Watchroom…</p>;
   if (!session.person) return <SignInForm mode={session.needsFirstAdmin ? 'first-admin' : 'sign-in'} onSignedIn={value.signedIn} />;

@@ -1,13 +1,13 @@
 /**
  * The people screens in Chromium, each photographed: the person menu, the People dialog with the
  * core's errors beside their fields, the change-password dialog, the audit ledger, and what an
- * operator sees of the controls their role may not use.
+ * operator sees of the controls their role may not use; lock now and sign out.
  */
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
 import { ADMIN, startHostProcess, tempDataDir, type HostProcess } from '../fixtures/host-process.js';
 import { TEST_PASSWORD } from '../fixtures/people.js';
-import { signIn } from '../fixtures/sign-in-page.js';
+import { fillSignIn, signIn } from '../fixtures/sign-in-page.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 let host: HostProcess;
@@ -20,7 +20,7 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-test('an administrator adds and changes people, sets the idle lock, and reads who did it in the ledger', async ({ page }) => {
+test('an administrator adds and changes people, sets the idle lock, and reads who did it in the ledger, then locks the screen', async ({ page }) => {
   await signIn(page, host);
   const menu = page.getByTestId('person-menu');
   await expect(menu.getByTestId('person-name')).toHaveText(ADMIN);
@@ -120,9 +120,17 @@ test('an administrator adds and changes people, sets the idle lock, and reads wh
   await ledger.getByTestId('ledger-filter').fill('system');
   for (const actor of await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-actor')))) expect(actor).toBe('system');
   await page.screenshot({ path: join(ARTIFACTS, 'audit-ledger-filtered.png') });
+  await ledger.getByTestId('ledger-close').click();
+
+  // Lock now: the lock screen over the wall, until someone signs in.
+  await menu.locator('summary').click();
+  await menu.getByTestId('lock-now').click();
+  await expect(page.getByTestId('locked-screen')).toContainText(`${ADMIN} was signed in`);
+  await fillSignIn(page, ADMIN);
+  await expect(page.getByTestId('locked-screen')).toBeHidden();
 });
 
-test('an operator sees which controls their role may not use, and who may', async ({ page }) => {
+test('an operator sees which controls their role may not use, and who may, then signs out', async ({ page }) => {
   await host.call('addPerson', { name: 'opal', displayName: 'Opal Operator', role: 'operator', password: TEST_PASSWORD });
   await signIn(page, host, 'opal');
   const menu = page.getByTestId('person-menu');
@@ -163,6 +171,12 @@ test('an operator sees which controls their role may not use, and who may', asyn
   await expect(page.getByTestId('incidents-panel').locator('[data-testid="permission-hint"][data-permission="evidence.export"]')).toBeVisible();
   await expect(page.getByTestId('incidents-panel').locator('[data-testid="permission-hint"][data-permission="evidence.lock"]')).toBeVisible();
   await page.screenshot({ path: join(ARTIFACTS, 'operator-incidents.png') });
+
+  await menu.locator('summary').click();
+  await menu.getByTestId('sign-out').click();
+  await expect(page.getByTestId('sign-in-screen')).toBeVisible();
+  const entries = await host.call('listAudit', { limit: 1000 });
+  expect(entries.findLast((e) => e.actor === 'opal')).toMatchObject({ action: 'auth.sign-out', role: 'operator' });
 });
 
 test('a person whose role was taken away meanwhile is told why the core refused, and the page follows the new role', async ({ page }) => {

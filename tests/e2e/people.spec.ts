@@ -199,3 +199,18 @@ test('a person whose role was taken away meanwhile is told why the core refused,
   await expect(page.getByTestId('add-camera')).toBeDisabled();
   await expect(page.locator('[data-testid="permission-hint"][data-permission="cameras.configure"]')).toBeVisible();
 });
+
+test('the ledger view lists the latest 200 entries and shows more on request', async ({ page }) => {
+  for (let i = 0; i < 210; i++) await host.call('setIdleLock', { minutes: 30 + (i % 10) });
+  await signIn(page, host);
+  await page.getByTestId('person-menu').locator('summary').click();
+  await page.getByTestId('open-ledger').click();
+  const ledger = page.getByTestId('ledger-dialog');
+  await expect(ledger.getByTestId('ledger-row')).toHaveCount(200);
+  await expect(ledger.getByTestId('ledger-count')).toHaveText('200 of the latest 200 entries');
+  await ledger.getByTestId('ledger-more').click();
+  // The ledger holds more than 210 entries by now (and recording adds more as it goes): up to 200 more.
+  const rows = ledger.getByTestId('ledger-row');
+  await expect.poll(() => rows.count()).toBeGreaterThan(210);
+  expect(await rows.count()).toBeLessThanOrEqual(400);
+});

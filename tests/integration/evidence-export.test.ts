@@ -260,7 +260,7 @@ describe('evidence export', () => {
     expect(await h.api.verifyPackage({ path: folder })).toMatchObject({ ok: true, caseReference: 'CASE-2026-0142', filesChecked: 8 });
 
     const manifest = readFileSync(join(pkg, 'manifest.json'));
-    expect((await put(uploadId, `${name}/manifest.json`, manifest)).status).toBe(400); // nothing overwritten
+    expect((await put(uploadId, `${name}/manifest.json`, manifest)).status).toBe(409); // nothing overwritten
     expect(existsSync(join(h.dataDir, 'received', uploadId)), 'a failed upload leaves nothing').toBe(false);
     expect((await put('not-a-uuid', `${name}/manifest.json`, manifest)).status).toBe(400);
     for (const bad of [`${name}/..%2F..%2Fescape.txt`, '..%2Fescape.txt', 'manifest.json', `${name}/%2Fetc%2Fpasswd`]) {

@@ -49,9 +49,9 @@ describe('received packages', () => {
   it('refuses a file larger than any package holds and keeps nothing of that upload', async () => {
     const h = await startTestHost({ maxReceivedFileBytes: 1_000 });
     hosts.push(h);
-    const cookie = `watchroom_token_${h.host.port}=${h.token}`;
+    const authorization = `Bearer ${h.token}`;
     const uploadId = randomUUID();
-    const put = (path: string, bytes: number) => fetch(`${h.baseUrl}/received/${uploadId}/${path}`, { method: 'PUT', headers: { cookie }, body: new Uint8Array(bytes) });
+    const put = (path: string, bytes: number) => fetch(`${h.baseUrl}/received/${uploadId}/${path}`, { method: 'PUT', headers: { authorization }, body: new Uint8Array(bytes) });
     expect((await put('WR-1/manifest.json', 500)).status).toBe(200);
     const big = await put('WR-1/master/a.mp4', 5_000);
     expect(big.status).toBe(413);

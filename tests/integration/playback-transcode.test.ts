@@ -32,7 +32,7 @@ afterAll(async () => {
 
 const closedSegment = (codec: 'h264' | 'h265') =>
   waitFor(`a closed ${codec} segment`, () => h.core.recordings.index.segments(cameraIds[codec], 0, Date.now() + 60_000)[0], 30_000);
-const fetchSegment = (id: number) => fetch(`${h.baseUrl}/media/segments/${id}.ts`, { headers: { cookie: `watchroom_token_${h.host.port}=${h.token}` } });
+const fetchSegment = async (id: number) => fetch(`${h.baseUrl}${await h.api.mediaLink({ path: `/media/segments/${id}.ts` })}`);
 
 function probe(file: string): { codec: string; start: number; duration: number } {
   const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name:format=start_time,duration', '-of', 'json', file], { encoding: 'utf8' });

@@ -20,7 +20,7 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-test('an administrator adds and changes people, sets the idle lock, and reads who did it in the ledger, then locks the screen', async ({ page }) => {
+test('an administrator adds people, changes their role and state, resets a password and sets the idle lock', async ({ page }) => {
   await signIn(page, host);
   const menu = page.getByTestId('person-menu');
   await expect(menu.getByTestId('person-name')).toHaveText(ADMIN);
@@ -86,7 +86,13 @@ test('an administrator adds and changes people, sets the idle lock, and reads wh
   await expect(people.getByTestId('idle-lock-saved')).toBeVisible();
   await page.screenshot({ path: join(ARTIFACTS, 'people-dialog.png') });
   await people.getByTestId('people-close').click();
+  await expect(people).toBeHidden();
+});
 
+test('anyone changes their own password: a wrong current one or a mistyped repeat is said by its field; lock now waits for a sign-in', async ({ page }) => {
+  await host.call('addPerson', { name: 'pat', displayName: 'Pat Investigator', role: 'investigator', password: TEST_PASSWORD });
+  await signIn(page, host, 'pat');
+  const menu = page.getByTestId('person-menu');
   await menu.locator('summary').click();
   await menu.getByTestId('open-change-password').click();
   const password = page.getByTestId('change-password-dialog');
@@ -99,35 +105,53 @@ test('an administrator adds and changes people, sets the idle lock, and reads wh
   await password.getByTestId('change-password-save').click();
   await expect(password.getByTestId('change-password-current-error')).toHaveText('Your current password is not right.');
   await page.screenshot({ path: join(ARTIFACTS, 'change-password-errors.png') });
-  await page.keyboard.press('Escape');
+  await password.getByTestId('change-password-current').fill(TEST_PASSWORD);
+  await password.getByTestId('change-password-save').click();
+  await expect(password.getByTestId('change-password-done')).toBeVisible();
+  await password.getByTestId('change-password-close').click();
   await expect(password).toBeHidden();
-
-  await menu.locator('summary').click();
-  await menu.getByTestId('open-ledger').click();
-  const ledger = page.getByTestId('ledger-dialog');
-  const rows = ledger.getByTestId('ledger-row');
-  await expect(ledger.locator('[data-testid="ledger-row"][data-action="settings.idle-lock"]')).toHaveAttribute('data-actor', ADMIN);
-  // Newest first: the idle lock was set after the people were added.
-  const listed = await rows.evaluateAll((els) => els.map((el) => ({ seq: Number(el.getAttribute('data-seq')), action: el.getAttribute('data-action') })));
-  expect(listed.map((r) => r.seq)).toEqual(listed.map((r) => r.seq).sort((a, b) => b - a));
-  expect(listed.findIndex((r) => r.action === 'settings.idle-lock')).toBeLessThan(listed.findIndex((r) => r.action === 'people.add'));
-  await expect(ledger.locator('[data-testid="ledger-row"][data-action="people.add"]')).toHaveAttribute('data-actor', ADMIN);
-  await expect(ledger.locator('[data-testid="ledger-row"][data-actor="system"]').first()).toBeVisible();
-  await expect(ledger.locator('[data-testid="ledger-row"][data-action="people.update"]').first()).toContainText('disabled true → false');
-  await page.screenshot({ path: join(ARTIFACTS, 'audit-ledger.png') });
-  await ledger.getByTestId('ledger-filter').fill('people.update');
-  await expect(rows).toHaveCount(3);
-  await ledger.getByTestId('ledger-filter').fill('system');
-  for (const actor of await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-actor')))) expect(actor).toBe('system');
-  await page.screenshot({ path: join(ARTIFACTS, 'audit-ledger-filtered.png') });
-  await ledger.getByTestId('ledger-close').click();
 
   // Lock now: the lock screen over the wall, until someone signs in.
   await menu.locator('summary').click();
   await menu.getByTestId('lock-now').click();
-  await expect(page.getByTestId('locked-screen')).toContainText(`${ADMIN} was signed in`);
-  await fillSignIn(page, ADMIN);
+  await expect(page.getByTestId('locked-screen')).toContainText('pat was signed in');
+  await fillSignIn(page, 'pat', 'a new long password');
   await expect(page.getByTestId('locked-screen')).toBeHidden();
+});
+
+test('the ledger lists who did what in which role, newest first, the system apart, and filters by person or action', async ({ page }) => {
+  const lena = await host.call('addPerson', { name: 'lena', displayName: 'Lena Officer', role: 'operator', password: TEST_PASSWORD });
+  await host.call('updatePerson', { id: lena.id, changes: { role: 'evidence-officer' } });
+  await host.call('updatePerson', { id: lena.id, changes: { disabled: true } });
+  await host.call('updatePerson', { id: lena.id, changes: { disabled: false } });
+  await host.call('setIdleLock', { minutes: 25 });
+  await signIn(page, host, 'lena');
+  const menu = page.getByTestId('person-menu');
+  await expect(menu.getByTestId('person-role')).toHaveText('Evidence officer');
+  await menu.locator('summary').click();
+  await menu.getByTestId('open-ledger').click();
+  const ledger = page.getByTestId('ledger-dialog');
+  const rows = ledger.getByTestId('ledger-row');
+  await expect(ledger.locator('[data-testid="ledger-row"][data-action="settings.idle-lock"]').first()).toHaveAttribute('data-actor', ADMIN);
+  // Newest first: the idle lock was set after lena was added.
+  const listed = await rows.evaluateAll((els) => els.map((el) => ({ seq: Number(el.getAttribute('data-seq')), action: el.getAttribute('data-action') })));
+  expect(listed.map((r) => r.seq)).toEqual(listed.map((r) => r.seq).sort((a, b) => b - a));
+  expect(listed.findIndex((r) => r.action === 'settings.idle-lock')).toBeLessThan(listed.findIndex((r) => r.action === 'people.add'));
+  await expect(ledger.locator('[data-testid="ledger-row"][data-action="people.add"]').first()).toHaveAttribute('data-actor', ADMIN);
+  await expect(ledger.locator('[data-testid="ledger-row"][data-actor="system"]').first()).toBeVisible();
+  await expect(ledger.locator('[data-testid="ledger-row"][data-action="people.update"]').first()).toContainText('disabled true → false');
+  await page.screenshot({ path: join(ARTIFACTS, 'audit-ledger.png') });
+  await ledger.getByTestId('ledger-filter').fill('people.update');
+  await expect(rows.filter({ hasText: 'lena' })).toHaveCount(3);
+  for (const action of await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-action')))) expect(action).toBe('people.update');
+  await ledger.getByTestId('ledger-filter').fill('lena sign-in');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('Evidence officer');
+  await ledger.getByTestId('ledger-filter').fill('system');
+  for (const actor of await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-actor')))) expect(actor).toBe('system');
+  await page.screenshot({ path: join(ARTIFACTS, 'audit-ledger-filtered.png') });
+  await ledger.getByTestId('ledger-close').click();
+  await expect(ledger).toBeHidden();
 });
 
 test('an operator sees which controls their role may not use, and who may, then signs out', async ({ page }) => {

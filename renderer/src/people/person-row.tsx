@@ -2,14 +2,13 @@
  * One account in the people table: change its role, disable or enable it, reset its password. A
  * refusal (the last administrator, for one) shows under the row; the row shows what the core has.
  */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { Person } from '../../../shared/api.js';
 import type { Role } from '../../../shared/roles.js';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/error-message';
-import { formErrors } from '../lib/form-errors';
 import { formatLocalTime } from '../playback/format-time';
-import { TextField } from '../ui/text-field';
+import { ResetPasswordForm } from './reset-password-form';
 import { RoleSelect } from './role-select';
 
 const COLUMNS = 6;
@@ -25,27 +24,11 @@ export function PersonRow({ person, isMe, onChanged }: PersonRowProps) {
   const [problem, setProblem] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [resetting, setResetting] = useState(false);
-  const [password, setPassword] = useState('');
-  const [passwordError, setPasswordError] = useState<string | undefined>(undefined);
 
   const update = (changes: { role?: Role; disabled?: boolean }) => {
     setProblem(null);
     setNote(null);
     api.updatePerson({ id: person.id, changes }).then(onChanged, (error: unknown) => setProblem(errorMessage(error)));
-  };
-
-  const reset = async (event: FormEvent) => {
-    event.preventDefault();
-    setPasswordError(undefined);
-    try {
-      await api.resetPassword({ id: person.id, password });
-      setResetting(false);
-      setPassword('');
-      setNote(`${person.displayName} has a new password; any session of theirs was signed out.`);
-    } catch (error) {
-      const { fields, general } = formErrors(error, ['password'] as const);
-      setPasswordError(fields.password ?? general ?? undefined);
-    }
   };
 
   return (
@@ -70,7 +53,7 @@ export function PersonRow({ person, isMe, onChanged }: PersonRowProps) {
           >
             {person.disabled ? 'Enable' : 'Disable'}
           </button>
-          <button type="button" data-testid="person-reset-password" onClick={() => (setResetting(!resetting), setPasswordError(undefined))}>
+          <button type="button" data-testid="person-reset-password" onClick={() => setResetting(!resetting)}>
             Reset password…
           </button>
         </td>
@@ -78,24 +61,11 @@ export function PersonRow({ person, isMe, onChanged }: PersonRowProps) {
       {resetting && (
         <tr className="person-subrow">
           <td colSpan={COLUMNS}>
-            <form className="reset-password" noValidate onSubmit={(event) => void reset(event)}>
-              <TextField
-                id="reset-password"
-                label={`New password for ${person.name} (at least 10 characters)`}
-                type="password"
-                autoComplete="new-password"
-                autoFocus
-                value={password}
-                error={passwordError}
-                onChange={setPassword}
-              />
-              <button type="submit" className="primary" data-testid="reset-password-save">
-                Set password
-              </button>
-              <button type="button" onClick={() => setResetting(false)}>
-                Cancel
-              </button>
-            </form>
+            <ResetPasswordForm
+              person={person}
+              onDone={() => (setResetting(false), setNote(`${person.displayName} has a new password; any session of theirs was signed out.`))}
+              onCancel={() => setResetting(false)}
+            />
           </td>
         </tr>
       )}

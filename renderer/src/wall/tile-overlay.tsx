@@ -82,13 +82,7 @@ export function TileOverlay({ name, state, status, clockDrift, replaying, tour, 
             </button>
           ))
         )}
-        <button
-          type="button"
-          className="tile-button"
-          data-testid="tile-bookmark"
-          disabled={!bookmarks.allowed}
-          title={bookmarks.refusal ?? 'Bookmark this moment (B)'}
-          onClick={onBookmark} onDoubleClick={(e) => e.stopPropagation()}>
+        <button type="button" className="tile-button" data-testid="tile-bookmark" disabled={!bookmarks.allowed} title={bookmarks.refusal ?? 'Bookmark this moment (B)'} onClick={onBookmark} onDoubleClick={(e) => e.stopPropagation()}>
           ★
         </button>
         <button type="button" className="tile-button" data-testid="tile-tour" title="Tour: show cameras on this tile in turn" onClick={onTour} onDoubleClick={(e) => e.stopPropagation()}>

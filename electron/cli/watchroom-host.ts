@@ -25,7 +25,10 @@ import { personInputSchema } from '../../shared/schemas.js';
 const USAGE = `Usage: watchroom-host [--port N] [--data DIR] [--cameras FILE.json|FILE.csv] [--no-demo] [--exports DIR] [--ledger-mirror DIR] [--tsa-url URL] [--idle-lock SECONDS]
        watchroom-host [--data DIR] --create-admin NAME [--display-name "Full Name"] < password-file`;
 
-async function main(): Promise<number> {
+/** A command line that cannot be used as it is: the sentence says why. */
+class UsageError extends Error {}
+
+function readOptions() {
   let values;
   try {
     ({ values } = parseArgs({
@@ -44,29 +47,32 @@ async function main(): Promise<number> {
       },
     }));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not “${values.port}”.`);
+  const idleLockSeconds = values['idle-lock'] === undefined ? undefined : Number(values['idle-lock']);
+  if (idleLockSeconds !== undefined && !(Number.isInteger(idleLockSeconds) && idleLockSeconds >= 1 && idleLockSeconds <= 86_400)) {
+    throw new UsageError(`--idle-lock is a number of seconds from 1 to 86400, not “${values['idle-lock']}”.`);
+  }
+  const tsaUrl = values['tsa-url'];
+  if (tsaUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(tsaUrl)) throw new UsageError(`--tsa-url must be an http(s) address, not “${tsaUrl}”.`);
+  return { values, port, idleLockSeconds, tsaUrl };
+}
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = readOptions();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n`);
     return 2;
   }
+  const { values, port, idleLockSeconds, tsaUrl } = options;
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
-  }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`--port must be a number from 0 to 65535, not “${values.port}”.\n`);
-    return 2;
-  }
-
-  const idleLockSeconds = values['idle-lock'] === undefined ? undefined : Number(values['idle-lock']);
-  if (idleLockSeconds !== undefined && !(Number.isInteger(idleLockSeconds) && idleLockSeconds >= 1 && idleLockSeconds <= 86_400)) {
-    process.stderr.write(`--idle-lock is a number of seconds from 1 to 86400, not “${values['idle-lock']}”.\n`);
-    return 2;
-  }
-
-  const tsaUrl = values['tsa-url'];
-  if (tsaUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(tsaUrl)) {
-    process.stderr.write(`--tsa-url must be an http(s) address, not “${tsaUrl}”.\n`);
-    return 2;
   }
   let core;
   try {
@@ -85,30 +91,33 @@ async function main(): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return 2;
   }
-  if (values['create-admin'] !== undefined) {
-    const code = await createAdmin(core, values['create-admin'], values['display-name']);
+  const code = values['create-admin'] !== undefined ? await createAdmin(core, values['create-admin'], values['display-name']) : values.cameras ? await importCameraFile(core, resolve(values.cameras)) : 0;
+  if (values['create-admin'] !== undefined || code !== 0) {
     await core.close();
     return code;
   }
+  return serve(core, port);
+}
 
-  if (values.cameras) {
-    const file = resolve(values.cameras);
-    try {
-      const format = extname(file).toLowerCase() === '.csv' ? 'csv' : 'json';
-      const result = await core.system.importCameras({ text: readFileSync(file, 'utf8'), format });
-      process.stderr.write(`Imported ${result.added.length} camera(s) from ${file}${result.skipped.length ? `; ${result.skipped.length} already present` : ''}.\n`);
-    } catch (error) {
-      process.stderr.write(`Could not import ${file}: ${(error as Error).message}\n`);
-      if (error instanceof WatchroomError) for (const f of error.fields ?? []) process.stderr.write(`  ${f.message}\n`);
-      await core.close();
-      return 2;
-    }
+/** Cameras listed in a JSON or CSV file, imported at start (again on every start: what is there is skipped). */
+async function importCameraFile(core: Core, file: string): Promise<number> {
+  try {
+    const format = extname(file).toLowerCase() === '.csv' ? 'csv' : 'json';
+    const result = await core.system.importCameras({ text: readFileSync(file, 'utf8'), format });
+    process.stderr.write(`Imported ${result.added.length} camera(s) from ${file}${result.skipped.length ? `; ${result.skipped.length} already present` : ''}.\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`Could not import ${file}: ${(error as Error).message}\n`);
+    if (error instanceof WatchroomError) for (const f of error.fields ?? []) process.stderr.write(`  ${f.message}\n`);
+    return 2;
   }
+}
 
+/** Serves the browser shell until SIGINT or SIGTERM, then stops every camera. */
+async function serve(core: Core, port: number): Promise<number> {
   const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer');
   const host = await startHost({ core, rendererDir, port });
   process.stdout.write(`Watchroom listening at ${host.url}\n`);
-
   await new Promise<void>((done) => {
     const stop = (signal: string) => {
       process.stderr.write(`Received ${signal}; stopping cameras.\n`);

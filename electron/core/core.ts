@@ -1,37 +1,31 @@
 /**
  * Composition root: the list of the core's features, each built from the ones before it (go2rtc's
- * main.go shape). Calls from outside go through the one dispatcher the contract drives; the shells
- * (Electron IPC, browser host) adapt to this Core and decide nothing.
+ * main.go shape); core-facade.ts turns them into the Core the shells use. Calls from outside go
+ * through the one dispatcher the contract drives; the shells (Electron IPC, browser host) adapt to
+ * this Core and decide nothing.
  */
-import { mkdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Person, SessionInfo, SessionPerson, WatchroomApi } from '../../shared/api.js';
 import type { CoreEvent, StreamVariant } from '../../shared/events.js';
-import { WatchroomError } from '../../shared/errors.js';
-import { allows } from '../../shared/roles.js';
-import { API_METHODS } from '../../shared/contract.js';
-import { createDispatcher, SYSTEM_TOKEN, type DispatchResult } from './api/dispatch.js';
-import type { Handlers } from './api/handlers.js';
+import type { DispatchResult } from './api/dispatch.js';
 import { createAuditModule, type AuditOptions } from './audit/audit-module.js';
 import { createCamerasModule } from './cameras/cameras-module.js';
-import { lockDataDir } from './data-lock.js';
-import { Emitter } from './emitter.js';
+import { openCoreBase } from './core-base.js';
+import { coreFacade } from './core-facade.js';
 import { createEvidenceService } from './evidence/evidence-service.js';
-import type { FeatureModule } from './feature-module.js';
-import { sendText } from './http-reply.js';
 import { createIncidentService } from './incidents/incident-service.js';
-import { createLogger, type Logger } from './logger.js';
+import type { Logger } from './logger.js';
 import { createPeopleModule } from './people/people-module.js';
 import { createRecordingModule, type RecordingOptions } from './recording/recording-module.js';
 import type { ReconcileReport } from './recording/recording-reconciler.js';
 import type { SegmentIndex } from './recording/segment-index.js';
 import { keyFileSecretBox, type SecretBox } from './settings/secret-box.js';
-import { openConfStore, type SettingsStore } from './settings/settings-store.js';
+import type { SettingsStore } from './settings/settings-store.js';
 import type { StreamSink } from './streams/stream-fanout.js';
 import { createStreamsModule, type StreamOptions } from './streams/streams-module.js';
 import { createWallsModule } from './wall/walls-module.js';
-import { join } from 'node:path';
 
 export interface CoreOptions extends AuditOptions, RecordingOptions, StreamOptions {
   dataDir: string;
@@ -86,21 +80,12 @@ export interface Core {
 }
 
 export function createCore(options: CoreOptions): Core {
-  const { dataDir } = options;
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const unlock = lockDataDir(dataDir);
-  const settings = options.settings ?? openConfStore(dataDir, 'settings');
-  const credentials = options.credentials ?? openConfStore(dataDir, 'credentials');
-  const events = new Emitter<CoreEvent>();
-  const emit = (event: CoreEvent) => void events.fire(event).catch(() => undefined);
-  let secrets: () => string[] = () => [];
-  const logger = createLogger({ file: join(dataDir, 'watchroom.log'), echo: options.logToStderr ?? false, secrets: () => secrets() });
-
-  // The features, each built from those before it.
+  const base = openCoreBase(options);
+  const { dataDir, settings, logger, emit } = base;
   const audit = createAuditModule({ dataDir, logger, emit, options });
   const people = createPeopleModule({ dataDir, ledger: audit.ledger, settings, appVersion: options.appVersion, shell: options.shell, ...(options.idleLockMs !== undefined ? { idleLockMs: options.idleLockMs } : {}) });
-  const cameras = createCamerasModule({ settings, credentials, secretBox: options.secretBox ?? keyFileSecretBox(dataDir), demoWhenEmpty: options.demoWhenEmpty ?? false, logger });
-  secrets = () => cameras.registry.secrets();
+  const cameras = createCamerasModule({ settings, credentials: base.credentials, secretBox: options.secretBox ?? keyFileSecretBox(dataDir), demoWhenEmpty: options.demoWhenEmpty ?? false, logger });
+  base.scrubSecrets(() => cameras.registry.secrets());
   const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, options });
   const streams = createStreamsModule({ logger, ledger: audit.ledger, cameras, recording, emit, options });
   const incidents = createIncidentService({ dataDir, recordingsRoot: recording.root, index: recording.index, logger, checkCamera: (id) => void cameras.registry.get(id), onChange: () => emit({ type: 'bookmarks.changed' }) });
@@ -119,73 +104,8 @@ export function createCore(options: CoreOptions): Core {
     ...(options.maxReceivedFileBytes ? { maxReceivedFileBytes: options.maxReceivedFileBytes } : {}),
   });
   const walls = createWallsModule({ settings, cameras, emit });
-  const modules: FeatureModule[] = [audit, people, cameras, recording, streams, incidents, evidence, walls];
 
-  const dispatcher = createDispatcher({ handlers: mergeHandlers(modules), ledger: audit.ledger, sessions: people.sessions, logger });
-  const mediaRoutes = modules.flatMap((m) => m.mediaRoutes ?? []);
   cameras.onDidChange(() => emit({ type: 'cameras.changed' }));
   cameras.addDemoIfFirstRun();
-
-  /** The person of a session that may use `access`, or the refusal. */
-  const permitted = (token: string | null, access: 'wall.view' | 'evidence.verify'): SessionPerson => {
-    const session = people.sessions.resolve(token);
-    if (!session) throw new WatchroomError('auth.required', 'Sign in to Watchroom first.');
-    if (!allows(session.person.role, access)) throw new WatchroomError('auth.forbidden', `Your role (${session.person.role}) does not allow this.`, undefined, access);
-    return session.person;
-  };
-
-  return {
-    call: (token, method, arg) => dispatcher.call(token, method, arg),
-    api: (token) => dispatcher.api(token),
-    system: dispatcher.api(SYSTEM_TOKEN),
-    person: (token) => people.sessions.resolve(token)?.person ?? null,
-    createFirstAdmin: people.createFirstAdmin,
-    openLive: (token, cameraId, sink, stream) => streams.openLive(permitted(token, 'wall.view'), cameraId, sink, stream),
-    serveMedia(url, req, res) {
-      const route = mediaRoutes.map((r) => ({ r, match: r.pattern.exec(url.pathname) })).find((m) => m.match);
-      if (!route) return false;
-      const signed = people.sessions.mediaSession(url);
-      if (!signed) {
-        sendText(res, 401, 'This media link has expired or was not made for a signed-in session. Reopen it from Watchroom.');
-        return true;
-      }
-      const sign = (path: string) => people.sessions.signMedia(signed.token, path) ?? path;
-      void Promise.resolve(route.r.serve({ url, person: signed.person, sign, req, res }, route.match!)).catch((error: unknown) => {
-        logger.log('error', 'media.failed', { path: url.pathname, error: String(error) });
-        if (!res.headersSent) sendText(res, 500, 'Watchroom could not serve this media.');
-        else res.destroy();
-      });
-      return true;
-    },
-    receivePackageFile: async (token, upload) => {
-      permitted(token, 'evidence.verify');
-      return evidence.receivePackageFile(upload);
-    },
-    grantPackageFolder: evidence.grantPackageFolder,
-    onEvent: events.event as Core['onEvent'],
-    logger,
-    ready: recording.ready,
-    recordings: { root: recording.root, index: recording.index },
-    applyRetention: recording.applyRetention,
-    async close() {
-      // Later features lean on earlier ones: they go first.
-      for (const module of [...modules].reverse()) await module.dispose?.();
-      events.dispose();
-      unlock();
-    },
-  };
-}
-
-/** Every method's one handler; a method no feature or two features handle is a wiring mistake, found at start. */
-function mergeHandlers(modules: readonly FeatureModule[]): Handlers {
-  const merged: Record<string, unknown> = {};
-  for (const module of modules) {
-    for (const [method, handler] of Object.entries(module.handlers)) {
-      if (method in merged) throw new Error(`Two features handle ${method}.`);
-      merged[method] = handler;
-    }
-  }
-  const missing = API_METHODS.filter((method) => !(method in merged));
-  if (missing.length) throw new Error(`No feature handles ${missing.join(', ')}.`);
-  return merged as Handlers;
+  return coreFacade({ base, modules: [audit, people, cameras, recording, streams, incidents, evidence, walls], audit, people, streams, recording, evidence });
 }

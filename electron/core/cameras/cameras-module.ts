@@ -91,22 +91,10 @@ export function createCamerasModule(deps: { settings: SettingsStore; credentials
         return null;
       },
       importCameras: async ({ text, format }, ctx) => {
-        const rows = parseCameraList(text, format);
-        if (rows.length === 0) throw new WatchroomError('import.empty', 'The file lists no cameras.');
-        // Importing the same list twice (a restart with --cameras) adds nothing the second time.
-        const existing = registry.list();
-        const present = (row: CameraInput) => existing.some((r) => r.name === row.name.trim() && r.url === redactedUrl(row.url));
-        const fresh = rows.map((row, index) => ({ row, index })).filter(({ row }) => !present(row));
-        const records = registry.addMany(
-          fresh.map((f) => f.row),
-          (e, i) => {
-            const row = fresh[i]!.index;
-            return { ...e, field: `rows[${row}].${e.field}`, message: `Row ${row + 1}: ${e.message}` };
-          },
-        );
-        ctx.record(format, { via: `import.${format}`, added: records.map(describe), skipped: rows.filter(present).length });
+        const { added: records, skipped } = importRows(registry, text, format);
+        ctx.record(format, { via: `import.${format}`, added: records.map(describe), skipped: skipped.length });
         camerasAdded(records);
-        return { added: records.map(view), skipped: rows.filter(present).map((r) => r.name.trim()) };
+        return { added: records.map(view), skipped };
       },
       addDemoCameras: async (_arg, ctx) => {
         const records = registry.addDemo();
@@ -124,3 +112,24 @@ export function createCamerasModule(deps: { settings: SettingsStore; credentials
   };
 }
 
+
+/**
+ * The rows of a camera list that are not configured yet (same name and address), added all or none,
+ * each field error naming its row. Importing the same list twice (a restart with --cameras) adds
+ * nothing the second time.
+ */
+function importRows(registry: CameraRegistry, text: string, format: 'json' | 'csv'): { added: CameraRecord[]; skipped: string[] } {
+  const rows = parseCameraList(text, format);
+  if (rows.length === 0) throw new WatchroomError('import.empty', 'The file lists no cameras.');
+  const existing = registry.list();
+  const present = (row: CameraInput) => existing.some((r) => r.name === row.name.trim() && r.url === redactedUrl(row.url));
+  const fresh = rows.map((row, index) => ({ row, index })).filter(({ row }) => !present(row));
+  const added = registry.addMany(
+    fresh.map((f) => f.row),
+    (e, i) => {
+      const row = fresh[i]!.index;
+      return { ...e, field: `rows[${row}].${e.field}`, message: `Row ${row + 1}: ${e.message}` };
+    },
+  );
+  return { added, skipped: rows.filter(present).map((r) => r.name.trim()) };
+}

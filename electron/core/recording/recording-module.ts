@@ -3,18 +3,17 @@
  * recording checked against the index, retention on a timer, and recorded footage served to
  * players (HLS playlists over signed links; each playlist served is a viewing in the ledger).
  */
-import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { RetentionSettings } from '../../../shared/api.js';
-import { playlistQuerySchema, retentionSchema } from '../../../shared/schemas.js';
+import { retentionSchema } from '../../../shared/schemas.js';
 import type { AuditModule } from '../audit/audit-module.js';
+import type { CameraRegistry } from '../cameras/camera-registry.js';
 import type { CamerasModule } from '../cameras/cameras-module.js';
-import type { FeatureModule, MediaRoute } from '../feature-module.js';
-import { sendFile, sendJson, sendText } from '../http-reply.js';
+import { recordingMediaRoutes } from './recording-media.js';
+import { DisposableStore, interval, toDisposable } from '../disposables.js';
+import type { FeatureModule } from '../feature-module.js';
 import type { Logger } from '../logger.js';
 import type { SettingsStore } from '../settings/settings-store.js';
-import { hlsPlaylist } from './hls-playlist.js';
-import { needsPlaybackTranscode, transcodeSegment } from './playback-transcode.js';
 import { fileLeftoverRuns, reconcileRecordings, type ReconcileReport } from './recording-reconciler.js';
 import { RecordingStore, type Audit } from './recording-store.js';
 import { applyRetention, DEFAULT_RETENTION, type FreeSpaceFloor } from './retention.js';
@@ -66,23 +65,14 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
     }
     return recorder;
   };
-  const offArchive = deps.cameras.onDidArchive((camera) => void recorders.delete(camera.id));
+  const owned = new DisposableStore();
+  owned.add(toDisposable(deps.cameras.onDidArchive((camera) => void recorders.delete(camera.id))));
 
   const retention = (): RetentionSettings => {
     const saved = retentionSchema.safeParse(deps.settings.get('retention'));
     return saved.success ? saved.data : { ...DEFAULT_RETENTION, ...options.retention };
   };
-  const clock = new TrustedClock((jump) => auditSystem('clock.jump', 'clock', { ...jump }), options.clocks);
-  let retentionRun: Promise<{ deleted: number; freedBytes: number }> | null = null;
-  const runRetention = () =>
-    (retentionRun ??= applyRetention(index, root, retention(), clock.now(), auditSystem, options.freeSpaceFloor)
-      .then((result) => {
-        // An archived camera is forgotten once retention has ended all its footage.
-        const withFootage = new Set(index.cameraIds());
-        for (const gone of registry.forgetArchived((id) => withFootage.has(id))) logger.log('info', 'cameras.archive-emptied', { cameraId: gone.id });
-        return result;
-      })
-      .finally(() => (retentionRun = null)));
+  const runRetention = retentionRunner({ index, root, retention, auditSystem, logger, registry, options });
 
   // Comparing the day folders with the index takes long with a month of footage, so it runs after
   // recording has started; only crash leftovers are filed first.
@@ -96,52 +86,9 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
     return report;
   })();
   ready.catch((error) => logger.log('error', 'recording.start-failed', { error: String(error) }));
-  const retentionTimer = setInterval(() => {
-    runRetention().catch((error) => logger.log('error', 'retention.failed', { error: String(error) }));
-  }, options.retentionIntervalMs ?? 60_000);
+  owned.add(interval(() => void runRetention().catch((error) => logger.log('error', 'retention.failed', { error: String(error) })), options.retentionIntervalMs ?? 60_000));
 
-  const segmentFile = (segmentId: number) => {
-    const row = index.byId(segmentId);
-    return row && !row.missing ? join(root, row.path) : null;
-  };
-
-  const mediaRoutes: MediaRoute[] = [
-    {
-      // /media/segments/<id>.ts
-      pattern: /^\/media\/segments\/(\d{1,15})\.ts$/,
-      serve({ res }, match) {
-        const file = segmentFile(Number(match[1]));
-        if (!file || !existsSync(file)) return sendText(res, 404, 'No such recorded segment.');
-        if (needsPlaybackTranscode(file)) return serveTranscoded(file, res, logger);
-        sendFile(res, file, logger, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=3600' });
-      },
-    },
-    {
-      // /media/<camera>/recording.m3u8?fromMs=&toMs=[&startMs=][&open=1]
-      pattern: /^\/media\/([^/]+)\/recording\.m3u8$/,
-      serve({ url, res, person, sign }, match) {
-        const q = url.searchParams;
-        const parsed = playlistQuerySchema.safeParse({
-          cameraId: decodeURIComponent(match[1]!),
-          fromMs: Number(q.get('fromMs')),
-          toMs: Number(q.get('toMs')),
-          ...(q.has('startMs') ? { startMs: Number(q.get('startMs')) } : {}),
-        });
-        if (!parsed.success) return sendJson(res, 400, { error: { code: 'media.invalid-range', message: parsed.error.issues[0]?.message ?? 'Invalid time range.' } });
-        const { cameraId, fromMs, toMs, startMs } = parsed.data;
-        let name: string;
-        try {
-          name = registry.get(cameraId).name;
-        } catch (error) {
-          return sendText(res, 404, (error as Error).message);
-        }
-        deps.audit.ledger.append({ name: person.name, role: person.role }, 'recording.view', cameraId, { name, fromMs, toMs });
-        const text = hlsPlaylist(index.segments(cameraId, fromMs, toMs), { uri: (s) => sign(`/media/segments/${s.id}.ts`), open: q.get('open') === '1', startMs });
-        res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
-        res.end(text);
-      },
-    },
-  ];
+  const mediaRoutes = recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, logger });
 
   return {
     root,
@@ -151,49 +98,57 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
     ready,
     applyRetention: runRetention,
     mediaRoutes,
-    handlers: {
-      listRecordings: async ({ cameraId, fromMs, toMs }) => {
-        registry.get(cameraId);
-        const ranges = index.ranges(cameraId, fromMs, toMs);
-        const reanchored = index.clockDriftsAt(cameraId, fromMs, toMs, MAX_CLOCK_OFFSET_MS);
-        if (!reanchored.length) return ranges;
-        return ranges.map((r) => ({ ...r, reanchoredAtMs: reanchored.filter((ms) => ms > r.startMs && ms <= r.endMs) }));
-      },
-      getRetention: async () => retention(),
-      setRetention: async (next, ctx) => {
-        const before = retention();
-        deps.settings.set('retention', next);
-        ctx.record('retention', { before, after: next });
-        void runRetention().catch((error) => logger.log('error', 'retention.failed', { error: String(error) }));
-        return next;
-      },
-      getStorageUsage: async () => index.usage(),
-      getRecordingCheck: async () => ready,
-    },
+    handlers: recordingHandlers({ index, registry, retention, settings: deps.settings, runRetention, ready, logger }),
     async dispose() {
-      clearInterval(retentionTimer);
-      offArchive();
+      owned.dispose();
       closing.abort();
       await ready.catch(() => undefined);
-      await retentionRun?.catch(() => undefined);
+      await runRetention.settled();
       index.close();
     },
   };
 }
 
-/** A segment the browser cannot decode, re-encoded while it is sent; the encode stops if the viewer leaves. */
-function serveTranscoded(file: string, res: import('node:http').ServerResponse, logger: Logger): void {
-  const { output, stop, failed } = transcodeSegment(file);
-  res.on('close', stop);
-  let started = false;
-  output.once('data', () => {
-    started = true;
-    res.writeHead(200, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=3600', 'X-Watchroom-Transcoded': 'h264' });
-  });
-  output.pipe(res, { end: false });
-  void failed.then((problem) => {
-    if (problem) logger.log('warn', 'playback.transcode-failed', { file: basename(file), problem });
-    if (!started && !res.headersSent) return sendText(res, 422, 'This recorded segment could not be converted for playback.');
-    res.end();
-  });
+/**
+ * One retention pass at a time, however many ask (the timer, a settings change, start-up); an
+ * archived camera is forgotten once retention has ended all its footage.
+ */
+function retentionRunner(deps: { index: SegmentIndex; root: string; retention: () => RetentionSettings; auditSystem: Audit; logger: Logger; registry: CameraRegistry; options: RecordingOptions }): RetentionRunner {
+  const clock = new TrustedClock((jump) => deps.auditSystem('clock.jump', 'clock', { ...jump }), deps.options.clocks);
+  let running: Promise<{ deleted: number; freedBytes: number }> | null = null;
+  const run = () =>
+    (running ??= applyRetention(deps.index, deps.root, deps.retention(), clock.now(), deps.auditSystem, deps.options.freeSpaceFloor)
+      .then((result) => {
+        const withFootage = new Set(deps.index.cameraIds());
+        for (const gone of deps.registry.forgetArchived((id) => withFootage.has(id))) deps.logger.log('info', 'cameras.archive-emptied', { cameraId: gone.id });
+        return result;
+      })
+      .finally(() => (running = null)));
+  return Object.assign(run, { settled: () => running?.catch(() => undefined) });
+}
+
+type RetentionRunner = (() => Promise<{ deleted: number; freedBytes: number }>) & { settled(): Promise<unknown> | undefined };
+
+/** Recording's slice of the contract: ranges, retention and the start-up check. */
+function recordingHandlers(deps: { index: SegmentIndex; registry: CameraRegistry; retention: () => RetentionSettings; settings: SettingsStore; runRetention: () => Promise<unknown>; ready: Promise<ReconcileReport>; logger: Logger }): FeatureModule['handlers'] {
+  const { index, registry, retention, runRetention, ready, logger } = deps;
+  return {
+    listRecordings: async ({ cameraId, fromMs, toMs }) => {
+      registry.get(cameraId);
+      const ranges = index.ranges(cameraId, fromMs, toMs);
+      const reanchored = index.clockDriftsAt(cameraId, fromMs, toMs, MAX_CLOCK_OFFSET_MS);
+      if (!reanchored.length) return ranges;
+      return ranges.map((r) => ({ ...r, reanchoredAtMs: reanchored.filter((ms) => ms > r.startMs && ms <= r.endMs) }));
+    },
+    getRetention: async () => retention(),
+    setRetention: async (next, ctx) => {
+      const before = retention();
+      deps.settings.set('retention', next);
+      ctx.record('retention', { before, after: next });
+      void runRetention().catch((error) => logger.log('error', 'retention.failed', { error: String(error) }));
+      return next;
+    },
+    getStorageUsage: async () => index.usage(),
+    getRecordingCheck: async () => ready,
+  };
 }

@@ -7,6 +7,7 @@ import type { SessionPerson } from '../../../shared/api.js';
 import type { CoreEvent, StreamVariant } from '../../../shared/events.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
 import type { CamerasModule } from '../cameras/cameras-module.js';
+import { DisposableStore, toDisposable } from '../disposables.js';
 import type { FeatureModule } from '../feature-module.js';
 import type { Logger } from '../logger.js';
 import type { RecordingModule } from '../recording/recording-module.js';
@@ -43,11 +44,10 @@ export function createStreamsModule(deps: { logger: Logger; ledger: AuditLedger;
     filedYet = true;
     engine.startRecording(registry.list().map((r) => r.id));
   });
-  const subscriptions = [
-    cameras.onDidAdd((added) => void recording.leftoversFiled.then(() => engine.startRecording(added.map((r) => r.id)))),
-    cameras.onDidChangeSource((id) => recording.leftoversFiled.then(() => engine.cameraChanged(id))),
-    cameras.onDidArchive((camera) => engine.cameraRemoved(camera.id)),
-  ];
+  const owned = new DisposableStore();
+  owned.add(toDisposable(cameras.onDidAdd((added) => void recording.leftoversFiled.then(() => engine.startRecording(added.map((r) => r.id))))));
+  owned.add(toDisposable(cameras.onDidChangeSource((id) => recording.leftoversFiled.then(() => engine.cameraChanged(id)))));
+  owned.add(toDisposable(cameras.onDidArchive((camera) => engine.cameraRemoved(camera.id))));
 
   return {
     openLive(person, cameraId, sink, stream = 'main') {
@@ -72,7 +72,7 @@ export function createStreamsModule(deps: { logger: Logger; ledger: AuditLedger;
       listStreams: async () => engine.statuses(registry.list().map((r) => r.id)),
     },
     async dispose() {
-      subscriptions.forEach((off) => off());
+      owned.dispose();
       // Stopping each stream lets ffmpeg close its segment and commits it.
       await engine.close();
     },

@@ -1,0 +1,41 @@
+/** What the people handlers share: the accounts, the sessions, the throttle and the settings they read. */
+import type { Person, SessionInfo, SessionPerson } from '../../../shared/api.js';
+import { WatchroomError } from '../../../shared/errors.js';
+import type { AuditLedger } from '../audit/audit-ledger.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { hashPassword } from './password-hash.js';
+import type { PeopleStore } from './people-store.js';
+import type { Sessions } from './sessions.js';
+import type { SignInThrottle } from './sign-in-throttle.js';
+
+export const DEFAULT_IDLE_LOCK_MINUTES = 15;
+
+export interface PeopleContext {
+  store: PeopleStore;
+  sessions: Sessions;
+  throttle: SignInThrottle;
+  ledger: AuditLedger;
+  settings: SettingsStore;
+  appVersion: string;
+  shell: SessionInfo['shell'];
+  idleLockMs(): number;
+}
+
+/** The idle time before a session locks: the saved setting, unless the start-up options override it. */
+export function idleLockMs(settings: SettingsStore, override?: number): number {
+  return override ?? (Number(settings.get('idleLockMinutes')) || DEFAULT_IDLE_LOCK_MINUTES) * 60_000;
+}
+
+export const sessionPerson = (p: Person): SessionPerson => ({ id: p.id, name: p.name, displayName: p.displayName, role: p.role });
+
+export function sessionInfo(ctx: PeopleContext, token: string | null): SessionInfo {
+  const resolved = ctx.sessions.resolve(token);
+  return { person: resolved?.person ?? null, needsFirstAdmin: ctx.store.count() === 0, locked: resolved?.locked ?? false, idleLockMs: ctx.idleLockMs(), appVersion: ctx.appVersion, shell: ctx.shell };
+}
+
+/** The first administrator, only while there is no account at all. */
+export async function addFirstAdmin(ctx: PeopleContext, input: { name: string; displayName: string; password: string }): Promise<Person> {
+  const added = ctx.store.addFirst({ ...input, role: 'admin', passwordHash: await hashPassword(input.password) });
+  if (!added) throw new WatchroomError('people.first-admin-exists', 'Watchroom already has an administrator; sign in instead.');
+  return added;
+}

@@ -1,0 +1,53 @@
+/** Signing in and out, the first administrator, one's own password, and media links for a session. */
+import { WatchroomError } from '../../../shared/errors.js';
+import type { Handlers } from '../api/handlers.js';
+import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
+import { addFirstAdmin, sessionInfo, sessionPerson, type PeopleContext } from './people-context.js';
+
+type SessionHandlers = Pick<Handlers, 'getSession' | 'createFirstAdmin' | 'signIn' | 'signOut' | 'reportActivity' | 'changePassword' | 'mediaLink'>;
+
+export function sessionHandlers(p: PeopleContext): SessionHandlers {
+  return {
+    getSession: async (_arg, ctx) => sessionInfo(p, ctx.token),
+    createFirstAdmin: async (input, ctx) => {
+      const added = await addFirstAdmin(p, input);
+      const token = p.sessions.open(added.id);
+      ctx.record(added.name, { name: added.name, displayName: added.displayName }, sessionPerson(added));
+      return { token, session: sessionInfo(p, token) };
+    },
+    signIn: async ({ name, password }, ctx) => {
+      const wait = p.throttle.waitMs(name);
+      if (wait > 0) throw new WatchroomError('auth.slow-down', `Too many failed sign-ins for ${name}. Try again in ${Math.ceil(wait / 1000)} s.`);
+      const found = p.store.byName(name);
+      // An unknown name costs the same hashing as a known one: timing tells no names apart.
+      const matches = await verifyPassword(password, found?.passwordHash ?? (await decoyHash()));
+      if (!found || !matches || found.person.disabled) {
+        const failures = p.throttle.failed(name);
+        const why = !found ? 'unknown-name' : !matches ? 'wrong-password' : 'disabled';
+        // Whoever tried is not known: the entry is Watchroom's, about the name they typed.
+        p.ledger.append('system', 'auth.sign-in-failed', name, { name, why, failuresInARow: failures });
+        throw new WatchroomError('auth.bad-credentials', found?.person.disabled && matches ? 'This account is disabled. Ask an administrator.' : 'That name and password do not match an account.');
+      }
+      p.throttle.succeeded(name);
+      const token = p.sessions.open(found.person.id);
+      ctx.record(found.person.name, { shell: p.shell }, sessionPerson(found.person));
+      return { token, session: sessionInfo(p, token) };
+    },
+    signOut: async (_arg, ctx) => {
+      if (ctx.token) p.sessions.close(ctx.token);
+      ctx.record(ctx.person!.name);
+      return null;
+    },
+    // The dispatcher keeps the session awake on every action; this one only says the person is there.
+    reportActivity: async () => null,
+    changePassword: async ({ current, next }, ctx) => {
+      const me = ctx.person!;
+      if (!(await verifyPassword(current, p.store.passwordHash(me.id) ?? ''))) throw new WatchroomError('auth.bad-credentials', 'Your current password is not right.');
+      p.store.setPasswordHash(me.id, await hashPassword(next));
+      p.sessions.closeAllOf(me.id, ctx.token ?? undefined);
+      ctx.record(me.name);
+      return null;
+    },
+    mediaLink: async ({ path }, ctx) => p.sessions.signMedia(ctx.token!, path) ?? '',
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Recorded footage for players: HLS playlists over a camera's segments in a window (each playlist
+ * served is a viewing in the ledger, in the name of the person whose link it was), and the segments
+ * themselves, re-encoded on the fly where the browser cannot decode them.
+ */
+import { existsSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { basename, join } from 'node:path';
+import { playlistQuerySchema } from '../../../shared/schemas.js';
+import type { AuditLedger } from '../audit/audit-ledger.js';
+import type { CameraRegistry } from '../cameras/camera-registry.js';
+import type { MediaRoute } from '../feature-module.js';
+import { sendFile, sendJson, sendText } from '../http-reply.js';
+import type { Logger } from '../logger.js';
+import { hlsPlaylist } from './hls-playlist.js';
+import { needsPlaybackTranscode, transcodeSegment } from './playback-transcode.js';
+import type { SegmentIndex } from './segment-index.js';
+
+export function recordingMediaRoutes({ root, index, registry, ledger, logger }: { root: string; index: SegmentIndex; registry: CameraRegistry; ledger: AuditLedger; logger: Logger }): MediaRoute[] {
+  const segmentFile = (segmentId: number) => {
+    const row = index.byId(segmentId);
+    return row && !row.missing ? join(root, row.path) : null;
+  };
+
+  return [
+    {
+      // /media/segments/<id>.ts
+      pattern: /^\/media\/segments\/(\d{1,15})\.ts$/,
+      serve({ res }, match) {
+        const file = segmentFile(Number(match[1]));
+        if (!file || !existsSync(file)) return sendText(res, 404, 'No such recorded segment.');
+        if (needsPlaybackTranscode(file)) return serveTranscoded(file, res, logger);
+        sendFile(res, file, logger, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=3600' });
+      },
+    },
+    {
+      // /media/<camera>/recording.m3u8?fromMs=&toMs=[&startMs=][&open=1]
+      pattern: /^\/media\/([^/]+)\/recording\.m3u8$/,
+      serve({ url, res, person, sign }, match) {
+        const q = url.searchParams;
+        const parsed = playlistQuerySchema.safeParse({
+          cameraId: decodeURIComponent(match[1]!),
+          fromMs: Number(q.get('fromMs')),
+          toMs: Number(q.get('toMs')),
+          ...(q.has('startMs') ? { startMs: Number(q.get('startMs')) } : {}),
+        });
+        if (!parsed.success) return sendJson(res, 400, { error: { code: 'media.invalid-range', message: parsed.error.issues[0]?.message ?? 'Invalid time range.' } });
+        const { cameraId, fromMs, toMs, startMs } = parsed.data;
+        let name: string;
+        try {
+          name = registry.get(cameraId).name;
+        } catch (error) {
+          return sendText(res, 404, (error as Error).message);
+        }
+        ledger.append({ name: person.name, role: person.role }, 'recording.view', cameraId, { name, fromMs, toMs });
+        const text = hlsPlaylist(index.segments(cameraId, fromMs, toMs), { uri: (s) => sign(`/media/segments/${s.id}.ts`), open: q.get('open') === '1', startMs });
+        res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
+        res.end(text);
+      },
+    },
+  ];
+}
+
+/** A segment the browser cannot decode, re-encoded while it is sent; the encode stops if the viewer leaves. */
+function serveTranscoded(file: string, res: ServerResponse, logger: Logger): void {
+  const { output, stop, failed } = transcodeSegment(file);
+  res.on('close', stop);
+  let started = false;
+  output.once('data', () => {
+    started = true;
+    res.writeHead(200, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=3600', 'X-Watchroom-Transcoded': 'h264' });
+  });
+  output.pipe(res, { end: false });
+  void failed.then((problem) => {
+    if (problem) logger.log('warn', 'playback.transcode-failed', { file: basename(file), problem });
+    if (!started && !res.headersSent) return sendText(res, 422, 'This recorded segment could not be converted for playback.');
+    res.end();
+  });
+}

@@ -74,9 +74,15 @@ function chooseClient(): WatchroomClient {
 
 const client = chooseClient();
 
-const authListeners = new Set<(code: 'auth.required' | 'auth.locked') => void>();
-/** Told when a call is refused for want of a session or because it locked, so the window can ask for a sign-in. */
-export function onAuthProblem(listener: (code: 'auth.required' | 'auth.locked') => void): () => void {
+type AuthProblem = 'auth.required' | 'auth.locked' | 'auth.forbidden';
+const AUTH_PROBLEMS: readonly string[] = ['auth.required', 'auth.locked', 'auth.forbidden'] satisfies AuthProblem[];
+const authListeners = new Set<(code: AuthProblem) => void>();
+/**
+ * Told when a call is refused for want of a session, because it locked, or for want of a permission
+ * (an administrator may have changed the role since the session was read), so the window can ask
+ * for a sign-in or read the session again.
+ */
+export function onAuthProblem(listener: (code: AuthProblem) => void): () => void {
   authListeners.add(listener);
   return () => authListeners.delete(listener);
 }
@@ -85,7 +91,7 @@ export const api: WatchroomApi = bindApi(async (method, arg) => {
   try {
     return await (client.api[method] as (arg: unknown) => Promise<unknown>)(arg);
   } catch (error) {
-    if (error instanceof WatchroomError && (error.code === 'auth.required' || error.code === 'auth.locked')) authListeners.forEach((l) => l(error.code as 'auth.required' | 'auth.locked'));
+    if (error instanceof WatchroomError && AUTH_PROBLEMS.includes(error.code)) authListeners.forEach((l) => l(error.code as AuthProblem));
     throw error;
   }
 });

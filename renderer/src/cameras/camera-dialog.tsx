@@ -2,10 +2,10 @@
 import { useState, type FormEvent } from 'react';
 import type { CameraView } from '../../../shared/api.js';
 import { api } from '../api/client';
+import { formErrors, NO_FORM_ERRORS, type FormErrors } from '../lib/form-errors';
 import { ModalDialog } from '../ui/modal-dialog';
 import { cameraChanges, formValuesOf, newCamera } from './camera-changes';
 import { CameraFieldInput } from './camera-field-input';
-import { cameraFormErrors, NO_ERRORS } from './camera-form-errors';
 import { CAMERA_FIELDS, type CameraField } from './camera-form-fields';
 import '../ui/form.css';
 
@@ -27,19 +27,19 @@ const PLACEHOLDERS: Record<CameraField, string> = {
 export function CameraDialog({ camera, onClose }: CameraDialogProps) {
   const [values, setValues] = useState(() => formValuesOf(camera));
   const [removePassword, setRemovePassword] = useState(false);
-  const [errors, setErrors] = useState(NO_ERRORS);
+  const [errors, setErrors] = useState<FormErrors<CameraField>>(NO_FORM_ERRORS);
   const [saving, setSaving] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSaving(true);
-    setErrors(NO_ERRORS);
+    setErrors(NO_FORM_ERRORS);
     try {
       if (camera) await api.updateCamera({ id: camera.id, changes: cameraChanges(values, removePassword) });
       else await api.addCamera(newCamera(values));
       onClose();
     } catch (error) {
-      setErrors(cameraFormErrors(error));
+      setErrors(formErrors(error, CAMERA_FIELDS));
       setSaving(false);
     }
   };

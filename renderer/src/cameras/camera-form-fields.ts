@@ -11,7 +11,3 @@ export const CAMERA_FIELD_LABELS: Record<CameraField, string> = {
   username: 'User name',
   password: 'Password',
 };
-
-export function isCameraField(value: string): value is CameraField {
-  return (CAMERA_FIELDS as readonly string[]).includes(value);
-}

@@ -6,7 +6,8 @@ import { importFailed, importSucceeded, type ImportReport } from './import-repor
 /** The API refuses larger texts; saying so before reading the file is kinder. */
 const MAX_IMPORT_BYTES = 1_000_000;
 
-export function ImportCameras() {
+/** `refusal`: why this person may not import cameras, when they may not. */
+export function ImportCameras({ refusal }: { refusal: string | undefined }) {
   const fileInput = useRef<HTMLInputElement>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [busy, setBusy] = useState(false);
@@ -27,7 +28,7 @@ export function ImportCameras() {
 
   return (
     <>
-      <button type="button" data-testid="import-cameras" disabled={busy} onClick={() => fileInput.current?.click()}>
+      <button type="button" data-testid="import-cameras" disabled={busy || refusal !== undefined} title={refusal} onClick={() => fileInput.current?.click()}>
         Import…
       </button>
       <input

@@ -5,8 +5,10 @@ import type { Bookmark, BookmarkQuery } from '../../../shared/incidents.js';
 import { api, mediaUrl, subscribeEvents } from '../api/client';
 import { errorMessage } from '../lib/error-message';
 import { formatLocalTime } from '../playback/format-time';
+import { PermissionHint } from '../session/permission-hint';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import type { ExportScope } from './export-dialog';
+import { IncidentActions, INCIDENT_PERMISSIONS, type IncidentConfirm } from './incident-actions';
 import './incidents-panel.css';
 
 interface IncidentsPanelProps {
@@ -30,7 +32,7 @@ function Thumbnail({ id }: { id: string }) {
 }
 
 /** Locking, unlocking and deleting ask first; a lock change goes on the record with its reason. */
-function BookmarkConfirm({ bookmark, action, onClose }: { bookmark: Bookmark; action: 'lock' | 'unlock' | 'delete'; onClose(): void }) {
+function BookmarkConfirm({ bookmark, action, onClose }: { bookmark: Bookmark; action: IncidentConfirm; onClose(): void }) {
   const texts = {
     lock: { title: 'Place an evidence lock', message: `Keep the footage of “${bookmark.title}” through retention until the lock is lifted?`, confirm: 'Lock', reason: 'Why is this footage locked?' },
     unlock: { title: 'Lift the evidence lock', message: `Retention may then delete the footage of “${bookmark.title}” when it is old enough.`, confirm: 'Unlock', reason: 'Why is the lock lifted?' },
@@ -59,7 +61,7 @@ export function IncidentsPanel({ cameras, onPlay, onEdit, onExport, onClose }: I
   const [toDay, setToDay] = useState('');
   const [items, setItems] = useState<Bookmark[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState<{ bookmark: Bookmark; action: 'lock' | 'unlock' | 'delete' } | null>(null);
+  const [confirming, setConfirming] = useState<{ bookmark: Bookmark; action: IncidentConfirm } | null>(null);
 
   const load = useCallback(() => {
     const to = dayStart(toDay);
@@ -97,6 +99,9 @@ export function IncidentsPanel({ cameras, onPlay, onEdit, onExport, onClose }: I
         <label>To <input type="date" data-testid="incidents-to" value={toDay} onChange={(e) => setToDay(e.target.value)} /></label>
         <button type="button" className="incidents-close" data-testid="incidents-close" onClick={onClose}>Back to live wall</button>
       </header>
+      <div className="incidents-hints">
+        {INCIDENT_PERMISSIONS.map((permission) => <PermissionHint key={permission} permission={permission} />)}
+      </div>
       {problem && <p className="app-error" role="alert">{problem}</p>}
       {items.length === 0 && <p className="incidents-empty">No bookmarks match. Press ★ on a tile (or B on a selected tile) to mark a moment.</p>}
       <ul className="incidents-list">
@@ -113,23 +118,13 @@ export function IncidentsPanel({ cameras, onPlay, onEdit, onExport, onClose }: I
               {b.notes && <p className="incident-notes">{b.notes}</p>}
               <p className="incident-tags">{b.tags.map((t) => <span key={t} className="tag">{t}</span>)}</p>
             </div>
-            <div className="incident-actions">
-              <button type="button" data-testid="incident-play" onClick={() => onPlay(b)}>Play</button>
-              <button type="button" data-testid="incident-edit" onClick={() => onEdit(b)}>Edit…</button>
-              <button
-                type="button"
-                data-testid="incident-export"
-                onClick={() => onExport({ cameraIds: b.cameraIds, cameraNames: names(b), fromMs: b.atMs - b.beforeMs, toMs: b.atMs + b.afterMs, caseReference: b.caseReference })}
-              >
-                Export…
-              </button>
-              <button type="button" data-testid="incident-lock" onClick={() => setConfirming({ bookmark: b, action: b.locked ? 'unlock' : 'lock' })}>
-                {b.locked ? 'Unlock' : 'Lock'}
-              </button>
-              <button type="button" data-testid="incident-delete" disabled={b.locked} title={b.locked ? 'Lift the lock first' : 'Delete this bookmark'} onClick={() => setConfirming({ bookmark: b, action: 'delete' })}>
-                Delete
-              </button>
-            </div>
+            <IncidentActions
+              bookmark={b}
+              onPlay={() => onPlay(b)}
+              onEdit={() => onEdit(b)}
+              onExport={() => onExport({ cameraIds: b.cameraIds, cameraNames: names(b), fromMs: b.atMs - b.beforeMs, toMs: b.atMs + b.afterMs, caseReference: b.caseReference })}
+              onConfirm={(action) => setConfirming({ bookmark: b, action })}
+            />
           </li>
         ))}
       </ul>

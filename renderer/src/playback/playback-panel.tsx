@@ -10,6 +10,7 @@ import { PLAYLIST_SPAN_MS, RecordedVideo } from './recorded-video';
 import type { RecordedPlayer } from './recorded-player';
 import { Timeline } from './timeline';
 import type { ExportScope } from '../incidents/export-dialog';
+import { PermissionHint, usePermission } from '../session/permission-hint';
 import './playback-panel.css';
 
 interface PlaybackPanelProps {
@@ -38,6 +39,7 @@ const SYNC_TOLERANCE_MS = 300;
 
 export function PlaybackPanel({ cameras, startAtMs, onExport, onClose }: PlaybackPanelProps) {
   const [windowMs, setWindowMs] = useState(WINDOWS[0]!.ms);
+  const exporting = usePermission('evidence.export');
   /** The timeline's right edge; it follows the present until the operator pans into the past. */
   const [toMs, setToMs] = useState(() => (startAtMs === undefined ? Date.now() : Math.min(Date.now(), startAtMs + windowMs / 2)));
   const [followNow, setFollowNow] = useState(startAtMs === undefined || startAtMs + windowMs / 2 >= Date.now());
@@ -165,16 +167,17 @@ export function PlaybackPanel({ cameras, startAtMs, onExport, onClose }: Playbac
             {goToError && <span className="field-error" role="alert" data-testid="playback-goto-error">{goToError}</span>}
           </form>
           <span className="playback-marks">
-            <button type="button" data-testid="playback-mark-in" disabled={cursor === null} onClick={() => setMarkIn(cursor)} title="Export from the moment on screen">
+            <button type="button" data-testid="playback-mark-in" disabled={cursor === null || !exporting.allowed} onClick={() => setMarkIn(cursor)} title={exporting.refusal ?? 'Export from the moment on screen'}>
               Mark in{markIn !== null && ` ${formatLocalTime(markIn, false)}`}
             </button>
-            <button type="button" data-testid="playback-mark-out" disabled={cursor === null} onClick={() => setMarkOut(cursor)} title="Export up to the moment on screen">
+            <button type="button" data-testid="playback-mark-out" disabled={cursor === null || !exporting.allowed} onClick={() => setMarkOut(cursor)} title={exporting.refusal ?? 'Export up to the moment on screen'}>
               Mark out{markOut !== null && ` ${formatLocalTime(markOut, false)}`}
             </button>
             <button
               type="button"
               data-testid="playback-export"
-              disabled={cursor === null && !marked}
+              disabled={(cursor === null && !marked) || !exporting.allowed}
+              title={exporting.refusal}
               onClick={() => {
                 const span = marked ?? { fromMs: cursor! - UNMARKED_EXPORT_MS, toMs: Math.min(Date.now(), cursor! + UNMARKED_EXPORT_MS) };
                 onExport({ cameraIds: cameras.map((c) => c.id), cameraNames: cameras.map((c) => c.name), ...span, caseReference: '' });
@@ -182,6 +185,7 @@ export function PlaybackPanel({ cameras, startAtMs, onExport, onClose }: Playbac
             >
               Export…
             </button>
+            <PermissionHint permission="evidence.export" />
           </span>
           <button type="button" data-testid="playback-close" onClick={onClose}>Back to live wall</button>
         </div>

@@ -2,7 +2,8 @@
  * Who is signed in, for every view: the person and their role, what the role permits (the core
  * enforces it; the UI only hides what cannot be used), whether the session is idle-locked, and the
  * actions that change it. A call the core refused for want of a session (signed out elsewhere,
- * the host restarted) or because the session locked moves the view to the matching screen.
+ * the host restarted) or because the session locked moves the view to the matching screen; one
+ * refused for want of a permission reads the session again, so the view follows a role changed since.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { SessionInfo, SignedIn } from '../../../shared/api.js';
@@ -17,6 +18,8 @@ interface SessionContextValue {
   signedIn(result: SignedIn): void;
   signOut(): Promise<void>;
   lock(): void;
+  /** Reads the session again: after a change to the person's own account or to the idle lock. */
+  refresh(): Promise<void>;
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -60,6 +63,7 @@ export function useSessionState(): { session: SessionInfo | null; error: string 
           await reload();
         },
         lock: () => setSession((s) => (s ? { ...s, locked: true } : s)),
+        refresh: reload,
       },
     [session, reload],
   );

@@ -1,6 +1,7 @@
 /**
  * How long footage is kept and how much disk it may take; whichever limit bites first deletes the
  * oldest footage (evidence-locked footage excepted). The core validates; its errors sit by the fields.
+ * Roles that may not change the settings still see them, read-only.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { RetentionSettings, StorageUsage } from '../../../shared/api.js';
@@ -8,6 +9,7 @@ import { WatchroomError } from '../../../shared/errors.js';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/error-message';
 import { formatLocalTime } from '../playback/format-time';
+import { PermissionHint, usePermission } from '../session/permission-hint';
 import { ModalDialog } from '../ui/modal-dialog';
 import '../ui/form.css';
 import './retention-dialog.css';
@@ -38,6 +40,7 @@ export function RetentionDialog({ onClose }: { onClose(): void }) {
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [general, setGeneral] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const configure = usePermission('recording.configure');
 
   useEffect(() => {
     api.getRetention().then(
@@ -88,6 +91,7 @@ export function RetentionDialog({ onClose }: { onClose(): void }) {
                 id={`retention-${field}`}
                 data-testid={`retention-${field}`}
                 inputMode="decimal"
+                readOnly={!configure.allowed}
                 value={text[field]}
                 aria-invalid={errors[field] ? true : undefined}
                 onChange={(e) => setText({ ...text, [field]: e.target.value })}
@@ -100,14 +104,15 @@ export function RetentionDialog({ onClose }: { onClose(): void }) {
             </div>
           ))}
           <p className="retention-hint">The oldest footage goes first once any limit is reached. Footage under an evidence lock is always kept.</p>
+          <PermissionHint permission="recording.configure" />
           {general && (
             <p className="form-error" role="alert">
               {general}
             </p>
           )}
           <div className="dialog-actions">
-            <button type="button" onClick={onClose}>Cancel</button>
-            <button type="submit" className="primary" data-testid="retention-save" disabled={saving}>Save</button>
+            <button type="button" onClick={onClose}>{configure.allowed ? 'Cancel' : 'Close'}</button>
+            {configure.allowed && <button type="submit" className="primary" data-testid="retention-save" disabled={saving}>Save</button>}
           </div>
         </form>
       )}

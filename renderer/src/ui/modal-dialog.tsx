@@ -8,11 +8,13 @@ import './modal-dialog.css';
 interface ModalDialogProps {
   title: string;
   testId: string;
+  /** Added to `modal-dialog`, e.g. for a wider dialog that holds a table. */
+  className?: string;
   onCancel(): void;
   children: ReactNode;
 }
 
-export function ModalDialog({ title, testId, onCancel, children }: ModalDialogProps) {
+export function ModalDialog({ title, testId, className, onCancel, children }: ModalDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
@@ -24,7 +26,7 @@ export function ModalDialog({ title, testId, onCancel, children }: ModalDialogPr
   return (
     <dialog
       ref={dialog}
-      className="modal-dialog"
+      className={className ? `modal-dialog ${className}` : 'modal-dialog'}
       data-testid={testId}
       aria-labelledby={`${testId}-title`}
       onCancel={(event) => {

@@ -7,11 +7,13 @@ import { startCameraDrag } from './wall-drag';
 interface CameraListItemProps {
   camera: CameraView;
   state: StreamState | undefined;
+  /** Why this person may not edit or remove cameras, when they may not. */
+  refusal: string | undefined;
   onEdit(camera: CameraView): void;
   onRemove(camera: CameraView): void;
 }
 
-export function CameraListItem({ camera, state, onEdit, onRemove }: CameraListItemProps) {
+export function CameraListItem({ camera, state, refusal, onEdit, onRemove }: CameraListItemProps) {
   return (
     <li
       className="camera-item"
@@ -32,13 +34,21 @@ export function CameraListItem({ camera, state, onEdit, onRemove }: CameraListIt
           className="item-button"
           data-testid="camera-edit"
           aria-label={`Edit ${camera.name}`}
-          disabled={camera.demo}
-          title={camera.demo ? 'Demo cameras cannot be edited; remove them and add a real camera.' : `Edit ${camera.name}`}
+          disabled={camera.demo || refusal !== undefined}
+          title={refusal ?? (camera.demo ? 'Demo cameras cannot be edited; remove them and add a real camera.' : `Edit ${camera.name}`)}
           onClick={() => onEdit(camera)}
         >
           Edit
         </button>
-        <button type="button" className="item-button" data-testid="camera-remove" aria-label={`Remove ${camera.name}`} onClick={() => onRemove(camera)}>
+        <button
+          type="button"
+          className="item-button"
+          data-testid="camera-remove"
+          aria-label={`Remove ${camera.name}`}
+          disabled={refusal !== undefined}
+          title={refusal ?? `Remove ${camera.name}`}
+          onClick={() => onRemove(camera)}
+        >
           Remove
         </button>
       </span>

@@ -4,6 +4,7 @@ import type { CameraView } from '../../../shared/api.js';
 import { api } from '../api/client';
 import { ImportCameras } from '../cameras/import-cameras';
 import { errorMessage } from '../lib/error-message';
+import { PermissionHint, usePermission } from '../session/permission-hint';
 import { CameraListItem } from './camera-list-item';
 import { groupCameras } from './camera-groups';
 import { StatusSummary } from './status-summary';
@@ -23,6 +24,7 @@ export function CameraSidebar({ cameras, statuses, onAdd, onEdit, onRemove }: Ca
   const [query, setQuery] = useState('');
   const [demoError, setDemoError] = useState<string | null>(null);
   const groups = groupCameras(cameras ?? [], query);
+  const configure = usePermission('cameras.configure');
 
   const addDemo = () => {
     setDemoError(null);
@@ -42,15 +44,16 @@ export function CameraSidebar({ cameras, statuses, onAdd, onEdit, onRemove }: Ca
         onChange={(event) => setQuery(event.target.value)}
       />
       <div className="sidebar-actions">
-        <button type="button" data-testid="add-camera" onClick={onAdd}>
+        <button type="button" data-testid="add-camera" disabled={!configure.allowed} title={configure.refusal} onClick={onAdd}>
           Add camera
         </button>
-        <ImportCameras />
+        <ImportCameras refusal={configure.refusal} />
         {cameras?.length === 0 && (
-          <button type="button" data-testid="add-demo-cameras" onClick={addDemo}>
+          <button type="button" data-testid="add-demo-cameras" disabled={!configure.allowed} title={configure.refusal} onClick={addDemo}>
             Add demo cameras
           </button>
         )}
+        <PermissionHint permission="cameras.configure" />
         {demoError && (
           <p className="form-error" role="alert">
             {demoError}
@@ -74,7 +77,7 @@ export function CameraSidebar({ cameras, statuses, onAdd, onEdit, onRemove }: Ca
               )}
               <ul>
                 {group.cameras.map((camera) => (
-                  <CameraListItem key={camera.id} camera={camera} state={statuses.get(streamKey(camera.id))?.state} onEdit={onEdit} onRemove={onRemove} />
+                  <CameraListItem key={camera.id} camera={camera} state={statuses.get(streamKey(camera.id))?.state} refusal={configure.refusal} onEdit={onEdit} onRemove={onRemove} />
                 ))}
               </ul>
             </details>

@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import type { ClockDrift, StreamState, StreamStatus } from '../../../shared/events.js';
 import { formatClockDrift, formatDriftSeconds, formatLocalTime } from '../playback/format-time';
+import { usePermission } from '../session/permission-hint';
 import { StateBadge } from './state-badge';
 import { stateTone } from './stream-state-tone';
 
@@ -26,6 +27,7 @@ const REPLAY_STEPS = [10, 30];
 
 export function TileOverlay({ name, state, status, clockDrift, replaying, tour, onReplay, onLive, onBookmark, onTour, onClear }: TileOverlayProps) {
   const tone = stateTone(state);
+  const bookmarks = usePermission('bookmarks.write');
   return (
     <>
       <div className="tile-bar">
@@ -80,7 +82,7 @@ export function TileOverlay({ name, state, status, clockDrift, replaying, tour, 
             </button>
           ))
         )}
-        <button type="button" className="tile-button" data-testid="tile-bookmark" title="Bookmark this moment (B)" onClick={onBookmark} onDoubleClick={(e) => e.stopPropagation()}>
+        <button type="button" className="tile-button" data-testid="tile-bookmark" disabled={!bookmarks.allowed} title={bookmarks.refusal ?? 'Bookmark this moment (B)'} onClick={onBookmark} onDoubleClick={(e) => e.stopPropagation()}>
           ★
         </button>
         <button type="button" className="tile-button" data-testid="tile-tour" title="Tour: show cameras on this tile in turn" onClick={onTour} onDoubleClick={(e) => e.stopPropagation()}>

@@ -1,4 +1,6 @@
 import type { LayoutId } from '../../../shared/layouts.js';
+import { PersonMenu } from '../people/person-menu';
+import { usePermission } from '../session/permission-hint';
 import { LayoutSwitcher } from './layout-switcher';
 import { PresetsMenu } from './presets-menu';
 import { WallsMenu } from './walls-menu';
@@ -16,6 +18,7 @@ interface TopBarProps {
 }
 
 export function TopBar({ layout, onLayout, onPlayback, onRetention, onIncidents, onVerify, onWallTour, onHelp }: TopBarProps) {
+  const verify = usePermission('evidence.verify');
   return (
     <header className="top-bar">
       <h1 className="app-name">Watchroom</h1>
@@ -32,7 +35,7 @@ export function TopBar({ layout, onLayout, onPlayback, onRetention, onIncidents,
       <span className="top-bar-end" />
       <PresetsMenu />
       <WallsMenu />
-      <button type="button" data-testid="open-verify" onClick={onVerify} title="Check an evidence package">
+      <button type="button" data-testid="open-verify" disabled={!verify.allowed} onClick={onVerify} title={verify.refusal ?? 'Check an evidence package'}>
         Verify
       </button>
       <button type="button" data-testid="open-help" onClick={onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
@@ -41,6 +44,7 @@ export function TopBar({ layout, onLayout, onPlayback, onRetention, onIncidents,
       <button type="button" data-testid="open-retention" onClick={onRetention} title="How long recordings are kept and how much disk they may use">
         Retention
       </button>
+      <PersonMenu />
     </header>
   );
 }

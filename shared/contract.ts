@@ -72,6 +72,8 @@ export const CONTRACT = {
   createFirstAdmin: spec({ arg: personInputSchema.omit({ role: true }), result: signedInSchema, access: 'public', audit: 'people.first-admin', errors: ['people.first-admin-exists'] }),
   signIn: spec({ arg: signInSchema, result: signedInSchema, access: 'public', audit: 'auth.sign-in', errors: ['auth.bad-credentials', 'auth.slow-down'], whileLocked: true }),
   signOut: spec({ arg: none, result: nothing, access: 'self', audit: 'auth.sign-out', errors: [], whileLocked: true }),
+  /** Locks the session now (by hand, or when the page saw no input for the idle-lock time): the wall stays, actions wait for a sign-in. */
+  lockSession: spec({ arg: z.object({ why: z.enum(['by-hand', 'idle']) }), result: nothing, access: 'self', audit: 'auth.locked', errors: [], whileLocked: true }),
   /** The person at the keyboard is still there (the renderer reports input, at most twice a minute). */
   reportActivity: spec({ arg: none, result: nothing, access: 'self', audit: null, errors: [] }),
   changePassword: spec({ arg: z.object({ current: z.string().max(256), next: passwordSchema }), result: nothing, access: 'self', audit: 'people.password-change', errors: ['auth.bad-credentials'] }),

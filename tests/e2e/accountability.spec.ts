@@ -69,6 +69,8 @@ test('the idle lock keeps the wall visible, takes no action until a sign-in, and
   const lock = page.getByTestId('locked-screen');
   await expect(lock).toBeVisible({ timeout: (IDLE_LOCK_SECONDS + 20) * 1000 });
   await expect(lock).toContainText('ada was signed in');
+  const entries = await host.callAs(await host.signIn('ada'), 'listAudit', { limit: 1000 });
+  expect(entries.filter((e) => e.action === 'auth.locked').map((e) => [e.actor, e.details?.why])).toEqual([['ada', 'idle']]);
   await expect(tile).toHaveAttribute('data-state', 'live');
   const time = () => tile.getByTestId('tile-video').evaluate((v: HTMLVideoElement) => v.currentTime);
   const before = await time();
@@ -92,6 +94,7 @@ test('a page on another local port gets nothing it can use from a signed-in Watc
   await page.goto(host.url.href);
   await fillSignIn(page, 'ada');
   await expect(page.getByTestId('tile-0')).toHaveAttribute('data-state', 'live');
+  ada = await host.signIn('ada'); // the test's own session from before has locked itself meanwhile
   const camera = (await host.callAs(ada, 'listCameras'))[0]!;
   const link = await host.callAs(ada, 'mediaLink', { path: `/media/${camera.id}/recording.m3u8?fromMs=${Date.now() - 60_000}&toMs=${Date.now()}` });
 

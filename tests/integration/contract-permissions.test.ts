@@ -58,6 +58,7 @@ const SAMPLE: Sample = {
   createFirstAdmin: () => ({ name: unique('second-first'), displayName: 'Not first', password: TEST_PASSWORD }),
   signIn: (p) => ({ name: p.name, password: TEST_PASSWORD }),
   signOut: () => undefined,
+  lockSession: () => ({ why: 'by-hand' }),
   reportActivity: () => undefined,
   changePassword: () => ({ current: TEST_PASSWORD, next: TEST_PASSWORD }),
   listPeople: () => undefined,
@@ -120,8 +121,9 @@ async function callAs(person: SignedInPerson, method: ApiMethod, arg: unknown) {
   return { result, entries };
 }
 
-// signOut ends the session, so it goes last.
-const ORDER = [...API_METHODS.filter((m) => m !== 'signOut'), 'signOut' as const];
+// Locking and signing out end what the session may do, so they go last.
+const LAST = ['lockSession', 'signOut'] as const;
+const ORDER = [...API_METHODS.filter((m) => !(LAST as readonly string[]).includes(m)), ...LAST];
 
 describe.each(ROLES)('every method of the contract, as %s', (role: Role) => {
   let person: SignedInPerson;

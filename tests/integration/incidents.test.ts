@@ -94,8 +94,8 @@ describe('incident bookmarks', () => {
     await applyRetention(h.core.recordings.index, h.core.recordings.root, aDayOn.policy, aDayOn.now, () => undefined);
     expect(segments().filter((s) => inWindow.includes(s.path))).toEqual([]);
     await h.api.deleteBookmark({ id: bookmark!.id });
-    const locks = ledger().filter((e) => e.action === 'evidence.lock' || e.action === 'evidence.unlock');
-    expect(locks.map((e) => [e.action, e.actor, e.details?.reason])).toEqual([['evidence.lock', 'tester', 'Requested by CPS'], ['evidence.unlock', 'tester', 'Case closed']]);
+    const locks = ledger().filter((e) => e.action === 'evidence.lock');
+    expect(locks.map((e) => [e.actor, e.details?.locked, e.details?.reason])).toEqual([['tester', true, 'Requested by CPS'], ['tester', false, 'Case closed']]);
     expect(ledger().some((e) => e.action === 'bookmark.delete' && e.subject === bookmark!.id)).toBe(true);
   });
 });

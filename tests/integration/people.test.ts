@@ -135,6 +135,11 @@ describe('people', () => {
     await expect(olive.api.reportActivity()).rejects.toMatchObject({ code: 'auth.locked' });
     expect((await olive.api.listCameras()).length).toBeGreaterThanOrEqual(0); // the wall stays on screen
     const again = await h.core.system.signIn({ name: 'olive', password: TEST_PASSWORD });
-    await h.core.api(again.token).setWall({ wallId: 'wall-1', state: await olive.api.getWall({ wallId: 'wall-1' }) });
+    const fresh = h.core.api(again.token);
+    await fresh.setWall({ wallId: 'wall-1', state: await olive.api.getWall({ wallId: 'wall-1' }) });
+    // Locked by hand ("Lock now", or the page's own idle timer): at once, and on the record.
+    await fresh.lockSession({ why: 'by-hand' });
+    await expect(fresh.setWall({ wallId: 'wall-1', state: await fresh.getWall({ wallId: 'wall-1' }) })).rejects.toMatchObject({ code: 'auth.locked' });
+    expect(ledger(h.dataDir).filter((e) => e.action === 'auth.locked').map((e) => [e.actor, e.role, e.details?.why])).toEqual([['olive', 'operator', 'by-hand']]);
   });
 });

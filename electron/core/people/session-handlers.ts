@@ -4,7 +4,7 @@ import type { Handlers } from '../api/handlers.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
 import { addFirstAdmin, sessionInfo, sessionPerson, type PeopleContext } from './people-context.js';
 
-type SessionHandlers = Pick<Handlers, 'getSession' | 'createFirstAdmin' | 'signIn' | 'signOut' | 'reportActivity' | 'changePassword' | 'mediaLink'>;
+type SessionHandlers = Pick<Handlers, 'getSession' | 'createFirstAdmin' | 'signIn' | 'signOut' | 'lockSession' | 'reportActivity' | 'changePassword' | 'mediaLink'>;
 
 export function sessionHandlers(p: PeopleContext): SessionHandlers {
   return {
@@ -36,6 +36,11 @@ export function sessionHandlers(p: PeopleContext): SessionHandlers {
     signOut: async (_arg, ctx) => {
       if (ctx.token) p.sessions.close(ctx.token);
       ctx.record(ctx.person!.name);
+      return null;
+    },
+    lockSession: async ({ why }, ctx) => {
+      if (ctx.token) p.sessions.lock(ctx.token);
+      ctx.record(ctx.person!.name, { why });
       return null;
     },
     // The dispatcher keeps the session awake on every action; this one only says the person is there.

@@ -55,6 +55,12 @@ export class Sessions implements SessionLookup {
     return { person: { id, name, displayName, role }, locked: this.now() - session.lastActiveMs > this.idleLockMs() };
   }
 
+  /** Locks the session at once: it resolves as locked until its person signs in again. */
+  lock(token: string): void {
+    const session = this.byToken.get(token);
+    if (session) session.lastActiveMs = Number.NEGATIVE_INFINITY;
+  }
+
   /** The person acted: an unlocked session stays awake. A locked one needs a sign-in, not a call. */
   touch(token: string): void {
     const session = this.byToken.get(token);

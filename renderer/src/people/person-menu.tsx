@@ -45,7 +45,7 @@ export function PersonMenu() {
               {item('open-change-password', 'Change password…', () => setOpened('change-password'))}
               {can('people.manage') && item('open-people', 'People…', () => setOpened('people'))}
               {can('audit.view') && item('open-ledger', 'Audit ledger…', () => setOpened('ledger'))}
-              {item('lock-now', 'Lock now', lock)}
+              {item('lock-now', 'Lock now', () => lock('by-hand'))}
               {item('sign-out', 'Sign out', () => void signOut())}
             </ul>
           );

@@ -17,7 +17,7 @@ interface SessionContextValue {
   /** A sign-in (or the first administrator) succeeded: its session becomes this page's. */
   signedIn(result: SignedIn): void;
   signOut(): Promise<void>;
-  lock(): void;
+  lock(why: 'by-hand' | 'idle'): void;
   /** Reads the session again: after a change to the person's own account or to the idle lock. */
   refresh(): Promise<void>;
 }
@@ -62,7 +62,11 @@ export function useSessionState(): { session: SessionInfo | null; error: string 
           setSessionToken(null);
           await reload();
         },
-        lock: () => setSession((s) => (s ? { ...s, locked: true } : s)),
+        lock: (why) => {
+          // The core locks the session too, and the ledger says when and why.
+          void api.lockSession({ why }).catch(() => undefined);
+          setSession((s) => (s ? { ...s, locked: true } : s));
+        },
         refresh: reload,
       },
     [session, reload],

@@ -17,7 +17,7 @@ export function SessionGate({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     if (!signedIn || locked || !value) return;
-    return watchIdle(idleMs, value.lock, () => void api.reportActivity().catch(() => undefined));
+    return watchIdle(idleMs, () => value.lock('idle'), () => void api.reportActivity().catch(() => undefined));
   }, [signedIn, locked, idleMs, value]);
 
   // `inert` stops clicks and focus behind the lock, not the wall's keyboard shortcuts, which listen

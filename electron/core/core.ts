@@ -43,7 +43,7 @@ export interface CoreOptions extends AuditOptions, RecordingOptions, StreamOptio
   maxReceivedFileBytes?: number;
   /** Encrypts camera passwords at rest: safeStorage in Electron; a key file in dataDir when omitted. */
   secretBox?: SecretBox;
-  /** Idle time before a session locks, overriding the saved setting (tests). */
+  /** Idle time before a session locks, until an administrator sets one (`--idle-lock`, tests). */
   idleLockMs?: number;
 }
 

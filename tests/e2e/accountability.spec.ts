@@ -3,19 +3,21 @@
  * administrator; the idle lock keeps the wall on screen and takes no action until someone signs in;
  * and a page on another local port gets nothing it can use while a person is signed in.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 import { TEST_PASSWORD } from '../fixtures/people.js';
 import { fillSignIn } from '../fixtures/sign-in-page.js';
+import { waitForFootage } from '../fixtures/recording-checks.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 /** Short enough to watch the lock engage, long enough to act between. */
 const IDLE_LOCK_SECONDS = 6;
 let host: HostProcess;
 let cameraUrl: string;
+let dataDir: string;
 /** A session of the first administrator's own, for calls the test makes beside the page. */
 let ada: string;
 
@@ -24,7 +26,8 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   const cam = await startTestCamera({ codec: 'h264', label: 'Lobby' });
   cameraUrl = cam.url;
-  host = await startHostProcess(['--data', tempDataDir(), '--no-demo', '--idle-lock', String(IDLE_LOCK_SECONDS)], { firstStart: true });
+  dataDir = tempDataDir();
+  host = await startHostProcess(['--data', dataDir, '--no-demo', '--idle-lock', String(IDLE_LOCK_SECONDS)], { firstStart: true });
 });
 
 test.afterAll(async () => {
@@ -142,4 +145,70 @@ test('a page on another local port gets nothing it can use from a signed-in Watc
   } finally {
     evil.close();
   }
+});
+
+/** A person's own browser window, signed in through the form. */
+async function windowOf(browser: Browser, name: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  await page.goto(host.url.href);
+  await fillSignIn(page, name);
+  await expect(page.getByTestId('sign-in-screen')).toBeHidden();
+  return page;
+}
+
+async function addPerson(page: Page, name: string, displayName: string, role: string): Promise<void> {
+  const people = page.getByTestId('people-dialog');
+  await people.getByTestId('add-person-name').fill(name);
+  await people.getByTestId('add-person-displayName').fill(displayName);
+  await people.getByTestId('add-person-role').selectOption(role);
+  await people.getByTestId('add-person-password').fill(TEST_PASSWORD);
+  await people.getByTestId('add-person-submit').click();
+  await expect(people.getByTestId('add-person-done')).toContainText(`${displayName} (${name}) can now sign in.`);
+}
+
+test('the administrator adds an operator and an investigator; the operator may neither change cameras nor export, the investigator exports, and the ledger names each', async ({ browser }) => {
+  test.setTimeout(150_000);
+  await waitForFootage(join(dataDir, 'recordings'), 10);
+  // An administrator's idle lock replaces --idle-lock: long enough for three people to take turns.
+  await host.callAs(await host.signIn('ada'), 'setIdleLock', { minutes: 30 });
+
+  const admin = await windowOf(browser, 'ada');
+  const menu = admin.getByTestId('person-menu');
+  await menu.locator('summary').click();
+  await menu.getByTestId('open-people').click();
+  await addPerson(admin, 'olive', 'Olive Operator', 'operator');
+  await addPerson(admin, 'ivy', 'Ivy Investigator', 'investigator');
+  await admin.keyboard.press('Escape');
+
+  const operator = await windowOf(browser, 'olive');
+  await expect(operator.getByTestId('person-role')).toHaveText('Operator');
+  await expect(operator.getByTestId('add-camera')).toBeDisabled();
+  await expect(operator.locator('[data-testid="permission-hint"][data-permission="cameras.configure"]')).toHaveText('Only administrators can add, change or remove cameras.');
+  await operator.getByTestId('open-playback').click();
+  await expect(operator.getByTestId('playback-export')).toBeDisabled();
+  await expect(operator.locator('[data-testid="permission-hint"][data-permission="evidence.export"]')).toHaveText('Only investigators and administrators can export footage.');
+  await operator.screenshot({ path: join(ARTIFACTS, 'accountability-operator.png') });
+  // Asked directly, the core refuses too, and says which permission was missing.
+  const refused = await host.callAs(await host.signIn('olive'), 'addCamera', { name: 'Sneaky', url: 'rtsp://127.0.0.1:9/x' }).catch((e: Error) => e.message);
+  expect(refused).toMatch(/^addCamera: auth\.forbidden .*cameras\.configure/);
+
+  const investigator = await windowOf(browser, 'ivy');
+  await investigator.getByTestId('open-playback').click();
+  await expect(investigator.getByTestId('playback-panel').getByTestId('timeline-range').first()).toBeVisible();
+  await investigator.getByTestId('playback-export').click();
+  const dialog = investigator.getByTestId('export-dialog');
+  await dialog.getByTestId('export-reason').fill('Break-in reported at the lobby');
+  await dialog.getByTestId('export-caseReference').fill('CASE-ACC-1');
+  await dialog.getByTestId('export-working-copy').uncheck();
+  await dialog.getByTestId('export-start').click();
+  await expect(dialog.getByTestId('export-done')).toBeVisible({ timeout: 60_000 });
+
+  await menu.locator('summary').click();
+  await menu.getByTestId('open-ledger').click();
+  const ledger = admin.getByTestId('ledger-dialog');
+  await expect(ledger.locator('[data-testid="ledger-row"][data-actor="olive"][data-action="auth.forbidden"]')).toHaveCount(1);
+  await expect(ledger.locator('[data-testid="ledger-row"][data-actor="ivy"][data-action="evidence.export"]')).toHaveCount(1);
+  await expect(ledger.locator('[data-testid="ledger-row"][data-actor="ada"][data-action="people.add"]')).toHaveCount(2);
+  await expect(ledger.locator('[data-testid="ledger-row"][data-actor="ivy"]').first()).toContainText('Investigator');
+  await admin.screenshot({ path: join(ARTIFACTS, 'accountability-ledger.png') });
 });

@@ -21,9 +21,10 @@ export interface PeopleContext {
   idleLockMs(): number;
 }
 
-/** The idle time before a session locks: the saved setting, unless the start-up options override it. */
-export function idleLockMs(settings: SettingsStore, override?: number): number {
-  return override ?? (Number(settings.get('idleLockMinutes')) || DEFAULT_IDLE_LOCK_MINUTES) * 60_000;
+/** The idle time before a session locks: what an administrator set, else the start-up default (`--idle-lock`), else 15 minutes. */
+export function idleLockMs(settings: SettingsStore, startDefault?: number): number {
+  const saved = Number(settings.get('idleLockMinutes'));
+  return saved > 0 ? saved * 60_000 : (startDefault ?? DEFAULT_IDLE_LOCK_MINUTES * 60_000);
 }
 
 export const sessionPerson = (p: Person): SessionPerson => ({ id: p.id, name: p.name, displayName: p.displayName, role: p.role });

@@ -27,7 +27,7 @@ export function createPeopleModule(deps: {
   settings: SettingsStore;
   appVersion: string;
   shell: SessionInfo['shell'];
-  /** Overrides the saved idle-lock time (tests). */
+  /** The idle-lock time until an administrator sets one (`--idle-lock`; tests). */
   idleLockMs?: number;
 }): PeopleModule {
   const store = new PeopleStore(join(deps.dataDir, 'people.sqlite'));

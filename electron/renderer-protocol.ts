@@ -3,6 +3,7 @@
  * any file: URL and shares its origin with every other local file, while this one serves only the
  * built renderer folder, with a CSP header, and gives the sender checks one exact origin to compare.
  */
+import { rendererCsp } from './host/renderer-csp.js';
 import { extname, join, normalize, sep } from 'node:path';
 import { readRegular } from './core/regular-file.js';
 import { CONTENT_TYPES } from './host/http-host.js';
@@ -15,29 +16,6 @@ export const RENDERER_SCHEME_PRIVILEGES = { standard: true, secure: true, suppor
 
 /** The largest renderer file served; the bundle is a few MB. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
-
-/**
- * The browser host's policy, except that live video and recorded media come from the loopback
- * server (a port chosen at start), not from the page's own origin.
- */
-function csp(loopbackPort: number): string {
-  const loopback = `127.0.0.1:${loopbackPort}`;
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    `img-src 'self' data: blob: http://${loopback}`,
-    "font-src 'self' data:",
-    "media-src 'self' blob:",
-    `connect-src 'self' ws://${loopback} http://${loopback}`,
-    // video.js runs its HLS transmuxer in a worker made from a blob.
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
-}
 
 /** The file an app:// address names inside the renderer folder, or null for anything outside it. */
 function rendererFile(rendererDir: string, address: string): string | null {
@@ -57,7 +35,7 @@ function rendererFile(rendererDir: string, address: string): string | null {
 /** The protocol.handle handler for app://watchroom/: renderer files, read only, with the CSP. */
 export function serveRenderer(rendererDir: string, loopbackPort: number): (request: Request) => Promise<Response> {
   const dir = normalize(rendererDir);
-  const headers = { 'Content-Security-Policy': csp(loopbackPort), 'X-Content-Type-Options': 'nosniff' };
+  const headers = { 'Content-Security-Policy': rendererCsp(loopbackPort), 'X-Content-Type-Options': 'nosniff' };
   const refuse = (status: number, text: string) => new Response(text, { status, headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' } });
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'Method not allowed.');

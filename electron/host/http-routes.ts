@@ -11,22 +11,9 @@ import { sendFile, sendJson, sendText } from '../core/http-reply.js';
 import { httpStatus, WatchroomError } from '../../shared/errors.js';
 import { bearerToken } from '../../shared/session-transport.js';
 import type { RequestGuard } from './request-guard.js';
+import { rendererCsp } from './renderer-csp.js';
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  // video.js runs its HLS transmuxer in a worker made from a blob.
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+const CSP = rendererCsp();
 
 export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -10,8 +10,8 @@ import type { Handlers } from './api/handlers.js';
 export interface MediaRequest {
   url: URL;
   person: SessionPerson;
-  /** Signs another media path for the same session (segment links inside a playlist). */
-  sign(path: string): string;
+  /** Signs another media path for the same session (segment links inside a playlist), for `validMs` (30 min by default). */
+  sign(path: string, validMs?: number): string;
   req: IncomingMessage;
   res: ServerResponse;
 }

@@ -21,7 +21,7 @@ export function signedMedia(routes: readonly MediaRoute[], sessions: Sessions, l
       sendText(res, 401, 'This media link has expired or was not made for a signed-in session. Reopen it from Watchroom.');
       return true;
     }
-    const sign = (path: string) => sessions.signMedia(signed.token, path) ?? path;
+    const sign = (path: string, validMs?: number) => sessions.signMedia(signed.token, path, validMs) ?? path;
     void Promise.resolve(found.route.serve({ url, person: signed.person, sign, req, res }, found.match!)).catch((error: unknown) => {
       logger.log('error', 'media.failed', { path: url.pathname, error: String(error) });
       if (!res.headersSent) sendText(res, 500, 'Watchroom could not serve this media.');

@@ -19,6 +19,8 @@ interface Session {
 
 /** How long a signed media link works. Segments of a playlist are signed when the playlist is served. */
 export const MEDIA_LINK_MS = 30 * 60_000;
+/** The longest any link works (a day's playlist played through at 1×, and some). */
+export const MAX_MEDIA_LINK_MS = 25 * 3_600_000;
 
 export class Sessions implements SessionLookup {
   private readonly byToken = new Map<string, Session>();
@@ -67,13 +69,13 @@ export class Sessions implements SessionLookup {
     if (session && this.now() - session.lastActiveMs <= this.idleLockMs()) session.lastActiveMs = this.now();
   }
 
-  /** `path` (with its query) signed for this session until `MEDIA_LINK_MS` from now. */
-  signMedia(token: string, path: string): string | null {
+  /** `path` (with its query) signed for this session, for `validMs` from now (at most a day and an hour). */
+  signMedia(token: string, path: string, validMs = MEDIA_LINK_MS): string | null {
     const session = this.byToken.get(token);
     if (!session) return null;
     const url = new URL(path, 'http://media.invalid');
     url.searchParams.set('sid', session.handle);
-    url.searchParams.set('exp', String(this.now() + MEDIA_LINK_MS));
+    url.searchParams.set('exp', String(this.now() + Math.min(validMs, MAX_MEDIA_LINK_MS)));
     url.searchParams.set('sig', this.signature(url));
     return url.pathname + url.search;
   }

@@ -15,6 +15,7 @@ import type { Logger } from '../logger.js';
 import { hlsPlaylist } from './hls-playlist.js';
 import { needsPlaybackTranscode, transcodeSegment } from './playback-transcode.js';
 import type { SegmentIndex } from './segment-index.js';
+import { MEDIA_LINK_MS } from '../people/sessions.js';
 
 export function recordingMediaRoutes({ root, index, registry, ledger, logger }: { root: string; index: SegmentIndex; registry: CameraRegistry; ledger: AuditLedger; logger: Logger }): MediaRoute[] {
   const segmentFile = (segmentId: number) => {
@@ -53,7 +54,9 @@ export function recordingMediaRoutes({ root, index, registry, ledger, logger }: 
           return sendText(res, 404, (error as Error).message);
         }
         ledger.append({ name: person.name, role: person.role }, 'recording.view', cameraId, { name, fromMs, toMs });
-        const text = hlsPlaylist(index.segments(cameraId, fromMs, toMs), { uri: (s) => sign(`/media/segments/${s.id}.ts`), open: q.get('open') === '1', startMs });
+        // A player fetches the segments as it plays: their links last as long as the window, and then some.
+        const validMs = MEDIA_LINK_MS + (toMs - fromMs);
+        const text = hlsPlaylist(index.segments(cameraId, fromMs, toMs), { uri: (s) => sign(`/media/segments/${s.id}.ts`, validMs), open: q.get('open') === '1', startMs });
         res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
         res.end(text);
       },

@@ -140,6 +140,12 @@ describe('sign-in and signed links', () => {
     expect(forged.searchParams.getAll('sig')).toHaveLength(1);
   });
 
+  it('no account can be named system, so no person’s ledger entries pass for Watchroom’s own', async () => {
+    for (const name of ['system', ' SYSTEM ', 'System'])
+      await expect(h.api.addPerson({ name, displayName: 'Watchroom', role: 'operator', password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'api.invalid-argument' });
+    expect((await h.api.listPeople()).map((p) => p.name)).not.toContain('system');
+  });
+
   it('listPeople and getSession carry no password hash', async () => {
     const text = JSON.stringify([await h.api.listPeople(), await h.api.getSession()]);
     expect(text).not.toMatch(/scrypt|passwordHash|password_hash/);

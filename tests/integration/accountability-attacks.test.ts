@@ -5,6 +5,9 @@
  * Each test is named after the attack and asserts that the defence holds.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { CoreEvent } from '../../shared/events.js';
@@ -144,6 +147,21 @@ describe('sign-in and signed links', () => {
     for (const name of ['system', ' SYSTEM ', 'System'])
       await expect(h.api.addPerson({ name, displayName: 'Watchroom', role: 'operator', password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'api.invalid-argument' });
     expect((await h.api.listPeople()).map((p) => p.name)).not.toContain('system');
+  });
+
+  it('another local user cannot read the password hashes, even in a data folder they may list', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'watchroom-open-'));
+    const dataDir = join(parent, 'data');
+    mkdirSync(dataDir, { mode: 0o755 });
+    const open = await startTestHost({ dataDir });
+    try {
+      const files = readdirSync(dataDir).filter((f) => f.startsWith('people.sqlite'));
+      expect(files).toContain('people.sqlite-wal');
+      expect(files.map((f) => [f, statSync(join(dataDir, f)).mode & 0o077])).toEqual(files.map((f) => [f, 0]));
+    } finally {
+      await open.close();
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 
   it('listPeople and getSession carry no password hash', async () => {

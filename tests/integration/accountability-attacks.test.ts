@@ -168,4 +168,22 @@ describe('sign-in and signed links', () => {
     const text = JSON.stringify([await h.api.listPeople(), await h.api.getSession()]);
     expect(text).not.toMatch(/scrypt|passwordHash|password_hash/);
   });
+
+  it('a huge password is refused before any hashing (no scrypt work to exhaust)', async () => {
+    await expect(h.core.system.signIn({ name: 'olive', password: 'x'.repeat(1_000_000) })).rejects.toMatchObject({ code: 'api.invalid-argument' });
+    await expect(h.api.changePassword({ current: 'x'.repeat(100_000), next: TEST_PASSWORD })).rejects.toMatchObject({ code: 'api.invalid-argument' });
+  });
+
+  // Last: it leaves one of the two administrators an operator.
+  it('two administrators demoting each other at once leave one administrator', async () => {
+    const adam = await h.as('adam', 'admin');
+    const ids = Object.fromEntries((await h.api.listPeople()).map((p) => [p.name, p.id]));
+    const outcomes = await Promise.allSettled([h.api.updatePerson({ id: ids.adam!, changes: { role: 'operator' } }), adam.api.updatePerson({ id: ids.tester!, changes: { role: 'operator' } })]);
+    // The one demoted first is no administrator by the time the other call is checked (or the check says last admin).
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => (o.reason as { code: string }).code);
+    expect(refused).toHaveLength(1);
+    expect(['auth.forbidden', 'people.last-admin']).toContain(refused[0]);
+    const people = await h.api.listPeople().catch(() => adam.api.listPeople());
+    expect(people.filter((p) => p.role === 'admin' && !p.disabled)).toHaveLength(1);
+  });
 });

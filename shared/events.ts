@@ -1,5 +1,6 @@
 /** What the core pushes to renderers, and the live-stream wire protocol. */
 import type { z } from 'zod';
+import { can, type Role } from './roles.js';
 import type { auditStatusSchema, coreEventSchema, streamStatusSchema } from './schemas.js';
 
 export const STREAM_STATES = ['stopped', 'connecting', 'live', 'reconnecting', 'unauthorized', 'unreachable', 'unsupported'] as const;
@@ -23,6 +24,9 @@ export type ClockDrift = NonNullable<RecordingStatus['clockDrift']>;
 
 export type CoreEvent = z.infer<typeof coreEventSchema>;
 
+/** Whether an event may reach a person in `role`: an export's progress names its case and package, for those who may export. */
+export const eventVisibleTo = (role: Role, event: CoreEvent): boolean => event.type !== 'export.progress' || can(role, 'evidence.export');
+
 /**
  * Whether actions are being recorded. degraded: the ledger's disk refuses writes; entries wait in a
  * queue, live view goes on, exports are refused. The start-up check says what it found in the chain.
@@ -43,3 +47,5 @@ export type LiveServerMessage =
 export const LIVE_CLOSE_CAMERA_GONE = 4410;
 export const LIVE_CLOSE_UNKNOWN_CAMERA = 4404;
 export const LIVE_CLOSE_BAD_REQUEST = 4400;
+/** Closes a live or events socket whose session ended (signed out, password reset, account disabled). */
+export const SOCKET_CLOSE_SESSION_ENDED = 4401;

@@ -186,7 +186,9 @@ export const personNameSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9._-]{1,39}$/, { error: 'An account name is 2–40 letters, digits, dots, dashes or underscores.' });
+  .regex(/^[a-z0-9][a-z0-9._-]{1,39}$/, { error: 'An account name is 2–40 letters, digits, dots, dashes or underscores.' })
+  // The ledger names Watchroom's own entries `system`: no person may be entered under that name.
+  .refine((name) => name !== 'system', { error: 'The name system is Watchroom’s own.' });
 export const passwordSchema = z
   .string({ error: 'Enter a password.' })
   .min(10, { error: 'A password has at least 10 characters.' })

@@ -32,10 +32,11 @@ interface Features {
 
 export function coreFacade({ base, modules, audit, people, streams, recording, evidence }: Features): Core {
   const dispatcher = createDispatcher({ handlers: mergeHandlers(modules), ledger: audit.ledger, sessions: people.sessions, logger: base.logger });
-  /** The person of a session that may use `permission`, or the refusal (as the dispatcher words it). */
-  const permitted = (token: string | null, permission: Permission): SessionPerson => {
+  /** The person of a session that may use `permission`, or the refusal (as the dispatcher words it); only watching goes on while locked. */
+  const permitted = (token: string | null, permission: Permission, whileLocked = false): SessionPerson => {
     const session = people.sessions.resolve(token);
     if (!session) throw new WatchroomError('auth.required', 'Sign in to Watchroom first.');
+    if (session.locked && !whileLocked) throw new WatchroomError('auth.locked', 'Watchroom locked itself after a while without use. Sign in again to carry on.');
     if (!allows(session.person.role, permission)) throw new WatchroomError('auth.forbidden', `Your role (${session.person.role}) does not allow this.`, undefined, permission);
     return session.person;
   };
@@ -44,8 +45,9 @@ export function coreFacade({ base, modules, audit, people, streams, recording, e
     api: (token) => dispatcher.api(token),
     system: dispatcher.api(SYSTEM_TOKEN),
     person: (token) => people.sessions.resolve(token)?.person ?? null,
+    watchSession: (token, onEnd) => people.sessions.onEnd(token, onEnd),
     createFirstAdmin: people.createFirstAdmin,
-    openLive: (token, cameraId, sink, stream) => streams.openLive(permitted(token, 'wall.view'), cameraId, sink, stream),
+    openLive: (token, cameraId, sink, stream) => streams.openLive(permitted(token, 'wall.view', true), cameraId, sink, stream),
     serveMedia: signedMedia(modules.flatMap((m) => m.mediaRoutes ?? []), people.sessions, base.logger),
     receivePackageFile: async (token, upload) => {
       permitted(token, 'evidence.verify');

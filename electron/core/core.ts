@@ -56,6 +56,8 @@ export interface Core {
   readonly system: WatchroomApi;
   /** The signed-in person of a session token, or null. */
   person(token: string | null): SessionPerson | null;
+  /** Calls `onEnd` once when the session ends (sign-out, password reset, account disabled), at once if it has; the result stops watching. */
+  watchSession(token: string | null, onEnd: () => void): () => void;
   /** For `watchroom-host --create-admin`: the first administrator, made outside any session. */
   createFirstAdmin(input: { name: string; displayName: string; password: string }): Promise<Person>;
   /** Subscribes `sink` to a camera's live stream for a session that may view the wall; the result unsubscribes. */

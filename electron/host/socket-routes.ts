@@ -7,7 +7,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core/core.js';
-import { LIVE_CLOSE_BAD_REQUEST, LIVE_CLOSE_UNKNOWN_CAMERA } from '../../shared/events.js';
+import { eventVisibleTo, LIVE_CLOSE_BAD_REQUEST, LIVE_CLOSE_UNKNOWN_CAMERA, SOCKET_CLOSE_SESSION_ENDED } from '../../shared/events.js';
 import { cameraIdSchema, liveClientMessageSchema, streamVariantSchema } from '../../shared/schemas.js';
 import { tokenFromProtocols, WS_PROTOCOL } from '../../shared/session-transport.js';
 import { liveSocketSink } from './live-socket-sink.js';
@@ -29,7 +29,9 @@ export function serveSockets(server: Server, core: Core, guard: RequestGuard): (
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.once('close', () => sockets.delete(ws));
-      if (url.pathname === '/events') return attachEvents(core, ws);
+      // A socket lives no longer than its session: signing out or disabling the account closes it.
+      ws.once('close', core.watchSession(token, () => ws.close(SOCKET_CLOSE_SESSION_ENDED, 'The session ended.')));
+      if (url.pathname === '/events') return attachEvents(core, ws, token);
       const live = /^\/live\/([^/]+)$/.exec(url.pathname);
       if (live) return attachLive(core, ws, token, decodeURIComponent(live[1]!), url.searchParams.get('stream') ?? 'main');
       ws.close(LIVE_CLOSE_UNKNOWN_CAMERA, 'Unknown WebSocket path.');
@@ -56,9 +58,11 @@ export function serveSockets(server: Server, core: Core, guard: RequestGuard): (
   };
 }
 
-function attachEvents(core: Core, ws: WebSocket): void {
+/** Core events, each only if the session's person (in their role as it is now) may see it. */
+function attachEvents(core: Core, ws: WebSocket, token: string | null): void {
   const off = core.onEvent((event) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+    const person = core.person(token);
+    if (ws.readyState === ws.OPEN && person && eventVisibleTo(person.role, event)) ws.send(JSON.stringify(event));
   });
   ws.once('close', off);
 }

@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import type { Person } from '../../../shared/api.js';
 import type { Role } from '../../../shared/roles.js';
 
@@ -23,6 +24,10 @@ export class PeopleStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
+    // Password hashes are for this user's eyes only, even in a data folder others may list (SQLite
+    // gives its -wal and -shm files the database file's mode).
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS people (

@@ -15,6 +15,8 @@ interface Session {
   personId: string;
   handle: string;
   lastActiveMs: number;
+  /** The idle-lock time when the person last acted: raising it later must not unlock a session that already locked. */
+  lockAfterMs: number;
 }
 
 /** How long a signed media link works. Segments of a playlist are signed when the playlist is served. */
@@ -25,6 +27,8 @@ export const MAX_MEDIA_LINK_MS = 25 * 3_600_000;
 export class Sessions implements SessionLookup {
   private readonly byToken = new Map<string, Session>();
   private readonly linkKey = randomBytes(32);
+  /** What to do when a session ends: its sockets close at once (sign-out, password reset, account disabled). */
+  private readonly onEnded = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly people: PeopleStore,
@@ -35,17 +39,31 @@ export class Sessions implements SessionLookup {
   open(personId: string): string {
     const token = randomBytes(32).toString('base64url');
     const handle = createHash('sha256').update(token).digest('base64url').slice(0, 22);
-    this.byToken.set(token, { personId, handle, lastActiveMs: this.now() });
+    this.byToken.set(token, { personId, handle, lastActiveMs: this.now(), lockAfterMs: this.idleLockMs() });
     return token;
   }
 
   close(token: string): void {
     this.byToken.delete(token);
+    const listeners = this.onEnded.get(token);
+    this.onEnded.delete(token);
+    for (const listener of listeners ?? []) listener();
   }
 
-  /** Ends every session of a person (a password reset), except `keep`. */
+  /** Ends every session of a person (a password reset, the account disabled), except `keep`. */
   closeAllOf(personId: string, keep?: string): void {
-    for (const [token, s] of this.byToken) if (s.personId === personId && token !== keep) this.byToken.delete(token);
+    for (const [token, s] of this.byToken) if (s.personId === personId && token !== keep) this.close(token);
+  }
+
+  /** Calls `listener` once when the session ends (at once if it already has); the result stops watching. */
+  onEnd(token: string | null, listener: () => void): () => void {
+    if (!token || !this.byToken.has(token)) {
+      listener();
+      return () => undefined;
+    }
+    const listeners = this.onEnded.get(token) ?? new Set();
+    this.onEnded.set(token, listeners.add(listener));
+    return () => listeners.delete(listener);
   }
 
   resolve(token: string | null): { person: SessionPerson; locked: boolean } | null {
@@ -54,7 +72,12 @@ export class Sessions implements SessionLookup {
     const person = this.people.byId(session.personId);
     if (!person || person.disabled) return null;
     const { id, name, displayName, role } = person;
-    return { person: { id, name, displayName, role }, locked: this.now() - session.lastActiveMs > this.idleLockMs() };
+    return { person: { id, name, displayName, role }, locked: this.isLocked(session) };
+  }
+
+  /** Idle for longer than the lock time (the shorter of the one when the person last acted and today's). */
+  private isLocked(session: Session): boolean {
+    return this.now() - session.lastActiveMs > Math.min(session.lockAfterMs, this.idleLockMs());
   }
 
   /** Locks the session at once: it resolves as locked until its person signs in again. */
@@ -66,7 +89,7 @@ export class Sessions implements SessionLookup {
   /** The person acted: an unlocked session stays awake. A locked one needs a sign-in, not a call. */
   touch(token: string): void {
     const session = this.byToken.get(token);
-    if (session && this.now() - session.lastActiveMs <= this.idleLockMs()) session.lastActiveMs = this.now();
+    if (session && !this.isLocked(session)) Object.assign(session, { lastActiveMs: this.now(), lockAfterMs: this.idleLockMs() });
   }
 
   /** `path` (with its query) signed for this session, for `validMs` from now (at most a day and an hour). */
@@ -80,7 +103,7 @@ export class Sessions implements SessionLookup {
     return url.pathname + url.search;
   }
 
-  /** The session a signed media link was made for, if the link is intact, unexpired and its session is still signed in. */
+  /** The session a signed media link was made for, if the link is intact, unexpired and its session is still signed in and not locked. */
   mediaSession(url: URL): { token: string; person: SessionPerson } | null {
     const sig = url.searchParams.get('sig') ?? '';
     const exp = Number(url.searchParams.get('exp'));
@@ -91,7 +114,7 @@ export class Sessions implements SessionLookup {
     for (const [token, s] of this.byToken) {
       if (s.handle !== handle) continue;
       const resolved = this.resolve(token);
-      return resolved ? { token, person: resolved.person } : null;
+      return resolved && !resolved.locked ? { token, person: resolved.person } : null;
     }
     return null;
   }

@@ -10,7 +10,8 @@ import type { SignedIn } from '../shared/api.js';
 import { IPC_CALL, IPC_HAND_OVER_PACKAGE, IPC_LIVE_SERVER } from '../shared/bridge.js';
 import type { Core } from './core/core.js';
 
-export function handleIpc(core: Core, livePort: number, fromOurRenderer: (event: IpcMainInvokeEvent) => boolean): void {
+/** Returns the workstation's session, for what else the shell sends its windows (events). */
+export function handleIpc(core: Core, livePort: number, fromOurRenderer: (event: IpcMainInvokeEvent) => boolean): () => string | null {
   let workstationSession: string | null = null;
   ipcMain.handle(IPC_CALL, async (event, method: unknown, arg: unknown) => {
     if (!fromOurRenderer(event) || typeof method !== 'string') return { ok: false, error: { code: 'ipc.refused', message: 'Refused.' } };
@@ -27,5 +28,5 @@ export function handleIpc(core: Core, livePort: number, fromOurRenderer: (event:
     core.grantPackageFolder(folder);
     return folder;
   });
-
+  return () => workstationSession;
 }

@@ -71,8 +71,8 @@ async function start(): Promise<void> {
   const live: RunningHost = await startHost({ core, rendererDir, port: 0, extraOrigins: [RENDERER_ORIGIN], only: ['live', 'media'] });
   protocol.handle(RENDERER_SCHEME, serveRenderer(rendererDir, live.port));
 
-  handleIpc(core, live.port, fromOurRenderer);
-  await showWalls(core, (name) => electronStore(name), (wallId, bounds) => {
+  const workstationSession = handleIpc(core, live.port, fromOurRenderer);
+  await showWalls(core, workstationSession, (name) => electronStore(name), (wallId, bounds) => {
     const window = new BrowserWindow({
       ...bounds,
       backgroundColor: '#0b0d10',

@@ -5,15 +5,19 @@
  */
 import { BrowserWindow, screen } from 'electron';
 import { IPC_EVENT } from '../shared/bridge.js';
+import { eventVisibleTo } from '../shared/events.js';
 import type { Core } from './core/core.js';
 import type { SettingsStore } from './core/settings/settings-store.js';
 import { placeWalls, type DisplayInfo } from './core/wall/display-placement.js';
 
-export async function showWalls(core: Core, store: (name: string) => SettingsStore, newWindow: (wallId: string, bounds: Electron.Rectangle) => BrowserWindow): Promise<void> {
+export async function showWalls(core: Core, session: () => string | null, store: (name: string) => SettingsStore, newWindow: (wallId: string, bounds: Electron.Rectangle) => BrowserWindow): Promise<void> {
   const windows = new Map<string, BrowserWindow>();
   /** The display each open wall window is on, so a pass that changes nothing moves nothing. */
   const shownOn = new Map<string, number>();
+  // What the signed-in person may see (no export progress for an operator, nothing before a sign-in).
   core.onEvent((event) => {
+    const person = core.person(session());
+    if (!person || !eventVisibleTo(person.role, event)) return;
     for (const window of windows.values()) if (!window.isDestroyed()) window.webContents.send(IPC_EVENT, event);
   });
   const openWall = (wallId: string, bounds: Electron.Rectangle): BrowserWindow => {

@@ -80,8 +80,9 @@ describe('people', () => {
     await expect(h.core.system.signIn({ name: 'nobody', password: 'whatever-password' })).rejects.toMatchObject({ code: 'auth.bad-credentials' });
     const failures = ledger(h.dataDir).filter((e) => e.action === 'auth.sign-in-failed');
     const wrong = codes.filter((c) => c === 'auth.bad-credentials').length;
-    expect(failures.map((e) => [e.actor, e.subject, e.details?.why])).toEqual([...Array(wrong).fill(['system', 'olive', 'wrong-password']), ['system', 'nobody', 'unknown-name']]);
-    expect(readFileSync(join(h.dataDir, 'audit.jsonl'), 'utf8')).not.toMatch(/guess-|whatever-password|correct-horse/);
+    expect(failures.map((e) => [e.actor, e.subject, e.details?.why])).toEqual([...Array(wrong).fill(['system', 'olive', 'wrong-password']), ['system', 'unknown name', 'unknown-name']]);
+    // A name that is no account may be a password typed in the wrong field: only its hash is kept.
+    expect(readFileSync(join(h.dataDir, 'audit.jsonl'), 'utf8')).not.toMatch(/guess-|whatever-password|correct-horse|nobody/);
   });
 
   it('disables an account without deleting it, keeps the last administrator, and ends sessions on a password reset', async () => {
@@ -141,5 +142,17 @@ describe('people', () => {
     await fresh.lockSession({ why: 'by-hand' });
     await expect(fresh.setWall({ wallId: 'wall-1', state: await fresh.getWall({ wallId: 'wall-1' }) })).rejects.toMatchObject({ code: 'auth.locked' });
     expect(ledger(h.dataDir).filter((e) => e.action === 'auth.locked').map((e) => [e.actor, e.role, e.details?.why])).toEqual([['olive', 'operator', 'by-hand']]);
+  });
+
+  it('a sign-in replaces the caller’s session: the locked one it came from is worth nothing after it', async () => {
+    h = await startTestHost();
+    const olive = await h.as('olive', 'operator');
+    await olive.api.lockSession({ why: 'idle' });
+    expect((await olive.api.listCameras()).length).toBeGreaterThanOrEqual(0); // the wall stays while locked
+    // The lock screen signs in with the locked session's token still attached, as the page does.
+    const again = await h.core.call(olive.token, 'signIn', { name: 'olive', password: TEST_PASSWORD });
+    expect(again.ok).toBe(true);
+    await expect(olive.api.listCameras()).rejects.toMatchObject({ code: 'auth.required' });
+    expect(ledger(h.dataDir).findLast((e) => e.action === 'auth.sign-in')).toMatchObject({ actor: 'olive', details: { replacedSessionOf: 'olive' } });
   });
 });

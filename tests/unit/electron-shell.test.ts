@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { IPC_CALL, IPC_HAND_OVER_PACKAGE, IPC_LIVE_SERVER } from '../../shared/bridge.js';
+import { IPC_CALL, IPC_EVENT, IPC_HAND_OVER_PACKAGE, IPC_LIVE_SERVER } from '../../shared/bridge.js';
 import { LIVE_CLOSE_UNKNOWN_CAMERA } from '../../shared/events.js';
 import { lockDataDir } from '../../electron/core/data-lock.js';
 import { sessionProtocols } from '../../shared/session-transport.js';
@@ -185,6 +185,9 @@ describe('Electron main process', async () => {
     const call = fake.ipcHandlers.get(IPC_CALL)!;
     const live = fake.ipcHandlers.get(IPC_LIVE_SERVER)!;
     const from = (url: string) => ({ senderFrame: { url } });
+    const sent = () => fake.windows.flatMap((w) => (w as unknown as { webContents: { send: ReturnType<typeof vi.fn> } }).webContents.send.mock.calls.filter(([channel]) => channel === IPC_EVENT));
+    // The demo cameras have been reporting since the start: none of it reached a window signed out.
+    expect(sent()).toEqual([]);
     expect(await call(from(rendererUrl), 'listCameras')).toMatchObject({ ok: false, error: { code: 'auth.required' } });
     expect(live(from(rendererUrl))).toMatchObject({ token: null });
     expect(await call(from(rendererUrl), 'getSession')).toMatchObject({ ok: true, result: { person: null, needsFirstAdmin: true, shell: 'electron' } });
@@ -193,6 +196,7 @@ describe('Electron main process', async () => {
     // The second display's window, which signed in nowhere, acts in the same session.
     expect(await call(from('app://watchroom/index.html?wall=wall-2'), 'getSession')).toMatchObject({ ok: true, result: { person: { name: 'ada', role: 'admin' } } });
     expect(live(from(rendererUrl))).toMatchObject({ token: made.result.token });
+    await vi.waitFor(() => expect(sent().length).toBeGreaterThan(0));
     const entries = readFileSync(join(fake.userData, 'audit.jsonl'), 'utf8');
     expect(entries).toContain('"actor":"ada","role":"admin","action":"people.first-admin"');
     expect(entries).not.toContain('correct-horse-battery');

@@ -23,4 +23,17 @@ describe('sign-in throttle', () => {
     throttle.succeeded('olive');
     expect(throttle.waitMs('olive')).toBe(0);
   });
+
+  it('holds every sign-in after thirty failures in a minute across all names, until the oldest ages out', () => {
+    let now = 0;
+    const throttle = new SignInThrottle(() => now);
+    for (let i = 0; i < 30; i++) {
+      expect(throttle.waitMs(`name-${i}`)).toBe(0);
+      throttle.failed(`name-${i}`);
+      now += 1_000;
+    }
+    expect(throttle.waitMs('someone-else')).toBe(30_000);
+    now += 30_000;
+    expect(throttle.waitMs('someone-else')).toBe(0);
+  });
 });

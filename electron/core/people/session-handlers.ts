@@ -1,4 +1,5 @@
 /** Signing in and out, the first administrator, one's own password, and media links for a session. */
+import { createHash } from 'node:crypto';
 import { WatchroomError } from '../../../shared/errors.js';
 import type { Handlers } from '../api/handlers.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
@@ -24,13 +25,19 @@ export function sessionHandlers(p: PeopleContext): SessionHandlers {
       if (!found || !matches || found.person.disabled) {
         const failures = p.throttle.failed(name);
         const why = !found ? 'unknown-name' : !matches ? 'wrong-password' : 'disabled';
-        // Whoever tried is not known: the entry is Watchroom's, about the name they typed.
-        p.ledger.append('system', 'auth.sign-in-failed', name, { name, why, failuresInARow: failures });
+        // Whoever tried is not known: the entry is Watchroom's. A name that is no account is kept only as
+        // a hash (repeats still match): it may be a password typed into the wrong field.
+        const typed = found ? { name } : { nameSha256: createHash('sha256').update(name).digest('hex').slice(0, 16) };
+        p.ledger.append('system', 'auth.sign-in-failed', found ? name : 'unknown name', { ...typed, why, failuresInARow: failures });
         throw new WatchroomError('auth.bad-credentials', found?.person.disabled && matches ? 'This account is disabled. Ask an administrator.' : 'That name and password do not match an account.');
       }
       p.throttle.succeeded(name);
       const token = p.sessions.open(found.person.id);
-      ctx.record(found.person.name, { shell: p.shell }, sessionPerson(found.person));
+      // A sign-in at the lock screen (or by a colleague taking over) replaces the caller's session:
+      // the old token, locked or not, is worth nothing after it.
+      const replaced = ctx.token !== null;
+      if (ctx.token) p.sessions.close(ctx.token);
+      ctx.record(found.person.name, { shell: p.shell, ...(replaced ? { replacedSessionOf: ctx.person?.name } : {}) }, sessionPerson(found.person));
       return { token, session: sessionInfo(p, token) };
     },
     signOut: async (_arg, ctx) => {

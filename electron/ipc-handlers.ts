@@ -24,7 +24,8 @@ export function handleIpc(core: Core, livePort: number, fromOurRenderer: (event:
   ipcMain.handle(IPC_LIVE_SERVER, (event) => (fromOurRenderer(event) ? { baseUrl: `ws://127.0.0.1:${livePort}`, token: workstationSession } : null));
   // A folder the user dropped or chose in our window may be verified where it lies.
   ipcMain.handle(IPC_HAND_OVER_PACKAGE, (event, folder: unknown) => {
-    if (!fromOurRenderer(event) || typeof folder !== 'string' || folder.length > 4096 || !statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return null;
+    if (!fromOurRenderer(event) || !core.person(workstationSession)) return null;
+    if (typeof folder !== 'string' || folder.length > 4096 || !statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return null;
     core.grantPackageFolder(folder);
     return folder;
   });

@@ -42,9 +42,14 @@ export function useSessionState(): { session: SessionInfo | null; error: string 
       if (token) setSessionToken(token);
       return reload();
     });
+    const takeOpenersSession = () =>
+      sessionFromOpener().then((token) => {
+        if (token) setSessionToken(token);
+      });
     return onAuthProblem((code) => {
       if (code === 'auth.locked') setSession((s) => (s ? { ...s, locked: true } : s));
-      else void reload();
+      // A wall window whose opener signed in again (which ends the old session) takes the new one.
+      else void takeOpenersSession().then(reload);
     });
   }, [reload]);
 

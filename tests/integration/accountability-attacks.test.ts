@@ -155,8 +155,9 @@ describe('sign-in and signed links', () => {
     mkdirSync(dataDir, { mode: 0o755 });
     const open = await startTestHost({ dataDir });
     try {
-      const files = readdirSync(dataDir).filter((f) => f.startsWith('people.sqlite'));
-      expect(files).toContain('people.sqlite-wal');
+      // The password hashes, and what was recorded and bookmarked.
+      const files = readdirSync(dataDir).filter((f) => /^(people|recordings|incidents)\.sqlite/.test(f));
+      expect(files).toEqual(expect.arrayContaining(['people.sqlite-wal', 'recordings.sqlite', 'incidents.sqlite']));
       expect(files.map((f) => [f, statSync(join(dataDir, f)).mode & 0o077])).toEqual(files.map((f) => [f, 0]));
     } finally {
       await open.close();

@@ -1,5 +1,6 @@
 /** Bookmarks in SQLite (their own file beside the recording index), searchable by text, tag, camera and time. */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openPrivateDatabase } from '../private-database.js';
 import type { Bookmark, BookmarkInput, BookmarkQuery } from '../../../shared/incidents.js';
 
 interface Row {
@@ -38,7 +39,7 @@ export class BookmarkStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    this.db = new Database(file);
+    this.db = openPrivateDatabase(file);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS bookmarks (

@@ -2,9 +2,9 @@
  * Accounts in SQLite (their own file in the data folder). An account is never deleted: the ledger
  * names people by their account name, so a name stays taken and an account is disabled instead.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openPrivateDatabase } from '../private-database.js';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, openSync } from 'node:fs';
 import type { Person } from '../../../shared/api.js';
 import type { Role } from '../../../shared/roles.js';
 
@@ -24,11 +24,7 @@ export class PeopleStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    // Password hashes are for this user's eyes only, even in a data folder others may list (SQLite
-    // gives its -wal and -shm files the database file's mode).
-    closeSync(openSync(file, 'a', 0o600));
-    chmodSync(file, 0o600);
-    this.db = new Database(file);
+    this.db = openPrivateDatabase(file);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS people (
       id TEXT PRIMARY KEY,

@@ -2,7 +2,8 @@
  * The recording index in SQLite (WAL): one row per closed segment with its wall-clock range, size and
  * SHA-256, plus evidence locks that keep footage out of retention.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openPrivateDatabase } from '../private-database.js';
 
 export interface SegmentRow {
   id: number;
@@ -73,7 +74,7 @@ export class SegmentIndex {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    this.db = new Database(file);
+    this.db = openPrivateDatabase(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`

@@ -5,9 +5,8 @@
  */
 import type { SessionPerson } from '../../shared/api.js';
 import { API_METHODS } from '../../shared/contract.js';
-import { WatchroomError } from '../../shared/errors.js';
-import { allows, type Permission } from '../../shared/roles.js';
-import { createDispatcher, SYSTEM_TOKEN } from './api/dispatch.js';
+import type { Permission } from '../../shared/roles.js';
+import { createDispatcher, refusal, SYSTEM_TOKEN } from './api/dispatch.js';
 import type { Handlers } from './api/handlers.js';
 import type { AuditModule } from './audit/audit-module.js';
 import type { Core } from './core.js';
@@ -33,12 +32,11 @@ interface Features {
 export function coreFacade({ base, modules, audit, people, streams, recording, evidence }: Features): Core {
   const dispatcher = createDispatcher({ handlers: mergeHandlers(modules), ledger: audit.ledger, sessions: people.sessions, logger: base.logger });
   /** The person of a session that may use `permission`, or the refusal (as the dispatcher words it); only watching goes on while locked. */
-  const permitted = (token: string | null, permission: Permission, whileLocked = false): SessionPerson => {
+  const permitted = (token: string | null, what: string, permission: Permission, whileLocked = false): SessionPerson => {
     const session = people.sessions.resolve(token);
-    if (!session) throw new WatchroomError('auth.required', 'Sign in to Watchroom first.');
-    if (session.locked && !whileLocked) throw new WatchroomError('auth.locked', 'Watchroom locked itself after a while without use. Sign in again to carry on.');
-    if (!allows(session.person.role, permission)) throw new WatchroomError('auth.forbidden', `Your role (${session.person.role}) does not allow this.`, undefined, permission);
-    return session.person;
+    const refused = refusal(what, permission, session, whileLocked);
+    if (refused) throw refused;
+    return session!.person;
   };
   return {
     call: (token, method, arg) => dispatcher.call(token, method, arg),
@@ -47,10 +45,10 @@ export function coreFacade({ base, modules, audit, people, streams, recording, e
     person: (token) => people.sessions.resolve(token)?.person ?? null,
     watchSession: (token, onEnd) => people.sessions.onEnd(token, onEnd),
     createFirstAdmin: people.createFirstAdmin,
-    openLive: (token, cameraId, sink, stream) => streams.openLive(permitted(token, 'wall.view', true), cameraId, sink, stream),
+    openLive: (token, cameraId, sink, stream) => streams.openLive(permitted(token, 'live video', 'wall.view', true), cameraId, sink, stream),
     serveMedia: signedMedia(modules.flatMap((m) => m.mediaRoutes ?? []), people.sessions, base.logger),
     receivePackageFile: async (token, upload) => {
-      permitted(token, 'evidence.verify');
+      permitted(token, 'an upload', 'evidence.verify');
       return evidence.receivePackageFile(upload);
     },
     grantPackageFolder: evidence.grantPackageFolder,

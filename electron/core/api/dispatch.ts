@@ -7,7 +7,7 @@
  * in-process callers go through here.
  */
 import { type ApiErrorBody, httpStatus, WatchroomError } from '../../../shared/errors.js';
-import { bindApi, CONTRACT, isApiMethod, type ApiMethod, type WatchroomApi } from '../../../shared/contract.js';
+import { bindApi, CONTRACT, isApiMethod, type WatchroomApi } from '../../../shared/contract.js';
 import { allows, type Access } from '../../../shared/roles.js';
 import type { SessionPerson } from '../../../shared/api.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
@@ -88,10 +88,14 @@ export function createDispatcher(deps: { handlers: Handlers; ledger: AuditLedger
   return { call, api };
 }
 
-function refusal(method: ApiMethod, access: Access, session: { person: SessionPerson; locked: boolean } | null, whileLocked: boolean): WatchroomError | null {
+/**
+ * Why a session may not do `what` (a method, or another door into the core such as a live socket),
+ * or null when it may. The one check: the dispatcher and the core's other doors both use it.
+ */
+export function refusal(what: string, access: Access, session: { person: SessionPerson; locked: boolean } | null, whileLocked: boolean): WatchroomError | null {
   if (access === 'public') return null;
   if (!session) return new WatchroomError('auth.required', 'Sign in to Watchroom first.');
   if (session.locked && !whileLocked) return new WatchroomError('auth.locked', 'Watchroom locked itself after a while without use. Sign in again to carry on.');
   if (allows(session.person.role, access)) return null;
-  return new WatchroomError('auth.forbidden', `Your role (${session.person.role}) does not allow this (${method} needs the ${access} permission).`, undefined, access);
+  return new WatchroomError('auth.forbidden', `Your role (${session.person.role}) does not allow this (${what} needs the ${access} permission).`, undefined, access);
 }

@@ -1,27 +1,32 @@
-/** A camera in the sidebar: drag it onto a tile to show it there. */
+/** A camera in the sidebar: drag it onto a tile, or double-click it (or press Enter) to show it on the selected tile. */
 import type { CameraView } from '../../../shared/api.js';
-import type { StreamState } from '../../../shared/events.js';
 import { stateTone } from './stream-state-tone';
+import { useStreamStatus } from './stream-status-store';
 import { startCameraDrag } from './wall-drag';
 
 interface CameraListItemProps {
   camera: CameraView;
-  state: StreamState | undefined;
   /** Why this person may not edit or remove cameras, when they may not. */
   refusal: string | undefined;
   onEdit(camera: CameraView): void;
   onRemove(camera: CameraView): void;
+  /** Show it on the selected tile. */
+  onPut(camera: CameraView): void;
 }
 
-export function CameraListItem({ camera, state, refusal, onEdit, onRemove }: CameraListItemProps) {
+export function CameraListItem({ camera, refusal, onEdit, onRemove, onPut }: CameraListItemProps) {
+  const state = useStreamStatus(camera.id)?.state;
   return (
     <li
       className="camera-item"
       data-testid="camera-item"
       data-camera-id={camera.id}
       draggable
-      title={`${camera.url}\nDrag onto a tile to show this camera.`}
+      tabIndex={0}
+      title={`${camera.url}\nDouble-click or press Enter to show it on the selected tile, or drag it onto a tile.`}
       onDragStart={(event) => startCameraDrag(event.dataTransfer, camera.id)}
+      onDoubleClick={() => onPut(camera)}
+      onKeyDown={(event) => event.key === 'Enter' && event.target === event.currentTarget && onPut(camera)}
     >
       <span className={`state-dot tone-${state ? stateTone(state) : 'idle'}`} title={state ?? 'stopped'} aria-hidden="true" />
       <span className="camera-name" data-testid="camera-item-name">

@@ -8,19 +8,18 @@ import { PermissionHint, usePermission } from '../session/permission-hint';
 import { CameraListItem } from './camera-list-item';
 import { groupCameras } from './camera-groups';
 import { StatusSummary } from './status-summary';
-import { streamKey } from '../../../shared/events.js';
-import type { StreamStatuses } from './use-stream-statuses';
 import './camera-sidebar.css';
 
 interface CameraSidebarProps {
   cameras: CameraView[] | null;
-  statuses: StreamStatuses;
   onAdd(): void;
   onEdit(camera: CameraView): void;
   onRemove(camera: CameraView): void;
+  /** Show a camera on the selected tile. */
+  onPut(camera: CameraView): void;
 }
 
-export function CameraSidebar({ cameras, statuses, onAdd, onEdit, onRemove }: CameraSidebarProps) {
+export function CameraSidebar({ cameras, onAdd, onEdit, onRemove, onPut }: CameraSidebarProps) {
   const [query, setQuery] = useState('');
   const [demoError, setDemoError] = useState<string | null>(null);
   const groups = groupCameras(cameras ?? [], query);
@@ -33,7 +32,7 @@ export function CameraSidebar({ cameras, statuses, onAdd, onEdit, onRemove }: Ca
 
   return (
     <aside className="sidebar" aria-label="Cameras">
-      {cameras && cameras.length > 0 && <StatusSummary cameras={cameras} statuses={statuses} />}
+      {cameras && cameras.length > 0 && <StatusSummary cameras={cameras} />}
       <input
         type="search"
         className="camera-search"
@@ -77,7 +76,7 @@ export function CameraSidebar({ cameras, statuses, onAdd, onEdit, onRemove }: Ca
               )}
               <ul>
                 {group.cameras.map((camera) => (
-                  <CameraListItem key={camera.id} camera={camera} state={statuses.get(streamKey(camera.id))?.state} refusal={configure.refusal} onEdit={onEdit} onRemove={onRemove} />
+                  <CameraListItem key={camera.id} camera={camera} refusal={configure.refusal} onEdit={onEdit} onRemove={onRemove} onPut={onPut} />
                 ))}
               </ul>
             </details>

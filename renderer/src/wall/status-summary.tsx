@@ -2,7 +2,7 @@
 import type { CameraView } from '../../../shared/api.js';
 import { stateTone, type StateTone } from './stream-state-tone';
 import { streamKey } from '../../../shared/events.js';
-import type { StreamStatuses } from './use-stream-statuses';
+import { useStreamStatuses } from './stream-status-store';
 
 const LABELS: ReadonlyArray<readonly [StateTone, string]> = [
   ['ok', 'live'],
@@ -11,7 +11,8 @@ const LABELS: ReadonlyArray<readonly [StateTone, string]> = [
   ['idle', 'idle'],
 ];
 
-export function StatusSummary({ cameras, statuses }: { cameras: readonly CameraView[]; statuses: StreamStatuses }) {
+export function StatusSummary({ cameras }: { cameras: readonly CameraView[] }) {
+  const statuses = useStreamStatuses();
   const counts: Record<StateTone, number> = { ok: 0, busy: 0, failed: 0, idle: 0 };
   for (const camera of cameras) counts[stateTone(statuses.get(streamKey(camera.id))?.state ?? 'stopped')]++;
   return (

@@ -1,9 +1,7 @@
 /** The wall: the layout's CSS grid of tiles, with one tile maximised over the others on demand. */
 import { useEffect, useRef, useState } from 'react';
 import type { CameraView, WallState } from '../../../shared/api.js';
-import type { StreamStatus } from '../../../shared/events.js';
 import { LAYOUTS, type LayoutId } from '../../../shared/layouts.js';
-import type { StreamStatuses } from './use-stream-statuses';
 import { visibleTiles, swapTiles, withTile } from './wall-edits';
 import type { WallDrop } from './wall-drag';
 import { WallTile } from './wall-tile';
@@ -16,9 +14,10 @@ import './video-wall.css';
 interface VideoWallProps {
   wall: WallState;
   cameras: ReadonlyMap<string, CameraView>;
-  statuses: StreamStatuses;
+  /** The selected tile (framed; the one keys and a camera's double-click act on). */
+  selected: number | null;
+  onSelect(index: number): void;
   onChange(next: WallState): void;
-  onStatus(status: StreamStatus): void;
   onBookmark(cameraId: string, atMs: number): void;
   /** Set up the tour of a tile. */
   onTour(index: number): void;
@@ -31,7 +30,7 @@ function pagesOf(cameraIds: readonly string[], perPage: number): string[][] {
   return pages;
 }
 
-export function VideoWall({ wall, cameras, statuses, onChange, onStatus, onBookmark, onTour }: VideoWallProps) {
+export function VideoWall({ wall, cameras, selected, onSelect, onChange, onBookmark, onTour }: VideoWallProps) {
   const layout = LAYOUTS[wall.layout];
   const tiles = visibleTiles(wall);
   // Remembered with its layout: switching layouts shows the whole new wall.
@@ -85,14 +84,14 @@ export function VideoWall({ wall, cameras, statuses, onChange, onStatus, onBookm
             cameraId={cameraId}
             tour={wall.tour ? null : (wall.tours?.[index] ?? null)}
             cameras={cameras}
-            statuses={statuses}
             streamFor={(id) => tileStream(layout, index, maximised === index, Boolean(cameras.get(id)?.subUrl))}
             maximised={maximised === index}
+            selected={selected === index}
+            onSelect={onSelect}
             hidden={maximised !== null && maximised !== index}
             onDrop={onDrop}
             onClear={(i) => onChange(withTile(wall, i, null))}
             onToggleMaximise={(i) => setMaximisedTile(maximised === i ? null : { layout: wall.layout, index: i })}
-            onStatus={onStatus}
             onBookmark={onBookmark}
             onTour={onTour}
           />

@@ -5,12 +5,12 @@
  */
 import { useEffect, useState, type CSSProperties, type DragEvent, type KeyboardEvent } from 'react';
 import type { CameraView, Tour } from '../../../shared/api.js';
-import { streamKey, type StreamStatus, type StreamVariant } from '../../../shared/events.js';
+import { streamKey, type StreamVariant } from '../../../shared/events.js';
 import { LiveVideo } from '../player/live-video';
 import { RecordedVideo } from '../playback/recorded-video';
 import { TileOverlay } from './tile-overlay';
 import { TourBadge } from './tour-badge';
-import type { StreamStatuses } from './use-stream-statuses';
+import { useReportStreamStatus, useStreamStatus } from './stream-status-store';
 import { useTour } from './use-tour';
 import { dropEffectFor, readWallDrop, startTileDrag, type WallDrop } from './wall-drag';
 
@@ -23,17 +23,17 @@ interface WallTileProps {
   cameraId: string | null;
   tour: Tour | null;
   cameras: ReadonlyMap<string, CameraView>;
-  statuses: StreamStatuses;
   /** Which of a camera's streams this tile should show (tile-stream.ts). */
   streamFor(cameraId: string): StreamVariant;
   maximised: boolean;
+  selected: boolean;
+  onSelect(index: number): void;
   /** Another tile is maximised: this one keeps playing, out of sight, so restoring is instant. */
   hidden: boolean;
   onDrop(index: number, drop: WallDrop): void;
   onClear(index: number): void;
   onToggleMaximise(index: number): void;
   onTour(index: number): void;
-  onStatus(status: StreamStatus): void;
   /** Bookmark what the tile shows now: live, or the replayed moment. */
   onBookmark(cameraId: string, atMs: number): void;
 }
@@ -55,7 +55,7 @@ interface Feed {
 const feedKey = (f: Feed) => streamKey(f.cameraId, f.stream);
 
 export function WallTile(props: WallTileProps) {
-  const { index, tour, maximised, hidden } = props;
+  const { index, tour, maximised, hidden, selected } = props;
   const [dropping, setDropping] = useState(false);
   const [linkLost, setLinkLost] = useState(false);
   /** Pointer or focus on the tile: its tour waits. */
@@ -80,7 +80,9 @@ export function WallTile(props: WallTileProps) {
   }, [switching, wantedKey]);
 
   const camera = shown ? props.cameras.get(shown.cameraId) : undefined;
-  const status = shown ? props.statuses.get(streamKey(shown.cameraId, shown.stream)) : undefined;
+  const status = useStreamStatus(shown?.cameraId, shown?.stream);
+  const recording = useStreamStatus(shown?.cameraId, 'main')?.recording;
+  const onStatus = useReportStreamStatus();
   const name = camera?.name ?? shown?.cameraId ?? '';
   // Before the core reports on a newly shown camera, it is on its way; a "live" camera whose socket to
   // this display dropped is, for the operator looking at a frozen picture, reconnecting.
@@ -120,7 +122,7 @@ export function WallTile(props: WallTileProps) {
     if (key === 'l') setReplayFrom(null);
   };
 
-  const classes = ['tile', dropping && 'tile-drop-target', maximised && 'tile-maximised', hidden && 'tile-hidden'].filter(Boolean).join(' ');
+  const classes = ['tile', selected && 'tile-selected', dropping && 'tile-drop-target', maximised && 'tile-maximised', hidden && 'tile-hidden'].filter(Boolean).join(' ');
   return (
     <div
       className={classes}
@@ -130,6 +132,7 @@ export function WallTile(props: WallTileProps) {
       data-camera-id={shown?.cameraId ?? ''}
       data-state={state}
       data-maximised={maximised ? 'true' : undefined}
+      data-selected={selected ? 'true' : undefined}
       data-mode={replayFrom === null ? 'live' : 'replay'}
       data-stream={shown?.stream}
       role="group"
@@ -144,7 +147,7 @@ export function WallTile(props: WallTileProps) {
       onKeyDown={onKeyDown}
       onMouseEnter={() => setHeld(true)}
       onMouseLeave={() => setHeld(false)}
-      onFocus={() => setHeld(true)}
+      onFocus={() => (setHeld(true), props.onSelect(index))}
       onBlur={(event) => !event.currentTarget.contains(event.relatedTarget) && setHeld(false)}
     >
       {shown === null || wanted === null ? (
@@ -160,7 +163,7 @@ export function WallTile(props: WallTileProps) {
                 cameraId={feed.cameraId}
                 stream={feed.stream}
                 pending={feed !== shown}
-                onStatus={props.onStatus}
+                onStatus={onStatus}
                 onLinkLost={feed === shown ? setLinkLost : undefined}
                 onPlaying={() => feed !== shown && setOnScreen(feed)}
               />
@@ -172,7 +175,7 @@ export function WallTile(props: WallTileProps) {
             name={name}
             state={streamState}
             status={status}
-            clockDrift={props.statuses.get(streamKey(shown.cameraId, 'main'))?.recording?.clockDrift}
+            clockDrift={recording?.clockDrift}
             replaying={replayFrom !== null}
             tour={tour && position ? <TourBadge position={position} stops={tour.cameraIds.length} paused={held} testId="tile-tour-badge" /> : null}
             onReplay={(seconds) => setReplayFrom(Date.now() - seconds * 1000)}

@@ -55,8 +55,10 @@ function fromOurRenderer(event: IpcMainInvokeEvent): boolean {
 protocol.registerSchemesAsPrivileged([{ scheme: RENDERER_SCHEME, privileges: RENDERER_SCHEME_PRIVILEGES }]);
 
 async function start(): Promise<void> {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  // Every permission is refused but full screen for our own pages (the full-screen wall).
+  const ownFullScreen = (permission: string, url: string) => permission === 'fullscreen' && url.startsWith(`${RENDERER_ORIGIN}/`);
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) => callback(ownFullScreen(permission, details.requestingUrl)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin) => ownFullScreen(permission, `${requestingOrigin}/`));
   const core: Core = createCore({
     dataDir: app.getPath('userData'),
     appVersion: appVersion(),

@@ -9,6 +9,9 @@ import { CameraDialog } from './cameras/camera-dialog';
 import { BookmarkDialog, type BookmarkDraft } from './incidents/bookmark-dialog';
 import { ExportDialog, type ExportScope } from './incidents/export-dialog';
 import { VerifyDialog } from './incidents/verify-dialog';
+import { AuditLedgerDialog } from './ledger/audit-ledger-dialog';
+import { ChangePasswordDialog } from './people/change-password-dialog';
+import { PeopleDialog } from './people/people-dialog';
 import { RetentionDialog } from './settings/retention-dialog';
 import { ConfirmDialog } from './ui/confirm-dialog';
 import { ShortcutsHelp } from './ui/shortcuts-help';
@@ -21,6 +24,9 @@ export type Overlay =
   | { kind: 'camera'; camera: CameraView | null }
   | { kind: 'remove-camera'; camera: CameraView }
   | { kind: 'retention' }
+  | { kind: 'change-password' }
+  | { kind: 'people' }
+  | { kind: 'ledger' }
   | { kind: 'bookmark'; draft: BookmarkDraft }
   | { kind: 'export'; scope: ExportScope }
   /** `path` empty asks for a package; a path verifies that package at once. */
@@ -57,6 +63,12 @@ export function OverlayView({ overlay, wall, cameras, open, close }: OverlayView
       );
     case 'retention':
       return <RetentionDialog onClose={close} />;
+    case 'change-password':
+      return <ChangePasswordDialog onClose={close} />;
+    case 'people':
+      return <PeopleDialog onClose={close} />;
+    case 'ledger':
+      return <AuditLedgerDialog onClose={close} />;
     case 'bookmark':
       return <BookmarkDialog draft={overlay.draft} onClose={close} />;
     case 'export':

@@ -8,7 +8,12 @@ import { useCameras } from './wall/use-cameras';
 import { StreamStatusProvider, useFollowedStreamStatusStore } from './wall/stream-status-store';
 import { useWall } from './wall/use-wall';
 import { VideoWall } from './wall/video-wall';
-import { visibleTiles, withLayout, withTile } from './wall/wall-edits';
+import { visibleTiles, withLayout, withTile, withoutTours } from './wall/wall-edits';
+import { useWallTour } from './wall/use-wall-tour';
+import { TourChip } from './wall/tour-chip';
+import { useFullScreenWall } from './wall/use-full-screen-wall';
+import { useSidebarOpen } from './wall/use-sidebar-open';
+import { WallClock } from './wall/wall-clock';
 import './app.css';
 import { PlaybackPanel } from './playback/playback-panel';
 import { IncidentsPanel } from './incidents/incidents-panel';
@@ -32,6 +37,10 @@ export function App() {
   const [panel, setPanel] = useState<Panel | null>(null);
   /** The tile keys and a camera's double-click act on; it keeps its frame while focus is elsewhere. */
   const [selectedTile, setSelectedTile] = useState<number | null>(null);
+  const [wallHeld, setWallHeld] = useState(false);
+  const wallTour = useWallTour(wall, wallHeld);
+  const { fullScreen, toggle: toggleFullScreen } = useFullScreenWall();
+  const [sidebarOpen, toggleSidebar] = useSidebarOpen();
   const camerasById = useMemo(() => new Map((cameras ?? []).map((camera) => [camera.id, camera])), [cameras]);
   const problems = [camerasError, wallError].filter((problem): problem is string => problem !== null);
   const close = () => setOverlay(null);
@@ -49,12 +58,21 @@ export function App() {
 
   return (
     <StreamStatusProvider value={statuses}>
-      <div className="app">
+      <div className={['app', fullScreen && 'full-screen-wall', !sidebarOpen && 'sidebar-closed'].filter(Boolean).join(' ')} data-testid="app">
+        {/* In full screen, the toolbar and the camera list come back while the pointer rests on these edges. */}
+        {fullScreen && <div className="edge edge-top" data-testid="edge-top" />}
+        {fullScreen && <div className="edge edge-left" data-testid="edge-left" />}
+        {fullScreen && <WallClock className="wall-clock floating" />}
         <TopBar
+          sidebarOpen={sidebarOpen}
+          onToggleSidebar={toggleSidebar}
+          fullScreen={fullScreen}
+          onToggleFullScreen={toggleFullScreen}
+          tourChip={wall && <TourChip wall={wall} wallTour={wallTour} held={wallHeld} onStop={() => setWall(withoutTours(wall))} />}
           layout={wall?.layout ?? null}
           onLayout={(layout) => wall && setWall(withLayout(wall, layout))}
           onPlayback={wall && cameras ? () => setPanel({ kind: 'playback', cameras: wallCameras(visibleTiles(wall), camerasById) }) : undefined}
-          onRetention={() => setOverlay({ kind: 'retention' })}
+          onOpen={(kind) => setOverlay({ kind })}
           onIncidents={() => setPanel({ kind: 'incidents' })}
           onVerify={() => setOverlay({ kind: 'verify', path: '' })}
           onWallTour={() => setOverlay({ kind: 'tour', target: { wall: true } })}
@@ -81,6 +99,8 @@ export function App() {
               cameras={camerasById}
               selected={selectedTile}
               onSelect={setSelectedTile}
+              wallTour={wallTour}
+              onHold={setWallHeld}
               onChange={setWall}
               onBookmark={(cameraId, atMs) => setOverlay({ kind: 'bookmark', draft: { cameraIds: [cameraId], cameraNames: namesOf([cameraId]), atMs } })}
               onTour={(tile) => setOverlay({ kind: 'tour', target: { tile } })}

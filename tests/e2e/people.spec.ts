@@ -177,6 +177,7 @@ test('an operator sees which controls their role may not use, and who may, then 
   await page.screenshot({ path: join(ARTIFACTS, 'operator-wall.png') });
 
   // Retention: shown, not changeable.
+  await page.getByTestId('person-menu').locator('summary').click();
   await page.getByTestId('open-retention').click();
   const retention = page.getByTestId('retention-dialog');
   await expect(retention.getByTestId('permission-hint')).toHaveText('Only administrators can change retention settings.');

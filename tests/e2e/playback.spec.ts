@@ -301,6 +301,7 @@ test('export from playback: mark in and out on the timeline, choose the cameras,
 
 test('retention settings: what recordings use, errors beside the field, saved and audited', async ({ page }) => {
   await signIn(page, host);
+  await page.getByTestId('person-menu').locator('summary').click();
   await page.getByTestId('open-retention').click();
   const dialog = page.getByTestId('retention-dialog');
   await expect(dialog.getByTestId('retention-maxAgeDays')).toHaveValue('31');
@@ -321,6 +322,7 @@ test('retention settings: what recordings use, errors beside the field, saved an
   await dialog.getByTestId('retention-save').click();
   await expect(dialog).toBeHidden();
 
+  await page.getByTestId('person-menu').locator('summary').click();
   await page.getByTestId('open-retention').click();
   await expect(dialog.getByTestId('retention-maxAgeDays')).toHaveValue('14');
   await expect(dialog.getByTestId('retention-maxBytesPerCamera')).toHaveValue('50');

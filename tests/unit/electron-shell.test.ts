@@ -13,6 +13,7 @@ import { IPC_CALL, IPC_EVENT, IPC_HAND_OVER_PACKAGE, IPC_LIVE_SERVER } from '../
 import { LIVE_CLOSE_UNKNOWN_CAMERA } from '../../shared/events.js';
 import { lockDataDir } from '../../electron/core/data-lock.js';
 import { sessionProtocols } from '../../shared/session-transport.js';
+import { RENDERER_ORIGIN } from '../../electron/renderer-protocol.js';
 
 const fake = vi.hoisted(() => {
   const appHandlers = new Map<string, (...a: unknown[]) => void>();
@@ -162,7 +163,7 @@ describe('Electron main process', async () => {
     expect((await serve(new Request(rendererUrl, { method: 'POST', body: 'x' }))).status).toBe(405);
   });
 
-  it('denies new windows, navigation of any frame, webviews and every permission request', () => {
+  it('denies new windows, navigation of any frame, webviews and every permission request but full screen for its own pages', () => {
     const handlers = new Map<string, (e: { preventDefault: () => void }) => void>();
     let openHandler: (() => { action: string }) | undefined;
     fake.appHandlers.get('web-contents-created')!({}, {
@@ -175,10 +176,19 @@ describe('Electron main process', async () => {
       handlers.get(name)!({ preventDefault });
       expect(preventDefault).toHaveBeenCalled();
     }
-    const callback = vi.fn();
-    fake.session.permissionRequest!({}, 'media', callback);
-    expect(callback).toHaveBeenCalledWith(false);
-    expect(fake.session.permissionCheck!()).toBe(false);
+    const answer = (permission: string, requestingUrl: string) => {
+      const callback = vi.fn();
+      fake.session.permissionRequest!({}, permission, callback, { requestingUrl });
+      return callback.mock.calls[0]![0];
+    };
+    expect(answer('media', `${RENDERER_ORIGIN}/index.html`)).toBe(false);
+    expect(answer('notifications', `${RENDERER_ORIGIN}/index.html`)).toBe(false);
+    expect(answer('fullscreen', 'https://example.com/')).toBe(false);
+    expect(answer('fullscreen', 'app://watchroom.evil/')).toBe(false);
+    expect(answer('fullscreen', `${RENDERER_ORIGIN}/index.html`)).toBe(true);
+    expect(fake.session.permissionCheck!({}, 'media', RENDERER_ORIGIN)).toBe(false);
+    expect(fake.session.permissionCheck!({}, 'fullscreen', 'https://example.com')).toBe(false);
+    expect(fake.session.permissionCheck!({}, 'fullscreen', RENDERER_ORIGIN)).toBe(true);
   });
 
   it('keeps the workstation’s session in the main process: nothing before a sign-in, then every wall window acts as that person', async () => {

@@ -5,8 +5,7 @@ import { LAYOUTS, type LayoutId } from '../../../shared/layouts.js';
 import { visibleTiles, swapTiles, withTile } from './wall-edits';
 import type { WallDrop } from './wall-drag';
 import { WallTile } from './wall-tile';
-import { TourBadge } from './tour-badge';
-import { useTour } from './use-tour';
+import type { WallTour } from './use-wall-tour';
 import { useWallKeys } from './use-wall-keys';
 import { tileStream } from './tile-stream';
 import './video-wall.css';
@@ -17,32 +16,26 @@ interface VideoWallProps {
   /** The selected tile (framed; the one keys and a camera's double-click act on). */
   selected: number | null;
   onSelect(index: number): void;
+  /** The whole-wall tour's page on screen (use-wall-tour.ts). */
+  wallTour: WallTour;
+  /** The pointer or focus came onto the wall (true) or left it: a whole-wall tour waits meanwhile. */
+  onHold(held: boolean): void;
   onChange(next: WallState): void;
   onBookmark(cameraId: string, atMs: number): void;
   /** Set up the tour of a tile. */
   onTour(index: number): void;
 }
 
-/** A whole-wall tour's pages: the cameras a wall-full at a time. */
-function pagesOf(cameraIds: readonly string[], perPage: number): string[][] {
-  const pages: string[][] = [];
-  for (let i = 0; i < cameraIds.length; i += perPage) pages.push(cameraIds.slice(i, i + perPage));
-  return pages;
-}
-
-export function VideoWall({ wall, cameras, selected, onSelect, onChange, onBookmark, onTour }: VideoWallProps) {
+export function VideoWall({ wall, cameras, selected, onSelect, wallTour, onHold, onChange, onBookmark, onTour }: VideoWallProps) {
   const layout = LAYOUTS[wall.layout];
   const tiles = visibleTiles(wall);
   // Remembered with its layout: switching layouts shows the whole new wall.
   const [maximisedTile, setMaximisedTile] = useState<{ layout: LayoutId; index: number } | null>(null);
   const maximised = maximisedTile?.layout === wall.layout && maximisedTile.index < tiles.length ? maximisedTile.index : null;
-  const [held, setHeld] = useState(false);
   const element = useRef<HTMLDivElement>(null);
   useWallKeys(element, layout);
-  const pages = wall.tour ? pagesOf(wall.tour.cameraIds, tiles.length) : [];
-  const page = useTour(wall.tour, pages.length, held);
   /** A whole-wall tour sets the tiles aside and shows its page. */
-  const shownTiles = wall.tour ? tiles.map((_, i) => pages[page?.stop ?? 0]?.[i] ?? null) : tiles;
+  const shownTiles = wall.tour ? tiles.map((_, i) => wallTour.pages[wallTour.position?.stop ?? 0]?.[i] ?? null) : tiles;
 
   useEffect(() => {
     if (maximised === null) return;
@@ -67,13 +60,12 @@ export function VideoWall({ wall, cameras, selected, onSelect, onChange, onBookm
       data-testid="wall"
       data-layout={wall.layout}
       // A whole-wall tour waits while the pointer or the keyboard focus is on the wall.
-      onMouseEnter={() => setHeld(true)}
-      onMouseLeave={() => setHeld(false)}
-      onFocus={() => setHeld(true)}
-      onBlur={(event) => !event.currentTarget.contains(event.relatedTarget) && setHeld(false)}
+      onMouseEnter={() => onHold(true)}
+      onMouseLeave={() => onHold(false)}
+      onFocus={() => onHold(true)}
+      onBlur={(event) => !event.currentTarget.contains(event.relatedTarget) && onHold(false)}
       style={{ gridTemplateColumns: `repeat(${layout.columns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${layout.rows}, minmax(0, 1fr))` }}
     >
-      {page && wall.tour && <TourBadge position={page} stops={pages.length} paused={held} testId="wall-tour-badge" />}
       {layout.cells.map((cell, index) => {
         const cameraId = shownTiles[index] ?? null;
         return (

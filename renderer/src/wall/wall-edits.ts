@@ -49,3 +49,8 @@ export function withTileTour(wall: WallState, index: number, tour: Tour | null):
 export function withWallTour(wall: WallState, tour: Tour | null): WallState {
   return { ...wall, tour };
 }
+
+/** Ends the wall's tour and every tile's: the tiles show their own cameras again. */
+export function withoutTours(wall: WallState): WallState {
+  return { ...wall, tour: null, tours: (wall.tours ?? []).map(() => null) };
+}

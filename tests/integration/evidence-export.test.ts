@@ -306,6 +306,14 @@ describe('evidence export', () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ actor: 'tester', subject: 'CASE-2026-0142', details: { package: name, packageId: JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8')).packageId, sha256sumsSha256: sha256(join(pkg, 'SHA256SUMS')) } });
 
+    // A download cancelled half way is cut off there (its files let go of); the next one is whole.
+    const cancelled = new AbortController();
+    const partial = await fetch(`${h.baseUrl}${await h.api.mediaLink({ path: packageDownloadPath(name) })}`, { signal: cancelled.signal });
+    await partial.body!.getReader().read();
+    cancelled.abort();
+    const again = await download(h.token);
+    expect(Buffer.from(await again.arrayBuffer()).equals(readFileSync(zipFile))).toBe(true);
+
     // Only those who may export; only packages made here, named as they are; only through a signed link.
     for (const role of ['operator', 'evidence-officer'] as const) {
       const other = await h.as(`download-${role}`, role);
@@ -322,7 +330,7 @@ describe('evidence export', () => {
       expect(await res.text(), bad).toBe('That is not the name of an evidence package.');
     }
     expect((await fetch(`${h.baseUrl}/media/packages/${name}.zip`, { headers: { authorization: `Bearer ${h.token}` } })).status).toBe(401);
-    expect(ledgerLines().slice(before).filter((e) => e.action === 'evidence.download')).toHaveLength(1);
+    expect(ledgerLines().slice(before).filter((e) => e.action === 'evidence.download')).toHaveLength(3);
   });
 
   it('a cancelled export leaves nothing behind and is logged', async () => {

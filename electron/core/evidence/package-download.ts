@@ -10,6 +10,7 @@
 import { createReadStream, lstatSync, readdirSync, type ReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
 import { can } from '../../../shared/roles.js';
@@ -74,7 +75,10 @@ export function packageDownloadRoute(deps: { exportsDir: string; ledger: AuditLe
       if (ledger.state !== 'ok') return sendText(res, 503, `Downloads wait until the audit ledger can be written again (${ledger.problem}).`);
 
       const files = packageFiles(folder, name);
-      const manifest = await readFile(join(folder, MANIFEST), 'utf8').then((text) => JSON.parse(text) as { packageId?: string; caseReference?: string }, () => ({}) as { packageId?: string; caseReference?: string });
+      // What names the package in the ledger; a damaged manifest still downloads (verification will say what is wrong).
+      const manifest: { packageId?: string; caseReference?: string } = await readFile(join(folder, MANIFEST), 'utf8')
+        .then((text) => JSON.parse(text) as object)
+        .catch(() => ({}));
       deps.ledger.append({ name: person.name, role: person.role }, 'evidence.download', manifest.caseReference ?? name, {
         package: name,
         packageId: manifest.packageId ?? null,
@@ -86,23 +90,31 @@ export function packageDownloadRoute(deps: { exportsDir: string; ledger: AuditLe
       const zip = new ZipFile();
       // Opened one at a time as the zip reaches them, and closed if the download stops half way.
       const open = new Set<ReadStream>();
+      /** The download stops (the person left, a file vanished or changed size): the response is cut off, never the host. */
+      let stopped = false;
+      const stop = (error: unknown) => {
+        if (stopped) return;
+        stopped = true;
+        for (const stream of open) stream.destroy();
+        (zip.outputStream as Readable).destroy();
+        if (res.writableFinished) return;
+        deps.logger.log('warn', 'evidence.download-stopped', { package: name, error: String(error) });
+        if (!res.headersSent) sendText(res, 500, 'The package could not be read for the download.');
+        else res.destroy();
+      };
+      zip.on('error', stop);
       for (const f of files) {
         zip.addReadStreamLazy(f.zipPath, { compress: false, size: f.size, mtime: f.mtime, mode: 0o100644 }, (give) => {
           const stream = createReadStream(f.file);
           open.add(stream);
-          stream.on('close', () => open.delete(stream));
+          stream.on('close', () => open.delete(stream)).on('error', stop);
           give(null, stream);
         });
       }
       // @types/yazl leaves out the callback's argument: the zip's length, -1 if unknown (never, as all is stored).
       const whenSized = (size: number) => {
         res.writeHead(200, { ...headers, ...(size >= 0 ? { 'Content-Length': String(size) } : {}) });
-        pipeline(zip.outputStream, res).catch((error: unknown) => {
-          for (const stream of open) stream.destroy();
-          if (res.writableFinished) return;
-          deps.logger.log('warn', 'evidence.download-stopped', { package: name, error: String(error) });
-          res.destroy();
-        });
+        pipeline(zip.outputStream, res).catch(stop);
       };
       zip.end(undefined, whenSized as () => void);
     },

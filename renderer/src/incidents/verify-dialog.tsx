@@ -54,7 +54,8 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
     setChecked(null);
     try {
       const folder = await where;
-      if (name === undefined) setPath(folder);
+      // A handed-over folder is not a path to type again (in the browser shell, only the host's copy).
+      setPath(name === undefined ? folder : '');
       setCopied(null);
       setReport(await api.verifyPackage({ path: folder }));
       setChecked(name ?? folder);

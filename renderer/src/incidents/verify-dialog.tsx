@@ -72,6 +72,7 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
       list = await files;
       if (list.length === 0) throw new Error('That folder is empty.');
     } catch (error) {
+      setReport(null);
       return setProblem(errorMessage(error));
     }
     setCopied(0);

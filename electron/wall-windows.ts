@@ -1,7 +1,9 @@
 /**
  * One wall window per display: which wall goes on which display is core/wall/display-placement.ts;
  * this opens, moves and closes the windows to match, again whenever displays come and go or walls
- * are added and removed, and remembers each wall's display for the next start.
+ * are added and removed, and remembers each wall's display for the next start. A wall someone
+ * closes takes its window with it, and its display stays empty (rather than getting a new wall at
+ * once, which would undo the close) until a wall is opened again; the next start fills every display.
  */
 import { BrowserWindow, screen } from 'electron';
 import { IPC_EVENT } from '../shared/bridge.js';
@@ -28,15 +30,27 @@ export async function showWalls(core: Core, session: () => string | null, store:
 
   // Which display each wall was on, so a restart (or a monitor plugged back in) puts it back there.
   const placementStore = store('displays');
+  /** The walls as the last pass saw them (null before the first), to tell a wall closed from one opened. */
+  let known: Set<string> | null = null;
+  /** Displays whose wall was closed: no wall is added for them until someone opens a wall. */
+  const leftEmpty = new Set<number>();
   let arranging: Promise<void> | null = null;
   let again = false;
   const arrange = async (): Promise<void> => {
     const primary = screen.getPrimaryDisplay().id;
-    const displays: DisplayInfo[] = screen.getAllDisplays().map((d) => ({ id: d.id, workArea: d.workArea, primary: d.id === primary }));
+    const allDisplays: DisplayInfo[] = screen.getAllDisplays().map((d) => ({ id: d.id, workArea: d.workArea, primary: d.id === primary }));
     const saved = (placementStore.get('displays') ?? {}) as Record<string, number>;
-    let plan = placeWalls(displays, (await core.system.listWalls()).map((w) => w.id), saved);
+    const wallIds = async () => (await core.system.listWalls()).map((w) => w.id);
+    const walls = await wallIds();
+    if (known) {
+      for (const wallId of known) if (!walls.includes(wallId) && shownOn.has(wallId)) leftEmpty.add(shownOn.get(wallId)!);
+      if (walls.some((wallId) => !known!.has(wallId))) leftEmpty.clear();
+    }
+    const displays = allDisplays.filter((d) => !leftEmpty.has(d.id));
+    let plan = placeWalls(displays, walls, saved);
     for (let i = 0; i < plan.wallsMissing; i++) await core.system.addWall();
-    if (plan.wallsMissing > 0) plan = placeWalls(displays, (await core.system.listWalls()).map((w) => w.id), saved);
+    if (plan.wallsMissing > 0) plan = placeWalls(displays, await wallIds(), saved);
+    known = new Set(await wallIds());
     for (const { wallId, displayId, bounds } of plan.placements) {
       const window = windows.get(wallId);
       if (!window || window.isDestroyed()) windows.set(wallId, openWall(wallId, bounds));

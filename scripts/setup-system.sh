@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Watchroom needs. `app`: ffmpeg only. `test`: also Chromium and
-# GStreamer's RTSP server, which the tests use as real cameras. Skips apt when all are present.
+# GStreamer's RTSP server, which the tests use as real cameras, and unzip (a downloaded package is
+# unzipped as its recipient would). Skips apt when all are present.
 set -euo pipefail
 mode=${1:-app}
 packages=(ffmpeg fonts-dejavu-core)
 if [ "$mode" = test ]; then
   packages+=(chromium python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base
-    gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav procps)
+    gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav procps unzip)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'evidence.export',
   'evidence.export-cancelled',
   'evidence.export-failed',
+  'evidence.download',
   'evidence.verify',
   'evidence.key-created',
   'evidence.key-trusted',

@@ -13,3 +13,6 @@ export type VerificationFailure = VerificationReport['failures'][number];
 export type VerificationOutcome = VerificationReport['outcome'];
 export type TrustedKey = z.infer<typeof trustedKeySchema>;
 export type PackageSummary = z.infer<typeof packageSummarySchema>;
+
+/** Where the browser shell downloads a package made here, as a zip: under /media/, so through a signed link. */
+export const packageDownloadPath = (folderName: string) => `/media/packages/${encodeURIComponent(folderName)}.zip`;

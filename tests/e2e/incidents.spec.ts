@@ -1,5 +1,6 @@
 /** Incidents end to end in Chromium: bookmark a live tile, find it by tag, play it, export it, verify it. */
 import { expect, test } from '@playwright/test';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,18 +76,38 @@ test('bookmark a live tile, find it by tag, open its playback, export it with pr
   await expect(exportDialog.getByTestId('export-done')).toBeVisible({ timeout: 60_000 });
   await expect(exportDialog.getByTestId('export-progress')).toHaveAttribute('data-state', 'done');
 
+  // The browser shell offers the package as a zip; unzipped, the recipient's own tool checks it.
+  const packageName = (await exportDialog.getByTestId('export-package-name').textContent())!;
+  expect(packageName).toMatch(/^WR-CASE-9-\d{8}T\d{6}Z/);
+  await expect(exportDialog.getByTestId('export-download')).toBeVisible();
+  await page.screenshot({ path: join(ARTIFACTS, 'export-finished-download.png') });
+  const [download] = await Promise.all([page.waitForEvent('download'), exportDialog.getByTestId('export-download').click()]);
+  expect(download.suggestedFilename()).toBe(`${packageName}.zip`);
+  const unzipped = mkdtempSync(join(tmpdir(), 'watchroom-downloaded-'));
+  await download.saveAs(join(unzipped, download.suggestedFilename()));
+  execFileSync('unzip', ['-q', download.suggestedFilename()], { cwd: unzipped });
+  const sums = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: join(unzipped, packageName), encoding: 'utf8' });
+  expect(sums.status, sums.stdout + sums.stderr).toBe(0);
+  expect(sums.stdout).toMatch(/master\/.+: OK/);
+
+  // "Verify package" verifies, without another click.
   await exportDialog.getByTestId('export-verify').click();
   const verify = page.getByTestId('verify-dialog');
-  await verify.getByTestId('verify-run').click();
   await expect(verify.getByTestId('verify-result')).toHaveAttribute('data-ok', 'true');
   await expect(verify.getByTestId('verify-result')).toContainText('Case CASE-9');
   await page.screenshot({ path: join(ARTIFACTS, 'verify-ok.png') });
 
-  // An evidence officer chooses a received copy: the browser shell copies it to the host and checks that.
+  // An evidence officer chooses a received copy, in a folder named as the sender named it: the browser
+  // shell copies it to the host and checks that, and names it as the officer knows it.
   const exported = await verify.getByTestId('verify-path').inputValue();
-  await verify.getByTestId('verify-folder-input').setInputFiles(exported);
-  await expect(verify.getByTestId('verify-path')).toHaveValue(/\/received\/[0-9a-f-]{36}\/WR-CASE-9-/);
+  const received = join(mkdtempSync(join(tmpdir(), 'watchroom-received-')), 'case-123-package');
+  cpSync(exported, received, { recursive: true });
+  await verify.getByTestId('verify-folder-input').setInputFiles(received);
   await expect(verify.getByTestId('verify-result')).toHaveAttribute('data-ok', 'true');
+  await expect(verify.getByTestId('verify-package-name')).toHaveText('case-123-package');
+  await expect(verify).not.toContainText('received/');
+  await expect(verify.getByTestId('verify-path')).toHaveValue('');
+  await page.screenshot({ path: join(ARTIFACTS, 'verify-uploaded.png') });
   const tampered = join(mkdtempSync(join(tmpdir(), 'watchroom-tampered-')), basename(exported));
   cpSync(exported, tampered, { recursive: true });
   const master = join(tampered, 'master', readdirSync(join(tampered, 'master'))[0]!);

@@ -5,8 +5,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
-import { signIn } from '../fixtures/sign-in-page.js';
-import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
+import { fillSignIn, signIn } from '../fixtures/sign-in-page.js';
+import { ADMIN, startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 import { ffmpegFor } from '../fixtures/process-table.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
@@ -159,10 +159,58 @@ test('cameras listed by site, found by site, and a summary of how many are live 
   await expect(groups).toHaveCount(2);
   await expect(groups.first()).toHaveAttribute('data-group', 'Depot North');
   await expect(groups.first().getByTestId('camera-item-name')).toHaveText(['Bay door', 'Wall cam 1']);
-  await expect(groups.nth(1).locator('summary')).toContainText('No site');
+  await expect(groups.nth(1).locator('summary')).toContainText('Other cameras');
   await page.screenshot({ path: join(ARTIFACTS, 'camera-sites.png') });
 
   await page.getByTestId('camera-search').fill('depot');
   await expect(groups).toHaveCount(1);
   await expect(groups.first().getByTestId('camera-item')).toHaveCount(2);
+});
+
+test('closing a wall closes its window, from its own Walls menu or from the main window; a tab the page cannot close stops showing the wall', async ({ page, context }) => {
+  test.setTimeout(90_000);
+  await signIn(page, host);
+  const openWall = async () => {
+    await page.bringToFront();
+    await page.getByTestId('walls-menu').locator('summary').click();
+    const [opened] = await Promise.all([context.waitForEvent('page'), page.getByTestId('wall-open-new').click()]);
+    await expect(opened.getByTestId('wall')).toBeVisible();
+    return { window: opened, wallId: new URL(opened.url()).searchParams.get('wall')! };
+  };
+  const closeFrom = async (from: Page, wallId: string) => {
+    await from.getByTestId('walls-menu').locator('summary').click();
+    await from.locator(`[data-testid="wall-item"][data-wall-id="${wallId}"]`).getByTestId('wall-remove').click();
+  };
+
+  // From its own menu: the window closes.
+  const own = await openWall();
+  const ownClosed = own.window.waitForEvent('close');
+  await closeFrom(own.window, own.wallId);
+  await ownClosed;
+
+  // From the main window: the other window closes too.
+  const other = await openWall();
+  const otherClosed = other.window.waitForEvent('close');
+  await closeFrom(page, other.wallId);
+  await otherClosed;
+  await expect(page.locator(`[data-testid="wall-item"][data-wall-id="${other.wallId}"]`)).toHaveCount(0);
+
+  // A wall shown in a tab the person opened (not by Watchroom): the page may not close it, so the
+  // wall goes (its players with it) and the tab says why, with a way back to the main wall.
+  const kept = await openWall();
+  await kept.window.close();
+  const tab = await context.newPage();
+  await tab.goto(host.url.href);
+  await signIn(tab, host, undefined, undefined, `/?wall=${kept.wallId}`);
+  await tab.getByTestId('camera-item').first().dragTo(tab.getByTestId('tile-0'));
+  await expect(tab.getByTestId('tile-0')).toHaveAttribute('data-state', 'live');
+  await closeFrom(page, kept.wallId);
+  await expect(tab.getByTestId('wall-closed')).toContainText('was closed');
+  await expect(tab.getByTestId('wall')).toHaveCount(0);
+  await expect(tab.locator('video')).toHaveCount(0);
+  await tab.screenshot({ path: join(ARTIFACTS, 'wall-closed-tab.png') });
+  // The session lives in page memory only, so the main wall asks for a sign-in first.
+  await tab.getByTestId('wall-closed-main').click();
+  await fillSignIn(tab, ADMIN);
+  await expect(tab.getByTestId('walls-menu').locator('summary')).toContainText('Wall 1');
 });

@@ -4,13 +4,15 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, createPrivateKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, createWriteStream, existsSync, statSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportJob, ExportRequest } from '../../shared/evidence.js';
+import { packageDownloadPath, type ExportJob, type ExportRequest } from '../../shared/evidence.js';
 import { WatchroomError } from '../../shared/errors.js';
 import { canonicalJson } from '../../electron/core/canonical-json.js';
 import { AuditLedger, entryHash } from '../../electron/core/audit/audit-ledger.js';
@@ -273,6 +275,62 @@ describe('evidence export', () => {
     const operator = await h.as('uploading-operator', 'operator');
     expect((await put(randomUUID(), `${name}/manifest.json`, manifest, { authorization: `Bearer ${operator.token}` })).status).toBe(403);
     expect((await put(randomUUID(), `${name}/manifest.json`, manifest, { ...session, origin: 'https://evil.example' })).status).toBe(403);
+  });
+
+  it('a package made here downloads as a streamed zip through a signed link, to those who may export, and sha256sum -c passes in the unzipped folder', async () => {
+    const name = pkg.split('/').pop()!;
+    const download = async (token: string, path = packageDownloadPath(name)) => fetch(`${h.baseUrl}${await h.core.api(token).mediaLink({ path })}`);
+    const before = ledgerLines().length;
+
+    // A link, no header: what an <a download> sends.
+    const res = await download(h.token);
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/zip');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${name}.zip"`);
+    const dir = mkdtempSync(join(tmpdir(), 'watchroom-download-'));
+    const zipFile = join(dir, `${name}.zip`);
+    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(zipFile));
+    expect(statSync(zipFile).size).toBe(Number(res.headers.get('content-length')));
+    // Every file stored as it is: the video is compressed already.
+    const listing = execFileSync('unzip', ['-v', zipFile], { encoding: 'utf8' });
+    expect(listing).toMatch(/\bStored\b/);
+    expect(listing).not.toMatch(/\bDefl/);
+    execFileSync('unzip', ['-q', zipFile, '-d', dir]);
+    const sums = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: join(dir, name), encoding: 'utf8' });
+    expect(sums.status, sums.stdout + sums.stderr).toBe(0);
+    expect(sums.stdout.trim().split('\n')).toHaveLength(readFileSync(join(pkg, 'SHA256SUMS'), 'utf8').trim().split('\n').length);
+    expect(readdirSync(join(dir, name), { recursive: true }).map(String).sort()).toEqual(readdirSync(pkg, { recursive: true }).map(String).sort());
+
+    // The ledger says who took which package, by its hashes.
+    const entries = ledgerLines().slice(before).filter((e) => e.action === 'evidence.download');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actor: 'tester', subject: 'CASE-2026-0142', details: { package: name, packageId: JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8')).packageId, sha256sumsSha256: sha256(join(pkg, 'SHA256SUMS')) } });
+
+    // A download cancelled half way is cut off there (its files let go of); the next one is whole.
+    const cancelled = new AbortController();
+    const partial = await fetch(`${h.baseUrl}${await h.api.mediaLink({ path: packageDownloadPath(name) })}`, { signal: cancelled.signal });
+    await partial.body!.getReader().read();
+    cancelled.abort();
+    const again = await download(h.token);
+    expect(Buffer.from(await again.arrayBuffer()).equals(readFileSync(zipFile))).toBe(true);
+
+    // Only those who may export; only packages made here, named as they are; only through a signed link.
+    for (const role of ['operator', 'evidence-officer'] as const) {
+      const other = await h.as(`download-${role}`, role);
+      const refused = await download(other.token);
+      expect(refused.status, role).toBe(403);
+      expect(await refused.text()).toMatch(/permission to export/);
+    }
+    const unknown = await download(h.token, '/media/packages/WR-NO-SUCH-CASE.zip');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toBe('There is no package WR-NO-SUCH-CASE in this workstation’s exports; it may have been moved or deleted.');
+    for (const bad of ['..%2F..%2Faudit.jsonl', '.partial-x', '%2Fetc', '..']) {
+      const res = await download(h.token, `/media/packages/${bad}.zip`);
+      expect(res.status, bad).toBe(404);
+      expect(await res.text(), bad).toBe('That is not the name of an evidence package.');
+    }
+    expect((await fetch(`${h.baseUrl}/media/packages/${name}.zip`, { headers: { authorization: `Bearer ${h.token}` } })).status).toBe(401);
+    expect(ledgerLines().slice(before).filter((e) => e.action === 'evidence.download')).toHaveLength(3);
   });
 
   it('a cancelled export leaves nothing behind and is logged', async () => {

@@ -21,4 +21,11 @@ describe('groupCameras', () => {
     expect(shape(groupCameras(cameras, 'depot'))).toEqual([['Depot North', ['Bay 1', 'Gate 2']]]);
     expect(groupCameras(cameras, 'nothing like it')).toEqual([]);
   });
+
+  it('heads every list with what it holds: the site, "Other cameras" beside sites, "Cameras" when there are none', () => {
+    expect(groupCameras(cameras, '').map((g) => g.heading)).toEqual(['Civic Centre', 'Depot North', 'Other cameras']);
+    // Still "Other cameras" while a search shows only cameras without a site.
+    expect(groupCameras(cameras, 'kiosk').map((g) => g.heading)).toEqual(['Other cameras']);
+    expect(groupCameras([cam('Gate 10'), cam('Kiosk')], '').map((g) => g.heading)).toEqual(['Cameras']);
+  });
 });

@@ -18,7 +18,7 @@ import { RENDERER_ORIGIN } from '../../electron/renderer-protocol.js';
 const fake = vi.hoisted(() => {
   const appHandlers = new Map<string, (...a: unknown[]) => void>();
   const ipcHandlers = new Map<string, (...a: unknown[]) => unknown>();
-  const windows: Array<{ options: Record<string, unknown>; loaded?: string; query?: Record<string, string> }> = [];
+  const windows: Array<{ options: Record<string, unknown>; loaded?: string; query?: Record<string, string>; closed: boolean }> = [];
   // Two monitors: the primary on the left, a second one to its right.
   const displays = [
     { id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } },
@@ -38,16 +38,24 @@ const fake = vi.hoisted(() => {
 vi.mock('electron', () => {
   class BrowserWindow {
     webContents = { send: vi.fn() };
+    closed = false;
+    private readonly handlers = new Map<string, () => void>();
     constructor(public options: Record<string, unknown>) {
-      fake.windows.push(this as unknown as { options: Record<string, unknown> });
+      fake.windows.push(this as unknown as (typeof fake.windows)[number]);
     }
-    on() {}
+    on(name: string, fn: () => void) {
+      this.handlers.set(name, fn);
+      return this;
+    }
     isDestroyed() {
-      return false;
+      return this.closed;
     }
     maximize() {}
     setBounds() {}
-    close() {}
+    close() {
+      this.closed = true;
+      this.handlers.get('closed')?.();
+    }
     async loadURL(url: string) {
       Object.assign(this, { loaded: url, query: Object.fromEntries(new URL(url).searchParams) });
     }
@@ -279,6 +287,25 @@ describe('Electron main process', async () => {
     const elsewhere = await fetch(`${http}${link.result}`, { headers: { Origin: 'https://evil.example' } });
     expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
     expect((await fetch(`${http}/media/segments/999999.ts`, { headers })).status).toBe(401);
+  });
+
+  it('closes the window of a wall someone closes and leaves its display empty, until a wall is opened again', async () => {
+    const call = fake.ipcHandlers.get(IPC_CALL)!;
+    const from = (url: string) => ({ senderFrame: { url } });
+    const second = fake.windows.find((w) => w.query?.wall === 'wall-2')!;
+    // Closed from its own window's Walls menu.
+    expect(await call(from('app://watchroom/index.html?wall=wall-2'), 'removeWall', { wallId: 'wall-2' })).toMatchObject({ ok: true });
+    await vi.waitFor(() => expect(second.closed).toBe(true));
+    expect(await call(from(rendererUrl), 'listWalls')).toMatchObject({ ok: true, result: [{ id: 'wall-1' }] });
+    // "Open a wall on another screen": the empty display shows the new wall, in a window of its own.
+    expect(await call(from(rendererUrl), 'addWall')).toMatchObject({ ok: true, result: { id: 'wall-2' } });
+    await vi.waitFor(() => expect(fake.windows.filter((w) => !w.closed).map((w) => [w.query?.wall, w.options.x])).toEqual([['wall-1', 0], ['wall-2', 1920]]));
+    expect(fake.windows).toHaveLength(3);
+    // Closed from the main window: its window closes too.
+    const third = fake.windows[2]!;
+    expect(await call(from(rendererUrl), 'removeWall', { wallId: 'wall-2' })).toMatchObject({ ok: true });
+    await vi.waitFor(() => expect(third.closed).toBe(true));
+    expect(fake.windows.filter((w) => !w.closed).map((w) => w.query?.wall)).toEqual(['wall-1']);
   });
 });
 

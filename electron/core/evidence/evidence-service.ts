@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { ExportJob, VerificationReport } from '../../../shared/evidence.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import type { Handlers } from '../api/handlers.js';
+import type { MediaRoute } from '../feature-module.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
 import type { Logger } from '../logger.js';
 import type { SegmentIndex } from '../recording/segment-index.js';
@@ -23,6 +24,7 @@ import { importTrustedKey, trustedFingerprints } from './trusted-keys.js';
 import { receivedDir, receiveFile, removeOldUploads } from './received-packages.js';
 import type { Readable } from 'node:stream';
 import { sha256File } from '../recording/file-hash.js';
+import { packageDownloadRoute } from './package-download.js';
 
 export interface EvidenceDeps {
   dataDir: string;
@@ -105,6 +107,8 @@ export function createEvidenceService(deps: EvidenceDeps) {
       await uploadsCleared;
     },
     handlers: { ...exportHandlers(deps, jobs), ...packageHandlers(deps, folders), ...keyHandlers(deps) } satisfies Partial<Handlers>,
+    /** A package made here as a zip, for the browser shell to download. */
+    mediaRoutes: [packageDownloadRoute(deps)] satisfies MediaRoute[],
   };
 }
 

@@ -8,9 +8,10 @@ import type { SubscribeEvents } from './client-event';
 import { electronApi } from './electron-api';
 import { httpApi } from './http-api';
 import { uploadPackage } from './package-upload';
-import { openWallWindow } from '../wall/wall-window';
+import { closeWallWindow as closePopUp, openWallWindow } from '../wall/wall-window';
 import type { WatchroomBridge } from '../../../shared/bridge.js';
 import type { StreamVariant } from '../../../shared/events.js';
+import { packageDownloadPath } from '../../../shared/evidence.js';
 import type { PackageFile } from '../incidents/package-folder-files';
 import { socketEventFeed } from './socket-event-feed';
 import { livePath, liveServerUrl, pageSocketUrl, type SocketAddress } from './socket-urls';
@@ -31,6 +32,13 @@ interface WatchroomClient {
   packageFolder(files: readonly PackageFile[], onProgress: (fraction: number) => void): Promise<string>;
   /** Shows a wall in a window: the browser opens one; Electron's main process already has (one per display). */
   showWall(wallId: string): Promise<void>;
+  /** Closes the window of a wall that was closed: the browser closes what it opened; Electron's main process closes its own. */
+  closeWallWindow(wallId: string): void;
+  /**
+   * A signed link that downloads a package made here as a zip (browser shell, where the package's
+   * folder is out of the page's reach); null in Electron, where the folder is on this computer.
+   */
+  packageDownload: ((folderName: string) => Promise<string>) | null;
 }
 
 /** Hands the main process the folder on disk a chosen file lies in, to be verified where it is. */
@@ -59,6 +67,8 @@ function chooseClient(): WatchroomClient {
       mediaUrl: async (path) => new URL(await api.mediaLink({ path }), (await liveServer()).baseUrl.replace(/^ws/, 'http')).toString(),
       packageFolder: (files) => folderOnDisk(bridge, files[0]!),
       showWall: async () => undefined,
+      closeWallWindow: () => undefined,
+      packageDownload: null,
     };
   }
   const api = httpApi();
@@ -69,6 +79,8 @@ function chooseClient(): WatchroomClient {
     mediaUrl: (path) => api.mediaLink({ path }),
     packageFolder: uploadPackage,
     showWall: openWallWindow,
+    closeWallWindow: closePopUp,
+    packageDownload: (folderName) => api.mediaLink({ path: packageDownloadPath(folderName) }),
   };
 }
 
@@ -95,4 +107,4 @@ export const api: WatchroomApi = bindApi(async (method, arg) => {
     throw error;
   }
 });
-export const { subscribeEvents, liveSocket, mediaUrl, packageFolder, showWall } = client;
+export const { subscribeEvents, liveSocket, mediaUrl, packageFolder, showWall, closeWallWindow, packageDownload } = client;

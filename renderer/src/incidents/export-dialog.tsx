@@ -10,6 +10,7 @@ import { api, subscribeEvents } from '../api/client';
 import { errorMessage } from '../lib/error-message';
 import { fromLocalInput, toLocalInput } from '../playback/format-time';
 import { ModalDialog } from '../ui/modal-dialog';
+import { PackageReady } from './package-ready';
 import '../ui/form.css';
 import './export-dialog.css';
 
@@ -97,11 +98,7 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
             <strong>{Math.round(job.fraction * 100)} %</strong> · {job.stage}
             {running && <> · {timeLeft(job.etaMs)}</>}
           </p>
-          {job.state === 'done' && (
-            <p className="export-done" data-testid="export-done">
-              Package written to <code>{job.packagePath}</code>
-            </p>
-          )}
+          {job.state === 'done' && <PackageReady path={job.packagePath!} />}
           {job.state === 'failed' && <p className="form-error" role="alert" data-testid="export-failed">{job.error?.message}</p>}
           {job.state === 'cancelled' && <p>Cancelled. Nothing was kept.</p>}
           <div className="dialog-actions">

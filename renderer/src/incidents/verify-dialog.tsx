@@ -1,7 +1,9 @@
 /**
  * Evidence officers check a package: every hash, the signature, the signer, the manifest, the custody
  * extract. A package arrives by drop, by choosing its folder, from this workstation's exports, or by
- * path; the signers trusted here are listed, and a partner's key can be imported.
+ * path; the signers trusted here are listed, and a partner's key can be imported. Opened with a
+ * path (an export just finished), it checks that package at once. A dropped or chosen folder is named
+ * as the user knows it, never by the copy the browser shell checks (received/<upload id>/…).
  */
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import type { PackageSummary, TrustedKey, VerificationOutcome, VerificationReport } from '../../../shared/evidence.js';
@@ -26,6 +28,8 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
   const [path, setPath] = useState(initialPath);
   const [packages, setPackages] = useState<PackageSummary[]>([]);
   const [report, setReport] = useState<VerificationReport | null>(null);
+  /** The package the result is about, as the user named it: the path checked, or the folder's own name. */
+  const [checked, setChecked] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   /** Fraction of a dropped package copied to the host, while copying. */
@@ -42,15 +46,19 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
     loadTrusted();
   }, [loadTrusted]);
 
-  const verify = async (where: string | Promise<string>) => {
+  /** Checks the folder at `where`; `name` is what the user calls it when that is not a path they typed or chose here. */
+  const verify = async (where: string | Promise<string>, name?: string) => {
     setBusy(true);
     setProblem(null);
     setReport(null);
+    setChecked(null);
     try {
       const folder = await where;
-      setPath(folder);
+      // A handed-over folder is not a path to type again (in the browser shell, only the host's copy).
+      setPath(name === undefined ? folder : '');
       setCopied(null);
       setReport(await api.verifyPackage({ path: folder }));
+      setChecked(name ?? folder);
     } catch (error) {
       setProblem(errorMessage(error));
     } finally {
@@ -58,19 +66,33 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
       setCopied(null);
     }
   };
-  const verifyFiles = (files: Promise<PackageFile[]>) =>
-    void verify(
-      files.then((list) => {
-        if (list.length === 0) throw new Error('That folder is empty.');
-        setCopied(0);
-        return packageFolder(list, setCopied);
-      }),
-    );
+  const verifyFiles = async (files: Promise<PackageFile[]>) => {
+    let list: PackageFile[];
+    try {
+      list = await files;
+      if (list.length === 0) throw new Error('That folder is empty.');
+    } catch (error) {
+      setReport(null);
+      return setProblem(errorMessage(error));
+    }
+    setCopied(0);
+    // Every path starts with the folder's own name (package-folder-files.ts).
+    await verify(packageFolder(list, setCopied), list[0]!.relativePath.split('/')[0]!);
+  };
+
+  // Opened for a package just exported: check it without another click (once, though StrictMode mounts twice).
+  const opened = useRef(false);
+  useEffect(() => {
+    if (opened.current || !initialPath) return;
+    opened.current = true;
+    void verify(initialPath);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the path the dialog was opened with, once
+  }, []);
 
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     setDragging(false);
-    if (!busy) verifyFiles(filesFromDrop(event.dataTransfer));
+    if (!busy) void verifyFiles(filesFromDrop(event.dataTransfer));
   };
 
   const importKey = async (file: File) => {
@@ -100,7 +122,7 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
             // Copied out first: clearing the input (so the same folder can be chosen again) empties its FileList.
             const list = [...(e.target.files ?? [])];
             e.target.value = '';
-            verifyFiles(Promise.resolve().then(() => filesFromInput(list)));
+            void verifyFiles(Promise.resolve().then(() => filesFromInput(list)));
           }} />
         </div>
         {packages.length > 0 && (
@@ -128,6 +150,9 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
         {report && (
           <div className={`verify-result ${report.outcome}`} data-testid="verify-result" data-ok={String(report.ok)} data-outcome={report.outcome}>
             <p className="verify-verdict">{VERDICT[report.outcome](report)}</p>
+            <p>
+              Package <strong data-testid="verify-package-name">{checked}</strong>
+            </p>
             <p>Case {report.caseReference ?? 'unknown'} · {report.filesChecked} files match SHA256SUMS</p>
             <p>Signer {report.signer.fingerprint ?? 'unknown'} — {report.signer.trusted ? 'trusted here' : 'NOT trusted here'}</p>
             <ul>

@@ -1,12 +1,15 @@
 /**
  * The camera list by site or group: groups in alphabetical order, cameras by name within them,
- * cameras with no group last. A search matches the camera's name or its group.
+ * cameras with no group last. A search matches the camera's name or its group. Every list has a
+ * heading that says what it holds (a <details> without one reads "Details").
  */
 import type { CameraView } from '../../../shared/api.js';
 
 export interface CameraGroup {
   /** null: cameras with no group. */
   name: string | null;
+  /** What the list is headed: the site's name; "Cameras" when no camera has a site, "Other cameras" beside sites. */
+  heading: string;
   cameras: CameraView[];
 }
 
@@ -20,7 +23,9 @@ export function groupCameras(cameras: readonly CameraView[], query: string): Cam
     const key = camera.group ?? null;
     groups.set(key, [...(groups.get(key) ?? []), camera]);
   }
+  // Judged on every camera, not the matches, so the heading stays put while the operator types.
+  const ungrouped = cameras.some((c) => c.group) ? 'Other cameras' : 'Cameras';
   return [...groups.entries()]
     .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : byName(a, b)))
-    .map(([name, list]) => ({ name, cameras: [...list].sort((x, y) => byName(x.name, y.name)) }));
+    .map(([name, list]) => ({ name, heading: name ?? ungrouped, cameras: [...list].sort((x, y) => byName(x.name, y.name)) }));
 }

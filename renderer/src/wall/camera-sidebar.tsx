@@ -69,11 +69,9 @@ export function CameraSidebar({ cameras, onAdd, onEdit, onRemove, onPut }: Camer
         <div className="camera-list" data-testid="camera-list">
           {groups.map((group) => (
             <details key={group.name ?? ''} className="camera-group" data-testid="camera-site" data-group={group.name ?? ''} open>
-              {(group.name !== null || groups.length > 1) && (
-                <summary>
-                  {group.name ?? 'No site'} <span className="group-count">{group.cameras.length}</span>
-                </summary>
-              )}
+              <summary>
+                {group.heading} <span className="group-count">{group.cameras.length}</span>
+              </summary>
               <ul>
                 {group.cameras.map((camera) => (
                   <CameraListItem key={camera.id} camera={camera} refusal={configure.refusal} onEdit={onEdit} onRemove={onRemove} onPut={onPut} />

@@ -4,4 +4,7 @@
  */
 const asked = new URLSearchParams(location.search).get('wall');
 
-export const THIS_WALL = asked && /^wall-\d{1,4}$/.test(asked) ? asked : 'wall-1';
+/** The wall that is always there (the core refuses to close it). */
+export const MAIN_WALL = 'wall-1';
+
+export const THIS_WALL = asked && /^wall-\d{1,4}$/.test(asked) ? asked : MAIN_WALL;

@@ -1,10 +1,10 @@
-/** The workstation's walls: open a further one on another screen, show or close the others. */
+/** The workstation's walls: open a further one on another screen, show or close the others (a closed wall's window closes too). */
 import { useState } from 'react';
-import { api, showWall } from '../api/client';
+import { api, closeWallWindow, showWall } from '../api/client';
 import { useCoreResource } from '../api/use-core-resource';
 import { errorMessage } from '../lib/error-message';
 import { DropMenu } from '../ui/drop-menu';
-import { THIS_WALL } from './this-wall';
+import { MAIN_WALL, THIS_WALL } from './this-wall';
 
 const listWalls = () => api.listWalls();
 
@@ -31,7 +31,11 @@ export function WallsMenu() {
                   {w.id === THIS_WALL && ' (this window)'}
                 </span>
                 {w.id !== THIS_WALL && <button type="button" onClick={run(() => showWall(w.id), close)}>Show</button>}
-                {w.id !== 'wall-1' && <button type="button" data-testid="wall-remove" onClick={run(() => api.removeWall({ wallId: w.id }), close)}>Close</button>}
+                {w.id !== MAIN_WALL && (
+                  <button type="button" data-testid="wall-remove" onClick={run(async () => (await api.removeWall({ wallId: w.id }), closeWallWindow(w.id)), close)}>
+                    Close
+                  </button>
+                )}
               </li>
             ))}
           </ul>

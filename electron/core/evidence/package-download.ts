@@ -1,0 +1,122 @@
+/**
+ * A package made here, downloaded as one zip (the browser shell: a page cannot be handed a folder).
+ * The zip holds the package folder as it lies on disk, so after unzipping, `sha256sum -c SHA256SUMS`
+ * inside it checks every file. It is streamed as it is read: no copy of the package in memory or on
+ * disk, ZIP64 past 4 GB, every file stored as it is (the video is compressed already, and stored
+ * entries give the zip's length before it is sent, so the browser shows progress). A download is
+ * a disclosure: only people who may export get it, and the ledger records each one, or it does not
+ * happen.
+ */
+import { createReadStream, lstatSync, readdirSync, type ReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ZipFile } from 'yazl';
+import { can } from '../../../shared/roles.js';
+import type { AuditLedger } from '../audit/audit-ledger.js';
+import type { MediaRoute } from '../feature-module.js';
+import { sendText } from '../http-reply.js';
+import type { Logger } from '../logger.js';
+import { sha256File } from '../recording/file-hash.js';
+import { MANIFEST, SUMS } from './package-files.js';
+
+/** A package folder's name as exports make it (WR-<case>-<time>); no dot first, so never `.partial-*`. */
+const PACKAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+interface PackageFile {
+  /** Inside the zip: the folder's name, then the path inside it, with `/`. */
+  zipPath: string;
+  file: string;
+  size: number;
+  mtime: Date;
+}
+
+/** Every regular file under `folder`, sorted; anything else (a link, a pipe) is left out, never followed. */
+function packageFiles(folder: string, prefix: string): PackageFile[] {
+  const files: PackageFile[] = [];
+  for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) files.push(...packageFiles(path, `${prefix}/${entry.name}`));
+    else if (entry.isFile()) {
+      const stat = lstatSync(path);
+      files.push({ zipPath: `${prefix}/${entry.name}`, file: path, size: stat.size, mtime: stat.mtime });
+    }
+  }
+  return files;
+}
+
+/** /media/packages/<folder name>.zip (packageDownloadPath) */
+export function packageDownloadRoute(deps: { exportsDir: string; ledger: AuditLedger; logger: Logger }): MediaRoute {
+  return {
+    pattern: /^\/media\/packages\/([^/]+)\.zip$/,
+    async serve({ person, req, res }, match) {
+      if (!can(person.role, 'evidence.export')) return sendText(res, 403, 'Downloading an evidence package needs the permission to export evidence (investigators and administrators).');
+      let name: string;
+      try {
+        name = decodeURIComponent(match[1]!);
+      } catch {
+        name = '';
+      }
+      if (!PACKAGE_NAME.test(name)) return sendText(res, 404, 'That is not the name of an evidence package.');
+      const folder = join(deps.exportsDir, name);
+      const stat = (() => {
+        try {
+          return lstatSync(folder);
+        } catch {
+          return null;
+        }
+      })();
+      if (!stat?.isDirectory()) return sendText(res, 404, `There is no package ${name} in this workstation’s exports; it may have been moved or deleted.`);
+      const headers = { 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${name}.zip"`, 'Cache-Control': 'no-store' };
+      if (req.method === 'HEAD') return (res.writeHead(200, headers), void res.end());
+      // A disclosure the ledger cannot record does not happen (as for exports).
+      const ledger = deps.ledger.status();
+      if (ledger.state !== 'ok') return sendText(res, 503, `Downloads wait until the audit ledger can be written again (${ledger.problem}).`);
+
+      const files = packageFiles(folder, name);
+      // What names the package in the ledger; a damaged manifest still downloads (verification will say what is wrong).
+      const manifest: { packageId?: string; caseReference?: string } = await readFile(join(folder, MANIFEST), 'utf8')
+        .then((text) => JSON.parse(text) as object)
+        .catch(() => ({}));
+      deps.ledger.append({ name: person.name, role: person.role }, 'evidence.download', manifest.caseReference ?? name, {
+        package: name,
+        packageId: manifest.packageId ?? null,
+        files: files.length,
+        bytes: files.reduce((sum, f) => sum + f.size, 0),
+        sha256sumsSha256: await sha256File(join(folder, SUMS)).catch(() => null),
+      });
+
+      const zip = new ZipFile();
+      // Opened one at a time as the zip reaches them, and closed if the download stops half way.
+      const open = new Set<ReadStream>();
+      /** The download stops (the person left, a file vanished or changed size): the response is cut off, never the host. */
+      let stopped = false;
+      const stop = (error: unknown) => {
+        if (stopped) return;
+        stopped = true;
+        for (const stream of open) stream.destroy();
+        (zip.outputStream as Readable).destroy();
+        if (res.writableFinished) return;
+        deps.logger.log('warn', 'evidence.download-stopped', { package: name, error: String(error) });
+        if (!res.headersSent) sendText(res, 500, 'The package could not be read for the download.');
+        else res.destroy();
+      };
+      zip.on('error', stop);
+      for (const f of files) {
+        zip.addReadStreamLazy(f.zipPath, { compress: false, size: f.size, mtime: f.mtime, mode: 0o100644 }, (give) => {
+          const stream = createReadStream(f.file);
+          open.add(stream);
+          stream.on('close', () => open.delete(stream)).on('error', stop);
+          give(null, stream);
+        });
+      }
+      // @types/yazl leaves out the callback's argument: the zip's length, -1 if unknown (never, as all is stored).
+      const whenSized = (size: number) => {
+        res.writeHead(200, { ...headers, ...(size >= 0 ? { 'Content-Length': String(size) } : {}) });
+        pipeline(zip.outputStream, res).catch(stop);
+      };
+      zip.end(undefined, whenSized as () => void);
+    },
+  };
+}

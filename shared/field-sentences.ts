@@ -20,7 +20,8 @@ interface FieldWords {
 
 const HIDDEN: FieldWords = { the: 'it', kind: 'hidden' };
 const SECONDS = { word: 'seconds', scale: 1000 };
-const MEGABYTES = { word: 'MB', scale: 1024 ** 2 };
+/** The retention form shows sizes in (decimal) gigabytes. */
+const GIGABYTES = { word: 'GB', scale: 1e9 };
 
 /** Fields whose words do not follow from their key (`caseReference` reads as "the case reference" by itself). */
 const FIELD_WORDS: Record<string, FieldWords> = {
@@ -58,8 +59,8 @@ const FIELD_WORDS: Record<string, FieldWords> = {
   organisation: { the: 'their organisation' },
   workingCopy: { the: 'the working-copy choice', kind: 'switch' },
   maxAgeDays: { the: 'the number of days', kind: 'number', unit: { word: 'days', scale: 1 } },
-  maxTotalBytes: { the: 'the total size', kind: 'number', unit: MEGABYTES },
-  maxBytesPerCamera: { the: 'the size per camera', kind: 'number', unit: MEGABYTES },
+  maxTotalBytes: { the: 'the total size', kind: 'number', unit: GIGABYTES },
+  maxBytesPerCamera: { the: 'the size per camera', kind: 'number', unit: GIGABYTES },
   path: { the: 'the package folder' },
   pem: { the: 'the key' },
   limit: { the: 'the entry count', kind: 'number', unit: { word: 'entries', scale: 1 } },

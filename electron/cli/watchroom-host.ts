@@ -107,7 +107,7 @@ async function importCameraFile(core: Core, file: string): Promise<number> {
     process.stderr.write(`Imported ${result.added.length} camera(s) from ${file}${result.skipped.length ? `; ${result.skipped.length} already present` : ''}.\n`);
     return 0;
   } catch (error) {
-    process.stderr.write(`Could not import ${file}: ${(error as Error).message}\n`);
+    process.stderr.write(`${file}: ${(error as Error).message}\n`);
     if (error instanceof WatchroomError) for (const f of error.fields ?? []) process.stderr.write(`  ${f.message}\n`);
     return 2;
   }

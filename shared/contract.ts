@@ -163,7 +163,7 @@ export const CONTRACT = {
   cancelExport: spec({ arg: z.object({ id: uuid }), result: exportJobSchema, access: 'evidence.export', audit: 'evidence.export-cancel', errors: ['export.not-found'] }),
   /** Packages in this workstation's exports folder, newest first. */
   listPackages: spec({ arg: none, result: z.array(packageSummarySchema), access: 'evidence.export', audit: null, errors: [] }),
-  verifyPackage: spec({ arg: z.object({ path: z.string().min(1, 'Choose a package folder.').max(4096) }), result: verificationReportSchema, access: 'evidence.verify', audit: 'evidence.verify', errors: ['evidence.path-not-allowed'] }),
+  verifyPackage: spec({ arg: z.object({ path: z.string().min(1, 'Choose a package folder.').max(4096) }), result: verificationReportSchema, access: 'evidence.verify', audit: 'evidence.verify', errors: ['evidence.path-not-allowed', 'evidence.not-a-package'] }),
   importTrustedKey: spec({
     arg: z.object({ pem: z.string().max(10_000).regex(/-----BEGIN PUBLIC KEY-----/, 'Paste a PEM public key (-----BEGIN PUBLIC KEY-----).') }),
     result: z.object({ fingerprint: z.string() }),

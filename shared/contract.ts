@@ -38,6 +38,7 @@ import {
   passwordSchema,
   personInputSchema,
   presetIdSchema,
+  requiredText,
   retentionSchema,
   signInSchema,
   streamStatusSchema,
@@ -63,7 +64,6 @@ const none = z.undefined();
 const nothing = z.null();
 const uuid = z.uuid();
 const epochMs = z.number().int().min(0).max(8.64e15);
-const requiredText = (max: number, message: string) => z.string({ error: message }).trim().min(1, { error: message }).max(max);
 const wallView = { access: 'wall.view', audit: null, errors: [], whileLocked: true } as const;
 
 export const CONTRACT = {

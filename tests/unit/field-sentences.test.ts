@@ -87,8 +87,9 @@ describe('argument refusals read as sentences', () => {
     expect(fields({ ...ok, atMs: null })).toEqual({ atMs: 'Choose the moment.' });
     expect(fields({ ...ok, caseReference: 'x'.repeat(65) })).toEqual({ caseReference: 'The case reference is too long: at most 64 characters.' });
     expect(fields({ ...ok, tags: Array.from({ length: 21 }, (_, i) => `t${i}`) })).toEqual({ tags: 'Choose at most 20 tags.' });
-    // A schema's own words stay.
+    // A schema's own words stay, for what they are about: a title too long is not a missing one.
     expect(fields({ ...ok, title: ' ' })).toEqual({ title: 'Give the bookmark a title.' });
+    expect(fields({ ...ok, title: 'T'.repeat(201) })).toEqual({ title: 'The title is too long: at most 200 characters.' });
   });
 
   it('reads the field from the path, lists by their entries', () => {

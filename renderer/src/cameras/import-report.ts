@@ -5,7 +5,7 @@
 import type { ImportResult } from '../../../shared/api.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import { plainFieldMessage } from '../../../shared/field-sentences.js';
-import { errorMessage } from '../lib/error-message';
+import { errorMessage } from '../lib/error-message.js';
 
 export interface ImportReport {
   ok: boolean;

@@ -12,7 +12,7 @@ interface FieldWords {
   /** The field as a phrase: "the title". */
   the: string;
   /** `hidden`: set by the page, never typed (an id): only a stale page or a script gets it wrong. */
-  kind?: 'text' | 'number' | 'time' | 'choice' | 'list' | 'switch' | 'hidden';
+  kind?: 'number' | 'time' | 'choice' | 'list' | 'switch' | 'hidden';
   unit?: { word: string; scale: number };
   /** One entry of a list field: "camera". */
   item?: string;
@@ -99,14 +99,13 @@ const RELOAD = 'Watchroom could not read this request. Reload the page and try a
 
 /** The issue's field has no value at all, or one of the wrong kind (a blank number field arrives as null). */
 function missing(words: FieldWords, expected: string): string {
-  if (words.kind === 'time') return `Choose ${words.the}.`;
-  if (words.kind === 'choice') return `Choose ${words.the}.`;
   if (words.kind === 'switch' || expected === 'boolean') return `${capital(words.the)} is either on or off.`;
-  if (words.kind === 'list' || expected === 'array') return `Choose ${words.the}.`;
-  if (expected === 'number' || expected === 'int' || words.kind === 'number') return `Enter a number for ${words.the}.`;
-  if (expected === 'object') return `Fill in ${words.the}.`;
+  if (words.kind === 'time' || words.kind === 'choice' || words.kind === 'list' || expected === 'array') return `Choose ${words.the}.`;
+  if (words.kind === 'number' || expected === 'number') return `Enter a number for ${words.the}.`;
   return `Fill in ${words.the}.`;
 }
+
+const wholeNumber = (words: FieldWords) => `${capital(words.the)} must be a whole number${words.unit ? ` of ${words.unit.word}` : ''}.`;
 
 function tooSmall(issue: Issue & { code: 'too_small' }, words: FieldWords): string {
   const min = Number(issue.minimum);
@@ -131,13 +130,13 @@ function tooBig(issue: Issue & { code: 'too_big' }, words: FieldWords): string {
 export function fieldSentence(issue: Issue): string {
   const path = issue.path ?? [];
   const words = wordsOf(fieldKey(path));
-  // An entry of a list ("tags.3") reads as that entry, not as the list.
   if (words.kind === 'hidden') return RELOAD;
+  // An entry of a list ("tags.3") reads as that entry, not as the list.
   const one: FieldWords = /^\d+$/.test(String(path[path.length - 1])) && words.item ? { the: `each ${words.item}` } : words;
   switch (issue.code) {
     case 'invalid_type':
       if (path.length === 0) return RELOAD;
-      if (issue.expected === 'int') return `${capital(one.the)} must be a whole number${one.unit ? ` of ${one.unit.word}` : ''}.`;
+      if (issue.expected === 'int') return wholeNumber(one);
       return missing(one, String(issue.expected));
     case 'too_small':
       return tooSmall(issue, one);
@@ -146,7 +145,7 @@ export function fieldSentence(issue: Issue): string {
     case 'invalid_value':
       return one.kind === 'switch' ? `${capital(one.the)} is either on or off.` : `Choose ${one.the} from the list.`;
     case 'not_multiple_of':
-      return `${capital(one.the)} must be a whole number${one.unit ? ` of ${one.unit.word}` : ''}.`;
+      return wholeNumber(one);
     case 'unrecognized_keys':
       return `Watchroom does not know ${issue.keys.length === 1 ? 'the detail' : 'the details'} ${issue.keys.map((k) => `“${k}”`).join(', ')}; leave ${issue.keys.length === 1 ? 'it' : 'them'} out.`;
     default:

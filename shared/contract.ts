@@ -38,6 +38,7 @@ import {
   passwordSchema,
   personInputSchema,
   presetIdSchema,
+  requiredText,
   retentionSchema,
   signInSchema,
   streamStatusSchema,
@@ -63,7 +64,6 @@ const none = z.undefined();
 const nothing = z.null();
 const uuid = z.uuid();
 const epochMs = z.number().int().min(0).max(8.64e15);
-const requiredText = (max: number, message: string) => z.string({ error: message }).trim().min(1, { error: message }).max(max);
 const wallView = { access: 'wall.view', audit: null, errors: [], whileLocked: true } as const;
 
 export const CONTRACT = {
@@ -163,7 +163,7 @@ export const CONTRACT = {
   cancelExport: spec({ arg: z.object({ id: uuid }), result: exportJobSchema, access: 'evidence.export', audit: 'evidence.export-cancel', errors: ['export.not-found'] }),
   /** Packages in this workstation's exports folder, newest first. */
   listPackages: spec({ arg: none, result: z.array(packageSummarySchema), access: 'evidence.export', audit: null, errors: [] }),
-  verifyPackage: spec({ arg: z.object({ path: z.string().min(1, 'Choose a package folder.').max(4096) }), result: verificationReportSchema, access: 'evidence.verify', audit: 'evidence.verify', errors: ['evidence.path-not-allowed'] }),
+  verifyPackage: spec({ arg: z.object({ path: z.string().min(1, 'Choose a package folder.').max(4096) }), result: verificationReportSchema, access: 'evidence.verify', audit: 'evidence.verify', errors: ['evidence.path-not-allowed', 'evidence.not-a-package'] }),
   importTrustedKey: spec({
     arg: z.object({ pem: z.string().max(10_000).regex(/-----BEGIN PUBLIC KEY-----/, 'Paste a PEM public key (-----BEGIN PUBLIC KEY-----).') }),
     result: z.object({ fingerprint: z.string() }),

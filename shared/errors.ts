@@ -55,6 +55,7 @@ export const ERROR_STATUS = {
   'export.footage-unproven': 409,
   'export.audit-unavailable': 503,
   'evidence.path-not-allowed': 403,
+  'evidence.not-a-package': 400,
   'evidence.bad-key': 400,
   'upload.bad-id': 400,
   'upload.bad-path': 400,

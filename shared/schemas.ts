@@ -10,6 +10,16 @@ import { ROLES } from './roles.js';
 
 const text = (max: number) => z.string().max(max);
 
+/**
+ * A schema's own words for a value that is missing or of the wrong type only. Given as the schema's
+ * `error`, a plain string would also answer every rule after it: a case reference too long would
+ * be told "Give the case reference."; the rules' own words come from shared/field-sentences.ts.
+ */
+export const whenMissing = (message: string) => (issue: { code?: string }) => (issue.code === 'invalid_type' ? message : undefined);
+
+/** Text that must not be blank: `message` asks for it. */
+export const requiredText = (max: number, message: string) => z.string({ error: whenMissing(message) }).trim().min(1, { error: message }).max(max);
+
 export const cameraInputSchema = z.object({
   name: text(200),
   url: text(2048),
@@ -63,7 +73,7 @@ export const timeRangeArg = z
 /** A playlist's window and, optionally, where players start in it (EXT-X-START). */
 export const playlistQuerySchema = timeRangeArg.and(z.object({ startMs: epochMs.optional() }));
 
-const quotaBytes = z.number({ error: 'Enter a size.' }).int().min(1024 ** 2, { error: 'Allow at least 1 MB.' });
+const quotaBytes = z.number({ error: whenMissing('Enter a size.') }).int().min(1024 ** 2, { error: 'Allow at least 1 MB.' });
 export const retentionSchema = z
   .object({
     maxAgeDays: z.number({ error: 'Enter a number of days.' }).int({ error: 'Whole days only.' }).min(1, { error: 'Keep footage for at least 1 day.' }).max(3650, { error: 'At most 3650 days (10 years).' }),
@@ -75,7 +85,6 @@ export const retentionSchema = z
     path: ['maxBytesPerCamera'],
   });
 
-const requiredText = (max: number, message: string) => z.string({ error: message }).trim().min(1, { error: message }).max(max);
 export const exportRequestSchema = z
   .object({
     cameraIds: z.array(cameraIdSchema).min(1, { error: 'Choose at least one camera.' }).max(16),

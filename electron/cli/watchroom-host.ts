@@ -21,6 +21,7 @@ import { WatchroomError } from '../../shared/errors.js';
 import { startHost } from '../host/http-host.js';
 import { appVersion } from '../core/app-version.js';
 import { personInputSchema } from '../../shared/schemas.js';
+import { fieldSentence } from '../../shared/field-sentences.js';
 
 const USAGE = `Usage: watchroom-host [--port N] [--data DIR] [--cameras FILE.json|FILE.csv] [--no-demo] [--exports DIR] [--ledger-mirror DIR] [--tsa-url URL] [--idle-lock SECONDS]
        watchroom-host [--data DIR] --create-admin NAME [--display-name "Full Name"] < password-file`;
@@ -107,7 +108,7 @@ async function importCameraFile(core: Core, file: string): Promise<number> {
     process.stderr.write(`Imported ${result.added.length} camera(s) from ${file}${result.skipped.length ? `; ${result.skipped.length} already present` : ''}.\n`);
     return 0;
   } catch (error) {
-    process.stderr.write(`Could not import ${file}: ${(error as Error).message}\n`);
+    process.stderr.write(`${file}: ${(error as Error).message}\n`);
     if (error instanceof WatchroomError) for (const f of error.fields ?? []) process.stderr.write(`  ${f.message}\n`);
     return 2;
   }
@@ -134,9 +135,9 @@ async function serve(core: Core, port: number): Promise<number> {
 /** The first administrator, with the password from standard input (its first line). */
 async function createAdmin(core: Core, name: string, displayName: string | undefined): Promise<number> {
   const password = (await text(process.stdin)).split(/\r?\n/)[0] ?? '';
-  const input = personInputSchema.omit({ role: true }).safeParse({ name, displayName: displayName ?? name, password });
+  const input = personInputSchema.omit({ role: true }).safeParse({ name, displayName: displayName ?? name, password }, { error: fieldSentence });
   if (!input.success) {
-    for (const issue of input.error.issues) process.stderr.write(`${issue.path.join('.') || 'input'}: ${issue.message}\n`);
+    for (const issue of input.error.issues) process.stderr.write(`${issue.message}\n`);
     return 2;
   }
   try {

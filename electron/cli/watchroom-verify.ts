@@ -45,6 +45,9 @@ function inside(file: string, dir: string): boolean {
 }
 
 function describe(report: VerificationReport, recorded: string, trustedByFlag: ReadonlySet<string>): string[] {
+  // Not a package at all: the one sentence the app gives too, not a report of empty fields.
+  const notPackage = report.failures.find((f) => f.code === 'not-a-package');
+  if (notPackage) return [notPackage.message, 'RESULT:  FAILED — nothing was checked.', recorded];
   const out = [
     `Package: ${report.packagePath}`,
     `Case:    ${report.caseReference ?? 'unknown'}`,

@@ -406,6 +406,9 @@ describe('uploads and the disk the ledger shares', () => {
     h = await startTestHost({ dataDir: join(mount, 'data'), maxReceivedFileBytes: 512 * 1024 });
     await h.core.ready;
     const cookie = `watchroom_token_${h.host.port}=${h.token}`;
+    const brokenPackage = join(h.dataDir, 'received', randomUUID(), 'WR-0');
+    mkdirSync(brokenPackage, { recursive: true });
+    writeFileSync(join(brokenPackage, 'manifest.json'), '{}');
     // Large files until one is refused, then small ones to top up, as an attacker would.
     const refusals: string[] = [];
     for (const size of [512 * 1024, 4096]) {
@@ -418,8 +421,9 @@ describe('uploads and the disk the ledger shares', () => {
       }
     }
     const free = statfsSync(mount);
-    // Actions that only write the ledger: each verification is entered in it.
-    for (let i = 0; i < 50; i++) await h.api.verifyPackage({ path: join(h.dataDir, 'received') });
+    // Actions that only write the ledger: each verification is entered in it (the folder is set up
+    // as a broken package before the disk fills, so it is verified rather than refused).
+    for (let i = 0; i < 50; i++) await h.api.verifyPackage({ path: brokenPackage });
     expect(await h.api.getAuditStatus(), `free after uploads: ${free.bavail * free.bsize} bytes; refused: ${refusals.join(', ')}`).toMatchObject({ state: 'ok', queued: 0 });
   }, 120_000);
 });

@@ -136,13 +136,16 @@ describe('camera API errors', () => {
     expect(((await (await post('listCameras', {})).json()) as { result: unknown[] }).result).toEqual([]);
   });
 
-  it('rejects a whole CSV import with one error per bad row', async () => {
+  it('rejects a whole CSV import with one error per bad row, each naming its line in the file', async () => {
     const text = 'name,url\nGate,rtsp://127.0.0.1/a\nYard,ftp://127.0.0.2/b\n,rtsp://127.0.0.3/c\nGate,rtsp://127.0.0.4/d\n';
     const res = await post('importCameras', { arg: { text, format: 'csv' } });
     expect(res.status).toBe(400);
-    const { error } = (await res.json()) as { error: { fields: Array<{ field: string; message: string }> } };
+    const { error } = (await res.json()) as { error: { code: string; message: string; fields: Array<{ field: string; message: string }> } };
+    expect(error.code).toBe('import.invalid');
+    expect(error.message).toBe('Nothing was imported: 3 lines of the file need fixing.');
     expect(error.fields.map((f) => f.field)).toEqual(['rows[1].url', 'rows[2].name', 'rows[3].name']);
-    expect(error.fields[0]!.message).toMatch(/^Row 2: /);
+    // Numbered as the file's lines: the header is line 1, so the second camera is on line 3.
+    expect(error.fields.map((f) => f.message.split(':')[0])).toEqual(['Line 3', 'Line 4', 'Line 5']);
     expect(((await (await post('listCameras', {})).json()) as { result: unknown[] }).result).toEqual([]);
   });
 

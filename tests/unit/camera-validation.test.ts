@@ -35,8 +35,8 @@ describe('parseCameraList', () => {
   it('reads CSV with a header, quotes and an optional sub-stream column', () => {
     const rows = parseCameraList('name,url,subUrl\n"Gate, north",rtsp://h/1,rtsp://h/2\n\nLobby,rtsp://h/3\n', 'csv');
     expect(rows).toEqual([
-      { name: 'Gate, north', url: 'rtsp://h/1', subUrl: 'rtsp://h/2' },
-      { name: 'Lobby', url: 'rtsp://h/3' },
+      { camera: { name: 'Gate, north', url: 'rtsp://h/1', subUrl: 'rtsp://h/2' }, where: 'Line 2' },
+      { camera: { name: 'Lobby', url: 'rtsp://h/3' }, where: 'Line 4' },
     ]);
   });
 
@@ -49,13 +49,30 @@ describe('parseCameraList', () => {
       const fields = (error as WatchroomError).fields!.map((f) => f.field);
       expect(fields).toEqual(['rows[1].name', 'rows[1].url', 'rows[2].name', 'rows[2].url']);
     }
-    expect(() => parseCameraList('{not json', 'json')).toThrow(/not valid JSON/);
+    expect(() => parseCameraList('[\n  {not json', 'json')).toThrow('The file is not readable as JSON: look at line 2, character 4.');
     expect(() => parseCameraList('A,rtsp://h/,x,Depot,extra', 'csv')).toThrow(WatchroomError);
   });
 
   it('reads the site or group from CSV and JSON', () => {
-    expect(parseCameraList('Gate,rtsp://h/a,,Depot North', 'csv')).toEqual([{ name: 'Gate', url: 'rtsp://h/a', group: 'Depot North' }]);
-    expect(parseCameraList('[{"name":"Lift","url":"rtsp://h/b","group":"Civic Centre"}]', 'json')).toEqual([{ name: 'Lift', url: 'rtsp://h/b', group: 'Civic Centre' }]);
+    expect(parseCameraList('Gate,rtsp://h/a,,Depot North', 'csv').map((r) => r.camera)).toEqual([{ name: 'Gate', url: 'rtsp://h/a', group: 'Depot North' }]);
+    expect(parseCameraList('[{"name":"Lift","url":"rtsp://h/b","group":"Civic Centre"}]', 'json').map((r) => r.camera)).toEqual([{ name: 'Lift', url: 'rtsp://h/b', group: 'Civic Centre' }]);
+  });
+
+  it('names a CSV line as a text editor numbers it, and says once that nothing was imported', () => {
+    const refusal = (text: string) => {
+      try {
+        parseCameraList(text, 'csv');
+      } catch (error) {
+        return error as WatchroomError;
+      }
+      throw new Error('the list was accepted');
+    };
+    const error = refusal('name,url\n\nGate,rtsp://h/a,,Depot,extra\nYard\nLobby,rtsp://h/b\n');
+    expect(error.message).toBe('Nothing was imported: 2 lines of the file need fixing.');
+    expect(error.fields!.map((f) => f.message)).toEqual([
+      'Line 3 has 5 columns; a line is name, address, and optionally a sub-stream address and a group, separated by commas.',
+      'Line 4 has 1 column; a line is name, address, and optionally a sub-stream address and a group, separated by commas.',
+    ]);
   });
 });
 

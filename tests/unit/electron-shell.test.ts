@@ -255,8 +255,8 @@ describe('Electron main process', async () => {
     expect(handOver(from(rendererUrl), join(folder, 'missing'))).toBeNull();
     expect(handOver(from(rendererUrl), 42)).toBeNull();
     expect(handOver(from(rendererUrl), folder)).toBe(folder);
-    const report = (await call(from(rendererUrl), 'verifyPackage', { path: folder })) as { ok: boolean; result: { outcome: string; failures: Array<{ code: string }> } };
-    expect(report).toMatchObject({ ok: true, result: { outcome: 'failed', failures: [{ code: 'not-a-package' }] } });
+    // Handed over, it is looked at: an empty folder is no package, and the answer says so.
+    expect(await call(from(rendererUrl), 'verifyPackage', { path: folder })).toMatchObject({ ok: false, error: { code: 'evidence.not-a-package', message: `“${folder}” is not an evidence package: it has no manifest.json.` } });
   });
 
   it('carries live video on loopback for its own renderer in the signed-in session, and to nobody without it', async () => {

@@ -22,4 +22,21 @@ describe('formErrors', () => {
     expect(formErrors(new WatchroomError('people.last-admin', 'Make another administrator first.'), FIELDS)).toEqual({ fields: {}, general: 'Make another administrator first.' });
     expect(formErrors(new Error('Network down.'), FIELDS)).toEqual({ fields: {}, general: 'Network down.' });
   });
+
+  it('places an error inside a list on the list, and turns any developer wording left over into a sentence naming the field', () => {
+    const error = new WatchroomError('api.invalid-argument', 'Invalid.', [
+      { field: 'tags.2', code: 'x', message: 'A tag is at most 40 characters.' },
+      { field: 'changes.displayName', code: 'x', message: 'Too big: expected string to have <=100 characters' },
+      { field: 'beforeMs', code: 'x', message: 'Invalid input: expected number, received null' },
+    ]);
+    expect(formErrors(error, ['tags', 'displayName'] as const)).toEqual({
+      fields: { tags: 'A tag is at most 40 characters.', displayName: 'The full name is not in a form Watchroom accepts.' },
+      general: 'The time before is not in a form Watchroom accepts.',
+    });
+  });
+
+  it('says the host cannot be reached instead of the browser’s “Failed to fetch”, and hides JavaScript’s own words', () => {
+    expect(formErrors(new TypeError('Failed to fetch'), FIELDS).general).toBe('Cannot reach Watchroom. Check that it is still running, then try again.');
+    expect(formErrors(new TypeError("Cannot read properties of undefined (reading 'map')"), FIELDS).general).toBe('Something went wrong in this window. Try again; if it goes on, reload the page.');
+  });
 });

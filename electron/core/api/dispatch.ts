@@ -6,7 +6,9 @@
  * permission is itself entered in the ledger. Both shells (browser host, Electron IPC) and the
  * in-process callers go through here.
  */
+import type { z } from 'zod';
 import { type ApiErrorBody, httpStatus, WatchroomError } from '../../../shared/errors.js';
+import { fieldSentence } from '../../../shared/field-sentences.js';
 import { bindApi, CONTRACT, isApiMethod, type WatchroomApi } from '../../../shared/contract.js';
 import { allows, type Access } from '../../../shared/roles.js';
 import type { SessionPerson } from '../../../shared/api.js';
@@ -47,11 +49,8 @@ export function createDispatcher(deps: { handlers: Handlers; ledger: AuditLedger
       }
       return fail(refused);
     }
-    const parsed = spec.arg.safeParse(arg);
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || 'arg', code: `api.invalid.${issue.code}`, message: issue.message }));
-      return fail(new WatchroomError('api.invalid-argument', `The request for ${method} is malformed.`, fields));
-    }
+    const parsed = parseArg(spec.arg as z.ZodType, arg);
+    if (!parsed.success) return fail(parsed.error);
     // The person's own actions keep the session awake; what keeps a locked wall on screen does not.
     if (session && typeof token === 'string' && !spec.whileLocked) deps.sessions.touch(token);
 
@@ -86,6 +85,17 @@ export function createDispatcher(deps: { handlers: Handlers; ledger: AuditLedger
     });
 
   return { call, api };
+}
+
+/**
+ * Checks a call's argument against the contract; a refusal names each faulty field in a sentence for
+ * the person who filled it in (shared/field-sentences.ts), keyed by the field's path in the argument.
+ */
+export function parseArg<T>(schema: z.ZodType<T>, arg: unknown): { success: true; data: T } | { success: false; error: WatchroomError } {
+  const parsed = schema.safeParse(arg, { error: fieldSentence });
+  if (parsed.success) return parsed;
+  const fields = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || 'arg', code: `api.invalid.${issue.code}`, message: issue.message }));
+  return { success: false, error: new WatchroomError('api.invalid-argument', 'Some of what was entered cannot be used; each field says why.', fields) };
 }
 
 /**

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { CameraInput } from '../../../shared/api.js';
 import { WatchroomError, type FieldError } from '../../../shared/errors.js';
+import { fieldSentence } from '../../../shared/field-sentences.js';
 import type { SecretBox } from '../settings/secret-box.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { StreamVariant } from '../../../shared/events.js';
@@ -33,9 +34,9 @@ export class CameraRegistry {
     private readonly credentials: SettingsStore,
     private readonly box: SecretBox,
   ) {
-    const stored = z.array(cameraRecordSchema).safeParse(settings.get('cameras') ?? []);
+    const stored = z.array(cameraRecordSchema).safeParse(settings.get('cameras') ?? [], { error: fieldSentence });
     if (!stored.success) {
-      throw new Error(`The camera list in ${settings.path} is damaged (${stored.error.issues[0]?.message}). Repair or move the file; Watchroom will not overwrite it.`);
+      throw new Error(`The camera list in ${settings.path} is damaged (camera ${Number(stored.error.issues[0]?.path[0] ?? 0) + 1}: ${stored.error.issues[0]?.message}). Repair or move the file; Watchroom will not overwrite it.`);
     }
     // Before passwords were encrypted they were stored as they are, under `passwords`.
     const plain = z.record(z.string(), z.string()).safeParse(credentials.get('passwords') ?? {});

@@ -10,7 +10,7 @@ import type { FeatureModule } from '../feature-module.js';
 import type { Logger } from '../logger.js';
 import type { SecretBox } from '../settings/secret-box.js';
 import type { SettingsStore } from '../settings/settings-store.js';
-import { parseCameraList } from './camera-import.js';
+import { parseCameraList, rowProblems } from './camera-import.js';
 import { toView, type CameraRecord } from './camera-record.js';
 import { CameraRegistry } from './camera-registry.js';
 import { formatRtspUrl, parseRtspUrl } from './rtsp-url.js';
@@ -115,21 +115,24 @@ export function createCamerasModule(deps: { settings: SettingsStore; credentials
 
 /**
  * The rows of a camera list that are not configured yet (same name and address), added all or none,
- * each field error naming its row. Importing the same list twice (a restart with --cameras) adds
- * nothing the second time.
+ * each field error naming its row as the file shows it. Importing the same list twice (a restart
+ * with --cameras) adds nothing the second time.
  */
 function importRows(registry: CameraRegistry, text: string, format: 'json' | 'csv'): { added: CameraRecord[]; skipped: string[] } {
   const rows = parseCameraList(text, format);
-  if (rows.length === 0) throw new WatchroomError('import.empty', 'The file lists no cameras.');
+  if (rows.length === 0) throw new WatchroomError('import.empty', 'The file lists no cameras; nothing was imported.');
   const existing = registry.list();
   const present = (row: CameraInput) => existing.some((r) => r.name === row.name.trim() && r.url === redactedUrl(row.url));
-  const fresh = rows.map((row, index) => ({ row, index })).filter(({ row }) => !present(row));
-  const added = registry.addMany(
-    fresh.map((f) => f.row),
-    (e, i) => {
-      const row = fresh[i]!.index;
-      return { ...e, field: `rows[${row}].${e.field}`, message: `Row ${row + 1}: ${e.message}` };
-    },
-  );
-  return { added, skipped: rows.filter(present).map((r) => r.name.trim()) };
+  const fresh = rows.map((row, index) => ({ ...row, index })).filter(({ camera }) => !present(camera));
+  let added: CameraRecord[];
+  try {
+    added = registry.addMany(
+      fresh.map((f) => f.camera),
+      (e, i) => ({ ...e, field: `rows[${fresh[i]!.index}].${e.field}`, message: `${fresh[i]!.where}: ${e.message}` }),
+    );
+  } catch (error) {
+    if (error instanceof WatchroomError && error.code === 'camera.invalid' && error.fields) throw rowProblems(error.fields, format);
+    throw error;
+  }
+  return { added, skipped: rows.filter((r) => present(r.camera)).map((r) => r.camera.name.trim()) };
 }

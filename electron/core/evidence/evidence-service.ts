@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { ExportJob, VerificationReport } from '../../../shared/evidence.js';
 import { WatchroomError } from '../../../shared/errors.js';
@@ -17,7 +17,7 @@ import type { Logger } from '../logger.js';
 import type { SegmentIndex } from '../recording/segment-index.js';
 import { ExportJobs } from './export-jobs.js';
 import { MANIFEST } from './package-files.js';
-import { verifyPackage } from './package-verifier.js';
+import { verifyPackage, whyNotAPackage } from './package-verifier.js';
 import type { SigningKey } from './signing-key.js';
 import { keysDir } from './workstation-key.js';
 import { importTrustedKey, trustedFingerprints } from './trusted-keys.js';
@@ -129,6 +129,8 @@ function verifiableFolders(deps: Pick<EvidenceDeps, 'exportsDir' | 'dataDir'>) {
   const granted = new Set<string>();
   return {
     grant: (path: string) => void granted.add(realOrResolved(path)),
+    /** The folder as the person knows it: a copy the browser shell received goes by its own name. */
+    shown: (real: string, asked: string) => (real.startsWith(realOrResolved(receivedDir(deps.dataDir)) + sep) ? basename(real) : asked),
     /** The real path of a folder that may be verified; evidence.path-not-allowed for any other. */
     check(path: string): string {
       const real = realOrResolved(path);
@@ -207,7 +209,11 @@ function packageHandlers(deps: EvidenceDeps, folders: ReturnType<typeof verifiab
     listPackages: async () => listPackages(deps.exportsDir),
     verifyPackage: async ({ path }, ctx) => {
       deps.signingKey();
-      const report = await verifyPackage(folders.check(path), trustedFingerprints(keysDir(deps.dataDir)));
+      const folder = folders.check(path);
+      // Nothing to verify, so nothing for the ledger: a sentence, as for any other wrong choice.
+      const notPackage = await whyNotAPackage(folder, folders.shown(folder, path));
+      if (notPackage) throw new WatchroomError('evidence.not-a-package', notPackage);
+      const report = await verifyPackage(folder, trustedFingerprints(keysDir(deps.dataDir)));
       ctx.record(report.caseReference ?? path, await verificationDetails(report, 'app'));
       return report;
     },

@@ -95,6 +95,20 @@ async function hashOf(dir: string, path: string, fail: Fail): Promise<string | n
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/**
+ * Why `dir` is no evidence package at all (nothing there, a file, a folder with neither of a
+ * package's own files), or null when it looks like one. `shown` is the path as the person knows it.
+ */
+export async function whyNotAPackage(dir: string, shown = dir): Promise<string | null> {
+  const info = await stat(dir).catch(() => null);
+  if (!info) return `There is no folder “${shown}”.`;
+  if (!info.isDirectory()) return `“${shown}” is a file, not an evidence package: choose the package’s folder (the one named WR-…).`;
+  const top = await readdir(dir).catch(() => null);
+  if (!top) return `Watchroom may not read the folder “${shown}”.`;
+  if (!top.includes(SUMS) && !top.includes(MANIFEST)) return `“${shown}” is not an evidence package: it has no ${MANIFEST}.`;
+  return null;
+}
+
 /** The package being checked: its folder, the regular files found in it, and where failures go. */
 interface Checking {
   dir: string;
@@ -113,14 +127,9 @@ export async function verifyPackage(dir: string, trusted: ReadonlySet<string>): 
     return { ok: outcome === 'verified', outcome, packagePath: dir, caseReference, signer, filesChecked, failures };
   };
 
-  const isFolder = await stat(dir).then((s) => s.isDirectory(), () => false);
-  if (!isFolder) return (fail('not-a-package', 'There is no package folder there.'), report());
-  const top = await readdir(dir);
   // Only a folder that looks like a package is walked: pointed at / or /etc, say so and stop.
-  if (!top.includes(SUMS) && !top.includes(MANIFEST)) {
-    fail('not-a-package', `That folder is not an evidence package: it has neither ${SUMS} nor ${MANIFEST}.`);
-    return report();
-  }
+  const notPackage = await whyNotAPackage(dir);
+  if (notPackage) return (fail('not-a-package', notPackage), report());
   const pkg: Checking = { dir, present: await listFiles(dir, fail), fail };
   for (const required of [SUMS, SUMS_SIG, SIGNER_KEY, MANIFEST]) {
     if (!pkg.present.includes(required) && !failures.some((f) => f.file === required)) fail('package-incomplete', `${required} is missing, so the package cannot be checked in full.`, required);

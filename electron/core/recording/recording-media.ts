@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { basename, join } from 'node:path';
+import { fieldSentence } from '../../../shared/field-sentences.js';
 import { playlistQuerySchema } from '../../../shared/schemas.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
 import type { CameraRegistry } from '../cameras/camera-registry.js';
@@ -44,8 +45,8 @@ export function recordingMediaRoutes({ root, index, registry, ledger, logger }: 
           fromMs: Number(q.get('fromMs')),
           toMs: Number(q.get('toMs')),
           ...(q.has('startMs') ? { startMs: Number(q.get('startMs')) } : {}),
-        });
-        if (!parsed.success) return sendJson(res, 400, { error: { code: 'media.invalid-range', message: parsed.error.issues[0]?.message ?? 'Invalid time range.' } });
+        }, { error: fieldSentence });
+        if (!parsed.success) return sendJson(res, 400, { error: { code: 'media.invalid-range', message: parsed.error.issues[0]?.message ?? 'Choose a time range that runs forwards.' } });
         const { cameraId, fromMs, toMs, startMs } = parsed.data;
         let name: string;
         try {

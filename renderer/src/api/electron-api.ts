@@ -2,7 +2,6 @@
 import { bindApi, type WatchroomApi } from '../../../shared/contract.js';
 import type { WatchroomBridge } from '../../../shared/bridge.js';
 import { WatchroomError } from '../../../shared/errors.js';
-import { errorMessage } from '../lib/error-message';
 
 export function electronApi(bridge: WatchroomBridge): WatchroomApi {
   return bindApi(async (method, arg) => {
@@ -10,7 +9,9 @@ export function electronApi(bridge: WatchroomBridge): WatchroomApi {
     try {
       envelope = await bridge.call(method, arg);
     } catch (error) {
-      throw new WatchroomError('ipc.failed', `The call to Watchroom failed: ${errorMessage(error)}`);
+      // Electron's own words ("Error invoking remote method…") are for the log, not the person.
+      console.error(error);
+      throw new WatchroomError('ipc.failed', 'Watchroom’s main process did not answer. Try again; if it goes on, restart Watchroom.');
     }
     if (envelope.ok) return envelope.result;
     throw WatchroomError.fromBody(envelope.error);

@@ -22,8 +22,13 @@ export function httpApi(): WatchroomApi {
     if (response.ok && typeof body === 'object' && body !== null && 'result' in body) return body.result;
     const error = typeof body === 'object' && body !== null && 'error' in body ? body.error : undefined;
     if (isApiErrorBody(error)) throw WatchroomError.fromBody(error);
-    throw new WatchroomError(`http.${response.status}`, `The Watchroom host answered ${response.status} ${response.statusText}.`);
+    throw new WatchroomError(`http.${response.status}`, hostAnswered(response.status));
   });
+}
+
+/** An answer without Watchroom's own error: a proxy, a restart half-way, a host of another version. */
+export function hostAnswered(status: number): string {
+  return `Watchroom answered with an error it did not explain (HTTP ${status}). Try again; if it goes on, restart watchroom-host.`;
 }
 
 async function readJson(response: Response): Promise<unknown> {

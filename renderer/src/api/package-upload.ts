@@ -5,6 +5,7 @@
  */
 import { WatchroomError, isApiErrorBody } from '../../../shared/errors.js';
 import type { PackageFile } from '../incidents/package-folder-files';
+import { hostAnswered } from './http-api';
 import { sessionToken } from './session-token';
 
 function put(url: string, file: File, onBytes: (sent: number) => void): Promise<{ folder: string }> {
@@ -18,7 +19,7 @@ function put(url: string, file: File, onBytes: (sent: number) => void): Promise<
     xhr.onload = () => {
       const body = xhr.response as { folder?: string; error?: unknown } | null;
       if (xhr.status === 200 && typeof body?.folder === 'string') return resolve({ folder: body.folder });
-      reject(isApiErrorBody(body?.error) ? WatchroomError.fromBody(body.error) : new WatchroomError(`http.${xhr.status}`, `The Watchroom host answered ${xhr.status}.`));
+      reject(isApiErrorBody(body?.error) ? WatchroomError.fromBody(body.error) : new WatchroomError(`http.${xhr.status}`, hostAnswered(xhr.status)));
     };
     xhr.onerror = () => reject(new WatchroomError('host.unreachable', 'Cannot reach the Watchroom host. Is watchroom-host still running?'));
     xhr.send(file);

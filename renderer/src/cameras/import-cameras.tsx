@@ -16,11 +16,11 @@ export function ImportCameras({ refusal }: { refusal: string | undefined }) {
     setBusy(true);
     setReport(null);
     try {
-      if (file.size > MAX_IMPORT_BYTES) throw new Error(`${file.name} is larger than 1 MB; split the list into smaller files.`);
+      if (file.size > MAX_IMPORT_BYTES) throw new Error('It is larger than 1 MB; split the list into smaller files.');
       const format = file.name.toLowerCase().endsWith('.csv') ? 'csv' : 'json';
       setReport(importSucceeded(await api.importCameras({ text: await file.text(), format })));
     } catch (error) {
-      setReport(importFailed(error));
+      setReport(importFailed(file.name, error));
     } finally {
       setBusy(false);
     }
@@ -47,14 +47,19 @@ export function ImportCameras({ refusal }: { refusal: string | undefined }) {
       {report && (
         <div className={`import-report ${report.ok ? 'import-ok' : 'import-failed'}`} data-testid="import-report" role={report.ok ? 'status' : 'alert'}>
           <p className="import-summary">{report.summary}</p>
-          {report.rows.length > 0 && (
+          {report.problems.length > 0 && (
             <ul className="import-errors" data-testid="import-errors">
-              {report.rows.map((row, i) => (
-                <li key={i} data-testid="import-error" data-field={row.field}>
-                  {row.message}
+              {report.problems.map((problem) => (
+                <li key={problem} data-testid="import-error">
+                  {problem}
                 </li>
               ))}
             </ul>
+          )}
+          {report.outcome && (
+            <p className="import-summary" data-testid="import-outcome">
+              {report.outcome}
+            </p>
           )}
           <button type="button" className="link-button" data-testid="import-dismiss" onClick={() => setReport(null)}>
             Dismiss

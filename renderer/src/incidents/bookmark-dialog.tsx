@@ -1,9 +1,8 @@
 /** Marks a moment, or edits a bookmark: title, notes, tags, case reference, and how much before and after belongs to it. */
 import { useState, type FormEvent } from 'react';
 import type { Bookmark, BookmarkInput } from '../../../shared/incidents.js';
-import { WatchroomError } from '../../../shared/errors.js';
 import { api } from '../api/client';
-import { errorMessage } from '../lib/error-message';
+import { formErrors, NO_FORM_ERRORS, type FormErrors } from '../lib/form-errors';
 import { formatLocalTime } from '../playback/format-time';
 import { ModalDialog } from '../ui/modal-dialog';
 import '../ui/form.css';
@@ -17,6 +16,10 @@ export interface BookmarkDraft {
 }
 
 const DEFAULT_WINDOW_S = 30;
+const FIELDS = ['title', 'notes', 'tags', 'caseReference', 'beforeMs', 'afterMs'] as const;
+type Field = (typeof FIELDS)[number];
+/** A blank or non-numeric entry goes through as NaN (null on the wire) for the core to name, never as 0. */
+const milliseconds = (seconds: string) => Math.round((seconds.trim() === '' ? Number.NaN : Number(seconds)) * 1000);
 
 export function BookmarkDialog({ draft, onClose }: { draft: BookmarkDraft; onClose(): void }) {
   const { existing } = draft;
@@ -26,7 +29,7 @@ export function BookmarkDialog({ draft, onClose }: { draft: BookmarkDraft; onClo
   const [caseReference, setCaseReference] = useState(existing?.caseReference ?? '');
   const [before, setBefore] = useState(String(existing ? existing.beforeMs / 1000 : DEFAULT_WINDOW_S));
   const [after, setAfter] = useState(String(existing ? existing.afterMs / 1000 : DEFAULT_WINDOW_S));
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<FormErrors<Field>>(NO_FORM_ERRORS);
   const [saving, setSaving] = useState(false);
 
   const submit = async (event: FormEvent) => {
@@ -35,8 +38,8 @@ export function BookmarkDialog({ draft, onClose }: { draft: BookmarkDraft; onClo
     const input: BookmarkInput = {
       cameraIds: draft.cameraIds,
       atMs: draft.atMs,
-      beforeMs: Math.round(Number(before) * 1000),
-      afterMs: Math.round(Number(after) * 1000),
+      beforeMs: milliseconds(before),
+      afterMs: milliseconds(after),
       title,
       notes,
       tags: tags.split(',').map((t) => t.trim()).filter(Boolean),
@@ -51,23 +54,20 @@ export function BookmarkDialog({ draft, onClose }: { draft: BookmarkDraft; onClo
       }
       onClose();
     } catch (error) {
-      const fields: Record<string, string> = {};
-      if (error instanceof WatchroomError) for (const f of error.fields ?? []) fields[f.field.split('.')[0]!] = f.message;
-      if (Object.keys(fields).length === 0) fields.general = errorMessage(error);
-      setErrors(fields);
+      setErrors(formErrors(error, FIELDS));
       setSaving(false);
     }
   };
 
-  const field = (id: string, label: string, value: string, set: (v: string) => void, extra: { multiline?: boolean; placeholder?: string } = {}) => (
+  const field = (id: Field, label: string, value: string, set: (v: string) => void, extra: { multiline?: boolean; placeholder?: string } = {}) => (
     <div className="form-field">
       <label htmlFor={`bookmark-${id}`}>{label}</label>
       {extra.multiline ? (
         <textarea id={`bookmark-${id}`} data-testid={`bookmark-${id}`} rows={3} value={value} onChange={(e) => set(e.target.value)} />
       ) : (
-        <input id={`bookmark-${id}`} data-testid={`bookmark-${id}`} value={value} placeholder={extra.placeholder} aria-invalid={errors[id] ? true : undefined} onChange={(e) => set(e.target.value)} />
+        <input id={`bookmark-${id}`} data-testid={`bookmark-${id}`} value={value} placeholder={extra.placeholder} aria-invalid={errors.fields[id] ? true : undefined} onChange={(e) => set(e.target.value)} />
       )}
-      {errors[id] && <p className="field-error" data-testid={`bookmark-error-${id}`}>{errors[id]}</p>}
+      {errors.fields[id] && <p className="field-error" data-testid={`bookmark-error-${id}`}>{errors.fields[id]}</p>}
     </div>
   );
 
@@ -86,7 +86,7 @@ export function BookmarkDialog({ draft, onClose }: { draft: BookmarkDraft; onClo
           {field('beforeMs', 'Seconds before', before, setBefore)}
           {field('afterMs', 'Seconds after', after, setAfter)}
         </div>
-        {errors.general && <p className="form-error" role="alert">{errors.general}</p>}
+        {errors.general && <p className="form-error" role="alert" data-testid="bookmark-error">{errors.general}</p>}
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>Cancel</button>
           <button type="submit" className="primary" data-testid="bookmark-save" disabled={saving}>Save bookmark</button>

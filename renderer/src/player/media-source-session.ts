@@ -72,7 +72,9 @@ export class MediaSourceSession {
     try {
       buffer = this.mediaSource.addSourceBuffer(this.mimeType);
     } catch (error) {
-      this.hooks.failed(`The browser cannot play this stream (${error instanceof Error ? error.message : String(error)}).`);
+      // The browser's own words name codecs and MIME types: the console keeps them, the tile says what it means.
+      console.warn('addSourceBuffer', this.mimeType, error);
+      this.hooks.failed('This browser cannot play the camera’s video format.');
       return;
     }
     this.queue = new SourceBufferQueue(buffer, {
@@ -101,6 +103,7 @@ export class MediaSourceSession {
 
   private readonly onVideoError = () => {
     if (this.closed || !this.video.error) return;
-    this.hooks.failed(`The video decoder stopped: ${this.video.error.message || `error ${this.video.error.code}`}.`);
+    console.warn('video error', this.video.error.code, this.video.error.message);
+    this.hooks.failed('The browser stopped decoding this camera’s video.');
   };
 }

@@ -67,7 +67,8 @@ export class SourceBufferQueue {
       this.lastKind = next.kind;
     } catch (error) {
       if (next.kind === 'append' && error instanceof DOMException && error.name === 'QuotaExceededError') return this.makeRoom();
-      this.hooks.failed(`The browser refused the stream (${error instanceof Error ? error.message : String(error)}).`);
+      console.warn('SourceBuffer', next.kind, error);
+      this.hooks.failed('The browser could not take in this camera’s video.');
     }
   }
 

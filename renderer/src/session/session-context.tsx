@@ -9,6 +9,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { SessionInfo, SignedIn } from '../../../shared/api.js';
 import { can, type Permission } from '../../../shared/roles.js';
 import { api, onAuthProblem } from '../api/client';
+import { errorMessage } from '../lib/error-message';
 import { sessionFromOpener, setSessionToken, shareSessionWithWallWindows } from '../api/session-token';
 
 interface SessionContextValue {
@@ -35,7 +36,7 @@ export function useSessionState(): { session: SessionInfo | null; error: string 
   const [session, setSession] = useState<SessionInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const reload = useCallback(() => api.getSession().then(setSession, (e: Error) => setError(e.message)), []);
+  const reload = useCallback(() => api.getSession().then(setSession, (e: unknown) => setError(errorMessage(e))), []);
   useEffect(() => {
     shareSessionWithWallWindows();
     void sessionFromOpener().then((token) => {

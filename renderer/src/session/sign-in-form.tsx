@@ -5,7 +5,6 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { SignedIn } from '../../../shared/api.js';
-import { WatchroomError } from '../../../shared/errors.js';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/error-message';
 import '../ui/form.css';
@@ -34,8 +33,7 @@ export function SignInForm({ mode, lockedName, onSignedIn }: SignInFormProps) {
     try {
       onSignedIn(mode === 'first-admin' ? await api.createFirstAdmin({ name, displayName, password }) : await api.signIn({ name, password }));
     } catch (e) {
-      const fields = e instanceof WatchroomError ? (e.fields ?? []) : [];
-      setError(fields.length ? fields.map((f) => f.message).join(' ') : errorMessage(e));
+      setError(errorMessage(e));
       setPassword('');
     } finally {
       setBusy(false);

@@ -5,9 +5,9 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { RetentionSettings, StorageUsage } from '../../../shared/api.js';
-import { WatchroomError } from '../../../shared/errors.js';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/error-message';
+import { formErrors } from '../lib/form-errors';
 import { formatLocalTime } from '../playback/format-time';
 import { PermissionHint, usePermission } from '../session/permission-hint';
 import { ModalDialog } from '../ui/modal-dialog';
@@ -60,10 +60,9 @@ export function RetentionDialog({ onClose }: { onClose(): void }) {
       await api.setRetention(settingsOf(text));
       onClose();
     } catch (error) {
-      const fields: Partial<Record<Field, string>> = {};
-      if (error instanceof WatchroomError) for (const f of error.fields ?? []) fields[f.field.split('.').pop() as Field] = f.message;
+      const { fields, general } = formErrors(error, Object.keys(LABELS) as Field[]);
       setErrors(fields);
-      if (Object.keys(fields).length === 0) setGeneral(errorMessage(error));
+      setGeneral(general);
       setSaving(false);
     }
   };

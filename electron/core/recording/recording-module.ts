@@ -1,7 +1,8 @@
 /**
  * Recording as a feature: segments on disk and their index, crash leftovers filed at start, the
  * recording checked against the index, retention on a timer, and recorded footage served to
- * players (HLS playlists over signed links; each playlist served is a viewing in the ledger).
+ * players (HLS playlists over signed links; each playlist served is a viewing in the ledger) and to
+ * the timeline (a picture per camera and moment).
  */
 import { join } from 'node:path';
 import type { RetentionSettings } from '../../../shared/api.js';
@@ -19,6 +20,7 @@ import { RecordingStore, type Audit } from './recording-store.js';
 import { applyRetention, DEFAULT_RETENTION, type FreeSpaceFloor } from './retention.js';
 import { SegmentIndex } from './segment-index.js';
 import { MAX_CLOCK_OFFSET_MS, SegmentRecorder } from './segment-recorder.js';
+import { timelineThumbnailRoute } from './timeline-thumbnails.js';
 import { TrustedClock, type Clocks } from './trusted-clock.js';
 
 export interface RecordingOptions {
@@ -88,7 +90,10 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
   ready.catch((error) => logger.log('error', 'recording.start-failed', { error: String(error) }));
   owned.add(interval(() => void runRetention().catch((error) => logger.log('error', 'retention.failed', { error: String(error) })), options.retentionIntervalMs ?? 60_000));
 
-  const mediaRoutes = recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, logger });
+  const mediaRoutes = [
+    ...recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, logger }),
+    timelineThumbnailRoute({ root, cacheDir: join(deps.dataDir, 'thumbnails', 'timeline'), index, registry, logger }),
+  ];
 
   return {
     root,

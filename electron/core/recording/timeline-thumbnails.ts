@@ -1,0 +1,67 @@
+/**
+ * Pictures for the playback timeline: a camera's frame at a moment, grabbed by ffmpeg from the
+ * recorded segment and kept on disk, one file per camera and 10 s bucket, so running the pointer
+ * along a track asks ffmpeg at most once per bucket. A picture is served only while its footage is
+ * indexed: once retention has deleted the segment, its cached picture goes too when next asked for.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { cameraMomentSchema } from '../../../shared/schemas.js';
+import type { CameraRegistry } from '../cameras/camera-registry.js';
+import type { MediaRoute } from '../feature-module.js';
+import { sendFile, sendText } from '../http-reply.js';
+import type { Logger } from '../logger.js';
+import { grabFrame } from './frame-grab.js';
+import type { SegmentIndex } from './segment-index.js';
+
+/** Moments in the same bucket share a picture (its first recorded frame). */
+export const THUMBNAIL_BUCKET_MS = 10_000;
+
+export function timelineThumbnailRoute({ root, cacheDir, index, registry, logger }: { root: string; cacheDir: string; index: SegmentIndex; registry: CameraRegistry; logger: Logger }): MediaRoute {
+  /** Grabs still running, by file: two pointers over one bucket start one ffmpeg. */
+  const making = new Map<string, Promise<boolean>>();
+  const make = (file: string, segmentFile: string, offsetSeconds: number) => {
+    let pending = making.get(file);
+    if (!pending) {
+      // Written aside and renamed, so a concurrent reader never gets half a JPEG.
+      const part = `${file}.${process.pid}.part.jpg`;
+      pending = grabFrame(segmentFile, offsetSeconds, part)
+        .then((made) => made && existsSync(part) && (renameSync(part, file), true))
+        .finally(() => making.delete(file));
+      making.set(file, pending);
+    }
+    return pending;
+  };
+
+  return {
+    // /media/<camera>/thumb.jpg?atMs=
+    pattern: /^\/media\/([^/]+)\/thumb\.jpg$/,
+    async serve({ url, res }, match) {
+      const parsed = cameraMomentSchema.safeParse({ cameraId: decodeURIComponent(match[1]!), atMs: Number(url.searchParams.get('atMs') ?? NaN) });
+      if (!parsed.success) return sendText(res, 400, parsed.error.issues[0]!.message);
+      const { cameraId, atMs } = parsed.data;
+      try {
+        registry.get(cameraId); // archived cameras too: their footage is kept
+      } catch (error) {
+        return sendText(res, 404, (error as Error).message);
+      }
+      const bucket = Math.floor(atMs / THUMBNAIL_BUCKET_MS) * THUMBNAIL_BUCKET_MS;
+      const folder = join(cacheDir, cameraId);
+      const file = join(folder, `${bucket}.jpg`);
+      const segment = index.segments(cameraId, bucket, bucket + THUMBNAIL_BUCKET_MS)[0];
+      if (!segment) {
+        rmSync(file, { force: true });
+        return sendText(res, 404, 'Nothing was recorded on this camera at that moment.');
+      }
+      if (!existsSync(file)) {
+        mkdirSync(folder, { recursive: true });
+        const offsetSeconds = (Math.max(bucket, segment.startMs) - segment.startMs) / 1000;
+        if (!(await make(file, join(root, segment.path), offsetSeconds))) {
+          logger.log('warn', 'recording.thumbnail-failed', { cameraId, atMs: bucket });
+          return sendText(res, 422, 'No picture could be taken from the recording at that moment.');
+        }
+      }
+      sendFile(res, file, logger, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=3600' });
+    },
+  };
+}

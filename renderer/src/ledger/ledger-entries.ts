@@ -4,7 +4,7 @@
  */
 import type { AuditEntry } from '../../../shared/api.js';
 import { ROLE_NAMES } from '../../../shared/roles.js';
-import { formatLocalTime } from '../playback/format-time.js';
+import { formatLocalTime } from '../lib/format-time.js';
 
 export const SUMMARY_MAX_CHARS = 140;
 const VALUE_MAX_CHARS = 40;

@@ -14,7 +14,7 @@ import type { Logger } from '../logger.js';
 import { grabFrame } from './frame-grab.js';
 import type { SegmentIndex } from './segment-index.js';
 
-/** Moments in the same bucket share a picture (its first recorded frame). */
+/** Moments in the same bucket share a picture. */
 export const THUMBNAIL_BUCKET_MS = 10_000;
 
 export function timelineThumbnailRoute({ root, cacheDir, index, registry, logger }: { root: string; cacheDir: string; index: SegmentIndex; registry: CameraRegistry; logger: Logger }): MediaRoute {
@@ -48,15 +48,22 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, logger
       const bucket = Math.floor(atMs / THUMBNAIL_BUCKET_MS) * THUMBNAIL_BUCKET_MS;
       const folder = join(cacheDir, cameraId);
       const file = join(folder, `${bucket}.jpg`);
-      const segment = index.segments(cameraId, bucket, bucket + THUMBNAIL_BUCKET_MS)[0];
+      // The picture of a bucket is taken at its middle (or the recorded moment nearest it): at most 5 s off.
+      const middle = bucket + THUMBNAIL_BUCKET_MS / 2;
+      const covering = index.segments(cameraId, bucket, bucket + THUMBNAIL_BUCKET_MS);
+      const segment = covering.find((s) => s.startMs <= middle && middle < s.endMs) ?? covering.find((s) => s.startMs > middle) ?? covering.at(-1);
       if (!segment) {
         rmSync(file, { force: true });
         return sendText(res, 404, 'Nothing was recorded on this camera at that moment.');
       }
       if (!existsSync(file)) {
         mkdirSync(folder, { recursive: true });
-        const offsetSeconds = (Math.max(bucket, segment.startMs) - segment.startMs) / 1000;
-        if (!(await make(file, join(root, segment.path), offsetSeconds))) {
+        // Inside the segment: the middle itself; else its start, or a second before its end.
+        const at = middle < segment.startMs ? segment.startMs : middle < segment.endMs ? middle : Math.max(segment.startMs, segment.endMs - 1_000);
+        const offsetSeconds = (at - segment.startMs) / 1000;
+        // A segment's last frame can come before its indexed end: then its first frame will do.
+        const source = join(root, segment.path);
+        if (!(await make(file, source, offsetSeconds)) && !(offsetSeconds > 0 && (await make(file, source, 0)))) {
           logger.log('warn', 'recording.thumbnail-failed', { cameraId, atMs: bucket });
           return sendText(res, 422, 'No picture could be taken from the recording at that moment.');
         }

@@ -14,6 +14,14 @@ const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 let host: HostProcess;
 
 test.describe.configure({ mode: 'serial' });
+// A zone half an hour off UTC (the host runs in UTC): round ticks and UTC for evidence must hold there too.
+const ZONE_OFFSET_MS = 5.5 * 3_600_000;
+test.use({ timezoneId: 'Asia/Kolkata' });
+
+/** A time as the page writes it in that zone, and in UTC. */
+const written = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+const localText = (ms: number) => written(ms + ZONE_OFFSET_MS);
+const utcText = (ms: number) => `${written(ms)} UTC`;
 
 test.beforeAll(async () => {
   const cams = await Promise.all(['Gate', 'Loading bay'].map((label) => startTestCamera({ codec: 'h264', label })));
@@ -128,4 +136,54 @@ test('the timeline follows the present while playing, and holds still while paus
   await expect(row).toHaveAttribute('data-following', 'false');
   await panel.getByTestId('playback-clear-marks').click();
   await expect(row).toHaveAttribute('data-following', 'true');
+});
+
+test('export from playback: From and To in 24-hour local time, the span the package will state in UTC, a US-style time refused in a sentence', async ({ page }) => {
+  const panel = await openPlayback(page);
+  await panel.getByTestId('playback-play').click();
+  await expect(panel.getByTestId('playback-time')).toHaveAttribute('data-wall-ms', /\d+/);
+  await panel.getByTestId('playback-export').click();
+  const dialog = page.getByTestId('export-dialog');
+  const from = dialog.getByTestId('export-fromMs');
+  const fromText = await from.inputValue();
+  expect(fromText).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  const fromMs = Date.parse(`${fromText.replace(' ', 'T')}Z`) - ZONE_OFFSET_MS;
+  const toMs = Date.parse(`${(await dialog.getByTestId('export-toMs').inputValue()).replace(' ', 'T')}Z`) - ZONE_OFFSET_MS;
+  await expect(dialog.getByTestId('export-span-utc')).toHaveText(`In the package: ${utcText(fromMs)} – ${utcText(toMs)}`);
+
+  // A shorter form is read too (no seconds); the UTC line follows what is typed.
+  const earlier = Math.floor((fromMs - 60_000) / 60_000) * 60_000;
+  await from.fill(localText(earlier).slice(0, 16));
+  await expect(dialog.getByTestId('export-span-utc')).toHaveText(`In the package: ${utcText(earlier)} – ${utcText(toMs)}`);
+  await page.screenshot({ path: join(ARTIFACTS, 'timeline-export-utc.png') });
+
+  await from.fill('12/01/2026, 02:04:11 PM');
+  await expect(dialog.getByTestId('export-span-utc')).toHaveCount(0);
+  await dialog.getByTestId('export-start').click();
+  await expect(dialog.getByTestId('export-error-fromMs')).toHaveText('Write the time as 2026-12-01 14:05:09.');
+});
+
+test('incidents filters take a typed day or moment in 24-hour local time, and refuse the browser’s US form in a sentence', async ({ page }) => {
+  const [bookmark] = await host.call('listBookmarks', {});
+  await signIn(page, host);
+  await page.getByTestId('open-incidents').click();
+  const panel = page.getByTestId('incidents-panel');
+  await expect(panel.getByTestId('incident')).toHaveCount(1);
+  const from = panel.getByTestId('incidents-from');
+  const to = panel.getByTestId('incidents-to');
+  await expect(from).toHaveAttribute('placeholder', 'YYYY-MM-DD [HH:MM]');
+
+  const day = localText(bookmark!.atMs).slice(0, 10);
+  await from.fill(day);
+  await to.fill(day);
+  await to.press('Enter');
+  await expect(panel.getByTestId('incident')).toHaveCount(1); // a day alone covers the whole day
+  await from.fill(localText(bookmark!.atMs + 60_000).slice(0, 16));
+  await from.press('Enter');
+  await expect(panel.getByTestId('incident')).toHaveCount(0); // from a minute after it
+  await from.fill('12/01/2026');
+  await from.press('Enter');
+  await expect(panel.getByTestId('incidents-from-error')).toHaveText('From: Write the date as 2026-12-01, or a moment as 2026-12-01 14:05:09.');
+  await expect(panel.getByTestId('incident')).toHaveCount(1); // a filter that cannot be read filters nothing
+  await page.screenshot({ path: join(ARTIFACTS, 'incidents-filters.png') });
 });

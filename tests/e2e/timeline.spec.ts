@@ -107,7 +107,7 @@ test('hovering over a track shows that camera’s picture at that moment, made f
   await expect(thumb).toHaveCount(0);
 });
 
-test('the timeline follows the present while playing, and holds still while paused or while a span is marked', async ({ page }) => {
+test('the timeline follows the present while playing, and holds still while paused, while a span is marked, or after an export from it', async ({ page }) => {
   test.setTimeout(120_000);
   const panel = await openPlayback(page);
   const timeline = panel.getByTestId('timeline');
@@ -135,6 +135,15 @@ test('the timeline follows the present while playing, and holds still while paus
   await panel.getByTestId('playback-mark-in').click();
   await expect(row).toHaveAttribute('data-following', 'false');
   await panel.getByTestId('playback-clear-marks').click();
+  await expect(row).toHaveAttribute('data-following', 'true');
+
+  // An export made from the view holds it too, after its dialog has closed, until Now is asked for.
+  await panel.getByTestId('playback-export').click();
+  await expect(row).toHaveAttribute('data-following', 'false');
+  await page.getByTestId('export-dialog').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('export-dialog')).toHaveCount(0);
+  await expect(row).toHaveAttribute('data-following', 'false');
+  await panel.getByTestId('timeline-now').click();
   await expect(row).toHaveAttribute('data-following', 'true');
 });
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { THUMBNAIL_BUCKET_MS } from '../../electron/core/recording/timeline-thumbnails.js';
+import { pruneTimelineThumbnails, THUMBNAIL_BUCKET_MS } from '../../electron/core/recording/timeline-thumbnails.js';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { waitFor } from '../fixtures/wait-for.js';
@@ -86,5 +86,16 @@ describe('timeline thumbnails', () => {
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toBe('There is no camera with id no-such-camera.');
     expect((await fetch(`${h.baseUrl}/media/${cameraId}/thumb.jpg?atMs=${recordedBucket()}`)).status).toBe(401);
+  });
+
+  it('a sweep after retention removes the pictures of deleted footage and keeps the rest', async () => {
+    const bucket = recordedBucket();
+    const later = Math.floor(segments().at(-1)!.startMs / THUMBNAIL_BUCKET_MS) * THUMBNAIL_BUCKET_MS;
+    for (const at of [bucket, later]) expect((await thumb(cameraId, at)).status).toBe(200);
+    // As retention does: the oldest footage leaves the index.
+    for (const s of h.core.recordings.index.segments(cameraId, 0, bucket + THUMBNAIL_BUCKET_MS)) h.core.recordings.index.delete(s.id);
+    expect(pruneTimelineThumbnails(join(h.dataDir, 'thumbnails', 'timeline'), h.core.recordings.index)).toBeGreaterThanOrEqual(1);
+    expect(cached()).not.toContain(`${bucket}.jpg`);
+    expect(cached()).toContain(`${later}.jpg`);
   });
 });

@@ -1,10 +1,10 @@
 /**
  * Pictures for the playback timeline: a camera's frame at a moment, grabbed by ffmpeg from the
  * recorded segment and kept on disk, one file per camera and 10 s bucket, so running the pointer
- * along a track asks ffmpeg at most once per bucket. A picture is served only while its footage is
- * indexed: once retention has deleted the segment, its cached picture goes too when next asked for.
+ * along a track asks ffmpeg at most once per bucket. A picture lives no longer than its footage:
+ * retention's passes sweep the pictures of what they deleted, and one asked for after is dropped.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cameraMomentSchema } from '../../../shared/schemas.js';
 import type { CameraRegistry } from '../cameras/camera-registry.js';
@@ -71,4 +71,18 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, logger
       sendFile(res, file, logger, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=3600' });
     },
   };
+}
+
+/** Removes the pictures whose footage is no longer indexed (after retention deleted some); how many. */
+export function pruneTimelineThumbnails(cacheDir: string, index: SegmentIndex): number {
+  let removed = 0;
+  for (const cameraId of existsSync(cacheDir) ? readdirSync(cacheDir) : []) {
+    for (const name of readdirSync(join(cacheDir, cameraId))) {
+      const bucket = Number(/^(\d+)\.jpg$/.exec(name)?.[1] ?? NaN);
+      if (Number.isFinite(bucket) && index.segments(cameraId, bucket, bucket + THUMBNAIL_BUCKET_MS).length > 0) continue;
+      rmSync(join(cacheDir, cameraId, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }

@@ -73,6 +73,10 @@ export const timeRangeArg = z
 /** A playlist's window and, optionally, where players start in it (EXT-X-START). */
 export const playlistQuerySchema = timeRangeArg.and(z.object({ startMs: epochMs.optional() }));
 
+const MOMENT = { error: 'The moment is a whole number of milliseconds since 1970.' };
+/** A camera at a moment (a timeline thumbnail). */
+export const cameraMomentSchema = z.object({ cameraId: cameraIdSchema, atMs: z.number(MOMENT).int(MOMENT).min(0, MOMENT).max(8.64e15, MOMENT) });
+
 const quotaBytes = z.number({ error: whenMissing('Enter a size.') }).int().min(1024 ** 2, { error: 'Allow at least 1 MB.' });
 export const retentionSchema = z
   .object({

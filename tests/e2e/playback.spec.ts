@@ -111,11 +111,11 @@ async function holdBack(page: Page, method: string, which: (arg: unknown) => boo
   return release;
 }
 
-/** A time as a datetime-local input holds it: local, whole seconds. */
+/** A time as Watchroom writes it and its time inputs hold it: 24-hour local time, whole seconds. */
 function localInput(ms: number): string {
   const t = new Date(ms);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}T${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
+  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
 }
 
 test('instant replay goes back from live on one tile and returns to live', async ({ page }) => {
@@ -243,10 +243,14 @@ test('playback: hovering names the time, "Go to" a typed time seeks every camera
     await expect.poll(async () => Math.abs(Number(await holder.getAttribute('data-wall-ms')) - second), { timeout: 15_000 }).toBeLessThan(3_000);
   }
 
-  // A time in the future is refused with a reason, and nothing moves.
-  await panel.getByTestId('playback-goto-input').fill(`${new Date().getFullYear() + 1}-01-01T00:00:00`);
+  // A time in the future is refused with a reason, and so is a time in the browser's US form.
+  await panel.getByTestId('playback-goto-input').fill(`${new Date().getFullYear() + 1}-01-01 00:00:00`);
   await panel.getByTestId('playback-goto').click();
-  await expect(panel.getByTestId('playback-goto-error')).toHaveText('Pick a date and time in the past');
+  await expect(panel.getByTestId('playback-goto-error')).toHaveText('Pick a date and time in the past.');
+  await panel.getByTestId('playback-goto-input').fill('12/01/2026, 02:04:11 PM');
+  await panel.getByTestId('playback-goto').click();
+  await expect(panel.getByTestId('playback-goto-error')).toHaveText('Write the time as 2026-12-01 14:05:09.');
+  await expect(panel.getByTestId('playback-goto-input')).toHaveAttribute('placeholder', 'YYYY-MM-DD HH:MM:SS');
 
   // Earlier pans the window back by half its width; Now returns to the present.
   await expect(panel.getByTestId('timeline-now')).toBeDisabled();

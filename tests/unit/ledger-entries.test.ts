@@ -61,6 +61,11 @@ describe('summarizeDetails', () => {
     expect(summarizeDetails({ startMs, beforeMs: 8000 })).toBe('startMs: 2026-01-02 03:04:05 · beforeMs: 8000');
   });
 
+  it('shows a UTC moment written as ISO text (an evidence package’s span) the way times are written, in UTC', () => {
+    expect(summarizeDetails({ startUtc: '2026-12-01T13:05:09.000Z', endUtc: '2026-12-01T13:06:00Z' })).toBe('startUtc: 2026-12-01 13:05:09 UTC · endUtc: 2026-12-01 13:06:00 UTC');
+    expect(summarizeDetails({ note: '2026-12-01 is the day' })).toBe('note: 2026-12-01 is the day');
+  });
+
   it('keeps a lone before or after as a plain value', () => {
     expect(summarizeDetails({ before: 'x' })).toBe('before: x');
   });

@@ -15,7 +15,7 @@ import { sendFile, sendText } from '../http-reply.js';
 import type { Logger } from '../logger.js';
 import type { SegmentIndex } from '../recording/segment-index.js';
 import { BookmarkStore } from './bookmark-store.js';
-import { grabFrame } from './frame-grab.js';
+import { grabFrame } from '../recording/frame-grab.js';
 
 export interface IncidentDeps {
   dataDir: string;

@@ -1,7 +1,8 @@
 /**
  * Recording as a feature: segments on disk and their index, crash leftovers filed at start, the
  * recording checked against the index, retention on a timer, and recorded footage served to
- * players (HLS playlists over signed links; each playlist served is a viewing in the ledger).
+ * players (HLS playlists over signed links; each playlist served is a viewing in the ledger) and to
+ * the timeline (a picture per camera and moment).
  */
 import { join } from 'node:path';
 import type { RetentionSettings } from '../../../shared/api.js';
@@ -19,6 +20,7 @@ import { RecordingStore, type Audit } from './recording-store.js';
 import { applyRetention, DEFAULT_RETENTION, type FreeSpaceFloor } from './retention.js';
 import { SegmentIndex } from './segment-index.js';
 import { MAX_CLOCK_OFFSET_MS, SegmentRecorder } from './segment-recorder.js';
+import { pruneTimelineThumbnails, timelineThumbnailRoute } from './timeline-thumbnails.js';
 import { TrustedClock, type Clocks } from './trusted-clock.js';
 
 export interface RecordingOptions {
@@ -72,7 +74,8 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
     const saved = retentionSchema.safeParse(deps.settings.get('retention'));
     return saved.success ? saved.data : { ...DEFAULT_RETENTION, ...options.retention };
   };
-  const runRetention = retentionRunner({ index, root, retention, auditSystem, logger, registry, options });
+  const thumbnails = join(deps.dataDir, 'thumbnails', 'timeline');
+  const runRetention = retentionRunner({ index, root, retention, auditSystem, logger, registry, options, thumbnails });
 
   // Comparing the day folders with the index takes long with a month of footage, so it runs after
   // recording has started; only crash leftovers are filed first.
@@ -88,7 +91,10 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
   ready.catch((error) => logger.log('error', 'recording.start-failed', { error: String(error) }));
   owned.add(interval(() => void runRetention().catch((error) => logger.log('error', 'retention.failed', { error: String(error) })), options.retentionIntervalMs ?? 60_000));
 
-  const mediaRoutes = recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, logger });
+  const mediaRoutes = [
+    ...recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, logger }),
+    timelineThumbnailRoute({ root, cacheDir: thumbnails, index, registry, logger }),
+  ];
 
   return {
     root,
@@ -111,9 +117,10 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
 
 /**
  * One retention pass at a time, however many ask (the timer, a settings change, start-up); an
- * archived camera is forgotten once retention has ended all its footage.
+ * archived camera is forgotten once retention has ended all its footage, and the timeline's
+ * pictures of deleted footage go with it.
  */
-function retentionRunner(deps: { index: SegmentIndex; root: string; retention: () => RetentionSettings; auditSystem: Audit; logger: Logger; registry: CameraRegistry; options: RecordingOptions }): RetentionRunner {
+function retentionRunner(deps: { index: SegmentIndex; root: string; retention: () => RetentionSettings; auditSystem: Audit; logger: Logger; registry: CameraRegistry; options: RecordingOptions; thumbnails: string }): RetentionRunner {
   const clock = new TrustedClock((jump) => deps.auditSystem('clock.jump', 'clock', { ...jump }), deps.options.clocks);
   let running: Promise<{ deleted: number; freedBytes: number }> | null = null;
   const run = () =>
@@ -121,6 +128,7 @@ function retentionRunner(deps: { index: SegmentIndex; root: string; retention: (
       .then((result) => {
         const withFootage = new Set(deps.index.cameraIds());
         for (const gone of deps.registry.forgetArchived((id) => withFootage.has(id))) deps.logger.log('info', 'cameras.archive-emptied', { cameraId: gone.id });
+        if (result.deleted > 0) pruneTimelineThumbnails(deps.thumbnails, deps.index);
         return result;
       })
       .finally(() => (running = null)));

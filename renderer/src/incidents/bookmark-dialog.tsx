@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { Bookmark, BookmarkInput } from '../../../shared/incidents.js';
 import { api } from '../api/client';
 import { formErrors, NO_FORM_ERRORS, type FormErrors } from '../lib/form-errors';
-import { formatLocalTime } from '../playback/format-time';
+import { formatLocalTime } from '../lib/format-time';
 import { ModalDialog } from '../ui/modal-dialog';
 import '../ui/form.css';
 

@@ -8,7 +8,9 @@ import type { ExportJob } from '../../../shared/evidence.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import { api, subscribeEvents } from '../api/client';
 import { errorMessage } from '../lib/error-message';
-import { fromLocalInput, toLocalInput } from '../playback/format-time';
+import { parseDateTime } from '../lib/date-time-text';
+import { formatLocalTime, formatUtcTime } from '../lib/format-time';
+import { DateTimeInput } from '../ui/date-time-input';
 import { ModalDialog } from '../ui/modal-dialog';
 import { PackageReady } from './package-ready';
 import '../ui/form.css';
@@ -29,8 +31,8 @@ function timeLeft(ms: number | null): string {
 }
 
 export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope; onClose(): void; onVerify(path: string): void }) {
-  const [fromText, setFromText] = useState(toLocalInput(scope.fromMs));
-  const [toText, setToText] = useState(toLocalInput(scope.toMs));
+  const [fromText, setFromText] = useState(formatLocalTime(scope.fromMs));
+  const [toText, setToText] = useState(formatLocalTime(scope.toMs));
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set(scope.cameraIds));
   const [reason, setReason] = useState('');
   const [caseReference, setCaseReference] = useState(scope.caseReference);
@@ -48,15 +50,16 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
     [],
   );
 
+  const [from, to] = [parseDateTime(fromText), parseDateTime(toText)];
+  /** The span as the package will state it (UTC), while the person types local times. */
+  const utcSpan = from.ok && to.ok ? `${formatUtcTime(from.ms)} – ${formatUtcTime(to.ms)}` : null;
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setErrors({});
     const recipient = person.trim() || organisation.trim() ? { person, organisation } : null;
-    const fromMs = fromLocalInput(fromText);
-    const toMs = fromLocalInput(toText);
-    if (fromMs === null || toMs === null) {
-      return setErrors({ [fromMs === null ? 'fromMs' : 'toMs']: 'Enter a date and time, to the second.' });
-    }
+    if (!from.ok || !to.ok) return setErrors({ ...(from.ok ? {} : { fromMs: from.error }), ...(to.ok ? {} : { toMs: to.error }) });
+    const [fromMs, toMs] = [from.ms, to.ms];
     try {
       const cameraIds = scope.cameraIds.filter((id) => chosen.has(id));
       setJob(await api.startExport({ cameraIds, fromMs, toMs, reason, caseReference, recipient, workingCopy }));
@@ -80,7 +83,7 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
   const timeInput = (id: string, label: string, value: string, set: (v: string) => void) => (
     <div className="form-field">
       <label htmlFor={`export-${id}`}>{label}</label>
-      <input id={`export-${id}`} type="datetime-local" step={1} data-testid={`export-${id}`} value={value} aria-invalid={errors[id] ? true : undefined} onChange={(e) => set(e.target.value)} />
+      <DateTimeInput id={`export-${id}`} data-testid={`export-${id}`} value={value} invalid={Boolean(errors[id])} onChange={set} />
       {errors[id] && <p className="field-error" data-testid={`export-error-${id}`}>{errors[id]}</p>}
     </div>
   );
@@ -89,7 +92,7 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
   return (
     <ModalDialog title="Export evidence" testId="export-dialog" onCancel={() => !running && onClose()}>
       <p className="dialog-lead">
-        {scope.cameraIds.filter((id) => chosen.has(id)).map((id) => scope.cameraNames[scope.cameraIds.indexOf(id)]).join(', ')} · local time here, UTC in the package
+        {scope.cameraIds.filter((id) => chosen.has(id)).map((id) => scope.cameraNames[scope.cameraIds.indexOf(id)]).join(', ')} · times are local here and UTC in the package
       </p>
       {job ? (
         <div className="export-progress" data-testid="export-progress" data-state={job.state}>
@@ -117,9 +120,10 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
       ) : (
         <form className="dialog-form" noValidate onSubmit={(e) => void submit(e)}>
           <div className="form-row">
-            {timeInput('fromMs', 'From', fromText, setFromText)}
-            {timeInput('toMs', 'To', toText, setToText)}
+            {timeInput('fromMs', 'From (local time)', fromText, setFromText)}
+            {timeInput('toMs', 'To (local time)', toText, setToText)}
           </div>
+          {utcSpan && <p className="dialog-lead" data-testid="export-span-utc">In the package: {utcSpan}</p>}
           {scope.cameraIds.length > 1 && (
             <fieldset className="export-cameras" data-testid="export-cameras">
               <legend>Cameras</legend>

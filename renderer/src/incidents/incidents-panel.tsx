@@ -4,9 +4,11 @@ import type { CameraView } from '../../../shared/api.js';
 import type { Bookmark, BookmarkQuery } from '../../../shared/incidents.js';
 import { api, mediaUrl, subscribeEvents } from '../api/client';
 import { errorMessage } from '../lib/error-message';
-import { formatLocalTime } from '../playback/format-time';
+import { parseDateTime } from '../lib/date-time-text';
+import { formatLocalTime } from '../lib/format-time';
 import { PermissionHint } from '../session/permission-hint';
 import { ConfirmDialog } from '../ui/confirm-dialog';
+import { DateTimeInput } from '../ui/date-time-input';
 import type { ExportScope } from './export-dialog';
 import { IncidentActions, INCIDENT_PERMISSIONS, type IncidentConfirm } from './incident-actions';
 import './incidents-panel.css';
@@ -50,30 +52,52 @@ function BookmarkConfirm({ bookmark, action, onClose }: { bookmark: Bookmark; ac
   );
 }
 
-/** `<input type="date">` value (local) to ms at the start of that day. */
-const dayStart = (value: string) => (value ? new Date(`${value}T00:00:00`).getTime() : undefined);
+/**
+ * A filter's bound from what was typed: a day (its first moment, or for "To" the first moment of the
+ * next day, so the day is included) or a moment; nothing when empty.
+ */
+function filterBound(text: string, edge: 'from' | 'to'): { ms?: number; error?: string } {
+  if (!text.trim()) return {};
+  const parsed = parseDateTime(text, { dateOnly: true });
+  if (!parsed.ok) return { error: parsed.error };
+  if (!parsed.wholeDay || edge === 'from') return { ms: parsed.ms };
+  const next = new Date(parsed.ms);
+  next.setDate(next.getDate() + 1);
+  return { ms: next.getTime() };
+}
+
+/** A date filter applied when the person leaves the field or presses Enter, not at every keystroke. */
+function FilterTime({ label, testId, invalid, onCommit }: { label: string; testId: string; invalid: boolean; onCommit(text: string): void }) {
+  const [draft, setDraft] = useState('');
+  return (
+    <label>
+      {label}{' '}
+      <DateTimeInput dateOnly data-testid={testId} value={draft} invalid={invalid} onChange={setDraft} onBlur={() => onCommit(draft)} onKeyDown={(e) => e.key === 'Enter' && onCommit(draft)} />
+    </label>
+  );
+}
 
 export function IncidentsPanel({ cameras, onPlay, onEdit, onExport, onClose }: IncidentsPanelProps) {
   const [text, setText] = useState('');
   const [tag, setTag] = useState('');
   const [cameraId, setCameraId] = useState('');
-  const [fromDay, setFromDay] = useState('');
-  const [toDay, setToDay] = useState('');
+  const [fromText, setFromText] = useState('');
+  const [toText, setToText] = useState('');
+  const [from, to] = [filterBound(fromText, 'from'), filterBound(toText, 'to')];
   const [items, setItems] = useState<Bookmark[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<{ bookmark: Bookmark; action: IncidentConfirm } | null>(null);
 
   const load = useCallback(() => {
-    const to = dayStart(toDay);
     const query: BookmarkQuery = {
       ...(text.trim() ? { text } : {}),
       ...(tag.trim() ? { tag: tag.trim() } : {}),
       ...(cameraId ? { cameraId } : {}),
-      ...(fromDay ? { fromMs: dayStart(fromDay) } : {}),
-      ...(to !== undefined ? { toMs: to + 86_400_000 } : {}),
+      ...(from.ms !== undefined ? { fromMs: from.ms } : {}),
+      ...(to.ms !== undefined ? { toMs: to.ms } : {}),
     };
     api.listBookmarks(query).then((found) => (setItems(found), setProblem(null)), (e) => setProblem(errorMessage(e)));
-  }, [text, tag, cameraId, fromDay, toDay]);
+  }, [text, tag, cameraId, from.ms, to.ms]);
   useEffect(() => {
     load();
     return subscribeEvents((event) => {
@@ -95,13 +119,14 @@ export function IncidentsPanel({ cameras, onPlay, onEdit, onExport, onClose }: I
             <option key={c.id} value={c.id}>{c.name}</option>
           ))}
         </select>
-        <label>From <input type="date" data-testid="incidents-from" value={fromDay} onChange={(e) => setFromDay(e.target.value)} /></label>
-        <label>To <input type="date" data-testid="incidents-to" value={toDay} onChange={(e) => setToDay(e.target.value)} /></label>
+        <FilterTime label="From" testId="incidents-from" invalid={Boolean(from.error)} onCommit={setFromText} />
+        <FilterTime label="To" testId="incidents-to" invalid={Boolean(to.error)} onCommit={setToText} />
         <button type="button" className="incidents-close" data-testid="incidents-close" onClick={onClose}>Back to live wall</button>
       </header>
       <div className="incidents-hints">
         {INCIDENT_PERMISSIONS.map((permission) => <PermissionHint key={permission} permission={permission} />)}
       </div>
+      {[from.error, to.error].map((error, i) => error && <p key={i} className="field-error incidents-filter-error" data-testid={`incidents-${i ? 'to' : 'from'}-error`}>{i ? 'To' : 'From'}: {error}</p>)}
       {problem && <p className="app-error" role="alert">{problem}</p>}
       {items.length === 0 && <p className="incidents-empty">No bookmarks match. Press ★ on a tile (or B on a selected tile) to mark a moment.</p>}
       <ul className="incidents-list">

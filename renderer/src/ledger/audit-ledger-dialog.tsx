@@ -7,7 +7,7 @@ import type { AuditEntry } from '../../../shared/api.js';
 import { ROLE_NAMES } from '../../../shared/roles.js';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/error-message';
-import { formatLocalTime } from '../playback/format-time';
+import { formatLocalTime, formatUtcTime } from '../lib/format-time';
 import { ModalDialog } from '../ui/modal-dialog';
 import { matchesFilter, newestFirst, summarizeDetails } from './ledger-entries';
 import './audit-ledger.css';
@@ -20,7 +20,7 @@ function LedgerRow({ entry }: { entry: AuditEntry }) {
   const system = entry.actor === 'system';
   return (
     <tr data-testid="ledger-row" data-seq={entry.seq} data-actor={entry.actor} data-action={entry.action} className={system ? 'ledger-system' : undefined}>
-      <td className="ledger-time">{formatLocalTime(Date.parse(entry.at))}</td>
+      <td className="ledger-time" title={formatUtcTime(Date.parse(entry.at))}>{formatLocalTime(Date.parse(entry.at))}</td>
       <td>{system ? <span className="ledger-system-tag">SYSTEM</span> : entry.actor}</td>
       <td>{entry.role ? ROLE_NAMES[entry.role] : ''}</td>
       <td className="ledger-action">{entry.action}</td>

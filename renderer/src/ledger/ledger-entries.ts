@@ -4,12 +4,14 @@
  */
 import type { AuditEntry } from '../../../shared/api.js';
 import { ROLE_NAMES } from '../../../shared/roles.js';
-import { formatLocalTime } from '../playback/format-time.js';
+import { formatLocalTime, formatUtcTime } from '../lib/format-time.js';
 
 export const SUMMARY_MAX_CHARS = 140;
 const VALUE_MAX_CHARS = 40;
 /** A `…Ms` number from 2001 on is a moment (startMs), not a duration (beforeMs). */
 const EARLIEST_MOMENT_MS = 1e12;
+/** A moment written as ISO text in UTC (a package's requested span): shown as UTC, the package's own terms. */
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 export function newestFirst(entries: readonly AuditEntry[]): AuditEntry[] {
   return [...entries].sort((a, b) => b.seq - a.seq);
@@ -24,10 +26,11 @@ export function matchesFilter(entry: AuditEntry, filter: string): boolean {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A value in a few characters: moments in local time, short lists spelled out, longer ones and objects counted. */
+/** A value in a few characters: moments in local time (ISO ones in UTC), short lists spelled out, longer ones and objects counted. */
 function brief(value: unknown, key = ''): string {
   if (key.endsWith('Ms') && typeof value === 'number' && value >= EARLIEST_MOMENT_MS) return formatLocalTime(value);
   if (value === null || value === undefined) return '—';
+  if (typeof value === 'string' && ISO_UTC.test(value)) return formatUtcTime(Date.parse(value));
   if (typeof value === 'string') return value.length > VALUE_MAX_CHARS ? `${value.slice(0, VALUE_MAX_CHARS - 1)}…` : value;
   if (Array.isArray(value) && value.length === 0) return 'none';
   if (Array.isArray(value)) return value.length <= 3 && value.every((v) => typeof v !== 'object') ? value.map((v) => brief(v)).join(', ') : `${value.length} items`;

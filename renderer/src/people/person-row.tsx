@@ -7,7 +7,7 @@ import type { Person } from '../../../shared/api.js';
 import type { Role } from '../../../shared/roles.js';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/error-message';
-import { formatLocalTime } from '../playback/format-time';
+import { formatLocalTime } from '../lib/format-time';
 import { ResetPasswordForm } from './reset-password-form';
 import { RoleSelect } from './role-select';
 

@@ -8,7 +8,7 @@ import type { RetentionSettings, StorageUsage } from '../../../shared/api.js';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/error-message';
 import { formErrors } from '../lib/form-errors';
-import { formatLocalTime } from '../playback/format-time';
+import { formatLocalTime } from '../lib/format-time';
 import { PermissionHint, usePermission } from '../session/permission-hint';
 import { ModalDialog } from '../ui/modal-dialog';
 import '../ui/form.css';

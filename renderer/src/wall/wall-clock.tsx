@@ -1,6 +1,6 @@
 /** The wall's clock: date and 24-hour time, to the second, in the control room's local time. */
 import { useEffect, useState } from 'react';
-import { formatLocalTime } from '../playback/format-time';
+import { formatLocalTime } from '../lib/format-time';
 
 /** Now, re-rendered on each new second (aligned to it, so it never lags by most of a second). */
 function useNow(): number {

@@ -1,4 +1,4 @@
-/** One frame of a recorded segment as a small JPEG (bookmark thumbnails). */
+/** One frame of a recorded segment as a small JPEG (bookmark and timeline thumbnails). */
 import { runToEnd } from '../streams/child-processes.js';
 
 const THUMB_WIDTH = 320;

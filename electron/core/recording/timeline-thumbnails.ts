@@ -1,0 +1,88 @@
+/**
+ * Pictures for the playback timeline: a camera's frame at a moment, grabbed by ffmpeg from the
+ * recorded segment and kept on disk, one file per camera and 10 s bucket, so running the pointer
+ * along a track asks ffmpeg at most once per bucket. A picture lives no longer than its footage:
+ * retention's passes sweep the pictures of what they deleted, and one asked for after is dropped.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { cameraMomentSchema } from '../../../shared/schemas.js';
+import type { CameraRegistry } from '../cameras/camera-registry.js';
+import type { MediaRoute } from '../feature-module.js';
+import { sendFile, sendText } from '../http-reply.js';
+import type { Logger } from '../logger.js';
+import { grabFrame } from './frame-grab.js';
+import type { SegmentIndex } from './segment-index.js';
+
+/** Moments in the same bucket share a picture. */
+export const THUMBNAIL_BUCKET_MS = 10_000;
+
+export function timelineThumbnailRoute({ root, cacheDir, index, registry, logger }: { root: string; cacheDir: string; index: SegmentIndex; registry: CameraRegistry; logger: Logger }): MediaRoute {
+  /** Grabs still running, by file: two pointers over one bucket start one ffmpeg. */
+  const making = new Map<string, Promise<boolean>>();
+  const make = (file: string, segmentFile: string, offsetSeconds: number) => {
+    let pending = making.get(file);
+    if (!pending) {
+      // Written aside and renamed, so a concurrent reader never gets half a JPEG.
+      const part = `${file}.${process.pid}.part.jpg`;
+      pending = grabFrame(segmentFile, offsetSeconds, part)
+        .then((made) => made && existsSync(part) && (renameSync(part, file), true))
+        .finally(() => making.delete(file));
+      making.set(file, pending);
+    }
+    return pending;
+  };
+
+  return {
+    // /media/<camera>/thumb.jpg?atMs=
+    pattern: /^\/media\/([^/]+)\/thumb\.jpg$/,
+    async serve({ url, res }, match) {
+      const parsed = cameraMomentSchema.safeParse({ cameraId: decodeURIComponent(match[1]!), atMs: Number(url.searchParams.get('atMs') ?? NaN) });
+      if (!parsed.success) return sendText(res, 400, parsed.error.issues[0]!.message);
+      const { cameraId, atMs } = parsed.data;
+      try {
+        registry.get(cameraId); // archived cameras too: their footage is kept
+      } catch (error) {
+        return sendText(res, 404, (error as Error).message);
+      }
+      const bucket = Math.floor(atMs / THUMBNAIL_BUCKET_MS) * THUMBNAIL_BUCKET_MS;
+      const folder = join(cacheDir, cameraId);
+      const file = join(folder, `${bucket}.jpg`);
+      // The picture of a bucket is taken at its middle (or the recorded moment nearest it): at most 5 s off.
+      const middle = bucket + THUMBNAIL_BUCKET_MS / 2;
+      const covering = index.segments(cameraId, bucket, bucket + THUMBNAIL_BUCKET_MS);
+      const segment = covering.find((s) => s.startMs <= middle && middle < s.endMs) ?? covering.find((s) => s.startMs > middle) ?? covering.at(-1);
+      if (!segment) {
+        rmSync(file, { force: true });
+        return sendText(res, 404, 'Nothing was recorded on this camera at that moment.');
+      }
+      if (!existsSync(file)) {
+        mkdirSync(folder, { recursive: true });
+        // Inside the segment: the middle itself; else its start, or a second before its end.
+        const at = middle < segment.startMs ? segment.startMs : middle < segment.endMs ? middle : Math.max(segment.startMs, segment.endMs - 1_000);
+        const offsetSeconds = (at - segment.startMs) / 1000;
+        // A segment's last frame can come before its indexed end: then its first frame will do.
+        const source = join(root, segment.path);
+        if (!(await make(file, source, offsetSeconds)) && !(offsetSeconds > 0 && (await make(file, source, 0)))) {
+          logger.log('warn', 'recording.thumbnail-failed', { cameraId, atMs: bucket });
+          return sendText(res, 422, 'No picture could be taken from the recording at that moment.');
+        }
+      }
+      sendFile(res, file, logger, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=3600' });
+    },
+  };
+}
+
+/** Removes the pictures whose footage is no longer indexed (after retention deleted some); how many. */
+export function pruneTimelineThumbnails(cacheDir: string, index: SegmentIndex): number {
+  let removed = 0;
+  for (const cameraId of existsSync(cacheDir) ? readdirSync(cacheDir) : []) {
+    for (const name of readdirSync(join(cacheDir, cameraId))) {
+      const bucket = Number(/^(\d+)\.jpg$/.exec(name)?.[1] ?? NaN);
+      if (Number.isFinite(bucket) && index.segments(cameraId, bucket, bucket + THUMBNAIL_BUCKET_MS).length > 0) continue;
+      rmSync(join(cacheDir, cameraId, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}

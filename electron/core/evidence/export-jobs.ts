@@ -8,6 +8,21 @@ import { ExportCancelled } from './ffmpeg-job.js';
 /** Progress events at most this often per job. */
 const EMIT_EVERY_MS = 250;
 
+/** Failures whose message is a tool's own words (ffmpeg's last stderr line, a system error). */
+const TECHNICAL = new Set(['export.ffmpeg-failed', 'export.failed']);
+
+/**
+ * What the person who asked for the export reads. A tool's own words do not help them; the ledger's
+ * export-failed entry keeps those for whoever looks into it.
+ */
+export function failureForPeople(error: WatchroomError, caseReference: string): { code: string; message: string } {
+  if (!TECHNICAL.has(error.code)) return { code: error.code, message: error.message };
+  return {
+    code: error.code,
+    message: `The package could not be built, so nothing was kept. Try again; if it fails again, an administrator finds the cause in the audit ledger (the failed export of case ${caseReference}).`,
+  };
+}
+
 export class ExportJobs {
   private readonly jobs = new Map<string, { job: ExportJob; abort: AbortController; done: Promise<void> }>();
 
@@ -35,7 +50,7 @@ export class ExportJobs {
       (error: unknown) => {
         if (error instanceof ExportCancelled) return update({ state: 'cancelled', etaMs: null, stage: 'Cancelled' }, true);
         const e = error instanceof WatchroomError ? error : new WatchroomError('export.failed', String(error));
-        update({ state: 'failed', etaMs: null, stage: 'Failed', error: { code: e.code, message: e.message } }, true);
+        update({ state: 'failed', etaMs: null, stage: 'Failed', error: failureForPeople(e, req.caseReference) }, true);
       },
     );
     this.jobs.set(job.id, { job, abort, done });

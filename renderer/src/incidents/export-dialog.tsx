@@ -7,12 +7,12 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { ExportJob } from '../../../shared/evidence.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import { api, subscribeEvents } from '../api/client';
-import { errorMessage } from '../lib/error-message';
+import { formErrors } from '../lib/form-errors';
 import { parseDateTime } from '../lib/date-time-text';
 import { formatLocalTime, formatUtcTime } from '../lib/format-time';
 import { DateTimeInput } from '../ui/date-time-input';
 import { ModalDialog } from '../ui/modal-dialog';
-import { PackageReady } from './package-ready';
+import { ExportProgress } from './export-progress';
 import '../ui/form.css';
 import './export-dialog.css';
 
@@ -24,11 +24,9 @@ export interface ExportScope {
   caseReference: string;
 }
 
-function timeLeft(ms: number | null): string {
-  if (ms === null) return 'estimating…';
-  const s = Math.ceil(ms / 1000);
-  return s < 60 ? `${s} s left` : `${Math.floor(s / 60)} min ${s % 60} s left`;
-}
+/** The fields that show their own errors; anything else goes in the line above the buttons. */
+const FIELDS = ['fromMs', 'toMs', 'cameraIds', 'reason', 'caseReference', 'person', 'organisation'] as const;
+type Field = (typeof FIELDS)[number] | 'general';
 
 export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope; onClose(): void; onVerify(path: string): void }) {
   const [fromText, setFromText] = useState(formatLocalTime(scope.fromMs));
@@ -39,7 +37,7 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
   const [person, setPerson] = useState('');
   const [organisation, setOrganisation] = useState('');
   const [workingCopy, setWorkingCopy] = useState(true);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [job, setJob] = useState<ExportJob | null>(null);
 
   useEffect(
@@ -64,15 +62,13 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
       const cameraIds = scope.cameraIds.filter((id) => chosen.has(id));
       setJob(await api.startExport({ cameraIds, fromMs, toMs, reason, caseReference, recipient, workingCopy }));
     } catch (error) {
-      const fields: Record<string, string> = {};
-      if (error instanceof WatchroomError) for (const f of error.fields ?? []) fields[f.field.split('.').pop()!] = f.message;
-      if (error instanceof WatchroomError && error.code === 'export.bad-range') fields.toMs = error.message;
-      if (Object.keys(fields).length === 0) fields.general = errorMessage(error);
-      setErrors(fields);
+      if (error instanceof WatchroomError && error.code === 'export.bad-range') return setErrors({ toMs: error.message });
+      const { fields, general } = formErrors(error, FIELDS);
+      setErrors({ ...fields, ...(general ? { general } : {}) });
     }
   };
 
-  const input = (id: string, label: string, value: string, set: (v: string) => void) => (
+  const input = (id: Field, label: string, value: string, set: (v: string) => void) => (
     <div className="form-field">
       <label htmlFor={`export-${id}`}>{label}</label>
       <input id={`export-${id}`} data-testid={`export-${id}`} value={value} aria-invalid={errors[id] ? true : undefined} onChange={(e) => set(e.target.value)} />
@@ -80,7 +76,7 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
     </div>
   );
 
-  const timeInput = (id: string, label: string, value: string, set: (v: string) => void) => (
+  const timeInput = (id: Field, label: string, value: string, set: (v: string) => void) => (
     <div className="form-field">
       <label htmlFor={`export-${id}`}>{label}</label>
       <DateTimeInput id={`export-${id}`} data-testid={`export-${id}`} value={value} invalid={Boolean(errors[id])} onChange={set} />
@@ -95,28 +91,7 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
         {scope.cameraIds.filter((id) => chosen.has(id)).map((id) => scope.cameraNames[scope.cameraIds.indexOf(id)]).join(', ')} · times are local here and UTC in the package
       </p>
       {job ? (
-        <div className="export-progress" data-testid="export-progress" data-state={job.state}>
-          <progress max={1} value={job.fraction} data-testid="export-progress-bar" />
-          <p>
-            <strong>{Math.round(job.fraction * 100)} %</strong> · {job.stage}
-            {running && <> · {timeLeft(job.etaMs)}</>}
-          </p>
-          {job.state === 'done' && <PackageReady path={job.packagePath!} />}
-          {job.state === 'failed' && <p className="form-error" role="alert" data-testid="export-failed">{job.error?.message}</p>}
-          {job.state === 'cancelled' && <p>Cancelled. Nothing was kept.</p>}
-          <div className="dialog-actions">
-            {running ? (
-              <button type="button" data-testid="export-cancel" onClick={() => void api.cancelExport({ id: job.id })}>Cancel export</button>
-            ) : (
-              <>
-                {job.state === 'done' && (
-                  <button type="button" data-testid="export-verify" onClick={() => onVerify(job.packagePath!)}>Verify package</button>
-                )}
-                <button type="button" className="primary" onClick={onClose}>Close</button>
-              </>
-            )}
-          </div>
-        </div>
+        <ExportProgress job={job} onClose={onClose} onVerify={onVerify} />
       ) : (
         <form className="dialog-form" noValidate onSubmit={(e) => void submit(e)}>
           <div className="form-row">

@@ -190,7 +190,7 @@ function TileVideo({ feed, replay, onLinkLost }: { feed: TileFeed; replay: Repla
   const { shown, wanted, switching } = feed;
   if (!shown || !wanted) return null;
   if (replay.from !== null) {
-    return <RecordedVideo key={`${shown.cameraId}@${replay.from}`} cameraId={shown.cameraId} startAtMs={replay.from} open onPlayer={replay.onPlayer} />;
+    return <RecordedVideo key={`${shown.cameraId}@${replay.from}`} cameraId={shown.cameraId} startAtMs={replay.from} open keepBehindNow onPlayer={replay.onPlayer} />;
   }
   return (switching ? [shown, wanted] : [shown]).map((f) => (
     <LiveVideo

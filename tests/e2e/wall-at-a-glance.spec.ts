@@ -111,3 +111,82 @@ for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 108
     }
   });
 }
+
+test('the selected tile: B bookmarks without typing, R replays from 10 s back and says so, L is live, its menu acts', async ({ page }) => {
+  test.setTimeout(120_000);
+  await waitForFootage(join(dataDir, 'recordings'), 25);
+  await signIn(page, host);
+  await showWall(page, '3x3');
+  const tile = page.getByTestId('tile-4');
+  await expect(tile).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
+  await page.locator('body').focus();
+  await page.keyboard.press('5');
+  await expect(tile).toBeFocused();
+
+  // B opens the dialog; the key does not type itself into its title, and digits typed there stay there.
+  await page.keyboard.press('b');
+  const bookmark = page.getByTestId('bookmark-dialog');
+  await expect(bookmark.getByTestId('bookmark-moment')).toContainText(NAMES[4]!);
+  await expect(bookmark.getByTestId('bookmark-title')).toBeFocused();
+  await expect(bookmark.getByTestId('bookmark-title')).toHaveValue('');
+  await page.keyboard.type('Van 3 at gate');
+  await expect(bookmark.getByTestId('bookmark-title')).toHaveValue('Van 3 at gate');
+  await expect(page.getByTestId('tile-2')).not.toHaveAttribute('data-selected', 'true');
+  await page.keyboard.press('Escape');
+  await expect(bookmark).toBeHidden();
+
+  // R: a replay of the main stream's recording, 10 s behind now, saying so.
+  await tile.focus();
+  await page.keyboard.press('r');
+  await expect(tile).toHaveAttribute('data-mode', 'replay');
+  await expect(tile.getByTestId('tile-state')).toHaveAttribute('aria-label', 'State: replay');
+  await expect(tile).toHaveAttribute('data-stream', 'main');
+  const holder = tile.getByTestId('recorded-holder');
+  await expect(holder).toHaveAttribute('data-wall-ms', /\d+/, { timeout: 20_000 });
+  const behindNow = async () => Date.now() - Number(await holder.getAttribute('data-wall-ms'));
+  expect(Math.abs((await behindNow()) - 10_000)).toBeLessThan(4_000);
+  await expect(tile.getByTestId('tile-replay-offset')).toHaveText('−00:10');
+  const replayedAt = Number(await holder.getAttribute('data-wall-ms'));
+  await expect(tile.getByTestId('tile-replay-time')).toHaveText(/^\d\d:\d\d:\d\d$/);
+  expect(Math.abs(replayedAt - Number(await tile.getByTestId('tile-replay-badge').getAttribute('data-wall-ms')))).toBeLessThan(1_500);
+  for (const stale of ['tile-sub', 'tile-fps']) await expect(tile.getByTestId(stale)).toHaveCount(0);
+  await page.screenshot({ path: join(ARTIFACTS, 'tile-replay.png') });
+  await page.keyboard.press('l');
+  await expect(tile).toHaveAttribute('data-mode', 'live');
+
+  // The menu: right-click opens it on its first item; arrows move, Escape closes back to the tile.
+  await tile.click({ button: 'right' });
+  const menu = page.getByTestId('tile-menu');
+  await expect(menu.getByRole('menu')).toBeVisible();
+  await expect(menu.getByTestId('tile-menu-bookmark')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(menu.getByTestId('tile-menu-replay-10')).toBeFocused();
+  await expect(menu.getByTestId('tile-menu-live')).toBeDisabled();
+  await page.screenshot({ path: join(ARTIFACTS, 'tile-menu.png') });
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  await expect(tile).toBeFocused();
+  // A click elsewhere closes it too.
+  await tile.getByTestId('tile-more').click();
+  await expect(menu).toBeVisible();
+  await page.getByTestId('camera-search').click();
+  await expect(menu).toBeHidden();
+
+  // Maximise and Restore from the menu, then Shift+F10 on the selected tile, and Remove empties it.
+  await tile.click({ button: 'right' });
+  await menu.getByTestId('tile-menu-maximise').click();
+  await expect(tile).toHaveAttribute('data-maximised', 'true');
+  await tile.click({ button: 'right' });
+  await expect(menu.getByTestId('tile-menu-maximise')).toHaveText(/Restore/);
+  await page.keyboard.press('End');
+  await page.keyboard.press('Escape');
+  await tile.focus();
+  await page.keyboard.press('Shift+F10');
+  await expect(menu.getByTestId('tile-menu-bookmark')).toBeFocused();
+  await menu.getByTestId('tile-menu-maximise').press('Enter');
+  await expect(tile).not.toHaveAttribute('data-maximised', 'true');
+  await tile.click({ button: 'right' });
+  await menu.getByTestId('tile-menu-clear').click();
+  await expect(tile).toHaveAttribute('data-state', 'empty');
+  await expect.poll(async () => (await host.call('getWall', { wallId: 'wall-1' })).tiles[4]).toBeNull();
+});

@@ -22,6 +22,8 @@ export class RecordedPlayer {
   private requestedWallMs: number;
   /** A start that moves with the clock (instant replay), until the first seek asked for. */
   private start: (() => number) | null = null;
+  /** The playhead has reached the start (until then it shows where VHS chose, not where it goes). */
+  private started = false;
 
   /**
    * `start`: where playback must begin, whatever the HLS engine's own idea of a live start; a function
@@ -62,6 +64,7 @@ export class RecordedPlayer {
       const goal = Math.min(target, seekable.end(seekable.length - 1));
       if (Math.abs((this.player.currentTime() ?? 0) - goal) <= SETTLED_S || ++seeks > MAX_START_SEEKS) {
         this.player.off('timeupdate', settle);
+        this.started = true;
         return;
       }
       this.player.currentTime(goal);
@@ -112,11 +115,11 @@ export class RecordedPlayer {
   }
 
   /**
-   * The wall-clock time of the frame on screen, or null before anything is loaded. Until then the
-   * element's time is 0, the recording's first moment: not where the player is going, so not shown.
+   * The wall-clock time of the frame on screen, or null before the playhead reached the start. Until
+   * then the element's time is 0 or where VHS chose: not where the player is going, so not shown.
    */
   wallMs(): number | null {
-    if (this.player.readyState() < 1 || this.pendingSeek !== null) return null;
+    if (this.player.readyState() < 1 || this.pendingSeek !== null || !this.started) return null;
     return wallMsAt(this.ranges, this.player.currentTime() ?? 0);
   }
 

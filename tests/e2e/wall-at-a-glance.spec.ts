@@ -30,7 +30,7 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   cams = await Promise.all([1, 2].map((n) => startTestCamera({ codec: 'h264', width: 320, height: 240, fps: 10, label: `Cam ${n}` })));
   dataDir = tempDataDir();
-  host = await startHostProcess(['--data', dataDir, '--cameras', writeCameraFile(NAMES.map((name, i) => ({ name, url: cams[i % 2]!.url })))]);
+  host = await startHostProcess(['--data', dataDir, '--cameras', writeCameraFile(NAMES.map((name, i) => ({ name, url: cams[i % 2]!.url, subUrl: cams[(i + 1) % 2]!.url })))]);
   ids = (await host.call('listCameras')).map((c) => c.id);
 });
 

@@ -15,7 +15,7 @@ export function TileDetails({ status, clockDrift, testIds }: TileDetailsProps) {
   return (
     <>
       {status?.stream === 'sub' && (
-        <span className="path-badge" data-testid={id('tile-sub')} title="The camera's low-resolution sub-stream: maximise the tile for full resolution.">
+        <span className="path-badge badge-sub" data-testid={id('tile-sub')} title="The camera's low-resolution sub-stream: maximise the tile for full resolution.">
           SUB
         </span>
       )}

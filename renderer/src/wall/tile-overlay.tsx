@@ -1,15 +1,16 @@
 /**
  * What an operator reads on a tile: which camera, whether it is live or replaying, whether it records,
  * how well it comes, and why not. The header is one line of fixed height; the name keeps at least a
- * few characters, and what does not fit (video-wall.css, by the header's width) is in the tile's menu.
+ * few characters, and what does not fit (use-header-fit.ts) is in the tile's menu.
  */
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import type { RecordingStatus, StreamStatus } from '../../../shared/events.js';
 import { StateBadge, type TileState } from './state-badge';
 import type { TileAction } from './tile-actions';
 import { TileDetails } from './tile-details';
 import { TileRec } from './tile-rec';
 import { stateTone } from './stream-state-tone';
+import { useHeaderFit } from './use-header-fit';
 
 interface TileOverlayProps {
   name: string;
@@ -35,9 +36,11 @@ function headerButtons(actions: readonly TileAction[], replaying: boolean): Tile
 
 export function TileOverlay({ name, state, status, recording, tour, replay, actions, onMenu }: TileOverlayProps) {
   const tone = state === 'replay' ? 'replay' : stateTone(state);
+  const bar = useRef<HTMLDivElement>(null);
+  useHeaderFit(bar);
   return (
     <>
-      <div className="tile-bar" data-testid="tile-bar">
+      <div ref={bar} className="tile-bar" data-testid="tile-bar">
         <StateBadge state={state} />
         <TileRec recording={recording} />
         <span className="tile-name" data-testid="tile-name" title={name}>

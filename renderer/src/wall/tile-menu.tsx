@@ -3,7 +3,7 @@
  * every action of the tile, whatever room its header has. Drawn over the page, not inside the tile,
  * so a small tile does not cut it off. Arrows move, Enter acts, Escape or a click elsewhere closes.
  */
-import { useEffect, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 
 export interface TileMenuItem {
@@ -98,4 +98,29 @@ export function TileMenu({ at, title, info, items, onClose }: TileMenuProps) {
     </div>,
     document.body,
   );
+}
+
+type Point = { x: number; y: number };
+
+/**
+ * Where a tile's menu is open, if it is: at the pointer for a right-click, below the header for the
+ * keyboard. Closing it from inside gives the focus back to the tile.
+ */
+export function useTileMenu(tile: RefObject<HTMLElement | null>, hasCamera: boolean) {
+  const [at, setAt] = useState<Point | null>(null);
+  const close = useCallback(() => {
+    const hadFocus = document.activeElement?.closest('.tile-menu');
+    setAt(null);
+    if (hadFocus) tile.current?.focus();
+  }, [tile]);
+  const openBelowHeader = () => {
+    const box = tile.current!.getBoundingClientRect();
+    setAt({ x: box.right - 200, y: box.top + 26 });
+  };
+  const onContextMenu = (event: MouseEvent) => {
+    if (!hasCamera) return;
+    event.preventDefault();
+    setAt({ x: event.clientX, y: event.clientY });
+  };
+  return { at, open: setAt, openBelowHeader, close, onContextMenu };
 }

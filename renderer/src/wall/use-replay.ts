@@ -16,8 +16,14 @@ export interface Replay {
   shownAt(): number;
 }
 
-export function useReplay(): Replay {
+/** `cameraId`: the camera on the tile; another one (a tour's next stop, a drop) is shown live. */
+export function useReplay(cameraId: string | undefined): Replay {
   const [from, setFrom] = useState<number | null>(null);
+  const [replayed, setReplayed] = useState(cameraId);
+  if (replayed !== cameraId) {
+    setReplayed(cameraId);
+    setFrom(null);
+  }
   const [player, setPlayer] = useState<RecordedPlayer | null>(null);
   // Read by callbacks made before the latest render (a key pressed twice quickly).
   const latest = useRef({ from, player });

@@ -3,7 +3,7 @@
  * an instant replay. A tile may run a tour; either way, a change of camera or stream keeps the picture
  * on screen until the new one plays (use-tile-feed.ts).
  */
-import { useCallback, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
+import { useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import type { CameraView, Tour } from '../../../shared/api.js';
 import type { StreamVariant } from '../../../shared/events.js';
 import { LiveVideo } from '../player/live-video';
@@ -12,13 +12,13 @@ import type { TileState } from './state-badge';
 import { useTileActions } from './tile-actions';
 import { TileDetails } from './tile-details';
 import { useTileDrop } from './tile-drop';
-import { TileMenu } from './tile-menu';
+import { TileMenu, useTileMenu } from './tile-menu';
 import { TileOverlay } from './tile-overlay';
 import { TileReplayBadge } from './tile-replay-badge';
 import { TourBadge } from './tour-badge';
 import { useReportStreamStatus, useStreamStatus } from './stream-status-store';
 import { useReplay, type Replay } from './use-replay';
-import { feedKey, useTileFeed, type TileFeed } from './use-tile-feed';
+import { feedKey, useTileFeed, type Feed, type TileFeed } from './use-tile-feed';
 import { useTour } from './use-tour';
 import { startTileDrag, type WallDrop } from './wall-drag';
 
@@ -60,12 +60,11 @@ export function WallTile(props: WallTileProps) {
   const [linkLost, setLinkLost] = useState(false);
   /** Pointer or focus on the tile: its tour waits. */
   const [held, setHeld] = useState(false);
-  const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
-  const replay = useReplay();
   const position = useTour(tour, tour?.cameraIds.length ?? 0, held);
   const cameraId = tour && position ? tour.cameraIds[position.stop]! : props.cameraId;
   const feed = useTileFeed(cameraId === null ? null : { cameraId, stream: props.streamFor(cameraId) });
   const { shown } = feed;
+  const replay = useReplay(shown?.cameraId);
   const drop = useTileDrop((d) => props.onDrop(index, d));
 
   const camera = shown ? props.cameras.get(shown.cameraId) : undefined;
@@ -77,15 +76,7 @@ export function WallTile(props: WallTileProps) {
   const reported = status?.state ?? 'connecting';
   const state: TileState = replay.from !== null ? 'replay' : linkLost && reported === 'live' ? 'reconnecting' : reported;
 
-  const closeMenu = useCallback(() => {
-    const hadFocus = document.activeElement?.closest('.tile-menu');
-    setMenuAt(null);
-    if (hadFocus) element.current?.focus();
-  }, []);
-  const menuBelowHeader = () => {
-    const box = element.current!.getBoundingClientRect();
-    setMenuAt({ x: box.right - 200, y: box.top + 26 });
-  };
+  const menu = useTileMenu(element, shown !== null);
   const actions = useTileActions({
     replaying: replay.from !== null,
     maximised,
@@ -97,12 +88,7 @@ export function WallTile(props: WallTileProps) {
     onTour: () => props.onTour(index),
   });
   const run = (id: string) => actions.find((a) => a.id === id && !a.refusal)?.run();
-  const onKeyDown = tileKeys(shown !== null, { enter: () => run('maximise'), b: () => run('bookmark'), r: () => replay.back(REPLAY_KEY_SECONDS), l: replay.live, menu: menuBelowHeader });
-  const onContextMenu = (event: MouseEvent) => {
-    if (!shown) return;
-    event.preventDefault();
-    setMenuAt({ x: event.clientX, y: event.clientY });
-  };
+  const onKeyDown = tileKeys(shown !== null, { enter: () => run('maximise'), b: () => run('bookmark'), r: () => replay.back(REPLAY_KEY_SECONDS), l: replay.live, menu: menu.openBelowHeader });
 
   const classes = ['tile', selected && 'tile-selected', drop.dropping && 'tile-drop-target', maximised && 'tile-maximised', hidden && 'tile-hidden'].filter(Boolean).join(' ');
   return (
@@ -110,15 +96,7 @@ export function WallTile(props: WallTileProps) {
       ref={element}
       className={classes}
       style={maximised ? WHOLE_WALL : placement(props.cell)}
-      data-testid={`tile-${index}`}
-      data-tile-index={index}
-      data-camera-id={shown?.cameraId ?? ''}
-      data-state={shown === null ? 'empty' : state}
-      data-maximised={maximised ? 'true' : undefined}
-      data-selected={selected ? 'true' : undefined}
-      data-mode={replay.from === null ? 'live' : 'replay'}
-      // A replay plays the recording, which is of the main stream.
-      data-stream={shown ? (replay.from === null ? shown.stream : 'main') : undefined}
+      {...tileData(index, shown, state, { replaying: replay.from !== null, maximised, selected })}
       role="group"
       aria-label={shown === null ? `Tile ${index + 1}, empty` : `Tile ${index + 1}, ${name}, ${state}`}
       tabIndex={hidden ? -1 : 0}
@@ -127,7 +105,7 @@ export function WallTile(props: WallTileProps) {
       {...drop.handlers}
       onDoubleClick={() => props.onToggleMaximise(index)}
       onKeyDown={onKeyDown}
-      onContextMenu={onContextMenu}
+      onContextMenu={menu.onContextMenu}
       onMouseEnter={() => setHeld(true)}
       onMouseLeave={() => setHeld(false)}
       onFocus={() => (setHeld(true), props.onSelect(index))}
@@ -148,15 +126,30 @@ export function WallTile(props: WallTileProps) {
             tour={tour && position ? <TourBadge position={position} stops={tour.cameraIds.length} paused={held} testId="tile-tour-badge" compact /> : null}
             replay={replay.from !== null && <TileReplayBadge player={replay.player} from={replay.from} />}
             actions={actions}
-            onMenu={setMenuAt}
+            onMenu={menu.open}
           />
-          {menuAt && (
-            <TileMenu at={menuAt} title={name} info={replay.from === null && <TileDetails status={status} clockDrift={recording?.clockDrift} testIds={false} />} items={actions} onClose={closeMenu} />
+          {menu.at && (
+            <TileMenu at={menu.at} title={name} info={replay.from === null && <TileDetails status={status} clockDrift={recording?.clockDrift} testIds={false} />} items={actions} onClose={menu.close} />
           )}
         </>
       )}
     </div>
   );
+}
+
+/** What a tile says about itself, for tests and for the wall's keys (data-tile-index). */
+function tileData(index: number, shown: Feed | null, state: TileState, flags: { replaying: boolean; maximised: boolean; selected: boolean }) {
+  return {
+    'data-testid': `tile-${index}`,
+    'data-tile-index': index,
+    'data-camera-id': shown?.cameraId ?? '',
+    'data-state': shown === null ? 'empty' : state,
+    'data-maximised': flags.maximised ? 'true' : undefined,
+    'data-selected': flags.selected ? 'true' : undefined,
+    'data-mode': flags.replaying ? 'replay' : 'live',
+    // A replay plays the recording, which is of the main stream.
+    'data-stream': shown ? (flags.replaying ? 'main' : shown.stream) : undefined,
+  };
 }
 
 interface TileKeyActions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBehind } from '../../renderer/src/wall/tile-replay-badge.js';
+import { formatBehind } from '../../renderer/src/wall/replay-offset.js';
 
 describe('formatBehind: how far a replaying tile is behind now', () => {
   it('minutes and seconds, with a true minus sign', () => {

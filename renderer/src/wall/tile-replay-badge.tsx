@@ -6,16 +6,9 @@
 import { useEffect, useState } from 'react';
 import { formatLocalTime } from '../playback/format-time';
 import type { RecordedPlayer } from '../playback/recorded-player';
+import { formatBehind } from './replay-offset';
 
 const TICK_MS = 250;
-
-/** "−00:10", "−01:05:00": how far behind now. */
-export function formatBehind(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const [h, m, s] = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
-  return `−${h > 0 ? `${h}:${pad(m)}` : pad(m)}:${pad(s)}`;
-}
 
 /** The replayed wall-clock time, re-read a few times a second; `from` until the player knows. */
 function useReplayedMs(player: RecordedPlayer | null, from: number): { at: number; now: number } {

@@ -1,6 +1,4 @@
-/** How far a replay is behind now, as the tile shows it. */
-
-/** "−00:10", "−01:05:00": how far behind now. */
+/** "−00:10", "−1:05:00": how far a replaying tile is behind now. */
 export function formatBehind(ms: number): string {
   const total = Math.max(0, Math.round(ms / 1000));
   const pad = (n: number) => String(n).padStart(2, '0');

@@ -119,7 +119,7 @@ export class RecordedPlayer {
    * then the element's time is 0 or where VHS chose: not where the player is going, so not shown.
    */
   wallMs(): number | null {
-    if (this.player.readyState() < 1 || this.pendingSeek !== null || !this.started) return null;
+    if (this.player.isDisposed() || this.player.readyState() < 1 || this.pendingSeek !== null || !this.started) return null;
     return wallMsAt(this.ranges, this.player.currentTime() ?? 0);
   }
 

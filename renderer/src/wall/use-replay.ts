@@ -30,7 +30,8 @@ export function useReplay(cameraId: string | undefined): Replay {
   latest.current = { from, player };
   const shownAt = useCallback(() => {
     const { from: start, player: current } = latest.current;
-    return start === null ? Date.now() : (current?.wallMs() ?? start);
+    // Whole milliseconds: the API takes times as integers.
+    return start === null ? Date.now() : Math.round(current?.wallMs() ?? start);
   }, []);
   const back = useCallback((seconds: number) => setFrom(shownAt() - seconds * 1000), [shownAt]);
   const live = useCallback(() => setFrom(null), []);

@@ -1,6 +1,6 @@
 /**
  * A tile header gives way in steps until it fits on its one line: 1 hides the buttons (they are all in
- * the tile's menu, and give way to the whole name), 2 the words beside the dots and the stream details but SUB, 3 SUB too. Measured,
+ * the tile's menu), 2 the words beside the dots and the stream details but SUB, 3 SUB too. Measured,
  * not guessed from the tile's width: what fits depends on the name, the badges and the font. Set on the
  * element itself (data-fit), so a measurement never costs a render.
  */
@@ -12,9 +12,10 @@ function fit(bar: HTMLElement): void {
   const name = bar.querySelector<HTMLElement>('.tile-name');
   for (let step = 0; step <= STEPS; step++) {
     bar.dataset.fit = String(step);
-    // The name shrinks first, down to its minimum; past that the line is wider than the header. The
-    // buttons, being in the menu as well, show only beside the whole name.
-    const nameCut = step === 0 && name !== null && name.scrollWidth > name.clientWidth;
+    // The name shrinks, down to its minimum; past that the line is wider than the header. The buttons
+    // and the words beside the dots, which the menu and the dots' titles repeat, show only beside the
+    // whole name; SUB goes only when the line does not fit.
+    const nameCut = step < 2 && name !== null && name.scrollWidth > name.clientWidth;
     if (bar.scrollWidth <= bar.clientWidth && !nameCut) return;
   }
 }

@@ -101,7 +101,8 @@ test('a tile tour shows its cameras in turn with a countdown, waits while the po
   await tile.hover();
   const badge = tile.getByTestId('tile-tour-badge');
   await expect(badge).toHaveAttribute('data-paused', 'true');
-  await expect(badge).toContainText('1/2 · paused');
+  await expect(badge).toContainText('⟳ II');
+  await expect(badge).toHaveAttribute('title', /camera 1\/2, paused/);
   await page.waitForTimeout(4_000);
   await expect(tile).toHaveAttribute('data-camera-id', camA);
   await page.screenshot({ path: join(ARTIFACTS, 'tour-paused.png') });

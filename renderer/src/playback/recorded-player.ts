@@ -10,6 +10,9 @@ type VideoJsPlayer = ReturnType<typeof videojs>;
 
 /** How far a growing playlist's end is held back when its target duration is not known yet. */
 const SEGMENT_HOLD_BACK_S = 6;
+/** The start is reached when the playhead is this close to it (s); it gives up after so many seeks. */
+const SETTLED_S = 0.5;
+const MAX_START_SEEKS = 5;
 
 export class RecordedPlayer {
   private readonly player: VideoJsPlayer;
@@ -17,10 +20,19 @@ export class RecordedPlayer {
   private pendingSeek: number | null = null;
   /** The wall-clock time last asked for: the start, or a seek made before the first play. */
   private requestedWallMs: number;
+  /** A start that moves with the clock (instant replay), until the first seek asked for. */
+  private start: (() => number) | null = null;
+  /** The playhead has reached the start (until then it shows where VHS chose, not where it goes). */
+  private started = false;
 
-  /** `startWallMs`: where playback must begin, whatever the HLS engine's own idea of a live start. */
-  constructor(video: HTMLVideoElement, src: string, ranges: RecordedRange[], startWallMs: number) {
+  /**
+   * `start`: where playback must begin, whatever the HLS engine's own idea of a live start; a function
+   * is asked again as the first frames play (instant replay: as far behind now as asked, however long
+   * loading took).
+   */
+  constructor(video: HTMLVideoElement, src: string, ranges: RecordedRange[], start: number | (() => number)) {
     this.ranges = ranges;
+    const startWallMs = typeof start === 'function' ? start() : start;
     this.requestedWallMs = startWallMs;
     // video.js's own <style> injection would break the page's CSP; its CSS comes from the bundle.
     (window as unknown as { VIDEOJS_NO_DYNAMIC_STYLE: boolean }).VIDEOJS_NO_DYNAMIC_STYLE = true;
@@ -28,17 +40,36 @@ export class RecordedPlayer {
     this.player.src({ src, type: 'application/x-mpegURL' });
     this.player.on('loadstart', () => this.shortenLiveHoldBack());
     this.player.on('loadedmetadata', () => {
-      if (this.pendingSeek !== null) this.seekWall(this.pendingSeek);
+      if (this.pendingSeek !== null) this.seekTo(this.start?.() ?? this.pendingSeek);
     });
-    // On its first play of a growing playlist VHS may move the playhead to where it thinks a live
-    // stream should start (seen: 12 s before EXT-X-START); put it back once, where it was last asked
-    // to be: a player held paused may have been sought since it was made. Compared in player time,
-    // so a start before the recording (player time 0) is not sought again for nothing.
-    this.player.one('playing', () => {
-      const target = playerSecondsAt(this.ranges, this.requestedWallMs);
-      if (target !== null && Math.abs((this.player.currentTime() ?? 0) - target) > 1) this.player.currentTime(target);
-    });
-    this.seekWall(startWallMs);
+    this.seekTo(startWallMs);
+    this.start = typeof start === 'function' ? start : null;
+    this.settleStart();
+  }
+
+  /**
+   * On its first play of a growing playlist VHS may move the playhead to where it thinks a live stream
+   * should start (seen: 12 s before EXT-X-START), or to the start of the segment it loaded first: put
+   * it where it was last asked to be (a player held paused may have been sought since it was made),
+   * checked as it plays until it is there. Never beyond what can be played yet; compared in player
+   * time, so a start before the recording (player time 0) is not sought again for nothing.
+   */
+  private settleStart(): void {
+    let seeks = 0;
+    const settle = () => {
+      if (this.player.seeking() || this.player.readyState() < 1) return;
+      const target = playerSecondsAt(this.ranges, this.start?.() ?? this.requestedWallMs);
+      const seekable = this.player.seekable();
+      if (target === null || seekable.length === 0) return;
+      const goal = Math.min(target, seekable.end(seekable.length - 1));
+      if (Math.abs((this.player.currentTime() ?? 0) - goal) <= SETTLED_S || ++seeks > MAX_START_SEEKS) {
+        this.player.off('timeupdate', settle);
+        this.started = true;
+        return;
+      }
+      this.player.currentTime(goal);
+    };
+    this.player.on('timeupdate', settle);
   }
 
   /**
@@ -67,6 +98,11 @@ export class RecordedPlayer {
   }
 
   seekWall(wallMs: number): void {
+    this.start = null;
+    this.seekTo(wallMs);
+  }
+
+  private seekTo(wallMs: number): void {
     this.requestedWallMs = wallMs;
     const seconds = playerSecondsAt(this.ranges, wallMs);
     if (seconds === null) return;
@@ -79,11 +115,11 @@ export class RecordedPlayer {
   }
 
   /**
-   * The wall-clock time of the frame on screen, or null before anything is loaded. Until then the
-   * element's time is 0, the recording's first moment: not where the player is going, so not shown.
+   * The wall-clock time of the frame on screen, or null before the playhead reached the start. Until
+   * then the element's time is 0 or where VHS chose: not where the player is going, so not shown.
    */
   wallMs(): number | null {
-    if (this.player.readyState() < 1 || this.pendingSeek !== null) return null;
+    if (this.player.isDisposed() || this.player.readyState() < 1 || this.pendingSeek !== null || !this.started) return null;
     return wallMsAt(this.ranges, this.player.currentTime() ?? 0);
   }
 

@@ -17,12 +17,14 @@ interface RecordedVideoProps {
   paused?: boolean;
   /** Playback speed, also for a player that loads later. */
   rate?: number;
+  /** Instant replay: start as far behind now as `startAtMs` was when asked, however long loading takes. */
+  keepBehindNow?: boolean;
 }
 
 /** The playlist covers this much either side of the start; seeks beyond it need a new player. */
 export const PLAYLIST_SPAN_MS = 60 * 60_000;
 
-export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = false, rate = 1 }: RecordedVideoProps) {
+export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = false, rate = 1, keepBehindNow = false }: RecordedVideoProps) {
   const holder = useRef<HTMLDivElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
   /** The player once its recording is found: Pause or a speed chosen while it loads applies to it too. */
@@ -32,6 +34,7 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = fa
     let disposed = false;
     let player: RecordedPlayer | null = null;
     let timer: ReturnType<typeof setInterval> | undefined;
+    const behindMs = Date.now() - startAtMs;
     const fromMs = startAtMs - PLAYLIST_SPAN_MS;
     const toMs = startAtMs + PLAYLIST_SPAN_MS;
     const video = document.createElement('video');
@@ -47,7 +50,7 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = fa
         if (ranges.length === 0) return setProblem('Nothing was recorded around this time.');
         const src = await mediaUrl(`/media/${encodeURIComponent(cameraId)}/recording.m3u8?fromMs=${fromMs}&toMs=${toMs}&startMs=${startAtMs}${open ? '&open=1' : ''}`);
         if (disposed) return;
-        player = new RecordedPlayer(video, src, ranges, startAtMs);
+        player = new RecordedPlayer(video, src, ranges, keepBehindNow ? () => Date.now() - behindMs : startAtMs);
         setLoaded(player);
         onPlayer?.(player);
         timer = setInterval(async () => {

@@ -12,6 +12,7 @@ export const SHORTCUTS: ReadonlyArray<readonly [keys: string, action: string]> =
   ['B', 'Bookmark what the selected tile shows'],
   ['R', 'Instant replay on the selected tile: 10 s back (again: 10 s more)'],
   ['L', 'Selected tile back to live'],
+  ['Shift+F10, Menu key', 'The selected tile’s menu (also right-click, or its ⋯ button)'],
   ['Ctrl+1 … Ctrl+9', 'Recall a preset (in the Presets menu’s order)'],
   ['?', 'This list'],
 ];

@@ -1,107 +1,79 @@
-/** What an operator reads on a tile: which camera, whether it is live, how well, and why not. */
-import type { ReactNode } from 'react';
-import type { ClockDrift, StreamState, StreamStatus } from '../../../shared/events.js';
-import { formatClockDrift, formatDriftSeconds, formatLocalTime } from '../playback/format-time';
-import { usePermission } from '../session/permission-hint';
-import { StateBadge } from './state-badge';
+/**
+ * What an operator reads on a tile: which camera, whether it is live or replaying, whether it records,
+ * how well it comes, and why not. The header is one line of fixed height; the name keeps at least a
+ * few characters, and what does not fit (use-header-fit.ts) is in the tile's menu.
+ */
+import { useRef, type ReactNode } from 'react';
+import type { RecordingStatus, StreamStatus } from '../../../shared/events.js';
+import { StateBadge, type TileState } from './state-badge';
+import type { TileAction } from './tile-actions';
+import { TileDetails } from './tile-details';
+import { TileRec } from './tile-rec';
 import { stateTone } from './stream-state-tone';
+import { useHeaderFit } from './use-header-fit';
 
 interface TileOverlayProps {
   name: string;
-  state: StreamState;
+  state: TileState;
+  /** The live stream's status; none while replaying, where it does not describe the picture. */
   status: StreamStatus | undefined;
-  /** The camera's recording was re-anchored to real time (its main stream records, whichever is shown). */
-  clockDrift: ClockDrift | undefined;
-  replaying: boolean;
-  /** The tile's tour countdown, when it runs one. */
+  recording: RecordingStatus | undefined;
+  /** The tile's tour countdown and its replay badge, when it has them. */
   tour: ReactNode;
-  /** Instant replay: go back this many seconds from now. */
-  onReplay(seconds: number): void;
-  onLive(): void;
-  onBookmark(): void;
-  onTour(): void;
-  onClear(): void;
+  replay: ReactNode;
+  actions: readonly TileAction[];
+  /** Open the tile's menu below this point. */
+  onMenu(at: { x: number; y: number }): void;
 }
 
-const REPLAY_STEPS = [10, 30];
+/** Buttons in a tile must not also act on the tile (a fast second click would maximise it). */
+const keepClick = { onDoubleClick: (event: { stopPropagation(): void }) => event.stopPropagation() };
 
-export function TileOverlay({ name, state, status, clockDrift, replaying, tour, onReplay, onLive, onBookmark, onTour, onClear }: TileOverlayProps) {
-  const tone = stateTone(state);
-  const bookmarks = usePermission('bookmarks.write');
+/** The header's buttons: replay steps while live, Live while replaying, and the rest. */
+function headerButtons(actions: readonly TileAction[], replaying: boolean): TileAction[] {
+  return actions.filter((a) => a.button && (a.id === 'live' ? replaying : !(replaying && a.id.startsWith('replay-'))));
+}
+
+export function TileOverlay({ name, state, status, recording, tour, replay, actions, onMenu }: TileOverlayProps) {
+  const tone = state === 'replay' ? 'replay' : stateTone(state);
+  const bar = useRef<HTMLDivElement>(null);
+  useHeaderFit(bar);
   return (
     <>
-      <div className="tile-bar">
+      <div ref={bar} className="tile-bar" data-testid="tile-bar">
+        <StateBadge state={state} />
+        <TileRec recording={recording} />
         <span className="tile-name" data-testid="tile-name" title={name}>
           {name}
         </span>
         {tour}
-        {status?.stream === 'sub' && (
-          <span className="path-badge" data-testid="tile-sub" title="The camera's low-resolution sub-stream: maximise the tile for full resolution.">
-            SUB
-          </span>
-        )}
-        {status?.path === 'transcode' && (
-          <span className="path-badge" data-testid="tile-path" title={`Re-encoded: this display cannot decode the camera's ${status.sourceCodec ?? 'codec'}.`}>
-            TRANSCODE
-          </span>
-        )}
-        {clockDrift && (
-          <span
-            className="path-badge"
-            data-testid="tile-clock-drift"
-            title={`The camera's clock was ${formatClockDrift(clockDrift.offsetMs)}; its recording was re-anchored to real time at ${formatLocalTime(clockDrift.atMs)}.`}
-          >
-            CLOCK {clockDrift.offsetMs < 0 ? '−' : '+'}
-            {formatDriftSeconds(clockDrift.offsetMs)}
-          </span>
-        )}
-        {status && (
-          <span className="tile-fps" data-testid="tile-fps">
-            {Math.round(status.health.fps)} fps
-          </span>
-        )}
-        {replaying ? (
-          <>
-            <span className="replay-badge" data-testid="tile-replay-badge">REPLAY</span>
-            <button type="button" className="tile-button" data-testid="tile-live" title="Back to live" onClick={onLive} onDoubleClick={(e) => e.stopPropagation()}>
-              LIVE
+        <span className="tile-details">
+          <TileDetails status={status} clockDrift={recording?.clockDrift} testIds />
+        </span>
+        <span className="tile-buttons">
+          {headerButtons(actions, state === 'replay').map((a) => (
+            <button key={a.id} type="button" className={a.id === 'clear' ? 'tile-button tile-clear' : 'tile-button'} data-testid={`tile-${a.id}`} disabled={Boolean(a.refusal)} title={a.refusal ?? `${a.label}${a.shortcut ? ` (${a.shortcut})` : ''}`} aria-label={a.id === 'clear' ? `Remove ${name} from this tile` : a.label} onClick={a.run} {...keepClick}>
+              {a.button}
             </button>
-          </>
-        ) : (
-          REPLAY_STEPS.map((seconds) => (
-            <button
-              key={seconds}
-              type="button"
-              className="tile-button"
-              data-testid={`tile-replay-${seconds}`}
-              title={`Instant replay: back ${seconds} s`}
-              onClick={() => onReplay(seconds)}
-              onDoubleClick={(e) => e.stopPropagation()}
-            >
-              −{seconds}s
-            </button>
-          ))
-        )}
-        <button type="button" className="tile-button" data-testid="tile-bookmark" disabled={!bookmarks.allowed} title={bookmarks.refusal ?? 'Bookmark this moment (B)'} onClick={onBookmark} onDoubleClick={(e) => e.stopPropagation()}>
-          ★
-        </button>
-        <button type="button" className="tile-button" data-testid="tile-tour" title="Tour: show cameras on this tile in turn" onClick={onTour} onDoubleClick={(e) => e.stopPropagation()}>
-          ⟳
-        </button>
-        <StateBadge state={state} />
+          ))}
+        </span>
         <button
           type="button"
-          className="tile-clear"
-          data-testid="tile-clear"
-          aria-label={`Remove ${name} from this tile`}
-          title="Empty this tile"
-          onClick={onClear}
-          // Clicking fast twice must not also maximise the tile underneath.
-          onDoubleClick={(event) => event.stopPropagation()}
+          className="tile-button tile-more"
+          data-testid="tile-more"
+          aria-haspopup="menu"
+          aria-label={`${name}: tile actions`}
+          title="Tile actions (right-click, or Shift+F10)"
+          onClick={(event) => {
+            const box = event.currentTarget.getBoundingClientRect();
+            onMenu({ x: box.right - 200, y: box.bottom + 2 });
+          }}
+          {...keepClick}
         >
-          ×
+          ⋯
         </button>
       </div>
+      {replay}
       {tone === 'busy' && <div className="spinner" data-testid="tile-spinner" role="status" aria-label={state} />}
       {tone === 'failed' && (
         <p className="tile-reason" data-testid="tile-reason">

@@ -20,8 +20,11 @@ import { IncidentsPanel } from './incidents/incidents-panel';
 import { RecordingCheckNotice } from './wall/recording-check-notice';
 import { AuditStatusNotice } from './wall/audit-status-notice';
 
-/** The panel beside the wall: playback (of the wall's cameras, or of a bookmark's from its moment) or incidents. */
-type Panel = { kind: 'playback'; cameras: CameraView[]; startAtMs?: number } | { kind: 'incidents' };
+/**
+ * The panel over the wall: incidents, or playback (of the wall's cameras, or of a bookmark's from its
+ * moment); playback opened from the incidents goes back to them.
+ */
+type Panel = { kind: 'playback'; cameras: CameraView[]; startAtMs?: number; back?: Panel } | { kind: 'incidents' };
 
 /** The distinct cameras shown on the visible tiles, in tile order. */
 function wallCameras(tiles: ReadonlyArray<string | null>, byId: ReadonlyMap<string, CameraView>): CameraView[] {
@@ -111,14 +114,14 @@ export function App() {
           {panel?.kind === 'incidents' && (
             <IncidentsPanel
               cameras={camerasById}
-              onPlay={(b) => setPanel({ kind: 'playback', cameras: camerasOf(b.cameraIds), startAtMs: b.atMs - b.beforeMs })}
+              onPlay={(b) => setPanel({ kind: 'playback', cameras: camerasOf(b.cameraIds), startAtMs: b.atMs - b.beforeMs, back: panel })}
               onEdit={(b) => setOverlay({ kind: 'bookmark', draft: { cameraIds: b.cameraIds, cameraNames: namesOf(b.cameraIds), atMs: b.atMs, existing: b } })}
               onExport={(scope) => setOverlay({ kind: 'export', scope })}
               onClose={() => setPanel(null)}
             />
           )}
           {panel?.kind === 'playback' && (
-            <PlaybackPanel cameras={panel.cameras} startAtMs={panel.startAtMs} onExport={(scope) => setOverlay({ kind: 'export', scope })} onClose={() => setPanel(null)} />
+            <PlaybackPanel cameras={panel.cameras} startAtMs={panel.startAtMs} onExport={(scope) => setOverlay({ kind: 'export', scope })} onClose={() => setPanel(panel.back ?? null)} />
           )}
         </main>
         <OverlayView overlay={overlay} wall={wall} cameras={cameras ?? []} open={setOverlay} close={close} />

@@ -105,7 +105,9 @@ for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 108
         expect(header.outside, `tile ${i} header controls outside the tile`).toEqual([]);
         expect(header.height, `tile ${i} header on one line`).toBe(24);
       }
-      // wall clock: lead
+      // The wall clock: in view whole, date and 24-hour time, at every size.
+      await expect(page.getByTestId('wall-clock')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      await expect(page.getByTestId('wall-clock')).toBeInViewport({ ratio: 1 });
       await page.mouse.move(0, viewport.height - 1); // no hover styles in the picture
       await page.screenshot({ path: join(ARTIFACTS, `wall-${layout}-${viewport.width}.png`) });
     }

@@ -14,6 +14,8 @@ export const SHORTCUTS: ReadonlyArray<readonly [keys: string, action: string]> =
   ['L', 'Selected tile back to live'],
   ['Shift+F10, Menu key', 'The selected tile’s menu (also right-click, or its ⋯ button)'],
   ['Ctrl+1 … Ctrl+9', 'Recall a preset (in the Presets menu’s order)'],
+  ['F11', 'Full-screen wall, or back (toolbar and camera list at the top and left edges)'],
+  ['Enter, double-click', 'On a camera in the list: show it on the selected tile'],
   ['?', 'This list'],
 ];
 

@@ -7,6 +7,7 @@ import type { PresetSummary } from '../../../shared/api.js';
 import { api } from '../api/client';
 import { useCoreResource } from '../api/use-core-resource';
 import { errorMessage } from '../lib/error-message';
+import { typingInField } from '../lib/typing-in-field';
 import { DropMenu } from '../ui/drop-menu';
 
 const listPresets = () => api.listPresets();
@@ -25,7 +26,8 @@ export function PresetsMenu() {
   latest.current = presets;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (!event.ctrlKey || event.altKey || event.metaKey || !/^[1-9]$/.test(event.key)) return;
+      // In a field or a dialog, Ctrl+digit belongs there: a preset must not change the wall behind a form.
+      if (!event.ctrlKey || event.altKey || event.metaKey || !/^[1-9]$/.test(event.key) || typingInField(event.target)) return;
       const preset = latest.current?.[Number(event.key) - 1];
       if (!preset) return;
       event.preventDefault();

@@ -1,6 +1,6 @@
 /** How a live tile's picture comes: sub-stream, re-encoded, a re-anchored clock, frames per second. */
 import type { ClockDrift, StreamStatus } from '../../../shared/events.js';
-import { formatClockDrift, formatDriftSeconds, formatLocalTime } from '../playback/format-time';
+import { formatClockDrift, formatDriftSeconds, formatLocalTime } from '../lib/format-time';
 
 interface TileDetailsProps {
   status: StreamStatus | undefined;

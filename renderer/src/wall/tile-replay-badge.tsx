@@ -4,7 +4,7 @@
  * of the camera's main stream.
  */
 import { useEffect, useState } from 'react';
-import { formatLocalTime } from '../playback/format-time';
+import { formatLocalTime } from '../lib/format-time';
 import type { RecordedPlayer } from '../playback/recorded-player';
 import { formatBehind } from './replay-offset';
 

@@ -71,7 +71,7 @@ describe('watchroom-host process', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise((r) => child.once('exit', r));
     expect(code).toBe(2);
-    expect(stderr).toMatch(/Row 2: Only rtsp:\/\/ and rtsps:\/\/ addresses are supported/);
+    expect(stderr).toMatch(/Entry 2: Only rtsp:\/\/ and rtsps:\/\/ addresses are supported/);
     const settings = join(dir, 'data', 'settings.json');
     expect(existsSync(settings) ? readFileSync(settings, 'utf8') : '').not.toContain('Good');
   });

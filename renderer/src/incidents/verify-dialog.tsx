@@ -9,6 +9,7 @@ import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
 import type { PackageSummary, TrustedKey, VerificationOutcome, VerificationReport } from '../../../shared/evidence.js';
 import { api, packageFolder } from '../api/client';
 import { errorMessage } from '../lib/error-message';
+import { formatEvidenceTime } from '../lib/format-time';
 import { ModalDialog } from '../ui/modal-dialog';
 import { filesFromDrop, filesFromInput, type PackageFile } from './package-folder-files';
 import '../ui/form.css';
@@ -131,7 +132,10 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
             <select id="verify-choose" data-testid="verify-choose" value={packages.some((p) => p.path === path) ? path : ''} onChange={(e) => setPath(e.target.value)}>
               <option value="">Choose…</option>
               {packages.map((p) => (
-                <option key={p.path} value={p.path}>{p.name}</option>
+                <option key={p.path} value={p.path}>
+                  {p.name}
+                  {p.exportedAt && ` · exported ${formatEvidenceTime(p.exportedAt)}`}
+                </option>
               ))}
             </select>
           </div>

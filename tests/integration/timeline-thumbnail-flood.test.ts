@@ -89,4 +89,20 @@ describe('timeline thumbnail flood', () => {
     expect(cached().length).toBeLessThanOrEqual(KEPT);
     expect(cached()).toContain(`${buckets[2]}.jpg`);
   });
+
+  it('refuses odd moments and camera ids that leave the cache folder, in sentences, making nothing', async () => {
+    const ask = async (path: string) => fetch(`${h.baseUrl}${await h.api.mediaLink({ path })}`);
+    for (const atMs of ['-1', '1.5', '1e20', 'NaN', 'Infinity', 'abc', `${buckets[0]}&atMs=x`]) {
+      const res = await ask(`/media/${cameraId}/thumb.jpg?atMs=${atMs}`);
+      expect(res.status, atMs).toBe(atMs.includes('&') ? 200 : 400); // a repeated parameter: the first counts, and the link signs both
+      if (res.status === 400) expect(await res.text(), atMs).toBe('The moment is a whole number of milliseconds since 1970.');
+    }
+    for (const id of ['..', '%2E%2E', '..%2F..%2Fetc', 'CAM', '%00']) {
+      const res = await ask(`/media/${id}/thumb.jpg?atMs=${buckets[0]}`);
+      // A bare .. (or %2E%2E) is resolved away in the URL itself (no such route); anything else is no camera id.
+      expect(res.status, id).toBe(['..', '%2E%2E'].includes(id) ? 404 : 400);
+      if (res.status === 400) expect(await res.text(), id).toBe('A camera id is 1–64 lowercase letters, digits or dashes.');
+    }
+    expect(readdirSync(join(h.dataDir, 'thumbnails', 'timeline'))).toEqual([cameraId]);
+  });
 });

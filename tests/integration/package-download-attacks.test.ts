@@ -148,6 +148,18 @@ describe('package download attacks', () => {
     expect((await fetch(`${h.baseUrl}${await link(operator.token, 'WR-ENDS-1')}`)).status).toBe(403);
   });
 
+  it('a download under way stops when its person is disabled', async () => {
+    packageFolder('WR-DISABLED-1', { 'a-big.bin': Buffer.alloc(64 << 20, 5), 'manifest.json': '{}' });
+    const person = await h.as('downloader-cut-off', 'investigator');
+    const res = await fetch(`${h.baseUrl}${await link(person.token, 'WR-DISABLED-1')}`);
+    const reader = res.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    const id = (await h.api.listPeople()).find((p) => p.name === person.name)!.id;
+    await h.api.updatePerson({ id, changes: { disabled: true } });
+    reader.releaseLock();
+    expect((await received(res)).whole).toBe(false);
+  });
+
   it('refuses names that are not a package folder’s, and names the folder safely in the header', async () => {
     packageFolder('.partial-WR-X', { 'manifest.json': '{}' });
     for (const bad of ['%2e%2e', '%2E%2E%2Fetc', '..%5C..%5Caudit.jsonl', 'WR%00x', '.partial-WR-X', 'WR-%22%0D%0AX-Injected%3A%201', 'WR-%C3%A9t%C3%A9', 'W'.repeat(300)]) {

@@ -4,7 +4,7 @@
  * link or a swapped folder points at, and only to a signed-in person who may export.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,15 @@ describe('package download attacks', () => {
     const zipFile = join(outside, 'links.zip');
     writeFileSync(zipFile, zip);
     expect(execFileSync('unzip', ['-Z1', zipFile], { encoding: 'utf8' }).trim().split('\n').sort()).toEqual(['WR-LINKS-1/SHA256SUMS', 'WR-LINKS-1/manifest.json']);
+  });
+
+  it('leaves out a file with other names on disk (a hard link to one outside the package)', async () => {
+    writeFileSync(join(outside, 'credentials.json'), SECRET);
+    const dir = packageFolder('WR-HARDLINK-1', { 'manifest.json': '{}' });
+    linkSync(join(outside, 'credentials.json'), join(dir, 'notes.txt'));
+    const res = await fetch(`${h.baseUrl}${await link(h.token, 'WR-HARDLINK-1')}`);
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).includes(SECRET)).toBe(false);
   });
 
   it('a package folder swapped for a link while its zip is sent cuts the download off instead of sending what the link points at', async () => {

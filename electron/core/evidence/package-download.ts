@@ -35,7 +35,11 @@ interface PackageFile {
   ino: bigint;
 }
 
-/** Every regular file under `folder`, sorted; anything else (a link, a pipe) is left out, never followed. */
+/**
+ * Every regular file under `folder`, sorted; anything else (a link, a pipe) is left out, never
+ * followed, and so is a file with other names on disk (a hard link to one elsewhere): an export
+ * writes each file anew, so its files have no other name.
+ */
 function packageFiles(folder: string, prefix: string): PackageFile[] {
   const files: PackageFile[] = [];
   for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -43,7 +47,7 @@ function packageFiles(folder: string, prefix: string): PackageFile[] {
     if (entry.isDirectory()) files.push(...packageFiles(path, `${prefix}/${entry.name}`));
     else if (entry.isFile()) {
       const stat = lstatSync(path, { bigint: true });
-      if (stat.isFile()) files.push({ zipPath: `${prefix}/${entry.name}`, file: path, size: Number(stat.size), mtime: stat.mtime, dev: stat.dev, ino: stat.ino });
+      if (stat.isFile() && stat.nlink === 1n) files.push({ zipPath: `${prefix}/${entry.name}`, file: path, size: Number(stat.size), mtime: stat.mtime, dev: stat.dev, ino: stat.ino });
     }
   }
   return files;
@@ -62,7 +66,7 @@ function openListed(f: PackageFile, realFile: string): number {
   const fd = openSync(f.file, constants.O_RDONLY | constants.O_NOFOLLOW);
   const stat = fstatSync(fd, { bigint: true });
   const where = openedPath(fd);
-  if (stat.isFile() && stat.dev === f.dev && stat.ino === f.ino && (where === null || where === realFile)) return fd;
+  if (stat.isFile() && stat.nlink === 1n && stat.dev === f.dev && stat.ino === f.ino && (where === null || where === realFile)) return fd;
   closeSync(fd);
   throw new Error(`${f.zipPath} changed into another file while the package was being sent`);
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageDownloadPath } from '../../shared/evidence.js';
+import { PACKAGE_LIMITS } from '../../electron/core/evidence/package-verifier.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 
 let h: TestHost;
@@ -76,6 +77,18 @@ describe('package download attacks', () => {
     const res = await fetch(`${h.baseUrl}${await link(h.token, 'WR-HARDLINK-1')}`);
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).includes(SECRET)).toBe(false);
+  });
+
+  it('refuses a folder no export makes (too many files, too deep) before reading it, in a sentence', async () => {
+    const many = packageFolder('WR-MANY-1', {});
+    for (let i = 0; i <= PACKAGE_LIMITS.entries; i++) writeFileSync(join(many, `f${i}`), '');
+    const deep = packageFolder('WR-DEEP-1', {});
+    mkdirSync(join(deep, ...Array.from({ length: PACKAGE_LIMITS.depth + 2 }, (_, i) => `d${i}`)), { recursive: true });
+    for (const name of ['WR-MANY-1', 'WR-DEEP-1']) {
+      const res = await fetch(`${h.baseUrl}${await link(h.token, name)}`);
+      expect(res.status, name).toBe(422);
+      expect(await res.text(), name).toMatch(/^WR-(MANY|DEEP)-1 is not a package made here: it holds more than 10000 files and folders, or lies more than 8 folders deep\.$/);
+    }
   });
 
   it('a package folder swapped for a link while its zip is sent cuts the download off instead of sending what the link points at', async () => {

@@ -7,7 +7,7 @@
  * a disclosure: only people who may export get it, and the ledger records each one, or it does not
  * happen.
  */
-import { closeSync, constants, createReadStream, existsSync, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, realpathSync, type ReadStream } from 'node:fs';
+import { closeSync, constants, createReadStream, type Dirent, existsSync, fstatSync, lstatSync, opendirSync, openSync, readlinkSync, realpathSync, type ReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -20,6 +20,7 @@ import { sendText } from '../http-reply.js';
 import type { Logger } from '../logger.js';
 import { sha256File } from '../recording/file-hash.js';
 import { MANIFEST, SUMS } from './package-files.js';
+import { PACKAGE_LIMITS } from './package-verifier.js';
 
 /** A package folder's name as exports make it (WR-<case>-<time>); no dot first, so never `.partial-*`. */
 const PACKAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -38,19 +39,35 @@ interface PackageFile {
 /**
  * Every regular file under `folder`, sorted; anything else (a link, a pipe) is left out, never
  * followed, and so is a file with other names on disk (a hard link to one elsewhere): an export
- * writes each file anew, so its files have no other name.
+ * writes each file anew, so its files have no other name. Null for a folder no export makes (more
+ * entries or depth than the verifier reads): the listing runs on the host's thread and must not hold it up.
  */
-function packageFiles(folder: string, prefix: string): PackageFile[] {
+function packageFiles(folder: string, name: string): PackageFile[] | null {
   const files: PackageFile[] = [];
-  for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) files.push(...packageFiles(path, `${prefix}/${entry.name}`));
-    else if (entry.isFile()) {
-      const stat = lstatSync(path, { bigint: true });
-      if (stat.isFile() && stat.nlink === 1n) files.push({ zipPath: `${prefix}/${entry.name}`, file: path, size: Number(stat.size), mtime: stat.mtime, dev: stat.dev, ino: stat.ino });
+  let entries = 0;
+  const walk = (dir: string, zipDir: string, depth: number): boolean => {
+    const listed: Dirent[] = [];
+    const handle = opendirSync(dir);
+    try {
+      for (let entry = handle.readSync(); entry; entry = handle.readSync()) {
+        if (++entries > PACKAGE_LIMITS.entries) return false;
+        listed.push(entry);
+      }
+    } finally {
+      handle.closeSync();
     }
-  }
-  return files;
+    for (const entry of listed.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (depth >= PACKAGE_LIMITS.depth || !walk(path, `${zipDir}/${entry.name}`, depth + 1)) return false;
+      } else if (entry.isFile()) {
+        const stat = lstatSync(path, { bigint: true });
+        if (stat.isFile() && stat.nlink === 1n) files.push({ zipPath: `${zipDir}/${entry.name}`, file: path, size: Number(stat.size), mtime: stat.mtime, dev: stat.dev, ino: stat.ino });
+      }
+    }
+    return true;
+  };
+  return walk(folder, name, 0) ? files : null;
 }
 
 /** Where an open file really lies, on Linux; null where the system does not say. */
@@ -100,6 +117,7 @@ export function packageDownloadRoute(deps: { exportsDir: string; ledger: AuditLe
       if (ledger.state !== 'ok') return sendText(res, 503, `Downloads wait until the audit ledger can be written again (${ledger.problem}).`);
 
       const files = packageFiles(folder, name);
+      if (!files) return sendText(res, 422, `${name} is not a package made here: it holds more than ${PACKAGE_LIMITS.entries} files and folders, or lies more than ${PACKAGE_LIMITS.depth} folders deep.`);
       // The folder as it must really lie: a listing made through a link swapped in meanwhile is caught at each file's opening.
       const realFolder = join(realpathSync(deps.exportsDir), name);
       // What names the package in the ledger; a damaged manifest still downloads (verification will say what is wrong).

@@ -11,15 +11,13 @@ import type { CameraRegistry } from '../cameras/camera-registry.js';
 import type { MediaRoute } from '../feature-module.js';
 import { sendFile, sendText } from '../http-reply.js';
 import type { Logger } from '../logger.js';
-import { frameGrabsWaiting, grabFrame } from './frame-grab.js';
+import { grabFrame } from './frame-grab.js';
 import type { SegmentIndex } from './segment-index.js';
 
 /** Moments in the same bucket share a picture. */
 export const THUMBNAIL_BUCKET_MS = 10_000;
 /** Pictures kept at most (~15 KB each, so some 300 MB); past it, the oldest made go first. */
 export const MAX_TIMELINE_THUMBNAILS = 20_000;
-/** Pictures waiting for ffmpeg at most; more are refused, as the pointer has long moved on. */
-const MAX_WAITING = 8;
 
 export function timelineThumbnailRoute({ root, cacheDir, index, registry, logger, maxKept = MAX_TIMELINE_THUMBNAILS }: { root: string; cacheDir: string; index: SegmentIndex; registry: CameraRegistry; logger: Logger; maxKept?: number }): MediaRoute {
   /** Pictures on disk, counted once and then as they are made; a sweep past `maxKept` counts again. */
@@ -29,14 +27,14 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, logger
     if (kept > maxKept) kept = keepNewest(cacheDir, Math.floor(maxKept * 0.9));
   };
   /** Grabs still running, by file: two pointers over one bucket start one ffmpeg. */
-  const making = new Map<string, Promise<boolean>>();
+  const making = new Map<string, Promise<boolean | 'skipped'>>();
   const make = (file: string, segmentFile: string, offsetSeconds: number) => {
     let pending = making.get(file);
     if (!pending) {
       // Written aside and renamed, so a concurrent reader never gets half a JPEG.
       const part = `${file}.${process.pid}.part.jpg`;
-      pending = grabFrame(segmentFile, offsetSeconds, part)
-        .then((made) => made && existsSync(part) && (renameSync(part, file), madeOne(), true))
+      pending = grabFrame(segmentFile, offsetSeconds, part, { skippable: true })
+        .then((made) => (made === true ? existsSync(part) && (renameSync(part, file), madeOne(), true) : made))
         .finally(() => making.delete(file));
       making.set(file, pending);
     }
@@ -67,14 +65,15 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, logger
         return sendText(res, 404, 'Nothing was recorded on this camera at that moment.');
       }
       if (!existsSync(file)) {
-        if (!making.has(file) && frameGrabsWaiting() >= MAX_WAITING) return sendText(res, 503, 'Too many timeline pictures are asked for at once; this one was skipped.');
         mkdirSync(folder, { recursive: true });
         // Inside the segment: the middle itself; else its start, or a second before its end.
         const at = middle < segment.startMs ? segment.startMs : middle < segment.endMs ? middle : Math.max(segment.startMs, segment.endMs - 1_000);
         const offsetSeconds = (at - segment.startMs) / 1000;
         // A segment's last frame can come before its indexed end: then its first frame will do.
         const source = join(root, segment.path);
-        if (!(await make(file, source, offsetSeconds)) && !(offsetSeconds > 0 && (await make(file, source, 0)))) {
+        const made = await make(file, source, offsetSeconds);
+        if (made === 'skipped') return sendText(res, 503, 'Newer timeline pictures were asked for meanwhile; this one was skipped.');
+        if (!made && !(offsetSeconds > 0 && (await make(file, source, 0)) === true)) {
           logger.log('warn', 'recording.thumbnail-failed', { cameraId, atMs: bucket });
           return sendText(res, 422, 'No picture could be taken from the recording at that moment.');
         }

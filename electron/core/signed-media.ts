@@ -22,6 +22,8 @@ export function signedMedia(routes: readonly MediaRoute[], sessions: Sessions, l
       return true;
     }
     const sign = (path: string, validMs?: number) => sessions.signMedia(signed.token, path, validMs) ?? path;
+    // What is still being sent stops when its session ends (sign-out, password reset, account disabled), as live video does.
+    res.on('close', sessions.onEnd(signed.token, () => res.destroy()));
     void Promise.resolve(found.route.serve({ url, person: signed.person, sign, req, res }, found.match!)).catch((error: unknown) => {
       logger.log('error', 'media.failed', { path: url.pathname, error: String(error) });
       if (!res.headersSent) sendText(res, 500, 'Watchroom could not serve this media.');

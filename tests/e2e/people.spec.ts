@@ -216,7 +216,7 @@ test('a person whose role was taken away meanwhile is told why the core refused,
   await dialog.getByTestId('camera-url').fill('rtsp://192.0.2.1/stream');
   await dialog.getByTestId('camera-save').click();
   await expect(dialog.getByTestId('camera-error')).toHaveText(
-    'Your role (operator) does not allow this (addCamera needs the cameras.configure permission). Only administrators can add, change or remove cameras.',
+    'Your role (Operator) does not allow this. Only administrators can add, change or remove cameras.',
   );
   await expect(page.getByTestId('person-role')).toHaveText('Operator');
   await page.screenshot({ path: join(ARTIFACTS, 'refused-after-role-change.png') });

@@ -48,6 +48,28 @@ describe('parseDateTime', () => {
   });
 });
 
+describe('read as written, never a neighbouring moment', () => {
+  it('a year before 100 is that year, not the 1900s', () => {
+    const parsed = parseDateTime('0050-06-01 10:00');
+    expect(parsed).toMatchObject({ ok: true });
+    expect(new Date((parsed as { ms: number }).ms).getFullYear()).toBe(50);
+    expect(parseDateTime('0000-02-29 10:00')).toMatchObject({ ok: true }); // year 0 is a leap year, 1900 was not
+    expect(parseDateTime('10000-01-01 10:00')).toMatchObject({ ok: false });
+  });
+
+  it('refuses a skipped half hour where the clocks go forward by 30 minutes', () => {
+    const before = process.env.TZ;
+    process.env.TZ = 'Australia/Lord_Howe';
+    try {
+      expect(parseDateTime('2026-10-04 02:15')).toEqual({ ok: false, error: 'That time did not exist here: the clocks went forward then.' });
+      expect(parseDateTime('2026-10-04 02:45')).toMatchObject({ ok: true });
+    } finally {
+      process.env.TZ = before;
+      if (before === undefined) delete process.env.TZ;
+    }
+  });
+});
+
 describe('formatting times', () => {
   it('writes local time with the date, 24-hour, and UTC for evidence', () => {
     const ms = Date.UTC(2026, 11, 1, 13, 5, 9);

@@ -193,6 +193,9 @@ describe('Electron main process', async () => {
     expect(answer('notifications', `${RENDERER_ORIGIN}/index.html`)).toBe(false);
     expect(answer('fullscreen', 'https://example.com/')).toBe(false);
     expect(answer('fullscreen', 'app://watchroom.evil/')).toBe(false);
+    // Lookalikes of our own origin: another host, port, user, scheme or case.
+    for (const url of ['app://watchroom@evil.example/', 'app://evil.example@watchroom.evil/', 'app://watchroom:1/', 'app://watchroomx/', 'https://watchroom/', 'APP://WATCHROOM.evil/', 'app://watchroom', '']) expect(answer('fullscreen', url), url).toBe(false);
+    for (const origin of ['app://watchroom.evil', 'app://watchroom:1', 'https://watchroom', 'null', '']) expect(fake.session.permissionCheck!({}, 'fullscreen', origin), origin).toBe(false);
     expect(answer('fullscreen', `${RENDERER_ORIGIN}/index.html`)).toBe(true);
     expect(fake.session.permissionCheck!({}, 'media', RENDERER_ORIGIN)).toBe(false);
     expect(fake.session.permissionCheck!({}, 'fullscreen', 'https://example.com')).toBe(false);

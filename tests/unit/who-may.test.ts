@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { WatchroomError } from '../../shared/errors.js';
 import { PERMISSIONS } from '../../shared/roles.js';
 import { errorMessage } from '../../renderer/src/lib/error-message.js';
+import { refusal } from '../../electron/core/api/dispatch.js';
 import { isPermission, whoMay } from '../../renderer/src/session/who-may.js';
 
 describe('whoMay', () => {
@@ -25,8 +26,9 @@ describe('whoMay', () => {
 
 describe('errorMessage for a refusal', () => {
   it('keeps the core’s sentence and says who may', () => {
-    const refused = new WatchroomError('auth.forbidden', 'Your role (operator) does not allow this (startExport needs the evidence.export permission).', undefined, 'evidence.export');
-    expect(errorMessage(refused)).toBe('Your role (operator) does not allow this (startExport needs the evidence.export permission). Only investigators and administrators can export footage.');
+    const refused = refusal('startExport', 'evidence.export', { person: { id: 'x', name: 'olga', displayName: 'Olga', role: 'operator' }, locked: false }, false)!;
+    expect(refused).toMatchObject({ code: 'auth.forbidden', permission: 'evidence.export' });
+    expect(errorMessage(refused)).toBe('Your role (Operator) does not allow this. Only investigators and administrators can export footage.');
   });
 
   it('leaves other errors as they were', () => {

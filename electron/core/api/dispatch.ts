@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { type ApiErrorBody, httpStatus, WatchroomError } from '../../../shared/errors.js';
 import { fieldSentence } from '../../../shared/field-sentences.js';
 import { bindApi, CONTRACT, isApiMethod, type WatchroomApi } from '../../../shared/contract.js';
-import { allows, type Access } from '../../../shared/roles.js';
+import { allows, ROLE_NAMES, type Access } from '../../../shared/roles.js';
 import type { SessionPerson } from '../../../shared/api.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
 import type { Logger } from '../logger.js';
@@ -107,5 +107,6 @@ export function refusal(what: string, access: Access, session: { person: Session
   if (!session) return new WatchroomError('auth.required', 'Sign in to Watchroom first.');
   if (session.locked && !whileLocked) return new WatchroomError('auth.locked', 'Watchroom locked itself after a while without use. Sign in again to carry on.');
   if (allows(session.person.role, access)) return null;
-  return new WatchroomError('auth.forbidden', `Your role (${session.person.role}) does not allow this (${what} needs the ${access} permission).`, undefined, access);
+  // A sentence for the person: the method and the permission's id go to the ledger and the error's own field, not the words.
+  return new WatchroomError('auth.forbidden', `Your role (${ROLE_NAMES[session.person.role]}) does not allow this.`, undefined, access);
 }

@@ -7,7 +7,7 @@
  * a disclosure: only people who may export get it, and the ledger records each one, or it does not
  * happen.
  */
-import { createReadStream, lstatSync, readdirSync, type ReadStream } from 'node:fs';
+import { closeSync, constants, createReadStream, type Dirent, existsSync, fstatSync, lstatSync, opendirSync, openSync, readlinkSync, realpathSync, type ReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -20,6 +20,7 @@ import { sendText } from '../http-reply.js';
 import type { Logger } from '../logger.js';
 import { sha256File } from '../recording/file-hash.js';
 import { MANIFEST, SUMS } from './package-files.js';
+import { PACKAGE_LIMITS } from './package-verifier.js';
 
 /** A package folder's name as exports make it (WR-<case>-<time>); no dot first, so never `.partial-*`. */
 const PACKAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -30,20 +31,61 @@ interface PackageFile {
   file: string;
   size: number;
   mtime: Date;
+  /** Which file it was when listed: the one read must be the same, not whatever lies at its path by then. */
+  dev: bigint;
+  ino: bigint;
 }
 
-/** Every regular file under `folder`, sorted; anything else (a link, a pipe) is left out, never followed. */
-function packageFiles(folder: string, prefix: string): PackageFile[] {
+/**
+ * Every regular file under `folder`, sorted; anything else (a link, a pipe) is left out, never
+ * followed, and so is a file with other names on disk (a hard link to one elsewhere): an export
+ * writes each file anew, so its files have no other name. Null for a folder no export makes (more
+ * entries or depth than the verifier reads): the listing runs on the host's thread and must not hold it up.
+ */
+function packageFiles(folder: string, name: string): PackageFile[] | null {
   const files: PackageFile[] = [];
-  for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) files.push(...packageFiles(path, `${prefix}/${entry.name}`));
-    else if (entry.isFile()) {
-      const stat = lstatSync(path);
-      files.push({ zipPath: `${prefix}/${entry.name}`, file: path, size: stat.size, mtime: stat.mtime });
+  let entries = 0;
+  const walk = (dir: string, zipDir: string, depth: number): boolean => {
+    const listed: Dirent[] = [];
+    const handle = opendirSync(dir);
+    try {
+      for (let entry = handle.readSync(); entry; entry = handle.readSync()) {
+        if (++entries > PACKAGE_LIMITS.entries) return false;
+        listed.push(entry);
+      }
+    } finally {
+      handle.closeSync();
     }
-  }
-  return files;
+    for (const entry of listed.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (depth >= PACKAGE_LIMITS.depth || !walk(path, `${zipDir}/${entry.name}`, depth + 1)) return false;
+      } else if (entry.isFile()) {
+        const stat = lstatSync(path, { bigint: true });
+        if (stat.isFile() && stat.nlink === 1n) files.push({ zipPath: `${zipDir}/${entry.name}`, file: path, size: Number(stat.size), mtime: stat.mtime, dev: stat.dev, ino: stat.ino });
+      }
+    }
+    return true;
+  };
+  return walk(folder, name, 0) ? files : null;
+}
+
+/** Where an open file really lies, on Linux; null where the system does not say. */
+const PROC_FD = '/proc/self/fd';
+const openedPath = (fd: number) => (existsSync(PROC_FD) ? readlinkSync(`${PROC_FD}/${fd}`) : null);
+
+/**
+ * Opens a listed file for the zip, refusing anything else by then: someone who can write in the
+ * exports folder may swap the folder or a file for a link between the listing and the read (which
+ * comes only as the zip reaches it), and the zip must not carry what the link points at.
+ */
+function openListed(f: PackageFile, realFile: string): number {
+  const fd = openSync(f.file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const stat = fstatSync(fd, { bigint: true });
+  const where = openedPath(fd);
+  if (stat.isFile() && stat.nlink === 1n && stat.dev === f.dev && stat.ino === f.ino && (where === null || where === realFile)) return fd;
+  closeSync(fd);
+  throw new Error(`${f.zipPath} changed into another file while the package was being sent`);
 }
 
 /** /media/packages/<folder name>.zip (packageDownloadPath) */
@@ -75,6 +117,9 @@ export function packageDownloadRoute(deps: { exportsDir: string; ledger: AuditLe
       if (ledger.state !== 'ok') return sendText(res, 503, `Downloads wait until the audit ledger can be written again (${ledger.problem}).`);
 
       const files = packageFiles(folder, name);
+      if (!files) return sendText(res, 422, `${name} is not a package made here: it holds more than ${PACKAGE_LIMITS.entries} files and folders, or lies more than ${PACKAGE_LIMITS.depth} folders deep.`);
+      // The folder as it must really lie: a listing made through a link swapped in meanwhile is caught at each file's opening.
+      const realFolder = join(realpathSync(deps.exportsDir), name);
       // What names the package in the ledger; a damaged manifest still downloads (verification will say what is wrong).
       const manifest: { packageId?: string; caseReference?: string } = await readFile(join(folder, MANIFEST), 'utf8')
         .then((text) => JSON.parse(text) as object)
@@ -105,7 +150,13 @@ export function packageDownloadRoute(deps: { exportsDir: string; ledger: AuditLe
       zip.on('error', stop);
       for (const f of files) {
         zip.addReadStreamLazy(f.zipPath, { compress: false, size: f.size, mtime: f.mtime, mode: 0o100644 }, (give) => {
-          const stream = createReadStream(f.file);
+          let fd: number;
+          try {
+            fd = openListed(f, join(realFolder, f.zipPath.slice(name.length + 1)));
+          } catch (error) {
+            return give(error, undefined as never);
+          }
+          const stream = createReadStream('', { fd });
           open.add(stream);
           stream.on('close', () => open.delete(stream)).on('error', stop);
           give(null, stream);

@@ -3,11 +3,50 @@ import { runToEnd } from '../streams/child-processes.js';
 
 const THUMB_WIDTH = 320;
 
-/** Writes the frame at `offsetSeconds` into `segmentFile` to `outFile`; false if ffmpeg could not. */
-export async function grabFrame(segmentFile: string, offsetSeconds: number, outFile: string): Promise<boolean> {
+/**
+ * Grabs run one at a time, machine-wide, the rest wait their turn: a viewer running the pointer
+ * along days of footage (a new picture every 10 s of it) must never take the cores the recorder needs.
+ */
+const MAX_RUNNING = 1;
+/** Skippable grabs (timeline pictures) waiting at most: past it the oldest is skipped, as the pointer has moved on. */
+export const MAX_SKIPPABLE_WAITING = 8;
+let running = 0;
+const waiting: Array<{ go(): void; skip(): void; skippable: boolean }> = [];
+
+/** Grabs waiting for their turn now. */
+export const frameGrabsWaiting = () => waiting.length;
+
+async function inTurn<T>(work: () => Promise<T>, skippable: boolean): Promise<T | 'skipped'> {
+  if (running < MAX_RUNNING) running++;
+  else {
+    // A finished grab hands its turn straight to the next, so none can slip in between.
+    const turn = await new Promise<boolean>((resolve) => {
+      const skippables = waiting.filter((w) => w.skippable);
+      if (skippable && skippables.length >= MAX_SKIPPABLE_WAITING) {
+        waiting.splice(waiting.indexOf(skippables[0]!), 1);
+        skippables[0]!.skip();
+      }
+      waiting.push({ go: () => resolve(true), skip: () => resolve(false), skippable });
+    });
+    if (!turn) return 'skipped';
+  }
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next.go();
+    else running--;
+  }
+}
+
+/**
+ * Writes the frame at `offsetSeconds` into `segmentFile` to `outFile`; false if ffmpeg could not,
+ * 'skipped' if it was `skippable` and newer grabs pushed it out while it waited.
+ */
+export async function grabFrame(segmentFile: string, offsetSeconds: number, outFile: string, { skippable = false } = {}): Promise<boolean | 'skipped'> {
   const args = ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-i', segmentFile, '-ss', Math.max(0, offsetSeconds).toFixed(3), '-frames:v', '1', '-vf', `scale=${THUMB_WIDTH}:-2`, '-q:v', '4', outFile];
-  return runToEnd('ffmpeg', args, 15_000).then(
-    () => true,
-    () => false,
+  return inTurn(
+    () => runToEnd('ffmpeg', args, 15_000).then(() => true, () => false),
+    skippable,
   );
 }

@@ -32,6 +32,8 @@ export interface RecordingOptions {
   retentionIntervalMs?: number;
   /** Free space retention keeps on the recordings disk (default: 5 % or 2 GB, the larger). */
   freeSpaceFloor?: FreeSpaceFloor;
+  /** Timeline pictures kept at most (default MAX_TIMELINE_THUMBNAILS). */
+  timelineThumbnailsKept?: number;
   /** Wall and monotonic clocks (tests set them to jump). */
   clocks?: Clocks;
 }
@@ -93,7 +95,7 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
 
   const mediaRoutes = [
     ...recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, logger }),
-    timelineThumbnailRoute({ root, cacheDir: thumbnails, index, registry, logger }),
+    timelineThumbnailRoute({ root, cacheDir: thumbnails, index, registry, logger, maxKept: options.timelineThumbnailsKept }),
   ];
 
   return {

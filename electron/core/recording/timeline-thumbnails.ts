@@ -4,7 +4,7 @@
  * along a track asks ffmpeg at most once per bucket. A picture lives no longer than its footage:
  * retention's passes sweep the pictures of what they deleted, and one asked for after is dropped.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cameraMomentSchema } from '../../../shared/schemas.js';
 import type { CameraRegistry } from '../cameras/camera-registry.js';
@@ -16,17 +16,25 @@ import type { SegmentIndex } from './segment-index.js';
 
 /** Moments in the same bucket share a picture. */
 export const THUMBNAIL_BUCKET_MS = 10_000;
+/** Pictures kept at most (~15 KB each, so some 300 MB); past it, the oldest made go first. */
+export const MAX_TIMELINE_THUMBNAILS = 20_000;
 
-export function timelineThumbnailRoute({ root, cacheDir, index, registry, logger }: { root: string; cacheDir: string; index: SegmentIndex; registry: CameraRegistry; logger: Logger }): MediaRoute {
+export function timelineThumbnailRoute({ root, cacheDir, index, registry, logger, maxKept = MAX_TIMELINE_THUMBNAILS }: { root: string; cacheDir: string; index: SegmentIndex; registry: CameraRegistry; logger: Logger; maxKept?: number }): MediaRoute {
+  /** Pictures on disk, counted once and then as they are made; a sweep past `maxKept` counts again. */
+  let kept: number | null = null;
+  const madeOne = () => {
+    kept = (kept ?? cachedPictures(cacheDir).length) + 1;
+    if (kept > maxKept) kept = keepNewest(cacheDir, Math.floor(maxKept * 0.9));
+  };
   /** Grabs still running, by file: two pointers over one bucket start one ffmpeg. */
-  const making = new Map<string, Promise<boolean>>();
+  const making = new Map<string, Promise<boolean | 'skipped'>>();
   const make = (file: string, segmentFile: string, offsetSeconds: number) => {
     let pending = making.get(file);
     if (!pending) {
       // Written aside and renamed, so a concurrent reader never gets half a JPEG.
       const part = `${file}.${process.pid}.part.jpg`;
-      pending = grabFrame(segmentFile, offsetSeconds, part)
-        .then((made) => made && existsSync(part) && (renameSync(part, file), true))
+      pending = grabFrame(segmentFile, offsetSeconds, part, { skippable: true })
+        .then((made) => (made === true ? existsSync(part) && (renameSync(part, file), madeOne(), true) : made))
         .finally(() => making.delete(file));
       making.set(file, pending);
     }
@@ -63,7 +71,9 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, logger
         const offsetSeconds = (at - segment.startMs) / 1000;
         // A segment's last frame can come before its indexed end: then its first frame will do.
         const source = join(root, segment.path);
-        if (!(await make(file, source, offsetSeconds)) && !(offsetSeconds > 0 && (await make(file, source, 0)))) {
+        const made = await make(file, source, offsetSeconds);
+        if (made === 'skipped') return sendText(res, 503, 'Newer timeline pictures were asked for meanwhile; this one was skipped.');
+        if (!made && !(offsetSeconds > 0 && (await make(file, source, 0)) === true)) {
           logger.log('warn', 'recording.thumbnail-failed', { cameraId, atMs: bucket });
           return sendText(res, 422, 'No picture could be taken from the recording at that moment.');
         }
@@ -71,6 +81,20 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, logger
       sendFile(res, file, logger, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=3600' });
     },
   };
+}
+
+/** Every picture in the cache, by its path. */
+function cachedPictures(cacheDir: string): string[] {
+  if (!existsSync(cacheDir)) return [];
+  return readdirSync(cacheDir).flatMap((cameraId) => readdirSync(join(cacheDir, cameraId)).filter((n) => /^\d+\.jpg$/.test(n)).map((n) => join(cacheDir, cameraId, n)));
+}
+
+/** Removes all but the `count` pictures made last; how many are left. */
+function keepNewest(cacheDir: string, count: number): number {
+  const made = cachedPictures(cacheDir).map((file) => ({ file, ms: statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0 }));
+  made.sort((a, b) => b.ms - a.ms);
+  for (const { file } of made.slice(count)) rmSync(file, { force: true });
+  return Math.min(count, made.length);
 }
 
 /** Removes the pictures whose footage is no longer indexed (after retention deleted some); how many. */

@@ -36,11 +36,19 @@ export function parseDateTime(text: string, { now = Date.now(), dateOnly = false
   const [hours, minutes, seconds] = time ? [Number(time[1]), Number(time[2]), Number(time[3] ?? 0)] : [0, 0, 0];
   if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return refuse(`${dateText} is not a day in the calendar. ${shape}`);
   if (hours > 23 || minutes > 59 || seconds > 59) return refuse(`The time of day runs from 00:00:00 to 23:59:59. ${shape}`);
-  const ms = new Date(year, month - 1, day, hours, minutes, seconds).getTime();
-  // A time skipped when the clocks went forward does not exist here: Date would quietly move it.
-  if (new Date(ms).getHours() !== hours) return refuse('That time did not exist here: the clocks went forward then.');
+  const ms = localMoment(year, month, day, hours, minutes, seconds);
+  // A time skipped when the clocks went forward does not exist here: Date would quietly move it (by 30 minutes in some zones).
+  const read = new Date(ms);
+  if (read.getHours() !== hours || read.getMinutes() !== minutes) return refuse('That time did not exist here: the clocks went forward then.');
   return { ok: true, ms, wholeDay: !time };
 }
 
-const daysIn = (year: number, month: number) => new Date(year, month, 0).getDate();
+/** Local time as written: the Date constructor would take a year before 100 for one in the 1900s. */
+function localMoment(year: number, month: number, day: number, hours: number, minutes: number, seconds: number): number {
+  const d = new Date(2000, 0, 1);
+  d.setFullYear(year, month - 1, day);
+  return d.setHours(hours, minutes, seconds, 0);
+}
+
+const daysIn = (year: number, month: number) => new Date(localMoment(year, month + 1, 0, 12, 0, 0)).getDate();
 

@@ -63,13 +63,22 @@ export class RecordedPlayer {
       if (target === null || seekable.length === 0) return;
       const goal = Math.min(target, seekable.end(seekable.length - 1));
       if (Math.abs((this.player.currentTime() ?? 0) - goal) <= SETTLED_S || ++seeks > MAX_START_SEEKS) {
-        this.player.off('timeupdate', settle);
+        this.player.off(['timeupdate', 'seeked'], settle);
         this.started = true;
         return;
       }
       this.player.currentTime(goal);
     };
-    this.player.on('timeupdate', settle);
+    const arm = () => {
+      seeks = 0;
+      this.started = false;
+      this.player.off(['timeupdate', 'seeked'], settle);
+      // A paused player gets no timeupdate after its seek ends (the one during the seek comes too early).
+      this.player.on(['timeupdate', 'seeked'], settle);
+    };
+    arm();
+    // A player held paused may have settled already: its first play is where VHS moves the playhead.
+    this.player.one('playing', arm);
   }
 
   /**

@@ -15,8 +15,10 @@ export function usePlayerSync(firstId: string | undefined): { players: MutableRe
     const timer = setInterval(() => {
       const lead = firstId === undefined ? undefined : players.current.get(firstId);
       const wall = lead?.wallMs() ?? null;
+      // While the lead settles on a new start it has no time to give: the cursor keeps the last one.
+      if (wall === null) return;
       setCursor(wall);
-      if (wall === null || lead!.paused()) return;
+      if (lead!.paused()) return;
       for (const [id, p] of players.current) {
         const own = p.wallMs();
         if (id !== firstId && own !== null && Math.abs(own - wall) > SYNC_TOLERANCE_MS) p.seekWall(wall);

@@ -10,6 +10,7 @@
 import { closeSync, constants, createReadStream, type Dirent, existsSync, fstatSync, lstatSync, opendirSync, openSync, readlinkSync, realpathSync, type ReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
@@ -132,42 +133,48 @@ export function packageDownloadRoute(deps: { exportsDir: string; ledger: AuditLe
         sha256sumsSha256: await sha256File(join(folder, SUMS)).catch(() => null),
       });
 
-      const zip = new ZipFile();
-      // Opened one at a time as the zip reaches them, and closed if the download stops half way.
-      const open = new Set<ReadStream>();
-      /** The download stops (the person left, a file vanished or changed size): the response is cut off, never the host. */
-      let stopped = false;
-      const stop = (error: unknown) => {
-        if (stopped) return;
-        stopped = true;
-        for (const stream of open) stream.destroy();
-        (zip.outputStream as Readable).destroy();
-        if (res.writableFinished) return;
-        deps.logger.log('warn', 'evidence.download-stopped', { package: name, error: String(error) });
-        if (!res.headersSent) sendText(res, 500, 'The package could not be read for the download.');
-        else res.destroy();
-      };
-      zip.on('error', stop);
-      for (const f of files) {
-        zip.addReadStreamLazy(f.zipPath, { compress: false, size: f.size, mtime: f.mtime, mode: 0o100644 }, (give) => {
-          let fd: number;
-          try {
-            fd = openListed(f, join(realFolder, f.zipPath.slice(name.length + 1)));
-          } catch (error) {
-            return give(error, undefined as never);
-          }
-          const stream = createReadStream('', { fd });
-          open.add(stream);
-          stream.on('close', () => open.delete(stream)).on('error', stop);
-          give(null, stream);
-        });
-      }
-      // @types/yazl leaves out the callback's argument: the zip's length, -1 if unknown (never, as all is stored).
-      const whenSized = (size: number) => {
-        res.writeHead(200, { ...headers, ...(size >= 0 ? { 'Content-Length': String(size) } : {}) });
-        pipeline(zip.outputStream, res).catch(stop);
-      };
-      zip.end(undefined, whenSized as () => void);
+      sendZip(res, files, { name, realFolder, headers, logger: deps.logger });
     },
   };
+}
+
+/** Streams the listed files as a stored zip, each opened only if it is still the file listed. */
+function sendZip(res: ServerResponse, files: PackageFile[], ctx: { name: string; realFolder: string; headers: Record<string, string>; logger: Logger }): void {
+  const { name, realFolder, headers } = ctx;
+  const zip = new ZipFile();
+  // Opened one at a time as the zip reaches them, and closed if the download stops half way.
+  const open = new Set<ReadStream>();
+  /** The download stops (the person left, a file vanished or changed size): the response is cut off, never the host. */
+  let stopped = false;
+  const stop = (error: unknown) => {
+    if (stopped) return;
+    stopped = true;
+    for (const stream of open) stream.destroy();
+    (zip.outputStream as Readable).destroy();
+    if (res.writableFinished) return;
+    ctx.logger.log('warn', 'evidence.download-stopped', { package: name, error: String(error) });
+    if (!res.headersSent) sendText(res, 500, 'The package could not be read for the download.');
+    else res.destroy();
+  };
+  zip.on('error', stop);
+  for (const f of files) {
+    zip.addReadStreamLazy(f.zipPath, { compress: false, size: f.size, mtime: f.mtime, mode: 0o100644 }, (give) => {
+      let fd: number;
+      try {
+        fd = openListed(f, join(realFolder, f.zipPath.slice(name.length + 1)));
+      } catch (error) {
+        return give(error, undefined as never);
+      }
+      const stream = createReadStream('', { fd });
+      open.add(stream);
+      stream.on('close', () => open.delete(stream)).on('error', stop);
+      give(null, stream);
+    });
+  }
+  // @types/yazl leaves out the callback's argument: the zip's length, -1 if unknown (never, as all is stored).
+  const whenSized = (size: number) => {
+    res.writeHead(200, { ...headers, ...(size >= 0 ? { 'Content-Length': String(size) } : {}) });
+    pipeline(zip.outputStream, res).catch(stop);
+  };
+  zip.end(undefined, whenSized as () => void);
 }

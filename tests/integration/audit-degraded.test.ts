@@ -3,35 +3,28 @@
  * mounted over <data>/audit.jsonl), real cameras and ffmpeg keep going. Live view and recording go on
  * with their entries waiting in order; exports wait; everything is written when space returns.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../shared/api.js';
 import type { AuditStatus } from '../../shared/events.js';
 import { checkChain } from '../../electron/core/audit/audit-ledger.js';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { LiveClient } from '../fixtures/live-client.js';
+import { smallLedgerDisk, type SmallLedgerDisk } from '../fixtures/small-ledger-disk.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 let h: TestHost;
 let cams: TestCamera[];
-let mount: string;
+let disk: SmallLedgerDisk;
 let ledgerFile: string;
 const statuses: AuditStatus[] = [];
 
 beforeAll(async () => {
   cams = await Promise.all([1, 2].map((n) => startTestCamera({ codec: 'h264', label: `Audit ${n}` })));
-  const dataDir = mkdtempSync(join(tmpdir(), 'watchroom-audit-full-'));
-  mount = mkdtempSync(join(tmpdir(), 'watchroom-ledger-disk-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mount]);
-  ledgerFile = join(dataDir, 'audit.jsonl');
-  writeFileSync(join(mount, 'audit.jsonl'), '');
-  writeFileSync(ledgerFile, '');
-  execFileSync('mount', ['--bind', join(mount, 'audit.jsonl'), ledgerFile]);
-  h = await startTestHost({ dataDir });
+  disk = smallLedgerDisk('watchroom-audit-full-');
+  ledgerFile = disk.ledgerFile;
+  h = await startTestHost({ dataDir: disk.dataDir });
   h.core.onEvent((e) => e.type === 'audit.status' && statuses.push(e.status));
   await h.core.ready;
 }, 60_000);
@@ -40,8 +33,7 @@ afterAll(async () => {
   // Not h.close(): the data folder holds a mount point, unmounted before it is removed.
   await h?.host.close();
   await h?.core.close();
-  spawnSync('umount', ['-l', ledgerFile]);
-  spawnSync('umount', ['-l', mount]);
+  disk?.unmount();
   rmSync(h.dataDir, { recursive: true, force: true });
   await stopAllTestCameras();
 });
@@ -50,7 +42,7 @@ describe('with the ledger’s disk full', () => {
   it('live view and recording go on, exports wait, and every entry is written in order once space returns', async () => {
     const first = await h.api.addCamera({ name: 'Gate', url: cams[0]!.url });
     await h.waitForState(first.id, 'live');
-    spawnSync('dd', ['if=/dev/zero', `of=${join(mount, 'filler')}`, 'bs=4k'], { stdio: 'ignore' });
+    disk.fill();
     // The ledger file's last page still has room: actions fill it, then the disk refuses.
     for (let i = 0; i < 200 && (await h.api.getAuditStatus()).state === 'ok'; i++) await h.api.savePreset({ name: `Preset ${i}` });
     expect(await h.api.getAuditStatus()).toMatchObject({ state: 'degraded', problem: 'its disk is full' });
@@ -78,7 +70,7 @@ describe('with the ledger’s disk full', () => {
       code: 'export.audit-unavailable',
     });
 
-    rmSync(join(mount, 'filler'));
+    disk.free();
     await waitFor('auditing back to normal', async () => ((await h.api.getAuditStatus()).state === 'ok' || undefined), 20_000);
     expect(statuses.at(-1)).toMatchObject({ state: 'ok', queued: 0 });
     const entries = readFileSync(ledgerFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditEntry);

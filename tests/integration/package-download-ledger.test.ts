@@ -3,36 +3,29 @@
  * <data>/audit.jsonl, as in audit-degraded.test.ts) none happens, and once the disk takes entries
  * again the download goes ahead with its entry written.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageDownloadPath } from '../../shared/evidence.js';
+import { smallLedgerDisk, type SmallLedgerDisk } from '../fixtures/small-ledger-disk.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 let h: TestHost;
-let mount: string;
+let disk: SmallLedgerDisk;
 let ledgerFile: string;
 
 beforeAll(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'watchroom-download-ledger-'));
-  mount = mkdtempSync(join(tmpdir(), 'watchroom-ledger-disk-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mount]);
-  ledgerFile = join(dataDir, 'audit.jsonl');
-  writeFileSync(join(mount, 'audit.jsonl'), '');
-  writeFileSync(ledgerFile, '');
-  execFileSync('mount', ['--bind', join(mount, 'audit.jsonl'), ledgerFile]);
-  h = await startTestHost({ dataDir });
+  disk = smallLedgerDisk('watchroom-download-ledger-');
+  ledgerFile = disk.ledgerFile;
+  h = await startTestHost({ dataDir: disk.dataDir });
 });
 
 afterAll(async () => {
   // Not h.close(): the data folder holds a mount point, unmounted before it is removed.
   await h?.host.close();
   await h?.core.close();
-  spawnSync('umount', ['-l', ledgerFile]);
-  spawnSync('umount', ['-l', mount]);
+  disk?.unmount();
   rmSync(h.dataDir, { recursive: true, force: true });
 });
 
@@ -43,7 +36,7 @@ describe('package download with the ledger’s disk full', () => {
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ caseReference: 'CASE-LEDGER', packageId: 'p-1' }));
     const path = await h.api.mediaLink({ path: packageDownloadPath('WR-LEDGER-1') });
 
-    spawnSync('dd', ['if=/dev/zero', `of=${join(mount, 'filler')}`, 'bs=4k'], { stdio: 'ignore' });
+    disk.fill();
     for (let i = 0; i < 200 && (await h.api.getAuditStatus()).state === 'ok'; i++) await h.api.savePreset({ name: `Preset ${i}` });
     expect((await h.api.getAuditStatus()).state).toBe('degraded');
 
@@ -52,7 +45,7 @@ describe('package download with the ledger’s disk full', () => {
     expect(refused.headers.get('content-type')).not.toBe('application/zip');
     expect(await refused.text()).toMatch(/^Downloads wait until the audit ledger can be written again/);
 
-    rmSync(join(mount, 'filler'));
+    disk.free();
     await waitFor('auditing back to normal', async () => (await h.api.getAuditStatus()).state === 'ok' || undefined, 20_000);
     const sent = await fetch(`${h.baseUrl}${path}`);
     expect(sent.status).toBe(200);

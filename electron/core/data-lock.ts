@@ -33,6 +33,22 @@ function owner(dir: string): string {
 export function lockDataDir(dataDir: string): () => void {
   // The folder as it is, not as it was named: a link or a relative path must not make it two folders.
   const dir = realpathSync(dataDir);
+  // Two starts at the same instant can refuse each other (each holds the shared lock the other needs
+  // to go exclusive, and EXCLUSIVE mode keeps it), leaving nobody. A few tries a random moment apart
+  // break the tie; a live owner keeps the lock throughout, so a second start is still refused.
+  for (let attempt = 1; ; attempt++) {
+    const db = tryLock(dir);
+    if (db) return holdFolder(dir, db);
+    if (attempt === LOCK_TRIES) break;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 80);
+  }
+  throw new WatchroomError('data.in-use', `Another Watchroom (${owner(dir)}) is using the data folder ${dataDir}. One folder has one Watchroom: stop that one first, or give this one its own --data folder.`);
+}
+
+const LOCK_TRIES = 8;
+
+/** The lock's database held exclusively, or null when someone else holds it. */
+function tryLock(dir: string): Database.Database | null {
   const db = new Database(join(dir, LOCK_DB), { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
@@ -42,12 +58,16 @@ export function lockDataDir(dataDir: string): () => void {
     db.prepare('INSERT INTO starts VALUES (?, ?, ?)').run(process.pid, hostname(), new Date().toISOString());
     db.exec('DELETE FROM starts WHERE rowid < (SELECT MAX(rowid) FROM starts)');
     db.exec('COMMIT');
+    return db;
   } catch (error) {
     db.close();
     const code = (error as { code?: string }).code ?? '';
-    if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_LOCKED')) throw error;
-    throw new WatchroomError('data.in-use', `Another Watchroom (${owner(dir)}) is using the data folder ${dataDir}. One folder has one Watchroom: stop that one first, or give this one its own --data folder.`);
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return null;
+    throw error;
   }
+}
+
+function holdFolder(dir: string, db: Database.Database): () => void {
   const info = join(dir, OWNER_FILE);
   writeFileSync(`${info}.${process.pid}`, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }), { mode: 0o600 });
   renameSync(`${info}.${process.pid}`, info);

@@ -280,7 +280,7 @@ describe('one process per data folder', () => {
   });
 });
 
-/** A process that takes the data lock the moment `go` appears, says whether it got it, and holds it a while. */
+/** A process that takes the data lock the moment `go` appears, says whether it got it, and holds it until `done` appears. */
 const LOCK_CHILD = `
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -292,9 +292,9 @@ while (!existsSync(join(dir, 'go'))) {} // all start together
 try {
   const release = lockDataDir(dir);
   console.log('got');
-  setTimeout(release, 1000);
-} catch {
-  console.log('refused');
+  const held = setInterval(() => { if (existsSync(join(dir, 'done'))) { clearInterval(held); release(); } }, 50);
+} catch (error) {
+  console.log('refused: ' + String(error?.code ?? error)); // anything but data.in-use is a fault to see
 }
 `;
 
@@ -321,8 +321,12 @@ describe('one process per data folder, started together', () => {
       const ended = Promise.all(kids.map((k) => new Promise((resolve) => k.once('close', resolve))));
       await waitFor('every process ready', () => said.every((s) => s.includes('ready')) || undefined, 30_000);
       writeFileSync(join(dir, 'go'), '');
+      // The owner holds on until every other process has had its answer, however slow the machine.
+      await waitFor('every process answered', () => said.every((s) => s.includes('got') || s.some((line) => line.startsWith('refused'))) || undefined, 60_000);
+      writeFileSync(join(dir, 'done'), '');
       await ended;
       const owners = said.filter((s) => s.includes('got')).length;
+      for (const s of said) expect(s.filter((line) => line.startsWith('refused')).every((line) => line === 'refused: data.in-use'), s.join(' ')).toBe(true);
       expect(owners, `round ${round} (${round % 2 ? 'a dead owner’s lock' : 'no lock'}): ${owners} processes hold the data folder`).toBe(1);
     }
   }, 120_000);

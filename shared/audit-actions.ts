@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   // Recording and retention
   'segment.closed',
   'segment.deleted',
+  'retention.receipt',
   'recording.clock-drift',
   'recording.clock-step',
   'recording.reconciled',

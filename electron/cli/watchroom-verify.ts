@@ -4,11 +4,15 @@
  *
  *   watchroom-verify PACKAGE [--trust KEY.pem ...] [--data DIR] [--json]
  *   watchroom-verify --ledger DATA_DIR [--mirror DIR] [--tsa-ca CA.pem] [--key KEY.pem] [--json]
+ *   watchroom-verify --receipt RECEIPT.json [--data DATA_DIR] [--key KEY.pem] [--json]
  *
  * --ledger checks a workstation's whole audit ledger: the chain, every checkpoint's signature (with
  * the workstation key, or --key: better, the copy your organisation published), the mirror's copies,
  * and each time-stamp against the authority's CA. It names the first entry that breaks; exit 0 when
  * everything holds, 1 otherwise.
+ *
+ * --receipt checks a retention pass's deletion receipt: its signature (workstation key, or --key),
+ * and that the ledger of its data folder (the one it lies in, or --data) entered it and each deletion.
  *
  * Three honest outcomes, each with its own exit code: 0 verified (intact, signed by a key trusted
  * here); 3 intact but signed by a key this workstation does not trust (compare the fingerprint with
@@ -21,7 +25,7 @@
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { VerificationOutcome, VerificationReport } from '../../shared/evidence.js';
 import { checkLedger } from '../core/audit/ledger-check.js';
@@ -29,11 +33,16 @@ import { CHECKPOINTS_FILE } from '../core/audit/ledger-checkpoints.js';
 import { workstationDataDirs } from '../core/data-dirs.js';
 import { keysDir, leaveInInbox, verificationDetails } from '../core/evidence/evidence-service.js';
 import { verifyPackage } from '../core/evidence/package-verifier.js';
+import { checkDeletionReceipt } from '../core/recording/receipt-check.js';
 import { keyFingerprint } from '../core/evidence/signing-key.js';
 import { trustedFingerprints } from '../core/evidence/trusted-keys.js';
 import { printable, printableJson } from './printable.js';
 
-const USAGE = 'Usage: watchroom-verify PACKAGE [--trust KEY.pem ...] [--data DIR] [--json]\n       watchroom-verify --ledger DATA_DIR [--mirror DIR] [--tsa-ca CA.pem] [--key KEY.pem] [--json]';
+const USAGE = [
+  'Usage: watchroom-verify PACKAGE [--trust KEY.pem ...] [--data DIR] [--json]',
+  '       watchroom-verify --ledger DATA_DIR [--mirror DIR] [--tsa-ca CA.pem] [--key KEY.pem] [--json]',
+  '       watchroom-verify --receipt RECEIPT.json [--data DATA_DIR] [--key KEY.pem] [--json]',
+].join('\n');
 export const EXIT: Record<VerificationOutcome | 'usage', number> = { verified: 0, failed: 1, usage: 2, 'signer-untrusted': 3 };
 
 const say = (stream: NodeJS.WriteStream, lines: string[]) => stream.write(`${lines.map(printable).join('\n')}\n`);
@@ -86,6 +95,7 @@ async function main(): Promise<number> {
         mirror: { type: 'string' },
         'tsa-ca': { type: 'string' },
         key: { type: 'string' },
+        receipt: { type: 'string' },
       },
     });
   } catch (error) {
@@ -96,6 +106,10 @@ async function main(): Promise<number> {
   if (values.ledger !== undefined) {
     if (positionals.length > 0) return usage('--ledger checks a data folder; name no package with it.');
     return verifyLedger(resolve(values.ledger), { mirror: values.mirror, tsaCa: values['tsa-ca'], key: values.key, json: values.json });
+  }
+  if (values.receipt !== undefined) {
+    if (positionals.length > 0) return usage('--receipt checks one receipt; name no package with it.');
+    return verifyReceipt(resolve(values.receipt), { data: values.data, key: values.key, json: values.json });
   }
   if (positionals.length !== 1) return usage('Name one package folder.');
   const packageDir = resolve(positionals[0]!);
@@ -160,6 +174,32 @@ async function verifyLedger(dataDir: string, opts: { mirror?: string; tsaCa?: st
     else {
       const first = report.problems[0]!;
       out.push(`RESULT:      BROKEN — first at entry ${first.seq ?? '?'}; ${report.problems.length} problem(s):`);
+      for (const p of report.problems) out.push(`  [${p.code}] ${p.message}`);
+    }
+    say(process.stdout, out);
+  }
+  return report.ok ? 0 : 1;
+}
+
+async function verifyReceipt(file: string, opts: { data?: string; key?: string; json: boolean }): Promise<number> {
+  if (!existsSync(file)) return usage(`--receipt ${file}: there is no such file.`);
+  // A receipt lies in <data folder>/deletion-receipts/ unless it was copied elsewhere.
+  const dataDir = opts.data ? resolve(opts.data) : dirname(dirname(file));
+  const keyFile = opts.key ?? join(keysDir(dataDir), 'signing-key.pub.pem');
+  if (!existsSync(keyFile)) return usage(`No key to check it with: ${keyFile} does not exist. Pass --key KEY.pem or --data DATA_DIR.`);
+  const ledgerFile = join(dataDir, 'audit.jsonl');
+  const report = await checkDeletionReceipt(file, { publicKeyPem: readFileSync(keyFile, 'utf8'), ...(existsSync(ledgerFile) ? { ledgerFile } : {}) });
+  if (opts.json) process.stdout.write(`${printableJson(report)}\n`);
+  else {
+    const out = [
+      `Receipt: ${file}`,
+      `Issued:  ${report.at ?? 'unknown'}, ${report.segments} segment(s) deleted`,
+      `Signer:  ${report.signer}${opts.key ? '' : ' (the key in the data folder; compare its fingerprint with the published one, or pass --key)'}`,
+      `Ledger:  ${report.ledgerChecked ? ledgerFile : 'not found: only the signature was checked (pass --data DATA_DIR)'}`,
+    ];
+    if (report.ok) out.push('RESULT:  VERIFIED — signed by this key, and entered in the ledger as it stands.');
+    else {
+      out.push(`RESULT:  FAILED — ${report.problems.length} problem(s):`);
       for (const p of report.problems) out.push(`  [${p.code}] ${p.message}`);
     }
     say(process.stdout, out);

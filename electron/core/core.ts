@@ -21,6 +21,7 @@ import { createPeopleModule } from './people/people-module.js';
 import { createRecordingModule, type RecordingOptions } from './recording/recording-module.js';
 import type { ReconcileReport } from './recording/recording-reconciler.js';
 import type { SegmentIndex } from './recording/segment-index.js';
+import type { RetentionResult } from './recording/retention.js';
 import { keyFileSecretBox, type SecretBox } from './settings/secret-box.js';
 import type { SettingsStore } from './settings/settings-store.js';
 import type { StreamSink } from './streams/stream-fanout.js';
@@ -77,7 +78,7 @@ export interface Core {
   readonly ready: Promise<ReconcileReport>;
   readonly recordings: { root: string; index: SegmentIndex };
   /** Runs a retention pass now (it also runs on a timer). */
-  applyRetention(): Promise<{ deleted: number; freedBytes: number }>;
+  applyRetention(): Promise<RetentionResult>;
   close(): Promise<void>;
 }
 

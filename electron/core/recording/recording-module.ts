@@ -17,7 +17,8 @@ import type { Logger } from '../logger.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { fileLeftoverRuns, reconcileRecordings, type ReconcileReport } from './recording-reconciler.js';
 import { RecordingStore, type Audit } from './recording-store.js';
-import { applyRetention, DEFAULT_RETENTION, type FreeSpaceFloor } from './retention.js';
+import { fileDeletionReceipt, type ReceiptDeps } from './deletion-receipt.js';
+import { applyRetention, DEFAULT_FREE_SPACE_FLOOR, DEFAULT_RETENTION, type FreeSpaceFloor, type RetentionResult } from './retention.js';
 import { SegmentIndex } from './segment-index.js';
 import { MAX_CLOCK_OFFSET_MS, SegmentRecorder } from './segment-recorder.js';
 import { pruneTimelineThumbnails, timelineThumbnailRoute } from './timeline-thumbnails.js';
@@ -47,7 +48,7 @@ export interface RecordingModule extends FeatureModule {
   readonly leftoversFiled: Promise<void>;
   /** Settles once recordings are reconciled with the index and a first retention pass ran. */
   readonly ready: Promise<ReconcileReport>;
-  applyRetention(): Promise<{ deleted: number; freedBytes: number }>;
+  applyRetention(): Promise<RetentionResult>;
 }
 
 export function createRecordingModule(deps: { dataDir: string; logger: Logger; settings: SettingsStore; audit: AuditModule; cameras: CamerasModule; options: RecordingOptions }): RecordingModule {
@@ -77,7 +78,8 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
     return saved.success ? saved.data : { ...DEFAULT_RETENTION, ...options.retention };
   };
   const thumbnails = join(deps.dataDir, 'thumbnails', 'timeline');
-  const runRetention = retentionRunner({ index, root, retention, auditSystem, logger, registry, options, thumbnails });
+  const receipts = { dataDir: deps.dataDir, key: deps.audit.signingKey, audit: auditSystem, cameraName: (id: string) => nameOrUnknown(registry, id) };
+  const runRetention = retentionRunner({ index, root, retention, auditSystem, logger, registry, options, thumbnails, receipts });
 
   // Comparing the day folders with the index takes long with a month of footage, so it runs after
   // recording has started; only crash leftovers are filed first.
@@ -118,15 +120,23 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
 }
 
 /**
- * One retention pass at a time, however many ask (the timer, a settings change, start-up); an
- * archived camera is forgotten once retention has ended all its footage, and the timeline's
- * pictures of deleted footage go with it.
+ * One retention pass at a time, however many ask (the timer, a settings change, start-up); a pass
+ * that deleted anything files its signed receipt; an archived camera is forgotten once retention has
+ * ended all its footage, and the timeline's pictures of deleted footage go with it.
  */
-function retentionRunner(deps: { index: SegmentIndex; root: string; retention: () => RetentionSettings; auditSystem: Audit; logger: Logger; registry: CameraRegistry; options: RecordingOptions; thumbnails: string }): RetentionRunner {
+function retentionRunner(deps: { index: SegmentIndex; root: string; retention: () => RetentionSettings; auditSystem: Audit; logger: Logger; registry: CameraRegistry; options: RecordingOptions; thumbnails: string; receipts: ReceiptDeps }): RetentionRunner {
   const clock = new TrustedClock((jump) => deps.auditSystem('clock.jump', 'clock', { ...jump }), deps.options.clocks);
-  let running: Promise<{ deleted: number; freedBytes: number }> | null = null;
+  const floor = deps.options.freeSpaceFloor ?? DEFAULT_FREE_SPACE_FLOOR;
+  let running: Promise<RetentionResult> | null = null;
+  const pass = async () => {
+    const at = clock.now();
+    const policy = deps.retention();
+    const result = await applyRetention(deps.index, deps.root, policy, at, deps.auditSystem, floor);
+    if (result.segments.length > 0) fileDeletionReceipt(deps.receipts, { at, policy, floor, deleted: result.segments });
+    return result;
+  };
   const run = () =>
-    (running ??= applyRetention(deps.index, deps.root, deps.retention(), clock.now(), deps.auditSystem, deps.options.freeSpaceFloor)
+    (running ??= pass()
       .then((result) => {
         const withFootage = new Set(deps.index.cameraIds());
         for (const gone of deps.registry.forgetArchived((id) => withFootage.has(id))) deps.logger.log('info', 'cameras.archive-emptied', { cameraId: gone.id });
@@ -137,7 +147,7 @@ function retentionRunner(deps: { index: SegmentIndex; root: string; retention: (
   return Object.assign(run, { settled: () => running?.catch(() => undefined) });
 }
 
-type RetentionRunner = (() => Promise<{ deleted: number; freedBytes: number }>) & { settled(): Promise<unknown> | undefined };
+type RetentionRunner = (() => Promise<RetentionResult>) & { settled(): Promise<unknown> | undefined };
 
 /** Recording's slice of the contract: ranges, retention and the start-up check. */
 function recordingHandlers(deps: { index: SegmentIndex; registry: CameraRegistry; retention: () => RetentionSettings; settings: SettingsStore; runRetention: () => Promise<unknown>; ready: Promise<ReconcileReport>; logger: Logger }): FeatureModule['handlers'] {
@@ -161,4 +171,13 @@ function recordingHandlers(deps: { index: SegmentIndex; registry: CameraRegistry
     getStorageUsage: async () => index.usage(),
     getRecordingCheck: async () => ready,
   };
+}
+
+/** A camera's name for a receipt; footage can outlive its camera's record (forgotten once emptied). */
+function nameOrUnknown(registry: CameraRegistry, id: string): string {
+  try {
+    return registry.get(id).name;
+  } catch {
+    return '(camera no longer configured)';
+  }
 }

@@ -7,6 +7,8 @@
 import type { AuditAction } from '../../../shared/audit-actions.js';
 import { rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LedgerRef } from '../audit/audit-ledger.js';
+import type { DeletedSegment } from './deletion-receipt.js';
 import type { SegmentIndex, SegmentRow } from './segment-index.js';
 
 export interface RetentionPolicy {
@@ -29,6 +31,13 @@ export const DEFAULT_FREE_SPACE_FLOOR: FreeSpaceFloor = { fraction: 0.05, bytes:
 
 const BATCH = 200;
 
+/** What one pass deleted, each segment with its ledger entry: the makings of its receipt. */
+export interface RetentionResult {
+  deleted: number;
+  freedBytes: number;
+  segments: DeletedSegment[];
+}
+
 /**
  * `now` should come from a TrustedClock, so a clock set forward while the app runs does not age
  * footage. At start there is no monotonic reference yet, hence the hold on the age limit below.
@@ -38,16 +47,17 @@ export async function applyRetention(
   root: string,
   policy: RetentionPolicy,
   now: number,
-  audit: (action: AuditAction, subject: string, details: Record<string, unknown>) => void,
+  audit: (action: AuditAction, subject: string, details: Record<string, unknown>) => LedgerRef | void,
   floor: FreeSpaceFloor = DEFAULT_FREE_SPACE_FLOOR,
-): Promise<{ deleted: number; freedBytes: number }> {
-  const result = { deleted: 0, freedBytes: 0 };
+): Promise<RetentionResult> {
+  const result: RetentionResult = { deleted: 0, freedBytes: 0, segments: [] };
   const remove = async (s: SegmentRow, reason: string) => {
     await rm(join(root, s.path), { force: true });
     index.delete(s.id);
-    audit('segment.deleted', s.cameraId, { path: s.path, sha256: s.sha256, startMs: s.startMs, endMs: s.endMs, bytes: s.bytes, reason });
+    const entry = audit('segment.deleted', s.cameraId, { path: s.path, sha256: s.sha256, startMs: s.startMs, endMs: s.endMs, bytes: s.bytes, reason });
     result.deleted++;
     result.freedBytes += s.bytes;
+    result.segments.push({ cameraId: s.cameraId, path: s.path, sha256: s.sha256, startMs: s.startMs, endMs: s.endMs, bytes: s.bytes, reason, ledgerSeq: entry ? entry.seq : null });
   };
 
   const maxAgeMs = policy.maxAgeDays * 86_400_000;

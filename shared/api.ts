@@ -15,6 +15,9 @@ import type {
   sessionPersonSchema,
   signedInSchema,
   storageUsageSchema,
+  wallHistoryChangeSchema,
+  wallHistorySchema,
+  wallHistoryWallSchema,
   wallSummarySchema,
 } from './entities.js';
 import type { cameraInputSchema, personInputSchema, retentionSchema, tourSchema, wallStateSchema } from './schemas.js';
@@ -31,6 +34,9 @@ export type StorageUsage = z.infer<typeof storageUsageSchema>;
 export type Tour = z.infer<typeof tourSchema>;
 export type WallState = z.infer<typeof wallStateSchema>;
 export type WallSummary = z.infer<typeof wallSummarySchema>;
+export type WallHistory = z.infer<typeof wallHistorySchema>;
+export type WallHistoryChange = z.infer<typeof wallHistoryChangeSchema>;
+export type WallHistoryWall = z.infer<typeof wallHistoryWallSchema>;
 export type PresetSummary = z.infer<typeof presetSummarySchema>;
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export type Person = z.infer<typeof personSchema>;

@@ -38,6 +38,7 @@ export const AUDIT_ACTIONS = [
   'wall.preset-save',
   'wall.preset-recall',
   'wall.preset-delete',
+  'wall.cameras-changed',
   // Incidents and evidence
   'bookmark.create',
   'bookmark.update',

@@ -24,6 +24,7 @@ import {
   storageUsageSchema,
   trustedKeySchema,
   verificationReportSchema,
+  wallHistorySchema,
   wallSummarySchema,
 } from './entities.js';
 import type { ErrorCode } from './errors.js';
@@ -116,6 +117,8 @@ export const CONTRACT = {
   /** Puts every wall back as the preset has it; walls it does not have are removed. */
   recallPreset: spec({ arg: z.object({ id: presetIdSchema }), result: z.array(wallSummarySchema), access: 'wall.arrange', audit: 'wall.preset-recall', errors: ['preset.not-found'] }),
   deletePreset: spec({ arg: z.object({ id: presetIdSchema }), result: nothing, access: 'wall.arrange', audit: 'wall.preset-delete', errors: ['preset.not-found'] }),
+  /** Every wall as it stood at a moment, from the ledger: who put which camera where, presets and tours. */
+  getWallHistory: spec({ arg: z.object({ atMs: epochMs }), result: wallHistorySchema, access: 'audit.view', audit: null, errors: [] }),
 
   // Recording
   /** Recorded ranges of one camera between two times (archived cameras included). */

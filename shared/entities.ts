@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from './roles.js';
-import { bookmarkInputSchema, cameraIdSchema } from './schemas.js';
+import { bookmarkInputSchema, cameraIdSchema, wallStateSchema } from './schemas.js';
 
 export { exportJobSchema } from './schemas.js';
 
@@ -78,6 +78,27 @@ export const wallSummarySchema = z.object({
   name: z.string(),
 });
 
+
+/** One wall as the ledger recorded it after a change. */
+export const wallHistoryWallSchema = wallStateSchema.extend({ id: z.string(), name: z.string() });
+
+/** A change to the walls: who made it (a person, or `system` when a camera came or went), when, and to which walls. */
+export const wallHistoryChangeSchema = z.object({
+  seq: z.number(),
+  at: z.string(),
+  actor: z.string(),
+  role: z.enum(ROLES).optional(),
+  action: z.string(),
+  wallIds: z.array(z.string()),
+});
+
+/** Every wall as it stood at a moment, each with the change that made it so, and the changes either side. */
+export const wallHistorySchema = z.object({
+  atMs: epochMs,
+  walls: z.array(z.object({ wall: wallHistoryWallSchema, since: wallHistoryChangeSchema })),
+  before: z.array(wallHistoryChangeSchema),
+  after: z.array(wallHistoryChangeSchema),
+});
 /** A saved set of walls ("salvo"), recalled in one action. */
 export const presetSummarySchema = z.object({
   id: z.string(),

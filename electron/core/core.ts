@@ -106,7 +106,7 @@ export function createCore(options: CoreOptions): Core {
     onExport: (job) => emit({ type: 'export.progress', job }),
     ...(options.maxReceivedFileBytes ? { maxReceivedFileBytes: options.maxReceivedFileBytes } : {}),
   });
-  const walls = createWallsModule({ settings, cameras, emit });
+  const walls = createWallsModule({ settings, cameras, ledger: audit.ledger, emit });
 
   cameras.onDidChange(() => emit({ type: 'cameras.changed' }));
   cameras.addDemoIfFirstRun();

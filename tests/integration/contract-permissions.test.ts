@@ -90,6 +90,7 @@ const SAMPLE: Sample = {
   getRecordingCheck: () => undefined,
   getAuditStatus: () => undefined,
   listAudit: () => ({ limit: 10 }),
+  getWallHistory: () => ({ atMs: Date.now() }),
   createBookmark: () => ({ cameraIds: [cameraId], atMs: range.fromMs + 1_000, beforeMs: 1_000, afterMs: 1_000, title: unique('Bookmark'), notes: '', tags: [], caseReference: '' }),
   updateBookmark: async () => ({ id: (await system.createBookmark(bookmark())).id, changes: { title: unique('Retitled') } }),
   deleteBookmark: async () => ({ id: (await system.createBookmark(bookmark())).id }),

@@ -158,7 +158,7 @@ describe('retention', () => {
     index.addLock(cam.id, { startMs: second!.startMs + 10, endMs: second!.endMs - 10 }, 'incident 7');
     const keepBytes = all.slice(-2).reduce((n, s) => n + s.bytes, 0) + second!.bytes;
     const deletions: string[] = [];
-    await applyRetention(index, h.core.recordings.root, { maxAgeDays: 31, maxTotalBytes: keepBytes, maxBytesPerCamera: null }, Date.now(), (action, _s, d) => deletions.push(`${action}:${d.path}:${d.reason}`));
+    await applyRetention(index, h.core.recordings.root, { maxAgeDays: 31, maxTotalBytes: keepBytes, maxBytesPerCamera: null }, Date.now(), (action, _s, d) => void deletions.push(`${action}:${d.path}:${d.reason}`));
     const left = index.segments(cam.id, 0, Date.now() + 1e6).map((s) => s.path);
     expect(left).toContain(second!.path);
     expect(left).not.toContain(oldest!.path);
@@ -194,7 +194,7 @@ describe('retention', () => {
       };
       const floor = { fraction: 0, bytes: free() + oldest!.bytes + third!.bytes / 2 };
       const deletions: string[] = [];
-      await applyRetention(index, root, { maxAgeDays: 31, maxTotalBytes: 1e12, maxBytesPerCamera: null }, Date.now(), (action, _s, d) => deletions.push(`${action}:${d.path}:${d.reason}`), floor);
+      await applyRetention(index, root, { maxAgeDays: 31, maxTotalBytes: 1e12, maxBytesPerCamera: null }, Date.now(), (action, _s, d) => void deletions.push(`${action}:${d.path}:${d.reason}`), floor);
       expect(deletions).toEqual([oldest, third].map((s) => `segment.deleted:${s!.path}:free-space`));
       expect(index.segments(cam.id, 0, Date.now() + 1e6).map((s) => s.path)).toEqual([second!, ...all.slice(3)].map((s) => s.path));
       expect(segmentFiles(join(root, cam.id)).filter((p) => !p.includes('incoming'))).toEqual([second!, ...all.slice(3)].map((s) => s.path.slice(cam.id.length + 1)));
@@ -204,7 +204,7 @@ describe('retention', () => {
       // pass after one round, instead of emptying the disk of footage without reaching the floor.
       for (const s of all.slice(3)) linkSync(join(root, s.path), join(root, `held-${s.id}.ts`));
       deletions.length = 0;
-      await applyRetention(index, root, { maxAgeDays: 31, maxTotalBytes: 1e12, maxBytesPerCamera: null }, Date.now(), (action, _s, d) => deletions.push(`${action}:${d.path}:${d.reason}`), { fraction: 0, bytes: free() + 1 });
+      await applyRetention(index, root, { maxAgeDays: 31, maxTotalBytes: 1e12, maxBytesPerCamera: null }, Date.now(), (action, _s, d) => void deletions.push(`${action}:${d.path}:${d.reason}`), { fraction: 0, bytes: free() + 1 });
       expect(deletions).toEqual([`segment.deleted:${all[3]!.path}:free-space`]);
     } finally {
       await h.close();

@@ -10,6 +10,8 @@ import { createWallService } from '../../electron/core/wall/wall-service.js';
 import { createDispatcher } from '../../electron/core/api/dispatch.js';
 import type { Handlers } from '../../electron/core/api/handlers.js';
 import { createLogger } from '../../electron/core/logger.js';
+import { wallHistory } from '../../electron/core/wall/wall-history.js';
+import { waitFor } from '../fixtures/wait-for.js';
 
 const cams = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
 
@@ -38,19 +40,20 @@ describe('wall set', () => {
   });
 });
 
+/** A wall service through the real dispatcher, as the shells call it, in the session of one operator; its ledger real. */
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'watchroom-walls-'));
+  const settings = openConfStore(dir, 'settings');
+  const ledger = new AuditLedger(join(dir, 'audit.jsonl'));
+  let changes = 0;
+  const service = createWallService({ settings, cameraIds: () => cams, onChange: () => changes++, auditSystem: (action, subject, details) => void ledger.append('system', action, subject, details) });
+  const actions = () => readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action);
+  const sessions = { resolve: () => ({ person: { id: 'p-olive', name: 'olive', displayName: 'Olive', role: 'operator' as const }, locked: false }), touch: () => undefined };
+  const dispatcher = createDispatcher({ handlers: service.handlers as unknown as Handlers, ledger, sessions, logger: createLogger({ file: join(dir, 'log'), secrets: () => [] }) });
+  return { settings, service, ledger, api: dispatcher.api('olive-session'), changes: () => changes, actions };
+}
+
 describe('wall service', () => {
-  const setup = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'watchroom-walls-'));
-    const settings = openConfStore(dir, 'settings');
-    const ledger = new AuditLedger(join(dir, 'audit.jsonl'));
-    let changes = 0;
-    const service = createWallService({ settings, cameraIds: () => cams, onChange: () => changes++ });
-    const actions = () => readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action);
-    // Through the real dispatcher, as the shells call it, in the session of one operator.
-    const sessions = { resolve: () => ({ person: { id: 'p-olive', name: 'olive', displayName: 'Olive', role: 'operator' as const }, locked: false }), touch: () => undefined };
-    const dispatcher = createDispatcher({ handlers: service.handlers as unknown as Handlers, ledger, sessions, logger: createLogger({ file: join(dir, 'log'), secrets: () => [] }) });
-    return { settings, service, api: dispatcher.api('olive-session'), changes: () => changes, actions };
-  };
 
   it('takes over the single wall saved before there were several', async () => {
     const { settings, api } = setup();
@@ -109,5 +112,67 @@ describe('wall service', () => {
     expect((await api.getWall({ wallId: 'wall-2' })).tiles).toEqual(['c2', 'c3', null, null]);
     service.cameraRemoved('c3');
     expect((await api.getWall({ wallId: 'wall-2' })).tiles).toEqual(['c2', null, null, null]);
+  });
+});
+
+describe('wall history', () => {
+  it('shows every wall as it stood at any moment, who made it so, from the ledger alone (also after a restart)', async () => {
+    const { api, service, ledger, actions } = setup();
+    const file = ledger.file;
+    const history = wallHistory(ledger);
+    /** The time of the newest entry, once the clock has passed it: the next change comes strictly later. */
+    const mark = async () => {
+      const at = Date.parse(ledger.list(1)[0]!.at);
+      await waitFor('the clock to pass the last entry', () => Date.now() > at, 5_000, 2);
+      return at;
+    };
+    const before = Date.now() - 1;
+    await api.setWall({ wallId: 'wall-1', state: { layout: '2x2', tiles: ['c1', 'c2', 'c3', 'c4'] } });
+    const t1 = await mark();
+    await api.addWall();
+    await api.setWall({ wallId: 'wall-2', state: { layout: '2x2', tiles: ['c5', null, null, null], tours: [{ cameraIds: ['c5', 'c6'], dwellSeconds: 10 }, null, null, null] } });
+    const t2 = await mark();
+    const night = await api.savePreset({ name: 'Night' });
+    await api.setWall({ wallId: 'wall-1', state: { layout: '1', tiles: ['c6'] } });
+    await api.removeWall({ wallId: 'wall-2' });
+    const t3 = await mark();
+    await api.recallPreset({ id: night.id });
+    const t4 = await mark();
+    service.camerasAdded(['c6']); // a camera added by an administrator fills an empty tile: the system's change
+    const t5 = await mark();
+    expect(actions()).toContain('wall.cameras-changed');
+
+    const shown = async (h: ReturnType<typeof wallHistory>, at: number) => (await h.at(at)).walls.map(({ wall, since }) => [wall.id, wall.layout, wall.tiles, wall.tours?.[0]?.cameraIds ?? null, since.actor, since.action]);
+    for (const h of [history, wallHistory(new AuditLedger(file))]) {
+      expect(await shown(h, t1)).toEqual([['wall-1', '2x2', ['c1', 'c2', 'c3', 'c4'], null, 'olive', 'wall.set']]);
+      expect(await shown(h, t2)).toEqual([
+        ['wall-1', '2x2', ['c1', 'c2', 'c3', 'c4'], null, 'olive', 'wall.set'],
+        ['wall-2', '2x2', ['c5', null, null, null], ['c5', 'c6'], 'olive', 'wall.set'],
+      ]);
+      expect(await shown(h, t3)).toEqual([['wall-1', '1', ['c6'], null, 'olive', 'wall.set']]);
+      expect(await shown(h, t4)).toEqual([
+        ['wall-1', '2x2', ['c1', 'c2', 'c3', 'c4'], null, 'olive', 'wall.preset-recall'],
+        ['wall-2', '2x2', ['c5', null, null, null], ['c5', 'c6'], 'olive', 'wall.preset-recall'],
+      ]);
+      expect(await shown(h, t5)).toEqual([
+        ['wall-1', '2x2', ['c1', 'c2', 'c3', 'c4'], null, 'olive', 'wall.preset-recall'],
+        ['wall-2', '2x2', ['c5', 'c6', null, null], ['c5', 'c6'], 'system', 'wall.cameras-changed'],
+      ]);
+      expect((await h.at(before)).walls).toEqual([]);
+      // The changes either side of a moment, for stepping through them.
+      const around = await h.at(t2);
+      expect(around.before.at(-1)).toMatchObject({ action: 'wall.set', actor: 'olive', role: 'operator', wallIds: ['wall-2'] });
+      expect(around.after[0]).toMatchObject({ action: 'wall.set', wallIds: ['wall-1'] });
+    }
+    // Kept up to date as entries are appended, without reading the ledger again.
+    await api.setWall({ wallId: 'wall-1', state: { layout: '1', tiles: ['c2'] } });
+    expect(await shown(history, Date.now() + 1000)).toContainEqual(['wall-1', '1', ['c2'], null, 'olive', 'wall.set']);
+  });
+
+  it('reads the single-wall entries written before walls were recorded whole', async () => {
+    const { ledger } = setup();
+    ledger.append({ name: 'olive', role: 'operator' }, 'wall.set', 'wall-1', { layout: '2x2', tiles: ['c1', null, null, null] });
+    const at = Date.parse(ledger.list(1)[0]!.at);
+    expect((await wallHistory(ledger).at(at)).walls.map((w) => [w.wall.id, w.wall.tiles])).toEqual([['wall-1', ['c1', null, null, null]]]);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The walls as the API offers them: each wall's layout and tiles, adding and removing walls, and
  * presets. Walls and saved presets live in settings; anything unreadable there is set aside for the
- * defaults rather than trusted. Preset changes and recalls are audited (they change what a control
- * room watches); every change tells every window through `wall.changed`.
+ * defaults rather than trusted. Every change is audited with the composition of each wall it changed
+ * (wall-history.ts reads the walls of any past moment back from those entries); every change tells
+ * every window through `wall.changed`.
  */
 import { randomUUID } from 'node:crypto';
 import type { WallState, WallSummary } from '../../../shared/api.js';
@@ -10,6 +11,8 @@ import type { Handlers } from '../api/handlers.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import { savedPresetSchema, wallEntrySchema, wallStateSchema } from '../../../shared/schemas.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { AuditAction } from '../../../shared/audit-actions.js';
+import { changedWalls, type WallComposition } from './wall-history.js';
 import { fillEmptyTiles, removeFromWall } from './wall-state.js';
 import { BUILT_IN_PRESETS, builtInLayout, MAIN_WALL, mainWall, normalizeWalls, presetSummaries, withNewWall, type SavedPreset, type WallEntry } from './wall-set.js';
 
@@ -18,24 +21,32 @@ export interface WallDeps {
   /** Camera ids in the order the camera list shows them. */
   cameraIds(): string[];
   onChange(): void;
+  /** The ledger, for changes no person asked for (a camera added or archived). */
+  auditSystem(action: AuditAction, subject: string, details: Record<string, unknown>): void;
 }
 
 export function createWallService(deps: WallDeps) {
   const store = wallSettings(deps);
+  const followed = (walls: WallComposition[], cause: string, cameraIds: readonly string[]) => {
+    if (walls.length > 0) deps.auditSystem('wall.cameras-changed', walls.map((w) => w.id).join(','), { cause, cameraIds, walls });
+  };
   return {
     /** New cameras go into the first empty tiles, main wall first. */
     camerasAdded(cameraIds: readonly string[]): void {
       let queue = [...cameraIds];
-      store.writeWalls(
+      const { changed } = store.writeWalls(
         store.readWalls().map((w) => {
           const filled = fillEmptyTiles(w, queue);
           queue = queue.filter((id) => !filled.tiles.includes(id));
           return { ...w, ...filled };
         }),
       );
+      followed(changed, 'camera-added', cameraIds);
     },
     cameraRemoved(cameraId: string): void {
-      store.writeWalls(store.readWalls().map((w) => ({ ...w, ...removeFromWall(w, cameraId) })));
+      // Archiving takes the camera off every tile (reads already leave it out): the ledger says so.
+      const { changed } = store.writeWalls(store.readWalls().map((w) => ({ ...w, ...removeFromWall(w, cameraId) })), store.readStoredWalls());
+      followed(changed, 'camera-archived', [cameraId]);
     },
     handlers: { ...wallHandlers(store), ...presetHandlers(store) } satisfies Partial<Handlers>,
   };
@@ -48,23 +59,28 @@ function wallSettings(deps: WallDeps) {
     const ids = new Set(deps.cameraIds());
     return (id: string) => ids.has(id);
   };
+  /** The walls as stored, before normalising: what a change is measured against. */
+  const readStoredWalls = (): WallEntry[] => {
+    const stored = deps.settings.get('walls');
+    const walls = Array.isArray(stored) ? stored.flatMap((w) => (wallEntrySchema.safeParse(w).success ? [w as WallEntry] : [])) : [];
+    if (walls.length === 0) {
+      // Before there were several walls, the one wall was stored under `wall`.
+      const legacy = wallStateSchema.safeParse(deps.settings.get('wall'));
+      walls.push(mainWall(legacy.success ? legacy.data : undefined));
+    }
+    return walls;
+  };
+  const readWalls = (): WallEntry[] => normalizeWalls(readStoredWalls(), existing());
   return {
     deps,
-    readWalls(): WallEntry[] {
-      const stored = deps.settings.get('walls');
-      const walls = Array.isArray(stored) ? stored.flatMap((w) => (wallEntrySchema.safeParse(w).success ? [w as WallEntry] : [])) : [];
-      if (walls.length === 0) {
-        // Before there were several walls, the one wall was stored under `wall`.
-        const legacy = wallStateSchema.safeParse(deps.settings.get('wall'));
-        walls.push(mainWall(legacy.success ? legacy.data : undefined));
-      }
-      return normalizeWalls(walls, existing());
-    },
-    writeWalls(walls: WallEntry[]): WallEntry[] {
+    readStoredWalls,
+    readWalls,
+    /** Stores the walls; returns them and the compositions that changed (against `before`), for the ledger. */
+    writeWalls(walls: WallEntry[], before: WallEntry[] = readWalls()): { walls: WallEntry[]; changed: WallComposition[] } {
       const normalized = normalizeWalls(walls, existing());
       deps.settings.set('walls', normalized);
       deps.onChange();
-      return normalized;
+      return { walls: normalized, changed: changedWalls(before, normalized) };
     },
     readPresets(): SavedPreset[] {
       const stored = deps.settings.get('presets');
@@ -89,23 +105,22 @@ function wallHandlers({ deps, readWalls, writeWalls }: WallSettings) {
     setWall: async ({ wallId, state: next }, ctx) => {
       const walls = readWalls();
       find(walls, wallId);
-      const after = state(find(writeWalls(walls.map((w) => (w.id === wallId ? { id: w.id, name: w.name, ...next } : w))), wallId));
-      ctx.record(wallId, { layout: after.layout, tiles: after.tiles, ...(after.tour ? { tour: after.tour } : {}), ...(after.tours?.some(Boolean) ? { tours: after.tours } : {}) });
-      return after;
+      const written = writeWalls(walls.map((w) => (w.id === wallId ? { id: w.id, name: w.name, ...next } : w)), walls);
+      ctx.record(wallId, { walls: written.changed });
+      return state(find(written.walls, wallId));
     },
     addWall: async (_arg, ctx) => {
-      const walls = withNewWall(readWalls(), deps.cameraIds());
+      const before = readWalls();
+      const walls = withNewWall(before, deps.cameraIds());
       const added = walls[walls.length - 1]!;
-      writeWalls(walls);
-      ctx.record(added.id, { name: added.name });
+      ctx.record(added.id, { name: added.name, walls: writeWalls(walls, before).changed });
       return summary(added);
     },
     removeWall: async ({ wallId }, ctx) => {
       if (wallId === MAIN_WALL) throw new WatchroomError('wall.main', 'The main wall stays; close the other walls instead.');
       const walls = readWalls();
       find(walls, wallId);
-      writeWalls(walls.filter((w) => w.id !== wallId));
-      ctx.record(wallId);
+      ctx.record(wallId, { walls: writeWalls(walls.filter((w) => w.id !== wallId), walls).changed });
       return null;
     },
   } satisfies Partial<Handlers>;
@@ -128,9 +143,10 @@ function presetHandlers({ deps, readWalls, writeWalls, readPresets }: WallSettin
       const builtIn = BUILT_IN_PRESETS.find((p) => p.id === id);
       const saved = readPresets().find((p) => p.id === id);
       if (!builtIn && !saved) throw new WatchroomError('preset.not-found', 'There is no such preset; it may have been deleted.');
-      const walls = writeWalls(builtIn ? builtInLayout(builtIn.id, readWalls(), deps.cameraIds()) : saved!.walls);
-      ctx.record(id, { name: builtIn?.name ?? saved!.name });
-      return walls.map(summary);
+      const before = readWalls();
+      const written = writeWalls(builtIn ? builtInLayout(builtIn.id, before, deps.cameraIds()) : saved!.walls, before);
+      ctx.record(id, { name: builtIn?.name ?? saved!.name, walls: written.changed });
+      return written.walls.map(summary);
     },
     deletePreset: async ({ id }, ctx) => {
       const presets = readPresets();

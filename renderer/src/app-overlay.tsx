@@ -10,6 +10,7 @@ import { BookmarkDialog, type BookmarkDraft } from './incidents/bookmark-dialog'
 import { ExportDialog, type ExportScope } from './incidents/export-dialog';
 import { VerifyDialog } from './incidents/verify-dialog';
 import { AuditLedgerDialog } from './ledger/audit-ledger-dialog';
+import { WallHistoryDialog } from './ledger/wall-history-dialog';
 import { ChangePasswordDialog } from './people/change-password-dialog';
 import { PeopleDialog } from './people/people-dialog';
 import { RetentionDialog } from './settings/retention-dialog';
@@ -27,6 +28,7 @@ export type Overlay =
   | { kind: 'change-password' }
   | { kind: 'people' }
   | { kind: 'ledger' }
+  | { kind: 'wall-history' }
   | { kind: 'bookmark'; draft: BookmarkDraft }
   | { kind: 'export'; scope: ExportScope }
   /** `path` empty asks for a package; a path verifies that package at once. */
@@ -69,6 +71,8 @@ export function OverlayView({ overlay, wall, cameras, open, close }: OverlayView
       return <PeopleDialog onClose={close} />;
     case 'ledger':
       return <AuditLedgerDialog onClose={close} />;
+    case 'wall-history':
+      return <WallHistoryDialog onClose={close} />;
     case 'bookmark':
       return <BookmarkDialog draft={overlay.draft} onClose={close} />;
     case 'export':

@@ -1,6 +1,6 @@
 /**
  * Who is signed in, at the right end of the top bar, and what they can do about their session and the
- * workstation: change their password, manage people, read the ledger or set retention when their role
+ * workstation: change their password, manage people, read the ledger and the walls' history or set retention when their role
  * allows, lock the screen, sign out. The dialogs it opens are the app's overlays, outside the menu.
  */
 import { ROLE_NAMES } from '../../../shared/roles.js';
@@ -8,7 +8,7 @@ import { useSession } from '../session/session-context';
 import { DropMenu } from '../ui/drop-menu';
 import './people.css';
 
-export type PersonMenuDialog = 'change-password' | 'people' | 'ledger' | 'retention';
+export type PersonMenuDialog = 'change-password' | 'people' | 'ledger' | 'wall-history' | 'retention';
 
 export function PersonMenu({ onOpen }: { onOpen(dialog: PersonMenuDialog): void }) {
   const { session, can, lock, signOut } = useSession();
@@ -38,6 +38,7 @@ export function PersonMenu({ onOpen }: { onOpen(dialog: PersonMenuDialog): void 
             {item('open-change-password', 'Change password…', () => onOpen('change-password'))}
             {can('people.manage') && item('open-people', 'People…', () => onOpen('people'))}
             {can('audit.view') && item('open-ledger', 'Audit ledger…', () => onOpen('ledger'))}
+            {can('audit.view') && item('open-wall-history', 'Wall history…', () => onOpen('wall-history'))}
             {item('open-retention', 'Recording and retention…', () => onOpen('retention'))}
             {item('lock-now', 'Lock now', () => lock('by-hand'))}
             {item('sign-out', 'Sign out', () => void signOut())}

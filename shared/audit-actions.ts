@@ -21,7 +21,11 @@ export const AUDIT_ACTIONS = [
   'camera.edit',
   'camera.archive',
   'stream.open',
+  'stream.close',
   'recording.view',
+  'playback.open',
+  'playback.close',
+  'settings.viewing-policy',
   // Recording and retention
   'segment.closed',
   'segment.deleted',

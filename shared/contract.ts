@@ -24,6 +24,7 @@ import {
   storageUsageSchema,
   trustedKeySchema,
   verificationReportSchema,
+  viewingPolicySchema,
   wallHistorySchema,
   wallSummarySchema,
 } from './entities.js';
@@ -128,6 +129,19 @@ export const CONTRACT = {
   getRetention: spec({ arg: none, result: retentionSchema, access: 'wall.view', audit: null, errors: [] }),
   setRetention: spec({ arg: retentionSchema, result: retentionSchema, access: 'recording.configure', audit: 'settings.retention', errors: [] }),
   getStorageUsage: spec({ arg: none, result: storageUsageSchema, access: 'wall.view', audit: null, errors: [] }),
+  /** Whether looking back past instant replay needs a reason, and how far instant replay reaches. */
+  getViewingPolicy: spec({ arg: none, result: viewingPolicySchema, access: 'wall.view', audit: null, errors: [] }),
+  setViewingPolicy: spec({ arg: z.object({ reasonRequired: z.boolean() }), result: viewingPolicySchema, access: 'recording.configure', audit: 'settings.viewing-policy', errors: [] }),
+  /** A playback session: recorded footage past instant replay is served under it; its reason is in the ledger. */
+  openPlayback: spec({
+    arg: z.object({ reason: z.string().trim().max(500, { error: 'Keep the reason under 500 characters.' }), caseReference: z.string().trim().max(64, { error: 'A case reference is at most 64 characters.' }) }),
+    result: z.object({ id: uuid }),
+    access: 'recordings.view',
+    audit: 'playback.open',
+    errors: ['playback.reason-required'],
+  }),
+  /** Ends a playback session; the ledger records how long it lasted. */
+  closePlayback: spec({ arg: z.object({ id: uuid }), result: nothing, access: 'recordings.view', audit: 'playback.close', errors: ['playback.not-found'] }),
   /** The result of reconciling recordings with the index at start, once it has finished. */
   getRecordingCheck: spec({ arg: none, result: recordingCheckSchema, ...wallView }),
 

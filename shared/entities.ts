@@ -79,6 +79,9 @@ export const wallSummarySchema = z.object({
 });
 
 
+/** Looking back: whether a reason is asked for past instant replay, and how far instant replay reaches. */
+export const viewingPolicySchema = z.object({ reasonRequired: z.boolean(), instantReplayMinutes: z.number() });
+
 /** One wall as the ledger recorded it after a change. */
 export const wallHistoryWallSchema = wallStateSchema.extend({ id: z.string(), name: z.string() });
 

@@ -44,6 +44,8 @@ export const ERROR_STATUS = {
   // Incidents and evidence
   'bookmark.not-found': 404,
   'bookmark.locked': 409,
+  'playback.reason-required': 400,
+  'playback.not-found': 404,
   'export.not-found': 404,
   'export.bad-range': 400,
   'export.no-recording': 400,

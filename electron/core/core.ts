@@ -18,6 +18,7 @@ import { createEvidenceService } from './evidence/evidence-service.js';
 import { createIncidentService } from './incidents/incident-service.js';
 import type { Logger } from './logger.js';
 import { createPeopleModule } from './people/people-module.js';
+import { createLookingBack } from './recording/looking-back.js';
 import { createRecordingModule, type RecordingOptions } from './recording/recording-module.js';
 import type { ReconcileReport } from './recording/recording-reconciler.js';
 import type { SegmentIndex } from './recording/segment-index.js';
@@ -89,7 +90,8 @@ export function createCore(options: CoreOptions): Core {
   const people = createPeopleModule({ dataDir, ledger: audit.ledger, settings, appVersion: options.appVersion, shell: options.shell, ...(options.idleLockMs !== undefined ? { idleLockMs: options.idleLockMs } : {}) });
   const cameras = createCamerasModule({ settings, credentials: base.credentials, secretBox: options.secretBox ?? keyFileSecretBox(dataDir), demoWhenEmpty: options.demoWhenEmpty ?? false, logger });
   base.scrubSecrets(() => cameras.registry.secrets());
-  const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, options });
+  const lookingBack = createLookingBack({ settings, ledger: audit.ledger, watchSession: (token, onEnd) => people.sessions.onEnd(token, onEnd) });
+  const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, lookingBack, options });
   const streams = createStreamsModule({ logger, ledger: audit.ledger, cameras, recording, emit, options });
   const incidents = createIncidentService({ dataDir, recordingsRoot: recording.root, index: recording.index, logger, checkCamera: (id) => void cameras.registry.get(id), onChange: () => emit({ type: 'bookmarks.changed' }) });
   const evidence = createEvidenceService({
@@ -110,5 +112,5 @@ export function createCore(options: CoreOptions): Core {
 
   cameras.onDidChange(() => emit({ type: 'cameras.changed' }));
   cameras.addDemoIfFirstRun();
-  return coreFacade({ base, modules: [audit, people, cameras, recording, streams, incidents, evidence, walls], audit, people, streams, recording, evidence });
+  return coreFacade({ base, modules: [audit, people, cameras, lookingBack, recording, streams, incidents, evidence, walls], audit, people, streams, recording, evidence });
 }

@@ -39,6 +39,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const guard = new RequestGuard({ bindAddress, extraOrigins: options.extraOrigins ?? [], ...(options.only ? { only: options.only } : {}) });
   const ctx = { core: options.core, guard, rendererDir: options.rendererDir };
   const server = createServer((req, res) => void handleRequest(ctx, req, res).catch((error: unknown) => requestFailed(ctx, res, error)));
+  // Node closes an idle kept-alive connection after 5 s; on a busy machine a client reuses it just as
+  // it closes and its next request fails with a reset. A minute's grace, as load balancers give.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000; // must exceed keepAliveTimeout
   const closeSockets = serveSockets(server, options.core, guard);
 
   await new Promise<void>((resolve, reject) => {

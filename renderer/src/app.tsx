@@ -15,6 +15,7 @@ import { useFullScreenWall } from './wall/use-full-screen-wall';
 import { useSidebarOpen } from './wall/use-sidebar-open';
 import { WallClock } from './wall/wall-clock';
 import './app.css';
+import { LookBackGate } from './playback/look-back-gate';
 import { PlaybackPanel } from './playback/playback-panel';
 import { IncidentsPanel } from './incidents/incidents-panel';
 import { RecordingCheckNotice } from './wall/recording-check-notice';
@@ -24,7 +25,7 @@ import { AuditStatusNotice } from './wall/audit-status-notice';
  * The panel over the wall: incidents, or playback (of the wall's cameras, or of a bookmark's from its
  * moment); playback opened from the incidents goes back to them.
  */
-type Panel = { kind: 'playback'; cameras: CameraView[]; startAtMs?: number; back?: Panel } | { kind: 'incidents' };
+type Panel = { kind: 'playback'; cameras: CameraView[]; startAtMs?: number; caseReference?: string; back?: Panel } | { kind: 'incidents' };
 
 /** The distinct cameras shown on the visible tiles, in tile order. */
 function wallCameras(tiles: ReadonlyArray<string | null>, byId: ReadonlyMap<string, CameraView>): CameraView[] {
@@ -114,14 +115,16 @@ export function App() {
           {panel?.kind === 'incidents' && (
             <IncidentsPanel
               cameras={camerasById}
-              onPlay={(b) => setPanel({ kind: 'playback', cameras: camerasOf(b.cameraIds), startAtMs: b.atMs - b.beforeMs, back: panel })}
+              onPlay={(b) => setPanel({ kind: 'playback', cameras: camerasOf(b.cameraIds), startAtMs: b.atMs - b.beforeMs, caseReference: b.caseReference, back: panel })}
               onEdit={(b) => setOverlay({ kind: 'bookmark', draft: { cameraIds: b.cameraIds, cameraNames: namesOf(b.cameraIds), atMs: b.atMs, existing: b } })}
               onExport={(scope) => setOverlay({ kind: 'export', scope })}
               onClose={() => setPanel(null)}
             />
           )}
           {panel?.kind === 'playback' && (
-            <PlaybackPanel cameras={panel.cameras} startAtMs={panel.startAtMs} onExport={(scope) => setOverlay({ kind: 'export', scope })} onClose={() => setPanel(panel.back ?? null)} />
+            <LookBackGate caseReference={panel.caseReference} onCancel={() => setPanel(panel.back ?? null)}>
+              <PlaybackPanel cameras={panel.cameras} startAtMs={panel.startAtMs} onExport={(scope) => setOverlay({ kind: 'export', scope })} onClose={() => setPanel(panel.back ?? null)} />
+            </LookBackGate>
           )}
         </main>
         <OverlayView overlay={overlay} wall={wall} cameras={cameras ?? []} open={setOverlay} close={close} />

@@ -11,6 +11,7 @@ import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from
 import { TEST_PASSWORD } from '../fixtures/people.js';
 import { fillSignIn } from '../fixtures/sign-in-page.js';
 import { waitForFootage } from '../fixtures/recording-checks.js';
+import { giveLookBackReason } from '../fixtures/look-back.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 /** Short enough to watch the lock engage, long enough to act between. */
@@ -185,6 +186,7 @@ test('the administrator adds an operator and an investigator; the operator may n
   await expect(operator.getByTestId('add-camera')).toBeDisabled();
   await expect(operator.locator('[data-testid="permission-hint"][data-permission="cameras.configure"]')).toHaveText('Only administrators can add, change or remove cameras.');
   await operator.getByTestId('open-playback').click();
+  await giveLookBackReason(operator);
   await expect(operator.getByTestId('playback-export')).toBeDisabled();
   await expect(operator.locator('[data-testid="permission-hint"][data-permission="evidence.export"]')).toHaveText('Only investigators and administrators can export footage.');
   await operator.screenshot({ path: join(ARTIFACTS, 'accountability-operator.png') });
@@ -194,6 +196,7 @@ test('the administrator adds an operator and an investigator; the operator may n
 
   const investigator = await windowOf(browser, 'ivy');
   await investigator.getByTestId('open-playback').click();
+  await giveLookBackReason(investigator);
   await expect(investigator.getByTestId('playback-panel').getByTestId('timeline-range').first()).toBeVisible();
   await investigator.getByTestId('playback-export').click();
   const dialog = investigator.getByTestId('export-dialog');

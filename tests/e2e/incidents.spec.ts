@@ -9,6 +9,7 @@ import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.j
 import { signIn } from '../fixtures/sign-in-page.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 import { waitForFootage } from '../fixtures/recording-checks.js';
+import { giveLookBackReason } from '../fixtures/look-back.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 let host: HostProcess;
@@ -57,6 +58,9 @@ test('bookmark a live tile, find it by tag, open its playback, export it with pr
   await page.screenshot({ path: join(ARTIFACTS, 'incidents-panel.png') });
 
   await item.getByTestId('incident-play').click();
+  // Looking back from a bookmark: its case reference is the reason, filled in already.
+  await expect(page.getByTestId('look-back-caseReference')).toHaveValue('CASE-9');
+  await giveLookBackReason(page, '');
   const playback = page.getByTestId('playback-panel');
   await expect(playback.getByTestId('playback-cell')).toHaveCount(1);
   await expect.poll(async () => Number(await playback.getByTestId('playback-time').getAttribute('data-wall-ms')), { timeout: 20_000 }).toBeGreaterThan(0);

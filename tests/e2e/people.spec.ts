@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ADMIN, startHostProcess, tempDataDir, type HostProcess } from '../fixtures/host-process.js';
 import { TEST_PASSWORD } from '../fixtures/people.js';
 import { fillSignIn, signIn } from '../fixtures/sign-in-page.js';
+import { giveLookBackReason } from '../fixtures/look-back.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 let host: HostProcess;
@@ -188,6 +189,7 @@ test('an operator sees which controls their role may not use, and who may, then 
 
   // Export: greyed out in playback and in the incidents, with the same line.
   await page.getByTestId('open-playback').click();
+  await giveLookBackReason(page);
   await expect(page.getByTestId('playback-export')).toBeDisabled();
   await expect(page.locator('[data-testid="permission-hint"][data-permission="evidence.export"]')).toHaveText('Only investigators and administrators can export footage.');
   await page.screenshot({ path: join(ARTIFACTS, 'operator-playback.png') });

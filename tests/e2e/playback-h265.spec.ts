@@ -5,6 +5,7 @@ import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.j
 import { signIn } from '../fixtures/sign-in-page.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 import { waitForFootage } from '../fixtures/recording-checks.js';
+import { giveLookBackReason } from '../fixtures/look-back.js';
 
 let host: HostProcess;
 
@@ -32,6 +33,7 @@ test.describe.configure({ timeout: 3 * TRANSCODED_SEGMENT_MS });
 test('an H.265 recording plays back: pictures decode and the recorded clock advances', async ({ page }) => {
   await signIn(page, host);
   await page.getByTestId('open-playback').click();
+  await giveLookBackReason(page);
   const cell = page.getByTestId('playback-cell').first();
   const video = cell.locator('video');
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: TRANSCODED_SEGMENT_MS }).toBe(640);

@@ -11,6 +11,7 @@ import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixture
 import { signIn } from '../fixtures/sign-in-page.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 import { waitForFootage } from '../fixtures/recording-checks.js';
+import { giveLookBackReason } from '../fixtures/look-back.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 const W = 160;
@@ -71,6 +72,7 @@ function difference(a: Buffer, b: Buffer): number {
 async function openPlayback(page: Page) {
   await signIn(page, host);
   await page.getByTestId('open-playback').click();
+  await giveLookBackReason(page);
   const panel = page.getByTestId('playback-panel');
   const range = panel.getByTestId('timeline-range').first();
   await expect(range).toBeVisible();
@@ -149,6 +151,7 @@ test('playback on a host that answers late: Playback waits for the wall, Pause p
   await expect(page.getByTestId('open-playback')).toBeDisabled(); // nothing to play back before the wall is known
   releaseWall();
   await page.getByTestId('open-playback').click();
+  await giveLookBackReason(page);
   const panel = page.getByTestId('playback-panel');
   await expect(panel.getByTestId('playback-cell')).toHaveCount(2);
   const range = panel.getByTestId('timeline-range').first();

@@ -9,6 +9,7 @@ import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.j
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 import { waitForFootage } from '../fixtures/recording-checks.js';
 import { signIn } from '../fixtures/sign-in-page.js';
+import { giveLookBackReason } from '../fixtures/look-back.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 let host: HostProcess;
@@ -38,6 +39,7 @@ test.afterAll(async () => {
 async function openPlayback(page: Page): Promise<Locator> {
   await signIn(page, host);
   await page.getByTestId('open-playback').click();
+  await giveLookBackReason(page);
   const panel = page.getByTestId('playback-panel');
   await expect(panel.getByTestId('timeline-range').first()).toBeVisible();
   return panel;

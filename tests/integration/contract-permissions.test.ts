@@ -91,6 +91,10 @@ const SAMPLE: Sample = {
   getAuditStatus: () => undefined,
   listAudit: () => ({ limit: 10 }),
   getWallHistory: () => ({ atMs: Date.now() }),
+  getViewingPolicy: () => undefined,
+  setViewingPolicy: () => ({ reasonRequired: true }),
+  openPlayback: () => ({ reason: 'Checking the table', caseReference: '' }),
+  closePlayback: async (p) => ({ id: (await p.api.openPlayback({ reason: 'To close', caseReference: '' })).id }),
   createBookmark: () => ({ cameraIds: [cameraId], atMs: range.fromMs + 1_000, beforeMs: 1_000, afterMs: 1_000, title: unique('Bookmark'), notes: '', tags: [], caseReference: '' }),
   updateBookmark: async () => ({ id: (await system.createBookmark(bookmark())).id, changes: { title: unique('Retitled') } }),
   deleteBookmark: async () => ({ id: (await system.createBookmark(bookmark())).id }),
@@ -170,7 +174,8 @@ describe('what the issue asks of the roles, spelt out', () => {
     expect((await admin.listCameras()).map((c) => c.id)).not.toContain(cameraId);
     expect((await admin.listCameras({ archived: true })).map((c) => c.id)).toContain(cameraId);
     expect((await admin.listRecordings({ cameraId, ...range })).length).toBeGreaterThan(0);
-    const link = await admin.mediaLink({ path: `/media/${cameraId}/recording.m3u8?fromMs=${range.fromMs}&toMs=${range.toMs}` });
+    const viewing = await admin.openPlayback({ reason: 'After archiving', caseReference: 'ARCH-1' });
+    const link = await admin.mediaLink({ path: `/media/${cameraId}/recording.m3u8?fromMs=${range.fromMs}&toMs=${range.toMs}&viewing=${viewing.id}` });
     const playlist = await (await fetch(`${h.baseUrl}${link}`)).text();
     expect(playlist).toMatch(/#EXTINF/);
     const exported = await finished((await admin.startExport({ cameraIds: [cameraId], ...range, reason: 'After archiving', caseReference: 'ARCH-1', recipient: null, workingCopy: false })).id);

@@ -83,10 +83,11 @@ describe('continuous recording', () => {
     await waitFor('a closed segment', () => index.segments(id, 0, Date.now() + 60_000).length >= 1, 30_000);
     await new Promise((r) => setTimeout(r, 1_500)); // well into the next segment
     const before = index.segments(id, 0, Date.now() + 60_000);
-    const [proc] = ffmpegFor(cams[0]!.port);
+    // Its ffmpeg as it is connected to the camera now (on a busy machine it may be between reconnects).
+    const proc = await waitFor('the camera’s ffmpeg, connected', () => ffmpegFor(cams[0]!.port)[0], 30_000);
     const statusesBefore = h.statuses.length;
     const killedAt = Date.now();
-    process.kill(proc!.pid, 'SIGKILL');
+    process.kill(proc.pid, 'SIGKILL');
     // How long the camera was really gone: until its stream was live again (on a busy machine the
     // camera and ffmpeg may take far longer than the fast backoff to come back).
     const down = await waitFor('the stream to go down', () => {

@@ -1,6 +1,7 @@
 /**
  * Recorded footage for players: HLS playlists over a camera's segments in a window (each playlist
- * served is a viewing in the ledger, in the name of the person whose link it was), and the segments
+ * served is a viewing in the ledger, in the name of the person whose link it was, under their
+ * playback session or as instant replay: looking-back.ts decides how far back it may reach), and the segments
  * themselves, re-encoded on the fly where the browser cannot decode them.
  */
 import { existsSync } from 'node:fs';
@@ -16,9 +17,10 @@ import type { Logger } from '../logger.js';
 import { hlsPlaylist } from './hls-playlist.js';
 import { needsPlaybackTranscode, transcodeSegment } from './playback-transcode.js';
 import type { SegmentIndex } from './segment-index.js';
+import { viewingParam, type LookingBack } from './looking-back.js';
 import { MEDIA_LINK_MS } from '../people/sessions.js';
 
-export function recordingMediaRoutes({ root, index, registry, ledger, logger }: { root: string; index: SegmentIndex; registry: CameraRegistry; ledger: AuditLedger; logger: Logger }): MediaRoute[] {
+export function recordingMediaRoutes({ root, index, registry, ledger, lookingBack, logger }: { root: string; index: SegmentIndex; registry: CameraRegistry; ledger: AuditLedger; lookingBack: LookingBack; logger: Logger }): MediaRoute[] {
   const segmentFile = (segmentId: number) => {
     const row = index.byId(segmentId);
     return row && !row.missing ? join(root, row.path) : null;
@@ -36,7 +38,7 @@ export function recordingMediaRoutes({ root, index, registry, ledger, logger }: 
       },
     },
     {
-      // /media/<camera>/recording.m3u8?fromMs=&toMs=[&startMs=][&open=1]
+      // /media/<camera>/recording.m3u8?fromMs=&toMs=[&startMs=][&open=1][&viewing=<playback session>]
       pattern: /^\/media\/([^/]+)\/recording\.m3u8$/,
       serve({ url, res, person, sign }, match) {
         const q = url.searchParams;
@@ -47,14 +49,19 @@ export function recordingMediaRoutes({ root, index, registry, ledger, logger }: 
           ...(q.has('startMs') ? { startMs: Number(q.get('startMs')) } : {}),
         }, { error: fieldSentence });
         if (!parsed.success) return sendJson(res, 400, { error: { code: 'media.invalid-range', message: parsed.error.issues[0]?.message ?? 'Choose a time range that runs forwards.' } });
-        const { cameraId, fromMs, toMs, startMs } = parsed.data;
+        const { cameraId, toMs, startMs } = parsed.data;
         let name: string;
         try {
           name = registry.get(cameraId).name;
         } catch (error) {
           return sendText(res, 404, (error as Error).message);
         }
-        ledger.append({ name: person.name, role: person.role }, 'recording.view', cameraId, { name, fromMs, toMs });
+        const viewing = viewingParam(url);
+        if (viewing === undefined) return sendText(res, 400, 'The playback named in this link is not one Watchroom gave.');
+        const allowed = lookingBack.check(person, viewing, parsed.data.fromMs, startMs ?? parsed.data.fromMs);
+        if (!allowed.ok) return sendJson(res, 403, { error: { code: 'playback.reason-required', message: allowed.message } });
+        const fromMs = allowed.fromMs; // instant replay reaches back only so far
+        ledger.append({ name: person.name, role: person.role }, 'recording.view', cameraId, { name, fromMs, toMs, ...(allowed.viewingId ? { viewingId: allowed.viewingId } : { instantReplay: true }) });
         // A player fetches the segments as it plays: their links last as long as the window, and then some.
         const validMs = MEDIA_LINK_MS + (toMs - fromMs);
         const text = hlsPlaylist(index.segments(cameraId, fromMs, toMs), { uri: (s) => sign(`/media/segments/${s.id}.ts`, validMs), open: q.get('open') === '1', startMs });

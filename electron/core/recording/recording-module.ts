@@ -10,6 +10,7 @@ import { retentionSchema } from '../../../shared/schemas.js';
 import type { AuditModule } from '../audit/audit-module.js';
 import type { CameraRegistry } from '../cameras/camera-registry.js';
 import type { CamerasModule } from '../cameras/cameras-module.js';
+import type { LookingBack } from './looking-back.js';
 import { recordingMediaRoutes } from './recording-media.js';
 import { DisposableStore, interval, toDisposable } from '../disposables.js';
 import type { FeatureModule } from '../feature-module.js';
@@ -51,7 +52,7 @@ export interface RecordingModule extends FeatureModule {
   applyRetention(): Promise<RetentionResult>;
 }
 
-export function createRecordingModule(deps: { dataDir: string; logger: Logger; settings: SettingsStore; audit: AuditModule; cameras: CamerasModule; options: RecordingOptions }): RecordingModule {
+export function createRecordingModule(deps: { dataDir: string; logger: Logger; settings: SettingsStore; audit: AuditModule; cameras: CamerasModule; lookingBack: LookingBack; options: RecordingOptions }): RecordingModule {
   const { logger, options } = deps;
   const registry = deps.cameras.registry;
   const index = new SegmentIndex(join(deps.dataDir, 'recordings.sqlite'));
@@ -96,8 +97,8 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
   owned.add(interval(() => void runRetention().catch((error) => logger.log('error', 'retention.failed', { error: String(error) })), options.retentionIntervalMs ?? 60_000));
 
   const mediaRoutes = [
-    ...recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, logger }),
-    timelineThumbnailRoute({ root, cacheDir: thumbnails, index, registry, logger, maxKept: options.timelineThumbnailsKept }),
+    ...recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, lookingBack: deps.lookingBack, logger }),
+    timelineThumbnailRoute({ root, cacheDir: thumbnails, index, registry, lookingBack: deps.lookingBack, logger, maxKept: options.timelineThumbnailsKept }),
   ];
 
   return {

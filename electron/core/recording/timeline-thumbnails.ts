@@ -12,6 +12,7 @@ import type { MediaRoute } from '../feature-module.js';
 import { sendFile, sendText } from '../http-reply.js';
 import type { Logger } from '../logger.js';
 import { grabFrame } from './frame-grab.js';
+import { viewingParam, type LookingBack } from './looking-back.js';
 import type { SegmentIndex } from './segment-index.js';
 
 /** Moments in the same bucket share a picture. */
@@ -19,7 +20,7 @@ export const THUMBNAIL_BUCKET_MS = 10_000;
 /** Pictures kept at most (~15 KB each, so some 300 MB); past it, the oldest made go first. */
 export const MAX_TIMELINE_THUMBNAILS = 20_000;
 
-export function timelineThumbnailRoute({ root, cacheDir, index, registry, logger, maxKept = MAX_TIMELINE_THUMBNAILS }: { root: string; cacheDir: string; index: SegmentIndex; registry: CameraRegistry; logger: Logger; maxKept?: number }): MediaRoute {
+export function timelineThumbnailRoute({ root, cacheDir, index, registry, lookingBack, logger, maxKept = MAX_TIMELINE_THUMBNAILS }: { root: string; cacheDir: string; index: SegmentIndex; registry: CameraRegistry; lookingBack: LookingBack; logger: Logger; maxKept?: number }): MediaRoute {
   /** Pictures on disk, counted once and then as they are made; a sweep past `maxKept` counts again. */
   let kept: number | null = null;
   const madeOne = () => {
@@ -42,12 +43,16 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, logger
   };
 
   return {
-    // /media/<camera>/thumb.jpg?atMs=
+    // /media/<camera>/thumb.jpg?atMs=[&viewing=<playback session>]
     pattern: /^\/media\/([^/]+)\/thumb\.jpg$/,
-    async serve({ url, res }, match) {
+    async serve({ url, res, person }, match) {
       const parsed = cameraMomentSchema.safeParse({ cameraId: decodeURIComponent(match[1]!), atMs: Number(url.searchParams.get('atMs') ?? NaN) });
       if (!parsed.success) return sendText(res, 400, parsed.error.issues[0]!.message);
       const { cameraId, atMs } = parsed.data;
+      // A picture of the past is looking back too.
+      const viewing = viewingParam(url);
+      const allowed = viewing === undefined ? null : lookingBack.check(person, viewing, atMs, atMs);
+      if (!allowed?.ok) return sendText(res, 403, allowed?.message ?? 'The playback named in this link is not one Watchroom gave.');
       try {
         registry.get(cameraId); // archived cameras too: their footage is kept
       } catch (error) {

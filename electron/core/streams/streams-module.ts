@@ -49,23 +49,37 @@ export function createStreamsModule(deps: { logger: Logger; ledger: AuditLedger;
   owned.add(toDisposable(cameras.onDidChangeSource((id) => recording.leftoversFiled.then(() => engine.cameraChanged(id)))));
   owned.add(toDisposable(cameras.onDidArchive((camera) => engine.cameraRemoved(camera.id))));
 
+  /** Subscribes at once, or (only in the first moments after a start) once crash leftovers are filed. */
+  const subscribeWhenFiled = (cameraId: string, sink: StreamSink, stream: StreamVariant): (() => void) => {
+    if (filedYet) return engine.subscribe(cameraId, sink, stream);
+    let unsubscribe: (() => void) | null = null;
+    let closed = false;
+    void started
+      .then(() => {
+        if (!closed) unsubscribe = engine.subscribe(cameraId, sink, stream);
+      })
+      .catch((error: Error) => sink.end(error.message));
+    return () => {
+      closed = true;
+      unsubscribe?.();
+    };
+  };
+
   return {
     openLive(person, cameraId, sink, stream = 'main') {
       const record = registry.get(cameraId);
       if (!registry.has(cameraId)) throw new Error(`Camera ${record.name} is archived: it has recordings but no live picture.`);
-      deps.ledger.append({ name: person.name, role: person.role }, 'stream.open', cameraId, { name: record.name, stream });
-      if (filedYet) return engine.subscribe(cameraId, sink, stream);
-      // Only in the first moments after a start: the stream waits for crash leftovers to be filed.
-      let unsubscribe: (() => void) | null = null;
+      const actor = { name: person.name, role: person.role };
+      deps.ledger.append(actor, 'stream.open', cameraId, { name: record.name, stream });
+      // What each person watched live, and for how long: the closing entry carries the duration.
+      const openedMs = Date.now();
+      const unsubscribe = subscribeWhenFiled(cameraId, sink, stream);
       let closed = false;
-      void started
-        .then(() => {
-          if (!closed) unsubscribe = engine.subscribe(cameraId, sink, stream);
-        })
-        .catch((error: Error) => sink.end(error.message));
       return () => {
+        if (closed) return;
         closed = true;
-        unsubscribe?.();
+        unsubscribe();
+        deps.ledger.append(actor, 'stream.close', cameraId, { name: record.name, stream, seconds: Math.round((Date.now() - openedMs) / 1000) });
       };
     },
     handlers: {

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, mediaUrl } from '../api/client';
 import { RecordedPlayer } from './recorded-player';
+import { useViewingId, withViewing } from './viewing';
 import 'video.js/dist/video-js.css';
 import './recorded-video.css';
 
@@ -29,6 +30,8 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = fa
   const [problem, setProblem] = useState<string | null>(null);
   /** The player once its recording is found: Pause or a speed chosen while it loads applies to it too. */
   const [loaded, setLoaded] = useState<RecordedPlayer | null>(null);
+  /** Playback's session (looking back needs one); none on the wall's instant replay. */
+  const viewingId = useViewingId();
 
   useEffect(() => {
     let disposed = false;
@@ -48,7 +51,7 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = fa
         const ranges = await api.listRecordings({ cameraId, fromMs, toMs });
         if (disposed) return;
         if (ranges.length === 0) return setProblem('Nothing was recorded around this time.');
-        const src = await mediaUrl(`/media/${encodeURIComponent(cameraId)}/recording.m3u8?fromMs=${fromMs}&toMs=${toMs}&startMs=${startAtMs}${open ? '&open=1' : ''}`);
+        const src = await mediaUrl(withViewing(`/media/${encodeURIComponent(cameraId)}/recording.m3u8?fromMs=${fromMs}&toMs=${toMs}&startMs=${startAtMs}${open ? '&open=1' : ''}`, viewingId));
         if (disposed) return;
         player = new RecordedPlayer(video, src, ranges, keepBehindNow ? () => Date.now() - behindMs : startAtMs);
         setLoaded(player);
@@ -73,7 +76,7 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = fa
     };
     // onPlayer is a callback prop; a new one must not restart playback.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [cameraId, startAtMs, open]);
+  }, [cameraId, startAtMs, open, viewingId]);
 
   useEffect(() => {
     if (paused) loaded?.pause();

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { mediaUrl } from '../api/client';
+import { useViewingId, withViewing } from './viewing';
 
 /** As the host buckets them (recording/timeline-thumbnails.ts). */
 const BUCKET_MS = 10_000;
@@ -22,7 +23,8 @@ function signedLink(path: string): Promise<string> {
 }
 
 export function TimelineThumbnail({ cameraId, atMs }: { cameraId: string; atMs: number }) {
-  const path = `/media/${encodeURIComponent(cameraId)}/thumb.jpg?atMs=${Math.floor(atMs / BUCKET_MS) * BUCKET_MS}`;
+  const viewingId = useViewingId();
+  const path = withViewing(`/media/${encodeURIComponent(cameraId)}/thumb.jpg?atMs=${Math.floor(atMs / BUCKET_MS) * BUCKET_MS}`, viewingId);
   const [shown, setShown] = useState<{ path: string; src: string } | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   useEffect(() => {

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { RetentionSettings, StorageUsage } from '../../../shared/api.js';
+import { LookBackPolicy } from './look-back-policy';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/error-message';
 import { formErrors } from '../lib/form-errors';
@@ -102,7 +103,8 @@ export function RetentionDialog({ onClose }: { onClose(): void }) {
               )}
             </div>
           ))}
-          <p className="retention-hint">The oldest footage goes first once any limit is reached. Footage under an evidence lock is always kept.</p>
+          <p className="retention-hint">The oldest footage goes first once any limit is reached. Footage under an evidence lock is always kept. Each pass that deletes footage signs a receipt of what went.</p>
+          <LookBackPolicy />
           <PermissionHint permission="recording.configure" />
           {general && (
             <p className="form-error" role="alert">

@@ -1,0 +1,119 @@
+/**
+ * Four-eyes disclosure (issue 12, point 2): an export for someone outside the organisation is a
+ * request until a second person who may approve, and is not the requester, approves it (then it is
+ * built, exactly as asked, as its requester with the approval attached) or refuses it with a
+ * reason (then nothing is built). The register (point 3) is read from the ledger alone.
+ */
+import { randomUUID } from 'node:crypto';
+import { basename, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { DisclosureRequest } from '../../../shared/disclosures.js';
+import type { ExportJob } from '../../../shared/evidence.js';
+import { WatchroomError } from '../../../shared/errors.js';
+import { can } from '../../../shared/roles.js';
+import type { CallContext, Handlers } from '../api/handlers.js';
+import type { AuditLedger } from '../audit/audit-ledger.js';
+import { canonicalJson } from '../canonical-json.js';
+import type { DisclosureApproval } from '../evidence/evidence-export.js';
+import { requireWritableLedger, type DisclosureExports } from '../evidence/evidence-service.js';
+import type { FeatureModule } from '../feature-module.js';
+import { DisclosureStore } from './disclosure-store.js';
+import { disclosureRegister } from './disclosure-register.js';
+import { disclosuresCsv } from './register-csv.js';
+
+export interface DisclosureDeps {
+  dataDir: string;
+  ledger: AuditLedger;
+  exports: DisclosureExports;
+  onChange(): void;
+}
+
+type Person = DisclosureRequest['requestedBy'];
+/** Watchroom's own calls (tests, tools) act as the system, which is nobody's second pair of eyes but its own. */
+const SYSTEM_PERSON: Person = { id: 'system', name: 'system', displayName: 'Watchroom', role: 'admin' };
+const personOf = (ctx: CallContext): Person => (ctx.person ? { id: ctx.person.id, name: ctx.person.name, displayName: ctx.person.displayName, role: ctx.person.role } : SYSTEM_PERSON);
+
+/** What was asked, as one hash: the ledger's request and approval entries and the manifest carry it. */
+const requestSha256 = (r: Pick<DisclosureRequest, 'export' | 'legalBasis'>) => createHash('sha256').update(canonicalJson({ export: r.export, legalBasis: r.legalBasis })).digest('hex');
+
+/** What every disclosure entry of the ledger says, so each one reads alone. */
+const entryDetails = (r: DisclosureRequest) => ({
+  requestId: r.id,
+  caseReference: r.export.caseReference,
+  recipient: r.export.recipient,
+  legalBasis: r.legalBasis,
+  requestSha256: requestSha256(r),
+});
+
+export function createDisclosureModule(deps: DisclosureDeps): FeatureModule {
+  const store = new DisclosureStore(join(deps.dataDir, 'disclosures.db'));
+  const changed = () => deps.onChange();
+
+  /** The request, if `person` may decide it now: it exists, is not theirs, and is still pending. */
+  const decidable = (id: string, person: Person): DisclosureRequest => {
+    const request = store.get(id);
+    if (!request) throw new WatchroomError('disclosure.not-found', 'There is no disclosure request with that id.');
+    if (request.requestedBy.id === person.id) throw new WatchroomError('disclosure.own-request', 'You made this request, so someone else must approve or refuse it: a disclosure needs a second person.');
+    if (request.state !== 'pending') throw new WatchroomError('disclosure.not-pending', `This request was already ${request.state === 'refused' ? 'refused' : 'approved'}; it cannot be decided again.`);
+    return request;
+  };
+
+  const onBuilt = (id: string) => (job: ExportJob) => {
+    if (job.state === 'done' && job.packagePath) store.ended(id, { state: 'built', packageName: basename(job.packagePath) });
+    else store.ended(id, { state: 'failed', failure: job.error?.message ?? 'The export was cancelled.' });
+    changed();
+  };
+
+  const handlers = {
+    requestDisclosure: async (input, ctx) => {
+      requireWritableLedger(deps.ledger);
+      deps.exports.check(input.export);
+      const request: DisclosureRequest = { id: randomUUID(), requestedBy: personOf(ctx), requestedAt: Date.now(), export: input.export, legalBasis: input.legalBasis, state: 'pending', decidedBy: null, decidedAt: null, note: null, jobId: null, packageName: null, failure: null };
+      store.insert(request);
+      const { export: e } = request;
+      ctx.record(e.caseReference, { ...entryDetails(request), reason: e.reason, cameras: e.cameraIds, fromMs: e.fromMs, toMs: e.toMs, workingCopy: e.workingCopy });
+      changed();
+      return request;
+    },
+    listDisclosureRequests: async (_arg, ctx) => {
+      const person = personOf(ctx);
+      return store.list(Date.now(), ctx.person && !can(ctx.person.role, 'disclosure.approve') ? person.id : undefined);
+    },
+    approveDisclosure: async ({ id, note }, ctx) => {
+      const approver = personOf(ctx);
+      const request = decidable(id, approver);
+      requireWritableLedger(deps.ledger);
+      deps.exports.check(request.export); // footage retention removed since the request: nothing approved, nothing built
+      const at = Date.now();
+      if (!store.decide(id, 'approved', approver, at, note)) throw new WatchroomError('disclosure.not-pending', 'This request was decided a moment ago by someone else; it cannot be decided again.');
+      const approval: DisclosureApproval = {
+        requestId: id,
+        requestSha256: requestSha256(request),
+        requestedBy: request.requestedBy,
+        requestedAtUtc: new Date(request.requestedAt).toISOString(),
+        approvedBy: approver,
+        approvedAtUtc: new Date(at).toISOString(),
+        note,
+        legalBasis: request.legalBasis,
+      };
+      // Built from the stored request, never from anything this call carries.
+      const job = deps.exports.start(request.export, approval, onBuilt(id));
+      store.building(id, job.id);
+      ctx.record(request.export.caseReference, { ...entryDetails(request), note, requestedBy: request.requestedBy.name, jobId: job.id });
+      changed();
+      return store.get(id)!;
+    },
+    refuseDisclosure: async ({ id, reason }, ctx) => {
+      const person = personOf(ctx);
+      const request = decidable(id, person);
+      if (!store.decide(id, 'refused', person, Date.now(), reason)) throw new WatchroomError('disclosure.not-pending', 'This request was decided a moment ago by someone else; it cannot be decided again.');
+      ctx.record(request.export.caseReference, { ...entryDetails(request), reason, requestedBy: request.requestedBy.name });
+      changed();
+      return store.get(id)!;
+    },
+    listDisclosures: async (query) => disclosureRegister(deps.ledger.entries(), query),
+    disclosuresCsv: async (query) => disclosuresCsv(await disclosureRegister(deps.ledger.entries(), query)),
+  } satisfies Partial<Handlers>;
+
+  return { handlers, dispose: () => store.close() };
+}

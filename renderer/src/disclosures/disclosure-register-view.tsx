@@ -58,7 +58,7 @@ export function DisclosureRegisterView() {
           ))}
         </select>
         <span className="menu-note" data-testid="register-count">
-          {rows === null ? 'Loading…' : `${rows.length} disclosures`}
+          {rows === null ? 'Loading…' : `${rows.length} disclosure${rows.length === 1 ? '' : 's'}`}
         </span>
         <button type="button" data-testid="register-csv" onClick={() => void saveCsv()}>
           Download CSV
@@ -109,7 +109,7 @@ function RegisterRow({ row }: { row: DisclosureRow }) {
         {row.legalBasis ? LEGAL_BASIS_NAMES[row.legalBasis.basis as keyof typeof LEGAL_BASIS_NAMES] ?? row.legalBasis.basis : '—'}
         {row.legalBasis?.text && `: ${row.legalBasis.text}`}
       </td>
-      <td className="ledger-details" title={row.reason}>{row.reason}</td>
+      <td className="register-reason">{row.reason}</td>
       <td title={row.cameras.map((c) => `${c.id} ${c.name ?? ''}`).join('\n')}>
         {row.cameras.map((c) => c.name ?? c.id).join(', ')}
         <br />

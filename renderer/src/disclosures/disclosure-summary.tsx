@@ -2,9 +2,12 @@
 import { LEGAL_BASIS_NAMES, type DisclosureRequest } from '../../../shared/disclosures.js';
 import { ROLE_NAMES } from '../../../shared/roles.js';
 import { formatLocalTime } from '../lib/format-time';
+import { useCameras } from '../wall/use-cameras';
 
 export function DisclosureSummary({ request }: { request: DisclosureRequest }) {
   const { export: e, legalBasis, requestedBy } = request;
+  const { cameras } = useCameras();
+  const cameraName = (id: string) => cameras?.find((c) => c.id === id)?.name ?? id;
   return (
     <dl className="disclosure-summary">
       <dt>Case</dt>
@@ -26,7 +29,7 @@ export function DisclosureSummary({ request }: { request: DisclosureRequest }) {
       <dd>{e.reason}</dd>
       <dt>Footage</dt>
       <dd>
-        {e.cameraIds.join(', ')} · {formatLocalTime(e.fromMs)} – {formatLocalTime(e.toMs)}
+        {e.cameraIds.map(cameraName).join(', ')} · {formatLocalTime(e.fromMs)} – {formatLocalTime(e.toMs)}
       </dd>
     </dl>
   );

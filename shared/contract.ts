@@ -205,8 +205,8 @@ export const CONTRACT = {
   }),
   /** Every package that left, newest first, read from the ledger. */
   listDisclosures: spec({ arg: disclosureQuerySchema, result: z.array(disclosureRowSchema), access: 'disclosures.view', audit: null, errors: [] }),
-  /** The same rows as CSV for a spreadsheet (UTF-8 with BOM, CRLF, RFC 4180, formulas neutralised). */
-  disclosuresCsv: spec({ arg: disclosureQuerySchema, result: z.string(), access: 'disclosures.view', audit: null, errors: [] }),
+  /** The same rows as CSV for a spreadsheet (UTF-8 with BOM, CRLF, RFC 4180, formulas neutralised); the download is recorded. */
+  disclosuresCsv: spec({ arg: disclosureQuerySchema, result: z.string(), access: 'disclosures.view', audit: 'disclosure.register-downloaded', errors: [] }),
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof CONTRACT;

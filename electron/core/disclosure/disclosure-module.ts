@@ -112,7 +112,11 @@ export function createDisclosureModule(deps: DisclosureDeps): FeatureModule {
       return store.get(id)!;
     },
     listDisclosures: async (query) => disclosureRegister(deps.ledger.entries(), query),
-    disclosuresCsv: async (query) => disclosuresCsv(await disclosureRegister(deps.ledger.entries(), query)),
+    disclosuresCsv: async (query, ctx) => {
+      const rows = await disclosureRegister(deps.ledger.entries(), query);
+      ctx.record('disclosure register', { query, rows: rows.length, exportSeqs: rows.map((r) => r.exportSeq) });
+      return disclosuresCsv(rows);
+    },
   } satisfies Partial<Handlers>;
 
   return { handlers, dispose: () => store.close() };

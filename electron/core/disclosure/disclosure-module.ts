@@ -4,9 +4,8 @@
  * built, exactly as asked, as its requester with the approval attached) or refuses it with a
  * reason (then nothing is built). The register (point 3) is read from the ledger alone.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { basename, join } from 'node:path';
-import { createHash } from 'node:crypto';
 import type { DisclosureRequest } from '../../../shared/disclosures.js';
 import type { ExportJob } from '../../../shared/evidence.js';
 import { WatchroomError } from '../../../shared/errors.js';
@@ -47,24 +46,12 @@ const entryDetails = (r: DisclosureRequest) => ({
 
 export function createDisclosureModule(deps: DisclosureDeps): FeatureModule {
   const store = new DisclosureStore(join(deps.dataDir, 'disclosures.db'));
-  const changed = () => deps.onChange();
+  const handlers = { ...requestHandlers(store, deps), ...decisionHandlers(store, deps), ...registerHandlers(deps) } satisfies Partial<Handlers>;
+  return { handlers, dispose: () => store.close() };
+}
 
-  /** The request, if `person` may decide it now: it exists, is not theirs, and is still pending. */
-  const decidable = (id: string, person: Person): DisclosureRequest => {
-    const request = store.get(id);
-    if (!request) throw new WatchroomError('disclosure.not-found', 'There is no disclosure request with that id.');
-    if (request.requestedBy.id === person.id) throw new WatchroomError('disclosure.own-request', 'You made this request, so someone else must approve or refuse it: a disclosure needs a second person.');
-    if (request.state !== 'pending') throw new WatchroomError('disclosure.not-pending', `This request was already ${request.state === 'refused' ? 'refused' : 'approved'}; it cannot be decided again.`);
-    return request;
-  };
-
-  const onBuilt = (id: string) => (job: ExportJob) => {
-    if (job.state === 'done' && job.packagePath) store.ended(id, { state: 'built', packageName: basename(job.packagePath) });
-    else store.ended(id, { state: 'failed', failure: job.error?.message ?? 'The export was cancelled.' });
-    changed();
-  };
-
-  const handlers = {
+function requestHandlers(store: DisclosureStore, deps: DisclosureDeps) {
+  return {
     requestDisclosure: async (input, ctx) => {
       requireWritableLedger(deps.ledger);
       deps.exports.check(input.export);
@@ -72,20 +59,38 @@ export function createDisclosureModule(deps: DisclosureDeps): FeatureModule {
       store.insert(request);
       const { export: e } = request;
       ctx.record(e.caseReference, { ...entryDetails(request), reason: e.reason, cameras: e.cameraIds, fromMs: e.fromMs, toMs: e.toMs, workingCopy: e.workingCopy });
-      changed();
+      deps.onChange();
       return request;
     },
-    listDisclosureRequests: async (_arg, ctx) => {
-      const person = personOf(ctx);
-      return store.list(Date.now(), ctx.person && !can(ctx.person.role, 'disclosure.approve') ? person.id : undefined);
-    },
+    listDisclosureRequests: async (_arg, ctx) => store.list(Date.now(), ctx.person && !can(ctx.person.role, 'disclosure.approve') ? ctx.person.id : undefined),
+  } satisfies Partial<Handlers>;
+}
+
+/** The request, if `person` may decide it now: it exists, is not theirs, and is still pending. */
+function decidable(store: DisclosureStore, id: string, person: Person): DisclosureRequest {
+  const request = store.get(id);
+  if (!request) throw new WatchroomError('disclosure.not-found', 'There is no disclosure request with that id.');
+  if (request.requestedBy.id === person.id) throw new WatchroomError('disclosure.own-request', 'You made this request, so someone else must approve or refuse it: a disclosure needs a second person.');
+  if (request.state !== 'pending') throw new WatchroomError('disclosure.not-pending', `This request was already ${request.state === 'refused' ? 'refused' : 'approved'}; it cannot be decided again.`);
+  return request;
+}
+
+const decidedMeanwhile = () => new WatchroomError('disclosure.not-pending', 'This request was decided a moment ago by someone else; it cannot be decided again.');
+
+function decisionHandlers(store: DisclosureStore, deps: DisclosureDeps) {
+  const onBuilt = (id: string) => (job: ExportJob) => {
+    if (job.state === 'done' && job.packagePath) store.ended(id, { state: 'built', packageName: basename(job.packagePath) });
+    else store.ended(id, { state: 'failed', failure: job.error?.message ?? 'The export was cancelled.' });
+    deps.onChange();
+  };
+  return {
     approveDisclosure: async ({ id, note }, ctx) => {
       const approver = personOf(ctx);
-      const request = decidable(id, approver);
+      const request = decidable(store, id, approver);
       requireWritableLedger(deps.ledger);
       deps.exports.check(request.export); // footage retention removed since the request: nothing approved, nothing built
       const at = Date.now();
-      if (!store.decide(id, 'approved', approver, at, note)) throw new WatchroomError('disclosure.not-pending', 'This request was decided a moment ago by someone else; it cannot be decided again.');
+      if (!store.decide(id, 'approved', approver, at, note)) throw decidedMeanwhile();
       const approval: DisclosureApproval = {
         requestId: id,
         requestSha256: requestSha256(request),
@@ -96,21 +101,32 @@ export function createDisclosureModule(deps: DisclosureDeps): FeatureModule {
         note,
         legalBasis: request.legalBasis,
       };
-      // Built from the stored request, never from anything this call carries.
-      const job = deps.exports.start(request.export, approval, onBuilt(id));
-      store.building(id, job.id);
-      ctx.record(request.export.caseReference, { ...entryDetails(request), note, requestedBy: request.requestedBy.name, jobId: job.id });
-      changed();
+      // Built from the stored request, never from anything this call carries. The decision stands
+      // (and is recorded) even if the build cannot start; the request then says why.
+      let jobId: string | null = null;
+      try {
+        jobId = deps.exports.start(request.export, approval, onBuilt(id)).id;
+        store.building(id, jobId);
+      } catch (error) {
+        store.ended(id, { state: 'failed', failure: error instanceof Error ? error.message : String(error) });
+      }
+      ctx.record(request.export.caseReference, { ...entryDetails(request), note, requestedBy: request.requestedBy.name, jobId });
+      deps.onChange();
       return store.get(id)!;
     },
     refuseDisclosure: async ({ id, reason }, ctx) => {
       const person = personOf(ctx);
-      const request = decidable(id, person);
-      if (!store.decide(id, 'refused', person, Date.now(), reason)) throw new WatchroomError('disclosure.not-pending', 'This request was decided a moment ago by someone else; it cannot be decided again.');
+      const request = decidable(store, id, person);
+      if (!store.decide(id, 'refused', person, Date.now(), reason)) throw decidedMeanwhile();
       ctx.record(request.export.caseReference, { ...entryDetails(request), reason, requestedBy: request.requestedBy.name });
-      changed();
+      deps.onChange();
       return store.get(id)!;
     },
+  } satisfies Partial<Handlers>;
+}
+
+function registerHandlers(deps: DisclosureDeps) {
+  return {
     listDisclosures: async (query) => disclosureRegister(deps.ledger.entries(), query),
     disclosuresCsv: async (query, ctx) => {
       const rows = await disclosureRegister(deps.ledger.entries(), query);
@@ -118,6 +134,4 @@ export function createDisclosureModule(deps: DisclosureDeps): FeatureModule {
       return disclosuresCsv(rows);
     },
   } satisfies Partial<Handlers>;
-
-  return { handlers, dispose: () => store.close() };
 }

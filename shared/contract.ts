@@ -194,7 +194,7 @@ export const CONTRACT = {
     result: disclosureRequestSchema,
     access: 'disclosure.approve',
     audit: 'disclosure.approved',
-    errors: ['disclosure.not-found', 'disclosure.own-request', 'disclosure.not-pending', 'export.audit-unavailable', 'camera.not-found', 'export.no-recording'],
+    errors: ['disclosure.not-found', 'disclosure.own-request', 'disclosure.not-pending', 'disclosure.requester-cannot-export', 'export.audit-unavailable', 'camera.not-found', 'export.no-recording'],
   }),
   refuseDisclosure: spec({
     arg: z.object({ id: uuid, reason: requiredText(2000, 'Say why the disclosure is refused.') }),

@@ -62,6 +62,7 @@ export const ERROR_STATUS = {
   'disclosure.not-found': 404,
   'disclosure.own-request': 403,
   'disclosure.not-pending': 409,
+  'disclosure.requester-cannot-export': 409,
   'upload.bad-id': 400,
   'upload.bad-path': 400,
   'upload.duplicate': 409,

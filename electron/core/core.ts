@@ -108,7 +108,7 @@ export function createCore(options: CoreOptions): Core {
     ...(options.maxReceivedFileBytes ? { maxReceivedFileBytes: options.maxReceivedFileBytes } : {}),
   });
   const walls = createWallsModule({ settings, cameras, emit });
-  const disclosures = createDisclosureModule({ dataDir, ledger: audit.ledger, exports: evidence.disclosures, onChange: () => emit({ type: 'disclosures.changed' }) });
+  const disclosures = createDisclosureModule({ dataDir, ledger: audit.ledger, exports: evidence.disclosures, person: people.person, onChange: () => emit({ type: 'disclosures.changed' }) });
 
   cameras.onDidChange(() => emit({ type: 'cameras.changed' }));
   cameras.addDemoIfFirstRun();

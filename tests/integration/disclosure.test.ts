@@ -158,6 +158,19 @@ describe('attacks on four eyes', () => {
     expect(about(asked.id).map((e) => e.action)).toEqual(['disclosure.requested', 'disclosure.refused']);
   });
 
+  it.each(['demoted', 'disabled'] as const)('a requester %s since asking gets nothing out: approval is refused, the request can still be refused', async (how) => {
+    const who = await h.as(`ivy-${how}`, 'investigator');
+    const asked = await who.api.requestDisclosure(input());
+    const id = (await h.api.listPeople()).find((p) => p.name === who.name)!.id;
+    await h.api.updatePerson({ id, changes: how === 'demoted' ? { role: 'operator' } : { disabled: true } });
+    const before = packages();
+    await expect(eve.api.approveDisclosure({ id: asked.id })).rejects.toMatchObject({ code: 'disclosure.requester-cannot-export', message: expect.stringMatching(how === 'demoted' ? /role is now Operator/ : /disabled/) });
+    expect((await eve.api.listDisclosureRequests()).find((r) => r.id === asked.id)).toMatchObject({ state: 'pending', jobId: null });
+    await eve.api.refuseDisclosure({ id: asked.id, reason: 'Requester no longer entitled.' });
+    expect(packages()).toEqual(before);
+    expect(about(asked.id).map((e) => e.action)).toEqual(['disclosure.requested', 'disclosure.refused']);
+  });
+
   it('what is built is exactly what was asked: an approval cannot carry changes, and the request hash ties request, approval, ledger and manifest', async () => {
     const asked = await ivy.api.requestDisclosure(input({ reason: 'Only the door camera, 3 s' }));
     // Extra fields are not part of an approval: whatever they say is not built.

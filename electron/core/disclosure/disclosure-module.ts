@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import type { DisclosureRequest } from '../../../shared/disclosures.js';
 import type { ExportJob } from '../../../shared/evidence.js';
 import { WatchroomError } from '../../../shared/errors.js';
-import { can } from '../../../shared/roles.js';
+import { can, ROLE_NAMES, type Role } from '../../../shared/roles.js';
 import type { CallContext, Handlers } from '../api/handlers.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
 import { canonicalJson } from '../canonical-json.js';
@@ -24,6 +24,8 @@ export interface DisclosureDeps {
   dataDir: string;
   ledger: AuditLedger;
   exports: DisclosureExports;
+  /** An account as it is now: a requester disabled or no longer allowed to export since asking gets nothing out. */
+  person(id: string): { disabled: boolean; role: Role } | null;
   onChange(): void;
 }
 
@@ -75,6 +77,15 @@ function decidable(store: DisclosureStore, id: string, person: Person): Disclosu
   return request;
 }
 
+/** The requester may still export: approval does not lend footage to someone whose account was disabled or whose role lost exports since. */
+function requireStillAllowed(deps: DisclosureDeps, requester: Person): void {
+  if (requester.id === SYSTEM_PERSON.id) return;
+  const now = deps.person(requester.id);
+  if (now && !now.disabled && can(now.role, 'evidence.export')) return;
+  const why = !now || now.disabled ? 'their account is disabled' : `their role is now ${ROLE_NAMES[now.role]}`;
+  throw new WatchroomError('disclosure.requester-cannot-export', `${requester.displayName} may no longer export footage (${why}), so this request cannot be approved; refuse it instead.`);
+}
+
 const decidedMeanwhile = () => new WatchroomError('disclosure.not-pending', 'This request was decided a moment ago by someone else; it cannot be decided again.');
 
 function decisionHandlers(store: DisclosureStore, deps: DisclosureDeps) {
@@ -87,6 +98,7 @@ function decisionHandlers(store: DisclosureStore, deps: DisclosureDeps) {
     approveDisclosure: async ({ id, note }, ctx) => {
       const approver = personOf(ctx);
       const request = decidable(store, id, approver);
+      requireStillAllowed(deps, request.requestedBy);
       requireWritableLedger(deps.ledger);
       deps.exports.check(request.export); // footage retention removed since the request: nothing approved, nothing built
       const at = Date.now();

@@ -17,8 +17,15 @@ function DisclosuresButtonShown({ onOpen, approver }: { onOpen(): void; approver
   const { requests } = useDisclosureRequests();
   const waiting = approver && requests && session.person ? awaitingDecision(requests, session.person.id).length : 0;
   return (
-    <button type="button" data-testid="open-disclosures" onClick={onOpen} title={waiting ? `${waiting} disclosure request(s) wait for approval` : 'Disclosure requests and the disclosure register'}>
-      Disclosures
+    <button
+      type="button"
+      data-testid="open-disclosures"
+      aria-label="Disclosures"
+      onClick={onOpen}
+      title={waiting ? `Disclosures: ${waiting} request${waiting === 1 ? '' : 's'} wait for your approval` : 'Disclosures: requests and the register'}
+    >
+      <span aria-hidden="true">⚖</span>
+      <span className="top-bar-label"> Disclosures</span>
       {waiting > 0 && (
         <span className="count-badge" data-testid="disclosures-badge" aria-label={`${waiting} waiting`}>
           {waiting}

@@ -266,3 +266,23 @@ describe('the disclosure register', () => {
     expect(cells.every((c) => c.every((cell) => !/^[=+\-@\t\r]/.test(cell)))).toBe(true);
   }, 400_000);
 });
+
+describe('a build cut short', () => {
+  it('closing Watchroom while an approved disclosure builds closes cleanly; the next start fails the request with the reason and keeps nothing', async () => {
+    // A long span with a re-encoded working copy: still building when Watchroom closes.
+    const all = (await h.api.listRecordings({ cameraId, fromMs: Date.now() - 600_000, toMs: Date.now() })).at(-1)!;
+    const asked = await ivy.api.requestDisclosure(input({ caseReference: 'CUT-1', fromMs: all.startMs, toMs: all.endMs - 1_000, workingCopy: true }));
+    const approved = await eve.api.approveDisclosure({ id: asked.id });
+    expect((await h.api.getExport({ id: approved.jobId! })).state).toBe('running');
+    const dataDir = h.dataDir;
+    await h.host.close();
+    await expect(h.core.close()).resolves.toBeUndefined();
+
+    h = await startTestHost({ dataDir });
+    const after = (await h.api.listDisclosureRequests()).find((r) => r.id === asked.id);
+    expect(after).toMatchObject({ state: 'failed', failure: expect.stringMatching(/stopped while the package was being built/) });
+    expect(packages().filter((name) => name.startsWith('WR-CUT-1-'))).toEqual([]);
+    expect(readdirSync(exportsDir()).filter((name) => name.startsWith('.partial-'))).toEqual([]);
+    await expect(h.api.approveDisclosure({ id: asked.id })).rejects.toMatchObject({ code: 'disclosure.not-pending' });
+  }, 120_000);
+});

@@ -48,8 +48,12 @@ const entryDetails = (r: DisclosureRequest) => ({
 
 export function createDisclosureModule(deps: DisclosureDeps): FeatureModule {
   const store = new DisclosureStore(join(deps.dataDir, 'disclosures.db'));
-  const handlers = { ...requestHandlers(store, deps), ...decisionHandlers(store, deps), ...registerHandlers(deps) } satisfies Partial<Handlers>;
-  return { handlers, dispose: () => store.close() };
+  store.failInterrupted();
+  // Closing cancels running builds after this module has closed its store (modules close in reverse):
+  // a build ending then leaves its request approved, and the next start fails it with the reason.
+  let open = true;
+  const handlers = { ...requestHandlers(store, deps), ...decisionHandlers(store, deps, () => open), ...registerHandlers(deps) } satisfies Partial<Handlers>;
+  return { handlers, dispose: () => ((open = false), store.close()) };
 }
 
 function requestHandlers(store: DisclosureStore, deps: DisclosureDeps) {
@@ -88,8 +92,9 @@ function requireStillAllowed(deps: DisclosureDeps, requester: Person): void {
 
 const decidedMeanwhile = () => new WatchroomError('disclosure.not-pending', 'This request was decided a moment ago by someone else; it cannot be decided again.');
 
-function decisionHandlers(store: DisclosureStore, deps: DisclosureDeps) {
+function decisionHandlers(store: DisclosureStore, deps: DisclosureDeps, isOpen: () => boolean) {
   const onBuilt = (id: string) => (job: ExportJob) => {
+    if (!isOpen()) return;
     if (job.state === 'done' && job.packagePath) store.ended(id, { state: 'built', packageName: basename(job.packagePath) });
     else store.ended(id, { state: 'failed', failure: job.error?.message ?? 'The export was cancelled.' });
     deps.onChange();

@@ -100,6 +100,16 @@ export class DisclosureStore {
       .run(outcome.state, outcome.state === 'built' ? outcome.packageName : null, outcome.state === 'failed' ? outcome.failure : null, id);
   }
 
+  /**
+   * Approved requests whose build was under way when Watchroom stopped: no job survives a restart, and
+   * an approval is spent once, so they are failed with the reason (the requester asks again).
+   */
+  failInterrupted(): number {
+    return this.db
+      .prepare(`UPDATE disclosure_requests SET state = 'failed', failure = ? WHERE state = 'approved'`)
+      .run('Watchroom stopped while the package was being built, so nothing was kept. Ask for the disclosure again.').changes;
+  }
+
   /** Pending requests and those decided in the last week, newest first; `requesterId` narrows to one person's. */
   list(now: number, requesterId?: string): DisclosureRequest[] {
     const rows = this.db

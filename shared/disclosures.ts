@@ -70,6 +70,8 @@ export const disclosureRowSchema = z.object({
   approvalSeq: z.number().nullable(),
   exportSeq: z.number(),
   sealedSeq: z.number().nullable(),
+  /** What the ledger's own entries say is wrong with this disclosure (none for a proper one), in words. */
+  problems: z.array(z.string()),
 });
 
 export type LegalBasis = z.infer<typeof legalBasisSchema>;

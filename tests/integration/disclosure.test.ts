@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DisclosureRequest, DisclosureRequestInput } from '../../shared/disclosures.js';
@@ -188,6 +189,21 @@ describe('attacks on four eyes', () => {
   }, 150_000);
 });
 
+describe('a request edited behind Watchroom’s back', () => {
+  it('a request changed in its database before approval builds, but the register names the difference from what was asked', async () => {
+    const asked = await ivy.api.requestDisclosure(input({ caseReference: 'EDITED-1', reason: 'Door camera only' }));
+    const db = new Database(join(h.dataDir, 'disclosures.db'));
+    const stored = JSON.parse((db.prepare('SELECT request FROM disclosure_requests WHERE id = ?').get(asked.id) as { request: string }).request);
+    stored.export.recipient = { person: 'Someone else', organisation: 'Tabloid' };
+    db.prepare('UPDATE disclosure_requests SET request = ? WHERE id = ?').run(JSON.stringify(stored), asked.id);
+    db.close();
+    await eve.api.approveDisclosure({ id: asked.id });
+    expect((await built(ivy, asked.id)).state).toBe('built');
+    const [row] = await eve.api.listDisclosures({ text: 'EDITED-1' });
+    expect(row!.problems).toEqual(['What was built differs from what was asked or approved (the request hashes disagree).']);
+  }, 150_000);
+});
+
 describe('the disclosure register', () => {
   const organisation = 'Müller, "Quick" & Sons\nLoss adjusters — café 中文';
   const cases: DisclosureRequestInput['legalBasis'][] = [
@@ -227,6 +243,7 @@ describe('the disclosure register', () => {
         signer: (await h.api.getSigningKey()).fingerprint,
       });
       expect(row.requestSeq! < row.approvalSeq! && row.approvalSeq! < row.exportSeq && row.exportSeq < row.sealedSeq!).toBe(true);
+      expect(row.problems).toEqual([]);
     }
     expect((await eve.api.listDisclosures({ text: 'REG-', legalBasis: 'insurance' })).map((r) => r.caseReference)).toEqual(['REG-2']);
     expect((await eve.api.listDisclosures({ text: 'coroner' })).map((r) => r.caseReference)).toEqual(['REG-3']);

@@ -52,6 +52,7 @@ function rowOf(e: AuditEntry, requested: Map<string, AuditEntry>, approved: Map<
   const range = obj(d.range);
   const names = strings(d.cameraNames);
   const person = (p: unknown) => str(obj(p)?.displayName);
+  const entries = { request, approval, export: e, seal };
   return {
     atUtc: e.at,
     atLocal: localTime(e.at),
@@ -75,7 +76,27 @@ function rowOf(e: AuditEntry, requested: Map<string, AuditEntry>, approved: Map<
     approvalSeq: approval?.seq ?? null,
     exportSeq: e.seq,
     sealedSeq: seal?.seq ?? null,
+    problems: problemsOf(entries, disclosure),
   };
+}
+
+/**
+ * Four eyes as the ledger shows them: a request, an approval by someone else, both before the export,
+ * for the very request that was built (its hash), and the package's seal. Anything else is named.
+ */
+function problemsOf(e: { request: AuditEntry | undefined; approval: AuditEntry | undefined; export: AuditEntry; seal: AuditEntry | undefined }, disclosure: Details | null): string[] {
+  const problems: string[] = [];
+  if (!disclosure) problems.push('Left without a four-eyes approval (exported before disclosures needed one).');
+  else {
+    if (!e.request) problems.push('The ledger has no request entry for it.');
+    if (!e.approval) problems.push('The ledger has no approval entry for it.');
+    if (e.approval && e.approval.actor === e.export.actor) problems.push('Approved by the person who asked for it.');
+    if ([e.request, e.approval].some((x) => x && x.seq > e.export.seq)) problems.push('Its request or approval entry comes after the export.');
+    const hashes = [e.request?.details?.requestSha256, e.approval?.details?.requestSha256, disclosure.requestSha256].filter((h) => h !== undefined);
+    if (new Set(hashes).size > 1) problems.push('What was built differs from what was asked or approved (the request hashes disagree).');
+  }
+  if (!e.seal) problems.push('The ledger has no seal entry (package hash) for it.');
+  return problems;
 }
 
 function matches(row: DisclosureRow, q: DisclosureQuery): boolean {

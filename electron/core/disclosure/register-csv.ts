@@ -46,6 +46,7 @@ const COLUMNS: ReadonlyArray<[string, (r: DisclosureRow) => string | number | nu
   ['Approval seq', (r) => r.approvalSeq],
   ['Export seq', (r) => r.exportSeq],
   ['Sealed seq', (r) => r.sealedSeq],
+  ['Problems', (r) => r.problems.join(' ')],
 ];
 
 export const REGISTER_COLUMNS = COLUMNS.map(([name]) => name);

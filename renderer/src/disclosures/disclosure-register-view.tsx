@@ -97,8 +97,15 @@ const who = (p: { name: string; displayName: string | null } | null) => (p ? (p.
 function RegisterRow({ row }: { row: DisclosureRow }) {
   const span = row.fromUtc && row.toUtc ? `${formatLocalTime(Date.parse(row.fromUtc))} – ${formatLocalTime(Date.parse(row.toUtc), false)}` : '';
   return (
-    <tr data-testid="register-row" data-case={row.caseReference} data-export-seq={row.exportSeq}>
-      <td className="ledger-time" title={row.atUtc}>{row.atLocal}</td>
+    <tr data-testid="register-row" data-case={row.caseReference} data-export-seq={row.exportSeq} data-problems={row.problems.length}>
+      <td className="ledger-time" title={row.atUtc}>
+        {row.atLocal}
+        {row.problems.length > 0 && (
+          <p className="form-error" data-testid="register-problems">
+            {row.problems.join(' ')}
+          </p>
+        )}
+      </td>
       <td>{row.caseReference}</td>
       <td>{who(row.requester)}</td>
       <td data-testid="register-approver">{who(row.approver)}</td>

@@ -132,6 +132,7 @@ test('an investigator asks, an evidence officer approves (the package verifies) 
   await expect(register.getByTestId('register-row')).toHaveCount(1);
   await expect(register.getByTestId('register-row')).toHaveAttribute('data-case', 'CASE-DOOR');
   await expect(register.getByTestId('register-approver')).toHaveText('Eve Officer');
+  await expect(register.getByTestId('register-row')).toHaveAttribute('data-problems', '0');
   await register.getByTestId('register-basis').selectOption('court');
   await expect(register.getByTestId('register-row')).toHaveCount(0);
   await register.getByTestId('register-basis').selectOption('');

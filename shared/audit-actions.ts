@@ -57,6 +57,14 @@ export const AUDIT_ACTIONS = [
   'evidence.verify',
   'evidence.key-created',
   'evidence.key-trusted',
+  // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
+  'disclosure.requested',
+  'disclosure.approved',
+  'disclosure.refused',
+  /** The register left as a CSV file: it names people and recipients, so who took it, with which filter, is recorded. */
+  'disclosure.register-downloaded',
+  /** A package's SHA256SUMS hash, known only once it is written (after the evidence.export entry it covers). */
+  'evidence.sealed',
   // The ledger itself
   'audit.checked',
   'audit.line-set-aside',

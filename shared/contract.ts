@@ -29,6 +29,9 @@ import {
   wallSummarySchema,
 } from './entities.js';
 import type { ErrorCode } from './errors.js';
+// Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
+import { disclosureRequestSchema, disclosureRowSchema } from './disclosures.js';
+import { disclosureQuerySchema, disclosureRequestInputSchema } from './schemas.js';
 import type { Access } from './roles.js';
 import {
   auditStatusSchema,
@@ -174,7 +177,7 @@ export const CONTRACT = {
     result: exportJobSchema,
     access: 'evidence.export',
     audit: 'evidence.export-started',
-    errors: ['camera.not-found', 'export.bad-range', 'export.no-recording', 'export.audit-unavailable', 'export.disk-full'],
+    errors: ['camera.not-found', 'export.bad-range', 'export.no-recording', 'export.audit-unavailable', 'export.disk-full', 'disclosure.needs-approval'],
   }),
   getExport: spec({ arg: z.object({ id: uuid }), result: exportJobSchema, access: 'evidence.export', audit: null, errors: ['export.not-found'] }),
   cancelExport: spec({ arg: z.object({ id: uuid }), result: exportJobSchema, access: 'evidence.export', audit: 'evidence.export-cancel', errors: ['export.not-found'] }),
@@ -190,6 +193,37 @@ export const CONTRACT = {
   }),
   /** The signers this workstation trusts: its own key first, then the imported ones. */
   listTrustedKeys: spec({ arg: none, result: z.array(trustedKeySchema), access: 'evidence.verify', audit: null, errors: [] }),
+
+  // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
+  /** An export with a recipient: checked at once like startExport, then it waits for a second person. */
+  requestDisclosure: spec({
+    arg: disclosureRequestInputSchema,
+    result: disclosureRequestSchema,
+    access: 'evidence.export',
+    audit: 'disclosure.requested',
+    errors: ['camera.not-found', 'export.bad-range', 'export.no-recording', 'export.audit-unavailable'],
+  }),
+  /** Approvers see every pending request and the recent decided ones; anyone else sees their own. */
+  listDisclosureRequests: spec({ arg: none, result: z.array(disclosureRequestSchema), access: 'self', audit: null, errors: [] }),
+  /** Builds exactly the request as it was made, as its requester, with this approval in the package; never the requester's own. */
+  approveDisclosure: spec({
+    arg: z.object({ id: uuid, note: z.string().trim().max(2000).default('') }),
+    result: disclosureRequestSchema,
+    access: 'disclosure.approve',
+    audit: 'disclosure.approved',
+    errors: ['disclosure.not-found', 'disclosure.own-request', 'disclosure.not-pending', 'disclosure.requester-cannot-export', 'export.audit-unavailable', 'camera.not-found', 'export.no-recording'],
+  }),
+  refuseDisclosure: spec({
+    arg: z.object({ id: uuid, reason: requiredText(2000, 'Say why the disclosure is refused.') }),
+    result: disclosureRequestSchema,
+    access: 'disclosure.approve',
+    audit: 'disclosure.refused',
+    errors: ['disclosure.not-found', 'disclosure.own-request', 'disclosure.not-pending'],
+  }),
+  /** Every package that left, newest first, read from the ledger. */
+  listDisclosures: spec({ arg: disclosureQuerySchema, result: z.array(disclosureRowSchema), access: 'disclosures.view', audit: null, errors: [] }),
+  /** The same rows as CSV for a spreadsheet (UTF-8 with BOM, CRLF, RFC 4180, formulas neutralised); the download is recorded. */
+  disclosuresCsv: spec({ arg: disclosureQuerySchema, result: z.string(), access: 'disclosures.view', audit: 'disclosure.register-downloaded', errors: [] }),
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof CONTRACT;

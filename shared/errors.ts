@@ -59,6 +59,12 @@ export const ERROR_STATUS = {
   'evidence.path-not-allowed': 403,
   'evidence.not-a-package': 400,
   'evidence.bad-key': 400,
+  // Four-eyes disclosure (issue 12, point 2)
+  'disclosure.needs-approval': 409,
+  'disclosure.not-found': 404,
+  'disclosure.own-request': 403,
+  'disclosure.not-pending': 409,
+  'disclosure.requester-cannot-export': 409,
   'upload.bad-id': 400,
   'upload.bad-path': 400,
   'upload.duplicate': 409,

@@ -40,6 +40,11 @@ const ALLOWED = {
   'recording.configure': ['admin'],
   /** Accounts, roles and the idle lock. */
   'people.manage': ['admin'],
+  // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
+  /** Approve or refuse someone else's request to disclose footage outside the organisation. */
+  'disclosure.approve': ['evidence-officer', 'admin'],
+  /** Read the disclosure register and download it as CSV. */
+  'disclosures.view': ['evidence-officer', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ALLOWED;

@@ -103,6 +103,31 @@ export const exportRequestSchema = z
   .refine((r) => new Set(r.cameraIds).size === r.cameraIds.length, { error: 'Each camera goes into an export once.', path: ['cameraIds'] })
   .refine((r) => r.toMs - r.fromMs <= 24 * 3_600_000, { error: 'One export spans at most 24 hours.', path: ['toMs'] });
 
+// Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
+export const LEGAL_BASES = ['court', 'police-investigation', 'subject-access-request', 'insurance', 'other'] as const;
+export const legalBasisSchema = z
+  .object({
+    basis: z.enum(LEGAL_BASES, { error: 'Choose the legal basis for this disclosure.' }),
+    /** What the basis is in words: required for other, optional detail for the rest. */
+    text: z.string().trim().max(500),
+  })
+  .refine((b) => b.basis !== 'other' || b.text.length > 0, { error: 'Say what the legal basis is.', path: ['text'] });
+
+/** An export for someone outside the organisation: it waits for a second person's approval. */
+export const disclosureRequestInputSchema = z
+  .object({ export: exportRequestSchema, legalBasis: legalBasisSchema })
+  .refine((r) => r.export.recipient !== null, { error: 'A disclosure names who receives it.', path: ['export', 'recipient'] });
+
+export const DISCLOSURE_STATES = ['pending', 'approved', 'refused', 'built', 'failed'] as const;
+
+/** The register's filter: text matches case, recipient, reason or people; times bound when it left. */
+export const disclosureQuerySchema = z.object({
+  text: z.string().max(200).optional(),
+  fromMs: epochMs.optional(),
+  toMs: epochMs.optional(),
+  legalBasis: z.enum(LEGAL_BASES).optional(),
+});
+
 const windowMs = z.number().int().min(0).max(3_600_000, { error: 'At most an hour either side.' });
 export const bookmarkInputSchema = z.object({
   cameraIds: z.array(cameraIdSchema).min(1, { error: 'Choose at least one camera.' }).max(16),
@@ -176,6 +201,8 @@ export const coreEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('bookmarks.changed') }),
   z.object({ type: z.literal('audit.status'), status: auditStatusSchema }),
   z.object({ type: z.literal('export.progress'), job: exportJobSchema }),
+  // Four-eyes disclosure (issue 12, point 2): a request was made, decided, built or failed.
+  z.object({ type: z.literal('disclosures.changed') }),
 ]);
 
 /** Text messages on /live/<cameraId>. */

@@ -28,6 +28,8 @@ import type { SettingsStore } from './settings/settings-store.js';
 import type { StreamSink } from './streams/stream-fanout.js';
 import { createStreamsModule, type StreamOptions } from './streams/streams-module.js';
 import { createWallsModule } from './wall/walls-module.js';
+// Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
+import { createDisclosureModule } from './disclosure/disclosure-module.js';
 
 export interface CoreOptions extends AuditOptions, RecordingOptions, StreamOptions {
   dataDir: string;
@@ -109,8 +111,9 @@ export function createCore(options: CoreOptions): Core {
     ...(options.maxReceivedFileBytes ? { maxReceivedFileBytes: options.maxReceivedFileBytes } : {}),
   });
   const walls = createWallsModule({ settings, cameras, ledger: audit.ledger, emit });
+  const disclosures = createDisclosureModule({ dataDir, ledger: audit.ledger, exports: evidence.disclosures, person: people.person, onChange: () => emit({ type: 'disclosures.changed' }) });
 
   cameras.onDidChange(() => emit({ type: 'cameras.changed' }));
   cameras.addDemoIfFirstRun();
-  return coreFacade({ base, modules: [audit, people, cameras, lookingBack, recording, streams, incidents, evidence, walls], audit, people, streams, recording, evidence });
+  return coreFacade({ base, modules: [audit, people, cameras, lookingBack, recording, streams, incidents, evidence, walls, disclosures], audit, people, streams, recording, evidence });
 }

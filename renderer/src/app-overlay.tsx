@@ -19,6 +19,8 @@ import { ShortcutsHelp } from './ui/shortcuts-help';
 import { THIS_WALL } from './wall/this-wall';
 import { TourDialog } from './wall/tour-dialog';
 import { withTileTour, withWallTour } from './wall/wall-edits';
+// Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
+import { DisclosuresDialog } from './disclosures/disclosures-dialog';
 
 export type Overlay =
   /** `camera` null adds a new one. */
@@ -34,7 +36,9 @@ export type Overlay =
   /** `path` empty asks for a package; a path verifies that package at once. */
   | { kind: 'verify'; path: string }
   | { kind: 'shortcuts' }
-  | { kind: 'tour'; target: { tile: number } | { wall: true } };
+  | { kind: 'tour'; target: { tile: number } | { wall: true } }
+  // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
+  | { kind: 'disclosures' };
 
 interface OverlayViewProps {
   overlay: Overlay | null;
@@ -81,6 +85,8 @@ export function OverlayView({ overlay, wall, cameras, open, close }: OverlayView
       return <VerifyDialog initialPath={overlay.path} onClose={close} />;
     case 'tour':
       return wall && <TourOverlay target={overlay.target} wall={wall} cameras={cameras} close={close} />;
+    case 'disclosures':
+      return <DisclosuresDialog onClose={close} />;
   }
 }
 

@@ -108,7 +108,18 @@ const SAMPLE: Sample = {
   verifyPackage: () => ({ path: packagePath }),
   importTrustedKey: () => ({ pem: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString() }),
   listTrustedKeys: () => undefined,
+  // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3): requests made by the system, decided by the role.
+  requestDisclosure: () => disclosure(),
+  listDisclosureRequests: () => undefined,
+  approveDisclosure: async () => ({ id: (await system.requestDisclosure(disclosure())).id, note: 'Table approval' }),
+  refuseDisclosure: async () => ({ id: (await system.requestDisclosure(disclosure())).id, reason: 'Table refusal' }),
+  listDisclosures: () => ({}),
+  disclosuresCsv: () => ({}),
 };
+const disclosure = () => ({
+  export: { cameraIds: [cameraId], ...range, reason: 'Table disclosure', caseReference: unique('DISC'), recipient: { person: 'DC Table', organisation: 'Table Police' }, workingCopy: false },
+  legalBasis: { basis: 'police-investigation' as const, text: '' },
+});
 const bookmark = () => ({ cameraIds: [cameraId], atMs: range.fromMs + 1_000, beforeMs: 1_000, afterMs: 1_000, title: unique('Fixture bookmark'), notes: '', tags: [], caseReference: '' });
 
 /** Calls that cannot succeed however permitted, and what they answer instead. */
@@ -154,6 +165,7 @@ describe.each(ROLES)('every method of the contract, as %s', (role: Role) => {
     if (method === 'signIn' && result.ok) person = { ...person, token: (result.result as { token: string }).token };
     // An export runs on: let it finish, so its entries do not land in the next call's.
     if (method === 'startExport' && result.ok) expect((await finished((result.result as ExportJob).id)).state).toBe('done');
+    if (method === 'approveDisclosure' && result.ok) expect((await finished((result.result as { jobId: string }).jobId)).state).toBe('done');
   }, 120_000);
 });
 
@@ -164,6 +176,9 @@ describe('what the issue asks of the roles, spelt out', () => {
     expect(only('startExport')).toEqual(['investigator', 'admin']);
     expect(only('importTrustedKey')).toEqual(['evidence-officer', 'admin']);
     expect(only('listCameras')).toEqual([...ROLES]);
+    // Four-eyes disclosure (issue 12): investigators and administrators ask, evidence officers and administrators decide and read the register.
+    expect(only('requestDisclosure')).toEqual(['investigator', 'admin']);
+    for (const m of ['approveDisclosure', 'refuseDisclosure', 'listDisclosures', 'disclosuresCsv'] as const) expect(only(m), m).toEqual(['evidence-officer', 'admin']);
   });
 
   it('keeps an archived camera’s footage playable and exportable, and its locked footage locked', async () => {

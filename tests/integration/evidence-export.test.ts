@@ -35,7 +35,8 @@ const request = (over: Partial<ExportRequest> = {}): ExportRequest => ({
   ...range,
   reason: 'Assault reported outside block C; requested by DC Shah',
   caseReference: 'CASE-2026-0142',
-  recipient: { person: 'DC Priya Shah', organisation: 'Metropolitan Police' },
+  // A recipient makes it a disclosure, which needs a second person (tests/integration/disclosure.test.ts).
+  recipient: null,
   workingCopy: true,
   ...over,
 });

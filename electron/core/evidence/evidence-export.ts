@@ -10,13 +10,16 @@
  * Order matters for the chain of custody: media first (export-footage.ts: masters by `-c copy`,
  * working copies derived from the masters), then the manifest, then the ledger entry for the export
  * (which names the manifest's hash), then the audit extract that includes that entry, then SHA256SUMS
- * over everything, then its signature.
+ * over everything, then its signature. The hash of SHA256SUMS, which stands for the whole package, is
+ * known only then, after the export entry the extract carries: a following `evidence.sealed` entry
+ * records it once the package is in place (the disclosure register reads it from there).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ExportRequest } from '../../../shared/evidence.js';
+import type { LegalBasis } from '../../../shared/disclosures.js';
 import type { Role } from '../../../shared/roles.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import type { AuditEntry } from '../../../shared/api.js';
@@ -44,6 +47,21 @@ export interface ExportContext {
   camera(id: string): { id: string; name: string; url: string };
   user: string;
   role: Role;
+  /** A disclosure's four eyes (issue 12, point 2); absent for exports kept inside the organisation. */
+  disclosure?: DisclosureApproval;
+}
+
+/** Who asked for a disclosure, who approved it and on what basis: in the manifest, the ledger and README.txt. */
+export interface DisclosureApproval {
+  requestId: string;
+  /** SHA-256 of the request's canonical JSON: what was approved is what is built. */
+  requestSha256: string;
+  requestedBy: { name: string; displayName: string; role: Role };
+  requestedAtUtc: string;
+  approvedBy: { name: string; displayName: string; role: Role };
+  approvedAtUtc: string;
+  note: string;
+  legalBasis: LegalBasis;
 }
 
 export type { Progress };
@@ -99,11 +117,12 @@ async function build(job: PackageJob, progress: Progress): Promise<string> {
   const { offset: _offset, ...exportLine } = exportEntry;
   writeFileSync(join(temp, AUDIT_EXTRACT), [...captureEntries, exportLine].map((e) => `${JSON.stringify(e)}\n`).join(''));
   writeFileSync(join(temp, SIGNER_KEY), ctx.key.publicKeyPem);
-  writeFileSync(join(temp, RECIPIENT_README), recipientReadme(req.caseReference, ctx.key.fingerprint));
-  await writeSignedSums(job, files);
+  writeFileSync(join(temp, RECIPIENT_README), recipientReadme(req.caseReference, ctx.key.fingerprint, ctx.disclosure));
+  const sumsSha256 = await writeSignedSums(job, files);
   if (job.signal.aborted) throw new ExportCancelled();
 
   const final = moveIntoPlace(temp, ctx.exportsDir, job.name);
+  enterSealed(job, basename(final), sumsSha256);
   progress(1, 'Done');
   return final;
 }
@@ -131,6 +150,7 @@ function manifestOf(job: PackageJob, cameras: ManifestCamera[], files: ManifestF
     reason: req.reason,
     recipient: req.recipient,
     exportedBy: { user: ctx.user, role: ctx.role },
+    ...(ctx.disclosure ? disclosureOfManifest(ctx.disclosure) : {}),
     exportedAtUtc: iso(job.exportedAt),
     workstation: { hostname: hostname(), app: 'Watchroom', appVersion: ctx.appVersion },
     clock: {
@@ -160,19 +180,43 @@ function enterExport(job: PackageJob, manifest: ReturnType<typeof manifestOf>, m
     role: ctx.role,
     range: manifest.requested,
     cameras: manifest.cameras.map((c) => c.id),
+    cameraNames: manifest.cameras.map((c) => c.name),
+    ...(ctx.disclosure ? { disclosure: ctx.disclosure } : {}),
     manifestSha256,
     files: manifest.files.map((f) => ({ path: f.path, sha256: f.sha256 })),
     signer: ctx.key.fingerprint,
   });
 }
 
-/** SHA256SUMS over every file, then its signature: the last files written. */
-async function writeSignedSums(job: PackageJob, media: readonly ManifestFile[]): Promise<void> {
+/** The manifest's part of a disclosure: who asked, who approved (when, their note), on what basis. */
+function disclosureOfManifest(d: DisclosureApproval) {
+  return {
+    requestedBy: { user: d.requestedBy.name, name: d.requestedBy.displayName, role: d.requestedBy.role, atUtc: d.requestedAtUtc },
+    approval: { requestId: d.requestId, requestSha256: d.requestSha256, user: d.approvedBy.name, name: d.approvedBy.displayName, role: d.approvedBy.role, atUtc: d.approvedAtUtc, note: d.note },
+    legalBasis: d.legalBasis,
+  };
+}
+
+/** The package's hash (of SHA256SUMS, which covers every other file), once it is in place under its final name. */
+function enterSealed(job: PackageJob, name: string, sumsSha256: string): void {
+  const { ctx, req } = job;
+  ctx.ledger.append({ name: ctx.user, role: ctx.role }, 'evidence.sealed', req.caseReference, {
+    packageId: job.packageId,
+    package: name,
+    sha256sumsSha256: sumsSha256,
+    signer: ctx.key.fingerprint,
+    ...(ctx.disclosure ? { requestId: ctx.disclosure.requestId } : {}),
+  });
+}
+
+/** SHA256SUMS over every file, then its signature: the last files written. Answers the SHA-256 of SHA256SUMS. */
+async function writeSignedSums(job: PackageJob, media: readonly ManifestFile[]): Promise<string> {
   // The media were hashed once, as they were described; reading them again would double the cost.
   const small = [MANIFEST, AUDIT_EXTRACT, SIGNER_KEY, RECIPIENT_README];
   const sums = formatSums([...media.map(({ path, sha256 }) => ({ path, sha256 })), ...(await Promise.all(small.map(async (path) => ({ path, sha256: await sha256File(join(job.temp, path)) }))))]);
   writeFileSync(join(job.temp, SUMS), sums);
   writeFileSync(join(job.temp, SUMS_SIG), job.ctx.key.sign(Buffer.from(sums)));
+  return createHash('sha256').update(sums).digest('hex');
 }
 
 /** A cancelled or failed export: its folder removed and the ledger told why; returns the error to throw. */

@@ -8,7 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import type { ExportJob, VerificationReport } from '../../../shared/evidence.js';
+import type { ExportJob, ExportRequest, VerificationReport } from '../../../shared/evidence.js';
+import type { Role } from '../../../shared/roles.js';
+import { checkExportRequest, type DisclosureApproval, type ExportContext } from './evidence-export.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import type { Handlers } from '../api/handlers.js';
 import type { MediaRoute } from '../feature-module.js';
@@ -107,6 +109,8 @@ export function createEvidenceService(deps: EvidenceDeps) {
       await uploadsCleared;
     },
     handlers: { ...exportHandlers(deps, jobs), ...packageHandlers(deps, folders), ...keyHandlers(deps) } satisfies Partial<Handlers>,
+    /** Four-eyes disclosure builds approved requests through the same jobs. */
+    disclosures: disclosureExports(deps, jobs),
     /** A package made here as a zip, for the browser shell to download. */
     mediaRoutes: [packageDownloadRoute(deps)] satisfies MediaRoute[],
   };
@@ -181,17 +185,37 @@ function listPackages(exportsDir: string) {
     .sort((a, b) => (b.exportedAt ?? '').localeCompare(a.exportedAt ?? ''));
 }
 
+/** A disclosure the ledger cannot record does not happen: refused while the ledger cannot be written. */
+export function requireWritableLedger(ledger: AuditLedger): void {
+  const status = ledger.status();
+  if (status.state !== 'ok') throw new WatchroomError('export.audit-unavailable', `Exports wait until the audit ledger can be written again (${status.problem}); ${status.queued} entries are waiting for it.`);
+}
+
+/** Where exports come from: this workstation's recordings, ledger and key, exported as `person`. */
+function exportContext(deps: EvidenceDeps, person: { name: string; role: Role }, disclosure?: DisclosureApproval): ExportContext {
+  return { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, trustedLedgerOffset: deps.trustedLedgerOffset, key: deps.signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role, ...(disclosure ? { disclosure } : {}) };
+}
+
+/** For four-eyes disclosure: the request checked as an export would be, and an approved one built as its requester. */
+function disclosureExports(deps: EvidenceDeps, jobs: ExportJobs) {
+  return {
+    check: (request: ExportRequest) => checkExportRequest({ index: deps.index, camera: deps.camera }, request),
+    start(request: ExportRequest, disclosure: DisclosureApproval, onEnd: (job: ExportJob) => void): ExportJob {
+      requireWritableLedger(deps.ledger);
+      return jobs.start(exportContext(deps, disclosure.requestedBy, disclosure), request, onEnd);
+    },
+  };
+}
+export type DisclosureExports = ReturnType<typeof disclosureExports>;
+
 function exportHandlers(deps: EvidenceDeps, jobs: ExportJobs) {
   return {
     startExport: async (request, ctx) => {
-      // A disclosure the ledger cannot record does not happen.
-      const ledger = deps.ledger.status();
-      if (ledger.state !== 'ok') throw new WatchroomError('export.audit-unavailable', `Exports wait until the audit ledger can be written again (${ledger.problem}); ${ledger.queued} entries are waiting for it.`);
+      // Footage for someone outside the organisation needs a second person: it goes through requestDisclosure.
+      if (request.recipient !== null) throw new WatchroomError('disclosure.needs-approval', 'Footage for someone outside the organisation needs a second person’s approval: send it as a disclosure request.');
+      requireWritableLedger(deps.ledger);
       const person = ctx.person ?? { name: 'system', role: 'admin' as const };
-      const job = jobs.start(
-        { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, trustedLedgerOffset: deps.trustedLedgerOffset, key: deps.signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role },
-        request,
-      );
+      const job = jobs.start(exportContext(deps, person), request);
       ctx.record(request.caseReference, { jobId: job.id, cameras: request.cameraIds, fromMs: request.fromMs, toMs: request.toMs, reason: request.reason, recipient: request.recipient, workingCopy: request.workingCopy });
       return job;
     },

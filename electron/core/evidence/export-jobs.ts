@@ -28,8 +28,8 @@ export class ExportJobs {
 
   constructor(private readonly onChange: (job: ExportJob) => void) {}
 
-  /** Validates at once (errors are thrown to the caller), then builds in the background. */
-  start(ctx: ExportContext, req: ExportRequest): ExportJob {
+  /** Validates at once (errors are thrown to the caller), then builds in the background; `onEnd` hears how it ended. */
+  start(ctx: ExportContext, req: ExportRequest, onEnd?: (job: ExportJob) => void): ExportJob {
     checkExportRequest(ctx, req);
     const abort = new AbortController();
     const job: ExportJob = { id: randomUUID(), state: 'running', fraction: 0, etaMs: null, stage: 'Starting', caseReference: req.caseReference };
@@ -37,6 +37,7 @@ export class ExportJobs {
     let lastEmit = 0;
     const update = (changes: Partial<ExportJob>, force = false) => {
       Object.assign(job, changes);
+      if (job.state !== 'running') onEnd?.({ ...job });
       if (force || Date.now() - lastEmit >= EMIT_EVERY_MS) {
         lastEmit = Date.now();
         this.onChange({ ...job });

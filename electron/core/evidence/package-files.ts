@@ -70,9 +70,33 @@ export function parseSums(text: string): SumsParse {
   return { ok: true, entries };
 }
 
-export function recipientReadme(caseReference: string, fingerprint: string): string {
-  return `Watchroom evidence package — case ${caseReference}
+/** Who asked and who approved, for a disclosure (issue 12, point 2). */
+export interface ReadmeDisclosure {
+  requestId: string;
+  requestedBy: { name: string; displayName: string; role: string };
+  requestedAtUtc: string;
+  approvedBy: { name: string; displayName: string; role: string };
+  approvedAtUtc: string;
+  note: string;
+  legalBasis: { basis: string; text: string };
+}
 
+/** The README's disclosure section: both people by name and role, the basis and the approver's note. */
+function disclosureSection(d: ReadmeDisclosure): string {
+  const basis = d.legalBasis.text ? `${d.legalBasis.basis} (${d.legalBasis.text})` : d.legalBasis.basis;
+  return `
+DISCLOSURE (FOUR EYES)
+  Requested by: ${d.requestedBy.displayName} (${d.requestedBy.name}, ${d.requestedBy.role}), ${d.requestedAtUtc}
+  Approved by:  ${d.approvedBy.displayName} (${d.approvedBy.name}, ${d.approvedBy.role}), ${d.approvedAtUtc}
+  Legal basis:  ${basis}
+  Approval note: ${d.note || '(none)'}
+  Request: ${d.requestId}. manifest.json (requestedBy, approval) and the ledger say the same.
+`;
+}
+
+export function recipientReadme(caseReference: string, fingerprint: string, disclosure?: ReadmeDisclosure): string {
+  return `Watchroom evidence package — case ${caseReference}
+${disclosure ? disclosureSection(disclosure) : ''}
 WHAT IS HERE
   master/     The footage exactly as the camera recorded it: its own compressed video, copied into
               MP4 without re-encoding. Each master begins at the keyframe at or before the requested

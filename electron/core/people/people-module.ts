@@ -19,6 +19,8 @@ export interface PeopleModule extends FeatureModule {
   readonly sessions: Sessions;
   /** For `watchroom-host --create-admin`: the first administrator, made outside any session. */
   createFirstAdmin(input: { name: string; displayName: string; password: string }): Promise<Person>;
+  /** An account as it is now (four-eyes disclosure asks whether a requester may still export). */
+  person(id: string): Person | null;
 }
 
 export function createPeopleModule(deps: {
@@ -41,6 +43,7 @@ export function createPeopleModule(deps: {
       deps.ledger.append('system', 'people.first-admin', added.name, { name: added.name, displayName: added.displayName, via: 'command-line' });
       return added;
     },
+    person: (id) => store.byId(id),
     handlers: { ...sessionHandlers(ctx), ...accountHandlers(ctx) },
     dispose: () => store.close(),
   };

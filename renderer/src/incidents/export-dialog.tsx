@@ -1,7 +1,9 @@
 /**
  * Export of a time range on some cameras as an evidence package. A reason and a case reference are
- * required (every disclosure needs them); the recipient is recorded when known. While it runs: a
- * progress bar with time left, and Cancel.
+ * required (every disclosure needs them). Without a recipient the package stays in the organisation
+ * and is built at once: a progress bar with time left, and Cancel. With a recipient it is a
+ * disclosure: it needs a legal basis and waits for a second person's approval, and the dialog
+ * follows the request (waiting, refused with the reason, building, ready).
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ExportJob } from '../../../shared/evidence.js';
@@ -13,6 +15,11 @@ import { formatLocalTime, formatUtcTime } from '../lib/format-time';
 import { DateTimeInput } from '../ui/date-time-input';
 import { ModalDialog } from '../ui/modal-dialog';
 import { ExportProgress } from './export-progress';
+// Four-eyes disclosure (issue 12, point 2)
+import { LEGAL_BASES, LEGAL_BASIS_NAMES, type LegalBasis } from '../../../shared/disclosures.js';
+import { DisclosureState } from '../disclosures/disclosure-state';
+import { DisclosureSummary } from '../disclosures/disclosure-summary';
+import { useDisclosureRequests } from '../disclosures/use-disclosure-requests';
 import '../ui/form.css';
 import './export-dialog.css';
 
@@ -25,7 +32,7 @@ export interface ExportScope {
 }
 
 /** The fields that show their own errors; anything else goes in the line above the buttons. */
-const FIELDS = ['fromMs', 'toMs', 'cameraIds', 'reason', 'caseReference', 'person', 'organisation'] as const;
+const FIELDS = ['fromMs', 'toMs', 'cameraIds', 'reason', 'caseReference', 'person', 'organisation', 'basis', 'text'] as const;
 type Field = (typeof FIELDS)[number] | 'general';
 
 export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope; onClose(): void; onVerify(path: string): void }) {
@@ -39,6 +46,10 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
   const [workingCopy, setWorkingCopy] = useState(true);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [job, setJob] = useState<ExportJob | null>(null);
+  const [basis, setBasis] = useState<LegalBasis['basis'] | ''>('');
+  const [basisText, setBasisText] = useState('');
+  /** The disclosure request this dialog sent, followed until it is decided and built. */
+  const [requestId, setRequestId] = useState<string | null>(null);
 
   useEffect(
     () =>
@@ -60,7 +71,10 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
     const [fromMs, toMs] = [from.ms, to.ms];
     try {
       const cameraIds = scope.cameraIds.filter((id) => chosen.has(id));
-      setJob(await api.startExport({ cameraIds, fromMs, toMs, reason, caseReference, recipient, workingCopy }));
+      const request = { cameraIds, fromMs, toMs, reason, caseReference, recipient, workingCopy };
+      if (!recipient) return setJob(await api.startExport(request));
+      if (!basis) return setErrors({ basis: 'Choose the legal basis for this disclosure.' });
+      setRequestId((await api.requestDisclosure({ export: request, legalBasis: { basis, text: basisText } })).id);
     } catch (error) {
       if (error instanceof WatchroomError && error.code === 'export.bad-range') return setErrors({ toMs: error.message });
       const { fields, general } = formErrors(error, FIELDS);
@@ -90,7 +104,9 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
       <p className="dialog-lead">
         {scope.cameraIds.filter((id) => chosen.has(id)).map((id) => scope.cameraNames[scope.cameraIds.indexOf(id)]).join(', ')} · times are local here and UTC in the package
       </p>
-      {job ? (
+      {requestId ? (
+        <RequestFollowed id={requestId} onClose={onClose} />
+      ) : job ? (
         <ExportProgress job={job} onClose={onClose} onVerify={onVerify} />
       ) : (
         <form className="dialog-form" noValidate onSubmit={(e) => void submit(e)}>
@@ -126,6 +142,23 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
             {input('person', 'Recipient', person, setPerson)}
             {input('organisation', 'Organisation', organisation, setOrganisation)}
           </div>
+          {(person.trim() || organisation.trim()) && (
+            <div className="form-row" data-testid="export-disclosure">
+              <div className="form-field">
+                <label htmlFor="export-basis">Legal basis (a disclosure needs a second person’s approval)</label>
+                <select id="export-basis" data-testid="export-basis" value={basis} aria-invalid={errors.basis ? true : undefined} onChange={(e) => setBasis(e.target.value as LegalBasis['basis'] | '')}>
+                  <option value="">Choose…</option>
+                  {LEGAL_BASES.map((b) => (
+                    <option key={b} value={b}>
+                      {LEGAL_BASIS_NAMES[b]}
+                    </option>
+                  ))}
+                </select>
+                {errors.basis && <p className="field-error" data-testid="export-error-basis">{errors.basis}</p>}
+              </div>
+              {input('text', basis === 'other' ? 'What the basis is (required)' : 'Details (order number, reference)', basisText, setBasisText)}
+            </div>
+          )}
           <label className="checkbox">
             <input type="checkbox" data-testid="export-working-copy" checked={workingCopy} onChange={(e) => setWorkingCopy(e.target.checked)} />
             Also make an exactly cut H.264 working copy (the master is always kept as recorded)
@@ -133,10 +166,36 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
           {errors.general && <p className="form-error" role="alert" data-testid="export-error">{errors.general}</p>}
           <div className="dialog-actions">
             <button type="button" onClick={onClose}>Cancel</button>
-            <button type="submit" className="primary" data-testid="export-start">Export</button>
+            <button type="submit" className="primary" data-testid="export-start">
+              {person.trim() || organisation.trim() ? 'Request approval' : 'Export'}
+            </button>
           </div>
         </form>
       )}
     </ModalDialog>
+  );
+}
+
+/** The request this dialog sent: what it asks, and where it stands now. */
+function RequestFollowed({ id, onClose }: { id: string; onClose(): void }) {
+  const { requests, error } = useDisclosureRequests();
+  const request = requests?.find((r) => r.id === id);
+  return (
+    <div data-testid="export-request">
+      {error && <p className="form-error" role="alert">{error}</p>}
+      {request ? (
+        <>
+          <DisclosureSummary request={request} />
+          <DisclosureState request={request} />
+        </>
+      ) : (
+        <p>Loading…</p>
+      )}
+      <div className="dialog-actions">
+        <button type="button" className="primary" data-testid="export-request-close" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </div>
   );
 }

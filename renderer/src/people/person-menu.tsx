@@ -8,7 +8,9 @@ import { useSession } from '../session/session-context';
 import { DropMenu } from '../ui/drop-menu';
 import './people.css';
 
-export type PersonMenuDialog = 'change-password' | 'people' | 'ledger' | 'wall-history' | 'retention';
+export type PersonMenuDialog = 'change-password' | 'people' | 'ledger' | 'wall-history' | 'retention'
+  // Four-eyes disclosure (issue 12, point 2): opened from the top bar's Disclosures button.
+  | 'disclosures';
 
 export function PersonMenu({ onOpen }: { onOpen(dialog: PersonMenuDialog): void }) {
   const { session, can, lock, signOut } = useSession();

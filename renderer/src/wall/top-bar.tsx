@@ -6,6 +6,8 @@ import { LayoutSwitcher } from './layout-switcher';
 import { PresetsMenu } from './presets-menu';
 import { WallClock } from './wall-clock';
 import { WallsMenu } from './walls-menu';
+// Four-eyes disclosure (issue 12, point 2)
+import { DisclosuresButton } from '../disclosures/disclosures-button';
 
 interface TopBarProps {
   sidebarOpen: boolean;
@@ -57,6 +59,7 @@ export function TopBar(props: TopBarProps) {
       <span className="top-bar-end" />
       <PresetsMenu />
       <WallsMenu />
+      <DisclosuresButton onOpen={() => props.onOpen('disclosures')} />
       <button type="button" data-testid="open-verify" disabled={!verify.allowed} onClick={onVerify} title={verify.refusal ?? 'Check an evidence package'}>
         Verify
       </button>

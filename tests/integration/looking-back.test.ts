@@ -3,8 +3,9 @@
  * replay is served only under a playback session opened with a reason (while the setting is on),
  * the reason and the session's length are in the ledger, and so is every live view with its length.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { closedSegmentPath } from '../../electron/core/recording/recording-store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INSTANT_REPLAY_MS } from '../../electron/core/recording/looking-back.js';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
@@ -87,6 +88,31 @@ describe('looking back', () => {
     const closed = entries.find((e) => e.action === 'playback.close')!;
     expect(closed).toMatchObject({ actor: 'olive', subject: id, details: { why: 'closed' } });
     expect(closed.details.seconds).toEqual(expect.any(Number));
+  });
+
+  it('refuses a recorded segment older than instant replay asked for directly (a signed link for any path), unless under the person’s playback session', async () => {
+    // Footage from an hour ago: a real segment's bytes, filed at an older time.
+    const index = h.core.recordings.index;
+    const recent = index.segments(cameraId, 0, Date.now() + 1e6).at(-1)!;
+    const startMs = Date.now() - 3_600_000;
+    const path = closedSegmentPath(cameraId, startMs, startMs + 2_000);
+    mkdirSync(dirname(join(h.core.recordings.root, path)), { recursive: true });
+    copyFileSync(join(h.core.recordings.root, recent.path), join(h.core.recordings.root, path));
+    const old = index.insert({ cameraId, runId: 'older', path, startMs, endMs: startMs + 2_000, bytes: recent.bytes, sha256: recent.sha256, repaired: false, ledgerOffset: null });
+
+    expect((await media(olive, `/media/segments/${recent.id}.ts`)).status).toBe(200); // instant replay's own
+    const refused = await media(olive, `/media/segments/${old.id}.ts`);
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('needs a reason');
+    const { id } = await olive.api.openPlayback({ reason: 'The hour before the alarm', caseReference: '' });
+    expect((await media(olive, `/media/segments/${old.id}.ts?viewing=${id}`)).status).toBe(200);
+    // The playlist under the session hands out segment links that carry it.
+    const list = await media(olive, playlist(startMs - 1_000, startMs, `&viewing=${id}`));
+    const segmentLink = list.text.split('\n').find((l) => l.includes(`/media/segments/${old.id}.ts`))!;
+    expect(segmentLink).toContain(`viewing=${id}`);
+    expect((await fetch(new URL(segmentLink, h.baseUrl))).status).toBe(200);
+    await olive.api.closePlayback({ id });
+    expect((await fetch(new URL(segmentLink, h.baseUrl))).status).toBe(403);
   });
 
   it('ends a playback session when its person signs out, and says so in the ledger', async () => {

@@ -21,18 +21,18 @@ import { viewingParam, type LookingBack } from './looking-back.js';
 import { MEDIA_LINK_MS } from '../people/sessions.js';
 
 export function recordingMediaRoutes({ root, index, registry, ledger, lookingBack, logger }: { root: string; index: SegmentIndex; registry: CameraRegistry; ledger: AuditLedger; lookingBack: LookingBack; logger: Logger }): MediaRoute[] {
-  const segmentFile = (segmentId: number) => {
-    const row = index.byId(segmentId);
-    return row && !row.missing ? join(root, row.path) : null;
-  };
-
   return [
     {
-      // /media/segments/<id>.ts
+      // /media/segments/<id>.ts[?viewing=<playback session>]: the links a playlist gives, which name its session.
       pattern: /^\/media\/segments\/(\d{1,15})\.ts$/,
-      serve({ res }, match) {
-        const file = segmentFile(Number(match[1]));
-        if (!file || !existsSync(file)) return sendText(res, 404, 'No such recorded segment.');
+      serve({ url, res, person }, match) {
+        const row = index.byId(Number(match[1]));
+        const file = row && !row.missing ? join(root, row.path) : null;
+        if (!row || !file || !existsSync(file)) return sendText(res, 404, 'No such recorded segment.');
+        // Any session can have a segment's path signed: the segment's age decides as for a playlist.
+        const viewing = viewingParam(url);
+        const allowed = viewing === undefined ? null : lookingBack.check(person, viewing, row.endMs, row.endMs);
+        if (!allowed?.ok) return sendText(res, 403, allowed?.message ?? 'The playback named in this link is not one Watchroom gave.');
         if (needsPlaybackTranscode(file)) return serveTranscoded(file, res, logger);
         sendFile(res, file, logger, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=3600' });
       },
@@ -64,7 +64,7 @@ export function recordingMediaRoutes({ root, index, registry, ledger, lookingBac
         ledger.append({ name: person.name, role: person.role }, 'recording.view', cameraId, { name, fromMs, toMs, ...(allowed.viewingId ? { viewingId: allowed.viewingId } : { instantReplay: true }) });
         // A player fetches the segments as it plays: their links last as long as the window, and then some.
         const validMs = MEDIA_LINK_MS + (toMs - fromMs);
-        const text = hlsPlaylist(index.segments(cameraId, fromMs, toMs), { uri: (s) => sign(`/media/segments/${s.id}.ts`, validMs), open: q.get('open') === '1', startMs });
+        const text = hlsPlaylist(index.segments(cameraId, fromMs, toMs), { uri: (s) => sign(`/media/segments/${s.id}.ts${allowed.viewingId ? `?viewing=${allowed.viewingId}` : ''}`, validMs), open: q.get('open') === '1', startMs });
         res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
         res.end(text);
       },

@@ -51,6 +51,10 @@ export const AUDIT_ACTIONS = [
   'evidence.verify',
   'evidence.key-created',
   'evidence.key-trusted',
+  // Privacy masks (issue 12, point 1)
+  'mask.set',
+  'mask.lift',
+  'mask.reapply',
   // The ledger itself
   'audit.checked',
   'audit.line-set-aside',

@@ -115,6 +115,20 @@ export const bookmarkInputSchema = z.object({
   caseReference: z.string().trim().max(64),
 });
 
+// Privacy masks (issue 12, point 1)
+const unit = z.number({ error: 'A mask point is a number from 0 to 1.' }).min(0, { error: 'A mask point lies inside the picture (0 to 1).' }).max(1, { error: 'A mask point lies inside the picture (0 to 1).' });
+/** One polygon: points as [x, y] fractions of the picture's width and height. */
+export const maskPolygonSchema = z
+  .array(z.tuple([unit, unit]))
+  .min(3, { error: 'A mask needs at least 3 points.' })
+  .max(64, { error: 'A mask has at most 64 points.' });
+export const maskPolygonsSchema = z.array(maskPolygonSchema).max(32, { error: 'A camera has at most 32 masks.' });
+export const liftMaskSchema = z.object({
+  cameraId: cameraIdSchema,
+  reason: requiredText(500, 'Say why the mask is lifted.'),
+  minutes: z.number({ error: 'Enter a number of minutes.' }).int({ error: 'Whole minutes only.' }).min(1, { error: 'At least one minute.' }).max(240, { error: 'At most four hours.' }).default(30),
+});
+
 /** Messages a live WebSocket client may send (none today but a ping; anything else is rejected). */
 export const liveClientMessageSchema = z.object({ type: z.literal('ping') });
 
@@ -176,6 +190,8 @@ export const coreEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('bookmarks.changed') }),
   z.object({ type: z.literal('audit.status'), status: auditStatusSchema }),
   z.object({ type: z.literal('export.progress'), job: exportJobSchema }),
+  // Privacy masks (issue 12, point 1): masks saved, or a lift began or ended.
+  z.object({ type: z.literal('masks.changed'), cameraId: cameraIdSchema }),
 ]);
 
 /** Text messages on /live/<cameraId>. */

@@ -16,6 +16,7 @@ import { openCoreBase } from './core-base.js';
 import { coreFacade } from './core-facade.js';
 import { createEvidenceService } from './evidence/evidence-service.js';
 import { createIncidentService } from './incidents/incident-service.js';
+import { createMasksModule, type MaskOptions } from './masks/masks-module.js';
 import type { Logger } from './logger.js';
 import { createPeopleModule } from './people/people-module.js';
 import { createRecordingModule, type RecordingOptions } from './recording/recording-module.js';
@@ -27,7 +28,7 @@ import type { StreamSink } from './streams/stream-fanout.js';
 import { createStreamsModule, type StreamOptions } from './streams/streams-module.js';
 import { createWallsModule } from './wall/walls-module.js';
 
-export interface CoreOptions extends AuditOptions, RecordingOptions, StreamOptions {
+export interface CoreOptions extends AuditOptions, RecordingOptions, StreamOptions, MaskOptions {
   dataDir: string;
   appVersion: string;
   shell: SessionInfo['shell'];
@@ -88,6 +89,7 @@ export function createCore(options: CoreOptions): Core {
   const people = createPeopleModule({ dataDir, ledger: audit.ledger, settings, appVersion: options.appVersion, shell: options.shell, ...(options.idleLockMs !== undefined ? { idleLockMs: options.idleLockMs } : {}) });
   const cameras = createCamerasModule({ settings, credentials: base.credentials, secretBox: options.secretBox ?? keyFileSecretBox(dataDir), demoWhenEmpty: options.demoWhenEmpty ?? false, logger });
   base.scrubSecrets(() => cameras.registry.secrets());
+  const masks = createMasksModule({ dataDir, ledger: audit.ledger, logger, checkCamera: (id) => void cameras.registry.get(id), emit, options });
   const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, options });
   const streams = createStreamsModule({ logger, ledger: audit.ledger, cameras, recording, emit, options });
   const incidents = createIncidentService({ dataDir, recordingsRoot: recording.root, index: recording.index, logger, checkCamera: (id) => void cameras.registry.get(id), onChange: () => emit({ type: 'bookmarks.changed' }) });
@@ -109,5 +111,5 @@ export function createCore(options: CoreOptions): Core {
 
   cameras.onDidChange(() => emit({ type: 'cameras.changed' }));
   cameras.addDemoIfFirstRun();
-  return coreFacade({ base, modules: [audit, people, cameras, recording, streams, incidents, evidence, walls], audit, people, streams, recording, evidence });
+  return coreFacade({ base, modules: [audit, people, cameras, masks, recording, streams, incidents, evidence, walls], audit, people, streams, recording, evidence });
 }

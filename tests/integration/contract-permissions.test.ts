@@ -103,7 +103,23 @@ const SAMPLE: Sample = {
   verifyPackage: () => ({ path: packagePath }),
   importTrustedKey: () => ({ pem: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString() }),
   listTrustedKeys: () => undefined,
+  // Privacy masks (issue 12, point 1)
+  listMasks: () => undefined,
+  setMasks: () => ({ cameraId, polygons: [SQUARE] }),
+  liftMask: async () => ({ cameraId: await maskedCamera(), reason: 'Table test', minutes: 5 }),
+  restoreMask: async (p) => {
+    const id = await maskedCamera();
+    if (allows(p.role, 'masks.lift')) await p.api.liftMask({ cameraId: id, reason: 'To restore', minutes: 5 });
+    return { cameraId: id };
+  },
 };
+const SQUARE: Array<[number, number]> = [[0.1, 0.1], [0.4, 0.1], [0.4, 0.4], [0.1, 0.4]];
+/** A camera of its own with one mask, so each lift starts from none. */
+async function maskedCamera(): Promise<string> {
+  const { id } = await system.addCamera({ name: unique('Masked'), url: 'rtsp://127.0.0.1:9/m', recording: false });
+  await system.setMasks({ cameraId: id, polygons: [SQUARE] });
+  return id;
+}
 const bookmark = () => ({ cameraIds: [cameraId], atMs: range.fromMs + 1_000, beforeMs: 1_000, afterMs: 1_000, title: unique('Fixture bookmark'), notes: '', tags: [], caseReference: '' });
 
 /** Calls that cannot succeed however permitted, and what they answer instead. */
@@ -159,6 +175,12 @@ describe('what the issue asks of the roles, spelt out', () => {
     expect(only('startExport')).toEqual(['investigator', 'admin']);
     expect(only('importTrustedKey')).toEqual(['evidence-officer', 'admin']);
     expect(only('listCameras')).toEqual([...ROLES]);
+    // Privacy masks: drawn by administrators, lifted by evidence officers and administrators, seen by all.
+    expect(only('setMasks')).toEqual(['admin']);
+    expect(only('liftMask')).toEqual(['evidence-officer', 'admin']);
+    expect(only('restoreMask')).toEqual(['evidence-officer', 'admin']);
+    expect(only('listMasks')).toEqual([...ROLES]);
+    expect(CONTRACT.listMasks.whileLocked).toBe(true);
   });
 
   it('keeps an archived camera’s footage playable and exportable, and its locked footage locked', async () => {

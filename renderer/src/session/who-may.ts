@@ -18,6 +18,10 @@ const ACTIONS: Record<Permission, string> = {
   'cameras.configure': 'add, change or remove cameras',
   'recording.configure': 'change retention settings',
   'people.manage': 'manage people and the idle lock',
+  // Privacy masks (issue 12, point 1)
+  'masks.configure': 'draw privacy masks',
+  'masks.lift': 'lift privacy masks',
+  'evidence.export-unmasked': 'export unmasked footage',
 };
 
 export function isPermission(value: unknown): value is Permission {

@@ -98,6 +98,8 @@ export const exportRequestSchema = z
     caseReference: requiredText(64, 'Give the case reference.'),
     recipient: z.object({ person: requiredText(200, 'Name the person receiving it.'), organisation: requiredText(200, 'Name their organisation.') }).nullable(),
     workingCopy: z.boolean(),
+    // Privacy masks (issue 12, point 1): an administrator may put the unmasked masters into this one export, saying why.
+    unmasked: z.object({ reason: requiredText(2000, 'Say why this export carries unmasked footage.') }).nullable().optional(),
   })
   .refine((r) => r.toMs > r.fromMs, { error: 'The end of the range must come after its start.', path: ['toMs'] })
   .refine((r) => new Set(r.cameraIds).size === r.cameraIds.length, { error: 'Each camera goes into an export once.', path: ['cameraIds'] })

@@ -105,6 +105,7 @@ export function createCore(options: CoreOptions): Core {
     appVersion: options.appVersion,
     camera: cameras.describe,
     onExport: (job) => emit({ type: 'export.progress', job }),
+    masks: masks.current,
     ...(options.maxReceivedFileBytes ? { maxReceivedFileBytes: options.maxReceivedFileBytes } : {}),
   });
   const walls = createWallsModule({ settings, cameras, emit });

@@ -25,6 +25,8 @@ import { receivedDir, receiveFile, removeOldUploads } from './received-packages.
 import type { Readable } from 'node:stream';
 import { sha256File } from '../recording/file-hash.js';
 import { packageDownloadRoute } from './package-download.js';
+import { can, ROLE_NAMES } from '../../../shared/roles.js';
+import { evidenceStoreDir, type AppliedMasks } from './withheld-masters.js';
 
 export interface EvidenceDeps {
   dataDir: string;
@@ -40,6 +42,9 @@ export interface EvidenceDeps {
   onExport(job: ExportJob): void;
   /** Largest file accepted into <data>/received/ (default MAX_RECEIVED_FILE_BYTES). */
   maxReceivedFileBytes?: number;
+  // Privacy masks (issue 12, point 1)
+  /** A camera's current privacy masks (null: none), burned into what its exports carry. */
+  masks(cameraId: string): AppliedMasks | null;
 }
 
 
@@ -188,11 +193,14 @@ function exportHandlers(deps: EvidenceDeps, jobs: ExportJobs) {
       const ledger = deps.ledger.status();
       if (ledger.state !== 'ok') throw new WatchroomError('export.audit-unavailable', `Exports wait until the audit ledger can be written again (${ledger.problem}); ${ledger.queued} entries are waiting for it.`);
       const person = ctx.person ?? { name: 'system', role: 'admin' as const };
+      if (request.unmasked && !can(person.role, 'evidence.export-unmasked')) {
+        throw new WatchroomError('auth.forbidden', `Your role (${ROLE_NAMES[person.role]}) does not allow exporting unmasked footage.`, undefined, 'evidence.export-unmasked');
+      }
       const job = jobs.start(
-        { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, trustedLedgerOffset: deps.trustedLedgerOffset, key: deps.signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role },
+        { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, trustedLedgerOffset: deps.trustedLedgerOffset, key: deps.signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role, privacy: { masks: deps.masks, storeDir: evidenceStoreDir(deps.dataDir) } },
         request,
       );
-      ctx.record(request.caseReference, { jobId: job.id, cameras: request.cameraIds, fromMs: request.fromMs, toMs: request.toMs, reason: request.reason, recipient: request.recipient, workingCopy: request.workingCopy });
+      ctx.record(request.caseReference, { jobId: job.id, cameras: request.cameraIds, fromMs: request.fromMs, toMs: request.toMs, reason: request.reason, recipient: request.recipient, workingCopy: request.workingCopy, ...(request.unmasked ? { unmasked: request.unmasked } : {}) });
       return job;
     },
     getExport: async ({ id }) => jobs.get(id),

@@ -240,4 +240,34 @@ describe('privacy masks in exports', () => {
     expect(entries.find((e) => e.action === 'evidence.export')?.details).toMatchObject({ unmaskedMasters: { includedBy: 'tester', reason: 'Court order 44/2026 asks for the unmasked footage' }, withheldMasters: [] });
     expect(await h.api.verifyPackage({ path: allowed })).toMatchObject({ outcome: 'verified' });
   }, 240_000);
+
+  it('serves timeline and bookmark pictures of a masked camera masked, except to the one person holding a lift', async () => {
+    const officer = await h.as('olive', 'evidence-officer');
+    const operator = await h.as('oscar', 'operator');
+    const atMs = range.fromMs + 2_000;
+    const bookmark = await h.api.createBookmark({ cameraIds: [masked], atMs, beforeMs: 1_000, afterMs: 1_000, title: 'Parked car', notes: '', tags: [], caseReference: '' });
+    /** The mean grey of a 9 × 9 patch at the middle of the first mask, in a picture fetched through a signed link. */
+    const patch = async (who: { api: TestHost['api'] }, path: string) => {
+      const res = await fetch(`${h.baseUrl}${await who.api.mediaLink({ path })}`);
+      expect(res.status, await res.clone().text()).toBe(200);
+      const jpeg = join(h.dataDir, `probe-${Math.random()}.jpg`);
+      writeFileSync(jpeg, Buffer.from(await res.arrayBuffer()));
+      const grey = execFileSync('ffmpeg', ['-v', 'error', '-i', jpeg, '-vf', 'scale=320:180', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1']);
+      let sum = 0;
+      for (let dy = -4; dy <= 4; dy++) for (let dx = -4; dx <= 4; dx++) sum += grey[(54 + dy) * 320 + 86 + dx]!;
+      return sum / 81;
+    };
+    const timeline = `/media/${masked}/thumb.jpg?atMs=${atMs}`;
+    const bookmarkThumb = `/media/bookmarks/${bookmark.id}/thumb.jpg`;
+    const fill = MASK_FILL_RGB[0];
+    await officer.api.liftMask({ cameraId: masked, reason: 'Checking the parked car' });
+    for (const path of [timeline, bookmarkThumb]) {
+      // The lifter sees behind the mask (the scene there is dark, far from the fill)...
+      expect(Math.abs((await patch(officer, path)) - fill), `${path} for the lifter`).toBeGreaterThan(20);
+      // ...and nobody else does, not even from the picture the lifter's request left in the cache.
+      for (const other of [h, operator]) expect(Math.abs((await patch(other, path)) - fill), path).toBeLessThan(8);
+    }
+    await officer.api.restoreMask({ cameraId: masked });
+    for (const path of [timeline, bookmarkThumb]) expect(Math.abs((await patch(officer, path)) - fill), `${path} after the lift`).toBeLessThan(8);
+  }, 120_000);
 });

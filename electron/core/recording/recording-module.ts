@@ -20,7 +20,7 @@ import { RecordingStore, type Audit } from './recording-store.js';
 import { applyRetention, DEFAULT_RETENTION, type FreeSpaceFloor } from './retention.js';
 import { SegmentIndex } from './segment-index.js';
 import { MAX_CLOCK_OFFSET_MS, SegmentRecorder } from './segment-recorder.js';
-import { pruneTimelineThumbnails, timelineThumbnailRoute } from './timeline-thumbnails.js';
+import { pruneTimelineThumbnails, timelineThumbnailRoute, type MaskFor } from './timeline-thumbnails.js';
 import { TrustedClock, type Clocks } from './trusted-clock.js';
 
 export interface RecordingOptions {
@@ -50,7 +50,7 @@ export interface RecordingModule extends FeatureModule {
   applyRetention(): Promise<{ deleted: number; freedBytes: number }>;
 }
 
-export function createRecordingModule(deps: { dataDir: string; logger: Logger; settings: SettingsStore; audit: AuditModule; cameras: CamerasModule; options: RecordingOptions }): RecordingModule {
+export function createRecordingModule(deps: { dataDir: string; logger: Logger; settings: SettingsStore; audit: AuditModule; cameras: CamerasModule; maskFor: MaskFor; options: RecordingOptions }): RecordingModule {
   const { logger, options } = deps;
   const registry = deps.cameras.registry;
   const index = new SegmentIndex(join(deps.dataDir, 'recordings.sqlite'));
@@ -95,7 +95,7 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
 
   const mediaRoutes = [
     ...recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, logger }),
-    timelineThumbnailRoute({ root, cacheDir: thumbnails, index, registry, logger, maxKept: options.timelineThumbnailsKept }),
+    timelineThumbnailRoute({ root, cacheDir: thumbnails, index, registry, logger, maskFor: deps.maskFor, maxKept: options.timelineThumbnailsKept }),
   ];
 
   return {

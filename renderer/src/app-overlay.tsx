@@ -12,6 +12,7 @@ import { VerifyDialog } from './incidents/verify-dialog';
 import { AuditLedgerDialog } from './ledger/audit-ledger-dialog';
 import { ChangePasswordDialog } from './people/change-password-dialog';
 import { PeopleDialog } from './people/people-dialog';
+import { MaskEditor } from './masks/mask-editor';
 import { RetentionDialog } from './settings/retention-dialog';
 import { ConfirmDialog } from './ui/confirm-dialog';
 import { ShortcutsHelp } from './ui/shortcuts-help';
@@ -32,7 +33,9 @@ export type Overlay =
   /** `path` empty asks for a package; a path verifies that package at once. */
   | { kind: 'verify'; path: string }
   | { kind: 'shortcuts' }
-  | { kind: 'tour'; target: { tile: number } | { wall: true } };
+  | { kind: 'tour'; target: { tile: number } | { wall: true } }
+  // Privacy masks (issue 12, point 1)
+  | { kind: 'masks'; camera: CameraView };
 
 interface OverlayViewProps {
   overlay: Overlay | null;
@@ -75,6 +78,8 @@ export function OverlayView({ overlay, wall, cameras, open, close }: OverlayView
       return <ExportDialog scope={overlay.scope} onClose={close} onVerify={(path) => open({ kind: 'verify', path })} />;
     case 'verify':
       return <VerifyDialog initialPath={overlay.path} onClose={close} />;
+    case 'masks':
+      return <MaskEditor camera={overlay.camera} onClose={close} />;
     case 'tour':
       return wall && <TourOverlay target={overlay.target} wall={wall} cameras={cameras} close={close} />;
   }

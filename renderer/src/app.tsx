@@ -86,6 +86,7 @@ export function App() {
           onAdd={() => setOverlay({ kind: 'camera', camera: null })}
           onEdit={(camera) => setOverlay({ kind: 'camera', camera })}
           onRemove={(camera) => setOverlay({ kind: 'remove-camera', camera })}
+          onMasks={(camera) => setOverlay({ kind: 'masks', camera })}
           onPut={putOnWall}
         />
         <main className="wall-area">

@@ -1,6 +1,7 @@
 /** A camera's recording from a wall-clock time, through video.js; `open` keeps following the recording towards live. */
 import { useEffect, useRef, useState } from 'react';
 import { api, mediaUrl } from '../api/client';
+import { MaskOverlay } from '../masks/mask-overlay';
 import { RecordedPlayer } from './recorded-player';
 import 'video.js/dist/video-js.css';
 import './recorded-video.css';
@@ -29,6 +30,8 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = fa
   const [problem, setProblem] = useState<string | null>(null);
   /** The player once its recording is found: Pause or a speed chosen while it loads applies to it too. */
   const [loaded, setLoaded] = useState<RecordedPlayer | null>(null);
+  /** The video element video.js plays into, for the privacy masks to follow. */
+  const [element, setElement] = useState<HTMLVideoElement | null>(null);
 
   useEffect(() => {
     let disposed = false;
@@ -43,6 +46,7 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = fa
     video.muted = true;
     video.playsInline = true;
     holder.current?.append(video);
+    setElement(video);
     void (async () => {
       try {
         const ranges = await api.listRecordings({ cameraId, fromMs, toMs });
@@ -67,6 +71,7 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = fa
       disposed = true;
       clearInterval(timer);
       setLoaded(null);
+      setElement(null);
       onPlayer?.(null);
       if (player) player.dispose();
       else video.remove();
@@ -83,6 +88,7 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = fa
 
   return (
     <div ref={holder} className="recorded-holder" data-testid="recorded-holder">
+      <MaskOverlay cameraId={cameraId} video={element} />
       {problem && (
         <p className="recorded-problem" role="alert">
           {problem}

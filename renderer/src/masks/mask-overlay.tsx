@@ -1,0 +1,76 @@
+/**
+ * A camera's privacy masks drawn over its video: opaque polygons over the picture itself, not the
+ * element (object-fit: contain letterboxes it), following every resize of the element and every
+ * change of the stream's size (main to sub-stream, a new init). To the person holding a lift it shows
+ * instead a badge saying until when the masks are lifted.
+ */
+import { useEffect, useState } from 'react';
+import { MASK_FILL } from '../../../shared/masks.js';
+import { formatLocalTime } from '../lib/format-time';
+import { useCameraMasks } from './masks-store';
+import './mask-overlay.css';
+
+interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** Where object-fit: contain draws a `videoWidth` × `videoHeight` picture inside the element. */
+export function pictureBox(element: { clientWidth: number; clientHeight: number }, video: { videoWidth: number; videoHeight: number }): Box {
+  const { clientWidth: w, clientHeight: h } = element;
+  // No picture size yet: cover the whole element, so nothing can show before the size is known.
+  if (!video.videoWidth || !video.videoHeight) return { left: 0, top: 0, width: w, height: h };
+  const scale = Math.min(w / video.videoWidth, h / video.videoHeight);
+  const width = video.videoWidth * scale;
+  const height = video.videoHeight * scale;
+  return { left: (w - width) / 2, top: (h - height) / 2, width, height };
+}
+
+/** The picture rectangle of `video`, kept current. */
+function usePictureBox(video: HTMLVideoElement | null): Box | null {
+  const [box, setBox] = useState<Box | null>(null);
+  useEffect(() => {
+    if (!video) return;
+    const measure = () => setBox(pictureBox(video, video));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(video);
+    // 'resize' fires when the stream's picture size changes (a new init, the sub-stream).
+    for (const type of ['loadedmetadata', 'resize']) video.addEventListener(type, measure);
+    return () => {
+      observer.disconnect();
+      for (const type of ['loadedmetadata', 'resize']) video.removeEventListener(type, measure);
+    };
+  }, [video]);
+  return box;
+}
+
+export function MaskOverlay({ cameraId, video }: { cameraId: string; video: HTMLVideoElement | null }) {
+  const masks = useCameraMasks(cameraId);
+  const box = usePictureBox(video);
+  if (!masks || masks.polygons.length === 0 || !box) return null;
+  if (masks.lift) {
+    return (
+      <p className="mask-lifted" data-testid="mask-lifted" role="status">
+        Mask lifted until {formatLocalTime(masks.lift.untilMs, false).slice(0, 5)}
+      </p>
+    );
+  }
+  return (
+    <svg
+      className="mask-overlay"
+      data-testid="mask-overlay"
+      data-mask-version={masks.version}
+      style={{ left: box.left, top: box.top, width: box.width, height: box.height }}
+      viewBox="0 0 1 1"
+      preserveAspectRatio="none"
+      aria-hidden="true"
+    >
+      {masks.polygons.map((polygon, i) => (
+        <polygon key={i} points={polygon.map(([x, y]) => `${x},${y}`).join(' ')} fill={MASK_FILL} />
+      ))}
+    </svg>
+  );
+}

@@ -12,6 +12,7 @@ import { VerifyDialog } from './incidents/verify-dialog';
 import { AuditLedgerDialog } from './ledger/audit-ledger-dialog';
 import { ChangePasswordDialog } from './people/change-password-dialog';
 import { PeopleDialog } from './people/people-dialog';
+import { LiftMasksDialog } from './masks/lift-masks-dialog';
 import { MaskEditor } from './masks/mask-editor';
 import { RetentionDialog } from './settings/retention-dialog';
 import { ConfirmDialog } from './ui/confirm-dialog';
@@ -35,7 +36,8 @@ export type Overlay =
   | { kind: 'shortcuts' }
   | { kind: 'tour'; target: { tile: number } | { wall: true } }
   // Privacy masks (issue 12, point 1)
-  | { kind: 'masks'; camera: CameraView };
+  | { kind: 'masks'; camera: CameraView }
+  | { kind: 'lift-masks'; camera: CameraView };
 
 interface OverlayViewProps {
   overlay: Overlay | null;
@@ -80,6 +82,8 @@ export function OverlayView({ overlay, wall, cameras, open, close }: OverlayView
       return <VerifyDialog initialPath={overlay.path} onClose={close} />;
     case 'masks':
       return <MaskEditor camera={overlay.camera} onClose={close} />;
+    case 'lift-masks':
+      return <LiftMasksDialog camera={overlay.camera} onClose={close} />;
     case 'tour':
       return wall && <TourOverlay target={overlay.target} wall={wall} cameras={cameras} close={close} />;
   }

@@ -108,6 +108,10 @@ export function App() {
               onChange={setWall}
               onBookmark={(cameraId, atMs) => setOverlay({ kind: 'bookmark', draft: { cameraIds: [cameraId], cameraNames: namesOf([cameraId]), atMs } })}
               onTour={(tile) => setOverlay({ kind: 'tour', target: { tile } })}
+              onLiftMasks={(cameraId) => {
+                const camera = cameras?.find((c) => c.id === cameraId);
+                if (camera) setOverlay({ kind: 'lift-masks', camera });
+              }}
             />
           ) : (
             <p className="wall-loading">Loading the wall…</p>

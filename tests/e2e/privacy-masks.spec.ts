@@ -13,6 +13,7 @@ import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.j
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 import { waitForFootage } from '../fixtures/recording-checks.js';
 import { signIn } from '../fixtures/sign-in-page.js';
+import { TEST_PASSWORD } from '../fixtures/people.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 /** The mask drawn: a rectangle, as fractions of the picture. */
@@ -51,7 +52,7 @@ async function screenshot(page: Page, name: string): Promise<{ rgb: Buffer; widt
  * The mask on screen where `video` draws its picture (object-fit: contain inside the element), from
  * the video's own size: inside it every pixel is the fill; in a band around it, most are not.
  */
-async function expectMaskShown(page: Page, video: Locator, name: string): Promise<void> {
+async function expectMaskShown(page: Page, video: Locator, name: string, shown = true): Promise<void> {
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth * v.readyState)).toBeGreaterThan(0);
   const picture = await video.evaluate((v: HTMLVideoElement) => {
     const r = v.getBoundingClientRect();
@@ -86,6 +87,8 @@ async function expectMaskShown(page: Page, video: Locator, name: string): Promis
     }
   }
   expect(inside, name).toBeGreaterThan(100);
+  // Lifted: the picture behind the mask (mostly the dark test scene), hardly any of it the fill.
+  if (!shown) return expect(insideFill / inside, `${name}: share of the fill where the lifted mask was`).toBeLessThan(0.05);
   expect(insideFill, `${name}: pixels inside the mask that are the fill`).toBe(inside);
   expect(aroundFill / around, `${name}: share of the fill around the mask`).toBeLessThan(0.05);
 }
@@ -132,4 +135,38 @@ test('an administrator draws a mask; the live tile, the maximised tile, the sub-
   const cell = page.getByTestId('playback-panel').getByTestId('playback-cell').first();
   await expect(cell.getByTestId('mask-overlay')).toBeVisible();
   await expectMaskShown(page, cell.locator('video'), 'playback');
+});
+
+test('a lift is its person’s own: the evidence officer sees behind the mask with a badge, the administrator still sees the fill', async ({ page, browser }) => {
+  await host.call('addPerson', { name: 'evie', displayName: 'Evie Officer', role: 'evidence-officer', password: TEST_PASSWORD });
+  const officer = await (await browser.newContext({ viewport: page.viewportSize()! })).newPage();
+  await signIn(officer, host, 'evie');
+  const theirs = officer.getByTestId('tile-0');
+  await expect(theirs).toHaveAttribute('data-state', 'live');
+  await expectMaskShown(officer, theirs.getByTestId('tile-video'), 'officer-before-lift');
+
+  // Lift from the tile's menu, with a reason.
+  await theirs.click({ button: 'right' });
+  await officer.getByTestId('tile-menu-masks').click();
+  await officer.getByTestId('lift-reason').fill('Case 12: checking the yard gate');
+  await officer.getByTestId('lift-minutes').fill('5');
+  await officer.getByTestId('lift-submit').click();
+  await expect(theirs.getByTestId('mask-lifted')).toHaveText(/^Mask lifted until \d\d:\d\d$/);
+  await expect(theirs.getByTestId('mask-overlay')).toHaveCount(0);
+  await expectMaskShown(officer, theirs.getByTestId('tile-video'), 'officer-lifted', false);
+
+  // The administrator, who did not lift it, still sees the fill and no badge.
+  await signIn(page, host);
+  const mine = page.getByTestId('tile-0');
+  await expect(mine.getByTestId('mask-overlay')).toBeVisible();
+  await expect(mine.getByTestId('mask-lifted')).toHaveCount(0);
+  await expectMaskShown(page, mine.getByTestId('tile-video'), 'admin-during-lift');
+
+  // Restored by hand: the fill is back for the officer.
+  await theirs.click({ button: 'right' });
+  await officer.getByTestId('tile-menu-masks').click();
+  await officer.getByTestId('restore-masks').click();
+  await expect(theirs.getByTestId('mask-overlay')).toBeVisible();
+  await expectMaskShown(officer, theirs.getByTestId('tile-video'), 'officer-restored');
+  await officer.context().close();
 });

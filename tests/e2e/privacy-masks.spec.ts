@@ -93,7 +93,7 @@ async function expectMaskShown(page: Page, video: Locator, name: string, shown =
   expect(aroundFill / around, `${name}: share of the fill around the mask`).toBeLessThan(0.05);
 }
 
-test('an administrator draws a mask; the live tile, the maximised tile, the sub-stream tile and playback all show it', async ({ page }) => {
+test('an administrator draws a mask; the live tile, the maximised tile, the sub-stream tile, instant replay and playback all show it', async ({ page }) => {
   await signIn(page, host);
   const tile = page.getByTestId('tile-0');
   await expect(tile).toHaveAttribute('data-state', 'live');
@@ -129,6 +129,16 @@ test('an administrator draws a mask; the live tile, the maximised tile, the sub-
   await expect(tile).toHaveAttribute('data-stream', 'sub');
   await expect.poll(() => tile.getByTestId('tile-video').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBe(320);
   await expectMaskShown(page, tile.getByTestId('tile-video'), 'live-sub');
+
+  // Instant replay on the tile (the recording, of the main stream).
+  await tile.click({ button: 'right' });
+  await page.getByTestId('tile-menu-replay-10').click();
+  await expect(tile).toHaveAttribute('data-state', 'replay');
+  await expect(tile.getByTestId('recorded-holder').getByTestId('mask-overlay')).toBeVisible();
+  await expectMaskShown(page, tile.getByTestId('recorded-holder').locator('video'), 'instant-replay');
+  await tile.click({ button: 'right' });
+  await page.getByTestId('tile-menu-live').click();
+  await expect(tile).not.toHaveAttribute('data-state', 'replay');
 
   // Playback of the recording.
   await page.getByTestId('open-playback').click();

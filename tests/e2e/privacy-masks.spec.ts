@@ -145,6 +145,14 @@ test('an administrator draws a mask; the live tile, the maximised tile, the sub-
   const cell = page.getByTestId('playback-panel').getByTestId('playback-cell').first();
   await expect(cell.getByTestId('mask-overlay')).toBeVisible();
   await expectMaskShown(page, cell.locator('video'), 'playback');
+
+  // Exporting from playback says the masks will be burned in, and offers an administrator the unmasked masters.
+  await page.getByTestId('playback-export').click();
+  const dialog = page.getByTestId('export-dialog');
+  await expect(dialog.getByTestId('export-masks')).toContainText('Privacy masks will be burned into a working copy of Yard');
+  await dialog.getByTestId('export-unmasked').check();
+  await expect(dialog.getByTestId('export-unmasked-reason')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
 });
 
 test('a lift is its person’s own: the evidence officer sees behind the mask with a badge, the administrator still sees the fill', async ({ page, browser }) => {

@@ -12,6 +12,7 @@ import { parseDateTime } from '../lib/date-time-text';
 import { formatLocalTime, formatUtcTime } from '../lib/format-time';
 import { DateTimeInput } from '../ui/date-time-input';
 import { ModalDialog } from '../ui/modal-dialog';
+import { UnmaskedMastersField } from '../masks/unmasked-masters-field';
 import { ExportProgress } from './export-progress';
 import '../ui/form.css';
 import './export-dialog.css';
@@ -37,6 +38,8 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
   const [person, setPerson] = useState('');
   const [organisation, setOrganisation] = useState('');
   const [workingCopy, setWorkingCopy] = useState(true);
+  // Privacy masks (issue 12, point 1): an administrator's choice to let unmasked masters out, with a reason.
+  const [unmasked, setUnmasked] = useState<{ reason: string } | null>(null);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [job, setJob] = useState<ExportJob | null>(null);
 
@@ -60,7 +63,7 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
     const [fromMs, toMs] = [from.ms, to.ms];
     try {
       const cameraIds = scope.cameraIds.filter((id) => chosen.has(id));
-      setJob(await api.startExport({ cameraIds, fromMs, toMs, reason, caseReference, recipient, workingCopy }));
+      setJob(await api.startExport({ cameraIds, fromMs, toMs, reason, caseReference, recipient, workingCopy, ...(unmasked ? { unmasked } : {}) }));
     } catch (error) {
       if (error instanceof WatchroomError && error.code === 'export.bad-range') return setErrors({ toMs: error.message });
       const { fields, general } = formErrors(error, FIELDS);
@@ -130,6 +133,7 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
             <input type="checkbox" data-testid="export-working-copy" checked={workingCopy} onChange={(e) => setWorkingCopy(e.target.checked)} />
             Also make an exactly cut H.264 working copy (the master is always kept as recorded)
           </label>
+          <UnmaskedMastersField cameras={scope.cameraIds.filter((id) => chosen.has(id)).map((id) => ({ id, name: scope.cameraNames[scope.cameraIds.indexOf(id)] ?? id }))} value={unmasked} onChange={setUnmasked} />
           {errors.general && <p className="form-error" role="alert" data-testid="export-error">{errors.general}</p>}
           <div className="dialog-actions">
             <button type="button" onClick={onClose}>Cancel</button>

@@ -51,3 +51,8 @@ function subscribe(listener: () => void): () => void {
 export function useCameraMasks(cameraId: string): CameraMasks | null {
   return useSyncExternalStore(subscribe, () => masks.get(cameraId) ?? null);
 }
+
+/** Every camera's masks by camera id, kept current. */
+export function useAllMasks(): ReadonlyMap<string, CameraMasks> {
+  return useSyncExternalStore(subscribe, () => masks);
+}

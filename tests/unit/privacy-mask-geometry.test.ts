@@ -13,7 +13,7 @@ describe('pictureBox', () => {
     expect(pictureBox({ clientWidth: 1000, clientHeight: 360 }, { videoWidth: 320, videoHeight: 180 })).toEqual({ left: 180, top: 0, width: 640, height: 360 });
   });
 
-  it('covers the whole element while the picture size is unknown', () => {
+  it('uses the element’s box while the picture size is unknown', () => {
     expect(pictureBox({ clientWidth: 300, clientHeight: 200 }, { videoWidth: 0, videoHeight: 0 })).toEqual({ left: 0, top: 0, width: 300, height: 200 });
   });
 });

@@ -11,7 +11,6 @@ import { MASK_FILL, MASK_POINTS, MAX_MASK_POLYGONS, type MaskPolygon } from '../
 import { api, mediaUrl } from '../api/client';
 import { errorMessage } from '../lib/error-message';
 import { ModalDialog } from '../ui/modal-dialog';
-import { useCameraMasks } from './masks-store';
 import './mask-editor.css';
 
 /** How close (as a share of the frame's width) a click must come to the first point to close the polygon. */
@@ -31,19 +30,19 @@ function useRecentFrame(cameraId: string): string | null {
 }
 
 export function MaskEditor({ camera, onClose }: { camera: CameraView; onClose(): void }) {
-  const saved = useCameraMasks(camera.id);
   const [polygons, setPolygons] = useState<MaskPolygon[] | null>(null);
   const [drawing, setDrawing] = useState<Array<[number, number]>>([]);
   const [selected, setSelected] = useState<number | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const frame = useRecentFrame(camera.id);
-  // What is saved is where editing starts, once known.
-  useEffect(() => setPolygons((p) => p ?? saved?.polygons ?? null), [saved]);
+  // Editing starts from what is saved, read afresh: drawing before it is known could drop saved masks.
   useEffect(() => {
-    const timer = setTimeout(() => setPolygons((p) => p ?? []), 1_500);
-    return () => clearTimeout(timer);
-  }, []);
+    api.listMasks().then(
+      (list) => setPolygons(list.find((m) => m.cameraId === camera.id)?.polygons ?? []),
+      (error: unknown) => setMessage(errorMessage(error)),
+    );
+  }, [camera.id]);
   const shapes = polygons ?? [];
 
   const closePolygon = () => {
@@ -54,6 +53,7 @@ export function MaskEditor({ camera, onClose }: { camera: CameraView; onClose():
     setMessage(null);
   };
   const addPoint = (event: MouseEvent<SVGSVGElement>) => {
+    if (polygons === null) return;
     const box = event.currentTarget.getBoundingClientRect();
     const x = round((event.clientX - box.left) / box.width);
     const y = round((event.clientY - box.top) / box.height);

@@ -10,7 +10,7 @@ export interface Box {
 /** Where object-fit: contain draws a `videoWidth` × `videoHeight` picture inside the element (letterboxed or pillarboxed). */
 export function pictureBox(element: { clientWidth: number; clientHeight: number }, video: { videoWidth: number; videoHeight: number }): Box {
   const { clientWidth: w, clientHeight: h } = element;
-  // No picture size yet: cover the whole element, so nothing can show before the size is known.
+  // No picture size yet (so no picture on screen either): the element's own box stands in.
   if (!video.videoWidth || !video.videoHeight) return { left: 0, top: 0, width: w, height: h };
   const scale = Math.min(w / video.videoWidth, h / video.videoHeight);
   const width = video.videoWidth * scale;

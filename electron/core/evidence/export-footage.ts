@@ -97,10 +97,10 @@ export async function copyFootage(job: FootageJob, plans: readonly CameraPlan[])
     for (const clip of plan.clips) {
       const master = await copyMaster(copying, plan.camera, clip);
       // A masked camera's picture leaves only with its masks burned in; its master stays behind unless allowed out.
-      if (plan.masks) files.push(await makeWorkingCopy(copying, plan.camera, clip, master.file, master.startMs, plan.masks));
-      else if (job.workingCopy) files.push(await makeWorkingCopy(copying, plan.camera, clip, master.file, master.startMs, null));
+      const working = plan.masks || job.workingCopy ? await makeWorkingCopy(copying, plan.camera, clip, master.file, master.startMs, plan.masks) : null;
       if (plan.masks && job.withholdTo) withheld.push(withholdMaster(job.temp, job.withholdTo, master.file));
-      else files.unshift(master.file);
+      else files.push(master.file);
+      if (working) files.push(working);
       clipsOut.push({ master: master.file.path, actualStartUtc: master.file.startUtc, actualEndUtc: master.file.endUtc });
     }
     cameras.push(manifestCamera(plan, clipsOut, job.captureSha256));
@@ -155,8 +155,10 @@ async function makeWorkingCopy(copying: Copying, camera: ManifestCameraRef, clip
     if (maskDir) rmSync(maskDir, { recursive: true, force: true });
   }
   copying.meter.finished(clipSeconds(clip), ENCODE_WEIGHT);
-  const burned = masks ? ` with privacy masks version ${masks.version} (SHA-256 ${masks.sha256}) burned in as opaque ${MASK_FILL} at ${master.width}x${master.height}` : '';
-  return describeMedia(copying.temp, path, camera.id, clip.wantStartMs, master.sha256, `cut exactly to the requested range from master ${master.path} (SHA-256 ${master.sha256}) and re-encoded${burned}: ffmpeg libx264 veryfast crf 18 yuv420p`);
+  const process = masks
+    ? `cut exactly to the requested range from master ${master.path} (SHA-256 ${master.sha256}) and re-encoded with privacy masks version ${masks.version} (SHA-256 ${masks.sha256}) burned in as opaque ${MASK_FILL} at ${master.width}x${master.height}: ffmpeg overlay, libx264 veryfast crf 18 yuv420p, every frame of the master once`
+    : `cut exactly to the requested range from ${master.path} and re-encoded: ffmpeg libx264 veryfast crf 18 yuv420p`;
+  return describeMedia(copying.temp, path, camera.id, clip.wantStartMs, master.sha256, process);
 }
 
 /** A camera as the manifest shows it: its clips, its gaps, and every source segment with its capture hash. */

@@ -227,8 +227,10 @@ describe('privacy masks in exports', () => {
     await expect(investigator.api.startExport(request({ cameraIds: [masked], unmasked: { reason: 'Court order' } }))).rejects.toMatchObject({ code: 'auth.forbidden', permission: 'evidence.export-unmasked' });
     await expect(h.api.startExport(request({ cameraIds: [masked], unmasked: { reason: ' ' } }))).rejects.toMatchObject({ code: 'api.invalid-argument' });
     // An investigator's export of the masked camera is masked.
-    const theirs = manifestOf(await exported(investigator.api, request({ cameraIds: [masked], caseReference: 'MASK-2' })));
-    expect(theirs.files.map((f: { role: string }) => f.role)).toEqual(['working']);
+    const theirPackage = await exported(investigator.api, request({ cameraIds: [masked], caseReference: 'MASK-2' }));
+    expect(manifestOf(theirPackage).files.map((f: { role: string }) => f.role)).toEqual(['working']);
+    // Every master withheld: no empty master/ folder in the package.
+    expect(existsSync(join(theirPackage, 'master'))).toBe(false);
 
     const allowed = await exported(h.api, request({ cameraIds: [masked], caseReference: 'MASK-3', unmasked: { reason: 'Court order 44/2026 asks for the unmasked footage' } }));
     const manifest = manifestOf(allowed);

@@ -13,7 +13,7 @@
  * over everything, then its signature.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ExportRequest } from '../../../shared/evidence.js';
@@ -102,6 +102,8 @@ async function build(job: PackageJob, progress: Progress): Promise<string> {
   const store = storeFolder(job);
   const withholdTo = req.unmasked || !store ? null : { dir: store, shown: `evidence-store/${job.packageId}` };
   const { files, cameras, withheld } = await copyFootage({ recordingsRoot: ctx.recordingsRoot, temp, workingCopy: req.workingCopy, withholdTo, signal: job.signal, progress, captureSha256 }, plans);
+  // Every master withheld (all cameras masked): no empty master/ folder to puzzle the recipient.
+  if (readdirSync(join(temp, 'master')).length === 0) rmSync(join(temp, 'master'), { recursive: true });
 
   const captureEntries = [...capture.values()].sort((a, b) => a.seq - b.seq);
   const manifest = manifestOf(job, cameras, files, captureEntries, withheld);

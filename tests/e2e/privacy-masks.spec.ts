@@ -188,3 +188,21 @@ test('a lift is its person’s own: the evidence officer sees behind the mask wi
   await expectMaskShown(officer, theirs.getByTestId('tile-video'), 'officer-restored');
   await officer.context().close();
 });
+
+test('fails closed: until the masks are known, the picture is covered whole', async ({ page }) => {
+  // The masks' answer is held back; the live picture must not show meanwhile.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/listMasks', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await signIn(page, host);
+  const tile = page.getByTestId('tile-0');
+  await expect(tile).toHaveAttribute('data-state', 'live');
+  await expect(tile.getByTestId('mask-pending')).toBeVisible();
+  await expect(tile.getByTestId('mask-overlay')).toHaveCount(0);
+  release();
+  await expect(tile.getByTestId('mask-overlay')).toBeVisible();
+  await expect(tile.getByTestId('mask-pending')).toHaveCount(0);
+});

@@ -2,7 +2,7 @@
  * A camera's privacy masks drawn over its video: opaque polygons over the picture itself, not the
  * element (object-fit: contain letterboxes it), following every resize of the element and every
  * change of the stream's size (main to sub-stream, a new init). To the person holding a lift it shows
- * instead a badge saying until when the masks are lifted.
+ * instead a badge saying until when the masks are lifted; until the masks are known, it covers the picture.
  */
 import { useEffect, useState } from 'react';
 import { MASK_FILL } from '../../../shared/masks.js';
@@ -33,7 +33,10 @@ function usePictureBox(video: HTMLVideoElement | null): Box | null {
 export function MaskOverlay({ cameraId, video }: { cameraId: string; video: HTMLVideoElement | null }) {
   const masks = useCameraMasks(cameraId);
   const box = usePictureBox(video);
-  if (!masks || masks.polygons.length === 0 || !box) return null;
+  if (!box) return null;
+  // Not known yet: the whole picture is covered until they are (a moment at start).
+  if (masks === undefined) return <div className="mask-overlay mask-pending" data-testid="mask-pending" style={{ left: box.left, top: box.top, width: box.width, height: box.height }} />;
+  if (!masks || masks.polygons.length === 0) return null;
   if (masks.lift) {
     return (
       <p className="mask-lifted" data-testid="mask-lifted" role="status">

@@ -65,6 +65,10 @@ export const AUDIT_ACTIONS = [
   'disclosure.register-downloaded',
   /** A package's SHA256SUMS hash, known only once it is written (after the evidence.export entry it covers). */
   'evidence.sealed',
+  // Privacy masks (issue 12, point 1)
+  'mask.set',
+  'mask.lift',
+  'mask.reapply',
   // The ledger itself
   'audit.checked',
   'audit.line-set-aside',

@@ -10,6 +10,7 @@ import type { AuditAction } from './audit-actions.js';
 import {
   auditEntrySchema,
   bookmarkSchema,
+  cameraMasksSchema,
   cameraViewSchema,
   exportJobSchema,
   importResultSchema,
@@ -40,6 +41,8 @@ import {
   cameraInputSchema,
   exportRequestSchema,
   importFormatSchema,
+  liftMaskSchema,
+  maskPolygonsSchema,
   passwordSchema,
   personInputSchema,
   presetIdSchema,
@@ -224,6 +227,15 @@ export const CONTRACT = {
   listDisclosures: spec({ arg: disclosureQuerySchema, result: z.array(disclosureRowSchema), access: 'disclosures.view', audit: null, errors: [] }),
   /** The same rows as CSV for a spreadsheet (UTF-8 with BOM, CRLF, RFC 4180, formulas neutralised); the download is recorded. */
   disclosuresCsv: spec({ arg: disclosureQuerySchema, result: z.string(), access: 'disclosures.view', audit: 'disclosure.register-downloaded', errors: [] }),
+  // Privacy masks (issue 12, point 1)
+  /** Every camera's current masks (cameras never masked are left out), with the caller's own lifts. */
+  listMasks: spec({ arg: none, result: z.array(cameraMasksSchema), ...wallView }),
+  /** Saves a camera's masks as a new version (an empty list unmasks it, also as a version). */
+  setMasks: spec({ arg: z.object({ cameraId: cameraIdSchema, polygons: maskPolygonsSchema }), result: cameraMasksSchema, access: 'masks.configure', audit: 'mask.set', errors: ['camera.not-found'] }),
+  /** Lifts a camera's masks for the caller alone, for `minutes` (30 by default); they come back by themselves. */
+  liftMask: spec({ arg: liftMaskSchema, result: cameraMasksSchema, access: 'masks.lift', audit: 'mask.lift', errors: ['camera.not-found', 'mask.none', 'mask.already-lifted'] }),
+  /** Ends the caller's own lift early. */
+  restoreMask: spec({ arg: z.object({ cameraId: cameraIdSchema }), result: cameraMasksSchema, access: 'masks.lift', audit: 'mask.reapply', errors: ['mask.not-lifted'] }),
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof CONTRACT;

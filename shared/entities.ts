@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from './roles.js';
-import { bookmarkInputSchema, cameraIdSchema, wallStateSchema } from './schemas.js';
+import { bookmarkInputSchema, cameraIdSchema, maskPolygonsSchema, wallStateSchema } from './schemas.js';
 
 export { exportJobSchema } from './schemas.js';
 
@@ -212,4 +212,18 @@ export const bookmarkSchema = bookmarkInputSchema.extend({
   updatedAt: epochMs,
   /** Its footage is under an evidence lock: retention keeps it until the lock is lifted. */
   locked: z.boolean(),
+});
+
+// Privacy masks (issue 12, point 1)
+/** A camera's current masks as the caller sees them: `lift` is theirs only (a lift is one person's). */
+export const cameraMasksSchema = z.object({
+  cameraId: cameraIdSchema,
+  /** 0: never masked. */
+  version: z.number().int().min(0),
+  polygons: maskPolygonsSchema,
+  /** SHA-256 of the canonical JSON of the polygons (what the ledger and manifests name). */
+  sha256: z.string(),
+  setBy: z.string().nullable(),
+  setAt: epochMs.nullable(),
+  lift: z.object({ id: z.string(), untilMs: epochMs, reason: z.string() }).nullable(),
 });

@@ -72,6 +72,11 @@ export const ERROR_STATUS = {
   'upload.disk-full': 507,
   'upload.failed': 500,
   'upload.method-not-allowed': 405,
+  // Privacy masks (issue 12, point 1)
+  'mask.none': 400,
+  'mask.already-lifted': 409,
+  'mask.not-lifted': 409,
+  'evidence.unmasked-needs-reason': 400,
   // The ledger and the data folder
   'audit.unavailable': 503,
   'data.in-use': 409,

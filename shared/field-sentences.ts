@@ -58,6 +58,8 @@ const FIELD_WORDS: Record<string, FieldWords> = {
   person: { the: 'the name of the person receiving it' },
   organisation: { the: 'their organisation' },
   workingCopy: { the: 'the working-copy choice', kind: 'switch' },
+  // Privacy masks (issue 12, point 1)
+  polygons: { the: 'the masks', kind: 'list', item: 'mask' },
   maxAgeDays: { the: 'the number of days', kind: 'number', unit: { word: 'days', scale: 1 } },
   maxTotalBytes: { the: 'the total size', kind: 'number', unit: GIGABYTES },
   maxBytesPerCamera: { the: 'the size per camera', kind: 'number', unit: GIGABYTES },

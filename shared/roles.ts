@@ -45,6 +45,13 @@ const ALLOWED = {
   'disclosure.approve': ['evidence-officer', 'admin'],
   /** Read the disclosure register and download it as CSV. */
   'disclosures.view': ['evidence-officer', 'admin'],
+  // Privacy masks (issue 12, point 1)
+  /** Draw and save a camera's privacy masks. */
+  'masks.configure': ['admin'],
+  /** Lift a camera's masks for oneself, for a while, with a reason. */
+  'masks.lift': ['evidence-officer', 'admin'],
+  /** Put a camera's unmasked master into one export, with a reason. */
+  'evidence.export-unmasked': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ALLOWED;

@@ -98,6 +98,8 @@ export const exportRequestSchema = z
     caseReference: requiredText(64, 'Give the case reference.'),
     recipient: z.object({ person: requiredText(200, 'Name the person receiving it.'), organisation: requiredText(200, 'Name their organisation.') }).nullable(),
     workingCopy: z.boolean(),
+    // Privacy masks (issue 12, point 1): an administrator may put the unmasked masters into this one export, saying why.
+    unmasked: z.object({ reason: requiredText(2000, 'Say why this export carries unmasked footage.') }).nullable().optional(),
   })
   .refine((r) => r.toMs > r.fromMs, { error: 'The end of the range must come after its start.', path: ['toMs'] })
   .refine((r) => new Set(r.cameraIds).size === r.cameraIds.length, { error: 'Each camera goes into an export once.', path: ['cameraIds'] })
@@ -138,6 +140,20 @@ export const bookmarkInputSchema = z.object({
   notes: z.string().max(10_000),
   tags: z.array(z.string().trim().min(1).max(40, { error: 'A tag is at most 40 characters.' })).max(20),
   caseReference: z.string().trim().max(64),
+});
+
+// Privacy masks (issue 12, point 1)
+const unit = z.number({ error: 'A mask point is a number from 0 to 1.' }).min(0, { error: 'A mask point lies inside the picture (0 to 1).' }).max(1, { error: 'A mask point lies inside the picture (0 to 1).' });
+/** One polygon: points as [x, y] fractions of the picture's width and height. */
+export const maskPolygonSchema = z
+  .array(z.tuple([unit, unit]))
+  .min(3, { error: 'A mask needs at least 3 points.' })
+  .max(64, { error: 'A mask has at most 64 points.' });
+export const maskPolygonsSchema = z.array(maskPolygonSchema).max(32, { error: 'A camera has at most 32 masks.' });
+export const liftMaskSchema = z.object({
+  cameraId: cameraIdSchema,
+  reason: requiredText(500, 'Say why the mask is lifted.'),
+  minutes: z.number({ error: 'Enter a number of minutes.' }).int({ error: 'Whole minutes only.' }).min(1, { error: 'At least one minute.' }).max(240, { error: 'At most four hours.' }).default(30),
 });
 
 /** Messages a live WebSocket client may send (none today but a ping; anything else is rejected). */
@@ -203,6 +219,8 @@ export const coreEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('export.progress'), job: exportJobSchema }),
   // Four-eyes disclosure (issue 12, point 2): a request was made, decided, built or failed.
   z.object({ type: z.literal('disclosures.changed') }),
+  // Privacy masks (issue 12, point 1): masks saved, or a lift began or ended.
+  z.object({ type: z.literal('masks.changed'), cameraId: cameraIdSchema }),
 ]);
 
 /** Text messages on /live/<cameraId>. */

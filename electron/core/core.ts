@@ -16,6 +16,7 @@ import { openCoreBase } from './core-base.js';
 import { coreFacade } from './core-facade.js';
 import { createEvidenceService } from './evidence/evidence-service.js';
 import { createIncidentService } from './incidents/incident-service.js';
+import { createMasksModule, type MaskOptions } from './masks/masks-module.js';
 import type { Logger } from './logger.js';
 import { createPeopleModule } from './people/people-module.js';
 import { createLookingBack } from './recording/looking-back.js';
@@ -31,7 +32,7 @@ import { createWallsModule } from './wall/walls-module.js';
 // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
 import { createDisclosureModule } from './disclosure/disclosure-module.js';
 
-export interface CoreOptions extends AuditOptions, RecordingOptions, StreamOptions {
+export interface CoreOptions extends AuditOptions, RecordingOptions, StreamOptions, MaskOptions {
   dataDir: string;
   appVersion: string;
   shell: SessionInfo['shell'];
@@ -93,9 +94,10 @@ export function createCore(options: CoreOptions): Core {
   const cameras = createCamerasModule({ settings, credentials: base.credentials, secretBox: options.secretBox ?? keyFileSecretBox(dataDir), demoWhenEmpty: options.demoWhenEmpty ?? false, logger });
   base.scrubSecrets(() => cameras.registry.secrets());
   const lookingBack = createLookingBack({ settings, ledger: audit.ledger, watchSession: (token, onEnd) => people.sessions.onEnd(token, onEnd) });
-  const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, lookingBack, options });
+  const masks = createMasksModule({ dataDir, ledger: audit.ledger, logger, checkCamera: (id) => void cameras.registry.get(id), emit, options });
+  const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, lookingBack, maskFor: masks.maskFor, options });
   const streams = createStreamsModule({ logger, ledger: audit.ledger, cameras, recording, emit, options });
-  const incidents = createIncidentService({ dataDir, recordingsRoot: recording.root, index: recording.index, logger, checkCamera: (id) => void cameras.registry.get(id), onChange: () => emit({ type: 'bookmarks.changed' }) });
+  const incidents = createIncidentService({ dataDir, recordingsRoot: recording.root, index: recording.index, logger, maskFor: masks.maskFor, checkCamera: (id) => void cameras.registry.get(id), onChange: () => emit({ type: 'bookmarks.changed' }) });
   const evidence = createEvidenceService({
     dataDir,
     exportsDir: options.exportsDir ?? join(dataDir, 'exports'),
@@ -108,6 +110,7 @@ export function createCore(options: CoreOptions): Core {
     appVersion: options.appVersion,
     camera: cameras.describe,
     onExport: (job) => emit({ type: 'export.progress', job }),
+    masks: masks.current,
     ...(options.maxReceivedFileBytes ? { maxReceivedFileBytes: options.maxReceivedFileBytes } : {}),
   });
   const walls = createWallsModule({ settings, cameras, ledger: audit.ledger, emit });
@@ -115,5 +118,5 @@ export function createCore(options: CoreOptions): Core {
 
   cameras.onDidChange(() => emit({ type: 'cameras.changed' }));
   cameras.addDemoIfFirstRun();
-  return coreFacade({ base, modules: [audit, people, cameras, lookingBack, recording, streams, incidents, evidence, walls, disclosures], audit, people, streams, recording, evidence });
+  return coreFacade({ base, modules: [audit, people, cameras, lookingBack, masks, recording, streams, incidents, evidence, walls, disclosures], audit, people, streams, recording, evidence });
 }

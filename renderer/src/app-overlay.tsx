@@ -13,6 +13,8 @@ import { AuditLedgerDialog } from './ledger/audit-ledger-dialog';
 import { WallHistoryDialog } from './ledger/wall-history-dialog';
 import { ChangePasswordDialog } from './people/change-password-dialog';
 import { PeopleDialog } from './people/people-dialog';
+import { LiftMasksDialog } from './masks/lift-masks-dialog';
+import { MaskEditor } from './masks/mask-editor';
 import { RetentionDialog } from './settings/retention-dialog';
 import { ConfirmDialog } from './ui/confirm-dialog';
 import { ShortcutsHelp } from './ui/shortcuts-help';
@@ -38,7 +40,10 @@ export type Overlay =
   | { kind: 'shortcuts' }
   | { kind: 'tour'; target: { tile: number } | { wall: true } }
   // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
-  | { kind: 'disclosures' };
+  | { kind: 'disclosures' }
+  // Privacy masks (issue 12, point 1)
+  | { kind: 'masks'; camera: CameraView }
+  | { kind: 'lift-masks'; camera: CameraView };
 
 interface OverlayViewProps {
   overlay: Overlay | null;
@@ -83,6 +88,10 @@ export function OverlayView({ overlay, wall, cameras, open, close }: OverlayView
       return <ExportDialog scope={overlay.scope} onClose={close} onVerify={(path) => open({ kind: 'verify', path })} />;
     case 'verify':
       return <VerifyDialog initialPath={overlay.path} onClose={close} />;
+    case 'masks':
+      return <MaskEditor camera={overlay.camera} onClose={close} />;
+    case 'lift-masks':
+      return <LiftMasksDialog camera={overlay.camera} onClose={close} />;
     case 'tour':
       return wall && <TourOverlay target={overlay.target} wall={wall} cameras={cameras} close={close} />;
     case 'disclosures':

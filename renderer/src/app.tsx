@@ -87,6 +87,7 @@ export function App() {
           onAdd={() => setOverlay({ kind: 'camera', camera: null })}
           onEdit={(camera) => setOverlay({ kind: 'camera', camera })}
           onRemove={(camera) => setOverlay({ kind: 'remove-camera', camera })}
+          onMasks={(camera) => setOverlay({ kind: 'masks', camera })}
           onPut={putOnWall}
         />
         <main className="wall-area">
@@ -108,6 +109,10 @@ export function App() {
               onChange={setWall}
               onBookmark={(cameraId, atMs) => setOverlay({ kind: 'bookmark', draft: { cameraIds: [cameraId], cameraNames: namesOf([cameraId]), atMs } })}
               onTour={(tile) => setOverlay({ kind: 'tour', target: { tile } })}
+              onLiftMasks={(cameraId) => {
+                const camera = cameras?.find((c) => c.id === cameraId);
+                if (camera) setOverlay({ kind: 'lift-masks', camera });
+              }}
             />
           ) : (
             <p className="wall-loading">Loading the wall…</p>

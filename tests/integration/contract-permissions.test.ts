@@ -115,11 +115,28 @@ const SAMPLE: Sample = {
   refuseDisclosure: async () => ({ id: (await system.requestDisclosure(disclosure())).id, reason: 'Table refusal' }),
   listDisclosures: () => ({}),
   disclosuresCsv: () => ({}),
+  // Privacy masks (issue 12, point 1)
+  listMasks: () => undefined,
+  setMasks: () => ({ cameraId, polygons: [SQUARE] }),
+  liftMask: async () => ({ cameraId: await maskedCamera(), reason: 'Table test', minutes: 5 }),
+  restoreMask: async (p) => {
+    const id = await maskedCamera();
+    // The person's api may be of a session a sign-in replaced: call through the current token.
+    if (allows(p.role, 'masks.lift')) await h.core.api(p.token).liftMask({ cameraId: id, reason: 'To restore', minutes: 5 });
+    return { cameraId: id };
+  },
 };
 const disclosure = () => ({
   export: { cameraIds: [cameraId], ...range, reason: 'Table disclosure', caseReference: unique('DISC'), recipient: { person: 'DC Table', organisation: 'Table Police' }, workingCopy: false },
   legalBasis: { basis: 'police-investigation' as const, text: '' },
 });
+const SQUARE: Array<[number, number]> = [[0.1, 0.1], [0.4, 0.1], [0.4, 0.4], [0.1, 0.4]];
+/** A camera of its own with one mask, so each lift starts from none. */
+async function maskedCamera(): Promise<string> {
+  const { id } = await system.addCamera({ name: unique('Masked'), url: 'rtsp://127.0.0.1:9/m', recording: false });
+  await system.setMasks({ cameraId: id, polygons: [SQUARE] });
+  return id;
+}
 const bookmark = () => ({ cameraIds: [cameraId], atMs: range.fromMs + 1_000, beforeMs: 1_000, afterMs: 1_000, title: unique('Fixture bookmark'), notes: '', tags: [], caseReference: '' });
 
 /** Calls that cannot succeed however permitted, and what they answer instead. */
@@ -181,6 +198,12 @@ describe('what the issue asks of the roles, spelt out', () => {
     // Four-eyes disclosure (issue 12): investigators and administrators ask, evidence officers and administrators decide and read the register.
     expect(only('requestDisclosure')).toEqual(['investigator', 'admin']);
     for (const m of ['approveDisclosure', 'refuseDisclosure', 'listDisclosures', 'disclosuresCsv'] as const) expect(only(m), m).toEqual(['evidence-officer', 'admin']);
+    // Privacy masks: drawn by administrators, lifted by evidence officers and administrators, seen by all.
+    expect(only('setMasks')).toEqual(['admin']);
+    expect(only('liftMask')).toEqual(['evidence-officer', 'admin']);
+    expect(only('restoreMask')).toEqual(['evidence-officer', 'admin']);
+    expect(only('listMasks')).toEqual([...ROLES]);
+    expect(CONTRACT.listMasks.whileLocked).toBe(true);
   });
 
   it('keeps an archived camera’s footage playable and exportable, and its locked footage locked', async () => {

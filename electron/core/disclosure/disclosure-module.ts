@@ -60,7 +60,7 @@ function requestHandlers(store: DisclosureStore, deps: DisclosureDeps) {
   return {
     requestDisclosure: async (input, ctx) => {
       requireWritableLedger(deps.ledger);
-      deps.exports.check(input.export);
+      deps.exports.check(input.export, personOf(ctx));
       const request: DisclosureRequest = { id: randomUUID(), requestedBy: personOf(ctx), requestedAt: Date.now(), export: input.export, legalBasis: input.legalBasis, state: 'pending', decidedBy: null, decidedAt: null, note: null, jobId: null, packageName: null, failure: null };
       store.insert(request);
       const { export: e } = request;
@@ -105,7 +105,7 @@ function decisionHandlers(store: DisclosureStore, deps: DisclosureDeps, isOpen: 
       const request = decidable(store, id, approver);
       requireStillAllowed(deps, request.requestedBy);
       requireWritableLedger(deps.ledger);
-      deps.exports.check(request.export); // footage retention removed since the request: nothing approved, nothing built
+      deps.exports.check(request.export, request.requestedBy); // footage retention removed since the request: nothing approved, nothing built
       const at = Date.now();
       if (!store.decide(id, 'approved', approver, at, note)) throw decidedMeanwhile();
       const approval: DisclosureApproval = {

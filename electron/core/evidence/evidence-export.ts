@@ -15,7 +15,7 @@
  * records it once the package is in place (the disclosure register reads it from there).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ExportRequest } from '../../../shared/evidence.js';
@@ -32,6 +32,7 @@ import { copyFootage, iso, type CameraPlan, type ManifestCamera, type ManifestFi
 import { ExportCancelled, isNoSpace } from './ffmpeg-job.js';
 import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, RECIPIENT_README, SIGNER_KEY, SUMS, SUMS_SIG, formatSums, recipientReadme, safeName, utcStamp } from './package-files.js';
 import { FootageChangedError } from './verified-sources.js';
+import type { AppliedMasks, WithheldMaster } from './withheld-masters.js';
 import type { SigningKey } from './signing-key.js';
 
 export interface ExportContext {
@@ -49,6 +50,14 @@ export interface ExportContext {
   role: Role;
   /** A disclosure's four eyes (issue 12, point 2); absent for exports kept inside the organisation. */
   disclosure?: DisclosureApproval;
+  // Privacy masks (issue 12, point 1)
+  /** Both absent: no camera is masked (what a bench or a test of something else builds). */
+  privacy?: {
+    /** The camera's current privacy masks (null: none). */
+    masks(cameraId: string): AppliedMasks | null;
+    /** The workstation's evidence store: withheld masters go to `<it>/<packageId>/`. */
+    storeDir: string;
+  };
 }
 
 /** Who asked for a disclosure, who approved it and on what basis: in the manifest, the ledger and README.txt. */
@@ -105,13 +114,17 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
 async function build(job: PackageJob, progress: Progress): Promise<string> {
   const { ctx, req, temp } = job;
   for (const dir of ['master', 'working', 'custody']) if (dir !== 'working' || req.workingCopy) mkdirSync(join(temp, dir), { recursive: true });
-  const plans: CameraPlan[] = req.cameraIds.map((id) => ({ camera: ctx.camera(id), ...planClips(id, ctx.index.segments(id, req.fromMs, req.toMs), req.fromMs, req.toMs) }));
+  const plans: CameraPlan[] = req.cameraIds.map((id) => ({ camera: ctx.camera(id), masks: ctx.privacy?.masks(id) ?? null, ...planClips(id, ctx.index.segments(id, req.fromMs, req.toMs), req.fromMs, req.toMs) }));
   const capture = provenCaptureEntries(ctx, plans.flatMap((p) => p.clips).flatMap((c) => c.segments));
   const captureSha256 = (seg: SegmentRow) => String(capture.get(seg.path)!.details!.sha256);
-  const { files, cameras } = await copyFootage({ recordingsRoot: ctx.recordingsRoot, temp, workingCopy: req.workingCopy, signal: job.signal, progress, captureSha256 }, plans);
+  const store = storeFolder(job);
+  const withholdTo = req.unmasked || !store ? null : { dir: store, shown: `evidence-store/${job.packageId}` };
+  const { files, cameras, withheld } = await copyFootage({ recordingsRoot: ctx.recordingsRoot, temp, workingCopy: req.workingCopy, withholdTo, signal: job.signal, progress, captureSha256 }, plans);
+  // Every master withheld (all cameras masked): no empty master/ folder to puzzle the recipient.
+  if (readdirSync(join(temp, 'master')).length === 0) rmSync(join(temp, 'master'), { recursive: true });
 
   const captureEntries = [...capture.values()].sort((a, b) => a.seq - b.seq);
-  const manifest = manifestOf(job, cameras, files, captureEntries);
+  const manifest = manifestOf(job, cameras, files, captureEntries, withheld);
   writeFileSync(join(temp, MANIFEST), canonicalJson(manifest));
   const exportEntry = enterExport(job, manifest, await sha256File(join(temp, MANIFEST)));
   const { offset: _offset, ...exportLine } = exportEntry;
@@ -141,8 +154,9 @@ function provenCaptureEntries(ctx: ExportContext, segments: readonly SegmentRow[
   return capture;
 }
 
-function manifestOf(job: PackageJob, cameras: ManifestCamera[], files: ManifestFile[], captureEntries: readonly AuditEntry[]) {
+function manifestOf(job: PackageJob, cameras: ManifestCamera[], files: ManifestFile[], captureEntries: readonly AuditEntry[], withheld: WithheldMaster[]) {
   const { ctx, req } = job;
+  const masked = cameras.some((c) => c.privacyMasks);
   return {
     format: MANIFEST_FORMAT,
     packageId: job.packageId,
@@ -165,6 +179,9 @@ function manifestOf(job: PackageJob, cameras: ManifestCamera[], files: ManifestF
       captureEntries: captureEntries.map((e) => ({ seq: e.seq, hash: e.hash, segment: e.details?.path })),
     },
     signer: { fingerprint: ctx.key.fingerprint, algorithm: 'ECDSA P-256, SHA-256, DER' },
+    // Privacy masks (issue 12, point 1): only in the manifests of exports with a masked camera.
+    ...(masked ? { withheldMasters: withheld } : {}),
+    ...(masked && req.unmasked ? { unmaskedMasters: { includedBy: ctx.user, role: ctx.role, reason: req.unmasked.reason } } : {}),
   };
 }
 
@@ -185,6 +202,8 @@ function enterExport(job: PackageJob, manifest: ReturnType<typeof manifestOf>, m
     manifestSha256,
     files: manifest.files.map((f) => ({ path: f.path, sha256: f.sha256 })),
     signer: ctx.key.fingerprint,
+    // Privacy masks (issue 12, point 1): what was burned in, and what stayed behind (so the store's copy can be proven later).
+    ...privacyDetails(manifest),
   });
 }
 
@@ -209,6 +228,16 @@ function enterSealed(job: PackageJob, name: string, sumsSha256: string): void {
   });
 }
 
+function privacyDetails(manifest: ReturnType<typeof manifestOf>) {
+  const masked = manifest.cameras.filter((c) => c.privacyMasks);
+  if (masked.length === 0) return {};
+  return {
+    privacyMasks: masked.map((c) => ({ cameraId: c.id, version: c.privacyMasks!.version, sha256: c.privacyMasks!.sha256 })),
+    withheldMasters: (manifest.withheldMasters ?? []).map((w) => ({ path: w.path, store: w.store, sha256: w.sha256 })),
+    unmaskedMasters: manifest.unmaskedMasters ?? null,
+  };
+}
+
 /** SHA256SUMS over every file, then its signature: the last files written. Answers the SHA-256 of SHA256SUMS. */
 async function writeSignedSums(job: PackageJob, media: readonly ManifestFile[]): Promise<string> {
   // The media were hashed once, as they were described; reading them again would double the cost.
@@ -225,12 +254,17 @@ function discard(job: PackageJob, error: unknown): Error {
   const cancelled = error instanceof ExportCancelled;
   const failure = cancelled ? error : asExportError(error, ctx.exportsDir); // while the disk is still as full as it was
   rmSync(job.temp, { recursive: true, force: true });
+  const store = storeFolder(job);
+  if (store) rmSync(store, { recursive: true, force: true });
   const changed = error instanceof FootageChangedError ? { segment: error.segment, recordedSha256: error.expected, foundSha256: error.actual } : {};
   ctx.ledger.append({ name: ctx.user, role: ctx.role }, cancelled ? 'evidence.export-cancelled' : 'evidence.export-failed', req.caseReference, {
     packageId: job.packageId, caseReference: req.caseReference, reason: req.reason, role: ctx.role, ...(cancelled ? {} : { code: (failure as WatchroomError).code, error: failure.message, ...changed }),
   });
   return failure;
 }
+
+/** Where this export's withheld masters are kept. */
+const storeFolder = (job: PackageJob) => (job.ctx.privacy ? join(job.ctx.privacy.storeDir, job.packageId) : null);
 
 /** A segment's capture entry: its segment.closed line, read where the index says it is, and agreeing with it. */
 function captureEntry(ledger: AuditLedger, seg: SegmentRow): AuditEntry | null {

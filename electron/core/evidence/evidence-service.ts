@@ -27,6 +27,8 @@ import { receivedDir, receiveFile, removeOldUploads } from './received-packages.
 import type { Readable } from 'node:stream';
 import { sha256File } from '../recording/file-hash.js';
 import { packageDownloadRoute } from './package-download.js';
+import { can, ROLE_NAMES } from '../../../shared/roles.js';
+import { evidenceStoreDir, type AppliedMasks } from './withheld-masters.js';
 
 export interface EvidenceDeps {
   dataDir: string;
@@ -42,6 +44,9 @@ export interface EvidenceDeps {
   onExport(job: ExportJob): void;
   /** Largest file accepted into <data>/received/ (default MAX_RECEIVED_FILE_BYTES). */
   maxReceivedFileBytes?: number;
+  // Privacy masks (issue 12, point 1)
+  /** A camera's current privacy masks (null: none), burned into what its exports carry. */
+  masks(cameraId: string): AppliedMasks | null;
 }
 
 
@@ -193,13 +198,20 @@ export function requireWritableLedger(ledger: AuditLedger): void {
 
 /** Where exports come from: this workstation's recordings, ledger and key, exported as `person`. */
 function exportContext(deps: EvidenceDeps, person: { name: string; role: Role }, disclosure?: DisclosureApproval): ExportContext {
-  return { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, trustedLedgerOffset: deps.trustedLedgerOffset, key: deps.signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role, ...(disclosure ? { disclosure } : {}) };
+  return { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, trustedLedgerOffset: deps.trustedLedgerOffset, key: deps.signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role, privacy: { masks: deps.masks, storeDir: evidenceStoreDir(deps.dataDir) }, ...(disclosure ? { disclosure } : {}) };
+}
+
+/** An unmasked master leaves only with the permission for it, asked for in so many words. */
+function checkUnmasked(person: { role: Role }, request: ExportRequest): void {
+  if (request.unmasked && !can(person.role, 'evidence.export-unmasked')) {
+    throw new WatchroomError('auth.forbidden', `Your role (${ROLE_NAMES[person.role]}) does not allow exporting unmasked footage.`, undefined, 'evidence.export-unmasked');
+  }
 }
 
 /** For four-eyes disclosure: the request checked as an export would be, and an approved one built as its requester. */
 function disclosureExports(deps: EvidenceDeps, jobs: ExportJobs) {
   return {
-    check: (request: ExportRequest) => checkExportRequest({ index: deps.index, camera: deps.camera }, request),
+    check: (request: ExportRequest, person: { role: Role }) => (checkUnmasked(person, request), checkExportRequest({ index: deps.index, camera: deps.camera }, request)),
     start(request: ExportRequest, disclosure: DisclosureApproval, onEnd: (job: ExportJob) => void): ExportJob {
       requireWritableLedger(deps.ledger);
       return jobs.start(exportContext(deps, disclosure.requestedBy, disclosure), request, onEnd);
@@ -215,8 +227,9 @@ function exportHandlers(deps: EvidenceDeps, jobs: ExportJobs) {
       if (request.recipient !== null) throw new WatchroomError('disclosure.needs-approval', 'Footage for someone outside the organisation needs a second person’s approval: send it as a disclosure request.');
       requireWritableLedger(deps.ledger);
       const person = ctx.person ?? { name: 'system', role: 'admin' as const };
+      checkUnmasked(person, request);
       const job = jobs.start(exportContext(deps, person), request);
-      ctx.record(request.caseReference, { jobId: job.id, cameras: request.cameraIds, fromMs: request.fromMs, toMs: request.toMs, reason: request.reason, recipient: request.recipient, workingCopy: request.workingCopy });
+      ctx.record(request.caseReference, { jobId: job.id, cameras: request.cameraIds, fromMs: request.fromMs, toMs: request.toMs, reason: request.reason, recipient: request.recipient, workingCopy: request.workingCopy, ...(request.unmasked ? { unmasked: request.unmasked } : {}) });
       return job;
     },
     getExport: async ({ id }) => jobs.get(id),

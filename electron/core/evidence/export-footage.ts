@@ -5,8 +5,11 @@
  * hashed against its capture entry as it goes (verified-sources.ts). Also the manifest's description
  * of every file and camera, and the export's progress.
  */
-import { statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MASK_FILL } from '../../../shared/masks.js';
+import { writeMaskPng } from '../masks/mask-image.js';
 import { sha256File } from '../recording/file-hash.js';
 import type { SegmentRow } from '../recording/segment-index.js';
 import { keyframeOffsetsOfFile } from '../recording/ts-keyframes.js';
@@ -14,6 +17,7 @@ import type { ClipPlan, Gap } from './clip-plan.js';
 import { probeMedia, runFfmpeg } from './ffmpeg-job.js';
 import { mediaName } from './package-files.js';
 import { feedProvenSources } from './verified-sources.js';
+import { withholdMaster, type AppliedMasks, type WithheldMaster } from './withheld-masters.js';
 
 export type Progress = (fraction: number, stage: string) => void;
 
@@ -34,6 +38,8 @@ export interface CameraPlan {
   camera: ManifestCameraRef;
   clips: ClipPlan[];
   gaps: Gap[];
+  /** The camera's privacy masks when the export began (null: none): burned into its working copies. */
+  masks: AppliedMasks | null;
 }
 
 export interface ManifestFile {
@@ -48,6 +54,9 @@ export interface ManifestFile {
   endUtc: string;
   derivedFrom: string | null;
   process: string;
+  /** Picture size, for burning masks in at the master's own resolution. */
+  width: number;
+  height: number;
 }
 
 export interface FootageJob {
@@ -55,6 +64,11 @@ export interface FootageJob {
   /** The package's temporary folder, with master/ (and working/ if asked) already made. */
   temp: string;
   workingCopy: boolean;
+  /**
+   * Where a masked camera's unmasked masters go instead of the package (the workstation's evidence
+   * store), as a folder and as the manifest names it; null when an administrator let them into this export.
+   */
+  withholdTo: { dir: string; shown: string } | null;
   signal: AbortSignal;
   progress: Progress;
   /** The hash the ledger took of a source segment when it closed. */
@@ -72,22 +86,27 @@ export type ManifestCamera = ReturnType<typeof manifestCamera>;
 const clipSeconds = (c: ClipPlan) => (c.wantEndMs - c.wantStartMs) / 1000;
 
 /** Copies every camera's clips into the package; returns what the manifest says of them. */
-export async function copyFootage(job: FootageJob, plans: readonly CameraPlan[]): Promise<{ files: ManifestFile[]; cameras: ManifestCamera[] }> {
-  const copying: Copying = { ...job, taken: new Set(), meter: progressMeter(plans.flatMap((p) => p.clips), job.workingCopy, job.progress) };
+export async function copyFootage(job: FootageJob, plans: readonly CameraPlan[]): Promise<{ files: ManifestFile[]; cameras: ManifestCamera[]; withheld: WithheldMaster[] }> {
+  const encodes = job.workingCopy || plans.some((p) => p.masks);
+  const copying: Copying = { ...job, taken: new Set(), meter: progressMeter(plans.flatMap((p) => p.clips), encodes, job.progress) };
   const files: ManifestFile[] = [];
   const cameras: ManifestCamera[] = [];
+  const withheld: WithheldMaster[] = [];
   for (const plan of plans) {
     const clipsOut = [];
     for (const clip of plan.clips) {
       const master = await copyMaster(copying, plan.camera, clip);
-      files.push(master.file);
-      if (job.workingCopy) files.push(await makeWorkingCopy(copying, plan.camera, clip, master.file, master.startMs));
+      // A masked camera's picture leaves only with its masks burned in; its master stays behind unless allowed out.
+      const working = plan.masks || job.workingCopy ? await makeWorkingCopy(copying, plan.camera, clip, master.file, master.startMs, plan.masks) : null;
+      if (plan.masks && job.withholdTo) withheld.push(withholdMaster(job.temp, job.withholdTo, master.file));
+      else files.push(master.file);
+      if (working) files.push(working);
       clipsOut.push({ master: master.file.path, actualStartUtc: master.file.startUtc, actualEndUtc: master.file.endUtc });
     }
     cameras.push(manifestCamera(plan, clipsOut, job.captureSha256));
   }
   copying.meter.sealing();
-  return { files, cameras };
+  return { files, cameras, withheld };
 }
 
 /** The master of one clip, and the time it really starts at (its first keyframe). */
@@ -114,18 +133,32 @@ async function copyMaster(copying: Copying, camera: ManifestCameraRef, clip: Cli
   return { file, startMs };
 }
 
-/** The working copy of one clip: cut exactly to the requested range from its master, re-encoded. */
-async function makeWorkingCopy(copying: Copying, camera: ManifestCameraRef, clip: ClipPlan, master: ManifestFile, masterStartMs: number): Promise<ManifestFile> {
-  const path = `working/${mediaName(camera, clip.wantStartMs, clip.wantEndMs, '_exact.mp4', copying.taken)}`;
+/** The working copy of one clip: cut exactly to the requested range from its master, re-encoded, with the camera's masks burned in if it has any. */
+async function makeWorkingCopy(copying: Copying, camera: ManifestCameraRef, clip: ClipPlan, master: ManifestFile, masterStartMs: number, masks: AppliedMasks | null): Promise<ManifestFile> {
+  const path = `working/${mediaName(camera, clip.wantStartMs, clip.wantEndMs, masks ? '_masked.mp4' : '_exact.mp4', copying.taken)}`;
   const exactOffset = (clip.wantStartMs - masterStartMs) / 1000;
-  const stage = `Making working copy of ${camera.name}`;
-  await runFfmpeg(
-    ['-i', join(copying.temp, master.path), '-ss', exactOffset.toFixed(3), '-t', clipSeconds(clip).toFixed(3), '-map', '0:v:0', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4', join(copying.temp, path)],
-    copying.signal,
-    (s) => copying.meter.during(s, ENCODE_WEIGHT, stage),
-  );
+  const stage = `Making ${masks ? 'masked ' : ''}working copy of ${camera.name}`;
+  mkdirSync(join(copying.temp, 'working'), { recursive: true }); // a masked camera's copy is made even when none was asked for
+  const maskDir = masks ? mkdtempSync(join(tmpdir(), 'watchroom-mask-')) : null;
+  try {
+    // The masks as an opaque image at the master's own size, laid over every frame before encoding.
+    // Every frame of the master once, none added or dropped (fps_mode passthrough): frame n of the copy is frame n of the cut master.
+    const overlay = masks && maskDir
+      ? ['-i', writeMaskPng(join(maskDir, 'mask.png'), masks.polygons, master.width, master.height), '-filter_complex', '[0:v:0][1:v]overlay=0:0:format=auto,format=yuv420p[v]', '-map', '[v]', '-fps_mode', 'passthrough']
+      : ['-map', '0:v:0'];
+    await runFfmpeg(
+      ['-i', join(copying.temp, master.path), ...overlay, '-ss', exactOffset.toFixed(3), '-t', clipSeconds(clip).toFixed(3), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4', join(copying.temp, path)],
+      copying.signal,
+      (s) => copying.meter.during(s, ENCODE_WEIGHT, stage),
+    );
+  } finally {
+    if (maskDir) rmSync(maskDir, { recursive: true, force: true });
+  }
   copying.meter.finished(clipSeconds(clip), ENCODE_WEIGHT);
-  return describeMedia(copying.temp, path, camera.id, clip.wantStartMs, master.sha256, `cut exactly to the requested range from ${master.path} and re-encoded: ffmpeg libx264 veryfast crf 18 yuv420p`);
+  const process = masks
+    ? `cut exactly to the requested range from master ${master.path} (SHA-256 ${master.sha256}) and re-encoded with privacy masks version ${masks.version} (SHA-256 ${masks.sha256}) burned in as opaque ${MASK_FILL} at ${master.width}x${master.height}: ffmpeg overlay, libx264 veryfast crf 18 yuv420p, every frame of the master once`
+    : `cut exactly to the requested range from ${master.path} and re-encoded: ffmpeg libx264 veryfast crf 18 yuv420p`;
+  return describeMedia(copying.temp, path, camera.id, clip.wantStartMs, master.sha256, process);
 }
 
 /** A camera as the manifest shows it: its clips, its gaps, and every source segment with its capture hash. */
@@ -135,6 +168,7 @@ function manifestCamera(plan: CameraPlan, clips: Array<{ master: string; actualS
     id: plan.camera.id,
     name: plan.camera.name,
     url: plan.camera.url,
+    privacyMasks: plan.masks ? { version: plan.masks.version, sha256: plan.masks.sha256, polygons: plan.masks.polygons, fill: MASK_FILL } : null,
     clips,
     gaps: plan.gaps.map((g) => ({ startUtc: iso(g.startMs), endUtc: iso(g.endMs) })),
     sourceSegments: segments.map((s) => ({ path: s.path, startUtc: iso(s.startMs), endUtc: iso(s.endMs), bytes: s.bytes, sha256: captureSha256(s), repaired: s.repaired, clockOffsetMs: s.clockOffsetMs })),
@@ -157,6 +191,8 @@ async function describeMedia(temp: string, path: string, cameraId: string, start
     endUtc: iso(Math.round(startMs + facts.durationSeconds * 1000)),
     derivedFrom,
     process,
+    width: facts.width,
+    height: facts.height,
   };
 }
 

@@ -60,10 +60,13 @@ export async function runFfmpeg(args: string[], signal: AbortSignal, onSeconds: 
 export interface MediaFacts {
   codec: string;
   durationSeconds: number;
+  width: number;
+  height: number;
 }
 
 export async function probeMedia(file: string): Promise<MediaFacts> {
-  const stdout = await runToEnd('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name:format=duration', '-of', 'json', file]);
-  const json = JSON.parse(stdout) as { streams?: Array<{ codec_name?: string }>; format?: { duration?: string } };
-  return { codec: json.streams?.[0]?.codec_name ?? 'unknown', durationSeconds: Number(json.format?.duration ?? NaN) };
+  const stdout = await runToEnd('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height:format=duration', '-of', 'json', file]);
+  const json = JSON.parse(stdout) as { streams?: Array<{ codec_name?: string; width?: number; height?: number }>; format?: { duration?: string } };
+  const video = json.streams?.[0];
+  return { codec: video?.codec_name ?? 'unknown', durationSeconds: Number(json.format?.duration ?? NaN), width: video?.width ?? 0, height: video?.height ?? 0 };
 }

@@ -30,6 +30,8 @@ const manifestSchema = z.looseObject({
   cameras: z.array(z.looseObject({ id: z.string().optional(), clips: z.array(z.unknown()).optional(), sourceSegments: z.array(z.looseObject({ path: z.string(), sha256: z.string() })).optional() })).optional(),
   custody: z.looseObject({ captureEntries: z.array(z.looseObject({ seq: z.number(), hash: z.string(), segment: z.string().optional() })).optional() }).optional(),
   signer: z.looseObject({ fingerprint: z.string().optional() }).optional(),
+  // Privacy masks (issue 12, point 1): masters kept back in the exporting workstation's evidence store.
+  withheldMasters: z.array(z.looseObject({ path: z.string(), sha256: z.string() })).optional(),
 });
 type Manifest = z.infer<typeof manifestSchema>;
 
@@ -236,7 +238,10 @@ async function checkSignature({ dir, present, fail }: Checking, sumsBytes: Buffe
 /** The manifest agrees with the package: same signer, same hashes, masters for every working copy, no media it omits. */
 function checkManifestAgainstPackage({ present, fail }: Checking, manifest: Manifest, sumsEntries: readonly SumsEntry[], signer: VerificationReport['signer']): void {
   if (signer.fingerprint && manifest.signer?.fingerprint !== signer.fingerprint) fail('manifest-signer-mismatch', `The manifest names signer ${String(manifest.signer?.fingerprint)}, but the package carries key ${signer.fingerprint}.`, MANIFEST);
-  const masters = new Set((manifest.files ?? []).filter((f) => f.role === 'master').map((f) => f.sha256));
+  // A working copy derives from a master in the package, or from one the manifest declares withheld (a masked camera's).
+  const withheld = manifest.withheldMasters ?? [];
+  const masters = new Set([...(manifest.files ?? []).filter((f) => f.role === 'master').map((f) => f.sha256), ...withheld.map((w) => w.sha256)]);
+  for (const w of withheld) if (present.includes(w.path)) fail('withheld-master-present', `${w.path} is declared withheld, yet it is in the package.`, w.path);
   for (const f of manifest.files ?? []) {
     const inSums = sumsEntries.find((e) => e.path === f.path);
     if (!inSums || inSums.sha256 !== f.sha256) fail('manifest-file-mismatch', `The manifest's SHA-256 for ${f.path} differs from the file's.`, f.path);

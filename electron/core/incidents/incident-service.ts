@@ -16,6 +16,7 @@ import type { Logger } from '../logger.js';
 import type { SegmentIndex } from '../recording/segment-index.js';
 import { BookmarkStore } from './bookmark-store.js';
 import { grabFrame } from '../recording/frame-grab.js';
+import type { MaskFor } from '../recording/timeline-thumbnails.js';
 
 export interface IncidentDeps {
   dataDir: string;
@@ -26,6 +27,8 @@ export interface IncidentDeps {
   checkCamera(id: string): void;
   /** Called after every change, so every open view can reload. */
   onChange(): void;
+  /** The privacy masks a picture of the camera must carry for this person. */
+  maskFor: MaskFor;
 }
 
 const lockReason = (id: string) => `bookmark:${id}`;
@@ -67,21 +70,22 @@ const summary = (b: Bookmark) => ({ title: b.title, caseReference: b.caseReferen
 function thumbnailRoute({ deps, find }: Bookmarks): MediaRoute {
   const thumbs = join(deps.dataDir, 'thumbnails');
   /** A JPEG of the bookmarked moment on its first camera, made once from the recording; null if none. */
-  const thumbnail = async (id: string): Promise<string | null> => {
+  const thumbnail = async (id: string, personId: string): Promise<string | null> => {
     const b = find(id);
-    const file = join(thumbs, `${b.id}-${b.atMs}.jpg`);
+    const masks = deps.maskFor(b.cameraIds[0]!, personId);
+    const file = join(thumbs, `${b.id}-${b.atMs}${masks ? `.m${masks.version}` : ''}.jpg`);
     if (existsSync(file)) return file;
     const seg = deps.index.segments(b.cameraIds[0]!, b.atMs, b.atMs + 1).find((s) => s.startMs <= b.atMs && s.endMs > b.atMs);
     if (!seg) return null;
     mkdirSync(thumbs, { recursive: true });
-    return (await grabFrame(join(deps.recordingsRoot, seg.path), (b.atMs - seg.startMs) / 1000, file)) ? file : null;
+    return (await grabFrame(join(deps.recordingsRoot, seg.path), (b.atMs - seg.startMs) / 1000, file, { masks: masks?.polygons ?? [] })) === true ? file : null;
   };
   return {
     pattern: /^\/media\/bookmarks\/([0-9a-f-]{36})\/thumb\.jpg$/,
-    async serve({ res }, match) {
+    async serve({ res, person }, match) {
       let file: string | null;
       try {
-        file = await thumbnail(match[1]!);
+        file = await thumbnail(match[1]!, person.id);
       } catch {
         return sendText(res, 404, 'No such bookmark.');
       }

@@ -1,4 +1,9 @@
-/** One frame of a recorded segment as a small JPEG (bookmark and timeline thumbnails). */
+/** One frame of a recorded segment as a small JPEG (bookmark and timeline thumbnails), privacy masks burned in. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MaskPolygon } from '../../../shared/masks.js';
+import { writeMaskPng } from '../masks/mask-image.js';
 import { runToEnd } from '../streams/child-processes.js';
 
 const THUMB_WIDTH = 320;
@@ -39,14 +44,27 @@ async function inTurn<T>(work: () => Promise<T>, skippable: boolean): Promise<T 
   }
 }
 
+/** The mask image's size: stretched over the frame whatever its own, so only its precision depends on it. */
+const MASK_RASTER = { width: 1280, height: 720 };
+
 /**
- * Writes the frame at `offsetSeconds` into `segmentFile` to `outFile`; false if ffmpeg could not,
- * 'skipped' if it was `skippable` and newer grabs pushed it out while it waited.
+ * Writes the frame at `offsetSeconds` into `segmentFile` to `outFile`, with `masks` laid over it at
+ * the frame's own size before it is scaled down; false if ffmpeg could not, 'skipped' if it was
+ * `skippable` and newer grabs pushed it out while it waited.
  */
-export async function grabFrame(segmentFile: string, offsetSeconds: number, outFile: string, { skippable = false } = {}): Promise<boolean | 'skipped'> {
-  const args = ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-i', segmentFile, '-ss', Math.max(0, offsetSeconds).toFixed(3), '-frames:v', '1', '-vf', `scale=${THUMB_WIDTH}:-2`, '-q:v', '4', outFile];
-  return inTurn(
-    () => runToEnd('ffmpeg', args, 15_000).then(() => true, () => false),
-    skippable,
-  );
+export async function grabFrame(segmentFile: string, offsetSeconds: number, outFile: string, { skippable = false, masks = [] as readonly MaskPolygon[] } = {}): Promise<boolean | 'skipped'> {
+  const input = ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-i', segmentFile];
+  const at = ['-ss', Math.max(0, offsetSeconds).toFixed(3), '-frames:v', '1'];
+  const out = ['-q:v', '4', outFile];
+  return inTurn(async () => {
+    if (masks.length === 0) return runToEnd('ffmpeg', [...input, ...at, '-vf', `scale=${THUMB_WIDTH}:-2`, ...out], 15_000).then(() => true, () => false);
+    const dir = mkdtempSync(join(tmpdir(), 'watchroom-thumb-mask-'));
+    try {
+      const png = writeMaskPng(join(dir, 'mask.png'), masks, MASK_RASTER.width, MASK_RASTER.height);
+      const filter = `[1:v][0:v]scale2ref[m][v];[v][m]overlay=format=auto,scale=${THUMB_WIDTH}:-2`;
+      return await runToEnd('ffmpeg', [...input, '-i', png, ...at, '-filter_complex', filter, ...out], 15_000).then(() => true, () => false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, skippable);
 }

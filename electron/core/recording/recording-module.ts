@@ -22,7 +22,7 @@ import { fileDeletionReceipt, type ReceiptDeps } from './deletion-receipt.js';
 import { applyRetention, DEFAULT_FREE_SPACE_FLOOR, DEFAULT_RETENTION, type FreeSpaceFloor, type RetentionResult } from './retention.js';
 import { SegmentIndex } from './segment-index.js';
 import { MAX_CLOCK_OFFSET_MS, SegmentRecorder } from './segment-recorder.js';
-import { pruneTimelineThumbnails, timelineThumbnailRoute } from './timeline-thumbnails.js';
+import { pruneTimelineThumbnails, timelineThumbnailRoute, type MaskFor } from './timeline-thumbnails.js';
 import { TrustedClock, type Clocks } from './trusted-clock.js';
 
 export interface RecordingOptions {
@@ -52,7 +52,7 @@ export interface RecordingModule extends FeatureModule {
   applyRetention(): Promise<RetentionResult>;
 }
 
-export function createRecordingModule(deps: { dataDir: string; logger: Logger; settings: SettingsStore; audit: AuditModule; cameras: CamerasModule; lookingBack: LookingBack; options: RecordingOptions }): RecordingModule {
+export function createRecordingModule(deps: { dataDir: string; logger: Logger; settings: SettingsStore; audit: AuditModule; cameras: CamerasModule; lookingBack: LookingBack; maskFor: MaskFor; options: RecordingOptions }): RecordingModule {
   const { logger, options } = deps;
   const registry = deps.cameras.registry;
   const index = new SegmentIndex(join(deps.dataDir, 'recordings.sqlite'));
@@ -98,7 +98,7 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
 
   const mediaRoutes = [
     ...recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, lookingBack: deps.lookingBack, logger }),
-    timelineThumbnailRoute({ root, cacheDir: thumbnails, index, registry, lookingBack: deps.lookingBack, logger, maxKept: options.timelineThumbnailsKept }),
+    timelineThumbnailRoute({ root, cacheDir: thumbnails, index, registry, lookingBack: deps.lookingBack, logger, maskFor: deps.maskFor, maxKept: options.timelineThumbnailsKept }),
   ];
 
   return {

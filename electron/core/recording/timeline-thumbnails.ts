@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MaskPolygon } from '../../../shared/masks.js';
 import { cameraMomentSchema } from '../../../shared/schemas.js';
 import type { CameraRegistry } from '../cameras/camera-registry.js';
 import type { MediaRoute } from '../feature-module.js';
@@ -20,7 +21,13 @@ export const THUMBNAIL_BUCKET_MS = 10_000;
 /** Pictures kept at most (~15 KB each, so some 300 MB); past it, the oldest made go first. */
 export const MAX_TIMELINE_THUMBNAILS = 20_000;
 
-export function timelineThumbnailRoute({ root, cacheDir, index, registry, lookingBack, logger, maxKept = MAX_TIMELINE_THUMBNAILS }: { root: string; cacheDir: string; index: SegmentIndex; registry: CameraRegistry; lookingBack: LookingBack; logger: Logger; maxKept?: number }): MediaRoute {
+/** The masks a picture for this person must carry (none when the camera has none or they hold a lift on it). */
+export type MaskFor = (cameraId: string, personId: string) => { version: number; polygons: MaskPolygon[] } | null;
+
+/** A bucket's picture: plain, or with mask version N burned in (`<bucket>.m<N>.jpg`), so a lift never gets a masked copy nor anyone else a plain one. */
+const PICTURE_NAME = /^(\d+)(?:\.m\d+)?\.jpg$/;
+
+export function timelineThumbnailRoute({ root, cacheDir, index, registry, lookingBack, logger, maskFor, maxKept = MAX_TIMELINE_THUMBNAILS }: { root: string; cacheDir: string; index: SegmentIndex; registry: CameraRegistry; lookingBack: LookingBack; logger: Logger; maskFor: MaskFor; maxKept?: number }): MediaRoute {
   /** Pictures on disk, counted once and then as they are made; a sweep past `maxKept` counts again. */
   let kept: number | null = null;
   const madeOne = () => {
@@ -29,12 +36,12 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, lookin
   };
   /** Grabs still running, by file: two pointers over one bucket start one ffmpeg. */
   const making = new Map<string, Promise<boolean | 'skipped'>>();
-  const make = (file: string, segmentFile: string, offsetSeconds: number) => {
+  const make = (file: string, segmentFile: string, offsetSeconds: number, masks: readonly MaskPolygon[]) => {
     let pending = making.get(file);
     if (!pending) {
       // Written aside and renamed, so a concurrent reader never gets half a JPEG.
       const part = `${file}.${process.pid}.part.jpg`;
-      pending = grabFrame(segmentFile, offsetSeconds, part, { skippable: true })
+      pending = grabFrame(segmentFile, offsetSeconds, part, { skippable: true, masks })
         .then((made) => (made === true ? existsSync(part) && (renameSync(part, file), madeOne(), true) : made))
         .finally(() => making.delete(file));
       making.set(file, pending);
@@ -60,7 +67,8 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, lookin
       }
       const bucket = Math.floor(atMs / THUMBNAIL_BUCKET_MS) * THUMBNAIL_BUCKET_MS;
       const folder = join(cacheDir, cameraId);
-      const file = join(folder, `${bucket}.jpg`);
+      const masks = maskFor(cameraId, person.id);
+      const file = join(folder, masks ? `${bucket}.m${masks.version}.jpg` : `${bucket}.jpg`);
       // The picture of a bucket is taken at its middle (or the recorded moment nearest it): at most 5 s off.
       const middle = bucket + THUMBNAIL_BUCKET_MS / 2;
       const covering = index.segments(cameraId, bucket, bucket + THUMBNAIL_BUCKET_MS);
@@ -76,9 +84,9 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, lookin
         const offsetSeconds = (at - segment.startMs) / 1000;
         // A segment's last frame can come before its indexed end: then its first frame will do.
         const source = join(root, segment.path);
-        const made = await make(file, source, offsetSeconds);
+        const made = await make(file, source, offsetSeconds, masks?.polygons ?? []);
         if (made === 'skipped') return sendText(res, 503, 'Newer timeline pictures were asked for meanwhile; this one was skipped.');
-        if (!made && !(offsetSeconds > 0 && (await make(file, source, 0)) === true)) {
+        if (!made && !(offsetSeconds > 0 && (await make(file, source, 0, masks?.polygons ?? [])) === true)) {
           logger.log('warn', 'recording.thumbnail-failed', { cameraId, atMs: bucket });
           return sendText(res, 422, 'No picture could be taken from the recording at that moment.');
         }
@@ -91,7 +99,7 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, lookin
 /** Every picture in the cache, by its path. */
 function cachedPictures(cacheDir: string): string[] {
   if (!existsSync(cacheDir)) return [];
-  return readdirSync(cacheDir).flatMap((cameraId) => readdirSync(join(cacheDir, cameraId)).filter((n) => /^\d+\.jpg$/.test(n)).map((n) => join(cacheDir, cameraId, n)));
+  return readdirSync(cacheDir).flatMap((cameraId) => readdirSync(join(cacheDir, cameraId)).filter((n) => PICTURE_NAME.test(n)).map((n) => join(cacheDir, cameraId, n)));
 }
 
 /** Removes all but the `count` pictures made last; how many are left. */
@@ -107,7 +115,7 @@ export function pruneTimelineThumbnails(cacheDir: string, index: SegmentIndex): 
   let removed = 0;
   for (const cameraId of existsSync(cacheDir) ? readdirSync(cacheDir) : []) {
     for (const name of readdirSync(join(cacheDir, cameraId))) {
-      const bucket = Number(/^(\d+)\.jpg$/.exec(name)?.[1] ?? NaN);
+      const bucket = Number(PICTURE_NAME.exec(name)?.[1] ?? NaN);
       if (Number.isFinite(bucket) && index.segments(cameraId, bucket, bucket + THUMBNAIL_BUCKET_MS).length > 0) continue;
       rmSync(join(cacheDir, cameraId, name), { force: true });
       removed++;

@@ -14,6 +14,7 @@ import { parseDateTime } from '../lib/date-time-text';
 import { formatLocalTime, formatUtcTime } from '../lib/format-time';
 import { DateTimeInput } from '../ui/date-time-input';
 import { ModalDialog } from '../ui/modal-dialog';
+import { UnmaskedMastersField } from '../masks/unmasked-masters-field';
 import { ExportProgress } from './export-progress';
 // Four-eyes disclosure (issue 12, point 2)
 import { LEGAL_BASES, LEGAL_BASIS_NAMES, type LegalBasis } from '../../../shared/disclosures.js';
@@ -44,6 +45,8 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
   const [person, setPerson] = useState('');
   const [organisation, setOrganisation] = useState('');
   const [workingCopy, setWorkingCopy] = useState(true);
+  // Privacy masks (issue 12, point 1): an administrator's choice to let unmasked masters out, with a reason.
+  const [unmasked, setUnmasked] = useState<{ reason: string } | null>(null);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [job, setJob] = useState<ExportJob | null>(null);
   const [basis, setBasis] = useState<LegalBasis['basis'] | ''>('');
@@ -71,7 +74,7 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
     const [fromMs, toMs] = [from.ms, to.ms];
     try {
       const cameraIds = scope.cameraIds.filter((id) => chosen.has(id));
-      const request = { cameraIds, fromMs, toMs, reason, caseReference, recipient, workingCopy };
+      const request = { cameraIds, fromMs, toMs, reason, caseReference, recipient, workingCopy, ...(unmasked ? { unmasked } : {}) };
       if (!recipient) return setJob(await api.startExport(request));
       if (!basis) return setErrors({ basis: 'Choose the legal basis for this disclosure.' });
       setRequestId((await api.requestDisclosure({ export: request, legalBasis: { basis, text: basisText } })).id);
@@ -163,6 +166,7 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
             <input type="checkbox" data-testid="export-working-copy" checked={workingCopy} onChange={(e) => setWorkingCopy(e.target.checked)} />
             Also make an exactly cut H.264 working copy (the master is always kept as recorded)
           </label>
+          <UnmaskedMastersField cameras={scope.cameraIds.filter((id) => chosen.has(id)).map((id) => ({ id, name: scope.cameraNames[scope.cameraIds.indexOf(id)] ?? id }))} value={unmasked} onChange={setUnmasked} />
           {errors.general && <p className="form-error" role="alert" data-testid="export-error">{errors.general}</p>}
           <div className="dialog-actions">
             <button type="button" onClick={onClose}>Cancel</button>

@@ -1,6 +1,7 @@
 /** A camera's recording from a wall-clock time, through video.js; `open` keeps following the recording towards live. */
 import { useEffect, useRef, useState } from 'react';
 import { api, mediaUrl } from '../api/client';
+import { MaskOverlay } from '../masks/mask-overlay';
 import { RecordedPlayer } from './recorded-player';
 import { useViewingId, withViewing } from './viewing';
 import 'video.js/dist/video-js.css';
@@ -32,6 +33,8 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = fa
   const [loaded, setLoaded] = useState<RecordedPlayer | null>(null);
   /** Playback's session (looking back needs one); none on the wall's instant replay. */
   const viewingId = useViewingId();
+  /** The video element video.js plays into, for the privacy masks to follow. */
+  const [element, setElement] = useState<HTMLVideoElement | null>(null);
 
   useEffect(() => {
     let disposed = false;
@@ -46,6 +49,7 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = fa
     video.muted = true;
     video.playsInline = true;
     holder.current?.append(video);
+    setElement(video);
     void (async () => {
       try {
         const ranges = await api.listRecordings({ cameraId, fromMs, toMs });
@@ -70,6 +74,7 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = fa
       disposed = true;
       clearInterval(timer);
       setLoaded(null);
+      setElement(null);
       onPlayer?.(null);
       if (player) player.dispose();
       else video.remove();
@@ -86,6 +91,7 @@ export function RecordedVideo({ cameraId, startAtMs, open, onPlayer, paused = fa
 
   return (
     <div ref={holder} className="recorded-holder" data-testid="recorded-holder">
+      <MaskOverlay cameraId={cameraId} video={element} />
       {problem && (
         <p className="recorded-problem" role="alert">
           {problem}

@@ -1,5 +1,6 @@
-import { useEffect, useEffectEvent, useRef } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { StreamStatus, StreamVariant } from '../../../shared/events.js';
+import { MaskOverlay } from '../masks/mask-overlay';
 import { useLivePlayer } from './use-live-player';
 import './live-video.css';
 
@@ -21,6 +22,9 @@ export function LiveVideo({ cameraId, stream, pending = false, onStatus, onLinkL
   const { problem, linkLost } = useLivePlayer(video, cameraId, stream, onStatus);
   const reportLink = useEffectEvent((lost: boolean) => onLinkLost?.(lost));
   useEffect(() => reportLink(linkLost), [linkLost]);
+  // The element itself (not only the ref), so the privacy masks can follow its size once it exists.
+  const [element, setElement] = useState<HTMLVideoElement | null>(null);
+  useEffect(() => setElement(video.current), []);
 
   return (
     <>
@@ -35,6 +39,7 @@ export function LiveVideo({ cameraId, stream, pending = false, onStatus, onLinkL
         disablePictureInPicture
         onPlaying={onPlaying}
       />
+      {!pending && <MaskOverlay cameraId={cameraId} video={element} />}
       {problem && !pending && (
         <p className="live-video-problem" data-testid="tile-player-problem" role="alert">
           {problem}

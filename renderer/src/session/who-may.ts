@@ -21,6 +21,10 @@ const ACTIONS: Record<Permission, string> = {
   // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
   'disclosure.approve': 'approve or refuse disclosures',
   'disclosures.view': 'read the disclosure register',
+  // Privacy masks (issue 12, point 1)
+  'masks.configure': 'draw privacy masks',
+  'masks.lift': 'lift privacy masks',
+  'evidence.export-unmasked': 'export unmasked footage',
 };
 
 export function isPermission(value: unknown): value is Permission {

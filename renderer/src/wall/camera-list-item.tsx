@@ -10,11 +10,14 @@ interface CameraListItemProps {
   refusal: string | undefined;
   onEdit(camera: CameraView): void;
   onRemove(camera: CameraView): void;
+  /** Why this person may not draw privacy masks, when they may not. */
+  masksRefusal: string | undefined;
+  onMasks(camera: CameraView): void;
   /** Show it on the selected tile. */
   onPut(camera: CameraView): void;
 }
 
-export function CameraListItem({ camera, refusal, onEdit, onRemove, onPut }: CameraListItemProps) {
+export function CameraListItem({ camera, refusal, masksRefusal, onEdit, onRemove, onMasks, onPut }: CameraListItemProps) {
   const state = useStreamStatus(camera.id)?.state;
   return (
     <li
@@ -44,6 +47,17 @@ export function CameraListItem({ camera, refusal, onEdit, onRemove, onPut }: Cam
           onClick={() => onEdit(camera)}
         >
           Edit
+        </button>
+        <button
+          type="button"
+          className="item-button"
+          data-testid="camera-masks"
+          aria-label={`Privacy masks of ${camera.name}`}
+          disabled={masksRefusal !== undefined}
+          title={masksRefusal ?? `Privacy masks of ${camera.name}`}
+          onClick={() => onMasks(camera)}
+        >
+          Masks
         </button>
         <button
           type="button"

@@ -15,11 +15,14 @@ interface CameraSidebarProps {
   onAdd(): void;
   onEdit(camera: CameraView): void;
   onRemove(camera: CameraView): void;
+  /** Opens the camera's privacy-mask editor. */
+  onMasks(camera: CameraView): void;
   /** Show a camera on the selected tile. */
   onPut(camera: CameraView): void;
 }
 
-export function CameraSidebar({ cameras, onAdd, onEdit, onRemove, onPut }: CameraSidebarProps) {
+export function CameraSidebar({ cameras, onAdd, onEdit, onRemove, onMasks, onPut }: CameraSidebarProps) {
+  const masks = usePermission('masks.configure');
   const [query, setQuery] = useState('');
   const [demoError, setDemoError] = useState<string | null>(null);
   const groups = groupCameras(cameras ?? [], query);
@@ -74,7 +77,7 @@ export function CameraSidebar({ cameras, onAdd, onEdit, onRemove, onPut }: Camer
               </summary>
               <ul>
                 {group.cameras.map((camera) => (
-                  <CameraListItem key={camera.id} camera={camera} refusal={configure.refusal} onEdit={onEdit} onRemove={onRemove} onPut={onPut} />
+                  <CameraListItem key={camera.id} camera={camera} refusal={configure.refusal} masksRefusal={masks.refusal} onEdit={onEdit} onRemove={onRemove} onMasks={onMasks} onPut={onPut} />
                 ))}
               </ul>
             </details>

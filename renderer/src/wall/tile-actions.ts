@@ -2,6 +2,7 @@
  * Everything a tile with a camera can do, in one list: the header's buttons (where it has room) and
  * the tile's menu are both drawn from it, so they cannot disagree.
  */
+import { useCameraMasks } from '../masks/masks-store';
 import { usePermission } from '../session/permission-hint';
 import type { TileMenuItem } from './tile-menu';
 
@@ -19,12 +20,17 @@ interface TileActionsInput {
   onMaximise(): void;
   onClear(): void;
   onTour(): void;
+  // Privacy masks (issue 12, point 1)
+  cameraId: string | null;
+  onLiftMasks(): void;
 }
 
 export function useTileActions(tile: TileActionsInput): TileAction[] {
   const bookmarks = usePermission('bookmarks.write');
   const recordings = usePermission('recordings.view');
   const arrange = usePermission('wall.arrange');
+  const lift = usePermission('masks.lift');
+  const masks = useCameraMasks(tile.cameraId ?? '');
   const replay = (seconds: number): TileAction => ({
     id: `replay-${seconds}`,
     label: `Replay −${seconds} s`,
@@ -41,5 +47,6 @@ export function useTileActions(tile: TileActionsInput): TileAction[] {
     { id: 'maximise', label: tile.maximised ? 'Restore the wall' : 'Maximise', shortcut: tile.maximised ? 'Esc' : 'Enter', run: tile.onMaximise },
     { id: 'tour', label: 'Tour…', button: '⟳', refusal: arrange.refusal, run: tile.onTour },
     { id: 'clear', label: 'Remove from tile', button: '×', refusal: arrange.refusal, run: tile.onClear },
+    ...(masks && masks.polygons.length > 0 ? [{ id: 'masks', label: masks.lift ? 'Restore privacy masks…' : 'Lift privacy masks…', refusal: lift.refusal, run: tile.onLiftMasks }] : []),
   ];
 }

@@ -24,9 +24,10 @@ interface VideoWallProps {
   onBookmark(cameraId: string, atMs: number): void;
   /** Set up the tour of a tile. */
   onTour(index: number): void;
+  onLiftMasks(cameraId: string): void;
 }
 
-export function VideoWall({ wall, cameras, selected, onSelect, wallTour, onHold, onChange, onBookmark, onTour }: VideoWallProps) {
+export function VideoWall({ wall, cameras, selected, onSelect, wallTour, onHold, onChange, onBookmark, onTour, onLiftMasks }: VideoWallProps) {
   const layout = LAYOUTS[wall.layout];
   const tiles = visibleTiles(wall);
   // Remembered with its layout: switching layouts shows the whole new wall.
@@ -86,6 +87,7 @@ export function VideoWall({ wall, cameras, selected, onSelect, wallTour, onHold,
             onToggleMaximise={(i) => setMaximisedTile(maximised === i ? null : { layout: wall.layout, index: i })}
             onBookmark={onBookmark}
             onTour={onTour}
+            onLiftMasks={onLiftMasks}
           />
         );
       })}

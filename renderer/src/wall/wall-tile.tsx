@@ -44,6 +44,8 @@ interface WallTileProps {
   onTour(index: number): void;
   /** Bookmark what the tile shows now: live, or the replayed moment. */
   onBookmark(cameraId: string, atMs: number): void;
+  /** Opens the lift (or restore) dialog of the camera's privacy masks. */
+  onLiftMasks(cameraId: string): void;
 }
 
 const WHOLE_WALL: CSSProperties = { gridColumn: '1 / -1', gridRow: '1 / -1' };
@@ -86,6 +88,8 @@ export function WallTile(props: WallTileProps) {
     onMaximise: () => props.onToggleMaximise(index),
     onClear: () => props.onClear(index),
     onTour: () => props.onTour(index),
+    cameraId: shown?.cameraId ?? null,
+    onLiftMasks: () => shown && props.onLiftMasks(shown.cameraId),
   });
   const run = (id: string) => actions.find((a) => a.id === id && !a.refusal)?.run();
   const onKeyDown = tileKeys(shown !== null, { enter: () => run('maximise'), b: () => run('bookmark'), r: () => replay.back(REPLAY_KEY_SECONDS), l: replay.live, menu: menu.openBelowHeader });

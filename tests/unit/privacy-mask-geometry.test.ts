@@ -1,0 +1,43 @@
+/** Privacy masks as geometry: where a letterboxed picture lies on screen, and which pixels a mask image covers. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rasterise, writeMaskPng } from '../../electron/core/masks/mask-image.js';
+import { pictureBox } from '../../renderer/src/masks/picture-box.js';
+
+describe('pictureBox', () => {
+  it('letterboxes a 16:9 picture in a tall element and pillarboxes it in a wide one', () => {
+    expect(pictureBox({ clientWidth: 400, clientHeight: 400 }, { videoWidth: 1280, videoHeight: 720 })).toEqual({ left: 0, top: 87.5, width: 400, height: 225 });
+    expect(pictureBox({ clientWidth: 1000, clientHeight: 360 }, { videoWidth: 320, videoHeight: 180 })).toEqual({ left: 180, top: 0, width: 640, height: 360 });
+  });
+
+  it('uses the element’s box while the picture size is unknown', () => {
+    expect(pictureBox({ clientWidth: 300, clientHeight: 200 }, { videoWidth: 0, videoHeight: 0 })).toEqual({ left: 0, top: 0, width: 300, height: 200 });
+  });
+});
+
+describe('mask image', () => {
+  it('covers exactly the pixels whose centres lie inside a polygon', () => {
+    // A square from 0.25 to 0.75 of an 8 × 4 picture: columns 2..5, rows 1..2.
+    const covered = rasterise([[[0.25, 0.25], [0.75, 0.25], [0.75, 0.75], [0.25, 0.75]]], 8, 4);
+    const rows = Array.from({ length: 4 }, (_, y) => Array.from(covered.subarray(y * 8, y * 8 + 8)).join(''));
+    expect(rows).toEqual(['00000000', '00111100', '00111100', '00000000']);
+  });
+
+  it('writes a PNG that ffmpeg reads back as the fill, opaque, inside and transparent outside', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mask-png-'));
+    try {
+      const file = writeMaskPng(join(dir, 'm.png'), [[[0, 0], [0.5, 0], [0.5, 1], [0, 1]]], 4, 2);
+      const rgba = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1']);
+      const pixel = (x: number, y: number) => Array.from(rgba.subarray((y * 4 + x) * 4, (y * 4 + x) * 4 + 4));
+      expect(pixel(0, 0)).toEqual([0x40, 0x40, 0x40, 255]);
+      expect(pixel(1, 1)).toEqual([0x40, 0x40, 0x40, 255]);
+      expect(pixel(2, 0)[3]).toBe(0);
+      expect(pixel(3, 1)[3]).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -187,7 +187,8 @@ test('export and verify: missing details, a folder that is not a package', async
   await expect(exportDialog.getByTestId('export-error-reason')).toHaveText('Give the reason for this export.');
   await expect(exportDialog.getByTestId('export-error-caseReference')).toHaveText('The case reference is too long: at most 64 characters.');
   await expect(exportDialog.getByTestId('export-error-organisation')).toHaveText('Name their organisation.');
-  await expectOnlySentences(page, 'export', 3);
+  await expect(exportDialog.getByTestId('export-error-basis')).toHaveText('Choose the legal basis for this disclosure.');
+  await expectOnlySentences(page, 'export', 4);
   await page.keyboard.press('Escape');
   await page.keyboard.press('Escape');
 

@@ -76,8 +76,8 @@ export function ExportDialog({ scope, onClose, onVerify }: { scope: ExportScope;
       const cameraIds = scope.cameraIds.filter((id) => chosen.has(id));
       const request = { cameraIds, fromMs, toMs, reason, caseReference, recipient, workingCopy, ...(unmasked ? { unmasked } : {}) };
       if (!recipient) return setJob(await api.startExport(request));
-      if (!basis) return setErrors({ basis: 'Choose the legal basis for this disclosure.' });
-      setRequestId((await api.requestDisclosure({ export: request, legalBasis: { basis, text: basisText } })).id);
+      // The core checks every field, the basis too, so every missing detail is said at once.
+      setRequestId((await api.requestDisclosure({ export: request, legalBasis: { basis: basis as LegalBasis['basis'], text: basisText } })).id);
     } catch (error) {
       if (error instanceof WatchroomError && error.code === 'export.bad-range') return setErrors({ toMs: error.message });
       const { fields, general } = formErrors(error, FIELDS);

@@ -77,5 +77,5 @@ describe('packaging', () => {
       // The renderer comes from app://, so file:// pages need no privileges beyond a browser's.
       grantFileProtocolExtraPrivileges: false,
     });
-  });
+  }, 60_000); // electron-builder's config loader is slow to import on a busy machine
 });

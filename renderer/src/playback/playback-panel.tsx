@@ -43,7 +43,7 @@ export function PlaybackPanel({ cameras, startAtMs, onExport, onClose }: Playbac
   const seek = (wallMs: number) => (setCursor(wallMs), all((p) => p.seekWall(wallMs)));
   /** Seeks every player, loading a new playlist when the time is far from the loaded one. */
   const goTo = (ms: number) => (players.current.size && Math.abs(ms - startAt) < PLAYLIST_SPAN_MS ? seek(ms) : setStartAt(ms));
-  const showNow = () => (setExported(false), view.showWindowEndingAt(Date.now()));
+  const showNow = () => (setExported(false), view.showPresent());
 
   return (
     <section className="playback-panel" data-testid="playback-panel" aria-label="Playback">

@@ -25,6 +25,8 @@ export interface PlaybackWindow {
   following: boolean;
   /** Shows `endMs` at the right edge (never beyond now). */
   showWindowEndingAt(endMs: number): void;
+  /** Shows the present at the right edge, and follows it. */
+  showPresent(): void;
 }
 
 /** `startAtMs`: a moment to show (a bookmark), else the present. */
@@ -45,5 +47,7 @@ export function usePlaybackWindow(startAtMs: number | undefined, held: boolean):
     setAtPresent(endMs >= now);
     setToMs(Math.min(endMs, now));
   };
-  return { fromMs: toMs - windowMs, toMs, windowMs, setWindowMs, atPresent, following, showWindowEndingAt };
+  // Not showWindowEndingAt(Date.now()): a millisecond later that end would already lie in the past.
+  const showPresent = () => showWindowEndingAt(Infinity);
+  return { fromMs: toMs - windowMs, toMs, windowMs, setWindowMs, atPresent, following, showWindowEndingAt, showPresent };
 }

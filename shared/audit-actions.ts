@@ -65,6 +65,9 @@ export const AUDIT_ACTIONS = [
   'disclosure.register-downloaded',
   /** A package's SHA256SUMS hash, known only once it is written (after the evidence.export entry it covers). */
   'evidence.sealed',
+  // The oversight report (issue 12, point 7)
+  /** A monthly oversight report was generated: its month, report.json's hash and the checkpoint it was drawn from. */
+  'oversight.report',
   // The ledger itself
   'audit.checked',
   'audit.line-set-aside',

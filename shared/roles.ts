@@ -45,6 +45,9 @@ const ALLOWED = {
   'disclosure.approve': ['evidence-officer', 'admin'],
   /** Read the disclosure register and download it as CSV. */
   'disclosures.view': ['evidence-officer', 'admin'],
+  // The oversight report (issue 12, point 7)
+  /** Generate a month's oversight report, list the reports and download their PDF. */
+  'oversight.report': ['evidence-officer', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ALLOWED;

@@ -115,6 +115,9 @@ const SAMPLE: Sample = {
   refuseDisclosure: async () => ({ id: (await system.requestDisclosure(disclosure())).id, reason: 'Table refusal' }),
   listDisclosures: () => ({}),
   disclosuresCsv: () => ({}),
+  // The oversight report (issue 12, point 7): this month so far.
+  createOversightReport: () => ({ month: new Date().toISOString().slice(0, 7) }),
+  listOversightReports: () => undefined,
 };
 const disclosure = () => ({
   export: { cameraIds: [cameraId], ...range, reason: 'Table disclosure', caseReference: unique('DISC'), recipient: { person: 'DC Table', organisation: 'Table Police' }, workingCopy: false },
@@ -179,6 +182,8 @@ describe('what the issue asks of the roles, spelt out', () => {
     // Four-eyes disclosure (issue 12): investigators and administrators ask, evidence officers and administrators decide and read the register.
     expect(only('requestDisclosure')).toEqual(['investigator', 'admin']);
     for (const m of ['approveDisclosure', 'refuseDisclosure', 'listDisclosures', 'disclosuresCsv'] as const) expect(only(m), m).toEqual(['evidence-officer', 'admin']);
+    // The oversight report (issue 12, point 7): evidence officers and administrators.
+    for (const m of ['createOversightReport', 'listOversightReports'] as const) expect(only(m), m).toEqual(['evidence-officer', 'admin']);
   });
 
   it('keeps an archived camera’s footage playable and exportable, and its locked footage locked', async () => {

@@ -21,6 +21,8 @@ const ACTIONS: Record<Permission, string> = {
   // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
   'disclosure.approve': 'approve or refuse disclosures',
   'disclosures.view': 'read the disclosure register',
+  // The oversight report (issue 12, point 7)
+  'oversight.report': 'generate oversight reports',
 };
 
 export function isPermission(value: unknown): value is Permission {

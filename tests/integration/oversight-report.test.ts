@@ -116,6 +116,24 @@ describe('the oversight report', () => {
     for (const page of pages) expect(statSync(join(ARTIFACTS, page)).size).toBeGreaterThan(5_000);
   });
 
+  it('serves its PDF to the browser shell through a signed media link, to evidence officers and administrators only', async () => {
+    const pdf = await fetch(new URL(await h.api.mediaLink({ path: summary.pdfPath }), h.baseUrl));
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await pdf.arrayBuffer()).equals(readFileSync(join(folder, 'report.pdf')))).toBe(true);
+    const operator = await h.as('oona', 'operator');
+    const refused = await fetch(new URL(await operator.api.mediaLink({ path: summary.pdfPath }), h.baseUrl));
+    expect(refused.status).toBe(403);
+    await expect(operator.api.createOversightReport({ month: MONTH })).rejects.toMatchObject({ code: 'auth.forbidden' });
+    const elsewhere = await fetch(new URL(await h.api.mediaLink({ path: `/media/reports/${summary.name}-x/report.pdf` }), h.baseUrl));
+    expect(elsewhere.status).toBe(404);
+  });
+
+  it('refuses a month that is not one, or has not begun', async () => {
+    await expect(h.api.createOversightReport({ month: '2026-13' })).rejects.toMatchObject({ code: 'api.invalid-argument' });
+    await expect(h.api.createOversightReport({ month: '2999-01' })).rejects.toMatchObject({ code: 'report.bad-month' });
+  });
+
   it('is the same report.json, from the same checkpoint, when generated again from the same ledger', async () => {
     const again = await h.api.createOversightReport({ month: MONTH });
     expect(again.name).not.toBe(summary.name);

@@ -21,6 +21,8 @@ import { TourDialog } from './wall/tour-dialog';
 import { withTileTour, withWallTour } from './wall/wall-edits';
 // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
 import { DisclosuresDialog } from './disclosures/disclosures-dialog';
+// The oversight report (issue 12, point 7)
+import { OversightReportDialog } from './oversight/oversight-report-dialog';
 
 export type Overlay =
   /** `camera` null adds a new one. */
@@ -38,7 +40,9 @@ export type Overlay =
   | { kind: 'shortcuts' }
   | { kind: 'tour'; target: { tile: number } | { wall: true } }
   // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
-  | { kind: 'disclosures' };
+  | { kind: 'disclosures' }
+  // The oversight report (issue 12, point 7)
+  | { kind: 'oversight-report' };
 
 interface OverlayViewProps {
   overlay: Overlay | null;
@@ -77,6 +81,8 @@ export function OverlayView({ overlay, wall, cameras, open, close }: OverlayView
       return <AuditLedgerDialog onClose={close} />;
     case 'wall-history':
       return <WallHistoryDialog onClose={close} />;
+    case 'oversight-report':
+      return <OversightReportDialog onClose={close} />;
     case 'bookmark':
       return <BookmarkDialog draft={overlay.draft} onClose={close} />;
     case 'export':

@@ -15,7 +15,8 @@ export const oversightReportInfoSchema = z.object({
 export const oversightReportSummarySchema = oversightReportInfoSchema.extend({
   folder: z.string(),
   reportSha256: z.string(),
-  checkpoint: z.object({ seq: count, at: z.string() }),
+  /** `taken`: no signed checkpoint covered the month yet, so one was taken for this report. */
+  checkpoint: z.object({ seq: count, at: z.string(), taken: z.boolean() }),
   ledger: z.object({ firstSeq: count.nullable(), lastSeq: count.nullable(), entries: count }),
   figures: z.object({
     liveViews: count,

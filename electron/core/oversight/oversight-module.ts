@@ -36,7 +36,7 @@ export function createOversightModule(deps: OversightDeps): FeatureModule {
     handlers: {
       createOversightReport: async ({ month }, ctx) => {
         const summary = await generateOversightReport(deps, month);
-        ctx.record(month, { month, folder: summary.name, reportSha256: summary.reportSha256, checkpoint: { seq: summary.checkpoint.seq, hash: summary.checkpointHash } });
+        ctx.record(month, { month, folder: summary.name, reportSha256: summary.reportSha256, checkpoint: { seq: summary.checkpoint.seq, hash: summary.checkpointHash, taken: summary.checkpoint.taken } });
         const { checkpointHash: _hash, ...rest } = summary;
         return rest;
       },
@@ -53,7 +53,8 @@ export async function generateOversightReport(deps: OversightDeps, month: string
   const last = await lastSeqBefore(deps.ledger.file, toMs);
   const key = deps.key();
   let checkpoint = coveringCheckpoint(deps.checkpoints.file, key.publicKeyPem, last);
-  if (!checkpoint) {
+  const checkpointTaken = !checkpoint;
+  if (checkpointTaken) {
     await deps.checkpoints.take();
     checkpoint = coveringCheckpoint(deps.checkpoints.file, key.publicKeyPem, last);
   }
@@ -62,7 +63,7 @@ export async function generateOversightReport(deps: OversightDeps, month: string
   const generatedAtUtc = new Date(nowMs).toISOString();
   const pdf = await renderReportPdf(report, { signer: key.fingerprint, generatedAtUtc });
   const written = writeReportFolder(deps.dataDir, { report, pdf, key, atMs: nowMs });
-  return { name: written.name, month, generatedAtUtc, pdfPath: pdfPath(written.name), folder: written.folder, reportSha256: written.reportSha256, checkpoint: { seq: checkpoint.seq, at: checkpoint.at }, checkpointHash: checkpoint.hash, ...summaryOf(report) };
+  return { name: written.name, month, generatedAtUtc, pdfPath: pdfPath(written.name), folder: written.folder, reportSha256: written.reportSha256, checkpoint: { seq: checkpoint.seq, at: checkpoint.at, taken: checkpointTaken }, checkpointHash: checkpoint.hash, ...summaryOf(report) };
 }
 
 /** The sequence number of the newest entry dated before `toMs` (0 when there is none). */

@@ -43,7 +43,7 @@ function Summary({ report }: { report: OversightReportSummary }) {
   return (
     <section data-testid="oversight-summary">
       <p>
-        {report.month} (UTC month), ledger entries {report.ledger.firstSeq ?? '–'} to {report.ledger.lastSeq ?? '–'}, drawn from the signed checkpoint at entry {report.checkpoint.seq}. Written to <code>{report.folder}</code>. <PdfLink path={report.pdfPath} testId="oversight-pdf" />
+        {report.month} (UTC month), ledger entries {report.ledger.firstSeq ?? '–'} to {report.ledger.lastSeq ?? '–'}, drawn from the signed checkpoint at entry {report.checkpoint.seq}{report.checkpoint.taken ? ' (taken now: none covered the month yet)' : ''}. Written to <code>{report.folder}</code>. <PdfLink path={report.pdfPath} testId="oversight-pdf" />
       </p>
       <table className="ledger-table" data-testid="oversight-figures">
         <tbody>

@@ -215,5 +215,18 @@ describe('the oversight report', () => {
     const out = verify('--report', folder, '--data', rechained);
     expect(out.status).toBe(1);
     expect(out.stdout).toContain('[ledger-broken] The ledger does not reach the checkpoint');
+    // Checkpoints cut from the data folder: the one the report names is not there to vouch for it.
+    const cut = copyData(() => undefined);
+    writeFileSync(join(cut, CHECKPOINTS_FILE), '');
+    const uncovered = verify('--report', folder, '--data', cut);
+    expect(uncovered.status).toBe(1);
+    expect(uncovered.stdout).toContain('[no-checkpoint]');
+  });
+
+  it('answers a usage error (exit 2) for a folder that is not there or a data folder without a ledger', () => {
+    expect(verify('--report', join(tmpdir(), 'no-such-report')).status).toBe(2);
+    const empty = verify('--report', folder, '--data', mkdtempSync(join(tmpdir(), 'wr-empty-data-')));
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain('holds no audit ledger');
   });
 });

@@ -69,6 +69,9 @@ export const AUDIT_ACTIONS = [
   'mask.set',
   'mask.lift',
   'mask.reapply',
+  // The oversight report (issue 12, point 7)
+  /** A monthly oversight report was generated: its month, report.json's hash and the checkpoint it was drawn from. */
+  'oversight.report',
   // The ledger itself
   'audit.checked',
   'audit.line-set-aside',

@@ -33,6 +33,8 @@ import type { ErrorCode } from './errors.js';
 // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
 import { disclosureRequestSchema, disclosureRowSchema } from './disclosures.js';
 import { disclosureQuerySchema, disclosureRequestInputSchema } from './schemas.js';
+// The oversight report (issue 12, point 7)
+import { oversightReportInfoSchema, oversightReportSummarySchema } from './oversight.js';
 import type { Access } from './roles.js';
 import {
   auditStatusSchema,
@@ -236,6 +238,18 @@ export const CONTRACT = {
   liftMask: spec({ arg: liftMaskSchema, result: cameraMasksSchema, access: 'masks.lift', audit: 'mask.lift', errors: ['camera.not-found', 'mask.none', 'mask.already-lifted'] }),
   /** Ends the caller's own lift early. */
   restoreMask: spec({ arg: z.object({ cameraId: cameraIdSchema }), result: cameraMasksSchema, access: 'masks.lift', audit: 'mask.reapply', errors: ['mask.not-lifted'] }),
+
+  // The oversight report (issue 12, point 7)
+  /** Builds and signs a month's report from the ledger up to a signed checkpoint (taken first if none covers the month yet). */
+  createOversightReport: spec({
+    arg: z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'Choose a month (YYYY-MM).' }) }),
+    result: oversightReportSummarySchema,
+    access: 'oversight.report',
+    audit: 'oversight.report',
+    errors: ['report.bad-month', 'report.no-checkpoint'],
+  }),
+  /** The reports in the data folder, newest first. */
+  listOversightReports: spec({ arg: none, result: z.array(oversightReportInfoSchema), access: 'oversight.report', audit: null, errors: [] }),
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof CONTRACT;

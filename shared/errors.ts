@@ -65,6 +65,9 @@ export const ERROR_STATUS = {
   'disclosure.own-request': 403,
   'disclosure.not-pending': 409,
   'disclosure.requester-cannot-export': 409,
+  // The oversight report (issue 12, point 7)
+  'report.bad-month': 400,
+  'report.no-checkpoint': 503,
   'upload.bad-id': 400,
   'upload.bad-path': 400,
   'upload.duplicate': 409,

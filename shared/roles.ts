@@ -52,6 +52,9 @@ const ALLOWED = {
   'masks.lift': ['evidence-officer', 'admin'],
   /** Put a camera's unmasked master into one export, with a reason. */
   'evidence.export-unmasked': ['admin'],
+  // The oversight report (issue 12, point 7)
+  /** Generate a month's oversight report, list the reports and download their PDF. */
+  'oversight.report': ['evidence-officer', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ALLOWED;

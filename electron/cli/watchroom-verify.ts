@@ -5,6 +5,7 @@
  *   watchroom-verify PACKAGE [--trust KEY.pem ...] [--data DIR] [--json]
  *   watchroom-verify --ledger DATA_DIR [--mirror DIR] [--tsa-ca CA.pem] [--key KEY.pem] [--json]
  *   watchroom-verify --receipt RECEIPT.json [--data DATA_DIR] [--key KEY.pem] [--json]
+ *   watchroom-verify --report REPORT_DIR [--data DATA_DIR] [--key KEY.pem] [--json]
  *
  * --ledger checks a workstation's whole audit ledger: the chain, every checkpoint's signature (with
  * the workstation key, or --key: better, the copy your organisation published), the mirror's copies,
@@ -13,6 +14,11 @@
  *
  * --receipt checks a retention pass's deletion receipt: its signature (workstation key, or --key),
  * and that the ledger of its data folder (the one it lies in, or --data) entered it and each deletion.
+ *
+ * --report checks a monthly oversight report folder: SHA256SUMS and its signature (workstation key,
+ * or --key), that the checkpoint it names is in the data folder's checkpoints (the folder it lies
+ * in, <data>/reports/<report>, or --data) and signed, that the ledger up to it is intact, and that
+ * report.json is byte for byte what that ledger gives; else it names the first section that differs.
  *
  * Three honest outcomes, each with its own exit code: 0 verified (intact, signed by a key trusted
  * here); 3 intact but signed by a key this workstation does not trust (compare the fingerprint with
@@ -34,6 +40,7 @@ import { workstationDataDirs } from '../core/data-dirs.js';
 import { keysDir, leaveInInbox, verificationDetails } from '../core/evidence/evidence-service.js';
 import { verifyPackage } from '../core/evidence/package-verifier.js';
 import { checkDeletionReceipt } from '../core/recording/receipt-check.js';
+import { checkReport } from '../core/oversight/report-check.js';
 import { keyFingerprint } from '../core/evidence/signing-key.js';
 import { trustedFingerprints } from '../core/evidence/trusted-keys.js';
 import { printable, printableJson } from './printable.js';
@@ -42,6 +49,7 @@ const USAGE = [
   'Usage: watchroom-verify PACKAGE [--trust KEY.pem ...] [--data DIR] [--json]',
   '       watchroom-verify --ledger DATA_DIR [--mirror DIR] [--tsa-ca CA.pem] [--key KEY.pem] [--json]',
   '       watchroom-verify --receipt RECEIPT.json [--data DATA_DIR] [--key KEY.pem] [--json]',
+  '       watchroom-verify --report REPORT_DIR [--data DATA_DIR] [--key KEY.pem] [--json]',
 ].join('\n');
 export const EXIT: Record<VerificationOutcome | 'usage', number> = { verified: 0, failed: 1, usage: 2, 'signer-untrusted': 3 };
 
@@ -96,6 +104,7 @@ async function main(): Promise<number> {
         'tsa-ca': { type: 'string' },
         key: { type: 'string' },
         receipt: { type: 'string' },
+        report: { type: 'string' },
       },
     });
   } catch (error) {
@@ -110,6 +119,10 @@ async function main(): Promise<number> {
   if (values.receipt !== undefined) {
     if (positionals.length > 0) return usage('--receipt checks one receipt; name no package with it.');
     return verifyReceipt(resolve(values.receipt), { data: values.data, key: values.key, json: values.json });
+  }
+  if (values.report !== undefined) {
+    if (positionals.length > 0) return usage('--report checks one report folder; name no package with it.');
+    return verifyReport(resolve(values.report), { data: values.data, key: values.key, json: values.json });
   }
   if (positionals.length !== 1) return usage('Name one package folder.');
   const packageDir = resolve(positionals[0]!);
@@ -200,6 +213,32 @@ async function verifyReceipt(file: string, opts: { data?: string; key?: string; 
     if (report.ok) out.push('RESULT:  VERIFIED — signed by this key, and entered in the ledger as it stands.');
     else {
       out.push(`RESULT:  FAILED — ${report.problems.length} problem(s):`);
+      for (const p of report.problems) out.push(`  [${p.code}] ${p.message}`);
+    }
+    say(process.stdout, out);
+  }
+  return report.ok ? 0 : 1;
+}
+
+async function verifyReport(dir: string, opts: { data?: string; key?: string; json: boolean }): Promise<number> {
+  if (!existsSync(dir)) return usage(`--report ${dir}: there is no such folder.`);
+  // A report lies in <data folder>/reports/ unless it was copied elsewhere.
+  const dataDir = opts.data ? resolve(opts.data) : dirname(dirname(dir));
+  if (!existsSync(join(dataDir, 'audit.jsonl'))) return usage(`${dataDir} holds no audit ledger (audit.jsonl): pass --data DATA_DIR, the workstation's data folder.`);
+  const keyFile = opts.key ?? join(keysDir(dataDir), 'signing-key.pub.pem');
+  if (!existsSync(keyFile)) return usage(`No key to check it with: ${keyFile} does not exist. Pass --key KEY.pem.`);
+  const report = await checkReport(dir, { dataDir, publicKeyPem: readFileSync(keyFile, 'utf8') });
+  if (opts.json) process.stdout.write(`${printableJson(report)}\n`);
+  else {
+    const out = [
+      `Report:     ${dir}`,
+      `Month:      ${report.month ?? 'unknown'} (UTC), drawn from checkpoint ${report.checkpointSeq ?? '?'}`,
+      `Signer:     ${report.signer}${opts.key ? '' : ' (the key in the data folder; compare its fingerprint with the published one, or pass --key)'}`,
+      `Ledger:     ${join(dataDir, 'audit.jsonl')}${report.recomputed ? ', report recomputed from it' : ''}`,
+    ];
+    if (report.ok) out.push('RESULT:     VERIFIED — signed by this key, and report.json is exactly what the ledger up to the checkpoint gives.');
+    else {
+      out.push(`RESULT:     FAILED — ${report.problems.length} problem(s):`);
       for (const p of report.problems) out.push(`  [${p.code}] ${p.message}`);
     }
     say(process.stdout, out);

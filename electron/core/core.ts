@@ -31,6 +31,8 @@ import { createStreamsModule, type StreamOptions } from './streams/streams-modul
 import { createWallsModule } from './wall/walls-module.js';
 // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
 import { createDisclosureModule } from './disclosure/disclosure-module.js';
+// The oversight report (issue 12, point 7)
+import { createOversightModule } from './oversight/oversight-module.js';
 
 export interface CoreOptions extends AuditOptions, RecordingOptions, StreamOptions, MaskOptions {
   dataDir: string;
@@ -115,8 +117,10 @@ export function createCore(options: CoreOptions): Core {
   });
   const walls = createWallsModule({ settings, cameras, ledger: audit.ledger, emit });
   const disclosures = createDisclosureModule({ dataDir, ledger: audit.ledger, exports: evidence.disclosures, person: people.person, onChange: () => emit({ type: 'disclosures.changed' }) });
+  // The oversight report (issue 12, point 7)
+  const oversight = createOversightModule({ dataDir, ledger: audit.ledger, checkpoints: audit.checkpoints, key: audit.signingKey, logger });
 
   cameras.onDidChange(() => emit({ type: 'cameras.changed' }));
   cameras.addDemoIfFirstRun();
-  return coreFacade({ base, modules: [audit, people, cameras, lookingBack, masks, recording, streams, incidents, evidence, walls, disclosures], audit, people, streams, recording, evidence });
+  return coreFacade({ base, modules: [audit, people, cameras, lookingBack, masks, recording, streams, incidents, evidence, walls, disclosures, oversight], audit, people, streams, recording, evidence });
 }

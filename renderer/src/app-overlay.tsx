@@ -23,6 +23,8 @@ import { TourDialog } from './wall/tour-dialog';
 import { withTileTour, withWallTour } from './wall/wall-edits';
 // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
 import { DisclosuresDialog } from './disclosures/disclosures-dialog';
+// The oversight report (issue 12, point 7)
+import { OversightReportDialog } from './oversight/oversight-report-dialog';
 
 export type Overlay =
   /** `camera` null adds a new one. */
@@ -43,7 +45,9 @@ export type Overlay =
   | { kind: 'disclosures' }
   // Privacy masks (issue 12, point 1)
   | { kind: 'masks'; camera: CameraView }
-  | { kind: 'lift-masks'; camera: CameraView };
+  | { kind: 'lift-masks'; camera: CameraView }
+  // The oversight report (issue 12, point 7)
+  | { kind: 'oversight-report' };
 
 interface OverlayViewProps {
   overlay: Overlay | null;
@@ -82,6 +86,8 @@ export function OverlayView({ overlay, wall, cameras, open, close }: OverlayView
       return <AuditLedgerDialog onClose={close} />;
     case 'wall-history':
       return <WallHistoryDialog onClose={close} />;
+    case 'oversight-report':
+      return <OversightReportDialog onClose={close} />;
     case 'bookmark':
       return <BookmarkDialog draft={overlay.draft} onClose={close} />;
     case 'export':

@@ -125,6 +125,9 @@ const SAMPLE: Sample = {
     if (allows(p.role, 'masks.lift')) await h.core.api(p.token).liftMask({ cameraId: id, reason: 'To restore', minutes: 5 });
     return { cameraId: id };
   },
+  // The oversight report (issue 12, point 7): this month so far.
+  createOversightReport: () => ({ month: new Date().toISOString().slice(0, 7) }),
+  listOversightReports: () => undefined,
 };
 const disclosure = () => ({
   export: { cameraIds: [cameraId], ...range, reason: 'Table disclosure', caseReference: unique('DISC'), recipient: { person: 'DC Table', organisation: 'Table Police' }, workingCopy: false },
@@ -204,6 +207,8 @@ describe('what the issue asks of the roles, spelt out', () => {
     expect(only('restoreMask')).toEqual(['evidence-officer', 'admin']);
     expect(only('listMasks')).toEqual([...ROLES]);
     expect(CONTRACT.listMasks.whileLocked).toBe(true);
+    // The oversight report (issue 12, point 7): evidence officers and administrators.
+    for (const m of ['createOversightReport', 'listOversightReports'] as const) expect(only(m), m).toEqual(['evidence-officer', 'admin']);
   });
 
   it('keeps an archived camera’s footage playable and exportable, and its locked footage locked', async () => {

@@ -102,6 +102,8 @@ export interface LedgerOptions {
   maxQueued?: number;
   /** How often to try the disk again while degraded (default 2 s). */
   retryMs?: number;
+  /** The clock entries are dated by (tests only: a month of entries written in seconds). */
+  now?: () => number;
 }
 
 export class AuditLedger {
@@ -118,6 +120,7 @@ export class AuditLedger {
   private readonly appendListeners = new Set<(entry: AuditEntry & LedgerRef) => void>();
   private readonly maxQueued: number;
   private readonly retryMs: number;
+  private readonly now: () => number;
 
   constructor(
     readonly file: string,
@@ -125,6 +128,7 @@ export class AuditLedger {
   ) {
     this.maxQueued = options.maxQueued ?? 10_000;
     this.retryMs = options.retryMs ?? 2_000;
+    this.now = options.now ?? Date.now;
     let dropped: Buffer | null = null;
     if (existsSync(file)) {
       const { completeBytes } = tailLines(file, 1);
@@ -162,7 +166,7 @@ export class AuditLedger {
       throw new WatchroomError('audit.unavailable', `The audit ledger cannot be written (${this.problem ?? 'unknown problem'}) and ${this.queue.length} entries already wait for it, so this action is refused until it can be recorded.`);
     }
     const who = actor === SYSTEM ? { actor: SYSTEM } : { actor: actor.name, role: actor.role };
-    const body = { seq: this.last.seq + 1, at: new Date().toISOString(), ...who, action, subject, ...(details ? { details } : {}), prev: this.last.hash };
+    const body = { seq: this.last.seq + 1, at: new Date(this.now()).toISOString(), ...who, action, subject, ...(details ? { details } : {}), prev: this.last.hash };
     const entry: AuditEntry = { ...body, hash: entryHash(body) };
     const line = Buffer.from(`${JSON.stringify(entry)}\n`);
     const offset = this.end();

@@ -25,6 +25,8 @@ export interface AuditOptions {
 export interface AuditModule extends FeatureModule {
   readonly ledger: AuditLedger;
   readonly signingKey: () => SigningKey;
+  /** The signed checkpoints (the oversight report names one, and takes one when none covers its month). */
+  readonly checkpoints: LedgerCheckpoints;
   /** False for entries written while Watchroom was stopped (set aside at start): they prove nothing. */
   trustedOffset(offset: number): boolean;
   /**
@@ -82,6 +84,7 @@ export function createAuditModule(deps: { dataDir: string; logger: Logger; emit(
   return {
     ledger,
     signingKey,
+    checkpoints,
     trustedOffset,
     async captureHashes(paths) {
       const found = new Map<string, { sha256: string; offset: number }>();

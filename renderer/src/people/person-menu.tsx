@@ -10,7 +10,9 @@ import './people.css';
 
 export type PersonMenuDialog = 'change-password' | 'people' | 'ledger' | 'wall-history' | 'retention'
   // Four-eyes disclosure (issue 12, point 2): opened from the top bar's Disclosures button.
-  | 'disclosures';
+  | 'disclosures'
+  // The oversight report (issue 12, point 7)
+  | 'oversight-report';
 
 export function PersonMenu({ onOpen }: { onOpen(dialog: PersonMenuDialog): void }) {
   const { session, can, lock, signOut } = useSession();
@@ -41,6 +43,7 @@ export function PersonMenu({ onOpen }: { onOpen(dialog: PersonMenuDialog): void 
             {can('people.manage') && item('open-people', 'People…', () => onOpen('people'))}
             {can('audit.view') && item('open-ledger', 'Audit ledger…', () => onOpen('ledger'))}
             {can('audit.view') && item('open-wall-history', 'Wall history…', () => onOpen('wall-history'))}
+            {can('oversight.report') && item('open-oversight-report', 'Oversight report…', () => onOpen('oversight-report'))}
             {item('open-retention', 'Recording and retention…', () => onOpen('retention'))}
             {item('lock-now', 'Lock now', () => lock('by-hand'))}
             {item('sign-out', 'Sign out', () => void signOut())}

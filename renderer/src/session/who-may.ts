@@ -25,6 +25,8 @@ const ACTIONS: Record<Permission, string> = {
   'masks.configure': 'draw privacy masks',
   'masks.lift': 'lift privacy masks',
   'evidence.export-unmasked': 'export unmasked footage',
+  // The oversight report (issue 12, point 7)
+  'oversight.report': 'generate oversight reports',
 };
 
 export function isPermission(value: unknown): value is Permission {

@@ -125,14 +125,17 @@ test('instant replay goes back from live on one tile and returns to live', async
   const tile = page.getByTestId('tile-0');
   await expect(tile).toHaveAttribute('data-state', 'live');
   await tile.hover();
-  const clicked = Date.now();
   await tile.getByTestId('tile-replay-30').click();
   await expect(tile).toHaveAttribute('data-mode', 'replay');
   const holder = tile.getByTestId('recorded-holder');
-  // About 30 s before the click, measured from the click, not from now: loading takes longer on a busy machine.
-  const sinceClick = async () => Number(await holder.getAttribute('data-wall-ms')) - clicked;
-  await expect.poll(sinceClick, { timeout: 20_000 }).toBeGreaterThan(-35_000);
-  expect(await sinceClick()).toBeLessThan(-25_000);
+  // About 30 s behind now, however long loading took (replay starts that far behind the moment it can
+  // play); a stall on a busy machine may add a few seconds, honestly, as the badge then says.
+  const behindNow = async () => {
+    const wallMs = Number(await holder.getAttribute('data-wall-ms'));
+    return wallMs > 0 ? Date.now() - wallMs : NaN;
+  };
+  await expect.poll(behindNow, { timeout: 20_000 }).toBeGreaterThan(25_000);
+  await expect.poll(behindNow, { timeout: 20_000 }).toBeLessThan(40_000);
   await expect(tile.getByTestId('tile-replay-badge')).toBeVisible();
   await page.screenshot({ path: join(ARTIFACTS, 'instant-replay.png') });
   await tile.getByTestId('tile-live').click();

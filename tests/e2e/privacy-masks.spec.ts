@@ -13,6 +13,7 @@ import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.j
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';
 import { waitForFootage } from '../fixtures/recording-checks.js';
 import { signIn } from '../fixtures/sign-in-page.js';
+import { giveLookBackReason } from '../fixtures/look-back.js';
 import { TEST_PASSWORD } from '../fixtures/people.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
@@ -142,6 +143,7 @@ test('an administrator draws a mask; the live tile, the maximised tile, the sub-
 
   // Playback of the recording.
   await page.getByTestId('open-playback').click();
+  await giveLookBackReason(page);
   const cell = page.getByTestId('playback-panel').getByTestId('playback-cell').first();
   await expect(cell.getByTestId('mask-overlay')).toBeVisible();
   await expectMaskShown(page, cell.locator('video'), 'playback');

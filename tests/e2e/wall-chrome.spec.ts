@@ -59,7 +59,7 @@ test('the wall clock ticks; the camera list folds away and stays folded; a camer
   await page.getByTestId('tile-3').click();
   await expect(page.getByTestId('tile-3')).toHaveAttribute('data-selected', 'true');
   const [, second, third] = await page.getByTestId('camera-item').all();
-  await second!.dblclick();
+  await second!.dblclick(); // in the row's middle, where a person would: its buttons leave it free
   await expect(page.getByTestId('tile-3')).toHaveAttribute('data-camera-id', (await second!.getAttribute('data-camera-id'))!);
   await expect(page.getByTestId('tile-3')).toHaveAttribute('data-selected', 'true');
   await page.screenshot({ path: join(ARTIFACTS, 'wall-selected-tile.png') });

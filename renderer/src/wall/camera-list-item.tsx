@@ -1,4 +1,8 @@
-/** A camera in the sidebar: drag it onto a tile, or double-click it (or press Enter) to show it on the selected tile. */
+/**
+ * A camera in the sidebar: drag it onto a tile, or double-click it (or press Enter) to show it on the
+ * selected tile. Its buttons are symbols (named in their label and tooltip), so on hover they leave
+ * the row's middle free for the double-click.
+ */
 import type { CameraView } from '../../../shared/api.js';
 import { stateTone } from './stream-state-tone';
 import { useStreamStatus } from './stream-status-store';
@@ -46,7 +50,7 @@ export function CameraListItem({ camera, refusal, masksRefusal, onEdit, onRemove
           title={refusal ?? (camera.demo ? 'Demo cameras cannot be edited; remove them and add a real camera.' : `Edit ${camera.name}`)}
           onClick={() => onEdit(camera)}
         >
-          Edit
+          ✎
         </button>
         <button
           type="button"
@@ -57,7 +61,7 @@ export function CameraListItem({ camera, refusal, masksRefusal, onEdit, onRemove
           title={masksRefusal ?? `Privacy masks of ${camera.name}`}
           onClick={() => onMasks(camera)}
         >
-          Masks
+          ▧
         </button>
         <button
           type="button"
@@ -68,7 +72,7 @@ export function CameraListItem({ camera, refusal, masksRefusal, onEdit, onRemove
           title={refusal ?? `Remove ${camera.name}`}
           onClick={() => onRemove(camera)}
         >
-          Remove
+          ✕
         </button>
       </span>
     </li>

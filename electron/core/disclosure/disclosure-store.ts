@@ -49,7 +49,6 @@ export class DisclosureStore {
 
   constructor(file: string) {
     this.db = openPrivateDatabase(file);
-    this.db.pragma('journal_mode = WAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS disclosure_requests (
         id TEXT PRIMARY KEY,

@@ -40,7 +40,6 @@ export class BookmarkStore {
 
   constructor(file: string) {
     this.db = openPrivateDatabase(file);
-    this.db.pragma('journal_mode = WAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS bookmarks (
         id TEXT PRIMARY KEY,

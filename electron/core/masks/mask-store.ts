@@ -58,7 +58,6 @@ export class MaskStore {
 
   constructor(file: string) {
     this.db = openPrivateDatabase(file);
-    this.db.pragma('journal_mode = WAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS mask_versions (
         camera_id TEXT NOT NULL,

@@ -25,7 +25,6 @@ export class PeopleStore {
 
   constructor(file: string) {
     this.db = openPrivateDatabase(file);
-    this.db.pragma('journal_mode = WAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS people (
       id TEXT PRIMARY KEY,
       name TEXT NOT NULL UNIQUE COLLATE NOCASE,

@@ -75,7 +75,6 @@ export class SegmentIndex {
 
   constructor(file: string) {
     this.db = openPrivateDatabase(file);
-    this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS segments (

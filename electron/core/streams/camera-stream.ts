@@ -224,7 +224,9 @@ export class CameraStream {
     child.once('error', (error) => {
       stderrTail.push(String(error));
     });
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': on a busy machine the exit can be seen before ffmpeg's last stderr lines
+    // (the ones that say why) are read, and the failure would pass for a dropped stream.
+    child.once('close', (code, signal) => {
       if (stderrRest.trim()) stderrTail.push(stderrRest);
       // A run that was shut down is waited for by stop(), not reported.
       if (this.run !== run) return;

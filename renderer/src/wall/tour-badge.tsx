@@ -21,6 +21,7 @@ export function TourBadge({ position, stops, paused, testId, compact = false }: 
       data-testid={testId}
       data-stop={position.stop}
       data-paused={String(paused)}
+      data-seconds-left={position.secondsLeft}
       title={`Tour, camera ${stop}, ${paused ? 'paused' : `next in ${left}`}: pauses while the pointer or focus is on it`}
     >
       ⟳ {compact ? (paused ? 'II' : left) : `${stop} · ${left}`}

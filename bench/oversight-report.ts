@@ -3,7 +3,8 @@
  * `--entries` lines spread over October 2026 (mostly segment captures, with live views, playback
  * sessions, disclosures, deletions, failed sign-ins and configuration changes among them) and a
  * signed checkpoint after it; times the report data, the PDF, and watchroom-verify's check (chain
- * up to the checkpoint and the recomputation). Prints JSON; never fails on the figures.
+ * up to the checkpoint and the recomputation), and the longest the thread was kept busy at a stretch
+ * while the report and its PDF were made. Prints JSON; never fails on the figures.
  *
  *   npm run bench:oversight-report [-- --entries 200000]
  */
@@ -11,6 +12,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { entryHash, GENESIS_HASH, readLedgerLines } from '../electron/core/audit/audit-ledger.js';
 import { CHECKPOINTS_FILE, checkpointBody } from '../electron/core/audit/ledger-checkpoints.js';
 import { loadOrCreateSigningKey } from '../electron/core/evidence/signing-key.js';
@@ -61,18 +63,22 @@ try {
   const checkpoint = { ...unsigned, signature: key.sign(checkpointBody(unsigned)).toString('base64') };
   writeFileSync(join(dir, CHECKPOINTS_FILE), `${JSON.stringify(checkpoint)}\n`);
 
-  const runs: Array<{ reportMs: number; pdfMs: number; pdfBytes: number; verifyMs: number; verified: boolean }> = [];
+  const runs: Array<{ reportMs: number; pdfMs: number; pdfBytes: number; longestStallMs: number; verifyMs: number; verified: boolean }> = [];
   for (let run = 0; run < 3; run++) {
+    // The core relays live video on this thread: how long it is kept from doing so at a stretch.
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
     const t0 = performance.now();
     const report = await oversightReport(readLedgerLines(join(dir, 'audit.jsonl')), '2026-10', checkpoint);
     const t1 = performance.now();
     const pdf = await renderReportPdf(report, { signer: key.fingerprint, generatedAtUtc: new Date().toISOString() });
     const t2 = performance.now();
+    stalls.disable();
     const written = writeReportFolder(dir, { report, pdf, key, atMs: Date.now() });
     const t3 = performance.now();
     const check = await checkReport(written.folder, { dataDir: dir, publicKeyPem: key.publicKeyPem });
     const t4 = performance.now();
-    runs.push({ reportMs: Math.round(t1 - t0), pdfMs: Math.round(t2 - t1), pdfBytes: pdf.length, verifyMs: Math.round(t4 - t3), verified: check.ok });
+    runs.push({ reportMs: Math.round(t1 - t0), pdfMs: Math.round(t2 - t1), pdfBytes: pdf.length, longestStallMs: Math.round(stalls.max / 1e6), verifyMs: Math.round(t4 - t3), verified: check.ok });
   }
   console.log(JSON.stringify({ entries: total, ledgerBytes: statSync(join(dir, 'audit.jsonl')).size, runs }, null, 2));
 } finally {

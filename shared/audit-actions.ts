@@ -72,6 +72,8 @@ export const AUDIT_ACTIONS = [
   // The oversight report (issue 12, point 7)
   /** A monthly oversight report was generated: its month, report.json's hash and the checkpoint it was drawn from. */
   'oversight.report',
+  /** A report's PDF was opened: it names people and what they watched, so who read it is recorded. */
+  'oversight.report-read',
   // The ledger itself
   'audit.checked',
   'audit.line-set-aside',

@@ -118,14 +118,18 @@ describe('the oversight report', () => {
     for (const page of pages) expect(statSync(join(ARTIFACTS, page)).size).toBeGreaterThan(5_000);
   });
 
-  it('serves its PDF to the browser shell through a signed media link, to evidence officers and administrators only', async () => {
+  it('serves its PDF to the browser shell through a signed media link, to evidence officers and administrators only, and enters who read it', async () => {
+    const reads = () => readLedger(h.dataDir).filter((e) => e.action === 'oversight.report-read');
     const pdf = await fetch(new URL(await h.api.mediaLink({ path: summary.pdfPath }), h.baseUrl));
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(Buffer.from(await pdf.arrayBuffer()).equals(readFileSync(join(folder, 'report.pdf')))).toBe(true);
+    // It names people and what they watched: who opened it is in the ledger, as for the register's CSV.
+    expect(reads().map((e) => [e.actor, e.role, e.subject])).toEqual([['tester', 'admin', summary.name]]);
     const operator = await h.as('oona', 'operator');
     const refused = await fetch(new URL(await operator.api.mediaLink({ path: summary.pdfPath }), h.baseUrl));
     expect(refused.status).toBe(403);
+    expect(reads()).toHaveLength(1);
     await expect(operator.api.createOversightReport({ month: MONTH })).rejects.toMatchObject({ code: 'auth.forbidden' });
     const elsewhere = await fetch(new URL(await h.api.mediaLink({ path: `/media/reports/${summary.name}-x/report.pdf` }), h.baseUrl));
     expect(elsewhere.status).toBe(404);

@@ -42,7 +42,7 @@ export function createOversightModule(deps: OversightDeps): FeatureModule {
       },
       listOversightReports: async () => listReports(reportsDir),
     },
-    mediaRoutes: [pdfRoute(reportsDir, deps.logger)],
+    mediaRoutes: [pdfRoute(reportsDir, deps)],
   };
 }
 
@@ -112,7 +112,7 @@ function listReports(reportsDir: string): OversightReportInfo[] {
 }
 
 /** /media/reports/<folder>/report.pdf, for those who may read reports; only a folder the core named, only its PDF. */
-function pdfRoute(reportsDir: string, logger: Logger): MediaRoute {
+function pdfRoute(reportsDir: string, { ledger, logger }: Pick<OversightDeps, 'ledger' | 'logger'>): MediaRoute {
   return {
     pattern: /^\/media\/reports\/([^/]+)\/report\.pdf$/,
     serve({ person, res }, match) {
@@ -120,6 +120,7 @@ function pdfRoute(reportsDir: string, logger: Logger): MediaRoute {
       const name = match[1]!;
       const file = join(reportsDir, name, REPORT_PDF);
       if (!REPORT_FOLDER.test(name) || !existsSync(file) || !statSync(file).isFile()) return sendText(res, 404, 'There is no such oversight report.');
+      ledger.append({ name: person.name, role: person.role }, 'oversight.report-read', name, {});
       sendFile(res, file, logger, { 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="${name}.pdf"`, 'Cache-Control': 'no-store' });
     },
   };

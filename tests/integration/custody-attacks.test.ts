@@ -329,7 +329,7 @@ describe('one process per data folder, started together', () => {
       for (const s of said) expect(s.filter((line) => line.startsWith('refused')).every((line) => line === 'refused: data.in-use'), s.join(' ')).toBe(true);
       expect(owners, `round ${round} (${round % 2 ? 'a dead owner’s lock' : 'no lock'}): ${owners} processes hold the data folder`).toBe(1);
     }
-  }, 120_000);
+  }, 300_000); // sixty Node processes in all: slow on a busy machine, and not a figure this test judges
 });
 
 describe('a hostile package', () => {

@@ -1,0 +1,71 @@
+/**
+ * Attacks on the privacy and oversight promises (issue 12) from outside the UI: colleagues with
+ * valid sessions calling the API directly, against a real core (demo cameras recorded through real
+ * ffmpeg, real SQLite, a real ledger). Each test is an attack that once got through, or a promise no
+ * other test checks.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DisclosureRequestInput } from '../../shared/disclosures.js';
+import type { MaskPolygon } from '../../shared/masks.js';
+import type { Role } from '../../shared/roles.js';
+import type { SignedInPerson } from '../fixtures/people.js';
+import { startTestHost, type TestHost } from '../fixtures/test-host.js';
+import { waitFor } from '../fixtures/wait-for.js';
+
+let h: TestHost;
+let cameraId: string;
+let range: { fromMs: number; toMs: number };
+let eve: SignedInPerson;
+let n = 0;
+
+const SQUARE: MaskPolygon = [[0.1, 0.1], [0.4, 0.1], [0.4, 0.4], [0.1, 0.4]];
+type Entry = { seq: number; actor: string; role?: string; action: string; subject: string; details?: Record<string, any> };
+const ledger = (): Entry[] => readFileSync(join(h.dataDir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Entry);
+const packages = () => (existsSync(join(h.dataDir, 'exports')) ? readdirSync(join(h.dataDir, 'exports')).filter((name) => !name.startsWith('.')) : []);
+
+const disclosure = (over: Partial<DisclosureRequestInput['export']> = {}): DisclosureRequestInput => ({
+  export: { cameraIds: [cameraId], ...range, reason: 'Assault outside block C', caseReference: `ATTACK-${++n}`, recipient: { person: 'DC Priya Shah', organisation: 'Metropolitan Police' }, workingCopy: false, ...over },
+  legalBasis: { basis: 'police-investigation', text: 'Op Larch' },
+});
+
+async function setRole(name: string, role: Role): Promise<void> {
+  const person = (await h.api.listPeople()).find((p) => p.name === name)!;
+  await h.api.updatePerson({ id: person.id, changes: { role } });
+}
+
+beforeAll(async () => {
+  h = await startTestHost({ segmentSeconds: 2 });
+  cameraId = (await h.api.addDemoCameras())[0]!.id;
+  await h.api.setMasks({ cameraId, polygons: [SQUARE] });
+  const recorded = await waitFor('six seconds of footage', async () => {
+    const r = (await h.api.listRecordings({ cameraId, fromMs: Date.now() - 600_000, toMs: Date.now() + 60_000 })).at(-1);
+    return r && r.endMs - r.startMs >= 6_000 ? r : undefined;
+  }, 90_000);
+  range = { fromMs: recorded.startMs + 500, toMs: recorded.startMs + 3_500 };
+  eve = await h.as('eve', 'evidence-officer');
+}, 120_000);
+afterAll(async () => h?.close());
+
+describe('unmasked footage in a disclosure', () => {
+  it('an investigator cannot even ask to disclose a masked camera unmasked', async () => {
+    const ivy = await h.as('ivy', 'investigator');
+    const asked = disclosure({ unmasked: { reason: 'They want to see the garden' } });
+    await expect(ivy.api.requestDisclosure(asked)).rejects.toMatchObject({ code: 'auth.forbidden', permission: 'evidence.export-unmasked' });
+    expect((await eve.api.listDisclosureRequests()).filter((r) => r.export.caseReference === asked.export.caseReference)).toEqual([]);
+  });
+
+  it('an administrator who asked for unmasked footage and is then made an investigator gets nothing out when the request is approved', async () => {
+    const adam = await h.as('adam', 'admin');
+    const asked = await adam.api.requestDisclosure(disclosure({ unmasked: { reason: 'Court order asks for the unmasked footage' } }));
+    await setRole('adam', 'investigator'); // may still export, but no longer unmasked
+    const before = packages();
+    await expect(eve.api.approveDisclosure({ id: asked.id, note: 'Looks fine' })).rejects.toMatchObject({ code: 'disclosure.requester-cannot-export', message: expect.stringMatching(/unmasked/) });
+    expect((await eve.api.listDisclosureRequests()).find((r) => r.id === asked.id)).toMatchObject({ state: 'pending', jobId: null });
+    expect(ledger().filter((e) => e.details?.requestId === asked.id).map((e) => e.action)).toEqual(['disclosure.requested']);
+    expect(packages()).toEqual(before);
+    // It can still be refused.
+    await expect(eve.api.refuseDisclosure({ id: asked.id, reason: 'Requester may no longer export unmasked footage' })).resolves.toMatchObject({ state: 'refused' });
+  });
+});

@@ -69,3 +69,20 @@ describe('unmasked footage in a disclosure', () => {
     await expect(eve.api.refuseDisclosure({ id: asked.id, reason: 'Requester may no longer export unmasked footage' })).resolves.toMatchObject({ state: 'refused' });
   });
 });
+
+describe('a lift outlives its permission', () => {
+  it('a lift stops counting once its person’s role may no longer lift masks: the picture and the overlay are masked again for them', async () => {
+    const elle = await h.as('elle', 'evidence-officer');
+    const picture = async (who: { api: TestHost['api'] }) => {
+      const res = await fetch(`${h.baseUrl}${await who.api.mediaLink({ path: `/media/${cameraId}/thumb.jpg?atMs=${range.fromMs + 1_000}` })}`);
+      expect(res.status, await res.clone().text()).toBe(200);
+      return Buffer.from(await res.arrayBuffer());
+    };
+    const masked = await picture(h);
+    await elle.api.liftMask({ cameraId, reason: 'Checking the gate', minutes: 240 });
+    expect((await picture(elle)).equals(masked)).toBe(false); // the lift works while she may lift
+    await setRole('elle', 'operator');
+    expect((await elle.api.listMasks()).find((m) => m.cameraId === cameraId)!.lift).toBeNull();
+    expect((await picture(elle)).equals(masked)).toBe(true);
+  }, 60_000);
+});

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SessionPerson } from '../../../shared/api.js';
 import type { Bookmark } from '../../../shared/incidents.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import type { Handlers } from '../api/handlers.js';
@@ -70,9 +71,9 @@ const summary = (b: Bookmark) => ({ title: b.title, caseReference: b.caseReferen
 function thumbnailRoute({ deps, find }: Bookmarks): MediaRoute {
   const thumbs = join(deps.dataDir, 'thumbnails');
   /** A JPEG of the bookmarked moment on its first camera, made once from the recording; null if none. */
-  const thumbnail = async (id: string, personId: string): Promise<string | null> => {
+  const thumbnail = async (id: string, person: SessionPerson): Promise<string | null> => {
     const b = find(id);
-    const masks = deps.maskFor(b.cameraIds[0]!, personId);
+    const masks = deps.maskFor(b.cameraIds[0]!, person);
     const file = join(thumbs, `${b.id}-${b.atMs}${masks ? `.m${masks.version}` : ''}.jpg`);
     if (existsSync(file)) return file;
     const seg = deps.index.segments(b.cameraIds[0]!, b.atMs, b.atMs + 1).find((s) => s.startMs <= b.atMs && s.endMs > b.atMs);
@@ -85,7 +86,7 @@ function thumbnailRoute({ deps, find }: Bookmarks): MediaRoute {
     async serve({ res, person }, match) {
       let file: string | null;
       try {
-        file = await thumbnail(match[1]!, person.id);
+        file = await thumbnail(match[1]!, person);
       } catch {
         return sendText(res, 404, 'No such bookmark.');
       }

@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DisclosureRequestInput } from '../../shared/disclosures.js';
 import type { MaskPolygon } from '../../shared/masks.js';
@@ -85,4 +86,26 @@ describe('a lift outlives its permission', () => {
     expect((await elle.api.listMasks()).find((m) => m.cameraId === cameraId)!.lift).toBeNull();
     expect((await picture(elle)).equals(masked)).toBe(true);
   }, 60_000);
+});
+
+describe('a disclosure database edited behind Watchroom’s back', () => {
+  it('an administrator who rewrites the requester of their own request in disclosures.db and approves it is named by the register', async () => {
+    const abe = await h.as('abe', 'admin');
+    const ian = await h.as('ian', 'investigator');
+    const asked = await abe.api.requestDisclosure(disclosure({ caseReference: 'SELF-1' }));
+    const ianPerson = (await h.api.listPeople()).find((p) => p.name === 'ian')!;
+    const db = new Database(join(h.dataDir, 'disclosures.db'));
+    db.prepare('UPDATE disclosure_requests SET requested_by = ?, requested_by_id = ? WHERE id = ?').run(JSON.stringify({ id: ianPerson.id, name: 'ian', displayName: 'Test ian', role: 'investigator' }), ianPerson.id, asked.id);
+    db.close();
+    await abe.api.approveDisclosure({ id: asked.id, note: 'Fine by me' });
+    const done = await waitFor('the edited request to be built', async () => {
+      const r = (await ian.api.listDisclosureRequests()).find((x) => x.id === asked.id);
+      return r && (r.state === 'built' || r.state === 'failed') ? r : undefined;
+    }, 120_000);
+    expect(done.state, done.failure ?? '').toBe('built');
+    // The ledger shows abe asked and abe approved: the register must say so, whoever the package names.
+    const [row] = await eve.api.listDisclosures({ text: 'SELF-1' });
+    expect(row!.problems).toEqual(expect.arrayContaining(['Approved by the person who asked for it.']));
+    expect(row!.problems.join(' ')).toMatch(/someone other than the person who asked/);
+  }, 150_000);
 });

@@ -17,6 +17,7 @@ import type { Logger } from '../logger.js';
 import type { SegmentIndex } from '../recording/segment-index.js';
 import { BookmarkStore } from './bookmark-store.js';
 import { grabFrame } from '../recording/frame-grab.js';
+import type { LookingBack } from '../recording/looking-back.js';
 import type { MaskFor } from '../recording/timeline-thumbnails.js';
 
 export interface IncidentDeps {
@@ -30,6 +31,8 @@ export interface IncidentDeps {
   onChange(): void;
   /** The privacy masks a picture of the camera must carry for this person. */
   maskFor: MaskFor;
+  /** A bookmark's picture is shown without asking, so marking a moment past instant replay needs the person's playback session. */
+  lookingBack: Pick<LookingBack, 'requireWatchable'>;
 }
 
 const lockReason = (id: string) => `bookmark:${id}`;
@@ -100,6 +103,7 @@ function bookmarkHandlers({ deps, store, find }: Bookmarks) {
   return {
     createBookmark: async (input, ctx) => {
       input.cameraIds.forEach(deps.checkCamera);
+      if (ctx.person) deps.lookingBack.requireWatchable(ctx.person, input.atMs);
       const now = Date.now();
       const b: Bookmark = { ...input, id: randomUUID(), createdBy: ctx.person?.name ?? 'system', createdAt: now, updatedAt: now, locked: false };
       store.insert(b);
@@ -114,6 +118,7 @@ function bookmarkHandlers({ deps, store, find }: Bookmarks) {
       if (before.locked && moved.length > 0) {
         throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock, so the footage it covers cannot change. Lift the lock first; that is recorded.');
       }
+      if (ctx.person && (moved.includes('atMs') || moved.includes('cameraIds'))) deps.lookingBack.requireWatchable(ctx.person, changes.atMs ?? before.atMs);
       const after = store.update(id, changes, Date.now())!;
       ctx.record(id, { before: summary(before), after: summary(after) });
       deps.onChange();

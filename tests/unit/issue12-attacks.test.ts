@@ -1,7 +1,7 @@
 /**
- * Attacks on the oversight report's checker (issue 12, point 7) with folders crafted by someone with
- * file access: whatever a report folder holds, `watchroom-verify --report` answers with its problems,
- * never a crash, and never reads through a link.
+ * Attacks on the checkers of oversight reports and deletion receipts (issue 12, points 5 and 7) with
+ * files crafted by someone with file access: whatever they hold, `watchroom-verify --report` and
+ * `--receipt` answer with their problems, never a crash, and never read through a link.
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkReport } from '../../electron/core/oversight/report-check.js';
+import { RECEIPT_FORMAT } from '../../electron/core/recording/deletion-receipt.js';
+import { checkDeletionReceipt } from '../../electron/core/recording/receipt-check.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -48,5 +50,19 @@ describe('a crafted oversight report folder', () => {
     } finally {
       rmSync(outside, { force: true });
     }
+  });
+});
+
+describe('a crafted deletion receipt', () => {
+  it('a signature beside it that is a symbolic link is refused, never read through', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'watchroom-receipt-attack-'));
+    dirs.push(dir);
+    const file = join(dir, 'deletion-x.json');
+    writeFileSync(file, JSON.stringify({ format: RECEIPT_FORMAT, receiptId: 'x', at: '2026-11-01T00:00:00.000Z', segments: [], signer: { fingerprint: 'f' } }));
+    writeFileSync(join(dir, 'elsewhere'), 'not a signature');
+    symlinkSync(join(dir, 'elsewhere'), `${file}.sig`);
+    const result = await checkDeletionReceipt(file, { publicKeyPem });
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'no-signature', message: expect.stringMatching(/symbolic link/) })]));
   });
 });

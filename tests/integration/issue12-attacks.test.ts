@@ -137,3 +137,42 @@ describe('looking back through a bookmark', () => {
     await otto.api.closePlayback({ id: viewing });
   }, 60_000);
 });
+
+describe('bad input over HTTP', () => {
+  const post = async (token: string, method: string, body: unknown) => {
+    const res = await fetch(`${h.baseUrl}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: typeof body === 'string' ? `{"arg":${body}}` : JSON.stringify({ arg: body }) });
+    return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
+  };
+
+  it('malformed masks, lifts, reasons and disclosure requests each get a sentence, and nothing is saved or entered', async () => {
+    const officer = await h.as('olga', 'evidence-officer');
+    const ledgerBefore = ledger().length;
+    const masksBefore = await h.api.listMasks();
+    const requestsBefore = (await eve.api.listDisclosureRequests()).length;
+    const point: [number, number] = [0.5, 0.5];
+    const refusals: Array<[string, string, unknown, RegExp]> = [
+      [h.token, 'setMasks', { cameraId, polygons: [Array.from({ length: 65 }, () => point)] }, /at most 64 points/],
+      [h.token, 'setMasks', { cameraId, polygons: Array.from({ length: 33 }, () => SQUARE) }, /at most 32 masks/],
+      [h.token, 'setMasks', `{"cameraId":"${cameraId}","polygons":[[[0.1,0.1],[1e999,0.2],[0.3,0.3]]]}`, /0 to 1/],
+      [h.token, 'setMasks', { cameraId, polygons: [[['0.1', '0.1'], [0.2, 0.2], [0.3, 0.3]]] }, /number from 0 to 1/],
+      [officer.token, 'liftMask', { cameraId, reason: 'Look', minutes: 241 }, /four hours/],
+      [officer.token, 'liftMask', { cameraId, reason: 'Look', minutes: 0 }, /one minute/],
+      [officer.token, 'liftMask', { cameraId, reason: 'Look', minutes: 1.5 }, /Whole minutes/],
+      [officer.token, 'liftMask', { cameraId, reason: 'x'.repeat(100_000) }, /./],
+      [officer.token, 'liftMask', { cameraId, reason: ' \t ' }, /Say why/],
+      [officer.token, 'openPlayback', { reason: 'x'.repeat(100_000), caseReference: '' }, /500 characters/],
+      [h.token, 'requestDisclosure', { ...disclosure(), legalBasis: { basis: 'other', text: '' } }, /./],
+      [h.token, 'requestDisclosure', disclosure({ reason: 'x'.repeat(100_000) }), /./],
+      [h.token, 'requestDisclosure', { ...disclosure(), legalBasis: { basis: 'because', text: '' } }, /legal basis/],
+    ];
+    for (const [token, method, body, message] of refusals) {
+      const { status, body: answer } = await post(token, method, body);
+      expect(status, `${method} ${JSON.stringify(body).slice(0, 120)}`).toBe(400);
+      expect(answer.error?.code, method).toBe('api.invalid-argument');
+      expect(JSON.stringify(answer.error), method).toMatch(message); // the sentence, or the field's own
+    }
+    expect(await h.api.listMasks()).toEqual(masksBefore);
+    expect((await eve.api.listDisclosureRequests()).length).toBe(requestsBefore);
+    expect(ledger().slice(ledgerBefore).filter((e) => /^(mask|disclosure|playback)\./.test(e.action))).toEqual([]);
+  });
+});

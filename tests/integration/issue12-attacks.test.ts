@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedSegmentPath } from '../../electron/core/recording/recording-store.js';
 import type { DisclosureRequestInput } from '../../shared/disclosures.js';
+import type { ExportJob } from '../../shared/evidence.js';
 import type { MaskPolygon } from '../../shared/masks.js';
 import type { Role } from '../../shared/roles.js';
 import type { SignedInPerson } from '../fixtures/people.js';
@@ -175,4 +176,23 @@ describe('bad input over HTTP', () => {
     expect((await eve.api.listDisclosureRequests()).length).toBe(requestsBefore);
     expect(ledger().slice(ledgerBefore).filter((e) => /^(mask|disclosure|playback)\./.test(e.action))).toEqual([]);
   });
+});
+
+describe('a lift and what leaves', () => {
+  it('an administrator holding a lift still exports the camera masked: a lift is for the screen, never for a package', async () => {
+    const ann = await h.as('ann', 'admin');
+    await ann.api.liftMask({ cameraId, reason: 'Checking the porch', minutes: 30 });
+    const job = await ann.api.startExport({ cameraIds: [cameraId], ...range, reason: 'Porch', caseReference: 'LIFTED-1', recipient: null, workingCopy: false });
+    const done = await waitFor('the export to end', async () => {
+      const now: ExportJob = await ann.api.getExport({ id: job.id });
+      return now.state === 'running' ? undefined : now;
+    }, 120_000);
+    expect(done.state, done.error?.message ?? '').toBe('done');
+    const manifest = JSON.parse(readFileSync(join(done.packagePath!, 'manifest.json'), 'utf8'));
+    expect(manifest.files.map((f: { role: string }) => f.role)).toEqual(['working']);
+    expect(manifest.cameras[0].privacyMasks).toMatchObject({ version: 1, polygons: [SQUARE] });
+    expect(manifest.withheldMasters).toHaveLength(1);
+    expect(existsSync(join(done.packagePath!, 'master'))).toBe(false);
+    await ann.api.restoreMask({ cameraId });
+  }, 150_000);
 });

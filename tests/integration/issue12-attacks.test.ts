@@ -19,6 +19,7 @@ import { waitFor } from '../fixtures/wait-for.js';
 
 let h: TestHost;
 let cameraId: string;
+let plainId: string;
 let range: { fromMs: number; toMs: number };
 let eve: SignedInPerson;
 let n = 0;
@@ -40,7 +41,7 @@ async function setRole(name: string, role: Role): Promise<void> {
 
 beforeAll(async () => {
   h = await startTestHost({ segmentSeconds: 2 });
-  cameraId = (await h.api.addDemoCameras())[0]!.id;
+  [cameraId, plainId] = (await h.api.addDemoCameras()).map((c) => c.id) as [string, string];
   await h.api.setMasks({ cameraId, polygons: [SQUARE] });
   const recorded = await waitFor('six seconds of footage', async () => {
     const r = (await h.api.listRecordings({ cameraId, fromMs: Date.now() - 600_000, toMs: Date.now() + 60_000 })).at(-1);
@@ -195,4 +196,24 @@ describe('a lift and what leaves', () => {
     expect(existsSync(join(done.packagePath!, 'master'))).toBe(false);
     await ann.api.restoreMask({ cameraId });
   }, 150_000);
+});
+
+describe('a bookmark picture’s cache', () => {
+  it('a bookmark moved to another camera never shows the picture a lifter left of the first, unmasked', async () => {
+    const atMs = range.fromMs + 1_000;
+    await waitFor('the second camera to have footage at the moment', () => h.core.recordings.index.segments(plainId, atMs, atMs + 1).some((s) => s.startMs <= atMs && s.endMs > atMs), 30_000);
+    const lee = await h.as('lee', 'evidence-officer');
+    const oona = await h.as('oona', 'operator');
+    const picture = async (who: SignedInPerson, id: string) => {
+      const res = await fetch(`${h.baseUrl}${await who.api.mediaLink({ path: `/media/bookmarks/${id}/thumb.jpg` })}`);
+      expect(res.status, await res.clone().text()).toBe(200);
+      return Buffer.from(await res.arrayBuffer());
+    };
+    const mark = await h.api.createBookmark({ cameraIds: [cameraId], atMs, beforeMs: 1_000, afterMs: 1_000, title: 'Porch', notes: '', tags: [], caseReference: '' });
+    await lee.api.liftMask({ cameraId, reason: 'Who is at the porch', minutes: 30 });
+    const behindTheMask = await picture(lee, mark.id);
+    await lee.api.restoreMask({ cameraId });
+    await h.api.updateBookmark({ id: mark.id, changes: { cameraIds: [plainId] } });
+    expect((await picture(oona, mark.id)).equals(behindTheMask)).toBe(false);
+  }, 60_000);
 });

@@ -76,10 +76,12 @@ function thumbnailRoute({ deps, find }: Bookmarks): MediaRoute {
   /** A JPEG of the bookmarked moment on its first camera, made once from the recording; null if none. */
   const thumbnail = async (id: string, person: SessionPerson): Promise<string | null> => {
     const b = find(id);
-    const masks = deps.maskFor(b.cameraIds[0]!, person);
-    const file = join(thumbs, `${b.id}-${b.atMs}${masks ? `.m${masks.version}` : ''}.jpg`);
+    const cameraId = b.cameraIds[0]!;
+    const masks = deps.maskFor(cameraId, person);
+    // Named by camera and moment: a bookmark moved to another camera never shows the first one's picture (a lifter's, unmasked).
+    const file = join(thumbs, `${b.id}-${cameraId}-${b.atMs}${masks ? `.m${masks.version}` : ''}.jpg`);
     if (existsSync(file)) return file;
-    const seg = deps.index.segments(b.cameraIds[0]!, b.atMs, b.atMs + 1).find((s) => s.startMs <= b.atMs && s.endMs > b.atMs);
+    const seg = deps.index.segments(cameraId, b.atMs, b.atMs + 1).find((s) => s.startMs <= b.atMs && s.endMs > b.atMs);
     if (!seg) return null;
     mkdirSync(thumbs, { recursive: true });
     return (await grabFrame(join(deps.recordingsRoot, seg.path), (b.atMs - seg.startMs) / 1000, file, { masks: masks?.polygons ?? [] })) === true ? file : null;

@@ -159,8 +159,8 @@ export const CONTRACT = {
   listAudit: spec({ arg: z.object({ limit: z.number().int().min(1).max(1000) }), result: z.array(auditEntrySchema), access: 'audit.view', audit: null, errors: [] }),
 
   // Incidents
-  createBookmark: spec({ arg: bookmarkInputSchema, result: bookmarkSchema, access: 'bookmarks.write', audit: 'bookmark.create', errors: ['camera.not-found'] }),
-  updateBookmark: spec({ arg: z.object({ id: uuid, changes: bookmarkInputSchema.partial() }), result: bookmarkSchema, access: 'bookmarks.write', audit: 'bookmark.update', errors: ['bookmark.not-found', 'camera.not-found'] }),
+  createBookmark: spec({ arg: bookmarkInputSchema, result: bookmarkSchema, access: 'bookmarks.write', audit: 'bookmark.create', errors: ['camera.not-found', 'playback.reason-required'] }),
+  updateBookmark: spec({ arg: z.object({ id: uuid, changes: bookmarkInputSchema.partial() }), result: bookmarkSchema, access: 'bookmarks.write', audit: 'bookmark.update', errors: ['bookmark.not-found', 'camera.not-found', 'playback.reason-required'] }),
   /** Refused while the bookmark holds an evidence lock. */
   deleteBookmark: spec({ arg: z.object({ id: uuid }), result: nothing, access: 'bookmarks.write', audit: 'bookmark.delete', errors: ['bookmark.not-found', 'bookmark.locked'] }),
   listBookmarks: spec({

@@ -99,7 +99,7 @@ export function createCore(options: CoreOptions): Core {
   const masks = createMasksModule({ dataDir, ledger: audit.ledger, logger, checkCamera: (id) => void cameras.registry.get(id), emit, options });
   const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, lookingBack, maskFor: masks.maskFor, options });
   const streams = createStreamsModule({ logger, ledger: audit.ledger, cameras, recording, emit, options });
-  const incidents = createIncidentService({ dataDir, recordingsRoot: recording.root, index: recording.index, logger, maskFor: masks.maskFor, checkCamera: (id) => void cameras.registry.get(id), onChange: () => emit({ type: 'bookmarks.changed' }) });
+  const incidents = createIncidentService({ dataDir, recordingsRoot: recording.root, index: recording.index, logger, maskFor: masks.maskFor, lookingBack, checkCamera: (id) => void cameras.registry.get(id), onChange: () => emit({ type: 'bookmarks.changed' }) });
   const evidence = createEvidenceService({
     dataDir,
     exportsDir: options.exportsDir ?? join(dataDir, 'exports'),

@@ -81,13 +81,19 @@ function decidable(store: DisclosureStore, id: string, person: Person): Disclosu
   return request;
 }
 
-/** The requester may still export: approval does not lend footage to someone whose account was disabled or whose role lost exports since. */
-function requireStillAllowed(deps: DisclosureDeps, requester: Person): void {
-  if (requester.id === SYSTEM_PERSON.id) return;
+/**
+ * The requester may still export, and unmasked if they asked for that: approval does not lend footage
+ * to someone whose account was disabled or whose role lost the permission since. Their role now.
+ */
+function requireStillAllowed(deps: DisclosureDeps, request: DisclosureRequest): Role {
+  const { requestedBy: requester } = request;
+  if (requester.id === SYSTEM_PERSON.id) return requester.role;
   const now = deps.person(requester.id);
-  if (now && !now.disabled && can(now.role, 'evidence.export')) return;
+  const exports = !!now && !now.disabled && can(now.role, 'evidence.export');
+  if (exports && (!request.export.unmasked || can(now.role, 'evidence.export-unmasked'))) return now.role;
   const why = !now || now.disabled ? 'their account is disabled' : `their role is now ${ROLE_NAMES[now.role]}`;
-  throw new WatchroomError('disclosure.requester-cannot-export', `${requester.displayName} may no longer export footage (${why}), so this request cannot be approved; refuse it instead.`);
+  const what = exports ? 'unmasked footage' : 'footage';
+  throw new WatchroomError('disclosure.requester-cannot-export', `${requester.displayName} may no longer export ${what} (${why}), so this request cannot be approved; refuse it instead.`);
 }
 
 const decidedMeanwhile = () => new WatchroomError('disclosure.not-pending', 'This request was decided a moment ago by someone else; it cannot be decided again.');
@@ -103,9 +109,9 @@ function decisionHandlers(store: DisclosureStore, deps: DisclosureDeps, isOpen: 
     approveDisclosure: async ({ id, note }, ctx) => {
       const approver = personOf(ctx);
       const request = decidable(store, id, approver);
-      requireStillAllowed(deps, request.requestedBy);
+      const role = requireStillAllowed(deps, request);
       requireWritableLedger(deps.ledger);
-      deps.exports.check(request.export, request.requestedBy); // footage retention removed since the request: nothing approved, nothing built
+      deps.exports.check(request.export, { role }); // footage retention removed since the request: nothing approved, nothing built
       const at = Date.now();
       if (!store.decide(id, 'approved', approver, at, note)) throw decidedMeanwhile();
       const approval: DisclosureApproval = {

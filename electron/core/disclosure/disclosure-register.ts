@@ -90,7 +90,9 @@ function problemsOf(e: { request: AuditEntry | undefined; approval: AuditEntry |
   else {
     if (!e.request) problems.push('The ledger has no request entry for it.');
     if (!e.approval) problems.push('The ledger has no approval entry for it.');
-    if (e.approval && e.approval.actor === e.export.actor) problems.push('Approved by the person who asked for it.');
+    // Who asked is the request entry's actor: the package is exported in the stored requester's name, which an edit of the database could change.
+    if (e.approval && [e.request?.actor, e.export.actor].includes(e.approval.actor)) problems.push('Approved by the person who asked for it.');
+    if (e.request && e.request.actor !== e.export.actor) problems.push('Built in the name of someone other than the person who asked for it (the request was edited).');
     if ([e.request, e.approval].some((x) => x && x.seq > e.export.seq)) problems.push('Its request or approval entry comes after the export.');
     const hashes = [e.request?.details?.requestSha256, e.approval?.details?.requestSha256, disclosure.requestSha256].filter((h) => h !== undefined);
     if (new Set(hashes).size > 1) problems.push('What was built differs from what was asked or approved (the request hashes disagree).');

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SessionPerson } from '../../../shared/api.js';
 import type { Bookmark } from '../../../shared/incidents.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import type { Handlers } from '../api/handlers.js';
@@ -16,6 +17,7 @@ import type { Logger } from '../logger.js';
 import type { SegmentIndex } from '../recording/segment-index.js';
 import { BookmarkStore } from './bookmark-store.js';
 import { grabFrame } from '../recording/frame-grab.js';
+import type { LookingBack } from '../recording/looking-back.js';
 import type { MaskFor } from '../recording/timeline-thumbnails.js';
 
 export interface IncidentDeps {
@@ -29,6 +31,8 @@ export interface IncidentDeps {
   onChange(): void;
   /** The privacy masks a picture of the camera must carry for this person. */
   maskFor: MaskFor;
+  /** A bookmark's picture is shown without asking, so marking a moment past instant replay needs the person's playback session. */
+  lookingBack: Pick<LookingBack, 'requireWatchable'>;
 }
 
 const lockReason = (id: string) => `bookmark:${id}`;
@@ -70,12 +74,14 @@ const summary = (b: Bookmark) => ({ title: b.title, caseReference: b.caseReferen
 function thumbnailRoute({ deps, find }: Bookmarks): MediaRoute {
   const thumbs = join(deps.dataDir, 'thumbnails');
   /** A JPEG of the bookmarked moment on its first camera, made once from the recording; null if none. */
-  const thumbnail = async (id: string, personId: string): Promise<string | null> => {
+  const thumbnail = async (id: string, person: SessionPerson): Promise<string | null> => {
     const b = find(id);
-    const masks = deps.maskFor(b.cameraIds[0]!, personId);
-    const file = join(thumbs, `${b.id}-${b.atMs}${masks ? `.m${masks.version}` : ''}.jpg`);
+    const cameraId = b.cameraIds[0]!;
+    const masks = deps.maskFor(cameraId, person);
+    // Named by camera and moment: a bookmark moved to another camera never shows the first one's picture (a lifter's, unmasked).
+    const file = join(thumbs, `${b.id}-${cameraId}-${b.atMs}${masks ? `.m${masks.version}` : ''}.jpg`);
     if (existsSync(file)) return file;
-    const seg = deps.index.segments(b.cameraIds[0]!, b.atMs, b.atMs + 1).find((s) => s.startMs <= b.atMs && s.endMs > b.atMs);
+    const seg = deps.index.segments(cameraId, b.atMs, b.atMs + 1).find((s) => s.startMs <= b.atMs && s.endMs > b.atMs);
     if (!seg) return null;
     mkdirSync(thumbs, { recursive: true });
     return (await grabFrame(join(deps.recordingsRoot, seg.path), (b.atMs - seg.startMs) / 1000, file, { masks: masks?.polygons ?? [] })) === true ? file : null;
@@ -85,7 +91,7 @@ function thumbnailRoute({ deps, find }: Bookmarks): MediaRoute {
     async serve({ res, person }, match) {
       let file: string | null;
       try {
-        file = await thumbnail(match[1]!, person.id);
+        file = await thumbnail(match[1]!, person);
       } catch {
         return sendText(res, 404, 'No such bookmark.');
       }
@@ -99,6 +105,7 @@ function bookmarkHandlers({ deps, store, find }: Bookmarks) {
   return {
     createBookmark: async (input, ctx) => {
       input.cameraIds.forEach(deps.checkCamera);
+      if (ctx.person) deps.lookingBack.requireWatchable(ctx.person, input.atMs);
       const now = Date.now();
       const b: Bookmark = { ...input, id: randomUUID(), createdBy: ctx.person?.name ?? 'system', createdAt: now, updatedAt: now, locked: false };
       store.insert(b);
@@ -113,6 +120,7 @@ function bookmarkHandlers({ deps, store, find }: Bookmarks) {
       if (before.locked && moved.length > 0) {
         throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock, so the footage it covers cannot change. Lift the lock first; that is recorded.');
       }
+      if (ctx.person && (moved.includes('atMs') || moved.includes('cameraIds'))) deps.lookingBack.requireWatchable(ctx.person, changes.atMs ?? before.atMs);
       const after = store.update(id, changes, Date.now())!;
       ctx.record(id, { before: summary(before), after: summary(after) });
       deps.onChange();

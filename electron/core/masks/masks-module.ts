@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { SessionPerson } from '../../../shared/api.js';
 import type { CoreEvent } from '../../../shared/events.js';
 import { WatchroomError } from '../../../shared/errors.js';
+import { can } from '../../../shared/roles.js';
 import type { CameraMasks, MaskPolygon } from '../../../shared/masks.js';
 import type { Handlers } from '../api/handlers.js';
 import { SYSTEM, type AuditLedger } from '../audit/audit-ledger.js';
@@ -25,11 +26,14 @@ export interface MaskOptions {
 }
 
 export interface MasksModule extends FeatureModule {
-  /** The masks to apply to a camera's picture for `personId` (null: none, or that person holds a lift). */
-  maskFor(cameraId: string, personId: string | null): MaskVersion | null;
+  /** The masks to apply to a camera's picture for `person` (null: none, or that person holds a lift). */
+  maskFor(cameraId: string, person: LiftHolder | null): MaskVersion | null;
   /** The camera's current masks whoever asks (exports burn these in). */
   current(cameraId: string): MaskVersion | null;
 }
+
+/** Who may hold a lift: a person as they are now (a session resolves to the current role). */
+export type LiftHolder = Pick<SessionPerson, 'id' | 'role'>;
 
 export const masksSha256 = (polygons: readonly MaskPolygon[]) => createHash('sha256').update(canonicalJson(polygons)).digest('hex');
 
@@ -42,6 +46,8 @@ export function createMasksModule(deps: { dataDir: string; ledger: AuditLedger; 
     return v && v.polygons.length > 0 ? v : null;
   };
   const openLift = (personId: string, cameraId: string) => store.openLifts().find((l) => l.personId === personId && l.cameraId === cameraId) ?? null;
+  // A lift counts only while its person may still lift (their role now): a role taken away takes its lifts with it.
+  const liftOf = (person: LiftHolder | null, cameraId: string) => (person && can(person.role, 'masks.lift') ? openLift(person.id, cameraId) : null);
 
   /** Ends a lift (once) and says so in the ledger as the system; 'by-hand' ends are the caller's own entry. */
   const reapply = (lift: MaskLift, why: 'expired' | 'restart') => {
@@ -58,12 +64,12 @@ export function createMasksModule(deps: { dataDir: string; ledger: AuditLedger; 
 
   for (const lift of store.openLifts()) reapply(lift, 'restart');
 
-  const handlers = maskHandlers({ deps, store, minuteMs, current, openLift, arm, disarm: (id) => timers.delete(id) });
+  const handlers = maskHandlers({ deps, store, minuteMs, current, openLift, liftOf, arm, disarm: (id) => timers.delete(id) });
 
   return {
     handlers,
     current,
-    maskFor: (cameraId, personId) => (personId && openLift(personId, cameraId) ? null : current(cameraId)),
+    maskFor: (cameraId, person) => (liftOf(person, cameraId) ? null : current(cameraId)),
     dispose() {
       timers.dispose();
       store.close();
@@ -77,14 +83,16 @@ interface MaskState {
   minuteMs: number;
   current(cameraId: string): MaskVersion | null;
   openLift(personId: string, cameraId: string): MaskLift | null;
+  /** The person's open lift on the camera, if it counts for them now. */
+  liftOf(person: LiftHolder | null, cameraId: string): MaskLift | null;
   /** Starts the timer that re-applies a lift at its time. */
   arm(lift: MaskLift): void;
   disarm(liftId: string): void;
 }
 
-function maskHandlers({ deps, store, minuteMs, current, openLift, arm, disarm }: MaskState) {
+function maskHandlers({ deps, store, minuteMs, current, openLift, liftOf, arm, disarm }: MaskState) {
   const view = (v: MaskVersion | null, cameraId: string, person: SessionPerson | null): CameraMasks => {
-    const lift = person ? openLift(person.id, cameraId) : null;
+    const lift = liftOf(person, cameraId);
     return {
       cameraId,
       version: v?.version ?? 0,

@@ -5,13 +5,14 @@
  * the report recomputed from that ledger: byte-identical, or the first section that differs is named.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEntry } from '../../../shared/api.js';
 import { checkChain, GENESIS_HASH, readLedgerLines } from '../audit/audit-ledger.js';
 import { CHECKPOINTS_FILE, readCheckpoints, signedBy } from '../audit/ledger-checkpoints.js';
 import { SIGNER_KEY, SUMS, SUMS_SIG, parseSums } from '../evidence/package-files.js';
 import { keyFingerprint, verifySignature } from '../evidence/signing-key.js';
+import { NotRegularFileError, readRegularSync } from '../regular-file.js';
 import { firstDifference, oversightReport, reportBytes, type OversightReport } from './oversight-report.js';
 import { REPORT_JSON } from './report-folder.js';
 
@@ -32,6 +33,20 @@ export interface ReportCheck {
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
+/** Larger than any file a report holds (its PDF): nothing beyond it is read. */
+const MAX_FILE_BYTES = 256 << 20;
+
+/** One file of the folder, read only if it is a regular file (a link or a pipe someone placed is never opened through); else why not. */
+function readInFolder(dir: string, name: string): { bytes: Buffer } | { why: string } {
+  try {
+    const bytes = readRegularSync(join(dir, name), MAX_FILE_BYTES);
+    return bytes ? { bytes } : { why: `${name} is larger than any file of a report; it was not read.` };
+  } catch (error) {
+    if (error instanceof NotRegularFileError) return { why: `${name} is ${error.kind}; a report holds only regular files, and it was not read.` };
+    return { why: `${name} cannot be read: ${(error as Error).message}` };
+  }
+}
+
 export async function checkReport(dir: string, opts: { dataDir: string; publicKeyPem: string }): Promise<ReportCheck> {
   const signer = keyFingerprint(opts.publicKeyPem);
   const result: ReportCheck = { ok: false, month: null, checkpointSeq: null, signer, recomputed: false, problems: [] };
@@ -40,10 +55,15 @@ export async function checkReport(dir: string, opts: { dataDir: string; publicKe
     problem('unreadable', `${dir} is not an oversight report folder (it has no ${SUMS} or ${REPORT_JSON}).`);
     return result;
   }
-  const sums = readFileSync(join(dir, SUMS));
+  const [sumsRead, reportRead] = [readInFolder(dir, SUMS), readInFolder(dir, REPORT_JSON)];
+  if (!('bytes' in sumsRead) || !('bytes' in reportRead)) {
+    problem('unreadable', 'why' in sumsRead ? sumsRead.why : (reportRead as { why: string }).why);
+    return result;
+  }
+  const sums = sumsRead.bytes;
   checkSums(dir, sums.toString('utf8'), problem);
   checkSignature(dir, sums, opts.publicKeyPem, signer, problem);
-  const report = parseReport(readFileSync(join(dir, REPORT_JSON)));
+  const report = parseReport(reportRead.bytes);
   if (!report) {
     problem('not-a-report', `${REPORT_JSON} is not an oversight report.`);
     return result;
@@ -58,7 +78,7 @@ export async function checkReport(dir: string, opts: { dataDir: string; publicKe
     if (chain.problem) problem('ledger-broken', chain.problem);
     else {
       result.recomputed = true;
-      const same = reportBytes(recomputed).equals(readFileSync(join(dir, REPORT_JSON)));
+      const same = reportBytes(recomputed).equals(reportRead.bytes);
       if (!same) problem('figures-differ', `report.json is not what the ledger gives: its section “${firstDifference(report, recomputed) ?? 'formatting'}” differs first.`);
     }
   }
@@ -73,8 +93,13 @@ function checkSums(dir: string, text: string, problem: (code: ReportProblem['cod
   const listed = new Set(parsed.entries.map((e) => e.path));
   for (const { path, sha256: want } of parsed.entries) {
     const file = join(dir, path);
-    if (path.includes('/') || !existsSync(file)) problem('sums', `${path} is listed in ${SUMS} but not in the folder.`);
-    else if (sha256(readFileSync(file)) !== want) problem('sums', `${path} does not match its SHA-256 in ${SUMS}: it changed after signing.`);
+    if (path.includes('/') || !existsSync(file)) {
+      problem('sums', `${path} is listed in ${SUMS} but not in the folder.`);
+      continue;
+    }
+    const read = readInFolder(dir, path);
+    if (!('bytes' in read)) problem('sums', read.why);
+    else if (sha256(read.bytes) !== want) problem('sums', `${path} does not match its SHA-256 in ${SUMS}: it changed after signing.`);
   }
   if (!listed.has(REPORT_JSON)) problem('sums', `${SUMS} does not list ${REPORT_JSON}.`);
   for (const name of readdirSync(dir)) if (!listed.has(name) && name !== SUMS && name !== SUMS_SIG) problem('sums', `${name} is in the folder but not in ${SUMS}.`);
@@ -82,7 +107,10 @@ function checkSums(dir: string, text: string, problem: (code: ReportProblem['cod
 
 function checkSignature(dir: string, sums: Buffer, publicKeyPem: string, signer: string, problem: (code: ReportProblem['code'], message: string) => void): void {
   if (!existsSync(join(dir, SUMS_SIG))) return problem('bad-signature', `${SUMS_SIG} is missing.`);
-  const own = existsSync(join(dir, SIGNER_KEY)) ? readFileSync(join(dir, SIGNER_KEY), 'utf8') : null;
+  const sig = readInFolder(dir, SUMS_SIG);
+  if (!('bytes' in sig)) return problem('bad-signature', sig.why);
+  const key = existsSync(join(dir, SIGNER_KEY)) ? readInFolder(dir, SIGNER_KEY) : null;
+  const own = key && 'bytes' in key ? key.bytes.toString('utf8') : null;
   let ownFingerprint: string | null = null;
   try {
     ownFingerprint = own ? keyFingerprint(own) : null;
@@ -90,7 +118,7 @@ function checkSignature(dir: string, sums: Buffer, publicKeyPem: string, signer:
     ownFingerprint = null;
   }
   if (ownFingerprint !== signer) problem('wrong-signer', `The report was signed by ${ownFingerprint ?? 'an unreadable key'}, not by the workstation key ${signer}.`);
-  if (!verifySignature(sums, readFileSync(join(dir, SUMS_SIG)), publicKeyPem)) problem('bad-signature', `${SUMS_SIG} is not the workstation key's signature over ${SUMS}.`);
+  if (!verifySignature(sums, sig.bytes, publicKeyPem)) problem('bad-signature', `${SUMS_SIG} is not the workstation key's signature over ${SUMS}.`);
 }
 
 function parseReport(body: Buffer): OversightReport | null {

@@ -39,6 +39,8 @@ export interface LookingBack extends FeatureModule {
    * playback session `viewingId` (null: none, instant replay at most).
    */
   check(person: SessionPerson, viewingId: string | null, fromMs: number, startMs: number): LookBackAnswer;
+  /** Refuses marking the moment `atMs` unless `person` could be watching it now: instant replay, no question asked, or a playback session of theirs open. */
+  requireWatchable(person: SessionPerson, atMs: number): void;
 }
 
 export function createLookingBack(deps: { settings: SettingsStore; ledger: AuditLedger; watchSession(token: string | null, onEnd: () => void): () => void; now?: () => number }): LookingBack {
@@ -84,18 +86,24 @@ export function createLookingBack(deps: { settings: SettingsStore; ledger: Audit
     },
   } satisfies Partial<Handlers>;
 
+  const check: LookingBack['check'] = (person, viewingId, fromMs, startMs) => {
+    if (viewingId !== null) {
+      const viewing = viewings.get(viewingId);
+      if (viewing && viewing.person.id === person.id) return { ok: true, viewingId, fromMs };
+      return { ok: false, message: 'This playback has closed; open Playback again.' };
+    }
+    if (!reasonRequired()) return { ok: true, viewingId: null, fromMs };
+    const instantFrom = now() - INSTANT_REPLAY_MS;
+    if (startMs < instantFrom) return { ok: false, message: `Looking back more than ${INSTANT_REPLAY_MS / 60_000} minutes needs a reason: open Playback and say why.` };
+    return { ok: true, viewingId: null, fromMs: Math.max(fromMs, instantFrom) };
+  };
+
   return {
     handlers,
-    check(person, viewingId, fromMs, startMs) {
-      if (viewingId !== null) {
-        const viewing = viewings.get(viewingId);
-        if (viewing && viewing.person.id === person.id) return { ok: true, viewingId, fromMs };
-        return { ok: false, message: 'This playback has closed; open Playback again.' };
-      }
-      if (!reasonRequired()) return { ok: true, viewingId: null, fromMs };
-      const instantFrom = now() - INSTANT_REPLAY_MS;
-      if (startMs < instantFrom) return { ok: false, message: `Looking back more than ${INSTANT_REPLAY_MS / 60_000} minutes needs a reason: open Playback and say why.` };
-      return { ok: true, viewingId: null, fromMs: Math.max(fromMs, instantFrom) };
+    check,
+    requireWatchable(person, atMs) {
+      const answer = check(person, null, atMs, atMs);
+      if (!answer.ok && ![...viewings.values()].some((v) => v.person.id === person.id)) throw new WatchroomError('playback.reason-required', answer.message);
     },
     dispose() {
       for (const viewing of [...viewings.values()]) endUnasked(viewing, 'shutdown');

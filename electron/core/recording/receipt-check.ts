@@ -5,9 +5,10 @@
  * was issued then and not made up later.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readLedgerLines } from '../audit/audit-ledger.js';
 import { keyFingerprint, verifySignature } from '../evidence/signing-key.js';
+import { NotRegularFileError, readRegularSync } from '../regular-file.js';
 import { RECEIPT_FORMAT } from './deletion-receipt.js';
 
 export interface ReceiptProblem {
@@ -38,11 +39,15 @@ export async function checkDeletionReceipt(file: string, opts: { publicKeyPem: s
   const signer = keyFingerprint(opts.publicKeyPem);
   const result: ReceiptCheck = { ok: false, receiptId: null, at: null, signer, segments: 0, ledgerChecked: false, problems: [] };
   const problem = (code: ReceiptProblem['code'], message: string) => void result.problems.push({ code, message });
-  let body: Buffer;
+  let body: Buffer | null;
   try {
-    body = readFileSync(file);
+    body = readRegularSync(file, MAX_RECEIPT_BYTES);
   } catch (error) {
     problem('unreadable', `The receipt ${file} cannot be read: ${(error as Error).message}`);
+    return result;
+  }
+  if (!body) {
+    problem('unreadable', `The receipt ${file} is larger than any receipt; it was not read.`);
     return result;
   }
   const receipt = parseReceipt(body);
@@ -51,8 +56,9 @@ export async function checkDeletionReceipt(file: string, opts: { publicKeyPem: s
     return result;
   }
   Object.assign(result, { receiptId: receipt.receiptId, at: receipt.at, segments: receipt.segments.length });
-  if (!existsSync(`${file}.sig`)) problem('no-signature', `The signature ${file}.sig is missing.`);
-  else if (!verifySignature(body, readFileSync(`${file}.sig`), opts.publicKeyPem)) problem('bad-signature', 'The signature does not match the receipt: it was changed after signing, or signed by another key.');
+  const signature = readSignature(`${file}.sig`);
+  if (!Buffer.isBuffer(signature)) problem('no-signature', signature.why);
+  else if (!verifySignature(body, signature, opts.publicKeyPem)) problem('bad-signature', 'The signature does not match the receipt: it was changed after signing, or signed by another key.');
   if (receipt.signer.fingerprint !== signer) problem('wrong-signer', `The receipt names the signer ${receipt.signer.fingerprint}, not the key checked against (${signer}).`);
   if (opts.ledgerFile) {
     result.ledgerChecked = true;
@@ -60,6 +66,20 @@ export async function checkDeletionReceipt(file: string, opts: { publicKeyPem: s
   }
   result.ok = result.problems.length === 0;
   return result;
+}
+
+/** Larger than any receipt (a pass deleting a million segments) or any signature: nothing beyond is read. */
+const MAX_RECEIPT_BYTES = 512 << 20;
+const MAX_SIGNATURE_BYTES = 4 << 10;
+
+/** The signature file, read only if it is a regular file (a link or a pipe placed beside the receipt is never opened through). */
+function readSignature(file: string): Buffer | { why: string } {
+  if (!existsSync(file)) return { why: `The signature ${file} is missing.` };
+  try {
+    return readRegularSync(file, MAX_SIGNATURE_BYTES) ?? { why: `The signature ${file} is larger than any signature; it was not read.` };
+  } catch (error) {
+    return { why: error instanceof NotRegularFileError ? `The signature ${file} is ${error.kind}, not a file; it was not read.` : `The signature ${file} cannot be read: ${(error as Error).message}` };
+  }
 }
 
 function parseReceipt(body: Buffer): Receipt | null {

@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SessionPerson } from '../../../shared/api.js';
 import type { MaskPolygon } from '../../../shared/masks.js';
 import { cameraMomentSchema } from '../../../shared/schemas.js';
 import type { CameraRegistry } from '../cameras/camera-registry.js';
@@ -22,7 +23,7 @@ export const THUMBNAIL_BUCKET_MS = 10_000;
 export const MAX_TIMELINE_THUMBNAILS = 20_000;
 
 /** The masks a picture for this person must carry (none when the camera has none or they hold a lift on it). */
-export type MaskFor = (cameraId: string, personId: string) => { version: number; polygons: MaskPolygon[] } | null;
+export type MaskFor = (cameraId: string, person: Pick<SessionPerson, 'id' | 'role'>) => { version: number; polygons: MaskPolygon[] } | null;
 
 /** A bucket's picture: plain, or with mask version N burned in (`<bucket>.m<N>.jpg`), so a lift never gets a masked copy nor anyone else a plain one. */
 const PICTURE_NAME = /^(\d+)(?:\.m\d+)?\.jpg$/;
@@ -67,7 +68,7 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, lookin
       }
       const bucket = Math.floor(atMs / THUMBNAIL_BUCKET_MS) * THUMBNAIL_BUCKET_MS;
       const folder = join(cacheDir, cameraId);
-      const masks = maskFor(cameraId, person.id);
+      const masks = maskFor(cameraId, person);
       const file = join(folder, masks ? `${bucket}.m${masks.version}.jpg` : `${bucket}.jpg`);
       // The picture of a bucket is taken at its middle (or the recorded moment nearest it): at most 5 s off.
       const middle = bucket + THUMBNAIL_BUCKET_MS / 2;

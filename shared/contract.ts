@@ -133,7 +133,20 @@ export const CONTRACT = {
   /** Recorded ranges of one camera between two times (archived cameras included). */
   listRecordings: spec({ arg: timeRangeArg, result: z.array(recordedRangeSchema), access: 'recordings.view', audit: null, errors: ['camera.not-found'] }),
   /** A signed address for recorded media (a playlist, a thumbnail), valid for a while and for this session only. */
-  mediaLink: spec({ arg: z.object({ path: z.string().regex(/^\/media\/[^#\s]{1,600}$/, { error: 'Not a media path.' }) }), result: z.string(), access: 'recordings.view', audit: null, errors: [] }),
+  mediaLink: spec({
+    arg: z.object({
+      path: z
+        .string()
+        .regex(/^\/media\/[^#\s]{1,600}$/, { error: 'Not a media path.' })
+        // A segment is reached only through the playlist that lists it, whose serving names the camera
+        // and span in the ledger: a link made for a segment directly would be footage watched unrecorded.
+        .refine((path) => !path.startsWith('/media/segments/'), { error: 'Recorded segments are reached through their playlist.' }),
+    }),
+    result: z.string(),
+    access: 'recordings.view',
+    audit: null,
+    errors: [],
+  }),
   getRetention: spec({ arg: none, result: retentionSchema, access: 'wall.view', audit: null, errors: [] }),
   setRetention: spec({ arg: retentionSchema, result: retentionSchema, access: 'recording.configure', audit: 'settings.retention', errors: [] }),
   getStorageUsage: spec({ arg: none, result: storageUsageSchema, access: 'wall.view', audit: null, errors: [] }),

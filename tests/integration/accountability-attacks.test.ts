@@ -94,7 +94,7 @@ describe('locked sessions', () => {
     await admin.addPerson({ name: 'ivy', displayName: 'Ivy', role: 'investigator', password: TEST_PASSWORD });
     const { token } = await h.core.system.signIn({ name: 'ivy', password: TEST_PASSWORD });
     const ivy = h.core.api(token);
-    const link = await ivy.mediaLink({ path: '/media/segments/1.ts' });
+    const link = await ivy.mediaLink({ path: '/media/cam-any/recording.m3u8?fromMs=1000&toMs=2000' });
     await ivy.lockSession({ why: 'by-hand' });
     const upload = await fetch(`${h.baseUrl}/received/${randomUUID()}/pkg/manifest.json`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: '{}' });
     expect(upload.status).toBe(423);

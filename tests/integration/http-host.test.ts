@@ -186,7 +186,8 @@ describe('recorded media access', () => {
     expect((await fetch(`${h.baseUrl}${link.replace('toMs=2000', 'toMs=99999999')}`)).status).toBe(401);
     expect((await fetch(`${h.baseUrl}${link.replace(`/media/${cam.id}/`, '/media/cam-other/')}`)).status).toBe(401);
     expect((await fetch(`${h.baseUrl}${await h.api.mediaLink({ path: `/media/${cam.id}/recording.m3u8?fromMs=2000&toMs=1000` })}`)).status).toBe(400);
-    expect((await fetch(`${h.baseUrl}${await h.api.mediaLink({ path: '/media/segments/999999.ts' })}`)).status).toBe(404);
+    // A segment's link comes only from the playlist listing it (whose serving is in the ledger).
+    await expect(h.api.mediaLink({ path: '/media/segments/999999.ts' })).rejects.toMatchObject({ code: 'api.invalid-argument', fields: [expect.objectContaining({ message: 'Recorded segments are reached through their playlist.' })] });
     expect((await fetch(`${h.baseUrl}/media/segments/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
     // Signing out ends the links of that session.
     const other = await h.as('media-viewer', 'operator');

@@ -12,6 +12,7 @@ import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.j
 import { LiveClient } from '../fixtures/live-client.js';
 import type { SignedInPerson } from '../fixtures/people.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
+import { segmentLink } from '../fixtures/segment-link.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 interface Entry {
@@ -90,7 +91,7 @@ describe('looking back', () => {
     expect(closed.details.seconds).toEqual(expect.any(Number));
   });
 
-  it('refuses a recorded segment older than instant replay asked for directly (a signed link for any path), unless under the person’s playback session', async () => {
+  it('serves a recorded segment only through a playlist that lists it: no link for a segment alone, none to an older one without the person’s playback session', async () => {
     // Footage from an hour ago: a real segment's bytes, filed at an older time.
     const index = h.core.recordings.index;
     const recent = index.segments(cameraId, 0, Date.now() + 1e6).at(-1)!;
@@ -100,19 +101,27 @@ describe('looking back', () => {
     copyFileSync(join(h.core.recordings.root, recent.path), join(h.core.recordings.root, path));
     const old = index.insert({ cameraId, runId: 'older', path, startMs, endMs: startMs + 2_000, bytes: recent.bytes, sha256: recent.sha256, repaired: false, ledgerOffset: null });
 
-    expect((await media(olive, `/media/segments/${recent.id}.ts`)).status).toBe(200); // instant replay's own
-    const refused = await media(olive, `/media/segments/${old.id}.ts`);
-    expect(refused.status).toBe(403);
-    expect(refused.text).toContain('needs a reason');
+    // No link for a segment on its own: its serving would name neither camera nor span in the ledger.
+    await expect(olive.api.mediaLink({ path: `/media/segments/${old.id}.ts` })).rejects.toMatchObject({ code: 'api.invalid-argument' });
+    await expect(olive.api.mediaLink({ path: `/media/segments/${recent.id}.ts` })).rejects.toMatchObject({ code: 'api.invalid-argument' });
+    // Instant replay's playlist lists the recent segment, and its link works; the same link bent to
+    // the older segment is not signed for it.
+    const mark = ledger().length;
+    const recentLink = await segmentLink(olive.api, h.baseUrl, recent);
+    expect((await fetch(recentLink)).status).toBe(200);
+    expect(ledger().slice(mark).find((e) => e.action === 'recording.view' && e.actor === 'olive')).toMatchObject({ subject: cameraId, details: { instantReplay: true } });
+    expect((await fetch(new URL(recentLink.href.replace(`/media/segments/${recent.id}.ts`, `/media/segments/${old.id}.ts`)))).status).toBe(401);
+    // Without a session, instant replay's playlist does not reach back to it.
+    await expect(segmentLink(olive.api, h.baseUrl, old)).rejects.toThrow(/refused \(403\)/);
+
+    // Under the person's playback session the playlist lists it, with links that carry the session
+    // and stop working when it closes.
     const { id } = await olive.api.openPlayback({ reason: 'The hour before the alarm', caseReference: '' });
-    expect((await media(olive, `/media/segments/${old.id}.ts?viewing=${id}`)).status).toBe(200);
-    // The playlist under the session hands out segment links that carry it.
-    const list = await media(olive, playlist(startMs - 1_000, startMs, `&viewing=${id}`));
-    const segmentLink = list.text.split('\n').find((l) => l.includes(`/media/segments/${old.id}.ts`))!;
-    expect(segmentLink).toContain(`viewing=${id}`);
-    expect((await fetch(new URL(segmentLink, h.baseUrl))).status).toBe(200);
+    const oldLink = await segmentLink(olive.api, h.baseUrl, old, id);
+    expect(oldLink.searchParams.get('viewing')).toBe(id);
+    expect((await fetch(oldLink)).status).toBe(200);
     await olive.api.closePlayback({ id });
-    expect((await fetch(new URL(segmentLink, h.baseUrl))).status).toBe(403);
+    expect((await fetch(oldLink)).status).toBe(403);
   });
 
   it('ends a playback session when its person signs out, and says so in the ledger', async () => {

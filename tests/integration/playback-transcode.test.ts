@@ -10,6 +10,8 @@ import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.j
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { waitFor } from '../fixtures/wait-for.js';
 import { sha256 } from '../fixtures/recording-checks.js';
+import { segmentLink } from '../fixtures/segment-link.js';
+import type { SegmentRow } from '../../electron/core/recording/segment-index.js';
 import { TS_STREAM_TYPES, videoStreamTypeOfFile } from '../../electron/core/recording/ts-stream-type.js';
 import { liveChildCount } from '../../electron/core/streams/child-processes.js';
 import { createHash } from 'node:crypto';
@@ -32,7 +34,7 @@ afterAll(async () => {
 
 const closedSegment = (codec: 'h264' | 'h265') =>
   waitFor(`a closed ${codec} segment`, () => h.core.recordings.index.segments(cameraIds[codec], 0, Date.now() + 60_000)[0], 30_000);
-const fetchSegment = async (id: number) => fetch(`${h.baseUrl}${await h.api.mediaLink({ path: `/media/segments/${id}.ts` })}`);
+const fetchSegment = async (segment: SegmentRow) => fetch(await segmentLink(h.api, h.baseUrl, segment));
 
 function probe(file: string): { codec: string; start: number; duration: number } {
   const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name:format=start_time,duration', '-of', 'json', file], { encoding: 'utf8' });
@@ -53,7 +55,7 @@ describe('recorded playback of codecs the browser cannot decode', () => {
 
   it('serves an H.264 segment as recorded, byte for byte', async () => {
     const seg = await closedSegment('h264');
-    const res = await fetchSegment(seg.id);
+    const res = await fetchSegment(seg);
     expect(res.status).toBe(200);
     expect(res.headers.get('x-watchroom-transcoded')).toBeNull();
     expect(createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex')).toBe(seg.sha256);
@@ -63,7 +65,7 @@ describe('recorded playback of codecs the browser cannot decode', () => {
     const seg = await closedSegment('h265');
     const file = join(h.core.recordings.root, seg.path);
     const childrenBefore = liveChildCount();
-    const res = await fetchSegment(seg.id);
+    const res = await fetchSegment(seg);
     expect(res.status).toBe(200);
     expect(res.headers.get('x-watchroom-transcoded')).toBe('h264');
     const served = join(h.dataDir, 'served.ts');
@@ -85,7 +87,7 @@ describe('recorded playback of codecs the browser cannot decode', () => {
     copyFileSync(file, keep);
     writeFileSync(file, Buffer.from('this is not a video'));
     try {
-      const res = await fetchSegment(seg.id);
+      const res = await fetchSegment(seg);
       expect(res.status).toBe(422);
       expect(await res.text()).toBe('This recorded segment could not be converted for playback.');
     } finally {

@@ -4,16 +4,16 @@
  * ffmpeg, real SQLite, a real ledger). Each test is an attack that once got through, or a promise no
  * other test checks.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedSegmentPath } from '../../electron/core/recording/recording-store.js';
 import type { DisclosureRequestInput } from '../../shared/disclosures.js';
 import type { ExportJob } from '../../shared/evidence.js';
 import type { MaskPolygon } from '../../shared/masks.js';
 import type { Role } from '../../shared/roles.js';
 import type { SignedInPerson } from '../fixtures/people.js';
+import { fileOlderFootage } from '../fixtures/older-footage.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
@@ -115,14 +115,7 @@ describe('a disclosure database edited behind Watchroom’s back', () => {
 
 describe('looking back through a bookmark', () => {
   it('a bookmark cannot be made, or moved, at a moment older than instant replay without a playback session: its picture would be the footage without a reason', async () => {
-    // Footage from an hour ago: a real segment's bytes, filed at an older time.
-    const index = h.core.recordings.index;
-    const recent = index.segments(cameraId, 0, Date.now() + 1e6).at(-1)!;
-    const startMs = Date.now() - 3_600_000;
-    const path = closedSegmentPath(cameraId, startMs, startMs + 2_000);
-    mkdirSync(dirname(join(h.core.recordings.root, path)), { recursive: true });
-    copyFileSync(join(h.core.recordings.root, recent.path), join(h.core.recordings.root, path));
-    index.insert({ cameraId, runId: 'older', path, startMs, endMs: startMs + 2_000, bytes: recent.bytes, sha256: recent.sha256, repaired: false, ledgerOffset: null });
+    const { startMs } = fileOlderFootage(h.core.recordings, cameraId).old;
     const otto = await h.as('otto', 'operator');
     const picture = async (id: string) => (await fetch(`${h.baseUrl}${await otto.api.mediaLink({ path: `/media/bookmarks/${id}/thumb.jpg` })}`)).status;
     const moment = { cameraIds: [cameraId], beforeMs: 1_000, afterMs: 1_000, title: 'Nothing', notes: '', tags: [], caseReference: '' };

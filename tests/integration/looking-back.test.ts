@@ -3,14 +3,14 @@
  * replay is served only under a playback session opened with a reason (while the setting is on),
  * the reason and the session's length are in the ledger, and so is every live view with its length.
  */
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { closedSegmentPath } from '../../electron/core/recording/recording-store.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INSTANT_REPLAY_MS } from '../../electron/core/recording/looking-back.js';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
 import { LiveClient } from '../fixtures/live-client.js';
 import type { SignedInPerson } from '../fixtures/people.js';
+import { fileOlderFootage } from '../fixtures/older-footage.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { segmentLink } from '../fixtures/segment-link.js';
 import { waitFor } from '../fixtures/wait-for.js';
@@ -92,14 +92,7 @@ describe('looking back', () => {
   });
 
   it('serves a recorded segment only through a playlist that lists it: no link for a segment alone, none to an older one without the person’s playback session', async () => {
-    // Footage from an hour ago: a real segment's bytes, filed at an older time.
-    const index = h.core.recordings.index;
-    const recent = index.segments(cameraId, 0, Date.now() + 1e6).at(-1)!;
-    const startMs = Date.now() - 3_600_000;
-    const path = closedSegmentPath(cameraId, startMs, startMs + 2_000);
-    mkdirSync(dirname(join(h.core.recordings.root, path)), { recursive: true });
-    copyFileSync(join(h.core.recordings.root, recent.path), join(h.core.recordings.root, path));
-    const old = index.insert({ cameraId, runId: 'older', path, startMs, endMs: startMs + 2_000, bytes: recent.bytes, sha256: recent.sha256, repaired: false, ledgerOffset: null });
+    const { recent, old } = fileOlderFootage(h.core.recordings, cameraId);
 
     // No link for a segment on its own: its serving would name neither camera nor span in the ledger.
     await expect(olive.api.mediaLink({ path: `/media/segments/${old.id}.ts` })).rejects.toMatchObject({ code: 'api.invalid-argument' });

@@ -1,5 +1,5 @@
 /** One frame of a recorded segment as a small JPEG (bookmark and timeline thumbnails), privacy masks burned in. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MaskPolygon } from '../../../shared/masks.js';
@@ -50,21 +50,33 @@ const MASK_RASTER = { width: 1280, height: 720 };
 /**
  * Writes the frame at `offsetSeconds` into `segmentFile` to `outFile`, with `masks` laid over it at
  * the frame's own size before it is scaled down; false if ffmpeg could not, 'skipped' if it was
- * `skippable` and newer grabs pushed it out while it waited.
+ * `skippable` and newer grabs pushed it out while it waited. A moment after the segment's last frame
+ * (a segment's indexed end can lie a frame beyond it) gets that last frame: ffmpeg then succeeds
+ * without writing anything.
  */
 export async function grabFrame(segmentFile: string, offsetSeconds: number, outFile: string, { skippable = false, masks = [] as readonly MaskPolygon[] } = {}): Promise<boolean | 'skipped'> {
-  const input = ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-i', segmentFile];
-  const at = ['-ss', Math.max(0, offsetSeconds).toFixed(3), '-frames:v', '1'];
-  const out = ['-q:v', '4', outFile];
+  const seconds = (n: number) => Math.max(0, n).toFixed(3);
+  const at = ['-ss', seconds(offsetSeconds), '-frames:v', '1'];
+  // The second before, each frame overwriting the picture: the last one stays.
+  const lastFrame = ['-ss', seconds(offsetSeconds - 1), '-update', '1'];
+  const grab = async (seek: string[]) => {
+    const input = ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-i', segmentFile];
+    const out = [...seek, '-q:v', '4', outFile];
+    const ran = async () => {
+      if (masks.length === 0) return runToEnd('ffmpeg', [...input, '-vf', `scale=${THUMB_WIDTH}:-2`, ...out], 15_000);
+      const dir = mkdtempSync(join(tmpdir(), 'watchroom-thumb-mask-'));
+      try {
+        const png = writeMaskPng(join(dir, 'mask.png'), masks, MASK_RASTER.width, MASK_RASTER.height);
+        const filter = `[1:v][0:v]scale2ref[m][v];[v][m]overlay=format=auto,scale=${THUMB_WIDTH}:-2`;
+        return await runToEnd('ffmpeg', [...input, '-i', png, '-filter_complex', filter, ...out], 15_000);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    return ran().then(() => (existsSync(outFile) && statSync(outFile).size > 0 ? 'written' : 'nothing'), () => 'failed' as const);
+  };
   return inTurn(async () => {
-    if (masks.length === 0) return runToEnd('ffmpeg', [...input, ...at, '-vf', `scale=${THUMB_WIDTH}:-2`, ...out], 15_000).then(() => true, () => false);
-    const dir = mkdtempSync(join(tmpdir(), 'watchroom-thumb-mask-'));
-    try {
-      const png = writeMaskPng(join(dir, 'mask.png'), masks, MASK_RASTER.width, MASK_RASTER.height);
-      const filter = `[1:v][0:v]scale2ref[m][v];[v][m]overlay=format=auto,scale=${THUMB_WIDTH}:-2`;
-      return await runToEnd('ffmpeg', [...input, '-i', png, ...at, '-filter_complex', filter, ...out], 15_000).then(() => true, () => false);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const first = await grab(at);
+    return (first === 'nothing' ? await grab(lastFrame) : first) === 'written';
   }, skippable);
 }

@@ -284,12 +284,13 @@ describe('Electron main process', async () => {
     expect((await fetch(`${http}/received/u1/a.txt`, { method: 'PUT', headers, body: 'x' })).status).toBe(404);
     // Media is carried, to the renderer's origin as a cross-origin read, through links signed for the session.
     const call = fake.ipcHandlers.get(IPC_CALL)!;
-    const link = (await call({ senderFrame: { url: rendererUrl } }, 'mediaLink', { path: '/media/segments/999999.ts' })) as { ok: boolean; result: string };
-    const segment = await fetch(`${http}${link.result}`, { headers: { Origin: 'app://watchroom' } });
-    expect([segment.status, await segment.text(), segment.headers.get('access-control-allow-origin')]).toEqual([404, 'No such recorded segment.', 'app://watchroom']);
+    const path = '/media/cam-none/recording.m3u8?fromMs=1000&toMs=2000';
+    const link = (await call({ senderFrame: { url: rendererUrl } }, 'mediaLink', { path })) as { ok: boolean; result: string };
+    const playlist = await fetch(`${http}${link.result}`, { headers: { Origin: 'app://watchroom' } });
+    expect([playlist.status, await playlist.text(), playlist.headers.get('access-control-allow-origin')]).toEqual([404, 'There is no camera with id cam-none.', 'app://watchroom']);
     const elsewhere = await fetch(`${http}${link.result}`, { headers: { Origin: 'https://evil.example' } });
     expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
-    expect((await fetch(`${http}/media/segments/999999.ts`, { headers })).status).toBe(401);
+    expect((await fetch(`${http}${path}`, { headers })).status).toBe(401);
   });
 
   it('closes the window of a wall someone closes and leaves its display empty, until a wall is opened again', async () => {

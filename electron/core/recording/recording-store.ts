@@ -194,7 +194,8 @@ export class RecordingStore {
     for (const file of partials) {
       const duration = await repairPartialTs(join(dir, file), this.opts.ffprobePath);
       // Without the run's clock there is no honest wall-clock time for the footage: keep nothing unplaceable.
-      const startMs = lastEnd ?? epochMs;
+      // The clock is a frame's arrival less its stream time, a fraction of a millisecond; the index holds whole ones.
+      const startMs = lastEnd ?? (epochMs === null ? null : Math.round(epochMs));
       if (duration === null || startMs === null) {
         await rm(join(dir, file), { force: true });
         counts.removed++;

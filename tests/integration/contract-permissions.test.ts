@@ -14,6 +14,7 @@ import type { ExportJob } from '../../shared/evidence.js';
 import { allows, ROLES, type Role } from '../../shared/roles.js';
 import { WatchroomError } from '../../shared/errors.js';
 import { TEST_PASSWORD, type SignedInPerson } from '../fixtures/people.js';
+import { recordedStretch } from '../fixtures/recorded-range.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
@@ -39,11 +40,7 @@ beforeAll(async () => {
   const [demo] = await h.api.addDemoCameras();
   cameraId = demo!.id;
   // Real footage, for playback, bookmarks and exports.
-  const recorded = await waitFor('six seconds of footage', async () => {
-    const ranges = await system.listRecordings({ cameraId, fromMs: Date.now() - 600_000, toMs: Date.now() + 60_000 });
-    const r = ranges.at(-1);
-    return r && r.endMs - r.startMs >= 6_000 ? r : undefined;
-  }, 90_000);
+  const recorded = await recordedStretch(system, cameraId, 6_000);
   range = { fromMs: recorded.startMs + 500, toMs: recorded.startMs + 3_500 };
   job = await finished((await system.startExport({ cameraIds: [cameraId], ...range, reason: 'Fixture', caseReference: 'FIX-1', recipient: null, workingCopy: false })).id);
   packagePath = job.packagePath!;

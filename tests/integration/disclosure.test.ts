@@ -16,6 +16,7 @@ import { readLedgerLines } from '../../electron/core/audit/audit-ledger.js';
 import { disclosureRegister } from '../../electron/core/disclosure/disclosure-register.js';
 import { REGISTER_COLUMNS } from '../../electron/core/disclosure/register-csv.js';
 import { TEST_PASSWORD, type SignedInPerson } from '../fixtures/people.js';
+import { recordedStretch } from '../fixtures/recorded-range.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
@@ -49,10 +50,7 @@ async function built(by: SignedInPerson, id: string): Promise<DisclosureRequest>
 beforeAll(async () => {
   h = await startTestHost({ segmentSeconds: 2 });
   cameraId = (await h.api.addDemoCameras())[0]!.id;
-  const recorded = await waitFor('six seconds of footage', async () => {
-    const r = (await h.api.listRecordings({ cameraId, fromMs: Date.now() - 600_000, toMs: Date.now() + 60_000 })).at(-1);
-    return r && r.endMs - r.startMs >= 6_000 ? r : undefined;
-  }, 90_000);
+  const recorded = await recordedStretch(h.api, cameraId, 6_000);
   range = { fromMs: recorded.startMs + 500, toMs: recorded.startMs + 3_500 };
   ivy = await h.as('ivy', 'investigator');
   eve = await h.as('eve', 'evidence-officer');

@@ -14,6 +14,7 @@ import type { MaskPolygon } from '../../shared/masks.js';
 import type { Role } from '../../shared/roles.js';
 import type { SignedInPerson } from '../fixtures/people.js';
 import { fileOlderFootage } from '../fixtures/older-footage.js';
+import { recordedStretch } from '../fixtures/recorded-range.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
@@ -43,10 +44,7 @@ beforeAll(async () => {
   h = await startTestHost({ segmentSeconds: 2 });
   [cameraId, plainId] = (await h.api.addDemoCameras()).map((c) => c.id) as [string, string];
   await h.api.setMasks({ cameraId, polygons: [SQUARE] });
-  const recorded = await waitFor('six seconds of footage', async () => {
-    const r = (await h.api.listRecordings({ cameraId, fromMs: Date.now() - 600_000, toMs: Date.now() + 60_000 })).at(-1);
-    return r && r.endMs - r.startMs >= 6_000 ? r : undefined;
-  }, 90_000);
+  const recorded = await recordedStretch(h.api, cameraId, 6_000);
   range = { fromMs: recorded.startMs + 500, toMs: recorded.startMs + 3_500 };
   eve = await h.as('eve', 'evidence-officer');
 }, 120_000);

@@ -85,6 +85,16 @@ describe('two workstations on one PostgreSQL directory', () => {
     await waitFor('B to hear of the bookmark made after the cut', () => onB.length > before);
     expect((await b.api.listBookmarks({ text: 'after the cut' })).map((x) => x.id)).toEqual([made.id]);
   });
+
+  it('carries on when PostgreSQL itself restarts: B listens again, and A’s next bookmark reaches B', async () => {
+    const onB = heard(b);
+    await cluster.restart();
+    await waitFor('B to listen again and say so', () => onB.length >= 1);
+    const before = onB.length;
+    const made = await a.api.createBookmark(input({ title: 'After the restart' }));
+    await waitFor('B to hear of the bookmark made after the restart', () => onB.length > before);
+    expect((await b.api.listBookmarks({ text: 'after the restart' })).map((x) => x.id)).toEqual([made.id]);
+  });
 });
 
 describe('watchroom-host --directory', () => {

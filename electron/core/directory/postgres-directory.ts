@@ -38,19 +38,18 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
     },
     async change(topic, id, write) {
       await ready;
-      const client = await pool.connect().catch((error: unknown) => Promise.reject(failure(error)));
-      try {
-        await client.query('BEGIN');
-        const result = await write(client);
-        if (result !== null) await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, JSON.stringify({ topic, id })]);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw failure(error);
-      } finally {
-        client.release();
-      }
+      return withClient(pool, async (client) => {
+        try {
+          await client.query('BEGIN');
+          const result = await write(client);
+          if (result !== null) await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, JSON.stringify({ topic, id })]);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }).catch((error: unknown) => Promise.reject(failure(error)));
     },
   };
   return {
@@ -70,16 +69,28 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
 /** Reaches the server, brings the schema up to this build's, then listens; rejects with the operator's sentence. */
 async function start(pool: pg.Pool, listener: ChangeListener, url: URL, logger: Logger): Promise<void> {
   try {
-    const client = await pool.connect();
-    try {
-      const { from, to } = await migrate(client);
-      if (from !== to) logger.log('info', 'directory: schema migrated', { from, to });
-    } finally {
-      client.release();
-    }
+    const { from, to } = await withClient(pool, migrate);
+    if (from !== to) logger.log('info', 'directory: schema migrated', { from, to });
     await listener.start();
   } catch (error) {
     throw directoryFailure(error, url);
+  }
+}
+
+/**
+ * A pooled connection lent to `use`. A connection that breaks while lent emits 'error', which would
+ * crash the process unheard (the pool listens only to idle ones); the pool drops it when it comes back.
+ */
+async function withClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => void (broken = error);
+  client.on('error', onError);
+  try {
+    return await use(client);
+  } finally {
+    client.removeListener('error', onError);
+    client.release(broken);
   }
 }
 
@@ -133,7 +144,7 @@ function bookmarkRepository(db: Db): BookmarkRepository {
         const next: Bookmark = { ...toBookmark(current), ...changes, updatedAt: now };
         await client.query(
           'UPDATE bookmarks SET camera_ids = $2, at_ms = $3, before_ms = $4, after_ms = $5, title = $6, notes = $7, tags = $8, case_reference = $9, updated_at = $10, locked = $11 WHERE id = $1',
-          [...values(next).slice(0, 9), next.updatedAt, next.locked],
+          [id, JSON.stringify(next.cameraIds), next.atMs, next.beforeMs, next.afterMs, next.title, next.notes, JSON.stringify(next.tags), next.caseReference, next.updatedAt, next.locked],
         );
         return next;
       }),

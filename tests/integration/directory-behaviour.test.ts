@@ -5,7 +5,7 @@
  * not there, a server that is not there, a schema from a newer Watchroom, two processes migrating at once.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,6 +213,30 @@ describe('the PostgreSQL directory at start', () => {
     const port = await freePort();
     const nobody = open(`postgres://watchroom@127.0.0.1:${port}/watchroom`);
     await expect(nobody.ready).rejects.toMatchObject({ code: 'directory.unreachable', message: expect.stringContaining(`The directory at 127.0.0.1:${port} cannot be reached`) });
+  });
+
+  it('takes the password from PGPASSFILE, and names the user it refused when that file has none that fits', async () => {
+    const user = await cluster.createPasswordUser('correct horse battery');
+    const url = (await cluster.createDatabase()).replace('//watchroom@', `//${user}@`);
+    const folder = mkdtempSync(join(tmpdir(), 'watchroom-pgpass-'));
+    folders.push(folder);
+    const passfile = join(folder, 'pgpass');
+    const passwordIs = (password: string) => writeFileSync(passfile, `# host:port:database:user:password\n127.0.0.1:${cluster.port}:*:${user}:${password}\n`, { mode: 0o600 });
+    const before = process.env.PGPASSFILE;
+    process.env.PGPASSFILE = passfile;
+    try {
+      passwordIs('correct horse battery');
+      const directory = open(url);
+      await directory.ready;
+      expect(await directory.bookmarks.search({})).toEqual([]);
+      passwordIs('wrong');
+      await expect(open(url).ready).rejects.toMatchObject({ code: 'directory.refused', message: expect.stringContaining(`refused user “${user}”`) });
+      rmSync(passfile);
+      await expect(open(url).ready).rejects.toMatchObject({ code: 'directory.refused', message: expect.stringContaining('~/.pgpass') });
+    } finally {
+      if (before === undefined) delete process.env.PGPASSFILE;
+      else process.env.PGPASSFILE = before;
+    }
   });
 
   it('refuses an address with a password in it, or with no database, before connecting', () => {

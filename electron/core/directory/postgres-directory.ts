@@ -5,10 +5,11 @@
  * the server, migrating the schema, listening) is `ready`; every call waits for it.
  */
 import pg from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
 import type { Bookmark } from '../../../shared/incidents.js';
 import type { Logger } from '../logger.js';
 import { ChangeListener, NOTIFY_CHANNEL } from './change-listener.js';
-import { checkDirectoryUrl, directoryFailure } from './directory-url.js';
+import { checkDirectoryUrl, directoryFailure, passwordFromFile } from './directory-url.js';
 import type { BookmarkRepository, Directory, DirectoryChange, DirectoryTopic } from './directory.js';
 import { Emitter } from '../emitter.js';
 import { migrate } from './pg-migrations.js';
@@ -22,7 +23,9 @@ interface Db {
 
 export function openPostgresDirectory(address: string, logger: Logger): Directory {
   const url = checkDirectoryUrl(address);
-  const config: pg.ClientConfig = { connectionString: address, connectionTimeoutMillis: 10_000, keepAlive: true, application_name: 'watchroom' };
+  const password = passwordFromFile(url);
+  // Parsed here, not passed as connectionString, which pg would let override the password function.
+  const config: pg.ClientConfig = { ...parseIntoClientConfig(address), connectionTimeoutMillis: 10_000, keepAlive: true, application_name: 'watchroom', ...(password ? { password } : {}) };
   const pool = new pg.Pool({ ...config, max: 4 });
   // An idle pooled connection that breaks is dropped by the pool; the next query opens another.
   pool.on('error', (error) => logger.log('warn', 'directory: a pooled connection failed', { error: error.message }));

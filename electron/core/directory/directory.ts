@@ -7,6 +7,7 @@
  * so every view reloads what another workstation changed. open-directory.ts picks the implementation.
  */
 import type { Bookmark, BookmarkInput, BookmarkQuery } from '../../../shared/incidents.js';
+import type { Emitter } from '../emitter.js';
 
 /** What a change notice is about; a view listens to the topics it shows. */
 export const DIRECTORY_TOPICS = ['bookmarks'] as const;
@@ -32,7 +33,6 @@ export interface BookmarkRepository {
 }
 
 export interface Directory {
-  readonly kind: 'embedded' | 'postgres';
   /**
    * Settles once the directory can be used (PostgreSQL: reached, migrated, listening); rejects with
    * the WatchroomError saying why it cannot, and so does every call made after that.
@@ -43,3 +43,9 @@ export interface Directory {
   onChange(topic: DirectoryTopic, listener: (change: DirectoryChange) => void): () => void;
   close(): Promise<void>;
 }
+
+/** Directory.onChange over the one emitter of every topic's changes that each implementation keeps. */
+export const topicListener =
+  (changes: Emitter<DirectoryChange>): Directory['onChange'] =>
+  (topic, listener) =>
+    changes.event((change) => (change.topic === topic ? listener(change) : undefined));

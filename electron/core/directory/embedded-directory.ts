@@ -6,14 +6,13 @@
 import { join } from 'node:path';
 import { BookmarkStore } from '../incidents/bookmark-store.js';
 import { Emitter } from '../emitter.js';
-import type { Directory, DirectoryChange } from './directory.js';
+import { topicListener, type Directory, type DirectoryChange } from './directory.js';
 
 export function openEmbeddedDirectory(dataDir: string): Directory {
   const store = new BookmarkStore(join(dataDir, 'incidents.sqlite'));
   const changes = new Emitter<DirectoryChange>();
   const announce = (id: string) => void changes.fire({ topic: 'bookmarks', id }).catch(() => undefined);
   return {
-    kind: 'embedded',
     ready: Promise.resolve(),
     bookmarks: {
       get: async (id) => store.get(id),
@@ -31,7 +30,7 @@ export function openEmbeddedDirectory(dataDir: string): Directory {
       },
       search: async (query) => store.search(query),
     },
-    onChange: (topic, listener) => changes.event((change) => (change.topic === topic ? listener(change) : undefined)),
+    onChange: topicListener(changes),
     async close() {
       changes.dispose();
       store.close();

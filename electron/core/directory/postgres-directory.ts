@@ -10,7 +10,7 @@ import type { Bookmark } from '../../../shared/incidents.js';
 import type { Logger } from '../logger.js';
 import { ChangeListener, NOTIFY_CHANNEL } from './change-listener.js';
 import { checkDirectoryUrl, directoryFailure, passwordFromFile } from './directory-url.js';
-import type { BookmarkRepository, Directory, DirectoryChange, DirectoryTopic } from './directory.js';
+import { topicListener, type BookmarkRepository, type Directory, type DirectoryChange, type DirectoryTopic } from './directory.js';
 import { Emitter } from '../emitter.js';
 import { migrate } from './pg-migrations.js';
 
@@ -56,10 +56,9 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
     },
   };
   return {
-    kind: 'postgres',
     ready,
     bookmarks: bookmarkRepository(db),
-    onChange: (topic, listen) => changes.event((change) => (change.topic === topic ? listen(change) : undefined)),
+    onChange: topicListener(changes),
     async close() {
       changes.dispose();
       await ready.catch(() => undefined);

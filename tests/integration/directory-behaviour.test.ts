@@ -111,6 +111,32 @@ describe.each(implementations)('the %s directory', (_kind, where) => {
     expect(await directory.bookmarks.get(b.id)).toBeNull();
   });
 
+  it('checks a write against the bookmark as stored when written; a refusal writes and announces nothing', async () => {
+    const b = bookmark();
+    await directory.bookmarks.insert(b);
+    await directory.bookmarks.update(b.id, { locked: true }, T0 + 1);
+    expect([...(await noticeOf(b.id)), ...(await noticeOf(b.id))]).toHaveLength(2);
+    const stored = { ...b, locked: true, updatedAt: T0 + 1 };
+    const seen: Bookmark[] = [];
+    const unlocked = (current: Bookmark) => {
+      seen.push(current);
+      if (current.locked) throw new Error('locked meanwhile');
+    };
+    await expect(directory.bookmarks.update(b.id, { atMs: T0 + 99 }, T0 + 2, unlocked)).rejects.toThrow('locked meanwhile');
+    await expect(directory.bookmarks.delete(b.id, unlocked)).rejects.toThrow('locked meanwhile');
+    expect(seen).toEqual([stored, stored]);
+    expect(await directory.bookmarks.get(b.id)).toEqual(stored);
+    await directory.bookmarks.update(b.id, { locked: false }, T0 + 3);
+    await directory.bookmarks.delete(b.id, unlocked);
+    expect(await directory.bookmarks.get(b.id)).toBeNull();
+    const marker = bookmark();
+    await directory.bookmarks.insert(marker);
+    // The unlock's notice, the delete's, the marker's: the refusals announced nothing.
+    expect(await noticeOf(marker.id)).toEqual([b.id, b.id, marker.id].map((id) => ({ topic: 'bookmarks', id })));
+    await directory.bookmarks.delete(marker.id);
+    await noticeOf(marker.id);
+  });
+
   describe('search', () => {
     const titles = async (q: Parameters<Directory['bookmarks']['search']>[0]) => (await directory.bookmarks.search(q)).map((b) => b.title);
 

@@ -19,12 +19,19 @@ export interface DirectoryChange {
   id?: string;
 }
 
+/**
+ * A rule a write must meet, checked against the bookmark as it is when written (another workstation
+ * may have changed it since it was read), atomically with the write; it refuses by throwing, and
+ * nothing is written.
+ */
+export type BookmarkCheck = (current: Bookmark) => void;
+
 export interface BookmarkRepository {
   get(id: string): Promise<Bookmark | null>;
   insert(bookmark: Bookmark): Promise<void>;
   /** The bookmark as changed, or null when there is none with that id. */
-  update(id: string, changes: Partial<BookmarkInput> & { locked?: boolean }, now: number): Promise<Bookmark | null>;
-  delete(id: string): Promise<void>;
+  update(id: string, changes: Partial<BookmarkInput> & { locked?: boolean }, now: number, check?: BookmarkCheck): Promise<Bookmark | null>;
+  delete(id: string, check?: BookmarkCheck): Promise<void>;
   /**
    * Newest moment first, at most 500. Text matches title, notes or case reference, case-insensitively
    * (`%` and `_` are themselves); a tag matches case-insensitively; the range is [fromMs, toMs).

@@ -132,26 +132,41 @@ const toBookmark = (r: BookmarkRow): Bookmark => ({
 const COLUMNS = 'id, camera_ids, at_ms, before_ms, after_ms, title, notes, tags, case_reference, created_by, created_at, updated_at, locked';
 const values = (b: Bookmark) => [b.id, JSON.stringify(b.cameraIds), b.atMs, b.beforeMs, b.afterMs, b.title, b.notes, JSON.stringify(b.tags), b.caseReference, b.createdBy, b.createdAt, b.updatedAt, b.locked];
 
+/**
+ * The bookmark, its row locked until the transaction ends: two workstations' writes to one bookmark
+ * land one after the other, and each one's check sees what the other wrote.
+ */
+async function lockRow(client: pg.PoolClient, id: string): Promise<Bookmark | null> {
+  const row = (await client.query<BookmarkRow>('SELECT * FROM bookmarks WHERE id = $1 FOR UPDATE', [id])).rows[0];
+  return row ? toBookmark(row) : null;
+}
+
 function bookmarkRepository(db: Db): BookmarkRepository {
   return {
     get: async (id) => (await db.query<BookmarkRow>('SELECT * FROM bookmarks WHERE id = $1', [id])).map(toBookmark)[0] ?? null,
     async insert(bookmark) {
       await db.change('bookmarks', bookmark.id, (client) => client.query(`INSERT INTO bookmarks (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, values(bookmark)));
     },
-    update: (id, changes, now) =>
+    update: (id, changes, now, check) =>
       db.change('bookmarks', id, async (client) => {
-        // Read and write under the row's lock, so two workstations' edits of one bookmark both land, one after the other.
-        const current = (await client.query<BookmarkRow>('SELECT * FROM bookmarks WHERE id = $1 FOR UPDATE', [id])).rows[0];
+        const current = await lockRow(client, id);
         if (!current) return null;
-        const next: Bookmark = { ...toBookmark(current), ...changes, updatedAt: now };
+        check?.(current);
+        const next: Bookmark = { ...current, ...changes, updatedAt: now };
         await client.query(
           'UPDATE bookmarks SET camera_ids = $2, at_ms = $3, before_ms = $4, after_ms = $5, title = $6, notes = $7, tags = $8, case_reference = $9, updated_at = $10, locked = $11 WHERE id = $1',
           [id, JSON.stringify(next.cameraIds), next.atMs, next.beforeMs, next.afterMs, next.title, next.notes, JSON.stringify(next.tags), next.caseReference, next.updatedAt, next.locked],
         );
         return next;
       }),
-    async delete(id) {
-      await db.change('bookmarks', id, async (client) => ((await client.query('DELETE FROM bookmarks WHERE id = $1', [id])).rowCount ? true : null));
+    async delete(id, check) {
+      await db.change('bookmarks', id, async (client) => {
+        const current = await lockRow(client, id);
+        if (!current) return null;
+        check?.(current);
+        await client.query('DELETE FROM bookmarks WHERE id = $1', [id]);
+        return true;
+      });
     },
     search: async (query) => {
       const { where, args } = bookmarkFilter(query);

@@ -10,7 +10,7 @@ const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(pa
  * root and, for leaf m, the siblings met on the way up.
  */
 function levels(data: readonly Buffer[], m: number): { root: Buffer; path: Buffer[] } {
-  let level = data.map((d) => sha(Buffer.from([0]), d));
+  let level: Buffer[] = data.map((d) => sha(Buffer.from([0]), d));
   const path: Buffer[] = [];
   let i = m;
   while (level.length > 1) {

@@ -13,7 +13,8 @@ import type { AuditEntry } from '../../shared/api.js';
 import { AuditLedger } from '../../electron/core/audit/audit-ledger.js';
 import { checkInclusion, findCaptureEntries, segmentLeaf } from '../../electron/core/audit/capture-proof.js';
 import { treeHash } from '../../electron/core/audit/merkle-tree.js';
-import { sealOpenMinutes } from '../../electron/core/recording/minute-batches.js';
+import { sealMinutesOf, sealOpenMinutes } from '../../electron/core/recording/minute-batches.js';
+import { applyRetention } from '../../electron/core/recording/retention.js';
 import { fileLeftoverRuns, reconcileRecordings } from '../../electron/core/recording/recording-reconciler.js';
 import { RecordingStore, type Audit } from '../../electron/core/recording/recording-store.js';
 import { SegmentIndex } from '../../electron/core/recording/segment-index.js';
@@ -86,6 +87,23 @@ describe('capture hashes batched per camera per minute', () => {
     const late = await commit('cam-a', MINUTE0 + 20_000);
     sealOpenMinutes(index, audit, 'cam-a');
     expect(minutes().map((e) => [e.details!.minute, e.details!.paths])).toEqual([['2026-12-02T07:13Z', [index.all()[0]!.path]], ['2026-12-02T07:13Z', [late.path]]]);
+    close();
+  });
+
+  it('seals early the open minute of a segment an export or a deletion needs, and only its camera’s', async () => {
+    const { ledger, index, audit, root, commit, minutes, close } = setup();
+    const needed = await commit('cam-a', MINUTE0 + 10_000);
+    const other = await commit('cam-b', MINUTE0 + 10_000);
+    sealMinutesOf(index, audit, [index.byPath(needed.path)!]);
+    expect(minutes().map((e) => e.subject)).toEqual(['cam-a']);
+    expectProven(ledger, index, needed.path);
+    expect(index.byPath(other.path)!.captureOpen).toBe(true);
+
+    // Retention deleting a segment of an open minute enters its capture before its deletion.
+    await applyRetention(index, root, { maxAgeDays: 31, maxTotalBytes: 1, maxBytesPerCamera: null }, MINUTE0 + 60_000, audit, { fraction: 0, bytes: 0 });
+    const actions = ledger.list(1_000).map((e) => `${e.action} ${e.subject}`);
+    expect(actions.indexOf('recording.minute cam-b')).toBeGreaterThan(-1);
+    expect(actions.indexOf('recording.minute cam-b')).toBeLessThan(actions.indexOf('segment.deleted cam-b'));
     close();
   });
 

@@ -97,14 +97,14 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
   ready.catch((error) => logger.log('error', 'recording.start-failed', { error: String(error) }));
   owned.add(interval(() => void runRetention().catch((error) => logger.log('error', 'retention.failed', { error: String(error) })), options.retentionIntervalMs ?? 60_000));
   // A camera that stopped delivering (its run not ended yet) still gets its minute sealed.
-  const sealEnded = () => {
+  const sealEnded = (endedBefore = Date.now() - SEAL_AFTER_MS) => {
     try {
-      sealOpenMinutes(index, auditSystem, undefined, { endedBefore: Date.now() - SEAL_AFTER_MS });
+      sealOpenMinutes(index, auditSystem, undefined, { endedBefore });
     } catch (error) {
       logger.log('error', 'recording.seal-failed', { error: String(error) });
     }
   };
-  owned.add(interval(sealEnded, SEAL_AFTER_MS / 3));
+  owned.add(interval(() => sealEnded(), SEAL_AFTER_MS / 3));
 
   const mediaRoutes = [
     ...recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, lookingBack: deps.lookingBack, logger }),
@@ -125,8 +125,9 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
       closing.abort();
       await ready.catch(() => undefined);
       await runRetention.settled();
-      // Every run has ended (streams close first): what is still open is sealed before the ledger closes.
-      sealOpenMinutes(index, auditSystem);
+      // Every run has ended (streams close first): what is still open is sealed before the ledger
+      // closes; if it cannot be, the rows stay open and the next start seals them.
+      sealEnded(Number.MAX_SAFE_INTEGER);
       index.close();
     },
   };

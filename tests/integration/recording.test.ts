@@ -155,8 +155,20 @@ describe('after a crash', () => {
       if (open.includes(path)) expect(entry.details, path).toMatchObject({ afterRestart: true });
       else expect(entry.seq).toBe(before.get(path)!.seq);
     }
+    // An export of that footage says so in its manifest.
+    const rows = open.map((p) => restarted.core.recordings.index.byPath(p)!).sort((a, b) => a.startMs - b.startMs);
+    const job = await restarted.api.startExport({ cameraIds: [rows[0]!.cameraId], fromMs: rows[0]!.startMs, toMs: rows.at(-1)!.endMs, reason: 'crash test', caseReference: 'C-RESTART', recipient: null, workingCopy: false });
+    const done = await waitFor('the export to end', async () => {
+      const now = await restarted.api.getExport({ id: job.id });
+      return now.state === 'running' ? undefined : now;
+    }, 60_000);
+    expect(done.state, done.error?.message).toBe('done');
+    const manifest = JSON.parse(readFileSync(join(done.packagePath!, 'manifest.json'), 'utf8'));
+    const sources = manifest.cameras[0].sourceSegments as Array<{ path: string; inclusion: { sealedAfterRestart?: boolean } }>;
+    for (const s of sources.filter((x) => open.includes(x.path))) expect(s.inclusion.sealedAfterRestart, s.path).toBe(true);
+    expect(sources.some((x) => open.includes(x.path))).toBe(true);
     await restarted.close();
-  });
+  }, 180_000);
 
   it('rebuilds the index from disk on restart and it matches the files and the hashes taken at capture', async () => {
     // A real crash: the host process SIGKILLed mid-recording (its ffmpeg dies with it), index deleted.
@@ -199,7 +211,7 @@ describe('after a crash', () => {
     expect(segmentFiles(root).filter((p) => interrupted.includes(p))).toEqual([]);
     expect(readFileSync(join(dataDir, 'audit.jsonl'), 'utf8')).toContain('"recording.reconciled"');
     await restarted.close();
-  });
+  }, 180_000); // waits for a minute to be sealed before the crash
 });
 
 describe('retention', () => {

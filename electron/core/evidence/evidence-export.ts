@@ -286,7 +286,10 @@ const storeFolder = (job: PackageJob) => (job.ctx.privacy ? join(job.ctx.privacy
 function captureEntry(ledger: AuditLedger, seg: SegmentRow): ProvenCapture | null {
   const entry = seg.ledgerOffset === null ? null : ledger.readAt(seg.ledgerOffset);
   if (!entry) return null;
-  if (seg.proof) return checkInclusion(seg, seg.proof, entry) ? null : { entry, sha256: seg.sha256, inclusion: { entrySeq: entry.seq, ...seg.proof } };
+  if (seg.proof) {
+    const afterRestart = entry.details?.afterRestart === true ? { sealedAfterRestart: true as const } : {};
+    return checkInclusion(seg, seg.proof, entry) ? null : { entry, sha256: seg.sha256, inclusion: { entrySeq: entry.seq, ...seg.proof, ...afterRestart } };
+  }
   const closed = entry.action === 'segment.closed' && entry.details?.path === seg.path && typeof entry.details.sha256 === 'string';
   return closed ? { entry, sha256: String(entry.details!.sha256), inclusion: null } : null;
 }

@@ -78,8 +78,11 @@ export interface FootageJob {
   captureInclusion(seg: SegmentRow): SourceInclusion | null;
 }
 
-/** A source segment's inclusion proof as the manifest gives it: the entry (by seq) and the path to its root. */
-export type SourceInclusion = InclusionProof & { entrySeq: number };
+/**
+ * A source segment's inclusion proof as the manifest gives it: the entry (by seq) and the path to its
+ * root; `sealedAfterRestart` when that minute was sealed only at the start after a crash.
+ */
+export type SourceInclusion = InclusionProof & { entrySeq: number; sealedAfterRestart?: true };
 
 /** A copy in progress: the job, the media names already given, and the progress bar. */
 interface Copying extends FootageJob {

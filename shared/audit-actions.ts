@@ -27,7 +27,10 @@ export const AUDIT_ACTIONS = [
   'playback.close',
   'settings.viewing-policy',
   // Recording and retention
+  /** A segment's capture hash, one entry per segment: what ledgers written before minute batches hold. */
   'segment.closed',
+  /** The Merkle root of one camera's segments closed within a UTC minute (audit/capture-proof.ts). */
+  'recording.minute',
   'segment.deleted',
   'retention.receipt',
   'recording.clock-drift',

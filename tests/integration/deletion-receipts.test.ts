@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../electron/core/canonical-json.js';
 import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
 import { RECEIPTS_DIR } from '../../electron/core/recording/deletion-receipt.js';
+import { segmentLeaf } from '../../electron/core/audit/capture-proof.js';
+import { treeHash } from '../../electron/core/audit/merkle-tree.js';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { waitFor } from '../fixtures/wait-for.js';
@@ -54,17 +56,23 @@ describe('deletion receipts', () => {
     const receipt = JSON.parse(readFileSync(receipts[0]!, 'utf8')) as {
       policy: { maxTotalBytes: number };
       cameras: Array<{ id: string; name: string; spans: Array<{ startUtc: string; endUtc: string }> }>;
-      segments: Array<{ path: string; sha256: string; reason: string; ledgerSeq: number }>;
+      segments: Array<{ path: string; sha256: string; startUtc: string; endUtc: string; bytes: number; reason: string; ledgerSeq: number }>;
       signer: { fingerprint: string };
     };
     const entries = ledger(h.dataDir);
     const deleted = entries.filter((e) => e.action === 'segment.deleted');
-    const closed = new Map(entries.filter((e) => e.action === 'segment.closed').map((e) => [e.details.path, e.details.sha256]));
     expect(deleted.length).toBeGreaterThanOrEqual(3);
     expect(receipt.segments.map((s) => s.ledgerSeq)).toEqual(deleted.map((e) => e.seq));
-    for (const s of receipt.segments) {
-      expect(s.reason).toBe('total-quota');
-      expect(s.sha256).toBe(closed.get(s.path)); // the hash taken when it was recorded
+    for (const s of receipt.segments) expect(s.reason).toBe('total-quota');
+    // Each deleted segment's hash is the one taken when it was recorded: every minute entry naming
+    // them, entered before their deletion, has the Merkle root of their records as the receipt gives them.
+    const bySegment = new Map(receipt.segments.map((s) => [s.path, s]));
+    const minutes = entries.filter((e) => e.action === 'recording.minute' && (e.details.paths as string[]).some((p) => bySegment.has(p)));
+    expect(minutes.flatMap((e) => e.details.paths).sort()).toEqual([...bySegment.keys()].sort());
+    for (const m of minutes) {
+      expect(m.seq).toBeLessThan(deleted[0]!.seq);
+      const leaves = (m.details.paths as string[]).map((p) => bySegment.get(p)!).map((s) => segmentLeaf({ cameraId, path: s.path, sha256: s.sha256, startMs: Date.parse(s.startUtc), endMs: Date.parse(s.endUtc), bytes: s.bytes }));
+      expect(treeHash(leaves).toString('hex'), String(m.details.minute)).toBe(m.details.root);
     }
     expect(receipt.cameras).toEqual([expect.objectContaining({ id: cameraId, name: 'Car park “north”' })]);
     expect(receipt.cameras[0]!.spans.length).toBeGreaterThanOrEqual(1);

@@ -17,12 +17,14 @@ import { WatchroomError } from '../../shared/errors.js';
 import { canonicalJson } from '../../electron/core/canonical-json.js';
 import { AuditLedger, entryHash } from '../../electron/core/audit/audit-ledger.js';
 import { buildPackage } from '../../electron/core/evidence/evidence-export.js';
+import type { SegmentIndex, SegmentRow } from '../../electron/core/recording/segment-index.js';
 import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
 import { formatSums } from '../../electron/core/evidence/package-files.js';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { waitFor } from '../fixtures/wait-for.js';
 import { sha256 } from '../fixtures/recording-checks.js';
+import { checkInclusion, type InclusionProof } from '../../electron/core/audit/capture-proof.js';
 
 const VERIFY_CLI = join(import.meta.dirname, '..', '..', 'dist', 'electron', 'cli', 'watchroom-verify.js');
 let h: TestHost;
@@ -128,17 +130,32 @@ describe('evidence export', () => {
       expect(m.durationSeconds).toBeCloseTo(p.duration, 1);
     }
 
-    // Source segments carry the hashes recorded at capture, and the extract holds those ledger entries.
-    const captured = new Map(ledgerLines().filter((e) => e.action === 'segment.closed').map((e) => [e.details!.path, e.details!.sha256]));
-    const sources = manifest.cameras.flatMap((c: { sourceSegments: Array<{ path: string; sha256: string }> }) => c.sourceSegments);
-    expect(sources.length).toBeGreaterThanOrEqual(10);
-    for (const s of sources) expect(captured.get(s.path)).toBe(s.sha256);
-    // Each carries how far its camera's clock had drifted when it closed, as the capture entry says.
-    const offsets = new Map(ledgerLines().filter((e) => e.action === 'segment.closed').map((e) => [e.details!.path, e.details!.clockOffsetMs ?? null]));
-    for (const s of sources as Array<{ path: string; clockOffsetMs: number | null }>) expect(s.clockOffsetMs, s.path).toBe(offsets.get(s.path));
-    expect(sources.some((s: { clockOffsetMs: number | null }) => typeof s.clockOffsetMs === 'number')).toBe(true);
+    // Source segments carry the hashes recorded at capture, each proven by its inclusion path to the
+    // Merkle root of its minute's ledger entry, which the extract holds as the ledger does.
+    const index = h.core.recordings.index;
     const extract = readFileSync(join(pkg, 'custody', 'audit-extract.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(extract.filter((e) => e.action === 'segment.closed')).toHaveLength(sources.length);
+    const inLedger = new Map(ledgerLines().map((e) => [e.seq, e]));
+    const cameras = manifest.cameras as Array<{ id: string; sourceSegments: Array<{ path: string; sha256: string; startUtc: string; endUtc: string; bytes: number; clockOffsetMs: number | null; inclusion: InclusionProof & { entrySeq: number } }> }>;
+    const sources = cameras.flatMap((c) => c.sourceSegments);
+    expect(sources.length).toBeGreaterThanOrEqual(10);
+    for (const c of cameras) {
+      for (const s of c.sourceSegments) {
+        expect(s.sha256).toBe(index.byPath(s.path)!.sha256);
+        const entry = extract.find((e) => e.seq === s.inclusion.entrySeq);
+        expect(entry, s.path).toEqual(inLedger.get(s.inclusion.entrySeq));
+        expect(entry).toMatchObject({ action: 'recording.minute', actor: 'system', subject: c.id });
+        expect(checkInclusion({ cameraId: c.id, path: s.path, sha256: s.sha256, startMs: Date.parse(s.startUtc), endMs: Date.parse(s.endUtc), bytes: s.bytes }, s.inclusion, entry), s.path).toBeNull();
+        // How far its camera's clock had drifted when it closed, as the index measured it.
+        expect(s.clockOffsetMs, s.path).toBe(index.byPath(s.path)!.clockOffsetMs);
+      }
+    }
+    expect(sources.some((s) => typeof s.clockOffsetMs === 'number')).toBe(true);
+    // One entry per camera and minute (plus any minute sealed early), not one per segment.
+    const minutes = extract.filter((e) => e.action === 'recording.minute');
+    expect(minutes.map((e) => e.seq)).toEqual([...new Set(sources.map((s) => s.inclusion.entrySeq))].sort((a, b) => a - b));
+    expect(minutes.length).toBeLessThan(sources.length / 2);
+    expect(extract.filter((e) => e.action === 'segment.closed')).toEqual([]);
+    expect(manifest.custody.captureEntries).toEqual(minutes.map((e) => ({ seq: e.seq, hash: e.hash, camera: e.subject, minute: e.details.minute })));
     const exportEntry = extract[extract.length - 1];
     expect(exportEntry).toMatchObject({ action: 'evidence.export', actor: 'tester', details: { caseReference: 'CASE-2026-0142', reason: request().reason, manifestSha256: sha256(join(pkg, 'manifest.json')) } });
     expect(ledgerLines().some((e) => e.seq === exportEntry.seq && e.action === 'evidence.export')).toBe(true);
@@ -435,13 +452,13 @@ describe('custody that holds', () => {
     const index = h.core.recordings.index;
     const victim = index.segments(ids[0]!, range.fromMs, range.toMs)[0]!;
     const db = new Database(join(h.dataDir, 'recordings.sqlite'));
-    db.prepare('UPDATE segments SET ledger_offset = NULL WHERE id = ?').run(victim.id);
+    db.prepare('UPDATE segments SET ledger_offset = NULL, capture_open = 0 WHERE id = ?').run(victim.id);
     try {
       const job = await finished(await h.api.startExport(request({ workingCopy: false })));
       expect(job.error?.code).toBe('export.footage-unproven');
       expect(job.error?.message).toContain(victim.path);
     } finally {
-      db.prepare('UPDATE segments SET ledger_offset = ? WHERE id = ?').run(victim.ledgerOffset, victim.id);
+      db.prepare('UPDATE segments SET ledger_offset = ?, capture_open = ? WHERE id = ?').run(victim.ledgerOffset, victim.captureOpen ? 1 : 0, victim.id);
       db.close();
     }
   });
@@ -472,11 +489,124 @@ describe('custody that holds', () => {
   it('fails a package whose source segments have no capture entry, even when the workstation signed it', () => {
     const stripped = resealed((manifest, extract) => {
       manifest.custody.captureEntries = [];
-      return extract.filter((e) => e.action !== 'segment.closed');
+      return extract.filter((e) => e.action !== 'recording.minute');
     });
     const r = verifyCli([stripped, '--data', h.dataDir, '--json']);
     expect(r.status, r.stdout + r.stderr).toBe(1);
     expect(JSON.parse(r.stdout).failures.map((f: { code: string }) => f.code)).toContain('custody-capture-missing');
+  });
+
+  it('refuses footage swapped on disk with its index row rewritten to match: the row no longer leads to its minute’s root', async () => {
+    const index = h.core.recordings.index;
+    const victim = index.segments(ids[0]!, range.fromMs, range.toMs)[2]!;
+    const other = index.segments(ids[1]!, range.fromMs, range.toMs)[2]!;
+    // Sealed minutes only: while a minute is open the index is all there is (minute-batches.ts).
+    await waitFor('the victim’s minute sealed', () => !index.byId(victim.id)!.captureOpen || undefined, 120_000);
+    const file = join(h.core.recordings.root, victim.path);
+    const original = readFileSync(file);
+    copyFileSync(join(h.core.recordings.root, other.path), file);
+    const db = new Database(join(h.dataDir, 'recordings.sqlite'));
+    db.prepare('UPDATE segments SET sha256 = ?, bytes = ? WHERE id = ?').run(sha256(file), statSync(file).size, victim.id);
+    try {
+      const job = await finished(await h.api.startExport(request({ workingCopy: false })));
+      expect(job.state).toBe('failed');
+      expect(job.error?.code).toBe('export.footage-unproven');
+      expect(job.error?.message).toContain(victim.path);
+    } finally {
+      writeFileSync(file, original);
+      db.prepare('UPDATE segments SET sha256 = ?, bytes = ? WHERE id = ?').run(victim.sha256, victim.bytes, victim.id);
+      db.close();
+    }
+  });
+
+  it('fails a package whose inclusion proofs or minute entries were edited, each with its own reason, even when the workstation signed it', () => {
+    const flip = (hex: string) => `${hex[0] === '0' ? '1' : '0'}${hex.slice(1)}`;
+    const source = (manifest: Record<string, any>) => manifest.cameras[0].sourceSegments[1];
+    const cases: Record<string, [string[], (manifest: Record<string, any>, extract: Array<Record<string, any>>) => void]> = {
+      'a hash of an inclusion path edited': [['custody-inclusion-invalid'], (m) => void (source(m).inclusion.auditPath[0] = flip(source(m).inclusion.auditPath[0]))],
+      'a leaf index moved': [['custody-not-a-leaf'], (m) => void (source(m).inclusion.leafIndex += 1)],
+      'the recorded hash of a source edited': [['custody-inclusion-invalid'], (m) => void (source(m).sha256 = flip(source(m).sha256))],
+      'a source’s recorded times edited': [['custody-inclusion-invalid'], (m) => void (source(m).endUtc = new Date(Date.parse(source(m).endUtc) + 1_000).toISOString())],
+      'a minute entry’s root edited': [['custody-entry-altered', 'custody-inclusion-invalid'], (m, x) => {
+        const entry = x.find((e) => e.seq === source(m).inclusion.entrySeq)!;
+        entry.details.root = flip(entry.details.root);
+      }],
+      'a source naming an entry the extract does not hold': [['custody-capture-missing'], (m) => void (source(m).inclusion.entrySeq = 1)],
+    };
+    for (const [name, [codes, edit]] of Object.entries(cases)) {
+      const dir = resealed((manifest, extract) => (edit(manifest, extract), extract));
+      const r = verifyCli([dir, '--data', h.dataDir, '--json']);
+      expect(r.status, name).toBe(1);
+      const failures = JSON.parse(r.stdout).failures as Array<{ code: string; message: string }>;
+      expect([...new Set(failures.map((f) => f.code))].sort(), name).toEqual([...codes].sort());
+      // The edited source is named; an edited root fails every segment of its minute, and only those.
+      const edited = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      expect(failures.some((f) => f.message.includes(source(edited).path)), name).toBe(true);
+      const sameMinute = edited.cameras[0].sourceSegments.filter((x: { inclusion: { entrySeq: number } }) => x.inclusion.entrySeq === source(edited).inclusion.entrySeq);
+      expect(failures.filter((f) => f.code !== 'custody-entry-altered').length, name).toBe(name.includes('root') ? sameMinute.length : 1);
+    }
+    const text = verifyCli([resealed((m, x) => (cases['a hash of an inclusion path edited']![1](m, x), x)), '--data', h.dataDir]);
+    expect(text.stdout).toMatch(/\[custody-inclusion-invalid\] The inclusion path of .* does not lead from its recorded hash, times and size to the root of audit entry \d+/);
+  });
+
+  it('still verifies packages as written before minute batches: segment.closed entries prove the segments they name', () => {
+    const legacy = resealed((manifest, extract) => {
+      const closed: Array<Record<string, any>> = [];
+      for (const c of manifest.cameras) {
+        for (const s of c.sourceSegments) {
+          delete s.inclusion;
+          const body = { seq: 900_000 + closed.length, at: s.endUtc, actor: 'system', action: 'segment.closed', subject: c.id, details: { path: s.path, sha256: s.sha256, startMs: Date.parse(s.startUtc), endMs: Date.parse(s.endUtc), bytes: s.bytes }, prev: '0'.repeat(64) };
+          closed.push({ ...body, hash: entryHash(body as never) });
+        }
+      }
+      manifest.custody.captureEntries = closed.map((e) => ({ seq: e.seq, hash: e.hash, segment: e.details.path }));
+      return [...closed, extract.find((e) => e.action === 'evidence.export')!];
+    });
+    const r = verifyCli([legacy, '--data', h.dataDir, '--json']);
+    expect(r.status, r.stdout).toBe(0);
+    // And its old check still bites: a recorded hash that is not the captured one.
+    const mismatched = resealed((manifest, extract) => {
+      const kept = extract.filter((e) => e.action !== 'recording.minute');
+      const s = manifest.cameras[0].sourceSegments[0];
+      delete s.inclusion;
+      const body = { seq: 900_000, at: s.endUtc, actor: 'system', action: 'segment.closed', subject: manifest.cameras[0].id, details: { path: s.path, sha256: 'f'.repeat(64) }, prev: '0'.repeat(64) };
+      return [{ ...body, hash: entryHash(body as never) }, ...kept];
+    });
+    expect(JSON.parse(verifyCli([mismatched, '--data', h.dataDir, '--json']).stdout).failures.map((f: { code: string }) => f.code)).toContain('custody-capture-mismatch');
+  });
+
+  it('exports footage whose capture is an older ledger’s segment.closed entries, and the package verifies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'watchroom-older-ledger-'));
+    copyFileSync(join(h.dataDir, 'audit.jsonl'), join(dir, 'audit.jsonl'));
+    const ledger = new AuditLedger(join(dir, 'audit.jsonl'));
+    const real = h.core.recordings.index;
+    // The index and ledger as a workstation before minute batches left them: one entry per segment.
+    const closedAt = new Map<string, number>();
+    for (const id of ids) for (const s of real.segments(id, range.fromMs, range.toMs)) closedAt.set(s.path, ledger.append('system', 'segment.closed', id, { path: s.path, sha256: s.sha256, startMs: s.startMs, endMs: s.endMs, bytes: s.bytes }).offset);
+    const older = (s: SegmentRow): SegmentRow => ({ ...s, proof: null, captureOpen: false, ledgerOffset: closedAt.get(s.path) ?? null });
+    const index = new Proxy(real, {
+      get(target, key) {
+        if (key === 'segments') return (...args: Parameters<SegmentIndex['segments']>) => target.segments(...args).map(older);
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const key = loadOrCreateSigningKey(dir);
+    const ctx = { recordingsRoot: h.core.recordings.root, index, ledger, key, exportsDir: join(dir, 'exports'), appVersion: 'test', camera: (id: string) => ({ id, name: id, url: 'rtsp://127.0.0.1/' }), user: 'tester', role: 'admin' as const };
+    try {
+      const built = await buildPackage(ctx, request({ workingCopy: false }), new AbortController().signal, () => undefined);
+      const manifest = JSON.parse(readFileSync(join(built, 'manifest.json'), 'utf8'));
+      const sources = manifest.cameras.flatMap((c: { sourceSegments: Array<{ inclusion?: unknown }> }) => c.sourceSegments);
+      expect(sources.every((s: { inclusion?: unknown }) => s.inclusion === undefined)).toBe(true);
+      const extract = readFileSync(join(built, 'custody', 'audit-extract.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(extract.filter((e) => e.action === 'segment.closed')).toHaveLength(sources.length);
+      const trust = join(dir, 'trusted.pem');
+      writeFileSync(trust, key.publicKeyPem);
+      const r = verifyCli([built, '--trust', trust, '--json']);
+      expect(r.status, r.stdout).toBe(0);
+    } finally {
+      ledger.close();
+    }
   });
 
   it('reads only regular files: a link to /dev/zero and named pipes hang neither the CLI nor the app', async () => {
@@ -496,9 +626,10 @@ describe('custody that holds', () => {
       expect(report.outcome).toBe('failed');
       expect(report.failures.filter((f) => f.code === 'not-regular-file').map((f) => f.file).sort()).toEqual(['SHA256SUMS.sig', 'custody/pipe']);
     }
-    // The app's file work goes on.
+    // The app's file work goes on: a segment ending after the verifications is hashed and indexed.
     expect((await readFile(join(pkg, 'manifest.json'))).length).toBeGreaterThan(0);
-    await waitFor('a segment closed after the verifications', () => ledgerLines().slice(-20).some((e) => e.action === 'segment.closed' && Date.parse((e as { at?: string }).at ?? '') > Date.now() - 10_000), 30_000);
+    const verified = Date.now();
+    await waitFor('a segment closed after the verifications', () => h.core.recordings.index.segments(ids[0]!, verified, Date.now() + 60_000).some((s) => s.endMs > verified) || undefined, 30_000);
   });
 
   it('verifies in the app only its exports, received packages and folders handed over by a shell', async () => {

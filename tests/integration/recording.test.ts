@@ -12,6 +12,10 @@ import { ffmpegFor } from '../fixtures/process-table.js';
 import { waitFor } from '../fixtures/wait-for.js';
 import { probeSeconds, segmentFiles, sha256 } from '../fixtures/recording-checks.js';
 import { applyRetention } from '../../electron/core/recording/retention.js';
+import type { AuditEntry } from '../../shared/api.js';
+import { checkInclusion, segmentLeaf } from '../../electron/core/audit/capture-proof.js';
+import { treeHash } from '../../electron/core/audit/merkle-tree.js';
+import type { SegmentRow } from '../../electron/core/recording/segment-index.js';
 import { startHostProcess, tempDataDir, writeCameraFile } from '../fixtures/host-process.js';
 
 let cams: TestCamera[] = [];
@@ -21,13 +25,24 @@ beforeAll(async () => {
 });
 afterAll(async () => stopAllTestCameras());
 
-function auditedHashes(dataDir: string): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const line of readFileSync(join(dataDir, 'audit.jsonl'), 'utf8').trim().split('\n')) {
-    const e = JSON.parse(line) as { action: string; details?: { path?: string; sha256?: string } };
-    if (e.action === 'segment.closed' && e.details?.path) map.set(e.details.path, e.details.sha256!);
-  }
-  return map;
+const ledgerEntries = (dataDir: string) => readFileSync(join(dataDir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditEntry);
+
+/** The segments the ledger's minute entries name (path → the entry), and whether any segment.closed was written. */
+function capturedPaths(dataDir: string): { minutes: Map<string, AuditEntry>; segmentClosed: number } {
+  const minutes = new Map<string, AuditEntry>();
+  const entries = ledgerEntries(dataDir);
+  for (const e of entries) if (e.action === 'recording.minute') for (const p of e.details!.paths as string[]) minutes.set(p, e);
+  return { minutes, segmentClosed: entries.filter((e) => e.action === 'segment.closed').length };
+}
+
+/** The row's capture entry, read where the row says it is, proves it: its inclusion path leads to the entry's root. */
+function expectProven(dataDir: string, row: SegmentRow): AuditEntry {
+  const ledger = readFileSync(join(dataDir, 'audit.jsonl'));
+  expect(row.ledgerOffset, row.path).not.toBeNull();
+  const entry = JSON.parse(ledger.subarray(row.ledgerOffset!, ledger.indexOf(0x0a, row.ledgerOffset!)).toString()) as AuditEntry;
+  expect(entry).toMatchObject({ action: 'recording.minute', subject: row.cameraId });
+  expect(checkInclusion(row, row.proof!, entry), row.path).toBeNull();
+  return entry;
 }
 
 describe('continuous recording', () => {
@@ -45,7 +60,6 @@ describe('continuous recording', () => {
     const started = Date.now();
     await new Promise((r) => setTimeout(r, 30_000));
     const index = h.core.recordings.index;
-    const hashes = auditedHashes(h.dataDir);
     for (const id of ids) {
       const segments = index.segments(id, started - 60_000, Date.now() + 60_000);
       expect(segments.length).toBeGreaterThanOrEqual(6);
@@ -55,11 +69,6 @@ describe('continuous recording', () => {
         const file = join(h.core.recordings.root, s.path);
         probed += probeSeconds(file);
         expect(sha256(file)).toBe(s.sha256);
-        expect(hashes.get(s.path)).toBe(s.sha256);
-        // The row knows where its capture entry sits in the ledger (evidence extracts read it there).
-        const ledger = readFileSync(join(h.dataDir, 'audit.jsonl'));
-        const line = ledger.subarray(s.ledgerOffset!, ledger.indexOf(0x0a, s.ledgerOffset!)).toString();
-        expect(JSON.parse(line)).toMatchObject({ action: 'segment.closed', details: { path: s.path, sha256: s.sha256 } });
         expect(s.repaired).toBe(false);
       }
       // All closed segments so far: 30 s of wall time less the one still being written.
@@ -75,7 +84,21 @@ describe('continuous recording', () => {
     const usage = await h.api.getStorageUsage();
     expect(usage.oldestMs).toBe(Math.min(...all.map((s) => s.startMs)));
     expect(usage.usedBytes).toBeGreaterThanOrEqual(all.reduce((sum, s) => sum + statSync(join(h.core.recordings.root, s.path)).size, 0));
-  });
+
+    // Each minute is sealed once it is over (its camera recording on): one ledger entry per camera and
+    // minute, whose Merkle root each row's inclusion path leads to from its record (evidence extracts read it there).
+    await waitFor('the minutes of these segments sealed', () => all.every((s) => !index.byId(s.id)!.captureOpen) || undefined, 120_000);
+    const { minutes, segmentClosed } = capturedPaths(h.dataDir);
+    expect(segmentClosed).toBe(0);
+    const entries = new Set<number>();
+    for (const s of all) {
+      const entry = expectProven(h.dataDir, index.byId(s.id)!);
+      expect(minutes.get(s.path)?.seq).toBe(entry.seq);
+      entries.add(entry.seq);
+    }
+    // Far fewer entries than segments: at most a camera's minutes, plus one per early seal.
+    expect(entries.size).toBeLessThan(all.length / 2);
+  }, 180_000);
 
   it('keeps every closed segment intact when ffmpeg is SIGKILLed mid-segment, and the gap stays within the reconnect time', async () => {
     const id = ids[0]!;
@@ -113,17 +136,53 @@ describe('continuous recording', () => {
 });
 
 describe('after a crash', () => {
+  it('seals the minute a crash left open from the index kept, once each file hashes as recorded, marked as after the restart', async () => {
+    const dataDir = tempDataDir();
+    const crashed = await startHostProcess(['--data', dataDir, '--cameras', writeCameraFile([{ name: 'Crash', url: cams[1]!.url }])]);
+    const root = join(dataDir, 'recordings');
+    await waitFor('two closed segments', () => existsSync(root) && segmentFiles(root).filter((p) => !p.includes('/incoming/')).length >= 2, 40_000);
+    await crashed.stop('SIGKILL');
+    await waitFor('its ffmpeg to die with it', () => ffmpegFor(cams[1]!.port).length === 0, 5_000);
+    const before = capturedPaths(dataDir).minutes;
+    const closed = segmentFiles(root).filter((p) => !p.includes('/incoming/'));
+    const open = closed.filter((p) => !before.has(p));
+    expect(open.length, 'segments whose minute the crash left open').toBeGreaterThan(0);
+
+    const restarted = await startTestHost({ dataDir });
+    expect((await restarted.core.ready).hashMismatches).toEqual([]);
+    for (const path of closed) {
+      const entry = expectProven(dataDir, restarted.core.recordings.index.byPath(path)!);
+      if (open.includes(path)) expect(entry.details, path).toMatchObject({ afterRestart: true });
+      else expect(entry.seq).toBe(before.get(path)!.seq);
+    }
+    // An export of that footage says so in its manifest.
+    const rows = open.map((p) => restarted.core.recordings.index.byPath(p)!).sort((a, b) => a.startMs - b.startMs);
+    const job = await restarted.api.startExport({ cameraIds: [rows[0]!.cameraId], fromMs: rows[0]!.startMs, toMs: rows.at(-1)!.endMs, reason: 'crash test', caseReference: 'C-RESTART', recipient: null, workingCopy: false });
+    const done = await waitFor('the export to end', async () => {
+      const now = await restarted.api.getExport({ id: job.id });
+      return now.state === 'running' ? undefined : now;
+    }, 60_000);
+    expect(done.state, done.error?.message).toBe('done');
+    const manifest = JSON.parse(readFileSync(join(done.packagePath!, 'manifest.json'), 'utf8'));
+    const sources = manifest.cameras[0].sourceSegments as Array<{ path: string; inclusion: { sealedAfterRestart?: boolean } }>;
+    for (const s of sources.filter((x) => open.includes(x.path))) expect(s.inclusion.sealedAfterRestart, s.path).toBe(true);
+    expect(sources.some((x) => open.includes(x.path))).toBe(true);
+    await restarted.close();
+  }, 180_000);
+
   it('rebuilds the index from disk on restart and it matches the files and the hashes taken at capture', async () => {
     // A real crash: the host process SIGKILLed mid-recording (its ffmpeg dies with it), index deleted.
     const dataDir = tempDataDir();
     const crashed = await startHostProcess(['--data', dataDir, '--cameras', writeCameraFile([{ name: 'Crash', url: cams[1]!.url }])]);
     const root = join(dataDir, 'recordings');
     await waitFor('three closed segments', () => existsSync(root) && segmentFiles(root).filter((p) => !p.includes('/incoming/')).length >= 3, 40_000);
+    // The index is lost with the crash: only minutes sealed before it prove their segments afterwards.
+    await waitFor('a minute sealed', () => capturedPaths(dataDir).minutes.size > 0 || undefined, 120_000);
     await crashed.stop('SIGKILL');
     await waitFor('its ffmpeg to die with it', () => ffmpegFor(cams[1]!.port).length === 0, 5_000);
     for (const f of ['recordings.sqlite', 'recordings.sqlite-wal', 'recordings.sqlite-shm']) rmSync(join(dataDir, f), { force: true });
-    const hashesAtCapture = auditedHashes(dataDir);
-    expect(hashesAtCapture.size).toBeGreaterThanOrEqual(3);
+    const capturedBefore = capturedPaths(dataDir).minutes;
+    expect(capturedBefore.size).toBeGreaterThanOrEqual(1);
     const interrupted = segmentFiles(root).filter((p) => p.includes('/incoming/'));
     expect(interrupted.length, 'a segment was being written when the host died').toBeGreaterThan(0);
 
@@ -138,15 +197,21 @@ describe('after a crash', () => {
     expect(rows.map((r) => r.path).sort()).toEqual(onDisk);
     for (const r of rows) {
       expect(sha256(join(root, r.path))).toBe(r.sha256);
-      if (hashesAtCapture.has(r.path)) expect(r.sha256).toBe(hashesAtCapture.get(r.path));
       expect(probeSeconds(join(root, r.path))).toBeGreaterThan(0);
+    }
+    // The rows of each minute sealed before the crash give that minute's Merkle root: their hashes,
+    // times and sizes are those taken at capture.
+    const byPath = new Map(rows.map((r) => [r.path, r]));
+    for (const entry of new Set(capturedBefore.values())) {
+      const leaves = (entry.details!.paths as string[]).map((p) => segmentLeaf(byPath.get(p)!));
+      expect(treeHash(leaves).toString('hex'), String(entry.details!.minute)).toBe(entry.details!.root);
     }
     // Every segment the crash interrupted was committed or salvaged: nothing is left half-done.
     // (The restarted host records again, so a new run may already be writing in incoming/.)
     expect(segmentFiles(root).filter((p) => interrupted.includes(p))).toEqual([]);
     expect(readFileSync(join(dataDir, 'audit.jsonl'), 'utf8')).toContain('"recording.reconciled"');
     await restarted.close();
-  });
+  }, 180_000); // waits for a minute to be sealed before the crash
 });
 
 describe('retention', () => {

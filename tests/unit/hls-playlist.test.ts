@@ -5,7 +5,7 @@ import type { SegmentRow } from '../../electron/core/recording/segment-index.js'
 
 const T0 = Date.UTC(2026, 10, 24, 2, 10, 0);
 const row = (id: number, startMs: number, endMs: number): SegmentRow => ({
-  id, cameraId: 'cam-1', runId: 'run', path: `x/${id}.ts`, startMs, endMs, bytes: 1, sha256: '0'.repeat(64), missing: false, repaired: false, ledgerOffset: null, clockOffsetMs: null,
+  id, cameraId: 'cam-1', runId: 'run', path: `x/${id}.ts`, startMs, endMs, bytes: 1, sha256: '0'.repeat(64), missing: false, repaired: false, ledgerOffset: null, clockOffsetMs: null, proof: null, captureOpen: false,
 });
 // Two contiguous 4 s segments, a 10 s gap, then a 6 s segment.
 const segments = [row(1, T0, T0 + 4_000), row(2, T0 + 4_000, T0 + 8_000), row(3, T0 + 18_000, T0 + 24_000)];

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { CaptureEntry } from '../../electron/core/audit/capture-proof.js';
 import { reconcileRecordings } from '../../electron/core/recording/recording-reconciler.js';
 import { closedSegmentPath, RecordingStore, type Audit } from '../../electron/core/recording/recording-store.js';
 import { SegmentIndex } from '../../electron/core/recording/segment-index.js';
@@ -14,7 +15,7 @@ import { SegmentIndex } from '../../electron/core/recording/segment-index.js';
 const DAY = 86_400_000;
 const DAY0 = Date.UTC(2026, 10, 1);
 const quiet = { log: () => undefined };
-const noLedger = async () => new Map<string, { sha256: string; offset: number }>();
+const noLedger = async () => new Map<string, CaptureEntry>();
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'wr-reconcile-'));

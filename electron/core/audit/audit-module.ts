@@ -10,6 +10,7 @@ import type { SigningKey } from '../evidence/signing-key.js';
 import { loadOrCreateSigningKey } from '../evidence/signing-key.js';
 import { keysDir, workstationKey, workstationKeyMade } from '../evidence/workstation-key.js';
 import { AuditLedger } from './audit-ledger.js';
+import { findCaptureEntries, type CaptureEntry } from './capture-proof.js';
 import { CHECKPOINTS_FILE, LedgerCheckpoints } from './ledger-checkpoints.js';
 import { checkLedgerAtStart, writtenWhileStopped } from './ledger-startup.js';
 
@@ -30,10 +31,10 @@ export interface AuditModule extends FeatureModule {
   /** False for entries written while Watchroom was stopped (set aside at start): they prove nothing. */
   trustedOffset(offset: number): boolean;
   /**
-   * The hashes the ledger recorded when these segment files closed; one streamed pass over it. The
-   * first entry for a path is its capture: a later one can only repeat it or be forged.
+   * The capture entries of these segment files: one streamed pass over the ledger. The first entry
+   * naming a path is its capture (a later one can only repeat it or be forged).
    */
-  captureHashes(paths: ReadonlySet<string>): Promise<Map<string, { sha256: string; offset: number }>>;
+  captureEntries(paths: ReadonlySet<string>): Promise<Map<string, CaptureEntry>>;
 }
 
 export function createAuditModule(deps: { dataDir: string; logger: Logger; emit(event: CoreEvent): void; options: AuditOptions }): AuditModule {
@@ -86,14 +87,7 @@ export function createAuditModule(deps: { dataDir: string; logger: Logger; emit(
     signingKey,
     checkpoints,
     trustedOffset,
-    async captureHashes(paths) {
-      const found = new Map<string, { sha256: string; offset: number }>();
-      for await (const { entry: e, offset } of ledger.entries()) {
-        const path = e.details?.path;
-        if (e.action === 'segment.closed' && typeof path === 'string' && paths.has(path) && !found.has(path) && trustedOffset(offset)) found.set(path, { sha256: String(e.details!.sha256), offset });
-      }
-      return found;
-    },
+    captureEntries: (paths) => findCaptureEntries(ledger.entries(), paths, trustedOffset),
     handlers: {
       getAuditStatus: async () => status(),
       listAudit: async ({ limit }) => ledger.list(limit),

@@ -3,8 +3,9 @@
  * exports, and renames it into place only when complete: a cancelled or failed export leaves nothing.
  *
  * The footage is proven as it is copied: every source segment must have its capture entry in the
- * ledger, and the bytes ffmpeg reads are hashed against it (verified-sources.ts); a difference stops
- * the export with export.footage-changed. No file of a package is ever written twice: media names
+ * ledger (its minute's `recording.minute`, whose root its inclusion path must lead to, or in older
+ * ledgers its own `segment.closed`; a minute still open is sealed first), and the bytes ffmpeg reads
+ * are hashed against it (verified-sources.ts); a difference stops the export with export.footage-changed. No file of a package is ever written twice: media names
  * carry the camera id and millisecond times, and ffmpeg runs with -n.
  *
  * Order matters for the chain of custody: media first (export-footage.ts: masters by `-c copy`,
@@ -24,11 +25,13 @@ import type { Role } from '../../../shared/roles.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import type { AuditEntry } from '../../../shared/api.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
+import { checkInclusion } from '../audit/capture-proof.js';
+import { sealMinutesOf } from '../recording/minute-batches.js';
 import { canonicalJson } from '../canonical-json.js';
 import { sha256File } from '../recording/file-hash.js';
 import type { SegmentIndex, SegmentRow } from '../recording/segment-index.js';
 import { planClips } from './clip-plan.js';
-import { copyFootage, iso, type CameraPlan, type ManifestCamera, type ManifestFile, type Progress } from './export-footage.js';
+import { copyFootage, iso, type CameraPlan, type ManifestCamera, type ManifestFile, type Progress, type SourceInclusion } from './export-footage.js';
 import { ExportCancelled, isNoSpace } from './ffmpeg-job.js';
 import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, RECIPIENT_README, SIGNER_KEY, SUMS, SUMS_SIG, formatSums, recipientReadme, safeName, utcStamp } from './package-files.js';
 import { FootageChangedError } from './verified-sources.js';
@@ -114,16 +117,19 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
 async function build(job: PackageJob, progress: Progress): Promise<string> {
   const { ctx, req, temp } = job;
   for (const dir of ['master', 'working', 'custody']) if (dir !== 'working' || req.workingCopy) mkdirSync(join(temp, dir), { recursive: true });
+  // A minute still open is sealed now: the footage leaves proven by the ledger, never by the index alone.
+  for (const id of req.cameraIds) sealMinutesOf(ctx.index, (action, subject, details) => ctx.ledger.append('system', action, subject, details), ctx.index.segments(id, req.fromMs, req.toMs));
   const plans: CameraPlan[] = req.cameraIds.map((id) => ({ camera: ctx.camera(id), masks: ctx.privacy?.masks(id) ?? null, ...planClips(id, ctx.index.segments(id, req.fromMs, req.toMs), req.fromMs, req.toMs) }));
   const capture = provenCaptureEntries(ctx, plans.flatMap((p) => p.clips).flatMap((c) => c.segments));
-  const captureSha256 = (seg: SegmentRow) => String(capture.get(seg.path)!.details!.sha256);
+  const captureSha256 = (seg: SegmentRow) => capture.get(seg.path)!.sha256;
+  const captureInclusion = (seg: SegmentRow) => capture.get(seg.path)!.inclusion;
   const store = storeFolder(job);
   const withholdTo = req.unmasked || !store ? null : { dir: store, shown: `evidence-store/${job.packageId}` };
-  const { files, cameras, withheld } = await copyFootage({ recordingsRoot: ctx.recordingsRoot, temp, workingCopy: req.workingCopy, withholdTo, signal: job.signal, progress, captureSha256 }, plans);
+  const { files, cameras, withheld } = await copyFootage({ recordingsRoot: ctx.recordingsRoot, temp, workingCopy: req.workingCopy, withholdTo, signal: job.signal, progress, captureSha256, captureInclusion }, plans);
   // Every master withheld (all cameras masked): no empty master/ folder to puzzle the recipient.
   if (readdirSync(join(temp, 'master')).length === 0) rmSync(join(temp, 'master'), { recursive: true });
 
-  const captureEntries = [...capture.values()].sort((a, b) => a.seq - b.seq);
+  const captureEntries = [...new Map([...capture.values()].map(({ entry }) => [entry.seq, entry])).values()].sort((a, b) => a.seq - b.seq);
   const manifest = manifestOf(job, cameras, files, captureEntries, withheld);
   writeFileSync(join(temp, MANIFEST), canonicalJson(manifest));
   const exportEntry = enterExport(job, manifest, await sha256File(join(temp, MANIFEST)));
@@ -140,16 +146,23 @@ async function build(job: PackageJob, progress: Progress): Promise<string> {
   return final;
 }
 
+/** A source segment's capture: the entry, the hash it proves, and (for a minute) the inclusion proof. */
+interface ProvenCapture {
+  entry: AuditEntry;
+  sha256: string;
+  inclusion: SourceInclusion | null;
+}
+
 /**
  * Every source segment's capture entry. Footage the ledger never saw close cannot be proven
  * unchanged: refused before anything is copied.
  */
-function provenCaptureEntries(ctx: ExportContext, segments: readonly SegmentRow[]): Map<string, AuditEntry> {
-  const capture = new Map<string, AuditEntry>();
+function provenCaptureEntries(ctx: ExportContext, segments: readonly SegmentRow[]): Map<string, ProvenCapture> {
+  const capture = new Map<string, ProvenCapture>();
   for (const seg of segments) {
-    const entry = seg.ledgerOffset !== null && ctx.trustedLedgerOffset?.(seg.ledgerOffset) === false ? null : captureEntry(ctx.ledger, seg);
-    if (!entry) throw new WatchroomError('export.footage-unproven', `Recorded segment ${seg.path} has no capture entry in the audit ledger, so nothing proves it unchanged since it was recorded. It was not exported.`);
-    capture.set(seg.path, entry);
+    const proven = seg.ledgerOffset !== null && ctx.trustedLedgerOffset?.(seg.ledgerOffset) === false ? null : captureEntry(ctx.ledger, seg);
+    if (!proven) throw new WatchroomError('export.footage-unproven', `Recorded segment ${seg.path} has no capture entry in the audit ledger that proves it, so nothing proves it unchanged since it was recorded. It was not exported.`);
+    capture.set(seg.path, proven);
   }
   return capture;
 }
@@ -176,7 +189,7 @@ function manifestOf(job: PackageJob, cameras: ManifestCamera[], files: ManifestF
     files,
     custody: {
       auditExtract: AUDIT_EXTRACT,
-      captureEntries: captureEntries.map((e) => ({ seq: e.seq, hash: e.hash, segment: e.details?.path })),
+      captureEntries: captureEntries.map((e) => ({ seq: e.seq, hash: e.hash, ...(e.action === 'recording.minute' ? { camera: e.subject, minute: e.details?.minute } : { segment: e.details?.path }) })),
     },
     signer: { fingerprint: ctx.key.fingerprint, algorithm: 'ECDSA P-256, SHA-256, DER' },
     // Privacy masks (issue 12, point 1): only in the manifests of exports with a masked camera.
@@ -266,10 +279,19 @@ function discard(job: PackageJob, error: unknown): Error {
 /** Where this export's withheld masters are kept. */
 const storeFolder = (job: PackageJob) => (job.ctx.privacy ? join(job.ctx.privacy.storeDir, job.packageId) : null);
 
-/** A segment's capture entry: its segment.closed line, read where the index says it is, and agreeing with it. */
-function captureEntry(ledger: AuditLedger, seg: SegmentRow): AuditEntry | null {
+/**
+ * A segment's capture entry, read where the index says it is, and agreeing with it: its minute's
+ * entry, the row's inclusion path leading from its record to the entry's root; or its segment.closed.
+ */
+function captureEntry(ledger: AuditLedger, seg: SegmentRow): ProvenCapture | null {
   const entry = seg.ledgerOffset === null ? null : ledger.readAt(seg.ledgerOffset);
-  return entry && entry.action === 'segment.closed' && entry.details?.path === seg.path && typeof entry.details.sha256 === 'string' ? entry : null;
+  if (!entry) return null;
+  if (seg.proof) {
+    const afterRestart = entry.details?.afterRestart === true ? { sealedAfterRestart: true as const } : {};
+    return checkInclusion(seg, seg.proof, entry) ? null : { entry, sha256: seg.sha256, inclusion: { entrySeq: entry.seq, ...seg.proof, ...afterRestart } };
+  }
+  const closed = entry.action === 'segment.closed' && entry.details?.path === seg.path && typeof entry.details.sha256 === 'string';
+  return closed ? { entry, sha256: String(entry.details!.sha256), inclusion: null } : null;
 }
 
 /** Renames the finished package to `name` (or name-2, -3 … if taken); never onto another package. */

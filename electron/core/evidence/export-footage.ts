@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { MASK_FILL } from '../../../shared/masks.js';
 import { writeMaskPng } from '../masks/mask-image.js';
 import { sha256File } from '../recording/file-hash.js';
+import type { InclusionProof } from '../audit/capture-proof.js';
 import type { SegmentRow } from '../recording/segment-index.js';
 import { keyframeOffsetsOfFile } from '../recording/ts-keyframes.js';
 import type { ClipPlan, Gap } from './clip-plan.js';
@@ -73,7 +74,15 @@ export interface FootageJob {
   progress: Progress;
   /** The hash the ledger took of a source segment when it closed. */
   captureSha256(seg: SegmentRow): string;
+  /** Where a source segment sits in the Merkle tree of its minute's capture entry; null for a segment.closed capture. */
+  captureInclusion(seg: SegmentRow): SourceInclusion | null;
 }
+
+/**
+ * A source segment's inclusion proof as the manifest gives it: the entry (by seq) and the path to its
+ * root; `sealedAfterRestart` when that minute was sealed only at the start after a crash.
+ */
+export type SourceInclusion = InclusionProof & { entrySeq: number; sealedAfterRestart?: true };
 
 /** A copy in progress: the job, the media names already given, and the progress bar. */
 interface Copying extends FootageJob {
@@ -103,7 +112,7 @@ export async function copyFootage(job: FootageJob, plans: readonly CameraPlan[])
       if (working) files.push(working);
       clipsOut.push({ master: master.file.path, actualStartUtc: master.file.startUtc, actualEndUtc: master.file.endUtc });
     }
-    cameras.push(manifestCamera(plan, clipsOut, job.captureSha256));
+    cameras.push(manifestCamera(plan, clipsOut, job));
   }
   copying.meter.sealing();
   return { files, cameras, withheld };
@@ -161,8 +170,8 @@ async function makeWorkingCopy(copying: Copying, camera: ManifestCameraRef, clip
   return describeMedia(copying.temp, path, camera.id, clip.wantStartMs, master.sha256, process);
 }
 
-/** A camera as the manifest shows it: its clips, its gaps, and every source segment with its capture hash. */
-function manifestCamera(plan: CameraPlan, clips: Array<{ master: string; actualStartUtc: string; actualEndUtc: string }>, captureSha256: (seg: SegmentRow) => string) {
+/** A camera as the manifest shows it: its clips, its gaps, and every source segment with its capture hash (and inclusion proof). */
+function manifestCamera(plan: CameraPlan, clips: Array<{ master: string; actualStartUtc: string; actualEndUtc: string }>, capture: Pick<FootageJob, 'captureSha256' | 'captureInclusion'>) {
   const segments = plan.clips.flatMap((c) => c.segments);
   return {
     id: plan.camera.id,
@@ -171,7 +180,10 @@ function manifestCamera(plan: CameraPlan, clips: Array<{ master: string; actualS
     privacyMasks: plan.masks ? { version: plan.masks.version, sha256: plan.masks.sha256, polygons: plan.masks.polygons, fill: MASK_FILL } : null,
     clips,
     gaps: plan.gaps.map((g) => ({ startUtc: iso(g.startMs), endUtc: iso(g.endMs) })),
-    sourceSegments: segments.map((s) => ({ path: s.path, startUtc: iso(s.startMs), endUtc: iso(s.endMs), bytes: s.bytes, sha256: captureSha256(s), repaired: s.repaired, clockOffsetMs: s.clockOffsetMs })),
+    sourceSegments: segments.map((s) => {
+      const inclusion = capture.captureInclusion(s);
+      return { path: s.path, startUtc: iso(s.startMs), endUtc: iso(s.endMs), bytes: s.bytes, sha256: capture.captureSha256(s), repaired: s.repaired, clockOffsetMs: s.clockOffsetMs, ...(inclusion ? { inclusion } : {}) };
+    }),
   };
 }
 

@@ -15,11 +15,22 @@ import type { AuditEntry } from '../../../shared/api.js';
 import type { VerificationFailure, VerificationReport } from '../../../shared/evidence.js';
 import { z } from 'zod';
 import { entryHash, parseEntry } from '../audit/audit-ledger.js';
+import { checkInclusion } from '../audit/capture-proof.js';
 import { canonicalJson } from '../canonical-json.js';
 import { sha256File } from '../recording/file-hash.js';
 import { NotRegularFileError, readRegular } from '../regular-file.js';
 import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, SIGNER_KEY, SUMS, SUMS_SIG, parseSums } from './package-files.js';
 import { keyFingerprint, verifySignature } from './signing-key.js';
+
+/** A source segment; `inclusion` where its capture is a minute's Merkle root (packages before minute batches have none). */
+const sourceSegmentSchema = z.looseObject({
+  path: z.string(),
+  sha256: z.string(),
+  startUtc: z.string().optional(),
+  endUtc: z.string().optional(),
+  bytes: z.number().optional(),
+  inclusion: z.looseObject({ entrySeq: z.number(), leafIndex: z.number(), treeSize: z.number(), auditPath: z.array(z.string()) }).optional(),
+});
 
 /** What the verifier reads of a manifest, checked before it is read: a package is data from outside. */
 const manifestSchema = z.looseObject({
@@ -27,8 +38,8 @@ const manifestSchema = z.looseObject({
   packageId: z.string().optional(),
   caseReference: z.string().optional(),
   files: z.array(z.looseObject({ path: z.string(), sha256: z.string(), bytes: z.number(), role: z.string(), derivedFrom: z.string().nullable() })).optional(),
-  cameras: z.array(z.looseObject({ id: z.string().optional(), clips: z.array(z.unknown()).optional(), sourceSegments: z.array(z.looseObject({ path: z.string(), sha256: z.string() })).optional() })).optional(),
-  custody: z.looseObject({ captureEntries: z.array(z.looseObject({ seq: z.number(), hash: z.string(), segment: z.string().optional() })).optional() }).optional(),
+  cameras: z.array(z.looseObject({ id: z.string().optional(), clips: z.array(z.unknown()).optional(), sourceSegments: z.array(sourceSegmentSchema).optional() })).optional(),
+  custody: z.looseObject({ captureEntries: z.array(z.looseObject({ seq: z.number(), hash: z.string(), segment: z.string().optional(), minute: z.string().optional() })).optional() }).optional(),
   signer: z.looseObject({ fingerprint: z.string().optional() }).optional(),
   // Privacy masks (issue 12, point 1): masters kept back in the exporting workstation's evidence store.
   withheldMasters: z.array(z.looseObject({ path: z.string(), sha256: z.string() })).optional(),
@@ -255,7 +266,9 @@ function checkManifestAgainstPackage({ present, fail }: Checking, manifest: Mani
 
 /**
  * The audit extract: entries intact; every source segment of every camera proven by its capture
- * entry (the hash the ledger took when the segment closed); the export entry naming this manifest.
+ * entry (its minute's `recording.minute`, whose root its inclusion path must lead to from its hash,
+ * times and size; or in older packages the hash its `segment.closed` took); the export entry naming
+ * this manifest.
  */
 function checkCustody(extract: Buffer, manifest: Manifest | null, manifestBytes: Buffer | null, fail: Fail): void {
   const entries: AuditEntry[] = [];
@@ -273,14 +286,15 @@ function checkCustody(extract: Buffer, manifest: Manifest | null, manifestBytes:
   const bySeq = new Map(entries.map((e) => [e.seq, e]));
   for (const ref of manifest.custody?.captureEntries ?? []) {
     const e = bySeq.get(ref.seq);
-    if (!e || e.hash !== ref.hash) fail('custody-entry-missing', `Audit entry ${ref.seq} (the recording of ${ref.segment ?? 'a segment'}) is missing from the audit extract.`, AUDIT_EXTRACT);
+    if (!e || e.hash !== ref.hash) fail('custody-entry-missing', `Audit entry ${ref.seq} (the recording of ${ref.segment ?? (ref.minute ? `the minute ${ref.minute}` : 'a segment')}) is missing from the audit extract.`, AUDIT_EXTRACT);
   }
   const captured = new Map(entries.filter((e) => e.action === 'segment.closed').map((e) => [e.details?.path, e.details?.sha256]));
   for (const camera of manifest.cameras ?? []) {
     const sources = camera.sourceSegments ?? [];
     if ((camera.clips ?? []).length > 0 && sources.length === 0) fail('custody-capture-missing', `Camera ${String(camera.id)} has footage but names no recorded segment it came from.`, MANIFEST);
     for (const s of sources) {
-      if (!captured.has(s.path)) fail('custody-capture-missing', `${s.path} has no capture entry in the audit extract: nothing proves it unchanged since it was recorded.`, AUDIT_EXTRACT);
+      if (s.inclusion) checkSourceInclusion(String(camera.id), s, bySeq, fail);
+      else if (!captured.has(s.path)) fail('custody-capture-missing', `${s.path} has no capture entry in the audit extract: nothing proves it unchanged since it was recorded.`, AUDIT_EXTRACT);
       else if (captured.get(s.path) !== s.sha256) fail('custody-capture-mismatch', `${s.path} had SHA-256 ${String(captured.get(s.path))} when recorded, but the manifest gives ${s.sha256}.`, AUDIT_EXTRACT);
     }
   }
@@ -289,4 +303,17 @@ function checkCustody(extract: Buffer, manifest: Manifest | null, manifestBytes:
   if (manifestBytes && exportEntry.details?.manifestSha256 !== sha256(manifestBytes)) {
     fail('manifest-changed-since-export', 'manifest.json is not the manifest recorded in the audit ledger at export: it was edited.', MANIFEST);
   }
+}
+
+/** A source segment proven by its minute: the entry it names is in the extract, and its path leads from the segment to that entry's root. */
+function checkSourceInclusion(cameraId: string, s: z.infer<typeof sourceSegmentSchema>, bySeq: ReadonlyMap<number, AuditEntry>, fail: Fail): void {
+  const proof = s.inclusion!;
+  const entry = bySeq.get(proof.entrySeq);
+  if (!entry || entry.action !== 'recording.minute') {
+    return fail('custody-capture-missing', `${s.path} is not a leaf of any capture entry in the audit extract (it names entry ${proof.entrySeq}, which the extract does not hold as a minute's capture): nothing proves it unchanged since it was recorded.`, AUDIT_EXTRACT);
+  }
+  const segment = { cameraId, path: s.path, sha256: s.sha256, startMs: Date.parse(s.startUtc ?? ''), endMs: Date.parse(s.endUtc ?? ''), bytes: s.bytes ?? Number.NaN };
+  if (![segment.startMs, segment.endMs, segment.bytes].every(Number.isFinite)) return fail('custody-inclusion-invalid', `${s.path} lacks the times or size its capture leaf binds, so its inclusion path cannot be checked.`, MANIFEST);
+  const why = checkInclusion(segment, proof, entry);
+  if (why) fail(why.code === 'not-a-leaf' ? 'custody-not-a-leaf' : 'custody-inclusion-invalid', why.message, AUDIT_EXTRACT);
 }

@@ -20,6 +20,7 @@ import { fileLeftoverRuns, reconcileRecordings, type ReconcileReport } from './r
 import { RecordingStore, type Audit } from './recording-store.js';
 import { fileDeletionReceipt, type ReceiptDeps } from './deletion-receipt.js';
 import { applyRetention, DEFAULT_FREE_SPACE_FLOOR, DEFAULT_RETENTION, type FreeSpaceFloor, type RetentionResult } from './retention.js';
+import { SEAL_AFTER_MS, sealOpenMinutes } from './minute-batches.js';
 import { SegmentIndex } from './segment-index.js';
 import { MAX_CLOCK_OFFSET_MS, SegmentRecorder } from './segment-recorder.js';
 import { pruneTimelineThumbnails, timelineThumbnailRoute, type MaskFor } from './timeline-thumbnails.js';
@@ -89,12 +90,21 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
   const closing = new AbortController();
   const ready = (async () => {
     const filed = await leftovers;
-    const report = await reconcileRecordings(store, index, deps.audit.captureHashes, auditSystem, logger, { leftovers: filed, signal: closing.signal });
+    const report = await reconcileRecordings(store, index, deps.audit.captureEntries, auditSystem, logger, { leftovers: filed, signal: closing.signal });
     if (!closing.signal.aborted) await runRetention();
     return report;
   })();
   ready.catch((error) => logger.log('error', 'recording.start-failed', { error: String(error) }));
   owned.add(interval(() => void runRetention().catch((error) => logger.log('error', 'retention.failed', { error: String(error) })), options.retentionIntervalMs ?? 60_000));
+  // A camera that stopped delivering (its run not ended yet) still gets its minute sealed.
+  const sealEnded = (endedBefore = Date.now() - SEAL_AFTER_MS) => {
+    try {
+      sealOpenMinutes(index, auditSystem, undefined, { endedBefore });
+    } catch (error) {
+      logger.log('error', 'recording.seal-failed', { error: String(error) });
+    }
+  };
+  owned.add(interval(() => sealEnded(), SEAL_AFTER_MS / 3));
 
   const mediaRoutes = [
     ...recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, lookingBack: deps.lookingBack, logger }),
@@ -115,6 +125,9 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
       closing.abort();
       await ready.catch(() => undefined);
       await runRetention.settled();
+      // Every run has ended (streams close first): what is still open is sealed before the ledger
+      // closes; if it cannot be, the rows stay open and the next start seals them.
+      sealEnded(Number.MAX_SAFE_INTEGER);
       index.close();
     },
   };

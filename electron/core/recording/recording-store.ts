@@ -10,15 +10,18 @@
  * One camera's segments never overlap in time: one placed before the camera's latest recorded end (the
  * wall clock stepped back) is moved after it, and the step is audited.
  *
- * A closed segment is hashed, moved into its day folder, indexed, and its hash enters the audit log,
- * so an export can later prove the footage unchanged since it was recorded.
+ * A closed segment is hashed, moved into its day folder and indexed; its hash enters the audit log as
+ * a leaf of its camera's minute (minute-batches.ts), so an export can later prove the footage
+ * unchanged since it was recorded.
  */
 import type { AuditAction } from '../../../shared/audit-actions.js';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
+import { minuteOf } from '../audit/capture-proof.js';
 import { sha256File } from './file-hash.js';
+import { sealAfterRestart, sealOpenMinutes } from './minute-batches.js';
 import type { LedgerRef } from '../audit/audit-ledger.js';
 import type { SegmentIndex, SegmentRow, TimeRange } from './segment-index.js';
 import { parseSegmentList, type ListedSegment } from './segment-list.js';
@@ -119,19 +122,27 @@ export class RecordingStore {
   }
 
   /**
-   * Hashes, files, indexes and audits one closed segment. The row may start later than asked: after
-   * the camera's latest recorded end (see above). `clockOffsetMs`: the drift measured at its close.
+   * Hashes, files and indexes one closed segment, a leaf of its minute: the camera's earlier minutes
+   * still open are sealed first. The row may start later than asked: after the camera's latest
+   * recorded end (see above). `clockOffsetMs`: the drift measured at its close.
    */
   async commit(cameraId: string, runId: string, file: string, askedStartMs: number, askedEndMs: number, repaired: boolean, clockOffsetMs: number | null = null): Promise<SegmentRow> {
     const src = join(this.incomingDir(cameraId), file);
     const [sha256, info] = await Promise.all([sha256File(src), stat(src)]);
     const { startMs, endMs } = this.afterLatest(cameraId, runId, file, { startMs: askedStartMs, endMs: askedEndMs });
     const path = await this.fileUnder(src, cameraId, startMs, endMs);
-    // Ledger first: the index row then records where its capture entry is, for evidence extracts.
-    const entry = this.opts.audit('segment.closed', cameraId, {
-      path, sha256, startMs, endMs, bytes: info.size, ...(repaired ? { repaired: true } : {}), ...(clockOffsetMs !== null ? { clockOffsetMs } : {}),
-    });
-    return this.opts.index.insert({ cameraId, runId, path, startMs, endMs, bytes: info.size, sha256, repaired, ledgerOffset: entry.offset, clockOffsetMs });
+    sealOpenMinutes(this.opts.index, this.opts.audit, cameraId, { keepMinute: minuteOf(endMs) });
+    return this.opts.index.insert({ cameraId, runId, path, startMs, endMs, bytes: info.size, sha256, repaired, ledgerOffset: null, captureOpen: true, clockOffsetMs });
+  }
+
+  /** At start, before anything records: seals the minutes a crash left open; returns the paths that changed meanwhile. */
+  sealAfterRestart(): Promise<string[]> {
+    return sealAfterRestart(this.opts.index, this.opts.audit, this.opts.root);
+  }
+
+  /** Seals the camera's open minutes: its run ended, so no further segment of them is coming. */
+  sealMinutes(cameraId: string): void {
+    sealOpenMinutes(this.opts.index, this.opts.audit, cameraId);
   }
 
   /** A run's stream clock was found this far off real time and re-anchored at this segment. */
@@ -208,6 +219,7 @@ export class RecordingStore {
     await rm(join(dir, `r${runId}.csv`), { force: true });
     await rm(join(dir, `r${runId}.json`), { force: true });
     await rm(join(dir, `r${runId}.json.tmp`), { force: true });
+    this.sealMinutes(cameraId);
     if (counts.repaired || counts.removed) this.opts.logger.log('warn', 'recording.run-salvaged', { cameraId, runId, ...counts });
     return counts;
   }

@@ -9,6 +9,7 @@ import { rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LedgerRef } from '../audit/audit-ledger.js';
 import type { DeletedSegment } from './deletion-receipt.js';
+import { sealMinutesOf } from './minute-batches.js';
 import type { SegmentIndex, SegmentRow } from './segment-index.js';
 
 export interface RetentionPolicy {
@@ -52,6 +53,8 @@ export async function applyRetention(
 ): Promise<RetentionResult> {
   const result: RetentionResult = { deleted: 0, freedBytes: 0, segments: [] };
   const remove = async (s: SegmentRow, reason: string) => {
+    // Its capture enters the ledger before its deletion does: the receipt's hash is then the one recorded.
+    sealMinutesOf(index, audit, [s]);
     await rm(join(root, s.path), { force: true });
     index.delete(s.id);
     const entry = audit('segment.deleted', s.cameraId, { path: s.path, sha256: s.sha256, startMs: s.startMs, endMs: s.endMs, bytes: s.bytes, reason });

@@ -3,6 +3,7 @@
  * SHA-256, plus evidence locks that keep footage out of retention.
  */
 import type Database from 'better-sqlite3';
+import type { InclusionProof } from '../audit/capture-proof.js';
 import { openPrivateDatabase } from '../private-database.js';
 
 export interface SegmentRow {
@@ -19,8 +20,16 @@ export interface SegmentRow {
   missing: boolean;
   /** Trimmed or indexed after a crash rather than closed normally. */
   repaired: boolean;
-  /** Byte offset of its `segment.closed` entry in the audit ledger; null if indexed from disk later. */
+  /**
+   * Byte offset of its capture entry in the audit ledger: the `recording.minute` whose tree holds it
+   * (then `proof` says where), or in older ledgers its own `segment.closed`. Null while its minute is
+   * open, and when nothing proves it (indexed from disk later, or changed before its minute was sealed).
+   */
   ledgerOffset: number | null;
+  /** Its place in its minute's Merkle tree; null for a `segment.closed` capture or none. */
+  proof: InclusionProof | null;
+  /** Committed, its minute not yet sealed in the ledger (capture/minute-batches.ts). */
+  captureOpen: boolean;
   /**
    * How far the segment's recorded end lay outside the window in which it closed (ms; negative: behind
    * real time, 0: no measurable drift), i.e. how far the camera's clock had drifted. Null: not measured.
@@ -28,7 +37,13 @@ export interface SegmentRow {
   clockOffsetMs: number | null;
 }
 
-export type NewSegment = Omit<SegmentRow, 'id' | 'missing' | 'clockOffsetMs'> & { clockOffsetMs?: number | null };
+export type NewSegment = Omit<SegmentRow, 'id' | 'missing' | 'clockOffsetMs' | 'proof' | 'captureOpen'> & { clockOffsetMs?: number | null; proof?: InclusionProof | null; captureOpen?: boolean };
+
+/** A sealed minute's leaf: the row, and its place in the tree. */
+export interface SealedLeaf {
+  id: number;
+  proof: InclusionProof;
+}
 
 export interface TimeRange {
   startMs: number;
@@ -53,7 +68,15 @@ interface Row {
   repaired: number;
   ledger_offset: number | null;
   clock_offset_ms: number | null;
+  capture_open: number;
+  leaf_index: number | null;
+  tree_size: number | null;
+  audit_path: string | null;
 }
+
+/** A path's hashes as one column: 64 hex digits each, nearest first. */
+const joinPath = (path: readonly string[]) => path.join('');
+const splitPath = (text: string) => text.match(/[0-9a-f]{64}/g) ?? [];
 
 const toSegment = (r: Row): SegmentRow => ({
   id: r.id,
@@ -68,6 +91,8 @@ const toSegment = (r: Row): SegmentRow => ({
   repaired: r.repaired === 1,
   ledgerOffset: r.ledger_offset,
   clockOffsetMs: r.clock_offset_ms,
+  proof: r.leaf_index === null || r.tree_size === null ? null : { leafIndex: r.leaf_index, treeSize: r.tree_size, auditPath: splitPath(r.audit_path ?? '') },
+  captureOpen: r.capture_open === 1,
 });
 
 export class SegmentIndex {
@@ -92,7 +117,11 @@ export class SegmentIndex {
         -- the timeline's ranges are then a few index seeks instead of a scan of the day.
         gap_before INTEGER NOT NULL DEFAULT 1,
         ledger_offset INTEGER,
-        clock_offset_ms INTEGER
+        clock_offset_ms INTEGER,
+        capture_open INTEGER NOT NULL DEFAULT 0,
+        leaf_index INTEGER,
+        tree_size INTEGER,
+        audit_path TEXT
       );
       CREATE INDEX IF NOT EXISTS segments_range_starts ON segments (camera_id, gap_before, start_ms);
       CREATE INDEX IF NOT EXISTS segments_camera_time ON segments (camera_id, start_ms, end_ms, missing);
@@ -112,6 +141,13 @@ export class SegmentIndex {
     if (!columns.some((c) => c.name === 'ledger_offset')) this.db.exec('ALTER TABLE segments ADD COLUMN ledger_offset INTEGER');
     // Indexes made before clock offsets were measured.
     if (!columns.some((c) => c.name === 'clock_offset_ms')) this.db.exec('ALTER TABLE segments ADD COLUMN clock_offset_ms INTEGER');
+    // Indexes made before captures were batched per minute: every row is proven by its own segment.closed.
+    if (!columns.some((c) => c.name === 'capture_open')) {
+      this.db.exec(`ALTER TABLE segments ADD COLUMN capture_open INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE segments ADD COLUMN leaf_index INTEGER; ALTER TABLE segments ADD COLUMN tree_size INTEGER; ALTER TABLE segments ADD COLUMN audit_path TEXT;`);
+    }
+    // The open minutes are read at every commit: a few rows among millions.
+    this.db.exec('CREATE INDEX IF NOT EXISTS segments_capture_open ON segments (camera_id, end_ms) WHERE capture_open = 1');
     this.keepCameraBytes();
   }
 
@@ -138,10 +174,32 @@ export class SegmentIndex {
 
   insert(s: NewSegment): SegmentRow {
     const info = this.db
-      .prepare('INSERT INTO segments (camera_id, run_id, path, start_ms, end_ms, bytes, sha256, repaired, ledger_offset, clock_offset_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(s.cameraId, s.runId, s.path, s.startMs, s.endMs, s.bytes, s.sha256, s.repaired ? 1 : 0, s.ledgerOffset, s.clockOffsetMs ?? null);
+      .prepare('INSERT INTO segments (camera_id, run_id, path, start_ms, end_ms, bytes, sha256, repaired, ledger_offset, clock_offset_ms, capture_open, leaf_index, tree_size, audit_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(s.cameraId, s.runId, s.path, s.startMs, s.endMs, s.bytes, s.sha256, s.repaired ? 1 : 0, s.ledgerOffset, s.clockOffsetMs ?? null, s.captureOpen ? 1 : 0, s.proof?.leafIndex ?? null, s.proof?.treeSize ?? null, s.proof ? joinPath(s.proof.auditPath) : null);
     this.refreshRangeStarts(s.cameraId, s.startMs);
-    return { ...s, clockOffsetMs: s.clockOffsetMs ?? null, id: Number(info.lastInsertRowid), missing: false };
+    return { ...s, clockOffsetMs: s.clockOffsetMs ?? null, proof: s.proof ?? null, captureOpen: s.captureOpen ?? false, id: Number(info.lastInsertRowid), missing: false };
+  }
+
+  /** Rows whose minute is not sealed yet, oldest first: of one camera, or of all. */
+  openCaptures(cameraId?: string): SegmentRow[] {
+    const rows = cameraId === undefined
+      ? this.db.prepare('SELECT * FROM segments WHERE capture_open = 1 ORDER BY camera_id, end_ms').all()
+      : this.db.prepare('SELECT * FROM segments WHERE capture_open = 1 AND camera_id = ? ORDER BY end_ms').all(cameraId);
+    return (rows as Row[]).map(toSegment);
+  }
+
+  /** A minute sealed: its rows point at the entry holding its root, each with its place in the tree. */
+  sealCaptures(leaves: readonly SealedLeaf[], ledgerOffset: number): void {
+    const seal = this.db.prepare('UPDATE segments SET capture_open = 0, ledger_offset = ?, leaf_index = ?, tree_size = ?, audit_path = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const { id, proof } of leaves) seal.run(ledgerOffset, proof.leafIndex, proof.treeSize, joinPath(proof.auditPath), id);
+    })();
+  }
+
+  /** Open rows that will never be sealed (their files changed or went before it): nothing proves them. */
+  closeUnproven(ids: readonly number[]): void {
+    const close = this.db.prepare('UPDATE segments SET capture_open = 0, ledger_offset = NULL WHERE id = ?');
+    this.db.transaction(() => ids.forEach((id) => close.run(id)))();
   }
 
   /** Segments overlapping [from, to), oldest first. */

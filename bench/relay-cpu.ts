@@ -12,10 +12,12 @@
  * frame, nearer the work a real street scene gives an encoder. --baseline: the build of another
  * checkout (e.g. the previous commit) runs beside this one on the same cameras and is measured in the
  * same windows, so a busy machine weighs on both alike. --cpu-prof: each host's Node writes a CPU
- * profile there (read it with bench/cpuprofile-top.ts). --watched: how many cameras get a viewer in
- * the watched windows (default all).
+ * profile there (read it with bench/cpuprofile-top.ts, cut to the printed profileWindows).
+ * --watched: how many cameras get a viewer in the watched windows (default all). --relay-only: a last
+ * window with recording switched off, viewers on the watched cameras: the live relay alone.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     baseline: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'relay-only': { type: 'boolean', default: false },
     against: { type: 'string', default: 'node-rtsp-stream' },
   },
 });
@@ -48,6 +51,7 @@ const rounds = Number(values.rounds);
 const WARMUP_MS = 3_000;
 
 type Cpu = { tree: number; root: number };
+type Phase = 'unwatched' | 'watched' | 'relayOnly';
 interface Measured {
   cpu: Cpu;
   bytesReceived: number;
@@ -61,9 +65,10 @@ interface Build {
   startedAt?: number;
   cameraIds?: string[];
   /** Seconds since the host's start, to cut its CPU profile to the measured windows. */
-  profileWindows: Array<{ kind: 'unwatched' | 'watched'; from: number; to: number }>;
+  profileWindows: Array<{ kind: Phase; from: number; to: number }>;
   unwatched: Cpu[];
   watched: Array<Cpu & { bytesReceived: number }>;
+  relayOnly: Array<Cpu & { bytesReceived: number }>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -74,18 +79,43 @@ async function recordingEverywhere(host: HostProcess): Promise<void> {
     'every camera live and recording',
     async () => {
       const main = (await host.call('listStreams')).filter((s) => s.stream === 'main');
-      return main.length === count && main.every((s) => s.state === 'live' && s.recording?.state === 'recording' && s.health.subscribers === 0);
+      const waiting = main.filter((s) => !(s.state === 'live' && s.recording?.state === 'recording' && s.health.subscribers === 0));
+      // Thrown, so a timeout says which streams it waited for.
+      if (main.length !== count || waiting.length) throw new Error(JSON.stringify(waiting.map((s) => [s.state, s.recording?.state, s.health.subscribers])));
+      return true;
     },
-    60_000,
+    120_000,
     250,
   );
 }
 
-async function measureAll(builds: Build[], kind: 'unwatched' | 'watched'): Promise<Cpu[]> {
+/** When a process started (ms since the epoch), from /proc: its CPU profile counts from then. */
+function processStartMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  const uptimeSeconds = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  return Date.now() - (uptimeSeconds - startTicks / 100) * 1000;
+}
+
+async function measureAll(builds: Build[], kind: Phase): Promise<Cpu[]> {
   const from = Date.now();
   const cpu = await Promise.all(builds.map((b) => measureTreeCpu(b.host!.child.pid!, seconds)));
   for (const b of builds) b.profileWindows.push({ kind, from: (from - b.startedAt!) / 1000, to: (Date.now() - b.startedAt!) / 1000 });
   return cpu;
+}
+
+/** Opens a viewer on each watched camera of every build, measures, closes them. */
+async function watchedPhase(builds: Build[], kind: 'watched' | 'relayOnly'): Promise<void> {
+  const viewers = builds.map((b) => b.cameraIds!.slice(0, watchedCount).map((id) => new LiveClient(b.host!.url.origin, id, b.host!.token)));
+  const all = viewers.flat();
+  await waitFor('every viewer receiving', () => all.every((v) => v.fragmentsSinceInit().length > 10), 60_000);
+  await sleep(WARMUP_MS);
+  const received = () => viewers.map((vs) => vs.reduce((n, v) => n + v.fragments.reduce((m, f) => m + f.bytes, 0), 0));
+  const before = received();
+  const busy = await measureAll(builds, kind);
+  const after = received();
+  builds.forEach((b, i) => b[kind].push({ ...busy[i]!, bytesReceived: after[i]! - before[i]! }));
+  await Promise.all(all.map((v) => v.close()));
 }
 
 /** Runs the builds side by side on the same cameras and measures them in the same windows. */
@@ -93,8 +123,8 @@ async function measureWatchroom(urls: string[], builds: Build[]): Promise<void> 
   const cameraFile = writeCameraFile(urls.map((url, i) => ({ name: `Bench ${i + 1}`, url })));
   for (const build of builds) {
     const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(values['cpu-prof'], build.name)] : [];
-    build.startedAt = Date.now();
     build.host = await startHostProcess(['--data', tempDataDir(), '--cameras', cameraFile], { cli: build.cli, nodeArgs });
+    build.startedAt = processStartMs(build.host.child.pid!);
     build.cameraIds = (await build.host.call('listCameras')).map((c) => c.id);
   }
   try {
@@ -104,16 +134,15 @@ async function measureWatchroom(urls: string[], builds: Build[]): Promise<void> 
       const idle = await measureAll(builds, 'unwatched');
       builds.forEach((b, i) => b.unwatched.push(idle[i]!));
 
-      const viewers = builds.map((b) => b.cameraIds!.slice(0, watchedCount).map((id) => new LiveClient(b.host!.url.origin, id, b.host!.token)));
-      const all = viewers.flat();
-      await waitFor('every viewer receiving', () => all.every((v) => v.fragmentsSinceInit().length > 10), 30_000);
-      await sleep(WARMUP_MS);
-      const received = () => viewers.map((vs) => vs.reduce((n, v) => n + v.fragments.reduce((m, f) => m + f.bytes, 0), 0));
-      const before = received();
-      const busy = await measureAll(builds, 'watched');
-      const after = received();
-      builds.forEach((b, i) => b.watched.push({ ...busy[i]!, bytesReceived: after[i]! - before[i]! }));
-      await Promise.all(all.map((v) => v.close()));
+      await watchedPhase(builds, 'watched');
+    }
+    if (values['relay-only']) {
+      // The same cameras with recording switched off: what the live relay alone costs, viewers on every watched camera.
+      for (const b of builds) for (const id of b.cameraIds!) await b.host!.call('updateCamera', { id, changes: { recording: false } });
+      for (const b of builds) {
+        await waitFor('recording off everywhere', async () => (await b.host!.call('listStreams')).every((s) => s.recording?.state !== 'recording'), 60_000, 250);
+      }
+      await watchedPhase(builds, 'relayOnly');
     }
   } finally {
     for (const b of builds) await b.host?.stop();
@@ -160,8 +189,8 @@ async function measureNodeRtspStream(urls: string[]): Promise<Measured> {
 const cams = await Promise.all(Array.from({ length: count }, (_, i) => startTestCamera({ codec: 'h264', width: 1280, height: 720, fps: 25, scene, label: `Bench ${i + 1}` })));
 try {
   const urls = cams.map((c) => c.url);
-  const builds: Build[] = [{ name: 'this', cli: HOST_CLI, unwatched: [], watched: [], profileWindows: [] }];
-  if (values.baseline) builds.push({ name: 'baseline', cli: join(values.baseline, 'dist', 'electron', 'cli', 'watchroom-host.js'), unwatched: [], watched: [], profileWindows: [] });
+  const builds: Build[] = [{ name: 'this', cli: HOST_CLI, unwatched: [], watched: [], relayOnly: [], profileWindows: [] }];
+  if (values.baseline) builds.push({ name: 'baseline', cli: join(values.baseline, 'dist', 'electron', 'cli', 'watchroom-host.js'), unwatched: [], watched: [], relayOnly: [], profileWindows: [] });
   await measureWatchroom(urls, builds);
   const nodeRtspStream = values.against === 'node-rtsp-stream' ? await measureNodeRtspStream(urls) : null;
   const round = (p: number) => Math.round(p * 100) / 100;
@@ -182,6 +211,7 @@ try {
       cli: b.cli,
       unwatched,
       watched: report({ cpu: medianCpu(b.watched), bytesReceived: median(b.watched.map((w) => w.bytesReceived)) }),
+      ...(b.relayOnly.length ? { relayOnly: report({ cpu: medianCpu(b.relayOnly), bytesReceived: median(b.relayOnly.map((w) => w.bytesReceived)) }) } : {}),
       windows: { unwatchedNode: b.unwatched.map((c) => round(c.root)), watchedNode: b.watched.map((c) => round(c.root)) },
       ...(values['cpu-prof'] ? { profileWindows: b.profileWindows.map((w) => ({ ...w, from: Math.round(w.from), to: Math.round(w.to) })) } : {}),
     };
@@ -201,7 +231,7 @@ try {
         ...(nodeRtspStream ? { nodeRtspStream: report(nodeRtspStream), ratio: Math.round((nodeRtspStream.cpu.tree / medianCpu(builds[0]!.watched).tree) * 10) / 10 } : {}),
         note:
           'CPU % of one core for the relay process tree only (Node + its ffmpeg children); the test cameras are excluded. Watchroom records every camera: ' +
-          'unwatched = recording, no viewer; watched = recording and `watchedCameras` viewers. Per-camera figures divide by all cameras. With --baseline both builds ran at once on the same cameras.',
+          'unwatched = recording, no viewer; watched = recording and `watchedCameras` viewers; relayOnly = not recording, `watchedCameras` viewers. Per-camera figures divide by all cameras. With --baseline both builds ran at once on the same cameras.',
       },
       null,
       2,

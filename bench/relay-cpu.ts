@@ -108,7 +108,7 @@ async function measureAll(builds: Build[], kind: Phase): Promise<Cpu[]> {
 async function watchedPhase(builds: Build[], kind: 'watched' | 'relayOnly'): Promise<void> {
   const viewers = builds.map((b) => b.cameraIds!.slice(0, watchedCount).map((id) => new LiveClient(b.host!.url.origin, id, b.host!.token)));
   const all = viewers.flat();
-  await waitFor('every viewer receiving', () => all.every((v) => v.fragmentsSinceInit().length > 10), 60_000);
+  await waitFor('every viewer receiving', () => all.every((v) => v.fragmentsSinceInit().length > 10), 120_000);
   await sleep(WARMUP_MS);
   const received = () => viewers.map((vs) => vs.reduce((n, v) => n + v.fragments.reduce((m, f) => m + f.bytes, 0), 0));
   const before = received();

@@ -11,6 +11,9 @@ export class HealthMeter {
   private frames = new Float64Array(128);
   private head = 0;
   private count = 0;
+  /** Totals of the records in the ring, kept as they come and go. */
+  private windowBytes = 0;
+  private windowFrames = 0;
   private lastFrameAt: number | null = null;
 
   record(at: number, bytes: number, frames: number): void {
@@ -21,25 +24,24 @@ export class HealthMeter {
     this.bytes[i] = bytes;
     this.frames[i] = frames;
     this.count++;
+    this.windowBytes += bytes;
+    this.windowFrames += frames;
     this.lastFrameAt = at;
   }
 
   snapshot(flowing = true, now = Date.now()): { fps: number; kbps: number; lastFrameAt: number | null } {
     if (!flowing) return { fps: 0, kbps: 0, lastFrameAt: this.lastFrameAt };
     this.prune(now);
-    let bytes = 0;
-    let frames = 0;
-    for (let k = 0; k < this.count; k++) {
-      const i = (this.head + k) % this.at.length;
-      bytes += this.bytes[i]!;
-      frames += this.frames[i]!;
-    }
+    const bytes = this.windowBytes;
+    const frames = this.windowFrames;
     const seconds = WINDOW_MS / 1000;
     return { fps: Math.round((frames / seconds) * 10) / 10, kbps: Math.round((bytes * 8) / 1000 / seconds), lastFrameAt: this.lastFrameAt };
   }
 
   private prune(now: number): void {
     while (this.count > 0 && this.at[this.head]! < now - WINDOW_MS) {
+      this.windowBytes -= this.bytes[this.head]!;
+      this.windowFrames -= this.frames[this.head]!;
       this.head = (this.head + 1) % this.at.length;
       this.count--;
     }

@@ -11,7 +11,7 @@
  * easy: a ball on black, which MPEG-1 encodes almost for free; busy: bars panning across the whole
  * frame, nearer the work a real street scene gives an encoder. --baseline: the build of another
  * checkout (e.g. the previous commit) runs beside this one on the same cameras and is measured in the
- * same windows, so a busy machine weighs on both alike. --cpu-prof: each host's Node writes a CPU
+ * same windows, so a busy machine weighs on both alike (--baseline-first starts it first). --cpu-prof: each host's Node writes a CPU
  * profile there (read it with bench/cpuprofile-top.ts, cut to the printed profileWindows).
  * --watched: how many cameras get a viewer in the watched windows (default all). --relay-only: a last
  * window with recording switched off, viewers on the watched cameras: the live relay alone.
@@ -38,6 +38,7 @@ const { values } = parseArgs({
     baseline: { type: 'string' },
     'cpu-prof': { type: 'string' },
     'relay-only': { type: 'boolean', default: false },
+    'baseline-first': { type: 'boolean', default: false },
     against: { type: 'string', default: 'node-rtsp-stream' },
   },
 });
@@ -191,7 +192,8 @@ try {
   const urls = cams.map((c) => c.url);
   const builds: Build[] = [{ name: 'this', cli: HOST_CLI, unwatched: [], watched: [], relayOnly: [], profileWindows: [] }];
   if (values.baseline) builds.push({ name: 'baseline', cli: join(values.baseline, 'dist', 'electron', 'cli', 'watchroom-host.js'), unwatched: [], watched: [], relayOnly: [], profileWindows: [] });
-  await measureWatchroom(urls, builds);
+  // The host started first measured a few per cent higher in an A/A run (the same build twice): swap to check.
+  await measureWatchroom(urls, values['baseline-first'] ? [...builds].reverse() : builds);
   const nodeRtspStream = values.against === 'node-rtsp-stream' ? await measureNodeRtspStream(urls) : null;
   const round = (p: number) => Math.round(p * 100) / 100;
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

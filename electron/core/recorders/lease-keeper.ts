@@ -102,10 +102,13 @@ export class LeaseKeeper {
       for (const id of handBack) this.lose(id, 'handed-back');
     }
 
+    // A standby waits until it has been up a full term itself: when a whole site starts, each
+    // recorder gets its own cameras rather than the first one up taking everyone's and handing back.
+    const standbyReady = settledUp.has(recorder.id);
     for (const [id, assignedTo] of wanted) {
       if (this.held.has(id) || this.stopped) continue;
       const mine = assignedTo === recorder.id || assignedTo === null;
-      if (!mine && this.held.size >= this.opts.capacity) continue;
+      if (!mine && (!standbyReady || this.held.size >= this.opts.capacity)) continue;
       const gained = await store.acquire(recorder.id, id, termMs, mine ? null : assignedTo);
       if (!gained || this.stopped) continue;
       this.held.add(id);

@@ -2,13 +2,14 @@
 # Installs the Debian packages Watchroom needs. `app`: ffmpeg only. `test`: also Chromium and
 # GStreamer's RTSP server, which the tests use as real cameras, and unzip (a downloaded package is
 # unzipped as its recipient would), and poppler-utils (pdftoppm renders the oversight report's PDF to
-# images the tests look at). Skips apt when all are present.
+# images the tests look at), and postgresql (the shared directory's tests start a throw-away cluster
+# of Debian's server in a temporary folder). Skips apt when all are present.
 set -euo pipefail
 mode=${1:-app}
 packages=(ffmpeg fonts-dejavu-core)
 if [ "$mode" = test ]; then
   packages+=(chromium python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base
-    gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav procps unzip poppler-utils)
+    gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav procps unzip poppler-utils postgresql)
 fi
 missing=()
 for p in "${packages[@]}"; do

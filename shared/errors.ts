@@ -85,6 +85,12 @@ export const ERROR_STATUS = {
   'data.in-use': 409,
   'secrets.key-exposed': 500,
   'secrets.key-damaged': 500,
+  // The shared directory on PostgreSQL (issue 13, point 2)
+  'directory.bad-url': 400,
+  'directory.unreachable': 503,
+  'directory.no-database': 503,
+  'directory.refused': 503,
+  'directory.too-new': 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -5,7 +5,12 @@
  *
  *   watchroom-host --port 8640 --data ~/.watchroom [--cameras cameras.json|cameras.csv] [--no-demo]
  *                  [--exports DIR] [--ledger-mirror DIR] [--tsa-url URL] [--idle-lock SECONDS]
+ *                  [--directory postgres://USER@HOST:PORT/DATABASE]
  *   watchroom-host --data ~/.watchroom --create-admin NAME [--display-name "Full Name"] < password
+ *
+ * --directory shares bookmarks with every workstation pointed at the same PostgreSQL database; its
+ * password comes from ~/.pgpass or PGPASSFILE, never the command line. Without it, the data folder
+ * keeps them, as on a single machine.
  *
  * --create-admin makes the first administrator (the password is read from standard input, so it is
  * in no command line and no shell history) and exits; on a first start without it, the page asks.
@@ -16,6 +21,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createCore, type Core } from '../core/core.js';
+import { checkDirectoryUrl } from '../core/directory/directory-url.js';
 import { defaultDataDir } from '../core/data-dirs.js';
 import { WatchroomError } from '../../shared/errors.js';
 import { startHost } from '../host/http-host.js';
@@ -24,6 +30,7 @@ import { personInputSchema } from '../../shared/schemas.js';
 import { fieldSentence } from '../../shared/field-sentences.js';
 
 const USAGE = `Usage: watchroom-host [--port N] [--data DIR] [--cameras FILE.json|FILE.csv] [--no-demo] [--exports DIR] [--ledger-mirror DIR] [--tsa-url URL] [--idle-lock SECONDS]
+                      [--directory postgres://USER@HOST:PORT/DATABASE]
        watchroom-host [--data DIR] --create-admin NAME [--display-name "Full Name"] < password-file`;
 
 /** A command line that cannot be used as it is: the sentence says why. */
@@ -44,6 +51,7 @@ function readOptions() {
         'idle-lock': { type: 'string' },
         'ledger-mirror': { type: 'string' },
         'tsa-url': { type: 'string' },
+        directory: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -58,6 +66,13 @@ function readOptions() {
   }
   const tsaUrl = values['tsa-url'];
   if (tsaUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(tsaUrl)) throw new UsageError(`--tsa-url must be an http(s) address, not “${tsaUrl}”.`);
+  if (values.directory !== undefined) {
+    try {
+      checkDirectoryUrl(values.directory);
+    } catch (error) {
+      throw new UsageError(`--directory: ${(error as Error).message}`);
+    }
+  }
   return { values, port, idleLockSeconds, tsaUrl };
 }
 
@@ -86,10 +101,13 @@ async function main(): Promise<number> {
       ...(values.exports ? { exportsDir: resolve(values.exports) } : {}),
       ...(values['ledger-mirror'] ? { ledgerMirror: resolve(values['ledger-mirror']) } : {}),
       ...(tsaUrl ? { timestampUrl: tsaUrl } : {}),
+      ...(values.directory ? { directory: { url: values.directory } } : {}),
     });
+    await core.directoryReady;
   } catch (error) {
     if (!(error instanceof WatchroomError)) throw error;
     process.stderr.write(`${error.message}\n`);
+    await core?.close();
     return 2;
   }
   const code = values['create-admin'] !== undefined ? await createAdmin(core, values['create-admin'], values['display-name']) : values.cameras ? await importCameraFile(core, resolve(values.cameras)) : 0;

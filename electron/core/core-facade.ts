@@ -10,6 +10,7 @@ import { createDispatcher, refusal, SYSTEM_TOKEN } from './api/dispatch.js';
 import type { Handlers } from './api/handlers.js';
 import type { AuditModule } from './audit/audit-module.js';
 import type { Core } from './core.js';
+import type { Directory } from './directory/directory.js';
 import type { CoreBase } from './core-base.js';
 import type { createEvidenceService } from './evidence/evidence-service.js';
 import type { FeatureModule } from './feature-module.js';
@@ -27,9 +28,10 @@ interface Features {
   streams: StreamsModule;
   recording: RecordingModule;
   evidence: ReturnType<typeof createEvidenceService>;
+  directory: Directory;
 }
 
-export function coreFacade({ base, modules, audit, people, streams, recording, evidence }: Features): Core {
+export function coreFacade({ base, modules, audit, people, streams, recording, evidence, directory }: Features): Core {
   const dispatcher = createDispatcher({ handlers: mergeHandlers(modules), ledger: audit.ledger, sessions: people.sessions, logger: base.logger });
   /** The person of a session that may use `permission`, or the refusal (as the dispatcher words it); only watching goes on while locked. */
   const permitted = (token: string | null, what: string, permission: Permission, whileLocked = false): SessionPerson => {
@@ -55,6 +57,7 @@ export function coreFacade({ base, modules, audit, people, streams, recording, e
     onEvent: base.events.event as Core['onEvent'],
     logger: base.logger,
     ready: recording.ready,
+    directoryReady: directory.ready,
     recordings: { root: recording.root, index: recording.index },
     applyRetention: recording.applyRetention,
     async close() {

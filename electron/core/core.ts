@@ -12,6 +12,8 @@ import type { CoreEvent, StreamVariant } from '../../shared/events.js';
 import type { DispatchResult } from './api/dispatch.js';
 import { createAuditModule, type AuditOptions } from './audit/audit-module.js';
 import { createCamerasModule } from './cameras/cameras-module.js';
+import { checkDirectoryUrl } from './directory/directory-url.js';
+import { openDirectory } from './directory/open-directory.js';
 import { openCoreBase } from './core-base.js';
 import { coreFacade } from './core-facade.js';
 import { createEvidenceService } from './evidence/evidence-service.js';
@@ -52,6 +54,8 @@ export interface CoreOptions extends AuditOptions, RecordingOptions, StreamOptio
   secretBox?: SecretBox;
   /** Idle time before a session locks, until an administrator sets one (`--idle-lock`, tests). */
   idleLockMs?: number;
+  /** The site's shared directory in PostgreSQL (`--directory`); the data folder's own files when absent. */
+  directory?: { url: string };
 }
 
 export interface Core {
@@ -82,6 +86,11 @@ export interface Core {
    * record and show live before that: only crash leftovers are filed first.
    */
   readonly ready: Promise<ReconcileReport>;
+  /**
+   * Settles once the directory can be used (at once for the data folder's own); rejects with the
+   * WatchroomError that says why not: a server out of reach, no such database, a newer schema.
+   */
+  readonly directoryReady: Promise<void>;
   readonly recordings: { root: string; index: SegmentIndex };
   /** Runs a retention pass now (it also runs on a timer). */
   applyRetention(): Promise<RetentionResult>;
@@ -89,8 +98,13 @@ export interface Core {
 }
 
 export function createCore(options: CoreOptions): Core {
+  if (options.directory) checkDirectoryUrl(options.directory.url); // before the data folder is taken
   const base = openCoreBase(options);
   const { dataDir, settings, logger, emit } = base;
+  const directory = openDirectory(options.directory ?? { dataDir }, logger);
+  directory.ready.catch((error: Error) => logger.log('error', 'directory: cannot be used', { error: error.message }));
+  // Every change, whichever workstation made it, reaches every view of this one.
+  directory.onChange('bookmarks', () => emit({ type: 'bookmarks.changed' }));
   const audit = createAuditModule({ dataDir, logger, emit, options });
   const people = createPeopleModule({ dataDir, ledger: audit.ledger, settings, appVersion: options.appVersion, shell: options.shell, ...(options.idleLockMs !== undefined ? { idleLockMs: options.idleLockMs } : {}) });
   const cameras = createCamerasModule({ settings, credentials: base.credentials, secretBox: options.secretBox ?? keyFileSecretBox(dataDir), demoWhenEmpty: options.demoWhenEmpty ?? false, logger });
@@ -99,7 +113,7 @@ export function createCore(options: CoreOptions): Core {
   const masks = createMasksModule({ dataDir, ledger: audit.ledger, logger, checkCamera: (id) => void cameras.registry.get(id), emit, options });
   const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, lookingBack, maskFor: masks.maskFor, options });
   const streams = createStreamsModule({ logger, ledger: audit.ledger, cameras, recording, emit, options });
-  const incidents = createIncidentService({ dataDir, recordingsRoot: recording.root, index: recording.index, logger, maskFor: masks.maskFor, lookingBack, checkCamera: (id) => void cameras.registry.get(id), onChange: () => emit({ type: 'bookmarks.changed' }) });
+  const incidents = createIncidentService({ dataDir, bookmarks: directory.bookmarks, recordingsRoot: recording.root, index: recording.index, logger, maskFor: masks.maskFor, lookingBack, checkCamera: (id) => void cameras.registry.get(id) });
   const evidence = createEvidenceService({
     dataDir,
     exportsDir: options.exportsDir ?? join(dataDir, 'exports'),
@@ -122,5 +136,6 @@ export function createCore(options: CoreOptions): Core {
 
   cameras.onDidChange(() => emit({ type: 'cameras.changed' }));
   cameras.addDemoIfFirstRun();
-  return coreFacade({ base, modules: [audit, people, cameras, lookingBack, masks, recording, streams, incidents, evidence, walls, disclosures, oversight], audit, people, streams, recording, evidence });
+  const directoryFeature = { handlers: {}, dispose: () => directory.close() };
+  return coreFacade({ base, modules: [directoryFeature, audit, people, cameras, lookingBack, masks, recording, streams, incidents, evidence, walls, disclosures, oversight], audit, people, streams, recording, evidence, directory });
 }

@@ -87,8 +87,9 @@ export class BookmarkStore {
     return next;
   }
 
-  delete(id: string): void {
-    this.db.prepare('DELETE FROM bookmarks WHERE id = ?').run(id);
+  /** Whether there was one to delete. */
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM bookmarks WHERE id = ?').run(id).changes > 0;
   }
 
   /** Newest moment first. Text matches title, notes or case reference, case-insensitively. */

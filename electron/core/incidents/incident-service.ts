@@ -3,6 +3,7 @@
  * evidence locks, which keep a bookmark's footage (its window on each of its cameras) out of
  * retention until lifted. A locked bookmark can neither be deleted nor moved to other footage: the
  * lock must be lifted first, on the record, so no edit quietly releases footage to retention.
+ * Bookmarks live in the directory (embedded or shared by the site), which tells every view of a change.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -11,24 +12,25 @@ import type { SessionPerson } from '../../../shared/api.js';
 import type { Bookmark } from '../../../shared/incidents.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import type { Handlers } from '../api/handlers.js';
+import type { BookmarkRepository } from '../directory/directory.js';
 import type { FeatureModule, MediaRoute } from '../feature-module.js';
 import { sendFile, sendText } from '../http-reply.js';
 import type { Logger } from '../logger.js';
 import type { SegmentIndex } from '../recording/segment-index.js';
-import { BookmarkStore } from './bookmark-store.js';
 import { grabFrame } from '../recording/frame-grab.js';
 import type { LookingBack } from '../recording/looking-back.js';
 import type { MaskFor } from '../recording/timeline-thumbnails.js';
 
 export interface IncidentDeps {
+  /** Where thumbnails are kept. */
   dataDir: string;
+  /** The directory's bookmarks. */
+  bookmarks: BookmarkRepository;
   recordingsRoot: string;
   index: SegmentIndex;
   logger: Logger;
   /** Throws camera.not-found for an unknown camera. */
   checkCamera(id: string): void;
-  /** Called after every change, so every open view can reload. */
-  onChange(): void;
   /** The privacy masks a picture of the camera must carry for this person. */
   maskFor: MaskFor;
   /** A bookmark's picture is shown without asking, so marking a moment past instant replay needs the person's playback session. */
@@ -36,6 +38,7 @@ export interface IncidentDeps {
 }
 
 const lockReason = (id: string) => `bookmark:${id}`;
+const notFound = () => new WatchroomError('bookmark.not-found', 'There is no bookmark with that id.');
 
 /** The fields that say which footage a bookmark covers. */
 const FOOTAGE_FIELDS = ['cameraIds', 'atMs', 'beforeMs', 'afterMs'] as const;
@@ -43,22 +46,21 @@ const FOOTAGE_FIELDS = ['cameraIds', 'atMs', 'beforeMs', 'afterMs'] as const;
 /** What the handlers and the thumbnail route share. */
 interface Bookmarks {
   deps: IncidentDeps;
-  store: BookmarkStore;
+  store: BookmarkRepository;
   /** The bookmark, or bookmark.not-found. */
-  find(id: string): Bookmark;
+  find(id: string): Promise<Bookmark>;
 }
 
 export function createIncidentService(deps: IncidentDeps): FeatureModule {
-  const store = new BookmarkStore(join(deps.dataDir, 'incidents.sqlite'));
-  const find = (id: string): Bookmark => {
-    const b = store.get(id);
-    if (!b) throw new WatchroomError('bookmark.not-found', 'There is no bookmark with that id.');
+  const store = deps.bookmarks;
+  const find = async (id: string): Promise<Bookmark> => {
+    const b = await store.get(id);
+    if (!b) throw notFound();
     return b;
   };
   const bookmarks: Bookmarks = { deps, store, find };
   return {
     mediaRoutes: [thumbnailRoute(bookmarks)] satisfies MediaRoute[],
-    dispose: () => store.close(),
     handlers: bookmarkHandlers(bookmarks),
   };
 }
@@ -75,7 +77,7 @@ function thumbnailRoute({ deps, find }: Bookmarks): MediaRoute {
   const thumbs = join(deps.dataDir, 'thumbnails');
   /** A JPEG of the bookmarked moment on its first camera, made once from the recording; null if none. */
   const thumbnail = async (id: string, person: SessionPerson): Promise<string | null> => {
-    const b = find(id);
+    const b = await find(id);
     const cameraId = b.cameraIds[0]!;
     const masks = deps.maskFor(cameraId, person);
     // Named by camera and moment: a bookmark moved to another camera never shows the first one's picture (a lifter's, unmasked).
@@ -101,6 +103,13 @@ function thumbnailRoute({ deps, find }: Bookmarks): MediaRoute {
   };
 }
 
+/** An updated bookmark; gone meanwhile (deleted from another workstation): bookmark.not-found. */
+async function found(update: Promise<Bookmark | null>): Promise<Bookmark> {
+  const b = await update;
+  if (!b) throw notFound();
+  return b;
+}
+
 function bookmarkHandlers({ deps, store, find }: Bookmarks) {
   return {
     createBookmark: async (input, ctx) => {
@@ -108,41 +117,37 @@ function bookmarkHandlers({ deps, store, find }: Bookmarks) {
       if (ctx.person) deps.lookingBack.requireWatchable(ctx.person, input.atMs);
       const now = Date.now();
       const b: Bookmark = { ...input, id: randomUUID(), createdBy: ctx.person?.name ?? 'system', createdAt: now, updatedAt: now, locked: false };
-      store.insert(b);
+      await store.insert(b);
       ctx.record(b.id, summary(b));
-      deps.onChange();
       return b;
     },
     updateBookmark: async ({ id, changes }, ctx) => {
-      const before = find(id);
+      const before = await find(id);
       changes.cameraIds?.forEach(deps.checkCamera);
       const moved = FOOTAGE_FIELDS.filter((f) => changes[f] !== undefined && JSON.stringify(changes[f]) !== JSON.stringify(before[f]));
       if (before.locked && moved.length > 0) {
         throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock, so the footage it covers cannot change. Lift the lock first; that is recorded.');
       }
       if (ctx.person && (moved.includes('atMs') || moved.includes('cameraIds'))) deps.lookingBack.requireWatchable(ctx.person, changes.atMs ?? before.atMs);
-      const after = store.update(id, changes, Date.now())!;
+      const after = await found(store.update(id, changes, Date.now()));
       ctx.record(id, { before: summary(before), after: summary(after) });
-      deps.onChange();
       return after;
     },
     deleteBookmark: async ({ id }, ctx) => {
-      const b = find(id);
+      const b = await find(id);
       if (b.locked) throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock. Lift the lock first; that is recorded.');
-      store.delete(id);
+      await store.delete(id);
       ctx.record(id, summary(b));
-      deps.onChange();
       return null;
     },
     listBookmarks: async (query) => store.search(query),
     setBookmarkLock: async ({ id, locked, reason }, ctx) => {
-      const b = find(id);
+      const b = await find(id);
       ctx.record(id, { ...summary(b), locked, reason, changed: b.locked !== locked });
       if (b.locked === locked) return b;
       deps.index.removeLocks(lockReason(id));
-      const after = store.update(id, { locked }, Date.now())!;
+      const after = await found(store.update(id, { locked }, Date.now()));
       if (locked) placeLock(deps.index, after);
-      deps.onChange();
       return after;
     },
   } satisfies Partial<Handlers>;

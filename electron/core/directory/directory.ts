@@ -1,0 +1,45 @@
+/**
+ * The directory: what several Watchroom processes of one site share (bookmarks first; cameras and
+ * their recorders, leases, people, walls, disclosures to follow). One interface, two
+ * implementations chosen by one setting: the embedded directory (SQLite files in the data folder,
+ * the single-machine default) and PostgreSQL (`--directory postgres://…`). Every repository is
+ * async, whichever implementation serves it, and `onChange` tells of changes made by any process,
+ * so every view reloads what another workstation changed. open-directory.ts picks the implementation.
+ */
+import type { Bookmark, BookmarkInput, BookmarkQuery } from '../../../shared/incidents.js';
+
+/** What a change notice is about; a view listens to the topics it shows. */
+export const DIRECTORY_TOPICS = ['bookmarks'] as const;
+export type DirectoryTopic = (typeof DIRECTORY_TOPICS)[number];
+
+export interface DirectoryChange {
+  topic: DirectoryTopic;
+  /** The row that changed; absent when anything of the topic may have (after the directory was out of reach). */
+  id?: string;
+}
+
+export interface BookmarkRepository {
+  get(id: string): Promise<Bookmark | null>;
+  insert(bookmark: Bookmark): Promise<void>;
+  /** The bookmark as changed, or null when there is none with that id. */
+  update(id: string, changes: Partial<BookmarkInput> & { locked?: boolean }, now: number): Promise<Bookmark | null>;
+  delete(id: string): Promise<void>;
+  /**
+   * Newest moment first, at most 500. Text matches title, notes or case reference, case-insensitively
+   * (`%` and `_` are themselves); a tag matches case-insensitively; the range is [fromMs, toMs).
+   */
+  search(query: BookmarkQuery): Promise<Bookmark[]>;
+}
+
+export interface Directory {
+  readonly kind: 'embedded' | 'postgres';
+  /**
+   * Settles once the directory can be used (PostgreSQL: reached, migrated, listening); rejects with
+   * the WatchroomError saying why it cannot, and so does every call made after that.
+   */
+  readonly ready: Promise<void>;
+  readonly bookmarks: BookmarkRepository;
+  /** Calls `listener` for every change of `topic` by any process, this one included; the result stops listening. */
+  onChange(topic: DirectoryTopic, listener: (change: DirectoryChange) => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,76 @@
+/**
+ * The PostgreSQL directory's schema, as numbered migrations recorded in `schema_migrations`. Every
+ * process runs them at start, in one transaction holding an advisory lock, so two processes starting
+ * at once apply each migration once and neither sees half a schema. A directory already migrated past
+ * what this build knows belongs to a newer Watchroom: this one refuses it rather than guess.
+ *
+ * DIRECTORY_MIGRATIONS is the one ordered list: a module that keeps tables in the directory appends
+ * its migrations with the next numbers. A released migration is never edited or renumbered.
+ */
+import type pg from 'pg';
+import { WatchroomError } from '../../../shared/errors.js';
+
+export interface Migration {
+  version: number;
+  /** What it does, kept in schema_migrations for whoever reads the database. */
+  name: string;
+  sql: string;
+}
+
+export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'bookmarks',
+    // The embedded store's columns: camera ids and tags as JSON arrays, times as epoch milliseconds.
+    sql: `
+      CREATE TABLE bookmarks (
+        id text PRIMARY KEY,
+        camera_ids jsonb NOT NULL,
+        at_ms bigint NOT NULL,
+        before_ms bigint NOT NULL,
+        after_ms bigint NOT NULL,
+        title text NOT NULL,
+        notes text NOT NULL,
+        tags jsonb NOT NULL,
+        case_reference text NOT NULL,
+        created_by text NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        locked boolean NOT NULL DEFAULT false
+      );
+      CREATE INDEX bookmarks_at ON bookmarks (at_ms);`,
+  },
+];
+
+/** pg_advisory_xact_lock's key for schema changes: a constant no other user of the database takes ("Watchroo" in ASCII). */
+const MIGRATION_LOCK = 0x57617463_68726f6fn;
+
+/** Applies the migrations the directory lacks; the versions it was at and is at now. */
+export async function migrate(client: pg.ClientBase, migrations: readonly Migration[] = DIRECTORY_MIGRATIONS): Promise<{ from: number; to: number }> {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`Directory migration ${m.name} is numbered ${m.version}; the list must run 1, 2, 3… without gaps.`);
+  });
+  const known = migrations.length;
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+    const from = rows[0]?.version ?? 0;
+    if (from > known) {
+      throw new WatchroomError(
+        'directory.too-new',
+        `The directory's schema is at version ${from}, newer than this Watchroom knows (${known}): a newer Watchroom has used it. Update Watchroom on this machine before connecting it to that directory.`,
+      );
+    }
+    for (const m of migrations.slice(from)) {
+      await client.query(m.sql);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+    }
+    await client.query('COMMIT');
+    return { from, to: Math.max(from, known) };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The directory's behaviour, written once against the interface and run for both implementations:
+ * the embedded SQLite directory of a data folder and a real PostgreSQL server (a throw-away cluster
+ * this file starts). Then what only the PostgreSQL directory can meet at start: a database that is
+ * not there, a server that is not there, a schema from a newer Watchroom, two processes migrating at once.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bookmark } from '../../shared/incidents.js';
+import type { Directory, DirectoryChange } from '../../electron/core/directory/directory.js';
+import { openDirectory, type DirectoryOptions } from '../../electron/core/directory/open-directory.js';
+import { DIRECTORY_MIGRATIONS } from '../../electron/core/directory/pg-migrations.js';
+import type { Logger } from '../../electron/core/logger.js';
+import { freePort } from '../fixtures/camera-server.js';
+import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
+import { waitFor } from '../fixtures/wait-for.js';
+
+const logged: string[] = [];
+const logger: Logger = { log: (level, msg) => void logged.push(`${level} ${msg}`) };
+
+let cluster: TestPostgres;
+const folders: string[] = [];
+
+beforeAll(async () => {
+  cluster = await startTestPostgres();
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+/** Where a fresh, empty directory of each kind lives. */
+const implementations: Array<[string, () => Promise<DirectoryOptions>]> = [
+  [
+    'embedded (SQLite)',
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'watchroom-directory-'));
+      folders.push(dataDir);
+      return { dataDir };
+    },
+  ],
+  ['PostgreSQL', async () => ({ url: await cluster.createDatabase() })],
+];
+
+const T0 = Date.UTC(2026, 11, 1, 12);
+
+const bookmark = (over: Partial<Bookmark> = {}): Bookmark => ({
+  id: randomUUID(),
+  cameraIds: ['cam-a'],
+  atMs: T0,
+  beforeMs: 5_000,
+  afterMs: 10_000,
+  title: 'Fight on the stairs',
+  notes: 'Two men, one in a red jacket.',
+  tags: ['assault', 'stairwell'],
+  caseReference: 'CASE-77',
+  createdBy: 'tester',
+  createdAt: T0 + 60_000,
+  updatedAt: T0 + 60_000,
+  locked: false,
+  ...over,
+});
+
+describe.each(implementations)('the %s directory', (_kind, where) => {
+  let options: DirectoryOptions;
+  let directory: Directory;
+  const changes: DirectoryChange[] = [];
+
+  beforeAll(async () => {
+    options = await where();
+    directory = openDirectory(options, logger);
+    await directory.ready;
+    directory.onChange('bookmarks', (change) => void changes.push(change));
+  });
+
+  afterAll(async () => {
+    await directory?.close();
+  });
+
+  /** Waits for the notice of a change to `id`: notices arrive in commit order, so any before it arrived first. */
+  const noticeOf = (id: string) => waitFor(`the notice of ${id}`, () => changes.findIndex((c) => c.id === id) >= 0 && changes.splice(0, changes.findIndex((c) => c.id === id) + 1));
+
+  it('keeps every field of a bookmark as written, and tells of the change', async () => {
+    const b = bookmark({ title: 'Rangée 3 — vélo volé 🚲', tags: ['Theft', 'vélo'], cameraIds: ['cam-a', 'cam-b'], atMs: 4_102_444_800_000, locked: true });
+    await directory.bookmarks.insert(b);
+    expect(await noticeOf(b.id)).toEqual([{ topic: 'bookmarks', id: b.id }]);
+    expect(await directory.bookmarks.get(b.id)).toEqual(b);
+    expect(await directory.bookmarks.get(randomUUID())).toBeNull();
+    await directory.bookmarks.delete(b.id);
+    await noticeOf(b.id);
+  });
+
+  it('updates only the fields given, stamps the time, and answers null for a bookmark that is not there', async () => {
+    const b = bookmark();
+    await directory.bookmarks.insert(b);
+    await noticeOf(b.id);
+    const updated = await directory.bookmarks.update(b.id, { notes: 'Blue bike, bolt cutters', tags: ['theft'], locked: true }, T0 + 120_000);
+    const expected = { ...b, notes: 'Blue bike, bolt cutters', tags: ['theft'], locked: true, updatedAt: T0 + 120_000 };
+    expect(updated).toEqual(expected);
+    expect(await directory.bookmarks.get(b.id)).toEqual(expected);
+    expect(await noticeOf(b.id)).toEqual([{ topic: 'bookmarks', id: b.id }]);
+    // Nothing to change, nothing announced: the next notice is the delete's.
+    expect(await directory.bookmarks.update(randomUUID(), { title: 'x' }, T0)).toBeNull();
+    await directory.bookmarks.delete(randomUUID());
+    await directory.bookmarks.delete(b.id);
+    expect(await noticeOf(b.id)).toEqual([{ topic: 'bookmarks', id: b.id }]);
+    expect(await directory.bookmarks.get(b.id)).toBeNull();
+  });
+
+  describe('search', () => {
+    const titles = async (q: Parameters<Directory['bookmarks']['search']>[0]) => (await directory.bookmarks.search(q)).map((b) => b.title);
+
+    beforeAll(async () => {
+      for (const b of await directory.bookmarks.search({})) await directory.bookmarks.delete(b.id);
+      await directory.bookmarks.insert(bookmark({ title: 'Fight on the stairs', atMs: T0 }));
+      await directory.bookmarks.insert(bookmark({ title: 'Bike theft', notes: 'Blue bike, bolt cutters', tags: ['Theft', 'bike'], caseReference: '', cameraIds: ['cam-b'], atMs: T0 + 3_000 }));
+      await directory.bookmarks.insert(bookmark({ title: 'Discount sign', notes: '100% off_today', tags: [], caseReference: 'C:\\cases\\12', cameraIds: ['cam-a', 'cam-c'], atMs: T0 - 3_000 }));
+    });
+
+    it('finds text in title, notes or case reference, whatever its case, with % _ and \\ meaning themselves', async () => {
+      expect(await titles({})).toEqual(['Bike theft', 'Fight on the stairs', 'Discount sign']); // newest moment first
+      expect(await titles({ text: 'RED JACKET' })).toEqual(['Fight on the stairs']);
+      expect(await titles({ text: 'bolt' })).toEqual(['Bike theft']);
+      expect(await titles({ text: 'case-77' })).toEqual(['Fight on the stairs']);
+      expect(await titles({ text: '  stairs  ' })).toEqual(['Fight on the stairs']);
+      expect(await titles({ text: '   ' })).toHaveLength(3);
+      expect(await titles({ text: '100%' })).toEqual(['Discount sign']);
+      expect(await titles({ text: '1%0' })).toEqual([]);
+      expect(await titles({ text: 'f_today' })).toEqual(['Discount sign']);
+      expect(await titles({ text: 'o_f' })).toEqual([]); // as a wildcard, it would match “off”
+      expect(await titles({ text: 'off today' })).toEqual([]);
+      expect(await titles({ text: 'c:\\CASES\\1' })).toEqual(['Discount sign']);
+      expect(await titles({ text: 'c:cases' })).toEqual([]);
+    });
+
+    it('finds a tag whatever its case, only whole tags', async () => {
+      expect(await titles({ tag: 'THEFT' })).toEqual(['Bike theft']);
+      expect(await titles({ tag: 'bike' })).toEqual(['Bike theft']);
+      expect(await titles({ tag: 'bik' })).toEqual([]);
+      expect(await titles({ tag: 'assault' })).toEqual(['Fight on the stairs']);
+    });
+
+    it('finds by camera among several, and by time from (inclusive) to (exclusive), combined with the rest', async () => {
+      expect(await titles({ cameraId: 'cam-a' })).toEqual(['Fight on the stairs', 'Discount sign']);
+      expect(await titles({ cameraId: 'cam-c' })).toEqual(['Discount sign']);
+      expect(await titles({ cameraId: 'cam' })).toEqual([]);
+      expect(await titles({ fromMs: T0, toMs: T0 + 3_000 })).toEqual(['Fight on the stairs']);
+      expect(await titles({ fromMs: T0 + 1 })).toEqual(['Bike theft']);
+      expect(await titles({ toMs: T0 + 1 })).toEqual(['Fight on the stairs', 'Discount sign']);
+      expect(await titles({ cameraId: 'cam-a', text: 'sign', fromMs: T0 - 3_000, toMs: T0 })).toEqual(['Discount sign']);
+      expect(await titles({ cameraId: 'cam-b', tag: 'assault' })).toEqual([]);
+    });
+
+    it('answers the newest 500 when more match', async () => {
+      for (let i = 0; i < 510; i++) await directory.bookmarks.insert(bookmark({ title: `Patrol ${i}`, tags: ['patrol'], atMs: T0 + 10_000 + i }));
+      const found = await titles({ tag: 'patrol' });
+      expect(found).toHaveLength(500);
+      expect(found[0]).toBe('Patrol 509');
+      expect(found[499]).toBe('Patrol 10');
+    });
+  });
+
+  it('keeps its bookmarks when closed and opened again', async () => {
+    const b = bookmark({ title: 'Kept' });
+    await directory.bookmarks.insert(b);
+    await directory.close();
+    directory = openDirectory(options, logger);
+    await directory.ready;
+    expect(await directory.bookmarks.get(b.id)).toEqual(b);
+  });
+});
+
+describe('the PostgreSQL directory at start', () => {
+  const opened: Directory[] = [];
+  const open = (url: string) => {
+    const directory = openDirectory({ url }, logger);
+    opened.push(directory);
+    return directory;
+  };
+
+  afterAll(async () => {
+    for (const directory of opened) await directory.close();
+  });
+
+  it('migrates a new database once when two processes start at the same moment, and records the version', async () => {
+    const url = await cluster.createDatabase();
+    const [a, b] = [open(url), open(url)];
+    await Promise.all([a.ready, b.ready]);
+    const rows = await cluster.query<{ version: number; name: string }>(url, 'SELECT version, name FROM schema_migrations ORDER BY version');
+    expect(rows).toEqual(DIRECTORY_MIGRATIONS.map(({ version, name }) => ({ version, name })));
+    const kept = bookmark();
+    await a.bookmarks.insert(kept);
+    expect(await b.bookmarks.get(kept.id)).toEqual(kept);
+  });
+
+  it('refuses a directory whose schema is newer than this build, and says so', async () => {
+    const url = await cluster.createDatabase();
+    await open(url).ready;
+    const newer = DIRECTORY_MIGRATIONS.length + 1;
+    await cluster.query(url, "INSERT INTO schema_migrations (version, name) VALUES ($1, 'from a newer Watchroom')", [newer]);
+    const directory = open(url);
+    await expect(directory.ready).rejects.toMatchObject({ code: 'directory.too-new', message: expect.stringContaining(`version ${newer}, newer than this Watchroom knows (${newer - 1})`) });
+    await expect(directory.bookmarks.search({})).rejects.toMatchObject({ code: 'directory.too-new' });
+  });
+
+  it('names a database that is not there, and a server that is not there', async () => {
+    const missing = open(`postgres://watchroom@127.0.0.1:${cluster.port}/no_such_directory`);
+    await expect(missing.ready).rejects.toMatchObject({ code: 'directory.no-database', message: expect.stringContaining('There is no database “no_such_directory”') });
+    const port = await freePort();
+    const nobody = open(`postgres://watchroom@127.0.0.1:${port}/watchroom`);
+    await expect(nobody.ready).rejects.toMatchObject({ code: 'directory.unreachable', message: expect.stringContaining(`The directory at 127.0.0.1:${port} cannot be reached`) });
+  });
+
+  it('refuses an address with a password in it, or with no database, before connecting', () => {
+    expect(() => open(`postgres://watchroom:secret@127.0.0.1:${cluster.port}/x`)).toThrow(/PGPASSFILE/);
+    expect(() => open(`postgres://watchroom@127.0.0.1:${cluster.port}/x?password=secret`)).toThrow(/PGPASSFILE/);
+    expect(() => open(`postgres://watchroom@127.0.0.1:${cluster.port}/`)).toThrow(/names no database/);
+    expect(() => open('mysql://watchroom@127.0.0.1/x')).toThrow(/is a PostgreSQL address/);
+  });
+});

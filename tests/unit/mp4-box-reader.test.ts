@@ -1,19 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Mp4BoxReader } from '../../electron/core/streams/mp4-box-reader.js';
-import { Fmp4Segmenter, parseMoof, type SegmenterOutput } from '../../electron/core/streams/fmp4-segmenter.js';
+import { childBoxes } from '../../electron/core/streams/mp4-box-reader.js';
+import { Fmp4Segmenter, parseMoof, type InitSegment, type MediaFragment } from '../../electron/core/streams/fmp4-segmenter.js';
 
 // Captured from ffmpeg 5.1: 2 s of 320x180 H.264 High@1.2, a keyframe every 25 frames, one fragment per frame.
 const sample = readFileSync(new URL('../fixtures/media/h264-320x180-2s-gop25.fmp4', import.meta.url));
 
+type SegmenterOutput = { kind: 'init'; init: InitSegment } | { kind: 'fragment'; fragment: MediaFragment };
+
 function segment(chunks: Buffer[]): SegmenterOutput[] {
-  const reader = new Mp4BoxReader();
-  const segmenter = new Fmp4Segmenter();
   const out: SegmenterOutput[] = [];
-  for (const chunk of chunks) for (const box of reader.push(chunk)) {
-    const o = segmenter.push(box);
-    if (o) out.push(o);
-  }
+  const segmenter = new Fmp4Segmenter({ init: (init) => out.push({ kind: 'init', init }), fragment: (fragment) => out.push({ kind: 'fragment', fragment }) });
+  for (const chunk of chunks) segmenter.push(chunk);
   return out;
 }
 
@@ -28,7 +26,28 @@ function chunked(bytes: Buffer, sizes: number[]): Buffer[] {
   return chunks;
 }
 
-describe('MP4 box reader and fMP4 segmenter', () => {
+/** What the sample holds, read box by box from the whole file: the init bytes and each moof+mdat pair. */
+function expected(): { init: Buffer; fragments: Array<Omit<MediaFragment, 'bytes'> & { bytes: Buffer }> } {
+  const top = childBoxes(sample, 0).map((b) => ({ ...b, from: b.start - 8 }));
+  const moov = top.find((b) => b.type === 'moov')!;
+  const fragments = top.flatMap((b, i) => {
+    const mdat = top[i + 1];
+    if (b.type !== 'moof' || mdat?.type !== 'mdat') return [];
+    // The sample's trex default flags mark samples non-sync, as ffmpeg writes them.
+    return [{ bytes: sample.subarray(b.from, mdat.end), ...parseMoof(sample.subarray(b.from, b.end), 0x00010000) }];
+  });
+  return { init: sample.subarray(0, moov.end), fragments };
+}
+
+function same(out: SegmenterOutput[], want: ReturnType<typeof expected>): boolean {
+  if (out.length !== want.fragments.length + 1 || out[0]?.kind !== 'init' || !out[0].init.bytes.equals(want.init)) return false;
+  return want.fragments.every((w, i) => {
+    const o = out[i + 1];
+    return o?.kind === 'fragment' && o.fragment.bytes.equals(w.bytes) && o.fragment.keyframe === w.keyframe && o.fragment.sampleCount === w.sampleCount && o.fragment.decodeTime === w.decodeTime;
+  });
+}
+
+describe('fMP4 segmenter', () => {
   it('finds the init segment with the codec string from avcC', () => {
     const out = segment([sample]);
     expect(out[0]?.kind).toBe('init');
@@ -64,20 +83,58 @@ describe('MP4 box reader and fMP4 segmenter', () => {
     }
   });
 
+  it('gives exactly the fragments the file holds, cut in two at every byte', () => {
+    const all = expected();
+    expect(all.fragments).toHaveLength(50);
+    expect(same(segment(chunked(sample, [1])), all)).toBe(true);
+    // The init segment, the first keyframe and the frames after it: every kind of boundary, at every byte.
+    const want = { init: all.init, fragments: all.fragments.slice(0, 3) };
+    const stream = Buffer.concat([want.init, ...want.fragments.map((f) => f.bytes)]);
+    const wrong: number[] = [];
+    for (let at = 1; at < stream.length; at++) if (!same(segment([stream.subarray(0, at), stream.subarray(at)]), want)) wrong.push(at);
+    expect(wrong).toEqual([]);
+  });
+
+  it('hands on a fragment that arrives as one chunk as that chunk, without copying it', () => {
+    const { init, fragments } = expected();
+    const chunks = [init, ...fragments.map((f) => Buffer.from(f.bytes))];
+    const out = segment(chunks).flatMap((o) => (o.kind === 'fragment' ? [o.fragment.bytes] : []));
+    expect(out).toHaveLength(50);
+    out.forEach((bytes, i) => expect(bytes).toBe(chunks[i + 1]));
+  });
+
   it('reads 64-bit box sizes', () => {
-    const box = Buffer.alloc(24);
-    box.writeUInt32BE(1, 0);
-    box.write('free', 4, 'latin1');
-    box.writeBigUInt64BE(24n, 8);
-    const boxes = new Mp4BoxReader().push(box);
-    expect(boxes.map((b) => [b.type, b.bytes.length])).toEqual([['free', 24]]);
+    const free = Buffer.alloc(24);
+    free.writeUInt32BE(1, 0);
+    free.write('free', 4, 'latin1');
+    free.writeBigUInt64BE(24n, 8);
+    const { init, fragments } = expected();
+    // The same moof with a 64-bit mdat header after it still makes a fragment.
+    const { bytes } = fragments[0]!;
+    const moofSize = bytes.readUInt32BE(0);
+    const payload = bytes.subarray(moofSize + 8);
+    const mdat64 = Buffer.alloc(16);
+    mdat64.writeUInt32BE(1, 0);
+    mdat64.write('mdat', 4, 'latin1');
+    mdat64.writeBigUInt64BE(BigInt(16 + payload.length), 8);
+    for (const sizes of [[1], [5, 11], [100000]]) {
+      const out = segment(chunked(Buffer.concat([init, free, bytes.subarray(0, moofSize), mdat64, payload]), sizes));
+      expect(out.map((o) => o.kind)).toEqual(['init', 'fragment']);
+      const fragment = out[1]?.kind === 'fragment' ? out[1].fragment : null;
+      expect(fragment?.keyframe).toBe(true);
+      expect(fragment?.bytes.length).toBe(moofSize + 16 + payload.length);
+    }
   });
 
   it('rejects a corrupt box header instead of buffering forever', () => {
     const bad = Buffer.from([0, 0, 0, 3, 0x6d, 0x6f, 0x6f, 0x66]);
-    expect(() => new Mp4BoxReader().push(bad)).toThrow(/Corrupt MP4 box header: size 3/);
+    expect(() => segment([bad])).toThrow(/Corrupt MP4 box header: size 3/);
     const huge = Buffer.from([0xff, 0xff, 0xff, 0xff, 0x6d, 0x64, 0x61, 0x74]);
-    expect(() => new Mp4BoxReader().push(huge)).toThrow(/Corrupt MP4 box header/);
+    expect(() => segment([huge])).toThrow(/Corrupt MP4 box header/);
+    // Also when the corrupt header follows a moof, where the segmenter looks for its mdat.
+    const { init, fragments } = expected();
+    const moof = fragments[0]!.bytes.subarray(0, fragments[0]!.bytes.readUInt32BE(0));
+    expect(() => segment([init, moof, huge.subarray(0, 4), huge.subarray(4)])).toThrow(/Corrupt MP4 box header/);
   });
 });
 

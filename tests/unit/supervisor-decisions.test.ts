@@ -8,6 +8,7 @@ import {
   DISK_FULL_RETRY_MS,
   STABLE_MS,
   decide,
+  fragmentMatters,
   initialState,
   type SupervisorAction,
   type SupervisorEvent,
@@ -97,6 +98,34 @@ describe('supervisor decisions: starting', () => {
     expect(sim.state.nextRetryAt).toBeDefined();
     sim.send({ type: 'fragment' });
     expect(sim.state).toMatchObject({ state: 'live', everLive: true, nextRetryAt: undefined });
+  });
+});
+
+describe('supervisor decisions: fragments', () => {
+  it('hears of a fragment only when it changes something: going live, and settling after a failure', () => {
+    // The stream asks fragmentMatters for every frame and reports only those; the rest must be no-ops.
+    const every = running();
+    every.exit(); // one failure, so a long enough live run resets the count
+    every.advance(1_000);
+    const reported = new Simulation();
+    reported.state = every.state;
+    reported.now = every.now;
+    const mattered: number[] = [];
+    for (let t = 0; t <= STABLE_MS + 2_000; t += 40) {
+      every.now = reported.now = reported.now + (t === 0 ? 0 : 40);
+      const before = every.state;
+      const actions = every.send({ type: 'fragment' });
+      const matters = fragmentMatters(before, every.now);
+      if (!matters) expect({ same: every.state === before, actions }).toEqual({ same: true, actions: [] });
+      if (matters) {
+        mattered.push(t);
+        reported.send({ type: 'fragment' });
+      }
+    }
+    // The first fragment (live) and the first one past STABLE_MS (failures cleared), nothing else.
+    expect(mattered).toEqual([0, STABLE_MS + 40]);
+    expect(reported.state).toEqual(every.state);
+    expect(every.state).toMatchObject({ state: 'live', failures: 0 });
   });
 });
 

@@ -12,10 +12,9 @@ import { spawnSupervised, terminate } from './child-processes.js';
 import { ffmpegCommand, type StreamSource } from './ffmpeg-args.js';
 import { parseInputVideoCodec } from './ffmpeg-stderr.js';
 import { Fmp4Segmenter, type MediaFragment } from './fmp4-segmenter.js';
-import { Mp4BoxReader } from './mp4-box-reader.js';
 import { StreamFanout, type StreamSink } from './stream-fanout.js';
 import { HealthMeter } from './health-meter.js';
-import { decide, initialState, type SupervisorAction, type SupervisorEvent, type SupervisorState, type TimerName } from './supervisor-decisions.js';
+import { decide, fragmentMatters, initialState, type SupervisorAction, type SupervisorEvent, type SupervisorState, type TimerName } from './supervisor-decisions.js';
 import type { SegmentRecorder } from '../recording/segment-recorder.js';
 
 export interface CameraStreamOptions {
@@ -42,6 +41,7 @@ const STDERR_TAIL = 40;
 interface Run {
   child: ChildProcessWithoutNullStreams;
   recorder: SegmentRecorder | null;
+  /** When ffmpeg's latest output arrived: the arrival time of every frame in it. */
   lastDataAt: number;
   /** Its stall watch and health tick. */
   resources: DisposableStore;
@@ -172,8 +172,22 @@ export class CameraStream {
     const child = spawnSupervised(this.opts.ffmpegPath, args, input);
     const run: Run = { child, recorder, lastDataAt: Date.now(), resources: new DisposableStore() };
     this.run = run;
-    const reader = new Mp4BoxReader();
-    const segmenter = new Fmp4Segmenter();
+    const segmenter = new Fmp4Segmenter({
+      init: (init) => {
+        producedInit = true;
+        timescale = init.timescale;
+        this.onInit(init.codec, init.bytes);
+      },
+      fragment: (fragment) => {
+        if (recorder && (epochSet || fragment.keyframe)) {
+          // Both outputs share ffmpeg's timeline: stream second 0 was this long before this frame.
+          recorder.setEpoch(run.lastDataAt - (fragment.decodeTime / timescale) * 1000);
+          if (!epochSet) this.dispatch({ type: 'recording-started' });
+          epochSet = true;
+        }
+        this.onFragment(fragment, run.lastDataAt);
+      },
+    });
     const stderrTail: string[] = [];
     let stderrRest = '';
 
@@ -185,23 +199,7 @@ export class CameraStream {
       if (this.run !== run) return;
       run.lastDataAt = Date.now();
       try {
-        for (const box of reader.push(chunk)) {
-          const out = segmenter.push(box);
-          if (out?.kind === 'init') {
-            producedInit = true;
-            timescale = out.init.timescale;
-            this.onInit(out.init.codec, out.init.bytes);
-          }
-          else if (out?.kind === 'fragment') {
-            if (recorder && (epochSet || out.fragment.keyframe)) {
-              // Both outputs share ffmpeg's timeline: stream second 0 was this long before this frame.
-              recorder.setEpoch(Date.now() - (out.fragment.decodeTime / timescale) * 1000);
-              if (!epochSet) this.dispatch({ type: 'recording-started' });
-              epochSet = true;
-            }
-            this.onFragment(out.fragment);
-          }
-        }
+        segmenter.push(chunk);
       } catch (error) {
         this.opts.logger.log('error', 'stream.corrupt', { cameraId: this.opts.cameraId, error: String(error) });
         this.dispatch({ type: 'output-broken' });
@@ -265,9 +263,10 @@ export class CameraStream {
     this.fanout.setInit(codec, this.supervisor.path, bytes);
   }
 
-  private onFragment(fragment: MediaFragment): void {
-    this.health.record(Date.now(), fragment.bytes.length, fragment.sampleCount);
-    this.dispatch({ type: 'fragment' });
+  /** Runs for every frame: the supervisor hears of one only when it changes something (going live, settling). */
+  private onFragment(fragment: MediaFragment, at: number): void {
+    this.health.record(at, fragment.bytes.length, fragment.sampleCount);
+    if (fragmentMatters(this.supervisor, at)) this.dispatch({ type: 'fragment' });
     this.fanout.push(fragment);
   }
 

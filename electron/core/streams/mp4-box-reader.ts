@@ -1,39 +1,21 @@
 /**
- * Splits a byte stream (ffmpeg's fragmented MP4 on stdout) into top-level ISO-BMFF boxes. Chunks from
- * a pipe cut boxes anywhere, so bytes are held until a whole box is present.
+ * Reading ISO-BMFF (MP4) boxes: the size in a box header, and a box's children. A box is a 32-bit
+ * size, a four-character type, then its payload; size 1 means a 64-bit size follows the type.
  */
-export interface Mp4Box {
-  type: string;
-  /** The whole box, header included. */
-  bytes: Buffer;
-}
 
 /** A box larger than this is not something a live camera sends; treat it as a corrupt stream. */
 const MAX_BOX_BYTES = 64 * 1024 * 1024;
 
-export class Mp4BoxReader {
-  /** Bytes not yet returned as boxes: the tail of the last chunk, or several chunks joined. */
-  private pending: Buffer = Buffer.alloc(0);
-
-  /** Adds bytes and returns every box they complete, in order. Throws on a corrupt box header. */
-  push(chunk: Buffer): Mp4Box[] {
-    // Pipe chunks mostly hold whole boxes: slice them out without copying, join only a split tail.
-    const buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    const boxes: Mp4Box[] = [];
-    let pos = 0;
-    for (;;) {
-      const size = boxSize(buf, pos);
-      if (size === null || buf.length - pos < size) break;
-      boxes.push({ type: buf.toString('latin1', pos + 4, pos + 8), bytes: buf.subarray(pos, pos + size) });
-      pos += size;
-    }
-    // Copy the tail so it does not pin the whole chunk while waiting for the rest of its box.
-    this.pending = pos === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(pos));
-    return boxes;
-  }
+/** A box type as the 32-bit number its four characters spell, to compare without making a string. */
+export function fourCC(type: string): number {
+  return Buffer.from(type, 'latin1').readUInt32BE(0);
 }
 
-function boxSize(buf: Buffer, pos: number): number | null {
+/**
+ * The size of the top-level box starting at `pos` (header included), or null while `buf` does not yet
+ * hold its whole header. Throws on a header no live stream can carry.
+ */
+export function boxSize(buf: Buffer, pos: number): number | null {
   if (buf.length - pos < 8) return null;
   const size32 = buf.readUInt32BE(pos);
   let size: number;

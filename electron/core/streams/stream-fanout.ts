@@ -72,6 +72,8 @@ export class StreamFanout {
       this.gop.push(fragment.bytes);
       this.gopBytes += fragment.bytes.length;
     }
+    // Nobody watching (a camera that only records): the GOP above is all the work.
+    if (this.subscribers.size === 0) return;
     for (const sub of this.subscribers) {
       if (sub.sink.backlog() > this.backlogCap) {
         sub.waitingForKeyframe = true;

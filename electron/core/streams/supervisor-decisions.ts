@@ -187,9 +187,18 @@ function sourceCodec(state: SupervisorState, codec: string): Decision {
   };
 }
 
+/**
+ * Whether a fragment now would change anything: the first one of a run makes the stream live, and one
+ * after STABLE_MS live clears the failure count. Every other fragment leaves the state as it is, so the
+ * stream reports fragments only when this says so (it is asked for every frame of every camera).
+ */
+export function fragmentMatters(state: SupervisorState, nowMs: number): boolean {
+  return state.state !== 'live' || (state.failures > 0 && nowMs - state.liveSince > STABLE_MS);
+}
+
 function fragment(state: SupervisorState, nowMs: number): Decision {
   if (state.state !== 'live') return withState({ ...state, everLive: true, liveSince: nowMs, nextRetryAt: undefined }, 'live', undefined, []);
-  if (state.failures > 0 && nowMs - state.liveSince > STABLE_MS) return { state: { ...state, failures: 0 }, actions: [] };
+  if (fragmentMatters(state, nowMs)) return { state: { ...state, failures: 0 }, actions: [] };
   return { state, actions: [] };
 }
 

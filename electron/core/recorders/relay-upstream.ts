@@ -21,6 +21,14 @@ export interface RelayTarget {
   stream: StreamVariant;
 }
 
+/** A camera stream a workstation gets from a recorder (a kind of stream source beside ffmpeg's). */
+export interface RelaySource {
+  kind: 'relay';
+  target: RelayTarget;
+  /** This process, which signs the request. */
+  me: { nodeId: string; key: SigningKey };
+}
+
 export interface RelayHandlers {
   data(chunk: Buffer): void;
   /** The relay is over, with a sentence saying why; called once. */

@@ -7,7 +7,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { LIVE_CLOSE_BAD_REQUEST } from '../../shared/events.js';
+import { LIVE_CLOSE_BAD_REQUEST, type StreamVariant } from '../../shared/events.js';
+import { NotHeld } from '../core/recorders/not-held.js';
 import { cameraIdSchema, streamVariantSchema } from '../../shared/schemas.js';
 import type { StreamSink } from '../core/streams/stream-fanout.js';
 import { NODE_TOKEN_HEADER, type NodeTokenChecker } from '../core/recorders/node-signature.js';
@@ -18,10 +19,8 @@ export const RELAY_CLOSE_NOT_HERE = 4409;
 
 export interface RelayProvider {
   /** Subscribes a workstation to a camera this recorder holds; throws NotHeld if it holds it not. */
-  openRelay(nodeId: string, cameraId: string, sink: StreamSink, stream: 'main' | 'sub'): () => void;
+  openRelay(nodeId: string, cameraId: string, sink: StreamSink, stream: StreamVariant): () => void;
 }
-
-export class NotHeld extends Error {}
 
 export interface NodeServer {
   url: string;

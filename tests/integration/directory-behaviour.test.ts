@@ -5,7 +5,7 @@
  * not there, a server that is not there, a schema from a newer Watchroom, two processes migrating at once.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +111,32 @@ describe.each(implementations)('the %s directory', (_kind, where) => {
     expect(await directory.bookmarks.get(b.id)).toBeNull();
   });
 
+  it('checks a write against the bookmark as stored when written; a refusal writes and announces nothing', async () => {
+    const b = bookmark();
+    await directory.bookmarks.insert(b);
+    await directory.bookmarks.update(b.id, { locked: true }, T0 + 1);
+    expect([...(await noticeOf(b.id)), ...(await noticeOf(b.id))]).toHaveLength(2);
+    const stored = { ...b, locked: true, updatedAt: T0 + 1 };
+    const seen: Bookmark[] = [];
+    const unlocked = (current: Bookmark) => {
+      seen.push(current);
+      if (current.locked) throw new Error('locked meanwhile');
+    };
+    await expect(directory.bookmarks.update(b.id, { atMs: T0 + 99 }, T0 + 2, unlocked)).rejects.toThrow('locked meanwhile');
+    await expect(directory.bookmarks.delete(b.id, unlocked)).rejects.toThrow('locked meanwhile');
+    expect(seen).toEqual([stored, stored]);
+    expect(await directory.bookmarks.get(b.id)).toEqual(stored);
+    await directory.bookmarks.update(b.id, { locked: false }, T0 + 3);
+    await directory.bookmarks.delete(b.id, unlocked);
+    expect(await directory.bookmarks.get(b.id)).toBeNull();
+    const marker = bookmark();
+    await directory.bookmarks.insert(marker);
+    // The unlock's notice, the delete's, the marker's: the refusals announced nothing.
+    expect(await noticeOf(marker.id)).toEqual([b.id, b.id, marker.id].map((id) => ({ topic: 'bookmarks', id })));
+    await directory.bookmarks.delete(marker.id);
+    await noticeOf(marker.id);
+  });
+
   describe('search', () => {
     const titles = async (q: Parameters<Directory['bookmarks']['search']>[0]) => (await directory.bookmarks.search(q)).map((b) => b.title);
 
@@ -213,6 +239,30 @@ describe('the PostgreSQL directory at start', () => {
     const port = await freePort();
     const nobody = open(`postgres://watchroom@127.0.0.1:${port}/watchroom`);
     await expect(nobody.ready).rejects.toMatchObject({ code: 'directory.unreachable', message: expect.stringContaining(`The directory at 127.0.0.1:${port} cannot be reached`) });
+  });
+
+  it('takes the password from PGPASSFILE, and names the user it refused when that file has none that fits', async () => {
+    const user = await cluster.createPasswordUser('correct horse battery');
+    const url = (await cluster.createDatabase()).replace('//watchroom@', `//${user}@`);
+    const folder = mkdtempSync(join(tmpdir(), 'watchroom-pgpass-'));
+    folders.push(folder);
+    const passfile = join(folder, 'pgpass');
+    const passwordIs = (password: string) => writeFileSync(passfile, `# host:port:database:user:password\n127.0.0.1:${cluster.port}:*:${user}:${password}\n`, { mode: 0o600 });
+    const before = process.env.PGPASSFILE;
+    process.env.PGPASSFILE = passfile;
+    try {
+      passwordIs('correct horse battery');
+      const directory = open(url);
+      await directory.ready;
+      expect(await directory.bookmarks.search({})).toEqual([]);
+      passwordIs('wrong');
+      await expect(open(url).ready).rejects.toMatchObject({ code: 'directory.refused', message: expect.stringContaining(`refused user “${user}”`) });
+      rmSync(passfile);
+      await expect(open(url).ready).rejects.toMatchObject({ code: 'directory.refused', message: expect.stringContaining('~/.pgpass') });
+    } finally {
+      if (before === undefined) delete process.env.PGPASSFILE;
+      else process.env.PGPASSFILE = before;
+    }
   });
 
   it('refuses an address with a password in it, or with no database, before connecting', () => {

@@ -4,6 +4,7 @@
  * lives in PGPASSFILE or ~/.pgpass, where libpq's own tools look as well.
  */
 import { userInfo } from 'node:os';
+import pgpass from 'pgpass';
 import { WatchroomError } from '../../../shared/errors.js';
 
 const EXAMPLE = 'postgres://watchroom@db.example:5432/watchroom';
@@ -29,6 +30,21 @@ export function checkDirectoryUrl(text: string): URL {
   return url;
 }
 
+/** The user the address names, else libpq's default: PGUSER, else the account running Watchroom. */
+const userOf = (url: URL) => decodeURIComponent(url.username) || process.env.PGUSER || userInfo().username;
+
+/**
+ * The password for the address from libpq's password file (PGPASSFILE, else ~/.pgpass, ignored
+ * unless mode 0600), read here because pg's own reading of it is deprecated. PGPASSWORD, when set,
+ * is left to pg.
+ */
+export function passwordFromFile(url: URL): (() => Promise<string>) | undefined {
+  if (process.env.PGPASSWORD !== undefined) return undefined;
+  const connection = { host: url.hostname, port: url.port || 5432, database: decodeURIComponent(url.pathname.slice(1)), user: userOf(url) };
+  // Asked only when the server wants a password; none in the file is an empty one, which is refused below.
+  return () => new Promise((resolve) => pgpass(connection, (password) => resolve(password ?? '')));
+}
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', '57P01', '57P02', '57P03']);
 
 /** A failure talking to the directory, in the operator's words where we know them; other errors as they are. */
@@ -42,9 +58,9 @@ export function directoryFailure(error: unknown, url: URL): unknown {
   }
   const database = decodeURIComponent(url.pathname.slice(1));
   if (code === '3D000') return new WatchroomError('directory.no-database', `There is no database “${database}” at ${where}: create it (createdb ${database}) or correct the directory address.`);
-  if (code === '28P01' || code === '28000') {
-    const user = decodeURIComponent(url.username) || userInfo().username;
-    return new WatchroomError('directory.refused', `The directory at ${where} refused user “${user}” (${reason}): check that user's password in ~/.pgpass or PGPASSFILE, and pg_hba.conf on the server.`);
+  // No password where one is asked for: pg says so in its own words, without a code.
+  if (code === '28P01' || code === '28000' || /client password must be/.test(message ?? '')) {
+    return new WatchroomError('directory.refused', `The directory at ${where} refused user “${userOf(url)}” (${reason}): put that user's password in ~/.pgpass or the file PGPASSFILE names (mode 0600), and check pg_hba.conf on the server.`);
   }
   return error;
 }

@@ -7,6 +7,7 @@
  * so every view reloads what another workstation changed. open-directory.ts picks the implementation.
  */
 import type { Bookmark, BookmarkInput, BookmarkQuery } from '../../../shared/incidents.js';
+import type { Emitter } from '../emitter.js';
 
 /** What a change notice is about; a view listens to the topics it shows. */
 export const DIRECTORY_TOPICS = ['bookmarks'] as const;
@@ -18,12 +19,19 @@ export interface DirectoryChange {
   id?: string;
 }
 
+/**
+ * A rule a write must meet, checked against the bookmark as it is when written (another workstation
+ * may have changed it since it was read), atomically with the write; it refuses by throwing, and
+ * nothing is written.
+ */
+export type BookmarkCheck = (current: Bookmark) => void;
+
 export interface BookmarkRepository {
   get(id: string): Promise<Bookmark | null>;
   insert(bookmark: Bookmark): Promise<void>;
   /** The bookmark as changed, or null when there is none with that id. */
-  update(id: string, changes: Partial<BookmarkInput> & { locked?: boolean }, now: number): Promise<Bookmark | null>;
-  delete(id: string): Promise<void>;
+  update(id: string, changes: Partial<BookmarkInput> & { locked?: boolean }, now: number, check?: BookmarkCheck): Promise<Bookmark | null>;
+  delete(id: string, check?: BookmarkCheck): Promise<void>;
   /**
    * Newest moment first, at most 500. Text matches title, notes or case reference, case-insensitively
    * (`%` and `_` are themselves); a tag matches case-insensitively; the range is [fromMs, toMs).
@@ -32,7 +40,6 @@ export interface BookmarkRepository {
 }
 
 export interface Directory {
-  readonly kind: 'embedded' | 'postgres';
   /**
    * Settles once the directory can be used (PostgreSQL: reached, migrated, listening); rejects with
    * the WatchroomError saying why it cannot, and so does every call made after that.
@@ -43,3 +50,9 @@ export interface Directory {
   onChange(topic: DirectoryTopic, listener: (change: DirectoryChange) => void): () => void;
   close(): Promise<void>;
 }
+
+/** Directory.onChange over the one emitter of every topic's changes that each implementation keeps. */
+export const topicListener =
+  (changes: Emitter<DirectoryChange>): Directory['onChange'] =>
+  (topic, listener) =>
+    changes.event((change) => (change.topic === topic ? listener(change) : undefined));

@@ -1,19 +1,18 @@
 /**
  * The single-machine directory: the SQLite stores in the data folder, as before there was a choice.
  * Only this process writes them (the data folder is locked to it), so a change is announced in-process,
- * right after the write.
+ * right after the write; and a check, its read and the write run without a pause, so nothing comes between.
  */
 import { join } from 'node:path';
 import { BookmarkStore } from '../incidents/bookmark-store.js';
 import { Emitter } from '../emitter.js';
-import type { Directory, DirectoryChange } from './directory.js';
+import { topicListener, type Directory, type DirectoryChange } from './directory.js';
 
 export function openEmbeddedDirectory(dataDir: string): Directory {
   const store = new BookmarkStore(join(dataDir, 'incidents.sqlite'));
   const changes = new Emitter<DirectoryChange>();
   const announce = (id: string) => void changes.fire({ topic: 'bookmarks', id }).catch(() => undefined);
   return {
-    kind: 'embedded',
     ready: Promise.resolve(),
     bookmarks: {
       get: async (id) => store.get(id),
@@ -21,17 +20,23 @@ export function openEmbeddedDirectory(dataDir: string): Directory {
         store.insert(bookmark);
         announce(bookmark.id);
       },
-      async update(id, changes, now) {
+      async update(id, changes, now, check) {
+        const current = store.get(id);
+        if (!current) return null;
+        check?.(current);
         const next = store.update(id, changes, now);
         if (next) announce(id);
         return next;
       },
-      async delete(id) {
+      async delete(id, check) {
+        const current = store.get(id);
+        if (!current) return;
+        check?.(current);
         if (store.delete(id)) announce(id);
       },
       search: async (query) => store.search(query),
     },
-    onChange: (topic, listener) => changes.event((change) => (change.topic === topic ? listener(change) : undefined)),
+    onChange: topicListener(changes),
     async close() {
       changes.dispose();
       store.close();

@@ -5,11 +5,12 @@
  * the server, migrating the schema, listening) is `ready`; every call waits for it.
  */
 import pg from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
 import type { Bookmark } from '../../../shared/incidents.js';
 import type { Logger } from '../logger.js';
 import { ChangeListener, NOTIFY_CHANNEL } from './change-listener.js';
-import { checkDirectoryUrl, directoryFailure } from './directory-url.js';
-import type { BookmarkRepository, Directory, DirectoryChange, DirectoryTopic } from './directory.js';
+import { checkDirectoryUrl, directoryFailure, passwordFromFile } from './directory-url.js';
+import { topicListener, type BookmarkRepository, type Directory, type DirectoryChange, type DirectoryTopic } from './directory.js';
 import { Emitter } from '../emitter.js';
 import { migrate } from './pg-migrations.js';
 
@@ -22,7 +23,9 @@ interface Db {
 
 export function openPostgresDirectory(address: string, logger: Logger): Directory {
   const url = checkDirectoryUrl(address);
-  const config: pg.ClientConfig = { connectionString: address, connectionTimeoutMillis: 10_000, keepAlive: true, application_name: 'watchroom' };
+  const password = passwordFromFile(url);
+  // Parsed here, not passed as connectionString, which pg would let override the password function.
+  const config: pg.ClientConfig = { ...parseIntoClientConfig(address), connectionTimeoutMillis: 10_000, keepAlive: true, application_name: 'watchroom', ...(password ? { password } : {}) };
   const pool = new pg.Pool({ ...config, max: 4 });
   // An idle pooled connection that breaks is dropped by the pool; the next query opens another.
   pool.on('error', (error) => logger.log('warn', 'directory: a pooled connection failed', { error: error.message }));
@@ -53,10 +56,9 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
     },
   };
   return {
-    kind: 'postgres',
     ready,
     bookmarks: bookmarkRepository(db),
-    onChange: (topic, listen) => changes.event((change) => (change.topic === topic ? listen(change) : undefined)),
+    onChange: topicListener(changes),
     async close() {
       changes.dispose();
       await ready.catch(() => undefined);
@@ -130,26 +132,41 @@ const toBookmark = (r: BookmarkRow): Bookmark => ({
 const COLUMNS = 'id, camera_ids, at_ms, before_ms, after_ms, title, notes, tags, case_reference, created_by, created_at, updated_at, locked';
 const values = (b: Bookmark) => [b.id, JSON.stringify(b.cameraIds), b.atMs, b.beforeMs, b.afterMs, b.title, b.notes, JSON.stringify(b.tags), b.caseReference, b.createdBy, b.createdAt, b.updatedAt, b.locked];
 
+/**
+ * The bookmark, its row locked until the transaction ends: two workstations' writes to one bookmark
+ * land one after the other, and each one's check sees what the other wrote.
+ */
+async function lockRow(client: pg.PoolClient, id: string): Promise<Bookmark | null> {
+  const row = (await client.query<BookmarkRow>('SELECT * FROM bookmarks WHERE id = $1 FOR UPDATE', [id])).rows[0];
+  return row ? toBookmark(row) : null;
+}
+
 function bookmarkRepository(db: Db): BookmarkRepository {
   return {
     get: async (id) => (await db.query<BookmarkRow>('SELECT * FROM bookmarks WHERE id = $1', [id])).map(toBookmark)[0] ?? null,
     async insert(bookmark) {
       await db.change('bookmarks', bookmark.id, (client) => client.query(`INSERT INTO bookmarks (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, values(bookmark)));
     },
-    update: (id, changes, now) =>
+    update: (id, changes, now, check) =>
       db.change('bookmarks', id, async (client) => {
-        // Read and write under the row's lock, so two workstations' edits of one bookmark both land, one after the other.
-        const current = (await client.query<BookmarkRow>('SELECT * FROM bookmarks WHERE id = $1 FOR UPDATE', [id])).rows[0];
+        const current = await lockRow(client, id);
         if (!current) return null;
-        const next: Bookmark = { ...toBookmark(current), ...changes, updatedAt: now };
+        check?.(current);
+        const next: Bookmark = { ...current, ...changes, updatedAt: now };
         await client.query(
           'UPDATE bookmarks SET camera_ids = $2, at_ms = $3, before_ms = $4, after_ms = $5, title = $6, notes = $7, tags = $8, case_reference = $9, updated_at = $10, locked = $11 WHERE id = $1',
           [id, JSON.stringify(next.cameraIds), next.atMs, next.beforeMs, next.afterMs, next.title, next.notes, JSON.stringify(next.tags), next.caseReference, next.updatedAt, next.locked],
         );
         return next;
       }),
-    async delete(id) {
-      await db.change('bookmarks', id, async (client) => ((await client.query('DELETE FROM bookmarks WHERE id = $1', [id])).rowCount ? true : null));
+    async delete(id, check) {
+      await db.change('bookmarks', id, async (client) => {
+        const current = await lockRow(client, id);
+        if (!current) return null;
+        check?.(current);
+        await client.query('DELETE FROM bookmarks WHERE id = $1', [id]);
+        return true;
+      });
     },
     search: async (query) => {
       const { where, args } = bookmarkFilter(query);

@@ -124,19 +124,24 @@ function bookmarkHandlers({ deps, store, find }: Bookmarks) {
     updateBookmark: async ({ id, changes }, ctx) => {
       const before = await find(id);
       changes.cameraIds?.forEach(deps.checkCamera);
-      const moved = FOOTAGE_FIELDS.filter((f) => changes[f] !== undefined && JSON.stringify(changes[f]) !== JSON.stringify(before[f]));
-      if (before.locked && moved.length > 0) {
-        throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock, so the footage it covers cannot change. Lift the lock first; that is recorded.');
-      }
-      if (ctx.person && (moved.includes('atMs') || moved.includes('cameraIds'))) deps.lookingBack.requireWatchable(ctx.person, changes.atMs ?? before.atMs);
-      const after = await found(store.update(id, changes, Date.now()));
+      const moved = (b: Bookmark) => FOOTAGE_FIELDS.filter((f) => changes[f] !== undefined && JSON.stringify(changes[f]) !== JSON.stringify(b[f]));
+      const keepsLockedFootage = (current: Bookmark) => {
+        if (current.locked && moved(current).length > 0) {
+          throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock, so the footage it covers cannot change. Lift the lock first; that is recorded.');
+        }
+      };
+      keepsLockedFootage(before);
+      if (ctx.person && (moved(before).includes('atMs') || moved(before).includes('cameraIds'))) deps.lookingBack.requireWatchable(ctx.person, changes.atMs ?? before.atMs);
+      // Checked again as it is written: another workstation may have locked it meanwhile.
+      const after = await found(store.update(id, changes, Date.now(), keepsLockedFootage));
       ctx.record(id, { before: summary(before), after: summary(after) });
       return after;
     },
     deleteBookmark: async ({ id }, ctx) => {
       const b = await find(id);
-      if (b.locked) throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock. Lift the lock first; that is recorded.');
-      await store.delete(id);
+      await store.delete(id, (current) => {
+        if (current.locked) throw new WatchroomError('bookmark.locked', 'This bookmark holds an evidence lock. Lift the lock first; that is recorded.');
+      });
       ctx.record(id, summary(b));
       return null;
     },

@@ -6,37 +6,36 @@
  * for a state.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIRECTORY_MIGRATIONS, migrate } from '../../electron/core/directory/pg-migrations.js';
+import type { Directory } from '../../electron/core/directory/directory.js';
+import { openPostgresDirectory } from '../../electron/core/directory/postgres-directory.js';
 import { LeaseKeeper, type LeaseTiming } from '../../electron/core/recorders/lease-keeper.js';
-import { LEASE_TABLES, LeaseStore, type GainedLease } from '../../electron/core/recorders/lease-store.js';
+import type { GainedLease, LeaseStore } from '../../electron/core/recorders/lease-store.js';
 import type { Logger } from '../../electron/core/logger.js';
 import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 let postgres: TestPostgres;
-const pools: pg.Pool[] = [];
+const directories: Directory[] = [];
 
 beforeAll(async () => {
   postgres = await startTestPostgres();
 }, 120_000);
 afterAll(async () => {
-  await Promise.all(pools.map((p) => p.end()));
+  await Promise.all(directories.map((d) => d.close()));
   await postgres?.stop();
 }, 120_000);
 
+async function openLeases(url: string): Promise<{ directory: Directory; store: LeaseStore }> {
+  const directory = openPostgresDirectory(url, quiet);
+  directories.push(directory);
+  await directory.ready;
+  return { directory, store: directory.leases! };
+}
+
 async function freshStore(): Promise<{ url: string; store: LeaseStore }> {
   const url = await postgres.createDatabase();
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  pools.push(pool);
-  const client = await pool.connect();
-  try {
-    await migrate(client, [...DIRECTORY_MIGRATIONS, { version: DIRECTORY_MIGRATIONS.length + 1, name: 'nodes and camera leases', sql: LEASE_TABLES }]);
-  } finally {
-    client.release();
-  }
-  return { url, store: new LeaseStore(pool, async (c, topic) => void (await c.query('SELECT pg_notify($1, $2)', ['watchroom', JSON.stringify({ topic })]))) };
+  return { url, store: (await openLeases(url)).store };
 }
 
 const publicKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -179,12 +178,12 @@ describe('camera leases in the PostgreSQL directory', () => {
     expect(await postgres.query(url, `SELECT camera_id FROM camera_leases WHERE recorder_id = 'rec-b'`)).toHaveLength(3);
 
     // A recorder whose own connection to the directory breaks after it took its cameras.
-    const own = new pg.Pool({ connectionString: url, max: 2 });
+    const own = await openLeases(url);
     const logged: string[] = [];
     const lost: string[] = [];
     const c = new LeaseKeeper({
       recorder: { id: 'rec-c', role: 'recorder', name: 'c', url: '', publicKey },
-      store: new LeaseStore(own, async () => undefined),
+      store: own.store,
       cameras: () => [{ id: 'cam-9', assignedTo: 'rec-c' }],
       capacity: 3,
       timing: SHORT,
@@ -194,7 +193,8 @@ describe('camera leases in the PostgreSQL directory', () => {
     });
     await c.runRound();
     expect([...c.cameras]).toEqual(['cam-9']);
-    await own.end();
+    await own.directory.close();
+    directories.splice(directories.indexOf(own.directory), 1);
     c.start();
     await waitFor('a failed round logged', () => logged.includes('leases.round-failed'));
     await c.stop(false);

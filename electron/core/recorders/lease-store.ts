@@ -5,7 +5,7 @@
  * recorders whose clocks disagree still agree on who holds what. A change of holder raises the
  * lease's epoch, which fences the old holder: it can only renew the epoch it took.
  */
-import type { Pool, PoolClient } from 'pg';
+import type { Db } from '../directory/postgres-directory.js';
 
 /** A Watchroom process of the site, as the directory knows it. */
 export interface NodeInfo {
@@ -72,15 +72,11 @@ const toLease = (r: { camera_id: string; recorder_id: string; epoch: string | nu
 });
 
 export class LeaseStore {
-  constructor(
-    private readonly pool: Pool,
-    /** Called inside each transaction that changes a lease (the directory's change announcement). */
-    private readonly announce: (client: PoolClient, topic: 'leases' | 'nodes') => Promise<void>,
-  ) {}
+  constructor(private readonly db: Db) {}
 
   /** Registers the process or notes it is still up; a heartbeat later than one term starts a new "up since". */
   async heartbeat(node: NodeInfo, termMs: number): Promise<void> {
-    await this.inTransaction(async (c) => {
+    await this.db.change('nodes', node.id, async (c) => {
       const before = await c.query<{ fresh: boolean }>(`SELECT seen_at > now() - $2 * interval '1 millisecond' AS fresh FROM nodes WHERE id = $1`, [node.id, termMs]);
       await c.query(
         `INSERT INTO nodes (id, role, name, url, public_key, up_since, seen_at) VALUES ($1, $2, $3, $4, $5, now(), now())
@@ -89,12 +85,12 @@ export class LeaseStore {
         [node.id, node.role, node.name, node.url, node.publicKey, termMs],
       );
       // Others need to hear of a process that (re)appears, not of each heartbeat.
-      if (!before.rows[0]?.fresh) await this.announce(c, 'nodes');
+      return before.rows[0]?.fresh ? null : true;
     });
   }
 
   async nodes(termMs: number): Promise<NodeRow[]> {
-    const { rows } = await this.pool.query(
+    const rows = await this.db.query(
       `SELECT id, role, name, url, public_key, seen_at > now() - $1 * interval '1 millisecond' AS alive,
               (extract(epoch FROM now() - up_since) * 1000)::bigint AS up_ms
          FROM nodes ORDER BY id`,
@@ -106,7 +102,7 @@ export class LeaseStore {
   /** Extends the leases this recorder still holds (and has not let run out); the result is the cameras renewed. */
   async renew(recorderId: string, cameraIds: readonly string[], termMs: number): Promise<Set<string>> {
     if (cameraIds.length === 0) return new Set();
-    const { rows } = await this.pool.query<{ camera_id: string }>(
+    const rows = await this.db.query<{ camera_id: string }>(
       `UPDATE camera_leases SET expires_at = now() + $3 * interval '1 millisecond'
         WHERE recorder_id = $1 AND camera_id = ANY($2) AND expires_at > now() RETURNING camera_id`,
       [recorderId, cameraIds, termMs],
@@ -119,8 +115,8 @@ export class LeaseStore {
    * assigned to) takes it only while the camera's assigned recorder is down, so a live primary always
    * gets its cameras back first. Row locks make concurrent takers wait on each other: one wins.
    */
-  async acquire(recorderId: string, cameraId: string, termMs: number, standbyFor: string | null): Promise<GainedLease | null> {
-    return this.inTransaction(async (c) => {
+  acquire(recorderId: string, cameraId: string, termMs: number, standbyFor: string | null): Promise<GainedLease | null> {
+    return this.db.change('leases', cameraId, async (c) => {
       if (standbyFor) {
         const primary = await c.query(`SELECT 1 FROM nodes WHERE id = $1 AND seen_at > now() - $2 * interval '1 millisecond'`, [standbyFor, termMs]);
         if (primary.rowCount) return null;
@@ -140,38 +136,21 @@ export class LeaseStore {
             [cameraId, recorderId, termMs],
           );
       if (!rows[0]) return null;
-      await this.announce(c, 'leases');
       return { ...toLease(rows[0]), previous: row ? { recorderId: row.recorder_id, expiredAt: ms(row.expires_at) } : null };
     });
   }
 
-  /** Gives the camera up at once (a clean stop, or handing it back to its primary). */
+  /** Gives the cameras up at once (a clean stop, or handing them back to their primary). */
   async release(recorderId: string, cameraIds: readonly string[]): Promise<void> {
     if (cameraIds.length === 0) return;
-    await this.inTransaction(async (c) => {
+    await this.db.change('leases', cameraIds.join(','), async (c) => {
       const { rowCount } = await c.query(`UPDATE camera_leases SET expires_at = now() WHERE recorder_id = $1 AND camera_id = ANY($2) AND expires_at > now()`, [recorderId, cameraIds]);
-      if (rowCount) await this.announce(c, 'leases');
+      return rowCount ? true : null;
     });
   }
 
   /** Every lease that has not run out: which recorder serves which camera now. */
   async current(): Promise<Lease[]> {
-    const { rows } = await this.pool.query(`SELECT * FROM camera_leases WHERE expires_at > now() ORDER BY camera_id`);
-    return rows.map(toLease);
-  }
-
-  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    return (await this.db.query(`SELECT * FROM camera_leases WHERE expires_at > now() ORDER BY camera_id`)).map((r) => toLease(r as Parameters<typeof toLease>[0]));
   }
 }

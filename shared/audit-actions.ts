@@ -22,6 +22,9 @@ export const AUDIT_ACTIONS = [
   'camera.archive',
   'stream.open',
   'stream.close',
+  /** A recorder relays a camera to a workstation of the site (issue 13); the person watching is in that workstation's ledger. */
+  'relay.open',
+  'relay.close',
   'recording.view',
   'playback.open',
   'playback.close',

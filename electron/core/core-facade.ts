@@ -48,6 +48,7 @@ export function coreFacade({ base, modules, audit, people, streams, recording, e
     watchSession: (token, onEnd) => people.sessions.onEnd(token, onEnd),
     createFirstAdmin: people.createFirstAdmin,
     openLive: (token, cameraId, sink, stream) => streams.openLive(permitted(token, 'live video', 'wall.view', true), cameraId, sink, stream),
+    openRelay: streams.openRelay,
     serveMedia: signedMedia(modules.flatMap((m) => m.mediaRoutes ?? []), people.sessions, base.logger),
     receivePackageFile: async (token, upload) => {
       permitted(token, 'an upload', 'evidence.verify');

@@ -73,6 +73,8 @@ export interface Core {
   createFirstAdmin(input: { name: string; displayName: string; password: string }): Promise<Person>;
   /** Subscribes `sink` to a camera's live stream for a session that may view the wall; the result unsubscribes. */
   openLive(token: string | null, cameraId: string, sink: StreamSink, stream?: StreamVariant): () => void;
+  /** For a recorder's node server: relays a camera it holds to another process of the site, already authenticated as `nodeId`. */
+  openRelay(nodeId: string, cameraId: string, sink: StreamSink, stream: StreamVariant): () => void;
   /** Answers a GET under /media/ reached through a link signed for a session (mediaLink); false if no route has the path. */
   serveMedia(url: URL, req: IncomingMessage, res: ServerResponse): boolean;
   /** Copies one file of a package the browser shell was given into `<data>/received/<uploadId>/`. */

@@ -9,6 +9,7 @@
  */
 import type pg from 'pg';
 import { WatchroomError } from '../../../shared/errors.js';
+import { LEASE_TABLES } from '../recorders/lease-store.js';
 
 export interface Migration {
   version: number;
@@ -40,6 +41,7 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX bookmarks_at ON bookmarks (at_ms);`,
   },
+  { version: 2, name: 'nodes and camera leases', sql: LEASE_TABLES },
 ];
 
 /** pg_advisory_xact_lock's key for schema changes: a constant no other user of the database takes ("Watchroo" in ASCII). */

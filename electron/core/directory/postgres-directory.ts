@@ -13,9 +13,10 @@ import { checkDirectoryUrl, directoryFailure, passwordFromFile } from './directo
 import { topicListener, type BookmarkRepository, type Directory, type DirectoryChange, type DirectoryTopic } from './directory.js';
 import { Emitter } from '../emitter.js';
 import { migrate } from './pg-migrations.js';
+import { LeaseStore } from '../recorders/lease-store.js';
 
 /** Queries and notifying writes, each failure in the operator's words. */
-interface Db {
+export interface Db {
   query<R extends pg.QueryResultRow>(sql: string, values?: unknown[]): Promise<R[]>;
   /** Runs `write` in a transaction that, when it returns non-null (something changed), ends with the change's notice. */
   change<T>(topic: DirectoryTopic, id: string, write: (client: pg.PoolClient) => Promise<T | null>): Promise<T | null>;
@@ -58,6 +59,7 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
   return {
     ready,
     bookmarks: bookmarkRepository(db),
+    leases: new LeaseStore(db),
     onChange: topicListener(changes),
     async close() {
       changes.dispose();

@@ -3,14 +3,12 @@
  * (subscribers, output, the codec on stderr, stalls, exits, timers) as events and carries out the
  * actions that come back. Fans the output out to viewers and feeds the recorder.
  */
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { StreamStatus, StreamVariant } from '../../../shared/events.js';
 import { backoffDelay } from '../../../shared/backoff.js';
 import { DisposableMap, DisposableStore, interval, timeout } from '../disposables.js';
 import type { Logger } from '../logger.js';
-import { spawnSupervised, terminate } from './child-processes.js';
-import { ffmpegCommand, type StreamSource } from './ffmpeg-args.js';
-import { parseInputVideoCodec } from './ffmpeg-stderr.js';
+import type { StreamSource } from './ffmpeg-args.js';
+import { startFfmpeg, startRelay, type Upstream, type UpstreamEvents } from './stream-upstreams.js';
 import { Fmp4Segmenter, type MediaFragment } from './fmp4-segmenter.js';
 import { StreamFanout, type StreamSink } from './stream-fanout.js';
 import { HealthMeter } from './health-meter.js';
@@ -35,11 +33,9 @@ export interface CameraStreamOptions {
   recorder?: () => SegmentRecorder | null;
 }
 
-const STDERR_TAIL = 40;
-
-/** One ffmpeg and what lives as long as it does. */
+/** One ffmpeg (or relay) and what lives as long as it does. */
 interface Run {
-  child: ChildProcessWithoutNullStreams;
+  upstream: Upstream;
   recorder: SegmentRecorder | null;
   /** When ffmpeg's latest output arrived: the arrival time of every frame in it. */
   lastDataAt: number;
@@ -145,8 +141,8 @@ export class CameraStream {
       case 'start-child':
         return this.spawnRun(action);
       case 'kill-child':
-        if (action.gently) void (this.run && terminate(this.run.child));
-        else this.run?.child.kill('SIGKILL');
+        if (action.gently) void this.run?.upstream.terminate();
+        else this.run?.upstream.kill();
         return;
       case 'shut-down':
         return this.shutDown();
@@ -165,13 +161,10 @@ export class CameraStream {
     let producedInit = false;
     let epochSet = false;
     let timescale = 90_000;
-    const wanted = this.opts.recorder?.() ?? null;
+    // A relayed stream is recorded by the recorder it comes from, never again here.
+    const wanted = source.kind === 'relay' ? null : (this.opts.recorder?.() ?? null);
     const recorder = wanted && mayRecord ? wanted : null;
     this.recorder = recorder;
-    const { args, input } = ffmpegCommand(source, path, { quickProbe, record: recorder?.beginRun() ?? null });
-    const child = spawnSupervised(this.opts.ffmpegPath, args, input);
-    const run: Run = { child, recorder, lastDataAt: Date.now(), resources: new DisposableStore() };
-    this.run = run;
     const segmenter = new Fmp4Segmenter({
       init: (init) => {
         producedInit = true;
@@ -188,50 +181,37 @@ export class CameraStream {
         this.onFragment(fragment, run.lastDataAt);
       },
     });
-    const stderrTail: string[] = [];
-    let stderrRest = '';
-
-    this.opts.logger.log('info', 'stream.spawn', { cameraId: this.opts.cameraId, path, pid: child.pid });
+    const events: UpstreamEvents = {
+      data: (chunk) => {
+        if (this.run !== run) return;
+        run.lastDataAt = Date.now();
+        try {
+          segmenter.push(chunk);
+        } catch (error) {
+          this.opts.logger.log('error', 'stream.corrupt', { cameraId: this.opts.cameraId, error: String(error) });
+          this.dispatch({ type: 'output-broken' });
+        }
+      },
+      codec: (codec) => {
+        if (this.run === run) this.dispatch({ type: 'source-codec', codec });
+      },
+      ended: (exit) => {
+        // A run that was shut down is waited for by stop(), not reported.
+        if (this.run !== run) return;
+        this.detach(run);
+        if (recorder) void recorder.endRun();
+        this.dispatch({ type: 'child-exited', ...exit, producedInit, recorded: recorder !== null });
+      },
+    };
+    const run: Run = { upstream: null as unknown as Upstream, recorder, lastDataAt: Date.now(), resources: new DisposableStore() };
+    this.run = run;
+    run.upstream =
+      source.kind === 'relay'
+        ? startRelay(source, events)
+        : startFfmpeg(this.opts.ffmpegPath, source, path, { quickProbe, record: recorder?.beginRun() ?? null }, events);
+    this.opts.logger.log('info', 'stream.spawn', { cameraId: this.opts.cameraId, path, ...run.upstream.label });
     this.dispatch({ type: 'child-started', recordingWanted: wanted !== null });
     this.watch(run);
-
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (this.run !== run) return;
-      run.lastDataAt = Date.now();
-      try {
-        segmenter.push(chunk);
-      } catch (error) {
-        this.opts.logger.log('error', 'stream.corrupt', { cameraId: this.opts.cameraId, error: String(error) });
-        this.dispatch({ type: 'output-broken' });
-      }
-    });
-
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => {
-      const lines = (stderrRest + text).split(/\r?\n|\r/);
-      stderrRest = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.trim()) continue;
-        stderrTail.push(line);
-        if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
-        const codec = source.kind === 'rtsp' ? parseInputVideoCodec(line) : null;
-        if (codec && this.run === run) this.dispatch({ type: 'source-codec', codec });
-      }
-    });
-
-    child.once('error', (error) => {
-      stderrTail.push(String(error));
-    });
-    // 'close', not 'exit': on a busy machine the exit can be seen before ffmpeg's last stderr lines
-    // (the ones that say why) are read, and the failure would pass for a dropped stream.
-    child.once('close', (code, signal) => {
-      if (stderrRest.trim()) stderrTail.push(stderrRest);
-      // A run that was shut down is waited for by stop(), not reported.
-      if (this.run !== run) return;
-      this.detach(run);
-      if (recorder) void recorder.endRun();
-      this.dispatch({ type: 'child-exited', code, signal, stderr: stderrTail, producedInit, recorded: recorder !== null });
-    });
   }
 
   /** Checks for a stall once a second rather than re-arming a timer per chunk: the data path stays cheap. */
@@ -287,7 +267,7 @@ export class CameraStream {
     const before = this.stopping;
     this.stopping = (async () => {
       await before;
-      if (run) await terminate(run.child);
+      if (run) await run.upstream.terminate();
       await recorder?.endRun();
       this.dispatch({ type: 'stopped' });
     })();

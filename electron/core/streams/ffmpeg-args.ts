@@ -3,11 +3,15 @@
  * fragmented MP4 at ~1 % of a core. Transcode re-encodes to H.264 for codecs browsers cannot decode.
  */
 import type { StreamPath } from '../../../shared/events.js';
+import type { RelaySource } from '../recorders/relay-upstream.js';
 
 /** What ffmpeg opens: the camera's URL (credentials included) or a built-in test pattern. */
 export type FfmpegSource = { kind: 'rtsp'; url: string } | { kind: 'demo'; pattern: number; label: string };
-/** A camera that cannot be opened until the operator acts (its stored password cannot be read). */
-export type StreamSource = FfmpegSource | { kind: 'unusable'; reason: string };
+/**
+ * What a camera stream runs from: ffmpeg's source, a recorder's relay (a site's workstation), or
+ * nothing until the operator acts (the camera's stored password cannot be read).
+ */
+export type StreamSource = FfmpegSource | RelaySource | { kind: 'unusable'; reason: string };
 
 /** The command line, and what the child reads on its stdin. */
 export interface FfmpegCommand {

@@ -13,9 +13,12 @@ import type { Logger } from '../logger.js';
 import type { RecordingModule } from '../recording/recording-module.js';
 import { StreamEngine } from './stream-engine.js';
 import type { StreamSink } from './stream-fanout.js';
+import { NotHeld } from '../recorders/not-held.js';
 
 export interface StreamOptions {
   ffmpegPath?: string;
+  /** Whether this process may relay the camera to the site's other processes now (a recorder holding its lease); never, by default. */
+  relays?: (cameraId: string) => boolean;
   graceMs?: number;
   stallMs?: number;
   backoff?: (failures: number) => number;
@@ -24,9 +27,22 @@ export interface StreamOptions {
 export interface StreamsModule extends FeatureModule {
   /** Subscribes `sink` to one of a camera's live streams (its main stream by default); the result unsubscribes. */
   openLive(person: SessionPerson, cameraId: string, sink: StreamSink, stream?: StreamVariant): () => void;
+  /**
+   * Subscribes another process of the site (a workstation, by its node id) to a camera this
+   * recorder relays; throws NotHeld for a camera it does not (any more). Entered in the ledger like
+   * a person's live view, naming the workstation: the person is in that workstation's own ledger.
+   */
+  openRelay(nodeId: string, cameraId: string, sink: StreamSink, stream: StreamVariant): () => void;
 }
 
-export function createStreamsModule(deps: { logger: Logger; ledger: AuditLedger; cameras: CamerasModule; recording: RecordingModule; emit(event: CoreEvent): void; options: StreamOptions }): StreamsModule {
+export function createStreamsModule(deps: {
+  logger: Logger;
+  ledger: AuditLedger;
+  cameras: CamerasModule;
+  recording: RecordingModule;
+  emit(event: CoreEvent): void;
+  options: StreamOptions;
+}): StreamsModule {
   const { cameras, recording, options } = deps;
   const registry = cameras.registry;
   const engine = new StreamEngine({
@@ -80,6 +96,20 @@ export function createStreamsModule(deps: { logger: Logger; ledger: AuditLedger;
         closed = true;
         unsubscribe();
         deps.ledger.append(actor, 'stream.close', cameraId, { name: record.name, stream, seconds: Math.round((Date.now() - openedMs) / 1000) });
+      };
+    },
+    openRelay(nodeId, cameraId, sink, stream) {
+      if (!registry.has(cameraId) || !(options.relays?.(cameraId) ?? false)) throw new NotHeld(`This recorder does not record camera ${cameraId} now.`);
+      const name = registry.get(cameraId).name;
+      deps.ledger.append('system', 'relay.open', cameraId, { name, stream, node: nodeId });
+      const openedMs = Date.now();
+      const unsubscribe = subscribeWhenFiled(cameraId, sink, stream);
+      let closed = false;
+      return () => {
+        if (closed) return;
+        closed = true;
+        unsubscribe();
+        deps.ledger.append('system', 'relay.close', cameraId, { name, stream, node: nodeId, seconds: Math.round((Date.now() - openedMs) / 1000) });
       };
     },
     handlers: {

@@ -7,7 +7,7 @@
  */
 import type { RecordingStatus, StreamPath, StreamState } from '../../../shared/events.js';
 import type { LogLevel } from '../logger.js';
-import { classifyFailure, isDiskFull } from './ffmpeg-stderr.js';
+import { classifyFailure, isDiskFull, type Failure } from './ffmpeg-stderr.js';
 
 /** retry: the next start after a failure. recording-retry: try recording again after a full disk. */
 export type TimerName = 'retry' | 'recording-retry' | 'grace';
@@ -69,7 +69,8 @@ export type SupervisorEvent =
   | { type: 'stalled'; stallMs: number }
   | { type: 'output-broken' }
   /** `recorded`: this run also wrote the recording. */
-  | { type: 'child-exited'; code: number | null; signal: string | null; stderr: readonly string[]; producedInit: boolean; recorded: boolean }
+  /** `failure`: why, when the upstream knew it better than its stderr can tell (a recorder's relay). */
+  | { type: 'child-exited'; code: number | null; signal: string | null; stderr: readonly string[]; failure?: Failure; producedInit: boolean; recorded: boolean }
   | { type: 'timer-fired'; timer: TimerName }
   /** The camera's address changed: probe its codec afresh, starting from copy. */
   | { type: 'source-changed' }
@@ -214,7 +215,7 @@ function childExited(state: SupervisorState, exit: Extract<SupervisorEvent, { ty
   if (!state.running) return { state, actions: [] };
   if (state.plannedRestart) return startChild({ ...state, plannedRestart: false }, nowMs);
 
-  const failure = classifyFailure(exit.stderr);
+  const failure = exit.failure ?? classifyFailure(exit.stderr);
   const failures = state.failures + 1;
   const delay = state.settings.backoff(failures);
   const shown: StreamState = failure.kind === 'dropped' || (failure.kind === 'unreachable' && state.everLive) ? 'reconnecting' : failure.kind;

@@ -1,0 +1,61 @@
+/**
+ * How one Watchroom process proves to another who it is: a short-lived token signed with its own key
+ * (the key its evidence and ledger checkpoints are signed with), checked against the public key the
+ * directory holds for it. The token names what it is for (one request path), expires within a
+ * minute and is accepted once, so a token seen on the wire opens nothing else and cannot be replayed.
+ */
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import type { SigningKey } from '../evidence/signing-key.js';
+
+/** The header a signed request carries. */
+export const NODE_TOKEN_HEADER = 'x-watchroom-node';
+const LIFETIME_MS = 60_000;
+
+const signedText = (nodeId: string, path: string, expires: number, nonce: string) => `watchroom-node-request\n${nodeId}\n${path}\n${expires}\n${nonce}`;
+
+export function signNodeRequest(key: SigningKey, nodeId: string, path: string, now = Date.now()): string {
+  const expires = now + LIFETIME_MS;
+  const nonce = randomBytes(12).toString('base64url');
+  const signature = key.sign(Buffer.from(signedText(nodeId, path, expires, nonce))).toString('base64url');
+  return [encodeURIComponent(nodeId), expires, nonce, signature].join('.');
+}
+
+export type NodeCheck = { ok: true; nodeId: string } | { ok: false; reason: string };
+
+/** Checks tokens for one server; remembers nonces until their tokens expire. */
+export class NodeTokenChecker {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly publicKeyOf: (nodeId: string) => string | null) {}
+
+  check(token: string | undefined, path: string, now = Date.now()): NodeCheck {
+    const parts = (token ?? '').split('.');
+    if (parts.length !== 4) return { ok: false, reason: 'No node token.' };
+    const [idPart, expiresPart, nonce, signature] = parts as [string, string, string, string];
+    let nodeId: string;
+    try {
+      nodeId = decodeURIComponent(idPart);
+    } catch {
+      return { ok: false, reason: 'Malformed node token.' };
+    }
+    const expires = Number(expiresPart);
+    if (!Number.isSafeInteger(expires) || expires < now || expires > now + 2 * LIFETIME_MS) return { ok: false, reason: 'The node token has expired (or the two machines’ clocks are far apart).' };
+    const pem = this.publicKeyOf(nodeId);
+    if (!pem) return { ok: false, reason: `No process called ${nodeId} is registered in the directory.` };
+    let valid = false;
+    try {
+      valid = verify('sha256', Buffer.from(signedText(nodeId, path, expires, nonce)), createPublicKey(pem), Buffer.from(signature, 'base64url'));
+    } catch {
+      valid = false;
+    }
+    if (!valid) return { ok: false, reason: 'The node token is not signed by that process’s key.' };
+    this.forgetExpired(now);
+    if (this.seen.has(nonce)) return { ok: false, reason: 'The node token was already used.' };
+    this.seen.set(nonce, expires);
+    return { ok: true, nodeId };
+  }
+
+  private forgetExpired(now: number): void {
+    for (const [nonce, expires] of this.seen) if (expires < now) this.seen.delete(nonce);
+  }
+}

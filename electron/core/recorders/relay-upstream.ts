@@ -1,0 +1,70 @@
+/**
+ * A workstation's end of a recorder's relay: one WebSocket per camera stream to the recorder that
+ * holds the camera, carrying the live wire protocol of shared/events.ts (the same init segment and
+ * fragments a tile gets). The workstation fans it out to its own tiles and windows, so the camera
+ * has one RTSP session (the recorder's) however many workstations watch it.
+ *
+ * What arrives is handed on as the byte stream ffmpeg would have written (init segment, then
+ * moof+mdat fragments), so the workstation parses it with the same reader as a local camera.
+ */
+import WebSocket from 'ws';
+import type { StreamVariant } from '../../../shared/events.js';
+import type { SigningKey } from '../evidence/signing-key.js';
+import { NODE_TOKEN_HEADER, signNodeRequest } from './node-signature.js';
+
+export interface RelayTarget {
+  /** The recorder's address, http://host:port. */
+  recorderUrl: string;
+  /** Its name, for the sentence a tile shows when the relay drops. */
+  recorderName: string;
+  cameraId: string;
+  stream: StreamVariant;
+}
+
+/** A camera stream a workstation gets from a recorder (a kind of stream source beside ffmpeg's). */
+export interface RelaySource {
+  kind: 'relay';
+  target: RelayTarget;
+  /** This process, which signs the request. */
+  me: { nodeId: string; key: SigningKey };
+}
+
+export interface RelayHandlers {
+  data(chunk: Buffer): void;
+  /** The relay is over, with a sentence saying why; called once. */
+  closed(reason: string): void;
+}
+
+/** The path a relay is asked for; the node token is signed for exactly this. */
+export const relayPath = (cameraId: string, stream: StreamVariant) => `/relay/${encodeURIComponent(cameraId)}?stream=${stream}`;
+
+export function openRelay(target: RelayTarget, me: { nodeId: string; key: SigningKey }, on: RelayHandlers): { close(): void } {
+  const path = relayPath(target.cameraId, target.stream);
+  const ws = new WebSocket(`${target.recorderUrl.replace(/^http/, 'ws')}${path}`, {
+    headers: { [NODE_TOKEN_HEADER]: signNodeRequest(me.key, me.nodeId, path) },
+    perMessageDeflate: false,
+    handshakeTimeout: 5_000,
+  });
+  let done = false;
+  const finish = (reason: string) => {
+    if (done) return;
+    done = true;
+    on.closed(reason);
+  };
+  ws.on('message', (data: Buffer, isBinary) => {
+    // Text messages announce an init segment (its codec comes again from the moov itself) or a status.
+    if (isBinary && !done) on.data(data);
+  });
+  ws.on('unexpected-response', (_req, res) => {
+    finish(`Recorder ${target.recorderName} refused the relay (HTTP ${res.statusCode}).`);
+    ws.terminate();
+  });
+  ws.on('error', (error) => finish(`Recorder ${target.recorderName} cannot be reached (${error.message}).`));
+  ws.on('close', (code, reason) => finish(reason.length ? `Recorder ${target.recorderName}: ${reason.toString()}` : `Recorder ${target.recorderName} closed the relay (code ${code}).`));
+  return {
+    close() {
+      done = true;
+      ws.terminate();
+    },
+  };
+}

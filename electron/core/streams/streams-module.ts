@@ -5,7 +5,8 @@
  */
 import type { SessionPerson } from '../../../shared/api.js';
 import type { CoreEvent, StreamVariant } from '../../../shared/events.js';
-import type { AuditLedger } from '../audit/audit-ledger.js';
+import type { Actor, AuditLedger } from '../audit/audit-ledger.js';
+import type { AuditAction } from '../../../shared/audit-actions.js';
 import type { CamerasModule } from '../cameras/cameras-module.js';
 import { DisposableStore, toDisposable } from '../disposables.js';
 import type { FeatureModule } from '../feature-module.js';
@@ -85,32 +86,12 @@ export function createStreamsModule(deps: {
     openLive(person, cameraId, sink, stream = 'main') {
       const record = registry.get(cameraId);
       if (!registry.has(cameraId)) throw new Error(`Camera ${record.name} is archived: it has recordings but no live picture.`);
-      const actor = { name: person.name, role: person.role };
-      deps.ledger.append(actor, 'stream.open', cameraId, { name: record.name, stream });
-      // What each person watched live, and for how long: the closing entry carries the duration.
-      const openedMs = Date.now();
-      const unsubscribe = subscribeWhenFiled(cameraId, sink, stream);
-      let closed = false;
-      return () => {
-        if (closed) return;
-        closed = true;
-        unsubscribe();
-        deps.ledger.append(actor, 'stream.close', cameraId, { name: record.name, stream, seconds: Math.round((Date.now() - openedMs) / 1000) });
-      };
+      // What each person watched live, and for how long.
+      return ledgered(deps.ledger, { name: person.name, role: person.role }, ['stream.open', 'stream.close'], cameraId, { name: record.name, stream }, () => subscribeWhenFiled(cameraId, sink, stream));
     },
     openRelay(nodeId, cameraId, sink, stream) {
       if (!registry.has(cameraId) || !(options.relays?.(cameraId) ?? false)) throw new NotHeld(`This recorder does not record camera ${cameraId} now.`);
-      const name = registry.get(cameraId).name;
-      deps.ledger.append('system', 'relay.open', cameraId, { name, stream, node: nodeId });
-      const openedMs = Date.now();
-      const unsubscribe = subscribeWhenFiled(cameraId, sink, stream);
-      let closed = false;
-      return () => {
-        if (closed) return;
-        closed = true;
-        unsubscribe();
-        deps.ledger.append('system', 'relay.close', cameraId, { name, stream, node: nodeId, seconds: Math.round((Date.now() - openedMs) / 1000) });
-      };
+      return ledgered(deps.ledger, 'system', ['relay.open', 'relay.close'], cameraId, { name: registry.get(cameraId).name, stream, node: nodeId }, () => subscribeWhenFiled(cameraId, sink, stream));
     },
     handlers: {
       listStreams: async () => engine.statuses(registry.list().map((r) => r.id)),
@@ -120,5 +101,19 @@ export function createStreamsModule(deps: {
       // Stopping each stream lets ffmpeg close its segment and commits it.
       await engine.close();
     },
+  };
+}
+
+/** A subscription entered in the ledger as it opens and as it closes; the closing entry carries how long it lasted. */
+function ledgered(ledger: AuditLedger, actor: Actor, [opens, closes]: [AuditAction, AuditAction], cameraId: string, details: Record<string, unknown>, subscribe: () => () => void): () => void {
+  ledger.append(actor, opens, cameraId, details);
+  const openedMs = Date.now();
+  const unsubscribe = subscribe();
+  let closed = false;
+  return () => {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    ledger.append(actor, closes, cameraId, { ...details, seconds: Math.round((Date.now() - openedMs) / 1000) });
   };
 }

@@ -97,6 +97,8 @@ const toSegment = (r: Row): SegmentRow => ({
 
 export class SegmentIndex {
   private readonly db: Database.Database;
+  /** Compiled once: a recorder commits a segment per camera every few seconds, and compiling each time cost more than running. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
     this.db = openPrivateDatabase(file);
@@ -173,8 +175,7 @@ export class SegmentIndex {
   }
 
   insert(s: NewSegment): SegmentRow {
-    const info = this.db
-      .prepare('INSERT INTO segments (camera_id, run_id, path, start_ms, end_ms, bytes, sha256, repaired, ledger_offset, clock_offset_ms, capture_open, leaf_index, tree_size, audit_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    const info = this.sql('INSERT INTO segments (camera_id, run_id, path, start_ms, end_ms, bytes, sha256, repaired, ledger_offset, clock_offset_ms, capture_open, leaf_index, tree_size, audit_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(s.cameraId, s.runId, s.path, s.startMs, s.endMs, s.bytes, s.sha256, s.repaired ? 1 : 0, s.ledgerOffset, s.clockOffsetMs ?? null, s.captureOpen ? 1 : 0, s.proof?.leafIndex ?? null, s.proof?.treeSize ?? null, s.proof ? joinPath(s.proof.auditPath) : null);
     this.refreshRangeStarts(s.cameraId, s.startMs);
     return { ...s, clockOffsetMs: s.clockOffsetMs ?? null, proof: s.proof ?? null, captureOpen: s.captureOpen ?? false, id: Number(info.lastInsertRowid), missing: false };
@@ -183,14 +184,14 @@ export class SegmentIndex {
   /** Rows whose minute is not sealed yet, oldest first: of one camera, or of all. */
   openCaptures(cameraId?: string): SegmentRow[] {
     const rows = cameraId === undefined
-      ? this.db.prepare('SELECT * FROM segments WHERE capture_open = 1 ORDER BY camera_id, end_ms').all()
-      : this.db.prepare('SELECT * FROM segments WHERE capture_open = 1 AND camera_id = ? ORDER BY end_ms').all(cameraId);
+      ? this.sql('SELECT * FROM segments WHERE capture_open = 1 ORDER BY camera_id, end_ms').all()
+      : this.sql('SELECT * FROM segments WHERE capture_open = 1 AND camera_id = ? ORDER BY end_ms').all(cameraId);
     return (rows as Row[]).map(toSegment);
   }
 
   /** A minute sealed: its rows point at the entry holding its root, each with its place in the tree. */
   sealCaptures(leaves: readonly SealedLeaf[], ledgerOffset: number): void {
-    const seal = this.db.prepare('UPDATE segments SET capture_open = 0, ledger_offset = ?, leaf_index = ?, tree_size = ?, audit_path = ? WHERE id = ?');
+    const seal = this.sql('UPDATE segments SET capture_open = 0, ledger_offset = ?, leaf_index = ?, tree_size = ?, audit_path = ? WHERE id = ?');
     this.db.transaction(() => {
       for (const { id, proof } of leaves) seal.run(ledgerOffset, proof.leafIndex, proof.treeSize, joinPath(proof.auditPath), id);
     })();
@@ -198,42 +199,39 @@ export class SegmentIndex {
 
   /** Open rows that will never be sealed (their files changed or went before it): nothing proves them. */
   closeUnproven(ids: readonly number[]): void {
-    const close = this.db.prepare('UPDATE segments SET capture_open = 0, ledger_offset = NULL WHERE id = ?');
+    const close = this.sql('UPDATE segments SET capture_open = 0, ledger_offset = NULL WHERE id = ?');
     this.db.transaction(() => ids.forEach((id) => close.run(id)))();
   }
 
   /** Segments overlapping [from, to), oldest first. */
   segments(cameraId: string, from: number, to: number): SegmentRow[] {
     return (
-      this.db
-        .prepare('SELECT * FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ? AND end_ms > ? AND missing = 0 ORDER BY start_ms')
+      this.sql('SELECT * FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ? AND end_ms > ? AND missing = 0 ORDER BY start_ms')
         .all(cameraId, from - MAX_SEGMENT_MS, to, from) as Row[]
     ).map(toSegment);
   }
 
   /** Recorded time in [from, to) as continuous ranges; what lies between them are the gaps. */
   ranges(cameraId: string, from: number, to: number): TimeRange[] {
-    const first = this.db
-      .prepare('SELECT start_ms FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ? AND end_ms > ? AND missing = 0 ORDER BY start_ms LIMIT 1')
+    const first = this.sql('SELECT start_ms FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ? AND end_ms > ? AND missing = 0 ORDER BY start_ms LIMIT 1')
       .pluck()
       .get(cameraId, from - MAX_SEGMENT_MS, to, from) as number | undefined;
     if (first === undefined) return [];
     const starts = [
       first,
-      ...(this.db
-        .prepare('SELECT start_ms FROM segments WHERE camera_id = ? AND gap_before = 1 AND missing = 0 AND start_ms > ? AND start_ms < ? ORDER BY start_ms')
+      ...(this.sql('SELECT start_ms FROM segments WHERE camera_id = ? AND gap_before = 1 AND missing = 0 AND start_ms > ? AND start_ms < ? ORDER BY start_ms')
         .pluck()
         .all(cameraId, first, to) as number[]),
     ];
-    const lastEndBefore = this.db.prepare('SELECT end_ms FROM segments WHERE camera_id = ? AND start_ms < ? AND missing = 0 ORDER BY start_ms DESC LIMIT 1').pluck();
+    const lastEndBefore = this.sql('SELECT end_ms FROM segments WHERE camera_id = ? AND start_ms < ? AND missing = 0 ORDER BY start_ms DESC LIMIT 1').pluck();
     return starts.map((startMs, i) => ({ startMs, endMs: lastEndBefore.get(cameraId, starts[i + 1] ?? to) as number }));
   }
 
   /** Recomputes where ranges begin for the present segments at or just after `startMs`. */
   private refreshRangeStarts(cameraId: string, startMs: number): void {
-    const next = this.db.prepare('SELECT id, start_ms FROM segments WHERE camera_id = ? AND start_ms >= ? AND missing = 0 ORDER BY start_ms LIMIT 2').all(cameraId, startMs) as Array<{ id: number; start_ms: number }>;
-    const previousEnd = this.db.prepare('SELECT end_ms FROM segments WHERE camera_id = ? AND start_ms < ? AND missing = 0 ORDER BY start_ms DESC LIMIT 1').pluck();
-    const update = this.db.prepare('UPDATE segments SET gap_before = ? WHERE id = ?');
+    const next = this.sql('SELECT id, start_ms FROM segments WHERE camera_id = ? AND start_ms >= ? AND missing = 0 ORDER BY start_ms LIMIT 2').all(cameraId, startMs) as Array<{ id: number; start_ms: number }>;
+    const previousEnd = this.sql('SELECT end_ms FROM segments WHERE camera_id = ? AND start_ms < ? AND missing = 0 ORDER BY start_ms DESC LIMIT 1').pluck();
+    const update = this.sql('UPDATE segments SET gap_before = ? WHERE id = ?');
     for (const row of next) {
       const end = previousEnd.get(cameraId, row.start_ms) as number | undefined;
       update.run(end !== undefined && row.start_ms - end <= CONTIGUOUS_MS ? 0 : 1, row.id);
@@ -241,23 +239,23 @@ export class SegmentIndex {
   }
 
   byId(id: number): SegmentRow | undefined {
-    const row = this.db.prepare('SELECT * FROM segments WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql('SELECT * FROM segments WHERE id = ?').get(id) as Row | undefined;
     return row && toSegment(row);
   }
 
   byPath(path: string): SegmentRow | undefined {
-    const row = this.db.prepare('SELECT * FROM segments WHERE path = ?').get(path) as Row | undefined;
+    const row = this.sql('SELECT * FROM segments WHERE path = ?').get(path) as Row | undefined;
     return row && toSegment(row);
   }
 
   /** Every row at once: for tests and small indexes only (a month of footage is ten million rows). */
   all(): SegmentRow[] {
-    return (this.db.prepare('SELECT * FROM segments ORDER BY start_ms').all() as Row[]).map(toSegment);
+    return (this.sql('SELECT * FROM segments ORDER BY start_ms').all() as Row[]).map(toSegment);
   }
 
   /** The cameras with rows, each found by one index seek rather than a scan. */
   cameraIds(): string[] {
-    const next = this.db.prepare('SELECT MIN(camera_id) FROM segments WHERE camera_id > ?').pluck();
+    const next = this.sql('SELECT MIN(camera_id) FROM segments WHERE camera_id > ?').pluck();
     const ids: string[] = [];
     for (let id = next.get('') as string | null; id !== null; id = next.get(id) as string | null) ids.push(id);
     return ids;
@@ -265,7 +263,7 @@ export class SegmentIndex {
 
   /** The earliest start at or after `fromMs` of one camera's rows (missing ones too), by one index seek. */
   firstStartFrom(cameraId: string, fromMs: number): number | undefined {
-    return (this.db.prepare('SELECT MIN(start_ms) FROM segments WHERE camera_id = ? AND start_ms >= ?').pluck().get(cameraId, fromMs) as number | null) ?? undefined;
+    return (this.sql('SELECT MIN(start_ms) FROM segments WHERE camera_id = ? AND start_ms >= ?').pluck().get(cameraId, fromMs) as number | null) ?? undefined;
   }
 
   /** Where one camera's rows starting in [from, to) say their files are (missing ones too), read one at a time. */
@@ -275,14 +273,13 @@ export class SegmentIndex {
   }
 
   lastOfRun(runId: string): SegmentRow | undefined {
-    const row = this.db.prepare('SELECT * FROM segments WHERE run_id = ? ORDER BY end_ms DESC LIMIT 1').get(runId) as Row | undefined;
+    const row = this.sql('SELECT * FROM segments WHERE run_id = ? ORDER BY end_ms DESC LIMIT 1').get(runId) as Row | undefined;
     return row && toSegment(row);
   }
 
   /** Ends of the segments in [from, to) where a recording's clock was found more than `beyondMs` off real time. */
   clockDriftsAt(cameraId: string, from: number, to: number, beyondMs: number): number[] {
-    return this.db
-      .prepare('SELECT end_ms FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ? AND missing = 0 AND abs(clock_offset_ms) > ? ORDER BY start_ms')
+    return this.sql('SELECT end_ms FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ? AND missing = 0 AND abs(clock_offset_ms) > ? ORDER BY start_ms')
       .pluck()
       .all(cameraId, from, to, beyondMs) as number[];
   }
@@ -290,7 +287,7 @@ export class SegmentIndex {
   /** Returns whether the row changed (false if it was already so, or is gone). */
   setMissing(id: number, missing: boolean): boolean {
     const row = this.byId(id);
-    const changed = this.db.prepare('UPDATE segments SET missing = ? WHERE id = ? AND missing != ?').run(missing ? 1 : 0, id, missing ? 1 : 0).changes > 0;
+    const changed = this.sql('UPDATE segments SET missing = ? WHERE id = ? AND missing != ?').run(missing ? 1 : 0, id, missing ? 1 : 0).changes > 0;
     if (row && changed) this.refreshRangeStarts(row.cameraId, row.startMs);
     return changed;
   }
@@ -302,7 +299,7 @@ export class SegmentIndex {
 
   delete(id: number): void {
     const row = this.byId(id);
-    this.db.prepare('DELETE FROM segments WHERE id = ?').run(id);
+    this.sql('DELETE FROM segments WHERE id = ?').run(id);
     if (row) this.refreshRangeStarts(row.cameraId, row.startMs);
   }
 
@@ -312,39 +309,45 @@ export class SegmentIndex {
         SELECT 1 FROM locks l WHERE l.camera_id = s.camera_id AND l.start_ms < s.end_ms AND l.end_ms > s.start_ms)
       ORDER BY s.start_ms LIMIT ?`;
     const args = cameraId ? [cameraId, limit] : [limit];
-    return (this.db.prepare(sql).all(...args) as Row[]).map(toSegment);
+    return (this.sql(sql).all(...args) as Row[]).map(toSegment);
   }
 
   /** The latest end of any row (missing ones too); null when empty. Reads only the last MAX_SEGMENT_MS of starts. */
   newestEnd(): number | null {
-    return this.db.prepare('SELECT MAX(end_ms) FROM segments WHERE start_ms >= (SELECT MAX(start_ms) FROM segments) - ?').pluck().get(MAX_SEGMENT_MS) as number | null;
+    return this.sql('SELECT MAX(end_ms) FROM segments WHERE start_ms >= (SELECT MAX(start_ms) FROM segments) - ?').pluck().get(MAX_SEGMENT_MS) as number | null;
   }
 
   bytesByCamera(): Map<string, number> {
-    const rows = this.db.prepare('SELECT camera_id, bytes AS total FROM camera_bytes WHERE bytes > 0').all() as Array<{ camera_id: string; total: number }>;
+    const rows = this.sql('SELECT camera_id, bytes AS total FROM camera_bytes WHERE bytes > 0').all() as Array<{ camera_id: string; total: number }>;
     return new Map(rows.map((r) => [r.camera_id, r.total]));
   }
 
   usage(): { usedBytes: number; oldestMs: number | null } {
-    const row = this.db.prepare('SELECT (SELECT COALESCE(SUM(bytes), 0) FROM camera_bytes) AS used, (SELECT MIN(start_ms) FROM segments WHERE missing = 0) AS oldest').get() as { used: number; oldest: number | null };
+    const row = this.sql('SELECT (SELECT COALESCE(SUM(bytes), 0) FROM camera_bytes) AS used, (SELECT MIN(start_ms) FROM segments WHERE missing = 0) AS oldest').get() as { used: number; oldest: number | null };
     return { usedBytes: row.used, oldestMs: row.oldest };
   }
 
   /** The retention hook for evidence locks: footage in the range is kept until the lock is lifted. */
   addLock(cameraId: string, range: TimeRange, reason: string): number {
-    return Number(this.db.prepare('INSERT INTO locks (camera_id, start_ms, end_ms, reason) VALUES (?, ?, ?, ?)').run(cameraId, range.startMs, range.endMs, reason).lastInsertRowid);
+    return Number(this.sql('INSERT INTO locks (camera_id, start_ms, end_ms, reason) VALUES (?, ?, ?, ?)').run(cameraId, range.startMs, range.endMs, reason).lastInsertRowid);
   }
 
   removeLock(id: number): void {
-    this.db.prepare('DELETE FROM locks WHERE id = ?').run(id);
+    this.sql('DELETE FROM locks WHERE id = ?').run(id);
   }
 
   /** Lifts every lock placed with this reason (e.g. all cameras of one bookmark). */
   removeLocks(reason: string): number {
-    return this.db.prepare('DELETE FROM locks WHERE reason = ?').run(reason).changes;
+    return this.sql('DELETE FROM locks WHERE reason = ?').run(reason).changes;
   }
 
   close(): void {
     this.db.close();
+  }
+
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
   }
 }

@@ -106,16 +106,16 @@ export class RecordingStore {
    */
   async listedSince(cameraId: string, runId: string, offset: number): Promise<ListedSince> {
     const file = join(this.incomingDir(cameraId), `r${runId}.csv`);
-    if (!existsSync(file)) return { segments: [], offset, listedAtMs: null };
+    // Asked of every camera every second: one stat says whether the list grew; it is opened only then.
+    const listed = await stat(file).catch(() => null);
+    if (!listed || listed.size <= offset) return { segments: [], offset, listedAtMs: null };
     const handle = await open(file, 'r');
     try {
-      const { size, mtimeMs } = await handle.stat();
-      if (size <= offset) return { segments: [], offset, listedAtMs: null };
-      const buf = Buffer.alloc(size - offset);
-      await handle.read(buf, 0, buf.length, offset);
-      const whole = buf.lastIndexOf(0x0a) + 1;
+      const buf = Buffer.alloc(listed.size - offset);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, offset);
+      const whole = buf.lastIndexOf(0x0a, bytesRead - 1) + 1;
       // ffmpeg appends a line as it closes a segment: the file's last change is when the last one closed.
-      return { segments: parseSegmentList(buf.toString('utf8', 0, whole)), offset: offset + whole, listedAtMs: whole === buf.length ? Math.round(mtimeMs) : null };
+      return { segments: parseSegmentList(buf.toString('utf8', 0, whole)), offset: offset + whole, listedAtMs: whole === buf.length ? Math.round(listed.mtimeMs) : null };
     } finally {
       await handle.close();
     }

@@ -12,7 +12,7 @@
  * segments recorded against the frames the cameras sent.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -84,11 +84,13 @@ interface Window {
   machine: { busy: number; total: number };
   ledgerBytes: number;
   restarts: number;
+  recording: number;
   at: number;
 }
 
 async function snapshot(host: HostProcess, serverPid: number, ledger: string): Promise<Window> {
-  const restarts = (await host.call('listStreams')).reduce((n, s) => n + s.health.restarts, 0);
+  const streams = await host.call('listStreams');
+  const restarts = streams.reduce((n, s) => n + s.health.restarts, 0);
   const tree = treeCpuSeconds(host.child.pid!);
   return {
     hostTree: tree.tree,
@@ -97,6 +99,7 @@ async function snapshot(host: HostProcess, serverPid: number, ledger: string): P
     machine: machineTicks(),
     ledgerBytes: statSync(ledger).size,
     restarts,
+    recording: streams.filter((s) => s.state === 'live' && s.recording?.state === 'recording').length,
     at: performance.now(),
   };
 }
@@ -121,6 +124,7 @@ async function measure(host: HostProcess, serverPid: number, ledger: string) {
     // Only ffmpeg processes alive at both ends are counted above: a restart in the window would lose one's CPU.
     ffmpegProcessesAtEnd: childCount(host.child.pid!),
     streamRestartsInWindow: after.restarts - before.restarts,
+    camerasLiveAndRecording: { atStart: before.recording, atEnd: after.recording },
     replayServerPercent: round(server),
     replayServerPercentPerCamera: round(server / count, 3),
     machineBusyPercentOfAllCores: round(((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * 100, 1),
@@ -191,23 +195,16 @@ const host = await startHostProcess([
 ]);
 const viewers: LiveClient[] = [];
 try {
-  await waitFor(
-    `all ${count} cameras live and recording`,
-    async () => {
-      const streams = await host.call('listStreams');
-      return streams.filter((s) => s.state === 'live' && s.recording?.state === 'recording').length === count;
-    },
-    300_000,
-    1_000,
-  );
-  const allRecordingAfterSeconds = round((performance.now() - startedAt) / 1000, 1);
+  // A saturated host may never have every camera up at once: the bench then measures what it has.
+  const recordingNow = async () => (await host.call('listStreams')).filter((s) => s.state === 'live' && s.recording?.state === 'recording').length;
+  const allRecordingAfterSeconds = await waitFor(`all ${count} cameras live and recording`, async () => (await recordingNow()) === count && round((performance.now() - startedAt) / 1000, 1), 300_000, 1_000).catch(() => null);
   await sleep(warmupMs);
   const firstWindowAt = Date.now();
   const unwatched = await measure(host, server.pid, ledger);
 
   const cameras = (await host.call('listCameras')).slice(0, watchedCount);
   viewers.push(...cameras.map((c) => new LiveClient(host.url.origin, c.id, host.token)));
-  await waitFor('every viewer receiving', () => viewers.every((v) => v.fragmentsSinceInit().length > FPS), 120_000);
+  await waitFor('every viewer receiving', () => viewers.every((v) => v.fragmentsSinceInit().length > FPS), 120_000).catch(() => undefined);
   await sleep(Math.min(warmupMs, 5_000));
   const fragmentsBefore = viewers.reduce((n, v) => n + v.fragments.length, 0);
   const watched = await measure(host, server.pid, ledger);
@@ -245,4 +242,6 @@ try {
   await Promise.all(viewers.map((v) => v.close()));
   await host.stop();
   server.stop();
+  // A hundred cameras write about 20 MB a second.
+  rmSync(dataDir, { recursive: true, force: true });
 }

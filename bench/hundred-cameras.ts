@@ -196,7 +196,16 @@ const host = await startHostProcess([
 const viewers: LiveClient[] = [];
 try {
   // A saturated host may never have every camera up at once: the bench then measures what it has.
-  const recordingNow = async () => (await host.call('listStreams')).filter((s) => s.state === 'live' && s.recording?.state === 'recording').length;
+  let lastProgress = 0;
+  const recordingNow = async () => {
+    const streams = await host.call('listStreams');
+    if (performance.now() - lastProgress > 10_000) {
+      lastProgress = performance.now();
+      const states = streams.map((s) => `${s.state}/${s.recording?.state ?? 'none'}${s.state === 'live' ? '' : ` (${s.reason ?? ''})`}`);
+      process.stderr.write(`${JSON.stringify(Object.fromEntries([...new Set(states)].map((k) => [k, states.filter((x) => x === k).length])))}\n`);
+    }
+    return streams.filter((s) => s.state === 'live' && s.recording?.state === 'recording').length;
+  };
   const allRecordingAfterSeconds = await waitFor(`all ${count} cameras live and recording`, async () => (await recordingNow()) === count && round((performance.now() - startedAt) / 1000, 1), 300_000, 1_000).catch(() => null);
   await sleep(warmupMs);
   const firstWindowAt = Date.now();

@@ -206,7 +206,7 @@ try {
     }
     return streams.filter((s) => s.state === 'live' && s.recording?.state === 'recording').length;
   };
-  const allRecordingAfterSeconds = await waitFor(`all ${count} cameras live and recording`, async () => (await recordingNow()) === count && round((performance.now() - startedAt) / 1000, 1), 300_000, 1_000).catch(() => null);
+  const allRecordingAfterSeconds = await waitFor(`all ${count} cameras live and recording`, async () => (await recordingNow()) === count && round((performance.now() - startedAt) / 1000, 1), 180_000, 1_000).catch(() => null);
   await sleep(warmupMs);
   const firstWindowAt = Date.now();
   const unwatched = await measure(host, server.pid, ledger);

@@ -35,6 +35,7 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
   const ready = start(pool, listener, url, logger);
   ready.catch(() => undefined); // reported to whoever awaits ready or calls
   const failure = (error: unknown) => directoryFailure(error, url);
+  let closing: Promise<void> | undefined;
   const db: Db = {
     async query(sql, values = []) {
       await ready;
@@ -61,12 +62,13 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
     bookmarks: bookmarkRepository(db),
     leases: new LeaseStore(db),
     onChange: topicListener(changes),
-    async close() {
+    // Once: a second close (a shell and a test both closing) waits for the first instead of ending the pool twice.
+    close: () => (closing ??= (async () => {
       changes.dispose();
       await ready.catch(() => undefined);
       await listener.close();
       await pool.end();
-    },
+    })()),
   };
 }
 

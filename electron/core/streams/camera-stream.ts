@@ -203,12 +203,13 @@ export class CameraStream {
         this.dispatch({ type: 'child-exited', ...exit, producedInit, recorded: recorder !== null });
       },
     };
-    const run: Run = { upstream: null as unknown as Upstream, recorder, lastDataAt: Date.now(), resources: new DisposableStore() };
-    this.run = run;
-    run.upstream =
+    // The upstream reports only from later turns of the event loop, by when `run` is set.
+    const upstream =
       source.kind === 'relay'
         ? startRelay(source, events)
         : startFfmpeg(this.opts.ffmpegPath, source, path, { quickProbe, record: recorder?.beginRun() ?? null }, events);
+    const run: Run = { upstream, recorder, lastDataAt: Date.now(), resources: new DisposableStore() };
+    this.run = run;
     this.opts.logger.log('info', 'stream.spawn', { cameraId: this.opts.cameraId, path, ...run.upstream.label });
     this.dispatch({ type: 'child-started', recordingWanted: wanted !== null });
     this.watch(run);

@@ -74,19 +74,18 @@ export function startFfmpeg(ffmpegPath: string, source: FfmpegSource, path: Stre
 
 export function startRelay(source: RelaySource, on: UpstreamEvents): Upstream {
   let ended = false;
+  const finish = (exit: UpstreamExit) => {
+    if (ended) return;
+    ended = true;
+    on.ended(exit);
+  };
   const relay = openRelay(source.target, source.me, {
     data: on.data,
-    closed(reason) {
-      if (ended) return;
-      ended = true;
-      on.ended({ code: null, signal: null, stderr: [reason], failure: { kind: 'dropped', reason } });
-    },
+    closed: (reason) => finish({ code: null, signal: null, stderr: [reason], failure: { kind: 'dropped', reason } }),
   });
   const end = () => {
     relay.close();
-    if (ended) return;
-    ended = true;
-    on.ended({ code: null, signal: null, stderr: ['The relay was closed.'] });
+    finish({ code: null, signal: null, stderr: ['The relay was closed.'] });
   };
   return {
     label: { recorder: source.target.recorderName },

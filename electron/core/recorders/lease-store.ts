@@ -63,7 +63,16 @@ export const LEASE_TABLES = `
 
 const ms = (t: Date | string | number): number => new Date(t).getTime();
 
-const toLease = (r: { camera_id: string; recorder_id: string; epoch: string | number; acquired_at: Date; expires_at: Date }): Lease => ({
+/** A camera_leases row as pg returns it (bigint as text, timestamptz as Date). */
+interface LeaseRow {
+  camera_id: string;
+  recorder_id: string;
+  epoch: string | number;
+  acquired_at: Date;
+  expires_at: Date;
+}
+
+const toLease = (r: LeaseRow): Lease => ({
   cameraId: r.camera_id,
   recorderId: r.recorder_id,
   epoch: Number(r.epoch),
@@ -151,6 +160,6 @@ export class LeaseStore {
 
   /** Every lease that has not run out: which recorder serves which camera now. */
   async current(): Promise<Lease[]> {
-    return (await this.db.query(`SELECT * FROM camera_leases WHERE expires_at > now() ORDER BY camera_id`)).map((r) => toLease(r as Parameters<typeof toLease>[0]));
+    return (await this.db.query<LeaseRow>(`SELECT * FROM camera_leases WHERE expires_at > now() ORDER BY camera_id`)).map(toLease);
   }
 }

@@ -84,5 +84,6 @@ describe('with the ledger’s disk full', () => {
     const sealed = entries.find((e) => e.action === 'recording.minute' && e.subject === second.id)!;
     expect(sealed.details!.paths).toEqual(expect.arrayContaining([index.segments(second.id, 0, Date.now() + 60_000)[0]!.path]));
     expect(checkChain(entries)).toMatchObject({ ok: true, entries: entries.length });
-  });
+    // Room for its waits: a minute is sealed only once it is over, up to 75 s after the camera began.
+  }, 300_000);
 });

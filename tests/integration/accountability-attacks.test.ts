@@ -65,7 +65,7 @@ describe('sockets and events against a recording camera', () => {
     await h.api.setWall({ wallId: 'wall-1', state: await h.api.getWall({ wallId: 'wall-1' }) });
     await waitFor('the wall change to reach the operator', () => theirs.events.some((e) => e.type === 'wall.changed'));
     expect(theirs.events.filter((e) => e.type === 'export.progress')).toEqual([]);
-  }, 150_000);
+  }, 300_000);
 });
 
 describe('locked sessions', () => {

@@ -494,7 +494,7 @@ describe('custody that holds', () => {
     const r = verifyCli([stripped, '--data', h.dataDir, '--json']);
     expect(r.status, r.stdout + r.stderr).toBe(1);
     expect(JSON.parse(r.stdout).failures.map((f: { code: string }) => f.code)).toContain('custody-capture-missing');
-  });
+  }, 240_000);
 
   it('refuses footage swapped on disk with its index row rewritten to match: the row no longer leads to its minute’s root', async () => {
     const index = h.core.recordings.index;

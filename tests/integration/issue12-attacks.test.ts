@@ -108,7 +108,7 @@ describe('a disclosure database edited behind Watchroom’s back', () => {
     const [row] = await eve.api.listDisclosures({ text: 'SELF-1' });
     expect(row!.problems).toEqual(expect.arrayContaining(['Approved by the person who asked for it.']));
     expect(row!.problems.join(' ')).toMatch(/someone other than the person who asked/);
-  }, 150_000);
+  }, 300_000);
 });
 
 describe('looking back through a bookmark', () => {
@@ -186,7 +186,7 @@ describe('a lift and what leaves', () => {
     expect(manifest.withheldMasters).toHaveLength(1);
     expect(existsSync(join(done.packagePath!, 'master'))).toBe(false);
     await ann.api.restoreMask({ cameraId });
-  }, 150_000);
+  }, 300_000);
 });
 
 describe('a bookmark picture’s cache', () => {

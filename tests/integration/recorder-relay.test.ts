@@ -102,7 +102,7 @@ describe('a recorder relays its cameras to workstations', () => {
       const opens = ledger.filter((e) => e.action === 'relay.open' && e.subject === cameraId).map((e) => e.details?.node).sort();
       return closes.length === 2 && opens.join() === 'ws-1,ws-2' && closes.join() === 'ws-1,ws-2';
     }, 30_000);
-  });
+  }, 180_000);
 
   it('refuses a workstation whose token is signed by a key the directory does not hold for it, and says so on its tile', async () => {
     const impostor = workstation('ws-1', key('impostor'), () => server.url);
@@ -129,5 +129,5 @@ describe('a recorder relays its cameras to workstations', () => {
     expect(Number(new URL(url).port)).not.toBe(port);
     const before = tile.fragments;
     await waitFor('a new init and frames after it', () => tile.inits.length >= 2 && tile.fragments >= before + 10, 60_000);
-  });
+  }, 240_000);
 });

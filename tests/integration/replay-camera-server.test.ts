@@ -156,7 +156,7 @@ describe('replay camera server', () => {
     } finally {
       await small.close();
     }
-  });
+  }, 180_000);
 
   it('is recorded by Watchroom’s core like a camera: contiguous, whole-frame, hashed segments', async () => {
     const h = await startTestHost();
@@ -176,5 +176,5 @@ describe('replay camera server', () => {
     } finally {
       await h.close();
     }
-  });
+  }, 180_000);
 });

@@ -35,6 +35,8 @@ import { createWallsModule } from './wall/walls-module.js';
 import { createDisclosureModule } from './disclosure/disclosure-module.js';
 // The oversight report (issue 12, point 7)
 import { createOversightModule } from './oversight/oversight-module.js';
+// Recorders and workstations of a site (issue 13)
+import { createSiteModule, type SiteOptions } from './recorders/site-module.js';
 
 export interface CoreOptions extends AuditOptions, RecordingOptions, StreamOptions, MaskOptions {
   dataDir: string;
@@ -52,6 +54,8 @@ export interface CoreOptions extends AuditOptions, RecordingOptions, StreamOptio
   maxReceivedFileBytes?: number;
   /** Encrypts camera passwords at rest: safeStorage in Electron; a key file in dataDir when omitted. */
   secretBox?: SecretBox;
+  /** This process's part in a site over the PostgreSQL directory (a recorder or a workstation); none: one machine does everything. */
+  site?: SiteOptions;
   /** Idle time before a session locks, until an administrator sets one (`--idle-lock`, tests). */
   idleLockMs?: number;
   /** The site's shared directory in PostgreSQL (`--directory`); the data folder's own files when absent. */
@@ -113,8 +117,25 @@ export function createCore(options: CoreOptions): Core {
   base.scrubSecrets(() => cameras.registry.secrets());
   const lookingBack = createLookingBack({ settings, ledger: audit.ledger, watchSession: (token, onEnd) => people.sessions.onEnd(token, onEnd) });
   const masks = createMasksModule({ dataDir, ledger: audit.ledger, logger, checkCamera: (id) => void cameras.registry.get(id), emit, options });
-  const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, lookingBack, maskFor: masks.maskFor, options });
-  const streams = createStreamsModule({ logger, ledger: audit.ledger, cameras, recording, emit, options });
+  // In a site, a recorder records and relays the cameras it holds; a workstation records none and plays them through their recorders.
+  const site = options.site ? createSiteModule({ site: options.site, directory, key: audit.signingKey, logger }) : null;
+  const holds = (cameraId: string) => site?.records(cameraId) ?? true;
+  const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, lookingBack, maskFor: masks.maskFor, options: { ...options, records: holds } });
+  const streams = createStreamsModule({
+    logger,
+    ledger: audit.ledger,
+    cameras,
+    recording,
+    emit,
+    options: { ...options, relays: (cameraId) => site !== null && holds(cameraId) },
+    ...(options.site?.role === 'workstation' ? { relayFrom: (id: string, stream: StreamVariant) => site!.relaySource(id, stream) } : {}),
+  });
+  site?.start({
+    cameras: () => cameras.registry.list().filter((c) => c.recording).map((c) => ({ id: c.id, assignedTo: null })),
+    gained: (lease) => void streams.restart(lease.cameraId),
+    lost: (cameraId) => void streams.release(cameraId, 'This recorder no longer records the camera: it moved to another.'),
+    moved: (cameraId) => void streams.restart(cameraId),
+  });
   const incidents = createIncidentService({ dataDir, bookmarks: directory.bookmarks, recordingsRoot: recording.root, index: recording.index, logger, maskFor: masks.maskFor, lookingBack, checkCamera: (id) => void cameras.registry.get(id) });
   const evidence = createEvidenceService({
     dataDir,
@@ -139,5 +160,5 @@ export function createCore(options: CoreOptions): Core {
   cameras.onDidChange(() => emit({ type: 'cameras.changed' }));
   cameras.addDemoIfFirstRun();
   const directoryFeature = { handlers: {}, dispose: () => directory.close() };
-  return coreFacade({ base, modules: [directoryFeature, audit, people, cameras, lookingBack, masks, recording, streams, incidents, evidence, walls, disclosures, oversight], audit, people, streams, recording, evidence, directory });
+  return coreFacade({ base, modules: [directoryFeature, ...(site ? [site] : []), audit, people, cameras, lookingBack, masks, recording, streams, incidents, evidence, walls, disclosures, oversight], audit, people, streams, recording, evidence, directory });
 }

@@ -39,6 +39,8 @@ export interface RecordingOptions {
   timelineThumbnailsKept?: number;
   /** Wall and monotonic clocks (tests set them to jump). */
   clocks?: Clocks;
+  /** In a site, whether this process records the camera now (a recorder holding its lease); every camera that records, on one machine. */
+  records?: (cameraId: string) => boolean;
 }
 
 export interface RecordingModule extends FeatureModule {
@@ -63,7 +65,7 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
 
   const recorders = new Map<string, SegmentRecorder>();
   const recorderFor = (cameraId: string): SegmentRecorder | null => {
-    if (!registry.has(cameraId) || !registry.get(cameraId).recording) return null;
+    if (!registry.has(cameraId) || !registry.get(cameraId).recording || !(options.records?.(cameraId) ?? true)) return null;
     let recorder = recorders.get(cameraId);
     if (!recorder) {
       const onError = (error: unknown) => logger.log('error', 'recording.commit-failed', { cameraId, error: String(error) });

@@ -158,6 +158,10 @@ export class CameraStream {
   private spawnRun({ path, quickProbe, mayRecord }: Extract<SupervisorAction, { type: 'start-child' }>): void {
     const source = this.opts.source();
     if (source.kind === 'unusable') return this.dispatch({ type: 'source-unusable', reason: source.reason });
+    if (source.kind === 'absent') {
+      const failure = { kind: 'dropped' as const, reason: source.reason };
+      return this.dispatch({ type: 'child-exited', code: null, signal: null, stderr: [source.reason], failure, producedInit: false, recorded: false });
+    }
     let producedInit = false;
     let epochSet = false;
     let timescale = 90_000;

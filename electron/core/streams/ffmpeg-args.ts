@@ -8,10 +8,11 @@ import type { RelaySource } from '../recorders/relay-upstream.js';
 /** What ffmpeg opens: the camera's URL (credentials included) or a built-in test pattern. */
 export type FfmpegSource = { kind: 'rtsp'; url: string } | { kind: 'demo'; pattern: number; label: string };
 /**
- * What a camera stream runs from: ffmpeg's source, a recorder's relay (a site's workstation), or
- * nothing until the operator acts (the camera's stored password cannot be read).
+ * What a camera stream runs from: ffmpeg's source, a recorder's relay (a site's workstation),
+ * nothing until the operator acts (the camera's stored password cannot be read), or nothing yet
+ * (no recorder serves the camera now: tried again as after a dropped stream).
  */
-export type StreamSource = FfmpegSource | RelaySource | { kind: 'unusable'; reason: string };
+export type StreamSource = FfmpegSource | RelaySource | { kind: 'unusable'; reason: string } | { kind: 'absent'; reason: string };
 
 /** The command line, and what the child reads on its stdin. */
 export interface FfmpegCommand {

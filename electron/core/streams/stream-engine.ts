@@ -79,13 +79,13 @@ export class StreamEngine {
     return (this.opts.recorderFor?.(cameraId) ?? null) !== null;
   }
 
-  async cameraRemoved(cameraId: string): Promise<void> {
+  async cameraRemoved(cameraId: string, reason = 'The camera was removed.'): Promise<void> {
     await Promise.all(
       STREAM_VARIANTS.map(async (variant) => {
         const key = streamKey(cameraId, variant);
         const stream = this.streams.get(key);
         this.streams.delete(key);
-        await stream?.end('The camera was removed.');
+        await stream?.end(reason);
       }),
     );
   }

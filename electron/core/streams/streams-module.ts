@@ -15,6 +15,8 @@ import type { RecordingModule } from '../recording/recording-module.js';
 import { StreamEngine } from './stream-engine.js';
 import type { StreamSink } from './stream-fanout.js';
 import { NotHeld } from '../recorders/not-held.js';
+import type { RelaySource } from '../recorders/relay-upstream.js';
+import type { StreamSource } from './ffmpeg-args.js';
 
 export interface StreamOptions {
   ffmpegPath?: string;
@@ -34,6 +36,10 @@ export interface StreamsModule extends FeatureModule {
    * a person's live view, naming the workstation: the person is in that workstation's own ledger.
    */
   openRelay(nodeId: string, cameraId: string, sink: StreamSink, stream: StreamVariant): () => void;
+  /** Restarts the camera's streams from their current source (a workstation: the camera moved to another recorder; a recorder: it now records it). */
+  restart(cameraId: string): Promise<void>;
+  /** Stops the camera's streams and tells their viewers why (a recorder that no longer holds it). */
+  release(cameraId: string, reason: string): Promise<void>;
 }
 
 export function createStreamsModule(deps: {
@@ -43,13 +49,19 @@ export function createStreamsModule(deps: {
   recording: RecordingModule;
   emit(event: CoreEvent): void;
   options: StreamOptions;
+  /** A site's workstation: plays each camera through the recorder holding it (null while none does), never from the camera itself. */
+  relayFrom?: (cameraId: string, stream: StreamVariant) => RelaySource | null;
 }): StreamsModule {
   const { cameras, recording, options } = deps;
   const registry = cameras.registry;
   const engine = new StreamEngine({
     ffmpegPath: options.ffmpegPath ?? 'ffmpeg',
     logger: deps.logger,
-    sourceFor: (id, stream) => registry.source(id, stream),
+    sourceFor: (id, stream): StreamSource | null => {
+      if (!deps.relayFrom) return registry.source(id, stream);
+      if (!registry.has(id)) return null;
+      return deps.relayFrom(id, stream) ?? { kind: 'absent', reason: 'No recorder serves this camera now: waiting for one to take it over.' };
+    },
     onStatus: (status) => deps.emit({ type: 'stream.status', status }),
     ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
     ...(options.stallMs !== undefined ? { stallMs: options.stallMs } : {}),
@@ -93,6 +105,8 @@ export function createStreamsModule(deps: {
       if (!registry.has(cameraId) || !(options.relays?.(cameraId) ?? false)) throw new NotHeld(`This recorder does not record camera ${cameraId} now.`);
       return ledgered(deps.ledger, 'system', ['relay.open', 'relay.close'], cameraId, { name: registry.get(cameraId).name, stream, node: nodeId }, () => subscribeWhenFiled(cameraId, sink, stream));
     },
+    restart: (cameraId) => recording.leftoversFiled.then(() => engine.cameraChanged(cameraId)),
+    release: (cameraId, reason) => engine.cameraRemoved(cameraId, reason),
     handlers: {
       listStreams: async () => engine.statuses(registry.list().map((r) => r.id)),
     },

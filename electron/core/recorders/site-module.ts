@@ -1,0 +1,111 @@
+/**
+ * This process's part in a site (several processes over one PostgreSQL directory). A recorder keeps
+ * the leases of the cameras it records and relays them to workstations through its node server; a
+ * workstation records nothing and plays each camera through the recorder holding it, following the
+ * camera to another recorder as soon as its lease moves. Without a site (one machine) none of this
+ * runs: the process records and shows every camera itself.
+ */
+import type { StreamVariant } from '../../../shared/events.js';
+import type { Directory } from '../directory/directory.js';
+import type { SigningKey } from '../evidence/signing-key.js';
+import type { FeatureModule } from '../feature-module.js';
+import type { Logger } from '../logger.js';
+import { DEFAULT_LEASE_TIMING, LeaseKeeper, type LeaseTiming } from './lease-keeper.js';
+import type { GainedLease, Lease, LeaseStore, NodeRow } from './lease-store.js';
+import type { RelaySource } from './relay-upstream.js';
+
+export interface SiteOptions {
+  role: 'recorder' | 'workstation';
+  /** This process's name in the directory; unique in the site. */
+  nodeId: string;
+  /** How people read it ("Recorder 2, east wing"). */
+  name: string;
+  /** A recorder's node server, as workstations reach it (http://host:port). */
+  url?: string;
+  /** Most cameras a recorder takes over for others. */
+  capacity?: number;
+  timing?: LeaseTiming;
+}
+
+export interface SiteModule extends FeatureModule {
+  /** Whether this process records the camera now (a recorder holding its lease). */
+  records(cameraId: string): boolean;
+  /** How a workstation plays the camera now: the relay of the recorder holding it, or null while none does. */
+  relaySource(cameraId: string, stream: StreamVariant): RelaySource | null;
+  /** The public key of a process of the site, for checking its signed requests. */
+  publicKeyOf(nodeId: string): string | null;
+  /** Starts the rounds once the directory is ready; the camera hooks say what to start and stop. */
+  start(hooks: { cameras(): ReadonlyArray<{ id: string; assignedTo: string | null }>; gained(lease: GainedLease): void; lost(cameraId: string): void; moved(cameraId: string): void }): void;
+}
+
+export function createSiteModule(deps: { site: SiteOptions; directory: Directory; key: () => SigningKey; logger: Logger }): SiteModule {
+  const { site, directory, logger } = deps;
+  if (!directory.leases) throw new Error('A site needs the PostgreSQL directory (--directory postgres://…).');
+  const store: LeaseStore = directory.leases;
+  const timing = site.timing ?? DEFAULT_LEASE_TIMING;
+  const me = () => ({ id: site.nodeId, role: site.role, name: site.name, url: site.url ?? '', publicKey: deps.key().publicKeyPem });
+  let nodes = new Map<string, NodeRow>();
+  let leases = new Map<string, Lease>();
+  let keeper: LeaseKeeper | null = null;
+  let presence: NodeJS.Timeout | undefined;
+  let closed = false;
+  const offs: Array<() => void> = [];
+
+  const refreshNodes = async () => void (nodes = new Map((await store.nodes(timing.termMs)).map((n) => [n.id, n])));
+  /** A workstation's view of who holds what; a camera whose holder changed is restarted on the new one. */
+  const refreshLeases = async (moved: (cameraId: string) => void) => {
+    const next = new Map((await store.current()).map((l) => [l.cameraId, l]));
+    const before = leases;
+    leases = next;
+    for (const id of new Set([...before.keys(), ...next.keys()])) {
+      if (before.get(id)?.epoch !== next.get(id)?.epoch) moved(id);
+    }
+  };
+  const quietly = (what: string) => (error: Error) => logger.log('warn', `site: ${what}`, { error: error.message });
+
+  return {
+    records: (cameraId) => keeper?.cameras.has(cameraId) ?? false,
+    relaySource(cameraId, stream) {
+      const lease = leases.get(cameraId);
+      const holder = lease ? nodes.get(lease.recorderId) : undefined;
+      if (!lease || !holder?.url) return null;
+      return { kind: 'relay', target: { recorderUrl: holder.url, recorderName: holder.name, cameraId, stream }, me: { nodeId: site.nodeId, key: deps.key() } };
+    },
+    publicKeyOf: (nodeId) => nodes.get(nodeId)?.publicKey ?? null,
+    start(hooks) {
+      void directory.ready.then(async () => {
+        if (closed) return;
+        offs.push(directory.onChange('nodes', () => void refreshNodes().catch(quietly('cannot read the processes'))));
+        await refreshNodes().catch(quietly('cannot read the processes'));
+        if (site.role === 'recorder') {
+          keeper = new LeaseKeeper({
+            recorder: { ...me(), role: 'recorder' },
+            store,
+            cameras: hooks.cameras,
+            capacity: site.capacity ?? 100,
+            timing,
+            onGained: hooks.gained,
+            onLost: (cameraId) => hooks.lost(cameraId),
+            logger,
+          });
+          keeper.start();
+          return;
+        }
+        // A workstation says it is up (its key is how recorders know its requests) and follows the leases.
+        const beat = () => void store.heartbeat(me(), timing.termMs).then(refreshNodes).catch(quietly('cannot reach the directory'));
+        beat();
+        presence = setInterval(beat, timing.roundMs);
+        offs.push(directory.onChange('leases', () => void refreshLeases(hooks.moved).catch(quietly('cannot read the leases'))));
+        await refreshLeases(hooks.moved).catch(quietly('cannot read the leases'));
+      }, quietly('the directory cannot be used'));
+    },
+    handlers: {},
+    async dispose() {
+      closed = true;
+      clearInterval(presence);
+      for (const off of offs) off();
+      // A recorder stopped on purpose lets its cameras go at once, so a standby need not wait out the term.
+      await keeper?.stop(true);
+    },
+  };
+}

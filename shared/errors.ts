@@ -31,6 +31,7 @@ export const ERROR_STATUS = {
   'camera.invalid': 400,
   'camera.not-found': 404,
   'camera.demo-readonly': 400,
+  'camera.no-recorder': 409,
   'import.empty': 400,
   'import.invalid': 400,
   'import.malformed': 400,

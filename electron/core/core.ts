@@ -36,7 +36,11 @@ import { createDisclosureModule } from './disclosure/disclosure-module.js';
 // The oversight report (issue 12, point 7)
 import { createOversightModule } from './oversight/oversight-module.js';
 // Recorders and workstations of a site (issue 13)
-import { createSiteModule, type SiteOptions } from './recorders/site-module.js';
+import { createSiteModule, siteTables, type SiteOptions } from './recorders/site-module.js';
+import { siteCameraStore } from './recorders/site-cameras.js';
+import { loadOrCreateSealingKey } from './recorders/password-seal.js';
+import { openFileCameraStore } from './cameras/camera-store.js';
+import { keysDir } from './evidence/workstation-key.js';
 
 export interface CoreOptions extends AuditOptions, RecordingOptions, StreamOptions, MaskOptions {
   dataDir: string;
@@ -113,12 +117,17 @@ export function createCore(options: CoreOptions): Core {
   directory.onChange('bookmarks', () => emit({ type: 'bookmarks.changed' }));
   const audit = createAuditModule({ dataDir, logger, emit, options });
   const people = createPeopleModule({ dataDir, ledger: audit.ledger, settings, appVersion: options.appVersion, shell: options.shell, ...(options.idleLockMs !== undefined ? { idleLockMs: options.idleLockMs } : {}) });
-  const cameras = createCamerasModule({ settings, credentials: base.credentials, secretBox: options.secretBox ?? keyFileSecretBox(dataDir), demoWhenEmpty: options.demoWhenEmpty ?? false, logger });
+  // One machine keeps its cameras in its settings; a site's processes share the directory's.
+  const sealingKey = options.site?.role === 'recorder' ? loadOrCreateSealingKey(keysDir(dataDir)) : null;
+  const cameraStore = options.site
+    ? { store: siteCameraStore({ table: siteTables(directory).cameras, directory, nodeId: options.site.nodeId, key: sealingKey, logger }), initial: [] }
+    : openFileCameraStore(settings, base.credentials, options.secretBox ?? keyFileSecretBox(dataDir));
+  const cameras = createCamerasModule({ ...cameraStore, settings, demoWhenEmpty: !options.site && (options.demoWhenEmpty ?? false), logger });
   base.scrubSecrets(() => cameras.registry.secrets());
   const lookingBack = createLookingBack({ settings, ledger: audit.ledger, watchSession: (token, onEnd) => people.sessions.onEnd(token, onEnd) });
   const masks = createMasksModule({ dataDir, ledger: audit.ledger, logger, checkCamera: (id) => void cameras.registry.get(id), emit, options });
   // In a site, a recorder records and relays the cameras it holds; a workstation records none and plays them through their recorders.
-  const site = options.site ? createSiteModule({ site: options.site, directory, key: audit.signingKey, logger }) : null;
+  const site = options.site ? createSiteModule({ site: options.site, directory, key: audit.signingKey, sealingKey, logger }) : null;
   const holds = (cameraId: string) => site?.records(cameraId) ?? true;
   const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, lookingBack, maskFor: masks.maskFor, options: { ...options, records: holds } });
   const streams = createStreamsModule({
@@ -131,10 +140,12 @@ export function createCore(options: CoreOptions): Core {
     ...(options.site?.role === 'workstation' ? { relayFrom: (id: string, stream: StreamVariant) => site!.relaySource(id, stream) } : {}),
   });
   site?.start({
-    cameras: () => cameras.registry.list().filter((c) => c.recording).map((c) => ({ id: c.id, assignedTo: null })),
+    // Every camera in service has a holder: in a site, live video comes only through the recorder holding it (whether it records is the camera's own setting).
+    cameras: () => cameras.registry.list().map((c) => ({ id: c.id, assignedTo: null })),
     gained: (lease) => void streams.restart(lease.cameraId),
     lost: (cameraId) => void streams.release(cameraId, 'This recorder no longer records the camera: it moved to another.'),
     moved: (cameraId) => void streams.restart(cameraId),
+    nodesChanged: () => void cameras.registry.resealMissing().catch((error: Error) => logger.log('warn', 'cameras: cannot seal passwords for a new recorder', { error: error.message })),
   });
   const incidents = createIncidentService({ dataDir, bookmarks: directory.bookmarks, recordingsRoot: recording.root, index: recording.index, logger, maskFor: masks.maskFor, lookingBack, checkCamera: (id) => void cameras.registry.get(id) });
   const evidence = createEvidenceService({
@@ -158,7 +169,7 @@ export function createCore(options: CoreOptions): Core {
   const oversight = createOversightModule({ dataDir, ledger: audit.ledger, checkpoints: audit.checkpoints, key: audit.signingKey, logger });
 
   cameras.onDidChange(() => emit({ type: 'cameras.changed' }));
-  cameras.addDemoIfFirstRun();
+  void cameras.addDemoIfFirstRun().catch((error: Error) => logger.log('error', 'cameras: cannot add the demo cameras', { error: error.message }));
   const directoryFeature = { handlers: {}, dispose: () => directory.close() };
   return coreFacade({ base, modules: [directoryFeature, ...(site ? [site] : []), audit, people, cameras, lookingBack, masks, recording, streams, incidents, evidence, walls, disclosures, oversight], audit, people, streams, recording, evidence, directory });
 }

@@ -1,64 +1,47 @@
 /**
- * The configured cameras: add, edit, remove, list. Records persist in the settings store, passwords
- * in a separate credentials store (file mode 0600), each encrypted by the SecretBox, and never leave
- * this module except to build the ffmpeg input URL.
+ * The configured cameras: add, edit, remove, list. The list is held in memory (reads are sync) and
+ * written through a CameraStore (the settings file, or a site's directory); a change is kept only
+ * once the store has it. Passwords are held as the store seals them, and opened only where this
+ * process may read them, never leaving this module except to build the ffmpeg input URL.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import type { CameraInput } from '../../../shared/api.js';
 import { WatchroomError, type FieldError } from '../../../shared/errors.js';
-import { fieldSentence } from '../../../shared/field-sentences.js';
-import type { SecretBox } from '../settings/secret-box.js';
-import type { SettingsStore } from '../settings/settings-store.js';
 import type { StreamVariant } from '../../../shared/events.js';
 import type { StreamSource } from '../streams/ffmpeg-args.js';
-import { cameraRecordSchema, type CameraRecord } from './camera-record.js';
+import type { CameraRecord } from './camera-record.js';
+import { withSecret, type CameraStore, type StoredCamera } from './camera-store.js';
 import { validateCamera, type ValidCamera } from './camera-validation.js';
 import { formatRtspUrl, parseRtspUrl } from './rtsp-url.js';
 
 const DEMO_NAMES = ['Demo · Car park', 'Demo · Lobby', 'Demo · High street', 'Demo · Loading bay'];
 const DEMO_URL = /^demo:\/\/(\d+)$/;
-const UNREADABLE = 'The stored password of this camera cannot be read (it was saved on another computer or user account, or the credentials file was damaged); enter it again.';
+
+/** How the list changed when another process changed it. */
+export interface CameraListChange {
+  added: CameraRecord[];
+  archived: CameraRecord[];
+  /** Cameras whose streams must restart: what ffmpeg opens, or whether they record, changed. */
+  sourceChanged: string[];
+  changed: boolean;
+}
 
 export class CameraRegistry {
-  private records: CameraRecord[];
+  private records: CameraRecord[] = [];
+  /** Each camera's password as the store keeps it. */
+  private secrets_ = new Map<string, unknown>();
   /** In memory only: what ffmpeg is given. */
-  private passwords: Record<string, string> = {};
-  /** What the credentials store holds: each password encrypted by the box, as `sealed.<camera id>`. */
-  private sealed: Record<string, unknown>;
-  /** Cameras whose sealed password the box cannot decrypt; kept as stored until it is entered again. */
-  private readonly unreadable = new Set<string>();
+  private passwords = new Map<string, string>();
+  /** Cameras whose stored password this process cannot open, and why; kept as stored until one is entered. */
+  private readonly unreadable = new Map<string, string>();
+  /** Writes and reloads one after another, so a reload never sees a write half taken in. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly settings: SettingsStore,
-    private readonly credentials: SettingsStore,
-    private readonly box: SecretBox,
+    private readonly store: CameraStore,
+    initial: readonly StoredCamera[],
   ) {
-    const stored = z.array(cameraRecordSchema).safeParse(settings.get('cameras') ?? [], { error: fieldSentence });
-    if (!stored.success) {
-      throw new Error(`The camera list in ${settings.path} is damaged (camera ${Number(stored.error.issues[0]?.path[0] ?? 0) + 1}: ${stored.error.issues[0]?.message}). Repair or move the file; Watchroom will not overwrite it.`);
-    }
-    // Before passwords were encrypted they were stored as they are, under `passwords`.
-    const plain = z.record(z.string(), z.string()).safeParse(credentials.get('passwords') ?? {});
-    const sealed = z.record(z.string(), z.unknown()).safeParse(credentials.get('sealed') ?? {});
-    if (!plain.success || !sealed.success) throw new Error(`The credentials file ${credentials.path} is damaged. Repair or move it; Watchroom will not overwrite it.`);
-    this.records = stored.data;
-    this.sealed = sealed.data;
-    for (const [id, value] of Object.entries(this.sealed)) {
-      try {
-        if (typeof value !== 'string') throw new Error('not text');
-        this.passwords[id] = box.decrypt(value);
-      } catch {
-        this.unreadable.add(id);
-      }
-    }
-    const legacy = Object.entries(plain.data);
-    if (legacy.length) {
-      for (const [id, password] of legacy) this.setPassword(id, password);
-      // Encrypted copies first: a crash between the two writes leaves both, and the next start redoes this.
-      this.credentials.set('sealed', this.sealed);
-      this.credentials.set('passwords', {});
-    }
+    this.take(initial);
   }
 
   /** The cameras in service (archived ones are left out). */
@@ -83,87 +66,131 @@ export class CameraRegistry {
   }
 
   hasPassword(id: string): boolean {
-    return this.passwords[id] !== undefined || this.unreadable.has(id);
+    return this.secrets_.has(id);
   }
 
-  add(input: CameraInput): CameraRecord {
-    return this.addMany([input], (e) => e)[0]!;
+  add(input: CameraInput): Promise<CameraRecord> {
+    return this.addMany([input], (e) => e).then((added) => added[0]!);
   }
 
   /** Adds all or none. `errorField` renames each field error (e.g. to rows[3].url for an import). */
-  addMany(inputs: readonly CameraInput[], errorField: (e: FieldError, index: number) => FieldError): CameraRecord[] {
-    const names = this.list().map((r) => r.name);
-    const errors: FieldError[] = [];
-    const valid: ValidCamera[] = [];
-    inputs.forEach((input, i) => {
-      const result = validateCamera(input, names);
-      if (result.ok) {
-        valid.push(result.camera);
-        names.push(result.camera.name);
-      } else {
-        errors.push(...result.errors.map((e) => errorField(e, i)));
-      }
+  addMany(inputs: readonly CameraInput[], errorField: (e: FieldError, index: number) => FieldError): Promise<CameraRecord[]> {
+    return this.serially(async () => {
+      const names = this.list().map((r) => r.name);
+      const errors: FieldError[] = [];
+      const valid: ValidCamera[] = [];
+      inputs.forEach((input, i) => {
+        const result = validateCamera(input, names);
+        if (result.ok) {
+          valid.push(result.camera);
+          names.push(result.camera.name);
+        } else {
+          errors.push(...result.errors.map((e) => errorField(e, i)));
+        }
+      });
+      if (errors.length) throw new WatchroomError('camera.invalid', inputs.length === 1 ? 'Check the highlighted fields.' : 'Some rows are not valid; nothing was imported.', errors);
+      const rows = await Promise.all(valid.map((camera) => this.row(newId(), camera, camera.password)));
+      await this.commit(rows);
+      return rows.map((r) => r.record);
     });
-    if (errors.length) throw new WatchroomError('camera.invalid', inputs.length === 1 ? 'Check the highlighted fields.' : 'Some rows are not valid; nothing was imported.', errors);
-    const added = valid.map((camera) => this.store(newId(), camera));
-    this.save();
-    return added;
   }
 
-  update(id: string, changes: Partial<CameraInput>): CameraRecord {
-    const current = this.get(id);
-    if (current.archivedAt !== undefined) throw new WatchroomError('camera.not-found', `Camera ${current.name} is archived; add it again to use it.`);
-    if (current.demo) throw new WatchroomError('camera.demo-readonly', 'Demo cameras cannot be edited; remove them and add a real camera.');
-    const merged: CameraInput = {
-      name: changes.name ?? current.name,
-      url: changes.url ?? current.url,
-      subUrl: changes.subUrl ?? current.subUrl,
-      group: changes.group ?? current.group,
-      username: changes.username ?? current.username,
-      // Absent keeps the stored password; '' removes it.
-      password: changes.password ?? this.passwords[id],
-      enabled: changes.enabled ?? current.enabled,
-      recording: changes.recording ?? current.recording,
-    };
-    const result = validateCamera(merged, this.list().filter((r) => r.id !== id).map((r) => r.name));
-    if (!result.ok) throw new WatchroomError('camera.invalid', 'Check the highlighted fields.', result.errors);
-    // A password that cannot be read stays stored as it is until one is entered (or '' removes it).
-    const keepUnreadable = changes.password === undefined && this.unreadable.has(id);
-    const record = this.store(id, result.camera, keepUnreadable);
-    this.save();
-    return record;
+  update(id: string, changes: Partial<CameraInput>): Promise<CameraRecord> {
+    return this.serially(async () => {
+      const current = this.get(id);
+      if (current.archivedAt !== undefined) throw new WatchroomError('camera.not-found', `Camera ${current.name} is archived; add it again to use it.`);
+      if (current.demo) throw new WatchroomError('camera.demo-readonly', 'Demo cameras cannot be edited; remove them and add a real camera.');
+      const merged: CameraInput = {
+        name: changes.name ?? current.name,
+        url: changes.url ?? current.url,
+        subUrl: changes.subUrl ?? current.subUrl,
+        group: changes.group ?? current.group,
+        username: changes.username ?? current.username,
+        password: changes.password,
+        enabled: changes.enabled ?? current.enabled,
+        recording: changes.recording ?? current.recording,
+      };
+      const result = validateCamera(merged, this.list().filter((r) => r.id !== id).map((r) => r.name));
+      // Absent keeps the stored password (even one this process cannot read); '' removes it; a password in the address replaces it.
+      const keep = changes.password === undefined && result.ok && result.camera.password === undefined && this.secrets_.has(id);
+      if (!result.ok || (keep && !(merged.username ?? '').trim())) {
+        const errors = result.ok ? [{ field: 'username', code: 'camera.username.required', message: 'A password needs a user name.' }] : result.errors;
+        throw new WatchroomError('camera.invalid', 'Check the highlighted fields.', errors);
+      }
+      const row = keep ? withSecret(record(id, result.camera), this.secrets_.get(id)) : await this.row(id, result.camera, result.camera.password);
+      await this.commit([row]);
+      return row.record;
+    });
   }
 
   /**
    * Takes a camera out of service: it is no longer pulled or recorded and its password is forgotten,
    * but its record stays so its footage can still be played and exported until retention ends it.
    */
-  archive(id: string, now = Date.now()): CameraRecord {
-    if (!this.has(id)) throw new WatchroomError('camera.not-found', `There is no camera with id ${id} in service.`);
-    const record = { ...this.get(id), archivedAt: now };
-    this.records = this.records.map((r) => (r.id === id ? record : r));
-    this.setPassword(id, undefined);
-    this.save();
-    return record;
+  archive(id: string, now = Date.now()): Promise<CameraRecord> {
+    return this.serially(async () => {
+      if (!this.has(id)) throw new WatchroomError('camera.not-found', `There is no camera with id ${id} in service.`);
+      const row = { record: { ...this.get(id), archivedAt: now } };
+      await this.commit([row]);
+      return row.record;
+    });
   }
 
   /** Forgets archived cameras with no footage left (retention has ended it all). */
-  forgetArchived(hasFootage: (id: string) => boolean): CameraRecord[] {
-    const gone = this.archived().filter((r) => !hasFootage(r.id));
-    if (gone.length === 0) return [];
-    this.records = this.records.filter((r) => !gone.includes(r));
-    this.save();
-    return gone;
+  forgetArchived(hasFootage: (id: string) => boolean): Promise<CameraRecord[]> {
+    return this.serially(async () => {
+      const gone = this.archived().filter((r) => !hasFootage(r.id));
+      if (gone.length === 0) return [];
+      const forgotten = new Set(await this.store.forget(gone.map((r) => r.id)));
+      this.records = this.records.filter((r) => !forgotten.has(r.id));
+      return gone.filter((r) => forgotten.has(r.id));
+    });
   }
 
-  addDemo(): CameraRecord[] {
-    const used = new Set(this.list().map((r) => r.name));
-    const added = DEMO_NAMES.map((name, i) => ({ name, i }))
-      .filter(({ name }) => !used.has(name))
-      .map(({ name, i }): CameraRecord => ({ id: newId(), name, url: `demo://${i}`, enabled: true, demo: true, recording: true }));
-    this.records.push(...added);
-    this.save();
-    return added;
+  addDemo(): Promise<CameraRecord[]> {
+    return this.serially(async () => {
+      const used = new Set(this.list().map((r) => r.name));
+      const rows = DEMO_NAMES.map((name, i) => ({ name, i }))
+        .filter(({ name }) => !used.has(name))
+        .map(({ name, i }): StoredCamera => ({ record: { id: newId(), name, url: `demo://${i}`, enabled: true, demo: true, recording: true } }));
+      await this.commit(rows);
+      return rows.map((r) => r.record);
+    });
+  }
+
+  /**
+   * Takes in the list as the store holds it now (another process changed it) and says what changed
+   * for this process: cameras added or archived, and those whose streams must restart.
+   */
+  reload(): Promise<CameraListChange> {
+    return this.serially(async () => {
+      const before = new Map(this.records.map((r) => [r.id, { record: r, facts: this.streamFacts(r.id) }]));
+      const beforeSecrets = new Map(this.secrets_);
+      this.take(await this.store.load());
+      const change: CameraListChange = { added: [], archived: [], sourceChanged: [], changed: before.size !== this.records.length };
+      for (const record of this.records) {
+        const was = before.get(record.id);
+        const inService = record.archivedAt === undefined;
+        if (JSON.stringify(was?.record) !== JSON.stringify(record) || JSON.stringify(beforeSecrets.get(record.id)) !== JSON.stringify(this.secrets_.get(record.id))) change.changed = true;
+        if (inService && (!was || was.record.archivedAt !== undefined)) change.added.push(record);
+        else if (!inService && was && was.record.archivedAt === undefined) change.archived.push(record);
+        else if (inService && was && was.facts !== this.streamFacts(record.id)) change.sourceChanged.push(record.id);
+      }
+      return change;
+    });
+  }
+
+  /** Seals again the passwords this process can read whose seal leaves out a recorder that joined since; how many. */
+  resealMissing(): Promise<number> {
+    return this.serially(async () => {
+      const rows: StoredCamera[] = [];
+      for (const record of this.list()) {
+        const password = this.passwords.get(record.id);
+        if (password !== undefined && (await this.store.needsReseal(this.secrets_.get(record.id)))) rows.push({ record, secret: await this.store.seal(record.id, password) });
+      }
+      if (rows.length) await this.commit(rows);
+      return rows.length;
+    });
   }
 
   /**
@@ -180,46 +207,79 @@ export class CameraRegistry {
     if (!address) return null;
     const parsed = parseRtspUrl(address);
     if (!parsed.ok) return null;
-    if (this.unreadable.has(id)) return { kind: 'unusable', reason: UNREADABLE };
+    const unreadable = this.unreadable.get(id);
+    if (unreadable) return { kind: 'unusable', reason: unreadable };
     const credentials: { username?: string; password?: string } = {};
     if (record.username) credentials.username = record.username;
-    const password = this.passwords[id];
+    const password = this.passwords.get(id);
     if (password) credentials.password = password;
     return { kind: 'rtsp', url: formatRtspUrl(parsed.url, credentials) };
   }
 
-  /** Every stored password, for log redaction. */
+  /** Every password this process holds, for log redaction. */
   secrets(): string[] {
-    return Object.values(this.passwords);
+    return [...this.passwords.values()];
   }
 
-  private store(id: string, camera: ValidCamera, keepUnreadable = false): CameraRecord {
-    const record: CameraRecord = { id, name: camera.name, url: camera.url, enabled: camera.enabled, demo: false, recording: camera.recording };
-    if (camera.subUrl) record.subUrl = camera.subUrl;
-    if (camera.group) record.group = camera.group;
-    if (camera.username) record.username = camera.username;
-    const index = this.records.findIndex((r) => r.id === id);
-    if (index === -1) this.records.push(record);
-    else this.records[index] = record;
-    if (camera.password || !keepUnreadable) this.setPassword(id, camera.password);
-    return record;
+  /** What decides the camera's streams: what ffmpeg opens and whether it records (renaming a camera must not cost a reconnect). */
+  streamFacts(id: string): string {
+    const record = this.records.find((r) => r.id === id);
+    return JSON.stringify([this.source(id, 'main'), this.source(id, 'sub'), record?.recording]);
   }
 
-  private setPassword(id: string, password: string | undefined): void {
-    this.unreadable.delete(id);
-    if (password) {
-      this.passwords[id] = password;
-      this.sealed[id] = this.box.encrypt(password);
-    } else {
-      delete this.passwords[id];
-      delete this.sealed[id];
+  private async row(id: string, camera: ValidCamera, password: string | undefined): Promise<StoredCamera> {
+    return withSecret(record(id, camera), password ? await this.store.seal(id, password) : undefined);
+  }
+
+  /** Writes the rows through the store, then holds them here. */
+  private async commit(rows: readonly StoredCamera[]): Promise<void> {
+    await this.store.write(rows);
+    for (const row of rows) {
+      const index = this.records.findIndex((r) => r.id === row.record.id);
+      if (index === -1) this.records.push(row.record);
+      else this.records[index] = row.record;
+      this.holdSecret(row.record.id, row.secret);
     }
   }
 
-  private save(): void {
-    this.credentials.set('sealed', this.sealed);
-    this.settings.set('cameras', this.records);
+  /** Replaces the whole list with the store's. */
+  private take(rows: readonly StoredCamera[]): void {
+    const gone = new Set(this.secrets_.keys());
+    this.records = rows.map((r) => r.record);
+    for (const { record, secret } of rows) {
+      gone.delete(record.id);
+      this.holdSecret(record.id, secret);
+    }
+    for (const id of gone) this.holdSecret(id, undefined);
   }
+
+  /** Keeps the password as stored, and in the clear only where this process may read it (never a site's workstation). */
+  private holdSecret(id: string, secret: unknown): void {
+    this.passwords.delete(id);
+    this.unreadable.delete(id);
+    if (secret === undefined) {
+      this.secrets_.delete(id);
+      return;
+    }
+    this.secrets_.set(id, secret);
+    const opened = this.store.open(id, secret);
+    if ('password' in opened) this.passwords.set(id, opened.password);
+    else if ('unreadable' in opened) this.unreadable.set(id, opened.unreadable);
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+function record(id: string, camera: ValidCamera): CameraRecord {
+  const record: CameraRecord = { id, name: camera.name, url: camera.url, enabled: camera.enabled, demo: false, recording: camera.recording };
+  if (camera.subUrl) record.subUrl = camera.subUrl;
+  if (camera.group) record.group = camera.group;
+  if (camera.username) record.username = camera.username;
+  return record;
 }
 
 function newId(): string {

@@ -8,11 +8,11 @@ import { WatchroomError } from '../../../shared/errors.js';
 import { Emitter, type Event } from '../emitter.js';
 import type { FeatureModule } from '../feature-module.js';
 import type { Logger } from '../logger.js';
-import type { SecretBox } from '../settings/secret-box.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { parseCameraList, rowProblems } from './camera-import.js';
 import { toView, type CameraRecord } from './camera-record.js';
 import { CameraRegistry } from './camera-registry.js';
+import type { CameraStore, StoredCamera } from './camera-store.js';
 import { formatRtspUrl, parseRtspUrl } from './rtsp-url.js';
 
 export interface CamerasModule extends FeatureModule {
@@ -28,7 +28,7 @@ export interface CamerasModule extends FeatureModule {
   /** The camera's name and URL without credentials, for the ledger and manifests (archived ones too). */
   describe(id: string): { id: string; name: string; url: string };
   /** On a first run with no cameras: the built-in demo cameras. */
-  addDemoIfFirstRun(): void;
+  addDemoIfFirstRun(): Promise<void>;
 }
 
 export function redactedUrl(url: string): string {
@@ -36,8 +36,9 @@ export function redactedUrl(url: string): string {
   return parsed.ok ? formatRtspUrl(parsed.url) : url;
 }
 
-export function createCamerasModule(deps: { settings: SettingsStore; credentials: SettingsStore; secretBox: SecretBox; demoWhenEmpty: boolean; logger: Logger }): CamerasModule {
-  const registry = new CameraRegistry(deps.settings, deps.credentials, deps.secretBox);
+/** `store` keeps the list (the settings file, or a site's directory); `initial` is what it holds at start. */
+export function createCamerasModule(deps: { store: CameraStore; initial: readonly StoredCamera[]; settings: SettingsStore; demoWhenEmpty: boolean; logger: Logger }): CamerasModule {
+  const registry = new CameraRegistry(deps.store, deps.initial);
   const added = new Emitter<readonly CameraRecord[]>();
   const archived = new Emitter<CameraRecord>();
   const sourceChanged = new Emitter<string>();
@@ -51,6 +52,15 @@ export function createCamerasModule(deps: { settings: SettingsStore; credentials
     tell(changed, undefined);
   };
   const describe = (r: CameraRecord) => ({ id: r.id, name: r.name, url: redactedUrl(r.url) });
+  // Another process changed the list (a site's directory): this one starts, stops and restarts streams as if it had.
+  const reload = () =>
+    registry.reload().then(async (change) => {
+      camerasAdded(change.added);
+      for (const record of change.archived) await archived.fire(record);
+      for (const id of change.sourceChanged) await sourceChanged.fire(id);
+      if (change.changed && change.added.length === 0) tell(changed, undefined);
+    });
+  const stopWatching = deps.store.onChange(() => void reload().catch((error: Error) => deps.logger.log('warn', 'cameras.reload-failed', { error: error.message })));
 
   return {
     registry,
@@ -59,51 +69,49 @@ export function createCamerasModule(deps: { settings: SettingsStore; credentials
     onDidChangeSource: sourceChanged.event,
     onDidChange: changed.event,
     describe: (id) => describe(registry.get(id)),
-    addDemoIfFirstRun() {
+    async addDemoIfFirstRun() {
       if (!deps.demoWhenEmpty || registry.list().length > 0 || deps.settings.get('demoOffered') === true) return;
       deps.settings.set('demoOffered', true);
-      camerasAdded(registry.addDemo());
+      camerasAdded(await registry.addDemo());
     },
     handlers: {
       listCameras: async (arg) => (arg?.archived ? registry.archived() : registry.list()).map(view),
       addCamera: async (input, ctx) => {
-        const record = registry.add(input);
+        const record = await registry.add(input);
         ctx.record(record.id, { name: record.name, url: record.url });
         camerasAdded([record]);
         return view(record);
       },
       updateCamera: async ({ id, changes }, ctx) => {
-        // Only what ffmpeg opens, or whether it records, restarts the streams: renaming a camera or
-        // moving it to another site must not cost a reconnect and a gap in the recording.
-        const streamFacts = () => JSON.stringify([registry.source(id, 'main'), registry.source(id, 'sub'), registry.get(id).recording]);
-        const before = streamFacts();
-        const record = registry.update(id, changes);
+        const before = registry.streamFacts(id);
+        const record = await registry.update(id, changes);
         ctx.record(id, { name: record.name, url: record.url, changed: Object.keys(changes).filter((k) => k !== 'password'), passwordChanged: changes.password !== undefined });
         tell(changed, undefined);
-        if (streamFacts() !== before) await sourceChanged.fire(id);
+        if (registry.streamFacts(id) !== before) await sourceChanged.fire(id);
         return view(record);
       },
       removeCamera: async ({ id }, ctx) => {
-        const record = registry.archive(id);
+        const record = await registry.archive(id);
         ctx.record(id, { name: record.name, url: record.url });
         await archived.fire(record);
         tell(changed, undefined);
         return null;
       },
       importCameras: async ({ text, format }, ctx) => {
-        const { added: records, skipped } = importRows(registry, text, format);
+        const { added: records, skipped } = await importRows(registry, text, format);
         ctx.record(format, { via: `import.${format}`, added: records.map(describe), skipped: skipped.length });
         camerasAdded(records);
         return { added: records.map(view), skipped };
       },
       addDemoCameras: async (_arg, ctx) => {
-        const records = registry.addDemo();
+        const records = await registry.addDemo();
         ctx.record('demo', { via: 'demo', added: records.map(describe) });
         camerasAdded(records);
         return records.map(view);
       },
     },
     dispose() {
+      stopWatching();
       added.dispose();
       archived.dispose();
       sourceChanged.dispose();
@@ -118,7 +126,7 @@ export function createCamerasModule(deps: { settings: SettingsStore; credentials
  * each field error naming its row as the file shows it. Importing the same list twice (a restart
  * with --cameras) adds nothing the second time.
  */
-function importRows(registry: CameraRegistry, text: string, format: 'json' | 'csv'): { added: CameraRecord[]; skipped: string[] } {
+async function importRows(registry: CameraRegistry, text: string, format: 'json' | 'csv'): Promise<{ added: CameraRecord[]; skipped: string[] }> {
   const rows = parseCameraList(text, format);
   if (rows.length === 0) throw new WatchroomError('import.empty', 'The file lists no cameras; nothing was imported.');
   const existing = registry.list();
@@ -126,7 +134,7 @@ function importRows(registry: CameraRegistry, text: string, format: 'json' | 'cs
   const fresh = rows.map((row, index) => ({ ...row, index })).filter(({ camera }) => !present(camera));
   let added: CameraRecord[];
   try {
-    added = registry.addMany(
+    added = await registry.addMany(
       fresh.map((f) => f.camera),
       (e, i) => ({ ...e, field: `rows[${fresh[i]!.index}].${e.field}`, message: `${fresh[i]!.where}: ${e.message}` }),
     );

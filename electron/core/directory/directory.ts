@@ -8,10 +8,11 @@
  */
 import type { Bookmark, BookmarkInput, BookmarkQuery } from '../../../shared/incidents.js';
 import type { LeaseStore } from '../recorders/lease-store.js';
+import type { CameraTable } from '../recorders/site-cameras.js';
 import type { Emitter } from '../emitter.js';
 
 /** What a change notice is about; a view listens to the topics it shows. */
-export const DIRECTORY_TOPICS = ['bookmarks', 'nodes', 'leases'] as const;
+export const DIRECTORY_TOPICS = ['bookmarks', 'nodes', 'leases', 'cameras'] as const;
 export type DirectoryTopic = (typeof DIRECTORY_TOPICS)[number];
 
 export interface DirectoryChange {
@@ -47,8 +48,8 @@ export interface Directory {
    */
   readonly ready: Promise<void>;
   readonly bookmarks: BookmarkRepository;
-  /** The site's processes and the recorders' camera leases: a PostgreSQL directory only (one machine has no recorders to share cameras). */
-  readonly leases: LeaseStore | null;
+  /** The site's processes, cameras and recorders' camera leases: a PostgreSQL directory only (one machine has no recorders to share cameras). */
+  readonly site: { leases: LeaseStore; cameras: CameraTable } | null;
   /** Calls `listener` for every change of `topic` by any process, this one included; the result stops listening. */
   onChange(topic: DirectoryTopic, listener: (change: DirectoryChange) => void): () => void;
   close(): Promise<void>;

@@ -14,7 +14,7 @@ export function openEmbeddedDirectory(dataDir: string): Directory {
   const announce = (id: string) => void changes.fire({ topic: 'bookmarks', id }).catch(() => undefined);
   return {
     ready: Promise.resolve(),
-    leases: null,
+    site: null,
     bookmarks: {
       get: async (id) => store.get(id),
       async insert(bookmark) {

@@ -10,6 +10,7 @@
 import type pg from 'pg';
 import { WatchroomError } from '../../../shared/errors.js';
 import { LEASE_TABLES } from '../recorders/lease-store.js';
+import { SITE_CAMERA_TABLES } from '../recorders/site-cameras.js';
 
 export interface Migration {
   version: number;
@@ -42,6 +43,7 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX bookmarks_at ON bookmarks (at_ms);`,
   },
   { version: 2, name: 'nodes and camera leases', sql: LEASE_TABLES },
+  { version: 3, name: 'site cameras and sealing keys', sql: SITE_CAMERA_TABLES },
 ];
 
 /** pg_advisory_xact_lock's key for schema changes: a constant no other user of the database takes ("Watchroo" in ASCII). */

@@ -14,6 +14,7 @@ import { topicListener, type BookmarkRepository, type Directory, type DirectoryC
 import { Emitter } from '../emitter.js';
 import { migrate } from './pg-migrations.js';
 import { LeaseStore } from '../recorders/lease-store.js';
+import { CameraTable } from '../recorders/site-cameras.js';
 
 /** Queries and notifying writes, each failure in the operator's words. */
 export interface Db {
@@ -60,7 +61,7 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
   return {
     ready,
     bookmarks: bookmarkRepository(db),
-    leases: new LeaseStore(db),
+    site: { leases: new LeaseStore(db), cameras: new CameraTable(db) },
     onChange: topicListener(changes),
     // Once: a second close (a shell and a test both closing) waits for the first instead of ending the pool twice.
     close: () => (closing ??= (async () => {

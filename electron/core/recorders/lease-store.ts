@@ -16,6 +16,8 @@ export interface NodeInfo {
   url: string;
   /** SPKI PEM of the key its requests and answers are signed with. */
   publicKey: string;
+  /** A recorder's: SPKI PEM of the key camera passwords are sealed to (password-seal.ts); '' for a workstation. */
+  sealingKey: string;
 }
 
 export interface NodeRow extends NodeInfo {
@@ -88,10 +90,10 @@ export class LeaseStore {
     await this.db.change('nodes', node.id, async (c) => {
       const before = await c.query<{ fresh: boolean }>(`SELECT seen_at > now() - $2 * interval '1 millisecond' AS fresh FROM nodes WHERE id = $1`, [node.id, termMs]);
       await c.query(
-        `INSERT INTO nodes (id, role, name, url, public_key, up_since, seen_at) VALUES ($1, $2, $3, $4, $5, now(), now())
-         ON CONFLICT (id) DO UPDATE SET role = $2, name = $3, url = $4, public_key = $5, seen_at = now(),
+        `INSERT INTO nodes (id, role, name, url, public_key, sealing_key, up_since, seen_at) VALUES ($1, $2, $3, $4, $5, $7, now(), now())
+         ON CONFLICT (id) DO UPDATE SET role = $2, name = $3, url = $4, public_key = $5, sealing_key = $7, seen_at = now(),
            up_since = CASE WHEN nodes.seen_at > now() - $6 * interval '1 millisecond' THEN nodes.up_since ELSE now() END`,
-        [node.id, node.role, node.name, node.url, node.publicKey, termMs],
+        [node.id, node.role, node.name, node.url, node.publicKey, termMs, node.sealingKey],
       );
       // Others need to hear of a process that (re)appears, not of each heartbeat.
       return before.rows[0]?.fresh ? null : true;
@@ -100,12 +102,12 @@ export class LeaseStore {
 
   async nodes(termMs: number): Promise<NodeRow[]> {
     const rows = await this.db.query(
-      `SELECT id, role, name, url, public_key, seen_at > now() - $1 * interval '1 millisecond' AS alive,
+      `SELECT id, role, name, url, public_key, sealing_key, seen_at > now() - $1 * interval '1 millisecond' AS alive,
               (extract(epoch FROM now() - up_since) * 1000)::bigint AS up_ms
          FROM nodes ORDER BY id`,
       [termMs],
     );
-    return rows.map((r) => ({ id: r.id, role: r.role, name: r.name, url: r.url, publicKey: r.public_key, alive: r.alive, upMs: Number(r.up_ms) }));
+    return rows.map((r) => ({ id: r.id, role: r.role, name: r.name, url: r.url, publicKey: r.public_key, sealingKey: r.sealing_key, alive: r.alive, upMs: Number(r.up_ms) }));
   }
 
   /** Extends the leases this recorder still holds (and has not let run out); the result is the cameras renewed. */

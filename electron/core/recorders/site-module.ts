@@ -12,6 +12,7 @@ import type { FeatureModule } from '../feature-module.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_LEASE_TIMING, LeaseKeeper, type LeaseTiming } from './lease-keeper.js';
 import type { GainedLease, Lease, LeaseStore, NodeRow } from './lease-store.js';
+import type { SealingKey } from './password-seal.js';
 import type { RelaySource } from './relay-upstream.js';
 
 export interface SiteOptions {
@@ -27,6 +28,20 @@ export interface SiteOptions {
   timing?: LeaseTiming;
 }
 
+/** What the site asks of the rest of the core. */
+export interface SiteHooks {
+  /** The cameras to record, and the recorder each is assigned to (null: any). */
+  cameras(): ReadonlyArray<{ id: string; assignedTo: string | null }>;
+  /** A recorder now records the camera. */
+  gained(lease: GainedLease): void;
+  /** A recorder no longer does (another took it, or it was handed back). */
+  lost(cameraId: string): void;
+  /** A workstation: the camera's holder changed; play it from the new one. */
+  moved(cameraId: string): void;
+  /** A recorder: a process joined or left; seal the passwords it can read for any recorder that lacks them. */
+  nodesChanged(): void;
+}
+
 export interface SiteModule extends FeatureModule {
   /** Whether this process records the camera now (a recorder holding its lease). */
   records(cameraId: string): boolean;
@@ -35,15 +50,20 @@ export interface SiteModule extends FeatureModule {
   /** The public key of a process of the site, for checking its signed requests. */
   publicKeyOf(nodeId: string): string | null;
   /** Starts the rounds once the directory is ready; the camera hooks say what to start and stop. */
-  start(hooks: { cameras(): ReadonlyArray<{ id: string; assignedTo: string | null }>; gained(lease: GainedLease): void; lost(cameraId: string): void; moved(cameraId: string): void }): void;
+  start(hooks: SiteHooks): void;
 }
 
-export function createSiteModule(deps: { site: SiteOptions; directory: Directory; key: () => SigningKey; logger: Logger }): SiteModule {
+/** The site's part of the directory; a site needs PostgreSQL. */
+export function siteTables(directory: Directory): NonNullable<Directory['site']> {
+  if (!directory.site) throw new Error('A site needs the PostgreSQL directory (--directory postgres://…).');
+  return directory.site;
+}
+
+export function createSiteModule(deps: { site: SiteOptions; directory: Directory; key: () => SigningKey; sealingKey: SealingKey | null; logger: Logger }): SiteModule {
   const { site, directory, logger } = deps;
-  if (!directory.leases) throw new Error('A site needs the PostgreSQL directory (--directory postgres://…).');
-  const store: LeaseStore = directory.leases;
+  const store: LeaseStore = siteTables(directory).leases;
   const timing = site.timing ?? DEFAULT_LEASE_TIMING;
-  const me = () => ({ id: site.nodeId, role: site.role, name: site.name, url: site.url ?? '', publicKey: deps.key().publicKeyPem });
+  const me = () => ({ id: site.nodeId, role: site.role, name: site.name, url: site.url ?? '', publicKey: deps.key().publicKeyPem, sealingKey: deps.sealingKey?.publicKeyPem ?? '' });
   let nodes = new Map<string, NodeRow>();
   let leases = new Map<string, Lease>();
   let keeper: LeaseKeeper | null = null;
@@ -75,7 +95,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
     start(hooks) {
       void directory.ready.then(async () => {
         if (closed) return;
-        offs.push(directory.onChange('nodes', () => void refreshNodes().catch(quietly('cannot read the processes'))));
+        offs.push(directory.onChange('nodes', () => void refreshNodes().then(() => site.role === 'recorder' && hooks.nodesChanged(), quietly('cannot read the processes'))));
         await refreshNodes().catch(quietly('cannot read the processes'));
         if (site.role === 'recorder') {
           keeper = new LeaseKeeper({

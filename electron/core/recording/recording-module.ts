@@ -153,9 +153,9 @@ function retentionRunner(deps: { index: SegmentIndex; root: string; retention: (
   };
   const run = () =>
     (running ??= pass()
-      .then((result) => {
+      .then(async (result) => {
         const withFootage = new Set(deps.index.cameraIds());
-        for (const gone of deps.registry.forgetArchived((id) => withFootage.has(id))) deps.logger.log('info', 'cameras.archive-emptied', { cameraId: gone.id });
+        for (const gone of await deps.registry.forgetArchived((id) => withFootage.has(id))) deps.logger.log('info', 'cameras.archive-emptied', { cameraId: gone.id });
         if (result.deleted > 0) pruneTimelineThumbnails(deps.thumbnails, deps.index);
         return result;
       })

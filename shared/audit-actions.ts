@@ -39,6 +39,8 @@ export const AUDIT_ACTIONS = [
   'recording.clock-drift',
   'recording.clock-step',
   'recording.reconciled',
+  /** A recorder of the site took a camera over from one whose lease ran out: the gap between is unrecorded (issue 13). */
+  'recording.takeover',
   'clock.jump',
   'settings.retention',
   // Walls

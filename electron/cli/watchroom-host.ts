@@ -5,17 +5,20 @@
  *
  *   watchroom-host --port 8640 --data ~/.watchroom [--cameras cameras.json|cameras.csv] [--no-demo]
  *                  [--exports DIR] [--ledger-mirror DIR] [--tsa-url URL] [--idle-lock SECONDS]
- *                  [--directory postgres://USER@HOST:PORT/DATABASE]
+ *                  [--directory postgres://USER@HOST:PORT/DATABASE [--name "Workstation 3"]]
  *   watchroom-host --data ~/.watchroom --create-admin NAME [--display-name "Full Name"] < password
  *
- * --directory shares bookmarks with every workstation pointed at the same PostgreSQL database; its
- * password comes from ~/.pgpass or PGPASSFILE, never the command line. Without it, the data folder
- * keeps them, as on a single machine.
+ * --directory makes this a workstation of the site whose PostgreSQL directory it names: cameras,
+ * bookmarks and who records what come from there, live video and recordings from the site's
+ * recorders (watchroom-recorder); it records nothing itself and holds no camera password. The
+ * directory's password comes from ~/.pgpass or PGPASSFILE, never the command line. Without it, the
+ * data folder keeps everything and this process records its cameras itself, as on a single machine.
  *
  * --create-admin makes the first administrator (the password is read from standard input, so it is
  * in no command line and no shell history) and exits; on a first start without it, the page asks.
  */
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { text } from 'node:stream/consumers';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +31,7 @@ import { startHost } from '../host/http-host.js';
 import { appVersion } from '../core/app-version.js';
 import { personInputSchema } from '../../shared/schemas.js';
 import { fieldSentence } from '../../shared/field-sentences.js';
+import { untilSignal } from './until-signal.js';
 
 const USAGE = `Usage: watchroom-host [--port N] [--data DIR] [--cameras FILE.json|FILE.csv] [--no-demo] [--exports DIR] [--ledger-mirror DIR] [--tsa-url URL] [--idle-lock SECONDS]
                       [--directory postgres://USER@HOST:PORT/DATABASE]
@@ -52,6 +56,7 @@ function readOptions() {
         'ledger-mirror': { type: 'string' },
         'tsa-url': { type: 'string' },
         directory: { type: 'string' },
+        name: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -101,7 +106,8 @@ async function main(): Promise<number> {
       ...(values.exports ? { exportsDir: resolve(values.exports) } : {}),
       ...(values['ledger-mirror'] ? { ledgerMirror: resolve(values['ledger-mirror']) } : {}),
       ...(tsaUrl ? { timestampUrl: tsaUrl } : {}),
-      ...(values.directory ? { directory: { url: values.directory } } : {}),
+      // A workstation of the site: cameras, bookmarks and leases from the directory, live video from the recorders.
+      ...(values.directory ? { directory: { url: values.directory }, site: { role: 'workstation' as const, name: values.name ?? `Workstation on ${hostname()}` } } : {}),
     });
     await core.directoryReady;
   } catch (error) {
@@ -137,14 +143,7 @@ async function serve(core: Core, port: number): Promise<number> {
   const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer');
   const host = await startHost({ core, rendererDir, port });
   process.stdout.write(`Watchroom listening at ${host.url}\n`);
-  await new Promise<void>((done) => {
-    const stop = (signal: string) => {
-      process.stderr.write(`Received ${signal}; stopping cameras.\n`);
-      done();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  await untilSignal((signal) => process.stderr.write(`Received ${signal}; stopping cameras.\n`));
   await host.close();
   await core.close();
   return 0;

@@ -18,6 +18,7 @@ import type { PeopleModule } from './people/people-module.js';
 import type { RecordingModule } from './recording/recording-module.js';
 import { signedMedia } from './signed-media.js';
 import type { StreamsModule } from './streams/streams-module.js';
+import type { SiteModule } from './recorders/site-module.js';
 
 interface Features {
   base: CoreBase;
@@ -29,9 +30,10 @@ interface Features {
   recording: RecordingModule;
   evidence: ReturnType<typeof createEvidenceService>;
   directory: Directory;
+  site: SiteModule | null;
 }
 
-export function coreFacade({ base, modules, audit, people, streams, recording, evidence, directory }: Features): Core {
+export function coreFacade({ base, modules, audit, people, streams, recording, evidence, directory, site }: Features): Core {
   const dispatcher = createDispatcher({ handlers: mergeHandlers(modules), ledger: audit.ledger, sessions: people.sessions, logger: base.logger });
   /** The person of a session that may use `permission`, or the refusal (as the dispatcher words it); only watching goes on while locked. */
   const permitted = (token: string | null, what: string, permission: Permission, whileLocked = false): SessionPerson => {
@@ -49,6 +51,7 @@ export function coreFacade({ base, modules, audit, people, streams, recording, e
     createFirstAdmin: people.createFirstAdmin,
     openLive: (token, cameraId, sink, stream) => streams.openLive(permitted(token, 'live video', 'wall.view', true), cameraId, sink, stream),
     openRelay: streams.openRelay,
+    nodeKey: (nodeId) => site?.publicKeyOf(nodeId) ?? null,
     serveMedia: signedMedia(modules.flatMap((m) => m.mediaRoutes ?? []), people.sessions, base.logger),
     receivePackageFile: async (token, upload) => {
       permitted(token, 'an upload', 'evidence.verify');

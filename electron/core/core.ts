@@ -36,7 +36,7 @@ import { createDisclosureModule } from './disclosure/disclosure-module.js';
 // The oversight report (issue 12, point 7)
 import { createOversightModule } from './oversight/oversight-module.js';
 // Recorders and workstations of a site (issue 13)
-import { createSiteModule, siteTables, type SiteOptions } from './recorders/site-module.js';
+import { createSiteModule, siteNodeId, siteTables, type SiteOptions } from './recorders/site-module.js';
 import { siteCameraStore } from './recorders/site-cameras.js';
 import { loadOrCreateSealingKey } from './recorders/password-seal.js';
 import { openFileCameraStore } from './cameras/camera-store.js';
@@ -59,7 +59,7 @@ export interface CoreOptions extends AuditOptions, RecordingOptions, StreamOptio
   /** Encrypts camera passwords at rest: safeStorage in Electron; a key file in dataDir when omitted. */
   secretBox?: SecretBox;
   /** This process's part in a site over the PostgreSQL directory (a recorder or a workstation); none: one machine does everything. */
-  site?: SiteOptions;
+  site?: Omit<SiteOptions, 'nodeId'> & { nodeId?: string };
   /** Idle time before a session locks, until an administrator sets one (`--idle-lock`, tests). */
   idleLockMs?: number;
   /** The site's shared directory in PostgreSQL (`--directory`); the data folder's own files when absent. */
@@ -83,6 +83,8 @@ export interface Core {
   openLive(token: string | null, cameraId: string, sink: StreamSink, stream?: StreamVariant): () => void;
   /** For a recorder's node server: relays a camera it holds to another process of the site, already authenticated as `nodeId`. */
   openRelay(nodeId: string, cameraId: string, sink: StreamSink, stream: StreamVariant): () => void;
+  /** For a recorder's node server: the public key a process of the site registered (null: unknown, or no site). */
+  nodeKey(nodeId: string): string | null;
   /** Answers a GET under /media/ reached through a link signed for a session (mediaLink); false if no route has the path. */
   serveMedia(url: URL, req: IncomingMessage, res: ServerResponse): boolean;
   /** Copies one file of a package the browser shell was given into `<data>/received/<uploadId>/`. */
@@ -118,16 +120,17 @@ export function createCore(options: CoreOptions): Core {
   const audit = createAuditModule({ dataDir, logger, emit, options });
   const people = createPeopleModule({ dataDir, ledger: audit.ledger, settings, appVersion: options.appVersion, shell: options.shell, ...(options.idleLockMs !== undefined ? { idleLockMs: options.idleLockMs } : {}) });
   // One machine keeps its cameras in its settings; a site's processes share the directory's.
-  const sealingKey = options.site?.role === 'recorder' ? loadOrCreateSealingKey(keysDir(dataDir)) : null;
-  const cameraStore = options.site
-    ? { store: siteCameraStore({ table: siteTables(directory).cameras, directory, nodeId: options.site.nodeId, key: sealingKey, logger }), initial: [] }
+  const siteOptions = options.site ? { ...options.site, nodeId: options.site.nodeId ?? siteNodeId(settings, options.site.role) } : null;
+  const sealingKey = siteOptions?.role === 'recorder' ? loadOrCreateSealingKey(keysDir(dataDir)) : null;
+  const cameraStore = siteOptions
+    ? { store: siteCameraStore({ table: siteTables(directory).cameras, directory, nodeId: siteOptions.nodeId, key: sealingKey, logger }), initial: [] }
     : openFileCameraStore(settings, base.credentials, options.secretBox ?? keyFileSecretBox(dataDir));
   const cameras = createCamerasModule({ ...cameraStore, settings, demoWhenEmpty: !options.site && (options.demoWhenEmpty ?? false), logger });
   base.scrubSecrets(() => cameras.registry.secrets());
   const lookingBack = createLookingBack({ settings, ledger: audit.ledger, watchSession: (token, onEnd) => people.sessions.onEnd(token, onEnd) });
   const masks = createMasksModule({ dataDir, ledger: audit.ledger, logger, checkCamera: (id) => void cameras.registry.get(id), emit, options });
   // In a site, a recorder records and relays the cameras it holds; a workstation records none and plays them through their recorders.
-  const site = options.site ? createSiteModule({ site: options.site, directory, key: audit.signingKey, sealingKey, logger }) : null;
+  const site = siteOptions ? createSiteModule({ site: siteOptions, directory, key: audit.signingKey, sealingKey, logger }) : null;
   const holds = (cameraId: string) => site?.records(cameraId) ?? true;
   const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, lookingBack, maskFor: masks.maskFor, options: { ...options, records: holds } });
   const streams = createStreamsModule({
@@ -142,7 +145,11 @@ export function createCore(options: CoreOptions): Core {
   site?.start({
     // Every camera in service has a holder: in a site, live video comes only through the recorder holding it (whether it records is the camera's own setting).
     cameras: () => cameras.registry.list().map((c) => ({ id: c.id, assignedTo: null })),
-    gained: (lease) => void streams.restart(lease.cameraId),
+    gained(lease) {
+      // Taken from a recorder that stopped renewing: the stretch from its last renewal to now is unrecorded, and the ledger says so.
+      if (lease.previous) audit.ledger.append('system', 'recording.takeover', lease.cameraId, { from: lease.previous.recorderId, leaseRanOutAt: lease.previous.expiredAt, takenAt: lease.acquiredAt, epoch: lease.epoch });
+      void streams.restart(lease.cameraId);
+    },
     lost: (cameraId) => void streams.release(cameraId, 'This recorder no longer records the camera: it moved to another.'),
     moved: (cameraId) => void streams.restart(cameraId),
     nodesChanged: () => void cameras.registry.resealMissing().catch((error: Error) => logger.log('warn', 'cameras: cannot seal passwords for a new recorder', { error: error.message })),
@@ -171,5 +178,5 @@ export function createCore(options: CoreOptions): Core {
   cameras.onDidChange(() => emit({ type: 'cameras.changed' }));
   void cameras.addDemoIfFirstRun().catch((error: Error) => logger.log('error', 'cameras: cannot add the demo cameras', { error: error.message }));
   const directoryFeature = { handlers: {}, dispose: () => directory.close() };
-  return coreFacade({ base, modules: [directoryFeature, ...(site ? [site] : []), audit, people, cameras, lookingBack, masks, recording, streams, incidents, evidence, walls, disclosures, oversight], audit, people, streams, recording, evidence, directory });
+  return coreFacade({ base, modules: [directoryFeature, ...(site ? [site] : []), audit, people, cameras, lookingBack, masks, recording, streams, incidents, evidence, walls, disclosures, oversight], audit, people, streams, recording, evidence, directory, site });
 }

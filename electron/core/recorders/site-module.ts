@@ -5,7 +5,9 @@
  * camera to another recorder as soon as its lease moves. Without a site (one machine) none of this
  * runs: the process records and shows every camera itself.
  */
+import { randomBytes } from 'node:crypto';
 import type { StreamVariant } from '../../../shared/events.js';
+import type { SettingsStore } from '../settings/settings-store.js';
 import type { Directory } from '../directory/directory.js';
 import type { SigningKey } from '../evidence/signing-key.js';
 import type { FeatureModule } from '../feature-module.js';
@@ -14,6 +16,9 @@ import { DEFAULT_LEASE_TIMING, LeaseKeeper, type LeaseTiming } from './lease-kee
 import type { GainedLease, Lease, LeaseStore, NodeRow } from './lease-store.js';
 import type { SealingKey } from './password-seal.js';
 import type { RelaySource } from './relay-upstream.js';
+
+/** A process id as the CLI accepts it (`--id`) and node tokens carry it. */
+export const NODE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export interface SiteOptions {
   role: 'recorder' | 'workstation';
@@ -51,6 +56,15 @@ export interface SiteModule extends FeatureModule {
   publicKeyOf(nodeId: string): string | null;
   /** Starts the rounds once the directory is ready; the camera hooks say what to start and stop. */
   start(hooks: SiteHooks): void;
+}
+
+/** This process's id in the site: made once and kept in its settings, so a restart is the same process to the others. */
+export function siteNodeId(settings: SettingsStore, role: SiteOptions['role']): string {
+  const stored = settings.get('siteNodeId');
+  if (typeof stored === 'string' && NODE_ID.test(stored)) return stored;
+  const id = `${role === 'recorder' ? 'rec' : 'ws'}-${randomBytes(5).toString('hex')}`;
+  settings.set('siteNodeId', id);
+  return id;
 }
 
 /** The site's part of the directory; a site needs PostgreSQL. */

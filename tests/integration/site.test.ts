@@ -1,0 +1,147 @@
+/**
+ * A site (issue 13): a real PostgreSQL cluster, two watchroom-recorder processes, two workstation
+ * cores (browser hosts) on the same directory, and real GStreamer cameras. Cameras added on one
+ * workstation reach the other and the recorders; each camera has one recorder and one RTSP session
+ * however many workstations watch it; the password is sealed to the recorders and found nowhere on
+ * the workstations; a bookmark made on one workstation is listed on the other. Then the recorder
+ * holding a camera is SIGKILLed: the other recorder takes it over, records it, ledgers the takeover,
+ * and the workstations' live views follow the camera by themselves.
+ * (The time a takeover takes is measured by bench/site-failover.ts, not asserted here.)
+ */
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamPath } from '../../shared/events.js';
+import type { StreamSink } from '../../electron/core/streams/stream-fanout.js';
+import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
+import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
+import { ffmpegFor } from '../fixtures/process-table.js';
+import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
+import { startTestHost, type TestHost } from '../fixtures/test-host.js';
+import { waitFor } from '../fixtures/wait-for.js';
+
+const PASSWORD = 'Gate-pw-9931';
+
+/** What a workstation's tile gets. */
+class Tile implements StreamSink {
+  inits = 0;
+  fragments = 0;
+  init(_codec: string, _path: StreamPath) {
+    this.inits++;
+  }
+  fragment() {
+    this.fragments++;
+  }
+  backlog() {
+    return 0;
+  }
+  end() {}
+}
+
+let cluster: TestPostgres;
+let url: string;
+let gate: TestCamera;
+let yard: TestCamera;
+const recorders: RecorderProcess[] = [];
+let w1: TestHost;
+let w2: TestHost;
+const ids: Record<'gate' | 'yard', string> = { gate: '', yard: '' };
+
+const holderOf = async (cameraId: string) => (await cluster.query<{ recorder_id: string; epoch: string }>(url, 'SELECT recorder_id, epoch FROM camera_leases WHERE camera_id = $1 AND expires_at > now()', [cameraId]))[0];
+/** Files under `dir` holding `text` (grep: nothing found is exit 1). */
+const filesContaining = (dir: string, text: string) => {
+  try {
+    return execFileSync('grep', ['-rlF', '--', text, dir], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+};
+const recorder = (id: string) => recorders.find((r) => r.id === id)!;
+
+beforeAll(async () => {
+  cluster = await startTestPostgres();
+  url = await cluster.createDatabase();
+  [gate, yard] = await Promise.all([startTestCamera({ codec: 'h264', label: 'Gate', username: 'viewer', password: PASSWORD }), startTestCamera({ codec: 'h264', label: 'Yard' })]);
+  recorders.push(...(await Promise.all([startRecorderProcess(url, 'rec-a'), startRecorderProcess(url, 'rec-b')])));
+  // A password is sealed to the recorders that have joined: wait until both have.
+  await waitFor('both recorders to join the directory', async () => (await cluster.query(url, "SELECT id FROM nodes WHERE role = 'recorder' AND sealing_key <> ''")).length === 2, 60_000);
+  const workstation = (name: string) => startTestHost({ directory: { url }, site: { role: 'workstation', name } });
+  [w1, w2] = await Promise.all([workstation('Workstation 1'), workstation('Workstation 2')]);
+  await Promise.all([w1.core.directoryReady, w2.core.directoryReady]);
+}, 180_000);
+
+afterAll(async () => {
+  await w1?.close();
+  await w2?.close();
+  await Promise.all(recorders.map((r) => r.stop()));
+  await stopAllTestCameras();
+  await cluster?.stop();
+});
+
+describe('a site: two recorders and two workstations on one PostgreSQL directory', () => {
+  it('records each camera added on one workstation exactly once, on one recorder, with one RTSP session', async () => {
+    ids.gate = (await w1.api.addCamera({ name: 'Gate', url: gate.url, username: 'viewer', password: PASSWORD })).id;
+    ids.yard = (await w1.api.addCamera({ name: 'Yard', url: yard.url })).id;
+    await waitFor('workstation 2 to list both cameras', async () => (await w2.api.listCameras()).length === 2);
+    expect((await w2.api.listCameras()).find((c) => c.id === ids.gate)).toMatchObject({ name: 'Gate', hasPassword: true, username: 'viewer' });
+
+    for (const camera of ['gate', 'yard'] as const) {
+      const id = ids[camera];
+      const lease = await waitFor(`a recorder to hold ${camera}`, () => holderOf(id), 60_000);
+      const holder = recorder(lease.recorder_id);
+      const other = recorders.find((r) => r !== holder)!;
+      await waitFor(`${holder.id} to record ${camera}`, () => holder.footage(id).length > 0, 60_000);
+      expect(other.footage(id), `${other.id} records ${camera} too`).toEqual([]);
+    }
+    // The camera with a password is recorded: its recorder opened the password sealed for it.
+    expect(ffmpegFor(gate.port)).toHaveLength(1);
+    expect(ffmpegFor(yard.port)).toHaveLength(1);
+  }, 120_000);
+
+  it('keeps the password sealed: not in the directory, nor anywhere in either workstation’s data folder', async () => {
+    const [row] = await cluster.query<{ secret: unknown }>(url, 'SELECT secret FROM cameras WHERE id = $1', [ids.gate]);
+    expect(Object.keys(row!.secret as object).sort()).toEqual(['rec-a', 'rec-b']);
+    expect(JSON.stringify(row)).not.toContain(PASSWORD);
+    const dump = await cluster.query(url, "SELECT string_agg(t::text, '') AS all FROM (SELECT * FROM cameras) t");
+    expect(JSON.stringify(dump)).not.toContain(PASSWORD);
+    for (const w of [w1, w2]) expect(filesContaining(w.dataDir, PASSWORD)).toBe('');
+  });
+
+  it('lists on workstation 2 a bookmark made on workstation 1', async () => {
+    const made = await w1.api.createBookmark({ cameraIds: [ids.gate], atMs: Date.now(), beforeMs: 5_000, afterMs: 5_000, title: 'Van at the gate', notes: '', tags: [], caseReference: '' });
+    await waitFor('workstation 2 to list the bookmark', async () => (await w2.api.listBookmarks({ text: 'Van at the gate' })).some((b) => b.id === made.id));
+  });
+
+  it('moves a camera to the other recorder when its recorder is SIGKILLed: recorded on, ledgered, and the workstations’ live views follow', async () => {
+    const tiles = [new Tile(), new Tile()];
+    const closers = [w1, w2].map((w, i) => w.core.openLive(w.token, ids.gate, tiles[i]!, 'main'));
+    try {
+      await waitFor('both workstations to play the gate', () => tiles.every((t) => t.fragments > 5), 60_000);
+      // Two workstations watching, one RTSP session: the recorder's.
+      expect(ffmpegFor(gate.port)).toHaveLength(1);
+
+      const before = (await holderOf(ids.gate))!;
+      const victim = recorder(before.recorder_id);
+      const survivor = recorders.find((r) => r !== victim)!;
+      const footageBefore = survivor.footage(ids.gate).length;
+      await victim.stop('SIGKILL');
+      const seen = tiles.map((t) => ({ inits: t.inits, fragments: t.fragments }));
+
+      const after = await waitFor('the survivor to hold the gate', async () => {
+        const lease = await holderOf(ids.gate);
+        return lease?.recorder_id === survivor.id ? lease : undefined;
+      }, 60_000);
+      expect(Number(after.epoch)).toBeGreaterThan(Number(before.epoch));
+      await waitFor('the survivor to record the gate', () => survivor.footage(ids.gate).length > footageBefore, 60_000);
+      const [takeover] = survivor.ledger('recording.takeover').filter((e) => e.subject === ids.gate);
+      expect(takeover?.details).toMatchObject({ from: victim.id, epoch: Number(after.epoch) });
+      expect(Number(takeover!.details.takenAt)).toBeGreaterThanOrEqual(Number(takeover!.details.leaseRanOutAt));
+
+      // Each live view started again from the new recorder and plays on.
+      await waitFor('both views to play from the survivor', () => tiles.every((t, i) => t.inits > seen[i]!.inits && t.fragments > seen[i]!.fragments + 5), 60_000);
+      // The killed recorder's ffmpeg went with it: one session again.
+      await waitFor('one RTSP session for the gate', () => ffmpegFor(gate.port).length === 1, 30_000);
+    } finally {
+      closers.forEach((close) => close());
+    }
+  }, 240_000);
+});

@@ -95,7 +95,7 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
     // The camera with a password is recorded: its recorder opened the password sealed for it.
     expect(ffmpegFor(gate.port)).toHaveLength(1);
     expect(ffmpegFor(yard.port)).toHaveLength(1);
-  }, 120_000);
+  }, 300_000);
 
   it('keeps the password sealed: not in the directory, nor anywhere in either workstation’s data folder', async () => {
     const [row] = await cluster.query<{ secret: unknown }>(url, 'SELECT secret FROM cameras WHERE id = $1', [ids.gate]);
@@ -143,5 +143,5 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
     } finally {
       closers.forEach((close) => close());
     }
-  }, 240_000);
+  }, 400_000);
 });

@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { parseCameraList, rowProblems } from './camera-import.js';
 import { toView, type CameraRecord } from './camera-record.js';
-import { CameraRegistry } from './camera-registry.js';
+import { CameraRegistry, type CameraListChange } from './camera-registry.js';
 import type { CameraStore, StoredCamera } from './camera-store.js';
 import { formatRtspUrl, parseRtspUrl } from './rtsp-url.js';
 
@@ -36,31 +36,49 @@ export function redactedUrl(url: string): string {
   return parsed.ok ? formatRtspUrl(parsed.url) : url;
 }
 
+/** The module's events, fired alike for this process's changes and for another's (a site's directory). */
+class CameraEvents {
+  readonly added = new Emitter<readonly CameraRecord[]>();
+  readonly archived = new Emitter<CameraRecord>();
+  readonly sourceChanged = new Emitter<string>();
+  readonly changed = new Emitter<void>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** For changes the caller need not wait on: a listener's failure is logged, not thrown back. */
+  tell<T>(emitter: Emitter<T>, value: T): void {
+    void emitter.fire(value).catch((error: unknown) => this.logger.log('error', 'cameras.listener-failed', { error: String(error) }));
+  }
+
+  camerasAdded(records: CameraRecord[]): void {
+    if (records.length === 0) return;
+    this.tell(this.added, records);
+    this.tell(this.changed, undefined);
+  }
+
+  /** Another process changed the list: this one starts, stops and restarts streams as if it had. */
+  async apply(change: CameraListChange): Promise<void> {
+    this.camerasAdded(change.added);
+    for (const record of change.archived) await this.archived.fire(record);
+    for (const id of change.sourceChanged) await this.sourceChanged.fire(id);
+    if (change.changed && change.added.length === 0) this.tell(this.changed, undefined);
+  }
+
+  dispose(): void {
+    for (const emitter of [this.added, this.archived, this.sourceChanged, this.changed]) emitter.dispose();
+  }
+}
+
 /** `store` keeps the list (the settings file, or a site's directory); `initial` is what it holds at start. */
 export function createCamerasModule(deps: { store: CameraStore; initial: readonly StoredCamera[]; settings: SettingsStore; demoWhenEmpty: boolean; logger: Logger }): CamerasModule {
   const registry = new CameraRegistry(deps.store, deps.initial);
-  const added = new Emitter<readonly CameraRecord[]>();
-  const archived = new Emitter<CameraRecord>();
-  const sourceChanged = new Emitter<string>();
-  const changed = new Emitter<void>();
+  const events = new CameraEvents(deps.logger);
+  const { added, archived, sourceChanged, changed } = events;
   const view = (r: CameraRecord): CameraView => toView(r, registry.hasPassword(r.id));
-  /** For changes the caller need not wait on: a listener's failure is logged, not thrown back. */
-  const tell = <T>(emitter: Emitter<T>, value: T) => void emitter.fire(value).catch((error: unknown) => deps.logger.log('error', 'cameras.listener-failed', { error: String(error) }));
-  const camerasAdded = (records: CameraRecord[]) => {
-    if (records.length === 0) return;
-    tell(added, records);
-    tell(changed, undefined);
-  };
+  const camerasAdded = (records: CameraRecord[]) => events.camerasAdded(records);
   const describe = (r: CameraRecord) => ({ id: r.id, name: r.name, url: redactedUrl(r.url) });
-  // Another process changed the list (a site's directory): this one starts, stops and restarts streams as if it had.
-  const reload = () =>
-    registry.reload().then(async (change) => {
-      camerasAdded(change.added);
-      for (const record of change.archived) await archived.fire(record);
-      for (const id of change.sourceChanged) await sourceChanged.fire(id);
-      if (change.changed && change.added.length === 0) tell(changed, undefined);
-    });
-  const stopWatching = deps.store.onChange(() => void reload().catch((error: Error) => deps.logger.log('warn', 'cameras.reload-failed', { error: error.message })));
+  const reloadFailed = (error: Error) => deps.logger.log('warn', 'cameras.reload-failed', { error: error.message });
+  const stopWatching = deps.store.onChange(() => void registry.reload().then((change) => events.apply(change)).catch(reloadFailed));
 
   return {
     registry,
@@ -86,7 +104,7 @@ export function createCamerasModule(deps: { store: CameraStore; initial: readonl
         const before = registry.streamFacts(id);
         const record = await registry.update(id, changes);
         ctx.record(id, { name: record.name, url: record.url, changed: Object.keys(changes).filter((k) => k !== 'password'), passwordChanged: changes.password !== undefined });
-        tell(changed, undefined);
+        events.tell(changed, undefined);
         if (registry.streamFacts(id) !== before) await sourceChanged.fire(id);
         return view(record);
       },
@@ -94,7 +112,7 @@ export function createCamerasModule(deps: { store: CameraStore; initial: readonl
         const record = await registry.archive(id);
         ctx.record(id, { name: record.name, url: record.url });
         await archived.fire(record);
-        tell(changed, undefined);
+        events.tell(changed, undefined);
         return null;
       },
       importCameras: async ({ text, format }, ctx) => {
@@ -112,10 +130,7 @@ export function createCamerasModule(deps: { store: CameraStore; initial: readonl
     },
     dispose() {
       stopWatching();
-      added.dispose();
-      archived.dispose();
-      sourceChanged.dispose();
-      changed.dispose();
+      events.dispose();
     },
   };
 }

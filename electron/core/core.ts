@@ -139,7 +139,8 @@ export function createCore(options: CoreOptions): Core {
     cameras,
     recording,
     emit,
-    options: { ...options, relays: (cameraId) => site !== null && holds(cameraId) },
+    // A recorder relays what it holds (tests without a site may say what relays themselves).
+    options: site ? { ...options, relays: holds } : options,
     ...(options.site?.role === 'workstation' ? { relayFrom: (id: string, stream: StreamVariant) => site!.relaySource(id, stream) } : {}),
   });
   site?.start({

@@ -77,6 +77,12 @@ describe('camera leases in the PostgreSQL directory', () => {
     const a = recorder(store, 'rec-a', () => cameras);
     const b = recorder(store, 'rec-b', () => cameras);
     await Promise.all([a.keeper.runRound(), b.keeper.runRound()]);
+    // Each its own at once; the unassigned camera once they have been up a term (shared out, below).
+    expect(await holders(store)).toEqual({ 'cam-1': 'rec-a', 'cam-2': 'rec-b' });
+    a.keeper.start();
+    b.keeper.start();
+    await waitFor('someone to take cam-3', async () => (await holders(store))['cam-3']);
+    await Promise.all([a.keeper.stop(false), b.keeper.stop(false)]);
     const held = await holders(store);
     expect(held['cam-1']).toBe('rec-a');
     expect(held['cam-2']).toBe('rec-b');
@@ -90,6 +96,23 @@ describe('camera leases in the PostgreSQL directory', () => {
     for (const id of takers) await store.heartbeat({ id, role: 'recorder', name: id, url: '', publicKey, sealingKey: '' }, SHORT.termMs);
     const results = await Promise.all(takers.map((id) => store.acquire(id, 'cam-3', 60_000, null)));
     expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('shares cameras assigned to nobody out evenly among the recorders up, and the survivor takes them all when the other stops', async () => {
+    const { store } = await freshStore();
+    const cameras = Array.from({ length: 6 }, (_, i) => ({ id: `cam-${i + 1}`, assignedTo: null }));
+    const a = recorder(store, 'rec-a', () => cameras);
+    const b = recorder(store, 'rec-b', () => cameras);
+    a.keeper.start();
+    b.keeper.start();
+    await waitFor('all six cameras held', async () => Object.keys(await holders(store)).length === 6);
+    const count = async (id: string) => Object.values(await holders(store)).filter((r) => r === id).length;
+    // Both came up together: neither took everything before the other was counted.
+    expect([await count('rec-a'), await count('rec-b')]).toEqual([3, 3]);
+    await b.keeper.stop(false); // dies without a word: its leases run out
+    await waitFor('rec-a holding all six', async () => (await count('rec-a')) === 6);
+    await a.keeper.stop(false);
+    expect(a.gained.filter((g) => g.previous?.recorderId === 'rec-b')).toHaveLength(3);
   });
 
   it('moves a stopped recorder’s cameras to a standby once its lease runs out, and records where they came from', async () => {

@@ -33,6 +33,12 @@ export interface LeaseKeeperOptions {
   logger: Logger;
 }
 
+/** Of the cameras assigned to no recorder, how many each live recorder takes: all of them shared out, rounded up. */
+function fairShare(wanted: ReadonlyMap<string, string | null>, recordersUp: number): number {
+  const unassigned = [...wanted.values()].filter((a) => a === null).length;
+  return Math.ceil(unassigned / Math.max(1, recordersUp));
+}
+
 export class LeaseKeeper {
   private readonly held = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
@@ -102,16 +108,22 @@ export class LeaseKeeper {
       for (const id of handBack) this.lose(id, 'handed-back');
     }
 
-    // A standby waits until it has been up a full term itself: when a whole site starts, each
-    // recorder gets its own cameras rather than the first one up taking everyone's and handing back.
-    const standbyReady = settledUp.has(recorder.id);
+    // A recorder waits until it has been up a full term before it takes cameras not assigned to it:
+    // when a whole site starts, each recorder gets its own cameras, and the unassigned ones are shared
+    // out evenly, rather than the first recorder up taking everything.
+    const settled = settledUp.has(recorder.id);
+    const share = fairShare(wanted, nodes.filter((r) => r.role === 'recorder' && r.alive).length);
+    let unassignedHeld = [...this.held].filter((id) => wanted.get(id) === null).length;
     for (const [id, assignedTo] of wanted) {
       if (this.held.has(id) || this.stopped) continue;
-      const mine = assignedTo === recorder.id || assignedTo === null;
-      if (!mine && (!standbyReady || this.held.size >= this.opts.capacity)) continue;
-      const gained = await store.acquire(recorder.id, id, termMs, mine ? null : assignedTo);
+      if (assignedTo !== recorder.id) {
+        if (!settled || this.held.size >= this.opts.capacity) continue;
+        if (assignedTo === null && unassignedHeld >= share) continue;
+      }
+      const gained = await store.acquire(recorder.id, id, termMs, assignedTo === recorder.id || assignedTo === null ? null : assignedTo);
       if (!gained || this.stopped) continue;
       this.held.add(id);
+      if (assignedTo === null) unassignedHeld++;
       this.opts.logger.log('info', 'leases.gained', { cameraId: id, epoch: gained.epoch, from: gained.previous?.recorderId ?? null });
       this.opts.onGained(gained);
     }

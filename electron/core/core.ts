@@ -132,7 +132,9 @@ export function createCore(options: CoreOptions): Core {
   // In a site, a recorder records and relays the cameras it holds; a workstation records none and plays them through their recorders.
   const site = siteOptions ? createSiteModule({ site: siteOptions, directory, key: audit.signingKey, sealingKey, logger }) : null;
   const holds = (cameraId: string) => site?.records(cameraId) ?? true;
-  const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, lookingBack, maskFor: masks.maskFor, options: { ...options, records: holds } });
+  // A workstation's timeline is every recorder's footage of the camera, from the directory's coverage.
+  const siteRanges = site && siteOptions?.role === 'workstation' ? { rangesFrom: site.ranges } : {};
+  const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, lookingBack, maskFor: masks.maskFor, options: { ...options, records: holds, ...siteRanges } });
   const streams = createStreamsModule({
     logger,
     ledger: audit.ledger,
@@ -153,6 +155,7 @@ export function createCore(options: CoreOptions): Core {
     },
     lost: (cameraId) => void streams.release(cameraId, 'This recorder no longer records the camera: it moved to another.'),
     moved: (cameraId) => void streams.restart(cameraId),
+    footage: recording.index,
     nodesChanged: () => void cameras.registry.resealMissing().catch((error: Error) => logger.log('warn', 'cameras: cannot seal passwords for a new recorder', { error: error.message })),
   });
   const incidents = createIncidentService({ dataDir, bookmarks: directory.bookmarks, recordingsRoot: recording.root, index: recording.index, logger, maskFor: masks.maskFor, lookingBack, checkCamera: (id) => void cameras.registry.get(id) });

@@ -123,6 +123,7 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
       const victim = recorder(before.recorder_id);
       const survivor = recorders.find((r) => r !== victim)!;
       const footageBefore = survivor.footage(ids.gate).length;
+      const killedAt = Date.now();
       await victim.stop('SIGKILL');
       const seen = tiles.map((t) => ({ inits: t.inits, fragments: t.fragments }));
 
@@ -138,6 +139,17 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
 
       // Each live view started again from the new recorder and plays on.
       await waitFor('both views to play from the survivor', () => tiles.every((t, i) => t.inits > seen[i]!.inits && t.fragments > seen[i]!.fragments + 5), 60_000);
+      // A workstation's timeline: both recorders' footage (from the directory's coverage), and the
+      // unrecorded stretch between them a hole, not papered over.
+      const timeline = await waitFor('the survivor’s footage on workstation 2’s timeline', async () => {
+        const ranges = await w2.api.listRecordings({ cameraId: ids.gate, fromMs: killedAt - 600_000, toMs: Date.now() + 60_000 });
+        return ranges.some((r) => r.startMs > killedAt - 1_000) && ranges.some((r) => r.endMs <= killedAt) ? ranges : undefined;
+      }, 90_000);
+      const lastBefore = timeline.filter((r) => r.endMs <= killedAt).at(-1)!;
+      const firstAfter = timeline.find((r) => r.startMs > lastBefore.endMs)!;
+      expect(firstAfter.startMs).toBeGreaterThan(lastBefore.endMs + 1_000);
+      expect(firstAfter.startMs).toBeGreaterThanOrEqual(Number(takeover!.details.leaseRanOutAt) - 1_000);
+
       // The killed recorder's ffmpeg went with it: one session again.
       await waitFor('one RTSP session for the gate', () => ffmpegFor(gate.port).length === 1, 30_000);
     } finally {

@@ -9,10 +9,12 @@
 import type { Bookmark, BookmarkInput, BookmarkQuery } from '../../../shared/incidents.js';
 import type { LeaseStore } from '../recorders/lease-store.js';
 import type { CameraTable } from '../recorders/site-cameras.js';
+import type { CoverageTable } from '../recorders/coverage.js';
 import type { Emitter } from '../emitter.js';
 
 /** What a change notice is about; a view listens to the topics it shows. */
-export const DIRECTORY_TOPICS = ['bookmarks', 'nodes', 'leases', 'cameras'] as const;
+/** `coverage` is written without a notice (every camera, every minute): nobody listens for it. */
+export const DIRECTORY_TOPICS = ['bookmarks', 'nodes', 'leases', 'cameras', 'coverage'] as const;
 export type DirectoryTopic = (typeof DIRECTORY_TOPICS)[number];
 
 export interface DirectoryChange {
@@ -49,7 +51,7 @@ export interface Directory {
   readonly ready: Promise<void>;
   readonly bookmarks: BookmarkRepository;
   /** The site's processes, cameras and recorders' camera leases: a PostgreSQL directory only (one machine has no recorders to share cameras). */
-  readonly site: { leases: LeaseStore; cameras: CameraTable } | null;
+  readonly site: { leases: LeaseStore; cameras: CameraTable; coverage: CoverageTable } | null;
   /** Calls `listener` for every change of `topic` by any process, this one included; the result stops listening. */
   onChange(topic: DirectoryTopic, listener: (change: DirectoryChange) => void): () => void;
   close(): Promise<void>;

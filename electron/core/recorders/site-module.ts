@@ -16,6 +16,11 @@ import { DEFAULT_LEASE_TIMING, LeaseKeeper, type LeaseTiming } from './lease-kee
 import type { GainedLease, Lease, LeaseStore, NodeRow } from './lease-store.js';
 import type { SealingKey } from './password-seal.js';
 import type { RelaySource } from './relay-upstream.js';
+import { CoverageReporter, type FootageIndex } from './coverage.js';
+import type { TimeRange } from '../recording/segment-index.js';
+
+/** How often a recorder brings its coverage in the directory up to date: how far behind a workstation's timeline may be. */
+const COVERAGE_EVERY_MS = 15_000;
 
 /** A process id as the CLI accepts it (`--id`) and node tokens carry it. */
 export const NODE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -45,6 +50,8 @@ export interface SiteHooks {
   moved(cameraId: string): void;
   /** A recorder: a process joined or left; seal the passwords it can read for any recorder that lacks them. */
   nodesChanged(): void;
+  /** A recorder's footage, which it reports to the directory's coverage. */
+  footage: FootageIndex;
 }
 
 export interface SiteModule extends FeatureModule {
@@ -52,6 +59,8 @@ export interface SiteModule extends FeatureModule {
   records(cameraId: string): boolean;
   /** How a workstation plays the camera now: the relay of the recorder holding it, or null while none does. */
   relaySource(cameraId: string, stream: StreamVariant): RelaySource | null;
+  /** A workstation's timeline: the camera's footage across every recorder of the site. */
+  ranges(cameraId: string, fromMs: number, toMs: number): Promise<TimeRange[]>;
   /** The public key of a process of the site, for checking its signed requests. */
   publicKeyOf(nodeId: string): string | null;
   /** Starts the rounds once the directory is ready; the camera hooks say what to start and stop. */
@@ -81,6 +90,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
   let nodes = new Map<string, NodeRow>();
   let leases = new Map<string, Lease>();
   let keeper: LeaseKeeper | null = null;
+  let coverage: CoverageReporter | null = null;
   let presence: NodeJS.Timeout | undefined;
   let closed = false;
   const offs: Array<() => void> = [];
@@ -106,6 +116,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
       return { kind: 'relay', target: { recorderUrl: holder.url, recorderName: holder.name, cameraId, stream }, me: { nodeId: site.nodeId, key: deps.key() } };
     },
     publicKeyOf: (nodeId) => nodes.get(nodeId)?.publicKey ?? null,
+    ranges: (cameraId, fromMs, toMs) => siteTables(directory).coverage.ranges(cameraId, fromMs, toMs),
     start(hooks) {
       void directory.ready.then(async () => {
         if (closed) return;
@@ -123,6 +134,8 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
             logger,
           });
           keeper.start();
+          coverage = new CoverageReporter({ table: siteTables(directory).coverage, recorderId: site.nodeId, index: hooks.footage, everyMs: COVERAGE_EVERY_MS, logger });
+          coverage.start();
           return;
         }
         // A workstation says it is up (its key is how recorders know its requests) and follows the leases.
@@ -140,6 +153,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
       for (const off of offs) off();
       // A recorder stopped on purpose lets its cameras go at once, so a standby need not wait out the term.
       await keeper?.stop(true);
+      await coverage?.stop();
     },
   };
 }

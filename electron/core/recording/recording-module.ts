@@ -21,7 +21,7 @@ import { RecordingStore, type Audit } from './recording-store.js';
 import { fileDeletionReceipt, type ReceiptDeps } from './deletion-receipt.js';
 import { applyRetention, DEFAULT_FREE_SPACE_FLOOR, DEFAULT_RETENTION, type FreeSpaceFloor, type RetentionResult } from './retention.js';
 import { SEAL_AFTER_MS, sealOpenMinutes } from './minute-batches.js';
-import { SegmentIndex } from './segment-index.js';
+import { SegmentIndex, type TimeRange } from './segment-index.js';
 import { MAX_CLOCK_OFFSET_MS, SegmentRecorder } from './segment-recorder.js';
 import { pruneTimelineThumbnails, timelineThumbnailRoute, type MaskFor } from './timeline-thumbnails.js';
 import { TrustedClock, type Clocks } from './trusted-clock.js';
@@ -41,6 +41,8 @@ export interface RecordingOptions {
   clocks?: Clocks;
   /** In a site, whether this process records the camera now (a recorder holding its lease); every camera that records, on one machine. */
   records?: (cameraId: string) => boolean;
+  /** A site's workstation: a camera's footage across the site's recorders (it has none of its own). */
+  rangesFrom?: (cameraId: string, fromMs: number, toMs: number) => Promise<TimeRange[]>;
 }
 
 export interface RecordingModule extends FeatureModule {
@@ -121,7 +123,7 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
     ready,
     applyRetention: runRetention,
     mediaRoutes,
-    handlers: recordingHandlers({ index, registry, retention, settings: deps.settings, runRetention, ready, logger }),
+    handlers: recordingHandlers({ index, registry, retention, settings: deps.settings, runRetention, ready, logger, rangesFrom: options.rangesFrom }),
     async dispose() {
       owned.dispose();
       closing.abort();
@@ -166,11 +168,21 @@ function retentionRunner(deps: { index: SegmentIndex; root: string; retention: (
 type RetentionRunner = (() => Promise<RetentionResult>) & { settled(): Promise<unknown> | undefined };
 
 /** Recording's slice of the contract: ranges, retention and the start-up check. */
-function recordingHandlers(deps: { index: SegmentIndex; registry: CameraRegistry; retention: () => RetentionSettings; settings: SettingsStore; runRetention: () => Promise<unknown>; ready: Promise<ReconcileReport>; logger: Logger }): FeatureModule['handlers'] {
+function recordingHandlers(deps: {
+  index: SegmentIndex;
+  registry: CameraRegistry;
+  retention: () => RetentionSettings;
+  settings: SettingsStore;
+  runRetention: () => Promise<unknown>;
+  ready: Promise<ReconcileReport>;
+  logger: Logger;
+  rangesFrom: RecordingOptions['rangesFrom'];
+}): FeatureModule['handlers'] {
   const { index, registry, retention, runRetention, ready, logger } = deps;
   return {
     listRecordings: async ({ cameraId, fromMs, toMs }) => {
       registry.get(cameraId);
+      if (deps.rangesFrom) return deps.rangesFrom(cameraId, fromMs, toMs);
       const ranges = index.ranges(cameraId, fromMs, toMs);
       const reanchored = index.clockDriftsAt(cameraId, fromMs, toMs, MAX_CLOCK_OFFSET_MS);
       if (!reanchored.length) return ranges;

@@ -322,6 +322,11 @@ export class SegmentIndex {
     return new Map(rows.map((r) => [r.camera_id, r.total]));
   }
 
+  /** Where the camera's oldest footage here begins (null: none). */
+  oldestStart(cameraId: string): number | null {
+    return (this.sql('SELECT MIN(start_ms) FROM segments WHERE camera_id = ? AND missing = 0').pluck().get(cameraId) as number | null) ?? null;
+  }
+
   usage(): { usedBytes: number; oldestMs: number | null } {
     const row = this.sql('SELECT (SELECT COALESCE(SUM(bytes), 0) FROM camera_bytes) AS used, (SELECT MIN(start_ms) FROM segments WHERE missing = 0) AS oldest').get() as { used: number; oldest: number | null };
     return { usedBytes: row.used, oldestMs: row.oldest };

@@ -133,7 +133,7 @@ export function createCore(options: CoreOptions): Core {
   const site = siteOptions ? createSiteModule({ site: siteOptions, directory, key: audit.signingKey, sealingKey, logger }) : null;
   const holds = (cameraId: string) => site?.records(cameraId) ?? true;
   // A workstation's timeline is every recorder's footage of the camera, from the directory's coverage.
-  const siteRanges = site && siteOptions?.role === 'workstation' ? { rangesFrom: site.ranges } : {};
+  const siteRanges = site && siteOptions?.role === 'workstation' ? { siteFootage: site.footage } : {};
   const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, lookingBack, maskFor: masks.maskFor, options: { ...options, records: holds, ...siteRanges } });
   const streams = createStreamsModule({
     logger,

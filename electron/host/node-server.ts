@@ -1,10 +1,14 @@
 /**
  * A recorder's door for the site's other processes (never for browsers): /relay/<camera>?stream=…
- * hands a workstation the live stream of a camera this recorder holds. Every request carries a node
- * token signed by the asking process (recorders/node-signature.ts); nothing is served without one.
+ * hands a workstation the live stream of a camera this recorder holds; GET /footage/<camera>?fromMs&toMs
+ * lists its recorded segments of a camera in a window, and GET /footage/segments/<id>.ts sends one,
+ * for a workstation's playback. Every request carries a node token signed by the asking process for
+ * exactly its path (recorders/node-signature.ts); nothing is served without one.
  * It listens where the workstations can reach it (the site network), unlike the browser shell.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { LIVE_CLOSE_BAD_REQUEST, type StreamVariant } from '../../shared/events.js';
@@ -13,6 +17,31 @@ import { cameraIdSchema, streamVariantSchema } from '../../shared/schemas.js';
 import type { StreamSink } from '../core/streams/stream-fanout.js';
 import { NODE_TOKEN_HEADER, type NodeTokenChecker } from '../core/recorders/node-signature.js';
 import { liveSocketSink } from './live-socket-sink.js';
+import { sendFile, sendJson, sendText } from '../core/http-reply.js';
+import type { SegmentIndex } from '../core/recording/segment-index.js';
+
+const quiet = { log: () => undefined };
+
+/** /footage/<camera>?fromMs=&toMs= (the segments in the window) and /footage/segments/<id>.ts (one of them). */
+function serveFootage(footage: FootageSource, url: URL, res: ServerResponse): void {
+  const file = /^\/footage\/segments\/(\d{1,15})\.ts$/.exec(url.pathname);
+  if (file) {
+    const row = footage.index.byId(Number(file[1]));
+    if (!row || row.missing || !existsSync(join(footage.root, row.path))) return sendText(res, 404, 'No such recorded segment.');
+    return sendFile(res, join(footage.root, row.path), quiet, { 'Content-Type': 'video/mp2t' });
+  }
+  const list = /^\/footage\/([^/]+)$/.exec(url.pathname);
+  const fromMs = Number(url.searchParams.get('fromMs'));
+  const toMs = Number(url.searchParams.get('toMs'));
+  let cameraId = '';
+  try {
+    cameraId = decodeURIComponent(list?.[1] ?? '');
+  } catch {
+    // malformed: refused below
+  }
+  if (!list || !cameraIdSchema.safeParse(cameraId).success || !Number.isSafeInteger(fromMs) || !Number.isSafeInteger(toMs) || toMs <= fromMs) return sendText(res, 400, 'Malformed footage request.');
+  sendJson(res, 200, footage.index.segments(cameraId, fromMs, toMs).filter((s) => !s.missing).map((s) => ({ id: s.id, startMs: s.startMs, endMs: s.endMs })));
+}
 
 /** Close code of a relay asked of a recorder that does not hold the camera (any more): ask the directory again. */
 export const RELAY_CLOSE_NOT_HERE = 4409;
@@ -22,15 +51,24 @@ export interface RelayProvider {
   openRelay(nodeId: string, cameraId: string, sink: StreamSink, stream: StreamVariant): () => void;
 }
 
+/** A recorder's footage, as its segment index and recordings folder hold it. */
+export interface FootageSource {
+  index: Pick<SegmentIndex, 'segments' | 'byId'>;
+  root: string;
+}
+
 export interface NodeServer {
   url: string;
   close(): Promise<void>;
 }
 
-export async function startNodeServer(options: { relay: RelayProvider; checker: NodeTokenChecker; host: string; port: number }): Promise<NodeServer> {
+export async function startNodeServer(options: { relay: RelayProvider; footage?: () => FootageSource; checker: NodeTokenChecker; host: string; port: number }): Promise<NodeServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024, perMessageDeflate: false });
-  const server = createServer((_req, res) => {
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found.');
+  const server = createServer((req, res) => {
+    const header = req.headers[NODE_TOKEN_HEADER];
+    if (req.method !== 'GET' || !options.footage) return sendText(res, 404, 'Not found.');
+    if (!options.checker.check(typeof header === 'string' ? header : undefined, req.url ?? '').ok) return sendText(res, 401, 'A node token signed for this request is needed.');
+    serveFootage(options.footage(), new URL(req.url ?? '/', 'http://node'), res);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: string) => void socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);

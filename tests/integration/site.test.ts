@@ -9,6 +9,7 @@
  * (The time a takeover takes is measured by bench/site-failover.ts, not asserted here.)
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamPath } from '../../shared/events.js';
 import type { StreamSink } from '../../electron/core/streams/stream-fanout.js';
@@ -110,6 +111,25 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
     const made = await w1.api.createBookmark({ cameraIds: [ids.gate], atMs: Date.now(), beforeMs: 5_000, afterMs: 5_000, title: 'Van at the gate', notes: '', tags: [], caseReference: '' });
     await waitFor('workstation 2 to list the bookmark', async () => (await w2.api.listBookmarks({ text: 'Van at the gate' })).some((b) => b.id === made.id));
   });
+
+  it('plays recorded footage on a workstation, fetched from the recorder that recorded it, byte for byte', async () => {
+    const holder = recorder((await holderOf(ids.yard))!.recorder_id);
+    // The timeline comes from the directory's coverage, which recorders bring up to date as they go.
+    const [range] = await waitFor('the yard’s footage on workstation 1’s timeline', async () => {
+      const ranges = await w1.api.listRecordings({ cameraId: ids.yard, fromMs: Date.now() - 600_000, toMs: Date.now() + 60_000 });
+      return ranges.length ? ranges : undefined;
+    }, 90_000);
+    const path = `/media/${ids.yard}/recording.m3u8?fromMs=${range!.startMs}&toMs=${range!.endMs}`;
+    const playlist = await (await fetch(new URL(await w1.api.mediaLink({ path }), w1.baseUrl))).text();
+    const links = playlist.split('\n').filter((l) => l.startsWith('/media/site-segments/'));
+    expect(links.length, playlist).toBeGreaterThan(0);
+    expect(links.every((l) => l.startsWith(`/media/site-segments/${holder.id}/`))).toBe(true);
+    const served = Buffer.from(await (await fetch(new URL(links[0]!, w1.baseUrl))).arrayBuffer());
+    const onDisk = holder.footage(ids.yard).map((f) => readFileSync(f));
+    expect(onDisk.some((bytes) => bytes.equals(served)), 'the segment served is one the recorder wrote').toBe(true);
+    // A segment link is for the session it was signed for: without its signature, nothing.
+    expect((await fetch(new URL(links[0]!.replace(/&sig=[^&]+/, ''), w1.baseUrl))).status).toBe(401);
+  }, 180_000);
 
   it('moves a camera to the other recorder when its recorder is SIGKILLed: recorded on, ledgered, and the workstations’ live views follow', async () => {
     const tiles = [new Tile(), new Tile()];

@@ -63,6 +63,12 @@ export class CoverageTable {
     });
   }
 
+  /** The recorders holding footage of the camera in [from, to). */
+  async holders(cameraId: string, fromMs: number, toMs: number): Promise<string[]> {
+    const rows = await this.db.query<{ recorder_id: string }>('SELECT DISTINCT recorder_id FROM coverage WHERE camera_id = $1 AND end_ms > $2 AND start_ms < $3 ORDER BY recorder_id', [cameraId, fromMs, toMs]);
+    return rows.map((r) => r.recorder_id);
+  }
+
   /** The camera's footage across every recorder overlapping [from, to): stretches merged where they meet. */
   async ranges(cameraId: string, fromMs: number, toMs: number): Promise<TimeRange[]> {
     const rows = await this.db.query<{ start_ms: string; end_ms: string }>('SELECT start_ms, end_ms FROM coverage WHERE camera_id = $1 AND end_ms > $2 AND start_ms < $3 ORDER BY start_ms', [cameraId, fromMs, toMs]);

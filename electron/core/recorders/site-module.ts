@@ -17,7 +17,7 @@ import type { GainedLease, Lease, LeaseStore, NodeRow } from './lease-store.js';
 import type { SealingKey } from './password-seal.js';
 import type { RelaySource } from './relay-upstream.js';
 import { CoverageReporter, type FootageIndex } from './coverage.js';
-import type { TimeRange } from '../recording/segment-index.js';
+import { siteFootage, type SiteFootage } from './site-footage.js';
 
 /** How often a recorder brings its coverage in the directory up to date: how far behind a workstation's timeline may be. */
 const COVERAGE_EVERY_MS = 15_000;
@@ -59,8 +59,8 @@ export interface SiteModule extends FeatureModule {
   records(cameraId: string): boolean;
   /** How a workstation plays the camera now: the relay of the recorder holding it, or null while none does. */
   relaySource(cameraId: string, stream: StreamVariant): RelaySource | null;
-  /** A workstation's timeline: the camera's footage across every recorder of the site. */
-  ranges(cameraId: string, fromMs: number, toMs: number): Promise<TimeRange[]>;
+  /** A workstation's timeline and playback: the camera's footage across every recorder of the site. */
+  readonly footage: SiteFootage;
   /** The public key of a process of the site, for checking its signed requests. */
   publicKeyOf(nodeId: string): string | null;
   /** Starts the rounds once the directory is ready; the camera hooks say what to start and stop. */
@@ -116,7 +116,15 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
       return { kind: 'relay', target: { recorderUrl: holder.url, recorderName: holder.name, cameraId, stream }, me: { nodeId: site.nodeId, key: deps.key() } };
     },
     publicKeyOf: (nodeId) => nodes.get(nodeId)?.publicKey ?? null,
-    ranges: (cameraId, fromMs, toMs) => siteTables(directory).coverage.ranges(cameraId, fromMs, toMs),
+    footage: siteFootage({
+      coverage: siteTables(directory).coverage,
+      urlOf: (recorderId) => {
+        const node = nodes.get(recorderId);
+        return node?.alive && node.url ? node.url : null;
+      },
+      me: () => ({ nodeId: site.nodeId, key: deps.key() }),
+      logger,
+    }),
     start(hooks) {
       void directory.ready.then(async () => {
         if (closed) return;

@@ -5,11 +5,11 @@
  * EXT-X-START names where to begin: without it a player treats a growing (open) list as live and
  * jumps to its live edge on first play, whatever it was asked to seek to before.
  */
-import { CONTIGUOUS_MS, type SegmentRow } from './segment-index.js';
+import { CONTIGUOUS_MS, type TimeRange } from './segment-index.js';
 
-export interface PlaylistOptions {
+export interface PlaylistOptions<S extends TimeRange> {
   /** Turns a segment into its URI (relative to the playlist). */
-  uri: (segment: SegmentRow) => string;
+  uri: (segment: S) => string;
   /** true: the recording is still growing, players reload the list (instant replay up to live). */
   open: boolean;
   /** Where players start, ms since epoch; in a gap, the next recorded moment. */
@@ -17,7 +17,7 @@ export interface PlaylistOptions {
 }
 
 /** Seconds of playlist media before `wallMs`: what came before it, gaps skipped. */
-function mediaOffset(segments: readonly SegmentRow[], wallMs: number): number {
+function mediaOffset(segments: readonly TimeRange[], wallMs: number): number {
   let seconds = 0;
   for (const s of segments) {
     if (wallMs < s.endMs) return seconds + Math.max(0, wallMs - s.startMs) / 1000;
@@ -26,7 +26,7 @@ function mediaOffset(segments: readonly SegmentRow[], wallMs: number): number {
   return seconds;
 }
 
-export function hlsPlaylist(segments: readonly SegmentRow[], options: PlaylistOptions): string {
+export function hlsPlaylist<S extends TimeRange>(segments: readonly S[], options: PlaylistOptions<S>): string {
   const target = Math.max(1, ...segments.map((s) => Math.ceil((s.endMs - s.startMs) / 1000)));
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${target}`, '#EXT-X-MEDIA-SEQUENCE:0'];
   if (!options.open) lines.push('#EXT-X-PLAYLIST-TYPE:VOD');

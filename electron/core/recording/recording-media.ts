@@ -16,12 +16,38 @@ import { sendFile, sendJson, sendText } from '../http-reply.js';
 import type { Logger } from '../logger.js';
 import { hlsPlaylist } from './hls-playlist.js';
 import { needsPlaybackTranscode, transcodeSegment } from './playback-transcode.js';
-import type { SegmentIndex } from './segment-index.js';
+import type { SegmentIndex, TimeRange } from './segment-index.js';
+import type { SiteFootage } from '../recorders/site-footage.js';
 import { viewingParam, type LookingBack } from './looking-back.js';
 import { MEDIA_LINK_MS } from '../people/sessions.js';
 
-export function recordingMediaRoutes({ root, index, registry, ledger, lookingBack, logger }: { root: string; index: SegmentIndex; registry: CameraRegistry; ledger: AuditLedger; lookingBack: LookingBack; logger: Logger }): MediaRoute[] {
+/**
+ * `siteFootage`: a site's workstation, which has no footage of its own: playlists list the recorders'
+ * segments, and each is fetched from its recorder when the player asks (/media/site-segments/…).
+ */
+export function recordingMediaRoutes({ root, index, registry, ledger, lookingBack, logger, siteFootage }: { root: string; index: SegmentIndex; registry: CameraRegistry; ledger: AuditLedger; lookingBack: LookingBack; logger: Logger; siteFootage?: SiteFootage | undefined }): MediaRoute[] {
+  /** The window's segments and the media path each is played from. */
+  const segmentsOf = async (cameraId: string, fromMs: number, toMs: number, viewing: string): Promise<Array<TimeRange & { path: string }>> =>
+    siteFootage
+      ? (await siteFootage.segments(cameraId, fromMs, toMs)).map((s) => ({ ...s, path: `/media/site-segments/${encodeURIComponent(s.recorderId)}/${s.id}.ts?endMs=${s.endMs}${viewing && `&${viewing.slice(1)}`}` }))
+      : index.segments(cameraId, fromMs, toMs).map((s) => ({ ...s, path: `/media/segments/${s.id}.ts${viewing}` }));
   return [
+    {
+      // /media/site-segments/<recorder>/<id>.ts?endMs=[&viewing=]: a recorder's segment, fetched for the player (a site's workstation).
+      pattern: /^\/media\/site-segments\/([a-z0-9-]{1,63})\/(\d{1,15})\.ts$/,
+      async serve({ url, res, person }, match) {
+        const endMs = Number(url.searchParams.get('endMs'));
+        if (!siteFootage || !Number.isSafeInteger(endMs)) return sendText(res, 404, 'No such recorded segment.');
+        const viewing = viewingParam(url);
+        const allowed = viewing === undefined ? null : lookingBack.check(person, viewing, endMs, endMs);
+        if (!allowed?.ok) return sendText(res, 403, allowed?.message ?? 'The playback named in this link is not one Watchroom gave.');
+        const upstream = await siteFootage.open(match[1]!, Number(match[2]));
+        if (!upstream) return sendText(res, 502, 'The recorder holding this segment cannot be reached now.');
+        res.writeHead(200, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=3600', ...(upstream.headers['content-length'] ? { 'Content-Length': upstream.headers['content-length'] } : {}) });
+        res.on('close', () => upstream.destroy());
+        upstream.pipe(res);
+      },
+    },
     {
       // /media/segments/<id>.ts[?viewing=<playback session>]: the links a playlist gives, which name its session.
       pattern: /^\/media\/segments\/(\d{1,15})\.ts$/,
@@ -40,7 +66,7 @@ export function recordingMediaRoutes({ root, index, registry, ledger, lookingBac
     {
       // /media/<camera>/recording.m3u8?fromMs=&toMs=[&startMs=][&open=1][&viewing=<playback session>]
       pattern: /^\/media\/([^/]+)\/recording\.m3u8$/,
-      serve({ url, res, person, sign }, match) {
+      async serve({ url, res, person, sign }, match) {
         const q = url.searchParams;
         const parsed = playlistQuerySchema.safeParse({
           cameraId: decodeURIComponent(match[1]!),
@@ -64,7 +90,8 @@ export function recordingMediaRoutes({ root, index, registry, ledger, lookingBac
         ledger.append({ name: person.name, role: person.role }, 'recording.view', cameraId, { name, fromMs, toMs, ...(allowed.viewingId ? { viewingId: allowed.viewingId } : { instantReplay: true }) });
         // A player fetches the segments as it plays: their links last as long as the window, and then some.
         const validMs = MEDIA_LINK_MS + (toMs - fromMs);
-        const text = hlsPlaylist(index.segments(cameraId, fromMs, toMs), { uri: (s) => sign(`/media/segments/${s.id}.ts${allowed.viewingId ? `?viewing=${allowed.viewingId}` : ''}`, validMs), open: q.get('open') === '1', startMs });
+        const segments = await segmentsOf(cameraId, fromMs, toMs, allowed.viewingId ? `?viewing=${allowed.viewingId}` : '');
+        const text = hlsPlaylist(segments, { uri: (s) => sign(s.path, validMs), open: q.get('open') === '1', startMs });
         res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
         res.end(text);
       },

@@ -21,7 +21,8 @@ import { RecordingStore, type Audit } from './recording-store.js';
 import { fileDeletionReceipt, type ReceiptDeps } from './deletion-receipt.js';
 import { applyRetention, DEFAULT_FREE_SPACE_FLOOR, DEFAULT_RETENTION, type FreeSpaceFloor, type RetentionResult } from './retention.js';
 import { SEAL_AFTER_MS, sealOpenMinutes } from './minute-batches.js';
-import { SegmentIndex, type TimeRange } from './segment-index.js';
+import { SegmentIndex } from './segment-index.js';
+import type { SiteFootage } from '../recorders/site-footage.js';
 import { MAX_CLOCK_OFFSET_MS, SegmentRecorder } from './segment-recorder.js';
 import { pruneTimelineThumbnails, timelineThumbnailRoute, type MaskFor } from './timeline-thumbnails.js';
 import { TrustedClock, type Clocks } from './trusted-clock.js';
@@ -41,8 +42,8 @@ export interface RecordingOptions {
   clocks?: Clocks;
   /** In a site, whether this process records the camera now (a recorder holding its lease); every camera that records, on one machine. */
   records?: (cameraId: string) => boolean;
-  /** A site's workstation: a camera's footage across the site's recorders (it has none of its own). */
-  rangesFrom?: (cameraId: string, fromMs: number, toMs: number) => Promise<TimeRange[]>;
+  /** A site's workstation: it has no footage of its own; its timeline and playback are the site's recorders'. */
+  siteFootage?: SiteFootage;
 }
 
 export interface RecordingModule extends FeatureModule {
@@ -111,7 +112,7 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
   owned.add(interval(() => sealEnded(), SEAL_AFTER_MS / 3));
 
   const mediaRoutes = [
-    ...recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, lookingBack: deps.lookingBack, logger }),
+    ...recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, lookingBack: deps.lookingBack, logger, siteFootage: options.siteFootage }),
     timelineThumbnailRoute({ root, cacheDir: thumbnails, index, registry, lookingBack: deps.lookingBack, logger, maskFor: deps.maskFor, maxKept: options.timelineThumbnailsKept }),
   ];
 
@@ -123,7 +124,7 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
     ready,
     applyRetention: runRetention,
     mediaRoutes,
-    handlers: recordingHandlers({ index, registry, retention, settings: deps.settings, runRetention, ready, logger, rangesFrom: options.rangesFrom }),
+    handlers: recordingHandlers({ index, registry, retention, settings: deps.settings, runRetention, ready, logger, siteFootage: options.siteFootage }),
     async dispose() {
       owned.dispose();
       closing.abort();
@@ -176,13 +177,13 @@ function recordingHandlers(deps: {
   runRetention: () => Promise<unknown>;
   ready: Promise<ReconcileReport>;
   logger: Logger;
-  rangesFrom: RecordingOptions['rangesFrom'];
+  siteFootage: SiteFootage | undefined;
 }): FeatureModule['handlers'] {
   const { index, registry, retention, runRetention, ready, logger } = deps;
   return {
     listRecordings: async ({ cameraId, fromMs, toMs }) => {
       registry.get(cameraId);
-      if (deps.rangesFrom) return deps.rangesFrom(cameraId, fromMs, toMs);
+      if (deps.siteFootage) return deps.siteFootage.ranges(cameraId, fromMs, toMs);
       const ranges = index.ranges(cameraId, fromMs, toMs);
       const reanchored = index.clockDriftsAt(cameraId, fromMs, toMs, MAX_CLOCK_OFFSET_MS);
       if (!reanchored.length) return ranges;

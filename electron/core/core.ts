@@ -117,10 +117,11 @@ export function createCore(options: CoreOptions): Core {
   directory.ready.catch((error: Error) => logger.log('error', 'directory: cannot be used', { error: error.message }));
   // Every change, whichever workstation made it, reaches every view of this one.
   directory.onChange('bookmarks', () => emit({ type: 'bookmarks.changed' }));
-  const audit = createAuditModule({ dataDir, logger, emit, options });
+  const siteOptions = options.site ? { ...options.site, nodeId: options.site.nodeId ?? siteNodeId(settings, options.site.role) } : null;
+  // In a site, the directory keeps a copy of every ledger checkpoint: an anchor off this machine.
+  const audit = createAuditModule({ dataDir, logger, emit, options, anchor: siteOptions ? siteTables(directory).checkpointsOf(siteOptions.nodeId) : undefined });
   const people = createPeopleModule({ dataDir, ledger: audit.ledger, settings, appVersion: options.appVersion, shell: options.shell, ...(options.idleLockMs !== undefined ? { idleLockMs: options.idleLockMs } : {}) });
   // One machine keeps its cameras in its settings; a site's processes share the directory's.
-  const siteOptions = options.site ? { ...options.site, nodeId: options.site.nodeId ?? siteNodeId(settings, options.site.role) } : null;
   const sealingKey = siteOptions?.role === 'recorder' ? loadOrCreateSealingKey(keysDir(dataDir)) : null;
   const cameraStore = siteOptions
     ? { store: siteCameraStore({ table: siteTables(directory).cameras, directory, nodeId: siteOptions.nodeId, key: sealingKey, logger }), initial: [] }

@@ -11,7 +11,7 @@ import { loadOrCreateSigningKey } from '../evidence/signing-key.js';
 import { keysDir, workstationKey, workstationKeyMade } from '../evidence/workstation-key.js';
 import { AuditLedger } from './audit-ledger.js';
 import { findCaptureEntries, type CaptureEntry } from './capture-proof.js';
-import { CHECKPOINTS_FILE, LedgerCheckpoints } from './ledger-checkpoints.js';
+import { CHECKPOINTS_FILE, LedgerCheckpoints, type CheckpointAnchor } from './ledger-checkpoints.js';
 import { checkLedgerAtStart, writtenWhileStopped } from './ledger-startup.js';
 
 export interface AuditOptions {
@@ -37,7 +37,8 @@ export interface AuditModule extends FeatureModule {
   captureEntries(paths: ReadonlySet<string>): Promise<Map<string, CaptureEntry>>;
 }
 
-export function createAuditModule(deps: { dataDir: string; logger: Logger; emit(event: CoreEvent): void; options: AuditOptions }): AuditModule {
+/** `anchor`: a site's directory, which keeps a copy of every checkpoint and holds the start-up check to them. */
+export function createAuditModule(deps: { dataDir: string; logger: Logger; emit(event: CoreEvent): void; options: AuditOptions; anchor?: CheckpointAnchor | undefined }): AuditModule {
   const { dataDir, logger, options } = deps;
   const ledger = new AuditLedger(join(dataDir, 'audit.jsonl'));
   // Before anything of this run is appended: what was written while Watchroom was not running.
@@ -60,13 +61,17 @@ export function createAuditModule(deps: { dataDir: string; logger: Logger; emit(
     key: signingKey,
     logger,
     ...(options.ledgerMirror ? { mirrorDir: options.ledgerMirror } : {}),
+    ...(deps.anchor ? { anchor: deps.anchor } : {}),
     ...(options.timestampUrl ? { timestampUrl: options.timestampUrl } : {}),
     ...(options.checkpointEvery?.entries ? { everyEntries: options.checkpointEvery.entries } : {}),
     ...(options.checkpointEvery?.ms ? { everyMs: options.checkpointEvery.ms } : {}),
   });
   const checked = (async () => {
     check = { state: 'running', fromSeq: 0, entries: 0, problems: [] };
+    // The directory out of reach at start is not a finding about the ledger: checked without its copies.
+    const directoryCopies = await deps.anchor?.all().catch((error: Error) => void logger.log('warn', 'audit.directory-copies-unread', { error: error.message }));
     check = await checkLedgerAtStart({
+      ...(directoryCopies ? { directoryCopies } : {}),
       ledger,
       checkpointsFile: checkpoints.file,
       publicKeyPem: signingKey().publicKeyPem,

@@ -41,6 +41,8 @@ export interface LedgerCheckOptions {
   publicKeyPem: string | null;
   /** The mirror's copy of the checkpoints file. */
   mirrorFile?: string;
+  /** The site directory's copies of this process's checkpoints (read by the caller: the directory is a database). */
+  directoryCopies?: ReadonlyArray<Checkpoint | null>;
   /** The time-stamp authority's CA certificate: tokens are checked only with it. */
   timestampCaFile?: string;
   /** Check from this checkpoint on (start-up), instead of the whole ledger. */
@@ -88,28 +90,41 @@ export async function checkLedger(opts: LedgerCheckOptions): Promise<LedgerRepor
   };
 }
 
-/** The checkpoints by entry: local, and the mirror's (which a local rewrite cannot reach), which win. */
+/** Where copies of the checkpoints are kept out of a local rewriter's reach, and how its problems are named. */
+const COPIES = {
+  mirror: { where: 'the mirror', empty: 'mirror-empty', absent: 'checkpoint-not-mirrored', differs: 'checkpoint-differs-from-mirror' },
+  directory: { where: 'the site directory', empty: 'directory-empty', absent: 'checkpoint-not-in-directory', differs: 'checkpoint-differs-from-directory' },
+} as const;
+
+/** The checkpoints by entry: local, and the copies' (the mirror's, the directory's: a local rewrite cannot reach them), which win. */
 function readAllCheckpoints(opts: LedgerCheckOptions, problem: Problem): Map<number, Checkpoint> {
   const local = readCheckpoints(opts.checkpointsFile);
   local.forEach((c, i) => c === null && problem('checkpoint-unreadable', null, `Line ${i + 1} of the checkpoints file is not a checkpoint.`));
   const checkpoints = new Map<number, Checkpoint>();
   for (const c of local) if (c) checkpoints.set(c.seq, c);
-  if (!opts.mirrorFile) return checkpoints;
-  const mirrored = readCheckpoints(opts.mirrorFile);
-  if (mirrored.length === 0 && checkpoints.size > 0) problem('mirror-empty', null, 'The mirror holds no checkpoints at all: it is not this workstation’s mirror, or it was emptied.');
-  const inMirror = new Set(mirrored.map((m) => m?.seq));
-  // The newest may not have reached a mirror that was away; every older one must have.
   const newestLocal = Math.max(0, ...checkpoints.keys());
-  if (mirrored.length > 0) for (const seq of checkpoints.keys()) if (seq !== newestLocal && !inMirror.has(seq)) problem('checkpoint-not-mirrored', seq, `The checkpoint of entry ${seq} never reached the mirror.`);
-  for (const m of mirrored) {
-    if (!m) continue;
-    const mine = checkpoints.get(m.seq);
-    if (!mine) problem('checkpoint-missing', m.seq, `The mirror holds a checkpoint of entry ${m.seq} that the workstation's checkpoints file no longer has.`);
-    else if (canonicalJson(mine) !== canonicalJson(m)) problem('checkpoint-differs-from-mirror', m.seq, `The checkpoint of entry ${m.seq} differs from the mirror's copy: it was re-made after the fact.`);
-    checkpoints.set(m.seq, m); // the mirror's copy is the one to hold the ledger to
+  const localSeqs = [...checkpoints.keys()];
+  const copies = [
+    ...(opts.mirrorFile ? [{ names: COPIES.mirror, copied: readCheckpoints(opts.mirrorFile) }] : []),
+    ...(opts.directoryCopies ? [{ names: COPIES.directory, copied: opts.directoryCopies }] : []),
+  ];
+  for (const { names, copied } of copies) {
+    if (copied.length === 0 && localSeqs.length > 0) problem(names.empty, null, `${capitalised(names.where)} holds no checkpoints at all: it is not this workstation’s, or it was emptied.`);
+    const inCopy = new Set(copied.map((m) => m?.seq));
+    // The newest may not have reached a copy that was away; every older one must have.
+    if (copied.length > 0) for (const seq of localSeqs) if (seq !== newestLocal && !inCopy.has(seq)) problem(names.absent, seq, `The checkpoint of entry ${seq} never reached ${names.where}.`);
+    for (const m of copied) {
+      if (!m) continue;
+      const mine = local.find((c) => c?.seq === m.seq);
+      if (!mine) problem('checkpoint-missing', m.seq, `${capitalised(names.where)} holds a checkpoint of entry ${m.seq} that the workstation's checkpoints file no longer has.`);
+      else if (canonicalJson(mine) !== canonicalJson(m)) problem(names.differs, m.seq, `The checkpoint of entry ${m.seq} differs from ${names.where}'s copy: it was re-made after the fact.`);
+      checkpoints.set(m.seq, m); // the copy is the one to hold the ledger to
+    }
   }
   return checkpoints;
 }
+
+const capitalised = (text: string) => text[0]!.toUpperCase() + text.slice(1);
 
 /** Each checkpoint's signature and, given the CA, its time-stamp; returns the times genuine tokens give. */
 async function checkCheckpoints(checkpoints: ReadonlyMap<number, Checkpoint>, opts: LedgerCheckOptions, key: string | null, problem: Problem) {

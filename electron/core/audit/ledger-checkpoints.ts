@@ -80,7 +80,18 @@ export function lastCheckpoint(file: string, accept: (c: Checkpoint) => boolean)
   }
 }
 
+/** Somewhere else checkpoints are copied to as they are taken (a site's directory). */
+export interface CheckpointAnchor {
+  /** The entry numbers of the copies it holds. */
+  seqs(): Promise<Set<number>>;
+  add(checkpoints: readonly Checkpoint[]): Promise<void>;
+  /** Every copy, oldest first; one that is not a checkpoint is null in its place. */
+  all(): Promise<Array<Checkpoint | null>>;
+}
+
 export interface CheckpointOptions {
+  /** A site's directory, which gets a copy of every checkpoint. */
+  anchor?: CheckpointAnchor;
   ledger: AuditLedger;
   dataDir: string;
   key: () => SigningKey;
@@ -138,6 +149,7 @@ export class LedgerCheckpoints {
       }
       appendSynced(this.file, `${JSON.stringify(checkpoint)}\n`);
       this.mirror();
+      await this.copyToAnchor();
     }).catch((error: unknown) => this.opts.logger.log('error', 'audit.checkpoint-failed', { error: String(error) }));
     return this.work;
   }
@@ -157,6 +169,19 @@ export class LedgerCheckpoints {
       if (missing.length > 0) appendSynced(target, missing.map((l) => `${l}\n`).join(''));
     } catch (error) {
       this.opts.logger.log('warn', 'audit.mirror-failed', { mirror: dir, error: String(error) });
+    }
+  }
+
+  /** Copies to the anchor every local checkpoint it lacks (it may have been out of reach); a failure waits for the next checkpoint. */
+  private async copyToAnchor(): Promise<void> {
+    const anchor = this.opts.anchor;
+    if (!anchor) return;
+    try {
+      const have = await anchor.seqs();
+      const missing = readCheckpoints(this.file).filter((c): c is Checkpoint => c !== null && !have.has(c.seq));
+      if (missing.length > 0) await anchor.add(missing);
+    } catch (error) {
+      this.opts.logger.log('warn', 'audit.anchor-failed', { error: String(error) });
     }
   }
 

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { AuditStatus } from '../../../shared/events.js';
 import type { AuditLedger } from './audit-ledger.js';
 import { checkLedger } from './ledger-check.js';
-import { lastCheckpoint, signedBy } from './ledger-checkpoints.js';
+import { lastCheckpoint, signedBy, type Checkpoint } from './ledger-checkpoints.js';
 
 export interface ByteRange {
   from: number;
@@ -26,10 +26,10 @@ export function writtenWhileStopped(ledger: AuditLedger, checkpointsFile: string
   return from !== null && from < to ? { from, to } : null;
 }
 
-export async function checkLedgerAtStart(opts: { ledger: AuditLedger; checkpointsFile: string; mirrorFile?: string; publicKeyPem: string; whileStopped: ByteRange | null }): Promise<NonNullable<AuditStatus['check']>> {
+export async function checkLedgerAtStart(opts: { ledger: AuditLedger; checkpointsFile: string; mirrorFile?: string; directoryCopies?: ReadonlyArray<Checkpoint | null>; publicKeyPem: string; whileStopped: ByteRange | null }): Promise<NonNullable<AuditStatus['check']>> {
   const { ledger } = opts;
   const from = lastCheckpoint(opts.checkpointsFile, signedBy(opts.publicKeyPem));
-  const report = await checkLedger({ ledgerFile: ledger.file, checkpointsFile: opts.checkpointsFile, publicKeyPem: opts.publicKeyPem, ...(opts.mirrorFile ? { mirrorFile: opts.mirrorFile } : {}), ...(from ? { from } : {}) });
+  const report = await checkLedger({ ledgerFile: ledger.file, checkpointsFile: opts.checkpointsFile, publicKeyPem: opts.publicKeyPem, ...(opts.mirrorFile ? { mirrorFile: opts.mirrorFile } : {}), ...(opts.directoryCopies ? { directoryCopies: opts.directoryCopies } : {}), ...(from ? { from } : {}) });
   const problems = report.problems.map((p) => p.message);
   const codes = report.problems.map((p) => p.code);
 

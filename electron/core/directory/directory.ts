@@ -10,6 +10,7 @@ import type { Bookmark, BookmarkInput, BookmarkQuery } from '../../../shared/inc
 import type { LeaseStore } from '../recorders/lease-store.js';
 import type { CameraTable } from '../recorders/site-cameras.js';
 import type { CoverageTable } from '../recorders/coverage.js';
+import type { CheckpointAnchor } from '../audit/ledger-checkpoints.js';
 import type { Emitter } from '../emitter.js';
 
 /** What a change notice is about; a view listens to the topics it shows. */
@@ -51,7 +52,7 @@ export interface Directory {
   readonly ready: Promise<void>;
   readonly bookmarks: BookmarkRepository;
   /** The site's processes, cameras and recorders' camera leases: a PostgreSQL directory only (one machine has no recorders to share cameras). */
-  readonly site: { leases: LeaseStore; cameras: CameraTable; coverage: CoverageTable } | null;
+  readonly site: { leases: LeaseStore; cameras: CameraTable; coverage: CoverageTable; checkpointsOf(nodeId: string): CheckpointAnchor } | null;
   /** Calls `listener` for every change of `topic` by any process, this one included; the result stops listening. */
   onChange(topic: DirectoryTopic, listener: (change: DirectoryChange) => void): () => void;
   close(): Promise<void>;

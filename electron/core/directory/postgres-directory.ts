@@ -16,6 +16,7 @@ import { migrate } from './pg-migrations.js';
 import { LeaseStore } from '../recorders/lease-store.js';
 import { CameraTable } from '../recorders/site-cameras.js';
 import { CoverageTable } from '../recorders/coverage.js';
+import { directoryCheckpoints } from './checkpoint-copies.js';
 
 /** Queries and notifying writes, each failure in the operator's words. */
 export interface Db {
@@ -62,7 +63,7 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
   return {
     ready,
     bookmarks: bookmarkRepository(db),
-    site: { leases: new LeaseStore(db), cameras: new CameraTable(db), coverage: new CoverageTable(db) },
+    site: { leases: new LeaseStore(db), cameras: new CameraTable(db), coverage: new CoverageTable(db), checkpointsOf: (nodeId) => directoryCheckpoints(db, nodeId) },
     onChange: topicListener(changes),
     // Once: a second close (a shell and a test both closing) waits for the first instead of ending the pool twice.
     close: () => (closing ??= (async () => {

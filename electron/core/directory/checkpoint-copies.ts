@@ -1,0 +1,41 @@
+/**
+ * Every process's ledger checkpoints, copied into the site's directory as they are taken: an anchor
+ * outside the machine, as the mirror folder is, that whoever rewrites one machine's disk cannot
+ * reach. The table takes inserts only: a trigger refuses every update and delete, so a checkpoint,
+ * once copied, stays as it was signed. A process's start-up check holds its ledger to these copies.
+ */
+import { parseCheckpoint, type Checkpoint, type CheckpointAnchor } from '../audit/ledger-checkpoints.js';
+import type { Db } from './postgres-directory.js';
+
+/** The schema, as one of the directory's numbered migrations. */
+export const CHECKPOINT_TABLE = `
+  CREATE TABLE ledger_checkpoints (
+    node_id text NOT NULL,
+    seq bigint NOT NULL,
+    checkpoint jsonb NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (node_id, seq)
+  );
+  CREATE FUNCTION ledger_checkpoints_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'ledger checkpoints are append-only'; END $$;
+  CREATE TRIGGER ledger_checkpoints_append_only BEFORE UPDATE OR DELETE ON ledger_checkpoints
+    FOR EACH ROW EXECUTE FUNCTION ledger_checkpoints_append_only();
+`;
+
+/** One process's copies. */
+export function directoryCheckpoints(db: Db, nodeId: string): CheckpointAnchor {
+  return {
+    async seqs() {
+      const rows = await db.query<{ seq: string }>('SELECT seq FROM ledger_checkpoints WHERE node_id = $1', [nodeId]);
+      return new Set(rows.map((r) => Number(r.seq)));
+    },
+    async add(checkpoints) {
+      // A copy already there is kept as it was (ON CONFLICT DO NOTHING): the check compares the two.
+      for (const c of checkpoints) await db.query('INSERT INTO ledger_checkpoints (node_id, seq, checkpoint) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [nodeId, c.seq, JSON.stringify(c)]);
+    },
+    async all() {
+      const rows = await db.query<{ checkpoint: unknown }>('SELECT checkpoint FROM ledger_checkpoints WHERE node_id = $1 ORDER BY seq', [nodeId]);
+      return rows.map((r) => parseCheckpoint(JSON.stringify(r.checkpoint)));
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * A site's processes copy their ledger checkpoints into the PostgreSQL directory (issue 13): an
+ * anchor off the machine. Attacked as someone with the machine's disk and a database login would:
+ * the table refuses updates and deletes; a ledger cut back with its checkpoints file to match, and a
+ * checkpoint re-made after the fact, are both found at the next start against the directory's copies.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKPOINTS_FILE } from '../../electron/core/audit/ledger-checkpoints.js';
+import { createCore, type Core } from '../../electron/core/core.js';
+import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
+import { waitFor } from '../fixtures/wait-for.js';
+
+let cluster: TestPostgres;
+let url: string;
+const NODE = 'ws-anchor';
+
+beforeAll(async () => {
+  cluster = await startTestPostgres();
+  url = await cluster.createDatabase();
+}, 120_000);
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+/** A workstation of the site on `dataDir`, taking a checkpoint every 3 entries. */
+const workstation = (dataDir: string) =>
+  createCore({ dataDir, appVersion: 'test', shell: 'browser', directory: { url }, site: { role: 'workstation', name: 'Anchored', nodeId: NODE }, checkpointEvery: { entries: 3 } });
+
+const copies = async () => (await cluster.query<{ seq: string; checkpoint: { seq: number; hash: string } }>(url, 'SELECT seq, checkpoint FROM ledger_checkpoints WHERE node_id = $1 ORDER BY seq', [NODE])).map((r) => r.checkpoint);
+const localCheckpoints = (dataDir: string) => readFileSync(join(dataDir, CHECKPOINTS_FILE), 'utf8').trim().split('\n');
+
+async function checkAtStart(dataDir: string): Promise<{ core: Core; problems: string[] }> {
+  const core = workstation(dataDir);
+  const status = await waitFor('the start-up check', async () => {
+    const s = await core.system.getAuditStatus();
+    return s.check && s.check.state !== 'running' ? s.check : undefined;
+  }, 60_000);
+  return { core, problems: status.problems };
+}
+
+describe('ledger checkpoints copied into the site directory', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'watchroom-anchor-'));
+
+  it('copies every checkpoint as it is taken, and the table takes no update or delete', async () => {
+    const core = workstation(dataDir);
+    await core.directoryReady;
+    for (let i = 0; i < 10; i++) await core.system.savePreset({ name: `Preset ${i}` });
+    await waitFor('the checkpoints copied', async () => (await copies()).length >= 3);
+    await core.close(); // the shutdown checkpoint is copied too
+    const local = localCheckpoints(dataDir).map((l) => JSON.parse(l) as { seq: number });
+    expect((await copies()).map((c) => c.seq)).toEqual(local.map((c) => c.seq));
+    await expect(cluster.query(url, 'UPDATE ledger_checkpoints SET checkpoint = $1', [{ seq: 1 }])).rejects.toThrow(/append-only/);
+    await expect(cluster.query(url, 'DELETE FROM ledger_checkpoints')).rejects.toThrow(/append-only/);
+  });
+
+  it('finds a clean ledger clean at the next start', async () => {
+    const { core, problems } = await checkAtStart(dataDir);
+    await core.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('finds a ledger cut back together with its checkpoints file: the directory still has the checkpoints', async () => {
+    const lines = readFileSync(join(dataDir, 'audit.jsonl'), 'utf8').trim().split('\n');
+    const checkpoints = localCheckpoints(dataDir);
+    const kept = checkpoints.slice(0, 2);
+    const lastKept = JSON.parse(kept.at(-1)!) as { seq: number };
+    // Everything after the second checkpoint goes, in both files: locally, the cut cannot be seen.
+    writeFileSync(join(dataDir, 'audit.jsonl'), `${lines.filter((l) => (JSON.parse(l) as { seq: number }).seq <= lastKept.seq).join('\n')}\n`);
+    writeFileSync(join(dataDir, CHECKPOINTS_FILE), `${kept.join('\n')}\n`);
+    const { core, problems } = await checkAtStart(dataDir);
+    await core.close();
+    expect(problems.join('\n')).toMatch(/The site directory holds a checkpoint of entry \d+ that the workstation's checkpoints file no longer has/);
+  });
+});

@@ -10,6 +10,7 @@ import ElectronStore from 'electron-store';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appVersion } from './core/app-version.js';
+import { hostname } from 'node:os';
 import { createCore, type Core } from './core/core.js';
 import { unreadableSettings, type SettingsStore } from './core/settings/settings-store.js';
 import type { SecretBox } from './core/settings/secret-box.js';
@@ -59,7 +60,11 @@ async function start(): Promise<void> {
   const ownFullScreen = (permission: string, url: string) => permission === 'fullscreen' && url.startsWith(`${RENDERER_ORIGIN}/`);
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) => callback(ownFullScreen(permission, details.requestingUrl)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin) => ownFullScreen(permission, `${requestingOrigin}/`));
+  // A workstation of a site: `watchroom --directory=postgres://user@host:5432/db`, the password in
+  // ~/.pgpass (as watchroom-host); cameras, bookmarks and footage then come from the site.
+  const directoryUrl = app.commandLine.getSwitchValue('directory');
   const core: Core = createCore({
+    ...(directoryUrl ? { directory: { url: directoryUrl }, site: { role: 'workstation', name: `Workstation on ${hostname()}` } } : {}),
     dataDir: app.getPath('userData'),
     appVersion: appVersion(),
     shell: 'electron',

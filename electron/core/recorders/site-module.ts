@@ -13,7 +13,7 @@ import type { SigningKey } from '../evidence/signing-key.js';
 import type { FeatureModule } from '../feature-module.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_LEASE_TIMING, LeaseKeeper, type LeaseTiming } from './lease-keeper.js';
-import type { GainedLease, Lease, LeaseStore, NodeRow } from './lease-store.js';
+import type { GainedLease, Lease, LeaseStore, NodeInfo, NodeRow } from './lease-store.js';
 import type { SealingKey } from './password-seal.js';
 import type { RelaySource } from './relay-upstream.js';
 import { CoverageReporter, type FootageIndex } from './coverage.js';
@@ -82,6 +82,25 @@ export function siteTables(directory: Directory): NonNullable<Directory['site']>
   return directory.site;
 }
 
+/** A recorder's rounds, started: its leases, and its footage reported to the directory's coverage. */
+function recorderRounds(deps: { site: SiteOptions; me: NodeInfo & { role: 'recorder' }; tables: NonNullable<Directory['site']>; timing: LeaseTiming; hooks: SiteHooks; logger: Logger }) {
+  const { site, hooks, logger } = deps;
+  const keeper = new LeaseKeeper({
+    recorder: deps.me,
+    store: deps.tables.leases,
+    cameras: hooks.cameras,
+    capacity: site.capacity ?? 100,
+    timing: deps.timing,
+    onGained: hooks.gained,
+    onLost: (cameraId) => hooks.lost(cameraId),
+    logger,
+  });
+  keeper.start();
+  const coverage = new CoverageReporter({ table: deps.tables.coverage, recorderId: site.nodeId, index: hooks.footage, everyMs: COVERAGE_EVERY_MS, logger });
+  coverage.start();
+  return { keeper, coverage };
+}
+
 export function createSiteModule(deps: { site: SiteOptions; directory: Directory; key: () => SigningKey; sealingKey: SealingKey | null; logger: Logger }): SiteModule {
   const { site, directory, logger } = deps;
   const store: LeaseStore = siteTables(directory).leases;
@@ -131,19 +150,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
         offs.push(directory.onChange('nodes', () => void refreshNodes().then(() => site.role === 'recorder' && hooks.nodesChanged(), quietly('cannot read the processes'))));
         await refreshNodes().catch(quietly('cannot read the processes'));
         if (site.role === 'recorder') {
-          keeper = new LeaseKeeper({
-            recorder: { ...me(), role: 'recorder' },
-            store,
-            cameras: hooks.cameras,
-            capacity: site.capacity ?? 100,
-            timing,
-            onGained: hooks.gained,
-            onLost: (cameraId) => hooks.lost(cameraId),
-            logger,
-          });
-          keeper.start();
-          coverage = new CoverageReporter({ table: siteTables(directory).coverage, recorderId: site.nodeId, index: hooks.footage, everyMs: COVERAGE_EVERY_MS, logger });
-          coverage.start();
+          ({ keeper, coverage } = recorderRounds({ site, me: { ...me(), role: 'recorder' }, tables: siteTables(directory), timing, hooks, logger }));
           return;
         }
         // A workstation says it is up (its key is how recorders know its requests) and follows the leases.

@@ -31,14 +31,12 @@ import { startHost } from '../host/http-host.js';
 import { appVersion } from '../core/app-version.js';
 import { personInputSchema } from '../../shared/schemas.js';
 import { fieldSentence } from '../../shared/field-sentences.js';
-import { untilSignal } from './until-signal.js';
+import { parseOrExit, runCommand, untilSignal, UsageError } from './cli-process.js';
 
 const USAGE = `Usage: watchroom-host [--port N] [--data DIR] [--cameras FILE.json|FILE.csv] [--no-demo] [--exports DIR] [--ledger-mirror DIR] [--tsa-url URL] [--idle-lock SECONDS]
                       [--directory postgres://USER@HOST:PORT/DATABASE]
        watchroom-host [--data DIR] --create-admin NAME [--display-name "Full Name"] < password-file`;
 
-/** A command line that cannot be used as it is: the sentence says why. */
-class UsageError extends Error {}
 
 function readOptions() {
   let values;
@@ -82,14 +80,8 @@ function readOptions() {
 }
 
 async function main(): Promise<number> {
-  let options;
-  try {
-    options = readOptions();
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 2;
-  }
+  const options = parseOrExit(readOptions);
+  if (typeof options === 'number') return options;
   const { values, port, idleLockSeconds, tsaUrl } = options;
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -168,10 +160,4 @@ async function createAdmin(core: Core, name: string, displayName: string | undef
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`watchroom-host failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCommand('watchroom-host', main);

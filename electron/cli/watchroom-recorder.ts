@@ -23,12 +23,11 @@ import { checkDirectoryUrl } from '../core/directory/directory-url.js';
 import { NodeTokenChecker } from '../core/recorders/node-signature.js';
 import { NODE_ID } from '../core/recorders/site-module.js';
 import { startNodeServer } from '../host/node-server.js';
-import { untilSignal } from './until-signal.js';
+import { parseOrExit, runCommand, untilSignal, UsageError } from './cli-process.js';
 
 const USAGE = `Usage: watchroom-recorder --directory postgres://USER@HOST:PORT/DATABASE --listen HOST:PORT
                           [--url http://HOST:PORT] [--data DIR] [--name NAME] [--id ID] [--capacity N]`;
 
-class UsageError extends Error {}
 
 function readOptions() {
   let values;
@@ -66,14 +65,8 @@ function readOptions() {
 }
 
 async function main(): Promise<number> {
-  let options;
-  try {
-    options = readOptions();
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 2;
-  }
+  const options = parseOrExit(readOptions);
+  if (typeof options === 'number') return options;
   if (options.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -111,10 +104,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`watchroom-recorder failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCommand('watchroom-recorder', main);

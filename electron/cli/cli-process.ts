@@ -1,0 +1,38 @@
+/** What Watchroom's long-running commands (watchroom-host, watchroom-recorder) share about being a process. */
+
+/** A command line that cannot be used as it is: the sentence says why. */
+export class UsageError extends Error {}
+
+/** The parsed command line, or the exit code after a usage problem was printed (2). */
+export function parseOrExit<T>(read: () => T): T | number {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+}
+
+/** Resolves at the first SIGINT or SIGTERM, after telling `onSignal` which came: a CLI then stops its cameras. */
+export function untilSignal(onSignal: (signal: NodeJS.Signals) => void): Promise<void> {
+  return new Promise((done) => {
+    const stop = (signal: NodeJS.Signals) => {
+      onSignal(signal);
+      done();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+/** Runs the command and exits with its code; a failure it did not expect is one sentence, never a stack trace. */
+export function runCommand(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${name} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

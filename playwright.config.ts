@@ -15,7 +15,8 @@ export const CHROMIUM_ARGS = [
 export default defineConfig({
   reporter: [['list']],
   workers: 1,
-  timeout: 90_000,
+  // A budget against hangs, not a measure: on a busy machine a test of several waits of 20 s each needs room.
+  timeout: 180_000,
   expect: { timeout: 20_000 },
   outputDir: 'test-results',
   projects: [

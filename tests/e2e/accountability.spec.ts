@@ -168,7 +168,7 @@ async function addPerson(page: Page, name: string, displayName: string, role: st
 }
 
 test('the administrator adds an operator and an investigator; the operator may neither change cameras nor export, the investigator exports, and the ledger names each', async ({ browser }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(180_000);
   await waitForFootage(join(dataDir, 'recordings'), 10);
   // An administrator's idle lock replaces --idle-lock: long enough for three people to take turns.
   await host.callAs(await host.signIn('ada'), 'setIdleLock', { minutes: 30 });

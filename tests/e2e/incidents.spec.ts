@@ -27,7 +27,7 @@ test.afterAll(async () => {
 });
 
 test('bookmark a live tile, find it by tag, open its playback, export it with progress, verify it', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   await signIn(page, host);
   const tile = page.getByTestId('tile-0');
   await expect(tile).toHaveAttribute('data-state', 'live');

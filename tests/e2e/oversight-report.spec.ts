@@ -26,7 +26,7 @@ test.afterAll(async () => {
 });
 
 test('an administrator generates a month’s oversight report, sees its figures and opens the PDF', async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(180_000);
   await signIn(page, host);
   await page.getByTestId('person-menu').click();
   await page.getByTestId('open-oversight-report').click();

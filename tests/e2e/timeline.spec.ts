@@ -110,7 +110,7 @@ test('hovering over a track shows that camera’s picture at that moment, made f
 });
 
 test('the timeline follows the present while playing, and holds still while paused, while a span is marked, or after an export from it', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const panel = await openPlayback(page);
   const timeline = panel.getByTestId('timeline');
   const row = panel.locator('.timeline-row');

@@ -87,7 +87,7 @@ function headerOverflow(tile: Locator) {
 
 for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
   test(`at ${viewport.width}×${viewport.height}, 3×3 and 4×4: every name readable, REC shown, no control outside its tile`, async ({ page }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000);
     await page.setViewportSize(viewport);
     await signIn(page, host);
     for (const layout of ['3x3', '4x4'] as const) {
@@ -115,7 +115,7 @@ for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 108
 }
 
 test('the selected tile: B bookmarks without typing, R replays from 10 s back and says so, L is live, its menu acts', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   await waitForFootage(join(dataDir, 'recordings'), 25);
   await signIn(page, host);
   await showWall(page, '3x3');

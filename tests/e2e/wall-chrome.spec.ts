@@ -34,7 +34,7 @@ async function shownFraction(page: Page, element: Locator): Promise<number> {
 }
 
 test('the wall clock ticks; the camera list folds away and stays folded; a camera double-clicked or Entered goes onto the selected tile', async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(180_000);
   await signIn(page, host);
   const clock = page.getByTestId('wall-clock');
   await expect(clock).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
@@ -71,7 +71,7 @@ test('the wall clock ticks; the camera list folds away and stays folded; a camer
 });
 
 test('full-screen wall: F11 hides the toolbar and the camera list, the edges bring them back, F11 leaves', async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(180_000);
   await signIn(page, host);
   await expect(page.getByTestId('tile-0')).toHaveAttribute('data-state', 'live');
   const bar = page.locator('header.top-bar');
@@ -110,7 +110,7 @@ test('full-screen wall: F11 hides the toolbar and the camera list, the edges bri
 });
 
 test('the toolbar says when a tour runs, and its Stop ends the wall’s and the tiles’ tours', async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(180_000);
   await signIn(page, host);
   await expect(page.getByTestId('tile-0')).toHaveAttribute('data-state', 'live');
   await expect(page.getByTestId('tour-chip')).toHaveCount(0);

@@ -23,7 +23,7 @@ test.afterAll(async () => {
 });
 
 test('wall history shows a past wall as it was, who set it, and steps to the change after', async ({ page }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(180_000);
   await signIn(page, host);
   await page.getByTestId('layout-3x3').click();
   await expect(page.getByTestId('tile-8')).toBeVisible();

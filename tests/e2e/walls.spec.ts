@@ -26,7 +26,7 @@ test.afterAll(async () => {
 const layoutOf = (page: Page) => page.getByTestId('wall').getAttribute('data-layout');
 
 test('a second wall window with its own layout shares the upstream, and a preset restores both windows', async ({ page, context }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   await signIn(page, host);
   await expect(page.getByTestId('tile-0')).toHaveAttribute('data-state', 'live');
   const camA = (await page.getByTestId('tile-0').getAttribute('data-camera-id'))!;
@@ -79,7 +79,7 @@ test('a second wall window with its own layout shares the upstream, and a preset
 });
 
 test('a tile tour shows its cameras in turn with a countdown, waits while the pointer is on it; a wall tour pages the wall', async ({ page }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   // The page's clock is the test's to move while it checks "not before": a busy machine cannot make
   // the countdown look early or late.
   await page.clock.install();
@@ -181,7 +181,7 @@ test('cameras listed by site, found by site, and a summary of how many are live 
 });
 
 test('closing a wall closes its window, from its own Walls menu or from the main window; a tab the page cannot close stops showing the wall', async ({ page, context }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   await signIn(page, host);
   const openWall = async () => {
     await page.bringToFront();

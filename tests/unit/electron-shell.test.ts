@@ -65,6 +65,8 @@ vi.mock('electron', () => {
       on: (name: string, fn: (...a: unknown[]) => void) => fake.appHandlers.set(name, fn),
       whenReady: () => fake.whenReady,
       getPath: () => fake.userData,
+      // No --directory: the single-machine app.
+      commandLine: { getSwitchValue: () => '' },
       getVersion: () => '0.0.0-test',
       quit: vi.fn(),
       exit: (code: number) => fake.exits.push(code),

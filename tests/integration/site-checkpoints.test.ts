@@ -48,12 +48,14 @@ describe('ledger checkpoints copied into the site directory', () => {
     const core = workstation(dataDir);
     await core.directoryReady;
     for (let i = 0; i < 10; i++) await core.system.savePreset({ name: `Preset ${i}` });
-    await waitFor('the checkpoints copied', async () => (await copies()).length >= 3);
+    // By entry: the shutdown checkpoint of an entry already checkpointed is not copied again (as for the mirror).
+    const local = () => [...new Set(localCheckpoints(dataDir).map((l) => (JSON.parse(l) as { seq: number }).seq))];
+    await waitFor('checkpoints taken and copied', async () => local().length >= 2 && (await copies()).length === local().length);
     await core.close(); // the shutdown checkpoint is copied too
-    const local = localCheckpoints(dataDir).map((l) => JSON.parse(l) as { seq: number });
-    expect((await copies()).map((c) => c.seq)).toEqual(local.map((c) => c.seq));
+    expect((await copies()).map((c) => c.seq)).toEqual(local());
     await expect(cluster.query(url, 'UPDATE ledger_checkpoints SET checkpoint = $1', [{ seq: 1 }])).rejects.toThrow(/append-only/);
     await expect(cluster.query(url, 'DELETE FROM ledger_checkpoints')).rejects.toThrow(/append-only/);
+    await expect(cluster.query(url, 'TRUNCATE ledger_checkpoints')).rejects.toThrow(/append-only/);
   });
 
   it('finds a clean ledger clean at the next start', async () => {

@@ -69,6 +69,7 @@ export function createAuditModule(deps: { dataDir: string; logger: Logger; emit(
   const checked = (async () => {
     check = { state: 'running', fromSeq: 0, entries: 0, problems: [] };
     // The directory out of reach at start is not a finding about the ledger: checked without its copies.
+    if (deps.anchor) await checkpoints.syncAnchor();
     const directoryCopies = await deps.anchor?.all().catch((error: Error) => void logger.log('warn', 'audit.directory-copies-unread', { error: error.message }));
     check = await checkLedgerAtStart({
       ...(directoryCopies ? { directoryCopies } : {}),

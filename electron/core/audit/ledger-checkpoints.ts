@@ -172,6 +172,12 @@ export class LedgerCheckpoints {
     }
   }
 
+  /** Copies to the anchor what it lacks, after any checkpoint being taken: the start-up check does this first, so it finds only what a rewrite left behind. */
+  syncAnchor(): Promise<void> {
+    this.work = this.work.then(() => this.copyToAnchor());
+    return this.work;
+  }
+
   /** Copies to the anchor every local checkpoint it lacks (it may have been out of reach); a failure waits for the next checkpoint. */
   private async copyToAnchor(): Promise<void> {
     const anchor = this.opts.anchor;

@@ -1,7 +1,7 @@
 /**
  * Every process's ledger checkpoints, copied into the site's directory as they are taken: an anchor
  * outside the machine, as the mirror folder is, that whoever rewrites one machine's disk cannot
- * reach. The table takes inserts only: a trigger refuses every update and delete, so a checkpoint,
+ * reach. The table takes inserts only: triggers refuse every update, delete and truncate, so a checkpoint,
  * once copied, stays as it was signed. A process's start-up check holds its ledger to these copies.
  */
 import { parseCheckpoint, type Checkpoint, type CheckpointAnchor } from '../audit/ledger-checkpoints.js';
@@ -20,6 +20,8 @@ export const CHECKPOINT_TABLE = `
     BEGIN RAISE EXCEPTION 'ledger checkpoints are append-only'; END $$;
   CREATE TRIGGER ledger_checkpoints_append_only BEFORE UPDATE OR DELETE ON ledger_checkpoints
     FOR EACH ROW EXECUTE FUNCTION ledger_checkpoints_append_only();
+  CREATE TRIGGER ledger_checkpoints_no_truncate BEFORE TRUNCATE ON ledger_checkpoints
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_checkpoints_append_only();
 `;
 
 /** One process's copies. */

@@ -19,6 +19,7 @@ import { openPostgresDirectory } from '../electron/core/directory/postgres-direc
 import { DEFAULT_LEASE_TIMING, LeaseKeeper } from '../electron/core/recorders/lease-keeper.js';
 import type { Logger } from '../electron/core/logger.js';
 import { startTestPostgres } from '../tests/fixtures/postgres.js';
+import { coalesced } from '../electron/core/coalesced.js';
 import { waitFor } from '../tests/fixtures/wait-for.js';
 
 const { values } = parseArgs({ options: { cameras: { type: 'string', default: '1000' }, recorders: { type: 'string', default: '10' }, workstations: { type: 'string', default: '20' }, seconds: { type: 'string', default: '60' } } });
@@ -29,7 +30,7 @@ const seconds = Number(values.seconds);
 const quiet: Logger = { log: () => undefined };
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
-/** CPU seconds of the cluster's server and every process it started. */
+/** CPU seconds of the cluster's server and every process it started (those that ended counted in its children's time). */
 function serverCpuSeconds(port: number): number {
   const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
     .split('\n')
@@ -37,15 +38,17 @@ function serverCpuSeconds(port: number): number {
     .filter((m): m is RegExpExecArray => m !== null);
   const postmaster = rows.find((m) => /\/postgres\s/.test(m[3]!) && m[3]!.includes(`-p ${port} `));
   if (!postmaster) throw new Error('cannot find the test cluster’s server process');
-  const pids = [postmaster[1]!, ...rows.filter((m) => m[2] === postmaster[1]).map((m) => m[1]!)];
-  return pids.reduce((sum, pid) => {
+  const ticks = (pid: string, withChildren: boolean) => {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return sum + (Number(fields[11]) + Number(fields[12])) / TICKS;
+      // Fields after the command: utime and stime are the 12th and 13th, cutime and cstime the next two.
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ').map(Number);
+      return f[11]! + f[12]! + (withChildren ? f[13]! + f[14]! : 0);
     } catch {
-      return sum; // ended meanwhile
+      return 0; // ended meanwhile: its time is in the server's children's time now
     }
-  }, 0);
+  };
+  const children = rows.filter((m) => m[2] === postmaster[1]).map((m) => m[1]!);
+  return (ticks(postmaster[1]!, true) + children.reduce((sum, pid) => sum + ticks(pid, false), 0)) / TICKS;
 }
 
 const cluster = await startTestPostgres();
@@ -85,8 +88,11 @@ try {
     const me = { id: `ws-${w}`, role: 'workstation' as const, name: `Workstation ${w}`, url: '', publicKey: key, sealingKey: '' };
     const beat = () => void d.site!.leases.heartbeat(me, DEFAULT_LEASE_TIMING.termMs).then(() => d.site!.leases.nodes(DEFAULT_LEASE_TIMING.termMs)).catch(() => undefined);
     timers.push(setInterval(beat, DEFAULT_LEASE_TIMING.roundMs));
-    d.onChange('leases', () => void d.site!.leases.current().then(() => reloads++));
-    d.onChange('cameras', () => void d.site!.cameras.load(quiet).then(() => reloads++));
+    // As a workstation core does: reloads coalesced while one is in flight (electron/core/coalesced.ts).
+    const leases = coalesced(() => d.site!.leases.current().then(() => void reloads++));
+    const cameras = coalesced(() => d.site!.cameras.load(quiet).then(() => void reloads++));
+    d.onChange('leases', () => void leases().catch(() => undefined));
+    d.onChange('cameras', () => void cameras().catch(() => undefined));
   }
   const t0 = Date.now();
   await waitFor('every camera held', async () => (await admin.site!.leases.current()).length === cameraCount, 180_000, 250);

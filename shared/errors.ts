@@ -92,6 +92,7 @@ export const ERROR_STATUS = {
   'directory.no-database': 503,
   'directory.refused': 503,
   'directory.too-new': 503,
+  'directory.full': 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -54,6 +54,10 @@ describe('what a failure to reach the directory means', () => {
     expect(meaning(new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a non-empty string'))).toMatchObject({ code: 'directory.refused' });
   });
 
+  it('says a full server needs more max_connections, and how many', () => {
+    expect(meaning(Object.assign(new Error('sorry, too many clients already'), { code: '53300' }))).toMatchObject({ code: 'directory.full', message: expect.stringMatching(/max_connections.*three per process/) });
+  });
+
   it('leaves any other error as it is', () => {
     const other = Object.assign(new Error('syntax error'), { code: '42601' });
     expect(directoryFailure(other, url)).toBe(other);

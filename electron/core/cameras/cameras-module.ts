@@ -6,6 +6,7 @@
 import type { CameraInput, CameraView } from '../../../shared/api.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import { Emitter, type Event } from '../emitter.js';
+import { coalesced } from '../coalesced.js';
 import type { FeatureModule } from '../feature-module.js';
 import type { Logger } from '../logger.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -78,7 +79,8 @@ export function createCamerasModule(deps: { store: CameraStore; initial: readonl
   const camerasAdded = (records: CameraRecord[]) => events.camerasAdded(records);
   const describe = (r: CameraRecord) => ({ id: r.id, name: r.name, url: redactedUrl(r.url) });
   const reloadFailed = (error: Error) => deps.logger.log('warn', 'cameras.reload-failed', { error: error.message });
-  const stopWatching = deps.store.onChange(() => void registry.reload().then((change) => events.apply(change)).catch(reloadFailed));
+  const reload = coalesced(() => registry.reload().then((change) => events.apply(change)).catch(reloadFailed));
+  const stopWatching = deps.store.onChange(() => void reload());
 
   return {
     registry,

@@ -57,6 +57,9 @@ export function directoryFailure(error: unknown, url: URL): unknown {
     return new WatchroomError('directory.unreachable', `The directory at ${where} cannot be reached (${reason}): is PostgreSQL running there, and is the address right?`);
   }
   const database = decodeURIComponent(url.pathname.slice(1));
+  if (code === '53300') {
+    return new WatchroomError('directory.full', `The directory at ${where} takes no more connections (${reason}): each Watchroom process uses three, so raise max_connections in postgresql.conf to at least three per process plus ten, and restart PostgreSQL.`);
+  }
   if (code === '3D000') return new WatchroomError('directory.no-database', `There is no database “${database}” at ${where}: create it (createdb ${database}) or correct the directory address.`);
   // No password where one is asked for: pg says so in its own words, without a code.
   if (code === '28P01' || code === '28000' || /client password must be/.test(message ?? '')) {

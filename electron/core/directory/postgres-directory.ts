@@ -30,7 +30,9 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
   const password = passwordFromFile(url);
   // Parsed here, not passed as connectionString, which pg would let override the password function.
   const config: pg.ClientConfig = { ...parseIntoClientConfig(address), connectionTimeoutMillis: 10_000, keepAlive: true, application_name: 'watchroom', ...(password ? { password } : {}) };
-  const pool = new pg.Pool({ ...config, max: 4 });
+  // Two connections and the LISTEN one: a site of 30 processes needs 90 of the server's max_connections
+  // (100 by default), and no process here issues more than two queries at once for long.
+  const pool = new pg.Pool({ ...config, max: 2 });
   // An idle pooled connection that breaks is dropped by the pool; the next query opens another.
   pool.on('error', (error) => logger.log('warn', 'directory: a pooled connection failed', { error: error.message }));
   const changes = new Emitter<DirectoryChange>();

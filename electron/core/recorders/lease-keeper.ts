@@ -33,6 +33,9 @@ export interface LeaseKeeperOptions {
   logger: Logger;
 }
 
+/** Cameras taken in one transaction: a dead recorder's hundred in a few. */
+const TAKE_BATCH = 25;
+
 /** Of the cameras assigned to no recorder, how many each live recorder takes: all of them shared out, rounded up. */
 function fairShare(wanted: ReadonlyMap<string, string | null>, recordersUp: number): number {
   const unassigned = [...wanted.values()].filter((a) => a === null).length;
@@ -79,7 +82,8 @@ export class LeaseKeeper {
   /** One round; exposed so tests can step without waiting for the timer. */
   async runRound(): Promise<void> {
     const { store, recorder } = this.opts;
-    const { termMs } = this.timing;
+    const { termMs, roundMs } = this.timing;
+    const began = performance.now();
     await store.heartbeat(recorder, termMs);
     const wanted = new Map(this.opts.cameras().map((c) => [c.id, c.assignedTo]));
 
@@ -114,18 +118,30 @@ export class LeaseKeeper {
     const settled = settledUp.has(recorder.id);
     const share = fairShare(wanted, nodes.filter((r) => r.role === 'recorder' && r.alive).length);
     let unassignedHeld = [...this.held].filter((id) => wanted.get(id) === null).length;
-    for (const [id, assignedTo] of wanted) {
-      if (this.held.has(id) || this.stopped) continue;
+    let standbyHeld = this.held.size;
+    // Only cameras nobody holds are worth a try: one query, not one transaction per camera of the site.
+    const free = await store.takeable([...wanted.keys()].filter((id) => !this.held.has(id)));
+    const wants: Array<{ cameraId: string; standbyFor: string | null }> = [];
+    for (const id of free) {
+      const assignedTo = wanted.get(id) ?? null;
       if (assignedTo !== recorder.id) {
-        if (!settled || this.held.size >= this.opts.capacity) continue;
+        if (!settled || standbyHeld >= this.opts.capacity) continue;
         if (assignedTo === null && unassignedHeld >= share) continue;
+        standbyHeld++;
+        if (assignedTo === null) unassignedHeld++;
       }
-      const gained = await store.acquire(recorder.id, id, termMs, assignedTo === recorder.id || assignedTo === null ? null : assignedTo);
-      if (!gained || this.stopped) continue;
-      this.held.add(id);
-      if (assignedTo === null) unassignedHeld++;
-      this.opts.logger.log('info', 'leases.gained', { cameraId: id, epoch: gained.epoch, from: gained.previous?.recorderId ?? null });
-      this.opts.onGained(gained);
+      wants.push({ cameraId: id, standbyFor: assignedTo === recorder.id || assignedTo === null ? null : assignedTo });
+    }
+    for (let at = 0; at < wants.length && !this.stopped; at += TAKE_BATCH) {
+      // A big take (a site starting, a dead recorder's hundred cameras) must not outlast a term: what
+      // was taken first is renewed before it runs out, and the rest waits for the next round.
+      if (at > 0 && performance.now() - began > roundMs) break;
+      for (const gained of await store.acquireAll(recorder.id, wants.slice(at, at + TAKE_BATCH), termMs)) {
+        if (this.stopped) break;
+        this.held.add(gained.cameraId);
+        this.opts.logger.log('info', 'leases.gained', { cameraId: gained.cameraId, epoch: gained.epoch, from: gained.previous?.recorderId ?? null });
+        this.opts.onGained(gained);
+      }
     }
   }
 

@@ -5,6 +5,7 @@
  * recorders whose clocks disagree still agree on who holds what. A change of holder raises the
  * lease's epoch, which fences the old holder: it can only renew the epoch it took.
  */
+import type pg from 'pg';
 import type { Db } from '../directory/postgres-directory.js';
 
 /** A Watchroom process of the site, as the directory knows it. */
@@ -126,29 +127,33 @@ export class LeaseStore {
    * assigned to) takes it only while the camera's assigned recorder is down, so a live primary always
    * gets its cameras back first. Row locks make concurrent takers wait on each other: one wins.
    */
-  acquire(recorderId: string, cameraId: string, termMs: number, standbyFor: string | null): Promise<GainedLease | null> {
-    return this.db.change('leases', cameraId, async (c) => {
-      if (standbyFor) {
-        const primary = await c.query(`SELECT 1 FROM nodes WHERE id = $1 AND seen_at > now() - $2 * interval '1 millisecond'`, [standbyFor, termMs]);
-        if (primary.rowCount) return null;
+  async acquire(recorderId: string, cameraId: string, termMs: number, standbyFor: string | null): Promise<GainedLease | null> {
+    return (await this.acquireAll(recorderId, [{ cameraId, standbyFor }], termMs))[0] ?? null;
+  }
+
+  /** Takes what it can of these cameras (as `acquire` each) in one transaction, with one notice. */
+  async acquireAll(recorderId: string, wants: ReadonlyArray<{ cameraId: string; standbyFor: string | null }>, termMs: number): Promise<GainedLease[]> {
+    if (wants.length === 0) return [];
+    const gained = await this.db.change('leases', wants.length === 1 ? wants[0]!.cameraId : '', async (c) => {
+      const taken: GainedLease[] = [];
+      // In one order whoever takes: two recorders' batches lock rows alike and never deadlock.
+      for (const { cameraId, standbyFor } of [...wants].sort((a, b) => (a.cameraId < b.cameraId ? -1 : 1))) {
+        const lease = await takeOne(c, recorderId, cameraId, termMs, standbyFor);
+        if (lease) taken.push(lease);
       }
-      const current = await c.query(`SELECT *, expires_at <= now() AS expired FROM camera_leases WHERE camera_id = $1 FOR UPDATE`, [cameraId]);
-      const row = current.rows[0];
-      if (row && !row.expired) return null;
-      const { rows } = row
-        ? await c.query(
-            `UPDATE camera_leases SET recorder_id = $2, epoch = epoch + 1, acquired_at = now(), expires_at = now() + $3 * interval '1 millisecond'
-              WHERE camera_id = $1 RETURNING *`,
-            [cameraId, recorderId, termMs],
-          )
-        : await c.query(
-            `INSERT INTO camera_leases (camera_id, recorder_id, epoch, acquired_at, expires_at) VALUES ($1, $2, 1, now(), now() + $3 * interval '1 millisecond')
-             ON CONFLICT (camera_id) DO NOTHING RETURNING *`,
-            [cameraId, recorderId, termMs],
-          );
-      if (!rows[0]) return null;
-      return { ...toLease(rows[0]), previous: row ? { recorderId: row.recorder_id, expiredAt: ms(row.expires_at) } : null };
+      return taken.length ? taken : null;
     });
+    return gained ?? [];
+  }
+
+  /** Of these cameras, those nobody holds now (no lease, or one that ran out): what is worth trying to take. */
+  async takeable(cameraIds: readonly string[]): Promise<Set<string>> {
+    if (cameraIds.length === 0) return new Set();
+    const rows = await this.db.query<{ camera_id: string }>(
+      `SELECT c.camera_id FROM unnest($1::text[]) AS c(camera_id) LEFT JOIN camera_leases l USING (camera_id) WHERE l.camera_id IS NULL OR l.expires_at <= now()`,
+      [cameraIds],
+    );
+    return new Set(rows.map((r) => r.camera_id));
   }
 
   /** Gives the cameras up at once (a clean stop, or handing them back to their primary). */
@@ -164,4 +169,28 @@ export class LeaseStore {
   async current(): Promise<Lease[]> {
     return (await this.db.query<LeaseRow>(`SELECT * FROM camera_leases WHERE expires_at > now() ORDER BY camera_id`)).map(toLease);
   }
+}
+
+/** One camera taken inside a transaction, or null (held by another, or its primary is up). */
+async function takeOne(c: pg.PoolClient, recorderId: string, cameraId: string, termMs: number, standbyFor: string | null): Promise<GainedLease | null> {
+  if (standbyFor) {
+    const primary = await c.query(`SELECT 1 FROM nodes WHERE id = $1 AND seen_at > now() - $2 * interval '1 millisecond'`, [standbyFor, termMs]);
+    if (primary.rowCount) return null;
+  }
+  const current = await c.query(`SELECT *, expires_at <= now() AS expired FROM camera_leases WHERE camera_id = $1 FOR UPDATE`, [cameraId]);
+  const row = current.rows[0];
+  if (row && !row.expired) return null;
+  const { rows } = row
+    ? await c.query(
+        `UPDATE camera_leases SET recorder_id = $2, epoch = epoch + 1, acquired_at = now(), expires_at = now() + $3 * interval '1 millisecond'
+          WHERE camera_id = $1 RETURNING *`,
+        [cameraId, recorderId, termMs],
+      )
+    : await c.query(
+        `INSERT INTO camera_leases (camera_id, recorder_id, epoch, acquired_at, expires_at) VALUES ($1, $2, 1, now(), now() + $3 * interval '1 millisecond')
+         ON CONFLICT (camera_id) DO NOTHING RETURNING *`,
+        [cameraId, recorderId, termMs],
+      );
+  if (!rows[0]) return null;
+  return { ...toLease(rows[0]), previous: row ? { recorderId: row.recorder_id, expiredAt: ms(row.expires_at) } : null };
 }

@@ -18,6 +18,7 @@ import type { SealingKey } from './password-seal.js';
 import type { RelaySource } from './relay-upstream.js';
 import { CoverageReporter, type FootageIndex } from './coverage.js';
 import { siteFootage, type SiteFootage } from './site-footage.js';
+import { coalesced } from '../coalesced.js';
 
 /** How often a recorder brings its coverage in the directory up to date: how far behind a workstation's timeline may be. */
 const COVERAGE_EVERY_MS = 15_000;
@@ -114,7 +115,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
   let closed = false;
   const offs: Array<() => void> = [];
 
-  const refreshNodes = async () => void (nodes = new Map((await store.nodes(timing.termMs)).map((n) => [n.id, n])));
+  const refreshNodes = coalesced(async () => void (nodes = new Map((await store.nodes(timing.termMs)).map((n) => [n.id, n]))));
   /** A workstation's view of who holds what; a camera whose holder changed is restarted on the new one. */
   const refreshLeases = async (moved: (cameraId: string) => void) => {
     const next = new Map((await store.current()).map((l) => [l.cameraId, l]));
@@ -157,8 +158,9 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
         const beat = () => void store.heartbeat(me(), timing.termMs).then(refreshNodes).catch(quietly('cannot reach the directory'));
         beat();
         presence = setInterval(beat, timing.roundMs);
-        offs.push(directory.onChange('leases', () => void refreshLeases(hooks.moved).catch(quietly('cannot read the leases'))));
-        await refreshLeases(hooks.moved).catch(quietly('cannot read the leases'));
+        const reloadLeases = coalesced(() => refreshLeases(hooks.moved).catch(quietly('cannot read the leases')));
+        offs.push(directory.onChange('leases', () => void reloadLeases()));
+        await reloadLeases();
       }, quietly('the directory cannot be used'));
     },
     handlers: {},

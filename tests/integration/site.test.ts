@@ -10,6 +10,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
+import { keysDir } from '../../electron/core/evidence/workstation-key.js';
+import { NODE_TOKEN_HEADER, signNodeRequest } from '../../electron/core/recorders/node-signature.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamPath } from '../../shared/events.js';
 import type { StreamSink } from '../../electron/core/streams/stream-fanout.js';
@@ -65,8 +68,8 @@ beforeAll(async () => {
   recorders.push(...(await Promise.all([startRecorderProcess(url, 'rec-a'), startRecorderProcess(url, 'rec-b')])));
   // A password is sealed to the recorders that have joined: wait until both have.
   await waitFor('both recorders to join the directory', async () => (await cluster.query(url, "SELECT id FROM nodes WHERE role = 'recorder' AND sealing_key <> ''")).length === 2, 60_000);
-  const workstation = (name: string) => startTestHost({ directory: { url }, site: { role: 'workstation', name } });
-  [w1, w2] = await Promise.all([workstation('Workstation 1'), workstation('Workstation 2')]);
+  const workstation = (nodeId: string) => startTestHost({ directory: { url }, site: { role: 'workstation', name: `Workstation ${nodeId}`, nodeId } });
+  [w1, w2] = await Promise.all([workstation('ws-1'), workstation('ws-2')]);
   await Promise.all([w1.core.directoryReady, w2.core.directoryReady]);
 }, 180_000);
 
@@ -130,6 +133,23 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
     // A segment link is for the session it was signed for: without its signature, nothing.
     expect((await fetch(new URL(links[0]!.replace(/&sig=[^&]+/, ''), w1.baseUrl))).status).toBe(401);
   }, 180_000);
+
+  it('serves a recorder’s footage only to a registered process, for the one path its token was signed for, once', async () => {
+    const holder = recorder((await holderOf(ids.yard))!.recorder_id);
+    const list = `/footage/${ids.yard}?fromMs=0&toMs=${Date.now() + 60_000}`;
+    const get = (path: string, token?: string) => fetch(holder.url + path, token ? { headers: { [NODE_TOKEN_HEADER]: token } } : {});
+    const key = loadOrCreateSigningKey(keysDir(w1.dataDir)); // workstation 1's own, registered in the directory
+    expect((await get(list)).status).toBe(401);
+    const token = signNodeRequest(key, 'ws-1', list);
+    const listed = await get(list, token);
+    expect(listed.status).toBe(200);
+    const [first] = (await listed.json()) as Array<{ id: number }>;
+    expect((await get(list, token)).status, 'a token is accepted once').toBe(401);
+    expect((await get(`/footage/segments/${first!.id}.ts`, signNodeRequest(key, 'ws-1', list))).status, 'a token opens only its own path').toBe(401);
+    expect((await get(`/footage/segments/${first!.id}.ts`, signNodeRequest(key, 'ws-9', `/footage/segments/${first!.id}.ts`))).status, 'an unregistered process').toBe(401);
+    expect((await get(`/footage/segments/${first!.id}.ts`, signNodeRequest(key, 'ws-1', `/footage/segments/${first!.id}.ts`))).status).toBe(200);
+    expect((await get('/footage/../../etc/passwd', signNodeRequest(key, 'ws-1', '/footage/../../etc/passwd'))).status).not.toBe(200);
+  });
 
   it('moves a camera to the other recorder when its recorder is SIGKILLed: recorded on, ledgered, and the workstations’ live views follow', async () => {
     const tiles = [new Tile(), new Tile()];

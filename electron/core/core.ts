@@ -144,7 +144,7 @@ export function createCore(options: CoreOptions): Core {
     emit,
     // A recorder relays what it holds (tests without a site may say what relays themselves).
     options: site ? { ...options, relays: holds } : options,
-    ...(options.site?.role === 'workstation' ? { relayFrom: (id: string, stream: StreamVariant) => site!.relaySource(id, stream) } : {}),
+    ...(siteOptions?.role === 'workstation' ? { relayFrom: (id: string, stream: StreamVariant) => site!.relaySource(id, stream), holderRecording: (id: string) => site!.holderRecording(id) } : {}),
   });
   site?.start({
     // Every camera in service has a holder: in a site, live video comes only through the recorder holding it (whether it records is the camera's own setting).
@@ -156,6 +156,7 @@ export function createCore(options: CoreOptions): Core {
     },
     lost: (cameraId) => void streams.release(cameraId, 'This recorder no longer records the camera: it moved to another.'),
     moved: (cameraId) => void streams.restart(cameraId),
+    recordingSaid: (cameraId) => streams.announce(cameraId),
     footage: recording.index,
     nodesChanged: () => void cameras.registry.resealMissing().catch((error: Error) => logger.log('warn', 'cameras: cannot seal passwords for a new recorder', { error: error.message })),
   });
@@ -181,6 +182,8 @@ export function createCore(options: CoreOptions): Core {
   const oversight = createOversightModule({ dataDir, ledger: audit.ledger, checkpoints: audit.checkpoints, key: audit.signingKey, logger });
 
   cameras.onDidChange(() => emit({ type: 'cameras.changed' }));
+  // A recorder says in the directory how its recording of each camera it holds goes: the workstations' REC marks.
+  if (siteOptions?.role === 'recorder') base.events.event((e) => void (e.type === 'stream.status' && e.status.stream === 'main' && e.status.recording && site!.reportRecording(e.status.cameraId, e.status.recording)));
   void cameras.addDemoIfFirstRun().catch((error: Error) => logger.log('error', 'cameras: cannot add the demo cameras', { error: error.message }));
   const directoryFeature = { handlers: {}, dispose: () => directory.close() };
   return coreFacade({ base, modules: [directoryFeature, ...(site ? [site] : []), audit, people, cameras, lookingBack, masks, recording, streams, incidents, evidence, walls, disclosures, oversight], audit, people, streams, recording, evidence, directory, site });

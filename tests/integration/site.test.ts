@@ -99,6 +99,8 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
     // The camera with a password is recorded: its recorder opened the password sealed for it.
     expect(ffmpegFor(gate.port)).toHaveLength(1);
     expect(ffmpegFor(yard.port)).toHaveLength(1);
+    // A workstation records nothing itself, yet its REC mark is the recorder's word: recording.
+    await waitFor('workstation 2 to show the gate recorded', async () => (await w2.api.listStreams()).some((s) => s.cameraId === ids.gate && s.stream === 'main' && s.recording?.state === 'recording'), 60_000);
   }, 300_000);
 
   it('keeps the password sealed: not in the directory, nor anywhere in either workstation’s data folder', async () => {

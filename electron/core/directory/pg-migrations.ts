@@ -9,7 +9,7 @@
  */
 import type pg from 'pg';
 import { WatchroomError } from '../../../shared/errors.js';
-import { LEASE_TABLES } from '../recorders/lease-store.js';
+import { LEASE_RECORDING, LEASE_TABLES } from '../recorders/lease-store.js';
 import { SITE_CAMERA_TABLES } from '../recorders/site-cameras.js';
 import { COVERAGE_TABLE } from '../recorders/coverage.js';
 import { CHECKPOINT_TABLE } from './checkpoint-copies.js';
@@ -48,6 +48,7 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'site cameras and sealing keys', sql: SITE_CAMERA_TABLES },
   { version: 4, name: 'coverage of cameras by recorders', sql: COVERAGE_TABLE },
   { version: 5, name: 'ledger checkpoints of every process, append-only', sql: CHECKPOINT_TABLE },
+  { version: 6, name: 'the holder’s recording beside its lease', sql: LEASE_RECORDING },
 ];
 
 /** pg_advisory_xact_lock's key for schema changes: a constant no other user of the database takes ("Watchroo" in ASCII). */

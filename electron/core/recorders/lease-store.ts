@@ -6,6 +6,8 @@
  * lease's epoch, which fences the old holder: it can only renew the epoch it took.
  */
 import type pg from 'pg';
+import { z } from 'zod';
+import type { RecordingStatus } from '../../../shared/events.js';
 import type { Db } from '../directory/postgres-directory.js';
 
 /** A Watchroom process of the site, as the directory knows it. */
@@ -28,10 +30,15 @@ export interface NodeRow extends NodeInfo {
   upMs: number;
 }
 
+/** What the holder says of its recording of the camera (the REC mark a workstation shows). */
+export type HolderRecording = RecordingStatus | null;
+
 export interface Lease {
   cameraId: string;
   recorderId: string;
   epoch: number;
+  /** As the holder last said (null: not said yet). */
+  recording: HolderRecording;
   /** Directory time the lease was taken, ms since 1970. */
   acquiredAt: number;
   expiresAt: number;
@@ -64,6 +71,11 @@ export const LEASE_TABLES = `
   CREATE INDEX camera_leases_recorder ON camera_leases (recorder_id);
 `;
 
+/** Migration: the holder's word on its recording, beside its lease. */
+export const LEASE_RECORDING = `ALTER TABLE camera_leases ADD COLUMN recording jsonb;`;
+
+const holderRecordingSchema = z.object({ state: z.enum(['off', 'recording', 'error']), reason: z.string().max(500).optional() });
+
 const ms = (t: Date | string | number): number => new Date(t).getTime();
 
 /** A camera_leases row as pg returns it (bigint as text, timestamptz as Date). */
@@ -73,12 +85,15 @@ interface LeaseRow {
   epoch: string | number;
   acquired_at: Date;
   expires_at: Date;
+  recording: unknown;
 }
 
 const toLease = (r: LeaseRow): Lease => ({
   cameraId: r.camera_id,
   recorderId: r.recorder_id,
   epoch: Number(r.epoch),
+  // Another process wrote it: taken only in the shape a workstation can show.
+  recording: holderRecordingSchema.safeParse(r.recording).data ?? null,
   acquiredAt: ms(r.acquired_at),
   expiresAt: ms(r.expires_at),
 });
@@ -154,6 +169,15 @@ export class LeaseStore {
       [cameraIds],
     );
     return new Set(rows.map((r) => r.camera_id));
+  }
+
+  /** The holder says how its recording of the camera goes (only on a change: workstations are told). */
+  async setRecording(recorderId: string, cameraId: string, recording: RecordingStatus): Promise<void> {
+    const said = { state: recording.state, ...(recording.reason ? { reason: recording.reason.slice(0, 500) } : {}) };
+    await this.db.change('leases', cameraId, async (c) => {
+      const { rowCount } = await c.query('UPDATE camera_leases SET recording = $3 WHERE camera_id = $2 AND recorder_id = $1 AND expires_at > now()', [recorderId, cameraId, JSON.stringify(said)]);
+      return rowCount ? true : null;
+    });
   }
 
   /** Gives the cameras up at once (a clean stop, or handing them back to their primary). */

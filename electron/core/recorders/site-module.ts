@@ -6,7 +6,7 @@
  * runs: the process records and shows every camera itself.
  */
 import { randomBytes } from 'node:crypto';
-import type { StreamVariant } from '../../../shared/events.js';
+import type { RecordingStatus, StreamVariant } from '../../../shared/events.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { Directory } from '../directory/directory.js';
 import type { SigningKey } from '../evidence/signing-key.js';
@@ -49,6 +49,8 @@ export interface SiteHooks {
   lost(cameraId: string): void;
   /** A workstation: the camera's holder changed; play it from the new one. */
   moved(cameraId: string): void;
+  /** A workstation: the holder's word on its recording of the camera changed; show it. */
+  recordingSaid(cameraId: string): void;
   /** A recorder: a process joined or left; seal the passwords it can read for any recorder that lacks them. */
   nodesChanged(): void;
   /** A recorder's footage, which it reports to the directory's coverage. */
@@ -62,6 +64,10 @@ export interface SiteModule extends FeatureModule {
   relaySource(cameraId: string, stream: StreamVariant): RelaySource | null;
   /** A workstation's timeline and playback: the camera's footage across every recorder of the site. */
   readonly footage: SiteFootage;
+  /** A recorder: its recording of a camera it holds, as its streams report it; said in the directory when it changes. */
+  reportRecording(cameraId: string, recording: RecordingStatus): void;
+  /** A workstation: how the holder of the camera says its recording goes (null: no holder, or it said nothing yet). */
+  holderRecording(cameraId: string): RecordingStatus | null;
   /** The public key of a process of the site, for checking its signed requests. */
   publicKeyOf(nodeId: string): string | null;
   /** Starts the rounds once the directory is ready; the camera hooks say what to start and stop. */
@@ -84,7 +90,7 @@ export function siteTables(directory: Directory): NonNullable<Directory['site']>
 }
 
 /** A recorder's rounds, started: its leases, and its footage reported to the directory's coverage. */
-function recorderRounds(deps: { site: SiteOptions; me: NodeInfo & { role: 'recorder' }; tables: NonNullable<Directory['site']>; timing: LeaseTiming; hooks: SiteHooks; logger: Logger }) {
+function recorderRounds(deps: { site: SiteOptions; me: NodeInfo & { role: 'recorder' }; tables: NonNullable<Directory['site']>; timing: LeaseTiming; hooks: SiteHooks; said: Map<string, string>; logger: Logger }) {
   const { site, hooks, logger } = deps;
   const keeper = new LeaseKeeper({
     recorder: deps.me,
@@ -92,7 +98,10 @@ function recorderRounds(deps: { site: SiteOptions; me: NodeInfo & { role: 'recor
     cameras: hooks.cameras,
     capacity: site.capacity ?? 100,
     timing: deps.timing,
-    onGained: hooks.gained,
+    onGained(lease) {
+      deps.said.delete(lease.cameraId); // a new lease row: its recording is to be said again
+      hooks.gained(lease);
+    },
     onLost: (cameraId) => hooks.lost(cameraId),
     logger,
   });
@@ -100,6 +109,19 @@ function recorderRounds(deps: { site: SiteOptions; me: NodeInfo & { role: 'recor
   const coverage = new CoverageReporter({ table: deps.tables.coverage, recorderId: site.nodeId, index: hooks.footage, everyMs: COVERAGE_EVERY_MS, logger });
   coverage.start();
   return { keeper, coverage };
+}
+
+/** A recorder's word on its recording of each camera it holds, said in the directory on a change only. */
+function recordingReporter(deps: { store: LeaseStore; nodeId: string; holds(cameraId: string): boolean; said: Map<string, string>; warn(error: Error): void }) {
+  return (cameraId: string, recording: RecordingStatus) => {
+    const word = JSON.stringify({ state: recording.state, reason: recording.reason });
+    if (!deps.holds(cameraId) || deps.said.get(cameraId) === word) return;
+    deps.said.set(cameraId, word);
+    void deps.store.setRecording(deps.nodeId, cameraId, recording).catch((error: Error) => {
+      deps.said.delete(cameraId); // said again at its next change
+      deps.warn(error);
+    });
+  };
 }
 
 export function createSiteModule(deps: { site: SiteOptions; directory: Directory; key: () => SigningKey; sealingKey: SealingKey | null; logger: Logger }): SiteModule {
@@ -111,18 +133,21 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
   let leases = new Map<string, Lease>();
   let keeper: LeaseKeeper | null = null;
   let coverage: CoverageReporter | null = null;
+  /** A recorder: what it last said of each camera's recording. */
+  const said = new Map<string, string>();
   let presence: NodeJS.Timeout | undefined;
   let closed = false;
   const offs: Array<() => void> = [];
 
   const refreshNodes = coalesced(async () => void (nodes = new Map((await store.nodes(timing.termMs)).map((n) => [n.id, n]))));
   /** A workstation's view of who holds what; a camera whose holder changed is restarted on the new one. */
-  const refreshLeases = async (moved: (cameraId: string) => void) => {
+  const refreshLeases = async (hooks: SiteHooks) => {
     const next = new Map((await store.current()).map((l) => [l.cameraId, l]));
     const before = leases;
     leases = next;
     for (const id of new Set([...before.keys(), ...next.keys()])) {
-      if (before.get(id)?.epoch !== next.get(id)?.epoch) moved(id);
+      if (before.get(id)?.epoch !== next.get(id)?.epoch) hooks.moved(id);
+      else if (JSON.stringify(before.get(id)?.recording) !== JSON.stringify(next.get(id)?.recording)) hooks.recordingSaid(id);
     }
   };
   const quietly = (what: string) => (error: Error) => logger.log('warn', `site: ${what}`, { error: error.message });
@@ -136,6 +161,11 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
       return { kind: 'relay', target: { recorderUrl: holder.url, recorderName: holder.name, cameraId, stream }, me: { nodeId: site.nodeId, key: deps.key() } };
     },
     publicKeyOf: (nodeId) => nodes.get(nodeId)?.publicKey ?? null,
+    reportRecording: recordingReporter({ store, nodeId: site.nodeId, holds: (cameraId) => keeper?.cameras.has(cameraId) ?? false, said, warn: quietly('cannot say how a camera records') }),
+    holderRecording(cameraId) {
+      const lease = leases.get(cameraId);
+      return lease && nodes.get(lease.recorderId)?.alive ? lease.recording : null;
+    },
     footage: siteFootage({
       coverage: siteTables(directory).coverage,
       urlOf: (recorderId) => {
@@ -151,14 +181,14 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
         offs.push(directory.onChange('nodes', () => void refreshNodes().then(() => site.role === 'recorder' && hooks.nodesChanged(), quietly('cannot read the processes'))));
         await refreshNodes().catch(quietly('cannot read the processes'));
         if (site.role === 'recorder') {
-          ({ keeper, coverage } = recorderRounds({ site, me: { ...me(), role: 'recorder' }, tables: siteTables(directory), timing, hooks, logger }));
+          ({ keeper, coverage } = recorderRounds({ site, me: { ...me(), role: 'recorder' }, tables: siteTables(directory), timing, hooks, said, logger }));
           return;
         }
         // A workstation says it is up (its key is how recorders know its requests) and follows the leases.
         const beat = () => void store.heartbeat(me(), timing.termMs).then(refreshNodes).catch(quietly('cannot reach the directory'));
         beat();
         presence = setInterval(beat, timing.roundMs);
-        const reloadLeases = coalesced(() => refreshLeases(hooks.moved).catch(quietly('cannot read the leases')));
+        const reloadLeases = coalesced(() => refreshLeases(hooks).catch(quietly('cannot read the leases')));
         offs.push(directory.onChange('leases', () => void reloadLeases()));
         await reloadLeases();
       }, quietly('the directory cannot be used'));

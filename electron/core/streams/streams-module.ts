@@ -4,7 +4,7 @@
  * archived. Who opens which live stream is entered in the ledger.
  */
 import type { SessionPerson } from '../../../shared/api.js';
-import type { CoreEvent, StreamVariant } from '../../../shared/events.js';
+import type { CoreEvent, RecordingStatus, StreamStatus, StreamVariant } from '../../../shared/events.js';
 import type { Actor, AuditLedger } from '../audit/audit-ledger.js';
 import type { AuditAction } from '../../../shared/audit-actions.js';
 import type { CamerasModule } from '../cameras/cameras-module.js';
@@ -40,6 +40,8 @@ export interface StreamsModule extends FeatureModule {
   restart(cameraId: string): Promise<void>;
   /** Stops the camera's streams and tells their viewers why (a recorder that no longer holds it). */
   release(cameraId: string, reason: string): Promise<void>;
+  /** Tells every view the camera's streams' statuses again (a workstation: the holder's word on its recording changed). */
+  announce(cameraId: string): void;
 }
 
 export function createStreamsModule(deps: {
@@ -51,9 +53,13 @@ export function createStreamsModule(deps: {
   options: StreamOptions;
   /** A site's workstation: plays each camera through the recorder holding it (null while none does), never from the camera itself. */
   relayFrom?: (cameraId: string, stream: StreamVariant) => RelaySource | null;
+  /** A site's workstation: how the recorder holding the camera says its recording goes (the tile's REC mark), null if none says. */
+  holderRecording?: (cameraId: string) => RecordingStatus | null;
 }): StreamsModule {
   const { cameras, recording, options } = deps;
   const registry = cameras.registry;
+  // A workstation records nothing itself: its REC mark is the holder's word.
+  const shown = (status: StreamStatus): StreamStatus => (deps.holderRecording ? { ...status, recording: deps.holderRecording(status.cameraId) ?? { state: 'off' } } : status);
   const engine = new StreamEngine({
     ffmpegPath: options.ffmpegPath ?? 'ffmpeg',
     logger: deps.logger,
@@ -62,7 +68,7 @@ export function createStreamsModule(deps: {
       if (!registry.has(id)) return null;
       return deps.relayFrom(id, stream) ?? { kind: 'absent', reason: 'No recorder serves this camera now: waiting for one to take it over.' };
     },
-    onStatus: (status) => deps.emit({ type: 'stream.status', status }),
+    onStatus: (status) => deps.emit({ type: 'stream.status', status: shown(status) }),
     ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
     ...(options.stallMs !== undefined ? { stallMs: options.stallMs } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
@@ -107,8 +113,9 @@ export function createStreamsModule(deps: {
     },
     restart: (cameraId) => recording.leftoversFiled.then(() => engine.cameraChanged(cameraId)),
     release: (cameraId, reason) => engine.cameraRemoved(cameraId, reason),
+    announce: (cameraId) => engine.statuses([cameraId]).forEach((status) => deps.emit({ type: 'stream.status', status: shown(status) })),
     handlers: {
-      listStreams: async () => engine.statuses(registry.list().map((r) => r.id)),
+      listStreams: async () => engine.statuses(registry.list().map((r) => r.id)).map(shown),
     },
     async dispose() {
       owned.dispose();

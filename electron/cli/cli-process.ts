@@ -1,7 +1,18 @@
 /** What Watchroom's long-running commands (watchroom-host, watchroom-recorder) share about being a process. */
+import { checkDirectoryUrl } from '../core/directory/directory-url.js';
 
 /** A command line that cannot be used as it is: the sentence says why. */
 export class UsageError extends Error {}
+
+/** A `--directory` address as given, or the usage error saying what is wrong with it. */
+export function directoryOption(url: string): string {
+  try {
+    checkDirectoryUrl(url);
+    return url;
+  } catch (error) {
+    throw new UsageError(`--directory: ${(error as Error).message}`);
+  }
+}
 
 /** The parsed command line, or the exit code after a usage problem was printed (2). */
 export function parseOrExit<T>(read: () => T): T | number {

@@ -24,14 +24,13 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createCore, type Core } from '../core/core.js';
-import { checkDirectoryUrl } from '../core/directory/directory-url.js';
 import { defaultDataDir } from '../core/data-dirs.js';
 import { WatchroomError } from '../../shared/errors.js';
 import { startHost } from '../host/http-host.js';
 import { appVersion } from '../core/app-version.js';
 import { personInputSchema } from '../../shared/schemas.js';
 import { fieldSentence } from '../../shared/field-sentences.js';
-import { parseOrExit, runCommand, untilSignal, UsageError } from './cli-process.js';
+import { directoryOption, parseOrExit, runCommand, untilSignal, UsageError } from './cli-process.js';
 
 const USAGE = `Usage: watchroom-host [--port N] [--data DIR] [--cameras FILE.json|FILE.csv] [--no-demo] [--exports DIR] [--ledger-mirror DIR] [--tsa-url URL] [--idle-lock SECONDS]
                       [--directory postgres://USER@HOST:PORT/DATABASE]
@@ -69,13 +68,7 @@ function readOptions() {
   }
   const tsaUrl = values['tsa-url'];
   if (tsaUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(tsaUrl)) throw new UsageError(`--tsa-url must be an http(s) address, not “${tsaUrl}”.`);
-  if (values.directory !== undefined) {
-    try {
-      checkDirectoryUrl(values.directory);
-    } catch (error) {
-      throw new UsageError(`--directory: ${(error as Error).message}`);
-    }
-  }
+  if (values.directory !== undefined) directoryOption(values.directory);
   return { values, port, idleLockSeconds, tsaUrl };
 }
 

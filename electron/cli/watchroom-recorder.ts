@@ -19,15 +19,13 @@ import { WatchroomError } from '../../shared/errors.js';
 import { appVersion } from '../core/app-version.js';
 import { createCore, type Core } from '../core/core.js';
 import { defaultDataDir } from '../core/data-dirs.js';
-import { checkDirectoryUrl } from '../core/directory/directory-url.js';
 import { NodeTokenChecker } from '../core/recorders/node-signature.js';
 import { NODE_ID } from '../core/recorders/site-module.js';
 import { startNodeServer } from '../host/node-server.js';
-import { parseOrExit, runCommand, untilSignal, UsageError } from './cli-process.js';
+import { directoryOption, parseOrExit, runCommand, untilSignal, UsageError } from './cli-process.js';
 
 const USAGE = `Usage: watchroom-recorder --directory postgres://USER@HOST:PORT/DATABASE --listen HOST:PORT
                           [--url http://HOST:PORT] [--data DIR] [--name NAME] [--id ID] [--capacity N]`;
-
 
 function readOptions() {
   let values;
@@ -49,11 +47,7 @@ function readOptions() {
   }
   if (values.help) return { help: true as const };
   if (!values.directory) throw new UsageError(`--directory is required: a recorder records for a site.\n${USAGE}`);
-  try {
-    checkDirectoryUrl(values.directory);
-  } catch (error) {
-    throw new UsageError(`--directory: ${(error as Error).message}`);
-  }
+  directoryOption(values.directory);
   const listen = /^(\[[0-9a-f:]+\]|[^:\s]+):(\d{1,5})$/i.exec(values.listen ?? '');
   const port = Number(listen?.[2]);
   if (!listen || port > 65535) throw new UsageError(`--listen is HOST:PORT (e.g. 10.0.0.5:8650), not “${values.listen ?? ''}”.\n${USAGE}`);

@@ -126,7 +126,7 @@ export function createCore(options: CoreOptions): Core {
   const cameraStore = siteOptions
     ? { store: siteCameraStore({ table: siteTables(directory).cameras, directory, nodeId: siteOptions.nodeId, key: sealingKey, logger }), initial: [] }
     : openFileCameraStore(settings, base.credentials, options.secretBox ?? keyFileSecretBox(dataDir));
-  const cameras = createCamerasModule({ ...cameraStore, settings, demoWhenEmpty: !options.site && (options.demoWhenEmpty ?? false), logger });
+  const cameras = createCamerasModule({ ...cameraStore, settings, demoWhenEmpty: !siteOptions && (options.demoWhenEmpty ?? false), logger });
   base.scrubSecrets(() => cameras.registry.secrets());
   const lookingBack = createLookingBack({ settings, ledger: audit.ledger, watchSession: (token, onEnd) => people.sessions.onEnd(token, onEnd) });
   const masks = createMasksModule({ dataDir, ledger: audit.ledger, logger, checkCamera: (id) => void cameras.registry.get(id), emit, options });

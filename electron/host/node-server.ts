@@ -64,10 +64,14 @@ export interface NodeServer {
 
 export async function startNodeServer(options: { relay: RelayProvider; footage?: () => FootageSource; checker: NodeTokenChecker; host: string; port: number }): Promise<NodeServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024, perMessageDeflate: false });
-  const server = createServer((req, res) => {
+  /** Which process asks, by the node token it signed for exactly this request. */
+  const asker = (req: IncomingMessage) => {
     const header = req.headers[NODE_TOKEN_HEADER];
+    return options.checker.check(typeof header === 'string' ? header : undefined, req.url ?? '');
+  };
+  const server = createServer((req, res) => {
     if (req.method !== 'GET' || !options.footage) return sendText(res, 404, 'Not found.');
-    if (!options.checker.check(typeof header === 'string' ? header : undefined, req.url ?? '').ok) return sendText(res, 401, 'A node token signed for this request is needed.');
+    if (!asker(req).ok) return sendText(res, 401, 'A node token signed for this request is needed.');
     serveFootage(options.footage(), new URL(req.url ?? '/', 'http://node'), res);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -75,8 +79,7 @@ export async function startNodeServer(options: { relay: RelayProvider; footage?:
     const url = new URL(req.url ?? '/', 'http://node');
     const relay = /^\/relay\/([^/]+)$/.exec(url.pathname);
     if (!relay) return refuse('404 Not Found');
-    const header = req.headers[NODE_TOKEN_HEADER];
-    const who = options.checker.check(typeof header === 'string' ? header : undefined, req.url ?? '');
+    const who = asker(req);
     if (!who.ok) return refuse('401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       let cameraId: string;

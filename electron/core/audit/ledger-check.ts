@@ -104,6 +104,9 @@ function readAllCheckpoints(opts: LedgerCheckOptions, problem: Problem): Map<num
   for (const c of local) if (c) checkpoints.set(c.seq, c);
   const newestLocal = Math.max(0, ...checkpoints.keys());
   const localSeqs = [...checkpoints.keys()];
+  // Each entry's first local checkpoint (a shutdown one may repeat an entry): what a copy was made from.
+  const firstLocal = new Map<number, Checkpoint>();
+  for (const c of local) if (c && !firstLocal.has(c.seq)) firstLocal.set(c.seq, c);
   const copies = [
     ...(opts.mirrorFile ? [{ names: COPIES.mirror, copied: readCheckpoints(opts.mirrorFile) }] : []),
     ...(opts.directoryCopies ? [{ names: COPIES.directory, copied: opts.directoryCopies }] : []),
@@ -115,7 +118,7 @@ function readAllCheckpoints(opts: LedgerCheckOptions, problem: Problem): Map<num
     if (copied.length > 0) for (const seq of localSeqs) if (seq !== newestLocal && !inCopy.has(seq)) problem(names.absent, seq, `The checkpoint of entry ${seq} never reached ${names.where}.`);
     for (const m of copied) {
       if (!m) continue;
-      const mine = local.find((c) => c?.seq === m.seq);
+      const mine = firstLocal.get(m.seq);
       if (!mine) problem('checkpoint-missing', m.seq, `${capitalised(names.where)} holds a checkpoint of entry ${m.seq} that the workstation's checkpoints file no longer has.`);
       else if (canonicalJson(mine) !== canonicalJson(m)) problem(names.differs, m.seq, `The checkpoint of entry ${m.seq} differs from ${names.where}'s copy: it was re-made after the fact.`);
       checkpoints.set(m.seq, m); // the copy is the one to hold the ledger to

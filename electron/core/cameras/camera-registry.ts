@@ -110,13 +110,11 @@ export class CameraRegistry {
         enabled: changes.enabled ?? current.enabled,
         recording: changes.recording ?? current.recording,
       };
-      const result = validateCamera(merged, this.list().filter((r) => r.id !== id).map((r) => r.name));
       // Absent keeps the stored password (even one this process cannot read); '' removes it; a password in the address replaces it.
-      const keep = changes.password === undefined && result.ok && result.camera.password === undefined && this.secrets_.has(id);
-      if (!result.ok || (keep && !(merged.username ?? '').trim())) {
-        const errors = result.ok ? [{ field: 'username', code: 'camera.username.required', message: 'A password needs a user name.' }] : result.errors;
-        throw new WatchroomError('camera.invalid', 'Check the highlighted fields.', errors);
-      }
+      const passwordKept = changes.password === undefined && this.secrets_.has(id);
+      const result = validateCamera(merged, this.list().filter((r) => r.id !== id).map((r) => r.name), { passwordKept });
+      if (!result.ok) throw new WatchroomError('camera.invalid', 'Check the highlighted fields.', result.errors);
+      const keep = passwordKept && result.camera.password === undefined;
       const row = keep ? withSecret(record(id, result.camera), this.secrets_.get(id)) : await this.row(id, result.camera, result.camera.password);
       await this.commit([row]);
       return row.record;

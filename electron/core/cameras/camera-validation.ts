@@ -21,7 +21,7 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
  * Returns the normalised camera or one error per faulty field. Credentials may come inline in the URL
  * (rtsp://user:pass@host/...) or in their own fields; either way they are stored apart from the URL.
  */
-export function validateCamera(input: CameraInput, otherNames: readonly string[]): { ok: true; camera: ValidCamera } | { ok: false; errors: FieldError[] } {
+export function validateCamera(input: CameraInput, otherNames: readonly string[], opts: { passwordKept?: boolean } = {}): { ok: true; camera: ValidCamera } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const fail = (field: string, code: string, message: string) => errors.push({ field, code: `camera.${field}.${code}`, message });
 
@@ -61,6 +61,8 @@ export function validateCamera(input: CameraInput, otherNames: readonly string[]
     if (password.length > 128) fail('password', 'too-long', 'The password is longer than 128 characters.');
     else if (CONTROL_CHARS.test(password)) fail('password', 'invalid', 'The password contains control characters.');
     else if (username === undefined) fail('username', 'required', 'A password needs a user name.');
+  } else if (opts.passwordKept && username === undefined) {
+    fail('username', 'required', 'A password needs a user name.');
   }
   if (sub?.username && sub.username !== username) {
     fail('subUrl', 'credentials', 'The sub-stream uses the camera’s user name and password; remove the ones in its address.');

@@ -1,7 +1,7 @@
 /**
  * The live wall end to end: real RTSP cameras (GStreamer), the built browser shell, Debian's Chromium.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
@@ -39,6 +39,18 @@ test.beforeEach(async ({ page }) => {
 
 async function cameraIds(_page: Page): Promise<string[]> {
   return (await host.call('listCameras')).map((c) => c.id);
+}
+
+/** What the replay player holds and what the recording has, for a failure to say where it went wrong. */
+async function replayState(holder: Locator, cameraId: string | null): Promise<string> {
+  const video = await holder.evaluate((h) => {
+    const v = h.querySelector('video');
+    const list = (t: TimeRanges) => Array.from({ length: t.length }, (_, k) => [t.start(k), t.end(k)]);
+    return v && { currentTime: v.currentTime, seekable: list(v.seekable), buffered: list(v.buffered), wallMs: h.getAttribute('data-wall-ms') };
+  });
+  const now = Date.now();
+  const ranges = cameraId ? await host.call('listRecordings', { cameraId, fromMs: now - 3_600_000, toMs: now }) : [];
+  return JSON.stringify({ now, video, ranges });
 }
 
 async function videoTime(page: Page, tileIndex: number): Promise<number> {
@@ -244,7 +256,7 @@ test('keyboard: digits and arrows select, Enter and Esc maximise and restore, B 
   // NaN while the new replay's player is not there yet.
   const behind = async () => Date.now() - Number((await holder.getAttribute('data-wall-ms')) ?? NaN);
   expect(await behind()).toBeGreaterThan(6_000);
-  expect(await behind()).toBeLessThan(14_000);
+  expect(await behind(), await replayState(holder, await tile.getAttribute('data-camera-id'))).toBeLessThan(14_000);
   // R again goes 10 s further back from the moment on screen (however long the player has stalled
   // meanwhile on a busy machine, so measured against that moment rather than against now).
   const onScreen = async () => Number((await holder.getAttribute('data-wall-ms')) ?? NaN);

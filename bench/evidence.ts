@@ -79,7 +79,7 @@ try {
   const ctx = {
     recordingsRoot: root, index, ledger, key, exportsDir: join(work, 'exports'), appVersion: 'bench',
     camera: (id: string) => ({ id, name: 'Bench camera', url: 'rtsp://127.0.0.1/bench' }), user: 'bench', role: 'admin' as const,
-    ...(values.masked ? { privacy: { masks: () => ({ version: 1, sha256: masksSha256(BENCH_MASKS), polygons: BENCH_MASKS }), storeDir: join(work, 'evidence-store') } } : {}),
+    ...(values.masked ? { privacy: { masks: async () => ({ version: 1, sha256: masksSha256(BENCH_MASKS), polygons: BENCH_MASKS }), storeDir: join(work, 'evidence-store') } } : {}),
   };
   const request = {
     cameraIds: [CAMERA], fromMs: epochMs, toMs: epochMs + minutes * 60_000, reason: 'Benchmark', caseReference: 'BENCH-1', recipient: null, workingCopy: false,

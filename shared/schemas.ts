@@ -219,8 +219,9 @@ export const coreEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('export.progress'), job: exportJobSchema }),
   // Four-eyes disclosure (issue 12, point 2): a request was made, decided, built or failed.
   z.object({ type: z.literal('disclosures.changed') }),
-  // Privacy masks (issue 12, point 1): masks saved, or a lift began or ended.
-  z.object({ type: z.literal('masks.changed'), cameraId: cameraIdSchema }),
+  // Privacy masks (issue 12, point 1): masks saved (here or on another workstation of the site), or
+  // a lift began or ended. No camera: any camera's may have (the directory was out of reach a while).
+  z.object({ type: z.literal('masks.changed'), cameraId: cameraIdSchema.optional() }),
 ]);
 
 /** Text messages on /live/<cameraId>. */

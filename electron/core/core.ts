@@ -129,7 +129,7 @@ export function createCore(options: CoreOptions): Core {
   const cameras = createCamerasModule({ ...cameraStore, settings, demoWhenEmpty: !siteOptions && (options.demoWhenEmpty ?? false), logger });
   base.scrubSecrets(() => cameras.registry.secrets());
   const lookingBack = createLookingBack({ settings, ledger: audit.ledger, watchSession: (token, onEnd) => people.sessions.onEnd(token, onEnd) });
-  const masks = createMasksModule({ dataDir, ledger: audit.ledger, logger, checkCamera: (id) => void cameras.registry.get(id), emit, options });
+  const masks = createMasksModule({ dataDir, directory, ledger: audit.ledger, logger, checkCamera: (id) => void cameras.registry.get(id), emit, options });
   // In a site, a recorder records and relays the cameras it holds; a workstation records none and plays them through their recorders.
   const site = siteOptions ? createSiteModule({ site: siteOptions, directory, key: audit.signingKey, sealingKey, logger }) : null;
   const holds = (cameraId: string) => site?.records(cameraId) ?? true;

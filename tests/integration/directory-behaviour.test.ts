@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bookmark } from '../../shared/incidents.js';
+import type { MaskPolygon } from '../../shared/masks.js';
+import { masksSha256 } from '../../electron/core/masks/masks-module.js';
 import type { Directory, DirectoryChange } from '../../electron/core/directory/directory.js';
 import { openDirectory, type DirectoryOptions } from '../../electron/core/directory/open-directory.js';
 import { DIRECTORY_MIGRATIONS } from '../../electron/core/directory/pg-migrations.js';
@@ -137,6 +139,40 @@ describe.each(implementations)('the %s directory', (_kind, where) => {
     await noticeOf(marker.id);
   });
 
+  describe('privacy mask versions', () => {
+    const square: MaskPolygon[] = [[[0.1, 0.1], [0.5, 0.1], [0.5, 0.5], [0.1, 0.5]]];
+    const save = (on: Directory, cameraId: string, polygons: MaskPolygon[], setAt = T0) =>
+      on.masks.add({ cameraId, polygons, sha256: masksSha256(polygons), setBy: 'Ann Admin', setAt });
+
+    it('numbers each camera’s versions from 1, lists each camera’s newest (a cleared set too), and tells of every save by camera', async () => {
+      const heard: DirectoryChange[] = [];
+      const stop = directory.onChange('masks', (change) => void heard.push(change));
+      const [gate, yard] = [`gate-${randomUUID()}`, `yard-${randomUUID()}`];
+      const first = await save(directory, gate, square);
+      expect(first).toEqual({ cameraId: gate, version: 1, polygons: square, sha256: masksSha256(square), setBy: 'Ann Admin', setAt: T0 });
+      const cleared = await save(directory, gate, [], T0 + 1);
+      const other = await save(directory, yard, square, T0 + 2);
+      expect([cleared.version, other.version]).toEqual([2, 1]);
+      expect(await directory.masks.latest(gate)).toEqual(cleared);
+      expect(await directory.masks.latest(`none-${randomUUID()}`)).toBeNull();
+      const newest = (await directory.masks.current()).filter((v) => v.cameraId === gate || v.cameraId === yard);
+      expect(newest).toEqual([cleared, other]); // by camera id: gate- before yard-
+      await waitFor('three notices', () => heard.length >= 3);
+      stop();
+      expect(heard).toEqual([gate, gate, yard].map((id) => ({ topic: 'masks', id })));
+    });
+
+    it('gives saves made at once through two connections a number each, none lost', async () => {
+      const second = openDirectory(options, logger);
+      await second.ready;
+      const camera = `door-${randomUUID()}`;
+      const saved = await Promise.all(Array.from({ length: 6 }, (_, i) => save(i % 2 ? second : directory, camera, square, T0 + i)));
+      await second.close();
+      expect(saved.map((v) => v.version).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+      expect((await directory.masks.latest(camera))?.version).toBe(6);
+    });
+  });
+
   describe('search', () => {
     const titles = async (q: Parameters<Directory['bookmarks']['search']>[0]) => (await directory.bookmarks.search(q)).map((b) => b.title);
 
@@ -190,13 +226,28 @@ describe.each(implementations)('the %s directory', (_kind, where) => {
     });
   });
 
-  it('keeps its bookmarks when closed and opened again', async () => {
+  it('keeps its bookmarks and mask versions when closed and opened again', async () => {
     const b = bookmark({ title: 'Kept' });
     await directory.bookmarks.insert(b);
+    const masks = await directory.masks.add({ cameraId: 'kept-cam', polygons: [[[0, 0], [1, 0], [1, 1]]], sha256: 'kept', setBy: 'Ann Admin', setAt: T0 });
     await directory.close();
     directory = openDirectory(options, logger);
     await directory.ready;
     expect(await directory.bookmarks.get(b.id)).toEqual(b);
+    expect(await directory.masks.latest('kept-cam')).toEqual(masks);
+  });
+});
+
+describe('the PostgreSQL directory’s mask versions', () => {
+  it('refuse every update, delete and truncate: a saved set stays as it was, so an export’s version names what it burned in', async () => {
+    const url = await cluster.createDatabase();
+    const directory = openDirectory({ url }, logger);
+    await directory.masks.add({ cameraId: 'gate', polygons: [[[0, 0], [1, 0], [1, 1]]], sha256: 'x', setBy: 'Ann Admin', setAt: T0 });
+    await directory.close();
+    await expect(cluster.query(url, "UPDATE mask_versions SET polygons = '[]'")).rejects.toThrow(/append-only/);
+    await expect(cluster.query(url, 'DELETE FROM mask_versions')).rejects.toThrow(/append-only/);
+    await expect(cluster.query(url, 'TRUNCATE mask_versions')).rejects.toThrow(/append-only/);
+    expect(await cluster.query(url, 'SELECT version, set_by FROM mask_versions')).toEqual([{ version: 1, set_by: 'Ann Admin' }]);
   });
 });
 

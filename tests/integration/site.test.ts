@@ -14,7 +14,8 @@ import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key
 import { keysDir } from '../../electron/core/evidence/workstation-key.js';
 import { NODE_TOKEN_HEADER, signNodeRequest } from '../../electron/core/recorders/node-signature.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamPath } from '../../shared/events.js';
+import type { CoreEvent, StreamPath } from '../../shared/events.js';
+import type { MaskPolygon } from '../../shared/masks.js';
 import type { StreamSink } from '../../electron/core/streams/stream-fanout.js';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
@@ -115,6 +116,24 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
   it('lists on workstation 2 a bookmark made on workstation 1', async () => {
     const made = await w1.api.createBookmark({ cameraIds: [ids.gate], atMs: Date.now(), beforeMs: 5_000, afterMs: 5_000, title: 'Van at the gate', notes: '', tags: [], caseReference: '' });
     await waitFor('workstation 2 to list the bookmark', async () => (await w2.api.listBookmarks({ text: 'Van at the gate' })).some((b) => b.id === made.id));
+  });
+
+  it('shows on workstation 2 the privacy masks saved on workstation 1 and tells its views; a lift stays with the person who made it', async () => {
+    const told: CoreEvent[] = [];
+    const stop = w2.core.onEvent((e) => void (e.type === 'masks.changed' && told.push(e)));
+    const polygons: MaskPolygon[] = [[[0.1, 0.1], [0.6, 0.1], [0.6, 0.6]]];
+    const saved = await w1.api.setMasks({ cameraId: ids.yard, polygons });
+    await waitFor('workstation 2 to be told', () => told.some((e) => e.type === 'masks.changed' && e.cameraId === ids.yard));
+    stop();
+    const on = async (w: TestHost) => (await w.api.listMasks()).find((m) => m.cameraId === ids.yard);
+    expect(await on(w2)).toEqual({ ...saved, lift: null });
+    await w1.api.liftMask({ cameraId: ids.yard, reason: 'Read the van’s number plate', minutes: 5 });
+    expect((await on(w1))?.lift).not.toBeNull();
+    expect((await on(w2))?.lift).toBeNull(); // workstation 2's people still see the masks
+    await w1.api.restoreMask({ cameraId: ids.yard });
+    const cleared = await w2.api.setMasks({ cameraId: ids.yard, polygons: [] });
+    expect(cleared.version).toBe(saved.version + 1); // numbered by the directory, whichever workstation saves
+    await waitFor('workstation 1 to list the cleared set', async () => (await on(w1))?.version === cleared.version);
   });
 
   it('plays recorded footage on a workstation, fetched from the recorder that recorded it, byte for byte', async () => {

@@ -5,13 +5,16 @@
  */
 import { join } from 'node:path';
 import { BookmarkStore } from '../incidents/bookmark-store.js';
+import { MaskVersionStore } from '../masks/mask-versions.js';
 import { Emitter } from '../emitter.js';
-import { topicListener, type Directory, type DirectoryChange } from './directory.js';
+import { topicListener, type Directory, type DirectoryChange, type DirectoryTopic } from './directory.js';
 
 export function openEmbeddedDirectory(dataDir: string): Directory {
   const store = new BookmarkStore(join(dataDir, 'incidents.sqlite'));
+  const masks = new MaskVersionStore(join(dataDir, 'masks.sqlite'));
   const changes = new Emitter<DirectoryChange>();
-  const announce = (id: string) => void changes.fire({ topic: 'bookmarks', id }).catch(() => undefined);
+  const announceOf = (topic: DirectoryTopic) => (id: string) => void changes.fire({ topic, id }).catch(() => undefined);
+  const announce = announceOf('bookmarks');
   return {
     ready: Promise.resolve(),
     site: null,
@@ -37,10 +40,20 @@ export function openEmbeddedDirectory(dataDir: string): Directory {
       },
       search: async (query) => store.search(query),
     },
+    masks: {
+      current: async () => masks.current(),
+      latest: async (cameraId) => masks.latest(cameraId),
+      async add(next) {
+        const saved = masks.add(next);
+        announceOf('masks')(next.cameraId);
+        return saved;
+      },
+    },
     onChange: topicListener(changes),
     async close() {
       changes.dispose();
       store.close();
+      masks.close();
     },
   };
 }

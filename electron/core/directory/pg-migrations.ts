@@ -13,6 +13,7 @@ import { LEASE_RECORDING, LEASE_TABLES } from '../recorders/lease-store.js';
 import { SITE_CAMERA_TABLES } from '../recorders/site-cameras.js';
 import { COVERAGE_TABLE } from '../recorders/coverage.js';
 import { CHECKPOINT_TABLE } from './checkpoint-copies.js';
+import { MASK_VERSION_TABLE } from '../masks/mask-versions.js';
 
 export interface Migration {
   version: number;
@@ -49,6 +50,7 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'coverage of cameras by recorders', sql: COVERAGE_TABLE },
   { version: 5, name: 'ledger checkpoints of every process, append-only', sql: CHECKPOINT_TABLE },
   { version: 6, name: 'the holder’s recording beside its lease', sql: LEASE_RECORDING },
+  { version: 7, name: 'privacy mask versions, append-only', sql: MASK_VERSION_TABLE },
 ];
 
 /** pg_advisory_xact_lock's key for schema changes: a constant no other user of the database takes ("Watchroo" in ASCII). */

@@ -17,6 +17,7 @@ import { LeaseStore } from '../recorders/lease-store.js';
 import { CameraTable } from '../recorders/site-cameras.js';
 import { CoverageTable } from '../recorders/coverage.js';
 import { directoryCheckpoints } from './checkpoint-copies.js';
+import { siteMaskVersions } from '../masks/mask-versions.js';
 
 /** Queries and notifying writes, each failure in the operator's words. */
 export interface Db {
@@ -65,6 +66,7 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
   return {
     ready,
     bookmarks: bookmarkRepository(db),
+    masks: siteMaskVersions(db),
     site: { leases: new LeaseStore(db), cameras: new CameraTable(db), coverage: new CoverageTable(db), checkpointsOf: (nodeId) => directoryCheckpoints(db, nodeId) },
     onChange: topicListener(changes),
     // Once: a second close (a shell and a test both closing) waits for the first instead of ending the pool twice.

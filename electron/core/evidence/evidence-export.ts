@@ -57,7 +57,7 @@ export interface ExportContext {
   /** Both absent: no camera is masked (what a bench or a test of something else builds). */
   privacy?: {
     /** The camera's current privacy masks (null: none). */
-    masks(cameraId: string): AppliedMasks | null;
+    masks(cameraId: string): Promise<AppliedMasks | null>;
     /** The workstation's evidence store: withheld masters go to `<it>/<packageId>/`. */
     storeDir: string;
   };
@@ -119,7 +119,9 @@ async function build(job: PackageJob, progress: Progress): Promise<string> {
   for (const dir of ['master', 'working', 'custody']) if (dir !== 'working' || req.workingCopy) mkdirSync(join(temp, dir), { recursive: true });
   // A minute still open is sealed now: the footage leaves proven by the ledger, never by the index alone.
   for (const id of req.cameraIds) sealMinutesOf(ctx.index, (action, subject, details) => ctx.ledger.append('system', action, subject, details), ctx.index.segments(id, req.fromMs, req.toMs));
-  const plans: CameraPlan[] = req.cameraIds.map((id) => ({ camera: ctx.camera(id), masks: ctx.privacy?.masks(id) ?? null, ...planClips(id, ctx.index.segments(id, req.fromMs, req.toMs), req.fromMs, req.toMs) }));
+  const plans: CameraPlan[] = await Promise.all(
+    req.cameraIds.map(async (id) => ({ camera: ctx.camera(id), masks: (await ctx.privacy?.masks(id)) ?? null, ...planClips(id, ctx.index.segments(id, req.fromMs, req.toMs), req.fromMs, req.toMs) })),
+  );
   const capture = provenCaptureEntries(ctx, plans.flatMap((p) => p.clips).flatMap((c) => c.segments));
   const captureSha256 = (seg: SegmentRow) => capture.get(seg.path)!.sha256;
   const captureInclusion = (seg: SegmentRow) => capture.get(seg.path)!.inclusion;

@@ -46,7 +46,7 @@ export interface EvidenceDeps {
   maxReceivedFileBytes?: number;
   // Privacy masks (issue 12, point 1)
   /** A camera's current privacy masks (null: none), burned into what its exports carry. */
-  masks(cameraId: string): AppliedMasks | null;
+  masks(cameraId: string): Promise<AppliedMasks | null>;
 }
 
 

@@ -79,7 +79,7 @@ function thumbnailRoute({ deps, find }: Bookmarks): MediaRoute {
   const thumbnail = async (id: string, person: SessionPerson): Promise<string | null> => {
     const b = await find(id);
     const cameraId = b.cameraIds[0]!;
-    const masks = deps.maskFor(cameraId, person);
+    const masks = await deps.maskFor(cameraId, person);
     // Named by camera and moment: a bookmark moved to another camera never shows the first one's picture (a lifter's, unmasked).
     const file = join(thumbs, `${b.id}-${cameraId}-${b.atMs}${masks ? `.m${masks.version}` : ''}.jpg`);
     if (existsSync(file)) return file;

@@ -1,6 +1,8 @@
 /**
- * Privacy masks as a feature: versions saved by admins, shown to everyone who watches, burned into
- * what leaves (exports, thumbnails: see maskFor), and lifted for one person at a time. A lift ends by
+ * Privacy masks as a feature: versions saved by admins (in the directory, so a site's every
+ * workstation has them), shown to everyone who watches, burned into what leaves (exports,
+ * thumbnails: see maskFor, which reads the directory each time rather than a copy that could lag),
+ * and lifted for one person at a time. A lift ends by
  * itself at its time (a timer re-applies it and the ledger says so, as the system); its person may
  * end it early. A lift still open when the core stopped is re-applied at the next start, on the
  * record, never silently extended.
@@ -18,7 +20,9 @@ import { canonicalJson } from '../canonical-json.js';
 import { DisposableMap, timeout } from '../disposables.js';
 import type { FeatureModule } from '../feature-module.js';
 import type { Logger } from '../logger.js';
-import { MaskStore, type MaskLift, type MaskVersion } from './mask-store.js';
+import type { Directory } from '../directory/directory.js';
+import { MaskLiftStore, type MaskLift } from './mask-lifts.js';
+import type { MaskVersion, MaskVersionRepository } from './mask-versions.js';
 
 export interface MaskOptions {
   /** How long a lift's minute lasts: 60 000 ms except in tests, which cannot wait half an hour. */
@@ -27,9 +31,9 @@ export interface MaskOptions {
 
 export interface MasksModule extends FeatureModule {
   /** The masks to apply to a camera's picture for `person` (null: none, or that person holds a lift). */
-  maskFor(cameraId: string, person: LiftHolder | null): MaskVersion | null;
+  maskFor(cameraId: string, person: LiftHolder | null): Promise<MaskVersion | null>;
   /** The camera's current masks whoever asks (exports burn these in). */
-  current(cameraId: string): MaskVersion | null;
+  current(cameraId: string): Promise<MaskVersion | null>;
 }
 
 /** Who may hold a lift: a person as they are now (a session resolves to the current role). */
@@ -37,14 +41,28 @@ export type LiftHolder = Pick<SessionPerson, 'id' | 'role'>;
 
 export const masksSha256 = (polygons: readonly MaskPolygon[]) => createHash('sha256').update(canonicalJson(polygons)).digest('hex');
 
-export function createMasksModule(deps: { dataDir: string; ledger: AuditLedger; logger: Logger; checkCamera(id: string): void; emit(event: CoreEvent): void; options: MaskOptions }): MasksModule {
-  const store = new MaskStore(join(deps.dataDir, 'masks.sqlite'));
+export interface MasksDeps {
+  dataDir: string;
+  /** Where the versions are, and who hears of one saved on another workstation. */
+  directory: Pick<Directory, 'masks' | 'onChange'>;
+  ledger: AuditLedger;
+  logger: Logger;
+  checkCamera(id: string): void;
+  emit(event: CoreEvent): void;
+  options: MaskOptions;
+}
+
+export function createMasksModule(deps: MasksDeps): MasksModule {
+  const store = new MaskLiftStore(join(deps.dataDir, 'masks.sqlite'));
+  const versions = deps.directory.masks;
   const minuteMs = deps.options.maskLiftMinuteMs ?? 60_000;
   const timers = new DisposableMap<string>();
-  const current = (cameraId: string) => {
-    const v = store.latest(cameraId);
+  const current = async (cameraId: string) => {
+    const v = await versions.latest(cameraId);
     return v && v.polygons.length > 0 ? v : null;
   };
+  // Saved here or on another workstation: views reload (no id: anything may have changed while the directory was out of reach).
+  const unheard = deps.directory.onChange('masks', (change) => deps.emit({ type: 'masks.changed', ...(change.id ? { cameraId: change.id } : {}) }));
   const openLift = (personId: string, cameraId: string) => store.openLifts().find((l) => l.personId === personId && l.cameraId === cameraId) ?? null;
   // A lift counts only while its person may still lift (their role now): a role taken away takes its lifts with it.
   const liftOf = (person: LiftHolder | null, cameraId: string) => (person && can(person.role, 'masks.lift') ? openLift(person.id, cameraId) : null);
@@ -64,13 +82,14 @@ export function createMasksModule(deps: { dataDir: string; ledger: AuditLedger; 
 
   for (const lift of store.openLifts()) reapply(lift, 'restart');
 
-  const handlers = maskHandlers({ deps, store, minuteMs, current, openLift, liftOf, arm, disarm: (id) => timers.delete(id) });
+  const handlers = maskHandlers({ deps, store, versions, minuteMs, current, openLift, liftOf, arm, disarm: (id) => timers.delete(id) });
 
   return {
     handlers,
     current,
-    maskFor: (cameraId, person) => (liftOf(person, cameraId) ? null : current(cameraId)),
+    maskFor: async (cameraId, person) => (liftOf(person, cameraId) ? null : current(cameraId)),
     dispose() {
+      unheard();
       timers.dispose();
       store.close();
     },
@@ -78,10 +97,11 @@ export function createMasksModule(deps: { dataDir: string; ledger: AuditLedger; 
 }
 
 interface MaskState {
-  deps: Parameters<typeof createMasksModule>[0];
-  store: MaskStore;
+  deps: MasksDeps;
+  store: MaskLiftStore;
+  versions: MaskVersionRepository;
   minuteMs: number;
-  current(cameraId: string): MaskVersion | null;
+  current(cameraId: string): Promise<MaskVersion | null>;
   openLift(personId: string, cameraId: string): MaskLift | null;
   /** The person's open lift on the camera, if it counts for them now. */
   liftOf(person: LiftHolder | null, cameraId: string): MaskLift | null;
@@ -90,7 +110,7 @@ interface MaskState {
   disarm(liftId: string): void;
 }
 
-function maskHandlers({ deps, store, minuteMs, current, openLift, liftOf, arm, disarm }: MaskState) {
+function maskHandlers({ deps, store, versions, minuteMs, current, openLift, liftOf, arm, disarm }: MaskState) {
   const view = (v: MaskVersion | null, cameraId: string, person: SessionPerson | null): CameraMasks => {
     const lift = liftOf(person, cameraId);
     return {
@@ -105,18 +125,18 @@ function maskHandlers({ deps, store, minuteMs, current, openLift, liftOf, arm, d
   };
 
   return {
-    listMasks: async (_arg, ctx) => store.current().map((v) => view(v, v.cameraId, ctx.person)),
+    listMasks: async (_arg, ctx) => (await versions.current()).map((v) => view(v, v.cameraId, ctx.person)),
     setMasks: async ({ cameraId, polygons }, ctx) => {
       deps.checkCamera(cameraId);
-      const saved = store.add(cameraId, polygons, masksSha256(polygons), ctx.person?.name ?? SYSTEM, Date.now());
+      // Its notice tells this workstation's views and every other's (masks.changed, above).
+      const saved = await versions.add({ cameraId, polygons, sha256: masksSha256(polygons), setBy: ctx.person?.name ?? SYSTEM, setAt: Date.now() });
       ctx.record(cameraId, { cameraId, version: saved.version, polygons: polygons.length, sha256: saved.sha256 });
-      deps.emit({ type: 'masks.changed', cameraId });
       return view(saved, cameraId, ctx.person);
     },
     liftMask: async ({ cameraId, reason, minutes }, ctx) => {
       deps.checkCamera(cameraId);
       const person = ctx.person!;
-      const masks = current(cameraId);
+      const masks = await current(cameraId);
       if (!masks) throw new WatchroomError('mask.none', 'This camera has no privacy masks to lift.');
       if (openLift(person.id, cameraId)) throw new WatchroomError('mask.already-lifted', 'You have already lifted this camera’s masks; restore them first or wait until they come back.');
       const now = Date.now();
@@ -133,7 +153,7 @@ function maskHandlers({ deps, store, minuteMs, current, openLift, liftOf, arm, d
       disarm(lift.id);
       ctx.record(cameraId, { ...liftDetails(lift), why: 'by-hand', reappliedAtUtc: new Date().toISOString() });
       deps.emit({ type: 'masks.changed', cameraId });
-      return view(store.latest(cameraId), cameraId, ctx.person);
+      return view(await versions.latest(cameraId), cameraId, ctx.person);
     },
   } satisfies Partial<Handlers>;
 

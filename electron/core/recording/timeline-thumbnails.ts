@@ -23,7 +23,7 @@ export const THUMBNAIL_BUCKET_MS = 10_000;
 export const MAX_TIMELINE_THUMBNAILS = 20_000;
 
 /** The masks a picture for this person must carry (none when the camera has none or they hold a lift on it). */
-export type MaskFor = (cameraId: string, person: Pick<SessionPerson, 'id' | 'role'>) => { version: number; polygons: MaskPolygon[] } | null;
+export type MaskFor = (cameraId: string, person: Pick<SessionPerson, 'id' | 'role'>) => Promise<{ version: number; polygons: MaskPolygon[] } | null>;
 
 /** A bucket's picture: plain, or with mask version N burned in (`<bucket>.m<N>.jpg`), so a lift never gets a masked copy nor anyone else a plain one. */
 const PICTURE_NAME = /^(\d+)(?:\.m\d+)?\.jpg$/;
@@ -68,7 +68,7 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, lookin
       }
       const bucket = Math.floor(atMs / THUMBNAIL_BUCKET_MS) * THUMBNAIL_BUCKET_MS;
       const folder = join(cacheDir, cameraId);
-      const masks = maskFor(cameraId, person);
+      const masks = await maskFor(cameraId, person);
       const file = join(folder, masks ? `${bucket}.m${masks.version}.jpg` : `${bucket}.jpg`);
       // The picture of a bucket is taken at its middle (or the recorded moment nearest it): at most 5 s off.
       const middle = bucket + THUMBNAIL_BUCKET_MS / 2;

@@ -3,7 +3,9 @@
  * workstations). A throw-away cluster; 1,000 camera rows; 10 recorders, each a directory connection
  * of its own with a real LeaseKeeper (default timing) sharing the cameras out; 20 workstations, each a
  * directory connection that says it is up every round and reloads the leases and the camera list on
- * every notice, as a workstation core does. Once every camera is held, a window of `--seconds`
+ * every notice, as a workstation core does; each recorder also reports its coverage every 15 s, of
+ * every camera it holds, recorded without a break since it took it (a recorder's segment index,
+ * reduced to what the report reads). Once every camera is held, a window of `--seconds`
  * measures the server: CPU of its processes, transactions and WAL bytes a second, connections. Then
  * one recorder stops without a word, and the bench measures how long until its cameras are all held
  * by the others. Prints JSON; never fails on the figures. (The test cluster runs with fsync off.)
@@ -17,6 +19,7 @@ import { parseArgs } from 'node:util';
 import type { Directory } from '../electron/core/directory/directory.js';
 import { openPostgresDirectory } from '../electron/core/directory/postgres-directory.js';
 import { DEFAULT_LEASE_TIMING, LeaseKeeper } from '../electron/core/recorders/lease-keeper.js';
+import { COVERAGE_EVERY_MS, CoverageReporter, type FootageIndex } from '../electron/core/recorders/coverage.js';
 import type { Logger } from '../electron/core/logger.js';
 import { startTestPostgres } from '../tests/fixtures/postgres.js';
 import { coalesced } from '../electron/core/coalesced.js';
@@ -61,6 +64,7 @@ const open = async () => {
   return d;
 };
 const keepers: LeaseKeeper[] = [];
+const reporters: CoverageReporter[] = [];
 const timers: NodeJS.Timeout[] = [];
 try {
   const admin = await open();
@@ -70,17 +74,26 @@ try {
   const key = 'bench-public-key';
   for (let r = 0; r < recorderCount; r++) {
     const d = await open();
+    const since = new Map<string, number>();
+    const footage: FootageIndex = {
+      cameraIds: () => [...since.keys()],
+      ranges: (id, _from, to) => [{ startMs: since.get(id)!, endMs: to }],
+      oldestStart: (id) => since.get(id) ?? null,
+    };
     const keeper = new LeaseKeeper({
       recorder: { id: `rec-${r}`, role: 'recorder', name: `Recorder ${r}`, url: `http://10.1.0.${r}:8650`, publicKey: key, sealingKey: key },
       store: d.site!.leases,
       cameras: () => wanted,
       capacity: Math.ceil((cameraCount / recorderCount) * 2),
-      onGained: () => undefined,
-      onLost: () => undefined,
+      onGained: (lease) => void since.set(lease.cameraId, Date.now()),
+      onLost: (id) => void since.delete(id),
       logger: quiet,
     });
     keepers.push(keeper);
     keeper.start();
+    const reporter = new CoverageReporter({ table: d.site!.coverage, recorderId: `rec-${r}`, index: footage, everyMs: COVERAGE_EVERY_MS, logger: quiet });
+    reporters.push(reporter);
+    reporter.start();
   }
   let reloads = 0;
   for (let w = 0; w < workstationCount; w++) {
@@ -124,6 +137,7 @@ try {
         recorders: recorderCount,
         workstations: workstationCount,
         leaseTiming: DEFAULT_LEASE_TIMING,
+        coverageEveryMs: COVERAGE_EVERY_MS,
         windowSeconds: Math.round(window),
         allCamerasHeldAfterMs: allHeldMs,
         serverCpuPercentOfOneCore: Math.round(((after.cpu - before.cpu) / window) * 1000) / 10,
@@ -141,6 +155,7 @@ try {
   );
 } finally {
   timers.forEach(clearInterval);
+  await Promise.all(reporters.map((r) => r.stop()));
   await Promise.all(keepers.map((k) => k.stop(false)));
   await Promise.all(directories.map((d) => d.close()));
   await cluster.stop();

@@ -16,12 +16,10 @@ import { DEFAULT_LEASE_TIMING, LeaseKeeper, type LeaseTiming } from './lease-kee
 import type { GainedLease, Lease, LeaseStore, NodeInfo, NodeRow } from './lease-store.js';
 import type { SealingKey } from './password-seal.js';
 import type { RelaySource } from './relay-upstream.js';
-import { CoverageReporter, type FootageIndex } from './coverage.js';
+import { COVERAGE_EVERY_MS, CoverageReporter, type FootageIndex } from './coverage.js';
 import { siteFootage, type SiteFootage } from './site-footage.js';
 import { coalesced } from '../coalesced.js';
 
-/** How often a recorder brings its coverage in the directory up to date: how far behind a workstation's timeline may be. */
-const COVERAGE_EVERY_MS = 15_000;
 
 /** A process id as the CLI accepts it (`--id`) and node tokens carry it. */
 export const NODE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;

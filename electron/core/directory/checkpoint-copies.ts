@@ -32,8 +32,14 @@ export function directoryCheckpoints(db: Db, nodeId: string): CheckpointAnchor {
       return new Set(rows.map((r) => Number(r.seq)));
     },
     async add(checkpoints) {
-      // A copy already there is kept as it was (ON CONFLICT DO NOTHING): the check compares the two.
-      for (const c of checkpoints) await db.query('INSERT INTO ledger_checkpoints (node_id, seq, checkpoint) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [nodeId, c.seq, JSON.stringify(c)]);
+      if (!checkpoints.length) return;
+      // One statement however many (a first start copies a long ledger's all). A copy already there is
+      // kept as it was (ON CONFLICT DO NOTHING): the check compares the two.
+      await db.query('INSERT INTO ledger_checkpoints (node_id, seq, checkpoint) SELECT $1, * FROM unnest($2::bigint[], $3::jsonb[]) ON CONFLICT DO NOTHING', [
+        nodeId,
+        checkpoints.map((c) => c.seq),
+        checkpoints.map((c) => JSON.stringify(c)),
+      ]);
     },
     async all() {
       const rows = await db.query<{ checkpoint: unknown }>('SELECT checkpoint FROM ledger_checkpoints WHERE node_id = $1 ORDER BY seq', [nodeId]);

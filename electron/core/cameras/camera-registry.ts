@@ -10,7 +10,7 @@ import { WatchroomError, type FieldError } from '../../../shared/errors.js';
 import type { StreamVariant } from '../../../shared/events.js';
 import type { StreamSource } from '../streams/ffmpeg-args.js';
 import type { CameraRecord } from './camera-record.js';
-import { withSecret, type CameraStore, type StoredCamera } from './camera-store.js';
+import { withSecret, type CameraStore, type PasswordSealer, type StoredCamera } from './camera-store.js';
 import { validateCamera, type ValidCamera } from './camera-validation.js';
 import { formatRtspUrl, parseRtspUrl } from './rtsp-url.js';
 
@@ -89,7 +89,8 @@ export class CameraRegistry {
         }
       });
       if (errors.length) throw new WatchroomError('camera.invalid', inputs.length === 1 ? 'Check the highlighted fields.' : 'Some rows are not valid; nothing was imported.', errors);
-      const rows = await Promise.all(valid.map((camera) => this.row(newId(), camera, camera.password)));
+      const sealer = await this.store.sealer();
+      const rows = valid.map((camera) => this.row(sealer, newId(), camera, camera.password));
       await this.commit(rows);
       return rows.map((r) => r.record);
     });
@@ -115,7 +116,7 @@ export class CameraRegistry {
       const result = validateCamera(merged, this.list().filter((r) => r.id !== id).map((r) => r.name), { passwordKept });
       if (!result.ok) throw new WatchroomError('camera.invalid', 'Check the highlighted fields.', result.errors);
       const keep = passwordKept && result.camera.password === undefined;
-      const row = keep ? withSecret(record(id, result.camera), this.secrets_.get(id)) : await this.row(id, result.camera, result.camera.password);
+      const row = keep ? withSecret(record(id, result.camera), this.secrets_.get(id)) : this.row(await this.store.sealer(), id, result.camera, result.camera.password);
       await this.commit([row]);
       return row.record;
     });
@@ -181,10 +182,11 @@ export class CameraRegistry {
   /** Seals again the passwords this process can read whose seal leaves out a recorder that joined since; how many. */
   resealMissing(): Promise<number> {
     return this.serially(async () => {
+      const sealer = await this.store.sealer();
       const rows: StoredCamera[] = [];
       for (const record of this.list()) {
         const password = this.passwords.get(record.id);
-        if (password !== undefined && (await this.store.needsReseal(this.secrets_.get(record.id)))) rows.push({ record, secret: await this.store.seal(record.id, password) });
+        if (password !== undefined && sealer.needsReseal(this.secrets_.get(record.id))) rows.push({ record, secret: sealer.seal(record.id, password) });
       }
       if (rows.length) await this.commit(rows);
       return rows.length;
@@ -225,8 +227,8 @@ export class CameraRegistry {
     return JSON.stringify([this.source(id, 'main'), this.source(id, 'sub'), record?.recording]);
   }
 
-  private async row(id: string, camera: ValidCamera, password: string | undefined): Promise<StoredCamera> {
-    return withSecret(record(id, camera), password ? await this.store.seal(id, password) : undefined);
+  private row(sealer: PasswordSealer, id: string, camera: ValidCamera, password: string | undefined): StoredCamera {
+    return withSecret(record(id, camera), password ? sealer.seal(id, password) : undefined);
   }
 
   /** Writes the rows through the store, then holds them here. */

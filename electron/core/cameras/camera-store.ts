@@ -20,17 +20,23 @@ export interface StoredCamera {
 /** What this process can make of a stored password. */
 export type OpenedSecret = { password: string } | { unreadable: string } | { elsewhere: true };
 
+/** How passwords are kept for one operation (a site's recorders are read once for it, not once per camera). */
+export interface PasswordSealer {
+  /** The password as the store keeps it. */
+  seal(cameraId: string, password: string): unknown;
+  /** Whether a stored password should be sealed again (a recorder joined the site since). */
+  needsReseal(secret: unknown): boolean;
+}
+
 export interface CameraStore {
   /** Writes these cameras (added or changed) all or none. */
   write(rows: readonly StoredCamera[]): Promise<void>;
   /** Removes these cameras' rows for good (archived cameras whose footage here is all gone); the ids it removed. */
   forget(ids: readonly string[]): Promise<string[]>;
-  /** The password as this store keeps it. */
-  seal(cameraId: string, password: string): Promise<unknown>;
+  /** How to keep passwords now: asked once per write, however many cameras it has. */
+  sealer(): Promise<PasswordSealer>;
   /** The password, if this process may read it: a site's workstation never may (`elsewhere`). */
   open(cameraId: string, secret: unknown): OpenedSecret;
-  /** Whether a stored password should be sealed again (a recorder joined the site since). */
-  needsReseal(secret: unknown): Promise<boolean>;
   /** The whole list as stored now, for a reload after another process changed it. */
   load(): Promise<StoredCamera[]>;
   /** Calls `listener` when another process may have changed the list; the result stops it. */
@@ -81,7 +87,7 @@ export function openFileCameraStore(settings: SettingsStore, credentials: Settin
       records = next;
       return [...ids];
     },
-    seal: async (_cameraId, password) => box.encrypt(password),
+    sealer: async () => ({ seal: (_cameraId, password) => box.encrypt(password), needsReseal: () => false }),
     open(_cameraId, secret) {
       try {
         if (typeof secret !== 'string') throw new Error('not text');
@@ -90,7 +96,6 @@ export function openFileCameraStore(settings: SettingsStore, credentials: Settin
         return { unreadable: UNREADABLE };
       }
     },
-    needsReseal: async () => false,
     load: async () => records.map((record) => withSecret(record, sealed[record.id])),
     onChange: () => () => undefined,
   };

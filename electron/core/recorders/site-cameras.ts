@@ -80,10 +80,15 @@ export function siteCameraStore(deps: { table: CameraTable; directory: Directory
     write: (rows) => table.write(rows),
     // A site keeps archived cameras: another recorder may still hold their footage.
     forget: async () => [],
-    async seal(cameraId, password) {
+    async sealer() {
       const recipients = await table.recipients();
-      if (recipients.size === 0) throw new WatchroomError('camera.no-recorder', 'No recorder of this site has joined the directory yet, so the password has nobody to be kept for: start a recorder, then enter the password again.');
-      return sealPassword(cameraId, password, recipients);
+      return {
+        seal(cameraId, password) {
+          if (recipients.size === 0) throw new WatchroomError('camera.no-recorder', 'No recorder of this site has joined the directory yet, so the password has nobody to be kept for: start a recorder, then enter the password again.');
+          return sealPassword(cameraId, password, recipients);
+        },
+        needsReseal: (secret) => [...recipients.keys()].some((id) => !envelopes(secret)[id]),
+      };
     },
     open(cameraId, secret): OpenedSecret {
       if (!key) return { elsewhere: true };
@@ -94,10 +99,6 @@ export function siteCameraStore(deps: { table: CameraTable; directory: Directory
       } catch {
         return { unreadable: UNREADABLE };
       }
-    },
-    async needsReseal(secret) {
-      const sealedFor = envelopes(secret);
-      return [...(await table.recipients()).keys()].some((id) => !sealedFor[id]);
     },
     load: async () => (await table.load(deps.logger)).map((row) => withSecret(row.record, row.secret)),
     // Once the directory is ready, then at every change by any process.

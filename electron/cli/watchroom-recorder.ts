@@ -70,7 +70,7 @@ async function main(): Promise<number> {
   let core: Core | undefined;
   const server = await startNodeServer({
     relay: { openRelay: (...args) => core!.openRelay(...args) },
-    footage: () => core!.recordings,
+    footage: () => ({ ...core!.recordings, logger: core!.logger }),
     checker: new NodeTokenChecker((nodeId) => core?.nodeKey(nodeId) ?? null),
     host,
     port,

@@ -6,9 +6,7 @@
  * exactly its path (recorders/node-signature.ts); nothing is served without one.
  * It listens where the workstations can reach it (the site network), unlike the browser shell.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { LIVE_CLOSE_BAD_REQUEST, type StreamVariant } from '../../shared/events.js';
@@ -19,16 +17,16 @@ import { NODE_TOKEN_HEADER, type NodeTokenChecker } from '../core/recorders/node
 import { liveSocketSink } from './live-socket-sink.js';
 import { sendFile, sendJson, sendText } from '../core/http-reply.js';
 import type { SegmentIndex } from '../core/recording/segment-index.js';
-
-const quiet = { log: () => undefined };
+import { segmentFile } from '../core/recording/segment-file.js';
+import type { Logger } from '../core/logger.js';
 
 /** /footage/<camera>?fromMs=&toMs= (the segments in the window) and /footage/segments/<id>.ts (one of them). */
 function serveFootage(footage: FootageSource, url: URL, res: ServerResponse): void {
   const file = /^\/footage\/segments\/(\d{1,15})\.ts$/.exec(url.pathname);
   if (file) {
-    const row = footage.index.byId(Number(file[1]));
-    if (!row || row.missing || !existsSync(join(footage.root, row.path))) return sendText(res, 404, 'No such recorded segment.');
-    return sendFile(res, join(footage.root, row.path), quiet, { 'Content-Type': 'video/mp2t' });
+    const found = segmentFile(footage.index, footage.root, Number(file[1]));
+    if (!found) return sendText(res, 404, 'No such recorded segment.');
+    return sendFile(res, found.file, footage.logger, { 'Content-Type': 'video/mp2t' });
   }
   const list = /^\/footage\/([^/]+)$/.exec(url.pathname);
   const fromMs = Number(url.searchParams.get('fromMs'));
@@ -51,10 +49,11 @@ export interface RelayProvider {
   openRelay(nodeId: string, cameraId: string, sink: StreamSink, stream: StreamVariant): () => void;
 }
 
-/** A recorder's footage, as its segment index and recordings folder hold it. */
+/** A recorder's footage, as its segment index and recordings folder hold it; a file that fails while sent is logged. */
 export interface FootageSource {
   index: Pick<SegmentIndex, 'segments' | 'byId'>;
   root: string;
+  logger: Logger;
 }
 
 export interface NodeServer {

@@ -4,9 +4,8 @@
  * playback session or as instant replay: looking-back.ts decides how far back it may reach), and the segments
  * themselves, re-encoded on the fly where the browser cannot decode them.
  */
-import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { fieldSentence } from '../../../shared/field-sentences.js';
 import { playlistQuerySchema } from '../../../shared/schemas.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
@@ -17,6 +16,7 @@ import type { Logger } from '../logger.js';
 import { hlsPlaylist } from './hls-playlist.js';
 import { needsPlaybackTranscode, transcodeSegment } from './playback-transcode.js';
 import type { SegmentIndex, TimeRange } from './segment-index.js';
+import { segmentFile } from './segment-file.js';
 import type { SiteFootage } from '../recorders/site-footage.js';
 import { viewingParam, type LookingBack } from './looking-back.js';
 import { MEDIA_LINK_MS } from '../people/sessions.js';
@@ -26,11 +26,16 @@ import { MEDIA_LINK_MS } from '../people/sessions.js';
  * segments, and each is fetched from its recorder when the player asks (/media/site-segments/…).
  */
 export function recordingMediaRoutes({ root, index, registry, ledger, lookingBack, logger, siteFootage }: { root: string; index: SegmentIndex; registry: CameraRegistry; ledger: AuditLedger; lookingBack: LookingBack; logger: Logger; siteFootage?: SiteFootage | undefined }): MediaRoute[] {
-  /** The window's segments and the media path each is played from. */
-  const segmentsOf = async (cameraId: string, fromMs: number, toMs: number, viewing: string): Promise<Array<TimeRange & { path: string }>> =>
-    siteFootage
-      ? (await siteFootage.segments(cameraId, fromMs, toMs)).map((s) => ({ ...s, path: `/media/site-segments/${encodeURIComponent(s.recorderId)}/${s.id}.ts?endMs=${s.endMs}${viewing && `&${viewing.slice(1)}`}` }))
-      : index.segments(cameraId, fromMs, toMs).map((s) => ({ ...s, path: `/media/segments/${s.id}.ts${viewing}` }));
+  /** The window's segments and the media path each is played from, naming the playback session (none: instant replay). */
+  const segmentsOf = async (cameraId: string, fromMs: number, toMs: number, viewingId: string | null): Promise<Array<TimeRange & { path: string }>> => {
+    const query = (params: Record<string, string>) => {
+      const text = new URLSearchParams({ ...params, ...(viewingId ? { viewing: viewingId } : {}) }).toString();
+      return text && `?${text}`;
+    };
+    return siteFootage
+      ? (await siteFootage.segments(cameraId, fromMs, toMs)).map((s) => ({ ...s, path: `/media/site-segments/${encodeURIComponent(s.recorderId)}/${s.id}.ts${query({ endMs: String(s.endMs) })}` }))
+      : index.segments(cameraId, fromMs, toMs).map((s) => ({ ...s, path: `/media/segments/${s.id}.ts${query({})}` }));
+  };
   return [
     {
       // /media/site-segments/<recorder>/<id>.ts?endMs=[&viewing=]: a recorder's segment, fetched for the player (a site's workstation).
@@ -52,9 +57,9 @@ export function recordingMediaRoutes({ root, index, registry, ledger, lookingBac
       // /media/segments/<id>.ts[?viewing=<playback session>]: the links a playlist gives, which name its session.
       pattern: /^\/media\/segments\/(\d{1,15})\.ts$/,
       serve({ url, res, person }, match) {
-        const row = index.byId(Number(match[1]));
-        const file = row && !row.missing ? join(root, row.path) : null;
-        if (!row || !file || !existsSync(file)) return sendText(res, 404, 'No such recorded segment.');
+        const found = segmentFile(index, root, Number(match[1]));
+        if (!found) return sendText(res, 404, 'No such recorded segment.');
+        const { row, file } = found;
         // Any session can have a segment's path signed: the segment's age decides as for a playlist.
         const viewing = viewingParam(url);
         const allowed = viewing === undefined ? null : lookingBack.check(person, viewing, row.endMs, row.endMs);
@@ -90,7 +95,7 @@ export function recordingMediaRoutes({ root, index, registry, ledger, lookingBac
         ledger.append({ name: person.name, role: person.role }, 'recording.view', cameraId, { name, fromMs, toMs, ...(allowed.viewingId ? { viewingId: allowed.viewingId } : { instantReplay: true }) });
         // A player fetches the segments as it plays: their links last as long as the window, and then some.
         const validMs = MEDIA_LINK_MS + (toMs - fromMs);
-        const segments = await segmentsOf(cameraId, fromMs, toMs, allowed.viewingId ? `?viewing=${allowed.viewingId}` : '');
+        const segments = await segmentsOf(cameraId, fromMs, toMs, allowed.viewingId);
         const text = hlsPlaylist(segments, { uri: (s) => sign(s.path, validMs), open: q.get('open') === '1', startMs });
         res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
         res.end(text);

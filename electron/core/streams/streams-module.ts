@@ -74,31 +74,13 @@ export function createStreamsModule(deps: {
     ...(options.backoff ? { backoff: options.backoff } : {}),
     recorderFor: recording.recorderFor,
   });
-  let filedYet = false;
-  const started = recording.leftoversFiled.then(() => {
-    filedYet = true;
-    engine.startRecording(registry.list().map((r) => r.id));
-  });
+  const started = recording.leftoversFiled.then(() => engine.startRecording(registry.list().map((r) => r.id)));
+  const subscribeWhenFiled = filedFirst(engine, started);
+  const restart = (cameraId: string) => recording.leftoversFiled.then(() => engine.cameraChanged(cameraId));
   const owned = new DisposableStore();
   owned.add(toDisposable(cameras.onDidAdd((added) => void recording.leftoversFiled.then(() => engine.startRecording(added.map((r) => r.id))))));
-  owned.add(toDisposable(cameras.onDidChangeSource((id) => recording.leftoversFiled.then(() => engine.cameraChanged(id)))));
+  owned.add(toDisposable(cameras.onDidChangeSource(restart)));
   owned.add(toDisposable(cameras.onDidArchive((camera) => engine.cameraRemoved(camera.id))));
-
-  /** Subscribes at once, or (only in the first moments after a start) once crash leftovers are filed. */
-  const subscribeWhenFiled = (cameraId: string, sink: StreamSink, stream: StreamVariant): (() => void) => {
-    if (filedYet) return engine.subscribe(cameraId, sink, stream);
-    let unsubscribe: (() => void) | null = null;
-    let closed = false;
-    void started
-      .then(() => {
-        if (!closed) unsubscribe = engine.subscribe(cameraId, sink, stream);
-      })
-      .catch((error: Error) => sink.end(error.message));
-    return () => {
-      closed = true;
-      unsubscribe?.();
-    };
-  };
 
   return {
     openLive(person, cameraId, sink, stream = 'main') {
@@ -111,7 +93,7 @@ export function createStreamsModule(deps: {
       if (!registry.has(cameraId) || !(options.relays?.(cameraId) ?? false)) throw new NotHeld(`This recorder does not record camera ${cameraId} now.`);
       return ledgered(deps.ledger, 'system', ['relay.open', 'relay.close'], cameraId, { name: registry.get(cameraId).name, stream, node: nodeId }, () => subscribeWhenFiled(cameraId, sink, stream));
     },
-    restart: (cameraId) => recording.leftoversFiled.then(() => engine.cameraChanged(cameraId)),
+    restart,
     release: (cameraId, reason) => engine.cameraRemoved(cameraId, reason),
     announce: (cameraId) => engine.statuses([cameraId]).forEach((status) => deps.emit({ type: 'stream.status', status: shown(status) })),
     handlers: {
@@ -122,6 +104,26 @@ export function createStreamsModule(deps: {
       // Stopping each stream lets ffmpeg close its segment and commits it.
       await engine.close();
     },
+  };
+}
+
+/** Subscribes at once, or (only in the first moments after a start) once crash leftovers are filed (`started`). */
+function filedFirst(engine: StreamEngine, started: Promise<void>): (cameraId: string, sink: StreamSink, stream: StreamVariant) => () => void {
+  let filedYet = false;
+  void started.then(() => (filedYet = true), () => undefined);
+  return (cameraId, sink, stream) => {
+    if (filedYet) return engine.subscribe(cameraId, sink, stream);
+    let unsubscribe: (() => void) | null = null;
+    let closed = false;
+    void started
+      .then(() => {
+        if (!closed) unsubscribe = engine.subscribe(cameraId, sink, stream);
+      })
+      .catch((error: Error) => sink.end(error.message));
+    return () => {
+      closed = true;
+      unsubscribe?.();
+    };
   };
 }
 

@@ -156,7 +156,11 @@ test('cameras listed by site, found by site, and a summary of how many are live 
   await signIn(page, host);
   const call = host.call;
   // A camera whose port is closed: it fails, and the summary says so.
-  await call('addCamera', { name: 'Bay door', url: 'rtsp://127.0.0.1:9/bay', group: 'Depot North' });
+  const bay = await call('addCamera', { name: 'Bay door', url: 'rtsp://127.0.0.1:9/bay', group: 'Depot North' });
+  // The core's word first: on a busy machine its ffmpeg may take a while to start and fail, and if this
+  // wait fails, the state it last saw says whether the core or the page lagged.
+  const bayState = async () => (await call('listStreams')).find((s) => s.cameraId === bay.id && s.stream === 'main')?.state;
+  await expect.poll(bayState, { timeout: 90_000 }).toBe('unreachable');
   const summary = page.getByTestId('status-summary');
   await expect(summary).toHaveAttribute('data-live', '2');
   await expect(summary).toHaveAttribute('data-failed', '1');

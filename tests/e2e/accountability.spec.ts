@@ -3,7 +3,8 @@
  * administrator; the idle lock keeps the wall on screen and takes no action until someone signs in;
  * and a page on another local port gets nothing it can use while a person is signed in.
  */
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';

@@ -4,7 +4,8 @@
  * is built and verifies; a second request refused with a reason shows the reason to the investigator;
  * the register lists what left and downloads as CSV.
  */
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

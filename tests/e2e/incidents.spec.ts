@@ -1,5 +1,5 @@
 /** Incidents end to end in Chromium: bookmark a live tile, find it by tag, play it, export it, verify it. */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

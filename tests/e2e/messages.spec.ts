@@ -3,7 +3,8 @@
  * sentence for the person at the form, never the validator's, the browser's or the server's own words.
  * (Time inputs are left alone here: they get their own date-time input and tests.)
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

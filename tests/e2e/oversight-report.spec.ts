@@ -2,7 +2,7 @@
  * "Oversight report…" in the person menu: an administrator chooses a month of synthetic ledger
  * entries, generates its report, sees the figures in brief and opens the signed PDF.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { join } from 'node:path';
 import { AuditLedger } from '../../electron/core/audit/audit-ledger.js';
 import { MONTH, writeOversightMonth } from '../fixtures/oversight-month.js';

@@ -3,7 +3,7 @@
  * core's errors beside their fields, the change-password dialog, the audit ledger, and what an
  * operator sees of the controls their role may not use; lock now and sign out.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { join } from 'node:path';
 import { ADMIN, startHostProcess, tempDataDir, type HostProcess } from '../fixtures/host-process.js';
 import { TEST_PASSWORD } from '../fixtures/people.js';

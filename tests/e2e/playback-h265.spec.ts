@@ -1,5 +1,5 @@
 /** An H.265 camera's recording plays in Chromium through video.js (the host re-encodes it as served). */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
 import { signIn } from '../fixtures/sign-in-page.js';

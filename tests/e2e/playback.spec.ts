@@ -3,7 +3,8 @@
  * A seek is checked against the footage itself: the frame on screen is compared with the frames
  * ffmpeg decodes from the recorded file around the requested time.
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

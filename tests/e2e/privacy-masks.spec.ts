@@ -4,7 +4,8 @@
  * tile and playback each show the fill over that part of the picture. Checked on screenshots: inside
  * the mask's rectangle on screen every pixel is the fill, around it the picture is not.
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@
  * --directory) in Debian's Chromium. The recorder holding the camera is SIGKILLed; B's tile follows
  * the camera to the other recorder by itself and plays on.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { startHostProcess, tempDataDir, type HostProcess } from '../fixtures/host-process.js';

@@ -2,7 +2,8 @@
  * Sub-stream and main stream: small tiles show a camera's low-resolution sub-stream, a maximised tile
  * its main stream, and the switch keeps a picture on screen all the way through.
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { signIn } from '../fixtures/sign-in-page.js';

@@ -3,7 +3,8 @@
  * time, a picture of the camera under the pointer, round tick labels, and a window that holds still
  * while playback is paused or a span is marked.
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
 import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../fixtures/host-process.js';

@@ -5,7 +5,8 @@
  * R replays from 10 s back and says so, L returns to live, the menu's items act.
  * Real RTSP cameras (two GStreamer servers shared by sixteen camera entries), the built browser shell.
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { signIn } from '../fixtures/sign-in-page.js';

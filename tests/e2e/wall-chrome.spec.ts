@@ -3,7 +3,8 @@
  * toolbar and list come back at the edges, a visible selection that a camera in the list goes onto
  * without dragging, and a toolbar chip that says a tour runs and stops it.
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { signIn } from '../fixtures/sign-in-page.js';

@@ -2,7 +2,7 @@
  * Wall history: the walls of a past moment, read back from the ledger, drawn with the camera on each
  * tile and the person who set them; stepping to the next change shows what came after.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { signIn } from '../fixtures/sign-in-page.js';

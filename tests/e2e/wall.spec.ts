@@ -1,7 +1,8 @@
 /**
  * The live wall end to end: real RTSP cameras (GStreamer), the built browser shell, Debian's Chromium.
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';

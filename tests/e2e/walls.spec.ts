@@ -2,7 +2,8 @@
  * Several walls end to end: a second wall window with its own layout, one upstream per camera however
  * many windows show it, and presets that save and recall every window at once.
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../fixtures/e2e-test.js';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { fillSignIn, signIn } from '../fixtures/sign-in-page.js';

@@ -2,10 +2,9 @@
  * Privacy masks as a feature: versions saved by admins (in the directory, so a site's every
  * workstation has them), shown to everyone who watches, burned into what leaves (exports,
  * thumbnails: see maskFor, which reads the directory each time rather than a copy that could lag),
- * and lifted for one person at a time. A lift ends by
- * itself at its time (a timer re-applies it and the ledger says so, as the system); its person may
- * end it early. A lift still open when the core stopped is re-applied at the next start, on the
- * record, never silently extended.
+ * and lifted for one person at a time. A lift ends by itself at its time (a timer re-applies it and
+ * the ledger says so, as the system); its person may end it early. A lift still open when the core
+ * stopped is re-applied at the next start, on the record, never silently extended.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';

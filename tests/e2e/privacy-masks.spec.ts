@@ -55,14 +55,20 @@ async function screenshot(page: Page, name: string): Promise<{ rgb: Buffer; widt
  * the video's own size: inside it every pixel is the fill; in a band around it, most are not.
  */
 async function expectMaskShown(page: Page, video: Locator, name: string, shown = true): Promise<void> {
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth * v.readyState)).toBeGreaterThan(0);
-  const picture = await video.evaluate((v: HTMLVideoElement) => {
-    const r = v.getBoundingClientRect();
-    const scale = Math.min(r.width / v.videoWidth, r.height / v.videoHeight);
-    const w = v.videoWidth * scale;
-    const h = v.videoHeight * scale;
-    return { left: r.left + (r.width - w) / 2, top: r.top + (r.height - h) / 2, width: w, height: h };
-  });
+  // Read in one go with the picture's size: a tile may swap its video element (main for sub) between
+  // two reads, and a new element has no size yet.
+  const geometry = () =>
+    video.evaluate((v: HTMLVideoElement) => {
+      if (!v.videoWidth || !v.videoHeight || v.readyState < 1) return null;
+      const r = v.getBoundingClientRect();
+      const scale = Math.min(r.width / v.videoWidth, r.height / v.videoHeight);
+      const w = v.videoWidth * scale;
+      const h = v.videoHeight * scale;
+      return { left: r.left + (r.width - w) / 2, top: r.top + (r.height - h) / 2, width: w, height: h };
+    });
+  let found = null as Awaited<ReturnType<typeof geometry>>;
+  await expect.poll(async () => (found = await geometry())).not.toBeNull();
+  const picture = found!;
   const { rgb, width } = await screenshot(page, name);
   const rect = { left: picture.left + MASK.left * picture.width, top: picture.top + MASK.top * picture.height, right: picture.left + MASK.right * picture.width, bottom: picture.top + MASK.bottom * picture.height };
   const isFill = (x: number, y: number) => {

@@ -13,8 +13,7 @@ export function openEmbeddedDirectory(dataDir: string): Directory {
   const store = new BookmarkStore(join(dataDir, 'incidents.sqlite'));
   const masks = new MaskVersionStore(join(dataDir, 'masks.sqlite'));
   const changes = new Emitter<DirectoryChange>();
-  const announceOf = (topic: DirectoryTopic) => (id: string) => void changes.fire({ topic, id }).catch(() => undefined);
-  const announce = announceOf('bookmarks');
+  const announce = (topic: DirectoryTopic, id: string) => void changes.fire({ topic, id }).catch(() => undefined);
   return {
     ready: Promise.resolve(),
     site: null,
@@ -22,21 +21,21 @@ export function openEmbeddedDirectory(dataDir: string): Directory {
       get: async (id) => store.get(id),
       async insert(bookmark) {
         store.insert(bookmark);
-        announce(bookmark.id);
+        announce('bookmarks', bookmark.id);
       },
       async update(id, changes, now, check) {
         const current = store.get(id);
         if (!current) return null;
         check?.(current);
         const next = store.update(id, changes, now);
-        if (next) announce(id);
+        if (next) announce('bookmarks', id);
         return next;
       },
       async delete(id, check) {
         const current = store.get(id);
         if (!current) return;
         check?.(current);
-        if (store.delete(id)) announce(id);
+        if (store.delete(id)) announce('bookmarks', id);
       },
       search: async (query) => store.search(query),
     },
@@ -45,7 +44,7 @@ export function openEmbeddedDirectory(dataDir: string): Directory {
       latest: async (cameraId) => masks.latest(cameraId),
       async add(next) {
         const saved = masks.add(next);
-        announceOf('masks')(next.cameraId);
+        announce('masks', next.cameraId);
         return saved;
       },
     },

@@ -20,7 +20,6 @@ import { COVERAGE_EVERY_MS, CoverageReporter, type FootageIndex } from './covera
 import { siteFootage, type SiteFootage } from './site-footage.js';
 import { coalesced } from '../coalesced.js';
 
-
 /** A process id as the CLI accepts it (`--id`) and node tokens carry it. */
 export const NODE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 

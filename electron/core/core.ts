@@ -120,7 +120,7 @@ export function createCore(options: CoreOptions): Core {
   const siteOptions = options.site ? { ...options.site, nodeId: options.site.nodeId ?? siteNodeId(settings, options.site.role) } : null;
   // In a site, the directory keeps a copy of every ledger checkpoint: an anchor off this machine.
   const audit = createAuditModule({ dataDir, logger, emit, options, anchor: siteOptions ? siteTables(directory).checkpointsOf(siteOptions.nodeId) : undefined });
-  const people = createPeopleModule({ dataDir, ledger: audit.ledger, settings, appVersion: options.appVersion, shell: options.shell, ...(options.idleLockMs !== undefined ? { idleLockMs: options.idleLockMs } : {}) });
+  const people = createPeopleModule({ directory, logger, ledger: audit.ledger, settings, appVersion: options.appVersion, shell: options.shell, ...(options.idleLockMs !== undefined ? { idleLockMs: options.idleLockMs } : {}) });
   // One machine keeps its cameras in its settings; a site's processes share the directory's.
   const sealingKey = siteOptions?.role === 'recorder' ? loadOrCreateSealingKey(keysDir(dataDir)) : null;
   const cameraStore = siteOptions

@@ -13,6 +13,9 @@ import type { Bookmark } from '../../shared/incidents.js';
 import type { MaskPolygon } from '../../shared/masks.js';
 import { masksSha256 } from '../../electron/core/masks/masks-module.js';
 import type { Directory, DirectoryChange } from '../../electron/core/directory/directory.js';
+import { removesLastAdmin, type AccountChanges } from '../../electron/core/people/people-store.js';
+import type { Person } from '../../shared/api.js';
+import type { Role } from '../../shared/roles.js';
 import { openDirectory, type DirectoryOptions } from '../../electron/core/directory/open-directory.js';
 import { DIRECTORY_MIGRATIONS } from '../../electron/core/directory/pg-migrations.js';
 import type { Logger } from '../../electron/core/logger.js';
@@ -173,6 +176,75 @@ describe.each(implementations)('the %s directory', (_kind, where) => {
     });
   });
 
+  describe('people', () => {
+    const account = (name: string, role: Role = 'operator') => ({ name, displayName: name.toUpperCase(), role, passwordHash: `hash-of-${name}` });
+    const refuseLastAdmin = (changes: AccountChanges) => (before: Person, activeAdmins: number) => {
+      if (removesLastAdmin(before, changes, activeAdmins)) throw new Error('last admin');
+    };
+
+    it('adds an account once per name whatever its case, finds it by name for signing in, and tells of every change by account', async () => {
+      const heard: DirectoryChange[] = [];
+      const stop = directory.onChange('people', (change) => void heard.push(change));
+      const name = `olive-${randomUUID().slice(0, 8)}`;
+      const olive = (await directory.people.add(account(name), { now: T0 }))!;
+      expect(olive).toEqual({ person: { id: olive.person.id, name, displayName: name.toUpperCase(), role: 'operator', disabled: false, createdAt: T0 }, sessionEpoch: 0, revision: 0 });
+      expect(await directory.people.add(account(name.toUpperCase()))).toBeNull();
+      expect(await directory.people.signInRecord(name.toUpperCase())).toEqual({ account: olive, passwordHash: `hash-of-${name}` });
+      expect(await directory.people.signInRecord(`${name}-nobody`)).toBeNull();
+      expect(await directory.people.get(olive.person.id)).toEqual(olive);
+      expect((await directory.people.list()).map((a) => a.person.name)).toContain(name);
+      // Every change moves the revision on; disabling and a new password move the session epoch on too.
+      const renamed = await directory.people.update(olive.person.id, { displayName: 'Olive Operator', role: 'investigator' });
+      expect(renamed).toMatchObject({ person: { displayName: 'Olive Operator', role: 'investigator', disabled: false }, sessionEpoch: 0, revision: 1 });
+      expect(await directory.people.update(olive.person.id, { disabled: true })).toMatchObject({ person: { disabled: true }, sessionEpoch: 1, revision: 2 });
+      expect(await directory.people.setPasswordHash(olive.person.id, 'new-hash')).toMatchObject({ sessionEpoch: 2, revision: 3 });
+      expect(await directory.people.passwordHash(olive.person.id)).toBe('new-hash');
+      expect(await directory.people.update(`nobody-${randomUUID()}`, { disabled: true })).toBeNull();
+      await waitFor('four notices', () => heard.length >= 4);
+      stop();
+      expect(heard).toEqual(Array.from({ length: 4 }, () => ({ topic: 'people', id: olive.person.id })));
+    });
+
+    it('checks a change against the account and the active administrators as they are when written; a refusal writes nothing', async () => {
+      const admin = (await directory.people.add(account(`ann-${randomUUID().slice(0, 8)}`, 'admin')))!;
+      const before = (await directory.people.list()).filter((a) => a.person.role === 'admin' && !a.person.disabled).length;
+      let seen: [Person, number] | undefined;
+      await expect(
+        directory.people.update(admin.person.id, { role: 'operator' }, (person, activeAdmins) => {
+          seen = [person, activeAdmins];
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      expect(seen).toEqual([admin.person, before]);
+      expect(await directory.people.get(admin.person.id)).toEqual(admin);
+    });
+
+    it('lets two connections at once demote each of the last two administrators only one at a time: one is refused', async () => {
+      const second = openDirectory(options, logger);
+      await second.ready;
+      // Every other administrator disabled, so exactly these two are active.
+      for (const a of await directory.people.list()) if (a.person.role === 'admin' && !a.person.disabled) await directory.people.update(a.person.id, { disabled: true });
+      const [ann, bob] = [(await directory.people.add(account(`ann-${randomUUID().slice(0, 8)}`, 'admin')))!, (await directory.people.add(account(`bob-${randomUUID().slice(0, 8)}`, 'admin')))!];
+      const demote = (on: Directory, id: string) => on.people.update(id, { role: 'operator' }, refuseLastAdmin({ role: 'operator' }));
+      const results = await Promise.allSettled([demote(directory, ann.person.id), demote(second, bob.person.id)]);
+      await second.close();
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const admins = (await directory.people.list()).filter((a) => a.person.role === 'admin' && !a.person.disabled);
+      expect(admins).toHaveLength(1);
+    });
+
+    it('makes one first administrator when two connections ask at once, and none once there is any account', async () => {
+      const fresh = await where();
+      const [one, two] = [openDirectory(fresh, logger), openDirectory(fresh, logger)];
+      await Promise.all([one.ready, two.ready]);
+      const results = await Promise.all([one.people.add(account('first-a', 'admin'), { first: true }), two.people.add(account('first-b', 'admin'), { first: true })]);
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+      expect(await one.people.add(account('first-c', 'admin'), { first: true })).toBeNull();
+      expect(await one.people.list()).toHaveLength(1);
+      await Promise.all([one.close(), two.close()]);
+    });
+  });
+
   describe('search', () => {
     const titles = async (q: Parameters<Directory['bookmarks']['search']>[0]) => (await directory.bookmarks.search(q)).map((b) => b.title);
 
@@ -248,6 +320,19 @@ describe('the PostgreSQL directory’s mask versions', () => {
     await expect(cluster.query(url, 'DELETE FROM mask_versions')).rejects.toThrow(/append-only/);
     await expect(cluster.query(url, 'TRUNCATE mask_versions')).rejects.toThrow(/append-only/);
     expect(await cluster.query(url, 'SELECT version, set_by FROM mask_versions')).toEqual([{ version: 1, set_by: 'Ann Admin' }]);
+  });
+});
+
+describe('the PostgreSQL directory’s people', () => {
+  it('are never deleted, one by one or all at once: the ledgers name them', async () => {
+    const url = await cluster.createDatabase();
+    const directory = openDirectory({ url }, logger);
+    await directory.people.add({ name: 'olive', displayName: 'Olive', role: 'operator', passwordHash: 'x' });
+    await directory.close();
+    await expect(cluster.query(url, 'DELETE FROM people')).rejects.toThrow(/never deleted/);
+    await expect(cluster.query(url, 'TRUNCATE people')).rejects.toThrow(/never deleted/);
+    await expect(cluster.query(url, "UPDATE people SET role = 'superuser'")).rejects.toThrow(/check constraint/);
+    expect(await cluster.query(url, 'SELECT name FROM people')).toEqual([{ name: 'olive' }]);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * The directory: what several Watchroom processes of one site share (bookmarks, privacy masks;
- * cameras and their recorders, leases; people, walls, disclosures to follow). One interface, two
+ * The directory: what several Watchroom processes of one site share (people, bookmarks, privacy
+ * masks; cameras and their recorders, leases; walls and disclosures to follow). One interface, two
  * implementations chosen by one setting: the embedded directory (SQLite files in the data folder,
  * the single-machine default) and PostgreSQL (`--directory postgres://…`). Every repository is
  * async, whichever implementation serves it, and `onChange` tells of changes made by any process,
@@ -12,11 +12,12 @@ import type { CameraTable } from '../recorders/site-cameras.js';
 import type { CoverageTable } from '../recorders/coverage.js';
 import type { CheckpointAnchor } from '../audit/ledger-checkpoints.js';
 import type { MaskVersionRepository } from '../masks/mask-versions.js';
+import type { PeopleRepository } from '../people/people-store.js';
 import type { Emitter } from '../emitter.js';
 
 /** What a change notice is about; a view listens to the topics it shows. */
 /** `coverage` is written without a notice (every camera, every minute): nobody listens for it. */
-export const DIRECTORY_TOPICS = ['bookmarks', 'masks', 'nodes', 'leases', 'cameras', 'coverage'] as const;
+export const DIRECTORY_TOPICS = ['bookmarks', 'masks', 'people', 'nodes', 'leases', 'cameras', 'coverage'] as const;
 export type DirectoryTopic = (typeof DIRECTORY_TOPICS)[number];
 
 export interface DirectoryChange {
@@ -52,6 +53,8 @@ export interface Directory {
    */
   readonly ready: Promise<void>;
   readonly bookmarks: BookmarkRepository;
+  /** Accounts (a change's id is the account's). */
+  readonly people: PeopleRepository;
   /** Privacy masks' versions (a change's id is the camera's). */
   readonly masks: MaskVersionRepository;
   /** The site's processes, cameras and recorders' camera leases: a PostgreSQL directory only (one machine has no recorders to share cameras). */

@@ -6,14 +6,20 @@
 import { join } from 'node:path';
 import { BookmarkStore } from '../incidents/bookmark-store.js';
 import { MaskVersionStore } from '../masks/mask-versions.js';
+import { PeopleStore, type Account } from '../people/people-store.js';
 import { Emitter } from '../emitter.js';
 import { topicListener, type Directory, type DirectoryChange, type DirectoryTopic } from './directory.js';
 
 export function openEmbeddedDirectory(dataDir: string): Directory {
   const store = new BookmarkStore(join(dataDir, 'incidents.sqlite'));
   const masks = new MaskVersionStore(join(dataDir, 'masks.sqlite'));
+  const people = new PeopleStore(join(dataDir, 'people.sqlite'));
   const changes = new Emitter<DirectoryChange>();
   const announce = (topic: DirectoryTopic, id: string) => void changes.fire({ topic, id }).catch(() => undefined);
+  const announced = (account: Account | null) => {
+    if (account) announce('people', account.person.id);
+    return account;
+  };
   return {
     ready: Promise.resolve(),
     site: null,
@@ -39,6 +45,15 @@ export function openEmbeddedDirectory(dataDir: string): Directory {
       },
       search: async (query) => store.search(query),
     },
+    people: {
+      list: () => people.list(),
+      get: (id) => people.get(id),
+      signInRecord: (name) => people.signInRecord(name),
+      passwordHash: (id) => people.passwordHash(id),
+      add: async (input, options) => announced(await people.add(input, options)),
+      update: async (id, changes, check) => announced(await people.update(id, changes, check)),
+      setPasswordHash: async (id, hash) => announced(await people.setPasswordHash(id, hash)),
+    },
     masks: {
       current: async () => masks.current(),
       latest: async (cameraId) => masks.latest(cameraId),
@@ -53,6 +68,7 @@ export function openEmbeddedDirectory(dataDir: string): Directory {
       changes.dispose();
       store.close();
       masks.close();
+      people.close();
     },
   };
 }

@@ -14,6 +14,7 @@ import { SITE_CAMERA_TABLES } from '../recorders/site-cameras.js';
 import { COVERAGE_TABLE } from '../recorders/coverage.js';
 import { CHECKPOINT_TABLE } from './checkpoint-copies.js';
 import { MASK_VERSION_TABLE } from '../masks/mask-versions.js';
+import { PEOPLE_TABLE } from '../people/site-people.js';
 
 export interface Migration {
   version: number;
@@ -51,6 +52,7 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'ledger checkpoints of every process, append-only', sql: CHECKPOINT_TABLE },
   { version: 6, name: 'the holder’s recording beside its lease', sql: LEASE_RECORDING },
   { version: 7, name: 'privacy mask versions, append-only', sql: MASK_VERSION_TABLE },
+  { version: 8, name: 'people, never deleted', sql: PEOPLE_TABLE },
 ];
 
 /** pg_advisory_xact_lock's key for schema changes: a constant no other user of the database takes ("Watchroo" in ASCII). */

@@ -18,6 +18,7 @@ import { CameraTable } from '../recorders/site-cameras.js';
 import { CoverageTable } from '../recorders/coverage.js';
 import { directoryCheckpoints } from './checkpoint-copies.js';
 import { siteMaskVersions } from '../masks/mask-versions.js';
+import { sitePeople } from '../people/site-people.js';
 
 /** Queries and notifying writes, each failure in the operator's words. */
 export interface Db {
@@ -66,6 +67,7 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
   return {
     ready,
     bookmarks: bookmarkRepository(db),
+    people: sitePeople(db),
     masks: siteMaskVersions(db),
     site: { leases: new LeaseStore(db), cameras: new CameraTable(db), coverage: new CoverageTable(db), checkpointsOf: (nodeId) => directoryCheckpoints(db, nodeId) },
     onChange: topicListener(changes),

@@ -4,44 +4,46 @@
  */
 import type { Person } from '../../../shared/api.js';
 import { WatchroomError } from '../../../shared/errors.js';
-import type { Role } from '../../../shared/roles.js';
 import type { Handlers } from '../api/handlers.js';
 import { hashPassword } from './password-hash.js';
-import type { PeopleContext } from './people-context.js';
+import { written, type PeopleContext } from './people-context.js';
+import { removesLastAdmin, type Account } from './people-store.js';
 
 type AccountHandlers = Pick<Handlers, 'listPeople' | 'addPerson' | 'updatePerson' | 'resetPassword' | 'setIdleLock'>;
 
 export function accountHandlers(p: PeopleContext): AccountHandlers {
-  const mustFind = (id: string) => {
-    const found = p.store.byId(id);
-    if (!found) throw new WatchroomError('people.not-found', 'There is no such account.');
-    return found;
+  const mustFind = (account: Account | null) => {
+    if (!account) throw new WatchroomError('people.not-found', 'There is no such account.');
+    return written(p, account)!.person;
   };
-  /** Whether `changes` would leave nobody able to manage accounts. */
-  const removesLastAdmin = (before: Person, changes: { role?: Role; disabled?: boolean }) =>
-    before.role === 'admin' && !before.disabled && ((changes.role !== undefined && changes.role !== 'admin') || changes.disabled === true) && p.store.activeAdmins() <= 1;
   const shown = (x: Person) => ({ displayName: x.displayName, role: x.role, disabled: x.disabled });
 
   return {
-    listPeople: async () => p.store.list(),
+    listPeople: async () => {
+      await p.roster.ready;
+      return p.roster.list();
+    },
     addPerson: async ({ password, ...input }, ctx) => {
-      const added = p.store.add({ ...input, passwordHash: await hashPassword(password) });
+      const added = written(p, await p.roster.repository.add({ ...input, passwordHash: await hashPassword(password) }))?.person;
       if (!added) throw new WatchroomError('people.name-taken', `The name ${input.name} is taken (perhaps by a disabled account).`, [{ field: 'name', code: 'people.name-taken', message: 'This name is taken.' }]);
       ctx.record(added.name, { name: added.name, displayName: added.displayName, role: added.role });
       return added;
     },
     updatePerson: async ({ id, changes }, ctx) => {
-      const before = mustFind(id);
-      if (removesLastAdmin(before, changes)) throw new WatchroomError('people.last-admin', 'Watchroom needs at least one active administrator: make another one first.');
-      const after = p.store.update(id, changes)!;
-      if (after.disabled) p.sessions.closeAllOf(id);
-      ctx.record(after.name, { before: shown(before), after: shown(after) });
+      let before: Person | undefined;
+      // Checked in the write, against the accounts as they are then: two administrators on two workstations cannot each demote the other.
+      const after = mustFind(
+        await p.roster.repository.update(id, changes, (current, activeAdmins) => {
+          before = current;
+          if (removesLastAdmin(current, changes, activeAdmins)) throw new WatchroomError('people.last-admin', 'Watchroom needs at least one active administrator: make another one first.');
+        }),
+      );
+      // A disabled account's sessions end (the roster's change ends them here, each workstation's its own).
+      ctx.record(after.name, { before: shown(before!), after: shown(after) });
       return after;
     },
     resetPassword: async ({ id, password }, ctx) => {
-      const target = mustFind(id);
-      p.store.setPasswordHash(id, await hashPassword(password));
-      p.sessions.closeAllOf(id);
+      const target = mustFind(await p.roster.repository.setPasswordHash(id, await hashPassword(password)));
       ctx.record(target.name);
       return null;
     },

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { WatchroomError } from '../../../shared/errors.js';
 import type { Handlers } from '../api/handlers.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
-import { addFirstAdmin, sessionInfo, sessionPerson, type PeopleContext } from './people-context.js';
+import { addFirstAdmin, sessionInfo, sessionPerson, written, type PeopleContext } from './people-context.js';
 
 type SessionHandlers = Pick<Handlers, 'getSession' | 'createFirstAdmin' | 'signIn' | 'signOut' | 'lockSession' | 'reportActivity' | 'changePassword' | 'mediaLink'>;
 
@@ -12,14 +12,17 @@ export function sessionHandlers(p: PeopleContext): SessionHandlers {
     getSession: async (_arg, ctx) => sessionInfo(p, ctx.token),
     createFirstAdmin: async (input, ctx) => {
       const added = await addFirstAdmin(p, input);
-      const token = p.sessions.open(added.id);
-      ctx.record(added.name, { name: added.name, displayName: added.displayName }, sessionPerson(added));
-      return { token, session: sessionInfo(p, token) };
+      const token = p.sessions.open(added);
+      const { name, displayName } = added.person;
+      ctx.record(name, { name, displayName }, sessionPerson(added.person));
+      return { token, session: await sessionInfo(p, token) };
     },
     signIn: async ({ name, password }, ctx) => {
       const wait = p.throttle.waitMs(name);
       if (wait > 0) throw new WatchroomError('auth.slow-down', `Too many failed sign-ins for ${name}. Try again in ${Math.ceil(wait / 1000)} s.`);
-      const found = p.store.byName(name);
+      // Read from the directory, not the roster: a password changed on another workstation a moment ago counts.
+      const record = await p.roster.repository.signInRecord(name);
+      const found = record && written(p, record.account) && { ...record, person: record.account.person };
       // An unknown name costs the same hashing as a known one: timing tells no names apart.
       const matches = await verifyPassword(password, found?.passwordHash ?? (await decoyHash()));
       if (!found || !matches || found.person.disabled) {
@@ -32,13 +35,13 @@ export function sessionHandlers(p: PeopleContext): SessionHandlers {
         throw new WatchroomError('auth.bad-credentials', found?.person.disabled && matches ? 'This account is disabled. Ask an administrator.' : 'That name and password do not match an account.');
       }
       p.throttle.succeeded(name);
-      const token = p.sessions.open(found.person.id);
+      const token = p.sessions.open(found.account);
       // A sign-in at the lock screen (or by a colleague taking over) replaces the caller's session:
       // the old token, locked or not, is worth nothing after it.
       const replaced = ctx.token !== null;
       if (ctx.token) p.sessions.close(ctx.token);
       ctx.record(found.person.name, { shell: p.shell, ...(replaced ? { replacedSessionOf: ctx.person?.name } : {}) }, sessionPerson(found.person));
-      return { token, session: sessionInfo(p, token) };
+      return { token, session: await sessionInfo(p, token) };
     },
     signOut: async (_arg, ctx) => {
       if (ctx.token) p.sessions.close(ctx.token);
@@ -54,9 +57,10 @@ export function sessionHandlers(p: PeopleContext): SessionHandlers {
     reportActivity: async () => null,
     changePassword: async ({ current, next }, ctx) => {
       const me = ctx.person!;
-      if (!(await verifyPassword(current, p.store.passwordHash(me.id) ?? ''))) throw new WatchroomError('auth.bad-credentials', 'Your current password is not right.');
-      p.store.setPasswordHash(me.id, await hashPassword(next));
-      p.sessions.closeAllOf(me.id, ctx.token ?? undefined);
+      if (!(await verifyPassword(current, (await p.roster.repository.passwordHash(me.id)) ?? ''))) throw new WatchroomError('auth.bad-credentials', 'Your current password is not right.');
+      const hash = await hashPassword(next);
+      // Their other sessions end, on every workstation (the roster's change ends those here); this one goes on.
+      written(p, await p.sessions.keepAcross(ctx.token!, () => p.roster.repository.setPasswordHash(me.id, hash)));
       ctx.record(me.name);
       return null;
     },

@@ -2,17 +2,21 @@
  * Who is signed in where. A session is a random bearer token the shell keeps in page memory and
  * sends with every call (never a cookie: a cookie for 127.0.0.1 reaches every other port of it).
  * A session resolves to its person as they are now (a new role applies at once, a disabled account
- * stops at once) and locks after a while without the person's own activity.
+ * stops at once) and locks after a while without the person's own activity. A session belongs to its
+ * person's session epoch: once the epoch moves on (a password changed or reset, the account disabled,
+ * on this workstation or another of the site), the session is over.
  * Recorded media are fetched by elements that send no headers (video.js, img), so they get links
  * signed for one session and a short time: the link names the session by a handle, not its token.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SessionPerson } from '../../../shared/api.js';
 import type { SessionLookup } from '../api/dispatch.js';
-import type { PeopleStore } from './people-store.js';
+import type { Account } from './people-store.js';
 
 interface Session {
   personId: string;
+  /** The person's session epoch when it opened (or when its own person moved the epoch on, keeping it). */
+  epoch: number;
   handle: string;
   lastActiveMs: number;
   /** The idle-lock time when the person last acted: raising it later must not unlock a session that already locked. */
@@ -31,15 +35,16 @@ export class Sessions implements SessionLookup {
   private readonly onEnded = new Map<string, Set<() => void>>();
 
   constructor(
-    private readonly people: PeopleStore,
+    private readonly account: (personId: string) => Account | null,
     private readonly idleLockMs: () => number,
     private readonly now: () => number = Date.now,
   ) {}
 
-  open(personId: string): string {
+  /** A new session for an account as just read (its epoch then). */
+  open(account: Account): string {
     const token = randomBytes(32).toString('base64url');
     const handle = createHash('sha256').update(token).digest('base64url').slice(0, 22);
-    this.byToken.set(token, { personId, handle, lastActiveMs: this.now(), lockAfterMs: this.idleLockMs() });
+    this.byToken.set(token, { personId: account.person.id, epoch: account.sessionEpoch, handle, lastActiveMs: this.now(), lockAfterMs: this.idleLockMs() });
     return token;
   }
 
@@ -55,6 +60,28 @@ export class Sessions implements SessionLookup {
     for (const [token, s] of this.byToken) if (s.personId === personId && token !== keep) this.close(token);
   }
 
+  /** Ends every session whose account no longer holds it (disabled, or its epoch moved on here or on another workstation). */
+  endInvalid(): void {
+    for (const [token, s] of this.byToken) if (!this.valid(s)) this.close(token);
+  }
+
+  /**
+   * Runs `write`, which moves the person's session epoch on (their own password change), keeping
+   * `token` across it: the session takes the new epoch; their other sessions, here or elsewhere, end.
+   */
+  async keepAcross(token: string, write: () => Promise<Account | null>): Promise<Account | null> {
+    const session = this.byToken.get(token);
+    const before = session?.epoch ?? 0;
+    if (session) session.epoch = Number.NaN; // while the write runs, no epoch ends it (a notice may come before the write returns)
+    let account: Account | null = null;
+    try {
+      account = await write();
+      return account;
+    } finally {
+      if (session) session.epoch = account ? account.sessionEpoch : before;
+    }
+  }
+
   /** Calls `listener` once when the session ends (at once if it already has); the result stops watching. */
   onEnd(token: string | null, listener: () => void): () => void {
     if (!token || !this.byToken.has(token)) {
@@ -68,11 +95,14 @@ export class Sessions implements SessionLookup {
 
   resolve(token: string | null): { person: SessionPerson; locked: boolean } | null {
     const session = token ? this.byToken.get(token) : undefined;
-    if (!session) return null;
-    const person = this.people.byId(session.personId);
-    if (!person || person.disabled) return null;
-    const { id, name, displayName, role } = person;
+    if (!session || !this.valid(session)) return null;
+    const { id, name, displayName, role } = this.account(session.personId)!.person;
     return { person: { id, name, displayName, role }, locked: this.isLocked(session) };
+  }
+
+  private valid(session: Session): boolean {
+    const account = this.account(session.personId);
+    return account !== null && !account.person.disabled && (Number.isNaN(session.epoch) || account.sessionEpoch === session.epoch);
   }
 
   /** Idle for longer than the lock time (the shorter of the one when the person last acted and today's). */

@@ -22,6 +22,7 @@ import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { ffmpegFor } from '../fixtures/process-table.js';
 import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
+import { TEST_PASSWORD } from '../fixtures/people.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 const PASSWORD = 'Gate-pw-9931';
@@ -134,6 +135,35 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
     const cleared = await w2.api.setMasks({ cameraId: ids.yard, polygons: [] });
     expect(cleared.version).toBe(saved.version + 1); // numbered by the directory, whichever workstation saves
     await waitFor('workstation 1 to list the cleared set', async () => (await on(w1))?.version === cleared.version);
+  });
+
+  it('lets a person added on workstation 1 sign in on workstation 2; a role changed or an account disabled on one applies on the other', async () => {
+    const olive = await w1.as('olive', 'operator');
+    const there = await w2.core.system.signIn({ name: 'OLIVE', password: TEST_PASSWORD });
+    const onW2 = w2.core.api(there.token);
+    expect(there.session.person).toMatchObject({ name: 'olive', role: 'operator' });
+    await expect(onW2.addCamera({ name: 'Not hers', url: 'rtsp://127.0.0.1:9/x' })).rejects.toMatchObject({ code: 'auth.forbidden' });
+    const id = there.session.person!.id;
+    await w1.api.updatePerson({ id, changes: { role: 'investigator' } });
+    await waitFor('workstation 2 to know olive as an investigator', () => w2.core.person(there.token)?.role === 'investigator');
+    // Disabled on workstation 1: her session on workstation 2 ends, and whatever watches it (her sockets) is told.
+    let ended = false;
+    w2.core.watchSession(there.token, () => void (ended = true));
+    await w1.api.updatePerson({ id, changes: { disabled: true } });
+    await waitFor('her session on workstation 2 to end', () => ended);
+    expect(w2.core.person(there.token)).toBeNull();
+    await expect(w2.core.system.signIn({ name: 'olive', password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'auth.bad-credentials' });
+    expect(w1.core.person(olive.token)).toBeNull();
+  });
+
+  it('ends a person’s sessions on every workstation when they change their password on one, except the one they changed it in', async () => {
+    const here = await w1.as('paul', 'operator');
+    const there = await w2.core.system.signIn({ name: 'paul', password: TEST_PASSWORD });
+    await w2.core.api(there.token).changePassword({ current: TEST_PASSWORD, next: 'A-new-one-for-paul-7' });
+    await waitFor('his session on workstation 1 to end', () => w1.core.person(here.token) === null);
+    expect(w2.core.person(there.token)?.name).toBe('paul');
+    await expect(w1.core.system.signIn({ name: 'paul', password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'auth.bad-credentials' });
+    expect((await w1.core.system.signIn({ name: 'paul', password: 'A-new-one-for-paul-7' })).session.person?.name).toBe('paul');
   });
 
   it('plays recorded footage on a workstation, fetched from the recorder that recorded it, byte for byte', async () => {

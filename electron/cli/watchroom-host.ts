@@ -6,16 +6,17 @@
  *   watchroom-host --port 8640 --data ~/.watchroom [--cameras cameras.json|cameras.csv] [--no-demo]
  *                  [--exports DIR] [--ledger-mirror DIR] [--tsa-url URL] [--idle-lock SECONDS]
  *                  [--directory postgres://USER@HOST:PORT/DATABASE [--name "Workstation 3"]]
- *   watchroom-host --data ~/.watchroom --create-admin NAME [--display-name "Full Name"] < password
+ *   watchroom-host --data ~/.watchroom [--directory …] --create-admin NAME [--display-name "Full Name"] < password
  *
- * --directory makes this a workstation of the site whose PostgreSQL directory it names: cameras,
- * bookmarks and who records what come from there, live video and recordings from the site's
+ * --directory makes this a workstation of the site whose PostgreSQL directory it names: people,
+ * cameras, bookmarks, masks and who records what come from there, live video and recordings from the site's
  * recorders (watchroom-recorder); it records nothing itself and holds no camera password. The
  * directory's password comes from ~/.pgpass or PGPASSFILE, never the command line. Without it, the
  * data folder keeps everything and this process records its cameras itself, as on a single machine.
  *
  * --create-admin makes the first administrator (the password is read from standard input, so it is
  * in no command line and no shell history) and exits; on a first start without it, the page asks.
+ * With --directory it is the site's first administrator, made once for every workstation.
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -34,7 +35,7 @@ import { directoryOption, parseOrExit, runCommand, untilSignal, UsageError } fro
 
 const USAGE = `Usage: watchroom-host [--port N] [--data DIR] [--cameras FILE.json|FILE.csv] [--no-demo] [--exports DIR] [--ledger-mirror DIR] [--tsa-url URL] [--idle-lock SECONDS]
                       [--directory postgres://USER@HOST:PORT/DATABASE]
-       watchroom-host [--data DIR] --create-admin NAME [--display-name "Full Name"] < password-file`;
+       watchroom-host [--data DIR] [--directory postgres://…] --create-admin NAME [--display-name "Full Name"] < password-file`;
 
 
 function readOptions() {

@@ -16,6 +16,9 @@ import type { Directory, DirectoryChange } from '../../electron/core/directory/d
 import { removesLastAdmin, type AccountChanges } from '../../electron/core/people/people-store.js';
 import type { Person } from '../../shared/api.js';
 import type { Role } from '../../shared/roles.js';
+import { openConfStore } from '../../electron/core/settings/settings-store.js';
+import { settingsPresets, type PresetRepository } from '../../electron/core/wall/preset-store.js';
+import type { WallEntry } from '../../electron/core/wall/wall-set.js';
 import { openDirectory, type DirectoryOptions } from '../../electron/core/directory/open-directory.js';
 import { DIRECTORY_MIGRATIONS } from '../../electron/core/directory/pg-migrations.js';
 import type { Logger } from '../../electron/core/logger.js';
@@ -307,6 +310,63 @@ describe.each(implementations)('the %s directory', (_kind, where) => {
     await directory.ready;
     expect(await directory.bookmarks.get(b.id)).toEqual(b);
     expect(await directory.masks.latest('kept-cam')).toEqual(masks);
+  });
+});
+
+/** Presets: one machine's settings, or the site's directory; the same behaviour from both. */
+const presetStores: Array<[string, () => Promise<{ presets: PresetRepository; second: PresetRepository; spoil(): Promise<void>; close(): Promise<void> }>]> = [
+  [
+    'settings',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'watchroom-presets-'));
+      folders.push(dir);
+      const settings = openConfStore(dir, 'settings');
+      return {
+        presets: settingsPresets(settings),
+        second: settingsPresets(settings),
+        spoil: async () => settings.set('presets', [...((settings.get('presets') as unknown[]) ?? []), { id: 'not-a-uuid', name: '', walls: 'none' }]),
+        close: async () => undefined,
+      };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const url = await cluster.createDatabase();
+      const [one, two] = [openDirectory({ url }, logger), openDirectory({ url }, logger)];
+      await Promise.all([one.ready, two.ready]);
+      return {
+        presets: one.site!.presets,
+        second: two.site!.presets,
+        spoil: async () => void (await cluster.query(url, `INSERT INTO presets (id, name, walls, saved_at) VALUES ('${randomUUID()}', 'Spoilt', '[{"id": "nowhere"}]', 9e15)`)),
+        close: async () => void (await Promise.all([one.close(), two.close()])),
+      };
+    },
+  ],
+];
+
+describe.each(presetStores)('presets kept in %s', (_kind, open) => {
+  const walls = (camera: string): WallEntry[] => [{ id: 'wall-1', name: 'Wall 1', layout: '2x2', tiles: [camera, null, null, null] }];
+
+  it('saves, replaces by name whatever its case (keeping id and place), lists in the order first saved, deletes once', async () => {
+    const { presets, close } = await open();
+    const night = await presets.save('Night shift', walls('gate'));
+    const day = await presets.save('Day shift', walls('yard'));
+    const again = await presets.save('NIGHT SHIFT', walls('door'));
+    expect(again).toEqual({ id: night.id, name: 'NIGHT SHIFT', walls: walls('door') });
+    expect(await presets.list()).toEqual([again, day]);
+    expect(await presets.delete(day.id)).toEqual(day);
+    expect(await presets.delete(day.id)).toBeNull();
+    expect(await presets.list()).toEqual([again]);
+    await close();
+  });
+
+  it('keeps both of two presets saved at once from two places, and leaves out one that does not parse', async () => {
+    const { presets, second, spoil, close } = await open();
+    await Promise.all([presets.save('Desk A', walls('gate')), second.save('Desk B', walls('yard'))]);
+    await spoil();
+    expect((await second.list()).map((p) => p.name).sort()).toEqual(['Desk A', 'Desk B']);
+    await close();
   });
 });
 

@@ -166,6 +166,21 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
     expect((await w1.core.system.signIn({ name: 'paul', password: 'A-new-one-for-paul-7' })).session.person?.name).toBe('paul');
   });
 
+  it('recalls on workstation 2 a preset saved on workstation 1, whose walls are told; each keeps its own walls', async () => {
+    const told: CoreEvent[] = [];
+    const stop = w2.core.onEvent((e) => void (e.type === 'wall.changed' && told.push(e)));
+    await w1.api.setWall({ wallId: 'wall-1', state: { layout: '1', tiles: [ids.yard] } });
+    const saved = await w1.api.savePreset({ name: 'Yard only' });
+    await waitFor('workstation 2 to be told', () => told.length > 0);
+    stop();
+    expect((await w2.api.listPresets()).find((p) => p.id === saved.id)).toMatchObject({ name: 'Yard only', builtIn: false, wallCount: 1 });
+    expect((await w2.api.getWall({ wallId: 'wall-1' })).layout).toBe('2x2'); // its own walls, until it recalls the preset
+    await w2.api.recallPreset({ id: saved.id });
+    expect(await w2.api.getWall({ wallId: 'wall-1' })).toMatchObject({ layout: '1', tiles: [ids.yard] });
+    await w2.api.deletePreset({ id: saved.id });
+    await waitFor('workstation 1 to list it no more', async () => !(await w1.api.listPresets()).some((p) => p.id === saved.id));
+  });
+
   it('plays recorded footage on a workstation, fetched from the recorder that recorded it, byte for byte', async () => {
     const holder = recorder((await holderOf(ids.yard))!.recorder_id);
     // The timeline comes from the directory's coverage, which recorders bring up to date as they go.

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { AuditLedger } from '../../electron/core/audit/audit-ledger.js';
 import { openConfStore } from '../../electron/core/settings/settings-store.js';
 import { builtInLayout, mainWall, normalizeWalls, withNewWall } from '../../electron/core/wall/wall-set.js';
+import { settingsPresets } from '../../electron/core/wall/preset-store.js';
 import { createWallService } from '../../electron/core/wall/wall-service.js';
 import { createDispatcher } from '../../electron/core/api/dispatch.js';
 import type { Handlers } from '../../electron/core/api/handlers.js';
@@ -46,7 +47,7 @@ function setup() {
   const settings = openConfStore(dir, 'settings');
   const ledger = new AuditLedger(join(dir, 'audit.jsonl'));
   let changes = 0;
-  const service = createWallService({ settings, cameraIds: () => cams, onChange: () => changes++, auditSystem: (action, subject, details) => void ledger.append('system', action, subject, details) });
+  const service = createWallService({ settings, presets: settingsPresets(settings), cameraIds: () => cams, onChange: () => changes++, auditSystem: (action, subject, details) => void ledger.append('system', action, subject, details) });
   const actions = () => readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action);
   const sessions = { resolve: () => ({ person: { id: 'p-olive', name: 'olive', displayName: 'Olive', role: 'operator' as const }, locked: false }), touch: () => undefined };
   const dispatcher = createDispatcher({ handlers: service.handlers as unknown as Handlers, ledger, sessions, logger: createLogger({ file: join(dir, 'log'), secrets: () => [] }) });

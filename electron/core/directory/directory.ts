@@ -13,11 +13,12 @@ import type { CoverageTable } from '../recorders/coverage.js';
 import type { CheckpointAnchor } from '../audit/ledger-checkpoints.js';
 import type { MaskVersionRepository } from '../masks/mask-versions.js';
 import type { PeopleRepository } from '../people/people-store.js';
+import type { PresetRepository } from '../wall/preset-store.js';
 import type { Emitter } from '../emitter.js';
 
 /** What a change notice is about; a view listens to the topics it shows. */
 /** `coverage` is written without a notice (every camera, every minute): nobody listens for it. */
-export const DIRECTORY_TOPICS = ['bookmarks', 'masks', 'people', 'nodes', 'leases', 'cameras', 'coverage'] as const;
+export const DIRECTORY_TOPICS = ['bookmarks', 'masks', 'people', 'presets', 'nodes', 'leases', 'cameras', 'coverage'] as const;
 export type DirectoryTopic = (typeof DIRECTORY_TOPICS)[number];
 
 export interface DirectoryChange {
@@ -57,8 +58,11 @@ export interface Directory {
   readonly people: PeopleRepository;
   /** Privacy masks' versions (a change's id is the camera's). */
   readonly masks: MaskVersionRepository;
-  /** The site's processes, cameras and recorders' camera leases: a PostgreSQL directory only (one machine has no recorders to share cameras). */
-  readonly site: { leases: LeaseStore; cameras: CameraTable; coverage: CoverageTable; checkpointsOf(nodeId: string): CheckpointAnchor } | null;
+  /**
+   * The site's processes, cameras and recorders' camera leases, and its presets: a PostgreSQL
+   * directory only (one machine has no recorders to share cameras; it keeps presets in its settings).
+   */
+  readonly site: { leases: LeaseStore; cameras: CameraTable; coverage: CoverageTable; presets: PresetRepository; checkpointsOf(nodeId: string): CheckpointAnchor } | null;
   /** Calls `listener` for every change of `topic` by any process, this one included; the result stops listening. */
   onChange(topic: DirectoryTopic, listener: (change: DirectoryChange) => void): () => void;
   close(): Promise<void>;

@@ -15,6 +15,7 @@ import { COVERAGE_TABLE } from '../recorders/coverage.js';
 import { CHECKPOINT_TABLE } from './checkpoint-copies.js';
 import { MASK_VERSION_TABLE } from '../masks/mask-versions.js';
 import { PEOPLE_TABLE } from '../people/site-people.js';
+import { PRESET_TABLE } from '../wall/preset-store.js';
 
 export interface Migration {
   version: number;
@@ -53,6 +54,7 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'the holder’s recording beside its lease', sql: LEASE_RECORDING },
   { version: 7, name: 'privacy mask versions, append-only', sql: MASK_VERSION_TABLE },
   { version: 8, name: 'people, never deleted', sql: PEOPLE_TABLE },
+  { version: 9, name: 'wall presets', sql: PRESET_TABLE },
 ];
 
 /** pg_advisory_xact_lock's key for schema changes: a constant no other user of the database takes ("Watchroo" in ASCII). */

@@ -1,23 +1,26 @@
 /**
  * The walls as the API offers them: each wall's layout and tiles, adding and removing walls, and
- * presets. Walls and saved presets live in settings; anything unreadable there is set aside for the
- * defaults rather than trusted. Every change is audited with the composition of each wall it changed
+ * presets. Walls live in settings, presets in settings or the site's directory (preset-store.ts);
+ * anything unreadable there is set aside for the defaults rather than trusted. Every change is audited with the composition of each wall it changed
  * (wall-history.ts reads the walls of any past moment back from those entries); every change tells
  * every window through `wall.changed`.
  */
-import { randomUUID } from 'node:crypto';
 import type { WallState, WallSummary } from '../../../shared/api.js';
 import type { Handlers } from '../api/handlers.js';
 import { WatchroomError } from '../../../shared/errors.js';
-import { savedPresetSchema, wallEntrySchema, wallStateSchema } from '../../../shared/schemas.js';
+import { wallEntrySchema, wallStateSchema } from '../../../shared/schemas.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { AuditAction } from '../../../shared/audit-actions.js';
 import { changedWalls, type WallComposition } from './wall-history.js';
 import { fillEmptyTiles, removeFromWall } from './wall-state.js';
-import { BUILT_IN_PRESETS, builtInLayout, MAIN_WALL, mainWall, normalizeWalls, presetSummaries, withNewWall, type SavedPreset, type WallEntry } from './wall-set.js';
+import type { PresetRepository } from './preset-store.js';
+import { BUILT_IN_PRESETS, builtInLayout, MAIN_WALL, mainWall, normalizeWalls, presetSummaries, withNewWall, type WallEntry } from './wall-set.js';
 
 export interface WallDeps {
+  /** This workstation's walls (its monitors' and windows'). */
   settings: SettingsStore;
+  /** Saved presets: the settings' on one machine, the directory's in a site. */
+  presets: PresetRepository;
   /** Camera ids in the order the camera list shows them. */
   cameraIds(): string[];
   onChange(): void;
@@ -82,10 +85,6 @@ function wallSettings(deps: WallDeps) {
       deps.onChange();
       return { walls: normalized, changed: changedWalls(before, normalized) };
     },
-    readPresets(): SavedPreset[] {
-      const stored = deps.settings.get('presets');
-      return Array.isArray(stored) ? stored.flatMap((p) => (savedPresetSchema.safeParse(p).success ? [p as SavedPreset] : [])) : [];
-    },
   };
 }
 type WallSettings = ReturnType<typeof wallSettings>;
@@ -126,22 +125,20 @@ function wallHandlers({ deps, readWalls, writeWalls }: WallSettings) {
   } satisfies Partial<Handlers>;
 }
 
-function presetHandlers({ deps, readWalls, writeWalls, readPresets }: WallSettings) {
+function presetHandlers({ deps, readWalls, writeWalls }: WallSettings) {
+  const { presets } = deps;
   return {
-    listPresets: async () => presetSummaries(readPresets(), readWalls().length),
+    listPresets: async () => presetSummaries(await presets.list(), readWalls().length),
     savePreset: async ({ name }, ctx) => {
       const walls = readWalls();
-      const presets = readPresets();
-      const replaced = presets.find((p) => p.name.toLowerCase() === name.toLowerCase());
-      const preset: SavedPreset = { id: replaced?.id ?? randomUUID(), name, walls };
-      deps.settings.set('presets', replaced ? presets.map((p) => (p.id === replaced.id ? preset : p)) : [...presets, preset]);
+      const preset = await presets.save(name, walls);
       ctx.record(preset.id, { name, walls: walls.map((w) => ({ id: w.id, layout: w.layout, tiles: w.tiles })) });
       deps.onChange();
       return { id: preset.id, name, builtIn: false, wallCount: walls.length };
     },
     recallPreset: async ({ id }, ctx) => {
       const builtIn = BUILT_IN_PRESETS.find((p) => p.id === id);
-      const saved = readPresets().find((p) => p.id === id);
+      const saved = builtIn ? undefined : (await presets.list()).find((p) => p.id === id);
       if (!builtIn && !saved) throw new WatchroomError('preset.not-found', 'There is no such preset; it may have been deleted.');
       const before = readWalls();
       const written = writeWalls(builtIn ? builtInLayout(builtIn.id, before, deps.cameraIds()) : saved!.walls, before);
@@ -149,10 +146,8 @@ function presetHandlers({ deps, readWalls, writeWalls, readPresets }: WallSettin
       return written.walls.map(summary);
     },
     deletePreset: async ({ id }, ctx) => {
-      const presets = readPresets();
-      const preset = presets.find((p) => p.id === id);
+      const preset = BUILT_IN_PRESETS.some((p) => p.id === id) ? null : await presets.delete(id);
       if (!preset) throw new WatchroomError('preset.not-found', BUILT_IN_PRESETS.some((p) => p.id === id) ? 'Built-in presets cannot be deleted.' : 'There is no such preset.');
-      deps.settings.set('presets', presets.filter((p) => p.id !== id));
       ctx.record(id, { name: preset.name });
       deps.onChange();
       return null;

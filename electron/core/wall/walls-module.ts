@@ -10,10 +10,12 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import { createWallService } from './wall-service.js';
 import { wallHistory } from './wall-history.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
+import type { PresetRepository } from './preset-store.js';
 
-export function createWallsModule(deps: { settings: SettingsStore; cameras: CamerasModule; ledger: AuditLedger; emit(event: CoreEvent): void }): FeatureModule {
+export function createWallsModule(deps: { settings: SettingsStore; presets: PresetRepository; cameras: CamerasModule; ledger: AuditLedger; emit(event: CoreEvent): void }): FeatureModule {
   const walls = createWallService({
     settings: deps.settings,
+    presets: deps.presets,
     cameraIds: () => deps.cameras.registry.list().map((r) => r.id),
     onChange: () => deps.emit({ type: 'wall.changed' }),
     auditSystem: (action, subject, details) => void deps.ledger.append('system', action, subject, details),

@@ -31,7 +31,6 @@ import type { SettingsStore } from './settings/settings-store.js';
 import type { StreamSink } from './streams/stream-fanout.js';
 import { createStreamsModule, type StreamOptions } from './streams/streams-module.js';
 import { createWallsModule } from './wall/walls-module.js';
-import { settingsPresets } from './wall/preset-store.js';
 // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
 import { createDisclosureModule } from './disclosure/disclosure-module.js';
 // The oversight report (issue 12, point 7)
@@ -177,9 +176,7 @@ export function createCore(options: CoreOptions): Core {
     masks: masks.current,
     ...(options.maxReceivedFileBytes ? { maxReceivedFileBytes: options.maxReceivedFileBytes } : {}),
   });
-  // Presets are the site's when there is a site's directory: saved on one workstation, recalled on any.
-  directory.onChange('presets', () => emit({ type: 'wall.changed' }));
-  const walls = createWallsModule({ settings, presets: directory.site?.presets ?? settingsPresets(settings), cameras, ledger: audit.ledger, emit });
+  const walls = createWallsModule({ settings, directory, cameras, ledger: audit.ledger, emit });
   const disclosures = createDisclosureModule({ dataDir, ledger: audit.ledger, exports: evidence.disclosures, person: people.person, onChange: () => emit({ type: 'disclosures.changed' }) });
   // The oversight report (issue 12, point 7)
   const oversight = createOversightModule({ dataDir, ledger: audit.ledger, checkpoints: audit.checkpoints, key: audit.signingKey, logger });

@@ -1,5 +1,6 @@
 /**
- * Walls as a feature: new cameras fill empty tiles, archived ones leave every wall and preset tile;
+ * Walls as a feature: new cameras fill empty tiles, archived ones leave every wall and preset tile
+ * (presets are the site's in a site: another workstation's saves are told like this one's);
  * every change is in the ledger, and the walls of any past moment are read back from it.
  */
 import type { CoreEvent } from '../../../shared/events.js';
@@ -10,12 +11,14 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import { createWallService } from './wall-service.js';
 import { wallHistory } from './wall-history.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
-import type { PresetRepository } from './preset-store.js';
+import type { Directory } from '../directory/directory.js';
+import { settingsPresets } from './preset-store.js';
 
-export function createWallsModule(deps: { settings: SettingsStore; presets: PresetRepository; cameras: CamerasModule; ledger: AuditLedger; emit(event: CoreEvent): void }): FeatureModule {
+export function createWallsModule(deps: { settings: SettingsStore; directory: Pick<Directory, 'site' | 'onChange'>; cameras: CamerasModule; ledger: AuditLedger; emit(event: CoreEvent): void }): FeatureModule {
   const walls = createWallService({
     settings: deps.settings,
-    presets: deps.presets,
+    // Presets are the site's when there is a site's directory: saved on one workstation, recalled on any.
+    presets: deps.directory.site?.presets ?? settingsPresets(deps.settings),
     cameraIds: () => deps.cameras.registry.list().map((r) => r.id),
     onChange: () => deps.emit({ type: 'wall.changed' }),
     auditSystem: (action, subject, details) => void deps.ledger.append('system', action, subject, details),
@@ -25,5 +28,6 @@ export function createWallsModule(deps: { settings: SettingsStore; presets: Pres
   owned.add(toDisposable(deps.cameras.onDidAdd((added) => walls.camerasAdded(added.map((r) => r.id)))));
   owned.add(toDisposable(deps.cameras.onDidArchive((camera) => walls.cameraRemoved(camera.id))));
   owned.add(toDisposable(history.dispose));
+  owned.add(toDisposable(deps.directory.onChange('presets', () => deps.emit({ type: 'wall.changed' }))));
   return { handlers: { ...walls.handlers, getWallHistory: ({ atMs }) => history.at(atMs) }, dispose: () => owned.dispose() };
 }

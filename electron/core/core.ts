@@ -160,7 +160,7 @@ export function createCore(options: CoreOptions): Core {
     footage: recording.index,
     nodesChanged: () => void cameras.registry.resealMissing().catch((error: Error) => logger.log('warn', 'cameras: cannot seal passwords for a new recorder', { error: error.message })),
   });
-  const incidents = createIncidentService({ dataDir, bookmarks: directory.bookmarks, recordingsRoot: recording.root, index: recording.index, logger, maskFor: masks.maskFor, lookingBack, checkCamera: (id) => void cameras.registry.get(id) });
+  const incidents = createIncidentService({ dataDir, bookmarks: directory.bookmarks, footage: recording.footage, index: recording.index, logger, maskFor: masks.maskFor, lookingBack, checkCamera: (id) => void cameras.registry.get(id) });
   const evidence = createEvidenceService({
     dataDir,
     exportsDir: options.exportsDir ?? join(dataDir, 'exports'),

@@ -1,4 +1,5 @@
 /** Timeline thumbnails from real recordings: ffmpeg grabs a frame once per camera and 10 s bucket, served over signed links. */
+import { localMomentFootage } from '../../electron/core/recording/moment-footage.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,7 +97,7 @@ describe('timeline thumbnails', () => {
     for (const at of [bucket, later]) expect((await thumb(cameraId, at)).status).toBe(200);
     // As retention does: the oldest footage leaves the index.
     for (const s of h.core.recordings.index.segments(cameraId, 0, bucket + THUMBNAIL_BUCKET_MS)) h.core.recordings.index.delete(s.id);
-    expect(pruneTimelineThumbnails(join(h.dataDir, 'thumbnails', 'timeline'), h.core.recordings.index)).toBeGreaterThanOrEqual(1);
+    expect(await pruneTimelineThumbnails(join(h.dataDir, 'thumbnails', 'timeline'), localMomentFootage(h.core.recordings.index, h.core.recordings.root))).toBeGreaterThanOrEqual(1);
     expect(cached()).not.toContain(`${bucket}.jpg`);
     expect(cached()).toContain(`${later}.jpg`);
   });

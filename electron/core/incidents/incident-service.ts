@@ -20,14 +20,17 @@ import type { SegmentIndex } from '../recording/segment-index.js';
 import { grabFrame } from '../recording/frame-grab.js';
 import type { LookingBack } from '../recording/looking-back.js';
 import type { MaskFor } from '../recording/timeline-thumbnails.js';
+import type { MomentFootage } from '../recording/moment-footage.js';
 
 export interface IncidentDeps {
   /** Where thumbnails are kept. */
   dataDir: string;
   /** The directory's bookmarks. */
   bookmarks: BookmarkRepository;
-  recordingsRoot: string;
+  /** Evidence locks are placed in this process's segment index. */
   index: SegmentIndex;
+  /** Where a bookmark's picture is taken from: this machine's recordings, or a site's recorders'. */
+  footage: MomentFootage;
   logger: Logger;
   /** Throws camera.not-found for an unknown camera. */
   checkCamera(id: string): void;
@@ -83,10 +86,15 @@ function thumbnailRoute({ deps, find }: Bookmarks): MediaRoute {
     // Named by camera and moment: a bookmark moved to another camera never shows the first one's picture (a lifter's, unmasked).
     const file = join(thumbs, `${b.id}-${cameraId}-${b.atMs}${masks ? `.m${masks.version}` : ''}.jpg`);
     if (existsSync(file)) return file;
-    const seg = deps.index.segments(cameraId, b.atMs, b.atMs + 1).find((s) => s.startMs <= b.atMs && s.endMs > b.atMs);
-    if (!seg) return null;
+    const seg = (await deps.footage.segments(cameraId, b.atMs, b.atMs + 1)).find((s) => s.startMs <= b.atMs && s.endMs > b.atMs);
+    const source = await seg?.open();
+    if (!seg || !source) return null;
     mkdirSync(thumbs, { recursive: true });
-    return (await grabFrame(join(deps.recordingsRoot, seg.path), (b.atMs - seg.startMs) / 1000, file, { masks: masks?.polygons ?? [] })) === true ? file : null;
+    try {
+      return (await grabFrame(source.path, (b.atMs - seg.startMs) / 1000, file, { masks: masks?.polygons ?? [] })) === true ? file : null;
+    } finally {
+      source.release();
+    }
   };
   return {
     pattern: /^\/media\/bookmarks\/([0-9a-f-]{36})\/thumb\.jpg$/,

@@ -25,6 +25,10 @@ import { SegmentIndex } from './segment-index.js';
 import type { SiteFootage } from '../recorders/site-footage.js';
 import { MAX_CLOCK_OFFSET_MS, SegmentRecorder } from './segment-recorder.js';
 import { pruneTimelineThumbnails, timelineThumbnailRoute, type MaskFor } from './timeline-thumbnails.js';
+import { localMomentFootage, siteMomentFootage, type MomentFootage } from './moment-footage.js';
+
+/** How often a site's workstation drops pictures of footage its recorders no longer have (a question per camera to the directory). */
+const SITE_PICTURE_PRUNE_MS = 10 * 60_000;
 import { TrustedClock, type Clocks } from './trusted-clock.js';
 
 export interface RecordingOptions {
@@ -49,6 +53,8 @@ export interface RecordingOptions {
 export interface RecordingModule extends FeatureModule {
   readonly root: string;
   readonly index: SegmentIndex;
+  /** Segments around a moment as files to take a picture from: this machine's, or a site's recorders'. */
+  readonly footage: MomentFootage;
   /** The recorder of a camera that records now, or null. */
   recorderFor(cameraId: string): SegmentRecorder | null;
   /** Settles once crash leftovers are filed: no stream may start before (its run would be taken for one). */
@@ -85,8 +91,9 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
     return saved.success ? saved.data : { ...DEFAULT_RETENTION, ...options.retention };
   };
   const thumbnails = join(deps.dataDir, 'thumbnails', 'timeline');
+  const footage = options.siteFootage ? siteMomentFootage(options.siteFootage, join(deps.dataDir, 'footage-copies')) : localMomentFootage(index, root);
   const receipts = { dataDir: deps.dataDir, key: deps.audit.signingKey, audit: auditSystem, cameraName: (id: string) => nameOrUnknown(registry, id) };
-  const runRetention = retentionRunner({ index, root, retention, auditSystem, logger, registry, options, thumbnails, receipts });
+  const runRetention = retentionRunner({ index, root, retention, auditSystem, logger, registry, options, thumbnails: { dir: thumbnails, footage }, receipts });
 
   // Comparing the day folders with the index takes long with a month of footage, so it runs after
   // recording has started; only crash leftovers are filed first.
@@ -101,6 +108,9 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
   })();
   ready.catch((error) => logger.log('error', 'recording.start-failed', { error: String(error) }));
   owned.add(interval(() => void runRetention().catch((error) => logger.log('error', 'retention.failed', { error: String(error) })), options.retentionIntervalMs ?? 60_000));
+  // A site's workstation keeps pictures of footage its recorders delete: they go as that footage does.
+  const prunePictures = () => void pruneTimelineThumbnails(thumbnails, footage).catch((error: Error) => logger.log('warn', 'recording.thumbnail-prune-failed', { error: error.message }));
+  if (options.siteFootage) owned.add(interval(prunePictures, SITE_PICTURE_PRUNE_MS));
   // A camera that stopped delivering (its run not ended yet) still gets its minute sealed.
   const sealEnded = (endedBefore = Date.now() - SEAL_AFTER_MS) => {
     try {
@@ -113,12 +123,13 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
 
   const mediaRoutes = [
     ...recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, lookingBack: deps.lookingBack, logger, siteFootage: options.siteFootage }),
-    timelineThumbnailRoute({ root, cacheDir: thumbnails, index, registry, lookingBack: deps.lookingBack, logger, maskFor: deps.maskFor, maxKept: options.timelineThumbnailsKept }),
+    timelineThumbnailRoute({ footage, cacheDir: thumbnails, registry, lookingBack: deps.lookingBack, logger, maskFor: deps.maskFor, maxKept: options.timelineThumbnailsKept }),
   ];
 
   return {
     root,
     index,
+    footage,
     recorderFor,
     leftoversFiled,
     ready,
@@ -143,7 +154,17 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
  * that deleted anything files its signed receipt; an archived camera is forgotten once retention has
  * ended all its footage, and the timeline's pictures of deleted footage go with it.
  */
-function retentionRunner(deps: { index: SegmentIndex; root: string; retention: () => RetentionSettings; auditSystem: Audit; logger: Logger; registry: CameraRegistry; options: RecordingOptions; thumbnails: string; receipts: ReceiptDeps }): RetentionRunner {
+function retentionRunner(deps: {
+  index: SegmentIndex;
+  root: string;
+  retention: () => RetentionSettings;
+  auditSystem: Audit;
+  logger: Logger;
+  registry: CameraRegistry;
+  options: RecordingOptions;
+  thumbnails: { dir: string; footage: MomentFootage };
+  receipts: ReceiptDeps;
+}): RetentionRunner {
   const clock = new TrustedClock((jump) => deps.auditSystem('clock.jump', 'clock', { ...jump }), deps.options.clocks);
   const floor = deps.options.freeSpaceFloor ?? DEFAULT_FREE_SPACE_FLOOR;
   let running: Promise<RetentionResult> | null = null;
@@ -159,7 +180,7 @@ function retentionRunner(deps: { index: SegmentIndex; root: string; retention: (
       .then(async (result) => {
         const withFootage = new Set(deps.index.cameraIds());
         for (const gone of await deps.registry.forgetArchived((id) => withFootage.has(id))) deps.logger.log('info', 'cameras.archive-emptied', { cameraId: gone.id });
-        if (result.deleted > 0) pruneTimelineThumbnails(deps.thumbnails, deps.index);
+        if (result.deleted > 0) await pruneTimelineThumbnails(deps.thumbnails.dir, deps.thumbnails.footage);
         return result;
       })
       .finally(() => (running = null)));

@@ -15,7 +15,7 @@ import { sendFile, sendText } from '../http-reply.js';
 import type { Logger } from '../logger.js';
 import { grabFrame } from './frame-grab.js';
 import { viewingParam, type LookingBack } from './looking-back.js';
-import type { SegmentIndex } from './segment-index.js';
+import type { MomentFootage, MomentSegment } from './moment-footage.js';
 
 /** Moments in the same bucket share a picture. */
 export const THUMBNAIL_BUCKET_MS = 10_000;
@@ -28,7 +28,7 @@ export type MaskFor = (cameraId: string, person: Pick<SessionPerson, 'id' | 'rol
 /** A bucket's picture: plain, or with mask version N burned in (`<bucket>.m<N>.jpg`), so a lift never gets a masked copy nor anyone else a plain one. */
 const PICTURE_NAME = /^(\d+)(?:\.m\d+)?\.jpg$/;
 
-export function timelineThumbnailRoute({ root, cacheDir, index, registry, lookingBack, logger, maskFor, maxKept = MAX_TIMELINE_THUMBNAILS }: { root: string; cacheDir: string; index: SegmentIndex; registry: CameraRegistry; lookingBack: LookingBack; logger: Logger; maskFor: MaskFor; maxKept?: number }): MediaRoute {
+export function timelineThumbnailRoute({ footage, cacheDir, registry, lookingBack, logger, maskFor, maxKept = MAX_TIMELINE_THUMBNAILS }: { footage: MomentFootage; cacheDir: string; registry: CameraRegistry; lookingBack: LookingBack; logger: Logger; maskFor: MaskFor; maxKept?: number }): MediaRoute {
   /** Pictures on disk, counted once and then as they are made; a sweep past `maxKept` counts again. */
   let kept: number | null = null;
   const madeOne = () => {
@@ -37,14 +37,27 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, lookin
   };
   /** Grabs still running, by file: two pointers over one bucket start one ffmpeg. */
   const making = new Map<string, Promise<boolean | 'skipped'>>();
-  const make = (file: string, segmentFile: string, offsetSeconds: number, masks: readonly MaskPolygon[]) => {
+  /** Grabs the frame at `offsets[0]` into the segment, else at the next offset, and so on. */
+  const grab = async (file: string, segment: MomentSegment, offsets: number[], masks: readonly MaskPolygon[]): Promise<boolean | 'skipped'> => {
+    const source = await segment.open();
+    if (!source) return false;
+    // Written aside and renamed, so a concurrent reader never gets half a JPEG.
+    const part = `${file}.${process.pid}.part.jpg`;
+    try {
+      for (const offset of offsets) {
+        const made = await grabFrame(source.path, offset, part, { skippable: true, masks });
+        if (made === true && existsSync(part)) return (renameSync(part, file), madeOne(), true);
+        if (made === 'skipped') return made;
+      }
+      return false;
+    } finally {
+      source.release();
+    }
+  };
+  const make = (file: string, segment: MomentSegment, offsets: number[], masks: readonly MaskPolygon[]) => {
     let pending = making.get(file);
     if (!pending) {
-      // Written aside and renamed, so a concurrent reader never gets half a JPEG.
-      const part = `${file}.${process.pid}.part.jpg`;
-      pending = grabFrame(segmentFile, offsetSeconds, part, { skippable: true, masks })
-        .then((made) => (made === true ? existsSync(part) && (renameSync(part, file), madeOne(), true) : made))
-        .finally(() => making.delete(file));
+      pending = grab(file, segment, offsets, masks).finally(() => making.delete(file));
       making.set(file, pending);
     }
     return pending;
@@ -72,7 +85,7 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, lookin
       const file = join(folder, masks ? `${bucket}.m${masks.version}.jpg` : `${bucket}.jpg`);
       // The picture of a bucket is taken at its middle (or the recorded moment nearest it): at most 5 s off.
       const middle = bucket + THUMBNAIL_BUCKET_MS / 2;
-      const covering = index.segments(cameraId, bucket, bucket + THUMBNAIL_BUCKET_MS);
+      const covering = await footage.segments(cameraId, bucket, bucket + THUMBNAIL_BUCKET_MS);
       const segment = covering.find((s) => s.startMs <= middle && middle < s.endMs) ?? covering.find((s) => s.startMs > middle) ?? covering.at(-1);
       if (!segment) {
         rmSync(file, { force: true });
@@ -84,10 +97,9 @@ export function timelineThumbnailRoute({ root, cacheDir, index, registry, lookin
         const at = middle < segment.startMs ? segment.startMs : middle < segment.endMs ? middle : Math.max(segment.startMs, segment.endMs - 1_000);
         const offsetSeconds = (at - segment.startMs) / 1000;
         // A segment's last frame can come before its indexed end: then its first frame will do.
-        const source = join(root, segment.path);
-        const made = await make(file, source, offsetSeconds, masks?.polygons ?? []);
+        const made = await make(file, segment, offsetSeconds > 0 ? [offsetSeconds, 0] : [0], masks?.polygons ?? []);
         if (made === 'skipped') return sendText(res, 503, 'Newer timeline pictures were asked for meanwhile; this one was skipped.');
-        if (!made && !(offsetSeconds > 0 && (await make(file, source, 0, masks?.polygons ?? [])) === true)) {
+        if (!made) {
           logger.log('warn', 'recording.thumbnail-failed', { cameraId, atMs: bucket });
           return sendText(res, 422, 'No picture could be taken from the recording at that moment.');
         }
@@ -111,13 +123,20 @@ function keepNewest(cacheDir: string, count: number): number {
   return Math.min(count, made.length);
 }
 
-/** Removes the pictures whose footage is no longer indexed (after retention deleted some); how many. */
-export function pruneTimelineThumbnails(cacheDir: string, index: SegmentIndex): number {
+/** Removes the pictures whose footage is gone (retention deleted it, here or on a site's recorder); how many. */
+export async function pruneTimelineThumbnails(cacheDir: string, footage: Pick<MomentFootage, 'ranges'>): Promise<number> {
   let removed = 0;
   for (const cameraId of existsSync(cacheDir) ? readdirSync(cacheDir) : []) {
-    for (const name of readdirSync(join(cacheDir, cameraId))) {
+    const pictures = readdirSync(join(cacheDir, cameraId)).flatMap((name) => {
       const bucket = Number(PICTURE_NAME.exec(name)?.[1] ?? NaN);
-      if (Number.isFinite(bucket) && index.segments(cameraId, bucket, bucket + THUMBNAIL_BUCKET_MS).length > 0) continue;
+      return Number.isFinite(bucket) ? [{ name, bucket }] : [];
+    });
+    if (!pictures.length) continue;
+    // One question per camera: where its footage is, across the span of its pictures.
+    const buckets = pictures.map((p) => p.bucket);
+    const ranges = await footage.ranges(cameraId, Math.min(...buckets), Math.max(...buckets) + THUMBNAIL_BUCKET_MS);
+    for (const { name, bucket } of pictures) {
+      if (ranges.some((r) => r.startMs < bucket + THUMBNAIL_BUCKET_MS && r.endMs > bucket)) continue;
       rmSync(join(cacheDir, cameraId, name), { force: true });
       removed++;
     }

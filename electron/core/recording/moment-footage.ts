@@ -1,0 +1,62 @@
+/**
+ * The recorded segments around a moment, as files a picture can be grabbed from (timeline pictures,
+ * bookmark pictures). One machine reads its own recordings in place. A site's workstation has none:
+ * it asks the recorders that hold the camera's footage (site-footage.ts) and copies the one segment
+ * it needs into a private temporary file, deleted as soon as the picture is taken.
+ */
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { SiteFootage } from '../recorders/site-footage.js';
+import type { SegmentIndex, TimeRange } from './segment-index.js';
+
+export interface MomentSegment {
+  startMs: number;
+  endMs: number;
+  /** The segment as a local file until `release` (null: it cannot be had now). */
+  open(): Promise<{ path: string; release(): void } | null>;
+}
+
+export interface MomentFootage {
+  /** The camera's segments overlapping [fromMs, toMs), oldest first. */
+  segments(cameraId: string, fromMs: number, toMs: number): Promise<MomentSegment[]>;
+  /** Where the camera has footage in [fromMs, toMs): what a picture may still be kept for. */
+  ranges(cameraId: string, fromMs: number, toMs: number): Promise<TimeRange[]>;
+}
+
+export function localMomentFootage(index: SegmentIndex, root: string): MomentFootage {
+  return {
+    segments: async (cameraId, fromMs, toMs) =>
+      index.segments(cameraId, fromMs, toMs).map((s) => ({ startMs: s.startMs, endMs: s.endMs, open: async () => ({ path: join(root, s.path), release: () => undefined }) })),
+    ranges: async (cameraId, fromMs, toMs) => index.ranges(cameraId, fromMs, toMs),
+  };
+}
+
+/** A site's workstation: segments from the recorders, each copied into `tempDir` while a picture is taken from it. */
+export function siteMomentFootage(site: SiteFootage, tempDir: string): MomentFootage {
+  rmSync(tempDir, { recursive: true, force: true }); // copies a process killed while grabbing left
+  let copies = 0;
+  return {
+    ranges: (cameraId, fromMs, toMs) => site.ranges(cameraId, fromMs, toMs),
+    segments: async (cameraId, fromMs, toMs) =>
+      (await site.segments(cameraId, fromMs, toMs)).map((s) => ({
+        startMs: s.startMs,
+        endMs: s.endMs,
+        async open() {
+          const body = await site.open(s.recorderId, s.id);
+          if (!body) return null;
+          mkdirSync(tempDir, { recursive: true, mode: 0o700 });
+          // One name per copy: two pictures from one segment at once each have their own.
+          const path = join(tempDir, `${process.pid}-${++copies}.ts`);
+          const release = () => rmSync(path, { force: true });
+          try {
+            await pipeline(body, createWriteStream(path, { mode: 0o600 }));
+            return { path, release };
+          } catch {
+            release();
+            return null;
+          }
+        },
+      })),
+  };
+}

@@ -9,7 +9,8 @@
  * (The time a takeover takes is measured by bench/site-failover.ts, not asserted here.)
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
 import { keysDir } from '../../electron/core/evidence/workstation-key.js';
 import { NODE_TOKEN_HEADER, signNodeRequest } from '../../electron/core/recorders/node-signature.js';
@@ -199,6 +200,29 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
     // A segment link is for the session it was signed for: without its signature, nothing.
     expect((await fetch(new URL(links[0]!.replace(/&sig=[^&]+/, ''), w1.baseUrl))).status).toBe(401);
   }, 180_000);
+
+  it('shows on a workstation timeline and bookmark pictures taken from the recorder’s footage, and keeps no copy of it', async () => {
+    // The timeline comes from the directory's coverage, which recorders bring up to date every 15 s.
+    const [range] = await waitFor('the yard’s footage on workstation 2’s timeline', async () => {
+      const ranges = await w2.api.listRecordings({ cameraId: ids.yard, fromMs: Date.now() - 600_000, toMs: Date.now() + 60_000 });
+      return ranges.length ? ranges : undefined;
+    }, 90_000);
+    const at = Math.floor((range!.startMs + range!.endMs) / 2);
+    const picture = async (path: string) => {
+      const res = await fetch(new URL(await w2.api.mediaLink({ path }), w2.baseUrl));
+      const bytes = Buffer.from(await res.arrayBuffer());
+      return { status: res.status, type: res.headers.get('content-type'), jpeg: bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff])), text: bytes.toString('utf8', 0, 200) };
+    };
+    expect(await picture(`/media/${ids.yard}/thumb.jpg?atMs=${at}`)).toMatchObject({ status: 200, type: 'image/jpeg', jpeg: true });
+    const mark = await w1.api.createBookmark({ cameraIds: [ids.yard], atMs: at, beforeMs: 2_000, afterMs: 2_000, title: 'Yard picture', notes: '', tags: [], caseReference: '' });
+    await waitFor('workstation 2 to list the bookmark', async () => (await w2.api.listBookmarks({ text: 'Yard picture' })).length === 1);
+    expect(await picture(`/media/bookmarks/${mark.id}/thumb.jpg`)).toMatchObject({ status: 200, type: 'image/jpeg', jpeg: true });
+    // Before the camera was added (within instant replay's reach): nothing recorded, said so.
+    expect(await picture(`/media/${ids.yard}/thumb.jpg?atMs=${range!.startMs - 20_000}`)).toMatchObject({ status: 404, jpeg: false });
+    // The segment was copied only while the picture was taken; workstations keep no footage.
+    expect(readdirSync(join(w2.dataDir, 'footage-copies'))).toEqual([]);
+    expect(readdirSync(w2.dataDir, { recursive: true }).filter((f) => String(f).endsWith('.ts'))).toEqual([]);
+  }, 120_000);
 
   it('serves a recorder’s footage only to a registered process, for the one path its token was signed for, once', async () => {
     const holder = recorder((await holderOf(ids.yard))!.recorder_id);

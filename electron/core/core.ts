@@ -134,7 +134,8 @@ export function createCore(options: CoreOptions): Core {
   const site = siteOptions ? createSiteModule({ site: siteOptions, directory, key: audit.signingKey, sealingKey, logger }) : null;
   const holds = (cameraId: string) => site?.records(cameraId) ?? true;
   // A workstation's timeline is every recorder's footage of the camera, from the directory's coverage.
-  const siteRanges = site && siteOptions?.role === 'workstation' ? { siteFootage: site.footage } : {};
+  // A recorder's retention keeps what the site's evidence locks cover.
+  const siteRanges = site ? (siteOptions?.role === 'workstation' ? { siteFootage: site.footage } : { beforeRetention: () => site.refreshLocks() }) : {};
   const recording = createRecordingModule({ dataDir, logger, settings, audit, cameras, lookingBack, maskFor: masks.maskFor, options: { ...options, records: holds, ...siteRanges } });
   const streams = createStreamsModule({
     logger,

@@ -22,6 +22,7 @@ import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixture
 import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { ffmpegFor } from '../fixtures/process-table.js';
 import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
+import Database from 'better-sqlite3';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { TEST_PASSWORD } from '../fixtures/people.js';
 import { waitFor } from '../fixtures/wait-for.js';
@@ -118,6 +119,25 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
   it('lists on workstation 2 a bookmark made on workstation 1', async () => {
     const made = await w1.api.createBookmark({ cameraIds: [ids.gate], atMs: Date.now(), beforeMs: 5_000, afterMs: 5_000, title: 'Van at the gate', notes: '', tags: [], caseReference: '' });
     await waitFor('workstation 2 to list the bookmark', async () => (await w2.api.listBookmarks({ text: 'Van at the gate' })).some((b) => b.id === made.id));
+  });
+
+  it('keeps the footage of a bookmark locked on a workstation out of every recorder’s retention, until the lock is lifted', async () => {
+    const investigator = await w1.as('ivy', 'investigator');
+    const mark = await investigator.api.createBookmark({ cameraIds: [ids.gate], atMs: Date.now() - 1_000, beforeMs: 5_000, afterMs: 5_000, title: 'Keep this', notes: '', tags: [], caseReference: 'CASE-9' });
+    await investigator.api.setBookmarkLock({ id: mark.id, locked: true, reason: 'Evidence in CASE-9' });
+    // Each recorder's own index, which its retention reads, holds the lock (read as retention would, from its file).
+    const locksOf = (r: RecorderProcess) => {
+      const db = new Database(join(r.dataDir, 'recordings.sqlite'), { readonly: true, fileMustExist: true });
+      try {
+        return db.prepare('SELECT camera_id, end_ms - start_ms AS span FROM locks WHERE reason = ?').all(`bookmark:${mark.id}`);
+      } finally {
+        db.close();
+      }
+    };
+    for (const r of recorders) await waitFor(`${r.id} to hold the lock`, () => locksOf(r).length === 1);
+    expect(locksOf(recorders[0]!)).toEqual([{ camera_id: ids.gate, span: 10_000 }]);
+    await investigator.api.setBookmarkLock({ id: mark.id, locked: false, reason: 'Released by the court' });
+    for (const r of recorders) await waitFor(`${r.id} to let it go`, () => locksOf(r).length === 0);
   });
 
   it('shows on workstation 2 the privacy masks saved on workstation 1 and tells its views; a lift stays with the person who made it', async () => {

@@ -45,6 +45,8 @@ export interface BookmarkRepository {
    * (`%` and `_` are themselves); a tag matches case-insensitively; the range is [fromMs, toMs).
    */
   search(query: BookmarkQuery): Promise<Bookmark[]>;
+  /** Every bookmark holding an evidence lock (a site's recorders keep their footage). */
+  locked(): Promise<Bookmark[]>;
 }
 
 export interface Directory {

@@ -44,6 +44,7 @@ export function openEmbeddedDirectory(dataDir: string): Directory {
         if (store.delete(id)) announce('bookmarks', id);
       },
       search: async (query) => store.search(query),
+      locked: async () => store.locked(),
     },
     people: {
       list: () => people.list(),

@@ -182,6 +182,7 @@ function bookmarkRepository(db: Db): BookmarkRepository {
         return true;
       });
     },
+    locked: async () => (await db.query<BookmarkRow>('SELECT * FROM bookmarks WHERE locked')).map(toBookmark),
     search: async (query) => {
       const { where, args } = bookmarkFilter(query);
       return (await db.query<BookmarkRow>(`SELECT * FROM bookmarks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at_ms DESC LIMIT 500`, args)).map(toBookmark);

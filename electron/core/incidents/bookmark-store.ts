@@ -87,6 +87,11 @@ export class BookmarkStore {
     return next;
   }
 
+  /** Every bookmark holding an evidence lock. */
+  locked(): Bookmark[] {
+    return (this.db.prepare('SELECT * FROM bookmarks WHERE locked = 1').all() as Row[]).map(toBookmark);
+  }
+
   /** Whether there was one to delete. */
   delete(id: string): boolean {
     return this.db.prepare('DELETE FROM bookmarks WHERE id = ?').run(id).changes > 0;

@@ -40,7 +40,9 @@ export interface IncidentDeps {
   lookingBack: Pick<LookingBack, 'requireWatchable'>;
 }
 
-const lockReason = (id: string) => `bookmark:${id}`;
+/** Every bookmark lock's reason starts so (a site's recorder replaces them all at once). */
+export const BOOKMARK_LOCK_PREFIX = 'bookmark:';
+const lockReason = (id: string) => `${BOOKMARK_LOCK_PREFIX}${id}`;
 const notFound = () => new WatchroomError('bookmark.not-found', 'There is no bookmark with that id.');
 
 /** The fields that say which footage a bookmark covers. */
@@ -69,8 +71,10 @@ export function createIncidentService(deps: IncidentDeps): FeatureModule {
 }
 
 /** A bookmark's evidence lock: its window on each of its cameras, kept out of retention. */
+export const bookmarkLocks = (b: Bookmark) => b.cameraIds.map((cameraId) => ({ cameraId, range: { startMs: b.atMs - b.beforeMs, endMs: b.atMs + b.afterMs }, reason: lockReason(b.id) }));
+
 function placeLock(index: SegmentIndex, b: Bookmark): void {
-  for (const cameraId of b.cameraIds) index.addLock(cameraId, { startMs: b.atMs - b.beforeMs, endMs: b.atMs + b.afterMs }, lockReason(b.id));
+  for (const l of bookmarkLocks(b)) index.addLock(l.cameraId, l.range, l.reason);
 }
 
 const summary = (b: Bookmark) => ({ title: b.title, caseReference: b.caseReference, cameras: b.cameraIds, fromMs: b.atMs - b.beforeMs, toMs: b.atMs + b.afterMs });

@@ -19,6 +19,7 @@ import type { RelaySource } from './relay-upstream.js';
 import { COVERAGE_EVERY_MS, CoverageReporter, type FootageIndex } from './coverage.js';
 import { siteFootage, type SiteFootage } from './site-footage.js';
 import { coalesced } from '../coalesced.js';
+import { bookmarkLockMirror, type LockIndex } from './lock-mirror.js';
 
 /** A process id as the CLI accepts it (`--id`) and node tokens carry it. */
 export const NODE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -50,8 +51,8 @@ export interface SiteHooks {
   recordingSaid(cameraId: string): void;
   /** A recorder: a process joined or left; seal the passwords it can read for any recorder that lacks them. */
   nodesChanged(): void;
-  /** A recorder's footage, which it reports to the directory's coverage. */
-  footage: FootageIndex;
+  /** A recorder's footage, which it reports to the directory's coverage, and keeps under the site's evidence locks. */
+  footage: FootageIndex & LockIndex;
 }
 
 export interface SiteModule extends FeatureModule {
@@ -67,6 +68,8 @@ export interface SiteModule extends FeatureModule {
   holderRecording(cameraId: string): RecordingStatus | null;
   /** The public key of a process of the site, for checking its signed requests. */
   publicKeyOf(nodeId: string): string | null;
+  /** A recorder: brings its copy of the site's evidence locks up to date (before retention deletes anything). */
+  refreshLocks(): Promise<void>;
   /** Starts the rounds once the directory is ready; the camera hooks say what to start and stop. */
   start(hooks: SiteHooks): void;
 }
@@ -87,11 +90,12 @@ export function siteTables(directory: Directory): NonNullable<Directory['site']>
 }
 
 /** A recorder's rounds, started: its leases, and its footage reported to the directory's coverage. */
-function recorderRounds(deps: { site: SiteOptions; me: NodeInfo & { role: 'recorder' }; tables: NonNullable<Directory['site']>; timing: LeaseTiming; hooks: SiteHooks; said: Map<string, string>; logger: Logger }) {
+function recorderRounds(deps: { site: SiteOptions; me: NodeInfo & { role: 'recorder' }; directory: Directory; timing: LeaseTiming; hooks: SiteHooks; said: Map<string, string>; logger: Logger }) {
+  const tables = siteTables(deps.directory);
   const { site, hooks, logger } = deps;
   const keeper = new LeaseKeeper({
     recorder: deps.me,
-    store: deps.tables.leases,
+    store: tables.leases,
     cameras: hooks.cameras,
     capacity: site.capacity ?? 100,
     timing: deps.timing,
@@ -103,10 +107,14 @@ function recorderRounds(deps: { site: SiteOptions; me: NodeInfo & { role: 'recor
     logger,
   });
   keeper.start();
-  const coverage = new CoverageReporter({ table: deps.tables.coverage, recorderId: site.nodeId, index: hooks.footage, everyMs: COVERAGE_EVERY_MS, logger });
+  const coverage = new CoverageReporter({ table: tables.coverage, recorderId: site.nodeId, index: hooks.footage, everyMs: COVERAGE_EVERY_MS, logger });
   coverage.start();
-  return { keeper, coverage };
+  const locks = bookmarkLockMirror({ bookmarks: deps.directory.bookmarks, onChange: deps.directory.onChange, index: hooks.footage, logger });
+  return { keeper, coverage, locks };
 }
+
+/** A process's address while it is up (null: down, or a workstation, which serves nothing). */
+const liveUrl = (node: NodeRow | undefined) => (node?.alive && node.url ? node.url : null);
 
 /** A recorder's word on its recording of each camera it holds, said in the directory on a change only. */
 function recordingReporter(deps: { store: LeaseStore; nodeId: string; holds(cameraId: string): boolean; said: Map<string, string>; warn(error: Error): void }) {
@@ -130,6 +138,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
   let leases = new Map<string, Lease>();
   let keeper: LeaseKeeper | null = null;
   let coverage: CoverageReporter | null = null;
+  let locks: ReturnType<typeof bookmarkLockMirror> | null = null;
   /** A recorder: what it last said of each camera's recording. */
   const said = new Map<string, string>();
   let presence: NodeJS.Timeout | undefined;
@@ -163,22 +172,14 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
       const lease = leases.get(cameraId);
       return lease && nodes.get(lease.recorderId)?.alive ? lease.recording : null;
     },
-    footage: siteFootage({
-      coverage: siteTables(directory).coverage,
-      urlOf: (recorderId) => {
-        const node = nodes.get(recorderId);
-        return node?.alive && node.url ? node.url : null;
-      },
-      me: () => ({ nodeId: site.nodeId, key: deps.key() }),
-      logger,
-    }),
+    footage: siteFootage({ coverage: siteTables(directory).coverage, urlOf: (id) => liveUrl(nodes.get(id)), me: () => ({ nodeId: site.nodeId, key: deps.key() }), logger }),
     start(hooks) {
       void directory.ready.then(async () => {
         if (closed) return;
         offs.push(directory.onChange('nodes', () => void refreshNodes().then(() => site.role === 'recorder' && hooks.nodesChanged(), quietly('cannot read the processes'))));
         await refreshNodes().catch(quietly('cannot read the processes'));
         if (site.role === 'recorder') {
-          ({ keeper, coverage } = recorderRounds({ site, me: { ...me(), role: 'recorder' }, tables: siteTables(directory), timing, hooks, said, logger }));
+          ({ keeper, coverage, locks } = recorderRounds({ site, me: { ...me(), role: 'recorder' }, directory, timing, hooks, said, logger }));
           return;
         }
         // A workstation says it is up (its key is how recorders know its requests) and follows the leases.
@@ -190,9 +191,11 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
         await reloadLeases();
       }, quietly('the directory cannot be used'));
     },
+    refreshLocks: async () => locks?.refresh(),
     handlers: {},
     async dispose() {
       closed = true;
+      locks?.dispose();
       clearInterval(presence);
       for (const off of offs) off();
       // A recorder stopped on purpose lets its cameras go at once, so a standby need not wait out the term.

@@ -48,6 +48,8 @@ export interface RecordingOptions {
   records?: (cameraId: string) => boolean;
   /** A site's workstation: it has no footage of its own; its timeline and playback are the site's recorders'. */
   siteFootage?: SiteFootage;
+  /** Runs before each retention pass (a site's recorder reads the directory's evidence locks); a failure does not stop the pass. */
+  beforeRetention?: () => Promise<void>;
 }
 
 export interface RecordingModule extends FeatureModule {
@@ -72,17 +74,7 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
   const auditSystem: Audit = (action, subject, details) => deps.audit.ledger.append('system', action, subject, details);
   const store = new RecordingStore({ root, index, audit: auditSystem, logger });
 
-  const recorders = new Map<string, SegmentRecorder>();
-  const recorderFor = (cameraId: string): SegmentRecorder | null => {
-    if (!registry.has(cameraId) || !registry.get(cameraId).recording || !(options.records?.(cameraId) ?? true)) return null;
-    let recorder = recorders.get(cameraId);
-    if (!recorder) {
-      const onError = (error: unknown) => logger.log('error', 'recording.commit-failed', { cameraId, error: String(error) });
-      recorder = new SegmentRecorder(cameraId, store, onError, options.segmentSeconds);
-      recorders.set(cameraId, recorder);
-    }
-    return recorder;
-  };
+  const { recorderFor, recorders } = segmentRecorders({ registry, store, options, logger });
   const owned = new DisposableStore();
   owned.add(toDisposable(deps.cameras.onDidArchive((camera) => void recorders.delete(camera.id))));
 
@@ -90,10 +82,9 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
     const saved = retentionSchema.safeParse(deps.settings.get('retention'));
     return saved.success ? saved.data : { ...DEFAULT_RETENTION, ...options.retention };
   };
-  const thumbnails = join(deps.dataDir, 'thumbnails', 'timeline');
-  const footage = options.siteFootage ? siteMomentFootage(options.siteFootage, join(deps.dataDir, 'footage-copies')) : localMomentFootage(index, root);
+  const pictures = timelinePictures({ ...deps, index, root });
   const receipts = { dataDir: deps.dataDir, key: deps.audit.signingKey, audit: auditSystem, cameraName: (id: string) => nameOrUnknown(registry, id) };
-  const runRetention = retentionRunner({ index, root, retention, auditSystem, logger, registry, options, thumbnails: { dir: thumbnails, footage }, receipts });
+  const runRetention = retentionRunner({ index, root, retention, auditSystem, logger, registry, options, pictures, receipts });
 
   // Comparing the day folders with the index takes long with a month of footage, so it runs after
   // recording has started; only crash leftovers are filed first.
@@ -109,8 +100,7 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
   ready.catch((error) => logger.log('error', 'recording.start-failed', { error: String(error) }));
   owned.add(interval(() => void runRetention().catch((error) => logger.log('error', 'retention.failed', { error: String(error) })), options.retentionIntervalMs ?? 60_000));
   // A site's workstation keeps pictures of footage its recorders delete: they go as that footage does.
-  const prunePictures = () => void pruneTimelineThumbnails(thumbnails, footage).catch((error: Error) => logger.log('warn', 'recording.thumbnail-prune-failed', { error: error.message }));
-  if (options.siteFootage) owned.add(interval(prunePictures, SITE_PICTURE_PRUNE_MS));
+  if (options.siteFootage) owned.add(interval(() => void pictures.sweep().catch((error: Error) => logger.log('warn', 'recording.thumbnail-prune-failed', { error: error.message })), SITE_PICTURE_PRUNE_MS));
   // A camera that stopped delivering (its run not ended yet) still gets its minute sealed.
   const sealEnded = (endedBefore = Date.now() - SEAL_AFTER_MS) => {
     try {
@@ -123,13 +113,13 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
 
   const mediaRoutes = [
     ...recordingMediaRoutes({ root, index, registry, ledger: deps.audit.ledger, lookingBack: deps.lookingBack, logger, siteFootage: options.siteFootage }),
-    timelineThumbnailRoute({ footage, cacheDir: thumbnails, registry, lookingBack: deps.lookingBack, logger, maskFor: deps.maskFor, maxKept: options.timelineThumbnailsKept }),
+    pictures.route,
   ];
 
   return {
     root,
     index,
-    footage,
+    footage: pictures.footage,
     recorderFor,
     leftoversFiled,
     ready,
@@ -149,6 +139,31 @@ export function createRecordingModule(deps: { dataDir: string; logger: Logger; s
   };
 }
 
+/** One segment recorder per camera this process records now, made when its stream first asks. */
+function segmentRecorders(deps: { registry: CameraRegistry; store: RecordingStore; options: RecordingOptions; logger: Logger }) {
+  const recorders = new Map<string, SegmentRecorder>();
+  const recorderFor = (cameraId: string): SegmentRecorder | null => {
+    if (!deps.registry.has(cameraId) || !deps.registry.get(cameraId).recording || !(deps.options.records?.(cameraId) ?? true)) return null;
+    let recorder = recorders.get(cameraId);
+    if (!recorder) {
+      const onError = (error: unknown) => deps.logger.log('error', 'recording.commit-failed', { cameraId, error: String(error) });
+      recorder = new SegmentRecorder(cameraId, deps.store, onError, deps.options.segmentSeconds);
+      recorders.set(cameraId, recorder);
+    }
+    return recorder;
+  };
+  return { recorderFor, recorders };
+}
+
+/** Timeline pictures: the footage they are taken from (this machine's, or the site's recorders'), their route, and their sweep. */
+function timelinePictures(deps: { dataDir: string; index: SegmentIndex; root: string; cameras: CamerasModule; lookingBack: LookingBack; logger: Logger; maskFor: MaskFor; options: RecordingOptions }) {
+  const { options } = deps;
+  const dir = join(deps.dataDir, 'thumbnails', 'timeline');
+  const footage = options.siteFootage ? siteMomentFootage(options.siteFootage, join(deps.dataDir, 'footage-copies')) : localMomentFootage(deps.index, deps.root);
+  const route = timelineThumbnailRoute({ footage, cacheDir: dir, registry: deps.cameras.registry, lookingBack: deps.lookingBack, logger: deps.logger, maskFor: deps.maskFor, maxKept: options.timelineThumbnailsKept });
+  return { footage, route, sweep: () => pruneTimelineThumbnails(dir, footage) };
+}
+
 /**
  * One retention pass at a time, however many ask (the timer, a settings change, start-up); a pass
  * that deleted anything files its signed receipt; an archived camera is forgotten once retention has
@@ -162,13 +177,14 @@ function retentionRunner(deps: {
   logger: Logger;
   registry: CameraRegistry;
   options: RecordingOptions;
-  thumbnails: { dir: string; footage: MomentFootage };
+  pictures: { sweep(): Promise<number> };
   receipts: ReceiptDeps;
 }): RetentionRunner {
   const clock = new TrustedClock((jump) => deps.auditSystem('clock.jump', 'clock', { ...jump }), deps.options.clocks);
   const floor = deps.options.freeSpaceFloor ?? DEFAULT_FREE_SPACE_FLOOR;
   let running: Promise<RetentionResult> | null = null;
   const pass = async () => {
+    await deps.options.beforeRetention?.();
     const at = clock.now();
     const policy = deps.retention();
     const result = await applyRetention(deps.index, deps.root, policy, at, deps.auditSystem, floor);
@@ -180,7 +196,7 @@ function retentionRunner(deps: {
       .then(async (result) => {
         const withFootage = new Set(deps.index.cameraIds());
         for (const gone of await deps.registry.forgetArchived((id) => withFootage.has(id))) deps.logger.log('info', 'cameras.archive-emptied', { cameraId: gone.id });
-        if (result.deleted > 0) await pruneTimelineThumbnails(deps.thumbnails.dir, deps.thumbnails.footage);
+        if (result.deleted > 0) await deps.pictures.sweep();
         return result;
       })
       .finally(() => (running = null)));

@@ -341,6 +341,17 @@ export class SegmentIndex {
     this.sql('DELETE FROM locks WHERE id = ?').run(id);
   }
 
+  /**
+   * Makes the locks whose reason starts with `prefix` exactly `locks`, in one transaction: a site's
+   * recorder holds the directory's evidence locks this way, and retention never sees half of them.
+   */
+  replaceLocks(prefix: string, locks: ReadonlyArray<{ cameraId: string; range: TimeRange; reason: string }>): void {
+    this.db.transaction(() => {
+      this.sql('DELETE FROM locks WHERE substr(reason, 1, length(?)) = ?').run(prefix, prefix);
+      for (const l of locks) this.addLock(l.cameraId, l.range, l.reason);
+    })();
+  }
+
   /** Lifts every lock placed with this reason (e.g. all cameras of one bookmark). */
   removeLocks(reason: string): number {
     return this.sql('DELETE FROM locks WHERE reason = ?').run(reason).changes;

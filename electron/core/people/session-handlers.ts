@@ -22,7 +22,8 @@ export function sessionHandlers(p: PeopleContext): SessionHandlers {
       if (wait > 0) throw new WatchroomError('auth.slow-down', `Too many failed sign-ins for ${name}. Try again in ${Math.ceil(wait / 1000)} s.`);
       // Read from the directory, not the roster: a password changed on another workstation a moment ago counts.
       const record = await p.roster.repository.signInRecord(name);
-      const found = record && written(p, record.account) && { ...record, person: record.account.person };
+      written(p, record?.account ?? null);
+      const found = record && { ...record, person: record.account.person };
       // An unknown name costs the same hashing as a known one: timing tells no names apart.
       const matches = await verifyPassword(password, found?.passwordHash ?? (await decoyHash()));
       if (!found || !matches || found.person.disabled) {

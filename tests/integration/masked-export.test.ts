@@ -8,7 +8,7 @@
  * out, with a reason, on the record.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -220,6 +220,23 @@ describe('privacy masks in exports', () => {
     rmSync(dir, { recursive: true, force: true });
     // The store lies in the private data folder, not among the exports anyone may list.
     expect((await h.api.listPackages()).map((p) => p.name)).not.toContain('evidence-store');
+  });
+
+  it('writes the unmasked master straight into the evidence store: not even the half-built package on the exports disk holds it', async () => {
+    const exports = join(h.dataDir, 'exports');
+    const job = await h.api.startExport(request({ cameraIds: [masked], workingCopy: true, caseReference: 'MASK-HALF' }));
+    // While the masked working copy is encoded (seconds), its master exists: look for it in the package being built.
+    const partial = await waitFor('the masked working copy to be encoded', () => {
+      const building = readdirSync(exports).find((n) => n.startsWith('.partial-'));
+      return building && existsSync(join(exports, building, 'working')) && readdirSync(join(exports, building, 'working')).length > 0 ? join(exports, building) : undefined;
+    }, 120_000);
+    expect(readdirSync(partial, { recursive: true }).filter((f) => String(f).startsWith('master/'))).toEqual([]);
+    const done = await waitFor('the export to end', async () => ((await h.api.getExport({ id: job.id })).state === 'running' ? undefined : h.api.getExport({ id: job.id })), 180_000);
+    expect(done.state).toBe('done');
+    const withheld = manifestOf(done.packagePath!).withheldMasters as Array<{ store: string; sha256: string }>;
+    expect(withheld).toHaveLength(1);
+    expect(sha256(join(h.dataDir, withheld[0]!.store))).toBe(withheld[0]!.sha256);
+    expect(statSync(join(h.dataDir, 'evidence-store')).mode & 0o077).toBe(0);
   });
 
   it('lets only an administrator put the unmasked master into one export, with a reason, on the record', async () => {

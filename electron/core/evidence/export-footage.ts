@@ -18,7 +18,7 @@ import type { ClipPlan, Gap } from './clip-plan.js';
 import { probeMedia, runFfmpeg } from './ffmpeg-job.js';
 import { mediaName } from './package-files.js';
 import { feedProvenSources } from './verified-sources.js';
-import { withholdMaster, type AppliedMasks, type WithheldMaster } from './withheld-masters.js';
+import { withheldMaster, type AppliedMasks, type WithheldMaster } from './withheld-masters.js';
 
 export type Progress = (fraction: number, stage: string) => void;
 
@@ -103,11 +103,15 @@ export async function copyFootage(job: FootageJob, plans: readonly CameraPlan[])
   const withheld: WithheldMaster[] = [];
   for (const plan of plans) {
     const clipsOut = [];
+    // A masked camera's picture leaves only with its masks burned in; its master stays behind unless
+    // allowed out, and is written straight into the evidence store: not even a half-built package
+    // on the exports disk (a share, a removable disk) ever holds it.
+    const withholding = plan.masks && job.withholdTo ? job.withholdTo : null;
+    const masterDir = withholding ? privateFolder(withholding.dir) : job.temp;
     for (const clip of plan.clips) {
-      const master = await copyMaster(copying, plan.camera, clip);
-      // A masked camera's picture leaves only with its masks burned in; its master stays behind unless allowed out.
-      const working = plan.masks || job.workingCopy ? await makeWorkingCopy(copying, plan.camera, clip, master.file, master.startMs, plan.masks) : null;
-      if (plan.masks && job.withholdTo) withheld.push(withholdMaster(job.temp, job.withholdTo, master.file));
+      const master = await copyMaster(copying, plan.camera, clip, masterDir);
+      const working = plan.masks || job.workingCopy ? await makeWorkingCopy(copying, plan.camera, clip, master, plan.masks) : null;
+      if (withholding) withheld.push(withheldMaster(withholding, master.file));
       else files.push(master.file);
       if (working) files.push(working);
       clipsOut.push({ master: master.file.path, actualStartUtc: master.file.startUtc, actualEndUtc: master.file.endUtc });
@@ -118,8 +122,14 @@ export async function copyFootage(job: FootageJob, plans: readonly CameraPlan[])
   return { files, cameras, withheld };
 }
 
-/** The master of one clip, and the time it really starts at (its first keyframe). */
-async function copyMaster(copying: Copying, camera: ManifestCameraRef, clip: ClipPlan): Promise<{ file: ManifestFile; startMs: number }> {
+/** A folder only this user may enter, made if missing. */
+function privateFolder(dir: string): string {
+  mkdirSync(join(dir, 'master'), { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/** The master of one clip, written under `dir`; where it is, and the time it really starts at (its first keyframe). */
+async function copyMaster(copying: Copying, camera: ManifestCameraRef, clip: ClipPlan, dir: string): Promise<{ file: ManifestFile; dir: string; startMs: number }> {
   const first = clip.segments[0]!;
   const wantOffset = (clip.wantStartMs - first.startMs) / 1000;
   // Copying cannot start between keyframes: begin at the last keyframe at or before the start.
@@ -132,18 +142,19 @@ async function copyMaster(copying: Copying, camera: ManifestCameraRef, clip: Cli
   // ffmpeg reads the segments from us, each hashed against its capture entry as it goes.
   const sources = clip.segments.map((seg) => ({ path: seg.path, file: join(copying.recordingsRoot, seg.path), captureSha256: copying.captureSha256(seg) }));
   await runFfmpeg(
-    ['-f', 'mpegts', '-i', 'pipe:0', '-map', '0:v:0', '-c', 'copy', '-ss', kf.toFixed(3), '-t', copySeconds.toFixed(3), '-movflags', '+faststart', '-f', 'mp4', join(copying.temp, path)],
+    ['-f', 'mpegts', '-i', 'pipe:0', '-map', '0:v:0', '-c', 'copy', '-ss', kf.toFixed(3), '-t', copySeconds.toFixed(3), '-movflags', '+faststart', '-f', 'mp4', join(dir, path)],
     copying.signal,
     (s) => copying.meter.during(s, 1, stage),
     (stdin) => feedProvenSources(sources, stdin, copying.signal),
   );
   copying.meter.finished(clipSeconds(clip), 1);
-  const file = await describeMedia(copying.temp, path, camera.id, startMs, null, `ffmpeg -c copy of ${clip.segments.length} recorded MPEG-TS segment(s) from the keyframe at or before the requested start; no re-encoding`);
-  return { file, startMs };
+  const file = await describeMedia(dir, path, camera.id, startMs, null, `ffmpeg -c copy of ${clip.segments.length} recorded MPEG-TS segment(s) from the keyframe at or before the requested start; no re-encoding`);
+  return { file, dir, startMs };
 }
 
 /** The working copy of one clip: cut exactly to the requested range from its master, re-encoded, with the camera's masks burned in if it has any. */
-async function makeWorkingCopy(copying: Copying, camera: ManifestCameraRef, clip: ClipPlan, master: ManifestFile, masterStartMs: number, masks: AppliedMasks | null): Promise<ManifestFile> {
+async function makeWorkingCopy(copying: Copying, camera: ManifestCameraRef, clip: ClipPlan, copied: { file: ManifestFile; dir: string; startMs: number }, masks: AppliedMasks | null): Promise<ManifestFile> {
+  const { file: master, startMs: masterStartMs } = copied;
   const path = `working/${mediaName(camera, clip.wantStartMs, clip.wantEndMs, masks ? '_masked.mp4' : '_exact.mp4', copying.taken)}`;
   const exactOffset = (clip.wantStartMs - masterStartMs) / 1000;
   const stage = `Making ${masks ? 'masked ' : ''}working copy of ${camera.name}`;
@@ -156,7 +167,7 @@ async function makeWorkingCopy(copying: Copying, camera: ManifestCameraRef, clip
       ? ['-i', writeMaskPng(join(maskDir, 'mask.png'), masks.polygons, master.width, master.height), '-filter_complex', '[0:v:0][1:v]overlay=0:0:format=auto,format=yuv420p[v]', '-map', '[v]', '-fps_mode', 'passthrough']
       : ['-map', '0:v:0'];
     await runFfmpeg(
-      ['-i', join(copying.temp, master.path), ...overlay, '-ss', exactOffset.toFixed(3), '-t', clipSeconds(clip).toFixed(3), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4', join(copying.temp, path)],
+      ['-i', join(copied.dir, master.path), ...overlay, '-ss', exactOffset.toFixed(3), '-t', clipSeconds(clip).toFixed(3), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4', join(copying.temp, path)],
       copying.signal,
       (s) => copying.meter.during(s, ENCODE_WEIGHT, stage),
     );

@@ -1,11 +1,10 @@
 /**
  * The unmasked master of a masked camera does not leave: it goes to the workstation's evidence store,
- * `<data>/evidence-store/<packageId>/`, the core's own private folder (never the exports folder,
- * which may be a removable disk or a share), and the package declares it withheld with its SHA-256,
+ * `<data>/evidence-store/<packageId>/`, the core's own private folder, where it is written from the
+ * start (never the exports folder, which may be a removable disk or a share), and the package declares it withheld with its SHA-256,
  * so the working copy's `derivedFrom` still names bytes the exporting organisation can produce.
  */
-import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { MaskPolygon } from '../../../shared/masks.js';
 import type { ManifestFile } from './export-footage.js';
 
@@ -31,11 +30,8 @@ export interface WithheldMaster {
 
 export const evidenceStoreDir = (dataDir: string) => join(dataDir, 'evidence-store');
 
-/** Moves a master out of the package being built into the store; what the manifest says of it. */
-export function withholdMaster(temp: string, to: { dir: string; shown: string }, master: ManifestFile): WithheldMaster {
-  const target = join(to.dir, master.path);
-  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-  moveFile(join(temp, master.path), target);
+/** What the manifest says of a master written into the store (`to`) instead of the package. */
+export function withheldMaster(to: { dir: string; shown: string }, master: ManifestFile): WithheldMaster {
   return {
     cameraId: master.cameraId,
     path: master.path,
@@ -46,15 +42,4 @@ export function withholdMaster(temp: string, to: { dir: string; shown: string },
     endUtc: master.endUtc,
     why: 'The camera has privacy masks: the unmasked master stays in the exporting workstation’s evidence store; the working copy with the masks burned in derives from it.',
   };
-}
-
-/** Exports may live on another disk than the data folder: a rename across disks becomes a copy. */
-function moveFile(from: string, to: string): void {
-  try {
-    renameSync(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    copyFileSync(from, to);
-    rmSync(from);
-  }
 }

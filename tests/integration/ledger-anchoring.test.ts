@@ -262,6 +262,32 @@ describe('start-up check of the ledger', () => {
     }
   }, 90_000);
 
+  it('trusts, at the next start, the entries of a run killed before its first regular checkpoint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'watchroom-killed-run-'));
+    const first = createCore({ dataDir: dir, appVersion: 'test', shell: 'browser' });
+    await first.ready;
+    await first.system.savePreset({ name: 'Before' });
+    await first.close(); // the shutdown checkpoint
+    const seqOf = (line: string | undefined) => (line ? (JSON.parse(line) as { seq: number }).seq : 0);
+    const lastLine = (file: string) => readFileSync(join(dir, file), 'utf8').trim().split('\n').at(-1);
+    const stoppedAt = seqOf(lastLine('audit.jsonl'));
+    // A run that writes entries, has its first one checkpointed, and is killed outright.
+    const host = spawn(process.execPath, [HOST_CLI, '--port', '0', '--data', dir, '--no-demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await waitFor('the run’s first entry checkpointed', () => seqOf(lastLine(CHECKPOINTS_FILE)) > stoppedAt || undefined, 30_000);
+    host.kill('SIGKILL');
+    await new Promise((resolve) => host.once('exit', resolve));
+    expect(seqOf(lastLine('audit.jsonl'))).toBeGreaterThan(stoppedAt);
+
+    const core = createCore({ dataDir: dir, appVersion: 'test', shell: 'browser' });
+    const status = await waitFor('the ledger checked', async () => {
+      const s = await core.system.getAuditStatus();
+      return s.check?.state !== 'running' ? s : undefined;
+    }, 30_000);
+    expect(status.check).toMatchObject({ state: 'ok', problems: [] });
+    expect((await core.system.listAudit({ limit: 50 })).some((e) => e.action === 'audit.entries-set-aside')).toBe(false);
+    await core.close();
+  });
+
   it('sets aside entries written while Watchroom was stopped, however well they are chained', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'watchroom-stopped-'));
     const first = createCore({ dataDir: dir, appVersion: 'test', shell: 'browser' });

@@ -12,7 +12,7 @@ import { keysDir, workstationKey, workstationKeyMade } from '../evidence/worksta
 import { AuditLedger } from './audit-ledger.js';
 import { findCaptureEntries, type CaptureEntry } from './capture-proof.js';
 import { CHECKPOINTS_FILE, LedgerCheckpoints, type CheckpointAnchor } from './ledger-checkpoints.js';
-import { checkLedgerAtStart, writtenWhileStopped } from './ledger-startup.js';
+import { checkLedgerAtStart, ledgerAtStart } from './ledger-startup.js';
 
 export interface AuditOptions {
   /** A folder elsewhere (a share, removable medium) that receives a copy of every ledger checkpoint. */
@@ -43,7 +43,8 @@ export function createAuditModule(deps: { dataDir: string; logger: Logger; emit(
   const ledger = new AuditLedger(join(dataDir, 'audit.jsonl'));
   // Before anything of this run is appended: what was written while Watchroom was not running.
   // (Checkpoints are signed by the workstation key; before it exists there are none to go by.)
-  const whileStopped = writtenWhileStopped(ledger, join(dataDir, CHECKPOINTS_FILE), workstationKeyMade(dataDir) ? loadOrCreateSigningKey(keysDir(dataDir)).publicKeyPem : null);
+  const atStart = ledgerAtStart(ledger, join(dataDir, CHECKPOINTS_FILE), workstationKeyMade(dataDir) ? loadOrCreateSigningKey(keysDir(dataDir)).publicKeyPem : null);
+  const { whileStopped } = atStart;
   const trustedOffset = (offset: number) => !whileStopped || offset < whileStopped.from || offset >= whileStopped.to;
   const signingKey = workstationKey({ dataDir, ledger, logger });
 
@@ -76,7 +77,7 @@ export function createAuditModule(deps: { dataDir: string; logger: Logger; emit(
       ledger,
       checkpointsFile: checkpoints.file,
       publicKeyPem: signingKey().publicKeyPem,
-      whileStopped,
+      atStart,
       ...(options.ledgerMirror ? { mirrorFile: join(options.ledgerMirror, CHECKPOINTS_FILE) } : {}),
     });
     logger.log(check.state === 'ok' ? 'info' : 'error', 'audit.checked', { ...check });

@@ -112,6 +112,8 @@ export class LedgerCheckpoints {
   readonly file: string;
   private head: { seq: number; hash: string; offset: number } | null = null;
   private sinceLast = 0;
+  /** Whether this run's first entry was checkpointed. */
+  private startedRun = false;
   private work: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
   private readonly offAppend: () => void;
@@ -121,7 +123,13 @@ export class LedgerCheckpoints {
     const everyEntries = opts.everyEntries ?? CHECKPOINT_DEFAULTS.entries;
     this.offAppend = opts.ledger.onAppend((entry) => {
       this.head = { seq: entry.seq, hash: entry.hash, offset: entry.offset };
-      if (++this.sinceLast >= everyEntries) void this.take();
+      // This run's first entry is checkpointed at once: after a clean stop, the last checkpoint is the
+      // shutdown one, and a run killed before its next would have its entries taken, at the following
+      // start, for entries written while Watchroom was stopped.
+      if (++this.sinceLast >= everyEntries || !this.startedRun) {
+        this.startedRun = true;
+        void this.take();
+      }
     });
     this.timer = setInterval(() => void this.take(), Math.min(opts.everyMs ?? CHECKPOINT_DEFAULTS.ms, CHECKPOINT_MAX_INTERVAL_MS));
     this.timer.unref();

@@ -17,18 +17,31 @@ export interface ByteRange {
   to: number;
 }
 
-/** Bytes of the ledger written after the last (shutdown) checkpoint and before this start; null if none. */
-export function writtenWhileStopped(ledger: AuditLedger, checkpointsFile: string, publicKeyPem: string | null): ByteRange | null {
+/**
+ * Where the ledger stood when this run began, read before the run appends anything (or checkpoints
+ * it): the last checkpoint, which the start-up check goes from, and the bytes written after it if it
+ * was a shutdown one (null if none).
+ */
+export function ledgerAtStart(ledger: AuditLedger, checkpointsFile: string, publicKeyPem: string | null): { last: Checkpoint | null; whileStopped: ByteRange | null } {
   const last = publicKeyPem ? lastCheckpoint(checkpointsFile, signedBy(publicKeyPem)) : null;
-  if (!last?.shutdown) return null; // a crash leaves its last entries after the checkpoint: those are ours
-  const from = ledger.lineEnd(last.offset);
+  // A crash leaves its last entries after a checkpoint that is not a shutdown one: those are ours.
+  const from = last?.shutdown ? ledger.lineEnd(last.offset) : null;
   const to = ledger.bytesOnDisk;
-  return from !== null && from < to ? { from, to } : null;
+  return { last, whileStopped: from !== null && from < to ? { from, to } : null };
 }
 
-export async function checkLedgerAtStart(opts: { ledger: AuditLedger; checkpointsFile: string; mirrorFile?: string; directoryCopies?: ReadonlyArray<Checkpoint | null>; publicKeyPem: string; whileStopped: ByteRange | null }): Promise<NonNullable<AuditStatus['check']>> {
+export async function checkLedgerAtStart(opts: {
+  ledger: AuditLedger;
+  checkpointsFile: string;
+  mirrorFile?: string;
+  directoryCopies?: ReadonlyArray<Checkpoint | null>;
+  publicKeyPem: string;
+  /** ledgerAtStart's: this run checkpoints its first entry at once, so the check must go from before it. */
+  atStart: { last: Checkpoint | null; whileStopped: ByteRange | null };
+}): Promise<NonNullable<AuditStatus['check']>> {
   const { ledger } = opts;
-  const from = lastCheckpoint(opts.checkpointsFile, signedBy(opts.publicKeyPem));
+  const from = opts.atStart.last;
+  const whileStopped = opts.atStart.whileStopped;
   const report = await checkLedger({ ledgerFile: ledger.file, checkpointsFile: opts.checkpointsFile, publicKeyPem: opts.publicKeyPem, ...(opts.mirrorFile ? { mirrorFile: opts.mirrorFile } : {}), ...(opts.directoryCopies ? { directoryCopies: opts.directoryCopies } : {}), ...(from ? { from } : {}) });
   const problems = report.problems.map((p) => p.message);
   const codes = report.problems.map((p) => p.code);
@@ -37,13 +50,13 @@ export async function checkLedgerAtStart(opts: { ledger: AuditLedger; checkpoint
   const stopped: Array<{ seq: number; offset: number }> = [];
   for await (const { entry, offset } of ledger.entries(from?.offset ?? 0)) {
     if (entry.action === 'audit.line-set-aside') recorded.add(Number(entry.details?.offset));
-    if (opts.whileStopped && offset >= opts.whileStopped.from && offset < opts.whileStopped.to) stopped.push({ seq: entry.seq, offset });
+    if (whileStopped && offset >= whileStopped.from && offset < whileStopped.to) stopped.push({ seq: entry.seq, offset });
   }
   for (const line of report.malformed.filter((m) => !recorded.has(m.offset))) {
     ledger.append('system', 'audit.line-set-aside', 'audit', { offset: line.offset, afterSeq: line.afterSeq, bytes: Buffer.byteLength(line.text), sha256: createHash('sha256').update(line.text).digest('hex') });
   }
   if (stopped.length > 0) {
-    const range = { fromSeq: stopped[0]!.seq, toSeq: stopped.at(-1)!.seq, entries: stopped.length, ...opts.whileStopped };
+    const range = { fromSeq: stopped[0]!.seq, toSeq: stopped.at(-1)!.seq, entries: stopped.length, ...whileStopped };
     problems.push(`Entries ${range.fromSeq} to ${range.toSeq} were written while Watchroom was stopped: they are set aside and trusted for nothing.`);
     codes.push('entries-written-while-stopped');
     ledger.append('system', 'audit.entries-set-aside', 'audit', range);

@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   'stream.close',
   /** A recorder relays a camera to a workstation of the site (issue 13); the person watching is in that workstation's ledger. */
   'relay.open',
+  /** An administrator admitted a recorder or workstation into the site (its keys, signed with the site key). */
+  'site.node-admitted',
   'relay.close',
   'recording.view',
   'playback.open',

@@ -36,6 +36,8 @@ import { disclosureQuerySchema, disclosureRequestInputSchema } from './schemas.j
 // The oversight report (issue 12, point 7)
 import { oversightReportInfoSchema, oversightReportSummarySchema } from './oversight.js';
 import type { Access } from './roles.js';
+// Admitting the processes of a site (issue 13)
+import { admitNodeSchema, siteNodeSchema } from './site.js';
 import {
   auditStatusSchema,
   bookmarkInputSchema,
@@ -263,6 +265,11 @@ export const CONTRACT = {
   }),
   /** The reports in the data folder, newest first. */
   listOversightReports: spec({ arg: none, result: z.array(oversightReportInfoSchema), access: 'oversight.report', audit: null, errors: [] }),
+  // Admitting the processes of a site (issue 13)
+  /** The site's processes, admitted or not, with their key fingerprints. */
+  listSiteNodes: spec({ arg: none, result: z.array(siteNodeSchema), access: 'site.admit', audit: null, errors: ['site.not-a-site'] }),
+  /** Admits a process whose fingerprint the administrator compared with the one it shows; the first admission makes the site key on this workstation. */
+  admitSiteNode: spec({ arg: admitNodeSchema, result: siteNodeSchema, access: 'site.admit', audit: 'site.node-admitted', errors: ['site.not-a-site', 'site.node-not-found', 'site.fingerprint-mismatch', 'site.key-elsewhere'] }),
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof CONTRACT;

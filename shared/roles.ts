@@ -40,6 +40,8 @@ const ALLOWED = {
   'recording.configure': ['admin'],
   /** Accounts, roles and the idle lock. */
   'people.manage': ['admin'],
+  /** Admit recorders and workstations into the site (issue 13). */
+  'site.admit': ['admin'],
   // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
   /** Approve or refuse someone else's request to disclose footage outside the organisation. */
   'disclosure.approve': ['evidence-officer', 'admin'],

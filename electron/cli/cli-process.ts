@@ -5,6 +5,13 @@ import { checkDirectoryUrl } from '../core/directory/directory-url.js';
 export class UsageError extends Error {}
 
 /** A `--directory` address as given, or the usage error saying what is wrong with it. */
+/** `--site-key`: the site admission key's SHA-256 fingerprint, as `ab:cd:…` (colons, spaces and case as typed). */
+export function siteKeyOption(fingerprint: string): string {
+  const hex = fingerprint.toLowerCase().replace(/[\s:]/g, '');
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new UsageError(`--site-key is the site key's SHA-256 fingerprint (64 hex digits, colons allowed), not “${fingerprint}”.`);
+  return hex.match(/../g)!.join(':');
+}
+
 export function directoryOption(url: string): string {
   try {
     checkDirectoryUrl(url);

@@ -31,10 +31,10 @@ import { startHost } from '../host/http-host.js';
 import { appVersion } from '../core/app-version.js';
 import { personInputSchema } from '../../shared/schemas.js';
 import { fieldSentence } from '../../shared/field-sentences.js';
-import { directoryOption, parseOrExit, runCommand, untilSignal, UsageError } from './cli-process.js';
+import { directoryOption, parseOrExit, runCommand, siteKeyOption, untilSignal, UsageError } from './cli-process.js';
 
 const USAGE = `Usage: watchroom-host [--port N] [--data DIR] [--cameras FILE.json|FILE.csv] [--no-demo] [--exports DIR] [--ledger-mirror DIR] [--tsa-url URL] [--idle-lock SECONDS]
-                      [--directory postgres://USER@HOST:PORT/DATABASE]
+                      [--directory postgres://USER@HOST:PORT/DATABASE [--site-key FINGERPRINT]]
        watchroom-host [--data DIR] [--directory postgres://…] --create-admin NAME [--display-name "Full Name"] < password-file`;
 
 
@@ -54,6 +54,7 @@ function readOptions() {
         'ledger-mirror': { type: 'string' },
         'tsa-url': { type: 'string' },
         directory: { type: 'string' },
+        'site-key': { type: 'string' },
         name: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -93,7 +94,9 @@ async function main(): Promise<number> {
       ...(values['ledger-mirror'] ? { ledgerMirror: resolve(values['ledger-mirror']) } : {}),
       ...(tsaUrl ? { timestampUrl: tsaUrl } : {}),
       // A workstation of the site: cameras, bookmarks and leases from the directory, live video from the recorders.
-      ...(values.directory ? { directory: { url: values.directory }, site: { role: 'workstation' as const, name: values.name ?? `Workstation on ${hostname()}` } } : {}),
+      ...(values.directory
+        ? { directory: { url: values.directory }, site: { role: 'workstation' as const, name: values.name ?? `Workstation on ${hostname()}`, ...(values['site-key'] ? { siteKey: siteKeyOption(values['site-key']) } : {}) } }
+        : {}),
     });
     await core.directoryReady;
   } catch (error) {

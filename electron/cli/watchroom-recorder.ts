@@ -8,6 +8,12 @@
  *
  *   watchroom-recorder --directory postgres://USER@HOST:PORT/DATABASE --listen HOST:PORT
  *                      [--url http://HOST:PORT] [--data DIR] [--name NAME] [--id ID] [--capacity N]
+ *                      [--site-key FINGERPRINT]
+ *
+ * It prints its key's fingerprint at start: an administrator compares it when admitting the
+ * recorder on a workstation (Site processes…); until then it gets no camera password and serves
+ * nobody. --site-key names the site's admission key it must find in the directory (by default the
+ * first one it sees is kept).
  *
  * --listen is where the node server listens (the site network); --url is how workstations reach it
  * when that differs (a NAT, a name). The directory's password comes from ~/.pgpass or PGPASSFILE.
@@ -22,10 +28,12 @@ import { defaultDataDir } from '../core/data-dirs.js';
 import { NodeTokenChecker } from '../core/recorders/node-signature.js';
 import { NODE_ID } from '../core/recorders/site-module.js';
 import { startNodeServer } from '../host/node-server.js';
-import { directoryOption, parseOrExit, runCommand, untilSignal, UsageError } from './cli-process.js';
+import { directoryOption, parseOrExit, runCommand, siteKeyOption, untilSignal, UsageError } from './cli-process.js';
+import { loadOrCreateSigningKey } from '../core/evidence/signing-key.js';
+import { keysDir } from '../core/evidence/workstation-key.js';
 
 const USAGE = `Usage: watchroom-recorder --directory postgres://USER@HOST:PORT/DATABASE --listen HOST:PORT
-                          [--url http://HOST:PORT] [--data DIR] [--name NAME] [--id ID] [--capacity N]`;
+                          [--url http://HOST:PORT] [--data DIR] [--name NAME] [--id ID] [--capacity N] [--site-key FINGERPRINT]`;
 
 function readOptions() {
   let values;
@@ -39,6 +47,7 @@ function readOptions() {
         name: { type: 'string' },
         id: { type: 'string' },
         capacity: { type: 'string', default: '100' },
+        'site-key': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -81,7 +90,14 @@ async function main(): Promise<number> {
       appVersion: appVersion(),
       shell: 'browser',
       directory: { url: options.directory },
-      site: { role: 'recorder', name: values.name ?? `Recorder on ${hostname()}`, url: values.url?.replace(/\/$/, '') ?? server.url, capacity, ...(values.id ? { nodeId: values.id } : {}) },
+      site: {
+        role: 'recorder',
+        name: values.name ?? `Recorder on ${hostname()}`,
+        url: values.url?.replace(/\/$/, '') ?? server.url,
+        capacity,
+        ...(values.id ? { nodeId: values.id } : {}),
+        ...(values['site-key'] ? { siteKey: siteKeyOption(values['site-key']) } : {}),
+      },
     });
     await core.directoryReady;
   } catch (error) {
@@ -91,7 +107,8 @@ async function main(): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return 2;
   }
-  process.stdout.write(`Watchroom recorder relaying at ${server.url}\n`);
+  const fingerprint = loadOrCreateSigningKey(keysDir(resolve(values.data))).fingerprint;
+  process.stdout.write(`Watchroom recorder relaying at ${server.url}; its key's fingerprint, to compare when admitting it: ${fingerprint}\n`);
   await untilSignal((signal) => process.stderr.write(`Received ${signal}; letting the cameras go.\n`));
   await server.close();
   await core.close();

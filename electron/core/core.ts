@@ -36,7 +36,8 @@ import { createDisclosureModule } from './disclosure/disclosure-module.js';
 // The oversight report (issue 12, point 7)
 import { createOversightModule } from './oversight/oversight-module.js';
 // Recorders and workstations of a site (issue 13)
-import { createSiteModule, siteNodeId, siteTables, type SiteOptions } from './recorders/site-module.js';
+import { createSiteModule, siteKeyPin, siteNodeId, siteTables, type SiteOptions } from './recorders/site-module.js';
+import { noSiteHandlers } from './recorders/admission-handlers.js';
 import { siteCameraStore } from './recorders/site-cameras.js';
 import { loadOrCreateSealingKey } from './recorders/password-seal.js';
 import { openFileCameraStore } from './cameras/camera-store.js';
@@ -121,17 +122,17 @@ export function createCore(options: CoreOptions): Core {
   // In a site, the directory keeps a copy of every ledger checkpoint: an anchor off this machine.
   const audit = createAuditModule({ dataDir, logger, emit, options, anchor: siteOptions ? siteTables(directory).checkpointsOf(siteOptions.nodeId) : undefined });
   const people = createPeopleModule({ directory, logger, ledger: audit.ledger, settings, appVersion: options.appVersion, shell: options.shell, ...(options.idleLockMs !== undefined ? { idleLockMs: options.idleLockMs } : {}) });
-  // One machine keeps its cameras in its settings; a site's processes share the directory's.
   const sealingKey = siteOptions?.role === 'recorder' ? loadOrCreateSealingKey(keysDir(dataDir)) : null;
-  const cameraStore = siteOptions
-    ? { store: siteCameraStore({ table: siteTables(directory).cameras, directory, nodeId: siteOptions.nodeId, key: sealingKey, logger }), initial: [] }
+  // In a site, a recorder records and relays the cameras it holds; a workstation records none and plays them through their recorders.
+  const site = siteOptions ? createSiteModule({ site: siteOptions, directory, key: audit.signingKey, sealingKey, keysDir: keysDir(dataDir), pin: siteKeyPin(settings, siteOptions.siteKey), logger }) : null;
+  // One machine keeps its cameras in its settings; a site's processes share the directory's (passwords sealed to admitted recorders).
+  const cameraStore = site
+    ? { store: siteCameraStore({ table: siteTables(directory).cameras, directory, nodeId: site.nodeId, key: sealingKey, trust: site.trust, logger }), initial: [] }
     : openFileCameraStore(settings, base.credentials, options.secretBox ?? keyFileSecretBox(dataDir));
   const cameras = createCamerasModule({ ...cameraStore, settings, demoWhenEmpty: !siteOptions && (options.demoWhenEmpty ?? false), logger });
   base.scrubSecrets(() => cameras.registry.secrets());
   const lookingBack = createLookingBack({ settings, ledger: audit.ledger, watchSession: (token, onEnd) => people.sessions.onEnd(token, onEnd) });
   const masks = createMasksModule({ dataDir, directory, ledger: audit.ledger, logger, checkCamera: (id) => void cameras.registry.get(id), emit, options });
-  // In a site, a recorder records and relays the cameras it holds; a workstation records none and plays them through their recorders.
-  const site = siteOptions ? createSiteModule({ site: siteOptions, directory, key: audit.signingKey, sealingKey, logger }) : null;
   const holds = (cameraId: string) => site?.records(cameraId) ?? true;
   // A workstation's timeline is every recorder's footage of the camera, from the directory's coverage.
   // A recorder's retention keeps what the site's evidence locks cover.
@@ -186,6 +187,6 @@ export function createCore(options: CoreOptions): Core {
   // A recorder says in the directory how its recording of each camera it holds goes: the workstations' REC marks.
   if (siteOptions?.role === 'recorder') base.events.event((e) => void (e.type === 'stream.status' && e.status.stream === 'main' && e.status.recording && site!.reportRecording(e.status.cameraId, e.status.recording)));
   void cameras.addDemoIfFirstRun().catch((error: Error) => logger.log('error', 'cameras: cannot add the demo cameras', { error: error.message }));
-  const directoryFeature = { handlers: {}, dispose: () => directory.close() };
+  const directoryFeature = { handlers: site ? {} : noSiteHandlers, dispose: () => directory.close() };
   return coreFacade({ base, modules: [directoryFeature, ...(site ? [site] : []), audit, people, cameras, lookingBack, masks, recording, streams, incidents, evidence, walls, disclosures, oversight], audit, people, streams, recording, evidence, directory, site });
 }

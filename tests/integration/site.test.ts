@@ -25,6 +25,7 @@ import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder
 import Database from 'better-sqlite3';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { TEST_PASSWORD } from '../fixtures/people.js';
+import { admitProcesses, workstationFingerprint } from '../fixtures/site-admission.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 const PASSWORD = 'Gate-pw-9931';
@@ -75,6 +76,8 @@ beforeAll(async () => {
   const workstation = (nodeId: string) => startTestHost({ directory: { url }, site: { role: 'workstation', name: `Workstation ${nodeId}`, nodeId } });
   [w1, w2] = await Promise.all([workstation('ws-1'), workstation('ws-2')]);
   await Promise.all([w1.core.directoryReady, w2.core.directoryReady]);
+  // An administrator admits every process, comparing the fingerprints they show (the first admission makes the site key on workstation 1).
+  await admitProcesses(w1.api, [...recorders, { id: 'ws-1', fingerprint: workstationFingerprint(w1.dataDir) }, { id: 'ws-2', fingerprint: workstationFingerprint(w2.dataDir) }]);
 }, 180_000);
 
 afterAll(async () => {

@@ -14,11 +14,12 @@ import type { CheckpointAnchor } from '../audit/ledger-checkpoints.js';
 import type { MaskVersionRepository } from '../masks/mask-versions.js';
 import type { PeopleRepository } from '../people/people-store.js';
 import type { PresetRepository } from '../wall/preset-store.js';
+import type { AdmissionTable } from '../recorders/site-admission.js';
 import type { Emitter } from '../emitter.js';
 
 /** What a change notice is about; a view listens to the topics it shows. */
 /** `coverage` is written without a notice (every camera, every minute): nobody listens for it. */
-export const DIRECTORY_TOPICS = ['bookmarks', 'masks', 'people', 'presets', 'nodes', 'leases', 'cameras', 'coverage'] as const;
+export const DIRECTORY_TOPICS = ['bookmarks', 'masks', 'people', 'presets', 'admissions', 'nodes', 'leases', 'cameras', 'coverage'] as const;
 export type DirectoryTopic = (typeof DIRECTORY_TOPICS)[number];
 
 export interface DirectoryChange {
@@ -64,7 +65,7 @@ export interface Directory {
    * The site's processes, cameras and recorders' camera leases, and its presets: a PostgreSQL
    * directory only (one machine has no recorders to share cameras; it keeps presets in its settings).
    */
-  readonly site: { leases: LeaseStore; cameras: CameraTable; coverage: CoverageTable; presets: PresetRepository; checkpointsOf(nodeId: string): CheckpointAnchor } | null;
+  readonly site: { leases: LeaseStore; cameras: CameraTable; coverage: CoverageTable; presets: PresetRepository; admissions: AdmissionTable; checkpointsOf(nodeId: string): CheckpointAnchor } | null;
   /** Calls `listener` for every change of `topic` by any process, this one included; the result stops listening. */
   onChange(topic: DirectoryTopic, listener: (change: DirectoryChange) => void): () => void;
   close(): Promise<void>;

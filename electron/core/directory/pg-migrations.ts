@@ -16,6 +16,7 @@ import { CHECKPOINT_TABLE } from './checkpoint-copies.js';
 import { MASK_VERSION_TABLE } from '../masks/mask-versions.js';
 import { PEOPLE_TABLE } from '../people/site-people.js';
 import { PRESET_TABLE } from '../wall/preset-store.js';
+import { ADMISSION_TABLES } from '../recorders/site-admission.js';
 
 export interface Migration {
   version: number;
@@ -55,6 +56,7 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'privacy mask versions, append-only', sql: MASK_VERSION_TABLE },
   { version: 8, name: 'people, never deleted', sql: PEOPLE_TABLE },
   { version: 9, name: 'wall presets', sql: PRESET_TABLE },
+  { version: 10, name: 'the site key and admissions of processes, append-only', sql: ADMISSION_TABLES },
 ];
 
 /** pg_advisory_xact_lock's key for schema changes: a constant no other user of the database takes ("Watchroo" in ASCII). */

@@ -20,6 +20,7 @@ import { directoryCheckpoints } from './checkpoint-copies.js';
 import { siteMaskVersions } from '../masks/mask-versions.js';
 import { sitePeople } from '../people/site-people.js';
 import { sitePresets } from '../wall/preset-store.js';
+import { AdmissionTable } from '../recorders/site-admission.js';
 
 /** Queries and notifying writes, each failure in the operator's words. */
 export interface Db {
@@ -70,7 +71,7 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
     bookmarks: bookmarkRepository(db),
     people: sitePeople(db),
     masks: siteMaskVersions(db),
-    site: { leases: new LeaseStore(db), cameras: new CameraTable(db), coverage: new CoverageTable(db), presets: sitePresets(db), checkpointsOf: (nodeId) => directoryCheckpoints(db, nodeId) },
+    site: { leases: new LeaseStore(db), cameras: new CameraTable(db), coverage: new CoverageTable(db), presets: sitePresets(db), admissions: new AdmissionTable(db), checkpointsOf: (nodeId) => directoryCheckpoints(db, nodeId) },
     onChange: topicListener(changes),
     // Once: a second close (a shell and a test both closing) waits for the first instead of ending the pool twice.
     close: () => (closing ??= (async () => {

@@ -10,6 +10,7 @@ import { UNREADABLE, withSecret, type CameraStore, type OpenedSecret, type Store
 import type { Directory } from '../directory/directory.js';
 import type { Db } from '../directory/postgres-directory.js';
 import type { Logger } from '../logger.js';
+import type { SiteTrust } from './site-trust.js';
 import { sealPassword, type SealedPassword, type SealingKey } from './password-seal.js';
 
 /** The schema, as one of the directory's numbered migrations. */
@@ -62,18 +63,20 @@ export class CameraTable {
     });
   }
 
-  /** Each recorder's sealing key: who a password is sealed for. */
-  async recipients(): Promise<Map<string, string>> {
-    const rows = await this.db.query<{ id: string; sealing_key: string }>(`SELECT id, sealing_key FROM nodes WHERE role = 'recorder' AND sealing_key <> '' ORDER BY id`);
-    return new Map(rows.map((r) => [r.id, r.sealing_key]));
+  /** Each registered recorder's keys: who a password may be sealed for, once admitted. */
+  async recipients(): Promise<Map<string, { publicKey: string; sealingKey: string }>> {
+    const rows = await this.db.query<{ id: string; public_key: string; sealing_key: string }>(`SELECT id, public_key, sealing_key FROM nodes WHERE role = 'recorder' AND sealing_key <> '' ORDER BY id`);
+    return new Map(rows.map((r) => [r.id, { publicKey: r.public_key, sealingKey: r.sealing_key }]));
   }
 }
 
 /**
  * The CameraStore of a process of a site: a recorder (`key`: its sealing key) opens the passwords
- * sealed for it; a workstation (`key` null) opens none.
+ * sealed for it; a workstation (`key` null) opens none. Passwords are sealed only to recorders a
+ * person admitted with the sealing key they registered: a recorder row someone wrote into the
+ * directory gets nothing.
  */
-export function siteCameraStore(deps: { table: CameraTable; directory: Directory; nodeId: string; key: SealingKey | null; logger: Logger }): CameraStore {
+export function siteCameraStore(deps: { table: CameraTable; directory: Directory; nodeId: string; key: SealingKey | null; trust: Pick<SiteTrust, 'admitted'>; logger: Logger }): CameraStore {
   const { table, nodeId, key } = deps;
   const envelopes = (secret: unknown): SealedPassword => (secret && typeof secret === 'object' ? (secret as SealedPassword) : {});
   return {
@@ -81,10 +84,11 @@ export function siteCameraStore(deps: { table: CameraTable; directory: Directory
     // A site keeps archived cameras: another recorder may still hold their footage.
     forget: async () => [],
     async sealer() {
-      const recipients = await table.recipients();
+      const registered = [...(await table.recipients())];
+      const recipients = new Map(registered.filter(([id, keys]) => deps.trust.admitted({ id, ...keys })).map(([id, keys]) => [id, keys.sealingKey]));
       return {
         seal(cameraId, password) {
-          if (recipients.size === 0) throw new WatchroomError('camera.no-recorder', 'No recorder of this site has joined the directory yet, so the password has nobody to be kept for: start a recorder, then enter the password again.');
+          if (recipients.size === 0) throw new WatchroomError('camera.no-recorder', 'No recorder of this site has been admitted yet, so the password has nobody to be kept for: admit a recorder (Site processes…), then enter the password again.');
           return sealPassword(cameraId, password, recipients);
         },
         needsReseal: (secret) => [...recipients.keys()].some((id) => !envelopes(secret)[id]),

@@ -20,6 +20,8 @@ import { COVERAGE_EVERY_MS, CoverageReporter, type FootageIndex } from './covera
 import { siteFootage, type SiteFootage } from './site-footage.js';
 import { coalesced } from '../coalesced.js';
 import { bookmarkLockMirror, type LockIndex } from './lock-mirror.js';
+import { SiteTrust, type SiteKeyPin } from './site-trust.js';
+import { admissionHandlers } from './admission-handlers.js';
 
 /** A process id as the CLI accepts it (`--id`) and node tokens carry it. */
 export const NODE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -34,6 +36,8 @@ export interface SiteOptions {
   url?: string;
   /** Most cameras a recorder takes over for others. */
   capacity?: number;
+  /** The site key's fingerprint this process must find (`--site-key`); by default the first one it sees is kept. */
+  siteKey?: string;
   timing?: LeaseTiming;
 }
 
@@ -56,6 +60,7 @@ export interface SiteHooks {
 }
 
 export interface SiteModule extends FeatureModule {
+  readonly nodeId: string;
   /** Whether this process records the camera now (a recorder holding its lease). */
   records(cameraId: string): boolean;
   /** How a workstation plays the camera now: the relay of the recorder holding it, or null while none does. */
@@ -66,8 +71,10 @@ export interface SiteModule extends FeatureModule {
   reportRecording(cameraId: string, recording: RecordingStatus): void;
   /** A workstation: how the holder of the camera says its recording goes (null: no holder, or it said nothing yet). */
   holderRecording(cameraId: string): RecordingStatus | null;
-  /** The public key of a process of the site, for checking its signed requests. */
+  /** The public key of an admitted process of the site, for checking its signed requests (null: unknown or not admitted). */
   publicKeyOf(nodeId: string): string | null;
+  /** Who is admitted into the site (camera passwords are sealed only to admitted recorders). */
+  readonly trust: SiteTrust;
   /** A recorder: brings its copy of the site's evidence locks up to date (before retention deletes anything). */
   refreshLocks(): Promise<void>;
   /** Starts the rounds once the directory is ready; the camera hooks say what to start and stop. */
@@ -81,6 +88,14 @@ export function siteNodeId(settings: SettingsStore, role: SiteOptions['role']): 
   const id = `${role === 'recorder' ? 'rec' : 'ws'}-${randomBytes(5).toString('hex')}`;
   settings.set('siteNodeId', id);
   return id;
+}
+
+/** Where this process keeps the site key's fingerprint: its settings, unless it was started with one. */
+export function siteKeyPin(settings: SettingsStore, forced?: string): SiteKeyPin {
+  return {
+    get: () => forced ?? (typeof settings.get('siteKeyFingerprint') === 'string' ? (settings.get('siteKeyFingerprint') as string) : null),
+    set: (fingerprint) => void (forced ? undefined : settings.set('siteKeyFingerprint', fingerprint)),
+  };
 }
 
 /** The site's part of the directory; a site needs PostgreSQL. */
@@ -129,9 +144,10 @@ function recordingReporter(deps: { store: LeaseStore; nodeId: string; holds(came
   };
 }
 
-export function createSiteModule(deps: { site: SiteOptions; directory: Directory; key: () => SigningKey; sealingKey: SealingKey | null; logger: Logger }): SiteModule {
+export function createSiteModule(deps: { site: SiteOptions; directory: Directory; key: () => SigningKey; sealingKey: SealingKey | null; keysDir: string; pin: SiteKeyPin; logger: Logger }): SiteModule {
   const { site, directory, logger } = deps;
   const store: LeaseStore = siteTables(directory).leases;
+  const trust = new SiteTrust(siteTables(directory).admissions, directory, deps.pin, logger);
   const timing = site.timing ?? DEFAULT_LEASE_TIMING;
   const me = () => ({ id: site.nodeId, role: site.role, name: site.name, url: site.url ?? '', publicKey: deps.key().publicKeyPem, sealingKey: deps.sealingKey?.publicKeyPem ?? '' });
   let nodes = new Map<string, NodeRow>();
@@ -146,6 +162,11 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
   const offs: Array<() => void> = [];
 
   const refreshNodes = coalesced(async () => void (nodes = new Map((await store.nodes(timing.termMs)).map((n) => [n.id, n]))));
+  /** A process this one deals with: registered, and admitted with the keys it registered. */
+  const admitted = (id: string) => {
+    const node = nodes.get(id);
+    return node && trust.admitted(node) ? node : undefined;
+  };
   /** A workstation's view of who holds what; a camera whose holder changed is restarted on the new one. */
   const refreshLeases = async (hooks: SiteHooks) => {
     const next = new Map((await store.current()).map((l) => [l.cameraId, l]));
@@ -159,25 +180,29 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
   const quietly = (what: string) => (error: Error) => logger.log('warn', `site: ${what}`, { error: error.message });
 
   return {
+    nodeId: site.nodeId,
     records: (cameraId) => keeper?.cameras.has(cameraId) ?? false,
     relaySource(cameraId, stream) {
       const lease = leases.get(cameraId);
-      const holder = lease ? nodes.get(lease.recorderId) : undefined;
+      const holder = lease ? admitted(lease.recorderId) : undefined;
       if (!lease || !holder?.url) return null;
       return { kind: 'relay', target: { recorderUrl: holder.url, recorderName: holder.name, cameraId, stream }, me: { nodeId: site.nodeId, key: deps.key() } };
     },
-    publicKeyOf: (nodeId) => nodes.get(nodeId)?.publicKey ?? null,
+    publicKeyOf: (nodeId) => admitted(nodeId)?.publicKey ?? null,
+    trust,
     reportRecording: recordingReporter({ store, nodeId: site.nodeId, holds: (cameraId) => keeper?.cameras.has(cameraId) ?? false, said, warn: quietly('cannot say how a camera records') }),
     holderRecording(cameraId) {
       const lease = leases.get(cameraId);
       return lease && nodes.get(lease.recorderId)?.alive ? lease.recording : null;
     },
-    footage: siteFootage({ coverage: siteTables(directory).coverage, urlOf: (id) => liveUrl(nodes.get(id)), me: () => ({ nodeId: site.nodeId, key: deps.key() }), logger }),
+    footage: siteFootage({ coverage: siteTables(directory).coverage, urlOf: (id) => liveUrl(admitted(id)), me: () => ({ nodeId: site.nodeId, key: deps.key() }), logger }),
     start(hooks) {
       void directory.ready.then(async () => {
         if (closed) return;
         offs.push(directory.onChange('nodes', () => void refreshNodes().then(() => site.role === 'recorder' && hooks.nodesChanged(), quietly('cannot read the processes'))));
-        await refreshNodes().catch(quietly('cannot read the processes'));
+        // A recorder just admitted gets the passwords the others can read sealed for it too.
+        offs.push(trust.onDidChange(() => void (site.role === 'recorder' && hooks.nodesChanged())));
+        await Promise.all([refreshNodes().catch(quietly('cannot read the processes')), trust.refresh().catch(quietly('cannot read the admissions'))]);
         if (site.role === 'recorder') {
           ({ keeper, coverage, locks } = recorderRounds({ site, me: { ...me(), role: 'recorder' }, directory, timing, hooks, said, logger }));
           return;
@@ -192,10 +217,11 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
       }, quietly('the directory cannot be used'));
     },
     refreshLocks: async () => locks?.refresh(),
-    handlers: {},
+    handlers: admissionHandlers({ store, trust, termMs: timing.termMs, nodeId: site.nodeId, keysDir: deps.keysDir }),
     async dispose() {
       closed = true;
       locks?.dispose();
+      trust.dispose();
       clearInterval(presence);
       for (const off of offs) off();
       // A recorder stopped on purpose lets its cameras go at once, so a standby need not wait out the term.

@@ -18,6 +18,7 @@ const ACTIONS: Record<Permission, string> = {
   'cameras.configure': 'add, change or remove cameras',
   'recording.configure': 'change retention settings',
   'people.manage': 'manage people and the idle lock',
+  'site.admit': 'admit the site’s recorders and workstations',
   // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
   'disclosure.approve': 'approve or refuse disclosures',
   'disclosures.view': 'read the disclosure register',

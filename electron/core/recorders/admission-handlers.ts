@@ -1,0 +1,66 @@
+/**
+ * Admitting the site's processes, for administrators: the list with each key's fingerprint, and an
+ * admission, which names the keys the process registered, is signed with the site key and ledgered.
+ * The administrator types the fingerprint the process showed at its start: a process someone
+ * registered under another's name, with keys of their own, does not match it.
+ */
+import type { SiteNode } from '../../../shared/site.js';
+import { WatchroomError } from '../../../shared/errors.js';
+import type { Handlers } from '../api/handlers.js';
+import { keyFingerprint } from '../evidence/signing-key.js';
+import type { LeaseStore, NodeRow } from './lease-store.js';
+import { makeSiteKey, signAdmission, siteKeyFingerprint, siteKeyHere } from './site-admission.js';
+import type { SiteTrust } from './site-trust.js';
+
+type AdmissionHandlers = Pick<Handlers, 'listSiteNodes' | 'admitSiteNode'>;
+
+/** One machine has no site: nothing to admit. */
+export const noSiteHandlers: AdmissionHandlers = {
+  listSiteNodes: async () => {
+    throw new WatchroomError('site.not-a-site', 'This Watchroom is not part of a site: it records and shows its cameras itself.');
+  },
+  admitSiteNode: async () => {
+    throw new WatchroomError('site.not-a-site', 'This Watchroom is not part of a site: it records and shows its cameras itself.');
+  },
+};
+
+const bareHex = (fingerprint: string) => fingerprint.toLowerCase().replace(/[^0-9a-f]/g, '');
+
+export function admissionHandlers(deps: { store: LeaseStore; trust: SiteTrust; termMs: number; nodeId: string; keysDir: string }): AdmissionHandlers {
+  const { trust } = deps;
+  const shown = (n: NodeRow): SiteNode => {
+    const a = trust.admitted(n) ? trust.admission(n.id) : null;
+    return { id: n.id, role: n.role, name: n.name, url: n.url, fingerprint: keyFingerprint(n.publicKey), alive: n.alive, admitted: a !== null, admittedBy: a?.admittedBy ?? null, admittedAt: a?.admittedAt ?? null, here: n.id === deps.nodeId };
+  };
+  /** The site key's private half, here: made by the site's first admission, else this workstation must hold the one in force. */
+  const siteKey = async (by: string) => {
+    const inForce = (await trust.table.siteKey()) ?? (await trust.table.publishSiteKey({ publicKey: (siteKeyHere(deps.keysDir) ?? makeSiteKey(deps.keysDir)).publicKeyPem, madeBy: by, madeAt: Date.now() }));
+    const here = siteKeyHere(deps.keysDir);
+    if (!here || here.publicKeyPem !== inForce.publicKey) {
+      throw new WatchroomError('site.key-elsewhere', `The site's admission key was made by ${inForce.madeBy} on another workstation on ${new Date(inForce.madeAt).toISOString().slice(0, 10)}; admit processes there.`);
+    }
+    await trust.refresh(); // pins it here, if this is the first time it is seen
+    if (trust.key()?.publicKey !== inForce.publicKey) throw new WatchroomError('site.key-elsewhere', 'The directory’s admission key is not the one this workstation knows: see its log.');
+    return here;
+  };
+  return {
+    listSiteNodes: async () => {
+      await trust.refresh();
+      return (await deps.store.nodes(deps.termMs)).map(shown);
+    },
+    admitSiteNode: async ({ nodeId, fingerprint }, ctx) => {
+      const node = (await deps.store.nodes(deps.termMs)).find((n) => n.id === nodeId);
+      if (!node) throw new WatchroomError('site.node-not-found', `No process called ${nodeId} has registered in the directory.`);
+      if (bareHex(fingerprint) !== bareHex(keyFingerprint(node.publicKey))) {
+        throw new WatchroomError('site.fingerprint-mismatch', `That is not the fingerprint of ${nodeId}'s key as registered: compare again with what the process shows at its start. Another process may have registered under its name.`, [
+          { field: 'fingerprint', code: 'site.fingerprint-mismatch', message: 'This does not match the process’s key.' },
+        ]);
+      }
+      const key = await siteKey(ctx.person!.name);
+      await trust.table.add(signAdmission(key, { nodeId, role: node.role, publicKey: node.publicKey, sealingKey: node.sealingKey, admittedBy: ctx.person!.name, admittedAt: Date.now() }));
+      await trust.refresh();
+      ctx.record(nodeId, { role: node.role, name: node.name, fingerprint: keyFingerprint(node.publicKey), siteKey: siteKeyFingerprint(key.publicKeyPem) });
+      return shown(node);
+    },
+  };
+}

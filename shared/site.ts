@@ -1,0 +1,32 @@
+/**
+ * The processes of a site as an administrator sees them when admitting them (issue 13): each with
+ * its key's fingerprint, to compare with the one the process shows at its start.
+ */
+import { z } from 'zod';
+
+/** A process id as recorders and workstations take them (`--id`). */
+export const siteNodeIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'A process id is lower-case letters, digits and hyphens.' });
+
+export const siteNodeSchema = z.object({
+  id: siteNodeIdSchema,
+  role: z.enum(['recorder', 'workstation']),
+  name: z.string(),
+  url: z.string(),
+  /** SHA-256 of its signing key, as `ab:cd:…`. */
+  fingerprint: z.string(),
+  /** It renewed its presence within the lease term. */
+  alive: z.boolean(),
+  /** Admitted with exactly the keys it has now. */
+  admitted: z.boolean(),
+  admittedBy: z.string().nullable(),
+  admittedAt: z.number().nullable(),
+  /** The process answering (this workstation). */
+  here: z.boolean(),
+});
+export type SiteNode = z.infer<typeof siteNodeSchema>;
+
+export const admitNodeSchema = z.object({
+  nodeId: siteNodeIdSchema,
+  /** As the process shows it at its start; colons, spaces and case do not matter. */
+  fingerprint: z.string().trim().min(1, { error: 'Type the fingerprint the process shows at its start.' }).max(200),
+});

@@ -9,7 +9,8 @@
  * (The time a takeover takes is measured by bench/site-failover.ts, not asserted here.)
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
 import { keysDir } from '../../electron/core/evidence/workstation-key.js';
@@ -26,6 +27,8 @@ import Database from 'better-sqlite3';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { TEST_PASSWORD } from '../fixtures/people.js';
 import { admitProcesses, workstationFingerprint } from '../fixtures/site-admission.js';
+import { signAdmission } from '../../electron/core/recorders/site-admission.js';
+import { loadOrCreateSealingKey } from '../../electron/core/recorders/password-seal.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 const PASSWORD = 'Gate-pw-9931';
@@ -262,6 +265,46 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
     expect((await get(`/footage/segments/${first!.id}.ts`, signNodeRequest(key, 'ws-9', `/footage/segments/${first!.id}.ts`))).status, 'an unregistered process').toBe(401);
     expect((await get(`/footage/segments/${first!.id}.ts`, signNodeRequest(key, 'ws-1', `/footage/segments/${first!.id}.ts`))).status).toBe(200);
     expect((await get('/footage/../../etc/passwd', signNodeRequest(key, 'ws-1', '/footage/../../etc/passwd'))).status).not.toBe(200);
+  });
+
+  it('gives a process someone wrote into the directory, admitted by nobody, no camera password and no footage; its own admission row counts for nothing', async () => {
+    // Someone with the directory's login, not the site key: a "recorder" with keys of their own.
+    const dir = mkdtempSync(join(tmpdir(), 'watchroom-rogue-'));
+    const rogueKey = loadOrCreateSigningKey(join(dir, 'keys'));
+    const rogueSealing = loadOrCreateSealingKey(join(dir, 'keys'));
+    await cluster.query(url, "INSERT INTO nodes (id, role, name, url, public_key, sealing_key, up_since, seen_at) VALUES ('rec-rogue', 'recorder', 'Recorder rogue', 'http://127.0.0.1:9', $1, $2, now(), now())", [rogueKey.publicKeyPem, rogueSealing.publicKeyPem]);
+    // …and an admission signed with their own key, announced as a real one would be.
+    const forged = signAdmission(rogueKey, { nodeId: 'rec-rogue', role: 'recorder', publicKey: rogueKey.publicKeyPem, sealingKey: rogueSealing.publicKeyPem, admittedBy: 'tester', admittedAt: Date.now() });
+    await cluster.query(url, 'INSERT INTO node_admissions (node_id, role, public_key, sealing_key, admitted_by, admitted_at, signature) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      forged.nodeId, forged.role, forged.publicKey, forged.sealingKey, forged.admittedBy, forged.admittedAt, forged.signature,
+    ]);
+    await cluster.query(url, `SELECT pg_notify('watchroom', '{"topic":"nodes","id":"rec-rogue"}'), pg_notify('watchroom', '{"topic":"admissions","id":"rec-rogue"}')`);
+    expect((await w1.api.listSiteNodes()).find((n) => n.id === 'rec-rogue')).toMatchObject({ admitted: false, fingerprint: rogueKey.fingerprint });
+
+    // A password entered now is sealed to the admitted recorders only.
+    const door = await w1.api.addCamera({ name: 'Door', url: 'rtsp://127.0.0.1:9/door', username: 'viewer', password: 'Door-pw-1', recording: false });
+    const sealedFor = async (id: string) => Object.keys(((await cluster.query<{ secret: object }>(url, 'SELECT secret FROM cameras WHERE id = $1', [id]))[0]!.secret)).sort();
+    expect(await sealedFor(door.id)).toEqual(['rec-a', 'rec-b']);
+    // A recorder re-sealing for those that lack a password (here rec-b, its envelope removed) seals for admitted ones only.
+    await cluster.query(url, `WITH cut AS (UPDATE cameras SET secret = secret - 'rec-b' WHERE id = $1 RETURNING id) SELECT pg_notify('watchroom', '{"topic":"cameras"}') FROM cut`, [ids.gate]);
+    // Each look tells of the rogue's row again: the recorders re-seal on it once they have reloaded the cut seal.
+    await waitFor('a recorder to seal the gate’s password for rec-b again', async () => {
+      await cluster.query(url, `SELECT pg_notify('watchroom', '{"topic":"nodes","id":"rec-rogue"}')`);
+      return (await sealedFor(ids.gate)).includes('rec-b');
+    }, 30_000);
+    expect(await sealedFor(ids.gate)).toEqual(['rec-a', 'rec-b']);
+
+    // Its requests are refused by the recorders; it cannot be admitted without its owner's fingerprint, nor where the site key is not.
+    const holder = recorder((await holderOf(ids.yard))!.recorder_id);
+    const list = `/footage/${ids.yard}?fromMs=0&toMs=${Date.now() + 60_000}`;
+    expect((await fetch(holder.url + list, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(rogueKey, 'rec-rogue', list) } })).status).toBe(401);
+    await expect(w1.api.admitSiteNode({ nodeId: 'rec-rogue', fingerprint: recorders[0]!.fingerprint })).rejects.toMatchObject({ code: 'site.fingerprint-mismatch' });
+    await expect(w2.api.admitSiteNode({ nodeId: 'rec-rogue', fingerprint: rogueKey.fingerprint })).rejects.toMatchObject({ code: 'site.key-elsewhere' });
+    // Nor can the site key be swapped for one of theirs: the table keeps the first.
+    await expect(cluster.query(url, "UPDATE site_key SET public_key = $1 WHERE id = 'site'", [rogueKey.publicKeyPem])).rejects.toThrow(/never changed or removed/);
+    await cluster.query(url, "UPDATE nodes SET seen_at = now() - interval '1 hour' WHERE id = 'rec-rogue'");
+    await w1.api.removeCamera({ id: door.id });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('moves a camera to the other recorder when its recorder is SIGKILLed: recorded on, ledgered, and the workstations’ live views follow', async () => {

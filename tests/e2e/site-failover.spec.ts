@@ -30,6 +30,10 @@ test.beforeAll(async () => {
   camera = await startTestCamera({ codec: 'h264', label: 'Loading bay' });
   recorders = await Promise.all([startRecorderProcess(url, 'rec-a'), startRecorderProcess(url, 'rec-b')]);
   workstation = await startHostProcess(['--data', tempDataDir(), '--directory', url, '--name', 'Workstation B']);
+  // The administrator admits the recorders (by the fingerprints they printed) and this workstation (as its Site list shows it).
+  await expect.poll(async () => (await workstation.call('listSiteNodes')).length, { timeout: 60_000 }).toBe(3);
+  const here = (await workstation.call('listSiteNodes')).find((n) => n.here)!;
+  for (const p of [...recorders, here]) await workstation.call('admitSiteNode', { nodeId: p.id, fingerprint: p.fingerprint });
   cameraId = (await workstation.call('addCamera', { name: 'Loading bay', url: camera.url })).id;
 });
 

@@ -128,6 +128,23 @@ function recorderRounds(deps: { site: SiteOptions; me: NodeInfo & { role: 'recor
   return { keeper, coverage, locks };
 }
 
+/** A workstation's view of who holds what; a camera whose holder changed is restarted on the new one. */
+function leaseView(store: LeaseStore) {
+  let leases = new Map<string, Lease>();
+  return {
+    get: (cameraId: string) => leases.get(cameraId),
+    async refresh(hooks: SiteHooks) {
+      const next = new Map((await store.current()).map((l) => [l.cameraId, l]));
+      const before = leases;
+      leases = next;
+      for (const id of new Set([...before.keys(), ...next.keys()])) {
+        if (before.get(id)?.epoch !== next.get(id)?.epoch) hooks.moved(id);
+        else if (JSON.stringify(before.get(id)?.recording) !== JSON.stringify(next.get(id)?.recording)) hooks.recordingSaid(id);
+      }
+    },
+  };
+}
+
 /** A process's address while it is up (null: down, or a workstation, which serves nothing). */
 const liveUrl = (node: NodeRow | undefined) => (node?.alive && node.url ? node.url : null);
 
@@ -151,7 +168,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
   const timing = site.timing ?? DEFAULT_LEASE_TIMING;
   const me = () => ({ id: site.nodeId, role: site.role, name: site.name, url: site.url ?? '', publicKey: deps.key().publicKeyPem, sealingKey: deps.sealingKey?.publicKeyPem ?? '' });
   let nodes = new Map<string, NodeRow>();
-  let leases = new Map<string, Lease>();
+  const leases = leaseView(store);
   let keeper: LeaseKeeper | null = null;
   let coverage: CoverageReporter | null = null;
   let locks: ReturnType<typeof bookmarkLockMirror> | null = null;
@@ -166,16 +183,6 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
   const admitted = (id: string) => {
     const node = nodes.get(id);
     return node && trust.admitted(node) ? node : undefined;
-  };
-  /** A workstation's view of who holds what; a camera whose holder changed is restarted on the new one. */
-  const refreshLeases = async (hooks: SiteHooks) => {
-    const next = new Map((await store.current()).map((l) => [l.cameraId, l]));
-    const before = leases;
-    leases = next;
-    for (const id of new Set([...before.keys(), ...next.keys()])) {
-      if (before.get(id)?.epoch !== next.get(id)?.epoch) hooks.moved(id);
-      else if (JSON.stringify(before.get(id)?.recording) !== JSON.stringify(next.get(id)?.recording)) hooks.recordingSaid(id);
-    }
   };
   const quietly = (what: string) => (error: Error) => logger.log('warn', `site: ${what}`, { error: error.message });
 
@@ -211,7 +218,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
         const beat = () => void store.heartbeat(me(), timing.termMs).then(refreshNodes).catch(quietly('cannot reach the directory'));
         beat();
         presence = setInterval(beat, timing.roundMs);
-        const reloadLeases = coalesced(() => refreshLeases(hooks).catch(quietly('cannot read the leases')));
+        const reloadLeases = coalesced(() => leases.refresh(hooks).catch(quietly('cannot read the leases')));
         offs.push(directory.onChange('leases', () => void reloadLeases()));
         await reloadLeases();
       }, quietly('the directory cannot be used'));

@@ -13,6 +13,7 @@ import { AuditLedgerDialog } from './ledger/audit-ledger-dialog';
 import { WallHistoryDialog } from './ledger/wall-history-dialog';
 import { ChangePasswordDialog } from './people/change-password-dialog';
 import { PeopleDialog } from './people/people-dialog';
+import { SiteProcessesDialog } from './site/site-processes-dialog';
 import { LiftMasksDialog } from './masks/lift-masks-dialog';
 import { MaskEditor } from './masks/mask-editor';
 import { RetentionDialog } from './settings/retention-dialog';
@@ -33,6 +34,8 @@ export type Overlay =
   | { kind: 'retention' }
   | { kind: 'change-password' }
   | { kind: 'people' }
+  // A site's processes (issue 13)
+  | { kind: 'site' }
   | { kind: 'ledger' }
   | { kind: 'wall-history' }
   | { kind: 'bookmark'; draft: BookmarkDraft }
@@ -82,6 +85,8 @@ export function OverlayView({ overlay, wall, cameras, open, close }: OverlayView
       return <ChangePasswordDialog onClose={close} />;
     case 'people':
       return <PeopleDialog onClose={close} />;
+    case 'site':
+      return <SiteProcessesDialog onClose={close} />;
     case 'ledger':
       return <AuditLedgerDialog onClose={close} />;
     case 'wall-history':

@@ -5,6 +5,7 @@
  * the camera to the other recorder by itself and plays on.
  */
 import { expect, test } from '../fixtures/e2e-test.js';
+import type { Page } from '@playwright/test';
 import { join } from 'node:path';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { startHostProcess, tempDataDir, type HostProcess } from '../fixtures/host-process.js';
@@ -30,10 +31,6 @@ test.beforeAll(async () => {
   camera = await startTestCamera({ codec: 'h264', label: 'Loading bay' });
   recorders = await Promise.all([startRecorderProcess(url, 'rec-a'), startRecorderProcess(url, 'rec-b')]);
   workstation = await startHostProcess(['--data', tempDataDir(), '--directory', url, '--name', 'Workstation B']);
-  // The administrator admits the recorders (by the fingerprints they printed) and this workstation (as its Site list shows it).
-  await expect.poll(async () => (await workstation.call('listSiteNodes')).length, { timeout: 60_000 }).toBe(3);
-  const here = (await workstation.call('listSiteNodes')).find((n) => n.here)!;
-  for (const p of [...recorders, here]) await workstation.call('admitSiteNode', { nodeId: p.id, fingerprint: p.fingerprint });
   cameraId = (await workstation.call('addCamera', { name: 'Loading bay', url: camera.url })).id;
 });
 
@@ -44,11 +41,35 @@ test.afterAll(async () => {
   await cluster?.stop();
 });
 
+/** The administrator admits both recorders, typing the fingerprints they printed, and this workstation, as its row shows it. */
+async function admitInThePage(page: Page) {
+  await expect.poll(async () => (await workstation.call('listSiteNodes')).length, { message: 'every process registered', timeout: 60_000 }).toBe(3);
+  await page.getByTestId('person-menu').click();
+  await page.getByTestId('open-site').click();
+  const row = (id: string) => page.locator(`[data-testid="site-node"][data-node-id="${id}"]`);
+  const admit = async (id: string, fingerprint: string) => {
+    await row(id).getByTestId('site-fingerprint-input').fill(fingerprint);
+    await row(id).getByTestId('site-admit').click();
+  };
+  // A fingerprint that is not the recorder's: refused, said so, nothing admitted.
+  await admit('rec-a', recorders[1]!.fingerprint);
+  await expect(row('rec-a').getByTestId('site-admit-error')).toContainText('not the fingerprint of the key this process registered');
+  await expect(row('rec-a')).toHaveAttribute('data-admitted', 'false');
+  for (const r of recorders) await admit(r.id, r.fingerprint.toUpperCase().replaceAll(':', ' '));
+  const here = page.locator('[data-testid="site-node"]', { hasText: '(this workstation)' });
+  await admit((await here.getAttribute('data-node-id'))!, (await here.getByTestId('site-fingerprint').textContent())!);
+  for (const id of ['rec-a', 'rec-b']) await expect(row(id)).toHaveAttribute('data-admitted', 'true');
+  await expect(here).toHaveAttribute('data-admitted', 'true');
+  await page.screenshot({ path: join(ARTIFACTS, 'site-processes.png') });
+  await page.getByTestId('site-close').click();
+}
+
 const holder = async () => (await cluster.query<{ recorder_id: string }>(url, 'SELECT recorder_id FROM camera_leases WHERE camera_id = $1 AND expires_at > now()', [cameraId]))[0]?.recorder_id;
 
 test('a wall on workstation B keeps playing a camera through its recorder’s failover', async ({ page }) => {
   test.setTimeout(240_000);
   await signIn(page, workstation);
+  await admitInThePage(page);
   const tile = page.getByTestId('tile-0');
   await expect(tile).toHaveAttribute('data-camera-id', cameraId, { timeout: 60_000 });
   await expect(tile).toHaveAttribute('data-state', 'live', { timeout: 60_000 });

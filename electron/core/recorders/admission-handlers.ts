@@ -53,7 +53,7 @@ export function admissionHandlers(deps: { store: LeaseStore; trust: SiteTrust; t
       if (!node) throw new WatchroomError('site.node-not-found', `No process called ${nodeId} has registered in the directory.`);
       if (bareHex(fingerprint) !== bareHex(keyFingerprint(node.publicKey))) {
         throw new WatchroomError('site.fingerprint-mismatch', `That is not the fingerprint of ${nodeId}'s key as registered: compare again with what the process shows at its start. Another process may have registered under its name.`, [
-          { field: 'fingerprint', code: 'site.fingerprint-mismatch', message: 'This does not match the process’s key.' },
+          { field: 'fingerprint', code: 'site.fingerprint-mismatch', message: 'This is not the fingerprint of the key this process registered: compare again with what it shows where it runs.' },
         ]);
       }
       const key = await siteKey(ctx.person!.name);

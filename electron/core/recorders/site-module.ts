@@ -133,6 +133,7 @@ function leaseView(store: LeaseStore) {
   let leases = new Map<string, Lease>();
   return {
     get: (cameraId: string) => leases.get(cameraId),
+    cameraIds: () => [...leases.keys()],
     async refresh(hooks: SiteHooks) {
       const next = new Map((await store.current()).map((l) => [l.cameraId, l]));
       const before = leases;
@@ -207,8 +208,9 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
       void directory.ready.then(async () => {
         if (closed) return;
         offs.push(directory.onChange('nodes', () => void refreshNodes().then(() => site.role === 'recorder' && hooks.nodesChanged(), quietly('cannot read the processes'))));
-        // A recorder just admitted gets the passwords the others can read sealed for it too.
-        offs.push(trust.onDidChange(() => void (site.role === 'recorder' && hooks.nodesChanged())));
+        // A recorder just admitted gets the passwords the others can read sealed for it too; a
+        // workstation plays again, through its now admitted recorders, what it could not.
+        offs.push(trust.onDidChange(() => (site.role === 'recorder' ? hooks.nodesChanged() : leases.cameraIds().forEach((id) => hooks.moved(id)))));
         await Promise.all([refreshNodes().catch(quietly('cannot read the processes')), trust.refresh().catch(quietly('cannot read the admissions'))]);
         if (site.role === 'recorder') {
           ({ keeper, coverage, locks } = recorderRounds({ site, me: { ...me(), role: 'recorder' }, directory, timing, hooks, said, logger }));

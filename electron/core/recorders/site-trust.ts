@@ -20,7 +20,7 @@ export class SiteTrust {
   private siteKey: SiteKeyRow | null = null;
   private admissions = new Map<string, Admission>();
   private readonly changes = new Emitter<void>();
-  /** Fires after the admissions were reloaded (a recorder seals passwords for a recorder just admitted). */
+  /** Fires when who is admitted changed (a recorder seals passwords for a recorder just admitted). */
   readonly onDidChange = this.changes.event;
   readonly refresh: () => Promise<void>;
   private readonly stopListening: () => void;
@@ -49,9 +49,15 @@ export class SiteTrust {
   }
 
   private take(key: SiteKeyRow | null, admissions: Admission[]): void {
+    const before = this.said();
     this.siteKey = key;
     this.admissions = new Map(admissions.map((a) => [a.nodeId, a])); // oldest first: the newest of each stands
-    void this.changes.fire().catch(() => undefined);
+    if (this.said() !== before) void this.changes.fire().catch(() => undefined);
+  }
+
+  /** Who is admitted with which keys, as text: a reload that changed nothing tells nobody. */
+  private said(): string {
+    return JSON.stringify([this.siteKey?.publicKey ?? null, [...this.admissions.values()].map((a) => [a.nodeId, a.publicKey, a.sealingKey, a.admittedAt])]);
   }
 
   /** The site key in force here (null: none yet, or not the pinned one). */

@@ -6,9 +6,11 @@
 import { ROLE_NAMES } from '../../../shared/roles.js';
 import { useSession } from '../session/session-context';
 import { DropMenu } from '../ui/drop-menu';
+import { api } from '../api/client';
+import { useEffect, useState } from 'react';
 import './people.css';
 
-export type PersonMenuDialog = 'change-password' | 'people' | 'ledger' | 'wall-history' | 'retention'
+export type PersonMenuDialog = 'change-password' | 'people' | 'site' | 'ledger' | 'wall-history' | 'retention'
   // Four-eyes disclosure (issue 12, point 2): opened from the top bar's Disclosures button.
   | 'disclosures'
   // The oversight report (issue 12, point 7)
@@ -16,6 +18,7 @@ export type PersonMenuDialog = 'change-password' | 'people' | 'ledger' | 'wall-h
 
 export function PersonMenu({ onOpen }: { onOpen(dialog: PersonMenuDialog): void }) {
   const { session, can, lock, signOut } = useSession();
+  const inSite = useInSite(can('site.admit'));
   const person = session.person;
   if (!person) return null;
 
@@ -41,6 +44,7 @@ export function PersonMenu({ onOpen }: { onOpen(dialog: PersonMenuDialog): void 
           <ul>
             {item('open-change-password', 'Change password…', () => onOpen('change-password'))}
             {can('people.manage') && item('open-people', 'People…', () => onOpen('people'))}
+            {inSite && item('open-site', 'Site processes…', () => onOpen('site'))}
             {can('audit.view') && item('open-ledger', 'Audit ledger…', () => onOpen('ledger'))}
             {can('audit.view') && item('open-wall-history', 'Wall history…', () => onOpen('wall-history'))}
             {can('oversight.report') && item('open-oversight-report', 'Oversight report…', () => onOpen('oversight-report'))}
@@ -52,4 +56,13 @@ export function PersonMenu({ onOpen }: { onOpen(dialog: PersonMenuDialog): void 
       }}
     </DropMenu>
   );
+}
+
+/** Whether this workstation is part of a site (asked once, of an administrator's session: one machine answers that it is not). */
+function useInSite(mayAdmit: boolean): boolean {
+  const [inSite, setInSite] = useState(false);
+  useEffect(() => {
+    if (mayAdmit) void api.listSiteNodes().then(() => setInSite(true), () => setInSite(false));
+  }, [mayAdmit]);
+  return inSite;
 }

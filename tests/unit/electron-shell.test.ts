@@ -125,7 +125,7 @@ describe('Electron main process', async () => {
   it('keeps its settings and which display each wall is on in files of its own under userData (electron-store)', async () => {
     const file = (name: string) => JSON.parse(readFileSync(join(fake.userData, `${name}.json`), 'utf8')) as Record<string, unknown>;
     expect(file('settings')).toMatchObject({ demoOffered: true });
-    await vi.waitFor(() => expect(file('displays')).toEqual({ displays: { 'wall-1': 1, 'wall-2': 2 } }));
+    await vi.waitFor(() => expect(file('displays')).toEqual({ displays: { 'wall-1': 1, 'wall-2': 2 } }), { timeout: 30_000 });
     expect(statSync(join(fake.userData, 'settings.json')).mode & 0o777).toBe(0o600);
   });
 
@@ -219,7 +219,7 @@ describe('Electron main process', async () => {
     // The second display's window, which signed in nowhere, acts in the same session.
     expect(await call(from('app://watchroom/index.html?wall=wall-2'), 'getSession')).toMatchObject({ ok: true, result: { person: { name: 'ada', role: 'admin' } } });
     expect(live(from(rendererUrl))).toMatchObject({ token: made.result.token });
-    await vi.waitFor(() => expect(sent().length).toBeGreaterThan(0));
+    await vi.waitFor(() => expect(sent().length).toBeGreaterThan(0), { timeout: 30_000 }); // a status event, however slow a busy machine makes it
     const entries = readFileSync(join(fake.userData, 'audit.jsonl'), 'utf8');
     expect(entries).toContain('"actor":"ada","role":"admin","action":"people.first-admin"');
     expect(entries).not.toContain('correct-horse-battery');
@@ -301,16 +301,16 @@ describe('Electron main process', async () => {
     const second = fake.windows.find((w) => w.query?.wall === 'wall-2')!;
     // Closed from its own window's Walls menu.
     expect(await call(from('app://watchroom/index.html?wall=wall-2'), 'removeWall', { wallId: 'wall-2' })).toMatchObject({ ok: true });
-    await vi.waitFor(() => expect(second.closed).toBe(true));
+    await vi.waitFor(() => expect(second.closed).toBe(true), { timeout: 30_000 });
     expect(await call(from(rendererUrl), 'listWalls')).toMatchObject({ ok: true, result: [{ id: 'wall-1' }] });
     // "Open a wall on another screen": the empty display shows the new wall, in a window of its own.
     expect(await call(from(rendererUrl), 'addWall')).toMatchObject({ ok: true, result: { id: 'wall-2' } });
-    await vi.waitFor(() => expect(fake.windows.filter((w) => !w.closed).map((w) => [w.query?.wall, w.options.x])).toEqual([['wall-1', 0], ['wall-2', 1920]]));
+    await vi.waitFor(() => expect(fake.windows.filter((w) => !w.closed).map((w) => [w.query?.wall, w.options.x])).toEqual([['wall-1', 0], ['wall-2', 1920]]), { timeout: 30_000 });
     expect(fake.windows).toHaveLength(3);
     // Closed from the main window: its window closes too.
     const third = fake.windows[2]!;
     expect(await call(from(rendererUrl), 'removeWall', { wallId: 'wall-2' })).toMatchObject({ ok: true });
-    await vi.waitFor(() => expect(third.closed).toBe(true));
+    await vi.waitFor(() => expect(third.closed).toBe(true), { timeout: 30_000 });
     expect(fake.windows.filter((w) => !w.closed).map((w) => w.query?.wall)).toEqual(['wall-1']);
   });
 });
@@ -342,7 +342,7 @@ describe('Electron start-up that fails', () => {
     const damaged = '{"retention": {"maxAgeDays": 30}, "cameras": [';
     writeFileSync(join(userData, 'settings.json'), damaged);
     await startMain(userData);
-    await vi.waitFor(() => expect(fake.exits).toEqual([1]));
+    await vi.waitFor(() => expect(fake.exits).toEqual([1]), { timeout: 30_000 });
     expect(fake.errorBoxes).toHaveLength(1);
     const [title, message] = fake.errorBoxes[0]!;
     expect(title).toBe('Watchroom could not start');
@@ -357,7 +357,7 @@ describe('Electron start-up that fails', () => {
     const release = lockDataDir(userData);
     try {
       await startMain(userData);
-      await vi.waitFor(() => expect(fake.exits).toEqual([1]));
+      await vi.waitFor(() => expect(fake.exits).toEqual([1]), { timeout: 30_000 });
     } finally {
       release();
     }

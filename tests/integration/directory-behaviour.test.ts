@@ -396,6 +396,23 @@ describe('the PostgreSQL directory’s people', () => {
   });
 });
 
+describe('the PostgreSQL directory’s site key and admissions', () => {
+  it('refuse every update, delete and truncate: an admission stays as the site key signed it', async () => {
+    const url = await cluster.createDatabase();
+    const directory = openDirectory({ url }, logger);
+    await directory.site!.admissions.publishSiteKey({ publicKey: 'SITE-PEM', madeBy: 'ann', madeAt: T0 });
+    expect(await directory.site!.admissions.publishSiteKey({ publicKey: 'OTHER-PEM', madeBy: 'eve', madeAt: T0 + 1 })).toEqual({ publicKey: 'SITE-PEM', madeBy: 'ann', madeAt: T0 });
+    await directory.site!.admissions.add({ nodeId: 'rec-a', role: 'recorder', publicKey: 'P', sealingKey: 'S', admittedBy: 'ann', admittedAt: T0, signature: 'sig' });
+    await directory.close();
+    for (const table of ['site_key', 'node_admissions']) {
+      await expect(cluster.query(url, `UPDATE ${table} SET public_key = 'mine'`)).rejects.toThrow(/never changed or removed/);
+      await expect(cluster.query(url, `DELETE FROM ${table}`)).rejects.toThrow(/never changed or removed/);
+      await expect(cluster.query(url, `TRUNCATE ${table}`)).rejects.toThrow(/never changed or removed/);
+    }
+    expect(await cluster.query(url, 'SELECT node_id, public_key FROM node_admissions')).toEqual([{ node_id: 'rec-a', public_key: 'P' }]);
+  });
+});
+
 describe('the PostgreSQL directory at start', () => {
   const opened: Directory[] = [];
   const open = (url: string) => {

@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../canonical-json.js';
 import type { Db } from '../directory/postgres-directory.js';
+import { appendOnlySql } from '../directory/append-only.js';
 import { keyFingerprint, loadOrCreateSigningKey, verifySignature, type SigningKey } from '../evidence/signing-key.js';
 
 export interface Admission {
@@ -76,12 +77,7 @@ export const ADMISSION_TABLES = `
     signature text NOT NULL,
     PRIMARY KEY (node_id, admitted_at)
   );
-  CREATE FUNCTION admissions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN RAISE EXCEPTION 'the site key and admissions are never changed or removed'; END $$;
-  CREATE TRIGGER site_key_append_only BEFORE UPDATE OR DELETE ON site_key FOR EACH ROW EXECUTE FUNCTION admissions_append_only();
-  CREATE TRIGGER site_key_no_truncate BEFORE TRUNCATE ON site_key FOR EACH STATEMENT EXECUTE FUNCTION admissions_append_only();
-  CREATE TRIGGER node_admissions_append_only BEFORE UPDATE OR DELETE ON node_admissions FOR EACH ROW EXECUTE FUNCTION admissions_append_only();
-  CREATE TRIGGER node_admissions_no_truncate BEFORE TRUNCATE ON node_admissions FOR EACH STATEMENT EXECUTE FUNCTION admissions_append_only();
+  ${appendOnlySql('admissions_append_only', 'the site key and admissions are never changed or removed', ['site_key', 'node_admissions'])}
 `;
 
 interface AdmissionRow {

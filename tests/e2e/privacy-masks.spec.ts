@@ -66,10 +66,21 @@ async function expectMaskShown(page: Page, video: Locator, name: string, shown =
       const h = v.videoHeight * scale;
       return { left: r.left + (r.width - w) / 2, top: r.top + (r.height - h) / 2, width: w, height: h };
     });
-  let found = null as Awaited<ReturnType<typeof geometry>>;
-  await expect.poll(async () => (found = await geometry())).not.toBeNull();
-  const picture = found!;
-  const { rgb, width } = await screenshot(page, name);
+  // The picture read where it is before and after the screenshot, and the same both times: a page
+  // still laying out (a starved one, just signed in) would otherwise be judged where it no longer is.
+  let shot = null as { picture: NonNullable<Awaited<ReturnType<typeof geometry>>>; rgb: Buffer; width: number } | null;
+  await expect
+    .poll(async () => {
+      const before = await geometry();
+      if (!before) return false;
+      const taken = await screenshot(page, name);
+      const after = await geometry();
+      if (JSON.stringify(after) !== JSON.stringify(before)) return false;
+      shot = { picture: before, ...taken };
+      return true;
+    }, { message: `${name}: the picture still on screen where it was read`, timeout: 30_000 })
+    .toBe(true);
+  const { picture, rgb, width } = shot!;
   const rect = { left: picture.left + MASK.left * picture.width, top: picture.top + MASK.top * picture.height, right: picture.left + MASK.right * picture.width, bottom: picture.top + MASK.bottom * picture.height };
   const isFill = (x: number, y: number) => {
     const at = (Math.round(y) * width + Math.round(x)) * 3;

@@ -1,22 +1,10 @@
-/** Privacy masks as geometry: where a letterboxed picture lies on screen, and which pixels a mask image covers. */
+/** Privacy masks as geometry: which pixels a mask image covers. */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rasterise, writeMaskPng } from '../../electron/core/masks/mask-image.js';
-import { pictureBox } from '../../renderer/src/masks/picture-box.js';
-
-describe('pictureBox', () => {
-  it('letterboxes a 16:9 picture in a tall element and pillarboxes it in a wide one', () => {
-    expect(pictureBox({ clientWidth: 400, clientHeight: 400 }, { videoWidth: 1280, videoHeight: 720 })).toEqual({ left: 0, top: 87.5, width: 400, height: 225 });
-    expect(pictureBox({ clientWidth: 1000, clientHeight: 360 }, { videoWidth: 320, videoHeight: 180 })).toEqual({ left: 180, top: 0, width: 640, height: 360 });
-  });
-
-  it('uses the element’s box while the picture size is unknown', () => {
-    expect(pictureBox({ clientWidth: 300, clientHeight: 200 }, { videoWidth: 0, videoHeight: 0 })).toEqual({ left: 0, top: 0, width: 300, height: 200 });
-  });
-});
 
 describe('mask image', () => {
   it('covers exactly the pixels whose centres lie inside a polygon', () => {

@@ -1,41 +1,37 @@
 /**
  * A camera's privacy masks drawn over its video: opaque polygons over the picture itself, not the
- * element (object-fit: contain letterboxes it), following every resize of the element and every
- * change of the stream's size (main to sub-stream, a new init). To the person holding a lift it shows
- * instead a badge saying until when the masks are lifted; until the masks are known, it covers the picture.
+ * element (object-fit: contain letterboxes it), placed by the browser's own layout in the same frame
+ * as the picture, and following every change of the stream's size (main to sub-stream, a new init).
+ * To the person holding a lift it shows instead a badge saying until when the masks are lifted;
+ * until the masks are known, it covers the picture.
  */
 import { useEffect, useState } from 'react';
 import { MASK_FILL } from '../../../shared/masks.js';
 import { formatLocalTime } from '../lib/format-time';
 import { useCameraMasks } from './masks-store';
-import { pictureBox, type Box } from './picture-box';
 import './mask-overlay.css';
 
-/** The picture rectangle of `video`, kept current. */
-function usePictureBox(video: HTMLVideoElement | null): Box | null {
-  const [box, setBox] = useState<Box | null>(null);
+/** The stream's picture size (null while unknown), kept current: 'resize' fires when it changes (a new init, the sub-stream). */
+function usePictureSize(video: HTMLVideoElement | null): { width: number; height: number } | null {
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
   useEffect(() => {
     if (!video) return;
-    const measure = () => setBox(pictureBox(video, video));
+    const measure = () => setSize(video.videoWidth && video.videoHeight ? { width: video.videoWidth, height: video.videoHeight } : null);
     measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(video);
-    // 'resize' fires when the stream's picture size changes (a new init, the sub-stream).
-    for (const type of ['loadedmetadata', 'resize']) video.addEventListener(type, measure);
+    for (const type of ['loadedmetadata', 'resize', 'emptied']) video.addEventListener(type, measure);
     return () => {
-      observer.disconnect();
-      for (const type of ['loadedmetadata', 'resize']) video.removeEventListener(type, measure);
+      for (const type of ['loadedmetadata', 'resize', 'emptied']) video.removeEventListener(type, measure);
     };
   }, [video]);
-  return box;
+  return size;
 }
 
 export function MaskOverlay({ cameraId, video }: { cameraId: string; video: HTMLVideoElement | null }) {
   const masks = useCameraMasks(cameraId);
-  const box = usePictureBox(video);
-  if (!box) return null;
+  const size = usePictureSize(video);
+  if (!video) return null;
   // Not known yet: the whole picture is covered until they are (a moment at start).
-  if (masks === undefined) return <div className="mask-overlay mask-pending" data-testid="mask-pending" style={{ left: box.left, top: box.top, width: box.width, height: box.height }} />;
+  if (masks === undefined) return <div className="mask-overlay mask-pending" data-testid="mask-pending" />;
   if (!masks || masks.polygons.length === 0) return null;
   if (masks.lift) {
     return (
@@ -44,18 +40,21 @@ export function MaskOverlay({ cameraId, video }: { cameraId: string; video: HTML
       </p>
     );
   }
+  // The SVG covers the element as the video does, and the browser fits its viewBox (the picture's own
+  // size) exactly as object-fit: contain fits the picture: the masks are laid out in the same frame as
+  // the picture, however busy the page. No size yet (no picture either): they span the element.
+  const { width, height } = size ?? { width: 1, height: 1 };
   return (
     <svg
       className="mask-overlay"
       data-testid="mask-overlay"
       data-mask-version={masks.version}
-      style={{ left: box.left, top: box.top, width: box.width, height: box.height }}
-      viewBox="0 0 1 1"
-      preserveAspectRatio="none"
+      viewBox={`0 0 ${width} ${height}`}
+      preserveAspectRatio={size ? 'xMidYMid meet' : 'none'}
       aria-hidden="true"
     >
       {masks.polygons.map((polygon, i) => (
-        <polygon key={i} points={polygon.map(([x, y]) => `${x},${y}`).join(' ')} fill={MASK_FILL} />
+        <polygon key={i} points={polygon.map(([x, y]) => `${x * width},${y * height}`).join(' ')} fill={MASK_FILL} />
       ))}
     </svg>
   );

@@ -86,11 +86,20 @@ describe('the oversight report', () => {
     expect(named).toMatchObject({ hash: report.checkpoint.hash, key: report.checkpoint.key });
     expect(report.checkpoint.seq).toBeGreaterThanOrEqual(expected.lastSeq);
     expect(checkpoints.filter((c) => c && c.seq >= expected.lastSeq && c.seq < report.checkpoint.seq)).toEqual([]);
-    // Nothing covered the month when the core started on this ledger: the generator took the checkpoint.
-    expect(summary.checkpoint).toMatchObject({ seq: report.checkpoint.seq, taken: true });
+    // The core checkpointed its first entry when it started on this ledger: that checkpoint covers the month.
+    expect(summary.checkpoint).toMatchObject({ seq: report.checkpoint.seq, taken: false });
     expect(summary.figures).toMatchObject({ liveViews: 3, playbackSessions: 2, disclosures: 3, maskLifts: 2, deletedSegments: 3, failedSignIns: 3, configurationChanges: 6 });
     const entry = readLedger(h.dataDir).find((e) => e.action === 'oversight.report');
-    expect(entry).toMatchObject({ actor: 'tester', subject: MONTH, details: { month: MONTH, folder: summary.name, reportSha256: sha256(readFileSync(join(folder, 'report.json'))), checkpoint: { seq: report.checkpoint.seq, hash: report.checkpoint.hash, taken: true } } });
+    expect(entry).toMatchObject({ actor: 'tester', subject: MONTH, details: { month: MONTH, folder: summary.name, reportSha256: sha256(readFileSync(join(folder, 'report.json'))), checkpoint: { seq: report.checkpoint.seq, hash: report.checkpoint.hash, taken: false } } });
+  });
+
+  it('takes a checkpoint first when none covers the month yet (the month under way)', async () => {
+    const month = new Date().toISOString().slice(0, 7);
+    await h.api.savePreset({ name: 'After the last checkpoint' }); // an entry of this month no checkpoint covers
+    const now = await h.api.createOversightReport({ month });
+    expect(now.checkpoint.taken).toBe(true);
+    const taken = readCheckpoints(join(h.dataDir, CHECKPOINTS_FILE)).find((c) => c?.seq === now.checkpoint.seq);
+    expect(taken).toMatchObject({ seq: now.checkpoint.seq });
   });
 
   it('is a folder that sha256sum and openssl check alone, signed with the workstation key', () => {
@@ -143,7 +152,7 @@ describe('the oversight report', () => {
   it('is the same report.json, from the same checkpoint, when generated again from the same ledger', async () => {
     const again = await h.api.createOversightReport({ month: MONTH });
     expect(again.name).not.toBe(summary.name);
-    expect(again.checkpoint).toEqual({ ...summary.checkpoint, taken: false });
+    expect(again.checkpoint).toEqual(summary.checkpoint);
     expect(readFileSync(join(again.folder, 'report.json')).equals(readFileSync(join(folder, 'report.json')))).toBe(true);
     expect((await h.api.listOversightReports()).map((r) => r.name)).toEqual(expect.arrayContaining([summary.name, again.name]));
   });

@@ -3,6 +3,7 @@
  * ledger file, checkpoints signed with the workstation key, a mirror folder, RFC 3161 time-stamps from
  * a real authority (OpenSSL behind HTTP), a real tmpfs that fills up, and the watchroom-verify CLI.
  */
+import type { WatchroomApi } from '../../shared/api.js';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 const ALICE = { name: 'alice', role: 'investigator' as const };
 const BOB = { name: 'bob', role: 'operator' as const };
@@ -233,6 +234,13 @@ describe('one process per data folder', () => {
   });
 });
 
+/** The audit status once the start-up check of the ledger has run. */
+const ledgerChecked = (api: Pick<WatchroomApi, 'getAuditStatus'>) =>
+  waitFor('the ledger checked', async () => {
+    const s = await api.getAuditStatus();
+    return s.check?.state !== 'running' ? s : undefined;
+  }, 30_000);
+
 describe('start-up check of the ledger', () => {
   it('starts with a garbled line in the middle and at the end, sets each aside once, records what it found, and records footage as usual', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'watchroom-garbled-'));
@@ -250,10 +258,7 @@ describe('start-up check of the ledger', () => {
       const core = createCore({ dataDir: dir, appVersion: 'test', shell: 'browser' });
       await core.ready; // recording starts: no recording.start-failed
       const api = core.system;
-      const status = await waitFor('the ledger checked', async () => {
-        const s = await api.getAuditStatus();
-        return s.check?.state !== 'running' ? s : undefined;
-      }, 30_000);
+      const status = await ledgerChecked(api);
       expect(status, `start ${start}`).toMatchObject({ state: 'ok', check: { state: found } });
       const entries = await api.listAudit({ limit: 50 });
       expect(entries.filter((e) => e.action === 'audit.line-set-aside'), `start ${start}`).toHaveLength(2);
@@ -279,10 +284,7 @@ describe('start-up check of the ledger', () => {
     expect(seqOf(lastLine('audit.jsonl'))).toBeGreaterThan(stoppedAt);
 
     const core = createCore({ dataDir: dir, appVersion: 'test', shell: 'browser' });
-    const status = await waitFor('the ledger checked', async () => {
-      const s = await core.system.getAuditStatus();
-      return s.check?.state !== 'running' ? s : undefined;
-    }, 30_000);
+    const status = await ledgerChecked(core.system);
     expect(status.check).toMatchObject({ state: 'ok', problems: [] });
     expect((await core.system.listAudit({ limit: 50 })).some((e) => e.action === 'audit.entries-set-aside')).toBe(false);
     await core.close();
@@ -302,10 +304,7 @@ describe('start-up check of the ledger', () => {
 
     const core = createCore({ dataDir: dir, appVersion: 'test', shell: 'browser' });
     const api = core.system;
-    const status = await waitFor('the ledger checked', async () => {
-      const s = await api.getAuditStatus();
-      return s.check?.state !== 'running' ? s : undefined;
-    }, 30_000);
+    const status = await ledgerChecked(api);
     expect(status.check).toMatchObject({ state: 'problems', problems: [`Entries ${last.seq + 1} to ${last.seq + 1} were written while Watchroom was stopped: they are set aside and trusted for nothing.`] });
     expect((await api.listAudit({ limit: 10 })).find((e) => e.action === 'audit.entries-set-aside')?.details).toMatchObject({ fromSeq: last.seq + 1, toSeq: last.seq + 1, entries: 1 });
     await core.close();

@@ -25,6 +25,8 @@ export const disclosureRequestSchema = z.object({
   id: z.string(),
   requestedBy: actingPersonSchema,
   requestedAt: z.number(),
+  /** The site's workstation it was asked on, which builds it once approved (null on one machine). */
+  requestedOn: z.string().nullable(),
   /** The whole export as asked; exactly this is built once approved. */
   export: exportRequestSchema,
   legalBasis: legalBasisSchema,

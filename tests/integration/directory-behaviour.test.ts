@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bookmark } from '../../shared/incidents.js';
+import type { DisclosureRequest } from '../../shared/disclosures.js';
 import type { MaskPolygon } from '../../shared/masks.js';
 import { masksSha256 } from '../../electron/core/masks/masks-module.js';
 import type { Directory, DirectoryChange } from '../../electron/core/directory/directory.js';
@@ -248,6 +249,90 @@ describe.each(implementations)('the %s directory', (_kind, where) => {
     });
   });
 
+  describe('disclosure requests', () => {
+    const site = () => 'url' in options;
+    const person = (name: string, role: Role = 'investigator') => ({ id: `id-${name}-${randomUUID().slice(0, 8)}`, name, displayName: name.toUpperCase(), role });
+    const request = (by = person('ivy'), on = 'ws-1'): DisclosureRequest => ({
+      id: randomUUID(),
+      requestedBy: by,
+      requestedAt: T0,
+      requestedOn: on,
+      export: { cameraIds: ['cam-a'], fromMs: T0 - 60_000, toMs: T0, reason: 'Assault outside block C', caseReference: 'DISC-1', recipient: { person: 'DC Priya Shah', organisation: 'Metropolitan Police' }, workingCopy: false },
+      legalBasis: { basis: 'police-investigation', text: 'Op Larch' },
+      state: 'pending',
+      decidedBy: null,
+      decidedAt: null,
+      note: null,
+      jobId: null,
+      packageName: null,
+      failure: null,
+    });
+    /** Made and stored; what the directory gives back for it (one machine keeps no workstation). */
+    const asked = async (r = request()) => {
+      await directory.disclosures.insert(r);
+      return { ...r, requestedOn: site() ? r.requestedOn : null };
+    };
+    const eve = person('eve', 'evidence-officer');
+
+    it('keeps a request whole, lists it, and decides it once when two connections decide at once', async () => {
+      const heard: DirectoryChange[] = [];
+      const stop = directory.onChange('disclosures', (change) => void heard.push(change));
+      const r = await asked();
+      expect(await directory.disclosures.get(r.id)).toEqual(r);
+      expect((await directory.disclosures.list(T0)).map((x) => x.id)).toContain(r.id);
+      expect((await directory.disclosures.list(T0, 'someone-else')).map((x) => x.id)).not.toContain(r.id);
+      const second = openDirectory(options, logger);
+      await second.ready;
+      const results = await Promise.allSettled([directory.disclosures.decide(r.id, 'approved', eve, T0 + 1, 'Approved.'), second.disclosures.decide(r.id, 'refused', person('ada', 'admin'), T0 + 2, 'No.')]);
+      await second.close();
+      expect(results.map((x) => x.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(results.find((x) => x.status === 'rejected')).toMatchObject({ reason: { code: 'disclosure.not-pending' } });
+      const won = (results.find((x) => x.status === 'fulfilled') as PromiseFulfilledResult<DisclosureRequest>).value;
+      expect(await directory.disclosures.get(r.id)).toEqual(won);
+      expect(won.state === 'approved' ? [won.decidedBy, won.note] : [won.decidedBy?.name, won.note]).toEqual(won.state === 'approved' ? [eve, 'Approved.'] : ['ada', 'No.']);
+      await waitFor('the notice of the request and of its decision', () => heard.filter((c) => c.id === r.id).length >= 2);
+      stop();
+    });
+
+    it('refuses a decision by the requester, and an approval its check refuses with the requester’s account as it is then; both write nothing', async () => {
+      const ivy = (await directory.people.add({ name: `ivy-${randomUUID().slice(0, 8)}`, displayName: 'Ivy', role: 'investigator', passwordHash: 'x' }))!;
+      const r = await asked(request({ id: ivy.person.id, name: ivy.person.name, displayName: 'Ivy', role: 'investigator' }));
+      await expect(directory.disclosures.decide(r.id, 'approved', r.requestedBy, T0, 'Mine.')).rejects.toMatchObject({ code: 'disclosure.own-request' });
+      await directory.people.update(ivy.person.id, { disabled: true });
+      let seen: unknown;
+      await expect(
+        directory.disclosures.decide(r.id, 'approved', eve, T0, 'Fine.', (_request, now) => {
+          seen = now;
+          throw new Error('disabled since');
+        }),
+      ).rejects.toThrow('disabled since');
+      expect(seen).toEqual({ role: 'investigator', disabled: true });
+      expect(await directory.disclosures.get(r.id)).toEqual(r);
+      await expect(directory.disclosures.decide(randomUUID(), 'refused', eve, T0, 'No.')).rejects.toMatchObject({ code: 'disclosure.not-found' });
+    });
+
+    it('builds an approved request once, on the workstation it was asked on; fails a build that never ended, and no refused request is built', async () => {
+      const [one, two, refused] = [await asked(), await asked(), await asked(request(person('ivy'), 'ws-2'))];
+      expect(await directory.disclosures.claimBuild(one.id, 'ws-1', 'job-0')).toBe(false); // pending
+      await directory.disclosures.decide(refused.id, 'refused', eve, T0, 'No.');
+      expect(await directory.disclosures.claimBuild(refused.id, 'ws-2', 'job-0')).toBe(false);
+      for (const r of [one, two]) await directory.disclosures.decide(r.id, 'approved', eve, T0, 'Yes.');
+      const toBuild = async (node: string) => (await directory.disclosures.approvedToBuild(node)).map((r) => r.id);
+      expect(await toBuild('ws-1')).toEqual(expect.arrayContaining([one.id, two.id]));
+      // Each workstation builds what was asked on it (one machine builds everything).
+      expect(await toBuild('ws-2')).toEqual(site() ? [] : expect.arrayContaining([one.id]));
+      expect(await Promise.all([directory.disclosures.claimBuild(one.id, 'ws-1', 'job-1'), directory.disclosures.claimBuild(one.id, 'ws-1', 'job-2')])).toEqual(expect.arrayContaining([true, false]));
+      expect(await toBuild('ws-1')).not.toContain(one.id);
+      await directory.disclosures.ended(one.id, { state: 'built', packageName: 'WR-DISC-1' });
+      await directory.disclosures.ended(one.id, { state: 'failed', failure: 'too late' }); // once
+      expect(await directory.disclosures.get(one.id)).toMatchObject({ state: 'built', packageName: 'WR-DISC-1', failure: null });
+      expect(await directory.disclosures.claimBuild(two.id, 'ws-1', 'job-3')).toBe(true);
+      expect(await directory.disclosures.failInterrupted('ws-1')).toBeGreaterThanOrEqual(1);
+      expect(await directory.disclosures.get(two.id)).toMatchObject({ state: 'failed', jobId: 'job-3', failure: expect.stringContaining('Ask for the disclosure again') });
+      expect(await directory.disclosures.get(refused.id)).toMatchObject({ state: 'refused', jobId: null });
+    });
+  });
+
   describe('search', () => {
     const titles = async (q: Parameters<Directory['bookmarks']['search']>[0]) => (await directory.bookmarks.search(q)).map((b) => b.title);
 
@@ -410,6 +495,28 @@ describe('the PostgreSQL directory’s site key and admissions', () => {
       await expect(cluster.query(url, `TRUNCATE ${table}`)).rejects.toThrow(/never changed or removed/);
     }
     expect(await cluster.query(url, 'SELECT node_id, public_key FROM node_admissions')).toEqual([{ node_id: 'rec-a', public_key: 'P' }]);
+  });
+});
+
+describe('the PostgreSQL directory’s disclosure requests', () => {
+  it('refuse every update, delete and truncate, a decision by the requester or about another request written straight into the table, and a build without an approval', async () => {
+    const url = await cluster.createDatabase();
+    const directory = openDirectory({ url }, logger);
+    await directory.ready;
+    await directory.close();
+    const request = "INSERT INTO disclosure_requests VALUES ('00000000-0000-4000-8000-000000000001', 'ivy', '{}', 'ws-1', 1, '{}', repeat('a', 64))";
+    await cluster.query(url, request);
+    await expect(cluster.query(url, "INSERT INTO disclosure_builds (request_id, built_on, job_id) VALUES ('00000000-0000-4000-8000-000000000001', 'ws-1', 'j')")).rejects.toThrow(/not-approved/);
+    const decide = (by: string, sha: string) => cluster.query(url, `INSERT INTO disclosure_decisions VALUES ('00000000-0000-4000-8000-000000000001', 'approved', '${by}', '{}', 1, 'ok', ${sha})`);
+    await expect(decide('ivy', "repeat('a', 64)")).rejects.toThrow(/own-request/);
+    await expect(decide('eve', "repeat('b', 64)")).rejects.toThrow(/request-changed/);
+    await decide('eve', "repeat('a', 64)");
+    for (const table of ['disclosure_requests', 'disclosure_decisions']) {
+      await expect(cluster.query(url, `UPDATE ${table} SET ${table === 'disclosure_requests' ? 'requested_by_id' : 'decided_by_id'} = 'mallory'`)).rejects.toThrow(/append-only/);
+      await expect(cluster.query(url, `DELETE FROM ${table}`)).rejects.toThrow(/append-only/);
+      await expect(cluster.query(url, `TRUNCATE ${table} CASCADE`)).rejects.toThrow(/append-only/);
+    }
+    expect(await cluster.query(url, 'SELECT state, decided_by FROM disclosure_state')).toEqual([{ state: 'approved', decided_by: {} }]);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * The directory: what several Watchroom processes of one site share (people, bookmarks, privacy
- * masks; cameras and their recorders, leases; walls and disclosures to follow). One interface, two
+ * masks, disclosure requests; cameras and their recorders, leases, presets). One interface, two
  * implementations chosen by one setting: the embedded directory (SQLite files in the data folder,
  * the single-machine default) and PostgreSQL (`--directory postgres://…`). Every repository is
  * async, whichever implementation serves it, and `onChange` tells of changes made by any process,
@@ -14,12 +14,13 @@ import type { CheckpointAnchor } from '../audit/ledger-checkpoints.js';
 import type { MaskVersionRepository } from '../masks/mask-versions.js';
 import type { PeopleRepository } from '../people/people-store.js';
 import type { PresetRepository } from '../wall/preset-store.js';
+import type { DisclosureRepository } from '../disclosure/disclosure-repository.js';
 import type { AdmissionTable } from '../recorders/site-admission.js';
 import type { Emitter } from '../emitter.js';
 
 /** What a change notice is about; a view listens to the topics it shows. */
 /** `coverage` is written without a notice (every camera, every minute): nobody listens for it. */
-export const DIRECTORY_TOPICS = ['bookmarks', 'masks', 'people', 'presets', 'admissions', 'nodes', 'leases', 'cameras', 'coverage'] as const;
+export const DIRECTORY_TOPICS = ['bookmarks', 'masks', 'people', 'disclosures', 'presets', 'admissions', 'nodes', 'leases', 'cameras', 'coverage'] as const;
 export type DirectoryTopic = (typeof DIRECTORY_TOPICS)[number];
 
 export interface DirectoryChange {
@@ -61,6 +62,8 @@ export interface Directory {
   readonly people: PeopleRepository;
   /** Privacy masks' versions (a change's id is the camera's). */
   readonly masks: MaskVersionRepository;
+  /** Disclosure requests, their decisions and builds (a change's id is the request's). */
+  readonly disclosures: DisclosureRepository;
   /**
    * The site's processes, cameras and recorders' camera leases, and its presets: a PostgreSQL
    * directory only (one machine has no recorders to share cameras; it keeps presets in its settings).

@@ -7,13 +7,19 @@ import { join } from 'node:path';
 import { BookmarkStore } from '../incidents/bookmark-store.js';
 import { MaskVersionStore } from '../masks/mask-versions.js';
 import { PeopleStore, type Account } from '../people/people-store.js';
+import { DisclosureStore } from '../disclosure/disclosure-store.js';
 import { Emitter } from '../emitter.js';
+import type { DisclosureRepository } from '../disclosure/disclosure-repository.js';
 import { topicListener, type Directory, type DirectoryChange, type DirectoryTopic } from './directory.js';
 
 export function openEmbeddedDirectory(dataDir: string): Directory {
   const store = new BookmarkStore(join(dataDir, 'incidents.sqlite'));
   const masks = new MaskVersionStore(join(dataDir, 'masks.sqlite'));
   const people = new PeopleStore(join(dataDir, 'people.sqlite'));
+  const disclosures = new DisclosureStore(join(dataDir, 'disclosures.db'), async (id) => {
+    const account = await people.get(id);
+    return account && { role: account.person.role, disabled: account.person.disabled };
+  });
   const changes = new Emitter<DirectoryChange>();
   const announce = (topic: DirectoryTopic, id: string) => void changes.fire({ topic, id }).catch(() => undefined);
   const announced = (account: Account | null) => {
@@ -64,12 +70,29 @@ export function openEmbeddedDirectory(dataDir: string): Directory {
         return saved;
       },
     },
+    disclosures: announcing(disclosures, (id) => announce('disclosures', id)),
     onChange: topicListener(changes),
     async close() {
       changes.dispose();
       store.close();
       masks.close();
       people.close();
+      disclosures.close();
     },
+  };
+}
+
+/** The store's writes, each announced once done (the ids of requests whose state moved). */
+function announcing(store: DisclosureRepository, announce: (id: string) => void): DisclosureRepository {
+  const after = <T>(id: string, write: Promise<T>) => write.then((result) => (announce(id), result));
+  return {
+    get: (id) => store.get(id),
+    list: (now, requesterId) => store.list(now, requesterId),
+    approvedToBuild: (node) => store.approvedToBuild(node),
+    insert: (request) => after(request.id, store.insert(request)),
+    decide: (id, ...rest) => after(id, store.decide(id, ...rest)),
+    claimBuild: (id, ...rest) => after(id, store.claimBuild(id, ...rest)),
+    ended: (id, outcome) => after(id, store.ended(id, outcome)),
+    failInterrupted: (node) => store.failInterrupted(node),
   };
 }

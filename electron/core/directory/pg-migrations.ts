@@ -17,6 +17,7 @@ import { MASK_VERSION_TABLE } from '../masks/mask-versions.js';
 import { PEOPLE_TABLE } from '../people/site-people.js';
 import { PRESET_TABLE } from '../wall/preset-store.js';
 import { ADMISSION_TABLES } from '../recorders/site-admission.js';
+import { DISCLOSURE_TABLES } from '../disclosure/site-disclosures.js';
 
 export interface Migration {
   version: number;
@@ -57,6 +58,7 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'people, never deleted', sql: PEOPLE_TABLE },
   { version: 9, name: 'wall presets', sql: PRESET_TABLE },
   { version: 10, name: 'the site key and admissions of processes, append-only', sql: ADMISSION_TABLES },
+  { version: 11, name: 'disclosure requests, decisions, builds and outcomes, append-only', sql: DISCLOSURE_TABLES },
 ];
 
 /** pg_advisory_xact_lock's key for schema changes: a constant no other user of the database takes ("Watchroo" in ASCII). */

@@ -19,6 +19,7 @@ import { CoverageTable } from '../recorders/coverage.js';
 import { directoryCheckpoints } from './checkpoint-copies.js';
 import { siteMaskVersions } from '../masks/mask-versions.js';
 import { sitePeople } from '../people/site-people.js';
+import { siteDisclosures } from '../disclosure/site-disclosures.js';
 import { sitePresets } from '../wall/preset-store.js';
 import { AdmissionTable } from '../recorders/site-admission.js';
 
@@ -71,6 +72,7 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
     bookmarks: bookmarkRepository(db),
     people: sitePeople(db),
     masks: siteMaskVersions(db),
+    disclosures: siteDisclosures(db),
     site: { leases: new LeaseStore(db), cameras: new CameraTable(db), coverage: new CoverageTable(db), presets: sitePresets(db), admissions: new AdmissionTable(db), checkpointsOf: (nodeId) => directoryCheckpoints(db, nodeId) },
     onChange: topicListener(changes),
     // Once: a second close (a shell and a test both closing) waits for the first instead of ending the pool twice.

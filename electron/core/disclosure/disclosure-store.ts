@@ -1,12 +1,13 @@
 /**
- * Disclosure requests in SQLite (their own file in the data folder). A request is stored whole as it
- * was made and never edited; only its state moves, and only forwards: pending → approved | refused,
- * approved → built | failed. Each move is one conditional UPDATE, so two approvals of the same
- * request (two sessions, a replayed call) cannot both win.
+ * Disclosure requests on one machine, in SQLite (their own file in the data folder): the embedded
+ * directory's DisclosureRepository. One row per request; its state moves by conditional UPDATEs, so
+ * two approvals of the same request (two sessions, a replayed call) cannot both win. Only this
+ * process writes the file, and each move is one statement: nothing comes between a check and its write.
  */
 import type Database from 'better-sqlite3';
 import type { DisclosureRequest, DisclosureState } from '../../../shared/disclosures.js';
 import { openPrivateDatabase } from '../private-database.js';
+import { INTERRUPTED, notPending, RECENT_MS, requireDecidable, type DisclosureRepository, type RequesterNow } from './disclosure-repository.js';
 
 interface Row {
   id: string;
@@ -29,6 +30,7 @@ const toRequest = (r: Row): DisclosureRequest => {
     id: r.id,
     requestedBy: JSON.parse(r.requested_by) as DisclosureRequest['requestedBy'],
     requestedAt: r.requested_at,
+    requestedOn: null,
     export: exported,
     legalBasis,
     state: r.state,
@@ -41,13 +43,11 @@ const toRequest = (r: Row): DisclosureRequest => {
   };
 };
 
-/** Decided requests stay in the queue view this long. */
-const RECENT_MS = 7 * 86_400_000;
-
-export class DisclosureStore {
+export class DisclosureStore implements DisclosureRepository {
   private readonly db: Database.Database;
 
-  constructor(file: string) {
+  /** `requester` reads an account as it is now (the data folder's people). */
+  constructor(file: string, private readonly requester: (id: string) => Promise<RequesterNow>) {
     this.db = openPrivateDatabase(file);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS disclosure_requests (
@@ -68,7 +68,7 @@ export class DisclosureStore {
     `);
   }
 
-  insert(r: DisclosureRequest): void {
+  async insert(r: DisclosureRequest): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO disclosure_requests (id, requested_by, requested_by_id, requested_at, request, state)
@@ -77,40 +77,38 @@ export class DisclosureStore {
       .run({ id: r.id, requestedBy: JSON.stringify(r.requestedBy), requestedById: r.requestedBy.id, requestedAt: r.requestedAt, request: JSON.stringify({ export: r.export, legalBasis: r.legalBasis }) });
   }
 
-  get(id: string): DisclosureRequest | null {
-    const row = this.db.prepare('SELECT * FROM disclosure_requests WHERE id = ?').get(id) as Row | undefined;
-    return row ? toRequest(row) : null;
+  async get(id: string): Promise<DisclosureRequest | null> {
+    return this.read(id);
   }
 
-  /** Decides a pending request; false when it is no longer pending (decided already, by this call's twin or anyone). */
-  decide(id: string, state: 'approved' | 'refused', by: DisclosureRequest['requestedBy'], at: number, note: string): boolean {
-    return this.db.prepare(`UPDATE disclosure_requests SET state = ?, decided_by = ?, decided_at = ?, note = ? WHERE id = ? AND state = 'pending'`).run(state, JSON.stringify(by), at, note, id).changes === 1;
+  async decide(...[id, decision, by, at, note, check]: Parameters<DisclosureRepository['decide']>): Promise<DisclosureRequest> {
+    const request = requireDecidable(this.read(id), by);
+    if (check) check(request, await this.requester(request.requestedBy.id));
+    // Conditional: a twin call that passed the same checks during the await above loses here.
+    const won = this.db.prepare(`UPDATE disclosure_requests SET state = ?, decided_by = ?, decided_at = ?, note = ? WHERE id = ? AND state = 'pending'`).run(decision, JSON.stringify(by), at, note, id).changes === 1;
+    if (!won) throw notPending(null);
+    return this.read(id)!;
   }
 
-  /** The job building an approved request. */
-  building(id: string, jobId: string): void {
-    this.db.prepare(`UPDATE disclosure_requests SET job_id = ? WHERE id = ? AND state = 'approved'`).run(jobId, id);
+  async claimBuild(id: string, _node: string | null, jobId: string): Promise<boolean> {
+    return this.db.prepare(`UPDATE disclosure_requests SET job_id = ? WHERE id = ? AND state = 'approved' AND job_id IS NULL`).run(jobId, id).changes === 1;
   }
 
-  /** How the build of an approved request ended. */
-  ended(id: string, outcome: { state: 'built'; packageName: string } | { state: 'failed'; failure: string }): void {
+  async ended(id: string, outcome: Parameters<DisclosureRepository['ended']>[1]): Promise<void> {
     this.db
-      .prepare(`UPDATE disclosure_requests SET state = ?, package_name = ?, failure = ? WHERE id = ? AND state = 'approved'`)
+      .prepare(`UPDATE disclosure_requests SET state = ?, package_name = ?, failure = ? WHERE id = ? AND state = 'approved' AND job_id IS NOT NULL`)
       .run(outcome.state, outcome.state === 'built' ? outcome.packageName : null, outcome.state === 'failed' ? outcome.failure : null, id);
   }
 
-  /**
-   * Approved requests whose build was under way when Watchroom stopped: no job survives a restart, and
-   * an approval is spent once, so they are failed with the reason (the requester asks again).
-   */
-  failInterrupted(): number {
-    return this.db
-      .prepare(`UPDATE disclosure_requests SET state = 'failed', failure = ? WHERE state = 'approved'`)
-      .run('Watchroom stopped while the package was being built, so nothing was kept. Ask for the disclosure again.').changes;
+  async approvedToBuild(): Promise<DisclosureRequest[]> {
+    return (this.db.prepare(`SELECT * FROM disclosure_requests WHERE state = 'approved' AND job_id IS NULL ORDER BY decided_at`).all() as Row[]).map(toRequest);
   }
 
-  /** Pending requests and those decided in the last week, newest first; `requesterId` narrows to one person's. */
-  list(now: number, requesterId?: string): DisclosureRequest[] {
+  async failInterrupted(): Promise<number> {
+    return this.db.prepare(`UPDATE disclosure_requests SET state = 'failed', failure = ? WHERE state = 'approved' AND job_id IS NOT NULL`).run(INTERRUPTED).changes;
+  }
+
+  async list(now: number, requesterId?: string): Promise<DisclosureRequest[]> {
     const rows = this.db
       .prepare(
         `SELECT * FROM disclosure_requests WHERE (state = 'pending' OR requested_at >= @since) AND (@requesterId IS NULL OR requested_by_id = @requesterId)
@@ -122,5 +120,10 @@ export class DisclosureStore {
 
   close(): void {
     this.db.close();
+  }
+
+  private read(id: string): DisclosureRequest | null {
+    const row = this.db.prepare('SELECT * FROM disclosure_requests WHERE id = ?').get(id) as Row | undefined;
+    return row ? toRequest(row) : null;
   }
 }

@@ -212,9 +212,9 @@ function checkUnmasked(person: { role: Role }, request: ExportRequest): void {
 function disclosureExports(deps: EvidenceDeps, jobs: ExportJobs) {
   return {
     check: (request: ExportRequest, person: { role: Role }) => (checkUnmasked(person, request), checkExportRequest({ index: deps.index, camera: deps.camera }, request)),
-    start(request: ExportRequest, disclosure: DisclosureApproval, onEnd: (job: ExportJob) => void): ExportJob {
+    start(request: ExportRequest, disclosure: DisclosureApproval, onEnd: (job: ExportJob) => void, id: string): ExportJob {
       requireWritableLedger(deps.ledger);
-      return jobs.start(exportContext(deps, disclosure.requestedBy, disclosure), request, onEnd);
+      return jobs.start(exportContext(deps, disclosure.requestedBy, disclosure), request, onEnd, id);
     },
   };
 }

@@ -28,11 +28,14 @@ export class ExportJobs {
 
   constructor(private readonly onChange: (job: ExportJob) => void) {}
 
-  /** Validates at once (errors are thrown to the caller), then builds in the background; `onEnd` hears how it ended. */
-  start(ctx: ExportContext, req: ExportRequest, onEnd?: (job: ExportJob) => void): ExportJob {
+  /**
+   * Validates at once (errors are thrown to the caller), then builds in the background; `onEnd` hears
+   * how it ended. `id`: one the caller recorded before starting (a disclosure's claim to build).
+   */
+  start(ctx: ExportContext, req: ExportRequest, onEnd?: (job: ExportJob) => void, id: string = randomUUID()): ExportJob {
     checkExportRequest(ctx, req);
     const abort = new AbortController();
-    const job: ExportJob = { id: randomUUID(), state: 'running', fraction: 0, etaMs: null, stage: 'Starting', caseReference: req.caseReference };
+    const job: ExportJob = { id, state: 'running', fraction: 0, etaMs: null, stage: 'Starting', caseReference: req.caseReference };
     const startedAt = Date.now();
     let lastEmit = 0;
     const update = (changes: Partial<ExportJob>, force = false) => {

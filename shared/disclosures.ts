@@ -72,6 +72,10 @@ export const disclosureRowSchema = z.object({
   approvalSeq: z.number().nullable(),
   exportSeq: z.number(),
   sealedSeq: z.number().nullable(),
+  /** On a site, the process whose ledger holds each entry (seqs count within one ledger); null on one machine. */
+  requestNode: z.string().nullable(),
+  approvalNode: z.string().nullable(),
+  exportNode: z.string().nullable(),
   /** What the ledger's own entries say is wrong with this disclosure (none for a proper one), in words. */
   problems: z.array(z.string()),
 });

@@ -179,7 +179,7 @@ export function createCore(options: CoreOptions): Core {
     ...(options.maxReceivedFileBytes ? { maxReceivedFileBytes: options.maxReceivedFileBytes } : {}),
   });
   const walls = createWallsModule({ settings, directory, cameras, ledger: audit.ledger, emit });
-  const disclosures = createDisclosureModule({ directory, node: siteOptions?.nodeId ?? null, ledger: audit.ledger, exports: evidence.disclosures, logger, person: people.person, onChange: () => emit({ type: 'disclosures.changed' }) });
+  const disclosures = createDisclosureModule({ directory, node: siteOptions?.nodeId ?? null, ...(siteOptions?.role === 'workstation' ? { copies: siteTables(directory).entryCopies } : {}), ledger: audit.ledger, exports: evidence.disclosures, logger, person: people.person, onChange: () => emit({ type: 'disclosures.changed' }) });
   // The oversight report (issue 12, point 7)
   const oversight = createOversightModule({ dataDir, ledger: audit.ledger, checkpoints: audit.checkpoints, key: audit.signingKey, logger });
 

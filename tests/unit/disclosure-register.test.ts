@@ -43,4 +43,24 @@ describe('the disclosure register', () => {
     expect(rows.map((r) => r.caseReference)).toEqual(['OLD']);
     expect(rows[0]!.problems).toEqual(['Left without a four-eyes approval (exported before disclosures needed one).', 'The ledger has no seal entry (package hash) for it.']);
   });
+
+  it('reads a site’s disclosure from several ledgers: orders entries only within one, and names each entry’s process and a copy edited in the directory', async () => {
+    const [requested, approved, exported, sealed] = disclosure('S');
+    // Asked and built on ws-1; approved on ws-2, whose ledger has counted further.
+    approved!.seq = exported!.seq + 500;
+    const onSite = (edited?: 'approval') =>
+      disclosureRegister(
+        (async function* () {
+          yield { entry: requested!, node: 'ws-1' };
+          yield { entry: approved!, node: 'ws-2', ...(edited === 'approval' ? { altered: true as const } : {}) };
+          yield { entry: exported!, node: 'ws-1' };
+          yield { entry: sealed!, node: 'ws-1' };
+        })(),
+      );
+    const [row] = await onSite();
+    expect(row).toMatchObject({ requestNode: 'ws-1', approvalNode: 'ws-2', exportNode: 'ws-1', approver: { name: 'eve' }, problems: [] });
+    expect((await onSite('approval'))[0]!.problems).toEqual(['The directory’s copy of its approval entry was edited after it was written (the hash no longer matches).']);
+    // On one machine (no process named) the same seqs are one ledger's: the approval came after the export.
+    expect((await read([requested!, approved!, exported!, sealed!]))[0]!.problems).toEqual(['Its request or approval entry comes after the export.']);
+  });
 });

@@ -15,6 +15,7 @@ import type { MaskVersionRepository } from '../masks/mask-versions.js';
 import type { PeopleRepository } from '../people/people-store.js';
 import type { PresetRepository } from '../wall/preset-store.js';
 import type { DisclosureRepository } from '../disclosure/disclosure-repository.js';
+import type { EntryCopyTable } from '../disclosure/register-copies.js';
 import type { AdmissionTable } from '../recorders/site-admission.js';
 import type { Emitter } from '../emitter.js';
 
@@ -68,7 +69,7 @@ export interface Directory {
    * The site's processes, cameras and recorders' camera leases, and its presets: a PostgreSQL
    * directory only (one machine has no recorders to share cameras; it keeps presets in its settings).
    */
-  readonly site: { leases: LeaseStore; cameras: CameraTable; coverage: CoverageTable; presets: PresetRepository; admissions: AdmissionTable; checkpointsOf(nodeId: string): CheckpointAnchor } | null;
+  readonly site: { leases: LeaseStore; cameras: CameraTable; coverage: CoverageTable; presets: PresetRepository; admissions: AdmissionTable; checkpointsOf(nodeId: string): CheckpointAnchor; entryCopies: EntryCopyTable } | null;
   /** Calls `listener` for every change of `topic` by any process, this one included; the result stops listening. */
   onChange(topic: DirectoryTopic, listener: (change: DirectoryChange) => void): () => void;
   close(): Promise<void>;

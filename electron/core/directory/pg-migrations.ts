@@ -18,6 +18,7 @@ import { PEOPLE_TABLE } from '../people/site-people.js';
 import { PRESET_TABLE } from '../wall/preset-store.js';
 import { ADMISSION_TABLES } from '../recorders/site-admission.js';
 import { DISCLOSURE_TABLES } from '../disclosure/site-disclosures.js';
+import { ENTRY_COPY_TABLE } from '../disclosure/register-copies.js';
 
 export interface Migration {
   version: number;
@@ -59,6 +60,7 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'wall presets', sql: PRESET_TABLE },
   { version: 10, name: 'the site key and admissions of processes, append-only', sql: ADMISSION_TABLES },
   { version: 11, name: 'disclosure requests, decisions, builds and outcomes, append-only', sql: DISCLOSURE_TABLES },
+  { version: 12, name: 'copies of the ledger entries the disclosure register reads, append-only', sql: ENTRY_COPY_TABLE },
 ];
 
 /** pg_advisory_xact_lock's key for schema changes: a constant no other user of the database takes ("Watchroo" in ASCII). */

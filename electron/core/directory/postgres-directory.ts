@@ -20,6 +20,7 @@ import { directoryCheckpoints } from './checkpoint-copies.js';
 import { siteMaskVersions } from '../masks/mask-versions.js';
 import { sitePeople } from '../people/site-people.js';
 import { siteDisclosures } from '../disclosure/site-disclosures.js';
+import { entryCopyTable } from '../disclosure/register-copies.js';
 import { sitePresets } from '../wall/preset-store.js';
 import { AdmissionTable } from '../recorders/site-admission.js';
 
@@ -73,7 +74,7 @@ export function openPostgresDirectory(address: string, logger: Logger): Director
     people: sitePeople(db),
     masks: siteMaskVersions(db),
     disclosures: siteDisclosures(db),
-    site: { leases: new LeaseStore(db), cameras: new CameraTable(db), coverage: new CoverageTable(db), presets: sitePresets(db), admissions: new AdmissionTable(db), checkpointsOf: (nodeId) => directoryCheckpoints(db, nodeId) },
+    site: { leases: new LeaseStore(db), cameras: new CameraTable(db), coverage: new CoverageTable(db), presets: sitePresets(db), admissions: new AdmissionTable(db), checkpointsOf: (nodeId) => directoryCheckpoints(db, nodeId), entryCopies: entryCopyTable(db) },
     onChange: topicListener(changes),
     // Once: a second close (a shell and a test both closing) waits for the first instead of ending the pool twice.
     close: () => (closing ??= (async () => {

@@ -16,13 +16,16 @@ import type { FeatureModule } from '../feature-module.js';
 import type { Logger } from '../logger.js';
 import { disclosureBuilder, requireStillAllowed, SYSTEM_ID, type DisclosureBuilder } from './disclosure-builder.js';
 import { requestSha256, requireDecidable, type ActingPerson, type DisclosureRepository, type RequesterNow } from './disclosure-repository.js';
-import { disclosureRegister } from './disclosure-register.js';
+import { disclosureRegister, type RegisterEntry } from './disclosure-register.js';
+import { copiedEntries, copyRegisterEntries, type EntryCopyTable } from './register-copies.js';
 import { disclosuresCsv } from './register-csv.js';
 
 export interface DisclosureDeps {
   directory: Directory;
   /** This workstation in the site, where what is asked here is built (null: one machine). */
   node: string | null;
+  /** A site's copies of every workstation's register entries: this one's are copied there, and the register is read from them. */
+  copies?: EntryCopyTable;
   ledger: AuditLedger;
   exports: DisclosureExports;
   logger: Logger;
@@ -60,8 +63,11 @@ export function createDisclosureModule(deps: DisclosureDeps): FeatureModule {
     deps.onChange();
     void builder.buildApproved().catch(failed);
   });
-  const handlers = { ...requestHandlers(repository, deps), ...decisionHandlers(repository, builder, deps), ...registerHandlers(deps) } satisfies Partial<Handlers>;
-  return { handlers, dispose: () => ((open = false), stopListening()) };
+  const { copies } = deps;
+  const stopCopying = copies && deps.node ? copyRegisterEntries({ ledger: deps.ledger, table: copies, node: deps.node, logger: deps.logger }) : () => undefined;
+  const entries = (): AsyncIterable<RegisterEntry> => (copies ? copiedEntries(copies, deps.logger) : deps.ledger.entries());
+  const handlers = { ...requestHandlers(repository, deps), ...decisionHandlers(repository, builder, deps), ...registerHandlers(entries) } satisfies Partial<Handlers>;
+  return { handlers, dispose: () => ((open = false), stopListening(), stopCopying()) };
 }
 
 function requestHandlers(repository: DisclosureRepository, deps: DisclosureDeps) {
@@ -103,11 +109,11 @@ function decisionHandlers(repository: DisclosureRepository, builder: DisclosureB
   } satisfies Partial<Handlers>;
 }
 
-function registerHandlers(deps: DisclosureDeps) {
+function registerHandlers(entries: () => AsyncIterable<RegisterEntry>) {
   return {
-    listDisclosures: async (query) => disclosureRegister(deps.ledger.entries(), query),
+    listDisclosures: async (query) => disclosureRegister(entries(), query),
     disclosuresCsv: async (query, ctx) => {
-      const rows = await disclosureRegister(deps.ledger.entries(), query);
+      const rows = await disclosureRegister(entries(), query);
       ctx.record('disclosure register', { query, rows: rows.length, exportSeqs: rows.map((r) => r.exportSeq) });
       return disclosuresCsv(rows);
     },

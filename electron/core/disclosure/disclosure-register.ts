@@ -3,10 +3,15 @@
  * ledger file can reproduce it (readLedgerLines over a copy gives the same rows): one row per package
  * that left, i.e. per `evidence.export` entry with a recipient, joined with the request and approval
  * entries by request id and the `evidence.sealed` entry (the package's hash) by package id. Each row
- * names the sequence numbers it was read from.
+ * names the sequence numbers it was read from. A site's register reads the copies of every
+ * workstation's entries in the directory (register-copies.ts): each entry then names its process.
  */
 import type { AuditEntry } from '../../../shared/api.js';
 import type { DisclosureQuery, DisclosureRow } from '../../../shared/disclosures.js';
+
+/** An entry and, on a site, the process whose ledger holds it and whether the directory's copy of it was edited. */
+export type RegisterEntry = { entry: AuditEntry | null; node?: string; altered?: true };
+type Found = { entry: AuditEntry; node: string | null; altered: boolean };
 
 type Details = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -23,36 +28,38 @@ export function localTime(iso: string): string {
 }
 
 /** Every row, newest first, that the query lets through. */
-export async function disclosureRegister(ledger: AsyncIterable<{ entry: AuditEntry | null }>, query: DisclosureQuery = {}): Promise<DisclosureRow[]> {
-  const requested = new Map<string, AuditEntry>();
-  const approved = new Map<string, AuditEntry>();
-  const sealed = new Map<string, AuditEntry>();
-  const exported: AuditEntry[] = [];
-  for await (const { entry } of ledger) {
+export async function disclosureRegister(ledger: AsyncIterable<RegisterEntry>, query: DisclosureQuery = {}): Promise<DisclosureRow[]> {
+  const requested = new Map<string, Found>();
+  const approved = new Map<string, Found>();
+  const sealed = new Map<string, Found>();
+  const exported: Found[] = [];
+  for await (const { entry, node, altered } of ledger) {
     if (!entry?.details) continue;
+    const found = { entry, node: node ?? null, altered: altered === true };
     const requestId = str(entry.details.requestId);
-    if (entry.action === 'disclosure.requested' && requestId) requested.set(requestId, entry);
-    else if (entry.action === 'disclosure.approved' && requestId) approved.set(requestId, entry);
-    else if (entry.action === 'evidence.sealed' && str(entry.details.packageId)) sealed.set(str(entry.details.packageId)!, entry);
-    else if (entry.action === 'evidence.export' && obj(entry.details.recipient)) exported.push(entry);
+    if (entry.action === 'disclosure.requested' && requestId) requested.set(requestId, found);
+    else if (entry.action === 'disclosure.approved' && requestId) approved.set(requestId, found);
+    else if (entry.action === 'evidence.sealed' && str(entry.details.packageId)) sealed.set(str(entry.details.packageId)!, found);
+    else if (entry.action === 'evidence.export' && obj(entry.details.recipient)) exported.push(found);
   }
   const rows = exported.map((e) => rowOf(e, requested, approved, sealed));
-  return rows.filter((row) => matches(row, query)).reverse();
+  return rows.filter((row) => matches(row, query)).sort((a, b) => b.atUtc.localeCompare(a.atUtc) || b.exportSeq - a.exportSeq);
 }
 
-function rowOf(e: AuditEntry, requested: Map<string, AuditEntry>, approved: Map<string, AuditEntry>, sealed: Map<string, AuditEntry>): DisclosureRow {
+function rowOf(found: Found, requested: Map<string, Found>, approved: Map<string, Found>, sealed: Map<string, Found>): DisclosureRow {
+  const e = found.entry;
   const d = e.details!;
   const disclosure = obj(d.disclosure);
   const requestId = str(disclosure?.requestId);
-  const request = requestId ? requested.get(requestId) : undefined;
-  const approval = requestId ? approved.get(requestId) : undefined;
-  const seal = sealed.get(String(d.packageId));
+  const requestFound = requestId ? requested.get(requestId) : undefined;
+  const approvalFound = requestId ? approved.get(requestId) : undefined;
+  const sealFound = sealed.get(String(d.packageId));
+  const [request, approval, seal] = [requestFound?.entry, approvalFound?.entry, sealFound?.entry];
   const recipient = obj(d.recipient)!;
   const basis = obj(disclosure?.legalBasis) ?? obj(request?.details?.legalBasis);
   const range = obj(d.range);
   const names = strings(d.cameraNames);
   const person = (p: unknown) => str(obj(p)?.displayName);
-  const entries = { request, approval, export: e, seal };
   return {
     atUtc: e.at,
     atLocal: localTime(e.at),
@@ -76,7 +83,10 @@ function rowOf(e: AuditEntry, requested: Map<string, AuditEntry>, approved: Map<
     approvalSeq: approval?.seq ?? null,
     exportSeq: e.seq,
     sealedSeq: seal?.seq ?? null,
-    problems: problemsOf(entries, disclosure),
+    requestNode: requestFound?.node ?? null,
+    approvalNode: approvalFound?.node ?? null,
+    exportNode: found.node,
+    problems: problemsOf({ request: requestFound, approval: approvalFound, export: found, seal: sealFound }, disclosure),
   };
 }
 
@@ -84,20 +94,24 @@ function rowOf(e: AuditEntry, requested: Map<string, AuditEntry>, approved: Map<
  * Four eyes as the ledger shows them: a request, an approval by someone else, both before the export,
  * for the very request that was built (its hash), and the package's seal. Anything else is named.
  */
-function problemsOf(e: { request: AuditEntry | undefined; approval: AuditEntry | undefined; export: AuditEntry; seal: AuditEntry | undefined }, disclosure: Details | null): string[] {
+function problemsOf(e: { request: Found | undefined; approval: Found | undefined; export: Found; seal: Found | undefined }, disclosure: Details | null): string[] {
   const problems: string[] = [];
+  const [request, approval, exported] = [e.request?.entry, e.approval?.entry, e.export.entry];
   if (!disclosure) problems.push('Left without a four-eyes approval (exported before disclosures needed one).');
   else {
-    if (!e.request) problems.push('The ledger has no request entry for it.');
-    if (!e.approval) problems.push('The ledger has no approval entry for it.');
+    if (!request) problems.push('The ledger has no request entry for it.');
+    if (!approval) problems.push('The ledger has no approval entry for it.');
     // Who asked is the request entry's actor: the package is exported in the stored requester's name, which an edit of the database could change.
-    if (e.approval && [e.request?.actor, e.export.actor].includes(e.approval.actor)) problems.push('Approved by the person who asked for it.');
-    if (e.request && e.request.actor !== e.export.actor) problems.push('Built in the name of someone other than the person who asked for it (the request was edited).');
-    if ([e.request, e.approval].some((x) => x && x.seq > e.export.seq)) problems.push('Its request or approval entry comes after the export.');
-    const hashes = [e.request?.details?.requestSha256, e.approval?.details?.requestSha256, disclosure.requestSha256].filter((h) => h !== undefined);
+    if (approval && [request?.actor, exported.actor].includes(approval.actor)) problems.push('Approved by the person who asked for it.');
+    if (request && request.actor !== exported.actor) problems.push('Built in the name of someone other than the person who asked for it (the request was edited).');
+    // Sequence numbers order one ledger's entries only: a site's request and approval may be in other workstations' ledgers.
+    if ([e.request, e.approval].some((x) => x && x.node === e.export.node && x.entry.seq > exported.seq)) problems.push('Its request or approval entry comes after the export.');
+    const hashes = [request?.details?.requestSha256, approval?.details?.requestSha256, disclosure.requestSha256].filter((h) => h !== undefined);
     if (new Set(hashes).size > 1) problems.push('What was built differs from what was asked or approved (the request hashes disagree).');
   }
   if (!e.seal) problems.push('The ledger has no seal entry (package hash) for it.');
+  const edited = (['request', 'approval', 'export', 'seal'] as const).filter((k) => e[k]?.altered);
+  if (edited.length) problems.push(`The directory’s copy of its ${edited.join(', ')} entr${edited.length === 1 ? 'y was' : 'ies were'} edited after it was written (the hash no longer matches).`);
   return problems;
 }
 

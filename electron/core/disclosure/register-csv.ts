@@ -46,6 +46,10 @@ const COLUMNS: ReadonlyArray<[string, (r: DisclosureRow) => string | number | nu
   ['Approval seq', (r) => r.approvalSeq],
   ['Export seq', (r) => r.exportSeq],
   ['Sealed seq', (r) => r.sealedSeq],
+  // On a site each seq counts in the ledger of the process named here (blank on one machine).
+  ['Request node', (r) => r.requestNode],
+  ['Approval node', (r) => r.approvalNode],
+  ['Export node', (r) => r.exportNode],
   ['Problems', (r) => r.problems.join(' ')],
 ];
 

@@ -127,9 +127,12 @@ function RegisterRow({ row }: { row: DisclosureRow }) {
         <br />
         <code>{row.packageSha256?.slice(0, 16) ?? 'not sealed'}…</code>
       </td>
-      <td className="menu-note" title="Ledger sequence numbers: request, approval, export, seal">
-        #{row.requestSeq ?? '—'} / #{row.approvalSeq ?? '—'} / #{row.exportSeq} / #{row.sealedSeq ?? '—'}
+      <td className="menu-note" title="Ledger sequence numbers: request, approval, export, seal (on a site, each in the ledger of the process named)">
+        {entryAt(row.requestSeq, row.requestNode)} / {entryAt(row.approvalSeq, row.approvalNode)} / {entryAt(row.exportSeq, row.exportNode)} / {entryAt(row.sealedSeq, row.exportNode)}
       </td>
     </tr>
   );
 }
+
+/** Where an entry is: its sequence number, in a site's process's ledger. */
+const entryAt = (seq: number | null, node: string | null) => (seq === null ? '—' : node ? `${node} #${seq}` : `#${seq}`);

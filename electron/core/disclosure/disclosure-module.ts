@@ -3,7 +3,8 @@
  * request until a second person who may approve, and is not the requester, approves it (then it is
  * built, exactly as asked, as its requester with the approval attached, on the workstation it was
  * asked on) or refuses it with a reason (then nothing is built). Requests live in the directory, so a
- * site's people decide them from any workstation. The register (point 3) is read from the ledger alone.
+ * site's people decide them from any workstation. The register (point 3) is read from ledger entries
+ * alone: this workstation's, or on a site every workstation's, copied into the directory.
  */
 import { randomUUID } from 'node:crypto';
 import type { DisclosureRequest } from '../../../shared/disclosures.js';

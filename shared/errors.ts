@@ -60,6 +60,7 @@ export const ERROR_STATUS = {
   'export.ffmpeg-failed': 500,
   'export.footage-changed': 409,
   'export.footage-unproven': 409,
+  'export.recorder-custody-invalid': 502,
   'export.audit-unavailable': 503,
   'evidence.path-not-allowed': 403,
   'evidence.not-a-package': 400,

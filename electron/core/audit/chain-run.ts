@@ -1,0 +1,30 @@
+/**
+ * Checks a run of another process's ledger, as it streams in, from one entry to a checkpoint: the
+ * first line is that entry, each next one links to the one before, and the run ends at the
+ * checkpoint's entry with its hash. A recorder's capture entry is then part of the chain its signed
+ * checkpoint fixes, not an entry made up for an answer (docs/design/site-exports.md §4 (e)).
+ */
+import type { AuditEntry } from '../../../shared/api.js';
+import { entryHash, parseEntry } from './audit-ledger.js';
+
+/** Null when the run holds; otherwise why not, in words. */
+export async function checkChainRun(lines: AsyncIterable<string>, from: Pick<AuditEntry, 'seq' | 'hash'>, to: { seq: number; hash: string }): Promise<string | null> {
+  let prev: { seq: number; hash: string } | null = null;
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    const e = parseEntry(line);
+    if (!e) return `a line after entry ${prev?.seq ?? '(none)'} is not an entry`;
+    if (prev === null) {
+      if (e.seq !== from.seq || e.hash !== from.hash) return `the run does not start at entry ${from.seq} as it was answered`;
+    } else {
+      if (e.seq !== prev.seq + 1) return `entry ${e.seq} follows entry ${prev.seq}: entries are missing or out of order`;
+      if (e.prev !== prev.hash) return `entry ${e.seq} does not link to the entry before it`;
+    }
+    const { hash, ...body } = e;
+    if (entryHash(body) !== hash) return `entry ${e.seq} was changed after it was written`;
+    prev = { seq: e.seq, hash };
+    if (e.seq === to.seq) return hash === to.hash ? null : `entry ${to.seq} is not the one its checkpoint signed`;
+    if (e.seq > to.seq) break;
+  }
+  return `the run ends before entry ${to.seq}, its checkpoint`;
+}

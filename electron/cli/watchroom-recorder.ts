@@ -80,6 +80,7 @@ async function main(): Promise<number> {
   const server = await startNodeServer({
     relay: { openRelay: (...args) => core!.openRelay(...args) },
     footage: () => ({ ...core!.recordings, logger: core!.logger }),
+    custody: () => (core?.custody ? { ...core.custody, logger: core.logger } : null),
     checker: new NodeTokenChecker((nodeId) => core?.nodeKey(nodeId) ?? null),
     host,
     port,

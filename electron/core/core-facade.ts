@@ -19,6 +19,7 @@ import type { RecordingModule } from './recording/recording-module.js';
 import { signedMedia } from './signed-media.js';
 import type { StreamsModule } from './streams/streams-module.js';
 import type { SiteModule } from './recorders/site-module.js';
+import { custodyDoor } from './recorders/custody-door.js';
 
 interface Features {
   base: CoreBase;
@@ -52,6 +53,10 @@ export function coreFacade({ base, modules, audit, people, streams, recording, e
     openLive: (token, cameraId, sink, stream) => streams.openLive(permitted(token, 'live video', 'wall.view', true), cameraId, sink, stream),
     openRelay: streams.openRelay,
     nodeKey: (nodeId) => site?.publicKeyOf(nodeId) ?? null,
+    custody:
+      site?.role === 'recorder'
+        ? { door: custodyDoor({ recorderId: site.nodeId, index: recording.index, ledger: audit.ledger, checkpoints: audit.checkpoints, key: audit.signingKey, trustedOffset: (o) => audit.trustedOffset(o) }), isWorkstation: (id) => site.nodeRole(id) === 'workstation' }
+        : null,
     serveMedia: signedMedia(modules.flatMap((m) => m.mediaRoutes ?? []), people.sessions, base.logger),
     receivePackageFile: async (token, upload) => {
       permitted(token, 'an upload', 'evidence.verify');

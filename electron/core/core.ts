@@ -36,6 +36,7 @@ import { createDisclosureModule } from './disclosure/disclosure-module.js';
 // The oversight report (issue 12, point 7)
 import { createOversightModule } from './oversight/oversight-module.js';
 // Recorders and workstations of a site (issue 13)
+import type { CustodyDoor } from './recorders/custody-door.js';
 import { createSiteModule, siteKeyPin, siteNodeId, siteTables, type SiteOptions } from './recorders/site-module.js';
 import { noSiteHandlers } from './recorders/admission-handlers.js';
 import { siteCameraStore } from './recorders/site-cameras.js';
@@ -86,6 +87,8 @@ export interface Core {
   openRelay(nodeId: string, cameraId: string, sink: StreamSink, stream: StreamVariant): () => void;
   /** For a recorder's node server: the public key a process of the site registered (null: unknown, or no site). */
   nodeKey(nodeId: string): string | null;
+  /** For a recorder's node server: its custody door, and whether an admitted process is a workstation (null: not a recorder). */
+  readonly custody: { door: CustodyDoor; isWorkstation(nodeId: string): boolean } | null;
   /** Answers a GET under /media/ reached through a link signed for a session (mediaLink); false if no route has the path. */
   serveMedia(url: URL, req: IncomingMessage, res: ServerResponse): boolean;
   /** Copies one file of a package the browser shell was given into `<data>/received/<uploadId>/`. */

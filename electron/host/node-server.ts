@@ -2,7 +2,7 @@
  * A recorder's door for the site's other processes (never for browsers): /relay/<camera>?stream=…
  * hands a workstation the live stream of a camera this recorder holds; GET /footage/<camera>?fromMs&toMs
  * lists its recorded segments of a camera in a window, and GET /footage/segments/<id>.ts sends one,
- * for a workstation's playback. Every request carries a node token signed by the asking process for
+ * for a workstation's playback; GET /custody… vouches for footage a workstation exports (node-custody-routes.ts). Every request carries a node token signed by the asking process for
  * exactly its path (recorders/node-signature.ts); nothing is served without one.
  * It listens where the workstations can reach it (the site network), unlike the browser shell.
  */
@@ -19,6 +19,7 @@ import { sendFile, sendJson, sendText } from '../core/http-reply.js';
 import type { SegmentIndex } from '../core/recording/segment-index.js';
 import { segmentFile } from '../core/recording/segment-file.js';
 import type { Logger } from '../core/logger.js';
+import { serveCustody, type CustodySource } from './node-custody-routes.js';
 
 /** /footage/<camera>?fromMs=&toMs= (the segments in the window) and /footage/segments/<id>.ts (one of them). */
 function serveFootage(footage: FootageSource, url: URL, res: ServerResponse): void {
@@ -61,7 +62,7 @@ export interface NodeServer {
   close(): Promise<void>;
 }
 
-export async function startNodeServer(options: { relay: RelayProvider; footage?: () => FootageSource; checker: NodeTokenChecker; host: string; port: number }): Promise<NodeServer> {
+export async function startNodeServer(options: { relay: RelayProvider; footage?: () => FootageSource; custody?: () => CustodySource | null; checker: NodeTokenChecker; host: string; port: number }): Promise<NodeServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024, perMessageDeflate: false });
   /** Which process asks, by the node token it signed for exactly this request. */
   const asker = (req: IncomingMessage) => {
@@ -70,8 +71,12 @@ export async function startNodeServer(options: { relay: RelayProvider; footage?:
   };
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || !options.footage) return sendText(res, 404, 'Not found.');
-    if (!asker(req).ok) return sendText(res, 401, 'A node token signed for this request is needed.');
-    serveFootage(options.footage(), new URL(req.url ?? '/', 'http://node'), res);
+    const who = asker(req);
+    if (!who.ok) return sendText(res, 401, 'A node token signed for this request is needed.');
+    const url = new URL(req.url ?? '/', 'http://node');
+    const custody = options.custody?.();
+    if (custody && serveCustody(custody, who.nodeId, url, res)) return;
+    serveFootage(options.footage(), url, res);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: string) => void socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);

@@ -50,7 +50,7 @@ const honest = (): CustodyAnswer => ({
   fromMs: T0,
   toMs: T0 + 12_000,
   answeredAtUtc: new Date(T0 + 90_000).toISOString(),
-  segments: segments.map((s, i) => ({ ...s, runId: 'run-1', captureSeq: minute.seq, inclusion: { leafIndex: i, treeSize: 3, auditPath: inclusionPath(leaves, i).map((h) => h.toString('hex')) } })),
+  segments: segments.map((s, i) => ({ ...s, id: i + 1, runId: 'run-1', captureSeq: minute.seq, inclusion: { leafIndex: i, treeSize: 3, auditPath: inclusionPath(leaves, i).map((h) => h.toString('hex')) } })),
   captureEntries: [minuteEntry],
   anchors: [checkpoint(key, head)],
 });
@@ -108,7 +108,7 @@ describe('a run of the recorder’s chain, from a capture entry to its checkpoin
   const fromMinute = () => lines().slice(minute.seq - 1, head.seq);
 
   it('holds when it runs unbroken from the entry to the checkpoint’s', async () => {
-    expect(await checkChainRun(run(fromMinute()), minute, head)).toBeNull();
+    expect(await checkChainRun(run(fromMinute()), [minute], head)).toBeNull();
   });
 
   it('is refused when an entry was edited and the rest re-chained, a line is missing, it starts elsewhere, or stops short', async () => {
@@ -120,9 +120,12 @@ describe('a run of the recorder’s chain, from a capture entry to its checkpoin
       const { hash: _h, ...body } = entries[i]!;
       entries[i]!.hash = entryHash(body);
     }
-    expect(await checkChainRun(run(entries.map((e) => JSON.stringify(e))), minute, head)).toMatch(/not the one its checkpoint signed/);
-    expect(await checkChainRun(run(fromMinute().filter((_, i) => i !== 3)), minute, head)).toMatch(/missing or out of order/);
-    expect(await checkChainRun(run(lines().slice(0, head.seq)), minute, head)).toMatch(/does not start at entry/);
-    expect(await checkChainRun(run(fromMinute().slice(0, -1)), minute, head)).toMatch(/ends before entry/);
+    expect(await checkChainRun(run(entries.map((e) => JSON.stringify(e))), [minute], head)).toMatch(/not the one its checkpoint signed/);
+    expect(await checkChainRun(run(fromMinute().filter((_, i) => i !== 3)), [minute], head)).toMatch(/missing or out of order/);
+    expect(await checkChainRun(run(lines().slice(0, head.seq)), [minute], head)).toMatch(/does not start at entry/);
+    expect(await checkChainRun(run(fromMinute().slice(0, -1)), [minute], head)).toMatch(/ends before entry/);
+    // An answered entry that is in the run under its number, but with another hash.
+    const sixth = JSON.parse(fromMinute()[3]!) as AuditEntry;
+    expect(await checkChainRun(run(fromMinute()), [minute, { seq: sixth.seq, hash: 'e'.repeat(64) }], head)).toMatch(/not the one that was answered/);
   });
 });

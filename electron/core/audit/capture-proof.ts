@@ -93,3 +93,31 @@ export async function findCaptureEntries(entries: AsyncIterable<{ entry: AuditEn
   }
   return found;
 }
+
+/** What proves a recorded segment unchanged: its capture entry, the hash that entry holds for it, and its inclusion path. */
+export interface SegmentCapture {
+  entry: AuditEntry;
+  sha256: string;
+  /** Null for an older ledger's own `segment.closed` entry. */
+  proof: InclusionProof | null;
+  /** Its minute was sealed at a start after a crash, the file hashed again first. */
+  sealedAfterRestart: boolean;
+}
+
+/**
+ * A segment's capture entry, read where its index row says it is, and agreeing with the row: its
+ * minute's entry with the row's inclusion path leading from its record to the entry's root, or its
+ * own `segment.closed`. Null when nothing proves it, or its entry is not `trusted` (written while
+ * Watchroom was stopped).
+ */
+export function proveSegment(
+  readAt: (offset: number) => AuditEntry | null,
+  row: CapturedSegment & { ledgerOffset: number | null; proof: InclusionProof | null },
+  trusted: (offset: number) => boolean = () => true,
+): SegmentCapture | null {
+  const entry = row.ledgerOffset === null || !trusted(row.ledgerOffset) ? null : readAt(row.ledgerOffset);
+  if (!entry) return null;
+  if (row.proof) return checkInclusion(row, row.proof, entry) ? null : { entry, sha256: row.sha256, proof: row.proof, sealedAfterRestart: entry.details?.afterRestart === true };
+  const closed = entry.action === 'segment.closed' && entry.details?.path === row.path && typeof entry.details.sha256 === 'string';
+  return closed ? { entry, sha256: String(entry.details!.sha256), proof: null, sealedAfterRestart: false } : null;
+}

@@ -1,14 +1,17 @@
 /**
- * Checks a run of another process's ledger, as it streams in, from one entry to a checkpoint: the
- * first line is that entry, each next one links to the one before, and the run ends at the
- * checkpoint's entry with its hash. A recorder's capture entry is then part of the chain its signed
- * checkpoint fixes, not an entry made up for an answer (docs/design/site-exports.md §4 (e)).
+ * Checks a run of another process's ledger, as it streams in, from some of its entries to a
+ * checkpoint: the first line is the first of those entries, each next one links to the one before,
+ * each of the entries is in it as given, and the run ends at the checkpoint's entry with its hash.
+ * A recorder's capture entries are then part of the chain its signed checkpoint fixes, not entries
+ * made up for an answer (docs/design/site-exports.md §4 (e)).
  */
 import type { AuditEntry } from '../../../shared/api.js';
 import { entryHash, parseEntry } from './audit-ledger.js';
 
-/** Null when the run holds; otherwise why not, in words. */
-export async function checkChainRun(lines: AsyncIterable<string>, from: Pick<AuditEntry, 'seq' | 'hash'>, to: { seq: number; hash: string }): Promise<string | null> {
+/** Null when the run holds; otherwise why not, in words. `entries`: at least one, each at or before `to`. */
+export async function checkChainRun(lines: AsyncIterable<string>, entries: ReadonlyArray<Pick<AuditEntry, 'seq' | 'hash'>>, to: { seq: number; hash: string }): Promise<string | null> {
+  const wanted = new Map(entries.map((e) => [e.seq, e.hash]));
+  const from = [...entries].sort((a, b) => a.seq - b.seq)[0]!;
   let prev: { seq: number; hash: string } | null = null;
   for await (const line of lines) {
     if (!line.trim()) continue;
@@ -22,6 +25,7 @@ export async function checkChainRun(lines: AsyncIterable<string>, from: Pick<Aud
     }
     const { hash, ...body } = e;
     if (entryHash(body) !== hash) return `entry ${e.seq} was changed after it was written`;
+    if (wanted.has(e.seq) && wanted.get(e.seq) !== hash) return `entry ${e.seq} is not the one that was answered`;
     prev = { seq: e.seq, hash };
     if (e.seq === to.seq) return hash === to.hash ? null : `entry ${to.seq} is not the one its checkpoint signed`;
     if (e.seq > to.seq) break;

@@ -28,6 +28,8 @@ const ms = z.number().int().nonnegative().max(8.64e15);
 const inclusionSchema = z.object({ leafIndex: z.number().int().nonnegative(), treeSize: z.number().int().positive(), auditPath: z.array(hex64).max(64) });
 
 export const custodySegmentSchema = z.object({
+  /** The segment's number on the recorder (GET /footage/segments/<id>.ts). */
+  id: z.number().int().positive(),
   cameraId: z.string().min(1).max(200),
   /** Relative to the recorder's recordings root, as its index and ledger name it. */
   path: z.string().min(1).max(500),

@@ -61,6 +61,9 @@ export interface SiteHooks {
 
 export interface SiteModule extends FeatureModule {
   readonly nodeId: string;
+  readonly role: SiteOptions['role'];
+  /** An admitted process's part in the site (null: unknown, or not admitted). */
+  nodeRole(nodeId: string): SiteOptions['role'] | null;
   /** Whether this process records the camera now (a recorder holding its lease). */
   records(cameraId: string): boolean;
   /** How a workstation plays the camera now: the relay of the recorder holding it, or null while none does. */
@@ -189,6 +192,8 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
 
   return {
     nodeId: site.nodeId,
+    role: site.role,
+    nodeRole: (nodeId) => admitted(nodeId)?.role ?? null,
     records: (cameraId) => keeper?.cameras.has(cameraId) ?? false,
     relaySource(cameraId, stream) {
       const lease = leases.get(cameraId);

@@ -11,8 +11,8 @@ import { cameraIdSchema } from '../../shared/schemas.js';
 import { sendText } from '../core/http-reply.js';
 import type { Logger } from '../core/logger.js';
 import type { CustodyDoor } from '../core/recorders/custody-door.js';
+import { CUSTODY_SIGNATURE_HEADER } from '../core/recorders/site-custody.js';
 
-export const CUSTODY_SIGNATURE_HEADER = 'x-watchroom-signature';
 
 /** The door, and who may use it: only the site's admitted workstations export. */
 export interface CustodySource {

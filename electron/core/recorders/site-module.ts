@@ -18,6 +18,7 @@ import type { SealingKey } from './password-seal.js';
 import type { RelaySource } from './relay-upstream.js';
 import { COVERAGE_EVERY_MS, CoverageReporter, type FootageIndex } from './coverage.js';
 import { siteFootage, type SiteFootage } from './site-footage.js';
+import { siteCustody, type SiteCustody } from './site-custody.js';
 import { coalesced } from '../coalesced.js';
 import { bookmarkLockMirror, type LockIndex } from './lock-mirror.js';
 import { SiteTrust, type SiteKeyPin } from './site-trust.js';
@@ -78,11 +79,16 @@ export interface SiteModule extends FeatureModule {
   publicKeyOf(nodeId: string): string | null;
   /** Who is admitted into the site (camera passwords are sealed only to admitted recorders). */
   readonly trust: SiteTrust;
+  /** A workstation: asks a recorder to vouch for footage it exports, and checks the answer. */
+  readonly custody: SiteCustody;
   /** A recorder: brings its copy of the site's evidence locks up to date (before retention deletes anything). */
   refreshLocks(): Promise<void>;
   /** Starts the rounds once the directory is ready; the camera hooks say what to start and stop. */
   start(hooks: SiteHooks): void;
 }
+
+/** An admitted recorder's address and key, for asking it to vouch for footage. */
+const recorderKey = (node: NodeRow | undefined) => (node?.role === 'recorder' && node.url ? { url: node.url, publicKeyPem: node.publicKey } : null);
 
 /** This process's id in the site: made once and kept in its settings, so a restart is the same process to the others. */
 export function siteNodeId(settings: SettingsStore, role: SiteOptions['role']): string {
@@ -184,11 +190,9 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
 
   const refreshNodes = coalesced(async () => void (nodes = new Map((await store.nodes(timing.termMs)).map((n) => [n.id, n]))));
   /** A process this one deals with: registered, and admitted with the keys it registered. */
-  const admitted = (id: string) => {
-    const node = nodes.get(id);
-    return node && trust.admitted(node) ? node : undefined;
-  };
+  const admitted = (id: string) => [nodes.get(id)].find((node) => node && trust.admitted(node));
   const quietly = (what: string) => (error: Error) => logger.log('warn', `site: ${what}`, { error: error.message });
+  const signer = () => ({ nodeId: site.nodeId, key: deps.key() });
 
   return {
     nodeId: site.nodeId,
@@ -199,16 +203,17 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
       const lease = leases.get(cameraId);
       const holder = lease ? admitted(lease.recorderId) : undefined;
       if (!lease || !holder?.url) return null;
-      return { kind: 'relay', target: { recorderUrl: holder.url, recorderName: holder.name, cameraId, stream }, me: { nodeId: site.nodeId, key: deps.key() } };
+      return { kind: 'relay', target: { recorderUrl: holder.url, recorderName: holder.name, cameraId, stream }, me: signer() };
     },
     publicKeyOf: (nodeId) => admitted(nodeId)?.publicKey ?? null,
     trust,
+    custody: siteCustody({ recorder: (id) => recorderKey(admitted(id)), me: signer, checkpointsOf: (id) => siteTables(directory).checkpointsOf(id) }),
     reportRecording: recordingReporter({ store, nodeId: site.nodeId, holds: (cameraId) => keeper?.cameras.has(cameraId) ?? false, said, warn: quietly('cannot say how a camera records') }),
     holderRecording(cameraId) {
       const lease = leases.get(cameraId);
       return lease && nodes.get(lease.recorderId)?.alive ? lease.recording : null;
     },
-    footage: siteFootage({ coverage: siteTables(directory).coverage, urlOf: (id) => liveUrl(admitted(id)), me: () => ({ nodeId: site.nodeId, key: deps.key() }), logger }),
+    footage: siteFootage({ coverage: siteTables(directory).coverage, urlOf: (id) => liveUrl(admitted(id)), me: signer, logger }),
     start(hooks) {
       void directory.ready.then(async () => {
         if (closed) return;

@@ -3,14 +3,14 @@
  * continuous recording from one ffmpeg run (a gap or a restart starts a new clip, so no master ever
  * pretends time was continuous where it was not).
  */
-import type { SegmentRow } from '../recording/segment-index.js';
+import type { ProvenSegment } from './export-sources.js';
 
 /** Segments further apart than this are a gap in the recording. */
 export const GAP_MS = 250;
 
 export interface ClipPlan {
   cameraId: string;
-  segments: SegmentRow[];
+  segments: ProvenSegment[];
   /** The requested part of this clip, ms since epoch. */
   wantStartMs: number;
   wantEndMs: number;
@@ -21,7 +21,7 @@ export interface Gap {
   endMs: number;
 }
 
-export function planClips(cameraId: string, segments: readonly SegmentRow[], fromMs: number, toMs: number): { clips: ClipPlan[]; gaps: Gap[] } {
+export function planClips(cameraId: string, segments: readonly ProvenSegment[], fromMs: number, toMs: number): { clips: ClipPlan[]; gaps: Gap[] } {
   const clips: ClipPlan[] = [];
   for (const seg of segments) {
     const last = clips[clips.length - 1];

@@ -35,6 +35,7 @@ import { ExportCancelled, isNoSpace } from './ffmpeg-job.js';
 import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, RECIPIENT_README, SIGNER_KEY, SUMS, SUMS_SIG, formatSums, recipientReadme, safeName, utcStamp } from './package-files.js';
 import { FootageChangedError } from './verified-sources.js';
 import type { AppliedMasks, WithheldMaster } from './withheld-masters.js';
+import { localWithheldStore, type WithheldStore } from './withheld-store.js';
 import type { SigningKey } from './signing-key.js';
 
 /**
@@ -85,6 +86,8 @@ export type { Progress };
 interface PackageJob {
   ctx: ExportContext;
   sources: ExportSources;
+  /** Where this export's withheld masters go; null when no camera can be masked (no privacy). */
+  withheld: WithheldStore | null;
   req: ExportRequest;
   signal: AbortSignal;
   packageId: string;
@@ -127,11 +130,12 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
   const exportedAt = Date.now();
   const packageId = randomUUID();
   mkdirSync(ctx.exportsDir, { recursive: true });
-  const job: PackageJob = { ctx, sources, req, signal, packageId, exportedAt, name: `WR-${safeName(req.caseReference)}-${utcStamp(exportedAt)}`, temp: join(ctx.exportsDir, `.partial-${packageId}`) };
+  const withheld = ctx.privacy ? localWithheldStore(ctx.privacy.storeDir, packageId) : null;
+  const job: PackageJob = { ctx, sources, withheld, req, signal, packageId, exportedAt, name: `WR-${safeName(req.caseReference)}-${utcStamp(exportedAt)}`, temp: join(ctx.exportsDir, `.partial-${packageId}`) };
   try {
     return await build(job, progress);
   } catch (error) {
-    throw discard(job, error);
+    throw await discard(job, error);
   }
 }
 
@@ -149,9 +153,7 @@ async function build(job: PackageJob, progress: Progress): Promise<string> {
   const capture = await sources.prove(plans.flatMap((p) => p.clips).flatMap((c) => c.segments));
   const captureSha256 = (seg: ProvenSegment) => capture.get(seg.path)!.sha256;
   const captureInclusion = (seg: ProvenSegment) => capture.get(seg.path)!.inclusion;
-  const store = storeFolder(job);
-  const withholdTo = req.unmasked || !store ? null : { dir: store, shown: `evidence-store/${job.packageId}` };
-  const copied = { sources, temp, workingCopy: req.workingCopy, withholdTo, signal: job.signal, progress, captureSha256, captureInclusion };
+  const copied = { sources, temp, workingCopy: req.workingCopy, withheld: req.unmasked ? null : job.withheld, signal: job.signal, progress, captureSha256, captureInclusion };
   const { files, cameras, withheld } = await copyFootage(copied, plans);
   // Every master withheld (all cameras masked): no empty master/ folder to puzzle the recipient.
   if (readdirSync(join(temp, 'master')).length === 0) rmSync(join(temp, 'master'), { recursive: true });
@@ -168,6 +170,7 @@ async function build(job: PackageJob, progress: Progress): Promise<string> {
   if (job.signal.aborted) throw new ExportCancelled();
 
   const final = moveIntoPlace(temp, ctx.exportsDir, job.name);
+  await job.withheld?.seal(sumsSha256);
   enterSealed(job, basename(final), sumsSha256);
   progress(1, 'Done');
   return final;
@@ -268,22 +271,18 @@ async function writeSignedSums(job: PackageJob, media: readonly ManifestFile[]):
 }
 
 /** A cancelled or failed export: its folder removed and the ledger told why; returns the error to throw. */
-function discard(job: PackageJob, error: unknown): Error {
+async function discard(job: PackageJob, error: unknown): Promise<Error> {
   const { ctx, req } = job;
   const cancelled = error instanceof ExportCancelled;
   const failure = cancelled ? error : asExportError(error, ctx.exportsDir); // while the disk is still as full as it was
   rmSync(job.temp, { recursive: true, force: true });
-  const store = storeFolder(job);
-  if (store) rmSync(store, { recursive: true, force: true });
+  await job.withheld?.discard();
   const changed = error instanceof FootageChangedError ? { segment: error.segment, recordedSha256: error.expected, foundSha256: error.actual } : {};
   ctx.ledger.append({ name: ctx.user, role: ctx.role }, cancelled ? 'evidence.export-cancelled' : 'evidence.export-failed', req.caseReference, {
     packageId: job.packageId, caseReference: req.caseReference, reason: req.reason, role: ctx.role, ...(cancelled ? {} : { code: (failure as WatchroomError).code, error: failure.message, ...changed }),
   });
   return failure;
 }
-
-/** Where this export's withheld masters are kept. */
-const storeFolder = (job: PackageJob) => (job.ctx.privacy ? join(job.ctx.privacy.storeDir, job.packageId) : null);
 
 /** Renames the finished package to `name` (or name-2, -3 … if taken); never onto another package. */
 function moveIntoPlace(temp: string, dir: string, name: string): string {

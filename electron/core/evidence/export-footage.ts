@@ -17,7 +17,8 @@ import type { ExportSources, ProvenSegment, SourceInclusion } from './export-sou
 import { probeMedia, runFfmpeg } from './ffmpeg-job.js';
 import { mediaName } from './package-files.js';
 import { feedProvenSources, provenBytes, readProven, type ProvenSource } from './verified-sources.js';
-import { withheldMaster, type AppliedMasks, type WithheldMaster } from './withheld-masters.js';
+import type { AppliedMasks, WithheldMaster } from './withheld-masters.js';
+import type { WithheldStore } from './withheld-store.js';
 
 export type Progress = (fraction: number, stage: string) => void;
 
@@ -66,9 +67,9 @@ export interface FootageJob {
   workingCopy: boolean;
   /**
    * Where a masked camera's unmasked masters go instead of the package (the workstation's evidence
-   * store), as a folder and as the manifest names it; null when an administrator let them into this export.
+   * store); null when an administrator let them into this export.
    */
-  withholdTo: { dir: string; shown: string } | null;
+  withheld: WithheldStore | null;
   signal: AbortSignal;
   progress: Progress;
   /** The hash the ledger took of a source segment when it closed. */
@@ -99,12 +100,12 @@ export async function copyFootage(job: FootageJob, plans: readonly CameraPlan[])
     // A masked camera's picture leaves only with its masks burned in; its master stays behind unless
     // allowed out, and is written straight into the evidence store: not even a half-built package
     // on the exports disk (a share, a removable disk) ever holds it.
-    const withholding = plan.masks && job.withholdTo ? job.withholdTo : null;
-    const masterDir = withholding ? privateFolder(withholding.dir) : job.temp;
+    const store = plan.masks ? job.withheld : null;
+    const masterDir = store ? privateFolder(store.workDir) : job.temp;
     for (const clip of plan.clips) {
       const master = await copyMaster(copying, plan.camera, clip, masterDir);
       const working = plan.masks || job.workingCopy ? await makeWorkingCopy(copying, plan.camera, clip, master, plan.masks) : null;
-      if (withholding) withheld.push(withheldMaster(withholding, master.file));
+      if (store) withheld.push(await store.keep(master.file, join(master.dir, master.file.path)));
       else files.push(master.file);
       if (working) files.push(working);
       clipsOut.push({ master: master.file.path, actualStartUtc: master.file.startUtc, actualEndUtc: master.file.endUtc });

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AuditLedger } from '../electron/core/audit/audit-ledger.js';
 import { buildPackage } from '../electron/core/evidence/evidence-export.js';
+import { localExportSources } from '../electron/core/evidence/export-sources.js';
 import { verifyPackage } from '../electron/core/evidence/package-verifier.js';
 import { loadOrCreateSigningKey } from '../electron/core/evidence/signing-key.js';
 import { masksSha256 } from '../electron/core/masks/masks-module.js';
@@ -77,7 +78,7 @@ try {
   const key = loadOrCreateSigningKey(join(work, 'keys'));
   const trusted = new Set([key.fingerprint]);
   const ctx = {
-    recordingsRoot: root, index, ledger, key, exportsDir: join(work, 'exports'), appVersion: 'bench',
+    sources: localExportSources({ recordingsRoot: root, index, ledger }), ledger, key, exportsDir: join(work, 'exports'), appVersion: 'bench',
     camera: (id: string) => ({ id, name: 'Bench camera', url: 'rtsp://127.0.0.1/bench' }), user: 'bench', role: 'admin' as const,
     ...(values.masked ? { privacy: { masks: async () => ({ version: 1, sha256: masksSha256(BENCH_MASKS), polygons: BENCH_MASKS }), storeDir: join(work, 'evidence-store') } } : {}),
   };

@@ -17,6 +17,7 @@ import { WatchroomError } from '../../shared/errors.js';
 import { canonicalJson } from '../../electron/core/canonical-json.js';
 import { AuditLedger, entryHash } from '../../electron/core/audit/audit-ledger.js';
 import { buildPackage } from '../../electron/core/evidence/evidence-export.js';
+import { localExportSources } from '../../electron/core/evidence/export-sources.js';
 import type { SegmentIndex, SegmentRow } from '../../electron/core/recording/segment-index.js';
 import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
 import { formatSums } from '../../electron/core/evidence/package-files.js';
@@ -372,7 +373,7 @@ describe('evidence export', () => {
       copyFileSync(join(h.dataDir, 'audit.jsonl'), join(keys, 'audit.jsonl'));
       const ledger = new AuditLedger(join(keys, 'audit.jsonl'));
       const ctx = {
-        recordingsRoot: h.core.recordings.root, index: h.core.recordings.index, ledger, key: loadOrCreateSigningKey(keys), exportsDir: join(mountPoint, 'exports'),
+        sources: localExportSources({ recordingsRoot: h.core.recordings.root, index: h.core.recordings.index, ledger }), ledger, key: loadOrCreateSigningKey(keys), exportsDir: join(mountPoint, 'exports'),
         appVersion: 'test', camera: (id: string) => ({ id, name: id, url: 'rtsp://127.0.0.1/' }), user: 'tester', role: 'admin' as const,
       };
       const error = await buildPackage(ctx, request(), new AbortController().signal, () => undefined).then(() => null, (e: unknown) => e as WatchroomError);
@@ -592,7 +593,7 @@ describe('custody that holds', () => {
       },
     });
     const key = loadOrCreateSigningKey(dir);
-    const ctx = { recordingsRoot: h.core.recordings.root, index, ledger, key, exportsDir: join(dir, 'exports'), appVersion: 'test', camera: (id: string) => ({ id, name: id, url: 'rtsp://127.0.0.1/' }), user: 'tester', role: 'admin' as const };
+    const ctx = { sources: localExportSources({ recordingsRoot: h.core.recordings.root, index, ledger }), ledger, key, exportsDir: join(dir, 'exports'), appVersion: 'test', camera: (id: string) => ({ id, name: id, url: 'rtsp://127.0.0.1/' }), user: 'tester', role: 'admin' as const };
     try {
       const built = await buildPackage(ctx, request({ workingCopy: false }), new AbortController().signal, () => undefined);
       const manifest = JSON.parse(readFileSync(join(built, 'manifest.json'), 'utf8'));

@@ -95,7 +95,7 @@ export async function findCaptureEntries(entries: AsyncIterable<{ entry: AuditEn
 }
 
 /** What proves a recorded segment unchanged: its capture entry, the hash that entry holds for it, and its inclusion path. */
-export interface SegmentCapture {
+export interface CaptureProof {
   entry: AuditEntry;
   sha256: string;
   /** Null for an older ledger's own `segment.closed` entry. */
@@ -114,7 +114,7 @@ export function proveSegment(
   readAt: (offset: number) => AuditEntry | null,
   row: CapturedSegment & { ledgerOffset: number | null; proof: InclusionProof | null },
   trusted: (offset: number) => boolean = () => true,
-): SegmentCapture | null {
+): CaptureProof | null {
   const entry = row.ledgerOffset === null || !trusted(row.ledgerOffset) ? null : readAt(row.ledgerOffset);
   if (!entry) return null;
   if (row.proof) return checkInclusion(row, row.proof, entry) ? null : { entry, sha256: row.sha256, proof: row.proof, sealedAfterRestart: entry.details?.afterRestart === true };

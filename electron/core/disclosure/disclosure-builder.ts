@@ -85,7 +85,7 @@ export function disclosureBuilder(deps: DisclosureBuilderDeps): DisclosureBuilde
     // Checked again as the build starts: the requester may have been disabled, or the footage gone, since the approval.
     try {
       const role = requireStillAllowed(request, deps.requester(request.requestedBy.id));
-      deps.exports.check(request.export, { role });
+      await deps.exports.check(request.export, { role });
       return deps.exports.start(request.export, approvalOf(request), onEnd(request.id), jobId).id;
     } catch (error) {
       await ended(request.id, { state: 'failed', failure: error instanceof Error ? error.message : String(error) });

@@ -75,7 +75,7 @@ function requestHandlers(repository: DisclosureRepository, deps: DisclosureDeps)
   return {
     requestDisclosure: async (input, ctx) => {
       requireWritableLedger(deps.ledger);
-      deps.exports.check(input.export, personOf(ctx));
+      await deps.exports.check(input.export, personOf(ctx));
       const request: DisclosureRequest = { id: randomUUID(), requestedBy: personOf(ctx), requestedAt: Date.now(), requestedOn: deps.node, export: input.export, legalBasis: input.legalBasis, state: 'pending', decidedBy: null, decidedAt: null, note: null, jobId: null, packageName: null, failure: null };
       await repository.insert(request);
       const { export: e } = request;
@@ -94,7 +94,7 @@ function decisionHandlers(repository: DisclosureRepository, builder: DisclosureB
       // Checked first for a clear answer, then again in the directory's write against the account as it is then.
       const role = requireStillAllowed(request, deps.person(request.requestedBy.id));
       requireWritableLedger(deps.ledger);
-      deps.exports.check(request.export, { role }); // footage retention removed since the request: nothing approved, nothing built
+      await deps.exports.check(request.export, { role }); // footage retention removed since the request: nothing approved, nothing built
       const approved = await repository.decide(id, 'approved', approver, Date.now(), note, (asked, now) => void requireStillAllowed(asked, now));
       // Built here when asked here; otherwise the requester's workstation hears of it and builds it there.
       // The decision stands (and is recorded) even if the build cannot start; the request then says why.

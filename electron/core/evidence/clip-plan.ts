@@ -1,16 +1,17 @@
 /**
  * Which recorded segments make up an export, split into clips: one master file per stretch of
- * continuous recording from one ffmpeg run (a gap or a restart starts a new clip, so no master ever
- * pretends time was continuous where it was not).
+ * continuous recording from one ffmpeg run on one recorder (a gap, a restart or a failover to another
+ * recorder starts a new clip, so no master ever pretends time was continuous where it was not, and
+ * each clip's custody is one recorder's to prove).
  */
-import type { SegmentRow } from '../recording/segment-index.js';
+import type { ProvenSegment } from './export-sources.js';
 
 /** Segments further apart than this are a gap in the recording. */
 export const GAP_MS = 250;
 
 export interface ClipPlan {
   cameraId: string;
-  segments: SegmentRow[];
+  segments: ProvenSegment[];
   /** The requested part of this clip, ms since epoch. */
   wantStartMs: number;
   wantEndMs: number;
@@ -21,12 +22,12 @@ export interface Gap {
   endMs: number;
 }
 
-export function planClips(cameraId: string, segments: readonly SegmentRow[], fromMs: number, toMs: number): { clips: ClipPlan[]; gaps: Gap[] } {
+export function planClips(cameraId: string, segments: readonly ProvenSegment[], fromMs: number, toMs: number): { clips: ClipPlan[]; gaps: Gap[] } {
   const clips: ClipPlan[] = [];
   for (const seg of segments) {
     const last = clips[clips.length - 1];
     const prev = last?.segments[last.segments.length - 1];
-    if (last && prev && prev.runId === seg.runId && seg.startMs - prev.endMs <= GAP_MS) last.segments.push(seg);
+    if (last && prev && prev.recorderId === seg.recorderId && prev.runId === seg.runId && seg.startMs - prev.endMs <= GAP_MS) last.segments.push(seg);
     else clips.push({ cameraId, segments: [seg], wantStartMs: 0, wantEndMs: 0 });
   }
   for (const c of clips) {

@@ -4,9 +4,10 @@
  *
  * The footage is proven as it is copied: every source segment must have its capture entry in the
  * ledger (its minute's `recording.minute`, whose root its inclusion path must lead to, or in older
- * ledgers its own `segment.closed`; a minute still open is sealed first), and the bytes ffmpeg reads
- * are hashed against it (verified-sources.ts); a difference stops the export with export.footage-changed. No file of a package is ever written twice: media names
- * carry the camera id and millisecond times, and ffmpeg runs with -n.
+ * ledgers its own `segment.closed`; a minute still open is sealed first: export-sources.ts), and the
+ * bytes ffmpeg reads are hashed against it (verified-sources.ts); a difference stops the export with
+ * export.footage-changed. No file of a package is ever written twice: media names carry the camera id
+ * and millisecond times, and ffmpeg runs with -n.
  *
  * Order matters for the chain of custody: media first (export-footage.ts: masters by `-c copy`,
  * working copies derived from the masters), then the manifest, then the ledger entry for the export
@@ -25,25 +26,24 @@ import type { Role } from '../../../shared/roles.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import type { AuditEntry } from '../../../shared/api.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
-import { checkInclusion } from '../audit/capture-proof.js';
-import { sealMinutesOf } from '../recording/minute-batches.js';
 import { canonicalJson } from '../canonical-json.js';
 import { sha256File } from '../recording/file-hash.js';
-import type { SegmentIndex, SegmentRow } from '../recording/segment-index.js';
 import { planClips } from './clip-plan.js';
-import { copyFootage, iso, type CameraPlan, type ManifestCamera, type ManifestFile, type Progress, type SourceInclusion } from './export-footage.js';
+import { copyFootage, iso, type CameraPlan, type ManifestCamera, type ManifestFile, type Progress } from './export-footage.js';
+import type { ExportSources, ProvenSegment } from './export-sources.js';
 import { ExportCancelled, isNoSpace } from './ffmpeg-job.js';
 import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, RECIPIENT_README, SIGNER_KEY, SUMS, SUMS_SIG, formatSums, recipientReadme, safeName, utcStamp } from './package-files.js';
 import { FootageChangedError } from './verified-sources.js';
 import type { AppliedMasks, WithheldMaster } from './withheld-masters.js';
+import { localWithheldStore, type WithheldStore } from './withheld-store.js';
 import type { SigningKey } from './signing-key.js';
 
-export interface ExportContext {
-  recordingsRoot: string;
-  index: SegmentIndex;
+/** What an export needs; its footage comes through `sources` (localExportSources on one machine). */
+export type ExportContext = ExportSettings & { sources: ExportSources };
+
+interface ExportSettings {
+  /** Where this workstation's entries go: the export, its failure, its sealing. */
   ledger: AuditLedger;
-  /** False for ledger bytes that may not be trusted (written while Watchroom was stopped). */
-  trustedLedgerOffset?: (offset: number) => boolean;
   key: SigningKey;
   exportsDir: string;
   appVersion: string;
@@ -81,6 +81,9 @@ export type { Progress };
 /** One export under way: what was asked, by whom, and the hidden folder it is built in. */
 interface PackageJob {
   ctx: ExportContext;
+  sources: ExportSources;
+  /** Where this export's withheld masters go; null when no camera can be masked (no privacy). */
+  withheld: WithheldStore | null;
   req: ExportRequest;
   signal: AbortSignal;
   packageId: string;
@@ -91,43 +94,52 @@ interface PackageJob {
 }
 
 /** Refuses a request that cannot give a package, before anything is written. */
-export function checkExportRequest(ctx: Pick<ExportContext, 'index' | 'camera'>, req: ExportRequest): void {
+export async function checkExportRequest(ctx: Pick<ExportSettings, 'camera'> & { sources: ExportSources }, req: ExportRequest): Promise<void> {
+  checkRequestedRange(ctx, req);
+  const found = await Promise.all(req.cameraIds.map((id) => ctx.sources.hasFootage(id, req.fromMs, req.toMs)));
+  if (!found.includes(true)) throw noRecording();
+}
+
+function checkRequestedRange(ctx: Pick<ExportSettings, 'camera'>, req: ExportRequest): void {
   if (req.toMs <= req.fromMs) throw new WatchroomError('export.bad-range', 'The end of the range must come after its start.');
   if (req.fromMs > Date.now()) throw new WatchroomError('export.bad-range', 'The range starts in the future.');
   for (const id of req.cameraIds) ctx.camera(id); // throws camera.not-found
-  if (req.cameraIds.every((id) => ctx.index.segments(id, req.fromMs, req.toMs).length === 0)) {
-    throw new WatchroomError('export.no-recording', 'Nothing was recorded on these cameras in that range.');
-  }
 }
 
+const noRecording = () => new WatchroomError('export.no-recording', 'Nothing was recorded on these cameras in that range.');
+
+
 export async function buildPackage(ctx: ExportContext, req: ExportRequest, signal: AbortSignal, progress: Progress): Promise<string> {
-  checkExportRequest(ctx, req);
+  const { sources } = ctx;
+  await checkExportRequest({ camera: ctx.camera, sources }, req);
   const exportedAt = Date.now();
   const packageId = randomUUID();
   mkdirSync(ctx.exportsDir, { recursive: true });
-  const job: PackageJob = { ctx, req, signal, packageId, exportedAt, name: `WR-${safeName(req.caseReference)}-${utcStamp(exportedAt)}`, temp: join(ctx.exportsDir, `.partial-${packageId}`) };
+  const withheld = ctx.privacy ? localWithheldStore(ctx.privacy.storeDir, packageId) : null;
+  const job: PackageJob = { ctx, sources, withheld, req, signal, packageId, exportedAt, name: `WR-${safeName(req.caseReference)}-${utcStamp(exportedAt)}`, temp: join(ctx.exportsDir, `.partial-${packageId}`) };
   try {
     return await build(job, progress);
   } catch (error) {
-    throw discard(job, error);
+    throw await discard(job, error);
   }
 }
 
 /** The steps, in the order the chain of custody needs (see the top of this file). */
 async function build(job: PackageJob, progress: Progress): Promise<string> {
-  const { ctx, req, temp } = job;
+  const { ctx, req, temp, sources } = job;
   for (const dir of ['master', 'working', 'custody']) if (dir !== 'working' || req.workingCopy) mkdirSync(join(temp, dir), { recursive: true });
-  // A minute still open is sealed now: the footage leaves proven by the ledger, never by the index alone.
-  for (const id of req.cameraIds) sealMinutesOf(ctx.index, (action, subject, details) => ctx.ledger.append('system', action, subject, details), ctx.index.segments(id, req.fromMs, req.toMs));
+  // A minute still open is sealed as the segments are listed, one camera after another.
+  const segments = new Map<string, ProvenSegment[]>();
+  for (const id of req.cameraIds) segments.set(id, await sources.segments(id, req.fromMs, req.toMs));
   const plans: CameraPlan[] = await Promise.all(
-    req.cameraIds.map(async (id) => ({ camera: ctx.camera(id), masks: (await ctx.privacy?.masks(id)) ?? null, ...planClips(id, ctx.index.segments(id, req.fromMs, req.toMs), req.fromMs, req.toMs) })),
+    req.cameraIds.map(async (id) => ({ camera: ctx.camera(id), masks: (await ctx.privacy?.masks(id)) ?? null, ...planClips(id, segments.get(id)!, req.fromMs, req.toMs) })),
   );
-  const capture = provenCaptureEntries(ctx, plans.flatMap((p) => p.clips).flatMap((c) => c.segments));
-  const captureSha256 = (seg: SegmentRow) => capture.get(seg.path)!.sha256;
-  const captureInclusion = (seg: SegmentRow) => capture.get(seg.path)!.inclusion;
-  const store = storeFolder(job);
-  const withholdTo = req.unmasked || !store ? null : { dir: store, shown: `evidence-store/${job.packageId}` };
-  const { files, cameras, withheld } = await copyFootage({ recordingsRoot: ctx.recordingsRoot, temp, workingCopy: req.workingCopy, withholdTo, signal: job.signal, progress, captureSha256, captureInclusion }, plans);
+  // Footage the ledger never saw close cannot be proven unchanged: refused before anything is copied.
+  const capture = await sources.prove(plans.flatMap((p) => p.clips).flatMap((c) => c.segments));
+  const captureSha256 = (seg: ProvenSegment) => capture.get(seg.path)!.sha256;
+  const captureInclusion = (seg: ProvenSegment) => capture.get(seg.path)!.inclusion;
+  const copied = { sources, temp, workingCopy: req.workingCopy, withheld: req.unmasked ? null : job.withheld, signal: job.signal, progress, captureSha256, captureInclusion };
+  const { files, cameras, withheld } = await copyFootage(copied, plans);
   // Every master withheld (all cameras masked): no empty master/ folder to puzzle the recipient.
   if (readdirSync(join(temp, 'master')).length === 0) rmSync(join(temp, 'master'), { recursive: true });
 
@@ -143,30 +155,10 @@ async function build(job: PackageJob, progress: Progress): Promise<string> {
   if (job.signal.aborted) throw new ExportCancelled();
 
   const final = moveIntoPlace(temp, ctx.exportsDir, job.name);
+  await job.withheld?.seal(sumsSha256);
   enterSealed(job, basename(final), sumsSha256);
   progress(1, 'Done');
   return final;
-}
-
-/** A source segment's capture: the entry, the hash it proves, and (for a minute) the inclusion proof. */
-interface ProvenCapture {
-  entry: AuditEntry;
-  sha256: string;
-  inclusion: SourceInclusion | null;
-}
-
-/**
- * Every source segment's capture entry. Footage the ledger never saw close cannot be proven
- * unchanged: refused before anything is copied.
- */
-function provenCaptureEntries(ctx: ExportContext, segments: readonly SegmentRow[]): Map<string, ProvenCapture> {
-  const capture = new Map<string, ProvenCapture>();
-  for (const seg of segments) {
-    const proven = seg.ledgerOffset !== null && ctx.trustedLedgerOffset?.(seg.ledgerOffset) === false ? null : captureEntry(ctx.ledger, seg);
-    if (!proven) throw new WatchroomError('export.footage-unproven', `Recorded segment ${seg.path} has no capture entry in the audit ledger that proves it, so nothing proves it unchanged since it was recorded. It was not exported.`);
-    capture.set(seg.path, proven);
-  }
-  return capture;
 }
 
 function manifestOf(job: PackageJob, cameras: ManifestCamera[], files: ManifestFile[], captureEntries: readonly AuditEntry[], withheld: WithheldMaster[]) {
@@ -264,36 +256,17 @@ async function writeSignedSums(job: PackageJob, media: readonly ManifestFile[]):
 }
 
 /** A cancelled or failed export: its folder removed and the ledger told why; returns the error to throw. */
-function discard(job: PackageJob, error: unknown): Error {
+async function discard(job: PackageJob, error: unknown): Promise<Error> {
   const { ctx, req } = job;
   const cancelled = error instanceof ExportCancelled;
   const failure = cancelled ? error : asExportError(error, ctx.exportsDir); // while the disk is still as full as it was
   rmSync(job.temp, { recursive: true, force: true });
-  const store = storeFolder(job);
-  if (store) rmSync(store, { recursive: true, force: true });
+  await job.withheld?.discard();
   const changed = error instanceof FootageChangedError ? { segment: error.segment, recordedSha256: error.expected, foundSha256: error.actual } : {};
   ctx.ledger.append({ name: ctx.user, role: ctx.role }, cancelled ? 'evidence.export-cancelled' : 'evidence.export-failed', req.caseReference, {
     packageId: job.packageId, caseReference: req.caseReference, reason: req.reason, role: ctx.role, ...(cancelled ? {} : { code: (failure as WatchroomError).code, error: failure.message, ...changed }),
   });
   return failure;
-}
-
-/** Where this export's withheld masters are kept. */
-const storeFolder = (job: PackageJob) => (job.ctx.privacy ? join(job.ctx.privacy.storeDir, job.packageId) : null);
-
-/**
- * A segment's capture entry, read where the index says it is, and agreeing with it: its minute's
- * entry, the row's inclusion path leading from its record to the entry's root; or its segment.closed.
- */
-function captureEntry(ledger: AuditLedger, seg: SegmentRow): ProvenCapture | null {
-  const entry = seg.ledgerOffset === null ? null : ledger.readAt(seg.ledgerOffset);
-  if (!entry) return null;
-  if (seg.proof) {
-    const afterRestart = entry.details?.afterRestart === true ? { sealedAfterRestart: true as const } : {};
-    return checkInclusion(seg, seg.proof, entry) ? null : { entry, sha256: seg.sha256, inclusion: { entrySeq: entry.seq, ...seg.proof, ...afterRestart } };
-  }
-  const closed = entry.action === 'segment.closed' && entry.details?.path === seg.path && typeof entry.details.sha256 === 'string';
-  return closed ? { entry, sha256: String(entry.details!.sha256), inclusion: null } : null;
 }
 
 /** Renames the finished package to `name` (or name-2, -3 … if taken); never onto another package. */

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { ExportJob, ExportRequest, VerificationReport } from '../../../shared/evidence.js';
 import type { Role } from '../../../shared/roles.js';
 import { checkExportRequest, type DisclosureApproval, type ExportContext } from './evidence-export.js';
+import { localExportSources, type ExportSources } from './export-sources.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import type { Handlers } from '../api/handlers.js';
 import type { MediaRoute } from '../feature-module.js';
@@ -93,6 +94,8 @@ export function createEvidenceService(deps: EvidenceDeps) {
   const partial = removePartialExports(deps.exportsDir);
   if (partial > 0) deps.logger.log('warn', 'evidence.partial-removed', { folders: partial });
   const jobs = new ExportJobs(deps.onExport);
+  // One machine: exports read this workstation's own recordings.
+  const sources = localExportSources(deps);
   const folders = verifiableFolders(deps);
 
   ingestInbox(deps);
@@ -113,9 +116,9 @@ export function createEvidenceService(deps: EvidenceDeps) {
       await jobs.close();
       await uploadsCleared;
     },
-    handlers: { ...exportHandlers(deps, jobs), ...packageHandlers(deps, folders), ...keyHandlers(deps) } satisfies Partial<Handlers>,
+    handlers: { ...exportHandlers(deps, sources, jobs), ...packageHandlers(deps, folders), ...keyHandlers(deps) } satisfies Partial<Handlers>,
     /** Four-eyes disclosure builds approved requests through the same jobs. */
-    disclosures: disclosureExports(deps, jobs),
+    disclosures: disclosureExports(deps, sources, jobs),
     /** A package made here as a zip, for the browser shell to download. */
     mediaRoutes: [packageDownloadRoute(deps)] satisfies MediaRoute[],
   };
@@ -196,9 +199,9 @@ export function requireWritableLedger(ledger: AuditLedger): void {
   if (status.state !== 'ok') throw new WatchroomError('export.audit-unavailable', `Exports wait until the audit ledger can be written again (${status.problem}); ${status.queued} entries are waiting for it.`);
 }
 
-/** Where exports come from: this workstation's recordings, ledger and key, exported as `person`. */
-function exportContext(deps: EvidenceDeps, person: { name: string; role: Role }, disclosure?: DisclosureApproval): ExportContext {
-  return { recordingsRoot: deps.recordingsRoot, index: deps.index, ledger: deps.ledger, trustedLedgerOffset: deps.trustedLedgerOffset, key: deps.signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role, privacy: { masks: deps.masks, storeDir: evidenceStoreDir(deps.dataDir) }, ...(disclosure ? { disclosure } : {}) };
+/** Where exports come from: `sources`, and this workstation's ledger and key, exported as `person`. */
+function exportContext(deps: EvidenceDeps, sources: ExportSources, person: { name: string; role: Role }, disclosure?: DisclosureApproval): ExportContext {
+  return { sources, ledger: deps.ledger, key: deps.signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role, privacy: { masks: deps.masks, storeDir: evidenceStoreDir(deps.dataDir) }, ...(disclosure ? { disclosure } : {}) };
 }
 
 /** An unmasked master leaves only with the permission for it, asked for in so many words. */
@@ -209,18 +212,19 @@ function checkUnmasked(person: { role: Role }, request: ExportRequest): void {
 }
 
 /** For four-eyes disclosure: the request checked as an export would be, and an approved one built as its requester. */
-function disclosureExports(deps: EvidenceDeps, jobs: ExportJobs) {
+function disclosureExports(deps: EvidenceDeps, sources: ExportSources, jobs: ExportJobs) {
   return {
-    check: (request: ExportRequest, person: { role: Role }) => (checkUnmasked(person, request), checkExportRequest({ index: deps.index, camera: deps.camera }, request)),
+    check: async (request: ExportRequest, person: { role: Role }) => (checkUnmasked(person, request), await checkExportRequest({ camera: deps.camera, sources }, request)),
+    /** After `check`: the build itself checks again, and fails the job if the footage went meanwhile. */
     start(request: ExportRequest, disclosure: DisclosureApproval, onEnd: (job: ExportJob) => void, id: string): ExportJob {
       requireWritableLedger(deps.ledger);
-      return jobs.start(exportContext(deps, disclosure.requestedBy, disclosure), request, onEnd, id);
+      return jobs.start(exportContext(deps, sources, disclosure.requestedBy, disclosure), request, onEnd, id);
     },
   };
 }
 export type DisclosureExports = ReturnType<typeof disclosureExports>;
 
-function exportHandlers(deps: EvidenceDeps, jobs: ExportJobs) {
+function exportHandlers(deps: EvidenceDeps, sources: ExportSources, jobs: ExportJobs) {
   return {
     startExport: async (request, ctx) => {
       // Footage for someone outside the organisation needs a second person: it goes through requestDisclosure.
@@ -228,7 +232,10 @@ function exportHandlers(deps: EvidenceDeps, jobs: ExportJobs) {
       requireWritableLedger(deps.ledger);
       const person = ctx.person ?? { name: 'system', role: 'admin' as const };
       checkUnmasked(person, request);
-      const job = jobs.start(exportContext(deps, person), request);
+      const exporting = exportContext(deps, sources, person);
+      // Checked here, so a request that cannot give a package is refused to the caller, not failed as a job.
+      await checkExportRequest({ camera: deps.camera, sources }, request);
+      const job = jobs.start(exporting, request);
       ctx.record(request.caseReference, { jobId: job.id, cameras: request.cameraIds, fromMs: request.fromMs, toMs: request.toMs, reason: request.reason, recipient: request.recipient, workingCopy: request.workingCopy, ...(request.unmasked ? { unmasked: request.unmasked } : {}) });
       return job;
     },

@@ -2,8 +2,8 @@
  * The media of an evidence package: each clip copied as a master (`-c copy` from the keyframe at or
  * before the requested start, so nothing is re-encoded) and, when asked, a working copy cut exactly
  * to the range and re-encoded from that master. ffmpeg reads the recorded segments from us, each
- * hashed against its capture entry as it goes (verified-sources.ts). Also the manifest's description
- * of every file and camera, and the export's progress.
+ * hashed against its capture entry as it goes (verified-sources.ts), whichever ExportSources they
+ * come through. Also the manifest's description of every file and camera, and the export's progress.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import { MASK_FILL } from '../../../shared/masks.js';
 import { writeMaskPng } from '../masks/mask-image.js';
 import { sha256File } from '../recording/file-hash.js';
-import type { InclusionProof } from '../audit/capture-proof.js';
-import type { SegmentRow } from '../recording/segment-index.js';
-import { keyframeOffsetsOfFile } from '../recording/ts-keyframes.js';
+import { keyframeOffsetsInTs, MAX_SEGMENT_BYTES } from '../recording/ts-keyframes.js';
 import type { ClipPlan, Gap } from './clip-plan.js';
+import type { ExportSources, ProvenSegment, SourceInclusion } from './export-sources.js';
 import { probeMedia, runFfmpeg } from './ffmpeg-job.js';
 import { mediaName } from './package-files.js';
-import { feedProvenSources } from './verified-sources.js';
-import { withheldMaster, type AppliedMasks, type WithheldMaster } from './withheld-masters.js';
+import { feedProvenSources, provenBytes, readProven, type ProvenSource } from './verified-sources.js';
+import type { AppliedMasks, WithheldMaster } from './withheld-masters.js';
+import type { WithheldStore } from './withheld-store.js';
 
 export type Progress = (fraction: number, stage: string) => void;
 
@@ -61,28 +61,22 @@ export interface ManifestFile {
 }
 
 export interface FootageJob {
-  recordingsRoot: string;
+  sources: ExportSources;
   /** The package's temporary folder, with master/ (and working/ if asked) already made. */
   temp: string;
   workingCopy: boolean;
   /**
    * Where a masked camera's unmasked masters go instead of the package (the workstation's evidence
-   * store), as a folder and as the manifest names it; null when an administrator let them into this export.
+   * store); null when an administrator let them into this export.
    */
-  withholdTo: { dir: string; shown: string } | null;
+  withheld: WithheldStore | null;
   signal: AbortSignal;
   progress: Progress;
   /** The hash the ledger took of a source segment when it closed. */
-  captureSha256(seg: SegmentRow): string;
+  captureSha256(seg: ProvenSegment): string;
   /** Where a source segment sits in the Merkle tree of its minute's capture entry; null for a segment.closed capture. */
-  captureInclusion(seg: SegmentRow): SourceInclusion | null;
+  captureInclusion(seg: ProvenSegment): SourceInclusion | null;
 }
-
-/**
- * A source segment's inclusion proof as the manifest gives it: the entry (by seq) and the path to its
- * root; `sealedAfterRestart` when that minute was sealed only at the start after a crash.
- */
-export type SourceInclusion = InclusionProof & { entrySeq: number; sealedAfterRestart?: true };
 
 /** A copy in progress: the job, the media names already given, and the progress bar. */
 interface Copying extends FootageJob {
@@ -106,12 +100,12 @@ export async function copyFootage(job: FootageJob, plans: readonly CameraPlan[])
     // A masked camera's picture leaves only with its masks burned in; its master stays behind unless
     // allowed out, and is written straight into the evidence store: not even a half-built package
     // on the exports disk (a share, a removable disk) ever holds it.
-    const withholding = plan.masks && job.withholdTo ? job.withholdTo : null;
-    const masterDir = withholding ? privateFolder(withholding.dir) : job.temp;
+    const store = plan.masks ? job.withheld : null;
+    const masterDir = store ? privateFolder(store.workDir) : job.temp;
     for (const clip of plan.clips) {
       const master = await copyMaster(copying, plan.camera, clip, masterDir);
       const working = plan.masks || job.workingCopy ? await makeWorkingCopy(copying, plan.camera, clip, master, plan.masks) : null;
-      if (withholding) withheld.push(withheldMaster(withholding, master.file));
+      if (store) withheld.push(await store.keep(master.file, join(master.dir, master.file.path)));
       else files.push(master.file);
       if (working) files.push(working);
       clipsOut.push({ master: master.file.path, actualStartUtc: master.file.startUtc, actualEndUtc: master.file.endUtc });
@@ -132,24 +126,31 @@ function privateFolder(dir: string): string {
 async function copyMaster(copying: Copying, camera: ManifestCameraRef, clip: ClipPlan, dir: string): Promise<{ file: ManifestFile; dir: string; startMs: number }> {
   const first = clip.segments[0]!;
   const wantOffset = (clip.wantStartMs - first.startMs) / 1000;
+  // ffmpeg reads the segments from us, each hashed against its capture entry as it goes. The first
+  // (a few MB) is read once and proven before ffmpeg starts: the same bytes give its keyframes.
+  const [head, ...rest] = clip.segments.map((seg) => provenSource(copying, seg));
+  const firstBytes = await readProven(head!, MAX_SEGMENT_BYTES, copying.signal);
   // Copying cannot start between keyframes: begin at the last keyframe at or before the start.
-  const keyframes = await keyframeOffsetsOfFile(join(copying.recordingsRoot, first.path));
+  const keyframes = keyframeOffsetsInTs(firstBytes);
   const kf = keyframes.filter((k) => k <= wantOffset + 0.001).pop() ?? 0;
   const startMs = Math.round(first.startMs + kf * 1000);
   const copySeconds = (clip.wantEndMs - startMs) / 1000;
   const path = `master/${mediaName(camera, startMs, clip.wantEndMs, '.mp4', copying.taken)}`;
   const stage = `Copying ${camera.name}`;
-  // ffmpeg reads the segments from us, each hashed against its capture entry as it goes.
-  const sources = clip.segments.map((seg) => ({ path: seg.path, file: join(copying.recordingsRoot, seg.path), captureSha256: copying.captureSha256(seg) }));
   await runFfmpeg(
     ['-f', 'mpegts', '-i', 'pipe:0', '-map', '0:v:0', '-c', 'copy', '-ss', kf.toFixed(3), '-t', copySeconds.toFixed(3), '-movflags', '+faststart', '-f', 'mp4', join(dir, path)],
     copying.signal,
     (s) => copying.meter.during(s, 1, stage),
-    (stdin) => feedProvenSources(sources, stdin, copying.signal),
+    (stdin) => feedProvenSources([provenBytes(head!, firstBytes), ...rest], stdin, copying.signal),
   );
   copying.meter.finished(clipSeconds(clip), 1);
   const file = await describeMedia(dir, path, camera.id, startMs, null, `ffmpeg -c copy of ${clip.segments.length} recorded MPEG-TS segment(s) from the keyframe at or before the requested start; no re-encoding`);
   return { file, dir, startMs };
+}
+
+/** A segment as ffmpeg is fed it: its bytes from the export's sources, and the hash they must have. */
+function provenSource(copying: Copying, seg: ProvenSegment): ProvenSource {
+  return { label: seg.path, open: () => copying.sources.open(seg), captureSha256: copying.captureSha256(seg) };
 }
 
 /** The working copy of one clip: cut exactly to the requested range from its master, re-encoded, with the camera's masks burned in if it has any. */

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExportJob, ExportRequest } from '../../../shared/evidence.js';
 import { WatchroomError } from '../../../shared/errors.js';
-import { buildPackage, checkExportRequest, type ExportContext } from './evidence-export.js';
+import { buildPackage, type ExportContext } from './evidence-export.js';
 import { ExportCancelled } from './ffmpeg-job.js';
 
 /** Progress events at most this often per job. */
@@ -29,11 +29,11 @@ export class ExportJobs {
   constructor(private readonly onChange: (job: ExportJob) => void) {}
 
   /**
-   * Validates at once (errors are thrown to the caller), then builds in the background; `onEnd` hears
-   * how it ended. `id`: one the caller recorded before starting (a disclosure's claim to build).
+   * Builds in the background; `onEnd` hears how it ended. The caller checks the request first
+   * (checkExportRequest), so that its mistakes are thrown to it rather than failing a job. `id`: one
+   * the caller recorded before starting (a disclosure's claim to build).
    */
   start(ctx: ExportContext, req: ExportRequest, onEnd?: (job: ExportJob) => void, id: string = randomUUID()): ExportJob {
-    checkExportRequest(ctx, req);
     const abort = new AbortController();
     const job: ExportJob = { id, state: 'running', fraction: 0, etaMs: null, stage: 'Starting', caseReference: req.caseReference };
     const startedAt = Date.now();

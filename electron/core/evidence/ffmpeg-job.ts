@@ -21,7 +21,7 @@ export function isNoSpace(text: string): boolean {
  * `feed`, when given, writes ffmpeg's standard input (`-i pipe:0`); if it fails, ffmpeg is stopped
  * and the feed's error is the run's. ffmpeg never overwrites a file (`-n`): every output is new.
  */
-export async function runFfmpeg(args: string[], signal: AbortSignal, onSeconds: (s: number) => void, feed?: (stdin: Writable) => Promise<void>): Promise<void> {
+export async function runFfmpeg(args: string[], signal: AbortSignal, onSeconds: (s: number) => void, feed?: (stdin: Writable) => Promise<unknown>): Promise<void> {
   if (signal.aborted) throw new ExportCancelled();
   const child = spawnSupervised('ffmpeg', ['-hide_banner', '-v', 'error', '-progress', 'pipe:1', '-nostats', '-n', ...(feed ? [] : ['-nostdin']), ...args]);
   // ffmpeg closes its input once it has the clip: that EPIPE is expected, not a crash.

@@ -4,7 +4,6 @@
  * recording, sets it on keyframes) and their PTS. One pass over a few MB in Node instead of an
  * ffprobe process, whose start-up alone cost more than a whole export's copy (bench:evidence).
  */
-import { readRegular } from '../regular-file.js';
 import { TS_PACKET, videoPid } from './ts-stream-type.js';
 
 /** The 33-bit PTS in a PES header, or null if it carries none. */
@@ -37,11 +36,4 @@ export function keyframeOffsetsInTs(bytes: Buffer): number[] {
 }
 
 /** A segment is at most this large (10 minutes of 4K): a bigger "segment" is not read into memory. */
-const MAX_SEGMENT_BYTES = 2 ** 30;
-
-export async function keyframeOffsetsOfFile(file: string): Promise<number[]> {
-  // A regular file only, never waiting in open: regular-file.ts says why.
-  const bytes = await readRegular(file, MAX_SEGMENT_BYTES);
-  if (!bytes) throw new Error(`${file} is larger than any recorded segment.`);
-  return keyframeOffsetsInTs(bytes);
-}
+export const MAX_SEGMENT_BYTES = 2 ** 30;

@@ -169,14 +169,12 @@ export function createCore(options: CoreOptions): Core {
   const evidence = createEvidenceService({
     dataDir,
     exportsDir: options.exportsDir ?? join(dataDir, 'exports'),
-    recordingsRoot: recording.root,
-    index: recording.index,
-    ledger: audit.ledger,
-    trustedLedgerOffset: audit.trustedOffset,
-    signingKey: audit.signingKey,
+    // This machine's recordings and ledger (a site's workstation has none of the first).
+    recordingsRoot: recording.root, index: recording.index, ledger: audit.ledger, trustedLedgerOffset: audit.trustedOffset, signingKey: audit.signingKey,
     logger,
     appVersion: options.appVersion,
     camera: cameras.describe,
+    siteWorkstation: siteOptions?.role === 'workstation',
     onExport: (job) => emit({ type: 'export.progress', job }),
     masks: masks.current,
     ...(options.maxReceivedFileBytes ? { maxReceivedFileBytes: options.maxReceivedFileBytes } : {}),

@@ -127,6 +127,13 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
     await waitFor('workstation 2 to list the bookmark', async () => (await w2.api.listBookmarks({ text: 'Van at the gate' })).some((b) => b.id === made.id));
   });
 
+  it('says on a workstation that exporting from the recorders is not built yet, for an export and a disclosure request alike, and asks nothing', async () => {
+    const asked = { cameraIds: [ids.gate], fromMs: Date.now() - 20_000, toMs: Date.now() - 10_000, reason: 'Van at the gate', caseReference: 'SITE-1', workingCopy: false };
+    await expect(w1.api.startExport({ ...asked, recipient: null })).rejects.toMatchObject({ code: 'export.site-pending' });
+    await expect(w1.api.requestDisclosure({ export: { ...asked, recipient: { person: 'DC Shah', organisation: 'Met' } }, legalBasis: { basis: 'court', text: 'Order 7' } })).rejects.toMatchObject({ code: 'export.site-pending' });
+    expect(await w2.api.listDisclosureRequests()).toEqual([]);
+  });
+
   it('keeps the footage of a bookmark locked on a workstation out of every recorder’s retention, until the lock is lifted', async () => {
     const investigator = await w1.as('ivy', 'investigator');
     const mark = await investigator.api.createBookmark({ cameraIds: [ids.gate], atMs: Date.now() - 1_000, beforeMs: 5_000, afterMs: 5_000, title: 'Keep this', notes: '', tags: [], caseReference: 'CASE-9' });

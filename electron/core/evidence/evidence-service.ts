@@ -45,6 +45,8 @@ export interface EvidenceDeps {
   onExport(job: ExportJob): void;
   /** Largest file accepted into <data>/received/ (default MAX_RECEIVED_FILE_BYTES). */
   maxReceivedFileBytes?: number;
+  /** A site's workstation, whose footage is on the recorders: exports from there are not built yet. */
+  siteWorkstation?: boolean;
   // Privacy masks (issue 12, point 1)
   /** A camera's current privacy masks (null: none), burned into what its exports carry. */
   masks(cameraId: string): Promise<AppliedMasks | null>;
@@ -90,12 +92,20 @@ function removePartialExports(exportsDir: string): number {
   return partial.length;
 }
 
+/** What a site's workstation answers for now (docs/design/site-exports.md, stage C). */
+const SITE_EXPORTS_PENDING: ExportSources = {
+  hasFootage: () => Promise.reject(new WatchroomError('export.site-pending', 'This workstation is part of a site, whose footage is kept by its recorders, and exporting from the recorders is not built yet. Nothing was exported or asked for.')),
+  segments: () => Promise.resolve([]),
+  prove: () => Promise.resolve(new Map()),
+  open: () => Promise.reject(new Error('no footage here')),
+};
+
 export function createEvidenceService(deps: EvidenceDeps) {
   const partial = removePartialExports(deps.exportsDir);
   if (partial > 0) deps.logger.log('warn', 'evidence.partial-removed', { folders: partial });
   const jobs = new ExportJobs(deps.onExport);
-  // One machine: exports read this workstation's own recordings.
-  const sources = localExportSources(deps);
+  // One machine: exports read this workstation's own recordings. A site's workstation has none.
+  const sources = deps.siteWorkstation ? SITE_EXPORTS_PENDING : localExportSources(deps);
   const folders = verifiableFolders(deps);
 
   ingestInbox(deps);

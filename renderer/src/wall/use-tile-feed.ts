@@ -1,9 +1,13 @@
 /**
  * Which feed a tile shows. A change of camera or stream keeps the old picture on screen until the new
- * one plays (or, if it cannot, for a few seconds at most), so a tour or a maximise never goes black.
+ * one plays, so a tour or a maximise never goes black. Another camera is waited for a few seconds at
+ * most: past that, the tile owns up to what it was asked to show. The same camera's other stream
+ * (sub ↔ main on a maximise) is waited for until it plays or fails, however busy the machine: the
+ * picture meanwhile is still that camera's, live.
  */
 import { useEffect, useState } from 'react';
-import { streamKey, type StreamVariant } from '../../../shared/events.js';
+import { streamKey, type StreamState, type StreamVariant } from '../../../shared/events.js';
+import { useStreamStatus } from './stream-status-store';
 
 export interface Feed {
   cameraId: string;
@@ -11,8 +15,10 @@ export interface Feed {
 }
 export const feedKey = (f: Feed) => streamKey(f.cameraId, f.stream);
 
-/** How long a picture is kept while the next one cannot play. */
+/** How long another camera's picture is kept while the next one cannot play. */
 const HOLD_PICTURE_MS = 3_000;
+/** States in which a stream will not play without someone fixing something. */
+const FAILED: ReadonlySet<StreamState> = new Set(['unauthorized', 'unreachable', 'unsupported']);
 
 export interface TileFeed {
   /** The feed on screen, or null for an empty tile. */
@@ -31,12 +37,15 @@ export function useTileFeed(wanted: Feed | null): TileFeed {
   const shown = wanted === null ? null : (onScreen ?? wanted);
   const switching = shown !== null && wanted !== null && feedKey(shown) !== feedKey(wanted);
   const wantedKey = wanted ? feedKey(wanted) : '';
+  const sameCamera = switching && shown.cameraId === wanted.cameraId;
+  const wantedState = useStreamStatus(switching ? wanted.cameraId : undefined, wanted?.stream)?.state;
+  const wantedFailed = wantedState !== undefined && FAILED.has(wantedState);
   useEffect(() => {
-    if (!switching) return;
-    const timer = setTimeout(() => setOnScreen(wanted), HOLD_PICTURE_MS);
+    if (!switching || (sameCamera && !wantedFailed)) return;
+    const timer = setTimeout(() => setOnScreen(wanted), sameCamera ? 0 : HOLD_PICTURE_MS);
     return () => clearTimeout(timer);
     // Keyed by the wanted feed: a new one restarts the wait.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [switching, wantedKey]);
+  }, [switching, wantedKey, sameCamera, wantedFailed]);
   return { shown, wanted, switching, playing: (feed) => feed !== shown && setOnScreen(feed) };
 }

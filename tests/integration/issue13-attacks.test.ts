@@ -1,0 +1,397 @@
+/**
+ * Issue 13 attacks: a site's admission, people, data folders, evidence locks and malformed rows, as an
+ * outsider would try them (someone with the directory's login, a curious operator, someone with a
+ * workstation's files). Each test asserts the correct behaviour: a failing test is a hole.
+ *
+ * One PostgreSQL cluster; the main site is one real recorder process (rec-a) and two workstation
+ * cores (ws-1, ws-2), all admitted; a second, fresh database is a site before its first admission.
+ */
+import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOrCreateSigningKey, type SigningKey } from '../../electron/core/evidence/signing-key.js';
+import { keysDir } from '../../electron/core/evidence/workstation-key.js';
+import { NODE_TOKEN_HEADER, signNodeRequest } from '../../electron/core/recorders/node-signature.js';
+import { loadOrCreateSealingKey, type SealingKey } from '../../electron/core/recorders/password-seal.js';
+import { signAdmission } from '../../electron/core/recorders/site-admission.js';
+import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
+import { TEST_PASSWORD } from '../fixtures/people.js';
+import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
+import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
+import { admitProcesses, workstationFingerprint } from '../fixtures/site-admission.js';
+import { startTestHost, type TestHost } from '../fixtures/test-host.js';
+import { waitFor } from '../fixtures/wait-for.js';
+
+const PASSWORD = 'Attack13-gate-pw-4471';
+
+let cluster: TestPostgres;
+let url: string;
+let gate: TestCamera;
+let recA: RecorderProcess;
+let w1: TestHost;
+let w2: TestHost;
+let gateId = '';
+const extraHosts: TestHost[] = [];
+const servers: Server[] = [];
+const tempDirs: string[] = [];
+
+const sql = <R extends Record<string, unknown> = Record<string, unknown>>(q: string, values: unknown[] = []) => cluster.query<R>(url, q, values);
+const notify = (topic: string, id = '') => sql(`SELECT pg_notify('watchroom', $1)`, [JSON.stringify({ topic, id })]);
+const tempDir = (name: string) => {
+  const d = mkdtempSync(join(tmpdir(), `watchroom-attack13-${name}-`));
+  tempDirs.push(d);
+  return d;
+};
+/** A stranger's keys: someone with the directory's login, not the site key. */
+const strangerKeys = (name: string): { signing: SigningKey; sealing: SealingKey } => {
+  const d = tempDir(name);
+  return { signing: loadOrCreateSigningKey(join(d, 'keys')), sealing: loadOrCreateSealingKey(join(d, 'keys')) };
+};
+const filesContaining = (dir: string, text: string) => {
+  try {
+    return execFileSync('grep', ['-rlF', '--', text, dir], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+};
+/** The bookmark locks a recorder's own index holds (read as its retention would, from its file). */
+const locksOf = (r: RecorderProcess, bookmarkId: string) => {
+  const db = new Database(join(r.dataDir, 'recordings.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT camera_id FROM locks WHERE reason = ?').all(`bookmark:${bookmarkId}`);
+  } finally {
+    db.close();
+  }
+};
+const sealedEnvelopes = async () => (await sql<{ id: string; secret: Record<string, unknown> | null }>('SELECT id, secret FROM cameras')).filter((r) => r.secret);
+const listen = async (server: Server) => {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+
+beforeAll(async () => {
+  cluster = await startTestPostgres();
+  url = await cluster.createDatabase();
+  gate = await startTestCamera({ codec: 'h264', label: 'Gate13', username: 'viewer', password: PASSWORD });
+  recA = await startRecorderProcess(url, 'rec-a');
+  await waitFor('rec-a to join the directory', async () => (await sql("SELECT id FROM nodes WHERE id = 'rec-a' AND sealing_key <> ''")).length === 1, 60_000);
+  const workstation = (nodeId: string) => startTestHost({ directory: { url }, site: { role: 'workstation', name: `Workstation ${nodeId}`, nodeId } });
+  [w1, w2] = await Promise.all([workstation('ws-1'), workstation('ws-2')]);
+  await Promise.all([w1.core.directoryReady, w2.core.directoryReady]);
+  await admitProcesses(w1.api, [recA, { id: 'ws-1', fingerprint: workstationFingerprint(w1.dataDir) }, { id: 'ws-2', fingerprint: workstationFingerprint(w2.dataDir) }]);
+  gateId = (await w1.api.addCamera({ name: 'Gate13', url: gate.url, username: 'viewer', password: PASSWORD })).id;
+  await waitFor('rec-a to record the gate', () => recA.footage(gateId).length > 0, 90_000);
+}, 240_000);
+
+afterAll(async () => {
+  for (const s of servers) s.closeAllConnections?.(), s.close();
+  for (const h of extraHosts) await h.close().catch(() => undefined);
+  await w1?.close();
+  await w2?.close();
+  if (recA) {
+    try {
+      process.kill(recA.child.pid!, 'SIGCONT');
+    } catch {
+      /* gone */
+    }
+    await recA.stop();
+  }
+  await stopAllTestCameras();
+  await cluster?.stop();
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('issue 13 attacks: admission', () => {
+  it('refuses the Site processes list and admissions to a non-administrator', async () => {
+    const op = await w1.as('oscar13', 'operator');
+    const inv = await w1.as('ines13', 'investigator');
+    for (const p of [op, inv]) {
+      await expect(p.api.listSiteNodes()).rejects.toMatchObject({ code: 'auth.forbidden' });
+      await expect(p.api.admitSiteNode({ nodeId: 'rec-a', fingerprint: recA.fingerprint })).rejects.toMatchObject({ code: 'auth.forbidden' });
+    }
+  });
+
+  it('refuses a node request with no token, a skewed or expired one, a replay, a borrowed name, and one from a registered but unadmitted process', async () => {
+    const path = `/footage/${gateId}?fromMs=0&toMs=${Date.now() + 60_000}`;
+    const get = (token?: string) => fetch(recA.url + path, token ? { headers: { [NODE_TOKEN_HEADER]: token } } : {}).then((r) => r.status);
+    const ws1 = loadOrCreateSigningKey(keysDir(w1.dataDir));
+    expect(await get()).toBe(401);
+    expect(await get('garbage')).toBe(401);
+    expect(await get('a.b.c.d')).toBe(401);
+    expect(await get(signNodeRequest(ws1, 'ws-1', path, Date.now() + 10 * 60_000)), 'a token dated ten minutes ahead').toBe(401);
+    expect(await get(signNodeRequest(ws1, 'ws-1', path, Date.now() - 2 * 60_000)), 'an expired token').toBe(401);
+    const token = signNodeRequest(ws1, 'ws-1', path);
+    expect(await get(token)).toBe(200);
+    expect(await get(token), 'a replay').toBe(401);
+    expect(await get(signNodeRequest(ws1, 'rec-a', path)), 'ws-1’s key under rec-a’s name').toBe(401);
+    // A process the writer registered (alive, heartbeating) but nobody admitted.
+    const stray = strangerKeys('stray');
+    await sql("INSERT INTO nodes (id, role, name, url, public_key, sealing_key, up_since, seen_at) VALUES ('ws-stray', 'workstation', 'Stray', '', $1, '', now(), now())", [stray.signing.publicKeyPem]);
+    await notify('nodes', 'ws-stray');
+    expect(await get(signNodeRequest(stray.signing, 'ws-stray', path))).toBe(401);
+    // The writer puts the stray key under admitted ws-2's name: still not ws-2's admitted key.
+    await sql("UPDATE nodes SET public_key = $1 WHERE id = 'ws-2'", [stray.signing.publicKeyPem]);
+    await notify('nodes', 'ws-2');
+    expect(await get(signNodeRequest(stray.signing, 'ws-2', path))).toBe(401);
+    await sql("DELETE FROM nodes WHERE id = 'ws-stray'");
+    // ws-2's own heartbeat puts its key back.
+    await waitFor('ws-2 to register its own key again', async () => (await sql<{ public_key: string }>("SELECT public_key FROM nodes WHERE id = 'ws-2'"))[0]?.public_key === loadOrCreateSigningKey(keysDir(w2.dataDir)).publicKeyPem);
+  });
+
+  it('ignores admissions the site key did not sign: a bad signature, garbage, one for other keys; and a later genuine admission still counts', async () => {
+    const rogue = strangerKeys('rogue13');
+    await sql("INSERT INTO nodes (id, role, name, url, public_key, sealing_key, up_since, seen_at) VALUES ('rec-rogue13', 'recorder', 'Rogue', 'http://127.0.0.1:9', $1, $2, now(), now())", [rogue.signing.publicKeyPem, rogue.sealing.publicKeyPem]);
+    const row = (a: { nodeId: string; role: string; publicKey: string; sealingKey: string; admittedBy: string; admittedAt: number; signature: string }) =>
+      sql('INSERT INTO node_admissions (node_id, role, public_key, sealing_key, admitted_by, admitted_at, signature) VALUES ($1, $2, $3, $4, $5, $6, $7)', [a.nodeId, a.role, a.publicKey, a.sealingKey, a.admittedBy, a.admittedAt, a.signature]);
+    const body = { nodeId: 'rec-rogue13', role: 'recorder' as const, publicKey: rogue.signing.publicKeyPem, sealingKey: rogue.sealing.publicKeyPem, admittedBy: 'tester', admittedAt: Date.now() };
+    await row({ ...body, signature: '!!!not base64 at all!!!' });
+    await row({ ...body, admittedAt: body.admittedAt + 1, signature: '' });
+    await row({ ...body, admittedAt: body.admittedAt + 2, publicKey: 'not a key', signature: signAdmission(rogue.signing, body).signature });
+    await row({ ...signAdmission(rogue.signing, { ...body, admittedAt: body.admittedAt + 3 }) });
+    // A genuine admission's signature copied onto rogue keys under rec-a's name.
+    const [genuine] = await sql<{ signature: string; admitted_at: string }>("SELECT signature, admitted_at FROM node_admissions WHERE node_id = 'rec-a'");
+    await row({ nodeId: 'rec-a', role: 'recorder', publicKey: rogue.signing.publicKeyPem, sealingKey: rogue.sealing.publicKeyPem, admittedBy: 'tester', admittedAt: Number(genuine!.admitted_at) + 1, signature: genuine!.signature });
+    await notify('admissions', 'rec-rogue13');
+    const listed = await w1.api.listSiteNodes();
+    expect(listed.find((n) => n.id === 'rec-rogue13')).toMatchObject({ admitted: false });
+    expect(listed.find((n) => n.id === 'rec-a')).toMatchObject({ admitted: true });
+    // A new workstation admitted after all that junk is admitted (the junk did not stop the reload).
+    const w3 = await startTestHost({ directory: { url }, site: { role: 'workstation', name: 'Workstation ws-3', nodeId: 'ws-3' } });
+    extraHosts.push(w3);
+    await w3.core.directoryReady;
+    await admitProcesses(w1.api, [{ id: 'ws-3', fingerprint: workstationFingerprint(w3.dataDir) }]);
+    expect((await w1.api.listSiteNodes()).find((n) => n.id === 'ws-3')).toMatchObject({ admitted: true });
+    const path = `/footage/${gateId}?fromMs=0&toMs=${Date.now() + 60_000}`;
+    await waitFor('rec-a to serve ws-3 once admitted', async () => (await fetch(recA.url + path, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(loadOrCreateSigningKey(keysDir(w3.dataDir)), 'ws-3', path) } })).status === 200);
+    // …and rec-rogue13's requests are still refused.
+    expect((await fetch(recA.url + path, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(rogue.signing, 'rec-rogue13', path) } })).status).toBe(401);
+    await sql("UPDATE nodes SET seen_at = now() - interval '1 hour' WHERE id = 'rec-rogue13'");
+  }, 120_000);
+
+  it('keeps a camera password from a sealing key the directory writer put beside a recorder’s genuine signing key (the fingerprint an administrator compares)', async () => {
+    // A new recorder registers: its signing key is its own, and it prints that key's fingerprint.
+    const recC = strangerKeys('rec-c');
+    await sql("INSERT INTO nodes (id, role, name, url, public_key, sealing_key, up_since, seen_at) VALUES ('rec-c', 'recorder', 'Recorder c', 'http://127.0.0.1:9', $1, $2, now(), now())", [recC.signing.publicKeyPem, recC.sealing.publicKeyPem]);
+    // The writer swaps only the sealing key beside it (against a real recorder's heartbeats, a BEFORE UPDATE trigger on nodes keeps it so).
+    const writer = strangerKeys('writer-sealing');
+    await sql("UPDATE nodes SET sealing_key = $1 WHERE id = 'rec-c'", [writer.sealing.publicKeyPem]);
+    await notify('nodes', 'rec-c');
+    // The administrator compares the fingerprint rec-c printed, which matches, and admits it.
+    await w1.api.admitSiteNode({ nodeId: 'rec-c', fingerprint: recC.signing.fingerprint }).catch(() => null);
+    // A password entered now, and the gate's (re-sealed by rec-a for a recorder just admitted).
+    await w1.api.addCamera({ name: 'Door13', url: 'rtsp://127.0.0.1:9/door13', username: 'viewer', password: 'Door13-pw-77', recording: false }).catch(() => null);
+    await notify('nodes', 'rec-c');
+    // Wait a little for rec-a's reseal to land, if it does (rec-a seals for an admitted recorder lacking an envelope).
+    await waitFor('rec-a to have sealed for any recorder it counts as admitted', async () => {
+      const rows = await sealedEnvelopes();
+      return rows.every((r) => Object.keys(r.secret!).includes('rec-c')) || rows.every((r) => !Object.keys(r.secret!).includes('rec-c')) ? true : undefined;
+    }, 15_000).catch(() => undefined);
+    const opened: string[] = [];
+    for (const r of await sealedEnvelopes()) {
+      const envelope = (r.secret as Record<string, never>)['rec-c'];
+      if (!envelope) continue;
+      try {
+        opened.push(writer.sealing.open(r.id, envelope));
+      } catch {
+        /* not for the writer */
+      }
+    }
+    expect(opened, 'camera passwords the directory writer can open').toEqual([]);
+  }, 60_000);
+
+  it('gives the directory writer no footage by pointing an admitted recorder’s address at a relay of theirs (a workstation’s token is not for them)', async () => {
+    const [range] = await waitFor('the gate’s footage on ws-1’s timeline', async () => {
+      const ranges = await w1.api.listRecordings({ cameraId: gateId, fromMs: Date.now() - 600_000, toMs: Date.now() + 60_000 });
+      return ranges.length ? ranges : undefined;
+    }, 90_000);
+    const real = recA.url;
+    const got: Array<{ path: string; status: number; bytes: number }> = [];
+    // The writer's server: passes each request on to the real recorder with the workstation's token, keeps what comes back.
+    const proxy = await listen(
+      createServer((req, res) => {
+        void (async () => {
+          const token = req.headers[NODE_TOKEN_HEADER];
+          const answer = await fetch(real + req.url, { headers: typeof token === 'string' ? { [NODE_TOKEN_HEADER]: token } : {} });
+          const body = Buffer.from(await answer.arrayBuffer());
+          got.push({ path: req.url!, status: answer.status, bytes: body.length });
+          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/octet-stream' });
+          res.end(body);
+        })().catch(() => res.destroy());
+      }),
+    );
+    // Points rec-a's address at it, and keeps it there through rec-a's heartbeats.
+    await sql(`CREATE OR REPLACE FUNCTION attack13_url() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN IF NEW.id = 'rec-a' THEN NEW.url := '${proxy}'; END IF; RETURN NEW; END $f$`);
+    await sql('CREATE TRIGGER attack13_url BEFORE INSERT OR UPDATE ON nodes FOR EACH ROW EXECUTE FUNCTION attack13_url()');
+    try {
+      await sql("UPDATE nodes SET url = url WHERE id = 'rec-a'");
+      await notify('nodes', 'rec-a');
+      const path = `/media/${gateId}/recording.m3u8?fromMs=${range!.startMs}&toMs=${range!.endMs}`;
+      const playlist = await waitFor('ws-1 to ask rec-a’s new address for the gate’s footage', async () => {
+        const text = await (await fetch(new URL(await w1.api.mediaLink({ path }), w1.baseUrl))).text();
+        return got.length ? text : undefined;
+      }, 30_000);
+      const link = playlist.split('\n').find((l) => l.startsWith('/media/site-segments/'));
+      if (link) await (await fetch(new URL(link, w1.baseUrl))).arrayBuffer();
+      expect(got.filter((g) => g.status === 200), 'footage the writer obtained with the workstation’s tokens').toEqual([]);
+    } finally {
+      await sql('DROP TRIGGER attack13_url ON nodes');
+      await sql('DROP FUNCTION attack13_url()');
+      await waitFor('rec-a’s own address back', async () => (await sql<{ url: string }>("SELECT url FROM nodes WHERE id = 'rec-a'"))[0]?.url === real);
+      await notify('nodes', 'rec-a');
+    }
+  }, 150_000);
+
+  it('still lists the site’s processes when the writer registers one with a key that is not a key', async () => {
+    await sql("INSERT INTO nodes (id, role, name, url, public_key, sealing_key, up_since, seen_at) VALUES ('rec-junk', 'recorder', 'Junk', 'http://127.0.0.1:9', 'not a key', 'not a key either', now(), now())");
+    await notify('nodes', 'rec-junk');
+    try {
+      const listed = await w1.api.listSiteNodes();
+      expect(listed.find((n) => n.id === 'rec-a')).toMatchObject({ admitted: true });
+      // And a password entered meanwhile is still sealed for rec-a.
+      const cam = await w1.api.addCamera({ name: 'Junk13', url: 'rtsp://127.0.0.1:9/junk13', username: 'v', password: 'Junk13-pw', recording: false });
+      expect(Object.keys((await sql<{ secret: object }>('SELECT secret FROM cameras WHERE id = $1', [cam.id]))[0]!.secret)).toContain('rec-a');
+    } finally {
+      await sql("DELETE FROM nodes WHERE id = 'rec-junk'");
+      await notify('nodes', 'rec-junk');
+    }
+  });
+});
+
+describe('issue 13 attacks: people across workstations', () => {
+  it('ends a session on ws-2 whose account was disabled while ws-2’s directory notice was lost (its listening connection dropped)', async () => {
+    await w1.as('lena13', 'operator');
+    const there = await w2.core.system.signIn({ name: 'lena13', password: TEST_PASSWORD });
+    let ended = false;
+    w2.core.watchSession(there.token, () => void (ended = true));
+    // Another workstation's write whose notice never arrives: written without one, then every listening connection dropped.
+    await sql("UPDATE people SET disabled = true, session_epoch = session_epoch + 1, revision = revision + 1 WHERE lower(name) = 'lena13'");
+    await sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'watchroom' AND query ILIKE 'LISTEN%'");
+    await waitFor('ws-2 to end her session once it listens again', () => ended && w2.core.person(there.token) === null, 30_000);
+    await expect(w2.core.system.signIn({ name: 'lena13', password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'auth.bad-credentials' });
+  });
+
+  it('refuses a second first administrator (--create-admin when one exists) on another workstation', async () => {
+    await expect(w2.core.system.createFirstAdmin({ name: 'mallory13', displayName: 'Mallory', password: 'Mallory-pw-123456' })).rejects.toMatchObject({ code: 'people.first-admin-exists' });
+    expect(await sql("SELECT id FROM people WHERE name = 'mallory13'")).toEqual([]);
+  });
+
+  it('leaves an active administrator when the last two demote each other from two workstations at once', async () => {
+    const active = async () => (await sql<{ n: number }>("SELECT count(*)::int AS n FROM people WHERE role = 'admin' AND NOT disabled"))[0]!.n;
+    expect(await active()).toBe(1);
+    await w1.api.addPerson({ name: 'adam13', displayName: 'Adam', role: 'admin', password: TEST_PASSWORD });
+    const adam = w2.core.api((await w2.core.system.signIn({ name: 'adam13', password: TEST_PASSWORD })).token);
+    const people = await w1.api.listPeople();
+    const id = (name: string) => people.find((p) => p.name === name)!.id;
+    await Promise.allSettled([w1.api.updatePerson({ id: id('adam13'), changes: { role: 'operator' } }), adam.updatePerson({ id: id('tester'), changes: { role: 'operator' } })]);
+    const left = await active();
+    // Put the tester back in charge for the tests after this one, whoever won.
+    const [tester] = await sql<{ role: string }>("SELECT role FROM people WHERE name = 'tester'");
+    if (tester?.role !== 'admin' && left > 0) await adam.updatePerson({ id: id('tester'), changes: { role: 'admin' } });
+    expect(left).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('issue 13 attacks: evidence locks', () => {
+  const lockOn = async (title: string) => {
+    const ivy = await w1.as(`ivy-${title}`, 'investigator');
+    const mark = await ivy.api.createBookmark({ cameraIds: [gateId], atMs: Date.now() - 1_000, beforeMs: 5_000, afterMs: 5_000, title, notes: '', tags: [], caseReference: 'CASE-13' });
+    await ivy.api.setBookmarkLock({ id: mark.id, locked: true, reason: 'Evidence in CASE-13' });
+    return mark.id;
+  };
+
+  it('honours a lock placed while the recorder was cut off from the directory, once it is back', async () => {
+    const pid = recA.child.pid!;
+    // rec-a's directory connections, by their client ports.
+    const ports = execFileSync('ss', ['-tnpH'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[4]?.endsWith(`:${cluster.port}`) && (f[5] ?? '').includes(`pid=${pid},`))
+      .map((f) => Number(f[3]!.split(':').at(-1)));
+    expect(ports.length).toBeGreaterThan(0);
+    process.kill(pid, 'SIGSTOP');
+    let id = '';
+    try {
+      await sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE client_port = ANY($1)', [ports]);
+      id = await lockOn('Locked while rec-a was away');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await waitFor('rec-a to hold the lock placed while it was away', () => locksOf(recA, id).length === 1, 60_000);
+  }, 90_000);
+
+  it('still takes a new lock to the recorder after the writer leaves a malformed locked bookmark (camera_ids not a list)', async () => {
+    await sql(`INSERT INTO bookmarks (id, camera_ids, at_ms, before_ms, after_ms, title, notes, tags, case_reference, created_by, created_at, updated_at, locked)
+               VALUES ('bm-junk13', '"not-a-list"', 0, 0, 0, 'junk', '', '[]', '', 'x', 0, 0, true)`);
+    await notify('bookmarks', 'bm-junk13');
+    try {
+      const id = await lockOn('Locked after junk (string)');
+      await waitFor('rec-a to hold the lock placed after the junk row', () => locksOf(recA, id).length === 1, 20_000);
+    } finally {
+      await sql("DELETE FROM bookmarks WHERE id = 'bm-junk13'");
+      await notify('bookmarks', 'bm-junk13');
+    }
+  }, 60_000);
+
+  it('still takes a new lock to the recorder after a locked bookmark with a null camera and a negative range', async () => {
+    await sql(`INSERT INTO bookmarks (id, camera_ids, at_ms, before_ms, after_ms, title, notes, tags, case_reference, created_by, created_at, updated_at, locked)
+               VALUES ('bm-junk13b', '[null, 42]', 1000, -50000, -50000, 'junk', '', '[]', '', 'x', 0, 0, true)`);
+    await notify('bookmarks', 'bm-junk13b');
+    try {
+      const id = await lockOn('Locked after junk (null)');
+      await waitFor('rec-a to hold the lock placed after the junk row', () => locksOf(recA, id).length === 1, 20_000);
+    } finally {
+      await sql("DELETE FROM bookmarks WHERE id = 'bm-junk13b'");
+      await notify('bookmarks', 'bm-junk13b');
+    }
+  }, 60_000);
+});
+
+describe('issue 13 attacks: a workstation’s data folder after a site run', () => {
+  it('holds no camera password and no footage, and no footage copies are left', async () => {
+    // A picture taken on ws-2 (a segment copied from rec-a, then deleted).
+    const [range] = await waitFor('the gate’s footage on ws-2’s timeline', async () => {
+      const ranges = await w2.api.listRecordings({ cameraId: gateId, fromMs: Date.now() - 600_000, toMs: Date.now() + 60_000 });
+      return ranges.length ? ranges : undefined;
+    }, 90_000);
+    const res = await fetch(new URL(await w2.api.mediaLink({ path: `/media/${gateId}/thumb.jpg?atMs=${Math.round((range!.startMs + range!.endMs) / 2)}` }), w2.baseUrl));
+    await res.arrayBuffer();
+    for (const w of [w1, w2, ...extraHosts]) {
+      expect(filesContaining(w.dataDir, PASSWORD), `${w.dataDir} holds the gate's password`).toBe('');
+      expect(filesContaining(w.dataDir, 'Door13-pw-77')).toBe('');
+      const files = readdirSync(w.dataDir, { recursive: true }).map(String);
+      expect(files.filter((f) => /\.(ts|mp4|m4s)$/.test(f))).toEqual([]);
+      expect(files.filter((f) => f.startsWith('footage-copies/'))).toEqual([]);
+    }
+  }, 120_000);
+});
+
+describe('issue 13 attacks: a site before its first admission', () => {
+  it('seals no camera password to a recorder "admitted" under a site key the directory writer published before the first admission', async () => {
+    const url2 = await cluster.createDatabase();
+    const wx = await startTestHost({ directory: { url: url2 }, site: { role: 'workstation', name: 'Desk X', nodeId: 'ws-x' } });
+    extraHosts.push(wx);
+    await wx.core.directoryReady;
+    const q = (text: string, values: unknown[] = []) => cluster.query(url2, text, values);
+    // The writer publishes a site key of their own, named after the administrator, a recorder of theirs, and its admission.
+    const evil = strangerKeys('evil-site');
+    await q("INSERT INTO site_key (id, public_key, made_by, made_at) VALUES ('site', $1, 'tester', $2)", [evil.signing.publicKeyPem, Date.now()]);
+    await q("INSERT INTO nodes (id, role, name, url, public_key, sealing_key, up_since, seen_at) VALUES ('rec-evil', 'recorder', 'Recorder 1', 'http://127.0.0.1:9', $1, $2, now(), now())", [evil.signing.publicKeyPem, evil.sealing.publicKeyPem]);
+    const a = signAdmission(evil.signing, { nodeId: 'rec-evil', role: 'recorder', publicKey: evil.signing.publicKeyPem, sealingKey: evil.sealing.publicKeyPem, admittedBy: 'tester', admittedAt: Date.now() });
+    await q('INSERT INTO node_admissions (node_id, role, public_key, sealing_key, admitted_by, admitted_at, signature) VALUES ($1, $2, $3, $4, $5, $6, $7)', [a.nodeId, a.role, a.publicKey, a.sealingKey, a.admittedBy, a.admittedAt, a.signature]);
+    await q(`SELECT pg_notify('watchroom', '{"topic":"admissions"}'), pg_notify('watchroom', '{"topic":"nodes"}')`);
+    // The administrator looks at the list, then adds a camera with its password.
+    const listed = await wx.api.listSiteNodes();
+    const cam = await wx.api.addCamera({ name: 'Lobby', url: 'rtsp://127.0.0.1:9/lobby', username: 'viewer', password: 'Lobby-pw-31', recording: false }).catch((e: { code?: string }) => e);
+    const [row] = await cluster.query<{ secret: Record<string, never> | null }>(url2, "SELECT secret FROM cameras WHERE record->>'name' = 'Lobby'");
+    const envelope = row?.secret?.['rec-evil'];
+    let opened: string | null = null;
+    if (envelope) opened = evil.sealing.open((cam as { id: string }).id, envelope);
+    expect({ listedAsAdmitted: listed.find((n) => n.id === 'rec-evil')?.admitted, opened }).toEqual({ listedAsAdmitted: false, opened: null });
+  }, 60_000);
+});

@@ -13,6 +13,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { WebSocketServer } from 'ws';
+import type { StreamPath } from '../../shared/events.js';
+import type { StreamSink } from '../../electron/core/streams/stream-fanout.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateSigningKey, type SigningKey } from '../../electron/core/evidence/signing-key.js';
 import { keysDir } from '../../electron/core/evidence/workstation-key.js';
@@ -74,6 +77,36 @@ const listen = async (server: Server) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 };
+
+/** The directory writer points rec-a's address at `to`, and keeps it there through rec-a's heartbeats (a trigger: the login owns the tables). */
+const redirectRecA = async (to: string) => {
+  await sql(`CREATE OR REPLACE FUNCTION attack13_url() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN IF NEW.id = 'rec-a' THEN NEW.url := '${to}'; END IF; RETURN NEW; END $f$`);
+  await sql('CREATE TRIGGER attack13_url BEFORE INSERT OR UPDATE ON nodes FOR EACH ROW EXECUTE FUNCTION attack13_url()');
+  await sql("UPDATE nodes SET url = url WHERE id = 'rec-a'");
+  await notify('nodes', 'rec-a');
+  return async () => {
+    await sql('DROP TRIGGER IF EXISTS attack13_url ON nodes');
+    await sql('DROP FUNCTION IF EXISTS attack13_url()');
+    await waitFor('rec-a’s own address back', async () => (await sql<{ url: string }>("SELECT url FROM nodes WHERE id = 'rec-a'"))[0]?.url === recA.url);
+    await notify('nodes', 'rec-a');
+  };
+};
+
+/** What a workstation's tile gets. */
+class Tile implements StreamSink {
+  inits = 0;
+  fragments = 0;
+  init(_codec: string, _path: StreamPath) {
+    this.inits++;
+  }
+  fragment() {
+    this.fragments++;
+  }
+  backlog() {
+    return 0;
+  }
+  end() {}
+}
 
 beforeAll(async () => {
   cluster = await startTestPostgres();
@@ -226,11 +259,8 @@ describe('issue 13 attacks: admission', () => {
       }),
     );
     // Points rec-a's address at it, and keeps it there through rec-a's heartbeats.
-    await sql(`CREATE OR REPLACE FUNCTION attack13_url() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN IF NEW.id = 'rec-a' THEN NEW.url := '${proxy}'; END IF; RETURN NEW; END $f$`);
-    await sql('CREATE TRIGGER attack13_url BEFORE INSERT OR UPDATE ON nodes FOR EACH ROW EXECUTE FUNCTION attack13_url()');
+    const undo = await redirectRecA(proxy);
     try {
-      await sql("UPDATE nodes SET url = url WHERE id = 'rec-a'");
-      await notify('nodes', 'rec-a');
       const path = `/media/${gateId}/recording.m3u8?fromMs=${range!.startMs}&toMs=${range!.endMs}`;
       const playlist = await waitFor('ws-1 to ask rec-a’s new address for the gate’s footage', async () => {
         const text = await (await fetch(new URL(await w1.api.mediaLink({ path }), w1.baseUrl))).text();
@@ -240,10 +270,7 @@ describe('issue 13 attacks: admission', () => {
       if (link) await (await fetch(new URL(link, w1.baseUrl))).arrayBuffer();
       expect(got.filter((g) => g.status === 200), 'footage the writer obtained with the workstation’s tokens').toEqual([]);
     } finally {
-      await sql('DROP TRIGGER attack13_url ON nodes');
-      await sql('DROP FUNCTION attack13_url()');
-      await waitFor('rec-a’s own address back', async () => (await sql<{ url: string }>("SELECT url FROM nodes WHERE id = 'rec-a'"))[0]?.url === real);
-      await notify('nodes', 'rec-a');
+      await undo();
     }
   }, 150_000);
 
@@ -298,8 +325,9 @@ describe('issue 13 attacks: people across workstations', () => {
 });
 
 describe('issue 13 attacks: evidence locks', () => {
+  let investigators = 0;
   const lockOn = async (title: string) => {
-    const ivy = await w1.as(`ivy-${title}`, 'investigator');
+    const ivy = await w1.as(`ivy13-${++investigators}`, 'investigator');
     const mark = await ivy.api.createBookmark({ cameraIds: [gateId], atMs: Date.now() - 1_000, beforeMs: 5_000, afterMs: 5_000, title, notes: '', tags: [], caseReference: 'CASE-13' });
     await ivy.api.setBookmarkLock({ id: mark.id, locked: true, reason: 'Evidence in CASE-13' });
     return mark.id;
@@ -352,6 +380,105 @@ describe('issue 13 attacks: evidence locks', () => {
   }, 60_000);
 });
 
+describe('issue 13 attacks: junk from a "recorder" and malformed directory rows', () => {
+  it('keeps a workstation up, and its view of the camera honest, when the recorder it plays sends junk on the relay', async () => {
+    let sent = 0;
+    let connections = 0;
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    const wss = new WebSocketServer({ server });
+    wss.on('connection', (ws) => {
+      connections++;
+      ws.send(JSON.stringify({ type: 'init', codec: 'avc1.nonsense' }));
+      const junk = [
+        Buffer.from([0xff, 0xff, 0xff, 0xff, 0x6d, 0x6f, 0x6f, 0x66]), // a moof claiming 4 GB
+        Buffer.from([0, 0, 0, 0, 0x6d, 0x6f, 0x6f, 0x76]), // a zero-size moov
+        Buffer.from([0, 0, 0, 1, 0x6d, 0x64, 0x61, 0x74, 0, 0, 0, 0, 0, 0, 0, 0]), // a 64-bit size of 0
+        Buffer.alloc(1 << 20, 0xab), // a megabyte of nothing
+      ];
+      for (const j of junk) ws.send(j, { binary: true }, () => void sent++);
+    });
+    const fake = await listen(server);
+    const undo = await redirectRecA(fake);
+    const tile = new Tile();
+    let close: (() => void) | undefined;
+    try {
+      close = w1.core.openLive(w1.token, gateId, tile, 'main');
+      await waitFor('the fake recorder to have sent its junk', () => connections > 0 && sent >= 4, 30_000);
+      // The workstation still answers, and its process was not brought down by the junk.
+      expect((await w1.api.listCameras()).some((c) => c.id === gateId)).toBe(true);
+      expect(tile.fragments, 'junk shown as video').toBe(0);
+    } finally {
+      close?.();
+      wss.close();
+      await undo();
+    }
+  }, 90_000);
+
+  it('stops copying a footage segment a "recorder" sends without end, rather than filling the workstation’s disk', async () => {
+    const [range] = await waitFor('the gate’s footage on ws-1’s timeline', async () => {
+      const ranges = await w1.api.listRecordings({ cameraId: gateId, fromMs: Date.now() - 600_000, toMs: Date.now() + 60_000 });
+      return ranges.length ? ranges : undefined;
+    }, 90_000);
+    const LIMIT = 300 * 1024 * 1024; // the fake stops here; a real segment is a few MB
+    let sent = 0;
+    let ended: 'client' | 'limit' | null = null;
+    const chunk = Buffer.alloc(1 << 20, 0x47);
+    const fake = await listen(
+      createServer((req, res) => {
+        if (req.url!.startsWith('/footage/segments/')) {
+          res.writeHead(200, { 'content-type': 'video/mp2t' });
+          res.on('close', () => void (ended ??= 'client'));
+          const pump = () => {
+            while (sent < LIMIT) {
+              sent += chunk.length;
+              if (!res.write(chunk)) return void res.once('drain', pump);
+            }
+            ended ??= 'limit';
+            res.end();
+          };
+          return pump();
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify([{ id: 7, startMs: range!.startMs, endMs: range!.endMs }]));
+      }),
+    );
+    const undo = await redirectRecA(fake);
+    try {
+      const at = range!.endMs - 1_000;
+      // Asked until the workstation follows the new address (it reads the list of processes on the notice).
+      await waitFor('the workstation to copy from the fake recorder and stop', async () => {
+        const res = await fetch(new URL(await w1.api.mediaLink({ path: `/media/${gateId}/thumb.jpg?atMs=${at}` }), w1.baseUrl));
+        await res.arrayBuffer();
+        return ended !== null;
+      }, 120_000);
+      expect({ ended, mbCopied: Math.round(sent / 2 ** 20) }).toMatchObject({ ended: 'client' });
+      expect(sent, 'bytes the workstation took in before it stopped').toBeLessThan(100 * 1024 * 1024);
+    } finally {
+      await undo();
+      rmSync(join(w1.dataDir, 'footage-copies'), { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('leaves out a camera row the writer filled with junk and keeps recording and listing the others', async () => {
+    await sql(`INSERT INTO cameras (id, record, secret) VALUES ('cam-junk13', '{"id": "cam-junk13", "name": 42, "url": null}', '"nope"'), ('cam-huge13', $1, NULL)`, [
+      JSON.stringify({ id: 'cam-huge13', name: 'x'.repeat(5_000_000), url: 'rtsp://127.0.0.1:9/huge' }),
+    ]);
+    await notify('cameras');
+    try {
+      await waitFor('ws-2 to have reloaded', async () => (await w2.api.listCameras()).some((c) => c.id === gateId));
+      const listed = await w2.api.listCameras();
+      expect(listed.some((c) => c.id === 'cam-junk13')).toBe(false);
+      // rec-a keeps recording the gate.
+      const before = recA.footage(gateId).length;
+      await waitFor('rec-a to record on', () => recA.footage(gateId).length > before, 60_000);
+      expect(recA.child.exitCode).toBeNull();
+    } finally {
+      await sql("DELETE FROM cameras WHERE id IN ('cam-junk13', 'cam-huge13')");
+      await notify('cameras');
+    }
+  }, 90_000);
+});
+
 describe('issue 13 attacks: a workstation’s data folder after a site run', () => {
   it('holds no camera password and no footage, and no footage copies are left', async () => {
     // A picture taken on ws-2 (a segment copied from rec-a, then deleted).
@@ -369,6 +496,37 @@ describe('issue 13 attacks: a workstation’s data folder after a site run', () 
       expect(files.filter((f) => f.startsWith('footage-copies/'))).toEqual([]);
     }
   }, 120_000);
+});
+
+describe('issue 13 attacks: the site key swapped behind the append-only triggers', () => {
+  it('admits nobody under a site key the writer swapped in after disabling the table’s triggers, and seals no password to their recorder', async () => {
+    const evil = strangerKeys('swap-site');
+    const [original] = await sql<{ public_key: string }>("SELECT public_key FROM site_key WHERE id = 'site'");
+    await sql('ALTER TABLE site_key DISABLE TRIGGER USER');
+    await sql('ALTER TABLE node_admissions DISABLE TRIGGER USER');
+    try {
+      await sql("UPDATE site_key SET public_key = $1 WHERE id = 'site'", [evil.signing.publicKeyPem]);
+      await sql("INSERT INTO nodes (id, role, name, url, public_key, sealing_key, up_since, seen_at) VALUES ('rec-swap13', 'recorder', 'Swap', 'http://127.0.0.1:9', $1, $2, now(), now())", [evil.signing.publicKeyPem, evil.sealing.publicKeyPem]);
+      const a = signAdmission(evil.signing, { nodeId: 'rec-swap13', role: 'recorder', publicKey: evil.signing.publicKeyPem, sealingKey: evil.sealing.publicKeyPem, admittedBy: 'tester', admittedAt: Date.now() });
+      await sql('INSERT INTO node_admissions (node_id, role, public_key, sealing_key, admitted_by, admitted_at, signature) VALUES ($1, $2, $3, $4, $5, $6, $7)', [a.nodeId, a.role, a.publicKey, a.sealingKey, a.admittedBy, a.admittedAt, a.signature]);
+      await notify('admissions');
+      await notify('nodes', 'rec-swap13');
+      expect((await w1.api.listSiteNodes()).find((n) => n.id === 'rec-swap13')).toMatchObject({ admitted: false });
+      const cam = await w1.api.addCamera({ name: 'Swap13', url: 'rtsp://127.0.0.1:9/swap13', username: 'v', password: 'Swap13-pw', recording: false }).catch((e: { code?: string }) => e);
+      const [row] = await sql<{ secret: Record<string, unknown> | null }>("SELECT secret FROM cameras WHERE record->>'name' = 'Swap13'");
+      expect(Object.keys(row?.secret ?? {})).not.toContain('rec-swap13');
+      expect((cam as { code?: string }).code ?? 'added').toBeDefined();
+      // And rec-a, which pinned the first key, serves the swapped-in recorder nothing.
+      const path = `/footage/${gateId}?fromMs=0&toMs=${Date.now() + 60_000}`;
+      expect((await fetch(recA.url + path, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(evil.signing, 'rec-swap13', path) } })).status).toBe(401);
+    } finally {
+      await sql("UPDATE site_key SET public_key = $1 WHERE id = 'site'", [original!.public_key]);
+      await sql('ALTER TABLE site_key ENABLE TRIGGER USER');
+      await sql('ALTER TABLE node_admissions ENABLE TRIGGER USER');
+      await sql("UPDATE nodes SET seen_at = now() - interval '1 hour' WHERE id = 'rec-swap13'");
+      await notify('admissions');
+    }
+  });
 });
 
 describe('issue 13 attacks: a site before its first admission', () => {

@@ -359,7 +359,9 @@ describe('issue 13 attacks: evidence locks', () => {
     await notify('bookmarks', 'bm-junk13');
     try {
       const id = await lockOn('Locked after junk (string)');
-      await waitFor('rec-a to hold the lock placed after the junk row', () => locksOf(recA, id).length === 1, 20_000);
+      await waitFor('rec-a to hold the lock placed after the junk row', () => locksOf(recA, id).length === 1, 20_000).catch((error: Error) => {
+        throw new Error(`${error.message}; rec-a said: ${recA.stderr().split('\n').filter((l) => l.includes('evidence locks')).slice(-1).join('')}`);
+      });
     } finally {
       await sql("DELETE FROM bookmarks WHERE id = 'bm-junk13'");
       await notify('bookmarks', 'bm-junk13');
@@ -372,7 +374,9 @@ describe('issue 13 attacks: evidence locks', () => {
     await notify('bookmarks', 'bm-junk13b');
     try {
       const id = await lockOn('Locked after junk (null)');
-      await waitFor('rec-a to hold the lock placed after the junk row', () => locksOf(recA, id).length === 1, 20_000);
+      await waitFor('rec-a to hold the lock placed after the junk row', () => locksOf(recA, id).length === 1, 20_000).catch((error: Error) => {
+        throw new Error(`${error.message}; rec-a said: ${recA.stderr().split('\n').filter((l) => l.includes('evidence locks')).slice(-1).join('')}`);
+      });
     } finally {
       await sql("DELETE FROM bookmarks WHERE id = 'bm-junk13b'");
       await notify('bookmarks', 'bm-junk13b');
@@ -423,8 +427,7 @@ describe('issue 13 attacks: junk from a "recorder" and malformed directory rows'
     let sent = 0;
     let ended: 'client' | 'limit' | null = null;
     const chunk = Buffer.alloc(1 << 20, 0x47);
-    const fake = await listen(
-      createServer((req, res) => {
+    const server13 = createServer((req, res) => {
         if (req.url!.startsWith('/footage/segments/')) {
           res.writeHead(200, { 'content-type': 'video/mp2t' });
           res.on('close', () => void (ended ??= 'client'));
@@ -440,17 +443,22 @@ describe('issue 13 attacks: junk from a "recorder" and malformed directory rows'
         }
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify([{ id: 7, startMs: range!.startMs, endMs: range!.endMs }]));
-      }),
-    );
+      });
+    const fake = await listen(server13);
     const undo = await redirectRecA(fake);
     try {
-      const at = range!.endMs - 1_000;
-      // Asked until the workstation follows the new address (it reads the list of processes on the notice).
-      await waitFor('the workstation to copy from the fake recorder and stop', async () => {
-        const res = await fetch(new URL(await w1.api.mediaLink({ path: `/media/${gateId}/thumb.jpg?atMs=${at}` }), w1.baseUrl));
-        await res.arrayBuffer();
-        return ended !== null;
-      }, 120_000);
+      // The workstation follows the new address once it reads the list of processes (on the notice): its playlist asks the fake.
+      let asked = 0;
+      const seen = () => asked;
+      server13.on('request', () => void asked++);
+      await waitFor('ws-1 to ask the fake recorder', async () => {
+        const path = `/media/${gateId}/recording.m3u8?fromMs=${range!.startMs}&toMs=${range!.endMs}`;
+        await (await fetch(new URL(await w1.api.mediaLink({ path }), w1.baseUrl))).text();
+        return seen() > 0;
+      }, 30_000);
+      const res = await fetch(new URL(await w1.api.mediaLink({ path: `/media/${gateId}/thumb.jpg?atMs=${range!.endMs - 1_000}` }), w1.baseUrl));
+      await res.arrayBuffer();
+      await waitFor('the copy to stop', () => ended !== null, 120_000);
       expect({ ended, mbCopied: Math.round(sent / 2 ** 20) }).toMatchObject({ ended: 'client' });
       expect(sent, 'bytes the workstation took in before it stopped').toBeLessThan(100 * 1024 * 1024);
     } finally {
@@ -461,7 +469,7 @@ describe('issue 13 attacks: junk from a "recorder" and malformed directory rows'
 
   it('leaves out a camera row the writer filled with junk and keeps recording and listing the others', async () => {
     await sql(`INSERT INTO cameras (id, record, secret) VALUES ('cam-junk13', '{"id": "cam-junk13", "name": 42, "url": null}', '"nope"'), ('cam-huge13', $1, NULL)`, [
-      JSON.stringify({ id: 'cam-huge13', name: 'x'.repeat(5_000_000), url: 'rtsp://127.0.0.1:9/huge' }),
+      JSON.stringify({ id: 'cam-huge13', name: 'Huge13', url: `rtsp://127.0.0.1:9/${'x'.repeat(5_000_000)}` }),
     ]);
     await notify('cameras');
     try {

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,7 @@ import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixture
 import { TEST_PASSWORD } from '../fixtures/people.js';
 import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
+import { createAdmin } from '../fixtures/host-process.js';
 import { admitProcesses, workstationFingerprint } from '../fixtures/site-admission.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { waitFor } from '../fixtures/wait-for.js';
@@ -90,6 +91,17 @@ const redirectRecA = async (to: string) => {
     await waitFor('rec-a’s own address back', async () => (await sql<{ url: string }>("SELECT url FROM nodes WHERE id = 'rec-a'"))[0]?.url === recA.url);
     await notify('nodes', 'rec-a');
   };
+};
+
+/** Waits until ws-1 asks `server` (its playlist lists the gate's footage from rec-a's address as the directory now says it). */
+const followed = async (server: Server) => {
+  let asked = 0;
+  server.on('request', () => void asked++);
+  await waitFor('ws-1 to follow rec-a’s new address', async () => {
+    const path = `/media/${gateId}/recording.m3u8?fromMs=${Date.now() - 600_000}&toMs=${Date.now()}`;
+    await (await fetch(new URL(await w1.api.mediaLink({ path }), w1.baseUrl))).text();
+    return asked > 0;
+  }, 30_000);
 };
 
 /** What a workstation's tile gets. */
@@ -360,7 +372,7 @@ describe('issue 13 attacks: evidence locks', () => {
     try {
       const id = await lockOn('Locked after junk (string)');
       await waitFor('rec-a to hold the lock placed after the junk row', () => locksOf(recA, id).length === 1, 20_000).catch((error: Error) => {
-        throw new Error(`${error.message}; rec-a said: ${recA.stderr().split('\n').filter((l) => l.includes('evidence locks')).slice(-1).join('')}`);
+        throw new Error(`${error.message}; rec-a's log: ${readFileSync(join(recA.dataDir, 'watchroom.log'), 'utf8').split('\n').filter((l) => l.includes('evidence locks')).slice(-1).join('')}`);
       });
     } finally {
       await sql("DELETE FROM bookmarks WHERE id = 'bm-junk13'");
@@ -375,7 +387,7 @@ describe('issue 13 attacks: evidence locks', () => {
     try {
       const id = await lockOn('Locked after junk (null)');
       await waitFor('rec-a to hold the lock placed after the junk row', () => locksOf(recA, id).length === 1, 20_000).catch((error: Error) => {
-        throw new Error(`${error.message}; rec-a said: ${recA.stderr().split('\n').filter((l) => l.includes('evidence locks')).slice(-1).join('')}`);
+        throw new Error(`${error.message}; rec-a's log: ${readFileSync(join(recA.dataDir, 'watchroom.log'), 'utf8').split('\n').filter((l) => l.includes('evidence locks')).slice(-1).join('')}`);
       });
     } finally {
       await sql("DELETE FROM bookmarks WHERE id = 'bm-junk13b'");
@@ -403,6 +415,7 @@ describe('issue 13 attacks: junk from a "recorder" and malformed directory rows'
     });
     const fake = await listen(server);
     const undo = await redirectRecA(fake);
+    await followed(server);
     const tile = new Tile();
     let close: (() => void) | undefined;
     try {
@@ -485,6 +498,45 @@ describe('issue 13 attacks: junk from a "recorder" and malformed directory rows'
       await notify('cameras');
     }
   }, 90_000);
+
+  it('keeps a workstation up when the writer gives an admitted recorder an address that is not one', async () => {
+    const undo = await redirectRecA('not a url at all');
+    const tile = new Tile();
+    let close: (() => void) | undefined;
+    try {
+      // ws-1 follows: its playlist for the gate (from rec-a) now has nothing it can reach, and says so rather than failing.
+      await waitFor('ws-1 to read rec-a’s new address', async () => {
+        const path = `/media/${gateId}/recording.m3u8?fromMs=${Date.now() - 600_000}&toMs=${Date.now()}`;
+        const res = await fetch(new URL(await w1.api.mediaLink({ path }), w1.baseUrl));
+        const text = await res.text();
+        return res.status < 500 && !text.includes('/media/site-segments/') ? true : undefined;
+      }, 30_000);
+      close = w1.core.openLive(w1.token, gateId, tile, 'main');
+      const at = Date.now() - 5_000;
+      const thumb = await fetch(new URL(await w1.api.mediaLink({ path: `/media/${gateId}/thumb.jpg?atMs=${at}` }), w1.baseUrl));
+      await thumb.arrayBuffer();
+      expect(thumb.status).toBeLessThan(500);
+      expect((await w1.api.listCameras()).some((c) => c.id === gateId)).toBe(true);
+    } finally {
+      close?.();
+      await undo();
+    }
+  }, 90_000);
+
+  it('still lists the masks of every camera when the writer adds a mask version that is junk', async () => {
+    const saved = await w1.api.setMasks({ cameraId: gateId, polygons: [[[0.1, 0.1], [0.5, 0.1], [0.5, 0.5]]] });
+    await sql(`INSERT INTO mask_versions (camera_id, version, polygons, sha256, set_by, set_at) VALUES ('cam-nothing13', 1, '"junk"', 'x', 'x', 0), ('cam-nothing14', 1, '[[["a", null]]]', 'x', 'x', 0)`);
+    await notify('masks', 'cam-nothing13');
+    try {
+      const listed = await w2.api.listMasks();
+      expect(listed.find((m) => m.cameraId === gateId)).toMatchObject({ version: saved.version });
+    } finally {
+      await sql('ALTER TABLE mask_versions DISABLE TRIGGER USER');
+      await sql("DELETE FROM mask_versions WHERE camera_id IN ('cam-nothing13', 'cam-nothing14')");
+      await sql('ALTER TABLE mask_versions ENABLE TRIGGER USER');
+      await w1.api.setMasks({ cameraId: gateId, polygons: [] });
+    }
+  });
 });
 
 describe('issue 13 attacks: a workstation’s data folder after a site run', () => {
@@ -504,6 +556,21 @@ describe('issue 13 attacks: a workstation’s data folder after a site run', () 
       expect(files.filter((f) => f.startsWith('footage-copies/'))).toEqual([]);
     }
   }, 120_000);
+
+  it('keeps the site key and the workstation key readable by their user alone', () => {
+    for (const file of [join(keysDir(w1.dataDir), 'site', 'signing-key.pem'), join(keysDir(w1.dataDir), 'signing-key.pem'), join(keysDir(w2.dataDir), 'signing-key.pem')]) {
+      expect(existsSync(file), file).toBe(true);
+      expect((statSync(file).mode & 0o077).toString(8), `${file} is readable by others`).toBe('0');
+    }
+    expect(existsSync(join(keysDir(w2.dataDir), 'site')), 'the site key on a workstation that made no admission').toBe(false);
+  });
+
+  it('refuses watchroom-host --create-admin on a workstation of a site that has an administrator', async () => {
+    const dir = tempDir('create-admin');
+    const run = await createAdmin(dir, 'eve13', 'Eve13-password-123', ['--directory', url, '--no-demo']);
+    expect({ code: run.code, made: (await sql("SELECT id FROM people WHERE name = 'eve13'")).length }).toEqual({ code: 3, made: 0 });
+    expect(run.stderr).toMatch(/already has an administrator/);
+  }, 60_000);
 });
 
 describe('issue 13 attacks: the site key swapped behind the append-only triggers', () => {

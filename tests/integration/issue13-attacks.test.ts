@@ -27,6 +27,7 @@ import { TEST_PASSWORD } from '../fixtures/people.js';
 import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
 import { createAdmin } from '../fixtures/host-process.js';
+import { createCore } from '../../electron/core/core.js';
 import { admitProcesses, workstationFingerprint } from '../fixtures/site-admission.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { waitFor } from '../fixtures/wait-for.js';
@@ -81,6 +82,7 @@ const listen = async (server: Server) => {
 
 /** The directory writer points rec-a's address at `to`, and keeps it there through rec-a's heartbeats (a trigger: the login owns the tables). */
 const redirectRecA = async (to: string) => {
+  await sql('DROP TRIGGER IF EXISTS attack13_url ON nodes');
   await sql(`CREATE OR REPLACE FUNCTION attack13_url() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN IF NEW.id = 'rec-a' THEN NEW.url := '${to}'; END IF; RETURN NEW; END $f$`);
   await sql('CREATE TRIGGER attack13_url BEFORE INSERT OR UPDATE ON nodes FOR EACH ROW EXECUTE FUNCTION attack13_url()');
   await sql("UPDATE nodes SET url = url WHERE id = 'rec-a'");
@@ -97,11 +99,20 @@ const redirectRecA = async (to: string) => {
 const followed = async (server: Server) => {
   let asked = 0;
   server.on('request', () => void asked++);
+  server.on('upgrade', () => void asked++);
+  const [range] = await waitFor('the gate’s footage on ws-1’s timeline', async () => {
+    const ranges = await w1.api.listRecordings({ cameraId: gateId, fromMs: Date.now() - 600_000, toMs: Date.now() + 60_000 });
+    return ranges.length ? ranges : undefined;
+  }, 90_000);
+  let last = '';
   await waitFor('ws-1 to follow rec-a’s new address', async () => {
-    const path = `/media/${gateId}/recording.m3u8?fromMs=${Date.now() - 600_000}&toMs=${Date.now()}`;
-    await (await fetch(new URL(await w1.api.mediaLink({ path }), w1.baseUrl))).text();
+    const path = `/media/${gateId}/recording.m3u8?fromMs=${range!.startMs}&toMs=${range!.endMs}`;
+    const res = await fetch(new URL(await w1.api.mediaLink({ path }), w1.baseUrl));
+    last = `${res.status} ${(await res.text()).slice(0, 200)}`;
     return asked > 0;
-  }, 30_000);
+  }, 30_000).catch((error: Error) => {
+    throw new Error(`${error.message}; the playlist said ${last}`);
+  });
 };
 
 /** What a workstation's tile gets. */
@@ -415,10 +426,10 @@ describe('issue 13 attacks: junk from a "recorder" and malformed directory rows'
     });
     const fake = await listen(server);
     const undo = await redirectRecA(fake);
-    await followed(server);
     const tile = new Tile();
     let close: (() => void) | undefined;
     try {
+      await followed(server);
       close = w1.core.openLive(w1.token, gateId, tile, 'main');
       await waitFor('the fake recorder to have sent its junk', () => connections > 0 && sent >= 4, 30_000);
       // The workstation still answers, and its process was not brought down by the junk.
@@ -570,6 +581,44 @@ describe('issue 13 attacks: a workstation’s data folder after a site run', () 
     const run = await createAdmin(dir, 'eve13', 'Eve13-password-123', ['--directory', url, '--no-demo']);
     expect({ code: run.code, made: (await sql("SELECT id FROM people WHERE name = 'eve13'")).length }).toEqual({ code: 3, made: 0 });
     expect(run.stderr).toMatch(/already has an administrator/);
+  }, 60_000);
+
+  it('ledgers, on the recorder, the raw footage it serves to whoever holds a workstation’s key file', async () => {
+    // A curious operator copies ws-1's key from its data folder (the desktop app runs as their own user) and asks rec-a directly:
+    // no session, no reason, no looking-back limit, no masks.
+    const key = loadOrCreateSigningKey(keysDir(w1.dataDir));
+    const since = Date.now();
+    const list = `/footage/${gateId}?fromMs=0&toMs=${Date.now() + 60_000}`;
+    const listed = await fetch(recA.url + list, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(key, 'ws-1', list) } });
+    expect(listed.status).toBe(200);
+    const [first] = (await listed.json()) as Array<{ id: number }>;
+    const seg = `/footage/segments/${first!.id}.ts`;
+    const bytes = Buffer.from(await (await fetch(recA.url + seg, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(key, 'ws-1', seg) } })).arrayBuffer());
+    expect(bytes.length).toBeGreaterThan(0);
+    // Somewhere, that footage left a recorder for ws-1: the recorder's ledger says so.
+    const entries = readFileSync(join(recA.dataDir, 'audit.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { at?: string; ts?: string; action: string; subject: string; details?: unknown })
+      .filter((e) => JSON.stringify(e).includes('ws-1') && Date.parse(e.at ?? e.ts ?? '') >= since - 1_000);
+    expect(entries.map((e) => e.action), 'rec-a’s ledger entries naming ws-1 since the fetch').not.toEqual([]);
+  });
+});
+
+describe('issue 13 attacks: two workstations of a new site at once', () => {
+  it('makes one first administrator when two workstations each make one at the same moment', async () => {
+    const url3 = await cluster.createDatabase();
+    const mk = (id: string) => createCore({ dataDir: tempDir(id), appVersion: 'test', shell: 'browser', graceMs: 300, directory: { url: url3 }, site: { role: 'workstation', name: id, nodeId: id } });
+    const cores = [mk('ws-r1'), mk('ws-r2')];
+    try {
+      await Promise.all(cores.map((c) => c.directoryReady));
+      const results = await Promise.allSettled(cores.map((c, i) => c.system.createFirstAdmin({ name: `first${i}`, displayName: `First ${i}`, password: TEST_PASSWORD })));
+      const admins = await cluster.query<{ n: number }>(url3, "SELECT count(*)::int AS n FROM people WHERE role = 'admin'");
+      expect({ admins: admins[0]!.n, made: results.filter((r) => r.status === 'fulfilled').length }).toEqual({ admins: 1, made: 1 });
+      expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'people.first-admin-exists' } });
+    } finally {
+      for (const c of cores) await c.close();
+    }
   }, 60_000);
 });
 

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { WebSocketServer } from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import type { StreamPath } from '../../shared/events.js';
 import type { StreamSink } from '../../electron/core/streams/stream-fanout.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,15 @@ const followed = async (server: Server) => {
   }, 30_000).catch((error: Error) => {
     throw new Error(`${error.message}; the playlist said ${last}`);
   });
+};
+
+/** The last lines of a process's log that say `level` (to show why an API call hit an internal error). */
+const logSays = (dataDir: string, level = 'error') =>
+  existsSync(join(dataDir, 'watchroom.log'))
+    ? readFileSync(join(dataDir, 'watchroom.log'), 'utf8').split('\n').filter((l) => l.includes(`"level":"${level}"`)).slice(-2).join('\n')
+    : '';
+const explained = (dataDir: string) => (error: Error) => {
+  throw new Error(`${error.message}\n${logSays(dataDir)}`);
 };
 
 /** What a workstation's tile gets. */
@@ -297,11 +306,48 @@ describe('issue 13 attacks: admission', () => {
     }
   }, 150_000);
 
+  it('gives the directory writer no live video by pointing an admitted recorder’s address at a relay of theirs', async () => {
+    let frames = 0;
+    let refused = '';
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    const wss = new WebSocketServer({ noServer: true });
+    server.on('upgrade', (req, socket, head) => {
+      const token = req.headers[NODE_TOKEN_HEADER];
+      // The writer asks the real recorder with the workstation's token, and keeps (and passes on) what comes.
+      const upstream = new WebSocket(`${recA.url.replace(/^http/, 'ws')}${req.url}`, { headers: typeof token === 'string' ? { [NODE_TOKEN_HEADER]: token } : {} });
+      upstream.on('unexpected-response', (_r, res) => void (refused = `HTTP ${res.statusCode}`));
+      upstream.on('error', () => undefined);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        upstream.on('message', (data, isBinary) => {
+          if (isBinary) frames++;
+          if (ws.readyState === ws.OPEN) ws.send(data, { binary: isBinary });
+        });
+        upstream.on('close', () => ws.close());
+        ws.on('close', () => upstream.terminate());
+      });
+    });
+    const fake = await listen(server);
+    const undo = await redirectRecA(fake);
+    const tile = new Tile();
+    let close: (() => void) | undefined;
+    try {
+      await followed(server);
+      close = w1.core.openLive(w1.token, gateId, tile, 'main');
+      // Either the recorder refuses the replayed token, or the writer gets the camera's fragments.
+      await waitFor('the real recorder to answer the writer', () => refused !== '' || frames > 5, 60_000);
+      expect({ framesTheWriterGot: frames }).toEqual({ framesTheWriterGot: 0 });
+    } finally {
+      close?.();
+      wss.close();
+      await undo();
+    }
+  }, 120_000);
+
   it('still lists the site’s processes when the writer registers one with a key that is not a key', async () => {
     await sql("INSERT INTO nodes (id, role, name, url, public_key, sealing_key, up_since, seen_at) VALUES ('rec-junk', 'recorder', 'Junk', 'http://127.0.0.1:9', 'not a key', 'not a key either', now(), now())");
     await notify('nodes', 'rec-junk');
     try {
-      const listed = await w1.api.listSiteNodes();
+      const listed = await w1.api.listSiteNodes().catch(explained(w1.dataDir));
       expect(listed.find((n) => n.id === 'rec-a')).toMatchObject({ admitted: true });
       // And a password entered meanwhile is still sealed for rec-a.
       const cam = await w1.api.addCamera({ name: 'Junk13', url: 'rtsp://127.0.0.1:9/junk13', username: 'v', password: 'Junk13-pw', recording: false });
@@ -539,7 +585,7 @@ describe('issue 13 attacks: junk from a "recorder" and malformed directory rows'
     await sql(`INSERT INTO mask_versions (camera_id, version, polygons, sha256, set_by, set_at) VALUES ('cam-nothing13', 1, '"junk"', 'x', 'x', 0), ('cam-nothing14', 1, '[[["a", null]]]', 'x', 'x', 0)`);
     await notify('masks', 'cam-nothing13');
     try {
-      const listed = await w2.api.listMasks();
+      const listed = await w2.api.listMasks().catch(explained(w2.dataDir));
       expect(listed.find((m) => m.cameraId === gateId)).toMatchObject({ version: saved.version });
     } finally {
       await sql('ALTER TABLE mask_versions DISABLE TRIGGER USER');

@@ -26,7 +26,8 @@ import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixture
 import { TEST_PASSWORD } from '../fixtures/people.js';
 import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
-import { createAdmin } from '../fixtures/host-process.js';
+import { createAdmin, startHostProcess, tempDataDir, type HostProcess } from '../fixtures/host-process.js';
+import { LiveClient } from '../fixtures/live-client.js';
 import { createCore } from '../../electron/core/core.js';
 import { admitProcesses, workstationFingerprint } from '../fixtures/site-admission.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
@@ -42,6 +43,7 @@ let w1: TestHost;
 let w2: TestHost;
 let gateId = '';
 const extraHosts: TestHost[] = [];
+const hostProcesses: HostProcess[] = [];
 const servers: Server[] = [];
 const tempDirs: string[] = [];
 
@@ -157,6 +159,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of servers) s.closeAllConnections?.(), s.close();
   for (const h of extraHosts) await h.close().catch(() => undefined);
+  for (const h of hostProcesses) await h.stop().catch(() => undefined);
   await w1?.close();
   await w2?.close();
   if (recA) {
@@ -619,6 +622,41 @@ describe('issue 13 attacks: junk from a "recorder" and malformed directory rows'
       process.off('uncaughtException', onError);
     }
   }, 120_000);
+
+  it('keeps a watchroom-host workstation process running when the writer gives the recorder it plays an address that is not one', async () => {
+    const dataDir = tempDataDir();
+    tempDirs.push(dataDir);
+    const hp = await startHostProcess(['--data', dataDir, '--directory', url, '--name', 'Desk P13', '--no-demo']);
+    hostProcesses.push(hp);
+    const [me] = await waitFor('the desk to register', async () => {
+      const rows = await sql<{ id: string }>("SELECT id FROM nodes WHERE name = 'Desk P13'");
+      return rows.length ? rows : undefined;
+    });
+    await w1.api.admitSiteNode({ nodeId: me!.id, fingerprint: workstationFingerprint(dataDir) });
+    let exited: string | null = null;
+    hp.child.once('exit', (code, signal) => void (exited = `exit ${code} ${signal ?? ''}`));
+    const live = new LiveClient(hp.url.origin, gateId, hp.token);
+    let undo: (() => Promise<void>) | undefined;
+    try {
+      await waitFor('the desk to play the gate', () => live.fragments.length > 3, 60_000);
+      undo = await redirectRecA('not a url at all');
+      const [range] = await w1.api.listRecordings({ cameraId: gateId, fromMs: Date.now() - 600_000, toMs: Date.now() + 60_000 });
+      await waitFor('the desk to read rec-a’s new address', async () => {
+        const link = (await hp.call('mediaLink', { path: `/media/${gateId}/recording.m3u8?fromMs=${range!.startMs}&toMs=${range!.endMs}` })) as string;
+        const res = await fetch(new URL(link, hp.url));
+        const text = await res.text();
+        return res.status === 200 && !text.includes('/media/site-segments/') ? true : undefined;
+      }, 30_000);
+      await sql('UPDATE camera_leases SET epoch = epoch + 1 WHERE camera_id = $1', [gateId]);
+      await notify('leases', gateId);
+      const log = () => (existsSync(join(dataDir, 'watchroom.log')) ? readFileSync(join(dataDir, 'watchroom.log'), 'utf8') : '');
+      await waitFor('the desk to restart the view (or die)', () => exited !== null || log().includes('Invalid URL'), 30_000);
+      expect({ exited, stderr: exited ? hp.stderr().split('\n').filter((l) => /Error|URL/.test(l)).slice(0, 2).join(' | ') : '' }).toEqual({ exited: null, stderr: '' });
+    } finally {
+      await live.close();
+      await undo?.();
+    }
+  }, 180_000);
 
   it('still lists the masks of every camera when the writer adds a mask version that is junk', async () => {
     const saved = await w1.api.setMasks({ cameraId: gateId, polygons: [[[0.1, 0.1], [0.5, 0.1], [0.5, 0.5]]] });

@@ -226,6 +226,10 @@ describe('issue 13 attacks: admission', () => {
     const [genuine] = await sql<{ signature: string; admitted_at: string }>("SELECT signature, admitted_at FROM node_admissions WHERE node_id = 'rec-a'");
     await row({ nodeId: 'rec-a', role: 'recorder', publicKey: rogue.signing.publicKeyPem, sealingKey: rogue.sealing.publicKeyPem, admittedBy: 'tester', admittedAt: Number(genuine!.admitted_at) + 1, signature: genuine!.signature });
     await notify('admissions', 'rec-rogue13');
+    // Nor can the writer change or remove the genuine admissions or the site key (the tables refuse).
+    for (const q of ["UPDATE node_admissions SET public_key = 'x' WHERE node_id = 'rec-a'", "DELETE FROM node_admissions WHERE node_id = 'rec-a'", 'TRUNCATE node_admissions', "DELETE FROM site_key", 'TRUNCATE site_key']) {
+      await expect(sql(q), q).rejects.toThrow(/never changed or removed/);
+    }
     const listed = await w1.api.listSiteNodes();
     expect(listed.find((n) => n.id === 'rec-rogue13')).toMatchObject({ admitted: false });
     expect(listed.find((n) => n.id === 'rec-a')).toMatchObject({ admitted: true });
@@ -345,6 +349,18 @@ describe('issue 13 attacks: admission', () => {
       await undo();
     }
   }, 120_000);
+
+  it('refuses an admission whose typed fingerprint is empty, cut short or another key’s; takes one typed in capitals without colons', async () => {
+    const desk = strangerKeys('fp13');
+    await sql("INSERT INTO nodes (id, role, name, url, public_key, sealing_key, up_since, seen_at) VALUES ('ws-fp13', 'workstation', 'FP desk', '', $1, '', now(), now())", [desk.signing.publicKeyPem]);
+    const fpr = desk.signing.fingerprint;
+    for (const typed of ['', '::', fpr.slice(0, 47), `${fpr}:00`, recA.fingerprint]) {
+      await expect(w1.api.admitSiteNode({ nodeId: 'ws-fp13', fingerprint: typed }), `typed ${JSON.stringify(typed)}`).rejects.toMatchObject({ code: expect.stringMatching(/^(site\.fingerprint-mismatch|api\.invalid|.*invalid.*)$/) });
+    }
+    expect((await w1.api.listSiteNodes()).find((n) => n.id === 'ws-fp13')).toMatchObject({ admitted: false });
+    expect(await w1.api.admitSiteNode({ nodeId: 'ws-fp13', fingerprint: fpr.replaceAll(':', '').toUpperCase() })).toMatchObject({ admitted: true });
+    await sql("UPDATE nodes SET seen_at = now() - interval '1 hour' WHERE id = 'ws-fp13'");
+  });
 
   it('plays nothing from a recorder nobody admitted, when the writer hands it the camera’s lease', async () => {
     let asked = 0;
@@ -657,6 +673,23 @@ describe('issue 13 attacks: junk from a "recorder" and malformed directory rows'
       await undo?.();
     }
   }, 180_000);
+
+  it('keeps showing the cameras when the writer puts junk in a lease’s recording word and a coverage row spanning all time', async () => {
+    await sql(`UPDATE camera_leases SET recording = '{"state": "recording", "reason": 42, "extra": "${'x'.repeat(1000)}"}' WHERE camera_id = $1`, [gateId]);
+    await notify('leases', gateId);
+    await sql("INSERT INTO coverage (camera_id, recorder_id, start_ms, end_ms) VALUES ($1, 'rec-a', -9223372036854775808, 9223372036854775807), ($1, 'nobody13', 0, 1)", [gateId]);
+    try {
+      const streams = await w1.api.listStreams().catch(explained(w1.dataDir));
+      expect(Array.isArray(streams)).toBe(true);
+      const ranges = await w1.api.listRecordings({ cameraId: gateId, fromMs: Date.now() - 60_000, toMs: Date.now() }).catch(explained(w1.dataDir));
+      expect(ranges.every((r) => Number.isFinite(r.startMs) && Number.isFinite(r.endMs) && r.endMs >= r.startMs)).toBe(true);
+      expect(recA.child.exitCode).toBeNull();
+    } finally {
+      await sql("DELETE FROM coverage WHERE camera_id = $1 AND (recorder_id = 'nobody13' OR start_ms = -9223372036854775808)", [gateId]);
+      await sql('UPDATE camera_leases SET recording = NULL WHERE camera_id = $1', [gateId]);
+      await notify('leases', gateId);
+    }
+  });
 
   it('still lists the masks of every camera when the writer adds a mask version that is junk', async () => {
     const saved = await w1.api.setMasks({ cameraId: gateId, polygons: [[[0.1, 0.1], [0.5, 0.1], [0.5, 0.5]]] });

@@ -419,6 +419,40 @@ describe('issue 13 attacks: people across workstations', () => {
     await expect(w2.core.system.signIn({ name: 'lena13', password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'auth.bad-credentials' });
   });
 
+  it('ends a person’s sessions on ws-2 when an administrator resets their password on ws-1, and the old password no longer signs in there', async () => {
+    await w1.as('rita13', 'investigator');
+    const there = await w2.core.system.signIn({ name: 'rita13', password: TEST_PASSWORD });
+    let ended = false;
+    w2.core.watchSession(there.token, () => void (ended = true));
+    const id = (await w1.api.listPeople()).find((p) => p.name === 'rita13')!.id;
+    await w1.api.resetPassword({ id, password: 'Reset-by-admin-913' });
+    await waitFor('her session on ws-2 to end', () => ended && w2.core.person(there.token) === null);
+    await expect(w2.core.system.signIn({ name: 'rita13', password: TEST_PASSWORD })).rejects.toMatchObject({ code: 'auth.bad-credentials' });
+    expect((await w2.core.system.signIn({ name: 'rita13', password: 'Reset-by-admin-913' })).session.person?.name).toBe('rita13');
+  });
+
+  it('keeps a lock lifted while the recorder was cut off until the recorder hears of the lift, then lets it go', async () => {
+    const ivy = await w1.as('ivy13-lift', 'investigator');
+    const mark = await ivy.api.createBookmark({ cameraIds: [gateId], atMs: Date.now() - 1_000, beforeMs: 5_000, afterMs: 5_000, title: 'Lift while away', notes: '', tags: [], caseReference: 'CASE-13L' });
+    await ivy.api.setBookmarkLock({ id: mark.id, locked: true, reason: 'Evidence' });
+    await waitFor('rec-a to hold the lock', () => locksOf(recA, mark.id).length === 1);
+    const pid = recA.child.pid!;
+    const ports = execFileSync('ss', ['-tnpH'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[4]?.endsWith(`:${cluster.port}`) && (f[5] ?? '').includes(`pid=${pid},`))
+      .map((f) => Number(f[3]!.split(':').at(-1)));
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE client_port = ANY($1)', [ports]);
+      await ivy.api.setBookmarkLock({ id: mark.id, locked: false, reason: 'Released' });
+      expect(locksOf(recA, mark.id)).toHaveLength(1); // a recorder that heard nothing keeps it
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await waitFor('rec-a to let the lifted lock go once back', () => locksOf(recA, mark.id).length === 0, 60_000);
+  }, 90_000);
+
   it('refuses a second first administrator (--create-admin when one exists) on another workstation', async () => {
     await expect(w2.core.system.createFirstAdmin({ name: 'mallory13', displayName: 'Mallory', password: 'Mallory-pw-123456' })).rejects.toMatchObject({ code: 'people.first-admin-exists' });
     expect(await sql("SELECT id FROM people WHERE name = 'mallory13'")).toEqual([]);

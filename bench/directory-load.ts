@@ -81,7 +81,7 @@ try {
       oldestStart: (id) => since.get(id) ?? null,
     };
     const keeper = new LeaseKeeper({
-      recorder: { id: `rec-${r}`, role: 'recorder', name: `Recorder ${r}`, url: `http://10.1.0.${r}:8650`, publicKey: key, sealingKey: key },
+      recorder: { id: `rec-${r}`, role: 'recorder', name: `Recorder ${r}`, url: `http://10.1.0.${r}:8650`, publicKey: key, sealingKey: key, sealingKeySignature: '' },
       store: d.site!.leases,
       cameras: () => wanted,
       capacity: Math.ceil((cameraCount / recorderCount) * 2),
@@ -98,7 +98,7 @@ try {
   let reloads = 0;
   for (let w = 0; w < workstationCount; w++) {
     const d = await open();
-    const me = { id: `ws-${w}`, role: 'workstation' as const, name: `Workstation ${w}`, url: '', publicKey: key, sealingKey: '' };
+    const me = { id: `ws-${w}`, role: 'workstation' as const, name: `Workstation ${w}`, url: '', publicKey: key, sealingKey: '', sealingKeySignature: '' };
     const beat = () => void d.site!.leases.heartbeat(me, DEFAULT_LEASE_TIMING.termMs).then(() => d.site!.leases.nodes(DEFAULT_LEASE_TIMING.termMs)).catch(() => undefined);
     timers.push(setInterval(beat, DEFAULT_LEASE_TIMING.roundMs));
     // As a workstation core does: reloads coalesced while one is in flight (electron/core/coalesced.ts).

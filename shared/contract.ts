@@ -269,7 +269,7 @@ export const CONTRACT = {
   /** The site's processes, admitted or not, with their key fingerprints. */
   listSiteNodes: spec({ arg: none, result: z.array(siteNodeSchema), access: 'site.admit', audit: null, errors: ['site.not-a-site'] }),
   /** Admits a process whose fingerprint the administrator compared with the one it shows; the first admission makes the site key on this workstation. */
-  admitSiteNode: spec({ arg: admitNodeSchema, result: siteNodeSchema, access: 'site.admit', audit: 'site.node-admitted', errors: ['site.not-a-site', 'site.node-not-found', 'site.fingerprint-mismatch', 'site.key-elsewhere'] }),
+  admitSiteNode: spec({ arg: admitNodeSchema, result: siteNodeSchema, access: 'site.admit', audit: 'site.node-admitted', errors: ['site.not-a-site', 'site.node-not-found', 'site.fingerprint-mismatch', 'site.sealing-key-unbound', 'site.key-elsewhere'] }),
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof CONTRACT;

@@ -35,6 +35,7 @@ export const ERROR_STATUS = {
   'site.not-a-site': 409,
   'site.node-not-found': 404,
   'site.fingerprint-mismatch': 400,
+  'site.sealing-key-unbound': 409,
   'site.key-elsewhere': 409,
   'import.empty': 400,
   'import.invalid': 400,

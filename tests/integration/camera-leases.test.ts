@@ -52,7 +52,7 @@ interface Recorder {
 function recorder(store: LeaseStore, id: string, cameras: () => Array<{ id: string; assignedTo: string | null }>, capacity = 100): Recorder {
   const r: Recorder = { gained: [], lost: [], keeper: undefined as unknown as LeaseKeeper };
   r.keeper = new LeaseKeeper({
-    recorder: { id, role: 'recorder', name: `Recorder ${id}`, url: `http://127.0.0.1:1/${id}`, publicKey, sealingKey: '' },
+    recorder: { id, role: 'recorder', name: `Recorder ${id}`, url: `http://127.0.0.1:1/${id}`, publicKey, sealingKey: '', sealingKeySignature: '' },
     store,
     cameras,
     capacity,
@@ -93,7 +93,7 @@ describe('camera leases in the PostgreSQL directory', () => {
     // Twenty takers at once for one free camera: one wins.
     await store.release(held['cam-3']!, ['cam-3']);
     const takers = Array.from({ length: 20 }, (_, i) => `rec-${i}`);
-    for (const id of takers) await store.heartbeat({ id, role: 'recorder', name: id, url: '', publicKey, sealingKey: '' }, SHORT.termMs);
+    for (const id of takers) await store.heartbeat({ id, role: 'recorder', name: id, url: '', publicKey, sealingKey: '', sealingKeySignature: '' }, SHORT.termMs);
     const results = await Promise.all(takers.map((id) => store.acquire(id, 'cam-3', 60_000, null)));
     expect(results.filter(Boolean)).toHaveLength(1);
   });
@@ -174,7 +174,7 @@ describe('camera leases in the PostgreSQL directory', () => {
     // A slow round: cam-1's lease ran out but nobody took it.
     await postgres.query(url, `UPDATE camera_leases SET expires_at = now() - interval '1 second' WHERE camera_id = 'cam-1'`);
     // Another recorder holds cam-2 now (a newer epoch).
-    await store.heartbeat({ id: 'rec-x', role: 'recorder', name: 'x', url: '', publicKey, sealingKey: '' }, SHORT.termMs);
+    await store.heartbeat({ id: 'rec-x', role: 'recorder', name: 'x', url: '', publicKey, sealingKey: '', sealingKeySignature: '' }, SHORT.termMs);
     await postgres.query(url, `UPDATE camera_leases SET recorder_id = 'rec-x', epoch = epoch + 1, expires_at = now() + interval '1 hour' WHERE camera_id = 'cam-2'`);
     // cam-3 is no longer to be recorded.
     cameras = cameras.filter((c) => c.id !== 'cam-3');
@@ -205,7 +205,7 @@ describe('camera leases in the PostgreSQL directory', () => {
     const logged: string[] = [];
     const lost: string[] = [];
     const c = new LeaseKeeper({
-      recorder: { id: 'rec-c', role: 'recorder', name: 'c', url: '', publicKey, sealingKey: '' },
+      recorder: { id: 'rec-c', role: 'recorder', name: 'c', url: '', publicKey, sealingKey: '', sealingKeySignature: '' },
       store: own.store,
       cameras: () => [{ id: 'cam-9', assignedTo: 'rec-c' }],
       capacity: 3,

@@ -9,7 +9,7 @@
  */
 import type pg from 'pg';
 import { WatchroomError } from '../../../shared/errors.js';
-import { LEASE_RECORDING, LEASE_TABLES } from '../recorders/lease-store.js';
+import { LEASE_RECORDING, LEASE_TABLES, SEALING_KEY_SIGNATURE } from '../recorders/lease-store.js';
 import { SITE_CAMERA_TABLES } from '../recorders/site-cameras.js';
 import { COVERAGE_TABLE } from '../recorders/coverage.js';
 import { CHECKPOINT_TABLE } from './checkpoint-copies.js';
@@ -61,6 +61,7 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'the site key and admissions of processes, append-only', sql: ADMISSION_TABLES },
   { version: 11, name: 'disclosure requests, decisions, builds and outcomes, append-only', sql: DISCLOSURE_TABLES },
   { version: 12, name: 'copies of the ledger entries the disclosure register reads, append-only', sql: ENTRY_COPY_TABLE },
+  { version: 13, name: 'a recorder’s sealing key signed by its signing key', sql: SEALING_KEY_SIGNATURE },
 ];
 
 /** pg_advisory_xact_lock's key for schema changes: a constant no other user of the database takes ("Watchroo" in ASCII). */

@@ -7,7 +7,7 @@
 import type { SiteNode } from '../../../shared/site.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import type { Handlers } from '../api/handlers.js';
-import { keyFingerprint } from '../evidence/signing-key.js';
+import { keyFingerprint, verifySignature } from '../evidence/signing-key.js';
 import type { LeaseStore, NodeRow } from './lease-store.js';
 import { makeSiteKey, signAdmission, siteKeyFingerprint, siteKeyHere } from './site-admission.js';
 import type { SiteTrust } from './site-trust.js';
@@ -26,11 +26,23 @@ export const noSiteHandlers: AdmissionHandlers = {
 
 const bareHex = (fingerprint: string) => fingerprint.toLowerCase().replace(/[^0-9a-f]/g, '');
 
+/** A registered key's fingerprint; '' for one that is not a key (anyone who can write the directory can register anything). */
+function fingerprintOf(publicKeyPem: string): string {
+  try {
+    return keyFingerprint(publicKeyPem);
+  } catch {
+    return '';
+  }
+}
+
+/** A recorder's sealing key is one its own signing key signed: the fingerprint compared then vouches for both. */
+const sealingKeyBound = (node: NodeRow) => node.role !== 'recorder' || verifySignature(Buffer.from(node.sealingKey), Buffer.from(node.sealingKeySignature, 'base64'), node.publicKey);
+
 export function admissionHandlers(deps: { store: LeaseStore; trust: SiteTrust; termMs: number; nodeId: string; keysDir: string }): AdmissionHandlers {
   const { trust } = deps;
   const shown = (n: NodeRow): SiteNode => {
     const a = trust.admitted(n) ? trust.admission(n.id) : null;
-    return { id: n.id, role: n.role, name: n.name, url: n.url, fingerprint: keyFingerprint(n.publicKey), alive: n.alive, admitted: a !== null, admittedBy: a?.admittedBy ?? null, admittedAt: a?.admittedAt ?? null, here: n.id === deps.nodeId };
+    return { id: n.id, role: n.role, name: n.name, url: n.url, fingerprint: fingerprintOf(n.publicKey), alive: n.alive, admitted: a !== null, admittedBy: a?.admittedBy ?? null, admittedAt: a?.admittedAt ?? null, here: n.id === deps.nodeId };
   };
   /** The site key's private half, here: made by the site's first admission, else this workstation must hold the one in force. */
   const siteKey = async (by: string) => {
@@ -51,15 +63,19 @@ export function admissionHandlers(deps: { store: LeaseStore; trust: SiteTrust; t
     admitSiteNode: async ({ nodeId, fingerprint }, ctx) => {
       const node = (await deps.store.nodes(deps.termMs)).find((n) => n.id === nodeId);
       if (!node) throw new WatchroomError('site.node-not-found', `No process called ${nodeId} has registered in the directory.`);
-      if (bareHex(fingerprint) !== bareHex(keyFingerprint(node.publicKey))) {
+      const registered = fingerprintOf(node.publicKey);
+      if (!registered || bareHex(fingerprint) !== bareHex(registered)) {
         throw new WatchroomError('site.fingerprint-mismatch', `That is not the fingerprint of ${nodeId}'s key as registered: compare again with what the process shows at its start. Another process may have registered under its name.`, [
           { field: 'fingerprint', code: 'site.fingerprint-mismatch', message: 'This is not the fingerprint of the key this process registered: compare again with what it shows where it runs.' },
         ]);
       }
+      if (!sealingKeyBound(node)) {
+        throw new WatchroomError('site.sealing-key-unbound', `The key ${nodeId} would keep camera passwords with is not signed by the key whose fingerprint you compared: someone other than the process put it in the directory. It was not admitted; restart the recorder and look at who can write to the directory.`);
+      }
       const key = await siteKey(ctx.person!.name);
       await trust.table.add(signAdmission(key, { nodeId, role: node.role, publicKey: node.publicKey, sealingKey: node.sealingKey, admittedBy: ctx.person!.name, admittedAt: Date.now() }));
       await trust.refresh();
-      ctx.record(nodeId, { role: node.role, name: node.name, fingerprint: keyFingerprint(node.publicKey), siteKey: siteKeyFingerprint(key.publicKeyPem) });
+      ctx.record(nodeId, { role: node.role, name: node.name, fingerprint: registered, siteKey: siteKeyFingerprint(key.publicKeyPem) });
       return shown(node);
     },
   };

@@ -21,6 +21,11 @@ export interface NodeInfo {
   publicKey: string;
   /** A recorder's: SPKI PEM of the key camera passwords are sealed to (password-seal.ts); '' for a workstation. */
   sealingKey: string;
+  /**
+   * A recorder's sealing key signed with its signing key (base64 DER): what binds the two, so the
+   * fingerprint an administrator compares vouches for both. '' for a workstation.
+   */
+  sealingKeySignature: string;
 }
 
 export interface NodeRow extends NodeInfo {
@@ -72,6 +77,9 @@ export const LEASE_TABLES = `
 `;
 
 /** Migration: the holder's word on its recording, beside its lease. */
+/** Migration: the signature binding a recorder's sealing key to its signing key. */
+export const SEALING_KEY_SIGNATURE = `ALTER TABLE nodes ADD COLUMN sealing_key_signature text NOT NULL DEFAULT '';`;
+
 export const LEASE_RECORDING = `ALTER TABLE camera_leases ADD COLUMN recording jsonb;`;
 
 const holderRecordingSchema = z.object({ state: z.enum(['off', 'recording', 'error']), reason: z.string().max(500).optional() });
@@ -106,10 +114,10 @@ export class LeaseStore {
     await this.db.change('nodes', node.id, async (c) => {
       const before = await c.query<{ fresh: boolean }>(`SELECT seen_at > now() - $2 * interval '1 millisecond' AS fresh FROM nodes WHERE id = $1`, [node.id, termMs]);
       await c.query(
-        `INSERT INTO nodes (id, role, name, url, public_key, sealing_key, up_since, seen_at) VALUES ($1, $2, $3, $4, $5, $7, now(), now())
-         ON CONFLICT (id) DO UPDATE SET role = $2, name = $3, url = $4, public_key = $5, sealing_key = $7, seen_at = now(),
+        `INSERT INTO nodes (id, role, name, url, public_key, sealing_key, sealing_key_signature, up_since, seen_at) VALUES ($1, $2, $3, $4, $5, $7, $8, now(), now())
+         ON CONFLICT (id) DO UPDATE SET role = $2, name = $3, url = $4, public_key = $5, sealing_key = $7, sealing_key_signature = $8, seen_at = now(),
            up_since = CASE WHEN nodes.seen_at > now() - $6 * interval '1 millisecond' THEN nodes.up_since ELSE now() END`,
-        [node.id, node.role, node.name, node.url, node.publicKey, termMs, node.sealingKey],
+        [node.id, node.role, node.name, node.url, node.publicKey, termMs, node.sealingKey, node.sealingKeySignature],
       );
       // Others need to hear of a process that (re)appears, not of each heartbeat.
       return before.rows[0]?.fresh ? null : true;
@@ -118,12 +126,12 @@ export class LeaseStore {
 
   async nodes(termMs: number): Promise<NodeRow[]> {
     const rows = await this.db.query(
-      `SELECT id, role, name, url, public_key, sealing_key, seen_at > now() - $1 * interval '1 millisecond' AS alive,
+      `SELECT id, role, name, url, public_key, sealing_key, sealing_key_signature, seen_at > now() - $1 * interval '1 millisecond' AS alive,
               (extract(epoch FROM now() - up_since) * 1000)::bigint AS up_ms
          FROM nodes ORDER BY id`,
       [termMs],
     );
-    return rows.map((r) => ({ id: r.id, role: r.role, name: r.name, url: r.url, publicKey: r.public_key, sealingKey: r.sealing_key, alive: r.alive, upMs: Number(r.up_ms) }));
+    return rows.map((r) => ({ id: r.id, role: r.role, name: r.name, url: nodeUrl(r.url), publicKey: r.public_key, sealingKey: r.sealing_key, sealingKeySignature: r.sealing_key_signature, alive: r.alive, upMs: Number(r.up_ms) }));
   }
 
   /** Extends the leases this recorder still holds (and has not let run out); the result is the cameras renewed. */
@@ -217,4 +225,18 @@ async function takeOne(c: pg.PoolClient, recorderId: string, cameraId: string, t
       );
   if (!rows[0]) return null;
   return { ...toLease(rows[0]), previous: row ? { recorderId: row.recorder_id, expiredAt: ms(row.expires_at) } : null };
+}
+
+/**
+ * A process's address as others may use it: http(s)://host:port and nothing more, else '' (none).
+ * Anyone who can write the directory can write anything there; an address that is not one must
+ * leave the camera unserved, not throw in every workstation that tries it.
+ */
+export function nodeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.pathname === '/' && !parsed.search && !parsed.hash && !parsed.username && !parsed.password ? url.replace(/\/$/, '') : '';
+  } catch {
+    return '';
+  }
 }

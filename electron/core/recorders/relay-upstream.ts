@@ -40,11 +40,18 @@ export const relayPath = (cameraId: string, stream: StreamVariant) => `/relay/${
 
 export function openRelay(target: RelayTarget, me: { nodeId: string; key: SigningKey }, on: RelayHandlers): { close(): void } {
   const path = relayPath(target.cameraId, target.stream);
-  const ws = new WebSocket(`${target.recorderUrl.replace(/^http/, 'ws')}${path}`, {
-    headers: { [NODE_TOKEN_HEADER]: signNodeRequest(me.key, me.nodeId, path) },
-    perMessageDeflate: false,
-    handshakeTimeout: 5_000,
-  });
+  let ws: WebSocket;
+  try {
+    ws = new WebSocket(`${target.recorderUrl.replace(/^http/, 'ws')}${path}`, {
+      headers: { [NODE_TOKEN_HEADER]: signNodeRequest(me.key, me.nodeId, path) },
+      perMessageDeflate: false,
+      handshakeTimeout: 5_000,
+    });
+  } catch (error) {
+    // An address the directory holds that is no address: the relay is over before it began, as for one that cannot be reached.
+    queueMicrotask(() => on.closed(`Recorder ${target.recorderName} has no usable address (${(error as Error).message}).`));
+    return { close: () => undefined };
+  }
   let done = false;
   const finish = (reason: string) => {
     if (done) return;

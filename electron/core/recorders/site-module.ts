@@ -87,6 +87,12 @@ export interface SiteModule extends FeatureModule {
   start(hooks: SiteHooks): void;
 }
 
+/** A recorder's sealing key and its signing key's signature over it (the binding an admission checks); none for a workstation. */
+function sealingKeyOf(key: SigningKey, sealing: SealingKey | null): Pick<NodeInfo, 'sealingKey' | 'sealingKeySignature'> {
+  if (!sealing) return { sealingKey: '', sealingKeySignature: '' };
+  return { sealingKey: sealing.publicKeyPem, sealingKeySignature: key.sign(Buffer.from(sealing.publicKeyPem)).toString('base64') };
+}
+
 /** An admitted recorder's address and key, for asking it to vouch for footage. */
 const recorderKey = (node: NodeRow | undefined) => (node?.role === 'recorder' && node.url ? { url: node.url, publicKeyPem: node.publicKey } : null);
 
@@ -176,7 +182,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
   const store: LeaseStore = siteTables(directory).leases;
   const trust = new SiteTrust(siteTables(directory).admissions, directory, deps.pin, logger);
   const timing = site.timing ?? DEFAULT_LEASE_TIMING;
-  const me = () => ({ id: site.nodeId, role: site.role, name: site.name, url: site.url ?? '', publicKey: deps.key().publicKeyPem, sealingKey: deps.sealingKey?.publicKeyPem ?? '' });
+  const me = () => ({ id: site.nodeId, role: site.role, name: site.name, url: site.url ?? '', publicKey: deps.key().publicKeyPem, ...sealingKeyOf(deps.key(), deps.sealingKey) });
   let nodes = new Map<string, NodeRow>();
   const leases = leaseView(store);
   let keeper: LeaseKeeper | null = null;

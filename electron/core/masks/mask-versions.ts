@@ -7,6 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { MaskPolygon } from '../../../shared/masks.js';
+import { maskPolygonsSchema } from '../../../shared/schemas.js';
 import type { Db } from '../directory/postgres-directory.js';
 import { openPrivateDatabase } from '../private-database.js';
 
@@ -37,10 +38,28 @@ interface Row {
 }
 
 // PostgreSQL hands jsonb back parsed and bigint as a string; SQLite, text and a number.
+/** The whole picture: what a version that is not a set of masks hides (fail closed). */
+const WHOLE_PICTURE: MaskPolygon[] = [[[0, 0], [1, 0], [1, 1], [0, 1]]];
+
+/**
+ * A version's polygons as stored, or the whole picture when they are not masks: a row anyone who can
+ * write the directory may have put there must neither break every wall nor unmask its camera.
+ */
+function polygonsOf(stored: unknown): MaskPolygon[] {
+  let value = stored;
+  try {
+    if (typeof stored === 'string') value = JSON.parse(stored);
+  } catch {
+    return WHOLE_PICTURE;
+  }
+  const parsed = maskPolygonsSchema.safeParse(value);
+  return parsed.success ? parsed.data : WHOLE_PICTURE;
+}
+
 const toVersion = (r: Row): MaskVersion => ({
   cameraId: r.camera_id,
   version: Number(r.version),
-  polygons: typeof r.polygons === 'string' ? (JSON.parse(r.polygons) as MaskPolygon[]) : r.polygons,
+  polygons: polygonsOf(r.polygons),
   sha256: r.sha256,
   setBy: r.set_by,
   setAt: Number(r.set_at),

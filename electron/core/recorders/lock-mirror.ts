@@ -6,12 +6,24 @@
  * pass, so retention deletes nothing a lock placed a moment ago covers. The directory out of reach
  * leaves the copy as it was: a recorder keeps locked footage rather than guess.
  */
+import type { Bookmark } from '../../../shared/incidents.js';
 import type { BookmarkRepository, Directory } from '../directory/directory.js';
 import { BOOKMARK_LOCK_PREFIX, bookmarkLocks } from '../incidents/incident-service.js';
 import type { Logger } from '../logger.js';
 import type { SegmentIndex } from '../recording/segment-index.js';
 
 export type LockIndex = Pick<SegmentIndex, 'replaceLocks'>;
+
+const ms = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v);
+
+/**
+ * A locked bookmark whose cameras and span can be locked. Anyone who can write the directory can
+ * leave a row that is none, and one such row must not keep every later lock from the recorders.
+ */
+function wellFormed(b: Bookmark): boolean {
+  const cameras = Array.isArray(b.cameraIds) && b.cameraIds.length > 0 && b.cameraIds.every((c) => typeof c === 'string' && c.length > 0);
+  return cameras && ms(b.atMs) && ms(b.beforeMs) && ms(b.afterMs) && b.beforeMs >= 0 && b.afterMs >= 0;
+}
 
 export function bookmarkLockMirror(deps: { bookmarks: Pick<BookmarkRepository, 'locked'>; onChange: Directory['onChange']; index: LockIndex; logger: Logger }) {
   // Reads run one after another, so the copy is always the latest read; an ask joins a read that has
@@ -24,7 +36,10 @@ export function bookmarkLockMirror(deps: { bookmarks: Pick<BookmarkRepository, '
     tail = tail
       .then(async () => {
         waiting = false;
-        deps.index.replaceLocks(BOOKMARK_LOCK_PREFIX, (await deps.bookmarks.locked()).flatMap(bookmarkLocks));
+        const locked = await deps.bookmarks.locked();
+        const malformed = locked.filter((b) => !wellFormed(b));
+        if (malformed.length) deps.logger.log('warn', 'site: locked bookmarks in the directory that are no bookmarks are left out', { ids: malformed.map((b) => String(b.id)).slice(0, 20) });
+        deps.index.replaceLocks(BOOKMARK_LOCK_PREFIX, locked.filter(wellFormed).flatMap(bookmarkLocks));
       })
       .catch((error: Error) => deps.logger.log('warn', 'site: cannot read the evidence locks; the last ones read still hold', { error: error.message }));
     return tail;

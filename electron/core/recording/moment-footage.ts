@@ -32,6 +32,23 @@ export function localMomentFootage(index: SegmentIndex, root: string): MomentFoo
   };
 }
 
+/**
+ * The most of one segment copied: a 4-s segment is a few MB (64 MiB is 50 Mbit/s for 10 s), and what answers as a
+ * recorder may send without end (whoever can write the directory can put their address there).
+ */
+const COPY_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/** Passes bytes on until `limit`, then fails the copy. */
+const atMost = (limit: number) =>
+  async function* (chunks: AsyncIterable<Buffer>) {
+    let bytes = 0;
+    for await (const chunk of chunks) {
+      bytes += chunk.length;
+      if (bytes > limit) throw new Error(`a recorded segment larger than ${limit} bytes: not one`);
+      yield chunk;
+    }
+  };
+
 /** A site's workstation: segments from the recorders, each copied into `tempDir` while a picture is taken from it. */
 export function siteMomentFootage(site: SiteFootage, tempDir: string): MomentFootage {
   rmSync(tempDir, { recursive: true, force: true }); // copies a process killed while grabbing left
@@ -50,7 +67,7 @@ export function siteMomentFootage(site: SiteFootage, tempDir: string): MomentFoo
           const path = join(tempDir, `${process.pid}-${++copies}.ts`);
           const release = () => rmSync(path, { force: true });
           try {
-            await pipeline(body, createWriteStream(path, { mode: 0o600 }));
+            await pipeline(body, atMost(COPY_LIMIT_BYTES), createWriteStream(path, { mode: 0o600 }));
             return { path, release };
           } catch {
             release();

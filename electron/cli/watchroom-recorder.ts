@@ -81,7 +81,7 @@ async function main(): Promise<number> {
     relay: { openRelay: (...args) => core!.openRelay(...args) },
     footage: () => ({ ...core!.recordings, logger: core!.logger }),
     custody: () => (core?.custody ? { ...core.custody, logger: core.logger } : null),
-    checker: new NodeTokenChecker((nodeId) => core?.nodeKey(nodeId) ?? null),
+    checker: new NodeTokenChecker(() => core?.nodeId ?? null, (nodeId) => core?.nodeKey(nodeId) ?? null),
     host,
     port,
   });

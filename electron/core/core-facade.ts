@@ -53,6 +53,7 @@ export function coreFacade({ base, modules, audit, people, streams, recording, e
     openLive: (token, cameraId, sink, stream) => streams.openLive(permitted(token, 'live video', 'wall.view', true), cameraId, sink, stream),
     openRelay: streams.openRelay,
     nodeKey: (nodeId) => site?.publicKeyOf(nodeId) ?? null,
+    nodeId: site?.nodeId ?? null,
     custody:
       site?.role === 'recorder'
         ? { door: custodyDoor({ recorderId: site.nodeId, index: recording.index, ledger: audit.ledger, checkpoints: audit.checkpoints, key: audit.signingKey, trustedOffset: (o) => audit.trustedOffset(o) }), isWorkstation: (id) => site.nodeRole(id) === 'workstation' }

@@ -87,6 +87,8 @@ export interface Core {
   openRelay(nodeId: string, cameraId: string, sink: StreamSink, stream: StreamVariant): () => void;
   /** For a recorder's node server: the public key a process of the site registered (null: unknown, or no site). */
   nodeKey(nodeId: string): string | null;
+  /** This process's id in its site (null: one machine). */
+  readonly nodeId: string | null;
   /** For a recorder's node server: its custody door, and whether an admitted process is a workstation (null: not a recorder). */
   readonly custody: { door: CustodyDoor; isWorkstation(nodeId: string): boolean } | null;
   /** Answers a GET under /media/ reached through a link signed for a session (mediaLink); false if no route has the path. */

@@ -192,21 +192,21 @@ describe('issue 13 attacks: admission', () => {
     expect(await get()).toBe(401);
     expect(await get('garbage')).toBe(401);
     expect(await get('a.b.c.d')).toBe(401);
-    expect(await get(signNodeRequest(ws1, 'ws-1', path, Date.now() + 10 * 60_000)), 'a token dated ten minutes ahead').toBe(401);
-    expect(await get(signNodeRequest(ws1, 'ws-1', path, Date.now() - 2 * 60_000)), 'an expired token').toBe(401);
-    const token = signNodeRequest(ws1, 'ws-1', path);
+    expect(await get(signNodeRequest(ws1, 'ws-1', 'rec-a', path, Date.now() + 10 * 60_000)), 'a token dated ten minutes ahead').toBe(401);
+    expect(await get(signNodeRequest(ws1, 'ws-1', 'rec-a', path, Date.now() - 2 * 60_000)), 'an expired token').toBe(401);
+    const token = signNodeRequest(ws1, 'ws-1', 'rec-a', path);
     expect(await get(token)).toBe(200);
     expect(await get(token), 'a replay').toBe(401);
-    expect(await get(signNodeRequest(ws1, 'rec-a', path)), 'ws-1’s key under rec-a’s name').toBe(401);
+    expect(await get(signNodeRequest(ws1, 'rec-a', 'rec-a', path)), 'ws-1’s key under rec-a’s name').toBe(401);
     // A process the writer registered (alive, heartbeating) but nobody admitted.
     const stray = strangerKeys('stray');
     await sql("INSERT INTO nodes (id, role, name, url, public_key, sealing_key, up_since, seen_at) VALUES ('ws-stray', 'workstation', 'Stray', '', $1, '', now(), now())", [stray.signing.publicKeyPem]);
     await notify('nodes', 'ws-stray');
-    expect(await get(signNodeRequest(stray.signing, 'ws-stray', path))).toBe(401);
+    expect(await get(signNodeRequest(stray.signing, 'ws-stray', 'rec-a', path))).toBe(401);
     // The writer puts the stray key under admitted ws-2's name: still not ws-2's admitted key.
     await sql("UPDATE nodes SET public_key = $1 WHERE id = 'ws-2'", [stray.signing.publicKeyPem]);
     await notify('nodes', 'ws-2');
-    expect(await get(signNodeRequest(stray.signing, 'ws-2', path))).toBe(401);
+    expect(await get(signNodeRequest(stray.signing, 'ws-2', 'rec-a', path))).toBe(401);
     await sql("DELETE FROM nodes WHERE id = 'ws-stray'");
     // ws-2's own heartbeat puts its key back.
     await waitFor('ws-2 to register its own key again', async () => (await sql<{ public_key: string }>("SELECT public_key FROM nodes WHERE id = 'ws-2'"))[0]?.public_key === loadOrCreateSigningKey(keysDir(w2.dataDir)).publicKeyPem);
@@ -240,9 +240,9 @@ describe('issue 13 attacks: admission', () => {
     await admitProcesses(w1.api, [{ id: 'ws-3', fingerprint: workstationFingerprint(w3.dataDir) }]);
     expect((await w1.api.listSiteNodes()).find((n) => n.id === 'ws-3')).toMatchObject({ admitted: true });
     const path = `/footage/${gateId}?fromMs=0&toMs=${Date.now() + 60_000}`;
-    await waitFor('rec-a to serve ws-3 once admitted', async () => (await fetch(recA.url + path, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(loadOrCreateSigningKey(keysDir(w3.dataDir)), 'ws-3', path) } })).status === 200);
+    await waitFor('rec-a to serve ws-3 once admitted', async () => (await fetch(recA.url + path, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(loadOrCreateSigningKey(keysDir(w3.dataDir)), 'ws-3', 'rec-a', path) } })).status === 200);
     // …and rec-rogue13's requests are still refused.
-    expect((await fetch(recA.url + path, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(rogue.signing, 'rec-rogue13', path) } })).status).toBe(401);
+    expect((await fetch(recA.url + path, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(rogue.signing, 'rec-rogue13', 'rec-a', path) } })).status).toBe(401);
     await sql("UPDATE nodes SET seen_at = now() - interval '1 hour' WHERE id = 'rec-rogue13'");
   }, 120_000);
 
@@ -780,11 +780,11 @@ describe('issue 13 attacks: a workstation’s data folder after a site run', () 
     const key = loadOrCreateSigningKey(keysDir(w1.dataDir));
     const since = Date.now();
     const list = `/footage/${gateId}?fromMs=0&toMs=${Date.now() + 60_000}`;
-    const listed = await fetch(recA.url + list, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(key, 'ws-1', list) } });
+    const listed = await fetch(recA.url + list, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(key, 'ws-1', 'rec-a', list) } });
     expect(listed.status).toBe(200);
     const [first] = (await listed.json()) as Array<{ id: number }>;
     const seg = `/footage/segments/${first!.id}.ts`;
-    const bytes = Buffer.from(await (await fetch(recA.url + seg, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(key, 'ws-1', seg) } })).arrayBuffer());
+    const bytes = Buffer.from(await (await fetch(recA.url + seg, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(key, 'ws-1', 'rec-a', seg) } })).arrayBuffer());
     expect(bytes.length).toBeGreaterThan(0);
     // Somewhere, that footage left a recorder for ws-1: the recorder's ledger says so.
     const entries = readFileSync(join(recA.dataDir, 'audit.jsonl'), 'utf8')
@@ -833,7 +833,7 @@ describe('issue 13 attacks: the site key swapped behind the append-only triggers
       expect((cam as { code?: string }).code ?? 'added').toBeDefined();
       // And rec-a, which pinned the first key, serves the swapped-in recorder nothing.
       const path = `/footage/${gateId}?fromMs=0&toMs=${Date.now() + 60_000}`;
-      expect((await fetch(recA.url + path, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(evil.signing, 'rec-swap13', path) } })).status).toBe(401);
+      expect((await fetch(recA.url + path, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(evil.signing, 'rec-swap13', 'rec-a', path) } })).status).toBe(401);
     } finally {
       await sql("UPDATE site_key SET public_key = $1 WHERE id = 'site'", [original!.public_key]);
       await sql('ALTER TABLE site_key ENABLE TRIGGER USER');
@@ -875,7 +875,7 @@ describe('issue 13 attacks: a curious operator on a workstation', () => {
     // The gate's first segment on rec-a (listed as ws-1 would list it).
     const key = loadOrCreateSigningKey(keysDir(w1.dataDir));
     const list = `/footage/${gateId}?fromMs=0&toMs=${Date.now() + 60_000}`;
-    const [first] = (await (await fetch(recA.url + list, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(key, 'ws-1', list) } })).json()) as Array<{ id: number; endMs: number }>;
+    const [first] = (await (await fetch(recA.url + list, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(key, 'ws-1', 'rec-a', list) } })).json()) as Array<{ id: number; endMs: number }>;
     // Instant replay reaches back 5 minutes; beyond it an operator must give a reason (ledgered).
     await waitFor('the first segment to be older than instant replay', () => Date.now() - first!.endMs > 5 * 60_000 + 15_000, 420_000, 1_000);
     const get = async (path: string) => (await fetch(new URL(await op.api.mediaLink({ path }), w1.baseUrl))).status;

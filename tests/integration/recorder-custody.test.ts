@@ -72,7 +72,7 @@ const ask = () => custody.fetch({ recorderId: 'rec-a', packageId: PACKAGE, camer
 /** The door's status for `path` asked as `nodeId` with `key` (no key: no token). */
 const status = (path: string, as?: { nodeId: string; key: SigningKey }) =>
   new Promise<number>((resolve, reject) => {
-    const headers = as ? { [NODE_TOKEN_HEADER]: signNodeRequest(as.key, as.nodeId, path) } : {};
+    const headers = as ? { [NODE_TOKEN_HEADER]: signNodeRequest(as.key, as.nodeId, 'rec-a', path) } : {};
     get(`${recorder.url}${path}`, { headers }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject);
   });
 

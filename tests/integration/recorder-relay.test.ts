@@ -60,7 +60,7 @@ function workstation(nodeId: string, signWith: SigningKey, recorderUrl: () => st
   const engine = new StreamEngine({
     ffmpegPath: 'ffmpeg',
     logger: { log: () => undefined },
-    sourceFor: (id, stream): RelaySource => ({ kind: 'relay', target: { recorderUrl: recorderUrl(), recorderName: 'Recorder A', cameraId: id, stream }, me: { nodeId, key: signWith } }),
+    sourceFor: (id, stream): RelaySource => ({ kind: 'relay', target: { recorderId: 'rec-a', recorderUrl: recorderUrl(), recorderName: 'Recorder A', cameraId: id, stream }, me: { nodeId, key: signWith } }),
     onStatus: (s) => statuses.push(s),
     backoff: () => 200,
   });
@@ -73,7 +73,7 @@ beforeAll(async () => {
   camera = await startTestCamera({ codec: 'h264', label: 'Relayed' });
   recorder = await startTestHost({ relays: () => true });
   cameraId = (await recorder.api.addCamera({ name: 'Relayed', url: camera.url })).id;
-  server = await startNodeServer({ relay: recorder.core, checker: new NodeTokenChecker((id) => registered.get(id) ?? null), host: '127.0.0.1', port: 0 });
+  server = await startNodeServer({ relay: recorder.core, checker: new NodeTokenChecker(() => 'rec-a', (id) => registered.get(id) ?? null), host: '127.0.0.1', port: 0 });
 });
 
 afterAll(async () => {
@@ -124,7 +124,7 @@ describe('a recorder relays its cameras to workstations', () => {
     const gone = await waitFor('the tile told the recorder is gone', () => w.statuses.find((s) => s.state === 'reconnecting' && (s.reason ?? '').includes('Recorder A')), 30_000);
     expect(gone.reason).toMatch(/Recorder A/);
     // Another node server (as a standby recorder would be) at the address the workstation now asks.
-    server = await startNodeServer({ relay: recorder.core, checker: new NodeTokenChecker((id) => registered.get(id) ?? null), host: '127.0.0.1', port: 0 });
+    server = await startNodeServer({ relay: recorder.core, checker: new NodeTokenChecker(() => 'rec-a', (id) => registered.get(id) ?? null), host: '127.0.0.1', port: 0 });
     url = server.url;
     expect(Number(new URL(url).port)).not.toBe(port);
     const before = tile.fragments;

@@ -11,28 +11,32 @@ describe('requests between processes are signed by the asking process', () => {
   const workstation = key('ws');
   const intruder = key('intruder');
   const keys = new Map([['ws-1', workstation.publicKeyPem]]);
-  const checker = () => new NodeTokenChecker((id) => keys.get(id) ?? null);
+  const checker = () => new NodeTokenChecker(() => 'rec-a', (id) => keys.get(id) ?? null);
   const path = '/relay/cam-1?stream=main';
 
   it('accepts a token for the path it was signed for, once', () => {
     const c = checker();
-    const token = signNodeRequest(workstation, 'ws-1', path);
+    const token = signNodeRequest(workstation, 'ws-1', 'rec-a', path);
     expect(c.check(token, path)).toEqual({ ok: true, nodeId: 'ws-1' });
     expect(c.check(token, path)).toEqual({ ok: false, reason: 'The node token was already used.' });
   });
 
   it('refuses a token used for another path, another process’s name, another key, or after it expired', () => {
     const c = checker();
-    expect(c.check(signNodeRequest(workstation, 'ws-1', path), '/relay/cam-2?stream=main')).toMatchObject({ ok: false, reason: expect.stringContaining('not signed') });
-    expect(c.check(signNodeRequest(intruder, 'ws-1', path), path)).toMatchObject({ ok: false, reason: expect.stringContaining('not signed') });
-    expect(c.check(signNodeRequest(intruder, 'ws-2', path), path)).toMatchObject({ ok: false, reason: expect.stringContaining('No process called ws-2') });
-    const old = signNodeRequest(workstation, 'ws-1', path, Date.now() - 120_000);
+    expect(c.check(signNodeRequest(workstation, 'ws-1', 'rec-a', path), '/relay/cam-2?stream=main')).toMatchObject({ ok: false, reason: expect.stringContaining('not signed') });
+    expect(c.check(signNodeRequest(intruder, 'ws-1', 'rec-a', path), path)).toMatchObject({ ok: false, reason: expect.stringContaining('not signed') });
+    expect(c.check(signNodeRequest(intruder, 'ws-2', 'rec-a', path), path)).toMatchObject({ ok: false, reason: expect.stringContaining('No process called ws-2') });
+    const old = signNodeRequest(workstation, 'ws-1', 'rec-a', path, Date.now() - 120_000);
     expect(c.check(old, path)).toMatchObject({ ok: false, reason: expect.stringContaining('expired') });
+  });
+
+  it('refuses a token signed for another process: one handed on by whoever answers at an address put in the directory', () => {
+    expect(checker().check(signNodeRequest(workstation, 'ws-1', 'rec-b', path), path)).toMatchObject({ ok: false, reason: expect.stringContaining('not signed') });
   });
 
   it('refuses tokens whose expiry was moved or that are not tokens at all', () => {
     const c = checker();
-    const [id, expires, nonce, sig] = signNodeRequest(workstation, 'ws-1', path).split('.');
+    const [id, expires, nonce, sig] = signNodeRequest(workstation, 'ws-1', 'rec-a', path).split('.');
     expect(c.check([id, Number(expires) + 1_000, nonce, sig].join('.'), path)).toMatchObject({ ok: false, reason: expect.stringContaining('not signed') });
     for (const junk of [undefined, '', 'a.b.c', 'a.b.c.d.e', '%E0%A4%A.1.n.s']) expect(c.check(junk, path).ok).toBe(false);
   });

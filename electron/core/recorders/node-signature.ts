@@ -1,8 +1,9 @@
 /**
  * How one Watchroom process proves to another who it is: a short-lived token signed with its own key
  * (the key its evidence and ledger checkpoints are signed with), checked against the public key the
- * directory holds for it. The token names what it is for (one request path), expires within a
- * minute and is accepted once, so a token seen on the wire opens nothing else and cannot be replayed.
+ * directory holds for it. The token names whom it is for (one process) and what (one request path),
+ * expires within a minute and is accepted once, so a token seen on the wire, or handed on by whoever
+ * answers at an address the directory's writer put in, opens nothing else and cannot be replayed.
  */
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import type { SigningKey } from '../evidence/signing-key.js';
@@ -11,12 +12,13 @@ import type { SigningKey } from '../evidence/signing-key.js';
 export const NODE_TOKEN_HEADER = 'x-watchroom-node';
 const LIFETIME_MS = 60_000;
 
-const signedText = (nodeId: string, path: string, expires: number, nonce: string) => `watchroom-node-request\n${nodeId}\n${path}\n${expires}\n${nonce}`;
+const signedText = (nodeId: string, to: string, path: string, expires: number, nonce: string) => `watchroom-node-request/2\n${nodeId}\n${to}\n${path}\n${expires}\n${nonce}`;
 
-export function signNodeRequest(key: SigningKey, nodeId: string, path: string, now = Date.now()): string {
+/** A token from process `nodeId` for process `to`, for exactly `path`. */
+export function signNodeRequest(key: SigningKey, nodeId: string, to: string, path: string, now = Date.now()): string {
   const expires = now + LIFETIME_MS;
   const nonce = randomBytes(12).toString('base64url');
-  const signature = key.sign(Buffer.from(signedText(nodeId, path, expires, nonce))).toString('base64url');
+  const signature = key.sign(Buffer.from(signedText(nodeId, to, path, expires, nonce))).toString('base64url');
   return [encodeURIComponent(nodeId), expires, nonce, signature].join('.');
 }
 
@@ -26,7 +28,11 @@ export type NodeCheck = { ok: true; nodeId: string } | { ok: false; reason: stri
 export class NodeTokenChecker {
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly publicKeyOf: (nodeId: string) => string | null) {}
+  /** `me`: this process's id in the site, which a token must name. */
+  constructor(
+    private readonly me: () => string | null,
+    private readonly publicKeyOf: (nodeId: string) => string | null,
+  ) {}
 
   check(token: string | undefined, path: string, now = Date.now()): NodeCheck {
     const parts = (token ?? '').split('.');
@@ -40,15 +46,17 @@ export class NodeTokenChecker {
     }
     const expires = Number(expiresPart);
     if (!Number.isSafeInteger(expires) || expires < now || expires > now + 2 * LIFETIME_MS) return { ok: false, reason: 'The node token has expired (or the two machines’ clocks are far apart).' };
+    const me = this.me();
+    if (!me) return { ok: false, reason: 'This process has no place in a site yet.' };
     const pem = this.publicKeyOf(nodeId);
     if (!pem) return { ok: false, reason: `No process called ${nodeId} is registered in the directory.` };
     let valid = false;
     try {
-      valid = verify('sha256', Buffer.from(signedText(nodeId, path, expires, nonce)), createPublicKey(pem), Buffer.from(signature, 'base64url'));
+      valid = verify('sha256', Buffer.from(signedText(nodeId, me, path, expires, nonce)), createPublicKey(pem), Buffer.from(signature, 'base64url'));
     } catch {
       valid = false;
     }
-    if (!valid) return { ok: false, reason: 'The node token is not signed by that process’s key.' };
+    if (!valid) return { ok: false, reason: 'The node token is not signed by that process’s key for this one.' };
     this.forgetExpired(now);
     if (this.seen.has(nonce)) return { ok: false, reason: 'The node token was already used.' };
     this.seen.set(nonce, expires);

@@ -13,6 +13,8 @@ import type { SigningKey } from '../evidence/signing-key.js';
 import { NODE_TOKEN_HEADER, signNodeRequest } from './node-signature.js';
 
 export interface RelayTarget {
+  /** The recorder's id in the site: its token is for it alone. */
+  recorderId: string;
   /** The recorder's address, http://host:port. */
   recorderUrl: string;
   /** Its name, for the sentence a tile shows when the relay drops. */
@@ -43,7 +45,7 @@ export function openRelay(target: RelayTarget, me: { nodeId: string; key: Signin
   let ws: WebSocket;
   try {
     ws = new WebSocket(`${target.recorderUrl.replace(/^http/, 'ws')}${path}`, {
-      headers: { [NODE_TOKEN_HEADER]: signNodeRequest(me.key, me.nodeId, path) },
+      headers: { [NODE_TOKEN_HEADER]: signNodeRequest(me.key, me.nodeId, target.recorderId, path) },
       perMessageDeflate: false,
       handshakeTimeout: 5_000,
     });

@@ -51,7 +51,7 @@ export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
   const request = (recorderId: string, url: string, path: string) =>
     new Promise<IncomingMessage>((resolve, reject) => {
       const { nodeId, key } = deps.me();
-      const req = get(`${url}${path}`, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(key, nodeId, path) }, timeout: FETCH_TIMEOUT_MS }, resolve);
+      const req = get(`${url}${path}`, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(key, nodeId, recorderId, path) }, timeout: FETCH_TIMEOUT_MS }, resolve);
       req.on('timeout', () => req.destroy(new Error('no answer in time')));
       req.on('error', (error) => reject(unreachable(recorderId, error.message)));
     });

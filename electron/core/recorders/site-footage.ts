@@ -43,7 +43,7 @@ export function siteFootage(deps: {
     if (!base) return Promise.resolve(null);
     const { nodeId, key } = deps.me();
     return new Promise((resolve) => {
-      const req = get(`${base}${path}`, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(key, nodeId, path) }, timeout: FETCH_TIMEOUT_MS }, (res) => {
+      const req = get(`${base}${path}`, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(key, nodeId, recorderId, path) }, timeout: FETCH_TIMEOUT_MS }, (res) => {
         if (res.statusCode === 200) return resolve(res);
         deps.logger.log('warn', 'site footage: a recorder refused', { recorderId, path, status: res.statusCode });
         res.resume();

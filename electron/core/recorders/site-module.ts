@@ -209,7 +209,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
       const lease = leases.get(cameraId);
       const holder = lease ? admitted(lease.recorderId) : undefined;
       if (!lease || !holder?.url) return null;
-      return { kind: 'relay', target: { recorderUrl: holder.url, recorderName: holder.name, cameraId, stream }, me: signer() };
+      return { kind: 'relay', target: { recorderId: holder.id, recorderUrl: holder.url, recorderName: holder.name, cameraId, stream }, me: signer() };
     },
     publicKeyOf: (nodeId) => admitted(nodeId)?.publicKey ?? null,
     trust,

@@ -142,7 +142,8 @@ export const CONTRACT = {
         .regex(/^\/media\/[^#\s]{1,600}$/, { error: 'Not a media path.' })
         // A segment is reached only through the playlist that lists it, whose serving names the camera
         // and span in the ledger: a link made for a segment directly would be footage watched unrecorded.
-        .refine((path) => !path.startsWith('/media/segments/'), { error: 'Recorded segments are reached through their playlist.' }),
+        // (A site's too: the end time its link carries is the playlist's word, which a link made here would not be.)
+        .refine((path) => !/^\/media\/(site-)?segments\//.test(path), { error: 'Recorded segments are reached through their playlist.' }),
     }),
     result: z.string(),
     access: 'recordings.view',

@@ -67,6 +67,8 @@ export const AUDIT_ACTIONS = [
   'evidence.verify',
   'evidence.key-created',
   'evidence.key-trusted',
+  /** A recorder sent one of its recorded segments to a process of the site (playback, a picture): which, to whom. */
+  'footage.served',
   /** A recorder vouched for its footage to a workstation exporting it: which package, for whom, the answer's hash. */
   'evidence.custody-served',
   // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)

@@ -79,7 +79,7 @@ async function main(): Promise<number> {
   let core: Core | undefined;
   const server = await startNodeServer({
     relay: { openRelay: (...args) => core!.openRelay(...args) },
-    footage: () => ({ ...core!.recordings, logger: core!.logger }),
+    footage: () => ({ ...core!.recordings, logger: core!.logger, served: (nodeId, segment) => core!.footageServed(nodeId, segment) }),
     custody: () => (core?.custody ? { ...core.custody, logger: core.logger } : null),
     checker: new NodeTokenChecker(() => core?.nodeId ?? null, (nodeId) => core?.nodeKey(nodeId) ?? null),
     host,

@@ -69,6 +69,7 @@ export function coreFacade({ base, modules, audit, people, streams, recording, e
     ready: recording.ready,
     directoryReady: directory.ready,
     recordings: { root: recording.root, index: recording.index },
+    footageServed: (nodeId, s) => void audit.ledger.append('system', 'footage.served', s.cameraId, { to: nodeId, segment: s.path, startMs: s.startMs, endMs: s.endMs, bytes: s.bytes }),
     applyRetention: recording.applyRetention,
     async close() {
       for (const module of [...modules].reverse()) await module.dispose?.();

@@ -24,7 +24,7 @@ import { createPeopleModule } from './people/people-module.js';
 import { createLookingBack } from './recording/looking-back.js';
 import { createRecordingModule, type RecordingOptions } from './recording/recording-module.js';
 import type { ReconcileReport } from './recording/recording-reconciler.js';
-import type { SegmentIndex } from './recording/segment-index.js';
+import type { SegmentIndex, SegmentRow } from './recording/segment-index.js';
 import type { RetentionResult } from './recording/retention.js';
 import { keyFileSecretBox, type SecretBox } from './settings/secret-box.js';
 import type { SettingsStore } from './settings/settings-store.js';
@@ -110,6 +110,8 @@ export interface Core {
    */
   readonly directoryReady: Promise<void>;
   readonly recordings: { root: string; index: SegmentIndex };
+  /** For a recorder's node server: enters in the ledger that a recorded segment went to another process of the site. */
+  footageServed(nodeId: string, segment: SegmentRow): void;
   /** Runs a retention pass now (it also runs on a timer). */
   applyRetention(): Promise<RetentionResult>;
   close(): Promise<void>;

@@ -16,17 +16,23 @@ import type { StreamSink } from '../core/streams/stream-fanout.js';
 import { NODE_TOKEN_HEADER, type NodeTokenChecker } from '../core/recorders/node-signature.js';
 import { liveSocketSink } from './live-socket-sink.js';
 import { sendFile, sendJson, sendText } from '../core/http-reply.js';
-import type { SegmentIndex } from '../core/recording/segment-index.js';
+import type { SegmentIndex, SegmentRow } from '../core/recording/segment-index.js';
 import { segmentFile } from '../core/recording/segment-file.js';
 import type { Logger } from '../core/logger.js';
 import { serveCustody, type CustodySource } from './node-custody-routes.js';
 
 /** /footage/<camera>?fromMs=&toMs= (the segments in the window) and /footage/segments/<id>.ts (one of them). */
-function serveFootage(footage: FootageSource, url: URL, res: ServerResponse): void {
+function serveFootage(footage: FootageSource, nodeId: string, url: URL, res: ServerResponse): void {
   const file = /^\/footage\/segments\/(\d{1,15})\.ts$/.exec(url.pathname);
   if (file) {
     const found = segmentFile(footage.index, footage.root, Number(file[1]));
     if (!found) return sendText(res, 404, 'No such recorded segment.');
+    // Footage leaving this recorder is on its record, whoever holds the asking process's key; what cannot be recorded is not sent.
+    try {
+      footage.served(nodeId, found.row);
+    } catch {
+      return sendText(res, 503, 'The recorder cannot write its audit ledger now, so it sends no footage.');
+    }
     return sendFile(res, found.file, footage.logger, { 'Content-Type': 'video/mp2t' });
   }
   const list = /^\/footage\/([^/]+)$/.exec(url.pathname);
@@ -55,6 +61,8 @@ export interface FootageSource {
   index: Pick<SegmentIndex, 'segments' | 'byId'>;
   root: string;
   logger: Logger;
+  /** Records that a segment went to `nodeId` (the recorder's ledger). */
+  served(nodeId: string, segment: SegmentRow): void;
 }
 
 export interface NodeServer {
@@ -76,7 +84,7 @@ export async function startNodeServer(options: { relay: RelayProvider; footage?:
     const url = new URL(req.url ?? '/', 'http://node');
     const custody = options.custody?.();
     if (custody && serveCustody(custody, who.nodeId, url, res)) return;
-    serveFootage(options.footage(), url, res);
+    serveFootage(options.footage(), who.nodeId, url, res);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: string) => void socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);

@@ -69,6 +69,27 @@ describe('segment names', () => {
   });
 });
 
+describe('a restart', () => {
+  it('records the new run when the old run ends after it began (a takeover or restart shuts ffmpeg down while the next one starts)', async () => {
+    const errors: unknown[] = [];
+    const recorder = new SegmentRecorder(CAMERA, store, (e) => errors.push(e));
+    const now = Date.now();
+    const old = recorder.beginRun();
+    recorder.setEpoch(now - 20_000);
+    const next = recorder.beginRun();
+    // The old ffmpeg's exit is heard only now: the new run must record on.
+    await recorder.endRun(old.runId);
+    recorder.setEpoch(now - 8_000);
+    const file = next.pattern.replace('%05d', '00000');
+    writeFileSync(file, 'the new run');
+    appendFileSync(next.listFile, `${file.split('/').pop()},0,4\n`);
+    await recorder.poll();
+    await recorder.endRun(next.runId);
+    expect(errors).toEqual([]);
+    expect(index.segments(CAMERA, now - 9_000, now - 3_000).map((r) => r.runId)).toEqual([next.runId]);
+  });
+});
+
 describe('a wall clock stepped back', () => {
   /** One ffmpeg run as its segment muxer leaves it: files, then a list line per closed segment, listed at `listedAtMs`. */
   async function record(recorder: SegmentRecorder, epochMs: number, seconds: number[], listedAtMs: number): Promise<void> {
@@ -81,7 +102,7 @@ describe('a wall clock stepped back', () => {
     });
     utimesSync(out.listFile, listedAtMs / 1000, listedAtMs / 1000);
     await recorder.poll();
-    await recorder.endRun();
+    await recorder.endRun(out.runId);
   }
 
   it('does not overlap the footage already recorded: the new run starts where it ended, and the step is audited once', async () => {

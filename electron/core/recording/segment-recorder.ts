@@ -63,7 +63,7 @@ export class SegmentRecorder {
     const dir = this.store.incomingDir(this.cameraId);
     mkdirSync(dir, { recursive: true });
     this.run = { id, epochMs: null, stepMs: 0, clockFileMs: null, listOffset: 0, lastEndMs: null };
-    return { listFile: join(dir, `r${id}.csv`), pattern: join(dir, `r${id}-%05d.ts`), seconds: this.segmentSeconds };
+    return { runId: id, listFile: join(dir, `r${id}.csv`), pattern: join(dir, `r${id}-%05d.ts`), seconds: this.segmentSeconds };
   }
 
   /**
@@ -117,12 +117,13 @@ export class SegmentRecorder {
     run.clockFileMs = epochMs;
   }
 
-  /** The run's ffmpeg has exited: commit the rest and salvage the segment it was writing. */
-  endRun(): Promise<unknown> {
-    const run = this.run;
-    this.run = null;
-    if (!run) return this.work;
-    return this.enqueue(() => this.store.completeRun(this.cameraId, run.id));
+  /**
+   * Run `runId`'s ffmpeg has exited: commit the rest and salvage the segment it was writing. A run
+   * shut down for a restart may end after the next one began: that one records on.
+   */
+  endRun(runId: string): Promise<unknown> {
+    if (this.run?.id === runId) this.run = null;
+    return this.enqueue(() => this.store.completeRun(this.cameraId, runId));
   }
 
   private enqueue(task: () => Promise<unknown>): Promise<unknown> {

@@ -37,6 +37,8 @@ export interface CameraStreamOptions {
 interface Run {
   upstream: Upstream;
   recorder: SegmentRecorder | null;
+  /** Its recording run, ended by id: the next run may have begun by when it is. */
+  recordingRun: string | null;
   /** When ffmpeg's latest output arrived: the arrival time of every frame in it. */
   lastDataAt: number;
   /** Its stall watch and health tick. */
@@ -203,16 +205,14 @@ export class CameraStream {
         // A run that was shut down is waited for by stop(), not reported.
         if (this.run !== run) return;
         this.detach(run);
-        if (recorder) void recorder.endRun();
+        if (recorder && output) void recorder.endRun(output.runId);
         this.dispatch({ type: 'child-exited', ...exit, producedInit, recorded: recorder !== null });
       },
     };
     // The upstream reports only from later turns of the event loop, by when `run` is set.
-    const upstream =
-      source.kind === 'relay'
-        ? startRelay(source, events)
-        : startFfmpeg(this.opts.ffmpegPath, source, path, { quickProbe, record: recorder?.beginRun() ?? null }, events);
-    const run: Run = { upstream, recorder, lastDataAt: Date.now(), resources: new DisposableStore() };
+    const output = source.kind === 'relay' ? null : (recorder?.beginRun() ?? null);
+    const upstream = source.kind === 'relay' ? startRelay(source, events) : startFfmpeg(this.opts.ffmpegPath, source, path, { quickProbe, record: output }, events);
+    const run: Run = { upstream, recorder, recordingRun: output?.runId ?? null, lastDataAt: Date.now(), resources: new DisposableStore() };
     this.run = run;
     this.opts.logger.log('info', 'stream.spawn', { cameraId: this.opts.cameraId, path, ...run.upstream.label });
     this.dispatch({ type: 'child-started', recordingWanted: wanted !== null });
@@ -267,13 +267,12 @@ export class CameraStream {
   private shutDown(): void {
     const run = this.run;
     if (run) this.detach(run);
-    const recorder = this.recorder;
     this.recorder = null;
     const before = this.stopping;
     this.stopping = (async () => {
       await before;
       if (run) await run.upstream.terminate();
-      await recorder?.endRun();
+      if (run?.recorder && run.recordingRun) await run.recorder.endRun(run.recordingRun);
       this.dispatch({ type: 'stopped' });
     })();
   }

@@ -27,6 +27,8 @@ const H264_ENCODE = ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerola
 
 /** Where and how the recording output writes its MPEG-TS segments. */
 export interface SegmentOutput {
+  /** The recording run these segments belong to. */
+  runId: string;
   listFile: string;
   /** File name pattern with %05d for the segment number. */
   pattern: string;

@@ -279,7 +279,12 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
     const dir = mkdtempSync(join(tmpdir(), 'watchroom-rogue-'));
     const rogueKey = loadOrCreateSigningKey(join(dir, 'keys'));
     const rogueSealing = loadOrCreateSealingKey(join(dir, 'keys'));
-    await cluster.query(url, "INSERT INTO nodes (id, role, name, url, public_key, sealing_key, up_since, seen_at) VALUES ('rec-rogue', 'recorder', 'Recorder rogue', 'http://127.0.0.1:9', $1, $2, now(), now())", [rogueKey.publicKeyPem, rogueSealing.publicKeyPem]);
+    // A whole process of theirs: its sealing key signed by its own signing key, as a real recorder's is.
+    await cluster.query(url, "INSERT INTO nodes (id, role, name, url, public_key, sealing_key, sealing_key_signature, up_since, seen_at) VALUES ('rec-rogue', 'recorder', 'Recorder rogue', 'http://127.0.0.1:9', $1, $2, $3, now(), now())", [
+      rogueKey.publicKeyPem,
+      rogueSealing.publicKeyPem,
+      rogueKey.sign(Buffer.from(rogueSealing.publicKeyPem)).toString('base64'),
+    ]);
     // …and an admission signed with their own key, announced as a real one would be.
     const forged = signAdmission(rogueKey, { nodeId: 'rec-rogue', role: 'recorder', publicKey: rogueKey.publicKeyPem, sealingKey: rogueSealing.publicKeyPem, admittedBy: 'tester', admittedAt: Date.now() });
     await cluster.query(url, 'INSERT INTO node_admissions (node_id, role, public_key, sealing_key, admitted_by, admitted_at, signature) VALUES ($1, $2, $3, $4, $5, $6, $7)', [

@@ -14,9 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { StreamPath } from '../../shared/events.js';
-import type { StreamSink } from '../../electron/core/streams/stream-fanout.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Tile } from '../fixtures/counting-tile.js';
 import { loadOrCreateSigningKey, type SigningKey } from '../../electron/core/evidence/signing-key.js';
 import { keysDir } from '../../electron/core/evidence/workstation-key.js';
 import { NODE_TOKEN_HEADER, signNodeRequest } from '../../electron/core/recorders/node-signature.js';
@@ -126,21 +125,6 @@ const explained = (dataDir: string) => (error: Error) => {
   throw new Error(`${error.message}\n${logSays(dataDir)}`);
 };
 
-/** What a workstation's tile gets. */
-class Tile implements StreamSink {
-  inits = 0;
-  fragments = 0;
-  init(_codec: string, _path: StreamPath) {
-    this.inits++;
-  }
-  fragment() {
-    this.fragments++;
-  }
-  backlog() {
-    return 0;
-  }
-  end() {}
-}
 
 beforeAll(async () => {
   cluster = await startTestPostgres();

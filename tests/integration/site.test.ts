@@ -16,9 +16,9 @@ import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key
 import { keysDir } from '../../electron/core/evidence/workstation-key.js';
 import { NODE_TOKEN_HEADER, signNodeRequest } from '../../electron/core/recorders/node-signature.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CoreEvent, StreamPath } from '../../shared/events.js';
+import { Tile } from '../fixtures/counting-tile.js';
+import type { CoreEvent } from '../../shared/events.js';
 import type { MaskPolygon } from '../../shared/masks.js';
-import type { StreamSink } from '../../electron/core/streams/stream-fanout.js';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { ffmpegFor } from '../fixtures/process-table.js';
@@ -33,21 +33,6 @@ import { waitFor } from '../fixtures/wait-for.js';
 
 const PASSWORD = 'Gate-pw-9931';
 
-/** What a workstation's tile gets. */
-class Tile implements StreamSink {
-  inits = 0;
-  fragments = 0;
-  init(_codec: string, _path: StreamPath) {
-    this.inits++;
-  }
-  fragment() {
-    this.fragments++;
-  }
-  backlog() {
-    return 0;
-  }
-  end() {}
-}
 
 let cluster: TestPostgres;
 let url: string;

@@ -491,33 +491,21 @@ describe('issue 13 attacks: evidence locks', () => {
     await waitFor('rec-a to hold the lock placed while it was away', () => locksOf(recA, id).length === 1, 60_000);
   }, 90_000);
 
-  it('still takes a new lock to the recorder after the writer leaves a malformed locked bookmark (camera_ids not a list)', async () => {
+  it.each([
+    ['a malformed locked bookmark (camera_ids not a list)', 'bm-junk13', `'"not-a-list"', 0, 0, 0`],
+    ['a locked bookmark with a null camera and a negative range', 'bm-junk13b', `'[null, 42]', 1000, -50000, -50000`],
+  ])('still takes a new lock to the recorder after the writer leaves %s', async (_what, junkId, junk) => {
     await sql(`INSERT INTO bookmarks (id, camera_ids, at_ms, before_ms, after_ms, title, notes, tags, case_reference, created_by, created_at, updated_at, locked)
-               VALUES ('bm-junk13', '"not-a-list"', 0, 0, 0, 'junk', '', '[]', '', 'x', 0, 0, true)`);
-    await notify('bookmarks', 'bm-junk13');
+               VALUES ('${junkId}', ${junk}, 'junk', '', '[]', '', 'x', 0, 0, true)`);
+    await notify('bookmarks', junkId);
     try {
-      const id = await lockOn('Locked after junk (string)');
+      const id = await lockOn(`Locked after ${junkId}`);
       await waitFor('rec-a to hold the lock placed after the junk row', () => locksOf(recA, id).length === 1, 20_000).catch((error: Error) => {
         throw new Error(`${error.message}; rec-a's log: ${readFileSync(join(recA.dataDir, 'watchroom.log'), 'utf8').split('\n').filter((l) => l.includes('evidence locks')).slice(-1).join('')}`);
       });
     } finally {
-      await sql("DELETE FROM bookmarks WHERE id = 'bm-junk13'");
-      await notify('bookmarks', 'bm-junk13');
-    }
-  }, 60_000);
-
-  it('still takes a new lock to the recorder after a locked bookmark with a null camera and a negative range', async () => {
-    await sql(`INSERT INTO bookmarks (id, camera_ids, at_ms, before_ms, after_ms, title, notes, tags, case_reference, created_by, created_at, updated_at, locked)
-               VALUES ('bm-junk13b', '[null, 42]', 1000, -50000, -50000, 'junk', '', '[]', '', 'x', 0, 0, true)`);
-    await notify('bookmarks', 'bm-junk13b');
-    try {
-      const id = await lockOn('Locked after junk (null)');
-      await waitFor('rec-a to hold the lock placed after the junk row', () => locksOf(recA, id).length === 1, 20_000).catch((error: Error) => {
-        throw new Error(`${error.message}; rec-a's log: ${readFileSync(join(recA.dataDir, 'watchroom.log'), 'utf8').split('\n').filter((l) => l.includes('evidence locks')).slice(-1).join('')}`);
-      });
-    } finally {
-      await sql("DELETE FROM bookmarks WHERE id = 'bm-junk13b'");
-      await notify('bookmarks', 'bm-junk13b');
+      await sql(`DELETE FROM bookmarks WHERE id = '${junkId}'`);
+      await notify('bookmarks', junkId);
     }
   }, 60_000);
 });

@@ -21,8 +21,8 @@ function recordings(files: Record<string, Buffer>) {
   const root = mkdtempSync(join(tmpdir(), 'wr-sources-'));
   mkdirSync(join(root, 'cam-1'));
   for (const [path, bytes] of Object.entries(files)) writeFileSync(join(root, path), bytes);
-  const sources = localExportSources({ recordingsRoot: root, index: {} as SegmentIndex, ledger: {} as AuditLedger });
-  const source = (path: string, captureSha256: string): ProvenSource => ({ label: path, captureSha256, open: () => sources.open({ path } as ProvenSegment) });
+  const footage = localExportSources({ recordingsRoot: root, index: {} as SegmentIndex, ledger: {} as AuditLedger }).forExport({ packageId: 'p', person: 'tester', cameraIds: ['cam-1'], fromMs: 0, toMs: 1 });
+  const source = (path: string, captureSha256: string): ProvenSource => ({ label: path, captureSha256, open: () => footage.open({ path } as ProvenSegment) });
   return { root, source };
 }
 

@@ -30,7 +30,7 @@ import { canonicalJson } from '../canonical-json.js';
 import { sha256File } from '../recording/file-hash.js';
 import { planClips } from './clip-plan.js';
 import { copyFootage, iso, type CameraPlan, type ManifestCamera, type ManifestFile, type Progress } from './export-footage.js';
-import type { ExportSources, ProvenSegment } from './export-sources.js';
+import type { ExportRun, ExportSources, ProvenSegment } from './export-sources.js';
 import { ExportCancelled, isNoSpace } from './ffmpeg-job.js';
 import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, RECIPIENT_README, SIGNER_KEY, SUMS, SUMS_SIG, formatSums, recipientReadme, safeName, utcStamp } from './package-files.js';
 import { FootageChangedError } from './verified-sources.js';
@@ -126,19 +126,20 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
 
 /** The steps, in the order the chain of custody needs (see the top of this file). */
 async function build(job: PackageJob, progress: Progress): Promise<string> {
-  const { ctx, req, temp, sources } = job;
+  const { ctx, req, temp } = job;
   for (const dir of ['master', 'working', 'custody']) if (dir !== 'working' || req.workingCopy) mkdirSync(join(temp, dir), { recursive: true });
+  const footage: ExportRun = job.sources.forExport({ packageId: job.packageId, person: ctx.user, cameraIds: req.cameraIds, fromMs: req.fromMs, toMs: req.toMs });
   // A minute still open is sealed as the segments are listed, one camera after another.
   const segments = new Map<string, ProvenSegment[]>();
-  for (const id of req.cameraIds) segments.set(id, await sources.segments(id, req.fromMs, req.toMs));
+  for (const id of req.cameraIds) segments.set(id, await footage.segments(id));
   const plans: CameraPlan[] = await Promise.all(
     req.cameraIds.map(async (id) => ({ camera: ctx.camera(id), masks: (await ctx.privacy?.masks(id)) ?? null, ...planClips(id, segments.get(id)!, req.fromMs, req.toMs) })),
   );
   // Footage the ledger never saw close cannot be proven unchanged: refused before anything is copied.
-  const capture = await sources.prove(plans.flatMap((p) => p.clips).flatMap((c) => c.segments));
+  const capture = await footage.prove(plans.flatMap((p) => p.clips).flatMap((c) => c.segments));
   const captureSha256 = (seg: ProvenSegment) => capture.get(seg.path)!.sha256;
   const captureInclusion = (seg: ProvenSegment) => capture.get(seg.path)!.inclusion;
-  const copied = { sources, temp, workingCopy: req.workingCopy, withheld: req.unmasked ? null : job.withheld, signal: job.signal, progress, captureSha256, captureInclusion };
+  const copied = { footage, temp, workingCopy: req.workingCopy, withheld: req.unmasked ? null : job.withheld, signal: job.signal, progress, captureSha256, captureInclusion };
   const { files, cameras, withheld } = await copyFootage(copied, plans);
   // Every master withheld (all cameras masked): no empty master/ folder to puzzle the recipient.
   if (readdirSync(join(temp, 'master')).length === 0) rmSync(join(temp, 'master'), { recursive: true });

@@ -95,9 +95,9 @@ function removePartialExports(exportsDir: string): number {
 /** What a site's workstation answers for now (docs/design/site-exports.md, stage C). */
 const SITE_EXPORTS_PENDING: ExportSources = {
   hasFootage: () => Promise.reject(new WatchroomError('export.site-pending', 'This workstation is part of a site, whose footage is kept by its recorders, and exporting from the recorders is not built yet. Nothing was exported or asked for.')),
-  segments: () => Promise.resolve([]),
-  prove: () => Promise.resolve(new Map()),
-  open: () => Promise.reject(new Error('no footage here')),
+  forExport: () => {
+    throw new WatchroomError('export.site-pending', 'Exporting from a site’s recorders is not built yet.');
+  },
 };
 
 export function createEvidenceService(deps: EvidenceDeps) {

@@ -13,7 +13,7 @@ import { writeMaskPng } from '../masks/mask-image.js';
 import { sha256File } from '../recording/file-hash.js';
 import { keyframeOffsetsInTs, MAX_SEGMENT_BYTES } from '../recording/ts-keyframes.js';
 import type { ClipPlan, Gap } from './clip-plan.js';
-import type { ExportSources, ProvenSegment, SourceInclusion } from './export-sources.js';
+import type { ExportRun, ProvenSegment, SourceInclusion } from './export-sources.js';
 import { probeMedia, runFfmpeg } from './ffmpeg-job.js';
 import { mediaName } from './package-files.js';
 import { feedProvenSources, provenBytes, readProven, type ProvenSource } from './verified-sources.js';
@@ -61,7 +61,7 @@ export interface ManifestFile {
 }
 
 export interface FootageJob {
-  sources: ExportSources;
+  footage: ExportRun;
   /** The package's temporary folder, with master/ (and working/ if asked) already made. */
   temp: string;
   workingCopy: boolean;
@@ -150,7 +150,7 @@ async function copyMaster(copying: Copying, camera: ManifestCameraRef, clip: Cli
 
 /** A segment as ffmpeg is fed it: its bytes from the export's sources, and the hash they must have. */
 function provenSource(copying: Copying, seg: ProvenSegment): ProvenSource {
-  return { label: seg.path, open: () => copying.sources.open(seg), captureSha256: copying.captureSha256(seg) };
+  return { label: seg.path, open: () => copying.footage.open(seg), captureSha256: copying.captureSha256(seg) };
 }
 
 /** The working copy of one clip: cut exactly to the requested range from its master, re-encoded, with the camera's masks burned in if it has any. */

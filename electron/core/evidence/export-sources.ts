@@ -30,15 +30,31 @@ export interface SegmentCapture {
   inclusion: SourceInclusion | null;
 }
 
-export interface ExportSources {
-  /** Whether anything was recorded on the camera in the window. */
-  hasFootage(cameraId: string, fromMs: number, toMs: number): Promise<boolean>;
+/** One export as its sources need to know it: a site's recorders vouch for exactly this package, person, cameras and window. */
+export interface ExportAbout {
+  packageId: string;
+  /** The account the export is made as. */
+  person: string;
+  cameraIds: readonly string[];
+  fromMs: number;
+  toMs: number;
+}
+
+/** One export's footage, in its window. */
+export interface ExportRun {
   /** The camera's segments in the window, in time order; a minute still open is sealed first, so each can be proven. */
-  segments(cameraId: string, fromMs: number, toMs: number): Promise<ProvenSegment[]>;
+  segments(cameraId: string): Promise<ProvenSegment[]>;
   /** Each segment's capture, by path; export.footage-unproven for one that nothing proves. */
   prove(segments: readonly ProvenSegment[]): Promise<Map<string, SegmentCapture>>;
   /** The segment's bytes as stored, unchecked: the reader hashes them (verified-sources.ts). Read to the end or break off: either lets go of the file. */
   open(segment: ProvenSegment): Promise<AsyncIterable<Buffer>>;
+}
+
+export interface ExportSources {
+  /** Whether anything was recorded on the camera in the window (a request is checked before anything is asked of anyone). */
+  hasFootage(cameraId: string, fromMs: number, toMs: number): Promise<boolean>;
+  /** The footage of one export. */
+  forExport(about: ExportAbout): ExportRun;
 }
 
 /** This machine's recordings. */
@@ -53,7 +69,14 @@ export interface LocalFootage {
 export function localExportSources({ recordingsRoot, index, ledger, trustedLedgerOffset }: LocalFootage): ExportSources {
   return {
     hasFootage: async (cameraId, fromMs, toMs) => index.segments(cameraId, fromMs, toMs).length > 0,
-    async segments(cameraId, fromMs, toMs) {
+    forExport: ({ fromMs, toMs }) => localRun({ recordingsRoot, index, ledger, trustedLedgerOffset }, fromMs, toMs),
+  };
+}
+
+/** This machine's footage of one export's window. */
+function localRun({ recordingsRoot, index, ledger, trustedLedgerOffset }: LocalFootage, fromMs: number, toMs: number): ExportRun {
+  return {
+    async segments(cameraId) {
       // The footage leaves proven by the ledger, never by the index alone.
       sealMinutesOf(index, (action, subject, details) => ledger.append('system', action, subject, details), index.segments(cameraId, fromMs, toMs));
       return index.segments(cameraId, fromMs, toMs).map((row) => ({ ...row, recorderId: null }));

@@ -100,6 +100,16 @@ async function settledAt(panel: Locator): Promise<number> {
   return Number(await clock.getAttribute('data-wall-ms'));
 }
 
+/** Clicks Mark in or out and reads the mark it took, which must be the moment on screen (`shown`) within a second. */
+async function markAt(panel: Locator, edge: 'in' | 'out', shown: number): Promise<number> {
+  const button = panel.getByTestId(`playback-mark-${edge}`);
+  await button.click();
+  await expect(button).toHaveAttribute('data-at-ms', /^\d+$/);
+  const at = Number(await button.getAttribute('data-at-ms'));
+  expect(Math.abs(at - shown), `the ${edge} mark against the moment on screen`).toBeLessThan(1_000);
+  return at;
+}
+
 /**
  * Holds back the host's answers to one API method (those whose argument `which` picks) until the
  * returned function is called: a busy host answers late, and the page must not act on what it has not got.
@@ -274,14 +284,15 @@ test('export from playback: mark in and out on the timeline, choose the cameras,
   const goal = Math.floor((startMs + 5_000) / 1000) * 1000;
   await panel.getByTestId('playback-goto-input').fill(localInput(goal));
   await panel.getByTestId('playback-goto').click();
-  // Marks take the moment on screen: read it once the seek has settled, or mark and read may differ.
-  const markIn = await settledAt(panel);
-  expect(Math.abs(markIn - goal)).toBeLessThan(1_500);
-  await panel.getByTestId('playback-mark-in').click();
+  // Marks take the moment on screen (within a frame of the clock's reading, once the seek has
+  // settled); the dialog then shows the marks as taken, to the second.
+  const shownIn = await settledAt(panel);
+  expect(Math.abs(shownIn - goal)).toBeLessThan(1_500);
+  const markIn = await markAt(panel, 'in', shownIn);
   await panel.getByTestId('playback-forward').click();
-  const markOut = await settledAt(panel);
-  expect(markOut).toBeGreaterThan(markIn + 8_000);
-  await panel.getByTestId('playback-mark-out').click();
+  const shownOut = await settledAt(panel);
+  expect(shownOut).toBeGreaterThan(shownIn + 8_000);
+  const markOut = await markAt(panel, 'out', shownOut);
   await expect(panel.getByTestId('timeline-marked')).toBeVisible();
   await page.screenshot({ path: join(ARTIFACTS, 'playback-marked.png') });
 

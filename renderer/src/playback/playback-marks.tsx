@@ -29,7 +29,7 @@ export function PlaybackMarks({ cursor, markIn, markOut, onMark, onExport }: Pla
   const exporting = usePermission('evidence.export');
   const marked = markedSpan(markIn, markOut);
   const mark = (edge: 'in' | 'out', at: number | null, title: string) => (
-    <button type="button" data-testid={`playback-mark-${edge}`} disabled={cursor === null || !exporting.allowed} onClick={() => onMark(edge, cursor)} title={exporting.refusal ?? title}>
+    <button type="button" data-testid={`playback-mark-${edge}`} data-at-ms={at ?? undefined} disabled={cursor === null || !exporting.allowed} onClick={() => onMark(edge, cursor)} title={exporting.refusal ?? title}>
       Mark {edge}{at !== null && ` ${formatLocalTime(at, false)}`}
     </button>
   );

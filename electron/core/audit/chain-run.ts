@@ -23,8 +23,8 @@ export async function checkChainRun(lines: AsyncIterable<string>, entries: Reado
       if (e.seq !== prev.seq + 1) return `entry ${e.seq} follows entry ${prev.seq}: entries are missing or out of order`;
       if (e.prev !== prev.hash) return `entry ${e.seq} does not link to the entry before it`;
     }
-    const { hash, ...body } = e;
-    if (entryHash(body) !== hash) return `entry ${e.seq} was changed after it was written`;
+    const { hash } = e;
+    if (entryHash(e) !== hash) return `entry ${e.seq} was changed after it was written`;
     if (wanted.has(e.seq) && wanted.get(e.seq) !== hash) return `entry ${e.seq} is not the one that was answered`;
     prev = { seq: e.seq, hash };
     if (e.seq === to.seq) return hash === to.hash ? null : `entry ${to.seq} is not the one its checkpoint signed`;

@@ -76,8 +76,7 @@ export async function* copiedEntries(table: EntryCopyTable, logger: Logger): Asy
       logger.log('warn', 'disclosures: a copied ledger entry in the directory does not parse', { node });
       continue;
     }
-    const { hash, ...body } = entry;
-    yield hash === entryHash(body) ? { entry, node } : { entry, node, altered: true };
+    yield entry.hash === entryHash(entry) ? { entry, node } : { entry, node, altered: true };
   }
 }
 

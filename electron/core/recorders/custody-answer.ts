@@ -124,8 +124,7 @@ export function checkCustodyAnswer(body: Buffer, signature: Buffer, publicKeyPem
   }
   const entries = new Map<number, AuditEntry>();
   for (const e of answer.captureEntries) {
-    const { hash, ...rest } = e;
-    if (entryHash(rest) !== hash) throw fail(`its capture entry ${e.seq} was changed after it was written`);
+    if (entryHash(e) !== e.hash) throw fail(`its capture entry ${e.seq} was changed after it was written`);
     entries.set(e.seq, e);
   }
   checkSegments(answer, entries, fail);

@@ -6,6 +6,7 @@
  * answers at an address the directory's writer put in, opens nothing else and cannot be replayed.
  */
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { get, type IncomingMessage } from 'node:http';
 import type { SigningKey } from '../evidence/signing-key.js';
 
 /** The header a signed request carries. */
@@ -66,4 +67,13 @@ export class NodeTokenChecker {
   private forgetExpired(now: number): void {
     for (const [nonce, expires] of this.seen) if (expires < now) this.seen.delete(nonce);
   }
+}
+
+/** GET `path` of process `to` at `url`, signed as `from`; rejects when it cannot be reached or answers nothing in `timeoutMs`. */
+export function signedGet(url: string, path: string, from: { nodeId: string; key: SigningKey }, to: string, timeoutMs: number): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = get(`${url}${path}`, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(from.key, from.nodeId, to, path) }, timeout: timeoutMs }, resolve);
+    req.on('timeout', () => req.destroy(new Error('no answer in time')));
+    req.on('error', reject);
+  });
 }

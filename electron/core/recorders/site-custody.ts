@@ -5,14 +5,14 @@
  * checkpoints (which the recorder's own disk cannot rewrite), and its capture entries against the
  * run of the recorder's chain up to each anchor. Whatever does not hold refuses the export.
  */
-import { get, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
 import { WatchroomError } from '../../../shared/errors.js';
 import { checkChainRun } from '../audit/chain-run.js';
 import type { CheckpointAnchor } from '../audit/ledger-checkpoints.js';
 import type { SigningKey } from '../evidence/signing-key.js';
 import { checkCustodyAnswer, type CheckedCustody, type CustodyQuestion } from './custody-answer.js';
-import { NODE_TOKEN_HEADER, signNodeRequest } from './node-signature.js';
+import { signedGet } from './node-signature.js';
 
 export const CUSTODY_SIGNATURE_HEADER = 'x-watchroom-signature';
 const FETCH_TIMEOUT_MS = 30_000;
@@ -48,13 +48,7 @@ function refusalOf(recorderId: string, status: number, text: string): WatchroomE
 }
 
 export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
-  const request = (recorderId: string, url: string, path: string) =>
-    new Promise<IncomingMessage>((resolve, reject) => {
-      const { nodeId, key } = deps.me();
-      const req = get(`${url}${path}`, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(key, nodeId, recorderId, path) }, timeout: FETCH_TIMEOUT_MS }, resolve);
-      req.on('timeout', () => req.destroy(new Error('no answer in time')));
-      req.on('error', (error) => reject(unreachable(recorderId, error.message)));
-    });
+  const request = (recorderId: string, url: string, path: string) => signedGet(url, path, deps.me(), recorderId, FETCH_TIMEOUT_MS).catch((error: Error) => Promise.reject(unreachable(recorderId, error.message)));
   const body = async (res: IncomingMessage, recorderId: string) => {
     const chunks: Buffer[] = [];
     let bytes = 0;

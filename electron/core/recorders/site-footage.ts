@@ -5,12 +5,12 @@
  * token signed for their path, as relays do. A recorder that cannot be reached leaves its part of the
  * window out (the player skips the hole), rather than failing the whole playback.
  */
-import { get, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { SigningKey } from '../evidence/signing-key.js';
 import type { Logger } from '../logger.js';
 import { CONTIGUOUS_MS, type TimeRange } from '../recording/segment-index.js';
 import type { CoverageTable } from './coverage.js';
-import { NODE_TOKEN_HEADER, signNodeRequest } from './node-signature.js';
+import { signedGet } from './node-signature.js';
 
 /** One recorded segment as a recorder lists it, and which recorder has it. */
 export interface RemoteSegment {
@@ -38,23 +38,17 @@ export function siteFootage(deps: {
   me: () => { nodeId: string; key: SigningKey };
   logger: Logger;
 }): SiteFootage {
-  const request = (recorderId: string, path: string): Promise<IncomingMessage | null> => {
+  const request = async (recorderId: string, path: string): Promise<IncomingMessage | null> => {
     const base = deps.urlOf(recorderId);
-    if (!base) return Promise.resolve(null);
-    const { nodeId, key } = deps.me();
-    return new Promise((resolve) => {
-      const req = get(`${base}${path}`, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(key, nodeId, recorderId, path) }, timeout: FETCH_TIMEOUT_MS }, (res) => {
-        if (res.statusCode === 200) return resolve(res);
-        deps.logger.log('warn', 'site footage: a recorder refused', { recorderId, path, status: res.statusCode });
-        res.resume();
-        resolve(null);
-      });
-      req.on('timeout', () => req.destroy(new Error('timed out')));
-      req.on('error', (error) => {
-        deps.logger.log('warn', 'site footage: a recorder cannot be reached', { recorderId, error: error.message });
-        resolve(null);
-      });
+    if (!base) return null;
+    const res = await signedGet(base, path, deps.me(), recorderId, FETCH_TIMEOUT_MS).catch((error: Error) => {
+      deps.logger.log('warn', 'site footage: a recorder cannot be reached', { recorderId, error: error.message });
+      return null;
     });
+    if (!res || res.statusCode === 200) return res;
+    deps.logger.log('warn', 'site footage: a recorder refused', { recorderId, path, status: res.statusCode });
+    res.resume();
+    return null;
   };
   const listOf = async (recorderId: string, cameraId: string, fromMs: number, toMs: number): Promise<RemoteSegment[]> => {
     const res = await request(recorderId, `/footage/${encodeURIComponent(cameraId)}?fromMs=${fromMs}&toMs=${toMs}`);

@@ -178,7 +178,7 @@ export function createCore(options: CoreOptions): Core {
     logger,
     appVersion: options.appVersion,
     camera: cameras.describe,
-    siteWorkstation: siteOptions?.role === 'workstation',
+    ...(site?.role === 'workstation' ? { site: { nodeId: site.nodeId, sources: site.exportSources } } : {}),
     onExport: (job) => emit({ type: 'export.progress', job }),
     masks: masks.current,
     ...(options.maxReceivedFileBytes ? { maxReceivedFileBytes: options.maxReceivedFileBytes } : {}),

@@ -30,9 +30,10 @@ import { canonicalJson } from '../canonical-json.js';
 import { sha256File } from '../recording/file-hash.js';
 import { planClips } from './clip-plan.js';
 import { copyFootage, iso, type CameraPlan, type ManifestCamera, type ManifestFile, type Progress } from './export-footage.js';
-import type { ExportRun, ExportSources, ProvenSegment } from './export-sources.js';
+import { segmentKey, type ExportRun, type ExportSources, type ProvenSegment, type SegmentCapture } from './export-sources.js';
 import { ExportCancelled, isNoSpace } from './ffmpeg-job.js';
-import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, RECIPIENT_README, SIGNER_KEY, SUMS, SUMS_SIG, formatSums, recipientReadme, safeName, utcStamp } from './package-files.js';
+import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, MANIFEST_FORMAT_SITE, RECIPIENT_README, SIGNER_KEY, SUMS, SUMS_SIG, formatSums, recipientReadme, safeName, utcStamp } from './package-files.js';
+import { recordersOfManifest, writeRecorderCustody, type RecorderCustody } from './recorder-custody-files.js';
 import { FootageChangedError } from './verified-sources.js';
 import type { AppliedMasks, WithheldMaster } from './withheld-masters.js';
 import { localWithheldStore, type WithheldStore } from './withheld-store.js';
@@ -51,6 +52,8 @@ interface ExportSettings {
   camera(id: string): { id: string; name: string; url: string };
   user: string;
   role: Role;
+  /** This workstation's id in its site (absent: one machine). */
+  nodeId?: string;
   /** A disclosure's four eyes (issue 12, point 2); absent for exports kept inside the organisation. */
   disclosure?: DisclosureApproval;
   // Privacy masks (issue 12, point 1)
@@ -137,22 +140,25 @@ async function build(job: PackageJob, progress: Progress): Promise<string> {
   );
   // Footage the ledger never saw close cannot be proven unchanged: refused before anything is copied.
   const capture = await footage.prove(plans.flatMap((p) => p.clips).flatMap((c) => c.segments));
-  const captureSha256 = (seg: ProvenSegment) => capture.get(seg.path)!.sha256;
-  const captureInclusion = (seg: ProvenSegment) => capture.get(seg.path)!.inclusion;
+  const captureSha256 = (seg: ProvenSegment) => capture.get(segmentKey(seg))!.sha256;
+  const captureInclusion = (seg: ProvenSegment) => capture.get(segmentKey(seg))!.inclusion;
   const copied = { footage, temp, workingCopy: req.workingCopy, withheld: req.unmasked ? null : job.withheld, signal: job.signal, progress, captureSha256, captureInclusion };
   const { files, cameras, withheld } = await copyFootage(copied, plans);
   // Every master withheld (all cameras masked): no empty master/ folder to puzzle the recipient.
   if (readdirSync(join(temp, 'master')).length === 0) rmSync(join(temp, 'master'), { recursive: true });
 
-  const captureEntries = [...new Map([...capture.values()].map(({ entry }) => [entry.seq, entry])).values()].sort((a, b) => a.seq - b.seq);
-  const manifest = manifestOf(job, cameras, files, captureEntries, withheld);
+  const captures = captureEntriesOf(capture);
+  // A site's recorders vouched for their footage: their answers travel in the package, and hold the capture entries.
+  const recorders = writeRecorderCustody(temp, await footage.custody());
+  const manifest = manifestOf(job, cameras, files, captures, withheld, recorders);
   writeFileSync(join(temp, MANIFEST), canonicalJson(manifest));
   const exportEntry = enterExport(job, manifest, await sha256File(join(temp, MANIFEST)));
   const { offset: _offset, ...exportLine } = exportEntry;
-  writeFileSync(join(temp, AUDIT_EXTRACT), [...captureEntries, exportLine].map((e) => `${JSON.stringify(e)}\n`).join(''));
+  const ownCaptures = captures.filter((c) => c.ledger === null).map((c) => c.entry);
+  writeFileSync(join(temp, AUDIT_EXTRACT), [...ownCaptures, exportLine].map((e) => `${JSON.stringify(e)}\n`).join(''));
   writeFileSync(join(temp, SIGNER_KEY), ctx.key.publicKeyPem);
-  writeFileSync(join(temp, RECIPIENT_README), recipientReadme(req.caseReference, ctx.key.fingerprint, ctx.disclosure));
-  const sumsSha256 = await writeSignedSums(job, files);
+  writeFileSync(join(temp, RECIPIENT_README), recipientReadme(req.caseReference, ctx.key.fingerprint, ctx.disclosure, recorders));
+  const sumsSha256 = await writeSignedSums(job, [...files, ...recorders.flatMap((r) => r.files)]);
   if (job.signal.aborted) throw new ExportCancelled();
 
   const final = moveIntoPlace(temp, ctx.exportsDir, job.name);
@@ -162,11 +168,18 @@ async function build(job: PackageJob, progress: Progress): Promise<string> {
   return final;
 }
 
-function manifestOf(job: PackageJob, cameras: ManifestCamera[], files: ManifestFile[], captureEntries: readonly AuditEntry[], withheld: WithheldMaster[]) {
+/** The capture entries proving the export's segments, each once, per ledger in seq order. */
+function captureEntriesOf(capture: ReadonlyMap<string, SegmentCapture>): Array<{ ledger: string | null; entry: AuditEntry }> {
+  const byEntry = new Map([...capture.values()].map(({ ledger, entry }) => [`${ledger ?? ''}#${entry.seq}`, { ledger, entry }]));
+  return [...byEntry.values()].sort((a, b) => (a.ledger ?? '').localeCompare(b.ledger ?? '') || a.entry.seq - b.entry.seq);
+}
+
+function manifestOf(job: PackageJob, cameras: ManifestCamera[], files: ManifestFile[], captures: ReturnType<typeof captureEntriesOf>, withheld: WithheldMaster[], recorders: readonly RecorderCustody[]) {
   const { ctx, req } = job;
   const masked = cameras.some((c) => c.privacyMasks);
+  const site = recorders.length > 0;
   return {
-    format: MANIFEST_FORMAT,
+    format: site ? MANIFEST_FORMAT_SITE : MANIFEST_FORMAT,
     packageId: job.packageId,
     caseReference: req.caseReference,
     reason: req.reason,
@@ -174,7 +187,7 @@ function manifestOf(job: PackageJob, cameras: ManifestCamera[], files: ManifestF
     exportedBy: { user: ctx.user, role: ctx.role },
     ...(ctx.disclosure ? disclosureOfManifest(ctx.disclosure) : {}),
     exportedAtUtc: iso(job.exportedAt),
-    workstation: { hostname: hostname(), app: 'Watchroom', appVersion: ctx.appVersion },
+    workstation: { hostname: hostname(), app: 'Watchroom', appVersion: ctx.appVersion, ...(site && ctx.nodeId ? { nodeId: ctx.nodeId } : {}) },
     clock: {
       offsetMs: null,
       note: 'The workstation clock was not compared with a time server. Recorded times are the workstation clock at capture; each source segment carries clockOffsetMs, how far the camera stream’s own time had drifted from the workstation clock when it closed (0: within measurement; null: not measured), and recording re-anchors to the workstation clock beyond a second.',
@@ -184,7 +197,8 @@ function manifestOf(job: PackageJob, cameras: ManifestCamera[], files: ManifestF
     files,
     custody: {
       auditExtract: AUDIT_EXTRACT,
-      captureEntries: captureEntries.map((e) => ({ seq: e.seq, hash: e.hash, ...(e.action === 'recording.minute' ? { camera: e.subject, minute: e.details?.minute } : { segment: e.details?.path }) })),
+      captureEntries: captures.map(({ ledger, entry: e }) => ({ seq: e.seq, hash: e.hash, ...(ledger ? { ledger } : {}), ...(e.action === 'recording.minute' ? { camera: e.subject, minute: e.details?.minute } : { segment: e.details?.path }) })),
+      ...(site ? { recorders: recordersOfManifest(recorders) } : {}),
     },
     signer: { fingerprint: ctx.key.fingerprint, algorithm: 'ECDSA P-256, SHA-256, DER' },
     // Privacy masks (issue 12, point 1): only in the manifests of exports with a masked camera.
@@ -210,6 +224,8 @@ function enterExport(job: PackageJob, manifest: ReturnType<typeof manifestOf>, m
     manifestSha256,
     files: manifest.files.map((f) => ({ path: f.path, sha256: f.sha256 })),
     signer: ctx.key.fingerprint,
+    // A site's recorders, each joined to its own ledger's evidence.custody-served by the answer's hash.
+    ...(manifest.custody.recorders ? { recorders: manifest.custody.recorders.map(({ id, fingerprint, answerSha256 }) => ({ id, fingerprint, answerSha256 })) } : {}),
     // Privacy masks (issue 12, point 1): what was burned in, and what stayed behind (so the store's copy can be proven later).
     ...privacyDetails(manifest),
   });
@@ -247,7 +263,7 @@ function privacyDetails(manifest: ReturnType<typeof manifestOf>) {
 }
 
 /** SHA256SUMS over every file, then its signature: the last files written. Answers the SHA-256 of SHA256SUMS. */
-async function writeSignedSums(job: PackageJob, media: readonly ManifestFile[]): Promise<string> {
+async function writeSignedSums(job: PackageJob, media: ReadonlyArray<{ path: string; sha256: string }>): Promise<string> {
   // The media were hashed once, as they were described; reading them again would double the cost.
   const small = [MANIFEST, AUDIT_EXTRACT, SIGNER_KEY, RECIPIENT_README];
   const sums = formatSums([...media.map(({ path, sha256 }) => ({ path, sha256 })), ...(await Promise.all(small.map(async (path) => ({ path, sha256: await sha256File(join(job.temp, path)) }))))]);

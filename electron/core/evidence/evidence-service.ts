@@ -45,8 +45,8 @@ export interface EvidenceDeps {
   onExport(job: ExportJob): void;
   /** Largest file accepted into <data>/received/ (default MAX_RECEIVED_FILE_BYTES). */
   maxReceivedFileBytes?: number;
-  /** A site's workstation, whose footage is on the recorders: exports from there are not built yet. */
-  siteWorkstation?: boolean;
+  /** A site's workstation: its exports' footage comes from the site's recorders, who vouch for it. */
+  site?: { nodeId: string; sources: ExportSources };
   // Privacy masks (issue 12, point 1)
   /** A camera's current privacy masks (null: none), burned into what its exports carry. */
   masks(cameraId: string): Promise<AppliedMasks | null>;
@@ -92,20 +92,13 @@ function removePartialExports(exportsDir: string): number {
   return partial.length;
 }
 
-/** What a site's workstation answers for now (docs/design/site-exports.md, stage C). */
-const SITE_EXPORTS_PENDING: ExportSources = {
-  hasFootage: () => Promise.reject(new WatchroomError('export.site-pending', 'This workstation is part of a site, whose footage is kept by its recorders, and exporting from the recorders is not built yet. Nothing was exported or asked for.')),
-  forExport: () => {
-    throw new WatchroomError('export.site-pending', 'Exporting from a site’s recorders is not built yet.');
-  },
-};
 
 export function createEvidenceService(deps: EvidenceDeps) {
   const partial = removePartialExports(deps.exportsDir);
   if (partial > 0) deps.logger.log('warn', 'evidence.partial-removed', { folders: partial });
   const jobs = new ExportJobs(deps.onExport);
   // One machine: exports read this workstation's own recordings. A site's workstation has none.
-  const sources = deps.siteWorkstation ? SITE_EXPORTS_PENDING : localExportSources(deps);
+  const sources = deps.site?.sources ?? localExportSources(deps);
   const folders = verifiableFolders(deps);
 
   ingestInbox(deps);
@@ -211,20 +204,28 @@ export function requireWritableLedger(ledger: AuditLedger): void {
 
 /** Where exports come from: `sources`, and this workstation's ledger and key, exported as `person`. */
 function exportContext(deps: EvidenceDeps, sources: ExportSources, person: { name: string; role: Role }, disclosure?: DisclosureApproval): ExportContext {
-  return { sources, ledger: deps.ledger, key: deps.signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role, privacy: { masks: deps.masks, storeDir: evidenceStoreDir(deps.dataDir) }, ...(disclosure ? { disclosure } : {}) };
+  return { sources, ledger: deps.ledger, key: deps.signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role, ...(deps.site ? { nodeId: deps.site.nodeId } : {}), privacy: { masks: deps.masks, storeDir: evidenceStoreDir(deps.dataDir) }, ...(disclosure ? { disclosure } : {}) };
 }
 
-/** An unmasked master leaves only with the permission for it, asked for in so many words. */
-function checkUnmasked(person: { role: Role }, request: ExportRequest): void {
+/**
+ * An unmasked master leaves only with the permission for it, asked for in so many words. On a site, a
+ * masked camera's master is withheld on the recorder that recorded it, which is not built yet
+ * (docs/design/site-exports.md §6, stage D): a workstation keeps no footage, so until then such an
+ * export is refused rather than left in this workstation's store.
+ */
+async function checkMasters(deps: EvidenceDeps, person: { role: Role }, request: ExportRequest): Promise<void> {
   if (request.unmasked && !can(person.role, 'evidence.export-unmasked')) {
     throw new WatchroomError('auth.forbidden', `Your role (${ROLE_NAMES[person.role]}) does not allow exporting unmasked footage.`, undefined, 'evidence.export-unmasked');
   }
+  if (!deps.site || request.unmasked) return;
+  const masked = (await Promise.all(request.cameraIds.map(async (id) => ((await deps.masks(id)) ? id : null)))).filter((id) => id !== null);
+  if (masked.length) throw new WatchroomError('export.masked-site-pending', `${masked.map((id) => deps.camera(id).name).join(', ')} ${masked.length > 1 ? 'have' : 'has'} privacy masks, and on a site the unmasked master of a masked camera must stay with the recorder that recorded it, which is not built yet. Nothing was exported; leave ${masked.length > 1 ? 'them' : 'it'} out, or ask an administrator for an export with unmasked masters.`);
 }
 
 /** For four-eyes disclosure: the request checked as an export would be, and an approved one built as its requester. */
 function disclosureExports(deps: EvidenceDeps, sources: ExportSources, jobs: ExportJobs) {
   return {
-    check: async (request: ExportRequest, person: { role: Role }) => (checkUnmasked(person, request), await checkExportRequest({ camera: deps.camera, sources }, request)),
+    check: async (request: ExportRequest, person: { role: Role }) => (await checkMasters(deps, person, request), await checkExportRequest({ camera: deps.camera, sources }, request)),
     /** After `check`: the build itself checks again, and fails the job if the footage went meanwhile. */
     start(request: ExportRequest, disclosure: DisclosureApproval, onEnd: (job: ExportJob) => void, id: string): ExportJob {
       requireWritableLedger(deps.ledger);
@@ -241,7 +242,7 @@ function exportHandlers(deps: EvidenceDeps, sources: ExportSources, jobs: Export
       if (request.recipient !== null) throw new WatchroomError('disclosure.needs-approval', 'Footage for someone outside the organisation needs a second person’s approval: send it as a disclosure request.');
       requireWritableLedger(deps.ledger);
       const person = ctx.person ?? { name: 'system', role: 'admin' as const };
-      checkUnmasked(person, request);
+      await checkMasters(deps, person, request);
       const exporting = exportContext(deps, sources, person);
       // Checked here, so a request that cannot give a package is refused to the caller, not failed as a job.
       await checkExportRequest({ camera: deps.camera, sources }, request);

@@ -194,7 +194,7 @@ function manifestCamera(plan: CameraPlan, clips: Array<{ master: string; actualS
     gaps: plan.gaps.map((g) => ({ startUtc: iso(g.startMs), endUtc: iso(g.endMs) })),
     sourceSegments: segments.map((s) => {
       const inclusion = capture.captureInclusion(s);
-      return { path: s.path, startUtc: iso(s.startMs), endUtc: iso(s.endMs), bytes: s.bytes, sha256: capture.captureSha256(s), repaired: s.repaired, clockOffsetMs: s.clockOffsetMs, ...(inclusion ? { inclusion } : {}) };
+      return { path: s.path, ...(s.recorderId ? { recorder: s.recorderId } : {}), startUtc: iso(s.startMs), endUtc: iso(s.endMs), bytes: s.bytes, sha256: capture.captureSha256(s), repaired: s.repaired, clockOffsetMs: s.clockOffsetMs, ...(inclusion ? { inclusion } : {}) };
     }),
   };
 }

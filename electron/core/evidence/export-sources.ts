@@ -10,6 +10,7 @@ import type { AuditEntry } from '../../../shared/api.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
 import { proveSegment, type InclusionProof } from '../audit/capture-proof.js';
+import type { FetchedCustody } from '../recorders/site-custody.js';
 import { sealMinutesOf } from '../recording/minute-batches.js';
 import type { SegmentIndex, SegmentRow } from '../recording/segment-index.js';
 import { openRegular } from '../regular-file.js';
@@ -26,9 +27,14 @@ export type SourceInclusion = InclusionProof & { entrySeq: number; sealedAfterRe
 /** A source segment's capture: the entry, the hash it proves, and (for a minute) the inclusion proof. */
 export interface SegmentCapture {
   entry: AuditEntry;
+  /** The recorder whose ledger holds the entry (null: this machine's). */
+  ledger: string | null;
   sha256: string;
   inclusion: SourceInclusion | null;
 }
+
+/** A segment's name within one export: its path on the recorder holding it (two recorders may use one path). */
+export const segmentKey = (seg: Pick<ProvenSegment, 'recorderId' | 'path'>) => `${seg.recorderId ?? ''}:${seg.path}`;
 
 /** One export as its sources need to know it: a site's recorders vouch for exactly this package, person, cameras and window. */
 export interface ExportAbout {
@@ -44,10 +50,12 @@ export interface ExportAbout {
 export interface ExportRun {
   /** The camera's segments in the window, in time order; a minute still open is sealed first, so each can be proven. */
   segments(cameraId: string): Promise<ProvenSegment[]>;
-  /** Each segment's capture, by path; export.footage-unproven for one that nothing proves. */
+  /** Each segment's capture, by segmentKey; export.footage-unproven for one that nothing proves. */
   prove(segments: readonly ProvenSegment[]): Promise<Map<string, SegmentCapture>>;
   /** The segment's bytes as stored, unchecked: the reader hashes them (verified-sources.ts). Read to the end or break off: either lets go of the file. */
   open(segment: ProvenSegment): Promise<AsyncIterable<Buffer>>;
+  /** The recorders' checked custody answers, one per recorder that vouched for footage (none on one machine). */
+  custody(): Promise<FetchedCustody[]>;
 }
 
 export interface ExportSources {
@@ -87,12 +95,13 @@ function localRun({ recordingsRoot, index, ledger, trustedLedgerOffset }: LocalF
         const proven = proveSegment((offset) => ledger.readAt(offset), seg, trustedLedgerOffset);
         if (!proven) throw new WatchroomError('export.footage-unproven', `Recorded segment ${seg.path} has no capture entry in the audit ledger that proves it, so nothing proves it unchanged since it was recorded. It was not exported.`);
         const { entry, sha256, proof, sealedAfterRestart } = proven;
-        capture.set(seg.path, { entry, sha256, inclusion: proof && { entrySeq: entry.seq, ...proof, ...(sealedAfterRestart ? { sealedAfterRestart: true as const } : {}) } });
+        capture.set(segmentKey(seg), { entry, ledger: null, sha256, inclusion: proof && { entrySeq: entry.seq, ...proof, ...(sealedAfterRestart ? { sealedAfterRestart: true as const } : {}) } });
       }
       return capture;
     },
     // A regular file only: a symlink or a named pipe put in its place is refused, never followed or waited on.
     open: async (segment) => chunksOf(await openRegular(join(recordingsRoot, segment.path))),
+    custody: async () => [],
   };
 }
 

@@ -8,6 +8,14 @@ export const SIGNER_KEY = 'signer.pub.pem';
 export const AUDIT_EXTRACT = 'custody/audit-extract.jsonl';
 export const RECIPIENT_README = 'README.txt';
 export const MANIFEST_FORMAT = 'watchroom-evidence/1';
+/** A package whose footage came from a site's recorders, each vouching for its part (docs/design/site-exports.md). */
+export const MANIFEST_FORMAT_SITE = 'watchroom-evidence/2';
+
+/** A recorder's custody files in a site package: its signed answer, the signature (DER), its public key. */
+export function recorderCustodyFiles(recorderId: string): { answer: string; signature: string; key: string } {
+  const dir = `custody/recorders/${recorderId}`;
+  return { answer: `${dir}/custody.json`, signature: `${dir}/custody.json.sig`, key: `${dir}/recorder.pub.pem` };
+}
 
 /** A name safe in every file system and in a sha256sum line: letters, digits, . _ - only. */
 export function safeName(text: string): string {
@@ -94,7 +102,30 @@ DISCLOSURE (FOUR EYES)
 `;
 }
 
-export function recipientReadme(caseReference: string, fingerprint: string, disclosure?: ReadmeDisclosure): string {
+/** A site package's recorders, as its README names them. */
+export interface ReadmeRecorder {
+  id: string;
+  fingerprint: string;
+}
+
+/** How to check each recorder's word on its footage with openssl alone (site packages only). */
+function recordersSection(recorders: readonly ReadmeRecorder[]): string {
+  const checks = recorders.map((r) => {
+    const f = recorderCustodyFiles(r.id);
+    return `    openssl dgst -sha256 -verify ${f.key} -signature ${f.signature} ${f.answer}
+    openssl pkey -pubin -in ${f.key} -outform DER | sha256sum
+         must equal recorder ${r.id}'s fingerprint: ${r.fingerprint}`;
+  });
+  return `
+  THE RECORDERS' WORD. This footage was recorded by the site's recorders, and each vouched for its
+  part in a signed custody answer (custody/recorders/<recorder>/custody.json: the hash of every
+  recorded segment when it was recorded, the recorder's ledger entries that captured them, and its
+  signed checkpoints). For each recorder, "Verified OK" and the fingerprint its organisation gives:
+${checks.join('\n')}
+`;
+}
+
+export function recipientReadme(caseReference: string, fingerprint: string, disclosure?: ReadmeDisclosure, recorders: readonly ReadmeRecorder[] = []): string {
   return `Watchroom evidence package — case ${caseReference}
 ${disclosure ? disclosureSection(disclosure) : ''}
 WHAT IS HERE
@@ -129,7 +160,7 @@ HOW TO CHECK IT WITH STANDARD TOOLS ONLY (Linux, macOS, or Windows with Git Bash
          the colons). For this package it is:
            ${fingerprint}
          A matching signature from a key you cannot trace proves nothing about who made it.
-
+${recorders.length ? recordersSection(recorders) : ''}
   Steps 1 and 2 together show that no file changed after signing; step 3 shows who signed.
   With Watchroom installed: npx watchroom-verify <this folder> --trust <their key.pem>
 

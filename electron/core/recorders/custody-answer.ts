@@ -45,6 +45,10 @@ export const custodySegmentSchema = z.object({
   inclusion: inclusionSchema.nullable(),
   /** Its minute was sealed at the recorder's start after a crash, its file hashed again first. */
   sealedAfterRestart: z.literal(true).optional(),
+  /** Trimmed or indexed after a crash rather than closed normally (the recorder's index says so). */
+  repaired: z.literal(true).optional(),
+  /** How far the camera's clock had drifted when it closed (segment-index.ts); absent: not measured. */
+  clockOffsetMs: z.number().int().min(-8.64e7).max(8.64e7).optional(),
 });
 
 const checkpointSchema = z.object({

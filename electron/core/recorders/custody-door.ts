@@ -60,7 +60,7 @@ export function custodyDoor(deps: CustodyDoorDeps): CustodyDoor {
         const proven = proveSegment((offset) => ledger.readAt(offset), row, deps.trustedOffset);
         if (!proven) throw new WatchroomError('export.footage-unproven', `Recorded segment ${row.path} on recorder ${deps.recorderId} has no capture entry in its audit ledger that proves it, so nothing proves it unchanged since it was recorded. Nothing was exported.`);
         entries.set(proven.entry.seq, proven.entry);
-        segments.push({ id: row.id, cameraId: row.cameraId, path: row.path, sha256: proven.sha256, startMs: row.startMs, endMs: row.endMs, bytes: row.bytes, runId: row.runId, captureSeq: proven.entry.seq, inclusion: proven.proof, ...(proven.sealedAfterRestart ? { sealedAfterRestart: true as const } : {}) });
+        segments.push({ id: row.id, cameraId: row.cameraId, path: row.path, sha256: proven.sha256, startMs: row.startMs, endMs: row.endMs, bytes: row.bytes, runId: row.runId, captureSeq: proven.entry.seq, inclusion: proven.proof, ...(proven.sealedAfterRestart ? { sealedAfterRestart: true as const } : {}), ...(row.repaired ? { repaired: true as const } : {}), ...(row.clockOffsetMs !== null ? { clockOffsetMs: row.clockOffsetMs } : {}) });
       }
       await deps.checkpoints.take();
       const all = ownCheckpoints();

@@ -31,6 +31,8 @@ export interface FetchedCustody extends CheckedCustody {
   body: Buffer;
   signature: Buffer;
   publicKeyPem: string;
+  /** The runs of the recorder's chain checked, each from a capture entry to the checkpoint anchoring it. */
+  chainRuns: Array<{ fromSeq: number; toSeq: number }>;
 }
 
 export interface SiteCustody {
@@ -70,8 +72,8 @@ export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
       const signature = Buffer.from(String(res.headers[CUSTODY_SIGNATURE_HEADER] ?? ''), 'base64');
       const checked = checkCustodyAnswer(bytes, signature, recorder.publicKeyPem, q);
       await checkAnchors(deps, q.recorderId, checked);
-      await checkChains(q.recorderId, checked, (from, to) => request(q.recorderId, recorder.url, `/custody/chain?fromSeq=${from}&toSeq=${to}`));
-      return { ...checked, body: bytes, signature, publicKeyPem: recorder.publicKeyPem };
+      const chainRuns = await checkChains(q.recorderId, checked, (from, to) => request(q.recorderId, recorder.url, `/custody/chain?fromSeq=${from}&toSeq=${to}`));
+      return { ...checked, body: bytes, signature, publicKeyPem: recorder.publicKeyPem, chainRuns };
     },
   };
 }
@@ -87,7 +89,8 @@ async function checkAnchors(deps: SiteCustodyDeps, recorderId: string, { anchorO
 }
 
 /** For each anchor, one run of the recorder's chain from the earliest capture entry it anchors. */
-async function checkChains(recorderId: string, { answer, anchorOf }: CheckedCustody, open: (fromSeq: number, toSeq: number) => Promise<IncomingMessage>): Promise<void> {
+async function checkChains(recorderId: string, { answer, anchorOf }: CheckedCustody, open: (fromSeq: number, toSeq: number) => Promise<IncomingMessage>): Promise<FetchedCustody['chainRuns']> {
+  const runs: FetchedCustody['chainRuns'] = [];
   const byAnchor = new Map<number, typeof answer.captureEntries>();
   for (const entry of answer.captureEntries) {
     const anchor = anchorOf.get(entry.seq)!;
@@ -104,5 +107,7 @@ async function checkChains(recorderId: string, { answer, anchorOf }: CheckedCust
     const wrong = await checkChainRun(createInterface({ input: res, crlfDelay: Infinity }), entries, anchor);
     res.destroy();
     if (wrong) throw invalid(recorderId, `its ledger does not hold what it answered: ${wrong}`);
+    runs.push({ fromSeq: from, toSeq: anchorSeq });
   }
+  return runs;
 }

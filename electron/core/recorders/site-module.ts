@@ -19,6 +19,8 @@ import type { RelaySource } from './relay-upstream.js';
 import { COVERAGE_EVERY_MS, CoverageReporter, type FootageIndex } from './coverage.js';
 import { siteFootage, type SiteFootage } from './site-footage.js';
 import { siteCustody, type SiteCustody } from './site-custody.js';
+import type { ExportSources } from '../evidence/export-sources.js';
+import { siteExportSources } from '../evidence/site-export-sources.js';
 import { coalesced } from '../coalesced.js';
 import { bookmarkLockMirror, type LockIndex } from './lock-mirror.js';
 import { SiteTrust, type SiteKeyPin } from './site-trust.js';
@@ -81,6 +83,8 @@ export interface SiteModule extends FeatureModule {
   readonly trust: SiteTrust;
   /** A workstation: asks a recorder to vouch for footage it exports, and checks the answer. */
   readonly custody: SiteCustody;
+  /** A workstation's exports: footage the site's recorders vouch for, fetched from them. */
+  readonly exportSources: ExportSources;
   /** A recorder: brings its copy of the site's evidence locks up to date (before retention deletes anything). */
   refreshLocks(): Promise<void>;
   /** Starts the rounds once the directory is ready; the camera hooks say what to start and stop. */
@@ -199,6 +203,8 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
   const admitted = (id: string) => [nodes.get(id)].find((node) => node && trust.admitted(node));
   const quietly = (what: string) => (error: Error) => logger.log('warn', `site: ${what}`, { error: error.message });
   const signer = () => ({ nodeId: site.nodeId, key: deps.key() });
+  const custody = siteCustody({ recorder: (id) => recorderKey(admitted(id)), me: signer, checkpointsOf: (id) => siteTables(directory).checkpointsOf(id) });
+  const footage = siteFootage({ coverage: siteTables(directory).coverage, urlOf: (id) => liveUrl(admitted(id)), me: signer, logger });
 
   return {
     nodeId: site.nodeId,
@@ -213,13 +219,14 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
     },
     publicKeyOf: (nodeId) => admitted(nodeId)?.publicKey ?? null,
     trust,
-    custody: siteCustody({ recorder: (id) => recorderKey(admitted(id)), me: signer, checkpointsOf: (id) => siteTables(directory).checkpointsOf(id) }),
+    custody,
+    exportSources: siteExportSources({ coverage: siteTables(directory).coverage, holderOf: (cameraId) => leases.get(cameraId)?.recorderId ?? null, custody, open: (recorderId, id) => footage.open(recorderId, id) }),
     reportRecording: recordingReporter({ store, nodeId: site.nodeId, holds: (cameraId) => keeper?.cameras.has(cameraId) ?? false, said, warn: quietly('cannot say how a camera records') }),
     holderRecording(cameraId) {
       const lease = leases.get(cameraId);
       return lease && nodes.get(lease.recorderId)?.alive ? lease.recording : null;
     },
-    footage: siteFootage({ coverage: siteTables(directory).coverage, urlOf: (id) => liveUrl(admitted(id)), me: signer, logger }),
+    footage,
     start(hooks) {
       void directory.ready.then(async () => {
         if (closed) return;

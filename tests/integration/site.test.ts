@@ -112,10 +112,11 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
     await waitFor('workstation 2 to list the bookmark', async () => (await w2.api.listBookmarks({ text: 'Van at the gate' })).some((b) => b.id === made.id));
   });
 
-  it('says on a workstation that exporting from the recorders is not built yet, for an export and a disclosure request alike, and asks nothing', async () => {
-    const asked = { cameraIds: [ids.gate], fromMs: Date.now() - 20_000, toMs: Date.now() - 10_000, reason: 'Van at the gate', caseReference: 'SITE-1', workingCopy: false };
-    await expect(w1.api.startExport({ ...asked, recipient: null })).rejects.toMatchObject({ code: 'export.site-pending' });
-    await expect(w1.api.requestDisclosure({ export: { ...asked, recipient: { person: 'DC Shah', organisation: 'Met' } }, legalBasis: { basis: 'court', text: 'Order 7' } })).rejects.toMatchObject({ code: 'export.site-pending' });
+  it('refuses on a workstation an export or a disclosure request of a window no recorder holds footage of (the directory’s coverage), and asks nothing', async () => {
+    // Exports from the recorders themselves: tests/integration/site-export.test.ts.
+    const asked = { cameraIds: [ids.gate], fromMs: Date.now() - 3_600_000, toMs: Date.now() - 3_500_000, reason: 'Van at the gate', caseReference: 'SITE-1', workingCopy: false };
+    await expect(w1.api.startExport({ ...asked, recipient: null })).rejects.toMatchObject({ code: 'export.no-recording' });
+    await expect(w1.api.requestDisclosure({ export: { ...asked, recipient: { person: 'DC Shah', organisation: 'Met' } }, legalBasis: { basis: 'court', text: 'Order 7' } })).rejects.toMatchObject({ code: 'export.no-recording' });
     expect(await w2.api.listDisclosureRequests()).toEqual([]);
   });
 

@@ -1,0 +1,201 @@
+/**
+ * Exports on a site (issue 13; docs/design/site-exports.md stage C): a real PostgreSQL directory, two
+ * real watchroom-recorder processes recording a real GStreamer camera, and a workstation that keeps
+ * no footage. The workstation asks each recorder holding the window for its signed custody answer,
+ * checks it against the directory, fetches the bytes and builds a `watchroom-evidence/2` package
+ * with one custody folder per recorder, which verifies in the app, with watchroom-verify and with
+ * sha256sum and openssl alone. A failover splits the footage between the recorders; footage swapped
+ * on a recorder's disk, a recorder that is down and a masked camera are refused, and nothing is left.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExportJob, ExportRequest } from '../../shared/evidence.js';
+import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
+import { keysDir } from '../../electron/core/evidence/workstation-key.js';
+import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
+import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
+import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
+import { admitProcesses, workstationFingerprint } from '../fixtures/site-admission.js';
+import { startTestHost, type TestHost } from '../fixtures/test-host.js';
+import { waitFor } from '../fixtures/wait-for.js';
+
+const VERIFY_CLI = join(import.meta.dirname, '..', '..', 'dist', 'electron', 'cli', 'watchroom-verify.js');
+
+let cluster: TestPostgres;
+let url: string;
+const recorders: RecorderProcess[] = [];
+let ws: TestHost;
+let cameraId: string;
+
+const holderOf = async () => (await cluster.query<{ recorder_id: string }>(url, 'SELECT recorder_id FROM camera_leases WHERE camera_id = $1 AND expires_at > now()', [cameraId]))[0]?.recorder_id;
+const recorder = (id: string) => recorders.find((r) => r.id === id)!;
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const read = (pkg: string, path: string) => readFileSync(join(pkg, path));
+const manifestOf = (pkg: string) => JSON.parse(read(pkg, 'manifest.json').toString('utf8'));
+
+const asked = (window: { fromMs: number; toMs: number }, caseReference: string): ExportRequest => ({ cameraIds: [cameraId], ...window, reason: 'Van at the gate', caseReference, recipient: null, workingCopy: false });
+
+async function exported(request: ExportRequest): Promise<ExportJob> {
+  const job = await ws.api.startExport(request);
+  return waitFor(`export ${job.id} to end`, async () => {
+    const now = await ws.api.getExport({ id: job.id });
+    return now.state === 'running' ? undefined : now;
+  }, 180_000);
+}
+
+/** The workstation's directory coverage of the camera lists footage ending after `afterMs`. */
+const covered = (afterMs: number) =>
+  waitFor('the directory’s coverage to reach the moment', async () => (await ws.api.listRecordings({ cameraId, fromMs: Date.now() - 3_600_000, toMs: Date.now() + 60_000 })).some((r) => r.endMs >= afterMs), 90_000);
+
+/** Committed segments of the camera whose minute the recorder has not sealed yet (its own index, read as it is). */
+const openCaptures = (r: RecorderProcess) => {
+  const db = new Database(join(r.dataDir, 'recordings.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM segments WHERE camera_id = ? AND capture_open = 1').get(cameraId) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
+
+/** Nothing of a failed export is left: no package, no half-built folder. */
+const exportsLeft = () => (existsSync(join(ws.dataDir, 'exports')) ? readdirSync(join(ws.dataDir, 'exports')) : []);
+
+beforeAll(async () => {
+  cluster = await startTestPostgres();
+  url = await cluster.createDatabase();
+  const camera = await startTestCamera({ codec: 'h264', label: 'Gate' });
+  recorders.push(...(await Promise.all([startRecorderProcess(url, 'rec-a'), startRecorderProcess(url, 'rec-b')])));
+  await waitFor('both recorders to join', async () => (await cluster.query(url, "SELECT id FROM nodes WHERE role = 'recorder' AND sealing_key <> ''")).length === 2, 60_000);
+  ws = await startTestHost({ directory: { url }, site: { role: 'workstation', name: 'Desk 1', nodeId: 'ws-1' } });
+  await ws.core.directoryReady;
+  await admitProcesses(ws.api, [...recorders, { id: 'ws-1', fingerprint: workstationFingerprint(ws.dataDir) }]);
+  // An evidence officer trusts the recorders' keys here (by fingerprint, as each recorder printed it).
+  for (const r of recorders) await ws.api.importTrustedKey({ pem: loadOrCreateSigningKey(keysDir(r.dataDir)).publicKeyPem });
+  cameraId = (await ws.api.addCamera({ name: 'Gate', url: camera.url })).id;
+}, 180_000);
+
+afterAll(async () => {
+  await ws?.close();
+  await Promise.all(recorders.map((r) => r.stop()));
+  await stopAllTestCameras();
+  await cluster?.stop();
+});
+
+describe('exports on a site', () => {
+  let first: string;
+
+  it('builds a package from the recorder’s footage that verifies in the app, with watchroom-verify and with sha256sum and openssl alone', async () => {
+    const holder = recorder(await waitFor('a recorder to hold the camera', holderOf, 60_000));
+    await waitFor('three closed segments on the holder', () => holder.segments(cameraId).length >= 3, 120_000);
+    const [a, , c] = holder.segments(cameraId);
+    await covered(c!.endMs);
+    const job = await exported(asked({ fromMs: a!.startMs + 500, toMs: c!.endMs - 500 }, 'SITE-1'));
+    expect(job.error).toBeUndefined();
+    first = job.packagePath!;
+
+    const manifest = manifestOf(first);
+    expect(manifest.format).toBe('watchroom-evidence/2');
+    expect(manifest.workstation.nodeId).toBe('ws-1');
+    const [custody] = manifest.custody.recorders;
+    expect(manifest.custody.recorders).toHaveLength(1);
+    expect(custody).toMatchObject({ id: holder.id, fingerprint: holder.fingerprint, answer: `custody/recorders/${holder.id}/custody.json` });
+    expect(manifest.cameras[0].sourceSegments.every((s: { recorder: string }) => s.recorder === holder.id)).toBe(true);
+    // The three ledgers join through the answer's hash: the package's file, the manifest, the recorder's own entry.
+    const answerSha256 = sha256(read(first, custody.answer));
+    expect(custody.answerSha256).toBe(answerSha256);
+    const served = holder.ledger('evidence.custody-served').find((e) => e.details.packageId === manifest.packageId);
+    expect(served?.details).toMatchObject({ forNode: 'ws-1', answerSha256 });
+
+    expect(await ws.api.verifyPackage({ path: first })).toMatchObject({ outcome: 'verified', failures: [], custodySigners: [{ recorderId: holder.id, trusted: true }] });
+    expect(execFileSync(process.execPath, [VERIFY_CLI, first, '--data', ws.dataDir], { encoding: 'utf8' })).toContain(holder.id);
+    expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: first, encoding: 'utf8' })).not.toMatch(/FAILED/);
+    const openssl = (key: string, sig: string, file: string) => execFileSync('openssl', ['dgst', '-sha256', '-verify', key, '-signature', sig, file], { cwd: first, encoding: 'utf8' }).trim();
+    expect(openssl('signer.pub.pem', 'SHA256SUMS.sig', 'SHA256SUMS')).toBe('Verified OK');
+    expect(openssl(custody.key, custody.signature, custody.answer)).toBe('Verified OK');
+    expect(read(first, 'README.txt').toString('utf8')).toContain(`openssl dgst -sha256 -verify ${custody.key}`);
+    // The workstation read the footage from the recorder and kept none of it.
+    expect(readdirSync(ws.dataDir, { recursive: true }).filter((f) => String(f).endsWith('.ts'))).toEqual([]);
+  }, 300_000);
+
+  it('refuses footage swapped on the recorder’s disk before export, names both hashes in the workstation’s ledger, and leaves nothing', async () => {
+    const holder = recorder((await holderOf())!);
+    // Closed segments by their start (their names are START-END.ts): b, and a before it.
+    const [a, b] = holder.footage(cameraId).sort();
+    const [bStart, bEnd] = /(\d+)-(\d+)(-\d+)?\.ts$/.exec(b!)!.slice(1, 3).map(Number);
+    const before = exportsLeft();
+    const original = readFileSync(b!);
+    // Another recording of the same size put in its place (its neighbour's bytes, cut or padded).
+    const swapped = Buffer.alloc(original.length);
+    readFileSync(a!).copy(swapped);
+    writeFileSync(b!, swapped);
+    try {
+      const job = await exported(asked({ fromMs: bStart! + 100, toMs: bEnd! - 100 }, 'SITE-SWAP'));
+      expect(job).toMatchObject({ state: 'failed', error: { code: 'export.footage-changed' } });
+      expect(exportsLeft()).toEqual(before);
+      const failed = JSON.parse(readFileSync(join(ws.dataDir, 'audit.jsonl'), 'utf8').trim().split('\n').filter((l) => l.includes('"evidence.export-failed"')).at(-1)!);
+      expect(JSON.stringify(failed.details)).toContain(sha256(swapped));
+      expect(JSON.stringify(failed.details)).toContain(sha256(original));
+    } finally {
+      writeFileSync(b!, original);
+    }
+  }, 180_000);
+
+  it('refuses a masked camera (its master must stay on its recorder, not built yet) before anything is asked', async () => {
+    await ws.api.setMasks({ cameraId, polygons: [[[0.1, 0.1], [0.5, 0.1], [0.5, 0.5]]] });
+    try {
+      const [s] = recorder((await holderOf())!).segments(cameraId);
+      await expect(ws.api.startExport(asked({ fromMs: s!.startMs, toMs: s!.endMs }, 'SITE-MASK'))).rejects.toMatchObject({ code: 'export.masked-site-pending' });
+    } finally {
+      await ws.api.setMasks({ cameraId, polygons: [] });
+    }
+  });
+
+  it('exports a span split by a failover as one clip per recorder, each recorder vouching for its own, verified', async () => {
+    const victim = recorder((await holderOf())!);
+    const survivor = recorders.find((r) => r !== victim)!;
+    // Killed with a segment whose minute is still open (the last export sealed the minute it read).
+    await waitFor('a segment of an open minute on the victim', () => openCaptures(victim) > 0, 60_000);
+    await victim.stop('SIGKILL');
+    const lastBefore = victim.segments(cameraId).at(-1)!;
+    await waitFor('the survivor to hold the camera', async () => (await holderOf()) === survivor.id, 60_000);
+    await waitFor('two closed segments on the survivor', () => survivor.segments(cameraId).length >= 2, 120_000);
+    // The victim comes back on its own folder: its footage can be fetched again, its last minute sealed at its start.
+    recorders[recorders.indexOf(victim)] = await startRecorderProcess(url, victim.id, { dataDir: victim.dataDir });
+    const back = recorder(victim.id);
+    await waitFor('the victim to be up again', async () => (await cluster.query(url, "SELECT id FROM nodes WHERE id = $1 AND seen_at > now() - interval '5 seconds'", [back.id])).length === 1, 60_000);
+    const secondAfter = survivor.segments(cameraId)[1]!;
+    await covered(secondAfter.endMs);
+
+    const job = await exported(asked({ fromMs: lastBefore.startMs, toMs: secondAfter.endMs }, 'SITE-FAILOVER'));
+    expect(job.error).toBeUndefined();
+    const manifest = manifestOf(job.packagePath!);
+    expect(manifest.custody.recorders.map((r: { id: string }) => r.id).sort()).toEqual(['rec-a', 'rec-b']);
+    const [camera] = manifest.cameras;
+    expect(new Set(camera.sourceSegments.map((s: { recorder: string }) => s.recorder))).toEqual(new Set(['rec-a', 'rec-b']));
+    expect(camera.clips.length).toBeGreaterThanOrEqual(2);
+    expect(camera.gaps.length).toBeGreaterThanOrEqual(1); // the takeover's unrecorded stretch, not papered over
+    // The minute the victim never sealed was sealed at its restart, and says so.
+    expect(camera.sourceSegments.some((s: { recorder: string; inclusion?: { sealedAfterRestart?: boolean } }) => s.recorder === back.id && s.inclusion?.sealedAfterRestart)).toBe(true);
+    expect(await ws.api.verifyPackage({ path: job.packagePath! })).toMatchObject({ outcome: 'verified', failures: [] });
+    for (const r of manifest.custody.recorders) {
+      expect(execFileSync('openssl', ['dgst', '-sha256', '-verify', r.key, '-signature', r.signature, r.answer], { cwd: job.packagePath!, encoding: 'utf8' }).trim()).toBe('Verified OK');
+    }
+  }, 400_000);
+
+  it('refuses an export when a recorder holding part of the window is down, and leaves nothing', async () => {
+    const holder = recorder((await holderOf())!);
+    const [s] = holder.segments(cameraId);
+    const down = recorders.find((r) => r !== holder)!;
+    const theirs = down.segments(cameraId)[0]!;
+    await down.stop();
+    const before = exportsLeft();
+    const job = await exported(asked({ fromMs: Math.min(s!.startMs, theirs.startMs), toMs: Math.max(s!.endMs, theirs.endMs) }, 'SITE-DOWN'));
+    expect(job).toMatchObject({ state: 'failed', error: { code: 'export.recorder-unreachable' } });
+    expect(job.error!.message).toContain(down.id);
+    expect(exportsLeft()).toEqual(before);
+  }, 180_000);
+});

@@ -312,14 +312,17 @@ function readExtract(extract: Buffer, fail: Fail): AuditEntry[] {
  * entry (its minute's `recording.minute`, whose root its inclusion path must lead to from its hash,
  * times and size; or in older packages the hash its `segment.closed` took); the export entry naming
  * this manifest. In a site package a source's capture entry is in the answer of the recorder that
- * recorded it (`recorderEntries`, already checked), under that recorder's seq.
+ * recorded it (`recorderEntries`, already checked), under that recorder's seq; a recorder whose
+ * answer does not hold (null) has been reported, and what it would prove is not reported again.
  */
-function checkCustody(extract: Buffer, manifest: Manifest | null, manifestBytes: Buffer | null, recorderEntries: ReadonlyMap<string, readonly AuditEntry[]>, fail: Fail): void {
+function checkCustody(extract: Buffer, manifest: Manifest | null, manifestBytes: Buffer | null, recorderEntries: ReadonlyMap<string, readonly AuditEntry[] | null>, fail: Fail): void {
   const entries = readExtract(extract, fail);
   if (!manifest) return;
-  const ledgers: Array<[string | undefined, readonly AuditEntry[]]> = [[undefined, entries], ...recorderEntries];
+  const ledgers: Array<[string | undefined, readonly AuditEntry[]]> = [[undefined, entries], ...[...recorderEntries].flatMap(([id, es]) => (es ? [[id, es] as [string, readonly AuditEntry[]]] : []))];
+  const reported = (ledger: string | undefined) => ledger !== undefined && recorderEntries.get(ledger) === null;
   const bySeq = new Map(ledgers.flatMap(([ledger, es]) => es.map((e) => [inLedger(ledger, e.seq), e] as const)));
   for (const ref of manifest.custody?.captureEntries ?? []) {
+    if (reported(ref.ledger)) continue;
     const e = bySeq.get(inLedger(ref.ledger, ref.seq));
     const where = ledgerIn(ref.ledger);
     if (!e || e.hash !== ref.hash) fail('custody-entry-missing', `Audit entry ${ref.seq} (the recording of ${ref.segment ?? (ref.minute ? `the minute ${ref.minute}` : 'a segment')}) is missing from ${where.name}.`, where.file);
@@ -330,6 +333,7 @@ function checkCustody(extract: Buffer, manifest: Manifest | null, manifestBytes:
     const sources = camera.sourceSegments ?? [];
     if ((camera.clips ?? []).length > 0 && sources.length === 0) fail('custody-capture-missing', `Camera ${String(camera.id)} has footage but names no recorded segment it came from.`, MANIFEST);
     for (const s of sources) {
+      if (reported(s.recorder)) continue;
       const where = ledgerIn(s.recorder);
       const capture = inLedger(s.recorder, s.path);
       if (s.inclusion) checkSourceInclusion(String(camera.id), s, bySeq, fail);

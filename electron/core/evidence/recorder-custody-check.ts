@@ -20,7 +20,7 @@ import { WatchroomError } from '../../../shared/errors.js';
 import { checkCustodyAnswer, custodyAnswerSchema, type CustodyAnswer } from '../recorders/custody-answer.js';
 import { NODE_ID } from '../recorders/site-module.js';
 import { NotRegularFileError, readRegular } from '../regular-file.js';
-import { recorderCustodyFiles } from './package-files.js';
+import { MANIFEST, recorderCustodyFiles } from './package-files.js';
 import { keyFingerprint } from './signing-key.js';
 
 /** A manifest's `custody.recorders[]` entry, as far as the verifier reads it. */
@@ -65,10 +65,11 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /**
  * Every recorder's custody, and the sources each vouches for. Answers the custody signers (each key
- * as the package carries it, and whether it is trusted here) and the capture entries of the answers
- * that hold, by recorder id.
+ * as the package carries it, and whether it is trusted here) and, by recorder id, the capture entries
+ * of its answer: null when the answer does not hold, which has been reported, so that the sources
+ * it would prove are not reported again one by one.
  */
-export async function checkRecorderCustody(pkg: PackageReading, manifest: SiteManifest, trusted: ReadonlySet<string>): Promise<{ signers: CustodySigner[]; entries: Map<string, AuditEntry[]> }> {
+export async function checkRecorderCustody(pkg: PackageReading, manifest: SiteManifest, trusted: ReadonlySet<string>): Promise<{ signers: CustodySigner[]; entries: Map<string, AuditEntry[] | null> }> {
   const signers: CustodySigner[] = [];
   const answers = new Map<string, CustodyAnswer | null>();
   for (const recorder of manifest.custody?.recorders ?? []) {
@@ -77,22 +78,17 @@ export async function checkRecorderCustody(pkg: PackageReading, manifest: SiteMa
     answers.set(recorder.id, answer);
   }
   checkSourcesInAnswers(manifest, answers, pkg.fail);
-  const entries = new Map([...answers].flatMap(([id, answer]) => (answer ? [[id, answer.captureEntries] as const] : [])));
+  const entries = new Map([...answers].map(([id, answer]) => [id, answer?.captureEntries ?? null]));
   return { signers, entries };
 }
 
 /** One recorder's custody: the key's fingerprint (null if there is none to read), and its answer if it holds. */
 async function checkRecorder(pkg: PackageReading, packageId: string | undefined, recorder: RecorderCustody): Promise<{ fingerprint: string | null; answer: CustodyAnswer | null }> {
-  const files = await readRecorderFiles(pkg, recorder);
-  if (!files) return { fingerprint: null, answer: null };
-  const { body, signature, pem } = files;
+  const { answer: body, signature, key } = await readRecorderFiles(pkg, recorder);
+  const pem = key?.toString('utf8') ?? '';
+  const fingerprint = fingerprintOf(pem);
+  if (!body || !signature || !key) return { fingerprint, answer: null };
   const where = recorderCustodyFiles(recorder.id);
-  let fingerprint: string | null = null;
-  try {
-    fingerprint = keyFingerprint(pem);
-  } catch {
-    // Reported as a mismatch below: whatever the manifest names, this is not that key.
-  }
   const claimed = claimedAnswer(body);
   if (fingerprint === null || fingerprint !== recorder.fingerprint || (claimed && claimed.recorder.fingerprint !== fingerprint)) {
     pkg.fail('custody-recorder-key-mismatch', `Recorder ${recorder.id}'s key in the package is ${fingerprint ?? 'not a public key'}, but the manifest names ${recorder.fingerprint}${claimed ? ` and its answer ${claimed.recorder.fingerprint}` : ''}.`, where.key);
@@ -110,6 +106,15 @@ async function checkRecorder(pkg: PackageReading, packageId: string | undefined,
   return { fingerprint, answer: answer && answer.packageId === packageId ? answer : null };
 }
 
+/** The key's fingerprint; null when it is no public key (then it is not the key the manifest names either). */
+function fingerprintOf(pem: string): string | null {
+  try {
+    return keyFingerprint(pem);
+  } catch {
+    return null;
+  }
+}
+
 /** The answer as it claims to be, before anything about it is checked; null if it is not one. */
 function claimedAnswer(body: Buffer): CustodyAnswer | null {
   try {
@@ -120,8 +125,8 @@ function claimedAnswer(body: Buffer): CustodyAnswer | null {
   }
 }
 
-/** A recorder's three files, each a regular file within its size; null (and a failure for each that is not) otherwise. */
-async function readRecorderFiles(pkg: PackageReading, recorder: RecorderCustody): Promise<{ body: Buffer; signature: Buffer; pem: string } | null> {
+/** A recorder's three files, each if it is a regular file within its size (else null, and a failure). */
+async function readRecorderFiles(pkg: PackageReading, recorder: RecorderCustody): Promise<Record<'answer' | 'signature' | 'key', Buffer | null>> {
   const where = recorderCustodyFiles(recorder.id);
   const read = async (part: keyof typeof where): Promise<Buffer | null> => {
     const path = where[part];
@@ -137,8 +142,7 @@ async function readRecorderFiles(pkg: PackageReading, recorder: RecorderCustody)
       throw error;
     }
   };
-  const [body, signature, key] = [await read('answer'), await read('signature'), await read('key')];
-  return body && signature && key ? { body, signature, pem: key.toString('utf8') } : null;
+  return { answer: await read('answer'), signature: await read('signature'), key: await read('key') };
 }
 
 /**
@@ -151,7 +155,7 @@ function checkSourcesInAnswers(manifest: SiteManifest, answers: ReadonlyMap<stri
     for (const s of camera.sourceSegments ?? []) {
       if (s.recorder === undefined) continue;
       if (!answers.has(s.recorder)) {
-        fail('custody-source-not-in-answer', `${s.path} was recorded by recorder ${s.recorder}, says the manifest, but the package holds no custody of that recorder: nothing vouches for it.`);
+        fail('custody-source-not-in-answer', `${s.path} was recorded by recorder ${s.recorder}, says the manifest, but the package holds no custody of that recorder: nothing vouches for it.`, MANIFEST);
         continue;
       }
       const answer = answers.get(s.recorder);

@@ -174,8 +174,9 @@ export const packageSummarySchema = z.object({
 });
 
 /**
- * verified: intact and signed by a key trusted here. signer-untrusted: intact, but the key is not one
- * this workstation trusts (compare its fingerprint with the sender's). failed: something is wrong.
+ * verified: intact and signed by a key trusted here (and every recorder's custody too). signer-untrusted:
+ * intact, but a key is not one this workstation trusts (compare its fingerprint with the sender's).
+ * failed: something is wrong.
  */
 export const verificationReportSchema = z.object({
   /** outcome === 'verified' */
@@ -184,6 +185,8 @@ export const verificationReportSchema = z.object({
   packagePath: z.string(),
   caseReference: z.string().nullable(),
   signer: z.object({ fingerprint: z.string().nullable(), trusted: z.boolean() }),
+  /** A site package's recorders, each vouching for the footage it recorded with its own key (none in a one-machine package). */
+  custodySigners: z.array(z.object({ recorderId: z.string(), fingerprint: z.string().nullable(), trusted: z.boolean() })).default([]),
   /** Files listed in SHA256SUMS whose hash was checked and found right. */
   filesChecked: z.number(),
   failures: z.array(

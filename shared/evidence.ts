@@ -11,6 +11,7 @@ export type SigningKeyInfo = z.infer<typeof signingKeyInfoSchema>;
 export type VerificationReport = z.infer<typeof verificationReportSchema>;
 export type VerificationFailure = VerificationReport['failures'][number];
 export type VerificationOutcome = VerificationReport['outcome'];
+export type CustodySigner = VerificationReport['custodySigners'][number];
 export type TrustedKey = z.infer<typeof trustedKeySchema>;
 export type PackageSummary = z.infer<typeof packageSummarySchema>;
 

@@ -26,7 +26,7 @@ import { appVersion } from '../core/app-version.js';
 import { createCore, type Core } from '../core/core.js';
 import { defaultDataDir } from '../core/data-dirs.js';
 import { NodeTokenChecker } from '../core/recorders/node-signature.js';
-import { NODE_ID } from '../core/recorders/site-module.js';
+import { NODE_ID } from '../core/recorders/node-id.js';
 import { startNodeServer } from '../host/node-server.js';
 import { directoryOption, parseOrExit, runCommand, siteKeyOption, untilSignal, UsageError } from './cli-process.js';
 import { loadOrCreateSigningKey } from '../core/evidence/signing-key.js';

@@ -69,16 +69,21 @@ function describe(report: VerificationReport, recorded: string, trustedByFlag: R
     `Package: ${report.packagePath}`,
     `Case:    ${report.caseReference ?? 'unknown'}`,
     `Signer:  ${report.signer.fingerprint ?? 'unknown'} (${report.signer.trusted ? 'trusted here' : 'NOT trusted here'})`,
+    // A site package: each recorder vouches for the footage it recorded, with a key of its own.
+    ...report.custodySigners.map((s) => `Custody: recorder ${s.recorderId}, ${s.fingerprint ?? 'unknown'} (${s.trusted ? 'trusted here' : 'NOT trusted here'})`),
     `Files:   ${report.filesChecked} match SHA256SUMS`,
   ];
   if (report.outcome === 'verified') {
     out.push('RESULT:  VERIFIED — every file, the signature, the signer, the manifest and the custody extract check out.');
     if (trustedByFlag.has(report.signer.fingerprint ?? '')) out.push('         The signer is trusted because of --trust: that proves who signed only if the key reached you apart from the package.');
+    const recordersByFlag = report.custodySigners.filter((s) => trustedByFlag.has(s.fingerprint ?? '')).map((s) => s.recorderId);
+    if (recordersByFlag.length > 0) out.push(`         Recorder ${recordersByFlag.join(', ')}: trusted because of --trust, which proves who vouched only if the key reached you apart from the package.`);
   }
   else if (report.outcome === 'signer-untrusted') {
+    const untrusted = [report.signer, ...report.custodySigners].filter((k) => !k.trusted).map((k) => k.fingerprint);
     out.push(
       'RESULT:  INTACT, SIGNER NOT TRUSTED — nothing changed since it was signed, but by a key this workstation does not trust.',
-      `         Compare ${report.signer.fingerprint} with the fingerprint the sending organisation gives you,`,
+      `         Compare ${untrusted.join(', ')} with the fingerprint the sending organisation gives you,`,
       '         then run again with --trust THEIR-KEY.pem (a copy from them, not the package’s own signer.pub.pem).',
     );
   } else {

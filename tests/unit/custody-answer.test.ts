@@ -11,12 +11,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../shared/api.js';
 import { AuditLedger, entryHash } from '../../electron/core/audit/audit-ledger.js';
 import { checkChainRun } from '../../electron/core/audit/chain-run.js';
-import { minuteName, segmentLeaf, type CapturedSegment } from '../../electron/core/audit/capture-proof.js';
-import { checkpointBody, type Checkpoint } from '../../electron/core/audit/ledger-checkpoints.js';
-import { inclusionPath, treeHash } from '../../electron/core/audit/merkle-tree.js';
+import type { Checkpoint } from '../../electron/core/audit/ledger-checkpoints.js';
 import { canonicalJson } from '../../electron/core/canonical-json.js';
 import { loadOrCreateSigningKey, type SigningKey } from '../../electron/core/evidence/signing-key.js';
-import { checkCustodyAnswer, CUSTODY_FORMAT, type CustodyAnswer, type CustodyQuestion } from '../../electron/core/recorders/custody-answer.js';
+import { checkCustodyAnswer, type CustodyAnswer, type CustodyQuestion } from '../../electron/core/recorders/custody-answer.js';
+import { honestAnswer, recordMinute, signedCheckpoint } from '../fixtures/custody-answers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'watchroom-custody-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,34 +25,13 @@ const other = loadOrCreateSigningKey(join(dir, 'forger-keys'));
 const T0 = Date.UTC(2026, 11, 3, 6, 0);
 const PACKAGE = '6f1d2c3b-1a2b-4c3d-8e4f-5a6b7c8d9e0f';
 
-const segments: CapturedSegment[] = [0, 1, 2].map((i) => ({ cameraId: 'cam-a', path: `cam-a/2026-12-03/06-00-0${i * 4}.ts`, sha256: String(i).repeat(64), startMs: T0 + i * 4000, endMs: T0 + (i + 1) * 4000, bytes: 1_000_000 + i }));
-const leaves = segments.map(segmentLeaf);
 const ledger = new AuditLedger(join(dir, 'audit.jsonl'));
-ledger.append('system', 'relay.open', 'cam-b');
-const minute = ledger.append('system', 'recording.minute', 'cam-a', { minute: minuteName(T0), count: 3, root: treeHash(leaves).toString('hex'), paths: segments.map((s) => s.path) });
-for (let i = 0; i < 5; i++) ledger.append('system', 'relay.close', 'cam-b');
-const head = ledger.append('system', 'relay.open', 'cam-c');
-const checkpoint = (by: SigningKey, at: { seq: number; hash: string; offset: number }): Checkpoint => {
-  const body = { seq: at.seq, hash: at.hash, offset: at.offset, at: new Date(T0 + 60_000).toISOString(), key: by.fingerprint };
-  return { ...body, signature: by.sign(checkpointBody(body)).toString('base64') };
-};
-const { offset: _o, ...minuteEntry } = minute;
+const recorded = recordMinute(ledger, 'cam-a', T0);
+const { minute, head } = recorded;
+const checkpoint = (by: SigningKey, at: { seq: number; hash: string; offset: number }): Checkpoint => signedCheckpoint(by, at, T0 + 60_000);
 
 const question: CustodyQuestion = { recorderId: 'rec-a', packageId: PACKAGE, cameras: ['cam-a'], fromMs: T0, toMs: T0 + 12_000 };
-const honest = (): CustodyAnswer => ({
-  format: CUSTODY_FORMAT,
-  recorder: { id: 'rec-a', fingerprint: key.fingerprint },
-  packageId: PACKAGE,
-  forNode: 'ws-1',
-  forPerson: 'ivy',
-  cameras: ['cam-a'],
-  fromMs: T0,
-  toMs: T0 + 12_000,
-  answeredAtUtc: new Date(T0 + 90_000).toISOString(),
-  segments: segments.map((s, i) => ({ ...s, id: i + 1, runId: 'run-1', captureSeq: minute.seq, inclusion: { leafIndex: i, treeSize: 3, auditPath: inclusionPath(leaves, i).map((h) => h.toString('hex')) } })),
-  captureEntries: [minuteEntry],
-  anchors: [checkpoint(key, head)],
-});
+const honest = (): CustodyAnswer => honestAnswer({ recorderId: 'rec-a', key, packageId: PACKAGE, recorded, fromMs: T0, toMs: T0 + 12_000 });
 const signed = (answer: CustodyAnswer, by: SigningKey = key) => {
   const body = Buffer.from(canonicalJson(answer));
   return { body, signature: by.sign(body) };

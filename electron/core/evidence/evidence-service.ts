@@ -76,6 +76,8 @@ export async function verificationDetails(report: VerificationReport, via: 'app'
     failures: report.failures.map((f) => f.code),
     signer: report.signer.fingerprint,
     signerTrusted: report.signer.trusted,
+    // A site package's recorders; a one-machine package's entry stays as it was.
+    ...(report.custodySigners.length > 0 ? { custodySigners: report.custodySigners } : {}),
     // What was checked, when it can be read as a file at all.
     sha256sumsSha256: await sha256File(sums).catch(() => null),
   };

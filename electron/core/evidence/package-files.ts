@@ -1,5 +1,6 @@
 /** Names and small text files of an evidence package, shared by the exporter and the verifier. */
 import { WatchroomError } from '../../../shared/errors.js';
+import { NODE_ID } from '../recorders/node-id.js';
 
 export const MANIFEST = 'manifest.json';
 export const SUMS = 'SHA256SUMS';
@@ -8,11 +9,15 @@ export const SIGNER_KEY = 'signer.pub.pem';
 export const AUDIT_EXTRACT = 'custody/audit-extract.jsonl';
 export const RECIPIENT_README = 'README.txt';
 export const MANIFEST_FORMAT = 'watchroom-evidence/1';
-/** A package whose footage came from a site's recorders, each vouching for its part (docs/design/site-exports.md). */
+/** A package whose footage came from a site's recorders (docs/design/site-exports.md, stage C); one machine keeps writing `/1`. */
 export const MANIFEST_FORMAT_SITE = 'watchroom-evidence/2';
 
-/** A recorder's custody files in a site package: its signed answer, the signature (DER), its public key. */
+/**
+ * Where a site package keeps one recorder's custody: its answer byte for byte as it signed it, its
+ * signature over those bytes, its public key. The id is a site node id, so always one safe path segment.
+ */
 export function recorderCustodyFiles(recorderId: string): { answer: string; signature: string; key: string } {
+  if (!NODE_ID.test(recorderId)) throw new Error(`${JSON.stringify(recorderId)} is not a recorder id.`);
   const dir = `custody/recorders/${recorderId}`;
   return { answer: `${dir}/custody.json`, signature: `${dir}/custody.json.sig`, key: `${dir}/recorder.pub.pem` };
 }

@@ -2,7 +2,9 @@
  * Checks an evidence package the way a careful recipient would, and says exactly what is wrong:
  * every file against SHA256SUMS (none missing, none extra, renames recognised), the signature, whether
  * the signer is trusted here, the manifest's own consistency, and the chain of custody in the audit
- * extract. Used by the app's verify view and by the watchroom-verify CLI alike.
+ * extract. Used by the app's verify view and by the watchroom-verify CLI alike. A site package
+ * (`watchroom-evidence/2`) also carries each recorder's signed custody answer, checked in
+ * recorder-custody-check.ts; its capture entries then prove the sources as the extract's do.
  *
  * A package is data from outside: only regular files are read (regular-file.ts), nothing is
  * followed through a link, and the walk stops at fixed limits, so a hostile folder can neither hang
@@ -12,18 +14,24 @@ import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEntry } from '../../../shared/api.js';
-import type { VerificationFailure, VerificationReport } from '../../../shared/evidence.js';
+import type { CustodySigner, VerificationFailure, VerificationReport } from '../../../shared/evidence.js';
 import { z } from 'zod';
 import { entryHash, parseEntry } from '../audit/audit-ledger.js';
 import { checkInclusion } from '../audit/capture-proof.js';
 import { canonicalJson } from '../canonical-json.js';
 import { sha256File } from '../recording/file-hash.js';
 import { NotRegularFileError, readRegular } from '../regular-file.js';
-import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, SIGNER_KEY, SUMS, SUMS_SIG, parseSums } from './package-files.js';
+import { NODE_ID } from '../recorders/node-id.js';
+import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, MANIFEST_FORMAT_SITE, SIGNER_KEY, SUMS, SUMS_SIG, parseSums, recorderCustodyFiles } from './package-files.js';
+import { checkRecorderCustody, recorderCustodySchema } from './recorder-custody-check.js';
 import { keyFingerprint, verifySignature } from './signing-key.js';
 
-/** A source segment; `inclusion` where its capture is a minute's Merkle root (packages before minute batches have none). */
+/**
+ * A source segment; `inclusion` where its capture is a minute's Merkle root (packages before minute
+ * batches have none). In a site package, `recorder` recorded it: its path and entry are that recorder's.
+ */
 const sourceSegmentSchema = z.looseObject({
+  recorder: z.string().regex(NODE_ID).optional(),
   path: z.string(),
   sha256: z.string(),
   startUtc: z.string().optional(),
@@ -39,7 +47,13 @@ const manifestSchema = z.looseObject({
   caseReference: z.string().optional(),
   files: z.array(z.looseObject({ path: z.string(), sha256: z.string(), bytes: z.number(), role: z.string(), derivedFrom: z.string().nullable() })).optional(),
   cameras: z.array(z.looseObject({ id: z.string().optional(), clips: z.array(z.unknown()).optional(), sourceSegments: z.array(sourceSegmentSchema).optional() })).optional(),
-  custody: z.looseObject({ captureEntries: z.array(z.looseObject({ seq: z.number(), hash: z.string(), segment: z.string().optional(), minute: z.string().optional() })).optional() }).optional(),
+  custody: z
+    .looseObject({
+      // `ledger`: the recorder whose ledger holds it (a site package); none for the workstation's own.
+      captureEntries: z.array(z.looseObject({ ledger: z.string().regex(NODE_ID).optional(), seq: z.number(), hash: z.string(), segment: z.string().optional(), minute: z.string().optional() })).optional(),
+      recorders: z.array(recorderCustodySchema).optional(),
+    })
+    .optional(),
   signer: z.looseObject({ fingerprint: z.string().optional() }).optional(),
   // Privacy masks (issue 12, point 1): masters kept back in the exporting workstation's evidence store.
   withheldMasters: z.array(z.looseObject({ path: z.string(), sha256: z.string() })).optional(),
@@ -133,11 +147,14 @@ export async function verifyPackage(dir: string, trusted: ReadonlySet<string>): 
   const failures: VerificationFailure[] = [];
   const fail: Fail = (code, message, file) => void failures.push({ code, message, ...(file ? { file } : {}) });
   let signer: VerificationReport['signer'] = { fingerprint: null, trusted: false };
+  let custodySigners: CustodySigner[] = [];
   let caseReference: string | null = null;
   let filesChecked = 0;
   const report = (): VerificationReport => {
-    const outcome = failures.length > 0 ? 'failed' : signer.trusted ? 'verified' : 'signer-untrusted';
-    return { ok: outcome === 'verified', outcome, packagePath: dir, caseReference, signer, filesChecked, failures };
+    // Every signer vouches for part of the package: one key not trusted here, and nothing is verified.
+    const allTrusted = signer.trusted && custodySigners.every((s) => s.trusted);
+    const outcome = failures.length > 0 ? 'failed' : allTrusted ? 'verified' : 'signer-untrusted';
+    return { ok: outcome === 'verified', outcome, packagePath: dir, caseReference, signer, custodySigners, filesChecked, failures };
   };
 
   // Only a folder that looks like a package is walked: pointed at / or /etc, say so and stop.
@@ -155,10 +172,12 @@ export async function verifyPackage(dir: string, trusted: ReadonlySet<string>): 
   filesChecked = await checkListedFiles(pkg, sums.entries, manifest);
   signer = await checkSignature(pkg, sums.bytes, trusted);
   if (manifest) checkManifestAgainstPackage(pkg, manifest, sums.entries, signer);
+  const recorders = manifest?.format === MANIFEST_FORMAT_SITE ? await checkRecorderCustody(pkg, manifest, trusted) : null;
+  custodySigners = recorders?.signers ?? [];
 
   const extract = await readOwnFile(dir, AUDIT_EXTRACT, pkg.present, fail);
   if (!pkg.present.includes(AUDIT_EXTRACT)) fail('custody-missing', `${AUDIT_EXTRACT} is missing.`, AUDIT_EXTRACT);
-  else if (extract) checkCustody(extract, manifest, manifestBytes, fail);
+  else if (extract) checkCustody(extract, manifest, manifestBytes, recorders?.entries ?? new Map(), fail);
   return report();
 }
 
@@ -177,7 +196,7 @@ async function readManifest({ dir, present, fail }: Checking): Promise<{ manifes
   if (!parsed?.success) return { manifest: null, manifestBytes };
   const manifest = parsed.data;
   if (canonicalJson(raw) !== manifestBytes.toString('utf8')) fail('manifest-not-canonical', 'manifest.json is not in canonical JSON form (RFC 8785): it was rewritten after export.', MANIFEST);
-  if (manifest.format !== MANIFEST_FORMAT) fail('manifest-unknown-format', `manifest.json has format ${String(manifest.format)}, not ${MANIFEST_FORMAT}.`, MANIFEST);
+  if (manifest.format !== MANIFEST_FORMAT && manifest.format !== MANIFEST_FORMAT_SITE) fail('manifest-unknown-format', `manifest.json has format ${String(manifest.format)}, not ${MANIFEST_FORMAT} or ${MANIFEST_FORMAT_SITE}.`, MANIFEST);
   return { manifest, manifestBytes };
 }
 
@@ -264,13 +283,16 @@ function checkManifestAgainstPackage({ present, fail }: Checking, manifest: Mani
   }
 }
 
-/**
- * The audit extract: entries intact; every source segment of every camera proven by its capture
- * entry (its minute's `recording.minute`, whose root its inclusion path must lead to from its hash,
- * times and size; or in older packages the hash its `segment.closed` took); the export entry naming
- * this manifest.
- */
-function checkCustody(extract: Buffer, manifest: Manifest | null, manifestBytes: Buffer | null, fail: Fail): void {
+/** Where a ledger's entries are in the package: the workstation's in the audit extract, a recorder's in its custody answer. */
+function ledgerIn(ledger: string | undefined): { name: string; short: string; file: string } {
+  return ledger ? { name: `recorder ${ledger}'s custody answer`, short: 'that answer', file: recorderCustodyFiles(ledger).answer } : { name: 'the audit extract', short: 'the extract', file: AUDIT_EXTRACT };
+}
+
+/** An entry's key across the package's ledgers: seq (or a segment's path) within the ledger that holds it, '' for the workstation's. */
+const inLedger = (ledger: string | undefined, at: number | string) => `${ledger ?? ''}#${at}`;
+
+/** The audit extract's entries, each intact. */
+function readExtract(extract: Buffer, fail: Fail): AuditEntry[] {
   const entries: AuditEntry[] = [];
   for (const [i, line] of extract.toString('utf8').split('\n').entries()) {
     if (!line.trim()) continue;
@@ -282,20 +304,41 @@ function checkCustody(extract: Buffer, manifest: Manifest | null, manifestBytes:
     if (entryHash(e) !== e.hash) fail('custody-entry-altered', `Audit entry ${e.seq} was changed after it was written.`, AUDIT_EXTRACT);
     entries.push(e);
   }
+  return entries;
+}
+
+/**
+ * The audit extract: entries intact; every source segment of every camera proven by its capture
+ * entry (its minute's `recording.minute`, whose root its inclusion path must lead to from its hash,
+ * times and size; or in older packages the hash its `segment.closed` took); the export entry naming
+ * this manifest. In a site package a source's capture entry is in the answer of the recorder that
+ * recorded it (`recorderEntries`, already checked), under that recorder's seq; a recorder whose
+ * answer does not hold (null) has been reported, and what it would prove is not reported again.
+ */
+function checkCustody(extract: Buffer, manifest: Manifest | null, manifestBytes: Buffer | null, recorderEntries: ReadonlyMap<string, readonly AuditEntry[] | null>, fail: Fail): void {
+  const entries = readExtract(extract, fail);
   if (!manifest) return;
-  const bySeq = new Map(entries.map((e) => [e.seq, e]));
+  const ledgers: Array<[string | undefined, readonly AuditEntry[]]> = [[undefined, entries], ...[...recorderEntries].flatMap(([id, es]) => (es ? [[id, es] as [string, readonly AuditEntry[]]] : []))];
+  const reported = (ledger: string | undefined) => ledger !== undefined && recorderEntries.get(ledger) === null;
+  const bySeq = new Map(ledgers.flatMap(([ledger, es]) => es.map((e) => [inLedger(ledger, e.seq), e] as const)));
   for (const ref of manifest.custody?.captureEntries ?? []) {
-    const e = bySeq.get(ref.seq);
-    if (!e || e.hash !== ref.hash) fail('custody-entry-missing', `Audit entry ${ref.seq} (the recording of ${ref.segment ?? (ref.minute ? `the minute ${ref.minute}` : 'a segment')}) is missing from the audit extract.`, AUDIT_EXTRACT);
+    if (reported(ref.ledger)) continue;
+    const e = bySeq.get(inLedger(ref.ledger, ref.seq));
+    const where = ledgerIn(ref.ledger);
+    if (!e || e.hash !== ref.hash) fail('custody-entry-missing', `Audit entry ${ref.seq} (the recording of ${ref.segment ?? (ref.minute ? `the minute ${ref.minute}` : 'a segment')}) is missing from ${where.name}.`, where.file);
   }
-  const captured = new Map(entries.filter((e) => e.action === 'segment.closed').map((e) => [e.details?.path, e.details?.sha256]));
+  const closed = ledgers.flatMap(([ledger, es]) => es.filter((e) => e.action === 'segment.closed' && typeof e.details?.path === 'string').map((e) => [inLedger(ledger, String(e.details!.path)), e.details!.sha256] as const));
+  const captured = new Map(closed);
   for (const camera of manifest.cameras ?? []) {
     const sources = camera.sourceSegments ?? [];
     if ((camera.clips ?? []).length > 0 && sources.length === 0) fail('custody-capture-missing', `Camera ${String(camera.id)} has footage but names no recorded segment it came from.`, MANIFEST);
     for (const s of sources) {
+      if (reported(s.recorder)) continue;
+      const where = ledgerIn(s.recorder);
+      const capture = inLedger(s.recorder, s.path);
       if (s.inclusion) checkSourceInclusion(String(camera.id), s, bySeq, fail);
-      else if (!captured.has(s.path)) fail('custody-capture-missing', `${s.path} has no capture entry in the audit extract: nothing proves it unchanged since it was recorded.`, AUDIT_EXTRACT);
-      else if (captured.get(s.path) !== s.sha256) fail('custody-capture-mismatch', `${s.path} had SHA-256 ${String(captured.get(s.path))} when recorded, but the manifest gives ${s.sha256}.`, AUDIT_EXTRACT);
+      else if (!captured.has(capture)) fail('custody-capture-missing', `${s.path} has no capture entry in ${where.name}: nothing proves it unchanged since it was recorded.`, where.file);
+      else if (captured.get(capture) !== s.sha256) fail('custody-capture-mismatch', `${s.path} had SHA-256 ${String(captured.get(capture))} when recorded, but the manifest gives ${s.sha256}.`, where.file);
     }
   }
   const exportEntry = entries.find((e) => e.action === 'evidence.export' && e.details?.packageId === manifest.packageId);
@@ -305,15 +348,16 @@ function checkCustody(extract: Buffer, manifest: Manifest | null, manifestBytes:
   }
 }
 
-/** A source segment proven by its minute: the entry it names is in the extract, and its path leads from the segment to that entry's root. */
-function checkSourceInclusion(cameraId: string, s: z.infer<typeof sourceSegmentSchema>, bySeq: ReadonlyMap<number, AuditEntry>, fail: Fail): void {
+/** A source segment proven by its minute: the entry it names is in its ledger's entries, and its path leads from the segment to that entry's root. */
+function checkSourceInclusion(cameraId: string, s: z.infer<typeof sourceSegmentSchema>, bySeq: ReadonlyMap<string, AuditEntry>, fail: Fail): void {
   const proof = s.inclusion!;
-  const entry = bySeq.get(proof.entrySeq);
+  const where = ledgerIn(s.recorder);
+  const entry = bySeq.get(inLedger(s.recorder, proof.entrySeq));
   if (!entry || entry.action !== 'recording.minute') {
-    return fail('custody-capture-missing', `${s.path} is not a leaf of any capture entry in the audit extract (it names entry ${proof.entrySeq}, which the extract does not hold as a minute's capture): nothing proves it unchanged since it was recorded.`, AUDIT_EXTRACT);
+    return fail('custody-capture-missing', `${s.path} is not a leaf of any capture entry in ${where.name} (it names entry ${proof.entrySeq}, which ${where.short} does not hold as a minute's capture): nothing proves it unchanged since it was recorded.`, where.file);
   }
   const segment = { cameraId, path: s.path, sha256: s.sha256, startMs: Date.parse(s.startUtc ?? ''), endMs: Date.parse(s.endUtc ?? ''), bytes: s.bytes ?? Number.NaN };
   if (![segment.startMs, segment.endMs, segment.bytes].every(Number.isFinite)) return fail('custody-inclusion-invalid', `${s.path} lacks the times or size its capture leaf binds, so its inclusion path cannot be checked.`, MANIFEST);
   const why = checkInclusion(segment, proof, entry);
-  if (why) fail(why.code === 'not-a-leaf' ? 'custody-not-a-leaf' : 'custody-inclusion-invalid', why.message, AUDIT_EXTRACT);
+  if (why) fail(why.code === 'not-a-leaf' ? 'custody-not-a-leaf' : 'custody-inclusion-invalid', why.message, where.file);
 }

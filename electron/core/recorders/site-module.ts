@@ -18,6 +18,7 @@ import type { SealingKey } from './password-seal.js';
 import type { RelaySource } from './relay-upstream.js';
 import { COVERAGE_EVERY_MS, CoverageReporter, type FootageIndex } from './coverage.js';
 import { siteFootage, type SiteFootage } from './site-footage.js';
+import { NODE_ID } from './node-id.js';
 import { siteCustody, type SiteCustody } from './site-custody.js';
 import type { ExportSources } from '../evidence/export-sources.js';
 import { siteExportSources } from '../evidence/site-export-sources.js';
@@ -26,8 +27,6 @@ import { bookmarkLockMirror, type LockIndex } from './lock-mirror.js';
 import { SiteTrust, type SiteKeyPin } from './site-trust.js';
 import { admissionHandlers } from './admission-handlers.js';
 
-/** A process id as the CLI accepts it (`--id`) and node tokens carry it. */
-export const NODE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export interface SiteOptions {
   role: 'recorder' | 'workstation';

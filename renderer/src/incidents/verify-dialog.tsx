@@ -159,6 +159,11 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
             </p>
             <p>Case {report.caseReference ?? 'unknown'} · {report.filesChecked} files match SHA256SUMS</p>
             <p>Signer {report.signer.fingerprint ?? 'unknown'} — {report.signer.trusted ? 'trusted here' : 'NOT trusted here'}</p>
+            {report.custodySigners.map((s) => (
+              <p key={s.recorderId} data-testid="verify-custody-signer">
+                Recorder {s.recorderId} vouches with {s.fingerprint ?? 'an unreadable key'} — {s.trusted ? 'trusted here' : 'NOT trusted here'}
+              </p>
+            ))}
             <ul>
               {report.failures.map((f, i) => (
                 <li key={i} data-testid="verify-failure" data-code={f.code}>{f.message}</li>

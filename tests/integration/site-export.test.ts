@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportJob, ExportRequest } from '../../shared/evidence.js';
@@ -140,6 +140,29 @@ describe('exports on a site', () => {
       expect(JSON.stringify(failed.details)).toContain(sha256(swapped));
       expect(JSON.stringify(failed.details)).toContain(sha256(original));
     } finally {
+      writeFileSync(b!, original);
+    }
+  }, 180_000);
+
+  it('refuses footage swapped on the recorder’s disk with its index row rewritten to match: its ledger proves no such footage', async () => {
+    const holder = recorder((await holderOf())!);
+    const [, b] = holder.footage(cameraId).sort();
+    const [bStart, bEnd] = /(\d+)-(\d+)(-\d+)?\.ts$/.exec(b!)!.slice(1, 3).map(Number);
+    const original = readFileSync(b!);
+    const swapped = Buffer.from(original);
+    swapped[swapped.length - 1]! ^= 0xff; // one byte of the last packet: plays the same, hashes otherwise
+    const index = new Database(join(holder.dataDir, 'recordings.sqlite'));
+    const path = relative(join(holder.dataDir, 'recordings'), b!);
+    const row = index.prepare('SELECT sha256 FROM segments WHERE path = ?').get(path) as { sha256: string };
+    writeFileSync(b!, swapped);
+    index.prepare('UPDATE segments SET sha256 = ? WHERE path = ?').run(sha256(swapped), path);
+    try {
+      const job = await exported(asked({ fromMs: bStart! + 100, toMs: bEnd! - 100 }, 'SITE-INDEX'));
+      expect(job).toMatchObject({ state: 'failed', error: { code: 'export.footage-unproven' } });
+      expect(job.error!.message).toContain(path);
+    } finally {
+      index.prepare('UPDATE segments SET sha256 = ? WHERE path = ?').run(row.sha256, path);
+      index.close();
       writeFileSync(b!, original);
     }
   }, 180_000);

@@ -16,8 +16,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { AuditEntry } from '../../../shared/api.js';
 import type { CustodySigner } from '../../../shared/evidence.js';
-import { WatchroomError } from '../../../shared/errors.js';
-import { checkCustodyAnswer, custodyAnswerSchema, type CustodyAnswer } from '../recorders/custody-answer.js';
+import { checkCustodyAnswer, CustodyAnswerRefused, custodyAnswerSchema, type CustodyAnswer } from '../recorders/custody-answer.js';
 import { NODE_ID } from '../recorders/node-id.js';
 import { NotRegularFileError, readRegular } from '../regular-file.js';
 import { MANIFEST, recorderCustodyFiles } from './package-files.js';
@@ -98,8 +97,8 @@ async function checkRecorder(pkg: PackageReading, packageId: string | undefined,
     // The answer's own package, so that one given for another package is reported as that, below, and only once.
     answer = checkCustodyAnswer(body, signature, pem, { recorderId: recorder.id, packageId: claimed?.packageId ?? '', cameras: claimed?.cameras ?? [], fromMs: claimed?.fromMs ?? -1, toMs: claimed?.toMs ?? -1 }).answer;
   } catch (error) {
-    if (!(error instanceof WatchroomError)) throw error;
-    pkg.fail('custody-recorder-answer-invalid', error.message, where.answer);
+    if (!(error instanceof CustodyAnswerRefused)) throw error;
+    pkg.fail('custody-recorder-answer-invalid', `Recorder ${recorder.id}'s custody answer does not hold: ${error.why}.`, where.answer);
   }
   if (claimed && claimed.packageId !== packageId) pkg.fail('custody-recorder-answer-foreign', `Recorder ${recorder.id}'s custody answer was given for package ${claimed.packageId}, not for this one (${String(packageId)}).`, where.answer);
   if (sha256(body) !== recorder.answerSha256) pkg.fail('custody-recorder-answer-mismatch', `Recorder ${recorder.id}'s custody answer is not the one the manifest names (SHA-256 ${recorder.answerSha256}).`, where.answer);

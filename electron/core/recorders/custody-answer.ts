@@ -97,7 +97,14 @@ export interface CheckedCustody {
   anchorOf: Map<number, Checkpoint>;
 }
 
-const refused = (recorderId: string, why: string) => new WatchroomError('export.recorder-custody-invalid', `Recorder ${recorderId} answered for its footage with something that does not hold: ${why}. Nothing was exported.`);
+/** An answer that does not hold; `why` alone is what a verifier of a package reports. */
+export class CustodyAnswerRefused extends WatchroomError {
+  constructor(recorderId: string, readonly why: string) {
+    super('export.recorder-custody-invalid', `Recorder ${recorderId} answered for its footage with something that does not hold: ${why}. Nothing was exported.`);
+  }
+}
+
+const refused = (recorderId: string, why: string) => new CustodyAnswerRefused(recorderId, why);
 
 /** The first anchor at or after `seq` (anchors in any order). */
 export function anchorFor(anchors: readonly Checkpoint[], seq: number): Checkpoint | null {
@@ -112,7 +119,7 @@ export function anchorFor(anchors: readonly Checkpoint[], seq: number): Checkpoi
  */
 export function checkCustodyAnswer(body: Buffer, signature: Buffer, publicKeyPem: string, question: CustodyQuestion): CheckedCustody {
   const fail = (why: string) => refused(question.recorderId, why);
-  if (!verifySignature(body, signature, publicKeyPem)) throw fail('its signature is not by the key it was admitted with');
+  if (!verifySignature(body, signature, publicKeyPem)) throw fail('its signature is not by the recorder’s key');
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));

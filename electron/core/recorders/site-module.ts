@@ -164,6 +164,14 @@ function leaseView(store: LeaseStore) {
   };
 }
 
+/** A workstation's way to the site's recorded footage: played, and exported with each recorder vouching for its part. */
+function recordedFootage(deps: { directory: Directory; admitted(id: string): NodeRow | undefined; signer(): { nodeId: string; key: SigningKey }; holderOf(cameraId: string): string | null; logger: Logger }) {
+  const { coverage, checkpointsOf } = siteTables(deps.directory);
+  const custody = siteCustody({ recorder: (id) => recorderKey(deps.admitted(id)), me: deps.signer, checkpointsOf });
+  const footage = siteFootage({ coverage, urlOf: (id) => liveUrl(deps.admitted(id)), me: deps.signer, logger: deps.logger });
+  return { custody, footage, exportSources: siteExportSources({ coverage, holderOf: deps.holderOf, custody, open: (recorderId, id) => footage.open(recorderId, id) }) };
+}
+
 /** A process's address while it is up (null: down, or a workstation, which serves nothing). */
 const liveUrl = (node: NodeRow | undefined) => (node?.alive && node.url ? node.url : null);
 
@@ -202,8 +210,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
   const admitted = (id: string) => [nodes.get(id)].find((node) => node && trust.admitted(node));
   const quietly = (what: string) => (error: Error) => logger.log('warn', `site: ${what}`, { error: error.message });
   const signer = () => ({ nodeId: site.nodeId, key: deps.key() });
-  const custody = siteCustody({ recorder: (id) => recorderKey(admitted(id)), me: signer, checkpointsOf: (id) => siteTables(directory).checkpointsOf(id) });
-  const footage = siteFootage({ coverage: siteTables(directory).coverage, urlOf: (id) => liveUrl(admitted(id)), me: signer, logger });
+  const { custody, footage, exportSources } = recordedFootage({ directory, admitted, signer, holderOf: (cameraId) => leases.get(cameraId)?.recorderId ?? null, logger });
 
   return {
     nodeId: site.nodeId,
@@ -219,7 +226,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
     publicKeyOf: (nodeId) => admitted(nodeId)?.publicKey ?? null,
     trust,
     custody,
-    exportSources: siteExportSources({ coverage: siteTables(directory).coverage, holderOf: (cameraId) => leases.get(cameraId)?.recorderId ?? null, custody, open: (recorderId, id) => footage.open(recorderId, id) }),
+    exportSources,
     reportRecording: recordingReporter({ store, nodeId: site.nodeId, holds: (cameraId) => keeper?.cameras.has(cameraId) ?? false, said, warn: quietly('cannot say how a camera records') }),
     holderRecording(cameraId) {
       const lease = leases.get(cameraId);

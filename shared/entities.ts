@@ -203,8 +203,10 @@ export const verificationReportSchema = z.object({
 /** A signer whose packages verify as trusted here. */
 export const trustedKeySchema = z.object({
   fingerprint: z.string(),
-  /** This workstation's own signing key (the rest were imported). */
+  /** This workstation's own signing key (the rest were imported, or are the site's). */
   own: z.boolean(),
+  /** A process of this workstation's site, trusted because the site admitted it with this key. */
+  siteNode: z.string().optional(),
 });
 
 export const bookmarkSchema = bookmarkInputSchema.extend({

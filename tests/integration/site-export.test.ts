@@ -14,8 +14,6 @@ import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportJob, ExportRequest } from '../../shared/evidence.js';
-import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
-import { keysDir } from '../../electron/core/evidence/workstation-key.js';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
 import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
@@ -73,8 +71,6 @@ beforeAll(async () => {
   ws = await startTestHost({ directory: { url }, site: { role: 'workstation', name: 'Desk 1', nodeId: 'ws-1' } });
   await ws.core.directoryReady;
   await admitProcesses(ws.api, [...recorders, { id: 'ws-1', fingerprint: workstationFingerprint(ws.dataDir) }]);
-  // An evidence officer trusts the recorders' keys here (by fingerprint, as each recorder printed it).
-  for (const r of recorders) await ws.api.importTrustedKey({ pem: loadOrCreateSigningKey(keysDir(r.dataDir)).publicKeyPem });
   cameraId = (await ws.api.addCamera({ name: 'Gate', url: camera.url })).id;
 }, 180_000);
 
@@ -110,7 +106,9 @@ describe('exports on a site', () => {
     const served = holder.ledger('evidence.custody-served').find((e) => e.details.packageId === manifest.packageId);
     expect(served?.details).toMatchObject({ forNode: 'ws-1', answerSha256 });
 
+    // The recorders' keys are trusted because the site admitted them (their fingerprints compared then); nobody imported them.
     expect(await ws.api.verifyPackage({ path: first })).toMatchObject({ outcome: 'verified', failures: [], custodySigners: [{ recorderId: holder.id, trusted: true }] });
+    expect(await ws.api.listTrustedKeys()).toEqual(expect.arrayContaining([{ fingerprint: holder.fingerprint, own: false, siteNode: holder.id }]));
     expect(execFileSync(process.execPath, [VERIFY_CLI, first, '--data', ws.dataDir], { encoding: 'utf8' })).toContain(holder.id);
     expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: first, encoding: 'utf8' })).not.toMatch(/FAILED/);
     const openssl = (key: string, sig: string, file: string) => execFileSync('openssl', ['dgst', '-sha256', '-verify', key, '-signature', sig, file], { cwd: first, encoding: 'utf8' }).trim();

@@ -23,7 +23,7 @@ import { MANIFEST } from './package-files.js';
 import { verifyPackage, whyNotAPackage } from './package-verifier.js';
 import type { SigningKey } from './signing-key.js';
 import { keysDir } from './workstation-key.js';
-import { importTrustedKey, trustedFingerprints } from './trusted-keys.js';
+import { importTrustedKey, trustedFingerprints, trustedKeys } from './trusted-keys.js';
 import { receivedDir, receiveFile, removeOldUploads } from './received-packages.js';
 import type { Readable } from 'node:stream';
 import { sha256File } from '../recording/file-hash.js';
@@ -290,8 +290,9 @@ function keyHandlers(deps: EvidenceDeps) {
     },
     listTrustedKeys: async () => {
       const own = deps.signingKey().fingerprint;
-      const imported = [...trustedFingerprints(keysDir(deps.dataDir))].filter((f) => f !== own).sort();
-      return [{ fingerprint: own, own: true }, ...imported.map((fingerprint) => ({ fingerprint, own: false }))];
+      const others = trustedKeys(keysDir(deps.dataDir)).filter((k) => k.fingerprint !== own);
+      const unique = [...new Map(others.map((k) => [k.fingerprint, k])).values()].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint));
+      return [{ fingerprint: own, own: true }, ...unique.map(({ fingerprint, source }) => ({ fingerprint, own: false, ...(typeof source === 'object' ? source : {}) }))];
     },
   } satisfies Partial<Handlers>;
 }

@@ -22,6 +22,7 @@ import { NODE_ID } from './node-id.js';
 import { siteCustody, type SiteCustody } from './site-custody.js';
 import type { ExportSources } from '../evidence/export-sources.js';
 import { siteExportSources } from '../evidence/site-export-sources.js';
+import { syncSiteSigners } from '../evidence/trusted-keys.js';
 import { coalesced } from '../coalesced.js';
 import { bookmarkLockMirror, type LockIndex } from './lock-mirror.js';
 import { SiteTrust, type SiteKeyPin } from './site-trust.js';
@@ -191,7 +192,7 @@ function recordingReporter(deps: { store: LeaseStore; nodeId: string; holds(came
 export function createSiteModule(deps: { site: SiteOptions; directory: Directory; key: () => SigningKey; sealingKey: SealingKey | null; keysDir: string; pin: SiteKeyPin; logger: Logger }): SiteModule {
   const { site, directory, logger } = deps;
   const store: LeaseStore = siteTables(directory).leases;
-  const trust = new SiteTrust(siteTables(directory).admissions, directory, deps.pin, logger);
+  const trust = new SiteTrust(siteTables(directory).admissions, directory, deps.pin, logger, (admitted) => syncSiteSigners(deps.keysDir, admitted));
   const timing = site.timing ?? DEFAULT_LEASE_TIMING;
   const me = () => ({ id: site.nodeId, role: site.role, name: site.name, url: site.url ?? '', publicKey: deps.key().publicKeyPem, ...sealingKeyOf(deps.key(), deps.sealingKey) });
   let nodes = new Map<string, NodeRow>();

@@ -30,6 +30,8 @@ export class SiteTrust {
     directory: Pick<Directory, 'onChange'>,
     private readonly pin: SiteKeyPin,
     logger: Logger,
+    /** Told who is admitted after every load (the data folder's mirror of the site's signers). */
+    private readonly onLoaded: (admissions: Admission[]) => void = () => undefined,
   ) {
     this.refresh = coalesced(() => this.load(logger));
     this.stopListening = directory.onChange('admissions', () => void this.refresh().catch((error: Error) => logger.log('warn', 'site: cannot read the admissions', { error: error.message })));
@@ -52,6 +54,7 @@ export class SiteTrust {
     const before = this.said();
     this.siteKey = key;
     this.admissions = new Map(admissions.map((a) => [a.nodeId, a])); // oldest first: the newest of each stands
+    this.onLoaded(this.admissionsNow());
     if (this.said() !== before) void this.changes.fire().catch(() => undefined);
   }
 
@@ -63,6 +66,11 @@ export class SiteTrust {
   /** The site key in force here (null: none yet, or not the pinned one). */
   key(): SiteKeyRow | null {
     return this.siteKey;
+  }
+
+  /** Every admitted process with the key the site admitted it with: the site's signers. */
+  admissionsNow(): Admission[] {
+    return [...this.admissions.values()];
   }
 
   admission(nodeId: string): Admission | null {

@@ -176,7 +176,7 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
           <ul>
             {trusted.map((k) => (
               <li key={k.fingerprint} data-testid="trusted-key" data-own={String(k.own)}>
-                <code>{k.fingerprint}</code> {k.own ? '(this workstation)' : '(imported)'}
+                <code>{k.fingerprint}</code> {k.own ? '(this workstation)' : k.siteNode ? `(${k.siteNode}, admitted into this site)` : '(imported)'}
               </li>
             ))}
           </ul>

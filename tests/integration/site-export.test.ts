@@ -19,6 +19,7 @@ import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
 import { admitProcesses, workstationFingerprint } from '../fixtures/site-admission.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
+import { TEST_PASSWORD } from '../fixtures/people.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 const VERIFY_CLI = join(import.meta.dirname, '..', '..', 'dist', 'electron', 'cli', 'watchroom-verify.js');
@@ -27,6 +28,8 @@ let cluster: TestPostgres;
 let url: string;
 const recorders: RecorderProcess[] = [];
 let ws: TestHost;
+/** A second desk, where an evidence officer decides disclosures asked on the first. */
+let ws2: TestHost;
 let cameraId: string;
 
 const holderOf = async () => (await cluster.query<{ recorder_id: string }>(url, 'SELECT recorder_id FROM camera_leases WHERE camera_id = $1 AND expires_at > now()', [cameraId]))[0]?.recorder_id;
@@ -68,14 +71,16 @@ beforeAll(async () => {
   const camera = await startTestCamera({ codec: 'h264', label: 'Gate' });
   recorders.push(...(await Promise.all([startRecorderProcess(url, 'rec-a'), startRecorderProcess(url, 'rec-b')])));
   await waitFor('both recorders to join', async () => (await cluster.query(url, "SELECT id FROM nodes WHERE role = 'recorder' AND sealing_key <> ''")).length === 2, 60_000);
-  ws = await startTestHost({ directory: { url }, site: { role: 'workstation', name: 'Desk 1', nodeId: 'ws-1' } });
-  await ws.core.directoryReady;
-  await admitProcesses(ws.api, [...recorders, { id: 'ws-1', fingerprint: workstationFingerprint(ws.dataDir) }]);
+  const desk = (n: number) => startTestHost({ directory: { url }, site: { role: 'workstation', name: `Desk ${n}`, nodeId: `ws-${n}` } });
+  [ws, ws2] = await Promise.all([desk(1), desk(2)]);
+  await Promise.all([ws.core.directoryReady, ws2.core.directoryReady]);
+  await admitProcesses(ws.api, [...recorders, { id: 'ws-1', fingerprint: workstationFingerprint(ws.dataDir) }, { id: 'ws-2', fingerprint: workstationFingerprint(ws2.dataDir) }]);
   cameraId = (await ws.api.addCamera({ name: 'Gate', url: camera.url })).id;
 }, 180_000);
 
 afterAll(async () => {
   await ws?.close();
+  await ws2?.close();
   await Promise.all(recorders.map((r) => r.stop()));
   await stopAllTestCameras();
   await cluster?.stop();
@@ -174,6 +179,38 @@ describe('exports on a site', () => {
       await ws.api.setMasks({ cameraId, polygons: [] });
     }
   });
+
+  it('builds a disclosure asked on one desk and approved on another from the recorders’ footage: on the desk it was asked on, as its requester, naming both people', async () => {
+    const ivy = await ws.as('ivy', 'investigator');
+    await ws.as('eve', 'evidence-officer');
+    const eve = ws2.core.api((await ws2.core.system.signIn({ name: 'eve', password: TEST_PASSWORD })).token);
+    const holder = recorder((await holderOf())!);
+    const [a, b] = holder.segments(cameraId);
+    const request = { ...asked({ fromMs: a!.startMs + 500, toMs: b!.endMs - 500 }, 'SITE-DISC'), recipient: { person: 'DC Shah', organisation: 'Met' } };
+    const ask = await ivy.api.requestDisclosure({ export: request, legalBasis: { basis: 'court', text: 'Order 7' } });
+    await waitFor('desk 2 to list the request', async () => (await eve.listDisclosureRequests()).some((r) => r.id === ask.id));
+    await eve.approveDisclosure({ id: ask.id, note: 'Court order seen' });
+    const done = await waitFor('the request to be built', async () => {
+      const r = (await ivy.api.listDisclosureRequests()).find((x) => x.id === ask.id);
+      return r && (r.state === 'built' || r.state === 'failed') ? r : undefined;
+    }, 180_000);
+    expect(done.state, done.failure ?? '').toBe('built');
+    const pkg = join(ws.dataDir, 'exports', done.packageName!);
+    expect(manifestOf(pkg)).toMatchObject({
+      format: 'watchroom-evidence/2',
+      exportedBy: { user: 'ivy', role: 'investigator' },
+      requestedBy: { user: 'ivy' },
+      approval: { requestId: ask.id, user: 'eve', note: 'Court order seen' },
+      workstation: { nodeId: 'ws-1' },
+      custody: { recorders: [{ id: holder.id }] },
+    });
+    expect(await ws.api.verifyPackage({ path: pkg })).toMatchObject({ outcome: 'verified', failures: [] });
+    // The recorder vouched for the requester, as the desk that asked said.
+    expect(holder.ledger('evidence.custody-served').find((e) => e.details.packageId === manifestOf(pkg).packageId)?.details).toMatchObject({ forNode: 'ws-1', forPerson: 'ivy' });
+    // The deciding desk built nothing and holds no footage.
+    expect(existsSync(join(ws2.dataDir, 'exports')) ? readdirSync(join(ws2.dataDir, 'exports')) : []).toEqual([]);
+    expect(readdirSync(ws2.dataDir, { recursive: true }).filter((f) => String(f).endsWith('.ts'))).toEqual([]);
+  }, 300_000);
 
   it('exports a span split by a failover as one clip per recorder, each recorder vouching for its own, verified', async () => {
     const victim = recorder((await holderOf())!);

@@ -160,7 +160,7 @@ export function createCore(options: CoreOptions): Core {
     cameras: () => cameras.registry.list().map((c) => ({ id: c.id, assignedTo: null })),
     gained(lease) {
       // Taken from a recorder that stopped renewing: the stretch from its last renewal to now is unrecorded, and the ledger says so.
-      if (lease.previous) audit.ledger.append('system', 'recording.takeover', lease.cameraId, { from: lease.previous.recorderId, leaseRanOutAt: lease.previous.expiredAt, takenAt: lease.acquiredAt, epoch: lease.epoch });
+      if (lease.previous) recording.index.noteTakeover(lease.cameraId, lease.acquiredAt, audit.ledger.append('system', 'recording.takeover', lease.cameraId, { from: lease.previous.recorderId, leaseRanOutAt: lease.previous.expiredAt, takenAt: lease.acquiredAt, epoch: lease.epoch }).offset);
       void streams.restart(lease.cameraId);
     },
     lost: (cameraId) => void streams.release(cameraId, 'This recorder no longer records the camera: it moved to another.'),

@@ -235,7 +235,11 @@ describe('exports on a site', () => {
     const [camera] = manifest.cameras;
     expect(new Set(camera.sourceSegments.map((s: { recorder: string }) => s.recorder))).toEqual(new Set(['rec-a', 'rec-b']));
     expect(camera.clips.length).toBeGreaterThanOrEqual(2);
-    expect(camera.gaps.length).toBeGreaterThanOrEqual(1); // the takeover's unrecorded stretch, not papered over
+    // The takeover's unrecorded stretch, not papered over, and why: the survivor's takeover entry, carried in its signed answer.
+    const gap = camera.gaps.find((g: { why?: unknown }) => g.why);
+    expect(gap?.why.takeover).toMatchObject({ from: victim.id, by: survivor.id, entry: { ledger: survivor.id } });
+    const answer = JSON.parse(read(job.packagePath!, `custody/recorders/${survivor.id}/custody.json`).toString('utf8'));
+    expect(answer.takeovers).toEqual(expect.arrayContaining([expect.objectContaining({ seq: gap.why.takeover.entry.seq, hash: gap.why.takeover.entry.hash, action: 'recording.takeover', subject: cameraId })]));
     // The minute the victim never sealed was sealed at its restart, and says so.
     expect(camera.sourceSegments.some((s: { recorder: string; inclusion?: { sealedAfterRestart?: boolean } }) => s.recorder === back.id && s.inclusion?.sealedAfterRestart)).toBe(true);
     expect(await ws.api.verifyPackage({ path: job.packagePath! })).toMatchObject({ outcome: 'verified', failures: [] });

@@ -23,6 +23,12 @@ const ws = keys.workstation.fingerprint;
 const recA = keys.recorders['rec-a']!.fingerprint;
 const recB = keys.recorders['rec-b']!.fingerprint;
 const allReal = new Set([ws, recA, recB]);
+/** A gap of cam-b said to end where rec-b took it over from rec-a, by the entry `entry` names. */
+const takeoverGap = (entry: { ledger: string; seq: number; hash: string }) => ({
+  startUtc: '2026-12-03T06:00:20.000Z',
+  endUtc: '2026-12-03T06:00:40.000Z',
+  why: { takeover: { from: 'rec-a', by: 'rec-b', leaseRanOutAtUtc: '2026-12-03T06:00:30.000Z', takenAtUtc: '2026-12-03T06:00:31.000Z', entry: { ledger: entry.ledger, seq: entry.seq, hash: entry.hash } } },
+});
 const codes = (r: VerificationReport) => [...new Set(r.failures.map((f) => f.code))].sort();
 
 describe('a site package (watchroom-evidence/2)', () => {
@@ -74,6 +80,9 @@ describe('a site package (watchroom-evidence/2)', () => {
     ['a source names a recorder with no custody in the package', ['custody-capture-missing', 'custody-source-not-in-answer'], { manifest: (m) => void (m.cameras[1].sourceSegments[0].recorder = 'rec-z') }],
     ['a recorder’s signature file is not in the package', ['custody-recorder-files-missing'], { custodyFiles: (id, f) => void (id === 'rec-b' && (f.signature = null)) }],
     ['the manifest points a recorder’s answer elsewhere', ['custody-recorder-files-missing'], { manifest: (m) => void (m.custody.recorders[0].answer = 'manifest.json') }],
+    ['a gap is said to end at a takeover its recorder’s answer does not hold', ['custody-gap-reason-unproven'], { manifest: (m) => void (m.cameras[1].gaps = [takeoverGap({ ledger: 'rec-b', seq: 999, hash: 'a'.repeat(64) })]) }],
+    // The entry is rec-b's, in its answer, intact: but a minute's capture, not a takeover.
+    ['a gap is said to end at an entry of the recorder that is no takeover', ['custody-gap-reason-unproven'], { manifest: (m) => void (m.cameras[1].gaps = [takeoverGap(m.custody.captureEntries.find((e: { ledger?: string }) => e.ledger === 'rec-b'))]) }],
   ])('fails when %s', async (_what, expected, bend) => {
     const report = await verifyPackage(site(bend), allReal);
     expect(report).toMatchObject({ ok: false, outcome: 'failed' });

@@ -20,6 +20,29 @@ export interface ClipPlan {
 export interface Gap {
   startMs: number;
   endMs: number;
+  /** Why it is there, where a recorder's ledger says (a site's takeover from a recorder that stopped renewing). */
+  why?: GapWhy;
+}
+
+/** A takeover that ends a gap, as the new holder's ledger entry (in its custody answer) says. */
+export interface GapWhy {
+  takeover: { from: string; by: string; leaseRanOutAtUtc: string; takenAtUtc: string; entry: { ledger: string; seq: number; hash: string } };
+}
+
+/** A recorder's recording.takeover entry, with the recorder whose ledger holds it. */
+export interface TakeoverEntry {
+  ledger: string;
+  entry: { seq: number; hash: string; subject: string; details?: Record<string, unknown> };
+}
+
+/** Each gap with the takeover taken within it, if there is one: the camera was unrecorded until a standby took it over. */
+export function explainGaps(gaps: readonly Gap[], takeovers: readonly TakeoverEntry[]): Gap[] {
+  return gaps.map((gap) => {
+    const t = takeovers.find(({ entry }) => Number(entry.details?.takenAt) >= gap.startMs && Number(entry.details?.takenAt) <= gap.endMs);
+    if (!t) return gap;
+    const { from, leaseRanOutAt, takenAt } = t.entry.details as { from: string; leaseRanOutAt: number; takenAt: number };
+    return { ...gap, why: { takeover: { from, by: t.ledger, leaseRanOutAtUtc: new Date(leaseRanOutAt).toISOString(), takenAtUtc: new Date(takenAt).toISOString(), entry: { ledger: t.ledger, seq: t.entry.seq, hash: t.entry.hash } } } };
+  });
 }
 
 export function planClips(cameraId: string, segments: readonly ProvenSegment[], fromMs: number, toMs: number): { clips: ClipPlan[]; gaps: Gap[] } {

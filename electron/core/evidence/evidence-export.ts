@@ -28,7 +28,7 @@ import type { AuditEntry } from '../../../shared/api.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
 import { canonicalJson } from '../canonical-json.js';
 import { sha256File } from '../recording/file-hash.js';
-import { planClips } from './clip-plan.js';
+import { explainGaps, planClips } from './clip-plan.js';
 import { copyFootage, iso, type CameraPlan, type ManifestCamera, type ManifestFile, type Progress } from './export-footage.js';
 import { segmentKey, type ExportRun, type ExportSources, type ProvenSegment, type SegmentCapture } from './export-sources.js';
 import { ExportCancelled, isNoSpace } from './ffmpeg-job.js';
@@ -136,7 +136,10 @@ async function build(job: PackageJob, progress: Progress): Promise<string> {
   const segments = new Map<string, ProvenSegment[]>();
   for (const id of req.cameraIds) segments.set(id, await footage.segments(id));
   const plans: CameraPlan[] = await Promise.all(
-    req.cameraIds.map(async (id) => ({ camera: ctx.camera(id), masks: (await ctx.privacy?.masks(id)) ?? null, ...planClips(id, segments.get(id)!, req.fromMs, req.toMs) })),
+    req.cameraIds.map(async (id) => {
+      const { clips, gaps } = planClips(id, segments.get(id)!, req.fromMs, req.toMs);
+      return { camera: ctx.camera(id), masks: (await ctx.privacy?.masks(id)) ?? null, clips, gaps: explainGaps(gaps, await footage.takeovers(id)) };
+    }),
   );
   // Footage the ledger never saw close cannot be proven unchanged: refused before anything is copied.
   const capture = await footage.prove(plans.flatMap((p) => p.clips).flatMap((c) => c.segments));

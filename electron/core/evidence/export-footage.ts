@@ -191,7 +191,7 @@ function manifestCamera(plan: CameraPlan, clips: Array<{ master: string; actualS
     url: plan.camera.url,
     privacyMasks: plan.masks ? { version: plan.masks.version, sha256: plan.masks.sha256, polygons: plan.masks.polygons, fill: MASK_FILL } : null,
     clips,
-    gaps: plan.gaps.map((g) => ({ startUtc: iso(g.startMs), endUtc: iso(g.endMs) })),
+    gaps: plan.gaps.map((g) => ({ startUtc: iso(g.startMs), endUtc: iso(g.endMs), ...(g.why ? { why: g.why } : {}) })),
     sourceSegments: segments.map((s) => {
       const inclusion = capture.captureInclusion(s);
       return { path: s.path, ...(s.recorderId ? { recorder: s.recorderId } : {}), startUtc: iso(s.startMs), endUtc: iso(s.endMs), bytes: s.bytes, sha256: capture.captureSha256(s), repaired: s.repaired, clockOffsetMs: s.clockOffsetMs, ...(inclusion ? { inclusion } : {}) };

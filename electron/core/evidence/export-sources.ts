@@ -11,6 +11,7 @@ import { WatchroomError } from '../../../shared/errors.js';
 import type { AuditLedger } from '../audit/audit-ledger.js';
 import { proveSegment, type InclusionProof } from '../audit/capture-proof.js';
 import type { FetchedCustody } from '../recorders/site-custody.js';
+import type { TakeoverEntry } from './clip-plan.js';
 import { sealMinutesOf } from '../recording/minute-batches.js';
 import type { SegmentIndex, SegmentRow } from '../recording/segment-index.js';
 import { openRegular } from '../regular-file.js';
@@ -56,6 +57,8 @@ export interface ExportRun {
   open(segment: ProvenSegment): Promise<AsyncIterable<Buffer>>;
   /** The recorders' checked custody answers, one per recorder that vouched for footage (none on one machine). */
   custody(): Promise<FetchedCustody[]>;
+  /** The camera's takeovers in the window, from the answers of the recorders that took it over (none on one machine). */
+  takeovers(cameraId: string): Promise<TakeoverEntry[]>;
 }
 
 export interface ExportSources {
@@ -102,6 +105,7 @@ function localRun({ recordingsRoot, index, ledger, trustedLedgerOffset }: LocalF
     // A regular file only: a symlink or a named pipe put in its place is refused, never followed or waited on.
     open: async (segment) => chunksOf(await openRegular(join(recordingsRoot, segment.path))),
     custody: async () => [],
+    takeovers: async () => [],
   };
 }
 

@@ -40,13 +40,19 @@ const sourceSegmentSchema = z.looseObject({
   inclusion: z.looseObject({ entrySeq: z.number(), leafIndex: z.number(), treeSize: z.number(), auditPath: z.array(z.string()) }).optional(),
 });
 
+/** A gap in the footage; in a site package, `why` names the takeover entry (in the new holder's answer) that ended it. */
+const gapSchema = z.looseObject({
+  startUtc: z.string().optional(),
+  why: z.looseObject({ takeover: z.looseObject({ from: z.string(), entry: z.looseObject({ ledger: z.string().regex(NODE_ID), seq: z.number(), hash: z.string() }) }) }).optional(),
+});
+
 /** What the verifier reads of a manifest, checked before it is read: a package is data from outside. */
 const manifestSchema = z.looseObject({
   format: z.string().optional(),
   packageId: z.string().optional(),
   caseReference: z.string().optional(),
   files: z.array(z.looseObject({ path: z.string(), sha256: z.string(), bytes: z.number(), role: z.string(), derivedFrom: z.string().nullable() })).optional(),
-  cameras: z.array(z.looseObject({ id: z.string().optional(), clips: z.array(z.unknown()).optional(), sourceSegments: z.array(sourceSegmentSchema).optional() })).optional(),
+  cameras: z.array(z.looseObject({ id: z.string().optional(), clips: z.array(z.unknown()).optional(), sourceSegments: z.array(sourceSegmentSchema).optional(), gaps: z.array(gapSchema).optional() })).optional(),
   custody: z
     .looseObject({
       // `ledger`: the recorder whose ledger holds it (a site package); none for the workstation's own.
@@ -341,10 +347,25 @@ function checkCustody(extract: Buffer, manifest: Manifest | null, manifestBytes:
       else if (captured.get(capture) !== s.sha256) fail('custody-capture-mismatch', `${s.path} had SHA-256 ${String(captured.get(capture))} when recorded, but the manifest gives ${s.sha256}.`, where.file);
     }
   }
+  checkGapReasons(manifest, bySeq, reported, fail);
   const exportEntry = entries.find((e) => e.action === 'evidence.export' && e.details?.packageId === manifest.packageId);
   if (!exportEntry) return fail('custody-export-entry-missing', 'The audit extract has no entry for this export.', AUDIT_EXTRACT);
   if (manifestBytes && exportEntry.details?.manifestSha256 !== sha256(manifestBytes)) {
     fail('manifest-changed-since-export', 'manifest.json is not the manifest recorded in the audit ledger at export: it was edited.', MANIFEST);
+  }
+}
+
+/** A gap said to end at a takeover: that entry is in the taking recorder's answer, a takeover of this camera from the recorder named. */
+function checkGapReasons(manifest: Manifest, bySeq: ReadonlyMap<string, AuditEntry>, reported: (ledger: string) => boolean, fail: Fail): void {
+  for (const camera of manifest.cameras ?? []) {
+    for (const gap of camera.gaps ?? []) {
+      const said = gap.why?.takeover;
+      if (!said || reported(said.entry.ledger)) continue;
+      const e = bySeq.get(inLedger(said.entry.ledger, said.entry.seq));
+      if (!e || e.hash !== said.entry.hash || e.action !== 'recording.takeover' || e.subject !== camera.id || e.details?.from !== said.from) {
+        fail('custody-gap-reason-unproven', `The gap in camera ${String(camera.id)}'s footage from ${String(gap.startUtc)} is said to end at recorder ${said.entry.ledger}'s takeover (entry ${said.entry.seq}), which its custody answer does not hold as such.`, ledgerIn(said.entry.ledger).file);
+      }
+    }
   }
 }
 

@@ -77,7 +77,8 @@ export async function checkRecorderCustody(pkg: PackageReading, manifest: SiteMa
     answers.set(recorder.id, answer);
   }
   checkSourcesInAnswers(manifest, answers, pkg.fail);
-  const entries = new Map([...answers].map(([id, answer]) => [id, answer?.captureEntries ?? null]));
+  // Capture entries prove the sources; takeover entries say why a gap ends (a standby took the camera over).
+  const entries = new Map([...answers].map(([id, answer]) => [id, answer ? [...answer.captureEntries, ...answer.takeovers] : null]));
   return { signers, entries };
 }
 

@@ -56,6 +56,7 @@ function siteRun(deps: SiteExportDeps, about: ExportAbout): ExportRun {
   const vouched = async () => (await custody()).flatMap((c) => c.answer.segments.map((s) => ({ s, c })));
   return {
     custody,
+    takeovers: async (cameraId) => (await custody()).flatMap((c) => c.answer.takeovers.filter((t) => t.subject === cameraId).map((entry) => ({ ledger: c.answer.recorder.id, entry }))),
     async segments(cameraId) {
       const mine = (await vouched()).filter(({ s }) => s.cameraId === cameraId).sort((a, b) => a.s.startMs - b.s.startMs);
       // A stretch two recorders both recorded (one cut off from the directory): the earlier-starting copy, as playback shows.

@@ -76,6 +76,8 @@ export const custodyAnswerSchema = z.object({
   answeredAtUtc: z.string(),
   segments: z.array(custodySegmentSchema),
   captureEntries: z.array(auditEntrySchema),
+  /** The recorder's `recording.takeover` entries of the cameras in the window: why a gap ends where its footage begins. */
+  takeovers: z.array(auditEntrySchema).default([]),
   anchors: z.array(checkpointSchema),
 });
 
@@ -139,6 +141,10 @@ export function checkCustodyAnswer(body: Buffer, signature: Buffer, publicKeyPem
     entries.set(e.seq, e);
   }
   checkSegments(answer, entries, fail);
+  for (const t of answer.takeovers) {
+    if (entryHash(t) !== t.hash || t.action !== 'recording.takeover' || !answer.cameras.includes(t.subject)) throw fail(`its takeover entry ${t.seq} is not a takeover of a camera asked for, as it was written`);
+    entries.set(t.seq, t);
+  }
   const anchors = answer.anchors.filter(signedBy(publicKeyPem));
   if (anchors.length !== answer.anchors.length) throw fail('a checkpoint it gives is not signed by its key');
   const anchorOf = new Map<number, Checkpoint>();

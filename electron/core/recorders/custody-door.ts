@@ -45,6 +45,8 @@ export interface CustodyDoor {
   chain(fromSeq: number, toSeq: number): AsyncIterable<string>;
 }
 
+const withoutOffsets = (entries: readonly AuditEntry[]) => [...entries].sort((a, b) => a.seq - b.seq).map(({ offset: _offset, ...e }: AuditEntry & { offset?: number }) => e);
+
 export function custodyDoor(deps: CustodyDoorDeps): CustodyDoor {
   const { index, ledger } = deps;
   const append: Parameters<typeof sealMinutesOf>[1] = (action, subject, details) => ledger.append('system', action, subject, details);
@@ -62,6 +64,9 @@ export function custodyDoor(deps: CustodyDoorDeps): CustodyDoor {
         entries.set(proven.entry.seq, proven.entry);
         segments.push({ id: row.id, cameraId: row.cameraId, path: row.path, sha256: proven.sha256, startMs: row.startMs, endMs: row.endMs, bytes: row.bytes, runId: row.runId, captureSeq: proven.entry.seq, inclusion: proven.proof, ...(proven.sealedAfterRestart ? { sealedAfterRestart: true as const } : {}), ...(row.repaired ? { repaired: true as const } : {}), ...(row.clockOffsetMs !== null ? { clockOffsetMs: row.clockOffsetMs } : {}) });
       }
+      // Its takeovers in the window say why a gap ends where this recorder's footage begins.
+      const takeovers = index.takeovers(q.cameras, q.fromMs, q.toMs).filter(deps.trustedOffset).map((offset) => ledger.readAt(offset)).filter((e): e is AuditEntry => e?.action === 'recording.takeover');
+      for (const t of takeovers) entries.set(t.seq, t);
       await deps.checkpoints.take();
       const all = ownCheckpoints();
       const anchors = new Map<number, Checkpoint>();
@@ -82,7 +87,8 @@ export function custodyDoor(deps: CustodyDoorDeps): CustodyDoor {
         toMs: q.toMs,
         answeredAtUtc: new Date().toISOString(),
         segments,
-        captureEntries: [...entries.values()].sort((a, b) => a.seq - b.seq).map(({ offset: _offset, ...e }: AuditEntry & { offset?: number }) => e),
+        captureEntries: withoutOffsets([...entries.values()].filter((e) => e.action !== 'recording.takeover')),
+        takeovers: withoutOffsets(takeovers),
         anchors: [...anchors.values()].sort((a, b) => a.seq - b.seq),
       };
       const body = Buffer.from(canonicalJson(answer));

@@ -92,7 +92,7 @@ async function checkAnchors(deps: SiteCustodyDeps, recorderId: string, { anchorO
 async function checkChains(recorderId: string, { answer, anchorOf }: CheckedCustody, open: (fromSeq: number, toSeq: number) => Promise<IncomingMessage>): Promise<FetchedCustody['chainRuns']> {
   const runs: FetchedCustody['chainRuns'] = [];
   const byAnchor = new Map<number, typeof answer.captureEntries>();
-  for (const entry of answer.captureEntries) {
+  for (const entry of [...answer.captureEntries, ...answer.takeovers]) {
     const anchor = anchorOf.get(entry.seq)!;
     byAnchor.set(anchor.seq, [...(byAnchor.get(anchor.seq) ?? []), entry]);
   }

@@ -137,6 +137,14 @@ export class SegmentIndex {
         end_ms INTEGER NOT NULL,
         reason TEXT NOT NULL
       );
+      -- A site recorder's takeovers of cameras from a recorder that stopped renewing: where each
+      -- recording.takeover entry is in the ledger, so a custody answer can say why a gap is there.
+      CREATE TABLE IF NOT EXISTS takeovers (
+        camera_id TEXT NOT NULL,
+        taken_at INTEGER NOT NULL,
+        ledger_offset INTEGER NOT NULL,
+        PRIMARY KEY (camera_id, taken_at)
+      ) WITHOUT ROWID;
     `);
     // Indexes made before ledger offsets were kept.
     const columns = this.db.prepare('PRAGMA table_info(segments)').all() as Array<{ name: string }>;
@@ -330,6 +338,17 @@ export class SegmentIndex {
   usage(): { usedBytes: number; oldestMs: number | null } {
     const row = this.sql('SELECT (SELECT COALESCE(SUM(bytes), 0) FROM camera_bytes) AS used, (SELECT MIN(start_ms) FROM segments WHERE missing = 0) AS oldest').get() as { used: number; oldest: number | null };
     return { usedBytes: row.used, oldestMs: row.oldest };
+  }
+
+  /** Where the ledger's entry for a takeover of the camera at `takenAt` is. */
+  noteTakeover(cameraId: string, takenAt: number, ledgerOffset: number): void {
+    this.sql('INSERT OR REPLACE INTO takeovers VALUES (?, ?, ?)').run(cameraId, takenAt, ledgerOffset);
+  }
+
+  /** The ledger offsets of the cameras' takeovers in [from, to]. */
+  takeovers(cameraIds: readonly string[], from: number, to: number): number[] {
+    const one = this.sql('SELECT ledger_offset FROM takeovers WHERE camera_id = ? AND taken_at BETWEEN ? AND ? ORDER BY taken_at').pluck();
+    return cameraIds.flatMap((id) => one.all(id, from, to) as number[]);
   }
 
   /** The retention hook for evidence locks: footage in the range is kept until the lock is lifted. */

@@ -75,6 +75,8 @@ export const AUDIT_ACTIONS = [
   'disclosure.requested',
   'disclosure.approved',
   'disclosure.refused',
+  /** A process found the directory's copy of one of its register entries unlike its ledger's line (register-copies.ts). */
+  'disclosure.copy-differs',
   /** The register left as a CSV file: it names people and recipients, so who took it, with which filter, is recorded. */
   'disclosure.register-downloaded',
   /** A package's SHA256SUMS hash, known only once it is written (after the evidence.export entry it covers). */

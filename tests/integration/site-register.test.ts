@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLedger } from '../../electron/core/audit/audit-ledger.js';
+import { AuditLedger, entryHash, parseEntry } from '../../electron/core/audit/audit-ledger.js';
 import { openDirectory } from '../../electron/core/directory/open-directory.js';
 import type { Directory } from '../../electron/core/directory/directory.js';
 import { disclosureRegister } from '../../electron/core/disclosure/disclosure-register.js';
@@ -92,6 +92,35 @@ describe('a site’s disclosure register, from every workstation’s copied entr
     );
     const row = (await register()).find((r) => r.requestId === 'r1');
     expect(row?.approver?.name).toBe('erin');
-    expect(row?.problems).toEqual(['The directory’s copy of its approval entry was edited after it was written (the hash no longer matches).']);
+    expect(row?.problems).toEqual(['The directory’s copy of its approval entry was edited after it was written (its hash no longer matches, or the process whose ledger holds it found it unlike its ledger).']);
+  });
+
+  it('names a copy edited with its hash made again once its own workstation has held its copies to its ledger (at its next start)', async () => {
+    const ws3 = ledgerIn();
+    const ivy = { name: 'ivy', role: 'investigator' as const };
+    const eve = { name: 'eve', role: 'evidence-officer' as const };
+    ws3.append(ivy, 'disclosure.requested', 'CASE-3', { requestId: 'r3', recipient, legalBasis: { basis: 'court', text: 'Order 9' }, requestSha256: 'h3' });
+    ws3.append(eve, 'disclosure.approved', 'CASE-3', { requestId: 'r3', note: 'Seen.', requestSha256: 'h3' });
+    ws3.append(ivy, 'evidence.export', 'CASE-3', { packageId: 'p3', package: 'WR-CASE-3', caseReference: 'CASE-3', reason: 'Theft', recipient, cameras: ['cam-a'], disclosure: { requestId: 'r3', requestSha256: 'h3' } });
+    ws3.append(ivy, 'evidence.sealed', 'CASE-3', { packageId: 'p3', package: 'WR-CASE-3', sha256sumsSha256: 'e'.repeat(64) });
+    const stop = copyRegisterEntries({ ledger: ws3, table, node: 'ws-3', logger });
+    await waitFor('its entries copied', async () => (await copiesOf('ws-3')).length === 4);
+    stop();
+    // Someone with the owner's rights makes eve's approval erin's, and makes its hash again: the copy holds by itself.
+    const [approval] = await cluster.query<{ line: string }>(url, "SELECT line FROM ledger_entry_copies WHERE node_id = 'ws-3' AND action = 'disclosure.approved'");
+    const forged = { ...parseEntry(approval!.line)!, actor: 'erin' };
+    const { hash: _hash, ...unhashed } = forged;
+    const line = JSON.stringify({ ...unhashed, hash: entryHash(unhashed) });
+    expect(entryHash(parseEntry(line)!)).toBe(parseEntry(line)!.hash);
+    await cluster.query(url, 'ALTER TABLE ledger_entry_copies DISABLE TRIGGER USER');
+    await cluster.query(url, "UPDATE ledger_entry_copies SET line = $1 WHERE node_id = 'ws-3' AND action = 'disclosure.approved'", [line]).finally(() => cluster.query(url, 'ALTER TABLE ledger_entry_copies ENABLE TRIGGER USER'));
+    const row = async () => (await register()).find((r) => r.requestId === 'r3');
+    expect(await row()).toMatchObject({ approver: { name: 'erin' }, problems: [] });
+    // Workstation 3 starts again: it finds the copy unlike its ledger, says so in its ledger, and that entry is copied.
+    const again = copyRegisterEntries({ ledger: ws3, table, node: 'ws-3', logger });
+    await waitFor('its word copied to the directory', async () => (await copiesOf('ws-3')).some((c) => c.line.includes('"disclosure.copy-differs"')));
+    again();
+    expect((await row())?.problems).toEqual(['The directory’s copy of its approval entry was edited after it was written (its hash no longer matches, or the process whose ledger holds it found it unlike its ledger).']);
+    expect(logged).toContain('error disclosures: the directory’s copy of a ledger entry differs from the ledger');
   });
 });

@@ -59,7 +59,7 @@ describe('the disclosure register', () => {
       );
     const [row] = await onSite();
     expect(row).toMatchObject({ requestNode: 'ws-1', approvalNode: 'ws-2', exportNode: 'ws-1', approver: { name: 'eve' }, problems: [] });
-    expect((await onSite('approval'))[0]!.problems).toEqual(['The directory’s copy of its approval entry was edited after it was written (the hash no longer matches).']);
+    expect((await onSite('approval'))[0]!.problems).toEqual(['The directory’s copy of its approval entry was edited after it was written (its hash no longer matches, or the process whose ledger holds it found it unlike its ledger).']);
     // On one machine (no process named) the same seqs are one ledger's: the approval came after the export.
     expect((await read([requested!, approved!, exported!, sealed!]))[0]!.problems).toEqual(['Its request or approval entry comes after the export.']);
   });

@@ -33,15 +33,21 @@ export async function disclosureRegister(ledger: AsyncIterable<RegisterEntry>, q
   const approved = new Map<string, Found>();
   const sealed = new Map<string, Found>();
   const exported: Found[] = [];
+  const all: Found[] = [];
+  // Copies their own process found unlike its ledger (each `${node}#${seq}`): as edited as a broken hash.
+  const differ = new Set<string>();
   for await (const { entry, node, altered } of ledger) {
     if (!entry?.details) continue;
     const found = { entry, node: node ?? null, altered: altered === true };
+    all.push(found);
+    if (entry.action === 'disclosure.copy-differs') differ.add(`${node ?? ''}#${String(entry.details.seq)}`);
     const requestId = str(entry.details.requestId);
     if (entry.action === 'disclosure.requested' && requestId) requested.set(requestId, found);
     else if (entry.action === 'disclosure.approved' && requestId) approved.set(requestId, found);
     else if (entry.action === 'evidence.sealed' && str(entry.details.packageId)) sealed.set(str(entry.details.packageId)!, found);
     else if (entry.action === 'evidence.export' && obj(entry.details.recipient)) exported.push(found);
   }
+  for (const f of all) if (differ.has(`${f.node ?? ''}#${f.entry.seq}`)) f.altered = true;
   const rows = exported.map((e) => rowOf(e, requested, approved, sealed));
   return rows.filter((row) => matches(row, query)).sort((a, b) => b.atUtc.localeCompare(a.atUtc) || b.exportSeq - a.exportSeq);
 }
@@ -111,7 +117,7 @@ function problemsOf(e: { request: Found | undefined; approval: Found | undefined
   }
   if (!e.seal) problems.push('The ledger has no seal entry (package hash) for it.');
   const edited = (['request', 'approval', 'export', 'seal'] as const).filter((k) => e[k]?.altered);
-  if (edited.length) problems.push(`The directory’s copy of its ${edited.join(', ')} entr${edited.length === 1 ? 'y was' : 'ies were'} edited after it was written (the hash no longer matches).`);
+  if (edited.length) problems.push(`The directory’s copy of its ${edited.join(', ')} entr${edited.length === 1 ? 'y was' : 'ies were'} edited after it was written (its hash no longer matches, or the process whose ledger holds it found it unlike its ledger).`);
   return problems;
 }
 

@@ -24,10 +24,13 @@ export interface RecorderCustody {
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
-/** Writes each answer that vouches for footage under `temp`; an answer with no segment adds nothing to prove. */
+/**
+ * Writes each answer that vouches for footage, or for a takeover that ends a gap in it, under `temp`;
+ * an answer with neither adds nothing to prove.
+ */
 export function writeRecorderCustody(temp: string, fetched: readonly FetchedCustody[]): RecorderCustody[] {
   return fetched
-    .filter((c) => c.answer.segments.length > 0)
+    .filter((c) => c.answer.segments.length > 0 || c.answer.takeovers.length > 0)
     .sort((a, b) => a.answer.recorder.id.localeCompare(b.answer.recorder.id))
     .map((c) => {
       const id = c.answer.recorder.id;

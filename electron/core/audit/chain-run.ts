@@ -8,8 +8,12 @@
 import type { AuditEntry } from '../../../shared/api.js';
 import { entryHash, parseEntry } from './audit-ledger.js';
 
-/** Null when the run holds; otherwise why not, in words. `entries`: at least one, each at or before `to`. */
-export async function checkChainRun(lines: AsyncIterable<string>, entries: ReadonlyArray<Pick<AuditEntry, 'seq' | 'hash'>>, to: { seq: number; hash: string }): Promise<string | null> {
+/**
+ * Null when the run holds; otherwise why not, in words. `entries`: at least one, each at or before `to`.
+ * `fixed`: hashes other signed checkpoints fixed (by seq); every entry of the run they name must have it,
+ * so a ledger edited and re-anchored by a fresh checkpoint is caught by the older ones in between.
+ */
+export async function checkChainRun(lines: AsyncIterable<string>, entries: ReadonlyArray<Pick<AuditEntry, 'seq' | 'hash'>>, to: { seq: number; hash: string }, fixed: ReadonlyMap<number, string> = new Map()): Promise<string | null> {
   const wanted = new Map(entries.map((e) => [e.seq, e.hash]));
   const from = [...entries].sort((a, b) => a.seq - b.seq)[0]!;
   let prev: { seq: number; hash: string } | null = null;
@@ -26,6 +30,7 @@ export async function checkChainRun(lines: AsyncIterable<string>, entries: Reado
     const { hash } = e;
     if (entryHash(e) !== hash) return `entry ${e.seq} was changed after it was written`;
     if (wanted.has(e.seq) && wanted.get(e.seq) !== hash) return `entry ${e.seq} is not the one that was answered`;
+    if (fixed.has(e.seq) && fixed.get(e.seq) !== hash) return `entry ${e.seq} is not the one an earlier checkpoint signed`;
     prev = { seq: e.seq, hash };
     if (e.seq === to.seq) return hash === to.hash ? null : `entry ${to.seq} is not the one its checkpoint signed`;
     if (e.seq > to.seq) break;

@@ -131,7 +131,7 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
 async function build(job: PackageJob, progress: Progress): Promise<string> {
   const { ctx, req, temp } = job;
   for (const dir of ['master', 'working', 'custody']) if (dir !== 'working' || req.workingCopy) mkdirSync(join(temp, dir), { recursive: true });
-  const footage: ExportRun = job.sources.forExport({ packageId: job.packageId, person: ctx.user, cameraIds: req.cameraIds, fromMs: req.fromMs, toMs: req.toMs });
+  const footage: ExportRun = job.sources.forExport({ packageId: job.packageId, person: ctx.user, cameraIds: req.cameraIds, fromMs: req.fromMs, toMs: req.toMs, signal: job.signal });
   // A minute still open is sealed as the segments are listed, one camera after another.
   const segments = new Map<string, ProvenSegment[]>();
   for (const id of req.cameraIds) segments.set(id, await footage.segments(id));

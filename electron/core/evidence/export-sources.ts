@@ -45,6 +45,8 @@ export interface ExportAbout {
   cameraIds: readonly string[];
   fromMs: number;
   toMs: number;
+  /** The export's: cancelling it ends whatever is asked of a recorder at once. */
+  signal?: AbortSignal;
 }
 
 /** One export's footage, in its window. */

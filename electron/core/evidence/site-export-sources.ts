@@ -13,12 +13,15 @@ import type { CustodySegment } from '../recorders/custody-answer.js';
 import { COVERAGE_EVERY_MS, type CoverageTable } from '../recorders/coverage.js';
 import type { FetchedCustody, SiteCustody } from '../recorders/site-custody.js';
 import { CONTIGUOUS_MS } from '../recording/segment-index.js';
+import { ExportCancelled } from './ffmpeg-job.js';
 import { segmentKey, type ExportAbout, type ExportRun, type ExportSources, type ProvenSegment, type SegmentCapture } from './export-sources.js';
 
 export interface SiteExportDeps {
   coverage: Pick<CoverageTable, 'holders'>;
   /** The recorder holding the camera's lease now (null: none). */
   holderOf(cameraId: string): string | null;
+  /** The admitted recorders that are up: each is asked too, so coverage rows deleted from the directory hide no footage. */
+  liveRecorders(): string[];
   custody: SiteCustody;
   /** One segment's bytes from its recorder (a 200 response), or null if it cannot give them. */
   open(recorderId: string, segmentId: number): Promise<IncomingMessage | null>;
@@ -33,15 +36,19 @@ export function siteExportSources(deps: SiteExportDeps): ExportSources {
   };
 }
 
-/** The recorders to ask, each with the export's cameras it may hold footage of. */
+/**
+ * The recorders to ask, each with the export's cameras it may hold footage of: the coverage's holders
+ * (one that is down refuses the export), the holder now, and every recorder that is up (an answer
+ * with nothing in it costs little, and the coverage is only the directory's word).
+ */
 async function recordersToAsk(deps: SiteExportDeps, about: ExportAbout): Promise<Map<string, string[]>> {
-  const asked = new Map<string, string[]>();
+  const asked = new Map<string, string[]>(deps.liveRecorders().map((id) => [id, [...about.cameraIds]]));
   for (const cameraId of about.cameraIds) {
     const holders = new Set(await deps.coverage.holders(cameraId, about.fromMs, about.toMs));
     // Coverage is reported each round: the holder now may have recorded the last moments unreported.
     const now = deps.holderOf(cameraId);
     if (now && about.toMs > Date.now() - 2 * COVERAGE_EVERY_MS) holders.add(now);
-    for (const id of holders) asked.set(id, [...(asked.get(id) ?? []), cameraId]);
+    for (const id of holders) if (!asked.get(id)?.includes(cameraId)) asked.set(id, [...(asked.get(id) ?? []), cameraId]);
   }
   return asked;
 }
@@ -51,8 +58,8 @@ function siteRun(deps: SiteExportDeps, about: ExportAbout): ExportRun {
   let answers: Promise<FetchedCustody[]> | null = null;
   const custody = () =>
     (answers ??= recordersToAsk(deps, about).then((asked) =>
-      Promise.all([...asked].map(([recorderId, cameras]) => deps.custody.fetch({ recorderId, packageId: about.packageId, cameras, fromMs: about.fromMs, toMs: about.toMs, forPerson: about.person }))),
-    ));
+      Promise.all([...asked].map(([recorderId, cameras]) => deps.custody.fetch({ recorderId, packageId: about.packageId, cameras, fromMs: about.fromMs, toMs: about.toMs, forPerson: about.person }, about.signal))),
+    ).catch((error: unknown) => Promise.reject(about.signal?.aborted ? new ExportCancelled() : error)));
   const vouched = async () => (await custody()).flatMap((c) => c.answer.segments.map((s) => ({ s, c })));
   return {
     custody,

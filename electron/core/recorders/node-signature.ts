@@ -70,9 +70,9 @@ export class NodeTokenChecker {
 }
 
 /** GET `path` of process `to` at `url`, signed as `from`; rejects when it cannot be reached or answers nothing in `timeoutMs`. */
-export function signedGet(url: string, path: string, from: { nodeId: string; key: SigningKey }, to: string, timeoutMs: number): Promise<IncomingMessage> {
+export function signedGet(url: string, path: string, from: { nodeId: string; key: SigningKey }, to: string, timeoutMs: number, signal?: AbortSignal): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = get(`${url}${path}`, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(from.key, from.nodeId, to, path) }, timeout: timeoutMs }, resolve);
+    const req = get(`${url}${path}`, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(from.key, from.nodeId, to, path) }, timeout: timeoutMs, ...(signal ? { signal } : {}) }, resolve);
     req.on('timeout', () => req.destroy(new Error('no answer in time')));
     req.on('error', reject);
   });

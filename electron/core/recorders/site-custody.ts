@@ -6,10 +6,10 @@
  * run of the recorder's chain up to each anchor. Whatever does not hold refuses the export.
  */
 import type { IncomingMessage } from 'node:http';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { WatchroomError } from '../../../shared/errors.js';
 import { checkChainRun } from '../audit/chain-run.js';
-import type { CheckpointAnchor } from '../audit/ledger-checkpoints.js';
+import type { Checkpoint, CheckpointAnchor } from '../audit/ledger-checkpoints.js';
 import type { SigningKey } from '../evidence/signing-key.js';
 import { checkCustodyAnswer, type CheckedCustody, type CustodyQuestion } from './custody-answer.js';
 import { signedGet } from './node-signature.js';
@@ -17,6 +17,10 @@ import { signedGet } from './node-signature.js';
 export const CUSTODY_SIGNATURE_HEADER = 'x-watchroom-signature';
 const FETCH_TIMEOUT_MS = 30_000;
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+/** The whole of one recorder's answer and ledger runs: a day's span of a busy recorder is a few MB. */
+const ANSWER_DEADLINE_MS = 5 * 60_000;
+/** Far beyond any ledger line (a few kB): a longer one is refused before it is held in memory. */
+const MAX_LINE_BYTES = 1024 * 1024;
 
 export interface SiteCustodyDeps {
   /** An admitted recorder's address and public key (null: not up, or not admitted). */
@@ -36,7 +40,8 @@ export interface FetchedCustody extends CheckedCustody {
 }
 
 export interface SiteCustody {
-  fetch(question: CustodyQuestion & { forPerson: string }): Promise<FetchedCustody>;
+  /** `signal`: the export's; cancelling it ends the question at once. */
+  fetch(question: CustodyQuestion & { forPerson: string }, signal?: AbortSignal): Promise<FetchedCustody>;
 }
 
 const unreachable = (recorderId: string, why: string) =>
@@ -50,7 +55,8 @@ function refusalOf(recorderId: string, status: number, text: string): WatchroomE
 }
 
 export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
-  const request = (recorderId: string, url: string, path: string) => signedGet(url, path, deps.me(), recorderId, FETCH_TIMEOUT_MS).catch((error: Error) => Promise.reject(unreachable(recorderId, error.message)));
+  const request = (recorderId: string, url: string, path: string, signal: AbortSignal) =>
+    signedGet(url, path, deps.me(), recorderId, FETCH_TIMEOUT_MS, signal).catch((error: Error) => Promise.reject(signal.aborted ? error : unreachable(recorderId, error.message)));
   const body = async (res: IncomingMessage, recorderId: string) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
@@ -61,26 +67,46 @@ export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
     }
     return Buffer.concat(chunks);
   };
+  const fetchChecked = async (q: CustodyQuestion & { forPerson: string }, signal: AbortSignal): Promise<FetchedCustody> => {
+    const recorder = deps.recorder(q.recorderId);
+    if (!recorder) throw unreachable(q.recorderId, 'it is not up, or not admitted into the site');
+    const path = `/custody?packageId=${q.packageId}&cameras=${q.cameras.map(encodeURIComponent).join(',')}&fromMs=${q.fromMs}&toMs=${q.toMs}&for=${encodeURIComponent(q.forPerson)}`;
+    const res = await request(q.recorderId, recorder.url, path, signal);
+    const bytes = await body(res, q.recorderId);
+    if (res.statusCode !== 200) throw refusalOf(q.recorderId, res.statusCode ?? 0, bytes.toString('utf8'));
+    const signature = Buffer.from(String(res.headers[CUSTODY_SIGNATURE_HEADER] ?? ''), 'base64');
+    const checked = checkCustodyAnswer(bytes, signature, recorder.publicKeyPem, q);
+    const copies = (await deps.checkpointsOf(q.recorderId).all()).filter((c) => c !== null);
+    checkAnchors(copies, q.recorderId, checked);
+    const fixed = new Map(copies.map((c) => [c.seq, c.hash]));
+    const chainRuns = await checkChains(q.recorderId, checked, fixed, (from, to) => request(q.recorderId, recorder.url, `/custody/chain?fromSeq=${from}&toSeq=${to}`, signal));
+    return { ...checked, body: bytes, signature, publicKeyPem: recorder.publicKeyPem, chainRuns };
+  };
   return {
-    async fetch(q) {
-      const recorder = deps.recorder(q.recorderId);
-      if (!recorder) throw unreachable(q.recorderId, 'it is not up, or not admitted into the site');
-      const path = `/custody?packageId=${q.packageId}&cameras=${q.cameras.map(encodeURIComponent).join(',')}&fromMs=${q.fromMs}&toMs=${q.toMs}&for=${encodeURIComponent(q.forPerson)}`;
-      const res = await request(q.recorderId, recorder.url, path);
-      const bytes = await body(res, q.recorderId);
-      if (res.statusCode !== 200) throw refusalOf(q.recorderId, res.statusCode ?? 0, bytes.toString('utf8'));
-      const signature = Buffer.from(String(res.headers[CUSTODY_SIGNATURE_HEADER] ?? ''), 'base64');
-      const checked = checkCustodyAnswer(bytes, signature, recorder.publicKeyPem, q);
-      await checkAnchors(deps, q.recorderId, checked);
-      const chainRuns = await checkChains(q.recorderId, checked, (from, to) => request(q.recorderId, recorder.url, `/custody/chain?fromSeq=${from}&toSeq=${to}`));
-      return { ...checked, body: bytes, signature, publicKeyPem: recorder.publicKeyPem, chainRuns };
+    // Idle timeouts alone would let a recorder that sends a byte now and then hold an export for ever.
+    async fetch(q, signal) {
+      const deadline = AbortSignal.timeout(ANSWER_DEADLINE_MS);
+      try {
+        return await fetchChecked(q, signal ? AbortSignal.any([signal, deadline]) : deadline);
+      } catch (error) {
+        if (deadline.aborted && !signal?.aborted) throw unreachable(q.recorderId, `it did not give its answer and its ledger within ${ANSWER_DEADLINE_MS / 60_000} minutes`);
+        throw error;
+      }
     },
   };
 }
 
-/** Every anchor is a checkpoint the directory holds a copy of, as it was copied. */
-async function checkAnchors(deps: SiteCustodyDeps, recorderId: string, { anchorOf }: CheckedCustody): Promise<void> {
-  const copies = new Map((await deps.checkpointsOf(recorderId).all()).filter((c) => c !== null).map((c) => [c.seq, c]));
+/**
+ * Every anchor is a checkpoint the directory holds a copy of, as it was copied; and no entry was
+ * written while the recorder was stopped: after a shutdown checkpoint the directory holds and before
+ * the next (its start checkpoints at once), whatever its own disk now says.
+ */
+function checkAnchors(all: readonly Checkpoint[], recorderId: string, { answer, anchorOf }: CheckedCustody): void {
+  const copies = new Map(all.map((c) => [c.seq, c]));
+  const bySeq = [...all].sort((a, b) => a.seq - b.seq);
+  for (const entry of [...answer.captureEntries, ...answer.takeovers]) {
+    if (bySeq.filter((c) => c.seq < entry.seq).at(-1)?.shutdown) throw invalid(recorderId, `its entry ${entry.seq} follows its shutdown checkpoint: it was written while the recorder was stopped`);
+  }
   for (const anchor of new Set(anchorOf.values())) {
     const copy = copies.get(anchor.seq);
     if (!copy) throw invalid(recorderId, `its checkpoint of entry ${anchor.seq} is not in the directory`);
@@ -89,7 +115,7 @@ async function checkAnchors(deps: SiteCustodyDeps, recorderId: string, { anchorO
 }
 
 /** For each anchor, one run of the recorder's chain from the earliest capture entry it anchors. */
-async function checkChains(recorderId: string, { answer, anchorOf }: CheckedCustody, open: (fromSeq: number, toSeq: number) => Promise<IncomingMessage>): Promise<FetchedCustody['chainRuns']> {
+async function checkChains(recorderId: string, { answer, anchorOf }: CheckedCustody, fixed: ReadonlyMap<number, string>, open: (fromSeq: number, toSeq: number) => Promise<IncomingMessage>): Promise<FetchedCustody['chainRuns']> {
   const runs: FetchedCustody['chainRuns'] = [];
   const byAnchor = new Map<number, typeof answer.captureEntries>();
   for (const entry of [...answer.captureEntries, ...answer.takeovers]) {
@@ -104,10 +130,23 @@ async function checkChains(recorderId: string, { answer, anchorOf }: CheckedCust
       res.resume();
       throw invalid(recorderId, `it would not show its ledger from entry ${from} to ${anchorSeq} (${res.statusCode})`);
     }
-    const wrong = await checkChainRun(createInterface({ input: res, crlfDelay: Infinity }), entries, anchor);
+    const wrong = await checkChainRun(linesOf(res, recorderId), entries, anchor, fixed);
     res.destroy();
     if (wrong) throw invalid(recorderId, `its ledger does not hold what it answered: ${wrong}`);
     runs.push({ fromSeq: from, toSeq: anchorSeq });
   }
   return runs;
+}
+
+/** The response's lines as they come; a line longer than any ledger line is refused before it is held whole. */
+async function* linesOf(res: IncomingMessage, recorderId: string): AsyncGenerator<string> {
+  const text = new StringDecoder('utf8'); // a character split between two chunks stays whole
+  let pending = '';
+  for await (const chunk of res) {
+    const lines = (pending + text.write(chunk as Buffer)).split('\n');
+    pending = lines.pop()!;
+    if (pending.length > MAX_LINE_BYTES) throw invalid(recorderId, 'a line of its ledger is longer than any entry could be');
+    yield* lines;
+  }
+  if (pending) yield pending;
 }

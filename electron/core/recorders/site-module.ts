@@ -166,11 +166,11 @@ function leaseView(store: LeaseStore) {
 }
 
 /** A workstation's way to the site's recorded footage: played, and exported with each recorder vouching for its part. */
-function recordedFootage(deps: { directory: Directory; admitted(id: string): NodeRow | undefined; signer(): { nodeId: string; key: SigningKey }; holderOf(cameraId: string): string | null; logger: Logger }) {
+function recordedFootage(deps: { directory: Directory; admitted(id: string): NodeRow | undefined; signer(): { nodeId: string; key: SigningKey }; nodeIds(): string[]; holderOf(cameraId: string): string | null; logger: Logger }) {
   const { coverage, checkpointsOf } = siteTables(deps.directory);
   const custody = siteCustody({ recorder: (id) => recorderKey(deps.admitted(id)), me: deps.signer, checkpointsOf });
   const footage = siteFootage({ coverage, urlOf: (id) => liveUrl(deps.admitted(id)), me: deps.signer, logger: deps.logger });
-  return { custody, footage, exportSources: siteExportSources({ coverage, holderOf: deps.holderOf, custody, open: (recorderId, id) => footage.open(recorderId, id) }) };
+  return { custody, footage, exportSources: siteExportSources({ coverage, holderOf: deps.holderOf, liveRecorders: () => deps.nodeIds().map(deps.admitted).flatMap((n) => (n?.role === 'recorder' && n.alive ? [n.id] : [])), custody, open: (recorderId, id) => footage.open(recorderId, id) }) };
 }
 
 /** A process's address while it is up (null: down, or a workstation, which serves nothing). */
@@ -211,7 +211,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
   const admitted = (id: string) => [nodes.get(id)].find((node) => node && trust.admitted(node));
   const quietly = (what: string) => (error: Error) => logger.log('warn', `site: ${what}`, { error: error.message });
   const signer = () => ({ nodeId: site.nodeId, key: deps.key() });
-  const { custody, footage, exportSources } = recordedFootage({ directory, admitted, signer, holderOf: (cameraId) => leases.get(cameraId)?.recorderId ?? null, logger });
+  const { custody, footage, exportSources } = recordedFootage({ directory, admitted, nodeIds: () => [...nodes.keys()], signer, holderOf: (cameraId) => leases.get(cameraId)?.recorderId ?? null, logger });
 
   return {
     nodeId: site.nodeId,

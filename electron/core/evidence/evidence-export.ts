@@ -138,7 +138,7 @@ async function build(job: PackageJob, progress: Progress): Promise<string> {
   const plans: CameraPlan[] = await Promise.all(
     req.cameraIds.map(async (id) => {
       const { clips, gaps } = planClips(id, segments.get(id)!, req.fromMs, req.toMs);
-      return { camera: ctx.camera(id), masks: (await ctx.privacy?.masks(id)) ?? null, clips, gaps: explainGaps(gaps, await footage.takeovers(id)) };
+      return { camera: ctx.camera(id), masks: (await ctx.privacy?.masks(id)) ?? null, clips, gaps: explainGaps(gaps, await footage.takeovers(id)), alsoRecorded: await footage.alsoRecorded(id) };
     }),
   );
   // Footage the ledger never saw close cannot be proven unchanged: refused before anything is copied.

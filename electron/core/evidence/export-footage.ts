@@ -13,7 +13,7 @@ import { writeMaskPng } from '../masks/mask-image.js';
 import { sha256File } from '../recording/file-hash.js';
 import { keyframeOffsetsInTs, MAX_SEGMENT_BYTES } from '../recording/ts-keyframes.js';
 import type { ClipPlan, Gap } from './clip-plan.js';
-import type { ExportRun, ProvenSegment, SourceInclusion } from './export-sources.js';
+import type { AlsoRecorded, ExportRun, ProvenSegment, SourceInclusion } from './export-sources.js';
 import { probeMedia, runFfmpeg } from './ffmpeg-job.js';
 import { mediaName } from './package-files.js';
 import { feedProvenSources, provenBytes, readProven, type ProvenSource } from './verified-sources.js';
@@ -41,6 +41,8 @@ export interface CameraPlan {
   gaps: Gap[];
   /** The camera's privacy masks when the export began (null: none): burned into its working copies. */
   masks: AppliedMasks | null;
+  /** Another recorder's copies of stretches taken from one recorder (a site), declared in the manifest. */
+  alsoRecorded?: AlsoRecorded[];
 }
 
 export interface ManifestFile {
@@ -192,6 +194,7 @@ function manifestCamera(plan: CameraPlan, clips: Array<{ master: string; actualS
     privacyMasks: plan.masks ? { version: plan.masks.version, sha256: plan.masks.sha256, polygons: plan.masks.polygons, fill: MASK_FILL } : null,
     clips,
     gaps: plan.gaps.map((g) => ({ startUtc: iso(g.startMs), endUtc: iso(g.endMs), ...(g.why ? { why: g.why } : {}) })),
+    ...(plan.alsoRecorded?.length ? { alsoRecorded: plan.alsoRecorded } : {}),
     sourceSegments: segments.map((s) => {
       const inclusion = capture.captureInclusion(s);
       return { path: s.path, ...(s.recorderId ? { recorder: s.recorderId } : {}), startUtc: iso(s.startMs), endUtc: iso(s.endMs), bytes: s.bytes, sha256: capture.captureSha256(s), repaired: s.repaired, clockOffsetMs: s.clockOffsetMs, ...(inclusion ? { inclusion } : {}) };

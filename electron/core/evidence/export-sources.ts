@@ -34,6 +34,15 @@ export interface SegmentCapture {
   inclusion: SourceInclusion | null;
 }
 
+/** A recorder's segment of a stretch the export took from another recorder's copy. */
+export interface AlsoRecorded {
+  recorder: string;
+  path: string;
+  startUtc: string;
+  endUtc: string;
+  sha256: string;
+}
+
 /** A segment's name within one export: its path on the recorder holding it (two recorders may use one path). */
 export const segmentKey = (seg: Pick<ProvenSegment, 'recorderId' | 'path'>) => `${seg.recorderId ?? ''}:${seg.path}`;
 
@@ -61,6 +70,8 @@ export interface ExportRun {
   custody(): Promise<FetchedCustody[]>;
   /** The camera's takeovers in the window, from the answers of the recorders that took it over (none on one machine). */
   takeovers(cameraId: string): Promise<TakeoverEntry[]>;
+  /** Segments another recorder also vouched for over a stretch the export takes from one (none on one machine): declared, not used. */
+  alsoRecorded(cameraId: string): Promise<AlsoRecorded[]>;
 }
 
 export interface ExportSources {
@@ -108,6 +119,7 @@ function localRun({ recordingsRoot, index, ledger, trustedLedgerOffset }: LocalF
     open: async (segment) => chunksOf(await openRegular(join(recordingsRoot, segment.path))),
     custody: async () => [],
     takeovers: async () => [],
+    alsoRecorded: async () => [],
   };
 }
 

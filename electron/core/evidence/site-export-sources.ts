@@ -14,7 +14,7 @@ import { COVERAGE_EVERY_MS, type CoverageTable } from '../recorders/coverage.js'
 import type { FetchedCustody, SiteCustody } from '../recorders/site-custody.js';
 import { CONTIGUOUS_MS } from '../recording/segment-index.js';
 import { ExportCancelled } from './ffmpeg-job.js';
-import { segmentKey, type ExportAbout, type ExportRun, type ExportSources, type ProvenSegment, type SegmentCapture } from './export-sources.js';
+import { segmentKey, type AlsoRecorded, type ExportAbout, type ExportRun, type ExportSources, type ProvenSegment, type SegmentCapture } from './export-sources.js';
 
 export interface SiteExportDeps {
   coverage: Pick<CoverageTable, 'holders'>;
@@ -61,16 +61,23 @@ function siteRun(deps: SiteExportDeps, about: ExportAbout): ExportRun {
       Promise.all([...asked].map(([recorderId, cameras]) => deps.custody.fetch({ recorderId, packageId: about.packageId, cameras, fromMs: about.fromMs, toMs: about.toMs, forPerson: about.person }, about.signal))),
     ).catch((error: unknown) => Promise.reject(about.signal?.aborted ? new ExportCancelled() : error)));
   const vouched = async () => (await custody()).flatMap((c) => c.answer.segments.map((s) => ({ s, c })));
+  // A stretch two recorders both recorded (one cut off from the directory): the earlier-starting copy,
+  // as playback shows; the other is declared in the manifest, so no recorder's copy goes unsaid.
+  const merged = async (cameraId: string) => {
+    const mine = (await vouched()).filter(({ s }) => s.cameraId === cameraId).sort((a, b) => a.s.startMs - b.s.startMs);
+    const kept: ProvenSegment[] = [];
+    const also: AlsoRecorded[] = [];
+    for (const { s, c } of mine) {
+      if (!kept.length || s.startMs >= kept.at(-1)!.endMs - CONTIGUOUS_MS) kept.push(asProvenSegment(s, c.answer.recorder.id));
+      else also.push({ recorder: c.answer.recorder.id, path: s.path, startUtc: new Date(s.startMs).toISOString(), endUtc: new Date(s.endMs).toISOString(), sha256: s.sha256 });
+    }
+    return { kept, also };
+  };
   return {
     custody,
     takeovers: async (cameraId) => (await custody()).flatMap((c) => c.answer.takeovers.filter((t) => t.subject === cameraId).map((entry) => ({ ledger: c.answer.recorder.id, entry }))),
-    async segments(cameraId) {
-      const mine = (await vouched()).filter(({ s }) => s.cameraId === cameraId).sort((a, b) => a.s.startMs - b.s.startMs);
-      // A stretch two recorders both recorded (one cut off from the directory): the earlier-starting copy, as playback shows.
-      const kept: ProvenSegment[] = [];
-      for (const { s, c } of mine) if (!kept.length || s.startMs >= kept.at(-1)!.endMs - CONTIGUOUS_MS) kept.push(asProvenSegment(s, c.answer.recorder.id));
-      return kept;
-    },
+    segments: async (cameraId) => (await merged(cameraId)).kept,
+    alsoRecorded: async (cameraId) => (await merged(cameraId)).also,
     async prove(segments) {
       const byKey = new Map((await vouched()).map(({ s, c }) => [segmentKey({ recorderId: c.answer.recorder.id, path: s.path }), { s, c }]));
       const capture = new Map<string, SegmentCapture>();

@@ -12,7 +12,7 @@
  * (Attacks on a finished package in hand are in tests/unit/site-package-attacks.test.ts.)
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join, relative } from 'node:path';
@@ -40,6 +40,14 @@ const recorders: RecorderProcess[] = [];
 let ws: TestHost;
 let cameraId: string;
 const servers: Array<{ server: Server; sockets: Set<Socket> }> = [];
+/** Folders this file made (recorders' data, strangers' keys), removed at the end. */
+const tempDirs: string[] = [];
+/** A stranger's signing key: the stand-in's own. */
+const strangerKey = () => {
+  const dir = tempDataDir();
+  tempDirs.push(dir);
+  return loadOrCreateSigningKey(join(dir, 'keys'));
+};
 
 const sql = <R extends Record<string, unknown> = Record<string, unknown>>(q: string, values: unknown[] = []) => cluster.query<R>(url, q, values);
 const notify = (topic: string, id = '') => sql(`SELECT pg_notify('watchroom', $1)`, [JSON.stringify({ topic, id })]);
@@ -343,6 +351,7 @@ afterAll(async () => {
   await Promise.all(recorders.map((r) => r.stop()));
   await stopAllTestCameras();
   await cluster?.stop();
+  for (const dir of [...tempDirs, ...recorders.map((r) => r.dataDir)]) rmSync(dir, { recursive: true, force: true });
 });
 
 /** The holder of the camera, with at least `n` sealed segments of it starting after `sinceMs`, covered in the directory. */
@@ -377,7 +386,7 @@ describe('a stand-in at an admitted recorder’s address (the directory writer r
   it('refuses an answer the stand-in changed (one field), and one it changed and signed with its own key; nothing is left', async () => {
     const { holder, rows } = await holderWithSealed(3);
     const window = windowOf(rows[1]!);
-    const stranger = loadOrCreateSigningKey(join(tempDataDir(), 'keys'));
+    const stranger = strangerKey();
     let resign = false;
     const proxy = await standIn(() => holder, async (req, res, forward) => {
       if (!req.url!.startsWith('/custody?')) return false;
@@ -406,7 +415,7 @@ describe('a stand-in at an admitted recorder’s address (the directory writer r
   it('refuses a re-signed answer when the writer also rewrote the recorder’s nodes.public_key to the stand-in’s key (that key was never admitted)', async () => {
     const { holder, rows } = await holderWithSealed(3);
     const window = windowOf(rows[1]!);
-    const stranger = loadOrCreateSigningKey(join(tempDataDir(), 'keys'));
+    const stranger = strangerKey();
     const proxy = await standIn(() => holder, async (req, res, forward) => {
       if (!req.url!.startsWith('/custody?')) return false;
       const up = await forward();

@@ -365,6 +365,19 @@ async function holderWithSealed(n: number, sinceMs = 0): Promise<{ holder: Recor
   return { holder, rows };
 }
 
+/** Sends `fill` bytes in 1-MiB chunks until `limit`, or until the reader goes; counts them in `sent`. */
+function sendWithoutEnd(res: ServerResponse, fill: number, limit: number, sent: { bytes: number }): void {
+  const chunk = Buffer.alloc(MiB, fill);
+  const pump = () => {
+    while (sent.bytes < limit && !res.destroyed) {
+      sent.bytes += chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', pump);
+    }
+    res.end();
+  };
+  pump();
+}
+
 describe('a stand-in at an admitted recorder’s address (the directory writer rewrote nodes.url)', () => {
   it('control: passing everything on unchanged gives a package that verifies (the stand-in was asked for the answer, the chain and the bytes)', async () => {
     const { holder, rows } = await holderWithSealed(3);
@@ -467,26 +480,18 @@ describe('a stand-in at an admitted recorder’s address (the directory writer r
     const { holder, rows } = await holderWithSealed(3);
     const row = rows[1]!;
     const window = windowOf(row);
-    let sent = 0;
-    const chunk = Buffer.alloc(MiB, 0x47);
+    const sent = { bytes: 0 };
     const proxy = await standIn(() => holder, (req, res) => {
       if (!req.url!.startsWith('/footage/segments/')) return false;
       res.writeHead(200, { 'content-type': 'video/mp2t' });
-      const pump = () => {
-        while (sent < 512 * MiB) {
-          sent += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
+      sendWithoutEnd(res, 0x47, 512 * MiB, sent);
       return true;
     });
     const undo = await redirect(holder, proxy, window);
     try {
       const job = await exported(asked(window, 'ATT-ENDLESS-SEGMENT'));
       expect(job.state).toBe('failed');
-      expect(sent, 'bytes sent before the workstation stopped reading').toBeLessThan(row.bytes + 64 * MiB);
+      expect(sent.bytes, 'bytes sent before the workstation stopped reading').toBeLessThan(row.bytes + 64 * MiB);
     } finally {
       await undo();
     }
@@ -495,26 +500,18 @@ describe('a stand-in at an admitted recorder’s address (the directory writer r
   it('stops reading a custody answer the stand-in sends without end (at most 64 MiB, as the workstation promises)', async () => {
     const { holder, rows } = await holderWithSealed(3);
     const window = windowOf(rows[1]!);
-    let sent = 0;
-    const chunk = Buffer.alloc(MiB, 0x20);
+    const sent = { bytes: 0 };
     const proxy = await standIn(() => holder, (req, res) => {
       if (!req.url!.startsWith('/custody?')) return false;
       res.writeHead(200, { 'content-type': 'application/json', [CUSTODY_SIGNATURE_HEADER]: 'AAAA' });
-      const pump = () => {
-        while (sent < 512 * MiB) {
-          sent += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
+      sendWithoutEnd(res, 0x20, 512 * MiB, sent);
       return true;
     });
     const undo = await redirect(holder, proxy, window);
     try {
       const job = await exported(asked(window, 'ATT-ENDLESS-ANSWER'));
       expect(job).toMatchObject({ state: 'failed', error: { code: 'export.recorder-custody-invalid' } });
-      expect(sent, 'bytes sent before the workstation stopped reading').toBeLessThan(80 * MiB);
+      expect(sent.bytes, 'bytes sent before the workstation stopped reading').toBeLessThan(80 * MiB);
     } finally {
       await undo();
     }
@@ -524,19 +521,11 @@ describe('a stand-in at an admitted recorder’s address (the directory writer r
   it('stops reading a line of the recorder’s chain that never ends, instead of holding it all in memory', async () => {
     const { holder, rows } = await holderWithSealed(3);
     const window = windowOf(rows[1]!);
-    let sent = 0;
-    const chunk = Buffer.alloc(MiB, 0x61); // "aaaa…", no newline
+    const sent = { bytes: 0 };
     const proxy = await standIn(() => holder, (req, res) => {
       if (!req.url!.startsWith('/custody/chain?')) return false;
       res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-      const pump = () => {
-        while (sent < 160 * MiB && !res.destroyed) {
-          sent += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
+      sendWithoutEnd(res, 0x61, 160 * MiB, sent); // "aaaa…", no newline
       return true;
     });
     const undo = await redirect(holder, proxy, window);
@@ -544,7 +533,7 @@ describe('a stand-in at an admitted recorder’s address (the directory writer r
       const job = await exported(asked(window, 'ATT-ENDLESS-CHAIN'));
       expect(job.state).toBe('failed');
       // A ledger line is a few kB; the workstation bounds an answer at 64 MiB: a line must not go past that.
-      expect(sent, 'bytes of one chain line the workstation took in').toBeLessThan(64 * MiB);
+      expect(sent.bytes, 'bytes of one chain line the workstation took in').toBeLessThan(64 * MiB);
     } finally {
       await undo();
     }

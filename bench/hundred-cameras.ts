@@ -4,7 +4,8 @@
  * first with nobody watching, then with W of the cameras watched over the live WebSocket. Prints
  * JSON; never fails on the figures.
  *
- *   npm run bench:hundred-cameras [-- --cameras 100 --watched 16 --seconds 60 --warmup 15]
+ *   npm run bench:hundred-cameras [-- --cameras 100 --watched 16 --seconds 60 --warmup 15 --node-arg=--cpu-prof
+ *                                 --baseline /path/to/other/checkout]
  *
  * Per phase: Node (the host process alone) and ffmpeg (its children) CPU per camera, the replay
  * server's CPU, the machine's busy share (/proc/stat, every process on it), ledger bytes per
@@ -17,12 +18,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { replayClipFile } from '../tests/fixtures/replay-camera-server.js';
-import { startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../tests/fixtures/host-process.js';
+import { HOST_CLI, startHostProcess, tempDataDir, writeCameraFile, type HostProcess } from '../tests/fixtures/host-process.js';
 import { LiveClient } from '../tests/fixtures/live-client.js';
 import { segmentFiles } from '../tests/fixtures/recording-checks.js';
 import { waitFor } from '../tests/fixtures/wait-for.js';
 import { TS_PACKET, videoPid } from '../electron/core/recording/ts-stream-type.js';
-import { treeCpuSeconds } from './process-cpu.js';
+import { threadCpuSeconds, treeCpuSeconds } from './process-cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +31,10 @@ const { values } = parseArgs({
     watched: { type: 'string', default: '16' },
     seconds: { type: 'string', default: '60' },
     warmup: { type: 'string', default: '15' },
+    // Options for the host's Node, e.g. --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=/tmp/p (read with bench/cpuprofile-top.ts).
+    'node-arg': { type: 'string', multiple: true, default: [] },
+    // Another checkout, built (e.g. the previous commit in a worktree): measured too, first.
+    baseline: { type: 'string' },
   },
 });
 const count = Number(values.cameras);
@@ -80,6 +85,7 @@ function childCount(pid: number): number {
 interface Window {
   hostTree: number;
   hostNode: number;
+  hostThreads: ReturnType<typeof threadCpuSeconds>;
   server: number;
   machine: { busy: number; total: number };
   ledgerBytes: number;
@@ -95,6 +101,7 @@ async function snapshot(host: HostProcess, serverPid: number, ledger: string): P
   return {
     hostTree: tree.tree,
     hostNode: tree.root,
+    hostThreads: threadCpuSeconds(host.child.pid!),
     server: treeCpuSeconds(serverPid).root,
     machine: machineTicks(),
     ledgerBytes: statSync(ledger).size,
@@ -119,6 +126,8 @@ async function measure(host: HostProcess, serverPid: number, ledger: string) {
     seconds: round(elapsed, 1),
     nodePercent: round(node),
     nodePercentPerCamera: round(node / count, 3),
+    // The same Node CPU split by thread and by user/kernel: where to look first.
+    nodeSplitPercent: Object.fromEntries((['main', 'others', 'user', 'system'] as const).map((k) => [k === 'main' ? 'mainThread' : k === 'others' ? 'otherThreads' : k, round(pct(after.hostThreads[k] - before.hostThreads[k]))])),
     ffmpegPercent: round(ffmpeg),
     ffmpegPercentPerCamera: round(ffmpeg / count, 3),
     // Only ffmpeg processes alive at both ends are counted above: a restart in the window would lose one's CPU.
@@ -181,48 +190,70 @@ function recordedFrames(root: string, fromMs: number, toMs: number) {
   };
 }
 
+/** One build's host, started on the replay server's cameras, measured unwatched then watched. */
+async function measureBuild(serverInfo: { pid: number; port: number }, cli: string) {
+  const dataDir = tempDataDir();
+  const ledger = join(dataDir, 'audit.jsonl');
+  const startedAt = performance.now();
+  const cameraFile = writeCameraFile(Array.from({ length: count }, (_, i) => ({ name: `Replay ${i + 1}`, url: `rtsp://127.0.0.1:${serverInfo.port}/cam${i + 1}` })));
+  const host = await startHostProcess(['--data', dataDir, '--cameras', cameraFile], { cli, nodeArgs: values['node-arg'] });
+  const viewers: LiveClient[] = [];
+  try {
+    // A saturated host may never have every camera up at once: the bench then measures what it has.
+    let lastProgress = 0;
+    const recordingNow = async () => {
+      const streams = await host.call('listStreams');
+      if (performance.now() - lastProgress > 10_000) {
+        lastProgress = performance.now();
+        const states = streams.map((s) => `${s.state}/${s.recording?.state ?? 'none'}${s.state === 'live' ? '' : ` (${s.reason ?? ''})`}`);
+        process.stderr.write(`${JSON.stringify(Object.fromEntries([...new Set(states)].map((k) => [k, states.filter((x) => x === k).length])))}\n`);
+      }
+      return streams.filter((s) => s.state === 'live' && s.recording?.state === 'recording').length;
+    };
+    const allRecordingAfterSeconds = await waitFor(`all ${count} cameras live and recording`, async () => (await recordingNow()) === count && round((performance.now() - startedAt) / 1000, 1), 180_000, 1_000).catch(() => null);
+    await sleep(warmupMs);
+    const firstWindowAt = Date.now();
+    const unwatched = await measure(host, serverInfo.pid, ledger);
+
+    const cameras = (await host.call('listCameras')).slice(0, watchedCount);
+    viewers.push(...cameras.map((c) => new LiveClient(host.url.origin, c.id, host.token)));
+    await waitFor('every viewer receiving', () => viewers.every((v) => v.fragmentsSinceInit().length > FPS), 120_000).catch(() => undefined);
+    await sleep(Math.min(warmupMs, 5_000));
+    const fragmentsBefore = viewers.reduce((n, v) => n + v.fragments.length, 0);
+    const watched = await measure(host, serverInfo.pid, ledger);
+    const viewerFrames = viewers.reduce((n, v) => n + v.fragments.length, 0) - fragmentsBefore;
+    const lastWindowEnd = Date.now();
+
+    // Let the segments open at the end close, then count what the windows hold.
+    await sleep(8_000);
+    return {
+      cli,
+      allRecordingAfterSeconds,
+      unwatched,
+      watched: {
+        ...watched,
+        nodeExtraPercentPerWatchedCamera: watchedCount ? round((watched.nodePercent - unwatched.nodePercent) / watchedCount, 3) : null,
+        viewerFramesReceived: viewerFrames,
+        viewerFramesExpected: Math.round(watched.seconds * FPS * watchedCount),
+      },
+      recording: recordedFrames(join(dataDir, 'recordings'), firstWindowAt, lastWindowEnd),
+    };
+  } finally {
+    await Promise.all(viewers.map((v) => v.close()));
+    await host.stop();
+    // A hundred cameras write about 20 MB a second.
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 await replayClipFile(); // encoded once per machine, before anything is timed
 const server = await startReplayServer(count);
-const dataDir = tempDataDir();
-const ledger = join(dataDir, 'audit.jsonl');
 const cpuAtStart = process.cpuUsage();
 const startedAt = performance.now();
-const host = await startHostProcess([
-  '--data',
-  dataDir,
-  '--cameras',
-  writeCameraFile(Array.from({ length: count }, (_, i) => ({ name: `Replay ${i + 1}`, url: `rtsp://127.0.0.1:${server.port}/cam${i + 1}` }))),
-]);
-const viewers: LiveClient[] = [];
 try {
-  // A saturated host may never have every camera up at once: the bench then measures what it has.
-  let lastProgress = 0;
-  const recordingNow = async () => {
-    const streams = await host.call('listStreams');
-    if (performance.now() - lastProgress > 10_000) {
-      lastProgress = performance.now();
-      const states = streams.map((s) => `${s.state}/${s.recording?.state ?? 'none'}${s.state === 'live' ? '' : ` (${s.reason ?? ''})`}`);
-      process.stderr.write(`${JSON.stringify(Object.fromEntries([...new Set(states)].map((k) => [k, states.filter((x) => x === k).length])))}\n`);
-    }
-    return streams.filter((s) => s.state === 'live' && s.recording?.state === 'recording').length;
-  };
-  const allRecordingAfterSeconds = await waitFor(`all ${count} cameras live and recording`, async () => (await recordingNow()) === count && round((performance.now() - startedAt) / 1000, 1), 180_000, 1_000).catch(() => null);
-  await sleep(warmupMs);
-  const firstWindowAt = Date.now();
-  const unwatched = await measure(host, server.pid, ledger);
-
-  const cameras = (await host.call('listCameras')).slice(0, watchedCount);
-  viewers.push(...cameras.map((c) => new LiveClient(host.url.origin, c.id, host.token)));
-  await waitFor('every viewer receiving', () => viewers.every((v) => v.fragmentsSinceInit().length > FPS), 120_000).catch(() => undefined);
-  await sleep(Math.min(warmupMs, 5_000));
-  const fragmentsBefore = viewers.reduce((n, v) => n + v.fragments.length, 0);
-  const watched = await measure(host, server.pid, ledger);
-  const viewerFrames = viewers.reduce((n, v) => n + v.fragments.length, 0) - fragmentsBefore;
-  const lastWindowEnd = Date.now();
-
-  // Let the segments open at the end close, then count what the windows hold.
-  await sleep(8_000);
-  const recording = recordedFrames(join(dataDir, 'recordings'), firstWindowAt, lastWindowEnd);
+  // The baseline first, then this build, one after the other on the same cameras: a hundred cameras twice at once would weigh on both.
+  const baseline = values.baseline ? await measureBuild(server, join(values.baseline, 'dist', 'electron', 'cli', 'watchroom-host.js')) : null;
+  const build = await measureBuild(server, HOST_CLI);
   const benchCpu = process.cpuUsage(cpuAtStart);
   console.log(
     JSON.stringify(
@@ -231,26 +262,15 @@ try {
         cameras: count,
         watchedCameras: watchedCount,
         source: '1280x720 25 fps H.264 (libx264 main, GOP 50, ~1.8 Mbit/s), replayed without encoding by tests/fixtures/replay-camera-server.ts',
-        allRecordingAfterSeconds,
-        unwatched,
-        watched: {
-          ...watched,
-          nodeExtraPercentPerWatchedCamera: watchedCount ? round((watched.nodePercent - unwatched.nodePercent) / watchedCount, 3) : null,
-          viewerFramesReceived: viewerFrames,
-          viewerFramesExpected: Math.round(watched.seconds * FPS * watchedCount),
-        },
-        recording,
+        ...build,
+        ...(baseline ? { baseline } : {}),
         benchProcessPercent: round(((benchCpu.user + benchCpu.system) / 1e6 / ((performance.now() - startedAt) / 1000)) * 100),
-        note: 'CPU in % of one core (machine busy: % of all cores, every process on the machine). Node = the watchroom-host process alone; ffmpeg = its children (one per camera, recording and live in one). Watched viewers are WebSocket clients in the bench process.',
+        note: 'CPU in % of one core (machine busy: % of all cores, every process on the machine). Node = the watchroom-host process alone; ffmpeg = its children (one per camera, recording and live in one). Watched viewers are WebSocket clients in the bench process. baseline: the build of --baseline, measured just before this one on the same replayed cameras.',
       },
       null,
       2,
     ),
   );
 } finally {
-  await Promise.all(viewers.map((v) => v.close()));
-  await host.stop();
   server.stop();
-  // A hundred cameras write about 20 MB a second.
-  rmSync(dataDir, { recursive: true, force: true });
 }

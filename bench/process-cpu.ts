@@ -43,6 +43,35 @@ export async function measureTreeCpu(root: number, seconds: number): Promise<{ t
   return { tree: ((after.tree - before.tree) / elapsed) * 100, root: ((after.root - before.root) / elapsed) * 100 };
 }
 
+/**
+ * A process's CPU seconds split two ways: its main thread (for Node, the event loop: JavaScript and
+ * garbage collection's pauses) against its other threads (libuv's pool doing file I/O, V8's helpers),
+ * and user against kernel time (the kernel's includes file writes and fsync done for it).
+ */
+export function threadCpuSeconds(pid: number): { main: number; others: number; user: number; system: number } {
+  const out = { main: 0, others: 0, user: 0, system: 0 };
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tasks) {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      const [user, system] = [Number(fields[11]) / TICKS_PER_SECOND, Number(fields[12]) / TICKS_PER_SECOND];
+      out.user += user;
+      out.system += system;
+      if (Number(tid) === pid) out.main += user + system;
+      else out.others += user + system;
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
+}
+
 /** User+system CPU seconds of every process whose command line contains `needle` (e.g. a browser's binary). */
 export function matchingCpuSeconds(needle: string): number {
   let ticks = 0;

@@ -20,7 +20,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'nod
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 import { minuteOf } from '../audit/capture-proof.js';
-import { sha256File } from './file-hash.js';
+import { hashFile } from './file-hash.js';
 import { sealAfterRestart, sealOpenMinutes } from './minute-batches.js';
 import type { LedgerRef } from '../audit/audit-ledger.js';
 import type { SegmentIndex, SegmentRow, TimeRange } from './segment-index.js';
@@ -128,11 +128,11 @@ export class RecordingStore {
    */
   async commit(cameraId: string, runId: string, file: string, askedStartMs: number, askedEndMs: number, repaired: boolean, clockOffsetMs: number | null = null): Promise<SegmentRow> {
     const src = join(this.incomingDir(cameraId), file);
-    const [sha256, info] = await Promise.all([sha256File(src), stat(src)]);
+    const { sha256, bytes } = await hashFile(src);
     const { startMs, endMs } = this.afterLatest(cameraId, runId, file, { startMs: askedStartMs, endMs: askedEndMs });
     const path = await this.fileUnder(src, cameraId, startMs, endMs);
     sealOpenMinutes(this.opts.index, this.opts.audit, cameraId, { keepMinute: minuteOf(endMs) });
-    return this.opts.index.insert({ cameraId, runId, path, startMs, endMs, bytes: info.size, sha256, repaired, ledgerOffset: null, captureOpen: true, clockOffsetMs });
+    return this.opts.index.insert({ cameraId, runId, path, startMs, endMs, bytes, sha256, repaired, ledgerOffset: null, captureOpen: true, clockOffsetMs });
   }
 
   /** At start, before anything records: seals the minutes a crash left open; returns the paths that changed meanwhile. */

@@ -6,6 +6,7 @@
  */
 import type { StreamPath } from '../../../shared/events.js';
 import type { MediaFragment } from './fmp4-segmenter.js';
+import { GopCache } from './gop-cache.js';
 
 export interface StreamSink {
   init(codec: string, path: StreamPath, bytes: Buffer): void;
@@ -29,8 +30,7 @@ const MAX_GOP_CACHE_BYTES = 16 * 1024 * 1024;
 export class StreamFanout {
   private subscribers = new Set<Subscriber>();
   private initSegment: { codec: string; path: StreamPath; bytes: Buffer } | null = null;
-  private gop: Buffer[] = [];
-  private gopBytes = 0;
+  private readonly gop = new GopCache(MAX_GOP_CACHE_BYTES);
 
   constructor(private readonly backlogCap = DEFAULT_BACKLOG_CAP) {}
 
@@ -43,7 +43,7 @@ export class StreamFanout {
     this.subscribers.add(sub);
     if (this.initSegment) {
       sink.init(this.initSegment.codec, this.initSegment.path, this.initSegment.bytes);
-      for (const bytes of this.gop) sink.fragment(bytes);
+      for (const bytes of this.gop.fragments()) sink.fragment(bytes);
     } else {
       sub.waitingForKeyframe = true;
     }
@@ -54,8 +54,7 @@ export class StreamFanout {
 
   setInit(codec: string, path: StreamPath, bytes: Buffer): void {
     this.initSegment = { codec, path, bytes };
-    this.gop = [];
-    this.gopBytes = 0;
+    this.gop.clear();
     for (const sub of this.subscribers) {
       sub.sink.init(codec, path, bytes);
       sub.waitingForKeyframe = true;
@@ -64,14 +63,7 @@ export class StreamFanout {
 
   push(fragment: MediaFragment): void {
     if (!this.initSegment) return;
-    if (fragment.keyframe) {
-      this.gop = [];
-      this.gopBytes = 0;
-    }
-    if (fragment.keyframe || (this.gop.length > 0 && this.gopBytes < MAX_GOP_CACHE_BYTES)) {
-      this.gop.push(fragment.bytes);
-      this.gopBytes += fragment.bytes.length;
-    }
+    this.gop.add(fragment.bytes, fragment.keyframe);
     // Nobody watching (a camera that only records): the GOP above is all the work.
     if (this.subscribers.size === 0) return;
     for (const sub of this.subscribers) {
@@ -100,8 +92,7 @@ export class StreamFanout {
   /** The upstream ended: cached media is stale, late subscribers must wait for the next init. */
   reset(): void {
     this.initSegment = null;
-    this.gop = [];
-    this.gopBytes = 0;
+    this.gop.clear();
     for (const sub of this.subscribers) sub.waitingForKeyframe = true;
   }
 }

@@ -136,7 +136,7 @@ describe('evidence export', () => {
     const index = h.core.recordings.index;
     const extract = readFileSync(join(pkg, 'custody', 'audit-extract.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const inLedger = new Map(ledgerLines().map((e) => [e.seq, e]));
-    const cameras = manifest.cameras as Array<{ id: string; sourceSegments: Array<{ path: string; sha256: string; startUtc: string; endUtc: string; bytes: number; clockOffsetMs: number | null; inclusion: InclusionProof & { entrySeq: number } }> }>;
+    const cameras = manifest.cameras as Array<{ id: string; sourceSegments: Array<{ path: string; sha256: string; startUtc: string; endUtc: string; bytes: number; repaired: boolean; clockOffsetMs: number | null; inclusion: InclusionProof & { entrySeq: number } }> }>;
     const sources = cameras.flatMap((c) => c.sourceSegments);
     expect(sources.length).toBeGreaterThanOrEqual(10);
     for (const c of cameras) {
@@ -145,7 +145,7 @@ describe('evidence export', () => {
         const entry = extract.find((e) => e.seq === s.inclusion.entrySeq);
         expect(entry, s.path).toEqual(inLedger.get(s.inclusion.entrySeq));
         expect(entry).toMatchObject({ action: 'recording.minute', actor: 'system', subject: c.id });
-        expect(checkInclusion({ cameraId: c.id, path: s.path, sha256: s.sha256, startMs: Date.parse(s.startUtc), endMs: Date.parse(s.endUtc), bytes: s.bytes }, s.inclusion, entry), s.path).toBeNull();
+        expect(checkInclusion({ cameraId: c.id, path: s.path, sha256: s.sha256, startMs: Date.parse(s.startUtc), endMs: Date.parse(s.endUtc), bytes: s.bytes, repaired: s.repaired, clockOffsetMs: s.clockOffsetMs }, s.inclusion, entry), s.path).toBeNull();
         // How far its camera's clock had drifted when it closed, as the index measured it.
         expect(s.clockOffsetMs, s.path).toBe(index.byPath(s.path)!.clockOffsetMs);
       }
@@ -520,12 +520,32 @@ describe('custody that holds', () => {
     }
   });
 
+  it('refuses a segment whose clock drift or salvage its index was edited to say otherwise than its minute recorded', async () => {
+    const index = h.core.recordings.index;
+    const victim = index.segments(ids[0]!, range.fromMs, range.toMs)[1]!;
+    await waitFor('the victim’s minute sealed', () => !index.byId(victim.id)!.captureOpen || undefined, 120_000);
+    const db = new Database(join(h.dataDir, 'recordings.sqlite'));
+    try {
+      for (const [column, value] of [['clock_offset_ms', 3_599_000], ['repaired', victim.repaired ? 0 : 1]] as const) {
+        db.prepare(`UPDATE segments SET ${column} = ? WHERE id = ?`).run(value, victim.id);
+        const job = await finished(await h.api.startExport(request({ workingCopy: false })));
+        expect(job.error?.code, column).toBe('export.footage-unproven');
+        expect(job.error?.message, column).toContain(victim.path);
+        db.prepare('UPDATE segments SET clock_offset_ms = ?, repaired = ? WHERE id = ?').run(victim.clockOffsetMs, victim.repaired ? 1 : 0, victim.id);
+      }
+    } finally {
+      db.close();
+    }
+  }, 240_000);
+
   it('fails a package whose inclusion proofs or minute entries were edited, each with its own reason, even when the workstation signed it', () => {
     const flip = (hex: string) => `${hex[0] === '0' ? '1' : '0'}${hex.slice(1)}`;
     const source = (manifest: Record<string, any>) => manifest.cameras[0].sourceSegments[1];
     const cases: Record<string, [string[], (manifest: Record<string, any>, extract: Array<Record<string, any>>) => void]> = {
       'a hash of an inclusion path edited': [['custody-inclusion-invalid'], (m) => void (source(m).inclusion.auditPath[0] = flip(source(m).inclusion.auditPath[0]))],
       'a leaf index moved': [['custody-not-a-leaf'], (m) => void (source(m).inclusion.leafIndex += 1)],
+      'a source’s clock drift edited': [['custody-capture-details-differ'], (m) => void (source(m).clockOffsetMs = (source(m).clockOffsetMs ?? 0) + 3_600_000)],
+      'a source said to be closed by salvage': [['custody-capture-details-differ'], (m) => void (source(m).repaired = !source(m).repaired)],
       'the recorded hash of a source edited': [['custody-inclusion-invalid'], (m) => void (source(m).sha256 = flip(source(m).sha256))],
       'a source’s recorded times edited': [['custody-inclusion-invalid'], (m) => void (source(m).endUtc = new Date(Date.parse(source(m).endUtc) + 1_000).toISOString())],
       'a minute entry’s root edited': [['custody-entry-altered', 'custody-inclusion-invalid'], (m, x) => {

@@ -738,25 +738,25 @@ describe('someone with a recorder’s disk, while it is stopped (a reboot)', () 
     expect(job, 'the export of footage whose capture entry was written while the recorder was stopped').toMatchObject({ state: 'failed' });
   }, 400_000);
 
-  // HOLE (minor; the same on one machine): a segment's `clockOffsetMs` (how far the camera's clock
-  // had drifted) and `repaired` come from the recorder's index alone (custody-door.ts answer), bound
-  // by no ledger entry or leaf, and go into the manifest as the recorder's word. Someone with the
-  // recorder's disk rewrites them in recordings.sqlite, even while it runs, and the package says so
-  // and verifies: an export that says the camera's clock was an hour off, or that footage repaired
-  // after a crash was closed normally. (The verifier does not compare them with the answer either.)
-  it.fails('does not carry into a verified package a clock drift the recorder’s index was edited to say, which its ledger never recorded', async () => {
+  // FOUND AND FIXED: a segment's `clockOffsetMs` (how far the camera's clock had drifted) and
+  // `repaired` came from the recorder's index alone, bound by no ledger entry, so someone with the
+  // recorder's disk could make a verified package say the camera's clock was an hour off, or that
+  // footage salvaged after a crash closed normally. Its minute's entry now records both for each leaf.
+  it('refuses a clock drift the recorder’s index was edited to say, which its ledger never recorded', async () => {
     const { holder, rows } = await holderWithSealed(3, lastRestartAt);
     const row = rows.at(-2)!;
     const db = new Database(join(holder.dataDir, 'recordings.sqlite'));
     db.pragma('busy_timeout = 5000');
+    const before = db.prepare('SELECT clock_offset_ms FROM segments WHERE id = ?').get(row.id) as { clock_offset_ms: number | null };
     db.prepare('UPDATE segments SET clock_offset_ms = 3599000 WHERE id = ?').run(row.id);
-    db.close();
-    const window = windowOf(row);
-    const job = await exported(asked(window, 'ATT-CLOCK'));
-    expect(job.error).toBeUndefined();
-    const [source] = manifestOf(job.packagePath!).cameras[0].sourceSegments;
-    expect(await ws.api.verifyPackage({ path: job.packagePath! })).toMatchObject({ outcome: 'verified' });
-    expect(source.clockOffsetMs, 'the clock drift the package states').not.toBe(3_599_000);
+    try {
+      const job = await exported(asked(windowOf(row), 'ATT-CLOCK'));
+      expect(job).toMatchObject({ state: 'failed', error: { code: 'export.footage-unproven' } });
+      expect(job.error!.message).toContain(row.path);
+    } finally {
+      db.prepare('UPDATE segments SET clock_offset_ms = ? WHERE id = ?').run(before.clock_offset_ms, row.id);
+      db.close();
+    }
   }, 300_000);
 
   // FOUND AND FIXED: of two recorders' segments overlapping in time, the export kept the earlier-starting

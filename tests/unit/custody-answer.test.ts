@@ -54,6 +54,10 @@ describe('a recorder’s custody answer', () => {
     ['for another window', (a) => void (a.toMs += 1)],
     ['a segment’s hash changed (footage swapped, its index rewritten)', (a) => void (a.segments[1]!.sha256 = 'f'.repeat(64))],
     ['a segment’s times stretched', (a) => void (a.segments[0]!.endMs += 1)],
+    // What its minute's entry recorded besides the hash: its index edited on the recorder's disk.
+    ['a segment’s clock drift not what its minute recorded', (a) => void (a.segments[1]!.clockOffsetMs = 3_599_000)],
+    ['a drift measured said to be unmeasured', (a) => void delete a.segments[0]!.clockOffsetMs],
+    ['a segment closed by salvage said to be closed by ffmpeg', (a) => void delete a.segments[2]!.repaired],
     ['a segment outside the window', (a) => void (a.segments[2]!.startMs = a.toMs)],
     ['a segment named twice', (a) => void a.segments.push({ ...a.segments[0]! })],
     ['a capture entry changed (another root)', (a) => void (a.captureEntries[0]!.details!.root = '0'.repeat(64))],

@@ -30,11 +30,11 @@ function setup(dir = mkdtempSync(join(tmpdir(), 'wr-minutes-'))) {
   const store = new RecordingStore({ root, index, audit, logger: quiet });
   let n = 0;
   /** One closed segment of `cameraId` from startMs for 4 s, committed as the recorder does. */
-  const commit = async (cameraId: string, startMs: number) => {
+  const commit = async (cameraId: string, startMs: number, said: { repaired?: boolean; clockOffsetMs?: number | null } = {}) => {
     const file = `rrun-${String(n++).padStart(5, '0')}.ts`;
     mkdirSync(store.incomingDir(cameraId), { recursive: true });
     writeFileSync(join(store.incomingDir(cameraId), file), `footage ${cameraId} ${startMs}`);
-    return store.commit(cameraId, 'run', file, startMs, startMs + 4_000, false);
+    return store.commit(cameraId, 'run', file, startMs, startMs + 4_000, said.repaired ?? false, said.clockOffsetMs ?? null);
   };
   const minutes = () => ledger.list(1_000).filter((e) => e.action === 'recording.minute');
   const close = () => {
@@ -76,6 +76,22 @@ describe('capture hashes batched per camera per minute', () => {
     expect(minutes().map((e) => [e.subject, e.details!.minute, e.details!.count])).toEqual([['cam-a', '2026-12-02T07:13Z', 3], ['cam-a', '2026-12-02T07:14Z', 1], ['cam-b', '2026-12-02T07:13Z', 1]]);
     for (const s of [next, b]) expectProven(ledger, index, s.path);
     expect(ledger.list(1_000).some((e) => e.action === 'segment.closed')).toBe(false);
+    close();
+  });
+
+  it('records in the minute each leaf’s clock drift and which leaves were closed by salvage, and proves a row only as recorded', async () => {
+    const { ledger, index, store, commit, minutes, close } = setup();
+    const a = [await commit('cam-a', MINUTE0 + 10_000, { clockOffsetMs: 0 }), await commit('cam-a', MINUTE0 + 14_000, { clockOffsetMs: 1_500 }), await commit('cam-a', MINUTE0 + 18_000, { repaired: true })];
+    store.sealMinutes('cam-a');
+    expect(minutes()[0]!.details).toMatchObject({ clockOffsetsMs: [0, 1_500, null], repaired: [2] });
+    for (const s of a) expectProven(ledger, index, s.path);
+    const entry = minutes()[0]!;
+    const row = index.byPath(a[1]!.path)!;
+    expect(checkInclusion({ ...row, clockOffsetMs: 0 }, row.proof!, entry)).toMatchObject({ code: 'details-differ' });
+    expect(checkInclusion({ ...row, repaired: true }, row.proof!, entry)).toMatchObject({ code: 'details-differ' });
+    // A minute sealed before it recorded these says nothing of them: only its leaves are checked.
+    const { clockOffsetsMs: _o, repaired: _r, ...older } = entry.details!;
+    expect(checkInclusion({ ...row, clockOffsetMs: 0 }, row.proof!, { ...entry, details: older })).toBeNull();
     close();
   });
 
@@ -130,7 +146,9 @@ describe('capture hashes batched per camera per minute', () => {
 
   it('re-indexes lost rows proven by their minute’s root recomputed, and names footage that no longer gives it', async () => {
     const { dir, root, store, commit, close } = setup();
-    const segs = [await commit('cam-a', MINUTE0 + 10_000), await commit('cam-a', MINUTE0 + 14_000), await commit('cam-a', MINUTE0 + 18_000)];
+    // What the minute says of each leaf besides its hash comes back with it: a found file knows none of it.
+    const said = [{ clockOffsetMs: 0 }, { clockOffsetMs: -1_250 }, { clockOffsetMs: null, repaired: true }];
+    const segs = [await commit('cam-a', MINUTE0 + 10_000, said[0]), await commit('cam-a', MINUTE0 + 14_000, said[1]), await commit('cam-a', MINUTE0 + 18_000, said[2])];
     store.sealMinutes('cam-a');
     const other = [await commit('cam-b', MINUTE0 + 10_000), await commit('cam-b', MINUTE0 + 14_000)];
     store.sealMinutes('cam-b');
@@ -145,6 +163,7 @@ describe('capture hashes batched per camera per minute', () => {
     expect(report.indexed).toBe(5);
     expect(report.hashMismatches.sort()).toEqual(other.map((s) => s.path).sort());
     for (const s of segs) expectProven(again.ledger, again.index, s.path);
+    expect(segs.map((s) => again.index.byPath(s.path)).map((r) => [r!.clockOffsetMs, r!.repaired])).toEqual([[0, false], [-1_250, false], [null, true]]);
     for (const s of other) expect(again.index.byPath(s.path)).toMatchObject({ ledgerOffset: null, proof: null });
     again.close();
   });

@@ -77,6 +77,9 @@ describe('a site package (watchroom-evidence/2)', () => {
     ['the manifest’s answerSha256 is not the answer’s', ['custody-recorder-answer-mismatch'], { manifest: (m) => void (m.custody.recorders[0].answerSha256 = 'f'.repeat(64)) }],
     // Its inclusion path no longer leads to the minute's root from the changed hash either.
     ['a source’s SHA-256 in the manifest is not the one its recorder gave', ['custody-inclusion-invalid', 'custody-source-not-in-answer'], { manifest: (m) => void (m.cameras[0].sourceSegments[1].sha256 = 'e'.repeat(64)) }],
+    // The recorder's answer, and its minute's entry, say otherwise.
+    ['a source’s clock drift in the manifest is not what its minute recorded', ['custody-capture-details-differ'], { manifest: (m) => void (m.cameras[0].sourceSegments[1].clockOffsetMs = -3_599_000) }],
+    ['a source closed by salvage is said in the manifest to be closed normally', ['custody-capture-details-differ'], { manifest: (m) => void (m.cameras[0].sourceSegments[2].repaired = false) }],
     ['a source names a recorder with no custody in the package', ['custody-capture-missing', 'custody-source-not-in-answer'], { manifest: (m) => void (m.cameras[1].sourceSegments[0].recorder = 'rec-z') }],
     ['a recorder’s signature file is not in the package', ['custody-recorder-files-missing'], { custodyFiles: (id, f) => void (id === 'rec-b' && (f.signature = null)) }],
     ['the manifest points a recorder’s answer elsewhere', ['custody-recorder-files-missing'], { manifest: (m) => void (m.custody.recorders[0].answer = 'manifest.json') }],

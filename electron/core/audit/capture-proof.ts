@@ -16,13 +16,21 @@ import { canonicalJson } from '../canonical-json.js';
 import { leafHash, rootFromPath } from './merkle-tree.js';
 
 /** A segment as its leaf binds it. */
-export interface CapturedSegment {
+export interface LeafSegment {
   cameraId: string;
   path: string;
   sha256: string;
   startMs: number;
   endMs: number;
   bytes: number;
+}
+
+/** A segment as its leaf binds it, and what its minute's entry says of it besides. */
+export interface CapturedSegment extends LeafSegment {
+  /** Closed by salvage after its ffmpeg died, not by ffmpeg. */
+  repaired: boolean;
+  /** How far the camera's clock had drifted when it closed; null: not measured. */
+  clockOffsetMs: number | null;
 }
 
 /** Where a segment sits in its minute's tree: enough to recompute the root from the segment alone. */
@@ -44,6 +52,13 @@ export interface MinuteDetails {
   paths: string[];
   /** Sealed at start-up from an index that outlived a crash, the files hashed again first. */
   afterRestart?: true;
+  /**
+   * Each leaf's clock drift (null: not measured), in leaf order, and the leaves closed by salvage:
+   * what an export says of a segment besides its bytes and times is then the ledger's word, not
+   * the index's. Minutes sealed before these were written (2026-12-03) carry neither.
+   */
+  clockOffsetsMs?: Array<number | null>;
+  repaired?: number[];
 }
 
 export const MINUTE_MS = 60_000;
@@ -52,11 +67,24 @@ export const MINUTE_MS = 60_000;
 export const minuteOf = (endMs: number) => Math.floor(endMs / MINUTE_MS) * MINUTE_MS;
 export const minuteName = (minuteMs: number) => `${new Date(minuteMs).toISOString().slice(0, 16)}Z`;
 
-export const segmentLeaf = (s: CapturedSegment): Buffer =>
+export const segmentLeaf = (s: LeafSegment): Buffer =>
   leafHash(canonicalJson({ cameraId: s.cameraId, path: s.path, sha256: s.sha256, startMs: s.startMs, endMs: s.endMs, bytes: s.bytes }));
 
+/** What a minute's entry says of its leaves besides their leaf hashes. */
+export const minuteLeafDetails = (rows: readonly CapturedSegment[]): Pick<MinuteDetails, 'clockOffsetsMs' | 'repaired'> => {
+  const repaired = rows.flatMap((r, i) => (r.repaired ? [i] : []));
+  return { clockOffsetsMs: rows.map((r) => r.clockOffsetMs), ...(repaired.length ? { repaired } : {}) };
+};
+
+/** What a minute's entry says of leaf `i` besides its hash; null when the entry predates saying it. */
+export function leafDetailsOf(d: Partial<MinuteDetails>, i: number): Pick<CapturedSegment, 'repaired' | 'clockOffsetMs'> | null {
+  if (!Array.isArray(d.clockOffsetsMs)) return null;
+  const offset = d.clockOffsetsMs[i];
+  return { repaired: Array.isArray(d.repaired) && d.repaired.includes(i), clockOffsetMs: typeof offset === 'number' ? offset : null };
+}
+
 /** Why a minute entry does not prove a segment, with its proof. */
-export type ProofFailure = { code: 'not-a-leaf' | 'path-wrong'; message: string };
+export type ProofFailure = { code: 'not-a-leaf' | 'path-wrong' | 'details-differ'; message: string };
 
 /**
  * Null when `entry` is the `recording.minute` of the segment's camera naming it at the proof's leaf
@@ -71,6 +99,11 @@ export function checkInclusion(seg: CapturedSegment, proof: InclusionProof, entr
   const root = path && d.count === proof.treeSize ? rootFromPath(segmentLeaf(seg), proof.leafIndex, proof.treeSize, path) : null;
   if (!root || root.toString('hex') !== d.root) {
     return { code: 'path-wrong', message: `The inclusion path of ${seg.path} does not lead from its recorded hash, times and size to the root of audit entry ${entry.seq} (the capture of ${String(d.minute)}).` };
+  }
+  const said = leafDetailsOf(d, proof.leafIndex);
+  if (said && (said.clockOffsetMs !== seg.clockOffsetMs || said.repaired !== seg.repaired)) {
+    const told = (x: Pick<CapturedSegment, 'repaired' | 'clockOffsetMs'>) => `clock offset ${x.clockOffsetMs ?? 'not measured'}${x.clockOffsetMs === null ? '' : ' ms'}, ${x.repaired ? 'closed by salvage' : 'closed by ffmpeg'}`;
+    return { code: 'details-differ', message: `${seg.path} is said to have ${told(seg)}; audit entry ${entry.seq} (the capture of ${String(d.minute)}) recorded ${told(said)}.` };
   }
   return null;
 }

@@ -37,6 +37,8 @@ const sourceSegmentSchema = z.looseObject({
   startUtc: z.string().optional(),
   endUtc: z.string().optional(),
   bytes: z.number().optional(),
+  repaired: z.boolean().optional(),
+  clockOffsetMs: z.number().nullable().optional(),
   inclusion: z.looseObject({ entrySeq: z.number(), leafIndex: z.number(), treeSize: z.number(), auditPath: z.array(z.string()) }).optional(),
 });
 
@@ -377,8 +379,8 @@ function checkSourceInclusion(cameraId: string, s: z.infer<typeof sourceSegmentS
   if (!entry || entry.action !== 'recording.minute') {
     return fail('custody-capture-missing', `${s.path} is not a leaf of any capture entry in ${where.name} (it names entry ${proof.entrySeq}, which ${where.short} does not hold as a minute's capture): nothing proves it unchanged since it was recorded.`, where.file);
   }
-  const segment = { cameraId, path: s.path, sha256: s.sha256, startMs: Date.parse(s.startUtc ?? ''), endMs: Date.parse(s.endUtc ?? ''), bytes: s.bytes ?? Number.NaN };
+  const segment = { cameraId, path: s.path, sha256: s.sha256, startMs: Date.parse(s.startUtc ?? ''), endMs: Date.parse(s.endUtc ?? ''), bytes: s.bytes ?? Number.NaN, repaired: s.repaired === true, clockOffsetMs: s.clockOffsetMs ?? null };
   if (![segment.startMs, segment.endMs, segment.bytes].every(Number.isFinite)) return fail('custody-inclusion-invalid', `${s.path} lacks the times or size its capture leaf binds, so its inclusion path cannot be checked.`, MANIFEST);
   const why = checkInclusion(segment, proof, entry);
-  if (why) fail(why.code === 'not-a-leaf' ? 'custody-not-a-leaf' : 'custody-inclusion-invalid', why.message, where.file);
+  if (why) fail(({ 'not-a-leaf': 'custody-not-a-leaf', 'path-wrong': 'custody-inclusion-invalid', 'details-differ': 'custody-capture-details-differ' } as const)[why.code], why.message, where.file);
 }

@@ -165,7 +165,7 @@ function checkSegments(answer: CustodyAnswer, entries: Map<number, AuditEntry>, 
     const entry = entries.get(s.captureSeq);
     if (!entry) throw fail(`the capture entry of ${s.path} is missing`);
     if (s.inclusion) {
-      const wrong = checkInclusion(s, s.inclusion, entry);
+      const wrong = checkInclusion({ ...s, repaired: s.repaired === true, clockOffsetMs: s.clockOffsetMs ?? null }, s.inclusion, entry);
       if (wrong) throw fail(wrong.message);
     } else if (entry.action !== 'segment.closed' || entry.details?.path !== s.path || entry.details?.sha256 !== s.sha256) {
       throw fail(`${s.path} is not what its capture entry ${entry.seq} recorded`);

@@ -13,14 +13,14 @@ import { canonicalJson } from '../canonical-json.js';
 import type { SigningKey } from '../evidence/signing-key.js';
 import { utcStamp } from '../evidence/package-files.js';
 import type { Audit } from './recording-store.js';
-import type { CapturedSegment } from '../audit/capture-proof.js';
+import type { LeafSegment } from '../audit/capture-proof.js';
 import type { FreeSpaceFloor, RetentionPolicy } from './retention.js';
 
 export const RECEIPTS_DIR = 'deletion-receipts';
 export const RECEIPT_FORMAT = 'watchroom-deletion-receipt/1';
 
 /** A segment one pass deleted, with the ledger entry that says so. */
-export interface DeletedSegment extends CapturedSegment {
+export interface DeletedSegment extends LeafSegment {
   reason: string;
   /** Its segment.deleted entry (null only where a caller keeps no ledger, as some tests do). */
   ledgerSeq: number | null;

@@ -13,7 +13,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MINUTE_MS, minuteName, minuteOf, segmentLeaf, type MinuteDetails } from '../audit/capture-proof.js';
+import { MINUTE_MS, minuteLeafDetails, minuteName, minuteOf, segmentLeaf, type MinuteDetails } from '../audit/capture-proof.js';
 import { inclusionPath, treeHash } from '../audit/merkle-tree.js';
 import { sha256File } from './file-hash.js';
 import type { AuditAction } from '../../../shared/audit-actions.js';
@@ -46,7 +46,7 @@ export function sealMinutesOf(index: SegmentIndex, audit: Audit, segments: reado
 
 function sealMinute(index: SegmentIndex, audit: Audit, cameraId: string, minute: number, rows: readonly SegmentRow[], afterRestart: boolean): void {
   const leaves = rows.map(segmentLeaf);
-  const details: MinuteDetails = { minute: minuteName(minute), count: rows.length, root: treeHash(leaves).toString('hex'), paths: rows.map((r) => r.path), ...(afterRestart ? { afterRestart: true as const } : {}) };
+  const details: MinuteDetails = { minute: minuteName(minute), count: rows.length, root: treeHash(leaves).toString('hex'), paths: rows.map((r) => r.path), ...minuteLeafDetails(rows), ...(afterRestart ? { afterRestart: true as const } : {}) };
   // Ledger first, as for a single segment: a row then never points at an entry that is not there.
   const entry = audit('recording.minute', cameraId, { ...details });
   if (!entry) return index.closeUnproven(rows.map((r) => r.id));

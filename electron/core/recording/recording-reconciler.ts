@@ -17,7 +17,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { basename, dirname, join } from 'node:path';
 import type { RecordingCheck } from '../../../shared/api.js';
-import { segmentLeaf, type CaptureEntry, type CapturedSegment, type MinuteDetails } from '../audit/capture-proof.js';
+import { leafDetailsOf, segmentLeaf, type CaptureEntry, type LeafSegment, type MinuteDetails } from '../audit/capture-proof.js';
 import { inclusionPath, treeHash } from '../audit/merkle-tree.js';
 import type { Logger } from '../logger.js';
 import { sha256File } from './file-hash.js';
@@ -146,7 +146,7 @@ function proveFound(found: readonly NewSegment[], captured: ReadonlyMap<string, 
   }
   for (const { entry, offset } of minutes.values()) {
     const d = entry.details as unknown as MinuteDetails;
-    const leaves: CapturedSegment[] = [];
+    const leaves: LeafSegment[] = [];
     for (const path of d.paths) {
       const leaf = byPath.get(path) ?? index.byPath(path);
       if (leaf) leaves.push(leaf);
@@ -158,7 +158,8 @@ function proveFound(found: readonly NewSegment[], captured: ReadonlyMap<string, 
       mismatches.push(...mine);
       continue;
     }
-    d.paths.forEach((path, i) => byPath.has(path) && proven.set(path, { ledgerOffset: offset, proof: { leafIndex: i, treeSize: d.paths.length, auditPath: inclusionPath(hashes, i).map((h) => h.toString('hex')) } }));
+    // What the entry says of each leaf besides its hash is restored with it (a found file knows none of it).
+    d.paths.forEach((path, i) => byPath.has(path) && proven.set(path, { ledgerOffset: offset, proof: { leafIndex: i, treeSize: d.paths.length, auditPath: inclusionPath(hashes, i).map((h) => h.toString('hex')) }, ...leafDetailsOf(d, i) }));
   }
   return found.map((f) => ({ ...f, ...proven.get(f.path) }));
 }

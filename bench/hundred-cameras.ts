@@ -8,8 +8,9 @@
  *                                 --baseline /path/to/other/checkout]
  *
  * Per phase: Node (the host process alone) and ffmpeg (its children) CPU per camera, the replay
- * server's CPU, the machine's busy share (/proc/stat, every process on it), ledger bytes per
- * camera-day (the ledger's growth over the window, extrapolated); over both phases, the frames in the
+ * server's CPU, the machine's busy share (/proc/stat, every process on it); over both phases, ledger
+ * bytes per camera-day (its growth extrapolated: a window shorter than a minute catches all of a
+ * minute's capture entries or none, so only the span of both counts) and the frames in the
  * segments recorded against the frames the cameras sent.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -88,13 +89,12 @@ interface Window {
   hostThreads: ReturnType<typeof threadCpuSeconds>;
   server: number;
   machine: { busy: number; total: number };
-  ledgerBytes: number;
   restarts: number;
   recording: number;
   at: number;
 }
 
-async function snapshot(host: HostProcess, serverPid: number, ledger: string): Promise<Window> {
+async function snapshot(host: HostProcess, serverPid: number): Promise<Window> {
   const streams = await host.call('listStreams');
   const restarts = streams.reduce((n, s) => n + s.health.restarts, 0);
   const tree = treeCpuSeconds(host.child.pid!);
@@ -104,7 +104,6 @@ async function snapshot(host: HostProcess, serverPid: number, ledger: string): P
     hostThreads: threadCpuSeconds(host.child.pid!),
     server: treeCpuSeconds(serverPid).root,
     machine: machineTicks(),
-    ledgerBytes: statSync(ledger).size,
     restarts,
     recording: streams.filter((s) => s.state === 'live' && s.recording?.state === 'recording').length,
     at: performance.now(),
@@ -112,16 +111,15 @@ async function snapshot(host: HostProcess, serverPid: number, ledger: string): P
 }
 
 /** One measured window: CPU in % of one core, per camera where it scales with cameras. */
-async function measure(host: HostProcess, serverPid: number, ledger: string) {
-  const before = await snapshot(host, serverPid, ledger);
+async function measure(host: HostProcess, serverPid: number) {
+  const before = await snapshot(host, serverPid);
   await sleep(seconds * 1000);
-  const after = await snapshot(host, serverPid, ledger);
+  const after = await snapshot(host, serverPid);
   const elapsed = (after.at - before.at) / 1000;
   const pct = (cpuSeconds: number) => (cpuSeconds / elapsed) * 100;
   const node = pct(after.hostNode - before.hostNode);
   const ffmpeg = pct(after.hostTree - after.hostNode - (before.hostTree - before.hostNode));
   const server = pct(after.server - before.server);
-  const ledgerBytes = after.ledgerBytes - before.ledgerBytes;
   return {
     seconds: round(elapsed, 1),
     nodePercent: round(node),
@@ -137,8 +135,6 @@ async function measure(host: HostProcess, serverPid: number, ledger: string) {
     replayServerPercent: round(server),
     replayServerPercentPerCamera: round(server / count, 3),
     machineBusyPercentOfAllCores: round(((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * 100, 1),
-    ledgerBytes,
-    ledgerBytesPerCameraDay: Math.round((ledgerBytes / count) * (DAY_SECONDS / elapsed)),
   };
 }
 
@@ -213,16 +209,18 @@ async function measureBuild(serverInfo: { pid: number; port: number }, cli: stri
     const allRecordingAfterSeconds = await waitFor(`all ${count} cameras live and recording`, async () => (await recordingNow()) === count && round((performance.now() - startedAt) / 1000, 1), 180_000, 1_000).catch(() => null);
     await sleep(warmupMs);
     const firstWindowAt = Date.now();
-    const unwatched = await measure(host, serverInfo.pid, ledger);
+    const ledgerAtStart = statSync(ledger).size;
+    const unwatched = await measure(host, serverInfo.pid);
 
     const cameras = (await host.call('listCameras')).slice(0, watchedCount);
     viewers.push(...cameras.map((c) => new LiveClient(host.url.origin, c.id, host.token)));
     await waitFor('every viewer receiving', () => viewers.every((v) => v.fragmentsSinceInit().length > FPS), 120_000).catch(() => undefined);
     await sleep(Math.min(warmupMs, 5_000));
     const fragmentsBefore = viewers.reduce((n, v) => n + v.fragments.length, 0);
-    const watched = await measure(host, serverInfo.pid, ledger);
+    const watched = await measure(host, serverInfo.pid);
     const viewerFrames = viewers.reduce((n, v) => n + v.fragments.length, 0) - fragmentsBefore;
     const lastWindowEnd = Date.now();
+    const ledgerBytes = statSync(ledger).size - ledgerAtStart;
 
     // Let the segments open at the end close, then count what the windows hold.
     await sleep(8_000);
@@ -236,6 +234,7 @@ async function measureBuild(serverInfo: { pid: number; port: number }, cli: stri
         viewerFramesReceived: viewerFrames,
         viewerFramesExpected: Math.round(watched.seconds * FPS * watchedCount),
       },
+      ledger: { bytes: ledgerBytes, seconds: round((lastWindowEnd - firstWindowAt) / 1000, 1), bytesPerCameraDay: Math.round((ledgerBytes / count) * ((DAY_SECONDS * 1000) / (lastWindowEnd - firstWindowAt))) },
       recording: recordedFrames(join(dataDir, 'recordings'), firstWindowAt, lastWindowEnd),
     };
   } finally {

@@ -43,7 +43,7 @@ import { checkDeletionReceipt } from '../core/recording/receipt-check.js';
 import { checkReport } from '../core/oversight/report-check.js';
 import { keyFingerprint } from '../core/evidence/signing-key.js';
 import { trustedFingerprints } from '../core/evidence/trusted-keys.js';
-import { printable, printableJson } from './printable.js';
+import { printable, printableJson } from '../core/printable.js';
 
 const USAGE = [
   'Usage: watchroom-verify PACKAGE [--trust KEY.pem ...] [--data DIR] [--json]',

@@ -10,12 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINTS_FILE } from '../../electron/core/audit/ledger-checkpoints.js';
 import { createCore, type Core } from '../../electron/core/core.js';
+import { openPostgresDirectory } from '../../electron/core/directory/postgres-directory.js';
+import type { Logger } from '../../electron/core/logger.js';
 import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 let cluster: TestPostgres;
 let url: string;
 const NODE = 'ws-anchor';
+const silent: Logger = { log: () => undefined };
 
 beforeAll(async () => {
   cluster = await startTestPostgres();
@@ -56,6 +59,22 @@ describe('ledger checkpoints copied into the site directory', () => {
     await expect(cluster.query(url, 'UPDATE ledger_checkpoints SET checkpoint = $1', [{ seq: 1 }])).rejects.toThrow(/append-only/);
     await expect(cluster.query(url, 'DELETE FROM ledger_checkpoints')).rejects.toThrow(/append-only/);
     await expect(cluster.query(url, 'TRUNCATE ledger_checkpoints')).rejects.toThrow(/append-only/);
+  });
+
+  it('gives an export the copies around a stretch of the ledger: those in it and the last before it, oldest first', async () => {
+    const directory = openPostgresDirectory(url, silent);
+    try {
+      const anchor = directory.site!.checkpointsOf(NODE);
+      const all = (await anchor.all()).map((c) => c!.seq);
+      expect(all.length).toBeGreaterThanOrEqual(3);
+      const [a, b, c] = all;
+      expect((await anchor.around(b!, c!)).map((x) => x!.seq)).toEqual([a, b, c]);
+      expect((await anchor.around(b! + 1, c!)).map((x) => x!.seq)).toEqual([b, c]);
+      expect((await anchor.around(0, a!)).map((x) => x!.seq)).toEqual([a]);
+      expect((await anchor.around(0, Number.MAX_SAFE_INTEGER)).map((x) => x!.seq)).toEqual(all);
+    } finally {
+      await directory.close();
+    }
   });
 
   it('finds a clean ledger clean at the next start', async () => {

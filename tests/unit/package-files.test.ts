@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatSums, mediaName, parseSums, readableName } from '../../electron/core/evidence/package-files.js';
-import { printable, printableJson } from '../../electron/cli/printable.js';
+import { printable, printableJson } from '../../electron/core/printable.js';
 
 describe('package file names', () => {
   it('keep names in any script readable, and never let two cameras or two clips share a name', () => {

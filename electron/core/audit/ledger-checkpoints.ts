@@ -87,6 +87,11 @@ export interface CheckpointAnchor {
   add(checkpoints: readonly Checkpoint[]): Promise<void>;
   /** Every copy, oldest first; one that is not a checkpoint is null in its place. */
   all(): Promise<Array<Checkpoint | null>>;
+  /**
+   * The copies of entries fromSeq…toSeq and the last one before fromSeq, oldest first (as all()):
+   * what an export checks a stretch of a ledger against, without reading a year of copies.
+   */
+  around(fromSeq: number, toSeq: number): Promise<Array<Checkpoint | null>>;
 }
 
 export interface CheckpointOptions {

@@ -45,5 +45,15 @@ export function directoryCheckpoints(db: Db, nodeId: string): CheckpointAnchor {
       const rows = await db.query<{ checkpoint: unknown }>('SELECT checkpoint FROM ledger_checkpoints WHERE node_id = $1 ORDER BY seq', [nodeId]);
       return rows.map((r) => parseCheckpoint(JSON.stringify(r.checkpoint)));
     },
+    async around(fromSeq, toSeq) {
+      const rows = await db.query<{ checkpoint: unknown }>(
+        `SELECT checkpoint FROM (
+           SELECT seq, checkpoint FROM ledger_checkpoints WHERE node_id = $1 AND seq BETWEEN $2 AND $3
+           UNION ALL (SELECT seq, checkpoint FROM ledger_checkpoints WHERE node_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT 1)
+         ) AS c ORDER BY seq`,
+        [nodeId, fromSeq, toSeq],
+      );
+      return rows.map((r) => parseCheckpoint(JSON.stringify(r.checkpoint)));
+    },
   };
 }

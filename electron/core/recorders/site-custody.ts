@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
+import { printable } from '../printable.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import { checkChainRun } from '../audit/chain-run.js';
 import type { Checkpoint, CheckpointAnchor } from '../audit/ledger-checkpoints.js';
@@ -48,10 +49,18 @@ const unreachable = (recorderId: string, why: string) =>
   new WatchroomError('export.recorder-unreachable', `Recorder ${recorderId} holds footage of this export but cannot give it now (${why}). Nothing was exported; try again when it is back.`);
 const invalid = (recorderId: string, why: string) => new WatchroomError('export.recorder-custody-invalid', `Recorder ${recorderId} answered for its footage with something that does not hold: ${why}. Nothing was exported.`);
 
-/** The recorder's refusal in its own words when it gave a code this side knows (footage unproven, ledger busy). */
-function refusalOf(recorderId: string, status: number, text: string): WatchroomError {
+const REFUSAL_CHARS = 500;
+
+/**
+ * The recorder's refusal when it gave a code this side knows (footage unproven, ledger busy): its
+ * words quoted as its own, shortened, control characters shown as escapes. Shown bare, a stand-in at
+ * its address could speak in the workstation's voice (or repaint the line on a terminal).
+ */
+export function refusalOf(recorderId: string, status: number, text: string): WatchroomError {
   const m = /^(export\.footage-unproven|export\.audit-unavailable): (.*)$/s.exec(text);
-  return m ? new WatchroomError(m[1] as 'export.footage-unproven', m[2]!.slice(0, 1000)) : unreachable(recorderId, `it answered ${status}`);
+  if (!m) return unreachable(recorderId, `it answered ${status}`);
+  const said = m[2]!.length > REFUSAL_CHARS ? `${m[2]!.slice(0, REFUSAL_CHARS)}…` : m[2]!;
+  return new WatchroomError(m[1] as 'export.footage-unproven', `Recorder ${recorderId} refused: “${printable(said)}” Nothing was exported.`);
 }
 
 export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
@@ -76,7 +85,7 @@ export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
     if (res.statusCode !== 200) throw refusalOf(q.recorderId, res.statusCode ?? 0, bytes.toString('utf8'));
     const signature = Buffer.from(String(res.headers[CUSTODY_SIGNATURE_HEADER] ?? ''), 'base64');
     const checked = checkCustodyAnswer(bytes, signature, recorder.publicKeyPem, q);
-    const copies = (await deps.checkpointsOf(q.recorderId).all()).filter((c) => c !== null);
+    const copies = (await copiesAround(deps.checkpointsOf(q.recorderId), checked)).filter((c) => c !== null);
     checkAnchors(copies, q.recorderId, checked);
     const fixed = new Map(copies.map((c) => [c.seq, c.hash]));
     const chainRuns = await checkChains(q.recorderId, checked, fixed, (from, to) => request(q.recorderId, recorder.url, `/custody/chain?fromSeq=${from}&toSeq=${to}`, signal));
@@ -94,6 +103,14 @@ export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
       }
     },
   };
+}
+
+/** The directory's copies an answer is checked against: from the last before its first entry to its last anchor. */
+function copiesAround(copies: CheckpointAnchor, { answer, anchorOf }: CheckedCustody): Promise<Array<Checkpoint | null>> {
+  const entries = [...answer.captureEntries, ...answer.takeovers].map((e) => e.seq);
+  const anchors = [...anchorOf.values()].map((a) => a.seq);
+  if (!entries.length) return Promise.resolve([]);
+  return copies.around(Math.min(...entries), Math.max(...anchors, ...entries));
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Text from a package shown on a terminal: a case reference holding escape codes could move the
- * cursor and paint "VERIFIED" over "FAILED", and bidirectional overrides can reorder what is read.
+ * Text from a package or another process, shown on a terminal or in the UI: a case reference holding
+ * escape codes could move the cursor and paint "VERIFIED" over "FAILED", and bidirectional overrides
+ * can reorder what is read.
  * Every control character (C0, DEL, C1) and every bidi control is shown as a visible \u{…} escape.
  */
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

@@ -4,9 +4,9 @@ import { openRegular } from '../regular-file.js';
 const CHUNK_BYTES = 1 << 20;
 
 /**
- * Read buffers kept between hashes. A recorder hashes a segment per camera every few seconds; a
- * fresh megabyte each time is memory outside V8's heap that V8 counts towards its next full
- * collection, and at a hundred cameras those collections were the recorder's largest cost
+ * Read buffers kept between hashes. A recorder hashes a segment per camera every few seconds, and a
+ * fresh megabyte each time is memory outside V8's heap that V8 counts towards collecting: garbage
+ * collection was the largest part of what a hundred recorded cameras cost Node
  * (bench:hundred-cameras). A buffer is lent to one hash at a time.
  */
 const spare: Buffer[] = [];

@@ -186,7 +186,17 @@ export const verificationReportSchema = z.object({
   caseReference: z.string().nullable(),
   signer: z.object({ fingerprint: z.string().nullable(), trusted: z.boolean() }),
   /** A site package's recorders, each vouching for the footage it recorded with its own key (none in a one-machine package). */
-  custodySigners: z.array(z.object({ recorderId: z.string(), fingerprint: z.string().nullable(), trusted: z.boolean() })).default([]),
+  custodySigners: z
+    .array(
+      z.object({
+        recorderId: z.string(),
+        fingerprint: z.string().nullable(),
+        trusted: z.boolean(),
+        /** Verified on a site that admitted this recorder with this key: whether its answer's anchors are the directory's copies. Absent when not asked. */
+        heldByDirectory: z.boolean().optional(),
+      }),
+    )
+    .default([]),
   /** Files listed in SHA256SUMS whose hash was checked and found right. */
   filesChecked: z.number(),
   failures: z.array(

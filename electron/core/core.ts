@@ -178,7 +178,7 @@ export function createCore(options: CoreOptions): Core {
     logger,
     appVersion: options.appVersion,
     camera: cameras.describe,
-    ...(site?.role === 'workstation' ? { site: { nodeId: site.nodeId, sources: site.exportSources } } : {}),
+    ...(site?.role === 'workstation' ? { site: { nodeId: site.nodeId, sources: site.exportSources, anchors: (id, fingerprint) => (site.trust.admittedRecorder(id, fingerprint) ? siteTables(directory).checkpointsOf(id) : null) } } : {}),
     onExport: (job) => emit({ type: 'export.progress', job }),
     masks: masks.current,
     ...(options.maxReceivedFileBytes ? { maxReceivedFileBytes: options.maxReceivedFileBytes } : {}),

@@ -112,7 +112,8 @@ describe('exports on a site', () => {
     expect(served?.details).toMatchObject({ forNode: 'ws-1', answerSha256 });
 
     // The recorders' keys are trusted because the site admitted them (their fingerprints compared then); nobody imported them.
-    expect(await ws.api.verifyPackage({ path: first })).toMatchObject({ outcome: 'verified', failures: [], custodySigners: [{ recorderId: holder.id, trusted: true }] });
+    // On the site that admitted the recorder, its answer is held to the directory's copies of its checkpoints too.
+    expect(await ws.api.verifyPackage({ path: first })).toMatchObject({ outcome: 'verified', failures: [], custodySigners: [{ recorderId: holder.id, trusted: true, heldByDirectory: true }] });
     expect(await ws.api.listTrustedKeys()).toEqual(expect.arrayContaining([{ fingerprint: holder.fingerprint, own: false, siteNode: holder.id }]));
     expect(execFileSync(process.execPath, [VERIFY_CLI, first, '--data', ws.dataDir], { encoding: 'utf8' })).toContain(holder.id);
     expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: first, encoding: 'utf8' })).not.toMatch(/FAILED/);

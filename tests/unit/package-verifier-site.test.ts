@@ -7,12 +7,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { VerificationReport } from '../../shared/evidence.js';
+import type { Checkpoint, CheckpointAnchor } from '../../electron/core/audit/ledger-checkpoints.js';
 import { verifyPackage } from '../../electron/core/evidence/package-verifier.js';
+import { recorderCustodyFiles } from '../../electron/core/evidence/package-files.js';
 import { sitePackages, type Bend } from '../fixtures/site-package.js';
 
 const root = mkdtempSync(join(tmpdir(), 'watchroom-site-package-'));
@@ -42,6 +44,49 @@ describe('a site package (watchroom-evidence/2)', () => {
     ]);
     // Two masters, manifest, extract, signer key, and three custody files per recorder.
     expect(report.filesChecked).toBe(11);
+  });
+
+  describe('verified on the site that admitted its recorders', () => {
+    /** The anchors a recorder's answer in the package names: what an honest directory holds of it. */
+    const anchorsIn = (dir: string, recorderId: string): Checkpoint[] => JSON.parse(readFileSync(join(dir, recorderCustodyFiles(recorderId).answer), 'utf8')).anchors;
+    /** A directory holding these copies of one recorder's checkpoints. */
+    const directoryOf = (copies: Checkpoint[]): CheckpointAnchor => ({
+      seqs: async () => new Set(copies.map((c) => c.seq)),
+      add: async () => undefined,
+      all: async () => copies,
+      around: async (from, to) => {
+        const before = copies.filter((c) => c.seq < from).at(-1);
+        return [...(before ? [before] : []), ...copies.filter((c) => c.seq >= from && c.seq <= to)];
+      },
+    });
+    const onSite = (dir: string, bend: (recorderId: string, copies: Checkpoint[]) => Checkpoint[] = (_id, c) => c) => (recorderId: string, fingerprint: string) =>
+      keys.recorders[recorderId]?.fingerprint === fingerprint ? directoryOf(bend(recorderId, anchorsIn(dir, recorderId))) : null;
+
+    it('says each recorder’s anchors are the directory’s copies', async () => {
+      const dir = site();
+      const report = await verifyPackage(dir, allReal, onSite(dir));
+      expect(report).toMatchObject({ outcome: 'verified', failures: [] });
+      expect(report.custodySigners.map((s) => [s.recorderId, s.heldByDirectory])).toEqual([['rec-a', true], ['rec-b', true]]);
+    });
+
+    it.each([
+      ['its anchor is not among the directory’s copies', (_id: string, _c: Checkpoint[]) => []],
+      ['the directory’s copy of its anchor is of another chain (another hash at that entry)', (_id: string, c: Checkpoint[]) => c.map((x) => ({ ...x, hash: 'f'.repeat(64) }))],
+      ['the directory holds a shutdown checkpoint just before its capture entry', (_id: string, c: Checkpoint[]) => [{ ...c[0]!, seq: 0, shutdown: true } as Checkpoint, ...c]],
+    ])('fails when %s', async (_what, bend) => {
+      const dir = site();
+      const report = await verifyPackage(dir, allReal, onSite(dir, (id, copies) => (id === 'rec-b' ? bend(id, copies) : copies)));
+      expect(report).toMatchObject({ ok: false, outcome: 'failed' });
+      expect(codes(report)).toEqual(['custody-recorder-anchor-unheld']);
+      expect(report.custodySigners.map((s) => [s.recorderId, s.heldByDirectory])).toEqual([['rec-a', true], ['rec-b', false]]);
+    });
+
+    it('does not hold to this site’s directory a recorder it did not admit with that key (a package of another site)', async () => {
+      const dir = site({ recorderKeys: { 'rec-a': keys.forger } });
+      const report = await verifyPackage(dir, new Set([...allReal, keys.forger.fingerprint]), onSite(dir));
+      expect(report).toMatchObject({ outcome: 'verified', failures: [] });
+      expect(report.custodySigners.map((s) => [s.recorderId, s.heldByDirectory])).toEqual([['rec-a', undefined], ['rec-b', true]]);
+    });
   });
 
   it('is intact but not verified when one recorder’s key is not trusted here, and watchroom-verify exits 3 naming it', async () => {

@@ -21,6 +21,7 @@ import type { SegmentIndex } from '../recording/segment-index.js';
 import { ExportJobs } from './export-jobs.js';
 import { MANIFEST } from './package-files.js';
 import { verifyPackage, whyNotAPackage } from './package-verifier.js';
+import type { SiteAnchors } from './recorder-custody-check.js';
 import type { SigningKey } from './signing-key.js';
 import { keysDir } from './workstation-key.js';
 import { importTrustedKey, trustedFingerprints, trustedKeys } from './trusted-keys.js';
@@ -45,8 +46,11 @@ export interface EvidenceDeps {
   onExport(job: ExportJob): void;
   /** Largest file accepted into <data>/received/ (default MAX_RECEIVED_FILE_BYTES). */
   maxReceivedFileBytes?: number;
-  /** A site's workstation: its exports' footage comes from the site's recorders, who vouch for it. */
-  site?: { nodeId: string; sources: ExportSources };
+  /**
+   * A site's workstation: its exports' footage comes from the site's recorders, who vouch for it; a
+   * package they vouched for is verified against the directory's copies of their checkpoints.
+   */
+  site?: { nodeId: string; sources: ExportSources; anchors: SiteAnchors };
   // Privacy masks (issue 12, point 1)
   /** A camera's current privacy masks (null: none), burned into what its exports carry. */
   masks(cameraId: string): Promise<AppliedMasks | null>;
@@ -270,7 +274,7 @@ function packageHandlers(deps: EvidenceDeps, folders: ReturnType<typeof verifiab
       // Nothing to verify, so nothing for the ledger: a sentence, as for any other wrong choice.
       const notPackage = await whyNotAPackage(folder, folders.shown(folder, path));
       if (notPackage) throw new WatchroomError('evidence.not-a-package', notPackage);
-      const report = await verifyPackage(folder, trustedFingerprints(keysDir(deps.dataDir)));
+      const report = await verifyPackage(folder, trustedFingerprints(keysDir(deps.dataDir)), deps.site?.anchors);
       ctx.record(report.caseReference ?? path, await verificationDetails(report, 'app'));
       return report;
     },

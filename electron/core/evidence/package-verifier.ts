@@ -23,7 +23,7 @@ import { sha256File } from '../recording/file-hash.js';
 import { NotRegularFileError, readRegular } from '../regular-file.js';
 import { NODE_ID } from '../recorders/node-id.js';
 import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, MANIFEST_FORMAT_SITE, SIGNER_KEY, SUMS, SUMS_SIG, parseSums, recorderCustodyFiles } from './package-files.js';
-import { checkRecorderCustody, recorderCustodySchema } from './recorder-custody-check.js';
+import { checkRecorderCustody, recorderCustodySchema, type SiteAnchors } from './recorder-custody-check.js';
 import { keyFingerprint, verifySignature } from './signing-key.js';
 
 /**
@@ -151,7 +151,8 @@ interface Checking {
   fail: Fail;
 }
 
-export async function verifyPackage(dir: string, trusted: ReadonlySet<string>): Promise<VerificationReport> {
+/** `site`: verifying on a site, whose directory holds its recorders' checkpoints (recorder-custody-check.ts). */
+export async function verifyPackage(dir: string, trusted: ReadonlySet<string>, site?: SiteAnchors): Promise<VerificationReport> {
   const failures: VerificationFailure[] = [];
   const fail: Fail = (code, message, file) => void failures.push({ code, message, ...(file ? { file } : {}) });
   let signer: VerificationReport['signer'] = { fingerprint: null, trusted: false };
@@ -180,7 +181,7 @@ export async function verifyPackage(dir: string, trusted: ReadonlySet<string>): 
   filesChecked = await checkListedFiles(pkg, sums.entries, manifest);
   signer = await checkSignature(pkg, sums.bytes, trusted);
   if (manifest) checkManifestAgainstPackage(pkg, manifest, sums.entries, signer);
-  const recorders = manifest?.format === MANIFEST_FORMAT_SITE ? await checkRecorderCustody(pkg, manifest, trusted) : null;
+  const recorders = manifest?.format === MANIFEST_FORMAT_SITE ? await checkRecorderCustody(pkg, manifest, trusted, site) : null;
   custodySigners = recorders?.signers ?? [];
 
   const extract = await readOwnFile(dir, AUDIT_EXTRACT, pkg.present, fail);

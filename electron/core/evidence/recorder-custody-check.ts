@@ -9,14 +9,18 @@
  * prove the sources, in package-verifier.ts's checkCustody, as the audit extract's do in a `/1` package.
  *
  * Each recorder is a signer of its own: a package is verified only if its key is trusted here too,
- * or a forger's recorder key, consistent in every file, would pass.
+ * or a forger's recorder key, consistent in every file, would pass. Verified on the site that admitted
+ * a recorder with that key, its answer is also held to the directory's copies of its checkpoints, an
+ * anchor outside the recorder that its key alone cannot re-make.
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { AuditEntry } from '../../../shared/api.js';
 import type { CustodySigner } from '../../../shared/evidence.js';
-import { checkCustodyAnswer, CustodyAnswerRefused, custodyAnswerSchema, type CustodyAnswer } from '../recorders/custody-answer.js';
+import type { CheckpointAnchor } from '../audit/ledger-checkpoints.js';
+import { checkCustodyAnswer, CustodyAnswerRefused, custodyAnswerSchema, type CheckedCustody, type CustodyAnswer } from '../recorders/custody-answer.js';
+import { holdToDirectory } from '../recorders/site-custody.js';
 import { NODE_ID } from '../recorders/node-id.js';
 import { NotRegularFileError, readRegular } from '../regular-file.js';
 import { MANIFEST, recorderCustodyFiles } from './package-files.js';
@@ -62,19 +66,24 @@ const MAX_BYTES = { answer: 64 << 20, signature: 4 << 10, key: 64 << 10 } as con
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/** On a site: the directory's copies of the checkpoints of a recorder it admitted with this key; null for any other recorder. */
+export type SiteAnchors = (recorderId: string, fingerprint: string) => CheckpointAnchor | null;
+
 /**
  * Every recorder's custody, and the sources each vouches for. Answers the custody signers (each key
  * as the package carries it, and whether it is trusted here) and, by recorder id, the capture entries
  * of its answer: null when the answer does not hold, which has been reported, so that the sources
  * it would prove are not reported again one by one.
  */
-export async function checkRecorderCustody(pkg: PackageReading, manifest: SiteManifest, trusted: ReadonlySet<string>): Promise<{ signers: CustodySigner[]; entries: Map<string, AuditEntry[] | null> }> {
+export async function checkRecorderCustody(pkg: PackageReading, manifest: SiteManifest, trusted: ReadonlySet<string>, site?: SiteAnchors): Promise<{ signers: CustodySigner[]; entries: Map<string, AuditEntry[] | null> }> {
   const signers: CustodySigner[] = [];
   const answers = new Map<string, CustodyAnswer | null>();
   for (const recorder of manifest.custody?.recorders ?? []) {
-    const { fingerprint, answer } = await checkRecorder(pkg, manifest.packageId, recorder);
-    signers.push({ recorderId: recorder.id, fingerprint, trusted: fingerprint !== null && trusted.has(fingerprint) });
-    answers.set(recorder.id, answer);
+    const { fingerprint, checked } = await checkRecorder(pkg, manifest.packageId, recorder);
+    const directory = checked && fingerprint && site?.(recorder.id, fingerprint);
+    const held = directory ? await heldByDirectory(pkg, recorder.id, directory, checked) : undefined;
+    signers.push({ recorderId: recorder.id, fingerprint, trusted: fingerprint !== null && trusted.has(fingerprint), ...(held === undefined ? {} : { heldByDirectory: held }) });
+    answers.set(recorder.id, checked?.answer ?? null);
   }
   checkSourcesInAnswers(manifest, answers, pkg.fail);
   // Capture entries prove the sources; takeover entries say why a gap ends (a standby took the camera over).
@@ -82,28 +91,35 @@ export async function checkRecorderCustody(pkg: PackageReading, manifest: SiteMa
   return { signers, entries };
 }
 
-/** One recorder's custody: the key's fingerprint (null if there is none to read), and its answer if it holds. */
-async function checkRecorder(pkg: PackageReading, packageId: string | undefined, recorder: RecorderCustody): Promise<{ fingerprint: string | null; answer: CustodyAnswer | null }> {
+/** Whether the site's directory holds the answer's anchors; a failure when it does not. */
+async function heldByDirectory(pkg: PackageReading, recorderId: string, directory: CheckpointAnchor, checked: CheckedCustody): Promise<boolean> {
+  const { why } = await holdToDirectory(directory, checked);
+  if (why) pkg.fail('custody-recorder-anchor-unheld', `Recorder ${recorderId} is admitted into this site with this key, but its custody answer does not agree with the site's directory: ${why}.`, recorderCustodyFiles(recorderId).answer);
+  return why === null;
+}
+
+/** One recorder's custody: the key's fingerprint (null if there is none to read), and its answer, checked, if it holds. */
+async function checkRecorder(pkg: PackageReading, packageId: string | undefined, recorder: RecorderCustody): Promise<{ fingerprint: string | null; checked: CheckedCustody | null }> {
   const { answer: body, signature, key } = await readRecorderFiles(pkg, recorder);
   const pem = key?.toString('utf8') ?? '';
   const fingerprint = fingerprintOf(pem);
-  if (!body || !signature || !key) return { fingerprint, answer: null };
+  if (!body || !signature || !key) return { fingerprint, checked: null };
   const where = recorderCustodyFiles(recorder.id);
   const claimed = claimedAnswer(body);
   if (fingerprint === null || fingerprint !== recorder.fingerprint || (claimed && claimed.recorder.fingerprint !== fingerprint)) {
     pkg.fail('custody-recorder-key-mismatch', `Recorder ${recorder.id}'s key in the package is ${fingerprint ?? 'not a public key'}, but the manifest names ${recorder.fingerprint}${claimed ? ` and its answer ${claimed.recorder.fingerprint}` : ''}.`, where.key);
   }
-  let answer: CustodyAnswer | null = null;
+  let checked: CheckedCustody | null = null;
   try {
     // The answer's own package, so that one given for another package is reported as that, below, and only once.
-    answer = checkCustodyAnswer(body, signature, pem, { recorderId: recorder.id, packageId: claimed?.packageId ?? '', cameras: claimed?.cameras ?? [], fromMs: claimed?.fromMs ?? -1, toMs: claimed?.toMs ?? -1 }).answer;
+    checked = checkCustodyAnswer(body, signature, pem, { recorderId: recorder.id, packageId: claimed?.packageId ?? '', cameras: claimed?.cameras ?? [], fromMs: claimed?.fromMs ?? -1, toMs: claimed?.toMs ?? -1 });
   } catch (error) {
     if (!(error instanceof CustodyAnswerRefused)) throw error;
     pkg.fail('custody-recorder-answer-invalid', `Recorder ${recorder.id}'s custody answer does not hold: ${error.why}.`, where.answer);
   }
   if (claimed && claimed.packageId !== packageId) pkg.fail('custody-recorder-answer-foreign', `Recorder ${recorder.id}'s custody answer was given for package ${claimed.packageId}, not for this one (${String(packageId)}).`, where.answer);
   if (sha256(body) !== recorder.answerSha256) pkg.fail('custody-recorder-answer-mismatch', `Recorder ${recorder.id}'s custody answer is not the one the manifest names (SHA-256 ${recorder.answerSha256}).`, where.answer);
-  return { fingerprint, answer: answer && answer.packageId === packageId ? answer : null };
+  return { fingerprint, checked: checked && checked.answer.packageId === packageId ? checked : null };
 }
 
 /** The key's fingerprint; null when it is no public key (then it is not the key the manifest names either). */

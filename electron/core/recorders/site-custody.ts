@@ -85,8 +85,8 @@ export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
     if (res.statusCode !== 200) throw refusalOf(q.recorderId, res.statusCode ?? 0, bytes.toString('utf8'));
     const signature = Buffer.from(String(res.headers[CUSTODY_SIGNATURE_HEADER] ?? ''), 'base64');
     const checked = checkCustodyAnswer(bytes, signature, recorder.publicKeyPem, q);
-    const copies = (await copiesAround(deps.checkpointsOf(q.recorderId), checked)).filter((c) => c !== null);
-    checkAnchors(copies, q.recorderId, checked);
+    const { copies, why } = await holdToDirectory(deps.checkpointsOf(q.recorderId), checked);
+    if (why) throw invalid(q.recorderId, why);
     const fixed = new Map(copies.map((c) => [c.seq, c.hash]));
     const chainRuns = await checkChains(q.recorderId, checked, fixed, (from, to) => request(q.recorderId, recorder.url, `/custody/chain?fromSeq=${from}&toSeq=${to}`, signal));
     return { ...checked, body: bytes, signature, publicKeyPem: recorder.publicKeyPem, chainRuns };
@@ -105,30 +105,32 @@ export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
   };
 }
 
-/** The directory's copies an answer is checked against: from the last before its first entry to its last anchor. */
-function copiesAround(copies: CheckpointAnchor, { answer, anchorOf }: CheckedCustody): Promise<Array<Checkpoint | null>> {
-  const entries = [...answer.captureEntries, ...answer.takeovers].map((e) => e.seq);
-  const anchors = [...anchorOf.values()].map((a) => a.seq);
-  if (!entries.length) return Promise.resolve([]);
-  return copies.around(Math.min(...entries), Math.max(...anchors, ...entries));
-}
-
 /**
- * Every anchor is a checkpoint the directory holds a copy of, as it was copied; and no entry was
- * written while the recorder was stopped: after a shutdown checkpoint the directory holds and before
- * the next (its start checkpoints at once), whatever its own disk now says.
+ * Holds an answer to the directory's copies of the recorder's checkpoints, read from the last before
+ * its first entry to its last anchor: every anchor is a copy the directory holds, as it was copied;
+ * and no entry was written while the recorder was stopped (after a shutdown checkpoint the directory
+ * holds and before the next: its start checkpoints at once), whatever its own disk now says. Answers
+ * the copies read, and why they do not hold the answer (null: they do). Used by an export and, on a
+ * site, by the verification of a package the site's recorders vouched for.
  */
-function checkAnchors(all: readonly Checkpoint[], recorderId: string, { answer, anchorOf }: CheckedCustody): void {
-  const copies = new Map(all.map((c) => [c.seq, c]));
-  const bySeq = [...all].sort((a, b) => a.seq - b.seq);
-  for (const entry of [...answer.captureEntries, ...answer.takeovers]) {
-    if (bySeq.filter((c) => c.seq < entry.seq).at(-1)?.shutdown) throw invalid(recorderId, `its entry ${entry.seq} follows its shutdown checkpoint: it was written while the recorder was stopped`);
-  }
-  for (const anchor of new Set(anchorOf.values())) {
-    const copy = copies.get(anchor.seq);
-    if (!copy) throw invalid(recorderId, `its checkpoint of entry ${anchor.seq} is not in the directory`);
-    if (copy.hash !== anchor.hash || copy.offset !== anchor.offset || copy.signature !== anchor.signature) throw invalid(recorderId, `its checkpoint of entry ${anchor.seq} is not the one the directory holds`);
-  }
+export async function holdToDirectory(directory: CheckpointAnchor, { answer, anchorOf }: CheckedCustody): Promise<{ copies: Checkpoint[]; why: string | null }> {
+  const entries = [...answer.captureEntries, ...answer.takeovers];
+  if (!entries.length) return { copies: [], why: null };
+  const seqs = entries.map((e) => e.seq);
+  const bySeq = (await directory.around(Math.min(...seqs), Math.max(...[...anchorOf.values()].map((a) => a.seq), ...seqs))).filter((c) => c !== null);
+  const copies = new Map(bySeq.map((c) => [c.seq, c]));
+  const why = (): string | null => {
+    for (const entry of entries) {
+      if (bySeq.filter((c) => c.seq < entry.seq).at(-1)?.shutdown) return `its entry ${entry.seq} follows its shutdown checkpoint: it was written while the recorder was stopped`;
+    }
+    for (const anchor of new Set(anchorOf.values())) {
+      const copy = copies.get(anchor.seq);
+      if (!copy) return `its checkpoint of entry ${anchor.seq} is not in the directory`;
+      if (copy.hash !== anchor.hash || copy.offset !== anchor.offset || copy.signature !== anchor.signature) return `its checkpoint of entry ${anchor.seq} is not the one the directory holds`;
+    }
+    return null;
+  };
+  return { copies: bySeq, why: why() };
 }
 
 /** For each anchor, one run of the recorder's chain from the earliest capture entry it anchors. */

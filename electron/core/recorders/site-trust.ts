@@ -7,6 +7,7 @@
 import { coalesced } from '../coalesced.js';
 import type { Directory } from '../directory/directory.js';
 import { Emitter } from '../emitter.js';
+import { keyFingerprint } from '../evidence/signing-key.js';
 import type { Logger } from '../logger.js';
 import { signedBySiteKey, siteKeyFingerprint, type Admission, type AdmissionTable, type SiteKeyRow } from './site-admission.js';
 
@@ -81,6 +82,12 @@ export class SiteTrust {
   admitted(node: { id: string; publicKey: string; sealingKey: string }): boolean {
     const a = this.admissions.get(node.id);
     return !!a && a.publicKey === node.publicKey && a.sealingKey === node.sealingKey;
+  }
+
+  /** Whether `nodeId` is a recorder the site admitted with the key of this fingerprint (verifying a package it vouched for). */
+  admittedRecorder(nodeId: string, fingerprint: string): boolean {
+    const a = this.admissions.get(nodeId);
+    return !!a && a.role === 'recorder' && keyFingerprint(a.publicKey) === fingerprint;
   }
 
   dispose(): void {

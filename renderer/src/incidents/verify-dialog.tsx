@@ -162,6 +162,7 @@ export function VerifyDialog({ initialPath, onClose }: { initialPath: string; on
             {report.custodySigners.map((s) => (
               <p key={s.recorderId} data-testid="verify-custody-signer">
                 Recorder {s.recorderId} vouches with {s.fingerprint ?? 'an unreadable key'} — {s.trusted ? 'trusted here' : 'NOT trusted here'}
+                {s.heldByDirectory === undefined ? null : s.heldByDirectory ? ' · its ledger anchors are the site directory’s copies' : ' · its ledger anchors are NOT the site directory’s copies'}
               </p>
             ))}
             <ul>

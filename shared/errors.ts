@@ -63,6 +63,7 @@ export const ERROR_STATUS = {
   'export.footage-unproven': 409,
   'export.recorder-custody-invalid': 502,
   'export.recorder-unreachable': 503,
+  'export.footage-gone': 410,
   'export.masked-site-pending': 501,
   'export.audit-unavailable': 503,
   'evidence.path-not-allowed': 403,

@@ -614,8 +614,9 @@ describe('a stand-in at an admitted recorder’s address (the directory writer r
       const job = await exported(asked(window, 'ATT-RETENTION'));
       expect(deleted).toBe(true);
       expect(job.state).toBe('failed');
-      // Said today as export.recorder-unreachable ("try again when it is back"); the design (§12.5) names export.footage-gone.
-      expect(['export.footage-gone', 'export.recorder-unreachable']).toContain(job.error!.code);
+      // Not "try again when it is back": the recorder answered that the segment is gone.
+      expect(job.error).toMatchObject({ code: 'export.footage-gone' });
+      expect(job.error!.message).toContain(row.path);
       expect(exportsLeft()).toEqual(before);
       expect(footageOnWorkstation()).toEqual([]);
     } finally {

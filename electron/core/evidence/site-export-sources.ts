@@ -24,7 +24,7 @@ export interface SiteExportDeps {
   liveRecorders(): string[];
   custody: SiteCustody;
   /** One segment's bytes from its recorder (a 200 response), or null if it cannot give them. */
-  open(recorderId: string, segmentId: number): Promise<IncomingMessage | null>;
+  open(recorderId: string, segmentId: number): Promise<IncomingMessage | 'gone' | null>;
 }
 
 export function siteExportSources(deps: SiteExportDeps): ExportSources {
@@ -92,6 +92,7 @@ function siteRun(deps: SiteExportDeps, about: ExportAbout): ExportRun {
     },
     async open(segment) {
       const res = await deps.open(segment.recorderId!, segment.id);
+      if (res === 'gone') throw new WatchroomError('export.footage-gone', `Recorder ${String(segment.recorderId)} vouched for ${segment.path}, then deleted it before it was copied (its retention). Nothing was exported; export what remains of the window, or ask for the footage to be locked first.`);
       if (!res) throw new WatchroomError('export.recorder-unreachable', `Recorder ${String(segment.recorderId)} vouched for ${segment.path} but did not give its bytes. Nothing was exported; try again when it is back.`);
       return atMost(res, segment.bytes, segment.path);
     },

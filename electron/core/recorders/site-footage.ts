@@ -25,8 +25,11 @@ export interface SiteFootage {
   ranges(cameraId: string, fromMs: number, toMs: number): Promise<TimeRange[]>;
   /** The camera's segments in [from, to) across the site's recorders, oldest first, overlaps dropped. */
   segments(cameraId: string, fromMs: number, toMs: number): Promise<RemoteSegment[]>;
-  /** One segment's bytes as its recorder sends them (a 200 response), or null if it cannot. */
-  open(recorderId: string, segmentId: number): Promise<IncomingMessage | null>;
+  /**
+   * One segment's bytes as its recorder sends them (a 200 response); 'gone' when the recorder has no
+   * such segment (its retention deleted it meanwhile); null when it cannot be reached or refuses.
+   */
+  open(recorderId: string, segmentId: number): Promise<IncomingMessage | 'gone' | null>;
 }
 
 const FETCH_TIMEOUT_MS = 10_000;
@@ -38,7 +41,8 @@ export function siteFootage(deps: {
   me: () => { nodeId: string; key: SigningKey };
   logger: Logger;
 }): SiteFootage {
-  const request = async (recorderId: string, path: string): Promise<IncomingMessage | null> => {
+  /** The 200 response; else the status a recorder refused with, or null when none answered. */
+  const request = async (recorderId: string, path: string): Promise<IncomingMessage | number | null> => {
     const base = deps.urlOf(recorderId);
     if (!base) return null;
     const res = await signedGet(base, path, deps.me(), recorderId, FETCH_TIMEOUT_MS).catch((error: Error) => {
@@ -48,11 +52,11 @@ export function siteFootage(deps: {
     if (!res || res.statusCode === 200) return res;
     deps.logger.log('warn', 'site footage: a recorder refused', { recorderId, path, status: res.statusCode });
     res.resume();
-    return null;
+    return res.statusCode ?? null;
   };
   const listOf = async (recorderId: string, cameraId: string, fromMs: number, toMs: number): Promise<RemoteSegment[]> => {
     const res = await request(recorderId, `/footage/${encodeURIComponent(cameraId)}?fromMs=${fromMs}&toMs=${toMs}`);
-    if (!res) return [];
+    if (res === null || typeof res === 'number') return [];
     const chunks: Buffer[] = [];
     for await (const chunk of res) chunks.push(chunk as Buffer);
     const rows = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
@@ -70,7 +74,10 @@ export function siteFootage(deps: {
       for (const s of all) if (!kept.length || s.startMs >= kept.at(-1)!.endMs - CONTIGUOUS_MS) kept.push(s);
       return kept;
     },
-    open: (recorderId, segmentId) => request(recorderId, `/footage/segments/${segmentId}.ts`),
+    async open(recorderId, segmentId) {
+      const res = await request(recorderId, `/footage/segments/${segmentId}.ts`);
+      return res === 404 ? 'gone' : typeof res === 'number' ? null : res;
+    },
   };
 }
 

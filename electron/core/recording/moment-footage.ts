@@ -61,7 +61,7 @@ export function siteMomentFootage(site: SiteFootage, tempDir: string): MomentFoo
         endMs: s.endMs,
         async open() {
           const body = await site.open(s.recorderId, s.id);
-          if (!body) return null;
+          if (!body || body === 'gone') return null;
           mkdirSync(tempDir, { recursive: true, mode: 0o700 });
           // One name per copy: two pictures from one segment at once each have their own.
           const path = join(tempDir, `${process.pid}-${++copies}.ts`);

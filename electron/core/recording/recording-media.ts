@@ -47,6 +47,7 @@ export function recordingMediaRoutes({ root, index, registry, ledger, lookingBac
         const allowed = viewing === undefined ? null : lookingBack.check(person, viewing, endMs, endMs);
         if (!allowed?.ok) return sendText(res, 403, allowed?.message ?? 'The playback named in this link is not one Watchroom gave.');
         const upstream = await siteFootage.open(match[1]!, Number(match[2]));
+        if (upstream === 'gone') return sendText(res, 404, 'The recorder no longer holds this segment (its retention deleted it).');
         if (!upstream) return sendText(res, 502, 'The recorder holding this segment cannot be reached now.');
         res.writeHead(200, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'private, max-age=3600', ...(upstream.headers['content-length'] ? { 'Content-Length': upstream.headers['content-length'] } : {}) });
         res.on('close', () => upstream.destroy());

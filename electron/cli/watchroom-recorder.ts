@@ -7,7 +7,7 @@
  * SIGTERM; killed outright, its leases run out and another recorder takes its cameras.
  *
  *   watchroom-recorder --directory postgres://USER@HOST:PORT/DATABASE --listen HOST:PORT
- *                      [--url http://HOST:PORT] [--data DIR] [--name NAME] [--id ID] [--capacity N]
+ *                      [--url https://HOST:PORT] [--data DIR] [--name NAME] [--id ID] [--capacity N]
  *                      [--site-key FINGERPRINT]
  *
  * It prints its key's fingerprint at start: an administrator compares it when admitting the
@@ -31,9 +31,10 @@ import { startNodeServer } from '../host/node-server.js';
 import { directoryOption, parseOrExit, runCommand, siteKeyOption, untilSignal, UsageError } from './cli-process.js';
 import { loadOrCreateSigningKey } from '../core/evidence/signing-key.js';
 import { keysDir } from '../core/evidence/workstation-key.js';
+import { nodeTls } from '../core/recorders/node-certificate.js';
 
 const USAGE = `Usage: watchroom-recorder --directory postgres://USER@HOST:PORT/DATABASE --listen HOST:PORT
-                          [--url http://HOST:PORT] [--data DIR] [--name NAME] [--id ID] [--capacity N] [--site-key FINGERPRINT]`;
+                          [--url https://HOST:PORT] [--data DIR] [--name NAME] [--id ID] [--capacity N] [--site-key FINGERPRINT]`;
 
 function readOptions() {
   let values;
@@ -63,7 +64,7 @@ function readOptions() {
   const capacity = Number(values.capacity);
   if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1000) throw new UsageError(`--capacity is a number of cameras from 1 to 1000, not “${values.capacity}”.`);
   if (values.id !== undefined && !NODE_ID.test(values.id)) throw new UsageError(`--id is lower-case letters, digits and dashes (up to 63), not “${values.id}”.`);
-  if (values.url !== undefined && !/^https?:\/\/[^\s/]+\/?$/.test(values.url)) throw new UsageError(`--url is http://HOST:PORT, not “${values.url}”.`);
+  if (values.url !== undefined && !/^https:\/\/[^\s/]+\/?$/.test(values.url)) throw new UsageError(`--url is https://HOST:PORT (a site's processes talk only over TLS), not “${values.url}”.`);
   return { help: false as const, values, directory: values.directory, host: listen[1]!.replace(/^\[|\]$/g, ''), port, capacity };
 }
 
@@ -76,8 +77,10 @@ async function main(): Promise<number> {
   }
   const { values, host, port, capacity } = options;
   // The node server listens first: the address the recorder registers is the one it really has (--listen HOST:0 in tests).
+  const key = loadOrCreateSigningKey(keysDir(resolve(values.data)));
   let core: Core | undefined;
   const server = await startNodeServer({
+    tls: nodeTls(keysDir(resolve(values.data)), key, values.id ?? 'recorder'),
     relay: { openRelay: (...args) => core!.openRelay(...args) },
     footage: () => ({ ...core!.recordings, logger: core!.logger, served: (nodeId, segment) => core!.footageServed(nodeId, segment) }),
     custody: () => (core?.custody ? { ...core.custody, logger: core.logger } : null),
@@ -108,8 +111,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return 2;
   }
-  const fingerprint = loadOrCreateSigningKey(keysDir(resolve(values.data))).fingerprint;
-  process.stdout.write(`Watchroom recorder relaying at ${server.url}; its key's fingerprint, to compare when admitting it: ${fingerprint}\n`);
+  process.stdout.write(`Watchroom recorder relaying at ${server.url}; its key's fingerprint, to compare when admitting it: ${key.fingerprint}\n`);
   await untilSignal((signal) => process.stderr.write(`Received ${signal}; letting the cameras go.\n`));
   await server.close();
   await core.close();

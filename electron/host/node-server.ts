@@ -4,9 +4,12 @@
  * lists its recorded segments of a camera in a window, and GET /footage/segments/<id>.ts sends one,
  * for a workstation's playback; GET /custody… vouches for footage a workstation exports (node-custody-routes.ts). Every request carries a node token signed by the asking process for
  * exactly its path (recorders/node-signature.ts); nothing is served without one.
- * It listens where the workstations can reach it (the site network), unlike the browser shell.
+ * It listens where the workstations can reach it (the site network), unlike the browser shell, and
+ * speaks only HTTPS, with a certificate its signing key issued (node-certificate.ts): a workstation
+ * sends its request, token included, only once the certificate showed it is talking to this process.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { LIVE_CLOSE_BAD_REQUEST, type StreamVariant } from '../../shared/events.js';
@@ -70,14 +73,14 @@ export interface NodeServer {
   close(): Promise<void>;
 }
 
-export async function startNodeServer(options: { relay: RelayProvider; footage?: () => FootageSource; custody?: () => CustodySource | null; checker: NodeTokenChecker; host: string; port: number }): Promise<NodeServer> {
+export async function startNodeServer(options: { relay: RelayProvider; footage?: () => FootageSource; custody?: () => CustodySource | null; checker: NodeTokenChecker; tls: { key: string; cert: string }; host: string; port: number }): Promise<NodeServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024, perMessageDeflate: false });
   /** Which process asks, by the node token it signed for exactly this request. */
   const asker = (req: IncomingMessage) => {
     const header = req.headers[NODE_TOKEN_HEADER];
     return options.checker.check(typeof header === 'string' ? header : undefined, req.url ?? '');
   };
-  const server = createServer((req, res) => {
+  const server = createServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => {
     if (req.method !== 'GET' || !options.footage) return sendText(res, 404, 'Not found.');
     const who = asker(req);
     if (!who.ok) return sendText(res, 401, 'A node token signed for this request is needed.');
@@ -121,7 +124,7 @@ export async function startNodeServer(options: { relay: RelayProvider; footage?:
   const address = server.address();
   const port = address && typeof address === 'object' ? address.port : options.port;
   return {
-    url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+    url: `https://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     async close() {
       for (const ws of wss.clients) ws.terminate();
       wss.close();

@@ -8,7 +8,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateSigningKey, type SigningKey } from '../../electron/core/evidence/signing-key.js';
@@ -23,6 +22,7 @@ import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
 import { admitProcesses, workstationFingerprint } from '../fixtures/site-admission.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
+import { nodeFetch } from '../fixtures/node-fetch.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 const logger: Logger = { log: () => undefined };
@@ -70,11 +70,8 @@ afterAll(async () => {
 const ask = () => custody.fetch({ recorderId: 'rec-a', packageId: PACKAGE, cameras: [cameraId], ...window, forPerson: 'ivy' });
 
 /** The door's status for `path` asked as `nodeId` with `key` (no key: no token). */
-const status = (path: string, as?: { nodeId: string; key: SigningKey }) =>
-  new Promise<number>((resolve, reject) => {
-    const headers = as ? { [NODE_TOKEN_HEADER]: signNodeRequest(as.key, as.nodeId, 'rec-a', path) } : {};
-    get(`${recorder.url}${path}`, { headers }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject);
-  });
+const status = async (path: string, as?: { nodeId: string; key: SigningKey }) =>
+  (await nodeFetch(`${recorder.url}${path}`, { headers: as ? { [NODE_TOKEN_HEADER]: signNodeRequest(as.key, as.nodeId, 'rec-a', path) } : {} })).status;
 
 describe('a recorder’s custody door', () => {
   it('vouches for its footage to an admitted workstation: every segment proven, anchored by a checkpoint the directory holds, its chain intact; the recorder ledgers what it served', async () => {

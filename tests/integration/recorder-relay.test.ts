@@ -16,12 +16,24 @@ import type { RelaySource } from '../../electron/core/recorders/relay-upstream.j
 import { StreamEngine } from '../../electron/core/streams/stream-engine.js';
 import type { StreamSink } from '../../electron/core/streams/stream-fanout.js';
 import { startNodeServer, type NodeServer } from '../../electron/host/node-server.js';
+import { nodeTls } from '../../electron/core/recorders/node-certificate.js';
 import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixtures/camera-server.js';
 import { ffmpegFor } from '../fixtures/process-table.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
-const key = (name: string) => loadOrCreateSigningKey(join(mkdtempSync(join(tmpdir(), `wr-relay-${name}-`)), 'keys'));
+const keysOf = (name: string) => join(mkdtempSync(join(tmpdir(), `wr-relay-${name}-`)), 'keys');
+const key = (name: string) => loadOrCreateSigningKey(keysOf(name));
+/** The recorder's signing key (the one the site admitted) and the HTTPS identity it issues. */
+const recorderKeys = keysOf('rec-a');
+const recorderKey = loadOrCreateSigningKey(recorderKeys);
+/** A node server relaying the recorder's cameras; `asked` hears every token it is shown. */
+function serveRelays(tls = nodeTls(recorderKeys, recorderKey, 'rec-a'), asked: (token: string | undefined) => void = () => undefined) {
+  const checker = new NodeTokenChecker(() => 'rec-a', (id) => registered.get(id) ?? null);
+  const check = checker.check.bind(checker);
+  checker.check = (token, path) => (asked(token), check(token, path));
+  return startNodeServer({ relay: recorder.core, checker, tls, host: '127.0.0.1', port: 0 });
+}
 
 /** What a workstation's tile would get. */
 class Tile implements StreamSink {
@@ -60,7 +72,7 @@ function workstation(nodeId: string, signWith: SigningKey, recorderUrl: () => st
   const engine = new StreamEngine({
     ffmpegPath: 'ffmpeg',
     logger: { log: () => undefined },
-    sourceFor: (id, stream): RelaySource => ({ kind: 'relay', target: { recorderId: 'rec-a', recorderUrl: recorderUrl(), recorderName: 'Recorder A', cameraId: id, stream }, me: { nodeId, key: signWith } }),
+    sourceFor: (id, stream): RelaySource => ({ kind: 'relay', target: { recorderId: 'rec-a', recorderUrl: recorderUrl(), recorderKey: recorderKey.publicKeyPem, recorderName: 'Recorder A', cameraId: id, stream }, me: { nodeId, key: signWith } }),
     onStatus: (s) => statuses.push(s),
     backoff: () => 200,
   });
@@ -73,7 +85,7 @@ beforeAll(async () => {
   camera = await startTestCamera({ codec: 'h264', label: 'Relayed' });
   recorder = await startTestHost({ relays: () => true });
   cameraId = (await recorder.api.addCamera({ name: 'Relayed', url: camera.url })).id;
-  server = await startNodeServer({ relay: recorder.core, checker: new NodeTokenChecker(() => 'rec-a', (id) => registered.get(id) ?? null), host: '127.0.0.1', port: 0 });
+  server = await serveRelays();
 });
 
 afterAll(async () => {
@@ -113,6 +125,26 @@ describe('a recorder relays its cameras to workstations', () => {
     expect(tile.fragments).toBe(0);
   });
 
+  it('asks nothing of a server at the recorder’s address whose certificate the admitted key did not issue, and says so on the tile', async () => {
+    // A stand-in serving the same relays with an HTTPS identity of its own (it has the recorder's address, not its signing key).
+    const strangerKeys = keysOf('stranger');
+    let heard = 0;
+    const standIn = await serveRelays(nodeTls(strangerKeys, loadOrCreateSigningKey(strangerKeys), 'rec-a'), () => void heard++);
+    const w = workstation('ws-1', workstationKey, () => standIn.url);
+    const tile = new Tile();
+    try {
+      w.engine.subscribe(cameraId, tile);
+      const refused = await waitFor('the tile told it is not the admitted recorder', () => w.statuses.find((s) => s.state === 'reconnecting' && /not the recorder the site admitted/.test(s.reason ?? '')), 30_000);
+      expect(refused.reason).toContain('Recorder A');
+      expect(tile.fragments).toBe(0);
+      const ledger = readFileSync(join(recorder.dataDir, 'audit.jsonl'), 'utf8');
+      expect(ledger.split('\n').filter((l) => l.includes('"relay.open"')).length).toBe(2); // the first test's two, none since
+      expect(heard).toBe(0); // not even the workstation's token reached it
+    } finally {
+      await standIn.close();
+    }
+  });
+
   it('shows the recorder gone, then plays on by itself when a recorder serves the camera again', async () => {
     let url = server.url;
     const w = workstation('ws-1', workstationKey, () => url);
@@ -124,7 +156,7 @@ describe('a recorder relays its cameras to workstations', () => {
     const gone = await waitFor('the tile told the recorder is gone', () => w.statuses.find((s) => s.state === 'reconnecting' && (s.reason ?? '').includes('Recorder A')), 30_000);
     expect(gone.reason).toMatch(/Recorder A/);
     // Another node server (as a standby recorder would be) at the address the workstation now asks.
-    server = await startNodeServer({ relay: recorder.core, checker: new NodeTokenChecker(() => 'rec-a', (id) => registered.get(id) ?? null), host: '127.0.0.1', port: 0 });
+    server = await serveRelays();
     url = server.url;
     expect(Number(new URL(url).port)).not.toBe(port);
     const before = tile.fragments;

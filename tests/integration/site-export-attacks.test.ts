@@ -3,9 +3,10 @@
  * outsider holding one of: write access to one recorder's data folder; a login to the PostgreSQL
  * directory; a process on the site network standing in at a recorder's address. Real parts only: a
  * real PostgreSQL cluster, two real watchroom-recorder processes recording a real GStreamer camera,
- * a workstation core that keeps no footage, and a stand-in HTTP server the directory writer points
- * an admitted recorder's `nodes.url` at (it passes the workstation's signed requests on to the real
- * recorder, and bends what comes back).
+ * a workstation core that keeps no footage, and a stand-in HTTPS server the directory writer points
+ * an admitted recorder's `nodes.url` at. Without the recorder's keys it is sent nothing (one test
+ * shows it); the others give it the recorder's keys, as someone holding the recorder's disk has
+ * them: it passes the workstation's signed requests on to the real recorder, and bends what comes back.
  *
  * Each test asserts the safe behaviour: it passes when the system defends. A hole found is kept as
  * `it.fails(...)` with a `// HOLE:` comment, so the file stays green while the hole stays visible.
@@ -13,7 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, request as httpsRequest, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
@@ -32,6 +34,7 @@ import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
 import { admitProcesses, workstationFingerprint } from '../fixtures/site-admission.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
+import { standInTls, tlsOfKeys } from '../fixtures/node-fetch.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 let cluster: TestPostgres;
@@ -130,6 +133,8 @@ interface StandIn {
   url: string;
   /** Every path asked, in order. */
   asked: string[];
+  /** Connections made to it: a workstation came, whether or not it then asked anything. */
+  connections(): number;
   /** Ends every connection it holds (an attacker's drip included). */
   cut(): void;
 }
@@ -137,7 +142,7 @@ interface StandIn {
 /** The request passed on to `target` with the workstation's own headers (its token is for the recorder and this path). */
 const forwardTo = (target: () => string, req: IncomingMessage): Promise<Upstream> =>
   new Promise((resolve, reject) => {
-    const out = httpRequest(`${target()}${req.url}`, { method: req.method, headers: req.headers }, (res) => {
+    const out = httpsRequest(`${target()}${req.url}`, { method: req.method, headers: req.headers, rejectUnauthorized: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -155,10 +160,12 @@ const reply = (res: ServerResponse, up: Upstream, body = up.body, headers: Recor
   res.end(body);
 };
 
-async function standIn(target: () => RecorderProcess, bend: Bend = () => false): Promise<StandIn> {
+/** `tls`: what it shows; by default the recorder's own identity, made from its keys as its disk holds them. */
+async function standIn(target: () => RecorderProcess, bend: Bend = () => false, tls = tlsOfKeys(keysDir(target().dataDir))): Promise<StandIn> {
   const asked: string[] = [];
   const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  let connections = 0;
+  const server = createServer(tls, (req, res) => {
     asked.push(req.url!);
     const forward = () => forwardTo(() => target().url, req);
     void (async () => {
@@ -166,15 +173,17 @@ async function standIn(target: () => RecorderProcess, bend: Bend = () => false):
       reply(res, await forward());
     })().catch(() => res.destroy());
   });
-  server.on('connection', (s) => {
+  server.on('connection', (s: Socket) => {
+    connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
   servers.push({ server, sockets });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
     asked,
+    connections: () => connections,
     cut: () => sockets.forEach((s) => s.destroy()),
   };
 }
@@ -193,8 +202,8 @@ async function redirect(r: RecorderProcess, to: StandIn, window: { fromMs: numbe
   await sql(`CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE ON nodes FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
   await sql('UPDATE nodes SET url = url WHERE id = $1', [r.id]);
   await notify('nodes', r.id);
-  const before = to.asked.length;
-  if (!publicKey) await waitFor(`the workstation to follow ${r.id}’s address to the stand-in`, async () => (await playlistOf(window), to.asked.length > before), 30_000);
+  const before = to.connections();
+  if (!publicKey) await waitFor(`the workstation to follow ${r.id}’s address to the stand-in`, async () => (await playlistOf(window), to.connections() > before), 30_000);
   // A key that was never admitted: the workstation stops dealing with the recorder (its playlist lists nothing of it).
   else await waitFor(`the workstation to read ${r.id}’s rewritten key`, async () => !(await playlistOf(window)).split('\n').some((l) => l.startsWith('/media/site-segments/')), 30_000);
   return async () => {
@@ -391,6 +400,25 @@ describe('a stand-in at an admitted recorder’s address (the directory writer r
       expect(proxy.asked.some((p) => p.startsWith('/custody/chain?'))).toBe(true);
       expect(proxy.asked.some((p) => p.startsWith('/footage/segments/'))).toBe(true);
       expect(await ws.api.verifyPackage({ path: job.packagePath! })).toMatchObject({ outcome: 'verified', failures: [] });
+    } finally {
+      await undo();
+    }
+  }, 300_000);
+
+  it('sends nothing, not even a token, to a stand-in without the recorder’s keys: the export says the recorder cannot be reached and leaves nothing', async () => {
+    const { holder, rows } = await holderWithSealed(3);
+    const window = windowOf(rows[0]!);
+    const proxy = await standIn(() => holder, () => false, standInTls(strangerKey()));
+    const undo = await redirect(holder, proxy, window);
+    try {
+      const connections = proxy.connections();
+      const before = exportsLeft();
+      const job = await exported(asked(window, 'ATT-NO-KEYS'));
+      expect(job.error).toMatchObject({ code: 'export.recorder-unreachable' });
+      expect(job.error!.message).toContain('not show a certificate issued by the key the site admitted');
+      expect(proxy.connections(), 'the export came to the stand-in').toBeGreaterThan(connections);
+      expect(proxy.asked, 'what the stand-in was asked').toEqual([]);
+      expect(exportsLeft()).toEqual(before);
     } finally {
       await undo();
     }

@@ -29,6 +29,7 @@ import { TEST_PASSWORD } from '../fixtures/people.js';
 import { admitProcesses, workstationFingerprint } from '../fixtures/site-admission.js';
 import { signAdmission } from '../../electron/core/recorders/site-admission.js';
 import { loadOrCreateSealingKey } from '../../electron/core/recorders/password-seal.js';
+import { nodeFetch } from '../fixtures/node-fetch.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 const PASSWORD = 'Gate-pw-9931';
@@ -246,13 +247,13 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
   it('serves a recorder’s footage only to a registered process, for the one path its token was signed for, once', async () => {
     const holder = recorder((await holderOf(ids.yard))!.recorder_id);
     const list = `/footage/${ids.yard}?fromMs=0&toMs=${Date.now() + 60_000}`;
-    const get = (path: string, token?: string) => fetch(holder.url + path, token ? { headers: { [NODE_TOKEN_HEADER]: token } } : {});
+    const get = (path: string, token?: string) => nodeFetch(holder.url + path, token ? { headers: { [NODE_TOKEN_HEADER]: token } } : {});
     const key = loadOrCreateSigningKey(keysDir(w1.dataDir)); // workstation 1's own, registered in the directory
     expect((await get(list)).status).toBe(401);
     const token = signNodeRequest(key, 'ws-1', holder.id, list);
     const listed = await get(list, token);
     expect(listed.status).toBe(200);
-    const [first] = (await listed.json()) as Array<{ id: number }>;
+    const [first] = listed.json() as Array<{ id: number }>;
     expect((await get(list, token)).status, 'a token is accepted once').toBe(401);
     expect((await get(`/footage/segments/${first!.id}.ts`, signNodeRequest(key, 'ws-1', holder.id, list))).status, 'a token opens only its own path').toBe(401);
     expect((await get(`/footage/segments/${first!.id}.ts`, signNodeRequest(key, 'ws-9', holder.id, `/footage/segments/${first!.id}.ts`))).status, 'an unregistered process').toBe(401);
@@ -295,7 +296,7 @@ describe('a site: two recorders and two workstations on one PostgreSQL directory
     // Its requests are refused by the recorders; it cannot be admitted without its owner's fingerprint, nor where the site key is not.
     const holder = recorder((await holderOf(ids.yard))!.recorder_id);
     const list = `/footage/${ids.yard}?fromMs=0&toMs=${Date.now() + 60_000}`;
-    expect((await fetch(holder.url + list, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(rogueKey, 'rec-rogue', holder.id, list) } })).status).toBe(401);
+    expect((await nodeFetch(holder.url + list, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(rogueKey, 'rec-rogue', holder.id, list) } })).status).toBe(401);
     await expect(w1.api.admitSiteNode({ nodeId: 'rec-rogue', fingerprint: recorders[0]!.fingerprint })).rejects.toMatchObject({ code: 'site.fingerprint-mismatch' });
     await expect(w2.api.admitSiteNode({ nodeId: 'rec-rogue', fingerprint: rogueKey.fingerprint })).rejects.toMatchObject({ code: 'site.key-elsewhere' });
     // Nor can the site key be swapped for one of theirs: the table keeps the first.

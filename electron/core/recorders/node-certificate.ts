@@ -9,8 +9,10 @@
  * The certificate is plain X.509 v3, DER written here (Node parses certificates but does not make
  * them): `openssl x509 -text` reads it, and `X509Certificate.verify` checks it.
  */
-import { createPublicKey, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
+import { join } from 'node:path';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { SigningKey } from '../evidence/signing-key.js';
 
@@ -66,6 +68,23 @@ export function issueNodeCertificate(issuer: SigningKey, tlsKey: KeyObject, node
   );
   const der = sequence(tbs, algorithm, tlv(0x03, Buffer.from([0]), issuer.sign(tbs)));
   return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+/**
+ * What a process's HTTPS server shows: its TLS key (made once, `<keys>/tls-key.pem`, 0600) and a
+ * certificate for it issued now by its signing key. Issued at each start, so a process admitted again
+ * with another signing key shows the new one without anyone touching files.
+ */
+export function nodeTls(keysDir: string, issuer: SigningKey, label: string): { key: string; cert: string } {
+  mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+  const file = join(keysDir, 'tls-key.pem');
+  if (!existsSync(file)) {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  }
+  chmodSync(file, 0o600);
+  const key = readFileSync(file, 'utf8');
+  return { key, cert: issueNodeCertificate(issuer, createPrivateKey(key), label) };
 }
 
 /** Whether a process's certificate was issued by this (admitted) signing key and is in its dates. */

@@ -6,8 +6,10 @@
  * answers at an address the directory's writer put in, opens nothing else and cannot be replayed.
  */
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
-import { get, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { get } from 'node:https';
 import type { SigningKey } from '../evidence/signing-key.js';
+import { pinnedAgent } from './node-certificate.js';
 
 /** The header a signed request carries. */
 export const NODE_TOKEN_HEADER = 'x-watchroom-node';
@@ -69,10 +71,23 @@ export class NodeTokenChecker {
   }
 }
 
-/** GET `path` of process `to` at `url`, signed as `from`; rejects when it cannot be reached or answers nothing in `timeoutMs`. */
-export function signedGet(url: string, path: string, from: { nodeId: string; key: SigningKey }, to: string, timeoutMs: number, signal?: AbortSignal): Promise<IncomingMessage> {
+/** Another admitted process as this one reaches it: its id, its address (https://host:port) and the signing key the site admitted. */
+export interface NodePeer {
+  nodeId: string;
+  url: string;
+  publicKeyPem: string;
+}
+
+/**
+ * GET `path` of process `to`, signed as `from`, over HTTPS pinned to its admitted key (nothing is sent
+ * to whoever else answers at its address); rejects when it cannot be reached, is not that process, or
+ * answers nothing in `timeoutMs`.
+ */
+export function signedGet(to: NodePeer, path: string, from: { nodeId: string; key: SigningKey }, timeoutMs: number, signal?: AbortSignal): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = get(`${url}${path}`, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(from.key, from.nodeId, to, path) }, timeout: timeoutMs, ...(signal ? { signal } : {}) }, resolve);
+    if (!to.url.startsWith('https://')) return reject(new Error(`its address ${to.url} is not https://, and a site's processes talk only over TLS`));
+    const headers = { [NODE_TOKEN_HEADER]: signNodeRequest(from.key, from.nodeId, to.nodeId, path) };
+    const req = get(`${to.url}${path}`, { headers, agent: pinnedAgent(to.publicKeyPem), timeout: timeoutMs, ...(signal ? { signal } : {}) }, resolve);
     req.on('timeout', () => req.destroy(new Error('no answer in time')));
     req.on('error', reject);
   });

@@ -11,12 +11,15 @@ import WebSocket from 'ws';
 import type { StreamVariant } from '../../../shared/events.js';
 import type { SigningKey } from '../evidence/signing-key.js';
 import { NODE_TOKEN_HEADER, signNodeRequest } from './node-signature.js';
+import { NotTheAdmittedProcess, pinnedAgent } from './node-certificate.js';
 
 export interface RelayTarget {
   /** The recorder's id in the site: its token is for it alone. */
   recorderId: string;
-  /** The recorder's address, http://host:port. */
+  /** The recorder's address, https://host:port. */
   recorderUrl: string;
+  /** The signing key the site admitted it with: the relay is opened only to the process whose certificate it issued. */
+  recorderKey: string;
   /** Its name, for the sentence a tile shows when the relay drops. */
   recorderName: string;
   cameraId: string;
@@ -44,8 +47,10 @@ export function openRelay(target: RelayTarget, me: { nodeId: string; key: Signin
   const path = relayPath(target.cameraId, target.stream);
   let ws: WebSocket;
   try {
-    ws = new WebSocket(`${target.recorderUrl.replace(/^http/, 'ws')}${path}`, {
+    if (!target.recorderUrl.startsWith('https://')) throw new Error(`${target.recorderUrl} is not https://, and a site's processes talk only over TLS`);
+    ws = new WebSocket(`wss://${target.recorderUrl.slice('https://'.length)}${path}`, {
       headers: { [NODE_TOKEN_HEADER]: signNodeRequest(me.key, me.nodeId, target.recorderId, path) },
+      agent: pinnedAgent(target.recorderKey),
       perMessageDeflate: false,
       handshakeTimeout: 5_000,
     });
@@ -68,7 +73,9 @@ export function openRelay(target: RelayTarget, me: { nodeId: string; key: Signin
     finish(`Recorder ${target.recorderName} refused the relay (HTTP ${res.statusCode}).`);
     ws.terminate();
   });
-  ws.on('error', (error) => finish(`Recorder ${target.recorderName} cannot be reached (${error.message}).`));
+  ws.on('error', (error) =>
+    finish(error instanceof NotTheAdmittedProcess ? `The process at recorder ${target.recorderName}’s address is not the recorder the site admitted; nothing was asked of it.` : `Recorder ${target.recorderName} cannot be reached (${error.message}).`),
+  );
   ws.on('close', (code, reason) => finish(reason.length ? `Recorder ${target.recorderName}: ${reason.toString()}` : `Recorder ${target.recorderName} closed the relay (code ${code}).`));
   return {
     close() {

@@ -13,7 +13,7 @@ import { checkChainRun } from '../audit/chain-run.js';
 import type { Checkpoint, CheckpointAnchor } from '../audit/ledger-checkpoints.js';
 import type { SigningKey } from '../evidence/signing-key.js';
 import { checkCustodyAnswer, type CheckedCustody, type CustodyQuestion } from './custody-answer.js';
-import { signedGet } from './node-signature.js';
+import { signedGet, type NodePeer } from './node-signature.js';
 
 export const CUSTODY_SIGNATURE_HEADER = 'x-watchroom-signature';
 const FETCH_TIMEOUT_MS = 30_000;
@@ -64,8 +64,8 @@ export function refusalOf(recorderId: string, status: number, text: string): Wat
 }
 
 export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
-  const request = (recorderId: string, url: string, path: string, signal: AbortSignal) =>
-    signedGet(url, path, deps.me(), recorderId, FETCH_TIMEOUT_MS, signal).catch((error: Error) => Promise.reject(signal.aborted ? error : unreachable(recorderId, error.message)));
+  const request = (to: NodePeer, path: string, signal: AbortSignal) =>
+    signedGet(to, path, deps.me(), FETCH_TIMEOUT_MS, signal).catch((error: Error) => Promise.reject(signal.aborted ? error : unreachable(to.nodeId, error.message)));
   const body = async (res: IncomingMessage, recorderId: string) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
@@ -80,7 +80,8 @@ export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
     const recorder = deps.recorder(q.recorderId);
     if (!recorder) throw unreachable(q.recorderId, 'it is not up, or not admitted into the site');
     const path = `/custody?packageId=${q.packageId}&cameras=${q.cameras.map(encodeURIComponent).join(',')}&fromMs=${q.fromMs}&toMs=${q.toMs}&for=${encodeURIComponent(q.forPerson)}`;
-    const res = await request(q.recorderId, recorder.url, path, signal);
+    const peer = { nodeId: q.recorderId, ...recorder };
+    const res = await request(peer, path, signal);
     const bytes = await body(res, q.recorderId);
     if (res.statusCode !== 200) throw refusalOf(q.recorderId, res.statusCode ?? 0, bytes.toString('utf8'));
     const signature = Buffer.from(String(res.headers[CUSTODY_SIGNATURE_HEADER] ?? ''), 'base64');
@@ -88,7 +89,7 @@ export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
     const { copies, why } = await holdToDirectory(deps.checkpointsOf(q.recorderId), checked);
     if (why) throw invalid(q.recorderId, why);
     const fixed = new Map(copies.map((c) => [c.seq, c.hash]));
-    const chainRuns = await checkChains(q.recorderId, checked, fixed, (from, to) => request(q.recorderId, recorder.url, `/custody/chain?fromSeq=${from}&toSeq=${to}`, signal));
+    const chainRuns = await checkChains(q.recorderId, checked, fixed, (from, to) => request(peer, `/custody/chain?fromSeq=${from}&toSeq=${to}`, signal));
     return { ...checked, body: bytes, signature, publicKeyPem: recorder.publicKeyPem, chainRuns };
   };
   return {

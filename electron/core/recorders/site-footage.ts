@@ -10,7 +10,7 @@ import type { SigningKey } from '../evidence/signing-key.js';
 import type { Logger } from '../logger.js';
 import { CONTIGUOUS_MS, type TimeRange } from '../recording/segment-index.js';
 import type { CoverageTable } from './coverage.js';
-import { signedGet } from './node-signature.js';
+import { signedGet, type NodePeer } from './node-signature.js';
 
 /** One recorded segment as a recorder lists it, and which recorder has it. */
 export interface RemoteSegment {
@@ -36,16 +36,16 @@ const FETCH_TIMEOUT_MS = 10_000;
 
 export function siteFootage(deps: {
   coverage: CoverageTable;
-  /** A recorder's address (http://host:port), or null if it is not up. */
-  urlOf(recorderId: string): string | null;
+  /** An admitted recorder as it is reached, or null if it is not up. */
+  peerOf(recorderId: string): NodePeer | null;
   me: () => { nodeId: string; key: SigningKey };
   logger: Logger;
 }): SiteFootage {
   /** The 200 response; else the status a recorder refused with, or null when none answered. */
   const request = async (recorderId: string, path: string): Promise<IncomingMessage | number | null> => {
-    const base = deps.urlOf(recorderId);
-    if (!base) return null;
-    const res = await signedGet(base, path, deps.me(), recorderId, FETCH_TIMEOUT_MS).catch((error: Error) => {
+    const peer = deps.peerOf(recorderId);
+    if (!peer) return null;
+    const res = await signedGet(peer, path, deps.me(), FETCH_TIMEOUT_MS).catch((error: Error) => {
       deps.logger.log('warn', 'site footage: a recorder cannot be reached', { recorderId, error: error.message });
       return null;
     });

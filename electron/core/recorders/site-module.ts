@@ -35,7 +35,7 @@ export interface SiteOptions {
   nodeId: string;
   /** How people read it ("Recorder 2, east wing"). */
   name: string;
-  /** A recorder's node server, as workstations reach it (http://host:port). */
+  /** A recorder's node server, as workstations reach it (https://host:port). */
   url?: string;
   /** Most cameras a recorder takes over for others. */
   capacity?: number;
@@ -169,12 +169,12 @@ function leaseView(store: LeaseStore) {
 function recordedFootage(deps: { directory: Directory; admitted(id: string): NodeRow | undefined; signer(): { nodeId: string; key: SigningKey }; nodeIds(): string[]; holderOf(cameraId: string): string | null; logger: Logger }) {
   const { coverage, checkpointsOf } = siteTables(deps.directory);
   const custody = siteCustody({ recorder: (id) => recorderKey(deps.admitted(id)), me: deps.signer, checkpointsOf });
-  const footage = siteFootage({ coverage, urlOf: (id) => liveUrl(deps.admitted(id)), me: deps.signer, logger: deps.logger });
+  const footage = siteFootage({ coverage, peerOf: (id) => livePeer(deps.admitted(id)), me: deps.signer, logger: deps.logger });
   return { custody, footage, exportSources: siteExportSources({ coverage, holderOf: deps.holderOf, liveRecorders: () => deps.nodeIds().map(deps.admitted).flatMap((n) => (n?.role === 'recorder' && n.alive ? [n.id] : [])), custody, open: (recorderId, id) => footage.open(recorderId, id) }) };
 }
 
-/** A process's address while it is up (null: down, or a workstation, which serves nothing). */
-const liveUrl = (node: NodeRow | undefined) => (node?.alive && node.url ? node.url : null);
+/** A process as it is reached while it is up (null: down, or a workstation, which serves nothing). */
+const livePeer = (node: NodeRow | undefined) => (node?.alive && node.url ? { nodeId: node.id, url: node.url, publicKeyPem: node.publicKey } : null);
 
 /** A recorder's word on its recording of each camera it holds, said in the directory on a change only. */
 function recordingReporter(deps: { store: LeaseStore; nodeId: string; holds(cameraId: string): boolean; said: Map<string, string>; warn(error: Error): void }) {
@@ -222,7 +222,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
       const lease = leases.get(cameraId);
       const holder = lease ? admitted(lease.recorderId) : undefined;
       if (!lease || !holder?.url) return null;
-      return { kind: 'relay', target: { recorderId: holder.id, recorderUrl: holder.url, recorderName: holder.name, cameraId, stream }, me: signer() };
+      return { kind: 'relay', target: { recorderId: holder.id, recorderUrl: holder.url, recorderKey: holder.publicKey, recorderName: holder.name, cameraId, stream }, me: signer() };
     },
     publicKeyOf: (nodeId) => admitted(nodeId)?.publicKey ?? null,
     trust,

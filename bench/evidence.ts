@@ -27,6 +27,7 @@ import { createLogger } from '../electron/core/logger.js';
 import { RecordingStore } from '../electron/core/recording/recording-store.js';
 import { SegmentIndex } from '../electron/core/recording/segment-index.js';
 import { parseSegmentList } from '../electron/core/recording/segment-list.js';
+import { localWithheldStore } from '../electron/core/evidence/withheld-store.js';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, rounds: { type: 'string', default: '5' }, masked: { type: 'boolean', default: false } } });
 const minutes = Number(values.minutes);
@@ -80,7 +81,7 @@ try {
   const ctx = {
     sources: localExportSources({ recordingsRoot: root, index, ledger }), ledger, key, exportsDir: join(work, 'exports'), appVersion: 'bench',
     camera: (id: string) => ({ id, name: 'Bench camera', url: 'rtsp://127.0.0.1/bench' }), user: 'bench', role: 'admin' as const,
-    ...(values.masked ? { privacy: { masks: async () => ({ version: 1, sha256: masksSha256(BENCH_MASKS), polygons: BENCH_MASKS }), storeDir: join(work, 'evidence-store') } } : {}),
+    ...(values.masked ? { privacy: { masks: async () => ({ version: 1, sha256: masksSha256(BENCH_MASKS), polygons: BENCH_MASKS }), withheld: (packageId: string) => localWithheldStore(join(work, 'evidence-store'), packageId) } } : {}),
   };
   const request = {
     cameraIds: [CAMERA], fromMs: epochMs, toMs: epochMs + minutes * 60_000, reason: 'Benchmark', caseReference: 'BENCH-1', recipient: null, workingCopy: false,

@@ -71,6 +71,12 @@ export const AUDIT_ACTIONS = [
   'footage.served',
   /** A recorder vouched for its footage to a workstation exporting it: which package, for whom, the answer's hash. */
   'evidence.custody-served',
+  /** A recorder took a withheld unmasked master from the exporting workstation, pending (kept-masters.ts): which, its hash, from whom. */
+  'evidence.master-received',
+  /** …and kept it once the package was in place (the package's SHA256SUMS hash). */
+  'evidence.master-kept',
+  /** …or dropped it, still pending: the export failed, or nobody came back for it within a day. */
+  'evidence.master-discarded',
   // Four-eyes disclosure and the disclosure register (issue 12, points 2 and 3)
   'disclosure.requested',
   'disclosure.approved',

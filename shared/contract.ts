@@ -198,7 +198,7 @@ export const CONTRACT = {
     result: exportJobSchema,
     access: 'evidence.export',
     audit: 'evidence.export-started',
-    errors: ['camera.not-found', 'export.bad-range', 'export.no-recording', 'export.masked-site-pending', 'export.audit-unavailable', 'export.disk-full', 'disclosure.needs-approval'],
+    errors: ['camera.not-found', 'export.bad-range', 'export.no-recording', 'export.audit-unavailable', 'export.disk-full', 'disclosure.needs-approval'],
   }),
   getExport: spec({ arg: z.object({ id: uuid }), result: exportJobSchema, access: 'evidence.export', audit: null, errors: ['export.not-found'] }),
   cancelExport: spec({ arg: z.object({ id: uuid }), result: exportJobSchema, access: 'evidence.export', audit: 'evidence.export-cancel', errors: ['export.not-found'] }),
@@ -222,7 +222,7 @@ export const CONTRACT = {
     result: disclosureRequestSchema,
     access: 'evidence.export',
     audit: 'disclosure.requested',
-    errors: ['camera.not-found', 'export.bad-range', 'export.no-recording', 'export.masked-site-pending', 'export.audit-unavailable'],
+    errors: ['camera.not-found', 'export.bad-range', 'export.no-recording', 'export.audit-unavailable'],
   }),
   /** Approvers see every pending request and the recent decided ones; anyone else sees their own. */
   listDisclosureRequests: spec({ arg: none, result: z.array(disclosureRequestSchema), access: 'self', audit: null, errors: [] }),

@@ -20,6 +20,7 @@ import { signedMedia } from './signed-media.js';
 import type { StreamsModule } from './streams/streams-module.js';
 import type { SiteModule } from './recorders/site-module.js';
 import { custodyDoor } from './recorders/custody-door.js';
+import type { KeptMasters } from './recorders/kept-masters.js';
 
 interface Features {
   base: CoreBase;
@@ -32,9 +33,11 @@ interface Features {
   evidence: ReturnType<typeof createEvidenceService>;
   directory: Directory;
   site: SiteModule | null;
+  /** A recorder's: the masters workstations withheld and handed to it. */
+  keptMasters: KeptMasters | null;
 }
 
-export function coreFacade({ base, modules, audit, people, streams, recording, evidence, directory, site }: Features): Core {
+export function coreFacade({ base, modules, audit, people, streams, recording, evidence, directory, site, keptMasters }: Features): Core {
   const dispatcher = createDispatcher({ handlers: mergeHandlers(modules), ledger: audit.ledger, sessions: people.sessions, logger: base.logger });
   /** The person of a session that may use `permission`, or the refusal (as the dispatcher words it); only watching goes on while locked. */
   const permitted = (token: string | null, what: string, permission: Permission, whileLocked = false): SessionPerson => {
@@ -55,8 +58,8 @@ export function coreFacade({ base, modules, audit, people, streams, recording, e
     nodeKey: (nodeId) => site?.publicKeyOf(nodeId) ?? null,
     nodeId: site?.nodeId ?? null,
     custody:
-      site?.role === 'recorder'
-        ? { door: custodyDoor({ recorderId: site.nodeId, index: recording.index, ledger: audit.ledger, checkpoints: audit.checkpoints, key: audit.signingKey, trustedOffset: (o) => audit.trustedOffset(o) }), isWorkstation: (id) => site.nodeRole(id) === 'workstation' }
+      site?.role === 'recorder' && keptMasters
+        ? { masters: keptMasters, door: custodyDoor({ recorderId: site.nodeId, index: recording.index, ledger: audit.ledger, checkpoints: audit.checkpoints, key: audit.signingKey, trustedOffset: (o) => audit.trustedOffset(o) }), isWorkstation: (id) => site.nodeRole(id) === 'workstation' }
         : null,
     serveMedia: signedMedia(modules.flatMap((m) => m.mediaRoutes ?? []), people.sessions, base.logger),
     receivePackageFile: async (token, upload) => {

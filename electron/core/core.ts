@@ -37,6 +37,8 @@ import { createDisclosureModule } from './disclosure/disclosure-module.js';
 import { createOversightModule } from './oversight/oversight-module.js';
 // Recorders and workstations of a site (issue 13)
 import type { CustodyDoor } from './recorders/custody-door.js';
+import { keptMasters as createKeptMasters, type KeptMasters } from './recorders/kept-masters.js';
+import { evidenceStoreDir } from './evidence/withheld-masters.js';
 import { createSiteModule, siteKeyPin, siteNodeId, siteTables, type SiteOptions } from './recorders/site-module.js';
 import { noSiteHandlers } from './recorders/admission-handlers.js';
 import { siteCameraStore } from './recorders/site-cameras.js';
@@ -89,8 +91,8 @@ export interface Core {
   nodeKey(nodeId: string): string | null;
   /** This process's id in its site (null: one machine). */
   readonly nodeId: string | null;
-  /** For a recorder's node server: its custody door, and whether an admitted process is a workstation (null: not a recorder). */
-  readonly custody: { door: CustodyDoor; isWorkstation(nodeId: string): boolean } | null;
+  /** For a recorder's node server: its custody door, the masters it keeps, and whether an admitted process is a workstation (null: not a recorder). */
+  readonly custody: { door: CustodyDoor; masters: KeptMasters; isWorkstation(nodeId: string): boolean } | null;
   /** Answers a GET under /media/ reached through a link signed for a session (mediaLink); false if no route has the path. */
   serveMedia(url: URL, req: IncomingMessage, res: ServerResponse): boolean;
   /** Copies one file of a package the browser shell was given into `<data>/received/<uploadId>/`. */
@@ -170,6 +172,7 @@ export function createCore(options: CoreOptions): Core {
     nodesChanged: () => void cameras.registry.resealMissing().catch((error: Error) => logger.log('warn', 'cameras: cannot seal passwords for a new recorder', { error: error.message })),
   });
   const incidents = createIncidentService({ dataDir, bookmarks: directory.bookmarks, footage: recording.footage, index: recording.index, logger, maskFor: masks.maskFor, lookingBack, checkCamera: (id) => void cameras.registry.get(id) });
+  const keptMasters = site?.role === 'recorder' ? createKeptMasters({ storeDir: evidenceStoreDir(dataDir), dataDir, ledger: audit.ledger, key: audit.signingKey, recorderId: site.nodeId }) : null;
   const evidence = createEvidenceService({
     dataDir,
     exportsDir: options.exportsDir ?? join(dataDir, 'exports'),
@@ -178,7 +181,8 @@ export function createCore(options: CoreOptions): Core {
     logger,
     appVersion: options.appVersion,
     camera: cameras.describe,
-    ...(site?.role === 'workstation' ? { site: { nodeId: site.nodeId, sources: site.exportSources, anchors: (id, fingerprint) => (site.trust.admittedRecorder(id, fingerprint) ? siteTables(directory).checkpointsOf(id) : null) } } : {}),
+    ...(keptMasters ? { keptMasters } : {}),
+    ...(site?.role === 'workstation' ? { site: { nodeId: site.nodeId, sources: site.exportSources, masters: site.masters, anchors: (id, fingerprint) => (site.trust.admittedRecorder(id, fingerprint) ? siteTables(directory).checkpointsOf(id) : null) } } : {}),
     onExport: (job) => emit({ type: 'export.progress', job }),
     masks: masks.current,
     ...(options.maxReceivedFileBytes ? { maxReceivedFileBytes: options.maxReceivedFileBytes } : {}),
@@ -193,5 +197,5 @@ export function createCore(options: CoreOptions): Core {
   if (siteOptions?.role === 'recorder') base.events.event((e) => void (e.type === 'stream.status' && e.status.stream === 'main' && e.status.recording && site!.reportRecording(e.status.cameraId, e.status.recording)));
   void cameras.addDemoIfFirstRun().catch((error: Error) => logger.log('error', 'cameras: cannot add the demo cameras', { error: error.message }));
   const directoryFeature = { handlers: site ? {} : noSiteHandlers, dispose: () => directory.close() };
-  return coreFacade({ base, modules: [directoryFeature, ...(site ? [site] : []), audit, people, cameras, lookingBack, masks, recording, streams, incidents, evidence, walls, disclosures, oversight], audit, people, streams, recording, evidence, directory, site });
+  return coreFacade({ base, modules: [directoryFeature, ...(site ? [site] : []), audit, people, cameras, lookingBack, masks, recording, streams, incidents, evidence, walls, disclosures, oversight], audit, people, streams, recording, evidence, directory, site, keptMasters });
 }

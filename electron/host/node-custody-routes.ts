@@ -1,10 +1,13 @@
 /**
- * A recorder's custody door on its node server (docs/design/site-exports.md §8), for workstations
+ * A recorder's evidence doors on its node server (docs/design/site-exports.md §8), for workstations
  * only: GET /custody?packageId&cameras=a,b&fromMs&toMs&for=NAME answers with the signed custody
  * answer (its signature, base64 DER, in x-watchroom-signature); GET /custody/chain?fromSeq&toSeq
- * streams the ledger's lines between a capture entry and its checkpoint.
+ * streams the ledger's lines between a capture entry and its checkpoint. A masked camera's withheld
+ * master comes back to it: PUT /evidence-store/<package>/master/<name>.mp4 (the body's SHA-256 in
+ * x-watchroom-body-sha256, which the token is signed for) answers a signed receipt; POST
+ * /evidence-store/<package>/seal?sumsSha256=… keeps what was sent, POST …/discard drops it.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { httpStatus, WatchroomError } from '../../shared/errors.js';
 import { cameraIdSchema } from '../../shared/schemas.js';
@@ -12,11 +15,14 @@ import { sendText } from '../core/http-reply.js';
 import type { Logger } from '../core/logger.js';
 import type { CustodyDoor } from '../core/recorders/custody-door.js';
 import { CUSTODY_SIGNATURE_HEADER } from '../core/recorders/site-custody.js';
+import type { KeptMasters } from '../core/recorders/kept-masters.js';
+import { BODY_SHA256_HEADER } from '../core/recorders/node-signature.js';
 
 
 /** The door, and who may use it: only the site's admitted workstations export. */
 export interface CustodySource {
   door: CustodyDoor;
+  masters: KeptMasters;
   isWorkstation(nodeId: string): boolean;
   logger: Logger;
 }
@@ -75,4 +81,29 @@ async function streamChain(source: CustodySource, q: z.infer<typeof chainQuery>,
     if (res.headersSent) return void res.destroy();
     refuse(res, error, source.logger);
   }
+}
+
+/** Answers /evidence-store/…; false when the path is not one of its. */
+export function serveMasters(source: CustodySource, nodeId: string, req: IncomingMessage, url: URL, res: ServerResponse): boolean {
+  const m = /^\/evidence-store\/([0-9a-f-]{36})\/(master\/[^/]+|seal|discard)$/.exec(url.pathname);
+  if (!m) return false;
+  if (!source.isWorkstation(nodeId)) return (sendText(res, 403, 'Only a workstation of the site exports footage.'), true);
+  const [, packageId, what] = m as unknown as [string, string, string];
+  const answered = (work: () => Promise<{ status: number; body: Buffer | string; signature?: Buffer }>) =>
+    void work().then(
+      ({ status, body, signature }) => {
+        res.writeHead(status, { 'Content-Type': 'application/json', ...(signature ? { [CUSTODY_SIGNATURE_HEADER]: signature.toString('base64') } : {}) });
+        res.end(body);
+      },
+      (error: unknown) => refuse(res, error, source.logger),
+    );
+  if (req.method === 'PUT' && what.startsWith('master/')) {
+    const declared = { sha256: String(req.headers[BODY_SHA256_HEADER] ?? ''), bytes: Number(req.headers['content-length'] ?? NaN) };
+    answered(async () => ({ status: 201, ...(await source.masters.receive(nodeId, packageId, what, declared, req)) }));
+  } else if (req.method === 'POST' && what === 'seal') {
+    answered(async () => ({ status: 200, body: JSON.stringify(source.masters.seal(nodeId, packageId, url.searchParams.get('sumsSha256') ?? '')) }));
+  } else if (req.method === 'POST' && what === 'discard') {
+    answered(async () => ({ status: 200, body: JSON.stringify(source.masters.discard(nodeId, packageId)) }));
+  } else sendText(res, 405, 'Not a method of the evidence store.');
+  return true;
 }

@@ -2,8 +2,10 @@
  * A recorder's door for the site's other processes (never for browsers): /relay/<camera>?stream=…
  * hands a workstation the live stream of a camera this recorder holds; GET /footage/<camera>?fromMs&toMs
  * lists its recorded segments of a camera in a window, and GET /footage/segments/<id>.ts sends one,
- * for a workstation's playback; GET /custody… vouches for footage a workstation exports (node-custody-routes.ts). Every request carries a node token signed by the asking process for
- * exactly its path (recorders/node-signature.ts); nothing is served without one.
+ * for a workstation's playback; GET /custody… vouches for footage a workstation exports, and
+ * /evidence-store/… keeps the masked cameras' masters it withheld (node-custody-routes.ts). Every
+ * request carries a node token signed by the asking process for exactly its method, path and body
+ * (recorders/node-signature.ts); nothing is served without one.
  * It listens where the workstations can reach it (the site network), unlike the browser shell, and
  * speaks only HTTPS, with a certificate its signing key issued (node-certificate.ts): a workstation
  * sends its request, token included, only once the certificate showed it is talking to this process.
@@ -16,13 +18,13 @@ import { LIVE_CLOSE_BAD_REQUEST, type StreamVariant } from '../../shared/events.
 import { NotHeld } from '../core/recorders/not-held.js';
 import { cameraIdSchema, streamVariantSchema } from '../../shared/schemas.js';
 import type { StreamSink } from '../core/streams/stream-fanout.js';
-import { NODE_TOKEN_HEADER, type NodeTokenChecker } from '../core/recorders/node-signature.js';
+import { BODY_SHA256_HEADER, NODE_TOKEN_HEADER, type NodeTokenChecker } from '../core/recorders/node-signature.js';
 import { liveSocketSink } from './live-socket-sink.js';
 import { sendFile, sendJson, sendText } from '../core/http-reply.js';
 import type { SegmentIndex, SegmentRow } from '../core/recording/segment-index.js';
 import { segmentFile } from '../core/recording/segment-file.js';
 import type { Logger } from '../core/logger.js';
-import { serveCustody, type CustodySource } from './node-custody-routes.js';
+import { serveCustody, serveMasters, type CustodySource } from './node-custody-routes.js';
 
 /** /footage/<camera>?fromMs=&toMs= (the segments in the window) and /footage/segments/<id>.ts (one of them). */
 function serveFootage(footage: FootageSource, nodeId: string, url: URL, res: ServerResponse): void {
@@ -75,17 +77,20 @@ export interface NodeServer {
 
 export async function startNodeServer(options: { relay: RelayProvider; footage?: () => FootageSource; custody?: () => CustodySource | null; checker: NodeTokenChecker; tls: { key: string; cert: string }; host: string; port: number }): Promise<NodeServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024, perMessageDeflate: false });
-  /** Which process asks, by the node token it signed for exactly this request. */
+  /** Which process asks, by the node token it signed for exactly this request (its method, path and declared body). */
   const asker = (req: IncomingMessage) => {
     const header = req.headers[NODE_TOKEN_HEADER];
-    return options.checker.check(typeof header === 'string' ? header : undefined, req.url ?? '');
+    const bodySha256 = req.headers[BODY_SHA256_HEADER];
+    return options.checker.check(typeof header === 'string' ? header : undefined, req.url ?? '', Date.now(), { method: req.method ?? '', bodySha256: typeof bodySha256 === 'string' ? bodySha256 : '' });
   };
   const server = createServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => {
-    if (req.method !== 'GET' || !options.footage) return sendText(res, 404, 'Not found.');
+    if (!options.footage) return sendText(res, 404, 'Not found.');
     const who = asker(req);
     if (!who.ok) return sendText(res, 401, 'A node token signed for this request is needed.');
     const url = new URL(req.url ?? '/', 'http://node');
     const custody = options.custody?.();
+    if (custody && serveMasters(custody, who.nodeId, req, url, res)) return;
+    if (req.method !== 'GET') return sendText(res, 405, 'Only GET here.');
     if (custody && serveCustody(custody, who.nodeId, url, res)) return;
     serveFootage(options.footage(), who.nodeId, url, res);
   });

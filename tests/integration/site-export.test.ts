@@ -5,10 +5,11 @@
  * checks it against the directory, fetches the bytes and builds a `watchroom-evidence/2` package
  * with one custody folder per recorder, which verifies in the app, with watchroom-verify and with
  * sha256sum and openssl alone. A failover splits the footage between the recorders; footage swapped
- * on a recorder's disk, a recorder that is down and a masked camera are refused, and nothing is left.
+ * on a recorder's disk and a recorder that is down are refused, and nothing is left. A masked camera's
+ * working copy leaves masked; its unmasked master is kept by the recorder that recorded it.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
@@ -21,6 +22,12 @@ import { admitProcesses, workstationFingerprint } from '../fixtures/site-admissi
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { TEST_PASSWORD } from '../fixtures/people.js';
 import { waitFor } from '../fixtures/wait-for.js';
+import type { IncomingMessage } from 'node:http';
+import { MASK_FILL_RGB } from '../../shared/masks.js';
+import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
+import { keysDir } from '../../electron/core/evidence/workstation-key.js';
+import { BODY_SHA256_HEADER, NODE_TOKEN_HEADER, signedRequest, signNodeRequest } from '../../electron/core/recorders/node-signature.js';
+import { nodeFetch } from '../fixtures/node-fetch.js';
 
 const VERIFY_CLI = join(import.meta.dirname, '..', '..', 'dist', 'electron', 'cli', 'watchroom-verify.js');
 
@@ -31,6 +38,10 @@ let ws: TestHost;
 /** A second desk, where an evidence officer decides disclosures asked on the first. */
 let ws2: TestHost;
 let cameraId: string;
+/** The master the masked export left on its recorder, for the test that attacks it. */
+let masked: { holder: RecorderProcess; packageId: string; path: string; sha256: string } | undefined;
+/** The status of a node request's answer, its body read. */
+const statusOf = (res: IncomingMessage) => (res.resume(), res.statusCode ?? 0);
 
 const holderOf = async () => (await cluster.query<{ recorder_id: string }>(url, 'SELECT recorder_id FROM camera_leases WHERE camera_id = $1 AND expires_at > now()', [cameraId]))[0]?.recorder_id;
 const recorder = (id: string) => recorders.find((r) => r.id === id)!;
@@ -171,15 +182,79 @@ describe('exports on a site', () => {
     }
   }, 180_000);
 
-  it('refuses a masked camera (its master must stay on its recorder, not built yet) before anything is asked', async () => {
-    await ws.api.setMasks({ cameraId, polygons: [[[0.1, 0.1], [0.5, 0.1], [0.5, 0.5]]] });
+  it('exports a masked camera with its masks burned in; its unmasked master is kept by the recorder that recorded it, under a receipt it signed, and by no workstation', async () => {
+    const square = [[0.1, 0.1], [0.5, 0.1], [0.5, 0.5], [0.1, 0.5]] as Array<[number, number]>;
+    await ws.api.setMasks({ cameraId, polygons: [square] });
     try {
-      const [s] = recorder((await holderOf())!).segments(cameraId);
-      await expect(ws.api.startExport(asked({ fromMs: s!.startMs, toMs: s!.endMs }, 'SITE-MASK'))).rejects.toMatchObject({ code: 'export.masked-site-pending' });
+      const holder = recorder(await waitFor('a recorder to hold the camera', holderOf, 60_000));
+      await waitFor('two closed segments on the holder', () => holder.segments(cameraId).length >= 2, 120_000);
+      const [a, b] = holder.segments(cameraId);
+      await covered(b!.endMs);
+      const job = await exported(asked({ fromMs: a!.startMs + 500, toMs: b!.endMs - 500 }, 'SITE-MASK'));
+      expect(job.error).toBeUndefined();
+      const pkg = job.packagePath!;
+      const manifest = manifestOf(pkg);
+      expect(manifest.files.map((f: { role: string }) => f.role)).toEqual(['working']);
+      expect(existsSync(join(pkg, 'master')), 'no master folder in the package').toBe(false);
+      const [withheld] = manifest.withheldMasters;
+      expect(manifest.withheldMasters).toHaveLength(1);
+      expect(withheld).toMatchObject({ keptBy: { recorder: holder.id, fingerprint: holder.fingerprint }, store: `evidence-store/${manifest.packageId}/${withheld.path}` });
+      // The recorder holds exactly the bytes the manifest names, kept once the package was complete.
+      expect(sha256(readFileSync(join(holder.dataDir, withheld.store)))).toBe(withheld.sha256);
+      expect(holder.ledger('evidence.master-kept').find((e) => e.details.packageId === manifest.packageId)?.details).toMatchObject({ fromNode: 'ws-1', sumsSha256: sha256(read(pkg, 'SHA256SUMS')), files: [withheld.path] });
+      // Its receipt, checked with openssl alone against the recorder's key in the package.
+      const receiptFile = join(ws.dataDir, 'receipt.json');
+      writeFileSync(receiptFile, withheld.receipt.text);
+      writeFileSync(`${receiptFile}.sig`, Buffer.from(withheld.receipt.signature, 'base64'));
+      const key = join(pkg, manifest.custody.recorders[0].key);
+      expect(execFileSync('openssl', ['dgst', '-sha256', '-verify', key, '-signature', `${receiptFile}.sig`, receiptFile], { encoding: 'utf8' }).trim()).toBe('Verified OK');
+      expect(JSON.parse(withheld.receipt.text)).toMatchObject({ packageId: manifest.packageId, path: withheld.path, sha256: withheld.sha256, fromNode: 'ws-1' });
+      expect(await ws.api.verifyPackage({ path: pkg })).toMatchObject({ outcome: 'verified', failures: [] });
+      // No copy of the master on the workstation, under any name.
+      const onDesk = readdirSync(ws.dataDir, { recursive: true }).map(String).filter((f) => f.endsWith('.mp4'));
+      expect(onDesk.filter((f) => sha256(readFileSync(join(ws.dataDir, f))) === withheld.sha256)).toEqual([]);
+      expect(existsSync(join(ws.dataDir, 'export-work', manifest.packageId))).toBe(false);
+      // The picture that left is masked: the fill deep inside the square, the camera's picture outside it.
+      const working = manifest.files[0] as { path: string; width: number; height: number };
+      const frame = execFileSync('ffmpeg', ['-v', 'error', '-i', join(pkg, working.path), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1']);
+      const at = (x: number, y: number) => frame[Math.floor(y * working.height) * working.width + Math.floor(x * working.width)]!;
+      const insideSquare = [0.2, 0.3, 0.4].flatMap((x) => [0.2, 0.3, 0.4].map((y) => at(x, y)));
+      expect(insideSquare.every((v) => Math.abs(v - MASK_FILL_RGB[0]) <= 6), `inside: ${insideSquare.join(',')}`).toBe(true);
+      const outside = [0.6, 0.7, 0.8, 0.9].flatMap((x) => [0.6, 0.7, 0.8, 0.9].map((y) => at(x, y)));
+      expect(outside.some((v) => Math.abs(v - MASK_FILL_RGB[0]) > 8), `outside: ${outside.join(',')}`).toBe(true);
+      masked = { holder, packageId: manifest.packageId, path: withheld.path, sha256: withheld.sha256 };
     } finally {
       await ws.api.setMasks({ cameraId, polygons: [] });
     }
-  });
+  }, 300_000);
+
+  it('keeps a kept master as it is: not replaced, not dropped, not added to by the workstation that sent it, nor touched by a recorder', async () => {
+    const { holder, packageId, path, sha256: kept } = masked!;
+    const wsKey = { nodeId: 'ws-1', key: loadOrCreateSigningKey(keysDir(ws.dataDir)) };
+    const peer = { nodeId: holder.id, url: holder.url, publicKeyPem: loadOrCreateSigningKey(keysDir(holder.dataDir)).publicKeyPem };
+    const forged = Buffer.from('a forged master');
+    const put = (p: string, as = wsKey, body = forged, declared = sha256(body), pkg = packageId) =>
+      signedRequest(peer, `/evidence-store/${pkg}/${p}`, as, { timeoutMs: 30_000, body: { method: 'PUT', data: body, bytes: body.length, sha256: declared } }).then(statusOf);
+    const post = (p: string, as = wsKey) => signedRequest(peer, `/evidence-store/${packageId}/${p}`, as, { timeoutMs: 30_000, body: { method: 'POST', data: Buffer.alloc(0), bytes: 0, sha256: sha256(Buffer.alloc(0)) } }).then(statusOf);
+    expect(await put(path), 'replacing it').toBe(409);
+    expect(await put('master/another.mp4'), 'adding to the sealed package').toBe(409);
+    const fresh = randomUUID();
+    expect(await put('master/x.mp4', wsKey, forged, sha256(Buffer.from('something else')), fresh), 'a body unlike its declared hash').toBe(422);
+    expect(existsSync(join(holder.dataDir, 'evidence-store', '.pending', fresh)), 'nothing of it kept').toBe(false);
+    expect(await put('master/..%2F..%2Fkeys%2Fsigning-key.mp4'), 'outside master/').toBe(422);
+    expect(await post('discard'), 'discarding it (nothing pending: nothing dropped)').toBe(200);
+    const other = recorders.find((r) => r.id !== holder.id)!;
+    const asRecorder = { nodeId: other.id, key: loadOrCreateSigningKey(keysDir(other.dataDir)) };
+    expect(await put('master/y.mp4', asRecorder), 'a recorder is no exporting workstation').toBe(403);
+    // A token signed for one body does not carry another: the header naming the other's hash fails the signature.
+    const zPath = `/evidence-store/${packageId}/master/z.mp4`;
+    const token = signNodeRequest(wsKey.key, 'ws-1', holder.id, zPath, Date.now(), { method: 'PUT', bodySha256: sha256(forged) });
+    const other2 = Buffer.from('another body');
+    const swapped = await nodeFetch(holder.url + zPath, { method: 'PUT', body: other2, headers: { [NODE_TOKEN_HEADER]: token, [BODY_SHA256_HEADER]: sha256(other2) } });
+    expect(swapped.status).toBe(401);
+    expect(sha256(readFileSync(join(holder.dataDir, 'evidence-store', packageId, path)))).toBe(kept);
+    expect(readdirSync(join(holder.dataDir, 'evidence-store', packageId, 'master'))).toEqual([path.slice('master/'.length)]);
+  }, 120_000);
 
   it('builds a disclosure asked on one desk and approved on another from the recorders’ footage: on the desk it was asked on, as its requester, naming both people', async () => {
     const ivy = await ws.as('ivy', 'investigator');

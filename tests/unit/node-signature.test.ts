@@ -30,6 +30,17 @@ describe('requests between processes are signed by the asking process', () => {
     expect(c.check(old, path)).toMatchObject({ ok: false, reason: expect.stringContaining('expired') });
   });
 
+  it('refuses a GET’s token for a PUT or POST, and a PUT’s token for another method or another body', () => {
+    const c = checker();
+    const put = '/evidence-store/6f1c2a52-93c4-4f0e-9d6b-2f1f9a2d0b11/master/a.mp4';
+    const body = { method: 'PUT', bodySha256: 'a'.repeat(64) };
+    expect(c.check(signNodeRequest(workstation, 'ws-1', 'rec-a', put), put, Date.now(), body)).toMatchObject({ ok: false, reason: expect.stringContaining('not signed') });
+    expect(c.check(signNodeRequest(workstation, 'ws-1', 'rec-a', put, Date.now(), body), put, Date.now(), { method: 'POST', bodySha256: 'a'.repeat(64) })).toMatchObject({ ok: false });
+    expect(c.check(signNodeRequest(workstation, 'ws-1', 'rec-a', put, Date.now(), body), put, Date.now(), { method: 'PUT', bodySha256: 'b'.repeat(64) })).toMatchObject({ ok: false });
+    expect(c.check(signNodeRequest(workstation, 'ws-1', 'rec-a', put, Date.now(), body), put, Date.now(), { method: 'GET' })).toMatchObject({ ok: false });
+    expect(c.check(signNodeRequest(workstation, 'ws-1', 'rec-a', put, Date.now(), body), put, Date.now(), body)).toEqual({ ok: true, nodeId: 'ws-1' });
+  });
+
   it('refuses a token signed for another process: one handed on by whoever answers at an address put in the directory', () => {
     expect(checker().check(signNodeRequest(workstation, 'ws-1', 'rec-b', path), path)).toMatchObject({ ok: false, reason: expect.stringContaining('not signed') });
   });

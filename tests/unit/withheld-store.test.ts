@@ -18,7 +18,7 @@ describe('localWithheldStore', () => {
     expect(store.workDir).toBe(join(storeDir, 'pkg-1'));
     mkdirSync(join(store.workDir, 'master'), { recursive: true });
     writeFileSync(join(store.workDir, 'master/a.mp4'), 'video');
-    const kept = await store.keep(master('master/a.mp4'), join(store.workDir, 'master/a.mp4'));
+    const kept = await store.keep(master('master/a.mp4'), join(store.workDir, 'master/a.mp4'), null);
     expect(kept).toMatchObject({ cameraId: 'cam-1', path: 'master/a.mp4', store: 'evidence-store/pkg-1/master/a.mp4', sha256: 'a'.repeat(64), bytes: 5 });
     await store.seal('b'.repeat(64));
     expect(readFileSync(join(storeDir, 'pkg-1/master/a.mp4'), 'utf8')).toBe('video');
@@ -29,7 +29,7 @@ describe('localWithheldStore', () => {
     const elsewhere = join(mkdtempSync(join(storeDir, 'work-')), 'b.mp4');
     writeFileSync(elsewhere, 'video');
     const store = localWithheldStore(storeDir, 'pkg-2');
-    await store.keep(master('master/b.mp4'), elsewhere);
+    await store.keep(master('master/b.mp4'), elsewhere, null);
     expect(existsSync(elsewhere)).toBe(false);
     expect(readFileSync(join(storeDir, 'pkg-2/master/b.mp4'), 'utf8')).toBe('video');
     await store.discard();

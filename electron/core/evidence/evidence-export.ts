@@ -36,7 +36,7 @@ import { AUDIT_EXTRACT, MANIFEST, MANIFEST_FORMAT, MANIFEST_FORMAT_SITE, RECIPIE
 import { recordersOfManifest, writeRecorderCustody, type RecorderCustody } from './recorder-custody-files.js';
 import { FootageChangedError } from './verified-sources.js';
 import type { AppliedMasks, WithheldMaster } from './withheld-masters.js';
-import { localWithheldStore, type WithheldStore } from './withheld-store.js';
+import type { WithheldStore } from './withheld-store.js';
 import type { SigningKey } from './signing-key.js';
 
 /** What an export needs; its footage comes through `sources` (localExportSources on one machine). */
@@ -61,8 +61,8 @@ interface ExportSettings {
   privacy?: {
     /** The camera's current privacy masks (null: none). */
     masks(cameraId: string): Promise<AppliedMasks | null>;
-    /** The workstation's evidence store: withheld masters go to `<it>/<packageId>/`. */
-    storeDir: string;
+    /** Where one export's withheld masters go (this workstation's evidence store, or on a site the recorders'). */
+    withheld(packageId: string, signal: AbortSignal): WithheldStore;
   };
 }
 
@@ -118,7 +118,7 @@ export async function buildPackage(ctx: ExportContext, req: ExportRequest, signa
   const exportedAt = Date.now();
   const packageId = randomUUID();
   mkdirSync(ctx.exportsDir, { recursive: true });
-  const withheld = ctx.privacy ? localWithheldStore(ctx.privacy.storeDir, packageId) : null;
+  const withheld = ctx.privacy?.withheld(packageId, signal) ?? null;
   const job: PackageJob = { ctx, sources, withheld, req, signal, packageId, exportedAt, name: `WR-${safeName(req.caseReference)}-${utcStamp(exportedAt)}`, temp: join(ctx.exportsDir, `.partial-${packageId}`) };
   try {
     return await build(job, progress);
@@ -164,8 +164,9 @@ async function build(job: PackageJob, progress: Progress): Promise<string> {
   const sumsSha256 = await writeSignedSums(job, [...files, ...recorders.flatMap((r) => r.files)]);
   if (job.signal.aborted) throw new ExportCancelled();
 
-  const final = moveIntoPlace(temp, ctx.exportsDir, job.name);
+  // Withheld masters are kept before the package appears: a package never names a master its keeper may drop.
   await job.withheld?.seal(sumsSha256);
+  const final = moveIntoPlace(temp, ctx.exportsDir, job.name);
   enterSealed(job, basename(final), sumsSha256);
   progress(1, 'Done');
   return final;

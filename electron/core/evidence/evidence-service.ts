@@ -26,6 +26,10 @@ import type { SigningKey } from './signing-key.js';
 import { keysDir } from './workstation-key.js';
 import { importTrustedKey, trustedFingerprints, trustedKeys } from './trusted-keys.js';
 import { receivedDir, receiveFile, removeOldUploads } from './received-packages.js';
+import { recorderWithheldStore } from './recorder-withheld.js';
+import { localWithheldStore } from './withheld-store.js';
+import type { KeptMasters } from '../recorders/kept-masters.js';
+import type { SiteMasters } from '../recorders/site-masters.js';
 import type { Readable } from 'node:stream';
 import { sha256File } from '../recording/file-hash.js';
 import { packageDownloadRoute } from './package-download.js';
@@ -50,7 +54,9 @@ export interface EvidenceDeps {
    * A site's workstation: its exports' footage comes from the site's recorders, who vouch for it; a
    * package they vouched for is verified against the directory's copies of their checkpoints.
    */
-  site?: { nodeId: string; sources: ExportSources; anchors: SiteAnchors };
+  site?: { nodeId: string; sources: ExportSources; anchors: SiteAnchors; masters: SiteMasters };
+  /** A recorder: the masters workstations withheld from their exports and handed to it (pending ones swept hourly). */
+  keptMasters?: KeptMasters;
   // Privacy masks (issue 12, point 1)
   /** A camera's current privacy masks (null: none), burned into what its exports carry. */
   masks(cameraId: string): Promise<AppliedMasks | null>;
@@ -110,7 +116,14 @@ export function createEvidenceService(deps: EvidenceDeps) {
   ingestInbox(deps);
   const inboxTimer = setInterval(() => ingestInbox(deps), 5_000);
   let uploadsCleared: Promise<unknown> = Promise.resolve();
-  const clearUploads = () => (uploadsCleared = removeOldUploads(deps.dataDir).catch((error: unknown) => deps.logger.log('warn', 'evidence.upload-cleanup-failed', { error: String(error) })));
+  const clearUploads = () => {
+    uploadsCleared = removeOldUploads(deps.dataDir).catch((error: unknown) => deps.logger.log('warn', 'evidence.upload-cleanup-failed', { error: String(error) }));
+    try {
+      deps.keptMasters?.sweep();
+    } catch (error) {
+      deps.logger.log('warn', 'evidence: cannot sweep pending masters', { error: String(error) });
+    }
+  };
   clearUploads();
   const uploadsTimer = setInterval(clearUploads, 3_600_000);
 
@@ -210,28 +223,27 @@ export function requireWritableLedger(ledger: AuditLedger): void {
 
 /** Where exports come from: `sources`, and this workstation's ledger and key, exported as `person`. */
 function exportContext(deps: EvidenceDeps, sources: ExportSources, person: { name: string; role: Role }, disclosure?: DisclosureApproval): ExportContext {
-  return { sources, ledger: deps.ledger, key: deps.signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role, ...(deps.site ? { nodeId: deps.site.nodeId } : {}), privacy: { masks: deps.masks, storeDir: evidenceStoreDir(deps.dataDir) }, ...(disclosure ? { disclosure } : {}) };
+  return { sources, ledger: deps.ledger, key: deps.signingKey(), exportsDir: deps.exportsDir, appVersion: deps.appVersion, camera: deps.camera, user: person.name, role: person.role, ...(deps.site ? { nodeId: deps.site.nodeId } : {}), privacy: { masks: deps.masks, withheld: withheldStoreOf(deps) }, ...(disclosure ? { disclosure } : {}) };
 }
 
 /**
- * An unmasked master leaves only with the permission for it, asked for in so many words. On a site, a
- * masked camera's master is withheld on the recorder that recorded it, which is not built yet
- * (docs/design/site-exports.md §6, stage D): a workstation keeps no footage, so until then such an
- * export is refused rather than left in this workstation's store.
+ * Where an export's withheld masters go: this workstation's evidence store; on a site, the recorder
+ * that recorded each clip (a site's workstation keeps no footage), by way of a private work folder.
  */
-async function checkMasters(deps: EvidenceDeps, person: { role: Role }, request: ExportRequest): Promise<void> {
+const withheldStoreOf = (deps: EvidenceDeps) => (packageId: string, signal: AbortSignal) =>
+  deps.site ? recorderWithheldStore(deps.site.masters, join(deps.dataDir, 'export-work'), packageId, signal) : localWithheldStore(evidenceStoreDir(deps.dataDir), packageId);
+
+/** An unmasked master leaves only with the permission for it, asked for in so many words. */
+function checkMasters(person: { role: Role }, request: ExportRequest): void {
   if (request.unmasked && !can(person.role, 'evidence.export-unmasked')) {
     throw new WatchroomError('auth.forbidden', `Your role (${ROLE_NAMES[person.role]}) does not allow exporting unmasked footage.`, undefined, 'evidence.export-unmasked');
   }
-  if (!deps.site || request.unmasked) return;
-  const masked = (await Promise.all(request.cameraIds.map(async (id) => ((await deps.masks(id)) ? id : null)))).filter((id) => id !== null);
-  if (masked.length) throw new WatchroomError('export.masked-site-pending', `${masked.map((id) => deps.camera(id).name).join(', ')} ${masked.length > 1 ? 'have' : 'has'} privacy masks, and on a site the unmasked master of a masked camera must stay with the recorder that recorded it, which is not built yet. Nothing was exported; leave ${masked.length > 1 ? 'them' : 'it'} out, or ask an administrator for an export with unmasked masters.`);
 }
 
 /** For four-eyes disclosure: the request checked as an export would be, and an approved one built as its requester. */
 function disclosureExports(deps: EvidenceDeps, sources: ExportSources, jobs: ExportJobs) {
   return {
-    check: async (request: ExportRequest, person: { role: Role }) => (await checkMasters(deps, person, request), await checkExportRequest({ camera: deps.camera, sources }, request)),
+    check: async (request: ExportRequest, person: { role: Role }) => (checkMasters(person, request), await checkExportRequest({ camera: deps.camera, sources }, request)),
     /** After `check`: the build itself checks again, and fails the job if the footage went meanwhile. */
     start(request: ExportRequest, disclosure: DisclosureApproval, onEnd: (job: ExportJob) => void, id: string): ExportJob {
       requireWritableLedger(deps.ledger);
@@ -248,7 +260,7 @@ function exportHandlers(deps: EvidenceDeps, sources: ExportSources, jobs: Export
       if (request.recipient !== null) throw new WatchroomError('disclosure.needs-approval', 'Footage for someone outside the organisation needs a second person’s approval: send it as a disclosure request.');
       requireWritableLedger(deps.ledger);
       const person = ctx.person ?? { name: 'system', role: 'admin' as const };
-      await checkMasters(deps, person, request);
+      checkMasters(person, request);
       const exporting = exportContext(deps, sources, person);
       // Checked here, so a request that cannot give a package is refused to the caller, not failed as a job.
       await checkExportRequest({ camera: deps.camera, sources }, request);

@@ -107,7 +107,7 @@ export async function copyFootage(job: FootageJob, plans: readonly CameraPlan[])
     for (const clip of plan.clips) {
       const master = await copyMaster(copying, plan.camera, clip, masterDir);
       const working = plan.masks || job.workingCopy ? await makeWorkingCopy(copying, plan.camera, clip, master, plan.masks) : null;
-      if (store) withheld.push(await store.keep(master.file, join(master.dir, master.file.path)));
+      if (store) withheld.push(await store.keep(master.file, join(master.dir, master.file.path), clip.segments[0]!.recorderId));
       else files.push(master.file);
       if (working) files.push(working);
       clipsOut.push({ master: master.file.path, actualStartUtc: master.file.startUtc, actualEndUtc: master.file.endUtc });

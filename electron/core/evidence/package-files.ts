@@ -141,8 +141,10 @@ WHAT IS HERE
               times and re-encoded to H.264. manifest.json names the master each derives from
               (derivedFrom = the master's SHA-256) and the process used. Rely on the master.
               A camera with privacy masks has only a working copy here, with the masks burned in;
-              its master stays in the exporting workstation's evidence store, and manifest.json
-              lists it under withheldMasters with its SHA-256.
+              its master stays in ${recorders.length ? `the evidence store of the recorder that recorded it,
+              and manifest.json lists it under withheldMasters with its SHA-256 and the receipt that
+              recorder signed for it (keptBy names the recorder).` : `the exporting workstation's evidence store, and manifest.json
+              lists it under withheldMasters with its SHA-256.`}
   manifest.json                Who exported this, when (UTC), why, for which case and recipient;
                                the cameras, the requested and actual times, gaps in the recording,
                                every file with its size, duration, codec and SHA-256, and the

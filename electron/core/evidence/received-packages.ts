@@ -31,7 +31,7 @@ export function uploadReserveBytes(diskBytes: number): number {
   return Math.max(2 * 2 ** 30, diskBytes * 0.05);
 }
 
-async function roomForUploads(dataDir: string): Promise<number> {
+export async function roomForUploads(dataDir: string): Promise<number> {
   const fs = await statfs(dataDir);
   return fs.bavail * fs.bsize - uploadReserveBytes(fs.blocks * fs.bsize);
 }

@@ -19,13 +19,16 @@ export interface WithheldMaster {
   cameraId: string;
   /** Its path as it would have been in the package. */
   path: string;
-  /** Where it is kept, relative to the workstation's data folder. */
+  /** Where it is kept, relative to the data folder of the process keeping it. */
   store: string;
   sha256: string;
   bytes: number;
   startUtc: string;
   endUtc: string;
   why: string;
+  /** On a site: the recorder that keeps it, and the receipt it signed for it (its canonical JSON, and the base64 DER signature). */
+  keptBy?: { recorder: string; fingerprint: string };
+  receipt?: { text: string; signature: string };
 }
 
 export const evidenceStoreDir = (dataDir: string) => join(dataDir, 'evidence-store');

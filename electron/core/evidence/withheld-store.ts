@@ -2,7 +2,8 @@
  * Where the unmasked master of a masked camera goes instead of the package (withheld-masters.ts says
  * why). One store per export: `keep` each master as it is made, `seal` once the package is in place,
  * `discard` if the export fails or is cancelled. Here that is the workstation's own evidence store; a
- * site will hand the master to the recorder that recorded it, so every step is a promise.
+ * site's workstation hands the master to the recorder that recorded it (recorder-withheld.ts), so every
+ * step is a promise.
  */
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,9 +13,9 @@ import { withheldMaster, type WithheldMaster } from './withheld-masters.js';
 export interface WithheldStore {
   /** A folder only this user may enter, to make withheld masters in: never the exports folder (a share, perhaps). */
   readonly workDir: string;
-  /** Takes the master made at `file`; answers what the manifest says of it. */
-  keep(master: ManifestFile, file: string): Promise<WithheldMaster>;
-  /** The package is in place, with this SHA-256 of its SHA256SUMS: what was kept stays. */
+  /** Takes the master made at `file` from footage `recorderId` recorded (null: this machine); answers what the manifest says of it. */
+  keep(master: ManifestFile, file: string, recorderId: string | null): Promise<WithheldMaster>;
+  /** The package is complete, with this SHA-256 of its SHA256SUMS: what was kept stays. */
   seal(sumsSha256: string): Promise<void>;
   /** The export did not happen: nothing it kept stays. */
   discard(): Promise<void>;

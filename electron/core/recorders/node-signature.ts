@@ -1,27 +1,38 @@
 /**
  * How one Watchroom process proves to another who it is: a short-lived token signed with its own key
  * (the key its evidence and ledger checkpoints are signed with), checked against the public key the
- * directory holds for it. The token names whom it is for (one process) and what (one request path),
- * expires within a minute and is accepted once, so a token seen on the wire, or handed on by whoever
- * answers at an address the directory's writer put in, opens nothing else and cannot be replayed.
+ * directory holds for it. The token names whom it is for (one process) and what (one method, one
+ * request path and, for a request with a body, the body's SHA-256), expires within a minute and is
+ * accepted once, so a token seen on the wire opens nothing else, carries no other body, and cannot be
+ * replayed.
  */
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { get } from 'node:https';
+import { request } from 'node:https';
+import type { Readable } from 'node:stream';
 import type { SigningKey } from '../evidence/signing-key.js';
 import { pinnedAgent } from './node-certificate.js';
 
 /** The header a signed request carries. */
 export const NODE_TOKEN_HEADER = 'x-watchroom-node';
+/** The header naming a request body's SHA-256 (hex), which its token is signed for; the server holds the body to it. */
+export const BODY_SHA256_HEADER = 'x-watchroom-body-sha256';
 const LIFETIME_MS = 60_000;
 
-const signedText = (nodeId: string, to: string, path: string, expires: number, nonce: string) => `watchroom-node-request/2\n${nodeId}\n${to}\n${path}\n${expires}\n${nonce}`;
+/** What a token is for beyond its path: the method, and the SHA-256 of the body ('' for none). */
+export interface SignedFor {
+  method?: string;
+  bodySha256?: string;
+}
 
-/** A token from process `nodeId` for process `to`, for exactly `path`. */
-export function signNodeRequest(key: SigningKey, nodeId: string, to: string, path: string, now = Date.now()): string {
+const signedText = (nodeId: string, to: string, path: string, expires: number, nonce: string, { method = 'GET', bodySha256 = '' }: SignedFor) =>
+  `watchroom-node-request/3\n${nodeId}\n${to}\n${method}\n${path}\n${expires}\n${nonce}\n${bodySha256}`;
+
+/** A token from process `nodeId` for process `to`, for exactly `path` (and `what`: by default a GET without a body). */
+export function signNodeRequest(key: SigningKey, nodeId: string, to: string, path: string, now = Date.now(), what: SignedFor = {}): string {
   const expires = now + LIFETIME_MS;
   const nonce = randomBytes(12).toString('base64url');
-  const signature = key.sign(Buffer.from(signedText(nodeId, to, path, expires, nonce))).toString('base64url');
+  const signature = key.sign(Buffer.from(signedText(nodeId, to, path, expires, nonce, what))).toString('base64url');
   return [encodeURIComponent(nodeId), expires, nonce, signature].join('.');
 }
 
@@ -37,7 +48,7 @@ export class NodeTokenChecker {
     private readonly publicKeyOf: (nodeId: string) => string | null,
   ) {}
 
-  check(token: string | undefined, path: string, now = Date.now()): NodeCheck {
+  check(token: string | undefined, path: string, now = Date.now(), what: SignedFor = {}): NodeCheck {
     const parts = (token ?? '').split('.');
     if (parts.length !== 4) return { ok: false, reason: 'No node token.' };
     const [idPart, expiresPart, nonce, signature] = parts as [string, string, string, string];
@@ -55,7 +66,7 @@ export class NodeTokenChecker {
     if (!pem) return { ok: false, reason: `No process called ${nodeId} is registered in the directory.` };
     let valid = false;
     try {
-      valid = verify('sha256', Buffer.from(signedText(nodeId, me, path, expires, nonce)), createPublicKey(pem), Buffer.from(signature, 'base64url'));
+      valid = verify('sha256', Buffer.from(signedText(nodeId, me, path, expires, nonce, what)), createPublicKey(pem), Buffer.from(signature, 'base64url'));
     } catch {
       valid = false;
     }
@@ -78,17 +89,35 @@ export interface NodePeer {
   publicKeyPem: string;
 }
 
+/** A request's body: its bytes (or a stream of exactly `bytes` of them) and their SHA-256, which the token is signed for. */
+export interface SignedBody {
+  method: 'PUT' | 'POST';
+  data: Buffer | Readable;
+  bytes: number;
+  sha256: string;
+}
+
 /**
- * GET `path` of process `to`, signed as `from`, over HTTPS pinned to its admitted key (nothing is sent
- * to whoever else answers at its address); rejects when it cannot be reached, is not that process, or
- * answers nothing in `timeoutMs`.
+ * A request to process `to` for `path`, signed as `from`, over HTTPS pinned to its admitted key
+ * (nothing is sent to whoever else answers at its address): a GET, or `body` sent with its hash.
+ * Rejects when it cannot be reached, is not that process, or says nothing for `timeoutMs`.
  */
-export function signedGet(to: NodePeer, path: string, from: { nodeId: string; key: SigningKey }, timeoutMs: number, signal?: AbortSignal): Promise<IncomingMessage> {
+export function signedRequest(to: NodePeer, path: string, from: { nodeId: string; key: SigningKey }, options: { timeoutMs: number; signal?: AbortSignal; body?: SignedBody }): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     if (!to.url.startsWith('https://')) return reject(new Error(`its address ${to.url} is not https://, and a site's processes talk only over TLS`));
-    const headers = { [NODE_TOKEN_HEADER]: signNodeRequest(from.key, from.nodeId, to.nodeId, path) };
-    const req = get(`${to.url}${path}`, { headers, agent: pinnedAgent(to.publicKeyPem), timeout: timeoutMs, ...(signal ? { signal } : {}) }, resolve);
+    const { body, signal } = options;
+    const method = body?.method ?? 'GET';
+    const headers: Record<string, string> = { [NODE_TOKEN_HEADER]: signNodeRequest(from.key, from.nodeId, to.nodeId, path, Date.now(), { method, bodySha256: body?.sha256 ?? '' }) };
+    if (body) Object.assign(headers, { [BODY_SHA256_HEADER]: body.sha256, 'content-length': String(body.bytes), 'content-type': 'application/octet-stream' });
+    const req = request(`${to.url}${path}`, { method, headers, agent: pinnedAgent(to.publicKeyPem), timeout: options.timeoutMs, ...(signal ? { signal } : {}) }, resolve);
     req.on('timeout', () => req.destroy(new Error('no answer in time')));
     req.on('error', reject);
+    if (!body) req.end();
+    else if (Buffer.isBuffer(body.data)) req.end(body.data);
+    else body.data.on('error', (error) => req.destroy(error)).pipe(req);
   });
 }
+
+/** A signed GET (see signedRequest). */
+export const signedGet = (to: NodePeer, path: string, from: { nodeId: string; key: SigningKey }, timeoutMs: number, signal?: AbortSignal) =>
+  signedRequest(to, path, from, { timeoutMs, ...(signal ? { signal } : {}) });

@@ -45,19 +45,20 @@ export interface SiteCustody {
   fetch(question: CustodyQuestion & { forPerson: string }, signal?: AbortSignal): Promise<FetchedCustody>;
 }
 
-const unreachable = (recorderId: string, why: string) =>
+export const unreachable = (recorderId: string, why: string) =>
   new WatchroomError('export.recorder-unreachable', `Recorder ${recorderId} holds footage of this export but cannot give it now (${why}). Nothing was exported; try again when it is back.`);
-const invalid = (recorderId: string, why: string) => new WatchroomError('export.recorder-custody-invalid', `Recorder ${recorderId} answered for its footage with something that does not hold: ${why}. Nothing was exported.`);
+export const invalid = (recorderId: string, why: string) => new WatchroomError('export.recorder-custody-invalid', `Recorder ${recorderId} answered for its footage with something that does not hold: ${why}. Nothing was exported.`);
 
 const REFUSAL_CHARS = 500;
 
 /**
- * The recorder's refusal when it gave a code this side knows (footage unproven, ledger busy): its
+ * The recorder's refusal when it gave a code this side knows (footage unproven, ledger busy, no room
+ * or no place for a withheld master): its
  * words quoted as its own, shortened, control characters shown as escapes. Shown bare, a stand-in at
  * its address could speak in the workstation's voice (or repaint the line on a terminal).
  */
 export function refusalOf(recorderId: string, status: number, text: string): WatchroomError {
-  const m = /^(export\.footage-unproven|export\.audit-unavailable): (.*)$/s.exec(text);
+  const m = /^(export\.footage-unproven|export\.audit-unavailable|export\.disk-full|evidence\.master-refused|evidence\.master-exists): (.*)$/s.exec(text);
   if (!m) return unreachable(recorderId, `it answered ${status}`);
   const said = m[2]!.length > REFUSAL_CHARS ? `${m[2]!.slice(0, REFUSAL_CHARS)}…` : m[2]!;
   return new WatchroomError(m[1] as 'export.footage-unproven', `Recorder ${recorderId} refused: “${printable(said)}” Nothing was exported.`);

@@ -20,6 +20,7 @@ import { COVERAGE_EVERY_MS, CoverageReporter, type FootageIndex } from './covera
 import { siteFootage, type SiteFootage } from './site-footage.js';
 import { NODE_ID } from './node-id.js';
 import { siteCustody, type SiteCustody } from './site-custody.js';
+import { siteMasters, type SiteMasters } from './site-masters.js';
 import type { ExportSources } from '../evidence/export-sources.js';
 import { siteExportSources } from '../evidence/site-export-sources.js';
 import { syncSiteSigners } from '../evidence/trusted-keys.js';
@@ -85,6 +86,8 @@ export interface SiteModule extends FeatureModule {
   readonly custody: SiteCustody;
   /** A workstation's exports: footage the site's recorders vouch for, fetched from them. */
   readonly exportSources: ExportSources;
+  /** A workstation: hands a masked camera's withheld master to the recorder that recorded it. */
+  readonly masters: SiteMasters;
   /** A recorder: brings its copy of the site's evidence locks up to date (before retention deletes anything). */
   refreshLocks(): Promise<void>;
   /** Starts the rounds once the directory is ready; the camera hooks say what to start and stop. */
@@ -165,12 +168,13 @@ function leaseView(store: LeaseStore) {
   };
 }
 
-/** A workstation's way to the site's recorded footage: played, and exported with each recorder vouching for its part. */
+/** A workstation's way to the site's recorded footage: played, and exported with each recorder vouching for its part (and keeping the masked cameras' masters). */
 function recordedFootage(deps: { directory: Directory; admitted(id: string): NodeRow | undefined; signer(): { nodeId: string; key: SigningKey }; nodeIds(): string[]; holderOf(cameraId: string): string | null; logger: Logger }) {
   const { coverage, checkpointsOf } = siteTables(deps.directory);
   const custody = siteCustody({ recorder: (id) => recorderKey(deps.admitted(id)), me: deps.signer, checkpointsOf });
   const footage = siteFootage({ coverage, peerOf: (id) => livePeer(deps.admitted(id)), me: deps.signer, logger: deps.logger });
-  return { custody, footage, exportSources: siteExportSources({ coverage, holderOf: deps.holderOf, liveRecorders: () => deps.nodeIds().map(deps.admitted).flatMap((n) => (n?.role === 'recorder' && n.alive ? [n.id] : [])), custody, open: (recorderId, id) => footage.open(recorderId, id) }) };
+  const masters = siteMasters({ recorder: (id) => recorderKey(deps.admitted(id)), me: deps.signer });
+  return { custody, footage, masters, exportSources: siteExportSources({ coverage, holderOf: deps.holderOf, liveRecorders: () => deps.nodeIds().map(deps.admitted).flatMap((n) => (n?.role === 'recorder' && n.alive ? [n.id] : [])), custody, open: (recorderId, id) => footage.open(recorderId, id) }) };
 }
 
 /** A process as it is reached while it is up (null: down, or a workstation, which serves nothing). */
@@ -211,7 +215,7 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
   const admitted = (id: string) => [nodes.get(id)].find((node) => node && trust.admitted(node));
   const quietly = (what: string) => (error: Error) => logger.log('warn', `site: ${what}`, { error: error.message });
   const signer = () => ({ nodeId: site.nodeId, key: deps.key() });
-  const { custody, footage, exportSources } = recordedFootage({ directory, admitted, nodeIds: () => [...nodes.keys()], signer, holderOf: (cameraId) => leases.get(cameraId)?.recorderId ?? null, logger });
+  const recorded = recordedFootage({ directory, admitted, nodeIds: () => [...nodes.keys()], signer, holderOf: (cameraId) => leases.get(cameraId)?.recorderId ?? null, logger });
 
   return {
     nodeId: site.nodeId,
@@ -226,14 +230,12 @@ export function createSiteModule(deps: { site: SiteOptions; directory: Directory
     },
     publicKeyOf: (nodeId) => admitted(nodeId)?.publicKey ?? null,
     trust,
-    custody,
-    exportSources,
+    ...recorded, // custody, footage, masters, exportSources
     reportRecording: recordingReporter({ store, nodeId: site.nodeId, holds: (cameraId) => keeper?.cameras.has(cameraId) ?? false, said, warn: quietly('cannot say how a camera records') }),
     holderRecording(cameraId) {
       const lease = leases.get(cameraId);
       return lease && nodes.get(lease.recorderId)?.alive ? lease.recording : null;
     },
-    footage,
     start(hooks) {
       void directory.ready.then(async () => {
         if (closed) return;

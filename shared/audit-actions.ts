@@ -26,6 +26,8 @@ export const AUDIT_ACTIONS = [
   'relay.open',
   /** An administrator admitted a recorder or workstation into the site (its keys, signed with the site key). */
   'site.node-admitted',
+  /** An administrator confirmed on this workstation which key is the site's admission key (the fingerprint typed). */
+  'site.key-confirmed',
   'relay.close',
   'recording.view',
   'playback.open',

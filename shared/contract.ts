@@ -37,7 +37,7 @@ import { disclosureQuerySchema, disclosureRequestInputSchema } from './schemas.j
 import { oversightReportInfoSchema, oversightReportSummarySchema } from './oversight.js';
 import type { Access } from './roles.js';
 // Admitting the processes of a site (issue 13)
-import { admitNodeSchema, siteNodeSchema } from './site.js';
+import { admitNodeSchema, confirmSiteKeySchema, siteKeyInfoSchema, siteNodeSchema } from './site.js';
 import {
   auditStatusSchema,
   bookmarkInputSchema,
@@ -271,6 +271,10 @@ export const CONTRACT = {
   listSiteNodes: spec({ arg: none, result: z.array(siteNodeSchema), access: 'site.admit', audit: null, errors: ['site.not-a-site'] }),
   /** Admits a process whose fingerprint the administrator compared with the one it shows; the first admission makes the site key on this workstation. */
   admitSiteNode: spec({ arg: admitNodeSchema, result: siteNodeSchema, access: 'site.admit', audit: 'site.node-admitted', errors: ['site.not-a-site', 'site.node-not-found', 'site.fingerprint-mismatch', 'site.sealing-key-unbound', 'site.key-elsewhere'] }),
+  /** The site's admission key, and whether this workstation trusts it (null: no admission yet, so no key). */
+  getSiteKey: spec({ arg: none, result: siteKeyInfoSchema.nullable(), access: 'site.admit', audit: null, errors: ['site.not-a-site'] }),
+  /** An administrator says which key is the site's, typing the fingerprint the workstation that made it shows; until then this workstation admits nobody. */
+  confirmSiteKey: spec({ arg: confirmSiteKeySchema, result: siteKeyInfoSchema, access: 'site.admit', audit: 'site.key-confirmed', errors: ['site.not-a-site', 'site.no-key', 'site.fingerprint-mismatch'] }),
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof CONTRACT;

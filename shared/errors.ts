@@ -37,6 +37,7 @@ export const ERROR_STATUS = {
   'site.fingerprint-mismatch': 400,
   'site.sealing-key-unbound': 409,
   'site.key-elsewhere': 409,
+  'site.no-key': 409,
   'import.empty': 400,
   'import.invalid': 400,
   'import.malformed': 400,

@@ -30,3 +30,21 @@ export const admitNodeSchema = z.object({
   /** As the process shows it at its start; colons, spaces and case do not matter. */
   fingerprint: z.string().trim().min(1, { error: 'Type the fingerprint the process shows at its start.' }).max(200),
 });
+
+/** The site's admission key as a workstation stands to it: it admits nobody until the key is confirmed here (or made here). */
+export const siteKeyInfoSchema = z.object({
+  /** SHA-256 of the key, as `ab:cd:…`. */
+  fingerprint: z.string(),
+  madeBy: z.string(),
+  madeAt: z.number(),
+  /** confirmed: this workstation trusts it; unconfirmed: nobody said which key is the site's here yet; other: this workstation knows another key (a swap). */
+  state: z.enum(['confirmed', 'unconfirmed', 'other']),
+  /** This workstation holds its private half (it made it: admissions are made here). */
+  madeHere: z.boolean(),
+});
+export type SiteKeyInfo = z.infer<typeof siteKeyInfoSchema>;
+
+export const confirmSiteKeySchema = z.object({
+  /** As Site processes… shows it on the workstation that made it; colons, spaces and case do not matter. */
+  fingerprint: z.string().trim().min(1, { error: 'Type the site key’s fingerprint as the workstation that made it shows it.' }).max(200),
+});

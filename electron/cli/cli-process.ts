@@ -1,5 +1,6 @@
 /** What Watchroom's long-running commands (watchroom-host, watchroom-recorder) share about being a process. */
 import { checkDirectoryUrl } from '../core/directory/directory-url.js';
+import { fingerprintTyped } from '../core/recorders/site-admission.js';
 
 /** A command line that cannot be used as it is: the sentence says why. */
 export class UsageError extends Error {}
@@ -7,9 +8,9 @@ export class UsageError extends Error {}
 /** A `--directory` address as given, or the usage error saying what is wrong with it. */
 /** `--site-key`: the site admission key's SHA-256 fingerprint, as `ab:cd:…` (colons, spaces and case as typed). */
 export function siteKeyOption(fingerprint: string): string {
-  const hex = fingerprint.toLowerCase().replace(/[\s:]/g, '');
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new UsageError(`--site-key is the site key's SHA-256 fingerprint (64 hex digits, colons allowed), not “${fingerprint}”.`);
-  return hex.match(/../g)!.join(':');
+  const typed = fingerprintTyped(fingerprint);
+  if (!typed) throw new UsageError(`--site-key is the site key's SHA-256 fingerprint (64 hex digits, colons allowed), not “${fingerprint}”.`);
+  return typed;
 }
 
 export function directoryOption(url: string): string {

@@ -12,8 +12,9 @@
  *
  * It prints its key's fingerprint at start: an administrator compares it when admitting the
  * recorder on a workstation (Site processes…); until then it gets no camera password and serves
- * nobody. --site-key names the site's admission key it must find in the directory (by default the
- * first one it sees is kept).
+ * nobody. It trusts the site's admission key only once told which it is: --site-key, or the file
+ * <data>/site-key holding the fingerprint Site processes… shows on the workstation that made it
+ * (read every few seconds while unconfirmed, so no restart is needed).
  *
  * --listen is where the node server listens (the site network); --url is how workstations reach it
  * when that differs (a NAT, a name). The directory's password comes from ~/.pgpass or PGPASSFILE.

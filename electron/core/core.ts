@@ -133,7 +133,7 @@ export function createCore(options: CoreOptions): Core {
   const people = createPeopleModule({ directory, logger, ledger: audit.ledger, settings, appVersion: options.appVersion, shell: options.shell, ...(options.idleLockMs !== undefined ? { idleLockMs: options.idleLockMs } : {}) });
   const sealingKey = siteOptions?.role === 'recorder' ? loadOrCreateSealingKey(keysDir(dataDir)) : null;
   // In a site, a recorder records and relays the cameras it holds; a workstation records none and plays them through their recorders.
-  const site = siteOptions ? createSiteModule({ site: siteOptions, directory, key: audit.signingKey, sealingKey, keysDir: keysDir(dataDir), pin: siteKeyPin(settings, siteOptions.siteKey), logger }) : null;
+  const site = siteOptions ? createSiteModule({ site: siteOptions, directory, key: audit.signingKey, sealingKey, keysDir: keysDir(dataDir), pin: siteKeyPin(settings, siteOptions.siteKey, join(dataDir, 'site-key')), logger }) : null;
   // One machine keeps its cameras in its settings; a site's processes share the directory's (passwords sealed to admitted recorders).
   const cameraStore = site
     ? { store: siteCameraStore({ table: siteTables(directory).cameras, directory, nodeId: site.nodeId, key: sealingKey, trust: site.trust, logger }), initial: [] }

@@ -11,6 +11,7 @@ import { startTestCamera, stopAllTestCameras, type TestCamera } from '../fixture
 import { startHostProcess, tempDataDir, type HostProcess } from '../fixtures/host-process.js';
 import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
+import { confirmSiteKeyOnRecorder } from '../fixtures/site-admission.js';
 import { signIn } from '../fixtures/sign-in-page.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
@@ -55,7 +56,13 @@ async function admitInThePage(page: Page) {
   await admit('rec-a', recorders[1]!.fingerprint);
   await expect(row('rec-a').getByTestId('site-admit-error')).toContainText('not the fingerprint of the key this process registered');
   await expect(row('rec-a')).toHaveAttribute('data-admitted', 'false');
-  for (const r of recorders) await admit(r.id, r.fingerprint.toUpperCase().replaceAll(':', ' '));
+  const [first, ...others] = recorders;
+  await admit(first!.id, first!.fingerprint.toUpperCase().replaceAll(':', ' '));
+  // The first admission made the site key here: the dialog shows it, and the administrator writes it on each recorder's machine.
+  const siteKey = (await page.getByTestId('site-key-fingerprint').textContent())!;
+  await expect(page.getByTestId('site-key')).toHaveAttribute('data-state', 'confirmed');
+  for (const r of recorders) confirmSiteKeyOnRecorder(r, siteKey);
+  for (const r of others) await admit(r.id, r.fingerprint.toUpperCase().replaceAll(':', ' '));
   const here = page.locator('[data-testid="site-node"]', { hasText: '(this workstation)' });
   await admit((await here.getAttribute('data-node-id'))!, (await here.getByTestId('site-fingerprint').textContent())!);
   for (const id of ['rec-a', 'rec-b']) await expect(row(id)).toHaveAttribute('data-admitted', 'true');

@@ -127,6 +127,8 @@ const SAMPLE: Sample = {
   listOversightReports: () => undefined,
   listSiteNodes: () => undefined,
   admitSiteNode: () => ({ nodeId: 'rec-elsewhere', fingerprint: 'ab:cd' }),
+  getSiteKey: () => undefined,
+  confirmSiteKey: () => ({ fingerprint: 'ab:cd' }),
 };
 const disclosure = () => ({
   export: { cameraIds: [cameraId], ...range, reason: 'Table disclosure', caseReference: unique('DISC'), recipient: { person: 'DC Table', organisation: 'Table Police' }, workingCopy: false },
@@ -144,7 +146,7 @@ const bookmark = () => ({ cameraIds: [cameraId], atMs: range.fromMs + 1_000, bef
 /** Calls that cannot succeed however permitted, and what they answer instead. */
 const REFUSED_FOR_ALL: Partial<Record<ApiMethod, string>> = { createFirstAdmin: 'people.first-admin-exists' };
 /** Calls a permitted role makes that one machine, which is no site, cannot carry out: what they answer (site.test.ts carries them out). */
-const NOT_ON_ONE_MACHINE: Partial<Record<ApiMethod, string>> = { listSiteNodes: 'site.not-a-site', admitSiteNode: 'site.not-a-site' };
+const NOT_ON_ONE_MACHINE: Partial<Record<ApiMethod, string>> = { listSiteNodes: 'site.not-a-site', admitSiteNode: 'site.not-a-site', getSiteKey: 'site.not-a-site', confirmSiteKey: 'site.not-a-site' };
 
 function ledger(): Array<{ actor: string; role?: string; action: string; subject: string; details?: Record<string, unknown> }> {
   return readFileSync(join(h.dataDir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

@@ -140,7 +140,7 @@ beforeAll(async () => {
   const workstation = (nodeId: string) => startTestHost({ directory: { url }, site: { role: 'workstation', name: `Workstation ${nodeId}`, nodeId } });
   [w1, w2] = await Promise.all([workstation('ws-1'), workstation('ws-2')]);
   await Promise.all([w1.core.directoryReady, w2.core.directoryReady]);
-  await admitProcesses(w1.api, [recA, { id: 'ws-1', fingerprint: workstationFingerprint(w1.dataDir) }, { id: 'ws-2', fingerprint: workstationFingerprint(w2.dataDir) }]);
+  await admitProcesses(w1.api, [recA, { id: 'ws-1', fingerprint: workstationFingerprint(w1.dataDir) }, { id: 'ws-2', fingerprint: workstationFingerprint(w2.dataDir) }], [w2.api]);
   gateId = (await w1.api.addCamera({ name: 'Gate13', url: gate.url, username: 'viewer', password: PASSWORD })).id;
   await waitFor('rec-a to record the gate', () => recA.footage(gateId).length > 0, 90_000);
 }, 240_000);
@@ -226,7 +226,7 @@ describe('issue 13 attacks: admission', () => {
     const w3 = await startTestHost({ directory: { url }, site: { role: 'workstation', name: 'Workstation ws-3', nodeId: 'ws-3' } });
     extraHosts.push(w3);
     await w3.core.directoryReady;
-    await admitProcesses(w1.api, [{ id: 'ws-3', fingerprint: workstationFingerprint(w3.dataDir) }]);
+    await admitProcesses(w1.api, [{ id: 'ws-3', fingerprint: workstationFingerprint(w3.dataDir) }], [w3.api]);
     expect((await w1.api.listSiteNodes()).find((n) => n.id === 'ws-3')).toMatchObject({ admitted: true });
     const path = `/footage/${gateId}?fromMs=0&toMs=${Date.now() + 60_000}`;
     await waitFor('rec-a to serve ws-3 once admitted', async () => (await nodeFetch(recA.url + path, { headers: { [NODE_TOKEN_HEADER]: signNodeRequest(loadOrCreateSigningKey(keysDir(w3.dataDir)), 'ws-3', 'rec-a', path) } })).status === 200);
@@ -650,6 +650,7 @@ describe('issue 13 attacks: junk from a "recorder" and malformed directory rows'
       return rows.length ? rows : undefined;
     });
     await w1.api.admitSiteNode({ nodeId: me!.id, fingerprint: workstationFingerprint(dataDir) });
+    await hp.call('confirmSiteKey', { fingerprint: (await w1.api.getSiteKey())!.fingerprint });
     let exited: string | null = null;
     hp.child.once('exit', (code, signal) => void (exited = `exit ${code} ${signal ?? ''}`));
     const live = new LiveClient(hp.url.origin, gateId, hp.token);
@@ -813,9 +814,9 @@ describe('issue 13 attacks: the site key swapped behind the append-only triggers
 });
 
 describe('issue 13 attacks: a site before its first admission', () => {
-  // OPEN HOLE (issue 13, README): a process trusts the first site key it sees unless started with --site-key; a writer who
-  // publishes one before the first admission is trusted. Closing it needs the site key confirmed on every process. Skipped until then.
-  it.skip('seals no camera password to a recorder "admitted" under a site key the directory writer published before the first admission', async () => {
+  // Was an open hole until processes stopped trusting the first site key they saw: a writer who published one before the first
+  // admission was trusted. Now a process trusts only a key it made or a person confirmed (docs/design/site-key-confirmation.md).
+  it('seals no camera password to a recorder "admitted" under a site key the directory writer published before the first admission, and says the key is unconfirmed', async () => {
     const url2 = await cluster.createDatabase();
     const wx = await startTestHost({ directory: { url: url2 }, site: { role: 'workstation', name: 'Desk X', nodeId: 'ws-x' } });
     extraHosts.push(wx);
@@ -836,6 +837,10 @@ describe('issue 13 attacks: a site before its first admission', () => {
     let opened: string | null = null;
     if (envelope) opened = evil.sealing.open((cam as { id: string }).id, envelope);
     expect({ listedAsAdmitted: listed.find((n) => n.id === 'rec-evil')?.admitted, opened }).toEqual({ listedAsAdmitted: false, opened: null });
+    expect(await wx.api.getSiteKey()).toMatchObject({ state: 'unconfirmed', madeBy: 'tester', madeHere: false, fingerprint: evil.signing.fingerprint });
+    // The administrator compares with what the site's real admitting workstation shows: not this key, so nothing is confirmed.
+    await expect(wx.api.confirmSiteKey({ fingerprint: strangerKeys('real-site').signing.fingerprint })).rejects.toMatchObject({ code: 'site.fingerprint-mismatch' });
+    expect((await wx.api.listSiteNodes()).find((n) => n.id === 'rec-evil')?.admitted).toBe(false);
   }, 60_000);
 });
 

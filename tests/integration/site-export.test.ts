@@ -85,7 +85,7 @@ beforeAll(async () => {
   const desk = (n: number) => startTestHost({ directory: { url }, site: { role: 'workstation', name: `Desk ${n}`, nodeId: `ws-${n}` } });
   [ws, ws2] = await Promise.all([desk(1), desk(2)]);
   await Promise.all([ws.core.directoryReady, ws2.core.directoryReady]);
-  await admitProcesses(ws.api, [...recorders, { id: 'ws-1', fingerprint: workstationFingerprint(ws.dataDir) }, { id: 'ws-2', fingerprint: workstationFingerprint(ws2.dataDir) }]);
+  await admitProcesses(ws.api, [...recorders, { id: 'ws-1', fingerprint: workstationFingerprint(ws.dataDir) }, { id: 'ws-2', fingerprint: workstationFingerprint(ws2.dataDir) }], [ws2.api]);
   cameraId = (await ws.api.addCamera({ name: 'Gate', url: camera.url })).id;
 }, 180_000);
 

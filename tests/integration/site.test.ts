@@ -66,7 +66,7 @@ beforeAll(async () => {
   [w1, w2] = await Promise.all([workstation('ws-1'), workstation('ws-2')]);
   await Promise.all([w1.core.directoryReady, w2.core.directoryReady]);
   // An administrator admits every process, comparing the fingerprints they show (the first admission makes the site key on workstation 1).
-  await admitProcesses(w1.api, [...recorders, { id: 'ws-1', fingerprint: workstationFingerprint(w1.dataDir) }, { id: 'ws-2', fingerprint: workstationFingerprint(w2.dataDir) }]);
+  await admitProcesses(w1.api, [...recorders, { id: 'ws-1', fingerprint: workstationFingerprint(w1.dataDir) }, { id: 'ws-2', fingerprint: workstationFingerprint(w2.dataDir) }], [w2.api]);
 }, 180_000);
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
  * The administrator types the fingerprint the process showed at its start: a process someone
  * registered under another's name, with keys of their own, does not match it.
  */
-import type { SiteNode } from '../../../shared/site.js';
+import type { SiteKeyInfo, SiteNode } from '../../../shared/site.js';
 import { WatchroomError } from '../../../shared/errors.js';
 import type { Handlers } from '../api/handlers.js';
 import { keyFingerprint, verifySignature } from '../evidence/signing-key.js';
@@ -12,17 +12,14 @@ import type { LeaseStore, NodeRow } from './lease-store.js';
 import { makeSiteKey, signAdmission, siteKeyFingerprint, siteKeyHere } from './site-admission.js';
 import type { SiteTrust } from './site-trust.js';
 
-type AdmissionHandlers = Pick<Handlers, 'listSiteNodes' | 'admitSiteNode'>;
+type AdmissionHandlers = Pick<Handlers, 'listSiteNodes' | 'admitSiteNode' | 'getSiteKey' | 'confirmSiteKey'>;
+
+const notASite = async (): Promise<never> => {
+  throw new WatchroomError('site.not-a-site', 'This Watchroom is not part of a site: it records and shows its cameras itself.');
+};
 
 /** One machine has no site: nothing to admit. */
-export const noSiteHandlers: AdmissionHandlers = {
-  listSiteNodes: async () => {
-    throw new WatchroomError('site.not-a-site', 'This Watchroom is not part of a site: it records and shows its cameras itself.');
-  },
-  admitSiteNode: async () => {
-    throw new WatchroomError('site.not-a-site', 'This Watchroom is not part of a site: it records and shows its cameras itself.');
-  },
-};
+export const noSiteHandlers: AdmissionHandlers = { listSiteNodes: notASite, admitSiteNode: notASite, getSiteKey: notASite, confirmSiteKey: notASite };
 
 const bareHex = (fingerprint: string) => fingerprint.toLowerCase().replace(/[^0-9a-f]/g, '');
 
@@ -55,7 +52,26 @@ export function admissionHandlers(deps: { store: LeaseStore; trust: SiteTrust; t
     if (trust.key()?.publicKey !== inForce.publicKey) throw new WatchroomError('site.key-elsewhere', 'The directory’s admission key is not the one this workstation knows: see its log.');
     return here;
   };
+  const keyInfo = (): SiteKeyInfo | null => {
+    const { key, state } = trust.keyState();
+    if (!key || state === 'none') return null;
+    return { fingerprint: siteKeyFingerprint(key.publicKey), madeBy: key.madeBy, madeAt: key.madeAt, state, madeHere: siteKeyHere(deps.keysDir)?.publicKeyPem === key.publicKey };
+  };
   return {
+    getSiteKey: async () => (await trust.refresh(), keyInfo()),
+    confirmSiteKey: async ({ fingerprint }, ctx) => {
+      await trust.refresh();
+      const inForce = keyInfo();
+      if (!inForce) throw new WatchroomError('site.no-key', 'The site has no admission key yet: it is made by the first admission, on the workstation where it is made.');
+      if (bareHex(fingerprint) !== bareHex(inForce.fingerprint)) {
+        throw new WatchroomError('site.fingerprint-mismatch', 'That is not the fingerprint of the admission key in the directory: compare again with what Site processes… shows on the workstation that made it. If they differ, someone else published a key: do not confirm it.', [
+          { field: 'fingerprint', code: 'site.fingerprint-mismatch', message: 'This is not the fingerprint of the key in the directory.' },
+        ]);
+      }
+      await trust.confirm(inForce.fingerprint);
+      ctx.record('site-key', { fingerprint: inForce.fingerprint, madeBy: inForce.madeBy });
+      return keyInfo()!;
+    },
     listSiteNodes: async () => {
       await trust.refresh();
       return (await deps.store.nodes(deps.termMs)).map(shown);

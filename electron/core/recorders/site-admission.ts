@@ -59,6 +59,12 @@ export const makeSiteKey = (keysDir: string): SigningKey => loadOrCreateSigningK
 
 export const siteKeyFingerprint = (publicKeyPem: string) => keyFingerprint(publicKeyPem);
 
+/** A fingerprint as people type it (colons, spaces, case do not matter) in the form keys are shown; null if it is none. */
+export function fingerprintTyped(typed: string): string | null {
+  const hex = typed.toLowerCase().replace(/[\s:]/g, '');
+  return /^[0-9a-f]{64}$/.test(hex) ? hex.match(/../g)!.join(':') : null;
+}
+
 /** The schema, as one of the directory's numbered migrations: one site key, made once; admissions only added. */
 export const ADMISSION_TABLES = `
   CREATE TABLE site_key (

@@ -6,6 +6,7 @@
  * runs: the process records and shows every camera itself.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import type { RecordingStatus, StreamVariant } from '../../../shared/events.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { Directory } from '../directory/directory.js';
@@ -28,6 +29,7 @@ import { coalesced } from '../coalesced.js';
 import { bookmarkLockMirror, type LockIndex } from './lock-mirror.js';
 import { SiteTrust, type SiteKeyPin } from './site-trust.js';
 import { admissionHandlers } from './admission-handlers.js';
+import { fingerprintTyped, siteKeyHere } from './site-admission.js';
 
 
 export interface SiteOptions {
@@ -112,10 +114,15 @@ export function siteNodeId(settings: SettingsStore, role: SiteOptions['role']): 
   return id;
 }
 
-/** Where this process keeps the site key's fingerprint: its settings, unless it was started with one. */
-export function siteKeyPin(settings: SettingsStore, forced?: string): SiteKeyPin {
+/**
+ * Where this process keeps the site key's fingerprint: given at its start (`--site-key`), else its
+ * settings (confirmed here, or made here), else `file` (a person wrote it on this machine: how a
+ * recorder started before the site had a key is told it, without a restart; read at every reload).
+ */
+export function siteKeyPin(settings: SettingsStore, forced?: string, file?: string): SiteKeyPin {
+  const written = () => (file && existsSync(file) ? fingerprintTyped(readFileSync(file, 'utf8').slice(0, 400)) : null);
   return {
-    get: () => forced ?? (typeof settings.get('siteKeyFingerprint') === 'string' ? (settings.get('siteKeyFingerprint') as string) : null),
+    get: () => forced ?? (typeof settings.get('siteKeyFingerprint') === 'string' ? (settings.get('siteKeyFingerprint') as string) : null) ?? written(),
     set: (fingerprint) => void (forced ? undefined : settings.set('siteKeyFingerprint', fingerprint)),
   };
 }
@@ -196,7 +203,7 @@ function recordingReporter(deps: { store: LeaseStore; nodeId: string; holds(came
 export function createSiteModule(deps: { site: SiteOptions; directory: Directory; key: () => SigningKey; sealingKey: SealingKey | null; keysDir: string; pin: SiteKeyPin; logger: Logger }): SiteModule {
   const { site, directory, logger } = deps;
   const store: LeaseStore = siteTables(directory).leases;
-  const trust = new SiteTrust(siteTables(directory).admissions, directory, deps.pin, logger, (admitted) => syncSiteSigners(deps.keysDir, admitted));
+  const trust = new SiteTrust(siteTables(directory).admissions, directory, deps.pin, logger, { madeHere: (pem) => siteKeyHere(deps.keysDir)?.publicKeyPem === pem, onLoaded: (admitted) => syncSiteSigners(deps.keysDir, admitted) });
   const timing = site.timing ?? DEFAULT_LEASE_TIMING;
   const me = () => ({ id: site.nodeId, role: site.role, name: site.name, url: site.url ?? '', publicKey: deps.key().publicKeyPem, ...sealingKeyOf(deps.key(), deps.sealingKey) });
   let nodes = new Map<string, NodeRow>();

@@ -3,6 +3,11 @@
  * is asked on every node request and every seal: the site key as pinned here, and each process's
  * newest admission that key signed. Reloaded whole when the directory announces an admission (and
  * after a reconnect). A site key other than the pinned one admits nobody, and says so in the log.
+ *
+ * Nothing is pinned by being seen first (anyone with the directory's login could publish a key before
+ * the site's first admission): the key is pinned here when this workstation made it, or when a person
+ * said which it is (`--site-key`, the data folder's `site-key` file, or an administrator confirming it
+ * in Site processes…). Until then the process admits nobody, and says why.
  */
 import { coalesced } from '../coalesced.js';
 import type { Directory } from '../directory/directory.js';
@@ -11,28 +16,41 @@ import { keyFingerprint } from '../evidence/signing-key.js';
 import type { Logger } from '../logger.js';
 import { signedBySiteKey, siteKeyFingerprint, type Admission, type AdmissionTable, type SiteKeyRow } from './site-admission.js';
 
-/** Where this process keeps the site key's fingerprint (its settings), or the one it was started with (`--site-key`). */
+/** Where this process keeps the site key's fingerprint (its settings), or the one a person gave it (`--site-key`, the `site-key` file). */
 export interface SiteKeyPin {
   get(): string | null;
   set(fingerprint: string): void;
 }
 
+const UNCONFIRMED_RECHECK_MS = 5_000;
+
+/** The directory's site key as this process stands to it. */
+export type SiteKeyState = 'none' | 'confirmed' | 'unconfirmed' | 'other';
+
 export class SiteTrust {
   private siteKey: SiteKeyRow | null = null;
+  /** The directory's key, and how this process stands to it. */
+  private found: { key: SiteKeyRow | null; state: SiteKeyState } = { key: null, state: 'none' };
   private admissions = new Map<string, Admission>();
   private readonly changes = new Emitter<void>();
   /** Fires when who is admitted changed (a recorder seals passwords for a recorder just admitted). */
   readonly onDidChange = this.changes.event;
   readonly refresh: () => Promise<void>;
   private readonly stopListening: () => void;
+  /** While the key is unconfirmed, read again now and then: a person may confirm it by writing a file, which announces nothing. */
+  private again: NodeJS.Timeout | undefined;
 
   constructor(
     readonly table: AdmissionTable,
     directory: Pick<Directory, 'onChange'>,
     private readonly pin: SiteKeyPin,
     logger: Logger,
-    /** Told who is admitted after every load (the data folder's mirror of the site's signers). */
-    private readonly onLoaded: (admissions: Admission[]) => void = () => undefined,
+    private readonly hooks: {
+      /** Whether this key's private half is in this process's keys (it made the site key). */
+      madeHere(publicKeyPem: string): boolean;
+      /** Told who is admitted after every load (the data folder's mirror of the site's signers). */
+      onLoaded?(admissions: Admission[]): void;
+    },
   ) {
     this.refresh = coalesced(() => this.load(logger));
     this.stopListening = directory.onChange('admissions', () => void this.refresh().catch((error: Error) => logger.log('warn', 'site: cannot read the admissions', { error: error.message })));
@@ -40,22 +58,34 @@ export class SiteTrust {
 
   private async load(logger: Logger): Promise<void> {
     const key = await this.table.siteKey();
-    const pinned = this.pin.get();
     const fingerprint = key ? siteKeyFingerprint(key.publicKey) : null;
-    if (key && pinned && pinned !== fingerprint) {
-      logger.log('error', 'site: the directory’s admission key is not the one this process knows; it admits nobody', { pinned, found: fingerprint });
-      this.take(null, []);
-      return;
-    }
-    if (key && !pinned) this.pin.set(fingerprint!); // the first one seen is kept: a later swap is refused
-    this.take(key, key ? (await this.table.all()).filter((a) => signedBySiteKey(a, key.publicKey)) : []);
+    if (key && !this.pin.get() && this.hooks.madeHere(key.publicKey)) this.pin.set(fingerprint!);
+    const pinned = this.pin.get();
+    this.found = { key, state: !key ? 'none' : !pinned ? 'unconfirmed' : pinned === fingerprint ? 'confirmed' : 'other' };
+    if (this.found.state === 'other') logger.log('error', 'site: the directory’s admission key is not the one this process knows; it admits nobody', { pinned, found: fingerprint });
+    if (this.found.state === 'unconfirmed') logger.log('warn', 'site: the site’s admission key is not confirmed on this process; it admits nobody until a person confirms it', { found: fingerprint, how: 'Site processes… on a workstation; a recorder: its fingerprint in <data>/site-key, or --site-key' });
+    clearTimeout(this.again);
+    if (this.found.state === 'unconfirmed') this.again = setTimeout(() => void this.refresh().catch(() => undefined), UNCONFIRMED_RECHECK_MS).unref();
+    if (this.found.state !== 'confirmed') return this.take(null, []);
+    this.take(key, (await this.table.all()).filter((a) => signedBySiteKey(a, key!.publicKey)));
+  }
+
+  /** The directory's site key and how this process stands to it (Site processes… shows it). */
+  keyState(): { key: SiteKeyRow | null; state: SiteKeyState } {
+    return this.found;
+  }
+
+  /** A person says `fingerprint` is the site key (compared with what the workstation that made it shows). */
+  async confirm(fingerprint: string): Promise<void> {
+    this.pin.set(fingerprint);
+    await this.refresh();
   }
 
   private take(key: SiteKeyRow | null, admissions: Admission[]): void {
     const before = this.said();
     this.siteKey = key;
     this.admissions = new Map(admissions.map((a) => [a.nodeId, a])); // oldest first: the newest of each stands
-    this.onLoaded(this.admissionsNow());
+    this.hooks.onLoaded?.(this.admissionsNow());
     if (this.said() !== before) void this.changes.fire().catch(() => undefined);
   }
 
@@ -91,6 +121,7 @@ export class SiteTrust {
   }
 
   dispose(): void {
+    clearTimeout(this.again);
     this.stopListening();
     this.changes.dispose();
   }

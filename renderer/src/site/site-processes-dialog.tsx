@@ -6,18 +6,28 @@
  * admitted gets no camera password and no footage.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { SiteNode } from '../../../shared/site.js';
+import type { SiteKeyInfo, SiteNode } from '../../../shared/site.js';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/error-message';
 import { formatLocalTime } from '../lib/format-time';
 import { ModalDialog } from '../ui/modal-dialog';
+import { SiteKeyPanel } from './site-key-panel';
 import '../ui/form.css';
 import './site.css';
 
 export function SiteProcessesDialog({ onClose }: { onClose(): void }) {
   const [nodes, setNodes] = useState<SiteNode[] | null>(null);
+  const [siteKey, setSiteKey] = useState<SiteKeyInfo | null | undefined>(undefined);
   const [problem, setProblem] = useState<string | null>(null);
-  const load = useCallback(() => api.listSiteNodes().then((list) => (setNodes(list), setProblem(null)), (error: unknown) => setProblem(errorMessage(error))), []);
+  // The first admission makes the site key, and a confirmed key admits the others here: both are read again after either.
+  const load = useCallback(
+    () =>
+      Promise.all([api.listSiteNodes(), api.getSiteKey()]).then(
+        ([list, key]) => (setNodes(list), setSiteKey(key), setProblem(null)),
+        (error: unknown) => setProblem(errorMessage(error)),
+      ),
+    [],
+  );
   useEffect(() => void load(), [load]);
 
   return (
@@ -25,6 +35,7 @@ export function SiteProcessesDialog({ onClose }: { onClose(): void }) {
       <p className="dialog-lead">
         Admit a recorder or workstation only after comparing its fingerprint with the one it shows where it runs. Until then it is given no camera password and no footage.
       </p>
+      {siteKey !== undefined && <SiteKeyPanel siteKey={siteKey} onConfirmed={() => void load()} />}
       {problem && (
         <p className="form-error" role="alert" data-testid="site-error">
           {problem}

@@ -122,6 +122,7 @@ describe('a recorder relays its cameras to workstations', () => {
     impostor.engine.subscribe(cameraId, tile);
     const refused = await waitFor('the refusal on the tile’s status', () => impostor.statuses.find((s) => s.state === 'reconnecting' && /refused the relay \(HTTP 401\)/.test(s.reason ?? '')), 30_000);
     expect(refused.reason).toContain('Recorder A');
+    expect(refused.reason).toContain('does not know this workstation as admitted');
     expect(tile.fragments).toBe(0);
   });
 

@@ -70,7 +70,9 @@ export function openRelay(target: RelayTarget, me: { nodeId: string; key: Signin
     if (isBinary && !done) on.data(data);
   });
   ws.on('unexpected-response', (_req, res) => {
-    finish(`Recorder ${target.recorderName} refused the relay (HTTP ${res.statusCode}).`);
+    // 401: the recorder does not take this workstation for an admitted process (not yet admitted, or the recorder has not been told the site key).
+    const why = res.statusCode === 401 ? ': it does not know this workstation as admitted (is the site key confirmed on the recorder?)' : '';
+    finish(`Recorder ${target.recorderName} refused the relay (HTTP ${res.statusCode})${why}.`);
     ws.terminate();
   });
   ws.on('error', (error) =>

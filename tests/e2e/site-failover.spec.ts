@@ -97,3 +97,31 @@ test('a wall on workstation B keeps playing a camera through its recorder’s fa
   await expect(tile).toHaveAttribute('data-camera-id', cameraId);
   await page.screenshot({ path: join(ARTIFACTS, 'site-failover-wall.png') });
 });
+
+test('a second workstation admits nobody until an administrator confirms the site key it was told, typed in Site processes…', async ({ page }) => {
+  test.setTimeout(120_000);
+  const c = await startHostProcess(['--data', tempDataDir(), '--directory', url, '--name', 'Workstation C', '--no-demo']);
+  try {
+    await signIn(page, c);
+    await page.getByTestId('person-menu').click();
+    await page.getByTestId('open-site').click();
+    const panel = page.getByTestId('site-key');
+    await expect(panel).toHaveAttribute('data-state', 'unconfirmed', { timeout: 30_000 });
+    const row = (id: string) => page.locator(`[data-testid="site-node"][data-node-id="${id}"]`);
+    await expect(row('rec-a')).toHaveAttribute('data-admitted', 'false');
+    await page.screenshot({ path: join(ARTIFACTS, 'site-key-unconfirmed.png') });
+    // A fingerprint that is not the site key's (a recorder's): refused, said so, nothing trusted.
+    await page.getByTestId('site-key-input').fill(recorders[0]!.fingerprint);
+    await page.getByTestId('site-key-confirm').click();
+    await expect(page.getByTestId('site-key-error')).toContainText('not the fingerprint of the key in the directory');
+    // The one workstation B shows, read out and typed here.
+    const told = (await workstation.call('getSiteKey'))!.fingerprint;
+    await page.getByTestId('site-key-input').fill(told.replaceAll(':', '').toUpperCase());
+    await page.getByTestId('site-key-confirm').click();
+    await expect(panel).toHaveAttribute('data-state', 'confirmed');
+    await expect(row('rec-a')).toHaveAttribute('data-admitted', 'true');
+    await page.screenshot({ path: join(ARTIFACTS, 'site-key-confirmed.png') });
+  } finally {
+    await c.stop();
+  }
+});

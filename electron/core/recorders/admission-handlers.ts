@@ -65,7 +65,7 @@ export function admissionHandlers(deps: { store: LeaseStore; trust: SiteTrust; t
       if (!inForce) throw new WatchroomError('site.no-key', 'The site has no admission key yet: it is made by the first admission, on the workstation where it is made.');
       if (bareHex(fingerprint) !== bareHex(inForce.fingerprint)) {
         throw new WatchroomError('site.fingerprint-mismatch', 'That is not the fingerprint of the admission key in the directory: compare again with what Site processes… shows on the workstation that made it. If they differ, someone else published a key: do not confirm it.', [
-          { field: 'fingerprint', code: 'site.fingerprint-mismatch', message: 'This is not the fingerprint of the key in the directory.' },
+          { field: 'fingerprint', code: 'site.fingerprint-mismatch', message: 'This is not the fingerprint of the key in the directory. Compare again with the workstation that made it; if they differ, do not confirm.' },
         ]);
       }
       await trust.confirm(inForce.fingerprint);

@@ -57,6 +57,8 @@ describe('site admissions', () => {
     expect(unconfirmed.trust.admitted(node)).toBe(false);
     expect(unconfirmed.trust.keyState()).toMatchObject({ state: 'unconfirmed', key: row() });
     expect(unconfirmed.errors).toEqual(['site: the site’s admission key is not confirmed on this process; it admits nobody until a person confirms it']);
+    await unconfirmed.trust.refresh(); // reloads (every few seconds while unconfirmed) say it once
+    expect(unconfirmed.errors).toHaveLength(1);
     await unconfirmed.trust.confirm(siteKeyFingerprint(site.publicKeyPem));
     expect(unconfirmed.trust.admitted(node)).toBe(true);
     expect(pinned.value).toBe(siteKeyFingerprint(site.publicKeyPem));

@@ -39,6 +39,7 @@ export class SiteTrust {
   private readonly stopListening: () => void;
   /** While the key is unconfirmed, read again now and then: a person may confirm it by writing a file, which announces nothing. */
   private again: NodeJS.Timeout | undefined;
+  private disposed = false;
 
   constructor(
     readonly table: AdmissionTable,
@@ -61,11 +62,15 @@ export class SiteTrust {
     const fingerprint = key ? siteKeyFingerprint(key.publicKey) : null;
     if (key && !this.pin.get() && this.hooks.madeHere(key.publicKey)) this.pin.set(fingerprint!);
     const pinned = this.pin.get();
+    const before = this.found;
     this.found = { key, state: !key ? 'none' : !pinned ? 'unconfirmed' : pinned === fingerprint ? 'confirmed' : 'other' };
-    if (this.found.state === 'other') logger.log('error', 'site: the directory’s admission key is not the one this process knows; it admits nobody', { pinned, found: fingerprint });
-    if (this.found.state === 'unconfirmed') logger.log('warn', 'site: the site’s admission key is not confirmed on this process; it admits nobody until a person confirms it', { found: fingerprint, how: 'Site processes… on a workstation; a recorder: its fingerprint in <data>/site-key, or --site-key' });
+    // Said once per change, not at every reload (an unconfirmed process reloads every few seconds).
+    if (this.found.state !== before.state || this.found.key?.publicKey !== before.key?.publicKey) {
+      if (this.found.state === 'other') logger.log('error', 'site: the directory’s admission key is not the one this process knows; it admits nobody', { pinned, found: fingerprint });
+      if (this.found.state === 'unconfirmed') logger.log('warn', 'site: the site’s admission key is not confirmed on this process; it admits nobody until a person confirms it', { found: fingerprint, how: 'Site processes… on a workstation; a recorder: its fingerprint in <data>/site-key, or --site-key' });
+    }
     clearTimeout(this.again);
-    if (this.found.state === 'unconfirmed') this.again = setTimeout(() => void this.refresh().catch(() => undefined), UNCONFIRMED_RECHECK_MS).unref();
+    if (this.found.state === 'unconfirmed' && !this.disposed) this.again = setTimeout(() => void this.refresh().catch(() => undefined), UNCONFIRMED_RECHECK_MS).unref();
     if (this.found.state !== 'confirmed') return this.take(null, []);
     this.take(key, (await this.table.all()).filter((a) => signedBySiteKey(a, key!.publicKey)));
   }
@@ -121,6 +126,7 @@ export class SiteTrust {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.again);
     this.stopListening();
     this.changes.dispose();

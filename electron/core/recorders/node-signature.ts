@@ -114,7 +114,11 @@ export function signedRequest(to: NodePeer, path: string, from: { nodeId: string
     req.on('error', reject);
     if (!body) req.end();
     else if (Buffer.isBuffer(body.data)) req.end(body.data);
-    else body.data.on('error', (error) => req.destroy(error)).pipe(req);
+    else {
+      const data = body.data;
+      data.on('error', (error) => req.destroy(error)).pipe(req);
+      req.once('close', () => data.destroy()); // answered early (a refusal): the file is not held open
+    }
   });
 }
 

@@ -274,7 +274,7 @@ export const CONTRACT = {
   /** The site's admission key, and whether this workstation trusts it (null: no admission yet, so no key). */
   getSiteKey: spec({ arg: none, result: siteKeyInfoSchema.nullable(), access: 'site.admit', audit: null, errors: ['site.not-a-site'] }),
   /** An administrator says which key is the site's, typing the fingerprint the workstation that made it shows; until then this workstation admits nobody. */
-  confirmSiteKey: spec({ arg: confirmSiteKeySchema, result: siteKeyInfoSchema, access: 'site.admit', audit: 'site.key-confirmed', errors: ['site.not-a-site', 'site.no-key', 'site.fingerprint-mismatch'] }),
+  confirmSiteKey: spec({ arg: confirmSiteKeySchema, result: siteKeyInfoSchema, access: 'site.admit', audit: 'site.key-confirmed', errors: ['site.not-a-site', 'site.no-key', 'site.fingerprint-mismatch', 'site.key-replaced'] }),
 } as const satisfies Record<string, MethodSpec>;
 
 export type Contract = typeof CONTRACT;

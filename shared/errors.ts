@@ -38,6 +38,7 @@ export const ERROR_STATUS = {
   'site.sealing-key-unbound': 409,
   'site.key-elsewhere': 409,
   'site.no-key': 409,
+  'site.key-replaced': 409,
   'import.empty': 400,
   'import.invalid': 400,
   'import.malformed': 400,

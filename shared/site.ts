@@ -33,8 +33,11 @@ export const admitNodeSchema = z.object({
 
 /** The site's admission key as a workstation stands to it: it admits nobody until the key is confirmed here (or made here). */
 export const siteKeyInfoSchema = z.object({
-  /** SHA-256 of the key, as `ab:cd:…`. */
+  /** SHA-256 of the directory's key, as `ab:cd:…` ('' for a row that holds no key). */
   fingerprint: z.string(),
+  /** The fingerprint this workstation trusts (made here, or confirmed), when it knows one: after a swap, the real one. */
+  known: z.string().nullable(),
+  /** As the directory's row says (whoever wrote it). */
   madeBy: z.string(),
   madeAt: z.number(),
   /** confirmed: this workstation trusts it; unconfirmed: nobody said which key is the site's here yet; other: this workstation knows another key (a swap). */

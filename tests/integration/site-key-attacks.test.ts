@@ -8,7 +8,7 @@
  * Site B (database B): the writer published a key of theirs (and admitted a workstation of theirs,
  * ws-evil) before the first admission; ws-3 and rec-b are fresh.
  *
- * Each test asserts the safe behaviour. A hole found stays as `it.fails` with a `// HOLE:` comment.
+ * Each test asserts the safe behaviour. A hole found stays as `it.fails` with a `// HOLE:` comment; the holes this attack found are fixed, and their tests say what they were.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -147,7 +147,7 @@ describe('site-key attacks: the writer publishes a key before the first admissio
     await waitFor('rec-b to say the key is unconfirmed', () => logOf(recB.dataDir).includes('not confirmed on this process') || undefined, 20_000);
   });
 
-  // HOLE: admission-handlers.ts:47-49: when the directory holds a key this workstation does not hold,
+  // Was a hole (fixed after the attack): admission-handlers.ts:47-49: when the directory holds a key this workstation does not hold,
   // admitSiteNode says "The site's admission key was made by tester on another workstation on <date>;
   // admit processes there." `made_by` and `made_at` are whatever the writer inserted, and nothing
   // says the key may be a stranger's: the administrator is sent looking for "another workstation"
@@ -155,18 +155,18 @@ describe('site-key attacks: the writer publishes a key before the first admissio
   // 'confirmed', say the directory holds an admission key this workstation neither made nor was told
   // (if no workstation of the site made it, someone else published it: do not confirm it), and show
   // made_by as "says it was made by".
-  it.fails('the refusal does not vouch for the writer’s "made by" as if a workstation of the site had made the key', async () => {
+  it('the refusal does not vouch for the writer’s "made by" as if a workstation of the site had made the key', async () => {
     const refusal = await w3.api.admitSiteNode({ nodeId: 'rec-b', fingerprint: recB.fingerprint }).catch((e: Error) => e);
     expect((refusal as Error).message).not.toMatch(/made by tester on another workstation/);
   });
 
-  // HOLE: site-module.ts:125: a fingerprint kept in settings (`siteKeyFingerprint`) by the old
+  // Was a hole (fixed after the attack): site-module.ts:125: a fingerprint kept in settings (`siteKeyFingerprint`) by the old
   // first-seen rule is read as confirmed. A recorder that saw the writer's key first under the
   // previous version keeps serving the writer's workstation after the upgrade (and the site-key file
   // an administrator writes is ignored, settings coming first). Simulated by writing that setting as
   // the old version did. Fix: keep confirmed pins under a new settings key and treat the old one as
   // unconfirmed (see the unit test of the same name).
-  it.fails('a recorder upgraded with a first-seen fingerprint of the writer’s key in its settings serves nobody the writer admitted', async () => {
+  it('a recorder upgraded with a first-seen fingerprint of the writer’s key in its settings serves nobody the writer admitted', async () => {
     const dataDir = tempDataDir();
     writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ siteKeyFingerprint: evilFp }));
     const recL = await startRecorderProcess(urlB, 'rec-legacy', { dataDir });
@@ -174,11 +174,11 @@ describe('site-key attacks: the writer publishes a key before the first admissio
     expect(await servesWithin(recL, evilWs, 'ws-evil', 15_000)).toBe(401);
   }, 60_000);
 
-  // HOLE: admission-handlers.ts:72-73 with site-module.ts:126: a workstation started with
+  // Was a hole (fixed after the attack): admission-handlers.ts:72-73 with site-module.ts:126: a workstation started with
   // `--site-key` cannot have its pin changed, yet confirmSiteKey succeeds, answers state 'other', and
   // ledgers `site.key-confirmed` for a key it does not trust. Fix: refuse when the pin is forced (and
   // ledger only when the key is confirmed afterwards).
-  it.fails('confirming on a workstation started with --site-key of another key ledgers no confirmation that did not take', async () => {
+  it('confirming on a workstation started with --site-key of another key ledgers no confirmation that did not take', async () => {
     const w4 = await workstation(urlB, 'ws-4', { siteKey: siteKeyFingerprint(keyOf('told').publicKeyPem) });
     hosts.push(w4);
     await w4.core.directoryReady;
@@ -219,11 +219,11 @@ describe('site-key attacks: a confirmed site', () => {
     expect(await asked(recC, wsKey(w1), 'ws-1')).toBe(401);
   }, 90_000);
 
-  // HOLE: site-trust.ts:67 re-reads only while 'unconfirmed'; in state 'other' (the file named the
+  // Was a hole (fixed after the attack): site-trust.ts:67 re-reads only while 'unconfirmed'; in state 'other' (the file named the
   // wrong key) a corrected file is not read again until an admission is announced, although the
   // README promises "read every few seconds until then: no restart". Fix: re-read while 'other' when
   // the pin comes from the file, or watch the file.
-  it.fails('the same recorder serves the admitted workstation within seconds once the file is corrected', async () => {
+  it('the same recorder serves the admitted workstation within seconds once the file is corrected', async () => {
     confirmSiteKeyOnRecorder(recC, siteFp);
     expect(await servesWithin(recC, wsKey(w1), 'ws-1', 20_000)).not.toBe(401);
   }, 60_000);
@@ -248,36 +248,36 @@ describe('site-key attacks: the writer swaps the site key after it was confirmed
     await expect(w1.api.admitSiteNode({ nodeId: 'rec-a', fingerprint: recA.fingerprint })).rejects.toMatchObject({ code: 'site.key-elsewhere' });
   }, 90_000);
 
-  // HOLE: admission-handlers.ts:55-59 (keyInfo) and site-key-panel.tsx:36-41: in state 'other' the
+  // Was a hole (fixed after the attack): admission-handlers.ts:55-59 (keyInfo) and site-key-panel.tsx:36-41: in state 'other' the
   // maker workstation shows only the directory's (the writer's) fingerprint, never the one it made
   // and still pins. The README tells administrators to read the fingerprint off "the workstation
   // that made it"; after a swap that screen gives the writer's fingerprint (in a red note, but the
   // only fingerprint there), and nothing anywhere shows the real one short of openssl on keys/site.
   // Fix: SiteKeyInfo gains `pinned` (the fingerprint this process trusts) and the panel shows both.
-  it.fails('after the swap the workstation that made the key still shows the fingerprint it made, to read out', async () => {
+  it('after the swap the workstation that made the key still shows the fingerprint it made, to read out', async () => {
     expect(JSON.stringify(await w1.api.getSiteKey())).toContain(siteFp);
   });
 
-  // HOLE (administrator-only): admission-handlers.ts:62-73 accepts confirmSiteKey in state 'other':
+  // Was a hole (administrator-only; fixed after the attack): admission-handlers.ts:62-73 accepts confirmSiteKey in state 'other':
   // one call re-pins the workstation to the directory's new key (the writer's), whose admissions it
   // then trusts. The panel offers no field in that state ("someone may have replaced it … ask who can
   // write to the directory"), the ledger entry does not say a different key was replaced. Fix:
   // refuse in 'other' (`site.key-elsewhere`), or require the previous fingerprint too and ledger both.
-  it.fails('a workstation that knows another key is not re-pinned to the swapped-in key by confirmSiteKey', async () => {
+  it('a workstation that knows another key is not re-pinned to the swapped-in key by confirmSiteKey', async () => {
     const outcome = await w2.api.confirmSiteKey({ fingerprint: evilFp }).then(
       (info) => info.state,
       (e: { code?: string }) => e.code,
     );
     expect({ outcome, evilAdmitted: (await w2.api.listSiteNodes()).find((n) => n.id === 'ws-evil')?.admitted }).toMatchObject({ evilAdmitted: false });
   });
-  // HOLE (denial of service, permanent): admission-handlers.ts:46 publishes a new site key whenever the
+  // Was a hole (denial of service, permanent; fixed after the attack): admission-handlers.ts:46 publishes a new site key whenever the
   // directory has none, before looking at what this workstation already trusts. The writer empties
   // site_key (their triggers); an administrator on any workstation that was told the real key then
   // tries an admission: that workstation makes a second site key (keys/site/), publishes it into the
   // append-only table, and only then refuses (its pin differs). Every process that knew the real
   // key now sees 'other'; the real maker can no longer republish its key. Fix: in siteKey(), publish
   // only when pin.get() is null or equals the key made here (the maker republishing its own).
-  it.fails('a workstation that knows the site key makes and publishes no new key when the writer empties the table', async () => {
+  it('a workstation that knows the site key makes and publishes no new key when the writer empties the table', async () => {
     const sql = sqlOn(urlA);
     await sql('ALTER TABLE site_key DISABLE TRIGGER USER');
     await sql('DELETE FROM site_key');

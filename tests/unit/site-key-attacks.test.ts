@@ -4,7 +4,7 @@
  * process whose settings hold a fingerprint kept by the old first-seen rule, a state ('other') that
  * a corrected file should leave, and `confirmSiteKey` on a workstation started with `--site-key`.
  *
- * Each test asserts the safe behaviour. A hole found stays as `it.fails` with a `// HOLE:` comment.
+ * Each test asserts the safe behaviour. A hole found stays as `it.fails` with a `// HOLE:` comment; the holes this attack found are fixed, and their tests say what they were.
  */
 import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, closeSync, openSync, ftruncateSync } from 'node:fs';
@@ -100,14 +100,14 @@ describe('site-key attacks: the data folder’s site-key file', () => {
     trust.dispose();
   });
 
-  // HOLE: a site-key file that cannot be read (here a directory of that name; the same for a file the
+  // Was a hole (fixed after the attack): a site-key file that cannot be read (here a directory of that name; the same for a file the
   // process may not read, or one over 512 MB) makes siteKeyPin().get() throw (site-module.ts:123,
   // readFileSync unguarded). SiteTrust.load throws before it schedules its 5 s re-read
   // (site-trust.ts:62-68), so once the file is put right the process never reads it again until some
   // admission is announced: it stays unconfirmed (fail-closed, but stuck). Fix: read the file in a
   // try/catch (log it and treat as no fingerprint), statSync first and refuse anything not a regular
   // file or over a few hundred bytes; schedule the re-read in a finally.
-  it.fails('a site-key that is not a readable file is no fingerprint, and the process keeps re-reading it', async () => {
+  it('a site-key that is not a readable file is no fingerprint, and the process keeps re-reading it', async () => {
     const file = join(temp('data'), 'site-key');
     mkdirSync(file);
     const pin = siteKeyPin(settings(), undefined, file);
@@ -128,11 +128,11 @@ describe('site-key attacks: the data folder’s site-key file', () => {
     }
   });
 
-  // HOLE: siteKeyPin reads the whole file (readFileSync(file).slice(0, 400), site-module.ts:123) on
+  // Was a hole (fixed after the attack): siteKeyPin reads the whole file (readFileSync(file).slice(0, 400), site-module.ts:123) on
   // every reload (every 5 s while unconfirmed): a sparse file of 600 MB is read in full and then
   // throws ERR_STRING_TOO_LONG (same consequence as above). Fix: open it and read at most ~400 bytes
   // (fs.readSync into a small buffer), after checking it is a regular file.
-  it.fails('a huge (sparse) site-key file is not read whole and is no fingerprint', () => {
+  it('a huge (sparse) site-key file is not read whole and is no fingerprint', () => {
     const file = siteKeyFile();
     const fd = openSync(file, 'w');
     ftruncateSync(fd, 600 * 1024 * 1024);
@@ -148,10 +148,10 @@ describe('site-key attacks: the data folder’s site-key file', () => {
     expect(result).toBeNull();
   });
 
-  // HOLE: site-key as a symlink to a FIFO (or a FIFO itself) blocks readFileSync (site-module.ts:123)
+  // Was a hole (fixed after the attack): site-key as a symlink to a FIFO (or a FIFO itself) blocks readFileSync (site-module.ts:123)
   // on open: the recorder's whole event loop stops (no node requests, no heartbeats, no lease rounds)
   // on its first reload. Fix: lstat/stat the path and read only a regular file, with O_NONBLOCK.
-  it.fails('a site-key symlinked to a FIFO does not block the process reading it', () => {
+  it('a site-key symlinked to a FIFO does not block the process reading it', () => {
     const d = temp('fifo');
     execFileSync('mkfifo', [join(d, 'pipe')]);
     symlinkSync(join(d, 'pipe'), join(d, 'site-key'));
@@ -178,13 +178,13 @@ describe('site-key attacks: re-reading while not trusted', () => {
     trust.dispose();
   });
 
-  // HOLE: the re-read is scheduled only while 'unconfirmed' (site-trust.ts:67). A recorder whose
+  // Was a hole (fixed after the attack): the re-read is scheduled only while 'unconfirmed' (site-trust.ts:67). A recorder whose
   // site-key file named a wrong fingerprint (a typo of a real key, the old site's key, or one planted by
   // someone with the data folder) is 'other'; once a person corrects the file it is never read again
   // until an admission is announced, so the recorder keeps refusing everyone although the README says
   // the file is "read every few seconds until then: no restart". Fail-closed, but a liveness hole.
   // Fix: also re-read while 'other' when the pin comes from the file (or watch the file).
-  it.fails('a recorder whose site-key file named the wrong key trusts the real one once the file is corrected, without a restart', async () => {
+  it('a recorder whose site-key file named the wrong key trusts the real one once the file is corrected, without a restart', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const file = siteKeyFile(fp(writer));
     const { trust } = trustOver(siteKeyPin(settings(), undefined, file));
@@ -198,7 +198,7 @@ describe('site-key attacks: re-reading while not trusted', () => {
 });
 
 describe('site-key attacks: a fingerprint kept by the old first-seen rule', () => {
-  // HOLE: before b83a1ec every process stored the first site key it saw in its settings
+  // Was a hole (fixed after the attack): before b83a1ec every process stored the first site key it saw in its settings
   // (`siteKeyFingerprint`). siteKeyPin (site-module.ts:125) reads that setting as "confirmed or made
   // here", so a process upgraded from a version that had trusted a writer's key first keeps trusting it
   // as 'confirmed' (and Site processes… says "confirmed on this workstation") although no person ever
@@ -206,7 +206,7 @@ describe('site-key attacks: a fingerprint kept by the old first-seen rule', () =
   // settings key (e.g. `siteKeyConfirmed`), and treat a legacy `siteKeyFingerprint` as unconfirmed
   // (at most as a constraint: a different directory key stays 'other') until a person confirms it or
   // the key is made here.
-  it.fails('a fingerprint in settings from the first-seen era is not taken as confirmed', async () => {
+  it('a fingerprint in settings from the first-seen era is not taken as confirmed', async () => {
     const legacy = settings({ siteKeyFingerprint: fp(writer) });
     const { trust } = trustOver(siteKeyPin(legacy, undefined, siteKeyFile()), { key: row(writer), admissions: [admit(writer)] });
     await trust.refresh();
@@ -215,10 +215,10 @@ describe('site-key attacks: a fingerprint kept by the old first-seen rule', () =
     trust.dispose();
   });
 
-  // HOLE: same root (site-module.ts:125, settings before the file): on a recorder with a legacy
+  // Was a hole (fixed after the attack): same root (site-module.ts:125, settings before the file): on a recorder with a legacy
   // first-seen fingerprint, the site-key file the administrator writes after comparing, as the README
   // says, is ignored, silently: nothing in the log says the file is overridden.
-  it.fails('the site-key file a person wrote wins over a first-seen fingerprint left in a recorder’s settings', () => {
+  it('the site-key file a person wrote wins over a first-seen fingerprint left in a recorder’s settings', () => {
     const legacy = settings({ siteKeyFingerprint: fp(writer) });
     expect(siteKeyPin(legacy, undefined, siteKeyFile(fp())).get()).toBe(fp());
   });
@@ -250,14 +250,14 @@ describe('site-key attacks: confirming on a workstation started with --site-key'
     trust.dispose();
   });
 
-  // HOLE: admission-handlers.ts:62-73: confirmSiteKey compares the typed fingerprint with the
+  // Was a hole (fixed after the attack): admission-handlers.ts:62-73: confirmSiteKey compares the typed fingerprint with the
   // directory's key and calls trust.confirm(), but a pin given with --site-key cannot be set
   // (site-module.ts:126 `set` is a no-op when forced). The call succeeds, returns state 'other',
   // and ledgers `site.key-confirmed` for a key this workstation does not trust: the ledger says an
   // administrator confirmed a key that is not in force. Fix: refuse (e.g. `site.key-fixed`: "this
   // workstation was started with --site-key …") when the pin is forced and differs, and in any case
   // ledger only when keyState() is 'confirmed' afterwards.
-  it.fails('confirming on a workstation pinned by --site-key to another key does not ledger a confirmation that did not take', async () => {
+  it('confirming on a workstation pinned by --site-key to another key does not ledger a confirmation that did not take', async () => {
     const { trust } = trustOver(siteKeyPin(settings(), fp(), undefined), { key: row(writer), admissions: [admit(writer)] });
     const handlers = admissionHandlers({ store: {} as LeaseStore, trust, termMs: 1, nodeId: 'ws-2', keysDir: temp('keys') });
     const { ctx, records } = ctxOf();

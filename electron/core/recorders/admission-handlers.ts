@@ -41,21 +41,32 @@ export function admissionHandlers(deps: { store: LeaseStore; trust: SiteTrust; t
     const a = trust.admitted(n) ? trust.admission(n.id) : null;
     return { id: n.id, role: n.role, name: n.name, url: n.url, fingerprint: fingerprintOf(n.publicKey), alive: n.alive, admitted: a !== null, admittedBy: a?.admittedBy ?? null, admittedAt: a?.admittedAt ?? null, here: n.id === deps.nodeId };
   };
-  /** The site key's private half, here: made by the site's first admission, else this workstation must hold the one in force. */
+  /**
+   * The site key's private half, here: made by the site's first admission, else this workstation must
+   * hold the one in force. A key is published only where nobody told this workstation of another (or
+   * it republishes its own): a directory emptied by its writer does not have a second key made here.
+   */
   const siteKey = async (by: string) => {
-    const inForce = (await trust.table.siteKey()) ?? (await trust.table.publishSiteKey({ publicKey: (siteKeyHere(deps.keysDir) ?? makeSiteKey(deps.keysDir)).publicKeyPem, madeBy: by, madeAt: Date.now() }));
+    const known = trust.keyState().known;
+    let inForce = await trust.table.siteKey();
+    if (!inForce) {
+      const held = siteKeyHere(deps.keysDir);
+      if (known && known !== held?.fingerprint) throw new WatchroomError('site.key-elsewhere', `The site's admission key this workstation knows (${known}) is no longer in the directory: someone with the directory's login removed it. Nothing was admitted; ask who can write to the directory.`);
+      inForce = await trust.table.publishSiteKey({ publicKey: (held ?? makeSiteKey(deps.keysDir)).publicKeyPem, madeBy: by, madeAt: Date.now() });
+    }
     const here = siteKeyHere(deps.keysDir);
-    if (!here || here.publicKeyPem !== inForce.publicKey) {
-      throw new WatchroomError('site.key-elsewhere', `The site's admission key was made by ${inForce.madeBy} on another workstation on ${new Date(inForce.madeAt).toISOString().slice(0, 10)}; admit processes there.`);
+    if (!here || here.fingerprint !== fingerprintOf(inForce.publicKey)) {
+      throw new WatchroomError('site.key-elsewhere', `The directory's admission key (${fingerprintOf(inForce.publicKey) || 'not a key'}; its row says ${inForce.madeBy} made it) was not made on this workstation. Admissions are made on the workstation that made the site's key; if no workstation of the site made this one, someone else put it in the directory: confirm nothing, and ask who can write to it.`);
     }
     await trust.refresh(); // pins it here, if this is the first time it is seen
     if (trust.key()?.publicKey !== inForce.publicKey) throw new WatchroomError('site.key-elsewhere', 'The directory’s admission key is not the one this workstation knows: see its log.');
     return here;
   };
   const keyInfo = (): SiteKeyInfo | null => {
-    const { key, state } = trust.keyState();
+    const { key, known, state } = trust.keyState();
     if (!key || state === 'none') return null;
-    return { fingerprint: siteKeyFingerprint(key.publicKey), madeBy: key.madeBy, madeAt: key.madeAt, state, madeHere: siteKeyHere(deps.keysDir)?.publicKeyPem === key.publicKey };
+    const fingerprint = fingerprintOf(key.publicKey);
+    return { fingerprint, known, madeBy: key.madeBy, madeAt: key.madeAt, state, madeHere: !!fingerprint && siteKeyHere(deps.keysDir)?.fingerprint === fingerprint };
   };
   return {
     getSiteKey: async () => (await trust.refresh(), keyInfo()),
@@ -68,8 +79,12 @@ export function admissionHandlers(deps: { store: LeaseStore; trust: SiteTrust; t
           { field: 'fingerprint', code: 'site.fingerprint-mismatch', message: 'This is not the fingerprint of the key in the directory. Compare again with the workstation that made it; if they differ, do not confirm.' },
         ]);
       }
-      await trust.confirm(inForce.fingerprint);
-      ctx.record('site-key', { fingerprint: inForce.fingerprint, madeBy: inForce.madeBy });
+      // A workstation that knows another key (a swap, or --site-key) is not re-pinned by a confirmation: that is the writer's way in.
+      if (inForce.state === 'other') {
+        throw new WatchroomError('site.key-replaced', `This workstation knows the site's admission key as ${inForce.known}, and the directory now holds another: someone may have replaced it. Nothing was confirmed; ask who can write to the directory.`);
+      }
+      if ((await trust.confirm(inForce.fingerprint)) !== 'confirmed') throw new WatchroomError('site.key-replaced', 'The key could not be confirmed here: see this workstation’s log. Nothing was confirmed.');
+      ctx.record('site-key', { fingerprint: inForce.fingerprint });
       return keyInfo()!;
     },
     listSiteNodes: async () => {

@@ -6,7 +6,7 @@
  * runs: the process records and shows every camera itself.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { RecordingStatus, StreamVariant } from '../../../shared/events.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { Directory } from '../directory/directory.js';
@@ -29,7 +29,7 @@ import { coalesced } from '../coalesced.js';
 import { bookmarkLockMirror, type LockIndex } from './lock-mirror.js';
 import { SiteTrust, type SiteKeyPin } from './site-trust.js';
 import { admissionHandlers } from './admission-handlers.js';
-import { fingerprintTyped, siteKeyHere } from './site-admission.js';
+import { fingerprintTyped, siteKeyFingerprint, siteKeyHere } from './site-admission.js';
 
 
 export interface SiteOptions {
@@ -118,13 +118,41 @@ export function siteNodeId(settings: SettingsStore, role: SiteOptions['role']): 
  * Where this process keeps the site key's fingerprint: given at its start (`--site-key`), else its
  * settings (confirmed here, or made here), else `file` (a person wrote it on this machine: how a
  * recorder started before the site had a key is told it, without a restart; read at every reload).
+ * `siteKeyConfirmed`, not the `siteKeyFingerprint` that versions trusting the first key seen kept:
+ * that one no person vouched for.
  */
 export function siteKeyPin(settings: SettingsStore, forced?: string, file?: string): SiteKeyPin {
-  const written = () => (file && existsSync(file) ? fingerprintTyped(readFileSync(file, 'utf8').slice(0, 400)) : null);
-  return {
-    get: () => forced ?? (typeof settings.get('siteKeyFingerprint') === 'string' ? (settings.get('siteKeyFingerprint') as string) : null) ?? written(),
-    set: (fingerprint) => void (forced ? undefined : settings.set('siteKeyFingerprint', fingerprint)),
+  const stored = () => {
+    const value = settings.get('siteKeyConfirmed');
+    return typeof value === 'string' ? value : null;
   };
+  return {
+    get: () => forced ?? stored() ?? (file ? fingerprintInFile(file) : null),
+    set: (fingerprint) => void (forced ? undefined : settings.set('siteKeyConfirmed', fingerprint)),
+    forced: forced !== undefined,
+  };
+}
+
+/**
+ * The fingerprint a person wrote in `file`; null for anything else. Read as anyone with the data
+ * folder could leave it: not followed into a FIFO or a device (opened without blocking, and only a
+ * regular file is read), and only when it is no longer than a fingerprint with room to spare.
+ */
+const SITE_KEY_FILE_BYTES = 400;
+
+export function fingerprintInFile(file: string): string | null {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > SITE_KEY_FILE_BYTES) return null;
+    const bytes = Buffer.alloc(SITE_KEY_FILE_BYTES);
+    return fingerprintTyped(bytes.toString('utf8', 0, readSync(fd, bytes, 0, bytes.length, 0)));
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** The site's part of the directory; a site needs PostgreSQL. */
@@ -203,7 +231,7 @@ function recordingReporter(deps: { store: LeaseStore; nodeId: string; holds(came
 export function createSiteModule(deps: { site: SiteOptions; directory: Directory; key: () => SigningKey; sealingKey: SealingKey | null; keysDir: string; pin: SiteKeyPin; logger: Logger }): SiteModule {
   const { site, directory, logger } = deps;
   const store: LeaseStore = siteTables(directory).leases;
-  const trust = new SiteTrust(siteTables(directory).admissions, directory, deps.pin, logger, { madeHere: (pem) => siteKeyHere(deps.keysDir)?.publicKeyPem === pem, onLoaded: (admitted) => syncSiteSigners(deps.keysDir, admitted) });
+  const trust = new SiteTrust(siteTables(directory).admissions, directory, deps.pin, logger, { madeHere: (pem) => siteKeyHere(deps.keysDir)?.fingerprint === siteKeyFingerprint(pem), onLoaded: (admitted) => syncSiteSigners(deps.keysDir, admitted) });
   const timing = site.timing ?? DEFAULT_LEASE_TIMING;
   const me = () => ({ id: site.nodeId, role: site.role, name: site.name, url: site.url ?? '', publicKey: deps.key().publicKeyPem, ...sealingKeyOf(deps.key(), deps.sealingKey) });
   let nodes = new Map<string, NodeRow>();

@@ -20,9 +20,20 @@ import { signedBySiteKey, siteKeyFingerprint, type Admission, type AdmissionTabl
 export interface SiteKeyPin {
   get(): string | null;
   set(fingerprint: string): void;
+  /** Given at the start (`--site-key`): `set` changes nothing. */
+  readonly forced?: boolean;
 }
 
-const UNCONFIRMED_RECHECK_MS = 5_000;
+const RECHECK_MS = 5_000;
+
+/** A key's fingerprint; null for what the directory's writer put there that is no key. */
+function fingerprintOrNull(publicKeyPem: string): string | null {
+  try {
+    return siteKeyFingerprint(publicKeyPem);
+  } catch {
+    return null;
+  }
+}
 
 /** The directory's site key as this process stands to it. */
 export type SiteKeyState = 'none' | 'confirmed' | 'unconfirmed' | 'other';
@@ -30,14 +41,13 @@ export type SiteKeyState = 'none' | 'confirmed' | 'unconfirmed' | 'other';
 export class SiteTrust {
   private siteKey: SiteKeyRow | null = null;
   /** The directory's key, and how this process stands to it. */
-  private found: { key: SiteKeyRow | null; state: SiteKeyState } = { key: null, state: 'none' };
+  private found: { key: SiteKeyRow | null; known: string | null; state: SiteKeyState } = { key: null, known: null, state: 'none' };
   private admissions = new Map<string, Admission>();
   private readonly changes = new Emitter<void>();
   /** Fires when who is admitted changed (a recorder seals passwords for a recorder just admitted). */
   readonly onDidChange = this.changes.event;
   readonly refresh: () => Promise<void>;
   private readonly stopListening: () => void;
-  /** While the key is unconfirmed, read again now and then: a person may confirm it by writing a file, which announces nothing. */
   private again: NodeJS.Timeout | undefined;
   private disposed = false;
 
@@ -58,32 +68,39 @@ export class SiteTrust {
   }
 
   private async load(logger: Logger): Promise<void> {
-    const key = await this.table.siteKey();
-    const fingerprint = key ? siteKeyFingerprint(key.publicKey) : null;
-    if (key && !this.pin.get() && this.hooks.madeHere(key.publicKey)) this.pin.set(fingerprint!);
-    const pinned = this.pin.get();
-    const before = this.found;
-    this.found = { key, state: !key ? 'none' : !pinned ? 'unconfirmed' : pinned === fingerprint ? 'confirmed' : 'other' };
-    // Said once per change, not at every reload (an unconfirmed process reloads every few seconds).
-    if (this.found.state !== before.state || this.found.key?.publicKey !== before.key?.publicKey) {
-      if (this.found.state === 'other') logger.log('error', 'site: the directory’s admission key is not the one this process knows; it admits nobody', { pinned, found: fingerprint });
-      if (this.found.state === 'unconfirmed') logger.log('warn', 'site: the site’s admission key is not confirmed on this process; it admits nobody until a person confirms it', { found: fingerprint, how: 'Site processes… on a workstation; a recorder: its fingerprint in <data>/site-key, or --site-key' });
+    try {
+      const key = await this.table.siteKey();
+      const fingerprint = key ? fingerprintOrNull(key.publicKey) : null;
+      if (fingerprint && !this.pin.get() && this.hooks.madeHere(key!.publicKey)) this.pin.set(fingerprint);
+      const pinned = this.pin.get();
+      const before = this.found;
+      this.found = { key, known: pinned, state: !key ? 'none' : !pinned ? 'unconfirmed' : pinned === fingerprint ? 'confirmed' : 'other' };
+      // Said once per change, not at every reload (an unconfirmed process reloads every few seconds).
+      if (this.found.state !== before.state || this.found.key?.publicKey !== before.key?.publicKey) {
+        if (this.found.state === 'other') logger.log('error', 'site: the directory’s admission key is not the one this process knows; it admits nobody', { pinned, found: fingerprint ?? 'not a key' });
+        if (this.found.state === 'unconfirmed') logger.log('warn', 'site: the site’s admission key is not confirmed on this process; it admits nobody until a person confirms it', { found: fingerprint ?? 'not a key', how: 'Site processes… on a workstation; a recorder: its fingerprint in <data>/site-key, or --site-key' });
+      }
+      if (this.found.state !== 'confirmed') return this.take(null, []);
+      this.take(key, (await this.table.all()).filter((a) => signedBySiteKey(a, key!.publicKey)));
+    } finally {
+      // Until the key is the one this process was told, read again now and then: a person may tell it by writing a file, which announces nothing.
+      clearTimeout(this.again);
+      if (!this.disposed && (this.found.state === 'unconfirmed' || this.found.state === 'other')) this.again = setTimeout(() => void this.refresh().catch(() => undefined), RECHECK_MS).unref();
     }
-    clearTimeout(this.again);
-    if (this.found.state === 'unconfirmed' && !this.disposed) this.again = setTimeout(() => void this.refresh().catch(() => undefined), UNCONFIRMED_RECHECK_MS).unref();
-    if (this.found.state !== 'confirmed') return this.take(null, []);
-    this.take(key, (await this.table.all()).filter((a) => signedBySiteKey(a, key!.publicKey)));
   }
 
-  /** The directory's site key and how this process stands to it (Site processes… shows it). */
-  keyState(): { key: SiteKeyRow | null; state: SiteKeyState } {
+  /** The directory's site key, how this process stands to it, and the fingerprint it knows (Site processes… shows them). */
+  keyState(): { key: SiteKeyRow | null; known: string | null; state: SiteKeyState } {
     return this.found;
   }
 
-  /** A person says `fingerprint` is the site key (compared with what the workstation that made it shows). */
-  async confirm(fingerprint: string): Promise<void> {
+  /** A person says `fingerprint` is the site key (compared with what the workstation that made it shows); the state it is in after. */
+  async confirm(fingerprint: string): Promise<SiteKeyState> {
     this.pin.set(fingerprint);
+    // A reload already running read the pin before it was set: the second call waits for one that reads it.
     await this.refresh();
+    await this.refresh();
+    return this.found.state;
   }
 
   private take(key: SiteKeyRow | null, admissions: Admission[]): void {

@@ -20,7 +20,8 @@ export function SiteKeyPanel({ siteKey, onConfirmed }: { siteKey: SiteKeyInfo | 
       </p>
     );
   }
-  const made = `made by ${siteKey.madeBy} at ${formatLocalTime(siteKey.madeAt)}`;
+  // The directory's row says who made it: whoever wrote the row.
+  const made = `its row says made by ${siteKey.madeBy} at ${formatLocalTime(siteKey.madeAt)}`;
   const shown = (
     <code className="site-fingerprint" data-testid="site-key-fingerprint">
       {siteKey.fingerprint}
@@ -37,7 +38,11 @@ export function SiteKeyPanel({ siteKey, onConfirmed }: { siteKey: SiteKeyInfo | 
   if (siteKey.state === 'other') {
     return (
       <p className="form-error" role="alert" data-testid="site-key" data-state="other">
-        The directory’s admission key {shown} is not the one this workstation knows: someone may have replaced it. This workstation admits nobody; ask who can write to the directory.
+        The directory’s admission key {shown} is not the one this workstation knows,{' '}
+        <code className="site-fingerprint" data-testid="site-key-known">
+          {siteKey.known}
+        </code>
+        : someone may have replaced it. This workstation admits nobody; ask who can write to the directory.
       </p>
     );
   }

@@ -119,6 +119,9 @@ export async function startNodeServer(options: { relay: RelayProvider; footage?:
       ws.on('message', () => ws.close(LIVE_CLOSE_BAD_REQUEST, 'Unexpected message.'));
     });
   });
+  // A withheld master of hours takes longer than Node's five minutes for a whole request; the token is
+  // checked on the headers, before any body is read, and headers still have their own timeout.
+  server.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

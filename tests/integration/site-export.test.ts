@@ -228,7 +228,7 @@ describe('exports on a site', () => {
     }
   }, 300_000);
 
-  it('keeps a kept master as it is: not replaced, not dropped, not added to by the workstation that sent it, nor touched by a recorder', async () => {
+  it('keeps a kept master as it is: not replaced nor added to by the workstation that sent it, not dropped by another, not touched by a recorder', async () => {
     const { holder, packageId, path, sha256: kept } = masked!;
     const wsKey = { nodeId: 'ws-1', key: loadOrCreateSigningKey(keysDir(ws.dataDir)) };
     const peer = { nodeId: holder.id, url: holder.url, publicKeyPem: loadOrCreateSigningKey(keysDir(holder.dataDir)).publicKeyPem };
@@ -242,7 +242,8 @@ describe('exports on a site', () => {
     expect(await put('master/x.mp4', wsKey, forged, sha256(Buffer.from('something else')), fresh), 'a body unlike its declared hash').toBe(422);
     expect(existsSync(join(holder.dataDir, 'evidence-store', '.pending', fresh)), 'nothing of it kept').toBe(false);
     expect(await put('master/..%2F..%2Fkeys%2Fsigning-key.mp4'), 'outside master/').toBe(422);
-    expect(await post('discard'), 'discarding it (nothing pending: nothing dropped)').toBe(200);
+    const ws2Key = { nodeId: 'ws-2', key: loadOrCreateSigningKey(keysDir(ws2.dataDir)) };
+    expect(await post('discard', ws2Key), 'discarding it from another workstation').toBe(409);
     const other = recorders.find((r) => r.id !== holder.id)!;
     const asRecorder = { nodeId: other.id, key: loadOrCreateSigningKey(keysDir(other.dataDir)) };
     expect(await put('master/y.mp4', asRecorder), 'a recorder is no exporting workstation').toBe(403);

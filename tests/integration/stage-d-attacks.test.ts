@@ -151,7 +151,12 @@ describe('PUTting a master as an admitted workstation of ill will', () => {
       body: Buffer.concat([body, body]),
       send: (req) => {
         req.write(body);
-        void waitFor('half the master on the recorder', () => existsSync(join(pendingDir(), pkg, 'master', 'gate.mp4')) && statSync(join(pendingDir(), pkg, 'master', 'gate.mp4')).size === body.length, 20_000).finally(() => req.destroy());
+        // Written under .part until its bytes are proven (after the fix; the bare name before it).
+        const writing = () => ['gate.mp4.part', 'gate.mp4'].map((f) => join(pendingDir(), pkg, 'master', f)).find((f) => existsSync(f));
+        void waitFor('half the master on the recorder', () => {
+          const f = writing();
+          return !!f && statSync(f).size === body.length;
+        }, 20_000).finally(() => req.destroy());
       },
     }).catch((error: Error) => ({ status: 0, body: error.message }));
     expect((await answer).status).not.toBe(201);
@@ -230,14 +235,16 @@ describe('PUTting a master as an admitted workstation of ill will', () => {
     expect(pendingOf(pkg)).toBe(false);
   });
 
-  it('never drops or replaces a kept master over the network, whoever asks', async () => {
+  // After the fix for a seal that did not complete everywhere, the workstation that sealed a package may release it for ten
+  // minutes (kept-masters.test.ts shows the window and its end); nobody else ever may, and nobody replaces it.
+  it('never replaces a kept master over the network, whoever asks, and no other workstation drops it', async () => {
     const pkg = randomUUID();
     const mine = Buffer.from('a master kept for good');
     expect((await put(pkg, 'gate.mp4', mine)).status).toBe(201);
     expect((await raw(`/evidence-store/${pkg}/seal?sumsSha256=${'c'.repeat(64)}`, { method: 'POST' })).status).toBe(200);
     const asWs2 = { nodeId: 'ws-2', key: ws2Key };
+    expect((await post(pkg, 'discard', asWs2)).status).toBe(409);
     for (const as of [undefined, asWs2]) {
-      expect((await post(pkg, 'discard', as)).status).toBe(200); // nothing pending: nothing dropped
       expect((await put(pkg, 'gate.mp4', Buffer.from('replaced'), as)).status).toBe(409);
       expect((await raw(`/evidence-store/${pkg}/seal?sumsSha256=${'d'.repeat(64)}`, { method: 'POST', ...(as ? { as } : {}) })).status).not.toBe(200);
     }
@@ -246,12 +253,12 @@ describe('PUTting a master as an admitted workstation of ill will', () => {
 });
 
 describe('the unmasked master and the workstation', () => {
-  // HOLE: a workstation that crashes (power cut, kill) in the middle of a masked export keeps the
+  // Was a hole (fixed after the attack): a workstation that crashes (power cut, kill) in the middle of a masked export keeps the
   // unmasked master in `<data>/export-work/<packageId>/master/` for good: nothing removes that folder at
   // start (evidence-service.ts createEvidenceService removes only `exports/.partial-*`), though README
   // says the master is on no workstation. Fix: at start, remove `<data>/export-work/*` (no export can be
   // running yet) and ledger it, as removePartialExports does for `.partial-*`.
-  it.fails('removes at start an unmasked master a crash left in the work folder', async () => {
+  it('removes at start an unmasked master a crash left in the work folder', async () => {
     await waitFor('the crash’s leftover master to be gone', () => !existsSync(leftover), 15_000);
   }, 30_000);
 

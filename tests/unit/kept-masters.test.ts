@@ -11,16 +11,16 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AuditLedger } from '../../electron/core/audit/audit-ledger.js';
 import { loadOrCreateSigningKey, verifySignature } from '../../electron/core/evidence/signing-key.js';
-import { keptMasters, masterReceiptSchema, PENDING_KEPT_MS } from '../../electron/core/recorders/kept-masters.js';
+import { keptMasters, masterReceiptSchema, PENDING_KEPT_MS, RELEASE_WINDOW_MS } from '../../electron/core/recorders/kept-masters.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-function recorder() {
+function recorder(clock: { now: number } = { now: Date.now() }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'wr-kept-'));
   const ledger = new AuditLedger(join(dataDir, 'audit.jsonl'));
   const key = loadOrCreateSigningKey(join(dataDir, 'keys'));
   const storeDir = join(dataDir, 'evidence-store');
-  const masters = keptMasters({ storeDir, dataDir, ledger, key: () => key, recorderId: 'rec-a' });
+  const masters = keptMasters({ storeDir, dataDir, ledger, key: () => key, recorderId: 'rec-a', now: () => clock.now });
   const actions = () => readFileSync(ledger.file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { action: string; details: Record<string, unknown> });
   return { dataDir, storeDir, masters, key, actions };
 }
@@ -79,16 +79,31 @@ describe('a recorder keeping withheld masters', () => {
     expect(filesUnder(r.dataDir).filter((f) => f.endsWith('.mp4'))).toEqual([`evidence-store/${pkg}/master/a.mp4`]);
   });
 
-  it('lets only the workstation that sent a package’s masters add to, seal or discard them; a kept master cannot be discarded', async () => {
-    const r = recorder();
+  it('lets only the workstation that sent a package’s masters add to, seal or discard them; a kept master is deleted by nobody else, nor by it once ten minutes have passed', async () => {
+    const clock = { now: Date.now() };
+    const r = recorder(clock);
     const pkg = randomUUID();
     await r.masters.receive('ws-1', pkg, 'master/a.mp4', named(), Readable.from([video]));
     await expect(r.masters.receive('ws-2', pkg, 'master/b.mp4', named(), Readable.from([video]))).rejects.toMatchObject({ code: 'evidence.master-refused' });
     expect(() => r.masters.seal('ws-2', pkg, 'c'.repeat(64))).toThrow(/another workstation/);
     expect(() => r.masters.discard('ws-2', pkg)).toThrow(/another workstation/);
     r.masters.seal('ws-1', pkg, 'c'.repeat(64));
-    expect(r.masters.discard('ws-1', pkg)).toEqual({ files: 0 });
+    expect(() => r.masters.discard('ws-2', pkg)).toThrow(/not deleted over the network/);
+    clock.now += RELEASE_WINDOW_MS + 1;
+    expect(() => r.masters.discard('ws-1', pkg)).toThrow(/not deleted over the network/);
     expect(readFileSync(join(r.storeDir, pkg, 'master/a.mp4')).equals(video)).toBe(true);
+  });
+
+  it('lets the sender release a kept package within ten minutes of its seal (its export failed after it), ledgered; a seal asked again is answered as done', async () => {
+    const r = recorder();
+    const pkg = randomUUID();
+    await r.masters.receive('ws-1', pkg, 'master/a.mp4', named(), Readable.from([video]));
+    expect(r.masters.seal('ws-1', pkg, 'c'.repeat(64))).toEqual({ files: 1 });
+    expect(r.masters.seal('ws-1', pkg, 'c'.repeat(64)), 'the same seal again (its answer was lost)').toEqual({ files: 1 });
+    expect(() => r.masters.seal('ws-1', pkg, 'd'.repeat(64))).toThrow(/already kept/);
+    expect(r.masters.discard('ws-1', pkg)).toEqual({ files: 1 });
+    expect(existsSync(join(r.storeDir, pkg))).toBe(false);
+    expect(r.actions().at(-1)).toMatchObject({ action: 'evidence.master-discarded', details: { packageId: pkg, fromNode: 'ws-1', why: expect.stringContaining('failed after the seal') } });
   });
 
   it('drops a discarded package’s pending masters, and sweeps those nobody came back for within a day', async () => {

@@ -48,6 +48,8 @@ describe('site admissions', () => {
     expect(trust.admitted({ ...node, publicKey: other.publicKeyPem })).toBe(false); // registered again under its name with other keys
     expect(trust.admitted({ ...node, sealingKey: 'MINE' })).toBe(false);
     expect(trust.admitted({ ...node, id: 'rec-b' })).toBe(false); // its admission is signed by another key
+    expect(trust.admitted({ ...node, role: 'recorder' })).toBe(true);
+    expect(trust.admitted({ ...node, role: 'workstation' }), 'the directory’s role column rewritten').toBe(false);
   });
 
   it('does not keep the first site key it sees: it admits nobody under a key nobody confirmed, saying so, until a person confirms it', async () => {

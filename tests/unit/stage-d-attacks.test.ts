@@ -61,14 +61,14 @@ const filesUnder = (dir: string) => (existsSync(dir) ? readdirSync(dir, { recurs
 const settled = <T>(p: Promise<T>) => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
 
 describe('racing a package’s masters on the recorder', () => {
-  // HOLE: receive() reads the package's owner, then awaits roomForUploads (statfs) before claiming it
+  // Was a hole (fixed after the attack): receive() reads the package's owner, then awaits roomForUploads (statfs) before claiming it
   // (kept-masters.ts, `owner = pending.ownerOf(...)` … `await roomForUploads` … `pending.claim`): two
   // workstations whose first PUTs for one package arrive together both pass the owner check, both are
   // kept and receipted, and the second claim overwrites the first (`writeFileSync` of the owner file).
   // The package then holds another workstation's master, and the first sender can no longer seal it.
   // Fix: claim atomically before any await (open the owner file with flag 'wx' and refuse on EEXIST, or
   // a per-package in-memory lock), and re-read the owner after the await.
-  it.fails('lets only one workstation claim a package, even when two first masters arrive at once', async () => {
+  it('lets only one workstation claim a package, even when two first masters arrive at once', async () => {
     const r = recorder();
     const pkg = randomUUID();
     const evil = Buffer.from('a master from another desk');
@@ -82,13 +82,13 @@ describe('racing a package’s masters on the recorder', () => {
     expect(r.masters.seal(winner, pkg, 'c'.repeat(64))).toEqual({ files: 1 });
   });
 
-  // HOLE: a refused first PUT drops the whole pending package (`if (owner === null) pending.drop(packageId)`
+  // Was a hole (fixed after the attack): a refused first PUT drops the whole pending package (`if (owner === null) pending.drop(packageId)`
   // in receive's catch), though another PUT for the same package passed the owner check in the same
   // moment and is being written there. That other sender is then handed a signed receipt for bytes the
   // recorder no longer holds (its file was unlinked under it); with a second master sent afterwards the
   // package is sealed without the first, whose receipt sits in the manifest. Fix as above (claim atomically;
   // on failure remove only this request's file, and the claim only if this request made it and nothing else is pending).
-  it.fails('never hands out a receipt for a master it then does not keep, whatever another workstation sends at the same moment', async () => {
+  it('never hands out a receipt for a master it then does not keep, whatever another workstation sends at the same moment', async () => {
     const r = recorder();
     const pkg = randomUUID();
     const slow = new PassThrough();
@@ -106,13 +106,13 @@ describe('racing a package’s masters on the recorder', () => {
     expect(filesUnder(join(r.storeDir, pkg)).sort(), 'every master receipted is kept').toEqual(['master/gate_1.mp4', 'master/yard_1.mp4']);
   });
 
-  // HOLE: seal() renames `.pending/<pkg>/` into the kept store while a PUT of the same package is still
+  // Was a hole (fixed after the attack): seal() renames `.pending/<pkg>/` into the kept store while a PUT of the same package is still
   // being written (kept-masters.ts seal: `pending.files` lists the half-written file, `renameSync` moves
   // it); the write goes on into the kept folder and, when its bytes then turn out not to be the ones named,
   // receive's clean-up removes the *pending* path (now absent), so an unverified, unreceipted file stays
   // in the kept package and is named in `evidence.master-kept`. Fix: refuse a seal while a PUT of the
   // package is in flight (count them per package), and list only files whose receipt was issued.
-  it.fails('keeps only masters that arrived whole and were receipted, even when a seal comes in the middle of a PUT', async () => {
+  it('keeps only masters that arrived whole and were receipted, even when a seal comes in the middle of a PUT', async () => {
     const r = recorder();
     const pkg = randomUUID();
     await r.masters.receive('ws-1', pkg, 'master/gate_1.mp4', named(), Readable.from([video]));
@@ -120,7 +120,12 @@ describe('racing a package’s masters on the recorder', () => {
     const claimed = named(Buffer.from('x'.repeat(64)));
     const second = settled(r.masters.receive('ws-1', pkg, 'master/gate_2.mp4', claimed, half));
     half.write(Buffer.from('y'.repeat(32)));
-    await waitFor('the second master to be half written', () => existsSync(join(r.pendingDir, pkg, 'master/gate_2.mp4')) && statSync(join(r.pendingDir, pkg, 'master/gate_2.mp4')).size === 32);
+    // Written under .part until its bytes are proven (after the fix; the bare name before it).
+    const writing = () => ['master/gate_2.mp4.part', 'master/gate_2.mp4'].map((f) => join(r.pendingDir, pkg, f)).find((f) => existsSync(f));
+    await waitFor('the second master to be half written', () => {
+      const f = writing();
+      return !!f && statSync(f).size === 32;
+    });
     const sealed = (() => {
       try {
         return r.masters.seal('ws-1', pkg, 'c'.repeat(64));
@@ -144,13 +149,13 @@ function smallDisk(): { dir: string; unmount(): void } | null {
 }
 
 describe('filling a recorder’s disk with pending masters', () => {
-  // HOLE: the room check (`declared.bytes > await roomForUploads(...)` in receive) looks at free space
+  // Was a hole (fixed after the attack): the room check (`declared.bytes > await roomForUploads(...)` in receive) looks at free space
   // before any byte is written and counts nothing already promised to PUTs in flight, so several PUTs
   // arriving together each see the whole room and together eat into the reserve that keeps recordings
   // and the audit ledger going (a malicious admitted workstation can do this at will, with many
   // packages). Fix: keep a running total of bytes promised to PUTs in flight and subtract it from the
   // room (and release on completion/failure); also a cap on pending bytes per workstation.
-  it.fails('keeps the uploads’ reserve free even when several masters arrive at once', async () => {
+  it('keeps the uploads’ reserve free even when several masters arrive at once', async () => {
     const disk = smallDisk();
     if (!disk) return expect.fail('cannot mount a tmpfs here');
     try {
@@ -202,12 +207,12 @@ describe('someone with the recorder’s data folder planting files in .pending',
     expect(readFileSync(join(r.storeDir, kept, 'master/gate.mp4')).equals(video)).toBe(true);
   });
 
-  // HOLE (needs write access to `.pending` only): sweep() takes a package id from any `*.owner` name in
+  // Was a hole (needs write access to `.pending` only; fixed after the attack): sweep() takes a package id from any `*.owner` name in
   // `.pending` without checking it is a UUID (kept-masters.ts staleSince / sweep → pending.drop), so an
   // old file named `...owner` makes it `rmSync(join(.pending, '..'), { recursive: true })`: the whole
   // evidence store, every kept master, is deleted, and the ledger says nothing (no files listed). Fix:
   // in staleSince keep only names matching `<uuid>.owner` (and lstat the entries).
-  it.fails('keeps every kept master when an old file named `...owner` is planted in .pending', async () => {
+  it('keeps every kept master when an old file named `...owner` is planted in .pending', async () => {
     const r = recorder();
     const pkg = randomUUID();
     await r.masters.receive('ws-1', pkg, 'master/gate.mp4', named(), Readable.from([video]));
@@ -270,7 +275,7 @@ describe('an export whose recorder fails between PUT and seal', () => {
     expect(rec.actions().at(-1)).toMatchObject({ action: 'evidence.master-discarded', details: { packageId: pkg, why: 'never sealed: swept after a day' } });
   });
 
-  // HOLE: the seal is not atomic across recorders, nor against a lost reply (recorder-withheld.ts seal:
+  // Was a hole (fixed after the attack): the seal is not atomic across recorders, nor against a lost reply (recorder-withheld.ts seal:
   // `for (...) await masters.seal(...)`; evidence-export.ts seals before moveIntoPlace). When recorder A
   // seals and recorder B cannot be reached (or A's "sealed" answer is lost), the export fails and
   // discards, but A's master is already kept and a kept master can never be discarded: an unmasked
@@ -279,7 +284,7 @@ describe('an export whose recorder fails between PUT and seal', () => {
   // or let the exporting workstation release a kept master whose package it ledgered as failed
   // (`evidence.master-released`, signed by the same node token), or have the recorder drop a kept master
   // whose package's evidence.sealed never appears in the directory's register copies.
-  it.fails('keeps no master for a package that never appeared, when a second recorder fails at seal', async () => {
+  it('keeps no master for a package that never appeared, when a second recorder fails at seal', async () => {
     const [a, b] = [recorder('rec-a'), recorder('rec-b')];
     const work = tempDir('wr-d-work-');
     const pkg = randomUUID();
@@ -292,8 +297,8 @@ describe('an export whose recorder fails between PUT and seal', () => {
     expect(existsSync(join(a.storeDir, pkg)), 'rec-a keeps nothing of the failed export').toBe(false);
   });
 
-  // HOLE: same cause, one recorder: the seal is done but its answer is lost (timeout, connection reset).
-  it.fails('keeps no master for a package that never appeared, when the answer to a seal is lost', async () => {
+  // Was a hole (fixed after the attack): same cause, one recorder: the seal is done but its answer is lost (timeout, connection reset).
+  it('keeps no master for a package that never appeared, when the answer to a seal is lost', async () => {
     const a = recorder('rec-a');
     const work = tempDir('wr-d-work-');
     const pkg = randomUUID();

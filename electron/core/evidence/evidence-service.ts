@@ -5,7 +5,7 @@
  * folder and are entered too, so the ledger has one writer.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { ExportJob, ExportRequest, VerificationReport } from '../../../shared/evidence.js';
@@ -94,6 +94,21 @@ export async function verificationDetails(report: VerificationReport, via: 'app'
 }
 
 /**
+ * Unmasked masters an export that did not end (the process stopped) left in the work folder, on their
+ * way to a recorder: removed at start, before any export can run, and ledgered, as a site's
+ * workstation keeps no footage.
+ */
+function removeExportWork(deps: Pick<EvidenceDeps, 'dataDir' | 'ledger'>): void {
+  const work = join(deps.dataDir, 'export-work');
+  if (!existsSync(work)) return;
+  for (const packageId of readdirSync(work)) {
+    const files = statSync(join(work, packageId)).isDirectory() ? readdirSync(join(work, packageId), { recursive: true }).map(String).filter((f) => f.endsWith('.mp4')) : [];
+    rmSync(join(work, packageId), { recursive: true, force: true });
+    deps.ledger.append('system', 'evidence.master-discarded', packageId, { packageId, files, why: 'left in the work folder by an export that did not end' });
+  }
+}
+
+/**
  * Half-built packages a crash left (`.partial-*`): removed when the service starts, before any export
  * can, as one process owns the data folder.
  */
@@ -108,6 +123,7 @@ function removePartialExports(exportsDir: string): number {
 export function createEvidenceService(deps: EvidenceDeps) {
   const partial = removePartialExports(deps.exportsDir);
   if (partial > 0) deps.logger.log('warn', 'evidence.partial-removed', { folders: partial });
+  removeExportWork(deps);
   const jobs = new ExportJobs(deps.onExport);
   // One machine: exports read this workstation's own recordings. A site's workstation has none.
   const sources = deps.site?.sources ?? localExportSources(deps);

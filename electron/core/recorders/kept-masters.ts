@@ -5,13 +5,19 @@
  *
  * A master arrives pending (`.pending/<packageId>/`, owner-only), hashed as it is written and refused
  * unless it is the bytes its token named; the recorder answers with a signed receipt. Once the
- * package is in place the exporting workstation seals it (moved in beside other kept masters), or
- * discards it if the export failed. Only pending files can be discarded, only by the workstation that
- * sent them: a kept master cannot be deleted over the network. Pending files a workstation never came
+ * package is complete the exporting workstation seals it (moved in beside other kept masters), or
+ * discards it if the export failed. Only the workstation that sent a package's masters seals or
+ * discards them; once kept, a master is deleted over the network only by that workstation within ten
+ * minutes of its seal (its export failed after the seal: another recorder could not seal, or the
+ * answer was lost), never later and never by anyone else. Pending files a workstation never came
  * back for are swept after a day. Each step is in the recorder's ledger.
+ *
+ * Requests run concurrently: a package is claimed before anything is awaited, a master is written
+ * under `.part` until its bytes are proven, a seal waits for no upload (it refuses while one runs),
+ * and the bytes promised to uploads in progress count against the disk's reserve.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
@@ -26,6 +32,9 @@ import type { SigningKey } from '../evidence/signing-key.js';
 export const RECEIPT_FORMAT = 'watchroom-master-receipt/1';
 /** How long a pending master waits for its workstation to seal or discard it. */
 export const PENDING_KEPT_MS = 24 * 3_600_000;
+/** How long after its seal the sending workstation may still release a kept master (its export failed after the seal). */
+export const RELEASE_WINDOW_MS = 10 * 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A master's path in its package, as the exporting workstation names it (export-footage.ts `mediaName`). */
 export const MASTER_PATH = /^master\/[A-Za-z0-9][A-Za-z0-9._-]{0,199}\.mp4$/;
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -60,20 +69,59 @@ function pendingStore(storeDir: string) {
   const root = join(storeDir, '.pending');
   const dir = (packageId: string) => join(root, packageId);
   const ownerFile = (packageId: string) => join(root, `${packageId}.owner`);
-  const files = (packageId: string) => (existsSync(join(dir(packageId), 'master')) ? readdirSync(join(dir(packageId), 'master')).map((f) => `master/${f}`) : []);
+  /** Masters that arrived whole (a `.part` is one still arriving, or one a crash cut short). */
+  const files = (packageId: string) => (existsSync(join(dir(packageId), 'master')) ? readdirSync(join(dir(packageId), 'master')).filter((f) => !f.endsWith('.part')).map((f) => `master/${f}`) : []);
   return {
     root,
     dir,
     files,
     ownerOf: (packageId: string) => (existsSync(ownerFile(packageId)) ? readFileSync(ownerFile(packageId), 'utf8') : null),
-    claim: (packageId: string, fromNode: string) => writeFileSync(ownerFile(packageId), fromNode, { mode: 0o600 }),
+    /** Claims the package for `fromNode`; false if another claim was there first. */
+    claim(packageId: string, fromNode: string): boolean {
+      mkdirSync(root, { recursive: true, mode: 0o700 });
+      try {
+        writeFileSync(ownerFile(packageId), fromNode, { mode: 0o600, flag: 'wx' });
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw error; // the store cannot be written: said as such, not as someone else's claim
+      }
+    },
     drop(packageId: string) {
+      if (!UUID.test(packageId)) return; // never a path of anyone's choosing
       rmSync(dir(packageId), { recursive: true, force: true });
       rmSync(ownerFile(packageId), { force: true });
     },
-    /** Packages whose sender last claimed them before `beforeMs`. */
+    /** Packages whose sender last claimed them before `beforeMs` (only `<uuid>.owner` files, not followed through links). */
     staleSince: (beforeMs: number) =>
-      existsSync(root) ? readdirSync(root).filter((n) => n.endsWith('.owner') && statSync(join(root, n)).mtimeMs < beforeMs).map((n) => n.slice(0, -'.owner'.length)) : [],
+      existsSync(root)
+        ? readdirSync(root)
+            .filter((n) => UUID.test(n.slice(0, -'.owner'.length)) && n.endsWith('.owner'))
+            .filter((n) => {
+              const st = lstatSync(join(root, n));
+              return st.isFile() && st.mtimeMs < beforeMs;
+            })
+            .map((n) => n.slice(0, -'.owner'.length))
+        : [],
+  };
+}
+
+/** What a seal left beside the kept package (`.kept/<packageId>.json`): who sealed it, with which SHA256SUMS hash, when. */
+function keptRecords(storeDir: string) {
+  const file = (packageId: string) => join(storeDir, '.kept', `${packageId}.json`);
+  return {
+    write(packageId: string, record: { fromNode: string; sumsSha256: string; keptAt: number }) {
+      mkdirSync(join(storeDir, '.kept'), { recursive: true, mode: 0o700 });
+      writeFileSync(file(packageId), JSON.stringify(record), { mode: 0o600 });
+    },
+    read(packageId: string): { fromNode: string; sumsSha256: string; keptAt: number } | null {
+      try {
+        return JSON.parse(readFileSync(file(packageId), 'utf8')) as { fromNode: string; sumsSha256: string; keptAt: number };
+      } catch {
+        return null;
+      }
+    },
+    remove: (packageId: string) => rmSync(file(packageId), { force: true }),
   };
 }
 
@@ -102,8 +150,56 @@ const checkPackage = (packageId: string) => {
   if (!z.uuid().safeParse(packageId).success) throw refused('evidence.master-refused', 'A package is named by a UUID.');
 };
 
-export function keptMasters(deps: { storeDir: string; dataDir: string; ledger: AuditLedger; key: () => SigningKey; recorderId: string }): KeptMasters {
+/** What receiving masters shares: the store, and the uploads in progress (per package, and the bytes they were allowed). */
+interface Uploads {
+  deps: { dataDir: string; ledger: AuditLedger; key: () => SigningKey; recorderId: string };
+  pending: ReturnType<typeof pendingStore>;
+  keptDir(packageId: string): string;
+  arriving: Map<string, number>;
+  promised: number;
+}
+
+async function receiveMaster(u: Uploads, fromNode: string, packageId: string, path: string, declared: { sha256: string; bytes: number }, body: Readable): Promise<{ body: Buffer; signature: Buffer }> {
+  const { deps, pending, arriving } = u;
+  checkArrival(packageId, path, declared);
+  if (existsSync(u.keptDir(packageId))) throw refused('evidence.master-exists', `The recorder already keeps package ${packageId}; a kept master is never replaced or added to.`);
+  // Claimed before anything is awaited: two first masters of one package cannot both take it.
+  const claimedNow = pending.claim(packageId, fromNode);
+  if (pending.ownerOf(packageId) !== fromNode) throw refused('evidence.master-refused', `Package ${packageId}'s masters are being sent by another workstation.`);
+  const file = join(pending.dir(packageId), path);
+  if (existsSync(file) || existsSync(`${file}.part`)) throw refused('evidence.master-exists', `The recorder already holds ${path} of package ${packageId}; a kept master is never replaced.`);
+  arriving.set(packageId, (arriving.get(packageId) ?? 0) + 1);
+  u.promised += declared.bytes;
+  try {
+    if (u.promised > (await roomForUploads(deps.dataDir))) throw new WatchroomError('export.disk-full', 'The recorder’s disk has no room for this master beyond what its recordings and audit ledger need.');
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    await writeNamed(`${file}.part`, declared, body);
+    renameSync(`${file}.part`, file);
+  } catch (error) {
+    // Nothing of it stays; nor the claim, if this request made it and nothing else of the package is here or arriving.
+    rmSync(`${file}.part`, { force: true });
+    if (claimedNow && arriving.get(packageId) === 1 && pending.files(packageId).length === 0) pending.drop(packageId);
+    throw error;
+  } finally {
+    u.promised -= declared.bytes;
+    const left = arriving.get(packageId)! - 1;
+    if (left) arriving.set(packageId, left);
+    else arriving.delete(packageId);
+  }
+  const key = deps.key();
+  const receipt: MasterReceipt = { format: RECEIPT_FORMAT, packageId, path, sha256: declared.sha256, bytes: declared.bytes, recorder: { id: deps.recorderId, fingerprint: key.fingerprint }, fromNode, receivedAtUtc: new Date().toISOString() };
+  deps.ledger.append('system', 'evidence.master-received', packageId, { packageId, path, sha256: receipt.sha256, bytes: receipt.bytes, fromNode });
+  const text = Buffer.from(canonicalJson(receipt));
+  return { body: text, signature: key.sign(text) };
+}
+
+export function keptMasters(deps: { storeDir: string; dataDir: string; ledger: AuditLedger; key: () => SigningKey; recorderId: string; now?: () => number }): KeptMasters {
+  const now = deps.now ?? Date.now;
   const pending = pendingStore(deps.storeDir);
+  const records = keptRecords(deps.storeDir);
+  const keptDir = (packageId: string) => join(deps.storeDir, packageId);
+  const uploads: Uploads = { deps, pending, keptDir, arriving: new Map(), promised: 0 };
+  const arriving = uploads.arriving;
   /** Pending files of a package sent by `fromNode`, after checking it is theirs. */
   const pendingOf = (fromNode: string, packageId: string): string[] => {
     checkPackage(packageId);
@@ -117,44 +213,43 @@ export function keptMasters(deps: { storeDir: string; dataDir: string; ledger: A
     if (files.length) deps.ledger.append('system', 'evidence.master-discarded', packageId, { packageId, fromNode, files, why });
     return { files: files.length };
   };
+  /** A kept package released by the workstation that sealed it, within the window; refused otherwise. */
+  const release = (fromNode: string, packageId: string) => {
+    const record = records.read(packageId);
+    if (!record || record.fromNode !== fromNode || now() - record.keptAt > RELEASE_WINDOW_MS) throw refused('evidence.master-exists', `Package ${packageId}'s masters are kept; kept masters are not deleted over the network.`);
+    const files = readdirSync(join(keptDir(packageId), 'master')).map((f) => `master/${f}`);
+    rmSync(keptDir(packageId), { recursive: true, force: true });
+    records.remove(packageId);
+    deps.ledger.append('system', 'evidence.master-discarded', packageId, { packageId, fromNode, files, why: 'released by the workstation that sealed it: its export failed after the seal' });
+    return { files: files.length };
+  };
 
   return {
-    async receive(fromNode, packageId, path, declared, body) {
-      checkArrival(packageId, path, declared);
-      const owner = pending.ownerOf(packageId);
-      if (owner !== null && owner !== fromNode) throw refused('evidence.master-refused', `Package ${packageId}'s masters are being sent by another workstation.`);
-      const file = join(pending.dir(packageId), path);
-      if (existsSync(join(deps.storeDir, packageId)) || existsSync(file)) throw refused('evidence.master-exists', `The recorder already holds ${path} of package ${packageId}; a kept master is never replaced.`);
-      if (declared.bytes > (await roomForUploads(deps.dataDir))) throw new WatchroomError('export.disk-full', 'The recorder’s disk has no room for this master beyond what its recordings and audit ledger need.');
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-      if (owner === null) pending.claim(packageId, fromNode);
-      try {
-        await writeNamed(file, declared, body);
-      } catch (error) {
-        // Nothing of it stays; nor the package's claim by this workstation, if this was its first master.
-        if (owner === null) pending.drop(packageId);
-        else rmSync(file, { force: true });
-        throw error;
-      }
-      const key = deps.key();
-      const receipt: MasterReceipt = { format: RECEIPT_FORMAT, packageId, path, sha256: declared.sha256, bytes: declared.bytes, recorder: { id: deps.recorderId, fingerprint: key.fingerprint }, fromNode, receivedAtUtc: new Date().toISOString() };
-      deps.ledger.append('system', 'evidence.master-received', packageId, { packageId, path, sha256: receipt.sha256, bytes: receipt.bytes, fromNode });
-      const text = Buffer.from(canonicalJson(receipt));
-      return { body: text, signature: key.sign(text) };
-    },
+    receive: (fromNode, packageId, path, declared, body) => receiveMaster(uploads, fromNode, packageId, path, declared, body),
     seal(fromNode, packageId, sumsSha256) {
       if (!SHA256.test(sumsSha256)) throw refused('evidence.master-refused', 'A seal names the SHA-256 of the package’s SHA256SUMS.');
+      checkPackage(packageId);
+      const done = records.read(packageId);
+      // Sealed already, by this workstation for this package: its answer was lost, and it asks again.
+      if (done && done.fromNode === fromNode && done.sumsSha256 === sumsSha256) return { files: readdirSync(join(keptDir(packageId), 'master')).length };
+      if (existsSync(keptDir(packageId))) throw refused('evidence.master-exists', `Package ${packageId}'s masters are already kept.`);
       const files = pendingOf(fromNode, packageId);
+      if (arriving.get(packageId)) throw refused('evidence.master-refused', `A master of package ${packageId} is still arriving; seal once every one was received.`);
       if (!files.length) throw refused('evidence.master-refused', `Nothing of package ${packageId} is pending here.`);
-      if (existsSync(join(deps.storeDir, packageId))) throw refused('evidence.master-exists', `Package ${packageId}'s masters are already kept.`);
-      renameSync(pending.dir(packageId), join(deps.storeDir, packageId));
+      for (const f of readdirSync(join(pending.dir(packageId), 'master'))) if (f.endsWith('.part')) rmSync(join(pending.dir(packageId), 'master', f), { force: true });
+      renameSync(pending.dir(packageId), keptDir(packageId));
+      records.write(packageId, { fromNode, sumsSha256, keptAt: now() });
       pending.drop(packageId);
       deps.ledger.append('system', 'evidence.master-kept', packageId, { packageId, sumsSha256, fromNode, files });
       return { files: files.length };
     },
-    discard: (fromNode, packageId) => discarded(packageId, fromNode, pendingOf(fromNode, packageId), 'discarded by the exporting workstation'),
-    sweep(now = Date.now()) {
-      for (const packageId of pending.staleSince(now - PENDING_KEPT_MS)) discarded(packageId, pending.ownerOf(packageId), pending.files(packageId), 'never sealed: swept after a day');
+    discard(fromNode, packageId) {
+      checkPackage(packageId);
+      if (existsSync(keptDir(packageId))) return release(fromNode, packageId);
+      return discarded(packageId, fromNode, pendingOf(fromNode, packageId), 'discarded by the exporting workstation');
+    },
+    sweep(at = now()) {
+      for (const packageId of pending.staleSince(at - PENDING_KEPT_MS)) if (!arriving.has(packageId)) discarded(packageId, pending.ownerOf(packageId), pending.files(packageId), 'never sealed: swept after a day');
     },
   };
 }

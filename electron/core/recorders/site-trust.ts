@@ -130,10 +130,10 @@ export class SiteTrust {
     return this.admissions.get(nodeId) ?? null;
   }
 
-  /** Whether the process is admitted with exactly the keys it registered. */
-  admitted(node: { id: string; publicKey: string; sealingKey: string }): boolean {
+  /** Whether the process is admitted with exactly the keys it registered, in the part it was admitted for (the directory's role column is anyone's to write). */
+  admitted(node: { id: string; publicKey: string; sealingKey: string; role?: string }): boolean {
     const a = this.admissions.get(node.id);
-    return !!a && a.publicKey === node.publicKey && a.sealingKey === node.sealingKey;
+    return !!a && a.publicKey === node.publicKey && a.sealingKey === node.sealingKey && (node.role === undefined || a.role === node.role);
   }
 
   /** Whether `nodeId` is a recorder the site admitted with the key of this fingerprint (verifying a package it vouched for). */

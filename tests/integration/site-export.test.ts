@@ -14,7 +14,6 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportJob, ExportRequest } from '../../shared/evidence.js';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
 import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
@@ -22,6 +21,7 @@ import { admitProcesses, workstationFingerprint } from '../fixtures/site-admissi
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { TEST_PASSWORD } from '../fixtures/people.js';
 import { waitFor } from '../fixtures/wait-for.js';
+import { siteExportSteps } from '../fixtures/site-export-steps.js';
 import type { IncomingMessage } from 'node:http';
 import { MASK_FILL_RGB } from '../../shared/masks.js';
 import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
@@ -49,19 +49,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 const read = (pkg: string, path: string) => readFileSync(join(pkg, path));
 const manifestOf = (pkg: string) => JSON.parse(read(pkg, 'manifest.json').toString('utf8'));
 
-const asked = (window: { fromMs: number; toMs: number }, caseReference: string): ExportRequest => ({ cameraIds: [cameraId], ...window, reason: 'Van at the gate', caseReference, recipient: null, workingCopy: false });
-
-async function exported(request: ExportRequest): Promise<ExportJob> {
-  const job = await ws.api.startExport(request);
-  return waitFor(`export ${job.id} to end`, async () => {
-    const now = await ws.api.getExport({ id: job.id });
-    return now.state === 'running' ? undefined : now;
-  }, 180_000);
-}
-
-/** The workstation's directory coverage of the camera lists footage ending after `afterMs`. */
-const covered = (afterMs: number) =>
-  waitFor('the directory’s coverage to reach the moment', async () => (await ws.api.listRecordings({ cameraId, fromMs: Date.now() - 3_600_000, toMs: Date.now() + 60_000 })).some((r) => r.endMs >= afterMs), 90_000);
+const { asked, exported, covered } = siteExportSteps(() => ws.api, () => cameraId);
 
 /** Committed segments of the camera whose minute the recorder has not sealed yet (its own index, read as it is). */
 const openCaptures = (r: RecorderProcess) => {

@@ -14,13 +14,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportJob, ExportRequest } from '../../shared/evidence.js';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
 import { startTestPostgres, type TestPostgres } from '../fixtures/postgres.js';
 import { startRecorderProcess, type RecorderProcess } from '../fixtures/recorder-process.js';
 import { admitProcesses, workstationFingerprint } from '../fixtures/site-admission.js';
 import { startTestHost, type TestHost } from '../fixtures/test-host.js';
 import { waitFor } from '../fixtures/wait-for.js';
+import { siteExportSteps } from '../fixtures/site-export-steps.js';
 import { loadOrCreateSigningKey, type SigningKey } from '../../electron/core/evidence/signing-key.js';
 import { keysDir } from '../../electron/core/evidence/workstation-key.js';
 import { BODY_SHA256_HEADER, NODE_TOKEN_HEADER, signNodeRequest } from '../../electron/core/recorders/node-signature.js';
@@ -77,16 +77,7 @@ const put = (pkg: string, name: string, body: Buffer, as?: { nodeId: string; key
 const post = (pkg: string, what: string, as?: { nodeId: string; key: SigningKey }) => raw(`/evidence-store/${pkg}/${what}`, { method: 'POST', ...(as ? { as } : {}) });
 
 const holderOf = async () => (await sql<{ recorder_id: string }>('SELECT recorder_id FROM camera_leases WHERE camera_id = $1 AND expires_at > now()', [cameraId]))[0]?.recorder_id;
-const asked = (window: { fromMs: number; toMs: number }, caseReference: string): ExportRequest => ({ cameraIds: [cameraId], ...window, reason: 'Van at the gate', caseReference, recipient: null, workingCopy: false });
-async function exported(request: ExportRequest): Promise<ExportJob> {
-  const job = await ws.api.startExport(request);
-  return waitFor(`export ${job.id} to end`, async () => {
-    const now = await ws.api.getExport({ id: job.id });
-    return now.state === 'running' ? undefined : now;
-  }, 240_000);
-}
-const covered = (afterMs: number) =>
-  waitFor('the directory’s coverage to reach the moment', async () => (await ws.api.listRecordings({ cameraId, fromMs: Date.now() - 3_600_000, toMs: Date.now() + 60_000 })).some((r) => r.endMs >= afterMs), 90_000);
+const { asked, exported, covered } = siteExportSteps(() => ws.api, () => cameraId);
 /** ws-1's ledger entries of one action. */
 const wsLedger = (action: string) =>
   readFileSync(join(ws.dataDir, 'audit.jsonl'), 'utf8')

@@ -4,15 +4,12 @@
  * administrator types the fingerprint shown on the workstation that made it. That one shows it, for
  * reading out to the others (and for writing on each recorder's machine, `<data>/site-key`).
  */
-import { useState } from 'react';
 import type { SiteKeyInfo } from '../../../shared/site.js';
 import { api } from '../api/client';
-import { errorMessage } from '../lib/error-message';
 import { formatLocalTime } from '../lib/format-time';
+import { FingerprintForm } from './fingerprint-form';
 
 export function SiteKeyPanel({ siteKey, onConfirmed }: { siteKey: SiteKeyInfo | null; onConfirmed(): void }) {
-  const [typed, setTyped] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
   if (!siteKey) {
     return (
       <p className="menu-note" data-testid="site-key" data-state="none">
@@ -46,34 +43,22 @@ export function SiteKeyPanel({ siteKey, onConfirmed }: { siteKey: SiteKeyInfo | 
       </p>
     );
   }
-  const confirm = () => {
-    setProblem(null);
-    api.confirmSiteKey({ fingerprint: typed }).then(onConfirmed, (error: unknown) => setProblem(errorMessage(error)));
-  };
   return (
-    <form
+    <FingerprintForm
       className="site-key-confirm"
-      data-testid="site-key"
-      data-state="unconfirmed"
-      onSubmit={(e) => {
-        e.preventDefault();
-        confirm();
-      }}
+      formTestId="site-key"
+      state="unconfirmed"
+      label="Site key fingerprint shown on the workstation that made it"
+      placeholder="Fingerprint shown where it was made"
+      button="Confirm"
+      testIds={{ input: 'site-key-input', submit: 'site-key-confirm', error: 'site-key-error' }}
+      send={(typed) => api.confirmSiteKey({ fingerprint: typed }).then(onConfirmed)}
     >
       <p className="form-error" role="alert">
         This workstation has not confirmed the site’s admission key ({made}), so it admits nobody: it plays no recorder and trusts no process. Type the
         fingerprint that Site processes… shows on the workstation that made it. If they differ, do not confirm: someone else put a key in the directory.
       </p>
       <p className="menu-note">The directory’s key: {shown}</p>
-      <input aria-label="Site key fingerprint shown on the workstation that made it" data-testid="site-key-input" placeholder="Fingerprint shown where it was made" value={typed} onChange={(e) => setTyped(e.target.value)} />
-      <button type="submit" data-testid="site-key-confirm">
-        Confirm
-      </button>
-      {problem && (
-        <p className="form-error" role="alert" data-testid="site-key-error">
-          {problem}
-        </p>
-      )}
-    </form>
+    </FingerprintForm>
   );
 }

@@ -12,6 +12,7 @@ import { errorMessage } from '../lib/error-message';
 import { formatLocalTime } from '../lib/format-time';
 import { ModalDialog } from '../ui/modal-dialog';
 import { SiteKeyPanel } from './site-key-panel';
+import { FingerprintForm } from './fingerprint-form';
 import '../ui/form.css';
 import './site.css';
 
@@ -66,12 +67,6 @@ export function SiteProcessesDialog({ onClose }: { onClose(): void }) {
 }
 
 function SiteNodeRow({ node, onAdmitted }: { node: SiteNode; onAdmitted(): void }) {
-  const [typed, setTyped] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const admit = () => {
-    setProblem(null);
-    api.admitSiteNode({ nodeId: node.id, fingerprint: typed }).then(onAdmitted, (error: unknown) => setProblem(errorMessage(error)));
-  };
   return (
     <tr data-testid="site-node" data-node-id={node.id} data-admitted={node.admitted}>
       <td>
@@ -91,23 +86,14 @@ function SiteNodeRow({ node, onAdmitted }: { node: SiteNode; onAdmitted(): void 
             Admitted by {node.admittedBy} at {formatLocalTime(node.admittedAt!)}
           </span>
         ) : (
-          <form
+          <FingerprintForm
             className="site-admit"
-            onSubmit={(e) => {
-              e.preventDefault();
-              admit();
-            }}
-          >
-            <input aria-label={`Fingerprint ${node.id} shows`} data-testid="site-fingerprint-input" placeholder="Fingerprint it shows" value={typed} onChange={(e) => setTyped(e.target.value)} />
-            <button type="submit" data-testid="site-admit">
-              Admit
-            </button>
-            {problem && (
-              <p className="form-error" role="alert" data-testid="site-admit-error">
-                {problem}
-              </p>
-            )}
-          </form>
+            label={`Fingerprint ${node.id} shows`}
+            placeholder="Fingerprint it shows"
+            button="Admit"
+            testIds={{ input: 'site-fingerprint-input', submit: 'site-admit', error: 'site-admit-error' }}
+            send={(typed) => api.admitSiteNode({ nodeId: node.id, fingerprint: typed }).then(onAdmitted)}
+          />
         )}
       </td>
     </tr>

@@ -99,7 +99,9 @@ export function serveMasters(source: CustodySource, nodeId: string, req: Incomin
     );
   if (req.method === 'PUT' && what.startsWith('master/')) {
     const declared = { sha256: String(req.headers[BODY_SHA256_HEADER] ?? ''), bytes: Number(req.headers['content-length'] ?? NaN) };
-    answered(async () => ({ status: 201, ...(await source.masters.receive(nodeId, packageId, what, declared, req)) }));
+    // A sender that waits for 100 Continue (site-masters.ts does) is told a refusal before it sends a byte.
+    const accepted = () => void (/^100-continue$/i.test(req.headers.expect ?? '') && res.writeContinue());
+    answered(async () => ({ status: 201, ...(await source.masters.receive(nodeId, packageId, what, declared, req, accepted)) }));
   } else if (req.method === 'POST' && what === 'seal') {
     answered(async () => ({ status: 200, body: JSON.stringify(source.masters.seal(nodeId, packageId, url.searchParams.get('sumsSha256') ?? '')) }));
   } else if (req.method === 'POST' && what === 'discard') {

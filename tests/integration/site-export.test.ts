@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCamera, stopAllTestCameras } from '../fixtures/camera-server.js';
@@ -225,6 +226,16 @@ describe('exports on a site', () => {
       signedRequest(peer, `/evidence-store/${pkg}/${p}`, as, { timeoutMs: 30_000, body: { method: 'PUT', data: body, bytes: body.length, sha256: declared } }).then(statusOf);
     const post = (p: string, as = wsKey) => signedRequest(peer, `/evidence-store/${packageId}/${p}`, as, { timeoutMs: 30_000, body: { method: 'POST', data: Buffer.alloc(0), bytes: 0, sha256: sha256(Buffer.alloc(0)) } }).then(statusOf);
     expect(await put(path), 'replacing it').toBe(409);
+    // Streamed as a workstation streams a master of hours: refused before it sends a byte, so the refusal arrives whole.
+    let pulled = 0;
+    const endless = Readable.from((function* () {
+      for (;;) {
+        pulled++;
+        yield Buffer.alloc(1 << 20);
+      }
+    })());
+    const streamed = await signedRequest(peer, `/evidence-store/${packageId}/${path}`, wsKey, { timeoutMs: 30_000, body: { method: 'PUT', data: endless, bytes: 64 << 20, sha256: sha256(forged) } }).then(statusOf);
+    expect({ streamed, pulled }, 'a streamed replacement').toEqual({ streamed: 409, pulled: 0 });
     expect(await put('master/another.mp4'), 'adding to the sealed package').toBe(409);
     const fresh = randomUUID();
     expect(await put('master/x.mp4', wsKey, forged, sha256(Buffer.from('something else')), fresh), 'a body unlike its declared hash').toBe(422);

@@ -63,6 +63,24 @@ describe('a recorder keeping withheld masters', () => {
     await r.masters.receive('ws-2', pkg, 'master/a.mp4', named(), Readable.from([video]));
   });
 
+  it('says it accepts a master before reading a byte of it, and never for one it refuses (the server’s 100 Continue)', async () => {
+    const r = recorder();
+    const pkg = randomUUID();
+    const events: string[] = [];
+    const body = () => Readable.from((function* () {
+      events.push('read');
+      yield video;
+    })());
+    await r.masters.receive('ws-1', pkg, 'master/a.mp4', named(), body(), () => events.push('accepted'));
+    expect(events).toEqual(['accepted', 'read']);
+    events.length = 0;
+    // Refused on its path, as a copy of one held, and as another workstation's package: told before any byte.
+    for (const [from, path] of [['ws-1', 'master/../x.mp4'], ['ws-1', 'master/a.mp4'], ['ws-2', 'master/b.mp4']] as const) {
+      await expect(r.masters.receive(from, pkg, path, named(), body(), () => events.push('accepted')), path).rejects.toMatchObject({ code: expect.stringMatching(/^evidence\.master-/) });
+    }
+    expect(events).toEqual([]);
+  });
+
   it('refuses a path outside master/, a package that is not a UUID, and a master it already holds (pending or kept)', async () => {
     const r = recorder();
     const pkg = randomUUID();

@@ -52,8 +52,12 @@ export const masterReceiptSchema = z.strictObject({
 export type MasterReceipt = z.infer<typeof masterReceiptSchema>;
 
 export interface KeptMasters {
-  /** Takes `body`, which must be `declared`'s bytes, as a pending master of the package; the signed receipt. */
-  receive(fromNode: string, packageId: string, path: string, declared: { sha256: string; bytes: number }, body: Readable): Promise<{ body: Buffer; signature: Buffer }>;
+  /**
+   * Takes `body`, which must be `declared`'s bytes, as a pending master of the package; the signed receipt.
+   * `accepted` is called once every check passed, before the body is read: the node server's 100 Continue,
+   * so a sender refused is told why before it sends anything.
+   */
+  receive(fromNode: string, packageId: string, path: string, declared: { sha256: string; bytes: number }, body: Readable, accepted?: () => void): Promise<{ body: Buffer; signature: Buffer }>;
   /** The package is in place (its SHA256SUMS hash `sumsSha256`): what `fromNode` sent for it is kept. */
   seal(fromNode: string, packageId: string, sumsSha256: string): { files: number };
   /** The export did not happen: what `fromNode` sent for it, still pending, is dropped. */
@@ -159,7 +163,7 @@ interface Uploads {
   promised: number;
 }
 
-async function receiveMaster(u: Uploads, fromNode: string, packageId: string, path: string, declared: { sha256: string; bytes: number }, body: Readable): Promise<{ body: Buffer; signature: Buffer }> {
+async function receiveMaster(u: Uploads, fromNode: string, packageId: string, path: string, declared: { sha256: string; bytes: number }, body: Readable, accepted = () => {}): Promise<{ body: Buffer; signature: Buffer }> {
   const { deps, pending, arriving } = u;
   checkArrival(packageId, path, declared);
   if (existsSync(u.keptDir(packageId))) throw refused('evidence.master-exists', `The recorder already keeps package ${packageId}; a kept master is never replaced or added to.`);
@@ -173,6 +177,7 @@ async function receiveMaster(u: Uploads, fromNode: string, packageId: string, pa
   try {
     if (u.promised > (await roomForUploads(deps.dataDir))) throw new WatchroomError('export.disk-full', 'The recorder’s disk has no room for this master beyond what its recordings and audit ledger need.');
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    accepted();
     await writeNamed(`${file}.part`, declared, body);
     renameSync(`${file}.part`, file);
   } catch (error) {
@@ -225,7 +230,7 @@ export function keptMasters(deps: { storeDir: string; dataDir: string; ledger: A
   };
 
   return {
-    receive: (fromNode, packageId, path, declared, body) => receiveMaster(uploads, fromNode, packageId, path, declared, body),
+    receive: (fromNode, packageId, path, declared, body, accepted) => receiveMaster(uploads, fromNode, packageId, path, declared, body, accepted),
     seal(fromNode, packageId, sumsSha256) {
       if (!SHA256.test(sumsSha256)) throw refused('evidence.master-refused', 'A seal names the SHA-256 of the package’s SHA256SUMS.');
       checkPackage(packageId);

@@ -109,6 +109,9 @@ export function signedRequest(to: NodePeer, path: string, from: { nodeId: string
     const method = body?.method ?? 'GET';
     const headers: Record<string, string> = { [NODE_TOKEN_HEADER]: signNodeRequest(from.key, from.nodeId, to.nodeId, path, Date.now(), { method, bodySha256: body?.sha256 ?? '' }) };
     if (body) Object.assign(headers, { [BODY_SHA256_HEADER]: body.sha256, 'content-length': String(body.bytes), 'content-type': 'application/octet-stream' });
+    // A streamed body (a master of hours) waits for the peer's 100 Continue: a refusal is then read whole, never met as a
+    // connection cut while sending.
+    if (body && !Buffer.isBuffer(body.data)) headers.expect = '100-continue';
     const req = request(`${to.url}${path}`, { method, headers, agent: pinnedAgent(to.publicKeyPem), timeout: options.timeoutMs, ...(signal ? { signal } : {}) }, resolve);
     req.on('timeout', () => req.destroy(new Error('no answer in time')));
     req.on('error', reject);
@@ -116,7 +119,8 @@ export function signedRequest(to: NodePeer, path: string, from: { nodeId: string
     else if (Buffer.isBuffer(body.data)) req.end(body.data);
     else {
       const data = body.data;
-      data.on('error', (error) => req.destroy(error)).pipe(req);
+      data.on('error', (error) => req.destroy(error));
+      req.once('continue', () => data.pipe(req));
       req.once('close', () => data.destroy()); // answered early (a refusal): the file is not held open
     }
   });

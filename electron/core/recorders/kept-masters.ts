@@ -34,6 +34,7 @@ export const RECEIPT_FORMAT = 'watchroom-master-receipt/1';
 export const PENDING_KEPT_MS = 24 * 3_600_000;
 /** How long after its seal the sending workstation may still release a kept master (its export failed after the seal). */
 export const RELEASE_WINDOW_MS = 10 * 60_000;
+/** A package id as workstations make them (randomUUID: lower-case hex); one test for every door and every file name. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A master's path in its package, as the exporting workstation names it (export-footage.ts `mediaName`). */
 export const MASTER_PATH = /^master\/[A-Za-z0-9][A-Za-z0-9._-]{0,199}\.mp4$/;
@@ -41,7 +42,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
 
 export const masterReceiptSchema = z.strictObject({
   format: z.literal(RECEIPT_FORMAT),
-  packageId: z.uuid(),
+  packageId: z.string().regex(UUID),
   path: z.string().regex(MASTER_PATH),
   sha256: z.string().regex(SHA256),
   bytes: z.number().int().positive(),
@@ -151,7 +152,7 @@ function checkArrival(packageId: string, path: string, declared: { sha256: strin
   if (!SHA256.test(declared.sha256) || !Number.isSafeInteger(declared.bytes) || declared.bytes < 1 || declared.bytes > MAX_RECEIVED_FILE_BYTES) throw refused('evidence.master-refused', 'A master is sent with its SHA-256 and its size.');
 }
 const checkPackage = (packageId: string) => {
-  if (!z.uuid().safeParse(packageId).success) throw refused('evidence.master-refused', 'A package is named by a UUID.');
+  if (!UUID.test(packageId)) throw refused('evidence.master-refused', 'A package is named by a UUID.');
 };
 
 /** What receiving masters shares: the store, and the uploads in progress (per package, and the bytes they were allowed). */

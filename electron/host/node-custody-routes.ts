@@ -38,6 +38,8 @@ const answerQuery = z
   })
   .refine((q) => q.toMs > q.fromMs && q.toMs - q.fromMs <= 7 * 86_400_000, 'The window is forwards, and a week at most.');
 const chainQuery = z.object({ fromSeq: int, toSeq: int });
+/** How long an upload may go without a byte (the sender's own idle limit is 60 s: site-masters.ts). */
+const UPLOAD_IDLE_MS = 90_000;
 
 const refuse = (res: ServerResponse, error: unknown, logger: Logger) => {
   if (error instanceof WatchroomError) return sendText(res, httpStatus(error.code), `${error.code}: ${error.message}`);
@@ -84,7 +86,7 @@ async function streamChain(source: CustodySource, q: z.infer<typeof chainQuery>,
 }
 
 /** Answers /evidence-store/…; false when the path is not one of its. */
-export function serveMasters(source: CustodySource, nodeId: string, req: IncomingMessage, url: URL, res: ServerResponse): boolean {
+export function serveMasters(source: CustodySource, nodeId: string, req: IncomingMessage, url: URL, res: ServerResponse, idleMs = UPLOAD_IDLE_MS): boolean {
   const m = /^\/evidence-store\/([0-9a-f-]{36})\/(master\/[^/]+|seal|discard)$/.exec(url.pathname);
   if (!m) return false;
   if (!source.isWorkstation(nodeId)) return (sendText(res, 403, 'Only a workstation of the site exports footage.'), true);
@@ -101,6 +103,9 @@ export function serveMasters(source: CustodySource, nodeId: string, req: Incomin
     const declared = { sha256: String(req.headers[BODY_SHA256_HEADER] ?? ''), bytes: Number(req.headers['content-length'] ?? NaN) };
     // A sender that waits for 100 Continue (site-masters.ts does) is told a refusal before it sends a byte.
     const accepted = () => void (/^100-continue$/i.test(req.headers.expect ?? '') && res.writeContinue());
+    // A sender that goes quiet mid-upload (or after its 100 Continue) is cut: its claim, its share of the
+    // reserve and its place among the uploads a seal waits for are given back.
+    req.setTimeout(idleMs, () => req.destroy(new Error(`no byte of the master for ${idleMs / 1000} s`)));
     answered(async () => ({ status: 201, ...(await source.masters.receive(nodeId, packageId, what, declared, req, accepted)) }));
   } else if (req.method === 'POST' && what === 'seal') {
     answered(async () => ({ status: 200, body: JSON.stringify(source.masters.seal(nodeId, packageId, url.searchParams.get('sumsSha256') ?? '')) }));

@@ -75,7 +75,7 @@ export interface NodeServer {
   close(): Promise<void>;
 }
 
-export async function startNodeServer(options: { relay: RelayProvider; footage?: () => FootageSource; custody?: () => CustodySource | null; checker: NodeTokenChecker; tls: { key: string; cert: string }; host: string; port: number }): Promise<NodeServer> {
+export async function startNodeServer(options: { relay: RelayProvider; footage?: () => FootageSource; custody?: () => CustodySource | null; checker: NodeTokenChecker; tls: { key: string; cert: string }; host: string; port: number; uploadIdleMs?: number }): Promise<NodeServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024, perMessageDeflate: false });
   /** Which process asks, by the node token it signed for exactly this request (its method, path and declared body). */
   const asker = (req: IncomingMessage) => {
@@ -89,7 +89,7 @@ export async function startNodeServer(options: { relay: RelayProvider; footage?:
     if (!who.ok) return sendText(res, 401, 'A node token signed for this request is needed.');
     const url = new URL(req.url ?? '/', 'http://node');
     const custody = options.custody?.();
-    if (custody && serveMasters(custody, who.nodeId, req, url, res)) return;
+    if (custody && serveMasters(custody, who.nodeId, req, url, res, options.uploadIdleMs)) return;
     if (req.method !== 'GET') return sendText(res, 405, 'Only GET here.');
     if (custody && serveCustody(custody, who.nodeId, url, res)) return;
     serveFootage(options.footage(), who.nodeId, url, res);

@@ -85,8 +85,12 @@ async function streamChain(source: CustodySource, q: z.infer<typeof chainQuery>,
   }
 }
 
-/** Answers /evidence-store/…; false when the path is not one of its. */
-export function serveMasters(source: CustodySource, nodeId: string, req: IncomingMessage, url: URL, res: ServerResponse, idleMs = UPLOAD_IDLE_MS): boolean {
+/**
+ * Answers /evidence-store/…; false when the path is not one of its. `waitsToSend`: the sender asked for
+ * 100 Continue (node-server.ts), given once its upload is accepted; `idleMs`: how long an upload may be silent.
+ */
+export function serveMasters(source: CustodySource, nodeId: string, call: { req: IncomingMessage; res: ServerResponse; waitsToSend: boolean; idleMs?: number | undefined }, url: URL): boolean {
+  const { req, res, waitsToSend, idleMs = UPLOAD_IDLE_MS } = call;
   const m = /^\/evidence-store\/([0-9a-f-]{36})\/(master\/[^/]+|seal|discard)$/.exec(url.pathname);
   if (!m) return false;
   if (!source.isWorkstation(nodeId)) return (sendText(res, 403, 'Only a workstation of the site exports footage.'), true);
@@ -102,7 +106,7 @@ export function serveMasters(source: CustodySource, nodeId: string, req: Incomin
   if (req.method === 'PUT' && what.startsWith('master/')) {
     const declared = { sha256: String(req.headers[BODY_SHA256_HEADER] ?? ''), bytes: Number(req.headers['content-length'] ?? NaN) };
     // A sender that waits for 100 Continue (site-masters.ts does) is told a refusal before it sends a byte.
-    const accepted = () => void (/^100-continue$/i.test(req.headers.expect ?? '') && res.writeContinue());
+    const accepted = () => void (waitsToSend && res.writeContinue());
     // A sender that goes quiet mid-upload (or after its 100 Continue) is cut: its claim, its share of the
     // reserve and its place among the uploads a seal waits for are given back.
     req.setTimeout(idleMs, () => req.destroy(new Error(`no byte of the master for ${idleMs / 1000} s`)));

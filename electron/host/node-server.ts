@@ -83,21 +83,22 @@ export async function startNodeServer(options: { relay: RelayProvider; footage?:
     const bodySha256 = req.headers[BODY_SHA256_HEADER];
     return options.checker.check(typeof header === 'string' ? header : undefined, req.url ?? '', Date.now(), { method: req.method ?? '', bodySha256: typeof bodySha256 === 'string' ? bodySha256 : '' });
   };
-  const answer = (req: IncomingMessage, res: ServerResponse) => {
+  /** `waitsToSend`: the request came with Expect: 100-continue (as Node reads it), so its sender sends its body only when told. */
+  const answer = (req: IncomingMessage, res: ServerResponse, waitsToSend = false) => {
     if (!options.footage) return sendText(res, 404, 'Not found.');
     const who = asker(req);
     if (!who.ok) return sendText(res, 401, 'A node token signed for this request is needed.');
     const url = new URL(req.url ?? '/', 'http://node');
     const custody = options.custody?.();
-    if (custody && serveMasters(custody, who.nodeId, req, url, res, options.uploadIdleMs)) return;
+    if (custody && serveMasters(custody, who.nodeId, { req, res, waitsToSend, idleMs: options.uploadIdleMs }, url)) return;
     if (req.method !== 'GET') return sendText(res, 405, 'Only GET here.');
     if (custody && serveCustody(custody, who.nodeId, url, res)) return;
     serveFootage(options.footage(), who.nodeId, url, res);
   };
-  const server = createServer({ key: options.tls.key, cert: options.tls.cert }, answer);
+  const server = createServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => answer(req, res));
   // A request that waits for 100 Continue is answered the same way; only an accepted upload is told to go on
   // (serveMasters), so a refusal reaches the sender whole instead of cutting the body it is sending.
-  server.on('checkContinue', answer);
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => answer(req, res, true));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: string) => void socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     const url = new URL(req.url ?? '/', 'http://node');

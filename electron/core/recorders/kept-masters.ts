@@ -161,6 +161,8 @@ interface Uploads {
   pending: ReturnType<typeof pendingStore>;
   keptDir(packageId: string): string;
   arriving: Map<string, number>;
+  /** The files of uploads in progress (`<package>/<path>`), taken before anything is awaited. */
+  files: Set<string>;
   promised: number;
 }
 
@@ -172,7 +174,10 @@ async function receiveMaster(u: Uploads, fromNode: string, packageId: string, pa
   const claimedNow = pending.claim(packageId, fromNode);
   if (pending.ownerOf(packageId) !== fromNode) throw refused('evidence.master-refused', `Package ${packageId}'s masters are being sent by another workstation.`);
   const file = join(pending.dir(packageId), path);
-  if (existsSync(file) || existsSync(`${file}.part`)) throw refused('evidence.master-exists', `The recorder already holds ${path} of package ${packageId}; a kept master is never replaced.`);
+  const upload = `${packageId}/${path}`;
+  // Two uploads of one master racing: the second is refused here, before either awaits, and never touches the first's .part.
+  if (u.files.has(upload) || existsSync(file) || existsSync(`${file}.part`)) throw refused('evidence.master-exists', `The recorder already holds ${path} of package ${packageId}; a kept master is never replaced.`);
+  u.files.add(upload);
   arriving.set(packageId, (arriving.get(packageId) ?? 0) + 1);
   u.promised += declared.bytes;
   try {
@@ -187,6 +192,7 @@ async function receiveMaster(u: Uploads, fromNode: string, packageId: string, pa
     if (claimedNow && arriving.get(packageId) === 1 && pending.files(packageId).length === 0) pending.drop(packageId);
     throw error;
   } finally {
+    u.files.delete(upload);
     u.promised -= declared.bytes;
     const left = arriving.get(packageId)! - 1;
     if (left) arriving.set(packageId, left);
@@ -204,7 +210,7 @@ export function keptMasters(deps: { storeDir: string; dataDir: string; ledger: A
   const pending = pendingStore(deps.storeDir);
   const records = keptRecords(deps.storeDir);
   const keptDir = (packageId: string) => join(deps.storeDir, packageId);
-  const uploads: Uploads = { deps, pending, keptDir, arriving: new Map(), promised: 0 };
+  const uploads: Uploads = { deps, pending, keptDir, arriving: new Map(), files: new Set(), promised: 0 };
   const arriving = uploads.arriving;
   /** Pending files of a package sent by `fromNode`, after checking it is theirs. */
   const pendingOf = (fromNode: string, packageId: string): string[] => {

@@ -58,7 +58,7 @@ const boxKey = loadOrCreateSigningKey(join(tempDir('wr-cont-box-'), 'keys'));
 const keyOf: Record<string, SigningKey> = { 'ws-1': wsKey, 'ws-2': ws2Key, 'box-1': boxKey };
 
 /** A recorder (rec-a) with kept masters on real files, its node server on loopback; `bodies` are the uploads its masters were handed. */
-async function recorderServer(): Promise<{ server: NodeServer; masters: KeptMasters; storeDir: string; key: SigningKey; bodies: IncomingMessage[]; peer: NodePeer }> {
+async function recorderServer(uploadIdleMs?: number): Promise<{ server: NodeServer; masters: KeptMasters; storeDir: string; key: SigningKey; bodies: IncomingMessage[]; peer: NodePeer }> {
   const dataDir = tempDir('wr-cont-rec-');
   const ledger = new AuditLedger(join(dataDir, 'audit.jsonl'));
   const key = loadOrCreateSigningKey(join(dataDir, 'keys'));
@@ -88,6 +88,7 @@ async function recorderServer(): Promise<{ server: NodeServer; masters: KeptMast
     tls: standInTls(key, 'rec-a'),
     host: '127.0.0.1',
     port: 0,
+    ...(uploadIdleMs ? { uploadIdleMs } : {}),
   });
   closers.push(() => server.close());
   return { server, masters, storeDir, key, bodies, peer: { nodeId: 'rec-a', url: server.url, publicKeyPem: key.publicKeyPem } };
@@ -302,6 +303,24 @@ describe('holding an upload open after 100 Continue', () => {
     expect(timeout).toBeLessThanOrEqual(10 * 60_000);
   });
 
+  // The same hole, end to end: past the idle limit (short here) the silent upload is cut, nothing of it stays,
+  // and its package can be sent again whole and sealed.
+  it('cuts a sender that falls silent mid-upload, keeps nothing of it, and lets the package be sent again and sealed', async () => {
+    const r = await recorderServer(300);
+    const pkg = randomUUID();
+    const c = await rawClient(r.server.url);
+    c.socket.write(head('PUT', masterPath(pkg), { body: video, expect: '100-continue' }));
+    await waitFor('100 Continue', () => CONTINUE.test(c.text()), 30_000, 20);
+    c.socket.write(video.subarray(0, 5)); // and nothing more
+    await waitFor('the recorder to cut the silent upload', () => c.closed(), 30_000, 20);
+    await waitFor('the cut upload to leave nothing pending', () => filesUnder(join(r.storeDir, '.pending')).length === 0, 30_000, 20);
+    const whole = await signedRequest(r.peer, masterPath(pkg), { nodeId: 'ws-1', key: wsKey }, { timeoutMs: 10_000, body: { method: 'PUT', data: Readable.from([video]), bytes: video.length, sha256: sha256(video) } });
+    whole.resume();
+    expect(whole.statusCode).toBe(201);
+    expect(r.masters.seal('ws-1', pkg, SEAL)).toEqual({ files: 1 });
+    expect(readFileSync(join(r.storeDir, pkg, 'master/gate.mp4')).equals(video)).toBe(true);
+  });
+
   // Attack: a client that disconnects right after 100 Continue, or halfway through its body. Nothing of it
   // may stay: no .part, no claim, no `arriving` count (the seal says nothing is pending, not "still arriving"),
   // and the same master can be sent again.
@@ -351,7 +370,7 @@ describe('holding an upload open after 100 Continue', () => {
   });
 
   // Attack: one package's master sent twice at once by its workstation, the first holding its body after
-  // 100 Continue. By then its .part exists, so the second is refused 409 before 100, and the first still completes.
+  // 100 Continue. Its upload is in progress, so the second is refused 409 before 100, and the first still completes.
   it('refuses a second upload of a master while the first waits after 100 Continue, and keeps the first', async () => {
     const r = await recorderServer();
     const pkg = randomUUID();

@@ -129,3 +129,18 @@ export function signedRequest(to: NodePeer, path: string, from: { nodeId: string
 /** A signed GET (see signedRequest). */
 export const signedGet = (to: NodePeer, path: string, from: { nodeId: string; key: SigningKey }, timeoutMs: number, signal?: AbortSignal) =>
   signedRequest(to, path, from, { timeoutMs, ...(signal ? { signal } : {}) });
+
+/** A peer's answer read whole, but never past `maxBytes`: past it, the connection goes and `tooLarge()` is thrown. */
+export async function readAtMost(res: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of res) {
+    bytes += (chunk as Buffer).length;
+    if (bytes > maxBytes) {
+      res.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

@@ -13,13 +13,17 @@ import { checkChainRun } from '../audit/chain-run.js';
 import type { Checkpoint, CheckpointAnchor } from '../audit/ledger-checkpoints.js';
 import type { SigningKey } from '../evidence/signing-key.js';
 import { checkCustodyAnswer, type CheckedCustody, type CustodyQuestion } from './custody-answer.js';
-import { signedGet, type NodePeer } from './node-signature.js';
+import { readAtMost, signedGet, type NodePeer } from './node-signature.js';
 
 export const CUSTODY_SIGNATURE_HEADER = 'x-watchroom-signature';
-const FETCH_TIMEOUT_MS = 30_000;
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
-/** The whole of one recorder's answer and ledger runs: a day's span of a busy recorder is a few MB. */
-const ANSWER_DEADLINE_MS = 5 * 60_000;
+/**
+ * How long a recorder may say nothing (idleMs), and how long the whole of its answer and ledger runs
+ * may take (deadlineMs: a day's span of a busy recorder is a few MB). Options only so a test can show
+ * the deadline without waiting five minutes.
+ */
+export const CUSTODY_LIMITS = { idleMs: 30_000, deadlineMs: 5 * 60_000 } as const;
+const spanOf = (ms: number) => (ms >= 60_000 ? `${ms / 60_000} minutes` : `${ms / 1_000} s`);
 /** Far beyond any ledger line (a few kB): a longer one is refused before it is held in memory. */
 const MAX_LINE_BYTES = 1024 * 1024;
 
@@ -64,26 +68,16 @@ export function refusalOf(recorderId: string, status: number, text: string): Wat
   return new WatchroomError(m[1] as 'export.footage-unproven', `Recorder ${recorderId} refused: “${printable(said)}” Nothing was exported.`);
 }
 
-export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
+export function siteCustody(deps: SiteCustodyDeps, limits: { idleMs: number; deadlineMs: number } = CUSTODY_LIMITS): SiteCustody {
   const request = (to: NodePeer, path: string, signal: AbortSignal) =>
-    signedGet(to, path, deps.me(), FETCH_TIMEOUT_MS, signal).catch((error: Error) => Promise.reject(signal.aborted ? error : unreachable(to.nodeId, error.message)));
-  const body = async (res: IncomingMessage, recorderId: string) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    for await (const chunk of res) {
-      bytes += (chunk as Buffer).length;
-      if (bytes > MAX_ANSWER_BYTES) throw invalid(recorderId, 'it is larger than any answer could be');
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks);
-  };
+    signedGet(to, path, deps.me(), limits.idleMs, signal).catch((error: Error) => Promise.reject(signal.aborted ? error : unreachable(to.nodeId, error.message)));
   const fetchChecked = async (q: CustodyQuestion & { forPerson: string }, signal: AbortSignal): Promise<FetchedCustody> => {
     const recorder = deps.recorder(q.recorderId);
     if (!recorder) throw unreachable(q.recorderId, 'it is not up, or not admitted into the site');
     const path = `/custody?packageId=${q.packageId}&cameras=${q.cameras.map(encodeURIComponent).join(',')}&fromMs=${q.fromMs}&toMs=${q.toMs}&for=${encodeURIComponent(q.forPerson)}`;
     const peer = { nodeId: q.recorderId, ...recorder };
     const res = await request(peer, path, signal);
-    const bytes = await body(res, q.recorderId);
+    const bytes = await readAtMost(res, MAX_ANSWER_BYTES, () => invalid(q.recorderId, 'it is larger than any answer could be'));
     if (res.statusCode !== 200) throw refusalOf(q.recorderId, res.statusCode ?? 0, bytes.toString('utf8'));
     const signature = Buffer.from(String(res.headers[CUSTODY_SIGNATURE_HEADER] ?? ''), 'base64');
     const checked = checkCustodyAnswer(bytes, signature, recorder.publicKeyPem, q);
@@ -96,11 +90,11 @@ export function siteCustody(deps: SiteCustodyDeps): SiteCustody {
   return {
     // Idle timeouts alone would let a recorder that sends a byte now and then hold an export for ever.
     async fetch(q, signal) {
-      const deadline = AbortSignal.timeout(ANSWER_DEADLINE_MS);
+      const deadline = AbortSignal.timeout(limits.deadlineMs);
       try {
         return await fetchChecked(q, signal ? AbortSignal.any([signal, deadline]) : deadline);
       } catch (error) {
-        if (deadline.aborted && !signal?.aborted) throw unreachable(q.recorderId, `it did not give its answer and its ledger within ${ANSWER_DEADLINE_MS / 60_000} minutes`);
+        if (deadline.aborted && !signal?.aborted) throw unreachable(q.recorderId, `it did not give its answer and its ledger within ${spanOf(limits.deadlineMs)}`);
         throw error;
       }
     },

@@ -10,7 +10,7 @@ import type { SigningKey } from '../evidence/signing-key.js';
 import type { Logger } from '../logger.js';
 import { CONTIGUOUS_MS, type TimeRange } from '../recording/segment-index.js';
 import type { CoverageTable } from './coverage.js';
-import { signedGet, type NodePeer } from './node-signature.js';
+import { readAtMost, signedGet, type NodePeer } from './node-signature.js';
 
 /** One recorded segment as a recorder lists it, and which recorder has it. */
 export interface RemoteSegment {
@@ -32,20 +32,29 @@ export interface SiteFootage {
   open(recorderId: string, segmentId: number): Promise<IncomingMessage | 'gone' | null>;
 }
 
-const FETCH_TIMEOUT_MS = 10_000;
+/**
+ * How long a recorder may say nothing (idleMs); how long its list of a window may take and how large
+ * it may be (a day of 2-s segments is ~3 MB). A list past either is left out, as a recorder that
+ * cannot be reached is: a recorder that answers without end must not hold a playlist, nor fill the
+ * workstation's memory. Options only so a test can show the deadline in seconds.
+ */
+export const FOOTAGE_LIMITS = { idleMs: 10_000, listDeadlineMs: 60_000, listBytes: 64 * 1024 * 1024 } as const;
 
-export function siteFootage(deps: {
-  coverage: CoverageTable;
-  /** An admitted recorder as it is reached, or null if it is not up. */
-  peerOf(recorderId: string): NodePeer | null;
-  me: () => { nodeId: string; key: SigningKey };
-  logger: Logger;
-}): SiteFootage {
+export function siteFootage(
+  deps: {
+    coverage: Pick<CoverageTable, 'ranges' | 'holders'>;
+    /** An admitted recorder as it is reached, or null if it is not up. */
+    peerOf(recorderId: string): NodePeer | null;
+    me: () => { nodeId: string; key: SigningKey };
+    logger: Logger;
+  },
+  limits: { idleMs: number; listDeadlineMs: number; listBytes: number } = FOOTAGE_LIMITS,
+): SiteFootage {
   /** The 200 response; else the status a recorder refused with, or null when none answered. */
-  const request = async (recorderId: string, path: string): Promise<IncomingMessage | number | null> => {
+  const request = async (recorderId: string, path: string, signal?: AbortSignal): Promise<IncomingMessage | number | null> => {
     const peer = deps.peerOf(recorderId);
     if (!peer) return null;
-    const res = await signedGet(peer, path, deps.me(), FETCH_TIMEOUT_MS).catch((error: Error) => {
+    const res = await signedGet(peer, path, deps.me(), limits.idleMs, signal).catch((error: Error) => {
       deps.logger.log('warn', 'site footage: a recorder cannot be reached', { recorderId, error: error.message });
       return null;
     });
@@ -55,19 +64,23 @@ export function siteFootage(deps: {
     return res.statusCode ?? null;
   };
   const listOf = async (recorderId: string, cameraId: string, fromMs: number, toMs: number): Promise<RemoteSegment[]> => {
-    const res = await request(recorderId, `/footage/${encodeURIComponent(cameraId)}?fromMs=${fromMs}&toMs=${toMs}`);
+    const res = await request(recorderId, `/footage/${encodeURIComponent(cameraId)}?fromMs=${fromMs}&toMs=${toMs}`, AbortSignal.timeout(limits.listDeadlineMs));
     if (res === null || typeof res === 'number') return [];
-    const chunks: Buffer[] = [];
-    for await (const chunk of res) chunks.push(chunk as Buffer);
-    const rows = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    const body = await readAtMost(res, limits.listBytes, () => new Error(`its list is larger than ${limits.listBytes} bytes`));
+    const rows = JSON.parse(body.toString('utf8')) as unknown;
     if (!Array.isArray(rows)) return [];
     return rows.filter(isListedSegment).map((r) => ({ recorderId, id: r.id, startMs: r.startMs, endMs: r.endMs }));
   };
+  const listOrNothing = (recorderId: string, cameraId: string, fromMs: number, toMs: number) =>
+    listOf(recorderId, cameraId, fromMs, toMs).catch((error: Error) => {
+      deps.logger.log('warn', 'site footage: a recorder’s list is left out', { recorderId, error: error.message });
+      return [];
+    });
   return {
     ranges: (cameraId, fromMs, toMs) => deps.coverage.ranges(cameraId, fromMs, toMs),
     async segments(cameraId, fromMs, toMs) {
       const recorders = await deps.coverage.holders(cameraId, fromMs, toMs);
-      const all = (await Promise.all(recorders.map((id) => listOf(id, cameraId, fromMs, toMs).catch(() => [])))).flat();
+      const all = (await Promise.all(recorders.map((id) => listOrNothing(id, cameraId, fromMs, toMs)))).flat();
       all.sort((a, b) => a.startMs - b.startMs);
       // Two recorders that both recorded a stretch (one could not reach the directory): one copy plays.
       const kept: RemoteSegment[] = [];

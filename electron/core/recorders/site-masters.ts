@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { SigningKey } from '../evidence/signing-key.js';
 import { verifySignature } from '../evidence/signing-key.js';
 import { masterReceiptSchema, type MasterReceipt } from './kept-masters.js';
-import { signedRequest, type NodePeer, type SignedBody } from './node-signature.js';
+import { readAtMost, signedRequest, type NodePeer, type SignedBody } from './node-signature.js';
 import { CUSTODY_SIGNATURE_HEADER, invalid, refusalOf, unreachable } from './site-custody.js';
 
 /** Idle time on the connection (not the whole upload): a master of hours takes minutes. */
@@ -41,14 +41,7 @@ export function siteMasters(deps: { recorder(recorderId: string): { url: string;
   /** The reply's bytes when it has `status`; the recorder's refusal otherwise. */
   const ask = async (to: NodePeer, path: string, status: number, options: { signal?: AbortSignal; body?: SignedBody } = {}): Promise<{ res: IncomingMessage; bytes: Buffer }> => {
     const res = await signedRequest(to, path, deps.me(), { timeoutMs: IDLE_TIMEOUT_MS, ...options }).catch((error: Error) => Promise.reject(options.signal?.aborted ? error : unreachable(to.nodeId, error.message)));
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_REPLY_BYTES) throw invalid(to.nodeId, 'its reply is larger than any receipt could be');
-      chunks.push(chunk as Buffer);
-    }
-    const bytes = Buffer.concat(chunks);
+    const bytes = await readAtMost(res, MAX_REPLY_BYTES, () => invalid(to.nodeId, 'its reply is larger than any receipt could be'));
     if (res.statusCode !== status) throw refusalOf(to.nodeId, res.statusCode ?? 0, bytes.toString('utf8'));
     return { res, bytes };
   };

@@ -34,9 +34,9 @@ export interface SiteFootage {
 
 /**
  * How long a recorder may say nothing (idleMs); how long its list of a window may take and how large
- * it may be (a day of 2-s segments is ~3 MB). A list past either is left out, as a recorder that
- * cannot be reached is: a recorder that answers without end must not hold a playlist, nor fill the
- * workstation's memory. Options only so a test can show the deadline in seconds.
+ * it may be (a day of one camera's segments is ~1.5 MB). A list past either is left out, as a
+ * recorder that cannot be reached is: one that answers without end must not hold a playlist, nor
+ * fill the workstation's memory. Options only so a test can show the deadline in seconds.
  */
 export const FOOTAGE_LIMITS = { idleMs: 10_000, listDeadlineMs: 60_000, listBytes: 64 * 1024 * 1024 } as const;
 

@@ -68,6 +68,13 @@ export function refusalOf(recorderId: string, status: number, text: string): Wat
   return new WatchroomError(m[1] as 'export.footage-unproven', `Recorder ${recorderId} refused: “${printable(said)}” Nothing was exported.`);
 }
 
+/**
+ * A recorder's answer that broke off while it was read (cut, or silent past the idle limit) is that
+ * recorder unreachable, named: not Node's bare "aborted". A cancel or the deadline is told by fetch().
+ */
+const brokenOff = <T>(reading: Promise<T>, recorderId: string, signal: AbortSignal): Promise<T> =>
+  reading.catch((error: Error) => Promise.reject(signal.aborted || error instanceof WatchroomError ? error : unreachable(recorderId, `its answer broke off: ${error.message}`)));
+
 export function siteCustody(deps: SiteCustodyDeps, limits: { idleMs: number; deadlineMs: number } = CUSTODY_LIMITS): SiteCustody {
   const request = (to: NodePeer, path: string, signal: AbortSignal) =>
     signedGet(to, path, deps.me(), limits.idleMs, signal).catch((error: Error) => Promise.reject(signal.aborted ? error : unreachable(to.nodeId, error.message)));
@@ -77,14 +84,14 @@ export function siteCustody(deps: SiteCustodyDeps, limits: { idleMs: number; dea
     const path = `/custody?packageId=${q.packageId}&cameras=${q.cameras.map(encodeURIComponent).join(',')}&fromMs=${q.fromMs}&toMs=${q.toMs}&for=${encodeURIComponent(q.forPerson)}`;
     const peer = { nodeId: q.recorderId, ...recorder };
     const res = await request(peer, path, signal);
-    const bytes = await readAtMost(res, MAX_ANSWER_BYTES, () => invalid(q.recorderId, 'it is larger than any answer could be'));
+    const bytes = await brokenOff(readAtMost(res, MAX_ANSWER_BYTES, () => invalid(q.recorderId, 'it is larger than any answer could be')), q.recorderId, signal);
     if (res.statusCode !== 200) throw refusalOf(q.recorderId, res.statusCode ?? 0, bytes.toString('utf8'));
     const signature = Buffer.from(String(res.headers[CUSTODY_SIGNATURE_HEADER] ?? ''), 'base64');
     const checked = checkCustodyAnswer(bytes, signature, recorder.publicKeyPem, q);
     const { copies, why } = await holdToDirectory(deps.checkpointsOf(q.recorderId), checked);
     if (why) throw invalid(q.recorderId, why);
     const fixed = new Map(copies.map((c) => [c.seq, c.hash]));
-    const chainRuns = await checkChains(q.recorderId, checked, fixed, (from, to) => request(peer, `/custody/chain?fromSeq=${from}&toSeq=${to}`, signal));
+    const chainRuns = await brokenOff(checkChains(q.recorderId, checked, fixed, (from, to) => request(peer, `/custody/chain?fromSeq=${from}&toSeq=${to}`, signal)), q.recorderId, signal);
     return { ...checked, body: bytes, signature, publicKeyPem: recorder.publicKeyPem, chainRuns };
   };
   return {

@@ -60,16 +60,14 @@ export function siteFootage(
     });
     if (!res || res.statusCode === 200) return res;
     deps.logger.log('warn', 'site footage: a recorder refused', { recorderId, path, status: res.statusCode });
-    res.resume();
+    res.destroy(); // its words are not read: drained, a refusal without end would hold the connection for ever
     return res.statusCode ?? null;
   };
   const listOf = async (recorderId: string, cameraId: string, fromMs: number, toMs: number): Promise<RemoteSegment[]> => {
     const res = await request(recorderId, `/footage/${encodeURIComponent(cameraId)}?fromMs=${fromMs}&toMs=${toMs}`, AbortSignal.timeout(limits.listDeadlineMs));
     if (res === null || typeof res === 'number') return [];
     const body = await readAtMost(res, limits.listBytes, () => new Error(`its list is larger than ${limits.listBytes} bytes`));
-    const rows = JSON.parse(body.toString('utf8')) as unknown;
-    if (!Array.isArray(rows)) return [];
-    return rows.filter(isListedSegment).map((r) => ({ recorderId, id: r.id, startMs: r.startMs, endMs: r.endMs }));
+    return listedSegments(body).map((r) => ({ recorderId, ...r }));
   };
   const listOrNothing = (recorderId: string, cameraId: string, fromMs: number, toMs: number) =>
     listOf(recorderId, cameraId, fromMs, toMs).catch((error: Error) => {
@@ -88,10 +86,64 @@ export function siteFootage(
       return kept;
     },
     async open(recorderId, segmentId) {
-      const res = await request(recorderId, `/footage/segments/${segmentId}.ts`);
+      // Its answer must begin within the list's deadline (the idle limit alone lets a byte now and then hold a
+      // player, or a timeline picture, for ever); its body then goes at the pace of whoever reads it.
+      const begun = new AbortController();
+      const timer = setTimeout(() => begun.abort(), limits.listDeadlineMs);
+      const res = await request(recorderId, `/footage/segments/${segmentId}.ts`, begun.signal).finally(() => clearTimeout(timer));
       return res === 404 ? 'gone' : typeof res === 'number' ? null : res;
     },
   };
+}
+
+/** The shortest entry that can be a segment: `{"id":0,"startMs":0,"endMs":1}`. */
+const MIN_ENTRY_BYTES = 31;
+/** Far beyond any segment's entry (~60 bytes): a longer one is refused before it is parsed. */
+const MAX_ENTRY_BYTES = 1024;
+const isSpace = (b: number | undefined) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+
+/**
+ * The segments of a recorder's list (a JSON array), each entry parsed alone: parsed whole, `[{},{},…]`
+ * under the size bound would become an object per three bytes (64 MiB, some 1.5 GB of heap and many
+ * seconds of the main thread). An entry too short to be a segment is skipped unparsed; one too long,
+ * or a list that is not an array, refuses the list.
+ */
+export function listedSegments(body: Buffer): Array<{ id: number; startMs: number; endMs: number }> {
+  const rows: Array<{ id: number; startMs: number; endMs: number }> = [];
+  const skip = (at: number) => {
+    while (isSpace(body[at])) at++;
+    return at;
+  };
+  let at = skip(0);
+  if (body[at] !== 0x5b) throw new Error('its list is not a JSON array');
+  at = skip(at + 1);
+  let end = body[at] === 0x5d ? at : -1;
+  while (end < 0) {
+    const start = at;
+    let depth = 0;
+    let inString = false;
+    for (; ; at++) {
+      const b = body[at];
+      if (b === undefined) throw new Error('its list is cut short');
+      if (at - start > MAX_ENTRY_BYTES) throw new Error(`an entry of its list is longer than ${MAX_ENTRY_BYTES} bytes`);
+      if (inString) {
+        if (b === 0x5c) at++;
+        else if (b === 0x22) inString = false;
+      } else if (b === 0x22) inString = true;
+      else if (b === 0x7b || b === 0x5b) depth++;
+      else if ((b === 0x7d || b === 0x5d) && depth > 0) depth--;
+      else if (depth === 0 && (b === 0x2c || b === 0x5d)) break;
+    }
+    if (body[at] === 0x5d) end = at;
+    const entry = body.subarray(start, at);
+    if (entry.length >= MIN_ENTRY_BYTES) {
+      const value = JSON.parse(entry.toString('utf8')) as unknown;
+      if (isListedSegment(value)) rows.push({ id: value.id, startMs: value.startMs, endMs: value.endMs });
+    }
+    at = skip(at + 1);
+  }
+  if (skip(end + 1) !== body.length) throw new Error('its list has more after its end');
+  return rows;
 }
 
 /** A recorder's answer is validated like any input that crosses a process boundary. */

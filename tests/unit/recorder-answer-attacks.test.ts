@@ -16,6 +16,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadOrCreateSigningKey } from '../../electron/core/evidence/signing-key.js';
 import { CUSTODY_LIMITS, siteCustody } from '../../electron/core/recorders/site-custody.js';
 import { FOOTAGE_LIMITS, siteFootage } from '../../electron/core/recorders/site-footage.js';
+import { siteMomentFootage } from '../../electron/core/recording/moment-footage.js';
 import { WatchroomError } from '../../shared/errors.js';
 import { tlsOfKeys } from '../fixtures/node-fetch.js';
 import { waitFor } from '../fixtures/wait-for.js';
@@ -248,6 +249,18 @@ describe('a recorder attacking a player’s segment (open)', () => {
     const { footage } = footageAt([door], { idleMs: 30_000 });
     expect(await footage.open('rec-a', 7)).toBeNull();
     await waitFor('the recorder’s connection to be closed', () => door.closed() === 1, 10_000);
+  });
+
+  // FOUND AND FIXED (moment-footage.ts siteMomentFootage): a timeline picture's copy of a segment had no deadline:
+  // a body dripping a byte now and then held the picture, and every later pointer over its bucket, for ever.
+  it('gives up a timeline picture’s copy of a segment whose body drips without end', async () => {
+    const door = await recorder((res, req) => (req.url!.includes('/footage/segments/') ? (res.writeHead(200), drip(res)) : res.end(good)));
+    const { footage } = footageAt([door], { idleMs: 30_000 });
+    const temp = mkdtempSync(join(tmpdir(), 'wr-attack-copies-'));
+    roots.push(temp);
+    const [segment] = await siteMomentFootage(footage, join(temp, 'copies'), 1_500).segments('cam-1', 1_000, 60_000);
+    expect(await within(segment!.open(), 15_000)).toBeNull();
+    await waitFor('the recorder’s connection to be closed', () => door.closed() === 2, 10_000);
   });
 
   it('held: a 404 is gone, a 200 is handed on as it is', async () => {

@@ -37,6 +37,8 @@ export function localMomentFootage(index: SegmentIndex, root: string): MomentFoo
  * recorder may send without end (whoever can write the directory can put their address there).
  */
 const COPY_LIMIT_BYTES = 64 * 1024 * 1024;
+/** The longest one segment's copy may take: what drips a byte now and then (never idle) would hold a picture, and every pointer over its bucket, for ever. */
+export const COPY_DEADLINE_MS = 60_000;
 
 /** Passes bytes on until `limit`, then fails the copy. */
 const atMost = (limit: number) =>
@@ -50,7 +52,7 @@ const atMost = (limit: number) =>
   };
 
 /** A site's workstation: segments from the recorders, each copied into `tempDir` while a picture is taken from it. */
-export function siteMomentFootage(site: SiteFootage, tempDir: string): MomentFootage {
+export function siteMomentFootage(site: SiteFootage, tempDir: string, copyDeadlineMs = COPY_DEADLINE_MS): MomentFootage {
   rmSync(tempDir, { recursive: true, force: true }); // copies a process killed while grabbing left
   let copies = 0;
   return {
@@ -67,7 +69,7 @@ export function siteMomentFootage(site: SiteFootage, tempDir: string): MomentFoo
           const path = join(tempDir, `${process.pid}-${++copies}.ts`);
           const release = () => rmSync(path, { force: true });
           try {
-            await pipeline(body, atMost(COPY_LIMIT_BYTES), createWriteStream(path, { mode: 0o600 }));
+            await pipeline(body, atMost(COPY_LIMIT_BYTES), createWriteStream(path, { mode: 0o600 }), { signal: AbortSignal.timeout(copyDeadlineMs) });
             return { path, release };
           } catch {
             release();

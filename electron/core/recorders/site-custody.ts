@@ -149,7 +149,7 @@ async function checkChains(recorderId: string, { answer, anchorOf }: CheckedCust
     const from = Math.min(...entries.map((e) => e.seq));
     const res = await open(from, anchorSeq);
     if (res.statusCode !== 200) {
-      res.resume();
+      res.destroy(); // not drained: a refusal without end would hold the connection
       throw invalid(recorderId, `it would not show its ledger from entry ${from} to ${anchorSeq} (${res.statusCode})`);
     }
     const wrong = await checkChainRun(linesOf(res, recorderId), entries, anchor, fixed);

@@ -583,7 +583,7 @@ describe('a stand-in at an admitted recorder’s address (the directory writer r
   }, 300_000);
 
   // FOUND AND FIXED (site-custody.ts fetch): the custody question had only idle timeouts and did not take the export's signal; now a cancel ends it at once, and a recorder has 5 minutes for its answer and ledger.
-  // Its deadline (a drip no idle limit catches ends by itself after 5 minutes) is shown in site-custody-limits.test.ts.
+  // Its deadline (a drip no idle limit catches ends by itself after 5 minutes) is shown in recorder-answer-attacks.test.ts.
   it('lets the person cancel an export whose custody answer drips a byte at a time', async () => {
     const { holder, rows } = await holderWithClosed(3);
     const window = windowOf(rows[1]!);

@@ -1,9 +1,13 @@
 /**
- * Attacks on a workstation's questions to a recorder (recorder-answer-limits.test.ts shows the
- * limits): a recorder whose keys were taken (it passes the pinned TLS) answering anything. Real parts:
- * the workstation's clients (site-footage.ts, site-custody.ts over node-signature.ts), a real HTTPS
- * (or raw TLS, for bytes no HTTP server would send) server with the recorder's own TLS identity, on
- * loopback. Limits are shortened so a deadline is shown in seconds.
+ * A workstation's questions to a recorder end by themselves, whatever the recorder does (a recorder
+ * whose keys were taken passes the pinned TLS, and may answer anything). First the limits: the custody
+ * question ends when the recorder says nothing for the idle limit, when it keeps talking (a byte now and
+ * then, which no idle limit catches) past the deadline of the whole answer, and at once when the person
+ * cancels; a window's list of segments is read to its size bound and its deadline, that recorder then
+ * left out of the playlist. Then the attacks on them. Real parts: the workstation's clients
+ * (site-footage.ts, site-custody.ts, moment-footage.ts over node-signature.ts), a real HTTPS (or raw TLS,
+ * for bytes no HTTP server would send) server with the recorder's own TLS identity, on loopback.
+ * Limits are shortened so a deadline is shown in seconds.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -115,6 +119,85 @@ const within = <T>(p: Promise<T>, ms: number): Promise<T | 'still waiting'> => {
   return Promise.race([p, new Promise<'still waiting'>((resolve) => (timer = setTimeout(() => resolve('still waiting'), ms)))]).finally(() => clearTimeout(timer));
 };
 const good = JSON.stringify([{ id: 7, startMs: 2_000, endMs: 4_000 }]);
+
+describe('the limits of a workstation’s questions', () => {
+  it('ends a custody answer that drips a byte at a time once its deadline passes, says so, and hangs up', async () => {
+    const door = await recorder((res) => drip(res));
+    const error = await refusal(custodyAt(door.url, { idleMs: 30_000, deadlineMs: 1_500 }).fetch(question));
+    expect(error).toBeInstanceOf(WatchroomError);
+    expect(error).toMatchObject({ code: 'export.recorder-unreachable' });
+    expect((error as Error).message).toContain('did not give its answer and its ledger within 1.5 s');
+    await waitFor('the recorder’s connection to be closed', () => door.closed() === 1, 10_000);
+  });
+
+  it('gives up a custody question to a recorder that says nothing for the idle limit', async () => {
+    const door = await recorder(() => undefined);
+    const error = await refusal(custodyAt(door.url, { idleMs: 500, deadlineMs: 60_000 }).fetch(question));
+    expect(error).toMatchObject({ code: 'export.recorder-unreachable' });
+    expect((error as Error).message).toContain('no answer in time');
+    await waitFor('the recorder’s connection to be closed', () => door.closed() === 1, 10_000);
+  });
+
+  it('ends a custody question at once, as cancelled and not as a recorder fault, when the person cancels during a drip', async () => {
+    let dripping!: () => void;
+    const begun = new Promise<void>((resolve) => (dripping = resolve));
+    const door = await recorder((res) => {
+      drip(res);
+      dripping();
+    });
+    const cancel = new AbortController();
+    const asked = refusal(custodyAt(door.url).fetch(question, cancel.signal));
+    await begun;
+    cancel.abort();
+    const error = await asked;
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(WatchroomError);
+    expect((error as Error).name).toBe('AbortError');
+    await waitFor('the recorder’s connection to be closed', () => door.closed() === 1, 10_000);
+  });
+
+  it('reads a recorder’s list of a window as it is (the control)', async () => {
+    const asked: string[] = [];
+    const door = await recorder((res, req) => {
+      asked.push(req.url!);
+      res.end(JSON.stringify([{ id: 7, startMs: 2_000, endMs: 4_000 }, { id: 8, startMs: 4_000, endMs: 6_000 }]));
+    });
+    const { list, warned } = footageAt([door]);
+    expect(await list()).toEqual([{ recorderId: 'rec-a', id: 7, startMs: 2_000, endMs: 4_000 }, { recorderId: 'rec-a', id: 8, startMs: 4_000, endMs: 6_000 }]);
+    expect(asked).toEqual(['/footage/cam-1?fromMs=1000&toMs=60000']);
+    expect(warned).toEqual([]);
+  });
+
+  // FOUND AND FIXED (site-footage.ts listOf): the list was read whole however long it ran, and without a deadline.
+  it('leaves out a recorder whose list never ends, having read no more than its bound', async () => {
+    let sent = 0;
+    const door = await recorder((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (!res.destroyed && sent < 512 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    const { list, warned } = footageAt([door], { listBytes: 1024 * 1024 });
+    expect(await list()).toEqual([]);
+    expect(warned.join('\n')).toContain('its list is larger than 1048576 bytes');
+    await waitFor('the recorder’s connection to be closed', () => door.closed() === 1, 10_000);
+    // The bound, and what the sockets' buffers held beyond it: far from the 512 MiB on offer.
+    expect(sent).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it('leaves out a recorder whose list drips past its deadline, and hangs up', async () => {
+    const door = await recorder((res) => (res.writeHead(200), drip(res)));
+    const { list, warned } = footageAt([door], { listDeadlineMs: 1_500 });
+    expect(await list()).toEqual([]);
+    expect(warned.join('\n')).toMatch(/a recorder’s list is left out.*rec-a/);
+    await waitFor('the recorder’s connection to be closed', () => door.closed() === 1, 10_000);
+  });
+});
 
 describe('a recorder attacking a workstation’s list of a window', () => {
   it('held: a status line trickled a byte at a time, never ending its headers, is left out at the deadline', async () => {

@@ -85,7 +85,7 @@ const drip = (res: ServerResponse) => {
   res.on('close', () => clearInterval(timer));
 };
 
-type Limits = { idleMs: number; listDeadlineMs: number; listBytes: number };
+type Limits = { idleMs: number; deadlineMs: number; listBytes: number };
 /** A workstation whose directory names `doors` (rec-a, rec-b, …) as holders of cam-1; what it warned. */
 const footageAt = (doors: Door[], limits: Partial<Limits> = {}) => {
   const warned: string[] = [];
@@ -192,7 +192,7 @@ describe('the limits of a workstation’s questions', () => {
 
   it('leaves out a recorder whose list drips past its deadline, and hangs up', async () => {
     const door = await recorder((res) => (res.writeHead(200), drip(res)));
-    const { list, warned } = footageAt([door], { listDeadlineMs: 1_500 });
+    const { list, warned } = footageAt([door], { deadlineMs: 1_500 });
     expect(await list()).toEqual([]);
     expect(warned.join('\n')).toMatch(/a recorder’s list is left out.*rec-a/);
     await waitFor('the recorder’s connection to be closed', () => door.closed() === 1, 10_000);
@@ -202,7 +202,7 @@ describe('the limits of a workstation’s questions', () => {
 describe('a recorder attacking a workstation’s list of a window', () => {
   it('held: a status line trickled a byte at a time, never ending its headers, is left out at the deadline', async () => {
     const door = await rawRecorder((socket) => trickle(socket, 'HTTP/1.1 200 OK'));
-    const { list, warned } = footageAt([door], { idleMs: 30_000, listDeadlineMs: 1_500 });
+    const { list, warned } = footageAt([door], { idleMs: 30_000, deadlineMs: 1_500 });
     expect(await list()).toEqual([]);
     expect(warned.join('\n')).toContain('cannot be reached');
     await waitFor('the recorder’s connection to be closed', () => door.closed() === 1, 10_000);
@@ -213,7 +213,7 @@ describe('a recorder attacking a workstation’s list of a window', () => {
       socket.write('HTTP/1.1 200 OK\r\n');
       trickle(socket, 'x-a: b\r\n');
     });
-    const { list } = footageAt([door], { idleMs: 30_000, listDeadlineMs: 1_500 });
+    const { list } = footageAt([door], { idleMs: 30_000, deadlineMs: 1_500 });
     expect(await list()).toEqual([]);
     await waitFor('the recorder’s connection to be closed', () => door.closed() === 1, 10_000);
   });
@@ -280,7 +280,7 @@ describe('a recorder attacking a workstation’s list of a window', () => {
   it('held: one recorder that drips keeps the other’s footage playable, the list ending at the deadline', async () => {
     const bad = await recorder((res) => (res.writeHead(200), drip(res)));
     const fine = await recorder((res) => res.end(good));
-    const { list, warned } = footageAt([bad, fine], { listDeadlineMs: 1_500 });
+    const { list, warned } = footageAt([bad, fine], { deadlineMs: 1_500 });
     expect(await list()).toEqual([{ recorderId: 'rec-b', id: 7, startMs: 2_000, endMs: 4_000 }]);
     expect(warned.join('\n')).toContain('rec-a');
   });
@@ -292,7 +292,7 @@ describe('a recorder attacking a workstation’s list of a window', () => {
     process.on('uncaughtException', onUnhandled);
     try {
       const door = await recorder((res) => res.end(good));
-      const { list, warned } = footageAt([door], { listDeadlineMs: 300 });
+      const { list, warned } = footageAt([door], { deadlineMs: 300 });
       expect(await list()).toHaveLength(1);
       const passed = Date.now() + 1_000;
       await waitFor('the deadline to be well past', () => Date.now() > passed, 5_000);
@@ -306,7 +306,7 @@ describe('a recorder attacking a workstation’s list of a window', () => {
 
   it('held: a refusal (403) whose body never ends leaves the list out and the connection goes by the deadline', async () => {
     const door = await recorder((res) => (res.writeHead(403), drip(res)));
-    const { list } = footageAt([door], { listDeadlineMs: 1_500 });
+    const { list } = footageAt([door], { deadlineMs: 1_500 });
     expect(await list()).toEqual([]);
     await waitFor('the recorder’s connection to be closed', () => door.closed() === 1, 10_000);
   });
@@ -318,7 +318,7 @@ describe('a recorder attacking a player’s segment (open)', () => {
   // grab, which every later pointer over that bucket then waited on) for ever.
   it('ends a segment whose recorder never finishes its headers, at the deadline, as unreachable', async () => {
     const door = await rawRecorder((socket) => trickle(socket, 'HTTP/1.1 200 OK'));
-    const { footage } = footageAt([door], { idleMs: 30_000, listDeadlineMs: 1_500 });
+    const { footage } = footageAt([door], { idleMs: 30_000, deadlineMs: 1_500 });
     expect(await within(footage.open('rec-a', 7), 15_000)).toBeNull();
     await waitFor('the recorder’s connection to be closed', () => door.closed() === 1, 10_000);
   });

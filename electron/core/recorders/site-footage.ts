@@ -33,12 +33,13 @@ export interface SiteFootage {
 }
 
 /**
- * How long a recorder may say nothing (idleMs); how long its list of a window may take and how large
- * it may be (a day of one camera's segments is ~1.5 MB). A list past either is left out, as a
- * recorder that cannot be reached is: one that answers without end must not hold a playlist, nor
- * fill the workstation's memory. Options only so a test can show the deadline in seconds.
+ * How long a recorder may say nothing (idleMs); how long its list of a window may take, and its
+ * answer for a segment to begin (deadlineMs); how large its list may be (a day of one camera's
+ * segments is ~1.5 MB). A list past either is left out, as a recorder that cannot be reached is: one
+ * that answers without end must not hold a playlist, nor fill the workstation's memory. Options only
+ * so a test can show the deadline in seconds.
  */
-export const FOOTAGE_LIMITS = { idleMs: 10_000, listDeadlineMs: 60_000, listBytes: 64 * 1024 * 1024 } as const;
+export const FOOTAGE_LIMITS = { idleMs: 10_000, deadlineMs: 60_000, listBytes: 64 * 1024 * 1024 } as const;
 
 export function siteFootage(
   deps: {
@@ -48,7 +49,7 @@ export function siteFootage(
     me: () => { nodeId: string; key: SigningKey };
     logger: Logger;
   },
-  limits: { idleMs: number; listDeadlineMs: number; listBytes: number } = FOOTAGE_LIMITS,
+  limits: { idleMs: number; deadlineMs: number; listBytes: number } = FOOTAGE_LIMITS,
 ): SiteFootage {
   /** The 200 response; else the status a recorder refused with, or null when none answered. */
   const request = async (recorderId: string, path: string, signal?: AbortSignal): Promise<IncomingMessage | number | null> => {
@@ -64,7 +65,7 @@ export function siteFootage(
     return res.statusCode ?? null;
   };
   const listOf = async (recorderId: string, cameraId: string, fromMs: number, toMs: number): Promise<RemoteSegment[]> => {
-    const res = await request(recorderId, `/footage/${encodeURIComponent(cameraId)}?fromMs=${fromMs}&toMs=${toMs}`, AbortSignal.timeout(limits.listDeadlineMs));
+    const res = await request(recorderId, `/footage/${encodeURIComponent(cameraId)}?fromMs=${fromMs}&toMs=${toMs}`, AbortSignal.timeout(limits.deadlineMs));
     if (res === null || typeof res === 'number') return [];
     const body = await readAtMost(res, limits.listBytes, () => new Error(`its list is larger than ${limits.listBytes} bytes`));
     return listedSegments(body).map((r) => ({ recorderId, ...r }));
@@ -86,10 +87,10 @@ export function siteFootage(
       return kept;
     },
     async open(recorderId, segmentId) {
-      // Its answer must begin within the list's deadline (the idle limit alone lets a byte now and then hold a
+      // Its answer must begin within the deadline (the idle limit alone lets a byte now and then hold a
       // player, or a timeline picture, for ever); its body then goes at the pace of whoever reads it.
       const begun = new AbortController();
-      const timer = setTimeout(() => begun.abort(), limits.listDeadlineMs);
+      const timer = setTimeout(() => begun.abort(), limits.deadlineMs);
       const res = await request(recorderId, `/footage/segments/${segmentId}.ts`, begun.signal).finally(() => clearTimeout(timer));
       return res === 404 ? 'gone' : typeof res === 'number' ? null : res;
     },
